@@ -1,0 +1,1 @@
+"""Placeholder package: built in its own issue (see the README's roadmap)."""

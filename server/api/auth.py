@@ -1,0 +1,89 @@
+"""Officer login and logout; ``me`` tells any token's owner who they are."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, request
+
+from server.api import bp
+from server.api.principal import bearer_token, current_principal
+from server.api.validation import Field, json_body
+from server.domain import auth
+from server.domain.errors import DomainError
+from server.domain.settings import load_settings
+from server.models import User
+from server.runtime import offload
+from server.state import app_state
+from shared.errors import ErrorCode
+
+LOGIN_SCHEMA = {
+    "username": Field("string", required=True, min_length=1, max_length=64),
+    "password": Field("string", required=True, min_length=1, max_length=200),
+}
+
+
+def user_view(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role.value,
+        "agency": None
+        if user.agency is None
+        else {"id": user.agency.id, "code": user.agency.code, "short_name": user.agency.short_name},
+    }
+
+
+@bp.post("/auth/login")
+def login() -> Response:
+    """Password to bearer token. Failures are throttled per user name and per address."""
+    body = json_body(LOGIN_SCHEMA)
+    state = app_state()
+    now = state.clock()
+    keys = auth.login_keys(body["username"], request.remote_addr or "unknown")
+    with state.db.write() as session:
+        auth.ensure_not_locked(session, keys, now)
+        user, stored = auth.password_hash_for(session, body["username"])
+        user_id = user.id if user is not None and user.active else None
+    # scrypt is deliberately slow: keep it off the event loop.
+    ok = offload(auth.verify_password, body["password"], stored) and user_id is not None
+    with state.db.write() as session:
+        if not ok:
+            auth.record_failure(session, keys, now)
+        else:
+            auth.clear_failures(session, keys[:1])
+            found = session.get(User, user_id)
+            assert found is not None
+            hours = load_settings(session).officer_token_hours
+            token, expires = auth.issue_user_token(session, found, now, hours)
+            view = user_view(found)
+    if not ok:
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS, "wrong user name or password")
+    return jsonify({"token": token, "expires_at": expires.isoformat(), "user": view})
+
+
+@bp.post("/auth/logout")
+def logout() -> Response:
+    who = current_principal()
+    token = bearer_token()
+    if who.kind == "user" and token:
+        with app_state().db.write() as session:
+            auth.logout(session, token)
+    return jsonify({"ok": True})
+
+
+@bp.get("/auth/me")
+def me() -> Response:
+    who = current_principal()
+    return jsonify(
+        {
+            "kind": who.kind,
+            "id": who.id,
+            "role": who.role.value if who.role else None,
+            "device_kind": who.device_kind.value if who.device_kind else None,
+            "agency_code": who.agency_code,
+            "zone": who.zone_code,
+            "counter_id": who.counter_id,
+        }
+    )

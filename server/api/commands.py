@@ -1,0 +1,54 @@
+"""Running one domain command: one transaction, its push events numbered inside it and
+sent only after it commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import IntegrityError
+
+from server import realtime
+from server.domain.context import Actor, Ctx
+from server.domain.settings import load_settings
+from server.state import app_state
+
+T = TypeVar("T")
+
+
+def run_command(actor: Actor, command: Callable[[Ctx], T], *, retries: int = 1) -> T:
+    """Run ``command`` in a write transaction; return its (already serialised) result.
+
+    An integrity error (two processes creating the same lock row or idempotency key at
+    the same instant) rolls everything back; the command is then run once more and sees
+    what the other one committed.
+    """
+    state = app_state()
+    attempt = 0
+    while True:
+        try:
+            with state.db.write() as session:
+                ctx = Ctx(session, state.clock(), load_settings(session), actor)
+                result = command(ctx)
+                session.flush()
+                pushes = ctx.outbox.flush(session)
+            break
+        except IntegrityError:
+            attempt += 1
+            if attempt > retries:
+                raise
+    realtime.push(pushes)
+    return result
+
+
+def run_query(query: Callable[[Ctx], T]) -> T:
+    """Run a read-only ``query`` in one consistent snapshot."""
+    state = app_state()
+    with state.db.read() as session:
+        ctx = Ctx(session, state.clock(), load_settings(session))
+        return query(ctx)
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    assert isinstance(value, dict)
+    return value

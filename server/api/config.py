@@ -1,0 +1,82 @@
+"""The hall's configuration for clients, and the site settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, request
+from sqlalchemy import select
+
+from server.api import bp
+from server.api.commands import run_command, run_query
+from server.api.principal import current_principal
+from server.domain import access, announce
+from server.domain.context import Ctx
+from server.domain.errors import DomainError
+from server.domain.schedule import remaining_quota
+from server.domain.settings import update_settings
+from server.domain.views import agency_view, counter_view, service_view, zone_view
+from server.models import Agency, Counter, Holiday, Service, Zone
+from shared.errors import ErrorCode
+
+
+def config_view(ctx: Ctx) -> dict[str, Any]:
+    session = ctx.session
+    services = session.scalars(select(Service).order_by(Service.agency_id, Service.position)).all()
+    return {
+        "site": {
+            "name": ctx.settings.site_name,
+            "short_name": ctx.settings.site_short_name,
+            "timezone": ctx.settings.timezone,
+            "today": ctx.today.isoformat(),
+            "server_time": ctx.now.isoformat(),
+        },
+        "settings": ctx.settings.to_dict(),
+        "zones": [zone_view(z) for z in session.scalars(select(Zone).order_by(Zone.id))],
+        "agencies": [
+            agency_view(a) for a in session.scalars(select(Agency).order_by(Agency.position))
+        ],
+        "services": [
+            {**service_view(s), "remaining_quota": remaining_quota(session, s, ctx.today)}
+            for s in services
+        ],
+        "counters": [
+            counter_view(c)
+            for c in session.scalars(
+                select(Counter).where(Counter.active.is_(True)).order_by(Counter.position)
+            )
+        ],
+        "holidays": [
+            {"date": h.date.isoformat(), "name": h.name}
+            for h in session.scalars(select(Holiday).order_by(Holiday.date))
+        ],
+    }
+
+
+@bp.get("/config")
+def get_config() -> Response:
+    current_principal()
+    return jsonify(run_query(config_view))
+
+
+@bp.get("/settings")
+def get_settings() -> Response:
+    access.require_staff(current_principal())
+    return jsonify(run_query(lambda ctx: ctx.settings.to_dict()))
+
+
+@bp.patch("/settings")
+def patch_settings() -> Response:
+    """Change site settings (admin): validated all together, pushed as ``config.updated``."""
+    who = current_principal()
+    access.require_admin(who)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not body:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "send an object of settings to change")
+
+    def command(ctx: Ctx) -> dict[str, Any]:
+        settings = update_settings(ctx.session, body)
+        announce.config_changed(ctx, "settings")
+        return settings.to_dict()
+
+    return jsonify(run_command(who.actor, command))

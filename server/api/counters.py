@@ -1,0 +1,188 @@
+"""The officer's commands at a counter, and the counter's view of its lines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response, jsonify
+from sqlalchemy import select
+
+from server.api import bp
+from server.api.commands import run_command, run_query
+from server.api.principal import current_principal
+from server.api.validation import Field, json_body
+from server.domain import access
+from server.domain import counters as counter_ops
+from server.domain.context import Ctx
+from server.domain.errors import not_found
+from server.domain.estimates import line_stats
+from server.domain.outbox import current_seq
+from server.domain.tickets import load_service
+from server.domain.views import counter_view, ticket_view
+from server.models import Counter, Service, Ticket, TicketState
+from shared import events
+
+EMPTY: dict[str, Field] = {}
+CALL_SCHEMA = {"ticket_id": Field("integer", required=True, minimum=1)}
+OPEN_SCHEMA = {"takeover": Field("boolean", description="admin only: take a counter over")}
+TRANSFER_SCHEMA = {
+    "service_id": Field("integer", minimum=1, description="the line to send the visitor to"),
+    "counter_id": Field("integer", minimum=1, description="or one counter to send them to"),
+    "position": Field("string", choices=("front", "back"), description="default: back"),
+}
+QUEUE_LIMIT = 200
+
+
+def _state(ctx: Ctx, counter: Counter) -> dict[str, Any]:
+    current = ctx.session.get(Ticket, counter.current_ticket_id) if counter.current_ticket_id else None
+    return {
+        "counter": counter_view(counter),
+        "ticket": ticket_view(current) if current is not None else None,
+    }
+
+
+def _counter_command(
+    counter_id: int,
+    schema: dict[str, Field],
+    action: Callable[[Ctx, Counter, dict[str, Any]], None],
+) -> Response:
+    who = current_principal()
+    body = json_body(schema)
+
+    def command(ctx: Ctx) -> dict[str, Any]:
+        counter = counter_ops.lock_counter(ctx.session, counter_id)
+        access.require_counter_operator(who, counter)
+        action(ctx, counter, body)
+        return _state(ctx, counter)
+
+    return jsonify(run_command(who.actor, command))
+
+
+@bp.post("/counters/<int:counter_id>/open")
+def open_counter(counter_id: int) -> Response:
+    who = current_principal()
+
+    def action(ctx: Ctx, counter: Counter, body: dict[str, Any]) -> None:
+        takeover = bool(body.get("takeover")) and who.is_admin
+        counter_ops.open_counter(ctx, counter, takeover=takeover)
+
+    return _counter_command(counter_id, OPEN_SCHEMA, action)
+
+
+@bp.post("/counters/<int:counter_id>/pause")
+def pause_counter(counter_id: int) -> Response:
+    return _counter_command(counter_id, EMPTY, lambda ctx, c, _: counter_ops.pause_counter(ctx, c))
+
+
+@bp.post("/counters/<int:counter_id>/resume")
+def resume_counter(counter_id: int) -> Response:
+    return _counter_command(counter_id, EMPTY, lambda ctx, c, _: counter_ops.resume_counter(ctx, c))
+
+
+@bp.post("/counters/<int:counter_id>/close")
+def close_counter(counter_id: int) -> Response:
+    return _counter_command(counter_id, EMPTY, lambda ctx, c, _: counter_ops.close_counter(ctx, c))
+
+
+@bp.post("/counters/<int:counter_id>/next")
+def call_next(counter_id: int) -> Response:
+    """Finish the current ticket and call the next; ``ticket`` is null when nobody waits."""
+    return _counter_command(counter_id, EMPTY, lambda ctx, c, _: _ignore(counter_ops.call_next(ctx, c)))
+
+
+@bp.post("/counters/<int:counter_id>/call")
+def call_ticket(counter_id: int) -> Response:
+    return _counter_command(
+        counter_id, CALL_SCHEMA, lambda ctx, c, b: _ignore(counter_ops.call_ticket(ctx, c, b["ticket_id"]))
+    )
+
+
+@bp.post("/counters/<int:counter_id>/recall")
+def recall(counter_id: int) -> Response:
+    return _counter_command(counter_id, EMPTY, lambda ctx, c, _: _ignore(counter_ops.recall(ctx, c)))
+
+
+@bp.post("/counters/<int:counter_id>/start")
+def start(counter_id: int) -> Response:
+    return _counter_command(counter_id, EMPTY, lambda ctx, c, _: _ignore(counter_ops.start(ctx, c)))
+
+
+@bp.post("/counters/<int:counter_id>/finish")
+def finish(counter_id: int) -> Response:
+    return _counter_command(counter_id, EMPTY, lambda ctx, c, _: _ignore(counter_ops.finish(ctx, c)))
+
+
+@bp.post("/counters/<int:counter_id>/no-show")
+def no_show(counter_id: int) -> Response:
+    return _counter_command(counter_id, EMPTY, lambda ctx, c, _: _ignore(counter_ops.no_show(ctx, c)))
+
+
+@bp.post("/counters/<int:counter_id>/transfer")
+def transfer(counter_id: int) -> Response:
+    """Send the current visitor to another service (any agency) or to one counter."""
+
+    def action(ctx: Ctx, counter: Counter, body: dict[str, Any]) -> None:
+        to_service = load_service(ctx.session, body["service_id"]) if "service_id" in body else None
+        to_counter = None
+        if "counter_id" in body:
+            to_counter = ctx.session.get(Counter, body["counter_id"])
+            if to_counter is None or not to_counter.active:
+                raise not_found("counter")
+        counter_ops.transfer(
+            ctx,
+            counter,
+            to_service=to_service,
+            to_counter=to_counter,
+            front=body.get("position", "back") == "front",
+        )
+
+    return _counter_command(counter_id, TRANSFER_SCHEMA, action)
+
+
+def _ignore(_: object) -> None:
+    return None
+
+
+@bp.get("/counters/<int:counter_id>")
+def counter_status(counter_id: int) -> Response:
+    who = current_principal()
+
+    def query(ctx: Ctx) -> dict[str, Any]:
+        counter = ctx.session.get(Counter, counter_id)
+        if counter is None or not counter.active or not access.can_read_counter(who, counter):
+            raise not_found("counter")
+        return {**_state(ctx, counter), "seq": current_seq(ctx.session, events.counter_room(counter.id))}
+
+    return jsonify(run_query(query))
+
+
+@bp.get("/counters/<int:counter_id>/queue")
+def counter_queue(counter_id: int) -> Response:
+    """Waiting tickets of the counter's lines (transfers to this counter first), with stats."""
+    who = current_principal()
+
+    def query(ctx: Ctx) -> dict[str, Any]:
+        counter = ctx.session.get(Counter, counter_id)
+        if counter is None or not counter.active or not access.can_read_counter(who, counter):
+            raise not_found("counter")
+        ids = counter_ops.service_ids(counter)
+        waiting = ctx.session.scalars(
+            select(Ticket)
+            .where(Ticket.state == TicketState.WAITING, Ticket.service_date == ctx.today)
+            .where(
+                (Ticket.target_counter_id == counter.id)
+                | (Ticket.service_id.in_(ids) & Ticket.target_counter_id.is_(None))
+            )
+            .order_by((Ticket.target_counter_id == counter.id).desc(), Ticket.queue_key, Ticket.id)
+            .limit(QUEUE_LIMIT)
+        ).all()
+        services = [ctx.session.get(Service, sid) for sid in ids]
+        return {
+            "counter": counter_view(counter),
+            "tickets": [ticket_view(t) for t in waiting],
+            "lines": [line_stats(ctx.session, s, ctx.settings, ctx.now).to_dict() for s in services if s],
+            "seq": current_seq(ctx.session, events.counter_room(counter.id)),
+        }
+
+    return jsonify(run_query(query))

@@ -1,0 +1,86 @@
+"""Who is calling: a bearer token resolved to a user or a device, once per request."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import g, request
+from sqlalchemy.orm import Session
+
+from server.domain import auth
+from server.domain.access import Principal
+from server.domain.errors import DomainError
+from server.models import Device, User
+from server.state import app_state
+from shared.errors import ErrorCode
+
+LAST_SEEN_EVERY = dt.timedelta(seconds=30)
+
+
+def principal_for_token(session: Session, token: str, now: dt.datetime) -> Principal | None:
+    """The user or device a token belongs to, or None. Shared by REST and Socket.IO."""
+    if token.startswith(auth.DEVICE_TOKEN_PREFIX):
+        device = auth.device_for_token(session, token)
+        return None if device is None else device_principal(device)
+    if token.startswith(auth.USER_TOKEN_PREFIX):
+        user = auth.user_for_token(session, token, now)
+        return None if user is None else user_principal(user)
+    return None
+
+
+def user_principal(user: User) -> Principal:
+    return Principal(
+        kind="user",
+        id=user.id,
+        role=user.role,
+        agency_id=user.agency_id,
+        agency_code=user.agency.code if user.agency else None,
+    )
+
+
+def device_principal(device: Device) -> Principal:
+    return Principal(
+        kind="device",
+        id=device.id,
+        device_kind=device.kind,
+        agency_id=device.agency_id,
+        agency_code=device.agency.code if device.agency else None,
+        zone_code=device.zone.code if device.zone else None,
+        counter_id=device.counter_id,
+    )
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def current_principal() -> Principal:
+    """The authenticated caller, or a 401. Devices' last-seen time is kept fresh here."""
+    cached = g.get("antre_principal")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    token = bearer_token()
+    if token is None:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "send an Authorization: Bearer token")
+    state = app_state()
+    now = state.clock()
+    with state.db.read() as session:
+        who = principal_for_token(session, token, now)
+        stale_device = False
+        if who is not None and who.kind == "device":
+            device = session.get(Device, who.id)
+            seen = device.last_seen_at if device else None
+            stale_device = seen is None or now - seen > LAST_SEEN_EVERY
+    if who is None:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "the token is unknown, revoked or expired")
+    if stale_device:
+        with state.db.write() as session:
+            device = session.get(Device, who.id)
+            if device is not None:
+                device.last_seen_at = now
+    g.antre_principal = who
+    return who

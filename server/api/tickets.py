@@ -1,0 +1,158 @@
+"""Issuing tickets and the changes staff make to a waiting or no-show ticket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, request
+
+from server.api import bp
+from server.api.commands import run_command, run_query
+from server.api.principal import current_principal
+from server.api.validation import Field, invalid, json_body
+from server.domain import access
+from server.domain.context import Ctx
+from server.domain.errors import DomainError
+from server.domain.outbox import current_seq
+from server.domain.tickets import (
+    IssueRequest,
+    cancel_ticket,
+    find_by_status_code,
+    issue_ticket,
+    load_ticket,
+    requeue_no_show,
+    set_printed,
+    ticket_with_estimate,
+)
+from server.domain.views import public_ticket_view, ticket_view
+from server.models import Priority, TicketSource
+from shared import events
+from shared.errors import ErrorCode
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 128
+
+ISSUE_SCHEMA = {
+    "service_id": Field("integer", required=True, minimum=1),
+    "priority": Field("string", choices=tuple(p.value for p in Priority)),
+    "printed": Field("boolean", nullable=True, description="whether the kiosk printed it"),
+    "source": Field(
+        "string",
+        choices=tuple(s.value for s in TicketSource),
+        description="staff only; a kiosk's tickets are always 'kiosk'",
+    ),
+    "booked_for": Field(
+        "datetime", nullable=True, description="staff only: the booked slot of an online booking"
+    ),
+}
+PRINTED_SCHEMA = {"printed": Field("boolean", required=True)}
+CANCEL_SCHEMA = {"reason": Field("string", max_length=200, nullable=True)}
+REQUEUE_SCHEMA = {"places": Field("integer", minimum=0, maximum=50)}
+
+
+def _idempotency_key() -> str | None:
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is None:
+        return None
+    key = key.strip()
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise invalid(IDEMPOTENCY_HEADER, f"must be 1 to {MAX_KEY_LENGTH} printable characters")
+    return key
+
+
+@bp.post("/tickets")
+def issue() -> tuple[Response, int]:
+    who = current_principal()
+    access.require_issuer(who)
+    body = json_body(ISSUE_SCHEMA)
+    key = _idempotency_key()
+    if who.kind == "device":
+        if "source" in body or "booked_for" in body:
+            raise access.forbidden("a kiosk cannot set source or booked_for")
+        source = TicketSource.KIOSK
+    else:
+        source = TicketSource(body.get("source", TicketSource.COUNTER.value))
+    req = IssueRequest(
+        service_id=body["service_id"],
+        priority=Priority(body.get("priority", Priority.NONE.value)),
+        source=source,
+        printed=body.get("printed"),
+        booked_for=body.get("booked_for"),
+    )
+
+    def command(ctx: Ctx) -> tuple[dict[str, Any], bool]:
+        issued = issue_ticket(ctx, req, key)
+        view = {
+            "ticket": ticket_view(issued.ticket),
+            "people_ahead": issued.people_ahead,
+            "estimated_wait_minutes": issued.estimated_wait_minutes,
+        }
+        return view, issued.replayed
+
+    view, replayed = run_command(who.actor, command)
+    response = jsonify(view)
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response, 201
+
+
+@bp.get("/tickets/<string:status_code>")
+def public_status(status_code: str) -> Response:
+    """The visitor's page: the unguessable code from the QR is the only key needed."""
+    if len(status_code) > 32:
+        raise DomainError(ErrorCode.NOT_FOUND, "ticket not found")
+
+    def query(ctx: Ctx) -> dict[str, Any]:
+        ticket = find_by_status_code(ctx.session, status_code)
+        return {
+            "ticket": public_ticket_view(ticket),
+            **ticket_with_estimate(ctx, ticket),
+            "seq": current_seq(ctx.session, events.ticket_room(status_code)),
+        }
+
+    return jsonify(run_query(query))
+
+
+@bp.post("/tickets/<int:ticket_id>/printed")
+def report_printed(ticket_id: int) -> Response:
+    """The kiosk that issued a ticket reports whether it printed (or was only shown)."""
+    who = current_principal()
+    body = json_body(PRINTED_SCHEMA)
+
+    def command(ctx: Ctx) -> dict[str, Any]:
+        ticket = load_ticket(ctx.session, ticket_id)
+        if not who.is_admin and ticket.issued_by_device_id != (who.id if who.kind == "device" else -1):
+            raise access.forbidden("only the kiosk that issued a ticket reports its printing")
+        set_printed(ctx, ticket, body["printed"])
+        return {"ticket": ticket_view(ticket)}
+
+    return jsonify(run_command(who.actor, command))
+
+
+@bp.post("/tickets/<int:ticket_id>/cancel")
+def cancel(ticket_id: int) -> Response:
+    who = current_principal()
+    body = json_body(CANCEL_SCHEMA)
+
+    def command(ctx: Ctx) -> dict[str, Any]:
+        ticket = load_ticket(ctx.session, ticket_id)
+        access.require_agency_staff(who, ticket.service.agency_id)
+        cancel_ticket(ctx, ticket, body.get("reason"))
+        return {"ticket": ticket_view(ticket)}
+
+    return jsonify(run_command(who.actor, command))
+
+
+@bp.post("/tickets/<int:ticket_id>/requeue")
+def requeue(ticket_id: int) -> Response:
+    """A no-show visitor came back: put them back in line a few places down."""
+    who = current_principal()
+    body = json_body(REQUEUE_SCHEMA)
+
+    def command(ctx: Ctx) -> dict[str, Any]:
+        ticket = load_ticket(ctx.session, ticket_id)
+        access.require_agency_staff(who, ticket.service.agency_id)
+        requeue_no_show(ctx, ticket, body.get("places"))
+        return {"ticket": ticket_view(ticket), **ticket_with_estimate(ctx, ticket)}
+
+    return jsonify(run_command(who.actor, command))

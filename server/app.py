@@ -1,0 +1,95 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from typing import Any
+
+from flask import Flask, Response, g, request
+
+from server.config import ServerConfig, load_config
+from server.db import Database
+from server.errors import register_error_handlers
+from server.extensions import socketio
+from server.runtime import utc_now
+from server.state import AppState
+
+log = logging.getLogger("antre.http")
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+def configure_logging(level: str) -> None:
+    """One line per request or event on stdout; never a token (none is ever formatted)."""
+    root = logging.getLogger()
+    if not any(getattr(h, "_antre", False) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        handler._antre = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    root.setLevel(level)
+    # These libraries can log packets, query strings or headers: keep them quiet.
+    for noisy in ("werkzeug", "engineio", "socketio", "engineio.server", "socketio.server"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flask:
+    config = config or load_config()
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(
+        SECRET_KEY=config.secret_key,
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    if config.sqlite_path is not None:
+        config.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(config.database_url)
+    app.extensions["antre"] = AppState(config=config, db=db, clock=clock or utc_now)
+    configure_logging(config.log_level)
+    register_error_handlers(app)
+
+    from server.api import bp as api_bp
+    from server.api.openapi import bp as openapi_bp
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(openapi_bp)
+
+    import server.realtime  # noqa: F401  (registers the socket handlers)
+
+    socketio.init_app(
+        app,
+        async_mode=config.async_mode,
+        message_queue=config.message_queue,
+        logger=False,
+        engineio_logger=False,
+        ping_interval=10,
+        ping_timeout=10,
+    )
+    _log_requests(app)
+    return app
+
+
+def _log_requests(app: Flask) -> None:
+    @app.before_request
+    def _start() -> None:
+        g.antre_started = time.perf_counter()
+
+    @app.after_request
+    def _line(response: Response) -> Response:
+        if request.path.startswith("/socket.io"):
+            return response
+        ms = (time.perf_counter() - g.get("antre_started", time.perf_counter())) * 1000
+        who = g.get("antre_principal")
+        # request.path, never the query string or headers: those may carry credentials.
+        log.info(
+            "%s %s %s %.1fms %s",
+            request.method,
+            request.path,
+            response.status_code,
+            ms,
+            who.label() if who is not None else "-",
+        )
+        return response

@@ -1,0 +1,287 @@
+"""``antre-server`` commands (a Flask CLI group): run, database, demo, users, devices, backup."""
+
+from __future__ import annotations
+
+import errno
+import socket
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+
+from server.config import ASYNC_MODES, ConfigError, ServerConfig, load_config
+from server.state import AppState
+
+CONFIG_META = "antre.config_path"
+
+
+def _remember_config(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value:
+        ctx.meta[CONFIG_META] = value
+    return value
+
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    envvar="ANTRE_CONFIG",
+    callback=_remember_config,
+    expose_value=False,
+    is_eager=True,
+    help="TOML configuration file (ANTRE_* environment variables override it).",
+)
+
+
+def _load(overrides: dict[str, Any] | None = None) -> ServerConfig:
+    path = click.get_current_context().meta.get(CONFIG_META)
+    try:
+        config = load_config(path)
+        return config.with_overrides(**(overrides or {}))
+    except ConfigError as exc:
+        raise click.ClickException(f"configuration: {exc}") from None
+
+
+def _make_app() -> Flask:
+    from server.app import create_app
+
+    return create_app(_load())
+
+
+@click.group(cls=FlaskGroup, create_app=_make_app, add_default_commands=False, add_version_option=False)
+@config_option
+def cli() -> None:
+    """Antre queue server for Mal Pelayanan Publik."""
+
+
+def _state() -> AppState:
+    state: AppState = current_app.extensions["antre"]
+    return state
+
+
+# --- run ---------------------------------------------------------------------------
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Refuse to start on a port something already serves.
+
+    eventlet listens with SO_REUSEPORT, so a second copy would bind happily and the
+    kernel would split the clients between two servers with separate rooms.
+    """
+    probe_host = "127.0.0.1" if host in ("0.0.0.0", "") else ("::1" if host == "::" else host)
+    try:
+        with socket.create_connection((probe_host, port), timeout=0.5):
+            raise click.ClickException(f"port {port} is already served on {probe_host}; not starting")
+    except OSError:
+        pass
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise click.ClickException(f"port {port} on {host} is in use; not starting") from None
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+@cli.command("run")
+@config_option
+@click.option("--host", help="Address to listen on (0.0.0.0 for the hall LAN).")
+@click.option("--port", type=int, help="Port to listen on.")
+@click.option("--async-mode", type=click.Choice(ASYNC_MODES), help="eventlet (default) or threading.")
+def run_command(host: str | None, port: int | None, async_mode: str | None) -> None:
+    """Serve the API and Socket.IO."""
+    from server.app import create_app
+    from server.extensions import socketio
+    from server.jobs import start_jobs
+
+    config = _load({"host": host, "port": port, "async_mode": async_mode})
+    ensure_port_free(config.host, config.port)
+    app = create_app(config)
+    _require_schema(app)
+    start_jobs(app)
+    app.logger.info("antre-server on http://%s:%s (%s)", config.host, config.port, config.async_mode)
+    click.echo(
+        f"Antre server on http://{config.host}:{config.port} "
+        f"({config.async_mode}, {_describe_db(config.database_url)})",
+    )
+    kwargs: dict[str, Any] = {"host": config.host, "port": config.port, "log_output": False}
+    if config.async_mode == "threading":
+        kwargs["allow_unsafe_werkzeug"] = True
+    socketio.run(app, use_reloader=False, **kwargs)
+
+
+def _describe_db(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _require_schema(app: Flask) -> None:
+    from server.migrate import current_revision, head_revision
+
+    with app.app_context():
+        current = current_revision(_state().db.engine)
+        if current != head_revision():
+            raise click.ClickException(
+                "the database schema is not current "
+                f"({current or 'empty'} != {head_revision()}); run: antre-server db upgrade"
+            )
+
+
+# --- database ------------------------------------------------------------------------
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Schema migrations (Alembic)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Bring the database schema to REVISION (default: the newest)."""
+    from server.migrate import upgrade
+
+    upgrade(_state().db.engine, revision)
+    click.echo(f"database at {revision}")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Take the schema back to REVISION (may drop data added since)."""
+    from server.migrate import downgrade
+
+    downgrade(_state().db.engine, revision)
+    click.echo(f"database at {revision}")
+
+
+@db_group.command("current")
+@with_appcontext
+def db_current() -> None:
+    """Print the schema revision of the database."""
+    from server.migrate import current_revision
+
+    click.echo(current_revision(_state().db.engine) or "empty")
+
+
+@cli.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create the schema in an empty database (the same as ``db upgrade``)."""
+    from server.migrate import upgrade
+
+    upgrade(_state().db.engine, "head")
+    click.echo("database ready")
+
+
+# --- demo, users, devices --------------------------------------------------------------
+
+
+@cli.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load the demo hall (MPP Kabupaten Tangerang) and print every login and device token.
+
+    Safe to run again: the hall is created once; demo device tokens are renewed on each
+    run (only their hashes are stored, so this is the one moment they can be shown).
+    """
+    from server.demo.seed import seed_demo
+
+    state = _state()
+    with state.db.write() as session:
+        credentials = seed_demo(session, state.clock())
+    click.echo(credentials.render())
+
+
+@cli.command("add-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["admin", "supervisor", "officer"]), required=True)
+@click.option("--agency", "agency_code", help="Agency code (required for supervisor and officer).")
+@click.option("--name", "display_name", help="Name shown in the clients.")
+@click.password_option(help="Password (asked when not given).")
+@with_appcontext
+def add_user(username: str, role: str, agency_code: str | None, display_name: str | None, password: str) -> None:
+    """Create a user; the password is stored hashed."""
+    from server.domain.errors import DomainError
+    from server.domain.users import create_user
+
+    state = _state()
+    try:
+        with state.db.write() as session:
+            user = create_user(session, username, password, role, agency_code, display_name)
+            click.echo(f"user {user.username} ({user.role.value}) created")
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+
+
+@cli.command("add-device")
+@click.argument("name")
+@click.option("--kind", type=click.Choice(["kiosk", "display", "counter"]), required=True)
+@click.option("--zone", "zone_code", help="Zone code (required for a display).")
+@click.option("--agency", "agency_code", help="Agency code (for a counter terminal).")
+@click.option("--counter", "counter_id", type=int, help="Counter id (for a counter terminal).")
+@with_appcontext
+def add_device(name: str, kind: str, zone_code: str | None, agency_code: str | None, counter_id: int | None) -> None:
+    """Register a device and print its token: shown this once, stored only as a hash."""
+    from server.domain.devices import register_device
+    from server.domain.errors import DomainError
+
+    state = _state()
+    try:
+        with state.db.write() as session:
+            device, token = register_device(
+                session, name, kind, zone_code, agency_code, counter_id, state.clock()
+            )
+            click.echo(f"device {device.name} ({device.kind.value}) registered")
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"token (shown once): {token}")
+
+
+@cli.command("expire-day")
+@with_appcontext
+def expire_day() -> None:
+    """Expire every ticket of an earlier day that is still open (the server does this too)."""
+    from server.jobs import expire_now
+
+    count = expire_now(current_app)
+    click.echo(f"{count} tickets expired")
+
+
+# --- backup ----------------------------------------------------------------------------
+
+
+@cli.command("backup")
+@click.argument("destination", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup(destination: str) -> None:
+    """Copy the database to DESTINATION while the server keeps running.
+
+    SQLite: the online backup API (a consistent copy, writers only pause briefly).
+    PostgreSQL: ``pg_dump`` in custom format (restore with ``pg_restore``).
+    """
+    from server.backup import backup_database
+
+    try:
+        size = backup_database(_state().config.database_url, Path(destination))
+    except (OSError, RuntimeError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backup written: {destination} ({size} bytes)")
+
+
+def main() -> None:  # pragma: no cover - for `python -m server.cli`
+    cli.main(prog_name="antre-server")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+

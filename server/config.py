@@ -1,0 +1,199 @@
+"""Server configuration: defaults, then a TOML file, then ``ANTRE_*`` environment variables.
+
+The environment wins so an operator can override one value (a database URL, a secret)
+without editing the file. Every value is checked here, once, with a message that names
+the setting and where it came from.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+ASYNC_MODES = ("eventlet", "threading")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class ConfigError(ValueError):
+    """A setting has a value Antre cannot use; the message says which and why."""
+
+
+def _port(value: Any) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 65535:
+        raise ValueError("must be a whole number from 1 to 65535")
+    return value
+
+
+def _positive(value: Any) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError("must be a whole number of at least 1")
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be non-empty text")
+    return value.strip()
+
+
+def _choice(options: tuple[str, ...], upper: bool = False) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        text = _text(value)
+        text = text.upper() if upper else text.lower()
+        if text not in options:
+            raise ValueError(f"must be one of {', '.join(options)}")
+        return text
+
+    return check
+
+
+def _database_url(value: Any) -> str:
+    text = _text(value)
+    try:
+        url = make_url(text)
+    except ArgumentError as exc:
+        raise ValueError("is not a database URL (e.g. sqlite:///instance/antre.sqlite3)") from exc
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ValueError("must be a sqlite:// or postgresql:// URL")
+    return text
+
+
+def _redis_url(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    text = _text(value)
+    if urlparse(text).scheme not in ("redis", "rediss", "unix"):
+        raise ValueError("must be a redis:// URL (or empty for a single process)")
+    return text
+
+
+def _http_url(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    text = _text(value).rstrip("/")
+    if urlparse(text).scheme not in ("http", "https") or not urlparse(text).netloc:
+        raise ValueError("must be an http:// or https:// URL")
+    return text
+
+
+def _secret(value: Any) -> str:
+    text = _text(value)
+    if len(text) < 16:
+        raise ValueError("must be at least 16 characters")
+    return text
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if isinstance(value, str) and value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false")
+
+
+# name -> (TOML table, TOML key, check)
+_SPEC: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
+    "host": ("server", "host", _text),
+    "port": ("server", "port", _port),
+    "async_mode": ("server", "async_mode", _choice(ASYNC_MODES)),
+    "public_url": ("server", "public_url", _http_url),
+    "database_url": ("database", "url", _database_url),
+    "message_queue": ("socketio", "message_queue", _redis_url),
+    "secret_key": ("security", "secret_key", _secret),
+    "log_level": ("logging", "level", _choice(LOG_LEVELS, upper=True)),
+    "expiry_interval_seconds": ("server", "expiry_interval_seconds", _positive),
+    "demo": ("server", "demo", _bool),
+}
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 5080
+    async_mode: str = "eventlet"
+    public_url: str | None = None
+    database_url: str = "sqlite:///instance/antre.sqlite3"
+    message_queue: str | None = None
+    secret_key: str = field(default="", repr=False)
+    log_level: str = "INFO"
+    expiry_interval_seconds: int = 60
+    demo: bool = False
+    source: str = "defaults"
+
+    def with_overrides(self, **values: Any) -> ServerConfig:
+        """Checked overrides (from command-line options, tests)."""
+        checked = {}
+        for name, value in values.items():
+            if value is None:
+                continue
+            checked[name] = _check(name, value, "option")
+        return replace(self, **checked)
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        url = make_url(self.database_url)
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            return None
+        return Path(url.database)
+
+
+def _check(name: str, value: Any, where: str) -> Any:
+    table, key, check = _SPEC[name]
+    try:
+        return check(value)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc} (got {value!r})") from None
+
+
+def load_config(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> ServerConfig:
+    """Defaults < TOML file < ``ANTRE_*`` environment. Raises ConfigError on a bad value."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    sources = ["defaults"]
+    if path is not None:
+        values.update(_from_toml(Path(path)))
+        sources.append(str(path))
+    for name in _SPEC:
+        var = f"ANTRE_{name.upper()}"
+        if var in env:
+            values[name] = _check(name, env[var], var)
+            sources.append(var)
+    if not values.get("secret_key"):
+        values["secret_key"] = secrets.token_urlsafe(32)
+    known = {f.name for f in fields(ServerConfig)}
+    return ServerConfig(**{k: v for k, v in values.items() if k in known}, source=", ".join(sources))
+
+
+def _from_toml(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such configuration file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    by_place = {(table, key): name for name, (table, key, _) in _SPEC.items()}
+    out: dict[str, Any] = {}
+    for table, entries in data.items():
+        if not isinstance(entries, dict):
+            raise ConfigError(f"{path}: [{table}] must be a table")
+        for key, value in entries.items():
+            name = by_place.get((table, key))
+            if name is None:
+                raise ConfigError(f"{path}: unknown setting [{table}] {key}")
+            out[name] = _check(name, value, f"{path} [{table}] {key}")
+    return out

@@ -1,0 +1,203 @@
+"""The demo hall: MPP Kabupaten Tangerang, from ``mpp_tangerang.toml`` beside this file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from server.domain.devices import register_device, renew_token
+from server.domain.settings import update_settings
+from server.domain.users import create_user
+from server.models import (
+    Agency,
+    Counter,
+    CounterService,
+    CounterState,
+    Device,
+    Holiday,
+    Series,
+    Service,
+    User,
+    Zone,
+)
+
+DATA = Path(__file__).with_name("mpp_tangerang.toml")
+ADMIN_USER = "admin"
+ADMIN_PASSWORD = "admin-mpp-demo"
+OFFICER_PASSWORD = "petugas-demo"
+KIOSKS = ("Kiosk Pintu Utama 1", "Kiosk Pintu Utama 2", "Kiosk Lantai 2")
+
+
+@dataclass
+class DemoCredentials:
+    """What a new user needs to try every client; printed once per seed run."""
+
+    admin: tuple[str, str] = (ADMIN_USER, ADMIN_PASSWORD)
+    officers: list[tuple[str, str, str]] = field(default_factory=list)  # agency, user, password
+    devices: list[tuple[str, str, str, str]] = field(default_factory=list)  # kind, name, where, token
+    created: bool = False
+
+    def render(self) -> str:
+        lines = [
+            "MPP Kabupaten Tangerang demo " + ("created" if self.created else "already present"),
+            "",
+            f"Admin: {self.admin[0]} / {self.admin[1]}",
+            "",
+            "Officers (one per agency; all with the same demo password):",
+        ]
+        lines += [f"  {agency:<4} {user:<16} {password}" for agency, user, password in self.officers]
+        lines += ["", "Device tokens (renewed on every seed-demo run):"]
+        lines += [
+            f"  {kind:<8} {name:<28} {where:<14} {token}" for kind, name, where, token in self.devices
+        ]
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "admin": {"username": self.admin[0], "password": self.admin[1]},
+            "officers": [
+                {"agency": a, "username": u, "password": p} for a, u, p in self.officers
+            ],
+            "devices": [
+                {"kind": k, "name": n, "where": w, "token": t} for k, n, w, t in self.devices
+            ],
+        }
+
+
+def load_demo_data(path: Path = DATA) -> dict[str, Any]:
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def seed_demo(session: Session, now: dt.datetime, data: dict[str, Any] | None = None) -> DemoCredentials:
+    """Create the demo hall once; on later runs only renew the demo device tokens."""
+    data = data or load_demo_data()
+    creds = DemoCredentials()
+    if session.scalar(select(func.count()).select_from(Agency)) == 0:
+        _create_hall(session, data)
+        _create_people_and_devices(session, data, now)
+        creds.created = True
+    for agency in session.scalars(select(Agency).order_by(Agency.position)):
+        username = officer_username(agency.code)
+        if session.scalar(select(User.id).where(User.username == username)) is not None:
+            creds.officers.append((agency.code, username, OFFICER_PASSWORD))
+    for device in session.scalars(select(Device).order_by(Device.kind, Device.id)):
+        token = renew_token(session, device)
+        where = (
+            device.zone.code
+            if device.zone
+            else (device.counter.label if device.counter else (device.agency.code if device.agency else ""))
+        )
+        creds.devices.append((device.kind.value, device.name, where, token))
+    return creds
+
+
+def officer_username(agency_code: str) -> str:
+    return f"petugas.{agency_code.lower()}"
+
+
+def _create_hall(session: Session, data: dict[str, Any]) -> None:
+    site = data["site"]
+    update_settings(
+        session,
+        {"site_name": site["name"], "site_short_name": site["short_name"], "timezone": site["timezone"]},
+    )
+    zones = {}
+    for z in data["zones"]:
+        zone = Zone(code=z["code"], name=z["name"])
+        session.add(zone)
+        zones[z["code"]] = zone
+    for h in data.get("holidays", []):
+        day = h["date"] if isinstance(h["date"], dt.date) else dt.date.fromisoformat(h["date"])
+        session.add(Holiday(date=day, name=h["name"]))
+    session.flush()
+    schedules = data["schedules"]
+    label_number = 0
+    for position, a in enumerate(data["agencies"], start=1):
+        agency = Agency(
+            code=a["code"],
+            name=a["name"],
+            short_name=a["short_name"],
+            colour=a["colour"],
+            position=position,
+            active=True,
+        )
+        session.add(agency)
+        session.flush()
+        agency_series = Series(agency_id=agency.id, prefix=a["code"])
+        session.add(agency_series)
+        session.flush()
+        counters = []
+        for _ in range(a["counters"]):
+            label_number += 1  # counters are numbered across the hall, as visitors see them
+            counter = Counter(
+                agency_id=agency.id,
+                zone_id=zones[a["zone"]].id,
+                label=f"Loket {label_number}",
+                position=label_number,
+                active=True,
+                state=CounterState.CLOSED,
+                calls_since_priority=0,
+            )
+            session.add(counter)
+            counters.append(counter)
+        session.flush()
+        hours = {day: list(span) for day, span in schedules[a["schedule"]].items()}
+        for s_position, s in enumerate(a["services"], start=1):
+            series = agency_series
+            if "series" in s:
+                series = Series(agency_id=agency.id, prefix=s["series"])
+                session.add(series)
+                session.flush()
+            service = Service(
+                agency_id=agency.id,
+                series_id=series.id,
+                code=s["code"],
+                name=s["name"],
+                position=s_position,
+                active=True,
+                daily_quota=s.get("quota"),
+                hours=hours,
+                priority_offered=s.get("priority", True),
+                target_wait_minutes=s.get("target_wait", 30),
+                typical_minutes=float(s["minutes"]),
+            )
+            session.add(service)
+            session.flush()
+            serving = s.get("counters") or list(range(1, len(counters) + 1))
+            for number in serving:
+                counter = counters[number - 1]
+                session.add(
+                    CounterService(counter_id=counter.id, service_id=service.id, position=s_position)
+                )
+    session.flush()
+
+
+def _create_people_and_devices(session: Session, data: dict[str, Any], now: dt.datetime) -> None:
+    create_user(session, ADMIN_USER, ADMIN_PASSWORD, "admin", None, "Admin MPP")
+    entrance = data["zones"][0]["code"]
+    for a in data["agencies"]:
+        create_user(
+            session,
+            officer_username(a["code"]),
+            OFFICER_PASSWORD,
+            "officer",
+            a["code"],
+            f"Petugas {a['short_name']}",
+        )
+    for name in KIOSKS:
+        register_device(session, name, "kiosk", entrance, None, None, now)
+    for z in data["zones"]:
+        register_device(session, f"Papan {z['name']}", "display", z["code"], None, None, now)
+    for agency in session.scalars(select(Agency).order_by(Agency.position)):
+        first = agency.counters[0] if agency.counters else None
+        if first is not None:
+            register_device(
+                session, f"PC {first.label} {agency.short_name}", "counter", None, None, first.id, now
+            )

@@ -1,0 +1,146 @@
+"""Who may do what: devices, officers, supervisors and admins, each within their agency."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from server.models import Counter, DeviceKind, Role
+from shared import events
+from shared.errors import ErrorCode
+
+from .context import Actor
+from .errors import DomainError
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller: a user (by login token) or a device (by its own token)."""
+
+    kind: str  # "user" | "device" | "ticket"
+    id: int
+    role: Role | None = None
+    device_kind: DeviceKind | None = None
+    agency_id: int | None = None
+    agency_code: str | None = None
+    zone_code: str | None = None
+    counter_id: int | None = None
+    ticket_code: str | None = None
+
+    @property
+    def actor(self) -> Actor:
+        if self.kind == "user":
+            return Actor(user_id=self.id)
+        if self.kind == "device":
+            return Actor(device_id=self.id)
+        return Actor()
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_staff(self) -> bool:
+        return self.kind == "user"
+
+    def label(self) -> str:
+        """For logs: who, never with a token."""
+        what = self.role.value if self.role else (self.device_kind.value if self.device_kind else "")
+        return f"{self.kind}:{self.id}:{what}"
+
+
+def forbidden(message: str) -> DomainError:
+    return DomainError(ErrorCode.FORBIDDEN, message)
+
+
+def require_admin(who: Principal) -> None:
+    if not who.is_admin:
+        raise forbidden("only an admin may do this")
+
+
+def require_staff(who: Principal) -> None:
+    if not who.is_staff:
+        raise forbidden("only staff may do this")
+
+
+def require_agency_staff(who: Principal, agency_id: int) -> None:
+    """Admins everywhere; supervisors and officers only in their own agency."""
+    if who.is_admin:
+        return
+    if who.kind != "user" or who.agency_id != agency_id:
+        raise forbidden("this belongs to another agency")
+
+
+def require_issuer(who: Principal) -> None:
+    """Kiosks issue tickets; staff may issue at the counter; displays may only listen."""
+    if who.kind == "device" and who.device_kind == DeviceKind.KIOSK:
+        return
+    if who.kind == "user":
+        return
+    raise forbidden("this device may not issue tickets")
+
+
+def require_counter_operator(who: Principal, counter: Counter) -> None:
+    """Only staff of the counter's own agency (or an admin) operate a counter."""
+    if who.kind != "user":
+        raise forbidden("a device cannot operate a counter; an officer must log in")
+    require_agency_staff(who, counter.agency_id)
+
+
+def can_read_counter(who: Principal, counter: Counter) -> bool:
+    if who.is_admin:
+        return True
+    if who.kind == "user":
+        return who.agency_id == counter.agency_id
+    if who.kind == "device" and who.device_kind == DeviceKind.COUNTER:
+        return who.counter_id == counter.id or who.agency_id == counter.agency_id
+    return False
+
+
+def can_read_zone(who: Principal, zone_code: str) -> bool:
+    if who.is_admin or (who.kind == "user" and who.role == Role.SUPERVISOR):
+        return True
+    return who.kind == "device" and who.device_kind == DeviceKind.DISPLAY and (
+        who.zone_code == zone_code
+    )
+
+
+def default_rooms(who: Principal) -> list[str]:
+    """The rooms a socket joins on connect, by who it is."""
+    if who.kind == "ticket" and who.ticket_code:
+        return [events.ticket_room(who.ticket_code)]
+    if who.is_admin:
+        return [events.HALL_ROOM]
+    if who.kind == "user" and who.agency_code:
+        return [events.agency_room(who.agency_code)]
+    if who.device_kind == DeviceKind.KIOSK:
+        return [events.HALL_ROOM]
+    if who.device_kind == DeviceKind.DISPLAY and who.zone_code:
+        return [events.zone_room(who.zone_code)]
+    if who.device_kind == DeviceKind.COUNTER:
+        rooms = []
+        if who.agency_code:
+            rooms.append(events.agency_room(who.agency_code))
+        if who.counter_id is not None:
+            rooms.append(events.counter_room(who.counter_id))
+        return rooms
+    return []
+
+
+def may_join(who: Principal, room: str, counter_agency: int | None = None) -> bool:
+    """Whether ``who`` may listen to ``room`` (``counter_agency``: the agency of a counter room)."""
+    kind, key = events.parse_room(room)
+    if who.is_admin:
+        return True
+    if kind == "ticket":
+        return True  # the unguessable code is the capability
+    if kind == "hall":
+        return who.device_kind == DeviceKind.KIOSK or who.role == Role.SUPERVISOR
+    if kind == "zone":
+        return can_read_zone(who, key)
+    if kind == "agency":
+        return who.agency_code == key and who.kind in ("user", "device")
+    if kind == "counter":
+        if who.kind == "device" and who.device_kind == DeviceKind.COUNTER:
+            return str(who.counter_id) == key or who.agency_id == counter_agency
+        return who.kind == "user" and who.agency_id == counter_agency
+    return False

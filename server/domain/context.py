@@ -1,0 +1,54 @@
+"""What every domain command runs with: the session, the time, the settings, who acts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from server.domain.outbox import Outbox
+from server.domain.settings import SiteSettings
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who caused a change, for the event log: an officer/admin, a device, or the system."""
+
+    user_id: int | None = None
+    device_id: int | None = None
+
+    @property
+    def owner_key(self) -> str:
+        """The namespace of this actor's idempotency keys."""
+        if self.device_id is not None:
+            return f"device:{self.device_id}"
+        if self.user_id is not None:
+            return f"user:{self.user_id}"
+        return "system"
+
+
+SYSTEM = Actor()
+
+
+@dataclass
+class Ctx:
+    session: Session
+    now: dt.datetime
+    settings: SiteSettings
+    actor: Actor = SYSTEM
+    outbox: Outbox = field(default_factory=Outbox)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.timezone)
+
+    @property
+    def local_now(self) -> dt.datetime:
+        return self.now.astimezone(self.tz)
+
+    @property
+    def today(self) -> dt.date:
+        """The service date: the day in the site's time zone, not the server's or UTC."""
+        return self.local_now.date()

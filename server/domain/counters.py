@@ -1,0 +1,319 @@
+"""What happens at a counter: open, pause, close, and the ticket it calls and serves.
+
+Every command first locks the counter's row, so a double press of "next" on one
+counter runs twice in turn (the second finishes what the first called), never at once.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.models import (
+    Counter,
+    CounterEvent,
+    CounterState,
+    Priority,
+    Service,
+    Ticket,
+    TicketState,
+)
+from shared.errors import ErrorCode
+
+from . import announce
+from .calling import claim_next
+from .context import Ctx
+from .errors import DomainError, invalid_transition, not_found
+from .tickets import front_key, queue_key_for
+from .ticket_log import transition
+
+
+def lock_counter(session: Session, counter_id: int) -> Counter:
+    counter = session.scalars(
+        select(Counter).where(Counter.id == counter_id).with_for_update()
+    ).first()
+    if counter is None or not counter.active:
+        raise not_found("counter")
+    session.refresh(counter)  # the lock may have waited for another commit
+    return counter
+
+
+def _log(ctx: Ctx, counter: Counter, kind: str) -> None:
+    ctx.session.add(CounterEvent(counter_id=counter.id, at=ctx.now, kind=kind, user_id=ctx.actor.user_id))
+
+
+def _set_state(ctx: Ctx, counter: Counter, state: CounterState, kind: str) -> None:
+    counter.state = state
+    counter.state_since = ctx.now
+    _log(ctx, counter, kind)
+    ctx.session.flush()
+    announce.counter_updated(ctx, counter)
+    for link in counter.service_links:
+        service = ctx.session.get(Service, link.service_id)
+        if service is not None:
+            announce.line_changed(ctx, service)
+
+
+# --- counter state -----------------------------------------------------------------
+
+
+def open_counter(ctx: Ctx, counter: Counter, *, takeover: bool = False) -> None:
+    """An officer opens the counter (or resumes it after a pause).
+
+    A counter open under another officer is refused with ``counter_taken`` unless the
+    caller may take it over (an admin, or the same officer on a new login).
+    """
+    user = ctx.actor.user_id
+    if counter.state != CounterState.CLOSED and counter.officer_id not in (None, user):
+        if not takeover:
+            raise DomainError(
+                ErrorCode.COUNTER_TAKEN, "this counter is open under another officer"
+            )
+    if counter.state == CounterState.OPEN and counter.officer_id == user:
+        return
+    kind = "resumed" if counter.state == CounterState.PAUSED else "opened"
+    counter.officer_id = user
+    _set_state(ctx, counter, CounterState.OPEN, kind)
+
+
+def pause_counter(ctx: Ctx, counter: Counter) -> None:
+    if counter.state != CounterState.OPEN:
+        raise invalid_transition("counter", counter.state.value, "pause")
+    _set_state(ctx, counter, CounterState.PAUSED, "paused")
+
+
+def resume_counter(ctx: Ctx, counter: Counter) -> None:
+    if counter.state != CounterState.PAUSED:
+        raise invalid_transition("counter", counter.state.value, "resume")
+    _set_state(ctx, counter, CounterState.OPEN, "resumed")
+
+
+def close_counter(ctx: Ctx, counter: Counter) -> None:
+    """Close for the day or a long break; the counter must not hold a visitor."""
+    if counter.state == CounterState.CLOSED:
+        raise invalid_transition("counter", counter.state.value, "close")
+    if counter.current_ticket_id is not None:
+        raise DomainError(
+            ErrorCode.COUNTER_BUSY, "finish or transfer the current ticket before closing"
+        )
+    counter.officer_id = None
+    _set_state(ctx, counter, CounterState.CLOSED, "closed")
+
+
+# --- the ticket at the counter ------------------------------------------------------
+
+
+def current_ticket(ctx: Ctx, counter: Counter) -> Ticket:
+    if counter.current_ticket_id is None:
+        raise DomainError(ErrorCode.COUNTER_IDLE, "this counter has no called ticket")
+    ticket = ctx.session.get(Ticket, counter.current_ticket_id)
+    assert ticket is not None  # a foreign key
+    return ticket
+
+
+def _require_open(counter: Counter) -> None:
+    if counter.state == CounterState.CLOSED:
+        raise DomainError(ErrorCode.COUNTER_CLOSED, "open the counter first")
+    if counter.state == CounterState.PAUSED:
+        raise DomainError(ErrorCode.COUNTER_PAUSED, "resume the counter first")
+
+
+def _require_not_closed(counter: Counter) -> None:
+    if counter.state == CounterState.CLOSED:
+        raise DomainError(ErrorCode.COUNTER_CLOSED, "open the counter first")
+
+
+def _release(ctx: Ctx, counter: Counter) -> None:
+    counter.current_ticket_id = None
+    ctx.session.flush()
+
+
+def service_ids(counter: Counter) -> list[int]:
+    return [link.service_id for link in counter.service_links]
+
+
+def call_next(ctx: Ctx, counter: Counter) -> Ticket | None:
+    """"Next": finish the ticket at the counter, then call whoever is next in line."""
+    _require_open(counter)
+    if counter.current_ticket_id is not None:
+        _finish_current(ctx, counter)
+    ticket = claim_next(ctx, counter, service_ids(counter))
+    if ticket is None:
+        announce.counter_updated(ctx, counter)
+        return None
+    _call(ctx, counter, ticket)
+    return ticket
+
+
+def call_ticket(ctx: Ctx, counter: Counter, ticket_id: int) -> Ticket:
+    """Call one waiting ticket chosen from the list (after finishing the current one)."""
+    _require_open(counter)
+    ticket = ctx.session.scalars(
+        select(Ticket).where(Ticket.id == ticket_id).with_for_update()
+    ).first()
+    if ticket is None:
+        raise not_found("ticket")
+    ctx.session.refresh(ticket)
+    if ticket.state != TicketState.WAITING:
+        raise invalid_transition("ticket", ticket.state.value, "call")
+    here = ticket.target_counter_id == counter.id or (
+        ticket.target_counter_id is None and ticket.service_id in service_ids(counter)
+    )
+    if not here:
+        raise DomainError(
+            ErrorCode.SERVICE_NOT_AT_COUNTER, "this ticket is not in this counter's lines"
+        )
+    if counter.current_ticket_id is not None:
+        _finish_current(ctx, counter)
+    _call(ctx, counter, ticket)
+    return ticket
+
+
+def _call(ctx: Ctx, counter: Counter, ticket: Ticket) -> None:
+    ticket.counter_id = counter.id
+    ticket.officer_id = ctx.actor.user_id
+    ticket.target_counter_id = None
+    ticket.call_count = 1
+    ticket.called_at = ctx.now
+    transition(ctx, ticket, "called")
+    counter.current_ticket_id = ticket.id
+    if ticket.priority != Priority.NONE:
+        counter.calls_since_priority = 0
+    else:
+        counter.calls_since_priority += 1
+    ctx.session.flush()
+    announce.ticket_called(ctx, ticket, counter, recall=False)
+    announce.counter_updated(ctx, counter)
+    announce.line_changed(ctx, ticket.service)
+
+
+def _finish_current(ctx: Ctx, counter: Counter) -> Ticket:
+    ticket = current_ticket(ctx, counter)
+    if ticket.started_at is None:
+        # Officers often serve without pressing "start": service time then runs from the call.
+        ticket.started_at = ticket.called_at
+    ticket.finished_at = ctx.now
+    transition(ctx, ticket, "finished")
+    _release(ctx, counter)
+    announce.ticket_updated(ctx, ticket)
+    return ticket
+
+
+def recall(ctx: Ctx, counter: Counter) -> Ticket:
+    """Call the same number again (counted: no-show is allowed after enough calls)."""
+    _require_not_closed(counter)
+    ticket = current_ticket(ctx, counter)
+    if ticket.state != TicketState.CALLED:
+        raise invalid_transition("ticket", ticket.state.value, "recall")
+    ticket.call_count += 1
+    ticket.called_at = ctx.now
+    transition(ctx, ticket, "recalled", call_count=ticket.call_count)
+    ctx.session.flush()
+    announce.ticket_called(ctx, ticket, counter, recall=True)
+    return ticket
+
+
+def start(ctx: Ctx, counter: Counter) -> Ticket:
+    """The visitor sat down: service time starts."""
+    _require_not_closed(counter)
+    ticket = current_ticket(ctx, counter)
+    if ticket.state == TicketState.CALLED:
+        ticket.started_at = ctx.now
+    transition(ctx, ticket, "started")
+    announce.ticket_updated(ctx, ticket)
+    announce.counter_updated(ctx, counter)
+    return ticket
+
+
+def finish(ctx: Ctx, counter: Counter) -> Ticket:
+    _require_not_closed(counter)
+    ticket = _finish_current(ctx, counter)
+    announce.counter_updated(ctx, counter)
+    return ticket
+
+
+def no_show(ctx: Ctx, counter: Counter) -> Ticket:
+    """The called visitor did not come, after the configured number of calls."""
+    _require_not_closed(counter)
+    ticket = current_ticket(ctx, counter)
+    needed = ctx.settings.no_show_after_calls
+    if ticket.state == TicketState.CALLED and ticket.call_count < needed:
+        raise DomainError(
+            ErrorCode.NOT_CALLED_ENOUGH,
+            f"call the number {needed} times before marking it as no-show",
+            calls=ticket.call_count,
+            needed=needed,
+        )
+    transition(ctx, ticket, "no_show", call_count=ticket.call_count)
+    _release(ctx, counter)
+    announce.ticket_updated(ctx, ticket)
+    announce.counter_updated(ctx, counter)
+    return ticket
+
+
+def transfer(
+    ctx: Ctx,
+    counter: Counter,
+    *,
+    to_service: Service | None,
+    to_counter: Counter | None,
+    front: bool,
+) -> Ticket:
+    """Send the visitor at this counter to another service's line or to one counter."""
+    _require_not_closed(counter)
+    if (to_service is None) == (to_counter is None):
+        raise DomainError(
+            ErrorCode.VALIDATION_ERROR, "give either a service or a counter to transfer to"
+        )
+    ticket = current_ticket(ctx, counter)
+    old_service = ticket.service
+    if to_counter is not None and to_counter.id == counter.id:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "cannot transfer to the same counter")
+    if to_service is not None and not to_service.active:
+        raise DomainError(ErrorCode.SERVICE_CLOSED, "that service is not offered")
+    target_service = to_service or ticket.service
+    if to_counter is not None and ticket.service_id not in service_ids(to_counter):
+        # A counter of another line takes the ticket into that counter's first service.
+        target_ids = service_ids(to_counter)
+        if target_ids:
+            found = ctx.session.get(Service, target_ids[0])
+            assert found is not None
+            target_service = found
+    key = None
+    if front:
+        key = front_key(
+            ctx.session,
+            service_id=target_service.id,
+            counter_id=to_counter.id if to_counter is not None else None,
+        )
+    transition(
+        ctx,
+        ticket,
+        "transferred",
+        from_service_id=old_service.id,
+        to_service_id=target_service.id,
+        to_counter_id=to_counter.id if to_counter is not None else None,
+        front=front,
+    )
+    ticket.service_id = target_service.id
+    ticket.service = target_service
+    ticket.target_counter_id = to_counter.id if to_counter is not None else None
+    ticket.counter_id = None
+    ticket.counter = None
+    ticket.called_at = None
+    ticket.started_at = None
+    ticket.call_count = 0
+    ticket.queued_at = ctx.now
+    ticket.queue_key = key if key is not None else queue_key_for(ctx.now)
+    _release(ctx, counter)
+    old_rooms: tuple[str, ...] = ()
+    if old_service.agency_id != target_service.agency_id:
+        from shared.events import agency_room
+
+        old_rooms = (agency_room(old_service.agency.code),)
+    announce.ticket_updated(ctx, ticket, also_rooms=old_rooms)
+    announce.counter_updated(ctx, counter)
+    announce.line_changed(ctx, target_service)
+    if old_service.id != target_service.id:
+        announce.line_changed(ctx, old_service)
+    return ticket

@@ -1,0 +1,70 @@
+"""Push events collected during a transaction, numbered per room before it commits.
+
+Numbering in the transaction (a row per room, incremented under its lock) makes each
+room's ``seq`` follow commit order whatever the number of server processes; the
+events are pushed only after the commit, so nobody hears of a change that was rolled
+back. A process that dies between commit and push leaves a gap the clients notice
+on the next event, and they reload the snapshot.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from server.models import RoomSeq
+
+from .sql import insert_if_missing
+
+
+@dataclass(frozen=True)
+class PushEvent:
+    name: str
+    room: str
+    payload: dict[str, Any]
+
+
+@dataclass
+class Outbox:
+    _pending: list[tuple[str, tuple[str, ...], dict[str, Any]]] = field(default_factory=list)
+
+    def add(self, name: str, rooms: list[str] | tuple[str, ...], payload: dict[str, Any]) -> None:
+        """Queue ``name`` for every room in ``rooms`` (duplicates ignored)."""
+        unique = tuple(dict.fromkeys(rooms))
+        if unique:
+            self._pending.append((name, unique, payload))
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def flush(self, session: Session) -> list[PushEvent]:
+        """Number the queued events (one seq per room per event) and hand them out."""
+        needed = Counter(room for _, rooms, _ in self._pending for room in rooms)
+        last: dict[str, int] = {}
+        # Sorted, so two transactions lock the room rows in the same order (no deadlock).
+        for room in sorted(needed):
+            insert_if_missing(session, RoomSeq.__table__, {"room": room, "last_seq": 0})  # type: ignore[arg-type]
+            top = session.execute(
+                update(RoomSeq)
+                .where(RoomSeq.room == room)
+                .values(last_seq=RoomSeq.last_seq + needed[room])
+                .returning(RoomSeq.last_seq)
+            ).scalar_one()
+            last[room] = top - needed[room]
+        out: list[PushEvent] = []
+        for name, rooms, payload in self._pending:
+            for room in rooms:
+                last[room] += 1
+                out.append(PushEvent(name, room, {**payload, "room": room, "seq": last[room]}))
+        self._pending.clear()
+        return out
+
+
+def current_seq(session: Session, room: str) -> int:
+    """The seq of the last event of ``room`` (0 before the first)."""
+    row = session.get(RoomSeq, room)
+    return row.last_seq if row else 0

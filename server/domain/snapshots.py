@@ -1,0 +1,141 @@
+"""Snapshots a client reloads on connect or after a gap in ``seq``: the whole state of a
+room, read in one consistent transaction together with the room's current seq."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from server.models import (
+    Agency,
+    Counter,
+    CounterService,
+    Service,
+    Ticket,
+    TicketEvent,
+    TicketState,
+    Zone,
+)
+from shared import events
+
+from .context import Ctx
+from .errors import not_found
+from .estimates import line_stats
+from .outbox import current_seq
+from .views import agency_brief, counter_view, ticket_view, zone_view
+
+LAST_CALLS = 10
+
+
+def _counters_with_tickets(ctx: Ctx, counters: list[Counter]) -> list[dict[str, Any]]:
+    out = []
+    for counter in counters:
+        ticket = ctx.session.get(Ticket, counter.current_ticket_id) if counter.current_ticket_id else None
+        out.append(
+            {
+                **counter_view(counter),
+                "agency": agency_brief(counter.agency),
+                "ticket": ticket_view(ticket) if ticket is not None else None,
+            }
+        )
+    return out
+
+
+def _lines(ctx: Ctx, services: list[Service]) -> list[dict[str, Any]]:
+    return [line_stats(ctx.session, s, ctx.settings, ctx.now).to_dict() for s in services]
+
+
+def zone_snapshot(ctx: Ctx, zone_code: str) -> dict[str, Any]:
+    """What a display board of one zone shows: its counters, last calls, waiting lines."""
+    session = ctx.session
+    zone = session.scalar(select(Zone).where(Zone.code == zone_code))
+    if zone is None:
+        raise not_found("zone")
+    seq = current_seq(session, events.zone_room(zone_code))
+    counters = list(
+        session.scalars(
+            select(Counter)
+            .where(Counter.zone_id == zone.id, Counter.active.is_(True))
+            .order_by(Counter.agency_id, Counter.position)
+        )
+    )
+    ids = [c.id for c in counters]
+    calls = session.execute(
+        select(TicketEvent, Ticket)
+        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+        .where(
+            TicketEvent.kind.in_(("called", "recalled")),
+            TicketEvent.counter_id.in_(ids),
+            Ticket.service_date == ctx.today,
+        )
+        .order_by(TicketEvent.id.desc())
+        .limit(LAST_CALLS)
+    ).all()
+    by_id = {c.id: c for c in counters}
+    services = list(
+        session.scalars(
+            select(Service)
+            .join(CounterService, CounterService.service_id == Service.id)
+            .where(CounterService.counter_id.in_(ids))
+            .distinct()
+            .order_by(Service.agency_id, Service.position)
+        )
+    )
+    return {
+        "zone": zone_view(zone),
+        "seq": seq,
+        "today": ctx.today.isoformat(),
+        "counters": _counters_with_tickets(ctx, counters),
+        "last_calls": [
+            {
+                "number": ticket.number,
+                "counter": by_id[event.counter_id].label if event.counter_id in by_id else None,
+                "counter_id": event.counter_id,
+                "agency": agency_brief(ticket.service.agency),
+                "at": event.at.isoformat(),
+                "recall": event.kind == "recalled",
+            }
+            for event, ticket in calls
+        ],
+        "lines": _lines(ctx, services),
+    }
+
+
+def agency_snapshot(ctx: Ctx, agency: Agency) -> dict[str, Any]:
+    """What an agency's counters and supervisor need: counters, waiting tickets, lines."""
+    session = ctx.session
+    seq = current_seq(session, events.agency_room(agency.code))
+    services = list(agency.services)
+    ids = [s.id for s in services]
+    waiting = session.scalars(
+        select(Ticket)
+        .where(
+            Ticket.state == TicketState.WAITING,
+            Ticket.service_date == ctx.today,
+            Ticket.service_id.in_(ids),
+        )
+        .order_by(Ticket.queue_key, Ticket.id)
+        .limit(500)
+    ).all()
+    return {
+        "agency": agency_brief(agency),
+        "seq": seq,
+        "counters": _counters_with_tickets(ctx, [c for c in agency.counters if c.active]),
+        "waiting": [ticket_view(t) for t in waiting],
+        "lines": _lines(ctx, services),
+    }
+
+
+def hall_snapshot(ctx: Ctx) -> dict[str, Any]:
+    """Every line of the hall (kiosks show waiting counts; the monitor shows it all)."""
+    session = ctx.session
+    seq = current_seq(session, events.HALL_ROOM)
+    services = list(session.scalars(select(Service).order_by(Service.agency_id, Service.position)))
+    counters = list(session.scalars(select(Counter).where(Counter.active.is_(True)).order_by(Counter.id)))
+    return {
+        "seq": seq,
+        "today": ctx.today.isoformat(),
+        "lines": _lines(ctx, services),
+        "counters": _counters_with_tickets(ctx, counters),
+    }

@@ -1,0 +1,74 @@
+"""Every change of a ticket goes through ``transition``: check, change, log. Nothing else
+writes a ticket's state, so the event log is complete by construction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.models import Ticket, TicketEvent, TicketState
+
+from .context import Ctx
+from .errors import invalid_transition
+
+# The ticket life of DESIGN.md: (from, action) -> to.
+TRANSITIONS: dict[tuple[TicketState | None, str], TicketState] = {
+    (None, "issued"): TicketState.WAITING,
+    (TicketState.WAITING, "called"): TicketState.CALLED,
+    (TicketState.CALLED, "recalled"): TicketState.CALLED,
+    (TicketState.CALLED, "started"): TicketState.SERVING,
+    (TicketState.CALLED, "finished"): TicketState.DONE,
+    (TicketState.SERVING, "finished"): TicketState.DONE,
+    (TicketState.CALLED, "no_show"): TicketState.NO_SHOW,
+    (TicketState.NO_SHOW, "requeued"): TicketState.WAITING,
+    (TicketState.WAITING, "transferred"): TicketState.WAITING,
+    (TicketState.CALLED, "transferred"): TicketState.WAITING,
+    (TicketState.SERVING, "transferred"): TicketState.WAITING,
+    (TicketState.WAITING, "cancelled"): TicketState.CANCELLED,
+    (TicketState.WAITING, "expired"): TicketState.EXPIRED,
+    (TicketState.CALLED, "expired"): TicketState.EXPIRED,
+    (TicketState.SERVING, "expired"): TicketState.EXPIRED,
+}
+
+_VERB = {
+    "called": "call",
+    "recalled": "recall",
+    "started": "start",
+    "finished": "finish",
+    "no_show": "mark as no-show",
+    "requeued": "put back in line",
+    "transferred": "transfer",
+    "cancelled": "cancel",
+    "expired": "expire",
+}
+
+
+def allowed(state: TicketState | None, action: str) -> bool:
+    return (state, action) in TRANSITIONS
+
+
+def transition(ctx: Ctx, ticket: Ticket, action: str, **data: Any) -> None:
+    """Move ``ticket`` by ``action`` or raise ``invalid_transition``; log the change."""
+    before = ticket.state
+    key = (before, action)
+    if key not in TRANSITIONS:
+        raise invalid_transition("ticket", before.value, _VERB[action])
+    ticket.state = TRANSITIONS[key]
+    record(ctx, ticket, action, before, **data)
+
+
+def record(ctx: Ctx, ticket: Ticket, kind: str, before: TicketState | None, **data: Any) -> None:
+    """Append one row to the ticket event log (the ticket must be flushed: it needs its id)."""
+    ctx.session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            at=ctx.now,
+            kind=kind,
+            from_state=before.value if before else None,
+            to_state=ticket.state.value,
+            service_id=ticket.service_id,
+            counter_id=ticket.counter_id,
+            user_id=ctx.actor.user_id,
+            device_id=ctx.actor.device_id,
+            data=data,
+        )
+    )

@@ -1,0 +1,269 @@
+"""Issuing tickets, and the changes of a ticket that no counter holds.
+
+Counter-side changes (call, recall, start, finish, no-show, transfer) are in
+``server.domain.counters``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.models import (
+    Counter,
+    IdempotencyKey,
+    OPEN_TICKET_STATES,
+    Priority,
+    Service,
+    Ticket,
+    TicketSource,
+    TicketState,
+)
+from shared.errors import ErrorCode
+
+from . import announce
+from .context import Ctx
+from .errors import DomainError, not_found
+from .estimates import ticket_estimate
+from .numbering import take_next_number
+from .schedule import ensure_open, ensure_quota
+from .ticket_log import record, transition
+
+STATUS_CODE_BYTES = 12  # 96 random bits: the QR link cannot be guessed or walked
+
+
+@dataclass(frozen=True)
+class IssueRequest:
+    service_id: int
+    priority: Priority = Priority.NONE
+    source: TicketSource = TicketSource.KIOSK
+    printed: bool | None = None
+    booked_for: dt.datetime | None = None
+
+    def fingerprint(self) -> str:
+        """What an idempotent retry must repeat exactly (``printed`` may differ on retry)."""
+        body = {
+            "service_id": self.service_id,
+            "priority": self.priority.value,
+            "source": self.source.value,
+            "booked_for": self.booked_for.isoformat() if self.booked_for else None,
+        }
+        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Issued:
+    ticket: Ticket
+    people_ahead: int
+    estimated_wait_minutes: int
+    replayed: bool
+
+
+def load_service(session: Session, service_id: int) -> Service:
+    service = session.get(Service, service_id)
+    if service is None:
+        raise not_found("service")
+    return service
+
+
+def load_ticket(session: Session, ticket_id: int) -> Ticket:
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise not_found("ticket")
+    return ticket
+
+
+def find_by_status_code(session: Session, status_code: str) -> Ticket:
+    ticket = session.scalar(select(Ticket).where(Ticket.status_code == status_code))
+    if ticket is None:
+        raise not_found("ticket")
+    return ticket
+
+
+def queue_key_for(moment: dt.datetime) -> float:
+    """A line position from a time: earlier entry, earlier call."""
+    return moment.timestamp()
+
+
+def issue_ticket(ctx: Ctx, request: IssueRequest, idempotency_key: str | None = None) -> Issued:
+    """Give the visitor the next number of the service's series, or refuse clearly.
+
+    With an ``idempotency_key``, a retry of the same request by the same caller returns
+    the ticket of the first attempt (a kiosk whose response got lost on the network must
+    not print two tickets); the same key with a different request is refused.
+    """
+    session = ctx.session
+    if idempotency_key is not None:
+        earlier = _replay(ctx, request, idempotency_key)
+        if earlier is not None:
+            return earlier
+    service = load_service(session, request.service_id)
+    if request.priority != Priority.NONE and not service.priority_offered:
+        raise DomainError(
+            ErrorCode.PRIORITY_NOT_OFFERED, "this service does not offer priority tickets"
+        )
+    ensure_open(session, service, ctx.local_now)
+    day = ctx.today
+    sequence = take_next_number(session, service.series_id, day)
+    ensure_quota(session, service, day)  # under the series lock: no race for the last one
+    queued = request.booked_for or ctx.now
+    ticket = Ticket(
+        status_code=secrets.token_urlsafe(STATUS_CODE_BYTES),
+        service_id=service.id,
+        origin_service_id=service.id,
+        series_id=service.series_id,
+        service_date=day,
+        sequence=sequence,
+        number=ctx.settings.number_format.format(service.series.prefix, sequence),
+        priority=request.priority,
+        source=request.source,
+        state=TicketState.WAITING,
+        queue_key=queue_key_for(queued),
+        booked_for=request.booked_for,
+        call_count=0,
+        printed=request.printed,
+        issued_at=ctx.now,
+        queued_at=ctx.now,
+        issued_by_device_id=ctx.actor.device_id,
+    )
+    session.add(ticket)
+    session.flush()
+    record(ctx, ticket, "issued", None, priority=request.priority.value)
+    if idempotency_key is not None:
+        session.add(
+            IdempotencyKey(
+                owner=ctx.actor.owner_key,
+                key=idempotency_key,
+                request_hash=request.fingerprint(),
+                ticket_id=ticket.id,
+                created_at=ctx.now,
+            )
+        )
+    session.flush()
+    announce.ticket_issued(ctx, ticket)
+    announce.line_changed(ctx, service)
+    ahead, wait = ticket_estimate(session, ticket, ctx.settings, ctx.now)
+    return Issued(ticket, ahead, wait, replayed=False)
+
+
+def _replay(ctx: Ctx, request: IssueRequest, key: str) -> Issued | None:
+    row = ctx.session.scalar(
+        select(IdempotencyKey).where(
+            IdempotencyKey.owner == ctx.actor.owner_key, IdempotencyKey.key == key
+        )
+    )
+    if row is None:
+        return None
+    if row.request_hash != request.fingerprint():
+        raise DomainError(
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            "this Idempotency-Key was used for a different request",
+        )
+    ticket = load_ticket(ctx.session, row.ticket_id)
+    ahead, wait = ticket_estimate(ctx.session, ticket, ctx.settings, ctx.now)
+    return Issued(ticket, ahead, wait, replayed=True)
+
+
+def set_printed(ctx: Ctx, ticket: Ticket, printed: bool) -> None:
+    """The kiosk tells whether the ticket came out of the printer or was only shown."""
+    ticket.printed = printed
+    record(ctx, ticket, "print_reported", ticket.state, printed=printed)
+    announce.ticket_updated(ctx, ticket)
+
+
+def cancel_ticket(ctx: Ctx, ticket: Ticket, reason: str | None = None) -> None:
+    """A waiting visitor leaves (or staff removes a mistaken ticket)."""
+    transition(ctx, ticket, "cancelled", reason=reason)
+    ticket.target_counter_id = None
+    announce.ticket_updated(ctx, ticket)
+    announce.line_changed(ctx, ticket.service)
+
+
+def requeue_no_show(ctx: Ctx, ticket: Ticket, places: int | None = None) -> None:
+    """A no-show who comes back goes into the line a few places down from the front."""
+    if ticket.service_date != ctx.today:
+        raise DomainError(ErrorCode.INVALID_TRANSITION, "the ticket is from another day")
+    places = ctx.settings.no_show_return_places if places is None else places
+    transition(ctx, ticket, "requeued", places=places)
+    ticket.counter_id = None
+    ticket.target_counter_id = None
+    ticket.queued_at = ctx.now
+    ticket.queue_key = key_after_places(ctx.session, ticket.service_id, places, exclude=ticket.id)
+    announce.ticket_updated(ctx, ticket)
+    announce.line_changed(ctx, ticket.service)
+
+
+def key_after_places(session: Session, service_id: int, places: int, *, exclude: int) -> float:
+    """A queue key that puts a ticket behind the first ``places`` waiting tickets of a line."""
+    keys = session.scalars(
+        select(Ticket.queue_key)
+        .where(
+            Ticket.service_id == service_id,
+            Ticket.state == TicketState.WAITING,
+            Ticket.target_counter_id.is_(None),
+            Ticket.id != exclude,
+        )
+        .order_by(Ticket.queue_key)
+        .limit(places + 1)
+    ).all()
+    if not keys:
+        return queue_key_for(dt.datetime.now(dt.UTC))
+    if places == 0:
+        return keys[0] - 1.0
+    if len(keys) <= places:
+        return keys[-1] + 0.001
+    return (keys[places - 1] + keys[places]) / 2
+
+
+def front_key(session: Session, *, service_id: int | None, counter_id: int | None) -> float | None:
+    """A key before every waiting ticket of a line (or of one counter's transfers)."""
+    query = select(Ticket.queue_key).where(Ticket.state == TicketState.WAITING)
+    if counter_id is not None:
+        query = query.where(Ticket.target_counter_id == counter_id)
+    else:
+        query = query.where(Ticket.service_id == service_id, Ticket.target_counter_id.is_(None))
+    first = session.scalar(query.order_by(Ticket.queue_key).limit(1))
+    return None if first is None else first - 1.0
+
+
+def expire_open_tickets(ctx: Ctx, before: dt.date) -> int:
+    """Close the day: every ticket of an earlier service date still open becomes expired.
+
+    Safe to run from several processes at once: each ticket changes under a
+    compare-and-set on its state.
+    """
+    session = ctx.session
+    stale = session.scalars(
+        select(Ticket)
+        .where(Ticket.service_date < before, Ticket.state.in_(OPEN_TICKET_STATES))
+        .order_by(Ticket.id)
+        .with_for_update()
+    ).all()
+    services: dict[int, Service] = {}
+    counters: dict[int, Counter] = {}
+    for ticket in stale:
+        holder = ticket.counter
+        transition(ctx, ticket, "expired")
+        ticket.target_counter_id = None
+        if holder is not None and holder.current_ticket_id == ticket.id:
+            holder.current_ticket_id = None
+            counters[holder.id] = holder
+        services[ticket.service_id] = ticket.service
+    session.flush()
+    for counter in counters.values():
+        announce.counter_updated(ctx, counter)
+    for service in services.values():
+        announce.line_changed(ctx, service)
+    return len(stale)
+
+
+def ticket_with_estimate(ctx: Ctx, ticket: Ticket) -> dict[str, Any]:
+    ahead, wait = ticket_estimate(ctx.session, ticket, ctx.settings, ctx.now)
+    return {"people_ahead": ahead, "estimated_wait_minutes": wait}

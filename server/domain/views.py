@@ -1,0 +1,114 @@
+"""The JSON shapes of tickets, counters and lines, as REST answers and push payloads use them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from server.models import Agency, Counter, Service, Ticket, Zone
+
+
+def iso(value: dt.datetime | dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def agency_brief(agency: Agency) -> dict[str, Any]:
+    return {
+        "id": agency.id,
+        "code": agency.code,
+        "short_name": agency.short_name,
+        "colour": agency.colour,
+    }
+
+
+def ticket_view(ticket: Ticket) -> dict[str, Any]:
+    """Everything staff clients need about one ticket. No personal data exists to leak."""
+    service = ticket.service
+    counter = ticket.counter
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "prefix": ticket.series.prefix,
+        "sequence": ticket.sequence,
+        "status_code": ticket.status_code,
+        "service": {"id": service.id, "code": service.code, "name": service.name},
+        "agency": agency_brief(service.agency),
+        "priority": ticket.priority.value,
+        "source": ticket.source.value,
+        "state": ticket.state.value,
+        "service_date": iso(ticket.service_date),
+        "issued_at": iso(ticket.issued_at),
+        "queued_at": iso(ticket.queued_at),
+        "called_at": iso(ticket.called_at),
+        "started_at": iso(ticket.started_at),
+        "finished_at": iso(ticket.finished_at),
+        "call_count": ticket.call_count,
+        "counter": {"id": counter.id, "label": counter.label} if counter is not None else None,
+        "target_counter_id": ticket.target_counter_id,
+        "booked_for": iso(ticket.booked_for),
+        "printed": ticket.printed,
+    }
+
+
+def public_ticket_view(ticket: Ticket) -> dict[str, Any]:
+    """What the visitor's phone sees through the QR code: no ids to walk, no staff data."""
+    counter = ticket.counter
+    return {
+        "number": ticket.number,
+        "service": ticket.service.name,
+        "agency": agency_brief(ticket.service.agency),
+        "priority": ticket.priority.value,
+        "state": ticket.state.value,
+        "service_date": iso(ticket.service_date),
+        "issued_at": iso(ticket.issued_at),
+        "called_at": iso(ticket.called_at),
+        "counter": counter.label if counter is not None else None,
+    }
+
+
+def counter_view(counter: Counter) -> dict[str, Any]:
+    current = counter.current_ticket_id
+    return {
+        "id": counter.id,
+        "label": counter.label,
+        "agency_id": counter.agency_id,
+        "zone": counter.zone.code,
+        "state": counter.state.value,
+        "officer_id": counter.officer_id,
+        "current_ticket_id": current,
+        "service_ids": [link.service_id for link in counter.service_links],
+        "state_since": iso(counter.state_since),
+    }
+
+
+def service_view(service: Service) -> dict[str, Any]:
+    return {
+        "id": service.id,
+        "code": service.code,
+        "name": service.name,
+        "agency_id": service.agency_id,
+        "prefix": service.series.prefix,
+        "position": service.position,
+        "active": service.active,
+        "daily_quota": service.daily_quota,
+        "hours": service.hours,
+        "priority_offered": service.priority_offered,
+        "target_wait_minutes": service.target_wait_minutes,
+        "typical_minutes": service.typical_minutes,
+    }
+
+
+def agency_view(agency: Agency) -> dict[str, Any]:
+    return {
+        "id": agency.id,
+        "code": agency.code,
+        "name": agency.name,
+        "short_name": agency.short_name,
+        "colour": agency.colour,
+        "position": agency.position,
+        "active": agency.active,
+    }
+
+
+def zone_view(zone: Zone) -> dict[str, Any]:
+    return {"id": zone.id, "code": zone.code, "name": zone.name}

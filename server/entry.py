@@ -1,0 +1,68 @@
+"""``antre-server``: the process entry point.
+
+Under eventlet, the standard library must be monkey-patched before anything else
+imports ``socket`` or ``threading``; so this module decides the mode from the command
+line, ``ANTRE_ASYNC_MODE`` and the config file using only the standard library, patches,
+and only then imports the application. This is the only place that names eventlet.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tomllib
+
+
+def _option(argv: list[str], name: str) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == name and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def async_mode_for(argv: list[str], env: dict[str, str] | os._Environ[str]) -> str:
+    """The async mode ``run`` will use (the full config check happens later)."""
+    mode = _option(argv, "--async-mode") or env.get("ANTRE_ASYNC_MODE")
+    if mode:
+        return mode.strip().lower()
+    path = _option(argv, "--config") or env.get("ANTRE_CONFIG")
+    if path:
+        try:
+            with open(path, "rb") as fh:
+                data = tomllib.load(fh)
+            return str(data.get("server", {}).get("async_mode", "eventlet")).lower()
+        except (OSError, tomllib.TOMLDecodeError):
+            pass  # the real config loader reports this clearly
+    return "eventlet"
+
+
+def _use_eventlet() -> None:
+    import eventlet
+
+    eventlet.monkey_patch()
+    try:
+        from psycogreen.eventlet import patch_psycopg
+
+        patch_psycopg()  # PostgreSQL waits yield to other requests instead of blocking all
+    except ImportError:
+        pass
+    from eventlet import tpool
+
+    from server.runtime import install_offload
+
+    install_offload(tpool.execute)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["run"] and async_mode_for(argv, os.environ) == "eventlet":
+        _use_eventlet()
+    from server.cli import cli
+
+    cli.main(args=argv, prog_name="antre-server")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Error codes to HTTP statuses, in one place, and the one JSON error shape."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from server.domain.errors import DomainError
+from shared.errors import ErrorCode
+
+log = logging.getLogger("antre.errors")
+
+STATUS: dict[ErrorCode, int] = {
+    ErrorCode.VALIDATION_ERROR: 422,
+    ErrorCode.MALFORMED_JSON: 400,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.METHOD_NOT_ALLOWED: 405,
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: 422,
+    ErrorCode.PAYLOAD_TOO_LARGE: 413,
+    ErrorCode.UNAUTHENTICATED: 401,
+    ErrorCode.INVALID_CREDENTIALS: 401,
+    ErrorCode.TOO_MANY_ATTEMPTS: 429,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.SERVICE_CLOSED: 409,
+    ErrorCode.QUOTA_EXHAUSTED: 409,
+    ErrorCode.PRIORITY_NOT_OFFERED: 422,
+    ErrorCode.INVALID_TRANSITION: 409,
+    ErrorCode.COUNTER_CLOSED: 409,
+    ErrorCode.COUNTER_PAUSED: 409,
+    ErrorCode.COUNTER_BUSY: 409,
+    ErrorCode.COUNTER_IDLE: 409,
+    ErrorCode.COUNTER_TAKEN: 409,
+    ErrorCode.QUEUE_EMPTY: 409,
+    ErrorCode.NOT_CALLED_ENOUGH: 409,
+    ErrorCode.SERVICE_NOT_AT_COUNTER: 409,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.UNAVAILABLE: 503,
+    ErrorCode.INTERNAL_ERROR: 500,
+}
+
+_HTTP_CODES = {
+    400: ErrorCode.MALFORMED_JSON,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    413: ErrorCode.PAYLOAD_TOO_LARGE,
+}
+
+
+def error_response(
+    code: ErrorCode, message: str, details: dict[str, Any] | None = None
+) -> tuple[Response, int]:
+    body: dict[str, Any] = {"code": code.value, "message": message}
+    if details:
+        body["details"] = details
+    response = jsonify({"error": body})
+    if code == ErrorCode.TOO_MANY_ATTEMPTS and details and "retry_after" in details:
+        response.headers["Retry-After"] = str(details["retry_after"])
+    if code == ErrorCode.UNAVAILABLE:
+        response.headers["Retry-After"] = "2"
+    return response, STATUS[code]
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(exc: DomainError) -> tuple[Response, int]:
+        return error_response(exc.code, exc.message, exc.details)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> tuple[Response, int]:
+        code = _HTTP_CODES.get(exc.code or 500, ErrorCode.VALIDATION_ERROR)
+        if exc.code == 400:
+            return error_response(code, "the request could not be read")
+        return error_response(code, exc.description or code.value)
+
+    @app.errorhandler(OperationalError)
+    def _database_away(exc: OperationalError) -> tuple[Response, int]:
+        # The database is restarting or locked for too long: nothing was written
+        # (the transaction rolled back), so the caller may simply retry.
+        log.warning("database unavailable: %s", type(exc.orig).__name__)
+        return error_response(ErrorCode.UNAVAILABLE, "the database is busy; try again")
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(exc: DBAPIError) -> tuple[Response, int]:
+        if exc.connection_invalidated:
+            return error_response(ErrorCode.UNAVAILABLE, "the database connection was lost; try again")
+        log.exception("database error")
+        return error_response(ErrorCode.INTERNAL_ERROR, "internal error")
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> tuple[Response, int]:
+        log.exception("unhandled error")
+        return error_response(ErrorCode.INTERNAL_ERROR, "internal error")

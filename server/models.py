@@ -1,0 +1,402 @@
+"""The tables of Antre (SQLAlchemy 2.x declarative, no Flask).
+
+Only structure lives here; the rules (who may change what, in which order) live in
+``server.domain``. The schema itself is created and changed by Alembic migrations in
+``server/migrations``; ``Base.metadata`` is what those migrations are checked against.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware UTC datetimes on every backend (SQLite would hand back naive ones)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class TicketState(enum.StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+OPEN_TICKET_STATES = (TicketState.WAITING, TicketState.CALLED, TicketState.SERVING)
+
+
+class Priority(enum.StrEnum):
+    NONE = "none"
+    ELDERLY = "elderly"
+    DISABLED = "disabled"
+    PREGNANT = "pregnant"
+    CHILD = "child"
+
+
+class TicketSource(enum.StrEnum):
+    KIOSK = "kiosk"
+    BOOKING = "booking"
+    COUNTER = "counter"
+    WEB = "web"
+
+
+class CounterState(enum.StrEnum):
+    CLOSED = "closed"
+    OPEN = "open"
+    PAUSED = "paused"
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    OFFICER = "officer"
+
+
+class DeviceKind(enum.StrEnum):
+    KIOSK = "kiosk"
+    DISPLAY = "display"
+    COUNTER = "counter"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as plain strings (no native PG enum) so migrations can add members freely.
+    return Enum(cls, name=name, native_enum=False, length=16, values_callable=_values)
+
+
+def _values(cls: type[enum.Enum]) -> list[str]:
+    return [str(m.value) for m in cls]
+
+
+class Zone(Base):
+    """A part of the hall with its own display boards."""
+
+    __tablename__ = "zones"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class Agency(Base):
+    """An *instansi* with counters in the hall."""
+
+    __tablename__ = "agencies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str] = mapped_column(String(40))
+    colour: Mapped[str] = mapped_column(String(7), default="#1E5AA8")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    services: Mapped[list[Service]] = relationship(
+        back_populates="agency", order_by="Service.position"
+    )
+    counters: Mapped[list[Counter]] = relationship(
+        back_populates="agency", order_by="Counter.position"
+    )
+
+
+class Series(Base):
+    """A ticket-number prefix that one or more services of one agency share."""
+
+    __tablename__ = "series"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    prefix: Mapped[str] = mapped_column(String(4), unique=True)
+
+
+class SeriesDay(Base):
+    """The last number given in one series on one service date: the numbering lock row."""
+
+    __tablename__ = "series_days"
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id"), primary_key=True)
+    service_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Service(Base):
+    """A *layanan* of an agency, with its own line of waiting tickets."""
+
+    __tablename__ = "services"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id"))
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    daily_quota: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # {"mon": ["07:30", "16:00"], ...}; a missing weekday is closed.
+    hours: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    priority_offered: Mapped[bool] = mapped_column(Boolean, default=True)
+    target_wait_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    typical_minutes: Mapped[float] = mapped_column(Float, default=10.0)
+
+    agency: Mapped[Agency] = relationship(back_populates="services")
+    series: Mapped[Series] = relationship()
+
+
+class Counter(Base):
+    """A *loket*: where one officer calls and serves, for an ordered list of services."""
+
+    __tablename__ = "counters"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"))
+    label: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    state: Mapped[CounterState] = mapped_column(
+        _enum(CounterState, "counter_state"), default=CounterState.CLOSED
+    )
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # The one ticket this counter has called or is serving. Unique: a ticket is held by
+    # at most one counter, checked by the database itself.
+    current_ticket_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tickets.id", use_alter=True), nullable=True, unique=True
+    )
+    calls_since_priority: Mapped[int] = mapped_column(Integer, default=0)
+    state_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    agency: Mapped[Agency] = relationship(back_populates="counters")
+    zone: Mapped[Zone] = relationship()
+    service_links: Mapped[list[CounterService]] = relationship(
+        order_by="CounterService.position", cascade="all, delete-orphan"
+    )
+
+
+class CounterService(Base):
+    """Which services a counter serves, in the order the counter lists them."""
+
+    __tablename__ = "counter_services"
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Ticket(Base):
+    """A *nomor antrean*: one visitor's place, from issue to done (or not)."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("series_id", "service_date", "sequence", name="uq_tickets_number"),
+        Index("ix_tickets_line", "service_id", "state", "queue_key"),
+        Index("ix_tickets_target", "target_counter_id", "state"),
+        Index("ix_tickets_day", "service_date", "state"),
+        Index("ix_tickets_finished", "service_id", "finished_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status_code: Mapped[str] = mapped_column(String(24), unique=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    origin_service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id"))
+    service_date: Mapped[dt.date] = mapped_column(Date)
+    sequence: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[Priority] = mapped_column(_enum(Priority, "priority"), default=Priority.NONE)
+    source: Mapped[TicketSource] = mapped_column(
+        _enum(TicketSource, "ticket_source"), default=TicketSource.KIOSK
+    )
+    state: Mapped[TicketState] = mapped_column(
+        _enum(TicketState, "ticket_state"), default=TicketState.WAITING
+    )
+    # Order in its line: smaller is earlier. Entry time in seconds, moved for
+    # "front of the line" transfers and returning no-shows.
+    queue_key: Mapped[float] = mapped_column(Float)
+    target_counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    booked_for: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    call_count: Mapped[int] = mapped_column(Integer, default=0)
+    printed: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    queued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    called_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    issued_by_device_id: Mapped[int | None] = mapped_column(
+        ForeignKey("devices.id"), nullable=True
+    )
+
+    service: Mapped[Service] = relationship(foreign_keys=[service_id])
+    series: Mapped[Series] = relationship()
+    counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id])
+
+
+class TicketEvent(Base):
+    """One change of one ticket. Append-only: reports and audits are computed from it."""
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_ticket_events_at", "at"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(24))
+    from_state: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    to_state: Mapped[str] = mapped_column(String(16))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), nullable=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class CounterEvent(Base):
+    """Open, pause, resume and close of a counter (for utilisation reports)."""
+
+    __tablename__ = "counter_events"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+
+class User(Base):
+    """An admin, a supervisor of one agency, or an officer of one agency."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role = 'admin' OR agency_id IS NOT NULL", name="agency_for_staff"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    agency: Mapped[Agency | None] = relationship()
+
+
+class AuthToken(Base):
+    """A bearer token an officer got by logging in; only its hash is stored."""
+
+    __tablename__ = "auth_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class LoginThrottle(Base):
+    """Failed logins per key (user name, client address), shared by all server processes."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_failure_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Device(Base):
+    """A kiosk, display board or counter terminal, known by its token (hash stored)."""
+
+    __tablename__ = "devices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[DeviceKind] = mapped_column(_enum(DeviceKind, "device_kind"))
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id"), nullable=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    health: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    zone: Mapped[Zone | None] = relationship()
+    agency: Mapped[Agency | None] = relationship()
+    counter: Mapped[Counter | None] = relationship()
+
+
+class Holiday(Base):
+    """A day the whole hall is closed (national holidays, *cuti bersama*)."""
+
+    __tablename__ = "holidays"
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class Setting(Base):
+    """One site setting (see ``server.domain.settings`` for the keys and defaults)."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class IdempotencyKey(Base):
+    """A ticket request a device may retry: the same key returns the same ticket."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("owner", "key", name="uq_idempotency_owner_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "device:<id>" or "user:<id>": a key only means something for the caller who sent it.
+    owner: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(128))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class RoomSeq(Base):
+    """The last ``seq`` pushed to one Socket.IO room, advanced in the same transaction
+    as the change it announces, so seq order is commit order across processes."""
+
+    __tablename__ = "room_seqs"
+    room: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+

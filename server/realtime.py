@@ -1,0 +1,102 @@
+"""Socket.IO: authenticate on connect, join rooms, and push what commands produced.
+
+Sockets only listen; every command goes over REST. A connection authenticates with
+``auth={"token": ...}`` (a device's or an officer's token) or ``auth={"ticket": code}``
+(a visitor's phone, for that one ticket's room).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import request
+from flask_socketio import ConnectionRefusedError, join_room, leave_room
+from sqlalchemy import select
+
+from server.api.principal import principal_for_token
+from server.domain import access
+from server.domain.access import Principal
+from server.domain.outbox import PushEvent, current_seq
+from server.extensions import socketio
+from server.models import Counter, Ticket
+from server.state import app_state
+from shared import events
+
+log = logging.getLogger("antre.realtime")
+
+_principals: dict[str, Principal] = {}
+
+
+def push(pushes: list[PushEvent]) -> None:
+    """Send committed events to their rooms (through Redis when several processes run)."""
+    for event in pushes:
+        socketio.emit(event.name, event.payload, to=event.room)
+        log.info("push %s room=%s seq=%s", event.name, event.room, event.payload.get("seq"))
+
+
+def _authenticate(auth: Any) -> Principal:
+    if not isinstance(auth, dict):
+        raise ConnectionRefusedError("unauthenticated")
+    state = app_state()
+    with state.db.read() as session:
+        token = auth.get("token")
+        if isinstance(token, str) and 0 < len(token) <= 200:
+            who = principal_for_token(session, token, state.clock())
+            if who is not None:
+                return who
+        code = auth.get("ticket")
+        if isinstance(code, str) and 0 < len(code) <= 32:
+            ticket = session.scalar(select(Ticket.id).where(Ticket.status_code == code))
+            if ticket is not None:
+                return Principal(kind="ticket", id=ticket, ticket_code=code)
+    raise ConnectionRefusedError("unauthenticated")
+
+
+@socketio.on("connect")
+def on_connect(auth: Any = None) -> None:
+    who = _authenticate(auth)
+    sid: str = request.sid  # type: ignore[attr-defined]
+    _principals[sid] = who
+    for room in access.default_rooms(who):
+        join_room(room)
+    log.info("socket connect %s rooms=%s", who.label(), access.default_rooms(who))
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_: Any) -> None:
+    _principals.pop(request.sid, None)  # type: ignore[attr-defined]
+
+
+@socketio.on(events.SUBSCRIBE)
+def on_subscribe(data: Any) -> dict[str, Any]:
+    """Join one more room the caller may listen to; the ack carries the room's seq."""
+    who = _principals.get(request.sid)  # type: ignore[attr-defined]
+    room = data.get("room") if isinstance(data, dict) else None
+    if who is None or not isinstance(room, str) or len(room) > 64:
+        return {"ok": False, "error": "validation_error"}
+    try:
+        kind, key = events.parse_room(room)
+    except ValueError:
+        return {"ok": False, "error": "validation_error"}
+    with app_state().db.read() as session:
+        agency = None
+        if kind == "counter":
+            counter = session.get(Counter, int(key)) if key.isdigit() else None
+            if counter is None:
+                return {"ok": False, "error": "not_found"}
+            agency = counter.agency_id
+        if kind == "ticket" and session.scalar(select(Ticket.id).where(Ticket.status_code == key)) is None:
+            return {"ok": False, "error": "not_found"}
+        if not access.may_join(who, room, agency):
+            return {"ok": False, "error": "forbidden"}
+        join_room(room)
+        return {"ok": True, "room": room, "seq": current_seq(session, room)}
+
+
+@socketio.on("unsubscribe")
+def on_unsubscribe(data: Any) -> dict[str, Any]:
+    room = data.get("room") if isinstance(data, dict) else None
+    if isinstance(room, str):
+        leave_room(room)
+    return {"ok": True}
