@@ -38,7 +38,9 @@ def backup_database(database_url: str, destination: Path) -> int:
             source.close()
     elif url.get_backend_name() == "postgresql":
         if shutil.which("pg_dump") is None:
-            raise RuntimeError("pg_dump is not installed (Debian: apt-get install postgresql-client)")
+            raise RuntimeError(
+                "pg_dump is not installed (Debian: apt-get install postgresql-client)"
+            )
         env = dict(os.environ)
         if url.password:
             env["PGPASSWORD"] = url.password

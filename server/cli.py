@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import errno
 import socket
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
-
 
 from server.config import ASYNC_MODES, ConfigError, ServerConfig, load_config
 from server.state import AppState
@@ -52,7 +50,9 @@ def _make_app() -> Flask:
     return create_app(_load())
 
 
-@click.group(cls=FlaskGroup, create_app=_make_app, add_default_commands=False, add_version_option=False)
+@click.group(
+    cls=FlaskGroup, create_app=_make_app, add_default_commands=False, add_version_option=False
+)
 @config_option
 def cli() -> None:
     """Antre queue server for Mal Pelayanan Publik."""
@@ -75,7 +75,9 @@ def ensure_port_free(host: str, port: int) -> None:
     probe_host = "127.0.0.1" if host in ("0.0.0.0", "") else ("::1" if host == "::" else host)
     try:
         with socket.create_connection((probe_host, port), timeout=0.5):
-            raise click.ClickException(f"port {port} is already served on {probe_host}; not starting")
+            raise click.ClickException(
+                f"port {port} is already served on {probe_host}; not starting"
+            )
     except OSError:
         pass
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -85,7 +87,9 @@ def ensure_port_free(host: str, port: int) -> None:
             sock.bind((host, port))
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
-                raise click.ClickException(f"port {port} on {host} is in use; not starting") from None
+                raise click.ClickException(
+                    f"port {port} on {host} is in use; not starting"
+                ) from None
             raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
@@ -93,7 +97,9 @@ def ensure_port_free(host: str, port: int) -> None:
 @config_option
 @click.option("--host", help="Address to listen on (0.0.0.0 for the hall LAN).")
 @click.option("--port", type=int, help="Port to listen on.")
-@click.option("--async-mode", type=click.Choice(ASYNC_MODES), help="eventlet (default) or threading.")
+@click.option(
+    "--async-mode", type=click.Choice(ASYNC_MODES), help="eventlet (default) or threading."
+)
 def run_command(host: str | None, port: int | None, async_mode: str | None) -> None:
     """Serve the API and Socket.IO."""
     from server.app import create_app
@@ -105,7 +111,9 @@ def run_command(host: str | None, port: int | None, async_mode: str | None) -> N
     app = create_app(config)
     _require_schema(app)
     start_jobs(app)
-    app.logger.info("antre-server on http://%s:%s (%s)", config.host, config.port, config.async_mode)
+    app.logger.info(
+        "antre-server on http://%s:%s (%s)", config.host, config.port, config.async_mode
+    )
     click.echo(
         f"Antre server on http://{config.host}:{config.port} "
         f"({config.async_mode}, {_describe_db(config.database_url)})",
@@ -209,7 +217,9 @@ def seed_demo_command() -> None:
 @click.option("--name", "display_name", help="Name shown in the clients.")
 @click.password_option(help="Password (asked when not given).")
 @with_appcontext
-def add_user(username: str, role: str, agency_code: str | None, display_name: str | None, password: str) -> None:
+def add_user(
+    username: str, role: str, agency_code: str | None, display_name: str | None, password: str
+) -> None:
     """Create a user; the password is stored hashed."""
     from server.domain.errors import DomainError
     from server.domain.users import create_user
@@ -230,7 +240,9 @@ def add_user(username: str, role: str, agency_code: str | None, display_name: st
 @click.option("--agency", "agency_code", help="Agency code (for a counter terminal).")
 @click.option("--counter", "counter_id", type=int, help="Counter id (for a counter terminal).")
 @with_appcontext
-def add_device(name: str, kind: str, zone_code: str | None, agency_code: str | None, counter_id: int | None) -> None:
+def add_device(
+    name: str, kind: str, zone_code: str | None, agency_code: str | None, counter_id: int | None
+) -> None:
     """Register a device and print its token: shown this once, stored only as a hash."""
     from server.domain.devices import register_device
     from server.domain.errors import DomainError
@@ -278,10 +290,5 @@ def backup(destination: str) -> None:
     click.echo(f"backup written: {destination} ({size} bytes)")
 
 
-def main() -> None:  # pragma: no cover - for `python -m server.cli`
+if __name__ == "__main__":  # pragma: no cover - `python -m server.cli`
     cli.main(prog_name="antre-server")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
-

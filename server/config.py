@@ -153,14 +153,16 @@ class ServerConfig:
 
 
 def _check(name: str, value: Any, where: str) -> Any:
-    table, key, check = _SPEC[name]
+    check = _SPEC[name][2]
     try:
         return check(value)
     except ValueError as exc:
         raise ConfigError(f"{where}: {exc} (got {value!r})") from None
 
 
-def load_config(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> ServerConfig:
+def load_config(
+    path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+) -> ServerConfig:
     """Defaults < TOML file < ``ANTRE_*`` environment. Raises ConfigError on a bad value."""
     env = os.environ if env is None else env
     values: dict[str, Any] = {}
@@ -176,7 +178,9 @@ def load_config(path: str | os.PathLike[str] | None = None, env: Mapping[str, st
     if not values.get("secret_key"):
         values["secret_key"] = secrets.token_urlsafe(32)
     known = {f.name for f in fields(ServerConfig)}
-    return ServerConfig(**{k: v for k, v in values.items() if k in known}, source=", ".join(sources))
+    return ServerConfig(
+        **{k: v for k, v in values.items() if k in known}, source=", ".join(sources)
+    )
 
 
 def _from_toml(path: Path) -> dict[str, Any]:

@@ -86,7 +86,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DBAPIError)
     def _database_error(exc: DBAPIError) -> tuple[Response, int]:
         if exc.connection_invalidated:
-            return error_response(ErrorCode.UNAVAILABLE, "the database connection was lost; try again")
+            return error_response(
+                ErrorCode.UNAVAILABLE, "the database connection was lost; try again"
+            )
         log.exception("database error")
         return error_response(ErrorCode.INTERNAL_ERROR, "internal error")
 

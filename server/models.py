@@ -262,9 +262,7 @@ class Ticket(Base):
     called_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    issued_by_device_id: Mapped[int | None] = mapped_column(
-        ForeignKey("devices.id"), nullable=True
-    )
+    issued_by_device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), nullable=True)
 
     service: Mapped[Service] = relationship(foreign_keys=[service_id])
     series: Mapped[Series] = relationship()
@@ -399,4 +397,3 @@ class RoomSeq(Base):
     __tablename__ = "room_seqs"
     room: Mapped[str] = mapped_column(String(64), primary_key=True)
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
-

@@ -86,7 +86,10 @@ def on_subscribe(data: Any) -> dict[str, Any]:
             if counter is None:
                 return {"ok": False, "error": "not_found"}
             agency = counter.agency_id
-        if kind == "ticket" and session.scalar(select(Ticket.id).where(Ticket.status_code == key)) is None:
+        if (
+            kind == "ticket"
+            and session.scalar(select(Ticket.id).where(Ticket.status_code == key)) is None
+        ):
             return {"ok": False, "error": "not_found"}
         if not access.may_join(who, room, agency):
             return {"ok": False, "error": "forbidden"}

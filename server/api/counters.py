@@ -35,7 +35,9 @@ QUEUE_LIMIT = 200
 
 
 def _state(ctx: Ctx, counter: Counter) -> dict[str, Any]:
-    current = ctx.session.get(Ticket, counter.current_ticket_id) if counter.current_ticket_id else None
+    current = (
+        ctx.session.get(Ticket, counter.current_ticket_id) if counter.current_ticket_id else None
+    )
     return {
         "counter": counter_view(counter),
         "ticket": ticket_view(current) if current is not None else None,
@@ -88,19 +90,25 @@ def close_counter(counter_id: int) -> Response:
 @bp.post("/counters/<int:counter_id>/next")
 def call_next(counter_id: int) -> Response:
     """Finish the current ticket and call the next; ``ticket`` is null when nobody waits."""
-    return _counter_command(counter_id, EMPTY, lambda ctx, c, _: _ignore(counter_ops.call_next(ctx, c)))
+    return _counter_command(
+        counter_id, EMPTY, lambda ctx, c, _: _ignore(counter_ops.call_next(ctx, c))
+    )
 
 
 @bp.post("/counters/<int:counter_id>/call")
 def call_ticket(counter_id: int) -> Response:
     return _counter_command(
-        counter_id, CALL_SCHEMA, lambda ctx, c, b: _ignore(counter_ops.call_ticket(ctx, c, b["ticket_id"]))
+        counter_id,
+        CALL_SCHEMA,
+        lambda ctx, c, b: _ignore(counter_ops.call_ticket(ctx, c, b["ticket_id"])),
     )
 
 
 @bp.post("/counters/<int:counter_id>/recall")
 def recall(counter_id: int) -> Response:
-    return _counter_command(counter_id, EMPTY, lambda ctx, c, _: _ignore(counter_ops.recall(ctx, c)))
+    return _counter_command(
+        counter_id, EMPTY, lambda ctx, c, _: _ignore(counter_ops.recall(ctx, c))
+    )
 
 
 @bp.post("/counters/<int:counter_id>/start")
@@ -110,12 +118,16 @@ def start(counter_id: int) -> Response:
 
 @bp.post("/counters/<int:counter_id>/finish")
 def finish(counter_id: int) -> Response:
-    return _counter_command(counter_id, EMPTY, lambda ctx, c, _: _ignore(counter_ops.finish(ctx, c)))
+    return _counter_command(
+        counter_id, EMPTY, lambda ctx, c, _: _ignore(counter_ops.finish(ctx, c))
+    )
 
 
 @bp.post("/counters/<int:counter_id>/no-show")
 def no_show(counter_id: int) -> Response:
-    return _counter_command(counter_id, EMPTY, lambda ctx, c, _: _ignore(counter_ops.no_show(ctx, c)))
+    return _counter_command(
+        counter_id, EMPTY, lambda ctx, c, _: _ignore(counter_ops.no_show(ctx, c))
+    )
 
 
 @bp.post("/counters/<int:counter_id>/transfer")
@@ -152,7 +164,10 @@ def counter_status(counter_id: int) -> Response:
         counter = ctx.session.get(Counter, counter_id)
         if counter is None or not counter.active or not access.can_read_counter(who, counter):
             raise not_found("counter")
-        return {**_state(ctx, counter), "seq": current_seq(ctx.session, events.counter_room(counter.id))}
+        return {
+            **_state(ctx, counter),
+            "seq": current_seq(ctx.session, events.counter_room(counter.id)),
+        }
 
     return jsonify(run_query(query))
 
@@ -181,7 +196,9 @@ def counter_queue(counter_id: int) -> Response:
         return {
             "counter": counter_view(counter),
             "tickets": [ticket_view(t) for t in waiting],
-            "lines": [line_stats(ctx.session, s, ctx.settings, ctx.now).to_dict() for s in services if s],
+            "lines": [
+                line_stats(ctx.session, s, ctx.settings, ctx.now).to_dict() for s in services if s
+            ],
             "seq": current_seq(ctx.session, events.counter_room(counter.id)),
         }
 

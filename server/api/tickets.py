@@ -121,7 +121,9 @@ def report_printed(ticket_id: int) -> Response:
 
     def command(ctx: Ctx) -> dict[str, Any]:
         ticket = load_ticket(ctx.session, ticket_id)
-        if not who.is_admin and ticket.issued_by_device_id != (who.id if who.kind == "device" else -1):
+        if not who.is_admin and ticket.issued_by_device_id != (
+            who.id if who.kind == "device" else -1
+        ):
             raise access.forbidden("only the kiosk that issued a ticket reports its printing")
         set_printed(ctx, ticket, body["printed"])
         return {"ticket": ticket_view(ticket)}

@@ -40,7 +40,9 @@ class DemoCredentials:
 
     admin: tuple[str, str] = (ADMIN_USER, ADMIN_PASSWORD)
     officers: list[tuple[str, str, str]] = field(default_factory=list)  # agency, user, password
-    devices: list[tuple[str, str, str, str]] = field(default_factory=list)  # kind, name, where, token
+    devices: list[tuple[str, str, str, str]] = field(
+        default_factory=list
+    )  # kind, name, where, token
     created: bool = False
 
     def render(self) -> str:
@@ -51,19 +53,20 @@ class DemoCredentials:
             "",
             "Officers (one per agency; all with the same demo password):",
         ]
-        lines += [f"  {agency:<4} {user:<16} {password}" for agency, user, password in self.officers]
+        lines += [
+            f"  {agency:<4} {user:<16} {password}" for agency, user, password in self.officers
+        ]
         lines += ["", "Device tokens (renewed on every seed-demo run):"]
         lines += [
-            f"  {kind:<8} {name:<28} {where:<14} {token}" for kind, name, where, token in self.devices
+            f"  {kind:<8} {name:<28} {where:<14} {token}"
+            for kind, name, where, token in self.devices
         ]
         return "\n".join(lines)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "admin": {"username": self.admin[0], "password": self.admin[1]},
-            "officers": [
-                {"agency": a, "username": u, "password": p} for a, u, p in self.officers
-            ],
+            "officers": [{"agency": a, "username": u, "password": p} for a, u, p in self.officers],
             "devices": [
                 {"kind": k, "name": n, "where": w, "token": t} for k, n, w, t in self.devices
             ],
@@ -75,7 +78,9 @@ def load_demo_data(path: Path = DATA) -> dict[str, Any]:
         return tomllib.load(fh)
 
 
-def seed_demo(session: Session, now: dt.datetime, data: dict[str, Any] | None = None) -> DemoCredentials:
+def seed_demo(
+    session: Session, now: dt.datetime, data: dict[str, Any] | None = None
+) -> DemoCredentials:
     """Create the demo hall once; on later runs only renew the demo device tokens."""
     data = data or load_demo_data()
     creds = DemoCredentials()
@@ -92,7 +97,11 @@ def seed_demo(session: Session, now: dt.datetime, data: dict[str, Any] | None = 
         where = (
             device.zone.code
             if device.zone
-            else (device.counter.label if device.counter else (device.agency.code if device.agency else ""))
+            else (
+                device.counter.label
+                if device.counter
+                else (device.agency.code if device.agency else "")
+            )
         )
         creds.devices.append((device.kind.value, device.name, where, token))
     return creds
@@ -106,7 +115,11 @@ def _create_hall(session: Session, data: dict[str, Any]) -> None:
     site = data["site"]
     update_settings(
         session,
-        {"site_name": site["name"], "site_short_name": site["short_name"], "timezone": site["timezone"]},
+        {
+            "site_name": site["name"],
+            "site_short_name": site["short_name"],
+            "timezone": site["timezone"],
+        },
     )
     zones = {}
     for z in data["zones"]:
@@ -174,7 +187,9 @@ def _create_hall(session: Session, data: dict[str, Any]) -> None:
             for number in serving:
                 counter = counters[number - 1]
                 session.add(
-                    CounterService(counter_id=counter.id, service_id=service.id, position=s_position)
+                    CounterService(
+                        counter_id=counter.id, service_id=service.id, position=s_position
+                    )
                 )
     session.flush()
 
@@ -199,5 +214,11 @@ def _create_people_and_devices(session: Session, data: dict[str, Any], now: dt.d
         first = agency.counters[0] if agency.counters else None
         if first is not None:
             register_device(
-                session, f"PC {first.label} {agency.short_name}", "counter", None, None, first.id, now
+                session,
+                f"PC {first.label} {agency.short_name}",
+                "counter",
+                None,
+                None,
+                first.id,
+                now,
             )

@@ -44,7 +44,9 @@ class Principal:
 
     def label(self) -> str:
         """For logs: who, never with a token."""
-        what = self.role.value if self.role else (self.device_kind.value if self.device_kind else "")
+        what = (
+            self.role.value if self.role else (self.device_kind.value if self.device_kind else "")
+        )
         return f"{self.kind}:{self.id}:{what}"
 
 
@@ -99,8 +101,10 @@ def can_read_counter(who: Principal, counter: Counter) -> bool:
 def can_read_zone(who: Principal, zone_code: str) -> bool:
     if who.is_admin or (who.kind == "user" and who.role == Role.SUPERVISOR):
         return True
-    return who.kind == "device" and who.device_kind == DeviceKind.DISPLAY and (
-        who.zone_code == zone_code
+    return (
+        who.kind == "device"
+        and who.device_kind == DeviceKind.DISPLAY
+        and (who.zone_code == zone_code)
     )
 
 

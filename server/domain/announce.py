@@ -39,7 +39,9 @@ def _line_rooms(ctx: Ctx, service: Service) -> list[str]:
 
 def ticket_updated(ctx: Ctx, ticket: Ticket, *, also_rooms: tuple[str, ...] = ()) -> None:
     ctx.outbox.add(
-        events.TICKET_UPDATED, [*_ticket_rooms(ticket), *also_rooms], {"ticket": ticket_view(ticket)}
+        events.TICKET_UPDATED,
+        [*_ticket_rooms(ticket), *also_rooms],
+        {"ticket": ticket_view(ticket)},
     )
 
 

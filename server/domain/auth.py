@@ -109,7 +109,7 @@ def record_failure(session: Session, keys: list[str], now: dt.datetime) -> None:
         row.last_failure_at = now
         if row.failures >= MAX_FAILURES:
             extra = row.failures - MAX_FAILURES
-            seconds = min(LOCK_MAX_SECONDS, LOCK_BASE_SECONDS * 2**min(extra, 10))
+            seconds = min(LOCK_MAX_SECONDS, LOCK_BASE_SECONDS * 2 ** min(extra, 10))
             row.locked_until = now + dt.timedelta(seconds=seconds)
 
 

@@ -29,7 +29,9 @@ def priority_turn(counter: Counter, every_n: int) -> bool:
     return counter.calls_since_priority >= every_n - 1
 
 
-def candidate_queries(ctx: Ctx, counter: Counter, service_ids: list[int]) -> Iterator[Select[tuple[Ticket]]]:
+def candidate_queries(
+    ctx: Ctx, counter: Counter, service_ids: list[int]
+) -> Iterator[Select[Ticket]]:
     waiting_today = select(Ticket).where(
         Ticket.state == TicketState.WAITING, Ticket.service_date == ctx.today
     )

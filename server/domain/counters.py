@@ -24,8 +24,8 @@ from . import announce
 from .calling import claim_next
 from .context import Ctx
 from .errors import DomainError, invalid_transition, not_found
-from .tickets import front_key, queue_key_for
 from .ticket_log import transition
+from .tickets import front_key, queue_key_for
 
 
 def lock_counter(session: Session, counter_id: int) -> Counter:
@@ -39,7 +39,9 @@ def lock_counter(session: Session, counter_id: int) -> Counter:
 
 
 def _log(ctx: Ctx, counter: Counter, kind: str) -> None:
-    ctx.session.add(CounterEvent(counter_id=counter.id, at=ctx.now, kind=kind, user_id=ctx.actor.user_id))
+    ctx.session.add(
+        CounterEvent(counter_id=counter.id, at=ctx.now, kind=kind, user_id=ctx.actor.user_id)
+    )
 
 
 def _set_state(ctx: Ctx, counter: Counter, state: CounterState, kind: str) -> None:
@@ -64,11 +66,9 @@ def open_counter(ctx: Ctx, counter: Counter, *, takeover: bool = False) -> None:
     caller may take it over (an admin, or the same officer on a new login).
     """
     user = ctx.actor.user_id
-    if counter.state != CounterState.CLOSED and counter.officer_id not in (None, user):
-        if not takeover:
-            raise DomainError(
-                ErrorCode.COUNTER_TAKEN, "this counter is open under another officer"
-            )
+    taken = counter.state != CounterState.CLOSED and counter.officer_id not in (None, user)
+    if taken and not takeover:
+        raise DomainError(ErrorCode.COUNTER_TAKEN, "this counter is open under another officer")
     if counter.state == CounterState.OPEN and counter.officer_id == user:
         return
     kind = "resumed" if counter.state == CounterState.PAUSED else "opened"
@@ -133,7 +133,7 @@ def service_ids(counter: Counter) -> list[int]:
 
 
 def call_next(ctx: Ctx, counter: Counter) -> Ticket | None:
-    """"Next": finish the ticket at the counter, then call whoever is next in line."""
+    """ "Next": finish the ticket at the counter, then call whoever is next in line."""
     _require_open(counter)
     if counter.current_ticket_id is not None:
         _finish_current(ctx, counter)

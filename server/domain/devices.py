@@ -50,7 +50,9 @@ def register_device(
             raise DomainError(ErrorCode.VALIDATION_ERROR, "that counter belongs to another agency")
         agency = counter.agency
     if kind_value == DeviceKind.COUNTER and agency is None:
-        raise DomainError(ErrorCode.VALIDATION_ERROR, "a counter terminal needs --agency or --counter")
+        raise DomainError(
+            ErrorCode.VALIDATION_ERROR, "a counter terminal needs --agency or --counter"
+        )
     if session.scalar(select(Device.id).where(Device.name == name)) is not None:
         raise DomainError(ErrorCode.CONFLICT, f"a device named {name} exists already")
     token = new_token(DEVICE_TOKEN_PREFIX)

@@ -60,21 +60,24 @@ def average_service_minutes(
     rows = session.execute(recent).all()
     if len(rows) < settings.estimate_min_samples:
         return float(service.typical_minutes)
-    seconds = [(finished - started).total_seconds() for started, finished in rows]
+    seconds = [(end - begin).total_seconds() for begin, end in rows if begin and end]
     return max(0.5, sum(seconds) / len(seconds) / 60)
 
 
 def open_counters(session: Session, service_id: int) -> int:
-    return session.scalar(
-        select(func.count())
-        .select_from(Counter)
-        .join(CounterService, CounterService.counter_id == Counter.id)
-        .where(
-            CounterService.service_id == service_id,
-            Counter.state == CounterState.OPEN,
-            Counter.active.is_(True),
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Counter)
+            .join(CounterService, CounterService.counter_id == Counter.id)
+            .where(
+                CounterService.service_id == service_id,
+                Counter.state == CounterState.OPEN,
+                Counter.active.is_(True),
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def estimate_minutes(people_ahead: int, counters: int, average_minutes: float) -> int:
@@ -83,27 +86,33 @@ def estimate_minutes(people_ahead: int, counters: int, average_minutes: float) -
 
 
 def waiting_in_line(session: Session, service_id: int) -> int:
-    return session.scalar(
-        select(func.count())
-        .select_from(Ticket)
-        .where(Ticket.service_id == service_id, Ticket.state == TicketState.WAITING)
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Ticket)
+            .where(Ticket.service_id == service_id, Ticket.state == TicketState.WAITING)
+        )
+        or 0
+    )
 
 
 def people_ahead(session: Session, ticket: Ticket) -> int:
     """Waiting tickets of the same line that are before this one."""
     if ticket.state != TicketState.WAITING:
         return 0
-    return session.scalar(
-        select(func.count())
-        .select_from(Ticket)
-        .where(
-            Ticket.service_id == ticket.service_id,
-            Ticket.state == TicketState.WAITING,
-            Ticket.id != ticket.id,
-            and_(Ticket.queue_key <= ticket.queue_key),
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Ticket)
+            .where(
+                Ticket.service_id == ticket.service_id,
+                Ticket.state == TicketState.WAITING,
+                Ticket.id != ticket.id,
+                and_(Ticket.queue_key <= ticket.queue_key),
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def line_stats(

@@ -36,7 +36,7 @@ def check_hours(hours: Any) -> dict[str, list[str]]:
         ):
             raise DomainError(
                 ErrorCode.VALIDATION_ERROR,
-                f"hours.{day} must be [\"HH:MM\", \"HH:MM\"] with opening before closing",
+                f'hours.{day} must be ["HH:MM", "HH:MM"] with opening before closing',
                 field="hours",
             )
         out[day] = [span[0], span[1]]
@@ -83,11 +83,14 @@ def ensure_open(session: Session, service: Service, local_now: dt.datetime) -> N
 
 def issued_today(session: Session, service_id: int, day: dt.date) -> int:
     """Tickets issued for the service on ``day`` (transfers in do not use its quota)."""
-    return session.scalar(
-        select(func.count())
-        .select_from(Ticket)
-        .where(Ticket.origin_service_id == service_id, Ticket.service_date == day)
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Ticket)
+            .where(Ticket.origin_service_id == service_id, Ticket.service_date == day)
+        )
+        or 0
+    )
 
 
 def ensure_quota(session: Session, service: Service, day: dt.date) -> None:

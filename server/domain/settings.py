@@ -66,7 +66,9 @@ def _check(key: str, value: Any) -> Any:
     want_int = types[key] == "int"
     if want_int:
         if not isinstance(value, int) or isinstance(value, bool):
-            raise DomainError(ErrorCode.VALIDATION_ERROR, f"{key} must be a whole number", field=key)
+            raise DomainError(
+                ErrorCode.VALIDATION_ERROR, f"{key} must be a whole number", field=key
+            )
         low, high = _LIMITS[key]
         if not low <= value <= high:
             raise DomainError(

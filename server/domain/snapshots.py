@@ -31,7 +31,11 @@ LAST_CALLS = 10
 def _counters_with_tickets(ctx: Ctx, counters: list[Counter]) -> list[dict[str, Any]]:
     out = []
     for counter in counters:
-        ticket = ctx.session.get(Ticket, counter.current_ticket_id) if counter.current_ticket_id else None
+        ticket = (
+            ctx.session.get(Ticket, counter.current_ticket_id)
+            if counter.current_ticket_id
+            else None
+        )
         out.append(
             {
                 **counter_view(counter),
@@ -132,7 +136,9 @@ def hall_snapshot(ctx: Ctx) -> dict[str, Any]:
     session = ctx.session
     seq = current_seq(session, events.HALL_ROOM)
     services = list(session.scalars(select(Service).order_by(Service.agency_id, Service.position)))
-    counters = list(session.scalars(select(Counter).where(Counter.active.is_(True)).order_by(Counter.id)))
+    counters = list(
+        session.scalars(select(Counter).where(Counter.active.is_(True)).order_by(Counter.id))
+    )
     return {
         "seq": seq,
         "today": ctx.today.isoformat(),

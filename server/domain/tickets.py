@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.models import (
+    OPEN_TICKET_STATES,
     Counter,
     IdempotencyKey,
-    OPEN_TICKET_STATES,
     Priority,
     Service,
     Ticket,

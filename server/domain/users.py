@@ -46,7 +46,9 @@ def create_user(
         raise DomainError(ErrorCode.VALIDATION_ERROR, f"unknown role {role}") from None
     agency = find_agency(session, agency_code)
     if role_value != Role.ADMIN and agency is None:
-        raise DomainError(ErrorCode.VALIDATION_ERROR, f"a {role} belongs to an agency: give --agency")
+        raise DomainError(
+            ErrorCode.VALIDATION_ERROR, f"a {role} belongs to an agency: give --agency"
+        )
     if role_value == Role.ADMIN and agency is not None:
         raise DomainError(ErrorCode.VALIDATION_ERROR, "an admin is not tied to an agency")
     check_new_password(password)
