@@ -31,7 +31,7 @@ def configure_logging(level: str) -> None:
         root.addHandler(handler)
     root.setLevel(level)
     # These libraries can log packets, query strings or headers: keep them quiet.
-    for noisy in ("werkzeug", "engineio", "socketio", "engineio.server", "socketio.server"):
+    for noisy in ("werkzeug", "engineio", "socketio", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

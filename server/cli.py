@@ -45,9 +45,10 @@ def _load(overrides: dict[str, Any] | None = None) -> ServerConfig:
 
 
 def _make_app() -> Flask:
+    """The app for one-shot commands: no server loop, so no eventlet either."""
     from server.app import create_app
 
-    return create_app(_load())
+    return create_app(_load({"async_mode": "threading"}))
 
 
 @click.group(

@@ -30,9 +30,12 @@ _principals: dict[str, Principal] = {}
 
 def push(pushes: list[PushEvent]) -> None:
     """Send committed events to their rooms (through Redis when several processes run)."""
+    rooms: dict[str, list[str]] = {}
     for event in pushes:
         socketio.emit(event.name, event.payload, to=event.room)
-        log.info("push %s room=%s seq=%s", event.name, event.room, event.payload.get("seq"))
+        rooms.setdefault(event.name, []).append(f"{event.room}#{event.payload.get('seq')}")
+    for name, sent in rooms.items():
+        log.info("push %s %s", name, " ".join(sent))
 
 
 def _authenticate(auth: Any) -> Principal:

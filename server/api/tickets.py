@@ -19,7 +19,7 @@ from server.domain.tickets import (
     cancel_ticket,
     find_by_status_code,
     issue_ticket,
-    load_ticket,
+    lock_ticket,
     requeue_no_show,
     set_printed,
     ticket_with_estimate,
@@ -120,7 +120,7 @@ def report_printed(ticket_id: int) -> Response:
     body = json_body(PRINTED_SCHEMA)
 
     def command(ctx: Ctx) -> dict[str, Any]:
-        ticket = load_ticket(ctx.session, ticket_id)
+        ticket = lock_ticket(ctx.session, ticket_id)
         if not who.is_admin and ticket.issued_by_device_id != (
             who.id if who.kind == "device" else -1
         ):
@@ -137,7 +137,7 @@ def cancel(ticket_id: int) -> Response:
     body = json_body(CANCEL_SCHEMA)
 
     def command(ctx: Ctx) -> dict[str, Any]:
-        ticket = load_ticket(ctx.session, ticket_id)
+        ticket = lock_ticket(ctx.session, ticket_id)
         access.require_agency_staff(who, ticket.service.agency_id)
         cancel_ticket(ctx, ticket, body.get("reason"))
         return {"ticket": ticket_view(ticket)}
@@ -152,7 +152,7 @@ def requeue(ticket_id: int) -> Response:
     body = json_body(REQUEUE_SCHEMA)
 
     def command(ctx: Ctx) -> dict[str, Any]:
-        ticket = load_ticket(ctx.session, ticket_id)
+        ticket = lock_ticket(ctx.session, ticket_id)
         access.require_agency_staff(who, ticket.service.agency_id)
         requeue_no_show(ctx, ticket, body.get("places"))
         return {"ticket": ticket_view(ticket), **ticket_with_estimate(ctx, ticket)}

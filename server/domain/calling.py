@@ -53,7 +53,8 @@ def claim_next(ctx: Ctx, counter: Counter, service_ids: list[int]) -> Ticket | N
     """Lock and return the ticket this counter should call next, or None when nobody waits."""
     session: Session = ctx.session
     for query in candidate_queries(ctx, counter, service_ids):
-        ticket = session.scalars(query.limit(1).with_for_update(**skip_locked(session))).first()
+        locked = query.limit(1).with_for_update(**skip_locked(session))
+        ticket = session.scalars(locked.execution_options(populate_existing=True)).first()
         if ticket is not None:
             return ticket
     return None

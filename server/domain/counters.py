@@ -29,12 +29,15 @@ from .tickets import front_key, queue_key_for
 
 
 def lock_counter(session: Session, counter_id: int) -> Counter:
+    """The counter row, locked until commit, as it is after any commit the lock waited for."""
     counter = session.scalars(
-        select(Counter).where(Counter.id == counter_id).with_for_update()
+        select(Counter)
+        .where(Counter.id == counter_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).first()
     if counter is None or not counter.active:
         raise not_found("counter")
-    session.refresh(counter)  # the lock may have waited for another commit
     return counter
 
 
@@ -149,11 +152,13 @@ def call_ticket(ctx: Ctx, counter: Counter, ticket_id: int) -> Ticket:
     """Call one waiting ticket chosen from the list (after finishing the current one)."""
     _require_open(counter)
     ticket = ctx.session.scalars(
-        select(Ticket).where(Ticket.id == ticket_id).with_for_update()
+        select(Ticket)
+        .where(Ticket.id == ticket_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).first()
     if ticket is None:
         raise not_found("ticket")
-    ctx.session.refresh(ticket)
     if ticket.state != TicketState.WAITING:
         raise invalid_transition("ticket", ticket.state.value, "call")
     here = ticket.target_counter_id == counter.id or (

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from server.models import (
@@ -75,6 +75,20 @@ def load_service(session: Session, service_id: int) -> Service:
 
 def load_ticket(session: Session, ticket_id: int) -> Ticket:
     ticket = session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise not_found("ticket")
+    return ticket
+
+
+def lock_ticket(session: Session, ticket_id: int) -> Ticket:
+    """The ticket row locked until commit: a counter calling it meanwhile waits or skips it,
+    so a cancel can never overwrite a call (or the other way round)."""
+    ticket = session.scalars(
+        select(Ticket)
+        .where(Ticket.id == ticket_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
     if ticket is None:
         raise not_found("ticket")
     return ticket
@@ -249,13 +263,22 @@ def expire_open_tickets(ctx: Ctx, before: dt.date) -> int:
     services: dict[int, Service] = {}
     counters: dict[int, Counter] = {}
     for ticket in stale:
-        holder = ticket.counter
+        holder = ticket.counter_id
         transition(ctx, ticket, "expired")
         ticket.target_counter_id = None
-        if holder is not None and holder.current_ticket_id == ticket.id:
-            holder.current_ticket_id = None
-            counters[holder.id] = holder
         services[ticket.service_id] = ticket.service
+        if holder is None:
+            continue
+        # Compare-and-set: a counter that moved on to another ticket meanwhile keeps it.
+        freed = session.execute(
+            update(Counter)
+            .where(Counter.id == holder, Counter.current_ticket_id == ticket.id)
+            .values(current_ticket_id=None)
+        )
+        if freed.rowcount:  # type: ignore[attr-defined]
+            counter = session.get(Counter, holder, populate_existing=True)
+            if counter is not None:
+                counters[holder] = counter
     session.flush()
     for counter in counters.values():
         announce.counter_updated(ctx, counter)

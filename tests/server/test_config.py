@@ -1,0 +1,89 @@
+"""Configuration: defaults < TOML file < ANTRE_* environment, and clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from server.config import ConfigError, load_config
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "antre.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_are_the_embedded_single_process_setup() -> None:
+    config = load_config(None, env={})
+    assert config.database_url == "sqlite:///instance/antre.sqlite3"
+    assert config.message_queue is None
+    assert config.async_mode == "eventlet"
+    assert config.host == "127.0.0.1"
+    assert len(config.secret_key) >= 32
+
+
+def test_toml_file_sets_values(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[server]\nport = 6000\nasync_mode = "threading"\n'
+        '[database]\nurl = "postgresql://antre@db/antre"\n'
+        '[socketio]\nmessage_queue = "redis://127.0.0.1:6379/0"\n',
+    )
+    config = load_config(path, env={})
+    assert config.port == 6000
+    assert config.async_mode == "threading"
+    assert config.database_url == "postgresql://antre@db/antre"
+    assert config.message_queue == "redis://127.0.0.1:6379/0"
+
+
+def test_environment_wins_over_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, '[database]\nurl = "sqlite:///from-file.sqlite3"\n[server]\nport = 6000\n')
+    env = {
+        "ANTRE_DATABASE_URL": "sqlite:///from-env.sqlite3",
+        "ANTRE_PORT": "7000",
+        "ANTRE_SECRET_KEY": "s" * 20,
+        "ANTRE_MESSAGE_QUEUE": "redis://127.0.0.1:6379/1",
+    }
+    config = load_config(path, env=env)
+    assert config.database_url == "sqlite:///from-env.sqlite3"
+    assert config.port == 7000
+    assert config.secret_key == "s" * 20
+    assert config.message_queue == "redis://127.0.0.1:6379/1"
+
+
+@pytest.mark.parametrize(
+    ("env", "fragment"),
+    [
+        ({"ANTRE_PORT": "eighty"}, "ANTRE_PORT"),
+        ({"ANTRE_PORT": "70000"}, "1 to 65535"),
+        ({"ANTRE_DATABASE_URL": "mysql://x/y"}, "sqlite:// or postgresql://"),
+        ({"ANTRE_DATABASE_URL": "not a url"}, "ANTRE_DATABASE_URL"),
+        ({"ANTRE_MESSAGE_QUEUE": "amqp://x"}, "redis://"),
+        ({"ANTRE_SECRET_KEY": "short"}, "at least 16"),
+        ({"ANTRE_ASYNC_MODE": "gevent"}, "eventlet, threading"),
+        ({"ANTRE_LOG_LEVEL": "LOUD"}, "ANTRE_LOG_LEVEL"),
+    ],
+)
+def test_a_bad_environment_value_is_a_clear_error(env: dict[str, str], fragment: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(None, env=env)
+    assert fragment in str(caught.value)
+
+
+def test_unknown_setting_in_the_file_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "[server]\nprot = 5000\n")
+    with pytest.raises(ConfigError, match=r"unknown setting \[server\] prot"):
+        load_config(path, env={})
+
+
+def test_broken_toml_and_missing_file_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(write(tmp_path, "[server\nport = 1"), env={})
+    with pytest.raises(ConfigError, match="no such configuration file"):
+        load_config(tmp_path / "missing.toml", env={})
+
+
+def test_empty_message_queue_means_one_process() -> None:
+    assert load_config(None, env={"ANTRE_MESSAGE_QUEUE": ""}).message_queue is None
