@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from server.domain.errors import DomainError
@@ -82,6 +82,12 @@ def register_error_handlers(app: Flask) -> None:
         # (the transaction rolled back), so the caller may simply retry.
         log.warning("database unavailable: %s", type(exc.orig).__name__)
         return error_response(ErrorCode.UNAVAILABLE, "the database is busy; try again")
+
+    @app.errorhandler(IntegrityError)
+    def _conflict(exc: IntegrityError) -> tuple[Response, int]:
+        # Two requests created the same thing at the same instant; nothing was written.
+        log.warning("integrity conflict: %s", type(exc.orig).__name__)
+        return error_response(ErrorCode.CONFLICT, "a concurrent change got there first; retry")
 
     @app.errorhandler(DBAPIError)
     def _database_error(exc: DBAPIError) -> tuple[Response, int]:

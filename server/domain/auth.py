@@ -20,9 +20,11 @@ from server.models import AuthToken, Device, LoginThrottle, User
 from shared.errors import ErrorCode
 
 from .errors import DomainError
+from .sql import insert_if_missing
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # per user name
+MAX_FAILURES_PER_ADDRESS = 20  # several officers may share one address (a NAT, a terminal server)
 LOCK_BASE_SECONDS = 30
 LOCK_MAX_SECONDS = 15 * 60
 USER_TOKEN_PREFIX = "ant_u_"
@@ -80,12 +82,12 @@ def new_token(prefix: str) -> str:
 
 
 def _throttle_rows(session: Session, keys: list[str]) -> list[LoginThrottle]:
+    """The throttle rows of ``keys``, created without racing a concurrent failed login."""
     rows = []
     for key in keys:
-        row = session.get(LoginThrottle, key)
-        if row is None:
-            row = LoginThrottle(key=key, failures=0)
-            session.add(row)
+        insert_if_missing(session, LoginThrottle.__table__, {"key": key, "failures": 0})  # type: ignore[arg-type]
+        row = session.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
+        assert row is not None
         rows.append(row)
     return rows
 
@@ -103,12 +105,14 @@ def ensure_not_locked(session: Session, keys: list[str], now: dt.datetime) -> No
 
 
 def record_failure(session: Session, keys: list[str], now: dt.datetime) -> None:
-    """Lock a key for 30 s after 5 failures, doubling up to 15 min with each further one."""
+    """Lock a key for 30 s after 5 failures (20 for an address), doubling with each further
+    failure up to 15 minutes."""
     for row in _throttle_rows(session, keys):
         row.failures += 1
         row.last_failure_at = now
-        if row.failures >= MAX_FAILURES:
-            extra = row.failures - MAX_FAILURES
+        limit = MAX_FAILURES_PER_ADDRESS if row.key.startswith("addr:") else MAX_FAILURES
+        if row.failures >= limit:
+            extra = row.failures - limit
             seconds = min(LOCK_MAX_SECONDS, LOCK_BASE_SECONDS * 2 ** min(extra, 10))
             row.locked_until = now + dt.timedelta(seconds=seconds)
 
