@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
 from server.config import ServerConfig
 from server.db import Database
+
+if TYPE_CHECKING:
+    from server.api.principal import PrincipalCache
 
 
 @dataclass
@@ -17,6 +21,13 @@ class AppState:
     config: ServerConfig
     db: Database
     clock: Callable[[], dt.datetime]
+    principals: PrincipalCache = field(default_factory=lambda: _principal_cache())
+
+
+def _principal_cache() -> PrincipalCache:
+    from server.api.principal import PrincipalCache
+
+    return PrincipalCache()
 
 
 def app_state() -> AppState:

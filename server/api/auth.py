@@ -68,8 +68,10 @@ def logout() -> Response:
     who = current_principal()
     token = bearer_token()
     if who.kind == "user" and token:
-        with app_state().db.write() as session:
+        state = app_state()
+        with state.db.write() as session:
             auth.logout(session, token)
+        state.principals.forget(auth.token_hash(token))
     return jsonify({"ok": True})
 
 

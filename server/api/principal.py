@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from flask import g, request
 from sqlalchemy.orm import Session
@@ -15,6 +16,35 @@ from server.state import app_state
 from shared.errors import ErrorCode
 
 LAST_SEEN_EVERY = dt.timedelta(seconds=30)
+# Resolved tokens are remembered this long per process, so a kiosk issuing hundreds of
+# tickets is not looked up hundreds of times; a revoked token (logout, renewed device
+# token) stops working in this process at once and in other processes within this time.
+CACHE_SECONDS = 5.0
+CACHE_MAX = 10_000
+
+
+class PrincipalCache:
+    """token hash -> (principal, monotonic expiry). Keys are hashes: no token is kept."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[Principal, float, dt.datetime | None]] = {}
+
+    def get(self, key: str, now: dt.datetime) -> Principal | None:
+        entry = self._entries.get(key)
+        if entry is None or entry[1] < time.monotonic():
+            return None
+        who, _, expires = entry
+        if expires is not None and expires <= now:
+            return None
+        return who
+
+    def put(self, key: str, who: Principal, expires: dt.datetime | None) -> None:
+        if len(self._entries) >= CACHE_MAX:
+            self._entries.clear()
+        self._entries[key] = (who, time.monotonic() + CACHE_SECONDS, expires)
+
+    def forget(self, key: str) -> None:
+        self._entries.pop(key, None)
 
 
 def principal_for_token(session: Session, token: str, now: dt.datetime) -> Principal | None:
@@ -23,18 +53,19 @@ def principal_for_token(session: Session, token: str, now: dt.datetime) -> Princ
         device = auth.device_for_token(session, token)
         return None if device is None else device_principal(device)
     if token.startswith(auth.USER_TOKEN_PREFIX):
-        user = auth.user_for_token(session, token, now)
-        return None if user is None else user_principal(user)
+        found = auth.user_for_token(session, token, now)
+        return None if found is None else user_principal(*found)
     return None
 
 
-def user_principal(user: User) -> Principal:
+def user_principal(user: User, expires_at: dt.datetime | None = None) -> Principal:
     return Principal(
         kind="user",
         id=user.id,
         role=user.role,
         agency_id=user.agency_id,
         agency_code=user.agency.code if user.agency else None,
+        expires_at=expires_at,
     )
 
 
@@ -67,7 +98,12 @@ def current_principal() -> Principal:
     if token is None:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "send an Authorization: Bearer token")
     state = app_state()
+    key = auth.token_hash(token)
     now = state.clock()
+    known = state.principals.get(key, now)
+    if known is not None:
+        g.antre_principal = known
+        return known
     with state.db.read() as session:
         who = principal_for_token(session, token, now)
         stale_device = False
@@ -82,5 +118,6 @@ def current_principal() -> Principal:
             device = session.get(Device, who.id)
             if device is not None:
                 device.last_seen_at = now
+    state.principals.put(key, who, who.expires_at)
     g.antre_principal = who
     return who

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from server.models import Counter, DeviceKind, Role
@@ -25,6 +26,7 @@ class Principal:
     zone_code: str | None = None
     counter_id: int | None = None
     ticket_code: str | None = None
+    expires_at: dt.datetime | None = None  # of an officer's login token
 
     @property
     def actor(self) -> Actor:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from server.models import Agency, Counter, CounterService, Service, Ticket, Zone
 from shared import events
 from shared.callout import CallOut
 
 from .context import Ctx
-from .estimates import line_stats
+from .estimates import LineStats, line_stats
 from .views import counter_view, ticket_view
 
 
@@ -22,14 +22,17 @@ def _ticket_rooms(ticket: Ticket) -> list[str]:
     return rooms
 
 
+_ZONES_OF_SERVICE = (
+    select(Zone.code)
+    .join(Counter, Counter.zone_id == Zone.id)
+    .join(CounterService, CounterService.counter_id == Counter.id)
+    .where(CounterService.service_id == bindparam("service_id"))
+    .distinct()
+)
+
+
 def _line_rooms(ctx: Ctx, service: Service) -> list[str]:
-    zones = ctx.session.scalars(
-        select(Zone.code)
-        .join(Counter, Counter.zone_id == Zone.id)
-        .join(CounterService, CounterService.counter_id == Counter.id)
-        .where(CounterService.service_id == service.id)
-        .distinct()
-    ).all()
+    zones = ctx.session.scalars(_ZONES_OF_SERVICE, {"service_id": service.id}).all()
     return [
         events.HALL_ROOM,
         events.agency_room(service.agency.code),
@@ -80,10 +83,11 @@ def counter_updated(ctx: Ctx, counter: Counter) -> None:
     ctx.outbox.add(events.COUNTER_UPDATED, rooms, {"counter": counter_view(counter)})
 
 
-def line_changed(ctx: Ctx, service: Service) -> None:
+def line_changed(ctx: Ctx, service: Service) -> LineStats:
     """``queue.stats`` for one service's line: waiting count and estimated wait."""
     stats = line_stats(ctx.session, service, ctx.settings, ctx.now)
     ctx.outbox.add(events.QUEUE_STATS, _line_rooms(ctx, service), {"line": stats.to_dict()})
+    return stats
 
 
 def config_changed(ctx: Ctx, what: str) -> None:

@@ -153,11 +153,14 @@ def logout(session: Session, token: str) -> None:
         session.delete(row)
 
 
-def user_for_token(session: Session, token: str, now: dt.datetime) -> User | None:
+def user_for_token(
+    session: Session, token: str, now: dt.datetime
+) -> tuple[User, dt.datetime] | None:
+    """The active user a login token belongs to, and when the token expires."""
     row = session.scalar(select(AuthToken).where(AuthToken.token_hash == token_hash(token)))
     if row is None or row.expires_at <= now or not row.user.active:
         return None
-    return row.user
+    return row.user, row.expires_at
 
 
 def device_for_token(session: Session, token: str) -> Device | None:

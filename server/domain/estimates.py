@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from server.models import Counter, CounterService, CounterState, Service, Ticket, TicketState
@@ -19,6 +19,43 @@ from server.models import Counter, CounterService, CounterState, Service, Ticket
 from .settings import SiteSettings
 
 HISTORY_DAYS = 30
+
+# Built once: these run for every ticket issued and every call, and building a
+# statement costs more than SQLite takes to run it.
+_RECENT_SERVICE_TIMES = (
+    select(Ticket.started_at, Ticket.finished_at)
+    .where(
+        Ticket.service_id == bindparam("service_id"),
+        Ticket.state == TicketState.DONE,
+        Ticket.finished_at >= bindparam("since"),
+        Ticket.started_at.is_not(None),
+    )
+    .order_by(Ticket.finished_at.desc())
+    .limit(bindparam("samples"))
+)
+_OPEN_COUNTERS = (
+    select(func.count())
+    .select_from(Counter)
+    .join(CounterService, CounterService.counter_id == Counter.id)
+    .where(
+        CounterService.service_id == bindparam("service_id"),
+        Counter.state == CounterState.OPEN,
+        Counter.active.is_(True),
+    )
+)
+_WAITING = select(func.count(), func.min(Ticket.queued_at)).where(
+    Ticket.service_id == bindparam("service_id"), Ticket.state == TicketState.WAITING
+)
+_AHEAD = (
+    select(func.count())
+    .select_from(Ticket)
+    .where(
+        Ticket.service_id == bindparam("service_id"),
+        Ticket.state == TicketState.WAITING,
+        Ticket.id != bindparam("ticket_id"),
+        Ticket.queue_key <= bindparam("queue_key"),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -45,39 +82,22 @@ def average_service_minutes(
     session: Session, service: Service, settings: SiteSettings, now: dt.datetime
 ) -> float:
     """Mean of the last N real service times, or the configured typical minutes."""
-    since = now - dt.timedelta(days=HISTORY_DAYS)
-    recent = (
-        select(Ticket.started_at, Ticket.finished_at)
-        .where(
-            Ticket.service_id == service.id,
-            Ticket.state == TicketState.DONE,
-            Ticket.finished_at >= since,
-            Ticket.started_at.is_not(None),
-        )
-        .order_by(Ticket.finished_at.desc())
-        .limit(settings.estimate_sample_size)
-    )
-    rows = session.execute(recent).all()
-    if len(rows) < settings.estimate_min_samples:
-        return float(service.typical_minutes)
+    rows = session.execute(
+        _RECENT_SERVICE_TIMES,
+        {
+            "service_id": service.id,
+            "since": now - dt.timedelta(days=HISTORY_DAYS),
+            "samples": settings.estimate_sample_size,
+        },
+    ).all()
     seconds = [(end - begin).total_seconds() for begin, end in rows if begin and end]
+    if len(seconds) < settings.estimate_min_samples:
+        return float(service.typical_minutes)
     return max(0.5, sum(seconds) / len(seconds) / 60)
 
 
 def open_counters(session: Session, service_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Counter)
-            .join(CounterService, CounterService.counter_id == Counter.id)
-            .where(
-                CounterService.service_id == service_id,
-                Counter.state == CounterState.OPEN,
-                Counter.active.is_(True),
-            )
-        )
-        or 0
-    )
+    return session.execute(_OPEN_COUNTERS, {"service_id": service_id}).scalar_one()
 
 
 def estimate_minutes(people_ahead: int, counters: int, average_minutes: float) -> int:
@@ -85,47 +105,28 @@ def estimate_minutes(people_ahead: int, counters: int, average_minutes: float) -
     return math.ceil(people_ahead / max(1, counters) * average_minutes)
 
 
-def waiting_in_line(session: Session, service_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Ticket)
-            .where(Ticket.service_id == service_id, Ticket.state == TicketState.WAITING)
-        )
-        or 0
-    )
+def waiting_in_line(session: Session, service_id: int) -> tuple[int, dt.datetime | None]:
+    """How many wait in the line, and since when the longest-waiting one is in it."""
+    count, oldest = session.execute(_WAITING, {"service_id": service_id}).one()
+    return int(count), oldest
 
 
 def people_ahead(session: Session, ticket: Ticket) -> int:
     """Waiting tickets of the same line that are before this one."""
     if ticket.state != TicketState.WAITING:
         return 0
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Ticket)
-            .where(
-                Ticket.service_id == ticket.service_id,
-                Ticket.state == TicketState.WAITING,
-                Ticket.id != ticket.id,
-                and_(Ticket.queue_key <= ticket.queue_key),
-            )
-        )
-        or 0
-    )
+    params = {"service_id": ticket.service_id, "ticket_id": ticket.id}
+    return session.execute(_AHEAD, {**params, "queue_key": ticket.queue_key}).scalar_one()
 
 
 def line_stats(
     session: Session, service: Service, settings: SiteSettings, now: dt.datetime
 ) -> LineStats:
-    waiting = waiting_in_line(session, service.id)
+    waiting, oldest = waiting_in_line(session, service.id)
     counters = open_counters(session, service.id)
     average = average_service_minutes(session, service, settings, now)
-    oldest = session.scalar(
-        select(func.min(Ticket.queued_at)).where(
-            Ticket.service_id == service.id, Ticket.state == TicketState.WAITING
-        )
-    )
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=dt.UTC)  # an aggregate skips the column type
     longest = int((now - oldest).total_seconds()) if oldest else 0
     return LineStats(
         service_id=service.id,

@@ -11,24 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from server.models import SeriesDay
 
-from .sql import insert_if_missing
+from .sql import increment
 
 
 def take_next_number(session: Session, series_id: int, service_date: dt.date) -> int:
     """Reserve and return the next sequence number of the series on ``service_date``."""
-    insert_if_missing(
+    return increment(
         session,
         SeriesDay.__table__,  # type: ignore[arg-type]
-        {"series_id": series_id, "service_date": service_date, "last_number": 0},
+        {"series_id": series_id, "service_date": service_date},
+        "last_number",
     )
-    return session.execute(
-        update(SeriesDay)
-        .where(SeriesDay.series_id == series_id, SeriesDay.service_date == service_date)
-        .values(last_number=SeriesDay.last_number + 1)
-        .returning(SeriesDay.last_number)
-    ).scalar_one()

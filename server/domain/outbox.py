@@ -13,12 +13,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from server.models import RoomSeq
 
-from .sql import insert_if_missing
+from .sql import increment
 
 
 @dataclass(frozen=True)
@@ -47,13 +46,8 @@ class Outbox:
         last: dict[str, int] = {}
         # Sorted, so two transactions lock the room rows in the same order (no deadlock).
         for room in sorted(needed):
-            insert_if_missing(session, RoomSeq.__table__, {"room": room, "last_seq": 0})  # type: ignore[arg-type]
-            top = session.execute(
-                update(RoomSeq)
-                .where(RoomSeq.room == room)
-                .values(last_seq=RoomSeq.last_seq + needed[room])
-                .returning(RoomSeq.last_seq)
-            ).scalar_one()
+            table = RoomSeq.__table__
+            top = increment(session, table, {"room": room}, "last_seq", needed[room])  # type: ignore[arg-type]
             last[room] = top - needed[room]
         out: list[PushEvent] = []
         for name, rooms, payload in self._pending:

@@ -96,13 +96,16 @@ def _check(key: str, value: Any) -> Any:
     return value
 
 
+_ALL_SETTINGS = select(Setting.key, Setting.value)
+
+
 def load_settings(session: Session) -> SiteSettings:
     """The stored settings over the defaults; a stored value that no longer validates is
     ignored (the default wins) rather than breaking every request."""
     stored: dict[str, Any] = {}
-    for row in session.scalars(select(Setting)):
+    for key, value in session.execute(_ALL_SETTINGS):
         try:
-            stored[row.key] = _check(row.key, row.value)
+            stored[key] = _check(key, value)
         except DomainError:
             continue
     return SiteSettings(**stored)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from server.models import (
     OPEN_TICKET_STATES,
@@ -31,7 +31,7 @@ from shared.errors import ErrorCode
 from . import announce
 from .context import Ctx
 from .errors import DomainError, not_found
-from .estimates import ticket_estimate
+from .estimates import estimate_minutes, people_ahead, ticket_estimate
 from .numbering import take_next_number
 from .schedule import ensure_open, ensure_quota
 from .ticket_log import record, transition
@@ -67,7 +67,9 @@ class Issued:
 
 
 def load_service(session: Session, service_id: int) -> Service:
-    service = session.get(Service, service_id)
+    service = session.get(
+        Service, service_id, options=[joinedload(Service.agency), joinedload(Service.series)]
+    )
     if service is None:
         raise not_found("service")
     return service
@@ -162,8 +164,9 @@ def issue_ticket(ctx: Ctx, request: IssueRequest, idempotency_key: str | None = 
         )
     session.flush()
     announce.ticket_issued(ctx, ticket)
-    announce.line_changed(ctx, service)
-    ahead, wait = ticket_estimate(session, ticket, ctx.settings, ctx.now)
+    line = announce.line_changed(ctx, service)
+    ahead = people_ahead(session, ticket)
+    wait = estimate_minutes(ahead, line.open_counters, line.average_service_minutes)
     return Issued(ticket, ahead, wait, replayed=False)
 
 
