@@ -112,9 +112,6 @@ def run_command(host: str | None, port: int | None, async_mode: str | None) -> N
     app = create_app(config)
     _require_schema(app)
     start_jobs(app)
-    app.logger.info(
-        "antre-server on http://%s:%s (%s)", config.host, config.port, config.async_mode
-    )
     click.echo(
         f"Antre server on http://{config.host}:{config.port} "
         f"({config.async_mode}, {_describe_db(config.database_url)})",

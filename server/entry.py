@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import tomllib
+import warnings
 
 
 def _option(argv: list[str], name: str) -> str | None:
@@ -39,6 +40,9 @@ def async_mode_for(argv: list[str], env: dict[str, str] | os._Environ[str]) -> s
 
 
 def _use_eventlet() -> None:
+    # Its deprecation notice is for developers choosing a stack; the README explains
+    # the choice, and operators need not see it on every start.
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
     import eventlet
 
     eventlet.monkey_patch()

@@ -17,9 +17,7 @@ def insert_if_missing(session: Session, table: Table, values: dict[str, Any]) ->
     session.execute(module.insert(table).values(**values).on_conflict_do_nothing())
 
 
-def increment(
-    session: Session, table: Table, key: dict[str, Any], column: str, by: int = 1
-) -> int:
+def increment(session: Session, table: Table, key: dict[str, Any], column: str, by: int = 1) -> int:
     """Add ``by`` to ``column`` of the row with ``key`` (created at ``by`` when missing) and
     return the new value. One upsert statement: it takes the row lock (PostgreSQL) that
     queues concurrent callers until commit, with no separate "create the row" step."""
