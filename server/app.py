@@ -46,7 +46,7 @@ def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flas
     app.json.sort_keys = False  # type: ignore[attr-defined]
     if config.sqlite_path is not None:
         config.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-    db = Database(config.database_url)
+    db = Database(config.database_url, sqlite_synchronous=config.sqlite_synchronous)
     app.extensions["antre"] = AppState(config=config, db=db, clock=clock or utc_now)
     configure_logging(config.log_level)
     register_error_handlers(app)

@@ -116,6 +116,7 @@ _SPEC: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "message_queue": ("socketio", "message_queue", _redis_url),
     "secret_key": ("security", "secret_key", _secret),
     "log_level": ("logging", "level", _choice(LOG_LEVELS, upper=True)),
+    "sqlite_synchronous": ("database", "sqlite_synchronous", _choice(("full", "normal"))),
     "expiry_interval_seconds": ("server", "expiry_interval_seconds", _positive),
     "demo": ("server", "demo", _bool),
 }
@@ -131,6 +132,7 @@ class ServerConfig:
     message_queue: str | None = None
     secret_key: str = field(default="", repr=False)
     log_level: str = "INFO"
+    sqlite_synchronous: str = "full"
     expiry_interval_seconds: int = 60
     demo: bool = False
     source: str = "defaults"

@@ -20,8 +20,13 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 _WRITE = "antre_write"
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create the engine for ``url`` with the settings Antre relies on."""
+def make_engine(url: str, *, sqlite_synchronous: str = "full", **kwargs: Any) -> Engine:
+    """Create the engine for ``url`` with the settings Antre relies on.
+
+    ``sqlite_synchronous="full"`` (the default) syncs the WAL to disk at every commit:
+    a power cut then never takes back a ticket the kiosk already printed. "normal"
+    is faster but may lose the last commits on a power cut (not on a process crash).
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
@@ -29,22 +34,29 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
             **kwargs,
         )
-        _install_sqlite_hooks(engine)
+        _install_sqlite_hooks(engine, sqlite_synchronous)
         return engine
+    if parsed.drivername == "postgresql":
+        # SQLAlchemy 2.1 would pick psycopg 3; Antre uses psycopg2, which psycogreen makes
+        # cooperative under eventlet.
+        url = parsed.set(drivername="postgresql+psycopg2").render_as_string(hide_password=False)
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     return create_engine(url, **kwargs)
 
 
-def _install_sqlite_hooks(engine: Engine) -> None:
+def _install_sqlite_hooks(engine: Engine, synchronous: str) -> None:
+    if synchronous not in ("full", "normal"):
+        raise ValueError(f"sqlite synchronous must be full or normal, not {synchronous!r}")
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy, not pysqlite, decide when a transaction starts.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute(f"PRAGMA synchronous={synchronous.upper()}")
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
@@ -63,6 +75,7 @@ class Database:
     """The engine plus a session factory; one per application."""
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        """``engine_kwargs`` go to ``make_engine`` (e.g. ``sqlite_synchronous``)."""
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
