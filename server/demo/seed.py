@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from server.domain.auth import hash_password
 from server.domain.devices import register_device, renew_token
 from server.domain.settings import update_settings
 from server.domain.users import create_user
@@ -21,6 +22,7 @@ from server.models import (
     CounterState,
     Device,
     Holiday,
+    Role,
     Series,
     Service,
     User,
@@ -197,15 +199,21 @@ def _create_hall(session: Session, data: dict[str, Any]) -> None:
 def _create_people_and_devices(session: Session, data: dict[str, Any], now: dt.datetime) -> None:
     create_user(session, ADMIN_USER, ADMIN_PASSWORD, "admin", None, "Admin MPP")
     entrance = data["zones"][0]["code"]
-    for a in data["agencies"]:
-        create_user(
-            session,
-            officer_username(a["code"]),
-            OFFICER_PASSWORD,
-            "officer",
-            a["code"],
-            f"Petugas {a['short_name']}",
+    # One hash for the one printed demo password: scrypt is deliberately slow, and
+    # 35 of them would make every demo start wait for seconds.
+    shared_hash = hash_password(OFFICER_PASSWORD)
+    for agency in session.scalars(select(Agency).order_by(Agency.position)):
+        session.add(
+            User(
+                username=officer_username(agency.code),
+                display_name=f"Petugas {agency.short_name}",
+                password_hash=shared_hash,
+                role=Role.OFFICER,
+                agency_id=agency.id,
+                active=True,
+            )
         )
+    session.flush()
     for name in KIOSKS:
         register_device(session, name, "kiosk", entrance, None, None, now)
     for z in data["zones"]:
