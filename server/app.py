@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 from typing import Any
@@ -72,6 +73,13 @@ def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flas
     return app
 
 
+_TICKET_STATUS = re.compile(r"^(/api/v1/tickets/)([A-Za-z0-9_-]{4})[A-Za-z0-9_-]{5,}$")
+
+
+def _loggable_path(path: str) -> str:
+    return _TICKET_STATUS.sub(r"\1\2…", path)
+
+
 def _log_requests(app: Flask) -> None:
     @app.before_request
     def _start() -> None:
@@ -83,11 +91,12 @@ def _log_requests(app: Flask) -> None:
             return response
         ms = (time.perf_counter() - g.get("antre_started", time.perf_counter())) * 1000
         who = g.get("antre_principal")
-        # request.path, never the query string or headers: those may carry credentials.
+        # request.path, never the query string or headers: those may carry credentials;
+        # and a ticket's status code (its page's only key) is cut short.
         log.info(
             "%s %s %s %.1fms %s",
             request.method,
-            request.path,
+            _loggable_path(request.path),
             response.status_code,
             ms,
             who.label() if who is not None else "-",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import socket
 from pathlib import Path
 from typing import Any
@@ -94,7 +95,7 @@ def ensure_port_free(host: str, port: int) -> None:
             raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
-@cli.command("run")
+@cli.command("run", with_appcontext=False)
 @config_option
 @click.option("--host", help="Address to listen on (0.0.0.0 for the hall LAN).")
 @click.option("--port", type=int, help="Port to listen on.")
@@ -119,6 +120,9 @@ def run_command(host: str | None, port: int | None, async_mode: str | None) -> N
     kwargs: dict[str, Any] = {"host": config.host, "port": config.port, "log_output": False}
     if config.async_mode == "threading":
         kwargs["allow_unsafe_werkzeug"] = True
+        # FlaskGroup marks the process as "run from the flask CLI", and app.run() then
+        # returns at once instead of serving; this command is the server, so unmark it.
+        os.environ.pop("FLASK_RUN_FROM_CLI", None)
     socketio.run(app, use_reloader=False, **kwargs)
 
 

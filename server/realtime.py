@@ -28,12 +28,21 @@ log = logging.getLogger("antre.realtime")
 _principals: dict[str, Principal] = {}
 
 
+def loggable(room: str) -> str:
+    """A room name fit for the log: a ticket's status code opens its page, so it is cut."""
+    if room.startswith("ticket:"):
+        return room[: len("ticket:") + 4] + "…"
+    return room
+
+
 def push(pushes: list[PushEvent]) -> None:
     """Send committed events to their rooms (through Redis when several processes run)."""
     rooms: dict[str, list[str]] = {}
     for event in pushes:
         socketio.emit(event.name, event.payload, to=event.room)
-        rooms.setdefault(event.name, []).append(f"{event.room}#{event.payload.get('seq')}")
+        rooms.setdefault(event.name, []).append(
+            f"{loggable(event.room)}#{event.payload.get('seq')}"
+        )
     for name, sent in rooms.items():
         log.info("push %s %s", name, " ".join(sent))
 

@@ -1,0 +1,127 @@
+"""Socket.IO push from a real server: the board hears the call with its words and a
+gap-free ``seq``, a phone hears only its own ticket, strangers are turned away."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import socketio.exceptions
+
+from tests.e2e.live import LiveServer
+
+pytestmark = pytest.mark.slow
+
+ZONE_A = "zone:zona-a"
+CALL_TEXT = "Nomor antrean, de ka, satu, silakan menuju loket satu, Disdukcapil"
+
+
+def seqs_in(events: list[dict[str, Any]], room: str) -> list[int]:
+    return [e["seq"] for e in events if e["room"] == room]
+
+
+@pytest.mark.parametrize("live_server", ["eventlet", "threading"], indirect=True)
+def test_the_zone_board_hears_the_call_with_its_words_and_the_next_seq(
+    live_server: LiveServer,
+) -> None:
+    hall = live_server.hall
+    with (
+        live_server.socket({"token": hall.tokens["display-a"]}) as board,
+        live_server.device("display-a") as display,
+        live_server.device("kiosk") as kiosk,
+        live_server.officer("petugas.dk") as officer,
+    ):
+        snapshot = display.get("/api/v1/displays/zona-a/snapshot").json()
+        ticket = kiosk.issue(hall.ktp)
+        officer.counter(hall.c1, "open")
+
+        officer.counter(hall.c1, "next")
+
+        called = board.wait_for("ticket.called")
+        before = board.received()[: board.received().index(called)]
+        assert called["ticket"]["number"] == ticket["number"] == "DK-001"
+        assert called["counter"]["label"] == "Loket 1"
+        assert called["announce"]["id"] == CALL_TEXT
+        assert called["room"] == ZONE_A
+        assert called["recall"] is False
+        assert isinstance(called["seq"], int)
+        assert seqs_in(before, ZONE_A) == list(range(snapshot["seq"] + 1, called["seq"]))
+        assert called["seq"] == snapshot["seq"] + len(before) + 1
+
+        officer.counter(hall.c1, "recall")
+
+        recalled = board.wait_for("ticket.called", lambda e: e["recall"])
+        assert recalled["ticket"]["id"] == ticket["id"]
+        assert recalled["call_count"] == 2
+        assert recalled["announce"]["id"] == CALL_TEXT
+        every = board.received()
+        assert {e["room"] for e in every} == {ZONE_A}
+        assert seqs_in(every, ZONE_A) == list(range(snapshot["seq"] + 1, recalled["seq"] + 1))
+
+
+def test_a_socket_with_a_bad_token_or_ticket_code_is_refused(live_server: LiveServer) -> None:
+    bad = [
+        {"token": "ant_d_not-a-real-token"},
+        {"token": "ant_u_not-a-real-token"},
+        {"token": "x" * 500},
+        {"token": ""},
+        {"ticket": "no-such-ticket-code"},
+        {},
+    ]
+    for auth in bad:
+        listener = live_server.socket(auth)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            listener.connect()
+        listener.close()
+    with live_server.socket({"token": live_server.hall.tokens["display-a"]}) as good:
+        assert good.client.connected
+
+
+def test_a_phone_hears_only_its_own_ticket(live_server: LiveServer) -> None:
+    hall = live_server.hall
+    with live_server.device("kiosk") as kiosk, live_server.officer("petugas.dk") as officer:
+        mine = kiosk.issue(hall.ktp)
+        other = kiosk.issue(hall.ktp)
+        code = mine["status_code"]
+        status = kiosk.get(f"/api/v1/tickets/{code}").json()
+        with (
+            live_server.socket({"ticket": code}) as phone,
+            live_server.socket({"token": hall.tokens["display-a"]}) as board,
+        ):
+            kiosk.issue(hall.kk)
+            officer.counter(hall.c1, "open")
+            officer.counter(hall.c1, "next")  # calls mine
+            officer.counter(hall.c1, "next")  # finishes mine, calls the other
+
+            # The board hearing the other call means every push of that command went out.
+            board.wait_for("ticket.called", lambda e: e["ticket"]["id"] == other["id"])
+            phone.wait_for("ticket.updated", lambda e: e["ticket"]["state"] == "done")
+            heard = phone.received()
+    assert [e["ticket"]["status_code"] for e in heard if "ticket" in e] == [code] * len(heard)
+    assert {e["room"] for e in heard} == {f"ticket:{code}"}
+    assert seqs_in(heard, f"ticket:{code}") == [status["seq"] + 1, status["seq"] + 2]
+    assert [e["ticket"]["state"] for e in heard] == ["called", "done"]
+
+
+def test_a_board_may_not_subscribe_to_rooms_outside_its_zone(live_server: LiveServer) -> None:
+    hall = live_server.hall
+    elsewhere = ["zone:zona-b", "agency:DK", "agency:SM", "hall", f"counter:{hall.c1}"]
+    with live_server.socket({"token": hall.tokens["display-a"]}) as board:
+        answers = {room: board.call("subscribe", {"room": room}) for room in elsewhere}
+        own = board.call("subscribe", {"room": ZONE_A})
+    assert answers == {room: {"ok": False, "error": "forbidden"} for room in elsewhere}
+    assert own["ok"] is True
+
+
+def test_an_officer_may_subscribe_to_a_counter_of_the_own_agency_only(
+    live_server: LiveServer,
+) -> None:
+    hall = live_server.hall
+    with live_server.officer("petugas.dk") as officer:
+        token = officer.token
+        assert token is not None
+        with live_server.socket({"token": token}) as socket:
+            own = socket.call("subscribe", {"room": f"counter:{hall.c1}"})
+            other = socket.call("subscribe", {"room": f"counter:{hall.c3}"})
+    assert own == {"ok": True, "room": f"counter:{hall.c1}", "seq": 0}
+    assert other == {"ok": False, "error": "forbidden"}
