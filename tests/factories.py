@@ -39,19 +39,38 @@ def build_hall(session: Session, now: dt.datetime) -> Hall:
     hall = Hall()
     za, zb = Zone(code="zona-a", name="Zona A"), Zone(code="zona-b", name="Zona B")
     session.add_all([za, zb])
-    dk = Agency(code="DK", name="Dinas Kependudukan dan Pencatatan Sipil", short_name="Disdukcapil",
-                colour="#0B5394", position=1, active=True)
-    sm = Agency(code="SM", name="Samsat", short_name="Samsat", colour="#B45F06", position=2, active=True)
+    dk = Agency(
+        code="DK",
+        name="Dinas Kependudukan dan Pencatatan Sipil",
+        short_name="Disdukcapil",
+        colour="#0B5394",
+        position=1,
+        active=True,
+    )
+    sm = Agency(
+        code="SM", name="Samsat", short_name="Samsat", colour="#B45F06", position=2, active=True
+    )
     session.add_all([dk, sm])
     session.flush()
     s_dk, s_sm = Series(agency_id=dk.id, prefix="DK"), Series(agency_id=sm.id, prefix="SM")
     session.add_all([s_dk, s_sm])
     session.flush()
 
-    def service(agency: Agency, series: Series, code: str, name: str, pos: int, **kw: object) -> Service:
-        svc = Service(agency_id=agency.id, series_id=series.id, code=code, name=name, position=pos,
-                      active=True, hours=dict(ALL_DAY), priority_offered=True,
-                      target_wait_minutes=30, typical_minutes=10.0)
+    def service(
+        agency: Agency, series: Series, code: str, name: str, pos: int, **kw: object
+    ) -> Service:
+        svc = Service(
+            agency_id=agency.id,
+            series_id=series.id,
+            code=code,
+            name=name,
+            position=pos,
+            active=True,
+            hours=dict(ALL_DAY),
+            priority_offered=True,
+            target_wait_minutes=30,
+            typical_minutes=10.0,
+        )
         for key, value in kw.items():
             setattr(svc, key, value)
         session.add(svc)
@@ -62,9 +81,18 @@ def build_hall(session: Session, now: dt.datetime) -> Hall:
     kk = service(dk, s_dk, "DK-KK", "Perubahan KK", 2)
     pkb = service(sm, s_sm, "SM-PKB", "Pajak kendaraan tahunan", 1)
 
-    def counter(agency: Agency, zone: Zone, label: str, pos: int, services: list[Service]) -> Counter:
-        c = Counter(agency_id=agency.id, zone_id=zone.id, label=label, position=pos, active=True,
-                    state=CounterState.CLOSED, calls_since_priority=0)
+    def counter(
+        agency: Agency, zone: Zone, label: str, pos: int, services: list[Service]
+    ) -> Counter:
+        c = Counter(
+            agency_id=agency.id,
+            zone_id=zone.id,
+            label=label,
+            position=pos,
+            active=True,
+            state=CounterState.CLOSED,
+            calls_since_priority=0,
+        )
         session.add(c)
         session.flush()
         for i, svc in enumerate(services):

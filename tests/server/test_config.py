@@ -39,7 +39,9 @@ def test_toml_file_sets_values(tmp_path: Path) -> None:
 
 
 def test_environment_wins_over_the_file(tmp_path: Path) -> None:
-    path = write(tmp_path, '[database]\nurl = "sqlite:///from-file.sqlite3"\n[server]\nport = 6000\n')
+    path = write(
+        tmp_path, '[database]\nurl = "sqlite:///from-file.sqlite3"\n[server]\nport = 6000\n'
+    )
     env = {
         "ANTRE_DATABASE_URL": "sqlite:///from-env.sqlite3",
         "ANTRE_PORT": "7000",
