@@ -1,0 +1,183 @@
+"""The REST side of every client: short timeouts, one error type, safe retries.
+
+A kiosk must never show a ticket the server did not confirm, and never make two
+tickets because a response got lost: ``issue_ticket`` sends one Idempotency-Key for
+all its attempts, so a retry after a dropped response returns the first ticket.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from shared.errors import ErrorCode
+
+CONNECT_TIMEOUT = 3.0
+READ_TIMEOUT = 5.0
+
+
+class ApiError(Exception):
+    """The server refused (``code`` from ``shared.errors``) or could not be reached."""
+
+    def __init__(self, code: str, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+    @property
+    def retryable(self) -> bool:
+        """Whether trying the same request again may succeed (server away or busy)."""
+        return self.code == ErrorCode.UNAVAILABLE
+
+
+def unreachable(reason: str) -> ApiError:
+    return ApiError(ErrorCode.UNAVAILABLE, f"server unreachable: {reason}")
+
+
+@dataclass
+class Issued:
+    ticket: dict[str, Any]
+    people_ahead: int
+    estimated_wait_minutes: int
+    replayed: bool
+
+
+class ApiClient:
+    """Calls ``/api/v1`` with a device's or an officer's bearer token."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+        session: requests.Session | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+        self._http = session or requests.Session()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[dict[str, Any], requests.Response]:
+        """One HTTP call; a refusal or an unreachable server raises ApiError."""
+        all_headers = dict(headers or {})
+        if self.token:
+            all_headers["Authorization"] = f"Bearer {self.token}"
+        try:
+            response = self._http.request(
+                method,
+                f"{self.base_url}/api/v1{path}",
+                json=json,
+                headers=all_headers,
+                timeout=self.timeout,
+            )
+        except requests.RequestException as exc:
+            raise unreachable(type(exc).__name__) from exc
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code >= 400:
+            error = body.get("error", {}) if isinstance(body, dict) else {}
+            code = error.get("code") or (
+                ErrorCode.UNAVAILABLE if response.status_code >= 502 else ErrorCode.INTERNAL_ERROR
+            )
+            raise ApiError(
+                str(code), str(error.get("message", response.reason)), response.status_code
+            )
+        if not isinstance(body, dict):
+            raise ApiError(
+                ErrorCode.INTERNAL_ERROR, "the server sent no JSON", response.status_code
+            )
+        return body, response
+
+    def get(self, path: str) -> dict[str, Any]:
+        return self.request("GET", path)[0]
+
+    def post(self, path: str, json: Any = None) -> dict[str, Any]:
+        return self.request("POST", path, json=json)[0]
+
+    # --- sessions ------------------------------------------------------------------------
+
+    def login(self, username: str, password: str) -> dict[str, Any]:
+        """Officer login: keeps the token for the following calls."""
+        body = self.post("/auth/login", {"username": username, "password": password})
+        self.token = str(body["token"])
+        return body
+
+    def logout(self) -> None:
+        if self.token:
+            self.post("/auth/logout")
+            self.token = None
+
+    # --- what clients do -----------------------------------------------------------------
+
+    def config(self) -> dict[str, Any]:
+        return self.get("/config")
+
+    def issue_ticket(
+        self,
+        service_id: int,
+        priority: str = "none",
+        *,
+        key: str | None = None,
+        attempts: int = 3,
+        backoff: float = 0.5,
+    ) -> Issued:
+        """Issue one ticket, retrying network failures with the same Idempotency-Key.
+
+        Raises ApiError when the server refuses (quota, closed) or stays unreachable:
+        the caller then shows no ticket, because none was confirmed.
+        """
+        key = key or uuid.uuid4().hex
+        body = {"service_id": service_id, "priority": priority}
+        for attempt in range(1, attempts + 1):
+            try:
+                data, response = self.request(
+                    "POST", "/tickets", json=body, headers={"Idempotency-Key": key}
+                )
+            except ApiError as exc:
+                if not exc.retryable or attempt == attempts:
+                    raise
+                time.sleep(backoff * attempt)
+                continue
+            return Issued(
+                ticket=data["ticket"],
+                people_ahead=int(data["people_ahead"]),
+                estimated_wait_minutes=int(data["estimated_wait_minutes"]),
+                replayed=response.headers.get("Idempotent-Replayed") == "true",
+            )
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def report_printed(self, ticket_id: int, printed: bool) -> None:
+        self.post(f"/tickets/{ticket_id}/printed", {"printed": printed})
+
+    def report_health(self, printer: str, message: str | None = None) -> None:
+        self.post("/devices/me/health", {"printer": printer, "message": message})
+
+    def counter(self, counter_id: int, action: str, body: Any = None) -> dict[str, Any]:
+        """A counter command (open, next, recall, ...): returns the counter and its ticket."""
+        return self.post(f"/counters/{counter_id}/{action}", body)
+
+    def zone_snapshot(self, zone: str) -> dict[str, Any]:
+        return self.get(f"/displays/{zone}/snapshot")
+
+    def agency_snapshot(self, agency_code: str) -> dict[str, Any]:
+        return self.get(f"/agencies/{agency_code}/snapshot")
+
+    def hall_snapshot(self) -> dict[str, Any]:
+        return self.get("/hall/snapshot")
