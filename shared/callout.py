@@ -8,6 +8,7 @@ Indonesian names (so D and T, B and P stay distinguishable), the number as words
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -133,11 +134,19 @@ class CallOut:
         )
 
 
+PLACEHOLDERS = frozenset({"prefix", "number", "counter", "agency"})
+
+
 def check_template(template: str) -> None:
-    """Raise ValueError when a call-out template uses an unknown or malformed placeholder."""
+    """Raise ValueError unless every placeholder is a plain ``{prefix}``, ``{number}``,
+    ``{counter}`` or ``{agency}`` (no attribute, index, conversion or format spec: the
+    template comes from an admin form and is spoken in the hall)."""
     try:
-        template.format(prefix="", number="", counter="", agency="")
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ValueError(
-            "template may only use {prefix}, {number}, {counter} and {agency}"
-        ) from exc
+        fields = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise ValueError(f"malformed template: {exc}") from exc
+    for _literal, name, spec, conversion in fields:
+        if name is None:
+            continue
+        if name not in PLACEHOLDERS or spec or conversion:
+            raise ValueError("template may only use {prefix}, {number}, {counter} and {agency}")

@@ -46,14 +46,17 @@ _OPEN_COUNTERS = (
 _WAITING = select(func.count(), func.min(Ticket.queued_at)).where(
     Ticket.service_id == bindparam("service_id"), Ticket.state == TicketState.WAITING
 )
+# "Ahead" in the order the counters call: line position, then ticket id on a tie.
 _AHEAD = (
     select(func.count())
     .select_from(Ticket)
     .where(
         Ticket.service_id == bindparam("service_id"),
         Ticket.state == TicketState.WAITING,
-        Ticket.id != bindparam("ticket_id"),
-        Ticket.queue_key <= bindparam("queue_key"),
+        Ticket.service_date == bindparam("service_date"),
+        Ticket.target_counter_id.is_(None),
+        (Ticket.queue_key < bindparam("queue_key"))
+        | ((Ticket.queue_key == bindparam("queue_key")) & (Ticket.id < bindparam("ticket_id"))),
     )
 )
 
@@ -115,8 +118,13 @@ def people_ahead(session: Session, ticket: Ticket) -> int:
     """Waiting tickets of the same line that are before this one."""
     if ticket.state != TicketState.WAITING:
         return 0
-    params = {"service_id": ticket.service_id, "ticket_id": ticket.id}
-    return session.execute(_AHEAD, {**params, "queue_key": ticket.queue_key}).scalar_one()
+    params = {
+        "service_id": ticket.service_id,
+        "ticket_id": ticket.id,
+        "queue_key": ticket.queue_key,
+        "service_date": ticket.service_date,
+    }
+    return session.execute(_AHEAD, params).scalar_one()
 
 
 def line_stats(

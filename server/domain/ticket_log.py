@@ -30,6 +30,7 @@ TRANSITIONS: dict[tuple[TicketState | None, str], TicketState] = {
 }
 
 _VERB = {
+    "issued": "issue",
     "called": "call",
     "recalled": "recall",
     "started": "start",

@@ -212,12 +212,16 @@ def requeue_no_show(ctx: Ctx, ticket: Ticket, places: int | None = None) -> None
     ticket.counter_id = None
     ticket.target_counter_id = None
     ticket.queued_at = ctx.now
-    ticket.queue_key = key_after_places(ctx.session, ticket.service_id, places, exclude=ticket.id)
+    ticket.queue_key = key_after_places(
+        ctx.session, ticket.service_id, places, exclude=ticket.id, now=ctx.now
+    )
     announce.ticket_updated(ctx, ticket)
     announce.line_changed(ctx, ticket.service)
 
 
-def key_after_places(session: Session, service_id: int, places: int, *, exclude: int) -> float:
+def key_after_places(
+    session: Session, service_id: int, places: int, *, exclude: int, now: dt.datetime
+) -> float:
     """A queue key that puts a ticket behind the first ``places`` waiting tickets of a line."""
     keys = session.scalars(
         select(Ticket.queue_key)
@@ -231,7 +235,7 @@ def key_after_places(session: Session, service_id: int, places: int, *, exclude:
         .limit(places + 1)
     ).all()
     if not keys:
-        return queue_key_for(dt.datetime.now(dt.UTC))
+        return queue_key_for(now)
     if places == 0:
         return keys[0] - 1.0
     if len(keys) <= places:
