@@ -1,0 +1,68 @@
+"""Every text the kiosk shows, in Indonesian (default) and English."""
+
+from __future__ import annotations
+
+from shared.i18n import Catalogue
+
+TEXTS = {
+    "welcome.title": {"id": "Selamat datang", "en": "Welcome"},
+    "welcome.subtitle": {
+        "id": "Ambil nomor antrean untuk layanan yang Anda perlukan",
+        "en": "Take a queue number for the service you need",
+    },
+    "welcome.start": {"id": "Sentuh untuk mulai", "en": "Touch to start"},
+    "agencies.title": {"id": "Pilih instansi", "en": "Choose an agency"},
+    "agencies.waiting": {"id": "{n} menunggu", "en": "{n} waiting"},
+    "services.title": {"id": "Pilih layanan", "en": "Choose a service"},
+    "services.waiting": {
+        "id": "{n} orang menunggu · perkiraan ±{m} menit",
+        "en": "{n} people waiting · about {m} min",
+    },
+    "services.closed": {"id": "Tutup", "en": "Closed"},
+    "services.full": {"id": "Kuota hari ini habis", "en": "Today's quota is used up"},
+    "priority.title": {"id": "Apakah Anda termasuk prioritas?", "en": "Do you need priority?"},
+    "priority.none": {"id": "Tidak, antrean umum", "en": "No, regular line"},
+    "priority.elderly": {"id": "Lansia (60 tahun ke atas)", "en": "Elderly (60 and over)"},
+    "priority.disabled": {"id": "Penyandang disabilitas", "en": "Person with a disability"},
+    "priority.pregnant": {"id": "Ibu hamil", "en": "Pregnant woman"},
+    "priority.child": {"id": "Membawa anak balita", "en": "With a small child"},
+    "issuing.title": {"id": "Mohon tunggu…", "en": "Please wait…"},
+    "issuing.subtitle": {
+        "id": "Nomor antrean Anda sedang dibuat",
+        "en": "Your number is being made",
+    },
+    "ticket.your_number": {"id": "Nomor antrean Anda", "en": "Your queue number"},
+    "ticket.ahead": {"id": "Antrean di depan Anda: {n}", "en": "People ahead of you: {n}"},
+    "ticket.wait": {
+        "id": "Perkiraan waktu tunggu: ±{m} menit",
+        "en": "Estimated wait: about {m} min",
+    },
+    "ticket.area": {"id": "Tunggu di: {area}", "en": "Wait at: {area}"},
+    "ticket.printed": {
+        "id": "Silakan ambil tiket Anda di bawah dan tunggu nomor Anda dipanggil.",
+        "en": "Please take your ticket below and wait for your number to be called.",
+    },
+    "ticket.not_printed": {
+        "id": "Printer sedang bermasalah. Silakan foto layar ini atau minta bantuan petugas.",
+        "en": "The printer has a problem. Please photograph this screen or ask staff for help.",
+    },
+    "ticket.done": {"id": "Selesai", "en": "Done"},
+    "message.back": {"id": "Kembali", "en": "Back"},
+    "unavailable.title": {
+        "id": "Layanan sementara tidak tersedia",
+        "en": "Service temporarily unavailable",
+    },
+    "unavailable.subtitle": {
+        "id": "Mohon tunggu sebentar atau hubungi petugas informasi.",
+        "en": "Please wait a moment or ask the information desk.",
+    },
+    "nav.back": {"id": "‹ Kembali", "en": "‹ Back"},
+    "nav.home": {"id": "Beranda", "en": "Home"},
+    "nav.language": {"id": "English", "en": "Bahasa Indonesia"},
+}
+
+CATALOGUE = Catalogue(TEXTS)
+
+
+def tr(key: str, language: str, **params: object) -> str:
+    return CATALOGUE.text(key, language, **params)

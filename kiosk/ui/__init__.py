@@ -1,0 +1,1 @@
+"""The kiosk's widgets: they show ``KioskState`` and forward taps to ``KioskFlow``."""
