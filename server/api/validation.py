@@ -7,6 +7,7 @@ document promises is what the server enforces.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,10 @@ from flask import request
 
 from server.domain.errors import DomainError
 from shared.errors import ErrorCode
+
+# Every integer the API takes lands in a 32-bit column somewhere (ids, counts, minutes):
+# a bigger one is a caller's mistake, and must not reach the database as an overflow.
+INT_MAX = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -39,14 +44,15 @@ class Field:
             if self.min_length:
                 schema["minLength"] = self.min_length
         if self.kind == "integer":
-            if self.minimum is not None:
-                schema["minimum"] = self.minimum
-            if self.maximum is not None:
-                schema["maximum"] = self.maximum
+            schema["minimum"] = -INT_MAX if self.minimum is None else self.minimum
+            schema["maximum"] = INT_MAX if self.maximum is None else self.maximum
         if self.choices:
             schema["enum"] = list(self.choices)
         if self.nullable:
-            schema["nullable"] = True
+            # OpenAPI 3.1 (JSON Schema): null is one more type, not a "nullable" flag.
+            schema["type"] = [schema["type"], "null"]
+            if "enum" in schema:
+                schema["enum"].append(None)
         if self.description:
             schema["description"] = self.description
         return schema
@@ -84,10 +90,12 @@ def _check(name: str, spec: Field, value: Any) -> Any:
     if spec.kind == "integer":
         if not isinstance(value, int) or isinstance(value, bool):
             raise invalid(name, "must be an integer")
-        if spec.minimum is not None and value < spec.minimum:
-            raise invalid(name, f"must be at least {spec.minimum}")
-        if spec.maximum is not None and value > spec.maximum:
-            raise invalid(name, f"must be at most {spec.maximum}")
+        low = -INT_MAX if spec.minimum is None else spec.minimum
+        high = INT_MAX if spec.maximum is None else spec.maximum
+        if value < low:
+            raise invalid(name, f"must be at least {low}")
+        if value > high:
+            raise invalid(name, f"must be at most {high}")
         return value
     if spec.kind == "boolean":
         if not isinstance(value, bool):
@@ -127,13 +135,24 @@ def validate(schema: Schema, body: Any) -> dict[str, Any]:
     return out
 
 
-def json_body(schema: Schema) -> dict[str, Any]:
-    """The request's JSON body, validated. An empty body counts as ``{}``."""
-    if not request.get_data(cache=True):
-        return validate(schema, {})
+def read_json(*, empty: Any = None) -> Any:
+    """The request's body parsed as JSON; ``empty`` when there is no body.
+
+    Parsed here rather than by ``request.get_json`` so that every way a body can be
+    broken (bad syntax, bad UTF-8, nesting deep enough to exhaust the parser's recursion)
+    is the caller's 400, never a 500.
+    """
+    raw = request.get_data(cache=True)
+    if not raw:
+        return empty
     if not request.is_json:
         raise DomainError(ErrorCode.MALFORMED_JSON, "send the body as application/json")
-    body = request.get_json(silent=True)
-    if body is None:
-        raise DomainError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON")
-    return validate(schema, body)
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        raise DomainError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON") from None
+
+
+def json_body(schema: Schema) -> dict[str, Any]:
+    """The request's JSON body, validated. An empty body counts as ``{}``."""
+    return validate(schema, read_json(empty={}))

@@ -1,0 +1,824 @@
+"""The OpenAPI 3.1 document of the REST API, built from what the handlers enforce.
+
+Request bodies are not written out here: they come from the very ``Field`` schemas the
+handlers validate with (``schema_openapi(ISSUE_SCHEMA)`` and so on), so the document
+cannot promise a field the server refuses, or miss one it takes. Error statuses come from
+``server.errors.STATUS`` and the error codes from ``shared.errors.ErrorCode``, each
+defined once. Response shapes mirror ``server/domain/views.py`` and ``snapshots.py``;
+``tests/server/test_openapi.py`` checks every route is documented and validates real
+answers against these schemas, so a view that grows a field fails a test until the
+document says so.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+from server.api.auth import LOGIN_SCHEMA
+from server.api.counters import CALL_SCHEMA, EMPTY, OPEN_SCHEMA, TRANSFER_SCHEMA
+from server.api.devices import HEALTH_SCHEMA
+from server.api.tickets import (
+    CANCEL_SCHEMA,
+    IDEMPOTENCY_HEADER,
+    ISSUE_SCHEMA,
+    MAX_KEY_LENGTH,
+    PRINTED_SCHEMA,
+    REQUEUE_SCHEMA,
+)
+from server.api.validation import Schema, schema_openapi
+from server.domain.auth import DEVICE_TOKEN_PREFIX, USER_TOKEN_PREFIX
+from server.domain.estimates import LineStats
+from server.domain.schedule import WEEKDAYS
+from server.domain.settings import SiteSettings
+from server.errors import STATUS
+from server.models import CounterState, DeviceKind, Priority, Role, TicketSource, TicketState
+from shared.errors import ErrorCode
+
+API = "/api/v1"
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+JsonSchema = dict[str, Any]
+
+# --- schema building blocks ----------------------------------------------------------
+
+STRING: JsonSchema = {"type": "string"}
+INTEGER: JsonSchema = {"type": "integer"}
+NUMBER: JsonSchema = {"type": "number"}
+BOOLEAN: JsonSchema = {"type": "boolean"}
+DATE: JsonSchema = {"type": "string", "format": "date"}
+DATE_TIME: JsonSchema = {"type": "string", "format": "date-time"}
+SEQ: JsonSchema = {
+    "type": "integer",
+    "description": "the room's last push seq: apply pushes with a greater seq only",
+}
+_PYTHON_TYPES = {"int": INTEGER, "float": NUMBER, "str": STRING, "bool": BOOLEAN}
+
+
+def ref(name: str) -> JsonSchema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: JsonSchema) -> JsonSchema:
+    """``schema`` or null, the JSON Schema 2020-12 way (3.1 has no ``nullable``)."""
+    if "$ref" in schema or "type" not in schema:
+        return {"anyOf": [schema, {"type": "null"}]}
+    out = {**schema, "type": [schema["type"], "null"]}
+    if "enum" in schema:
+        out["enum"] = [*schema["enum"], None]
+    return out
+
+
+def enum(values: Any) -> JsonSchema:
+    return {"type": "string", "enum": [str(v) for v in values]}
+
+
+def array(items: JsonSchema) -> JsonSchema:
+    return {"type": "array", "items": items}
+
+
+def obj(properties: dict[str, JsonSchema], description: str = "") -> JsonSchema:
+    """An object whose keys are all always present, and no others: the views' shape."""
+    schema: JsonSchema = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": properties,
+        "required": list(properties),
+    }
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def from_dataclass(cls: type, description: str) -> JsonSchema:
+    """A flat dataclass of ints, floats and strings as an object schema."""
+    return obj({f.name: _PYTHON_TYPES[str(f.type)] for f in dataclasses.fields(cls)}, description)
+
+
+def ticket_in_line(description: str, ticket: str = "Ticket") -> JsonSchema:
+    return obj(
+        {"ticket": ref(ticket), "people_ahead": INTEGER, "estimated_wait_minutes": INTEGER},
+        description,
+    )
+
+
+# --- response shapes (server/domain/views.py, snapshots.py, the api modules) --------------
+
+
+def _schemas() -> dict[str, JsonSchema]:
+    agency_brief = obj({"id": INTEGER, "code": STRING, "short_name": STRING, "colour": STRING})
+    counter = obj(
+        {
+            "id": INTEGER,
+            "label": STRING,
+            "agency_id": INTEGER,
+            "zone": {**STRING, "description": "the zone's code"},
+            "state": enum(CounterState),
+            "officer_id": nullable(INTEGER),
+            "current_ticket_id": nullable(INTEGER),
+            "service_ids": array(INTEGER),
+            "state_since": nullable(DATE_TIME),
+        }
+    )
+    settings = from_dataclass(SiteSettings, "the site settings (defaults where unset)")
+    schemas: dict[str, JsonSchema] = {
+        "Error": obj(
+            {
+                "error": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "code": enum(ErrorCode),
+                        "message": STRING,
+                        "details": {
+                            "type": "object",
+                            "description": "e.g. the field that failed, retry_after, quota",
+                        },
+                    },
+                    "required": ["code", "message"],
+                }
+            },
+            "every error: a stable code for programs, a message for people",
+        ),
+        "AgencyBrief": agency_brief,
+        "Agency": obj(
+            {
+                "id": INTEGER,
+                "code": STRING,
+                "name": STRING,
+                "short_name": STRING,
+                "colour": STRING,
+                "position": INTEGER,
+                "active": BOOLEAN,
+            }
+        ),
+        "Zone": obj({"id": INTEGER, "code": STRING, "name": STRING}),
+        "Service": obj(
+            {
+                "id": INTEGER,
+                "code": STRING,
+                "name": STRING,
+                "agency_id": INTEGER,
+                "prefix": STRING,
+                "position": INTEGER,
+                "active": BOOLEAN,
+                "daily_quota": nullable(INTEGER),
+                "hours": {
+                    "type": "object",
+                    "description": "opening hours per weekday in site time; a missing day "
+                    "is closed",
+                    "propertyNames": {"enum": list(WEEKDAYS)},
+                    "additionalProperties": {**array(STRING), "minItems": 2, "maxItems": 2},
+                },
+                "priority_offered": BOOLEAN,
+                "target_wait_minutes": INTEGER,
+                "typical_minutes": NUMBER,
+                "remaining_quota": nullable(INTEGER),
+            }
+        ),
+        "Ticket": obj(
+            {
+                "id": INTEGER,
+                "number": {**STRING, "examples": ["DK-007"]},
+                "prefix": STRING,
+                "sequence": INTEGER,
+                "service": obj({"id": INTEGER, "code": STRING, "name": STRING}),
+                "agency": ref("AgencyBrief"),
+                "priority": enum(Priority),
+                "source": enum(TicketSource),
+                "state": enum(TicketState),
+                "service_date": DATE,
+                "issued_at": DATE_TIME,
+                "queued_at": DATE_TIME,
+                "called_at": nullable(DATE_TIME),
+                "started_at": nullable(DATE_TIME),
+                "finished_at": nullable(DATE_TIME),
+                "call_count": INTEGER,
+                "counter": nullable(obj({"id": INTEGER, "label": STRING})),
+                "target_counter_id": nullable(INTEGER),
+                "booked_for": nullable(DATE_TIME),
+                "printed": nullable(BOOLEAN),
+            },
+            "a ticket as staff clients see it",
+        ),
+        "PublicTicket": obj(
+            {
+                "number": STRING,
+                "service": {**STRING, "description": "the service's name"},
+                "agency": ref("AgencyBrief"),
+                "priority": enum(Priority),
+                "state": enum(TicketState),
+                "service_date": DATE,
+                "issued_at": DATE_TIME,
+                "called_at": nullable(DATE_TIME),
+                "counter": {**nullable(STRING), "description": "the calling counter's label"},
+            },
+            "what the visitor's phone sees: no ids, no staff data",
+        ),
+        "Counter": counter,
+        "CounterOnBoard": obj(
+            {
+                **counter["properties"],
+                "agency": ref("AgencyBrief"),
+                "ticket": nullable(ref("Ticket")),
+            },
+            "a counter with its agency and the ticket it holds",
+        ),
+        "LineStats": from_dataclass(LineStats, "one service's line: waiting and estimated wait"),
+        "Issued": ticket_in_line(
+            "the new ticket (or, on a replay, the first attempt's)", "IssuedTicket"
+        ),
+        "Requeued": ticket_in_line("the ticket back in its line"),
+        "TicketChanged": obj({"ticket": ref("Ticket")}),
+        "TicketStatus": obj(
+            {
+                "ticket": ref("PublicTicket"),
+                "people_ahead": INTEGER,
+                "estimated_wait_minutes": INTEGER,
+                "seq": SEQ,
+            }
+        ),
+        "CounterAndTicket": obj(
+            {"counter": ref("Counter"), "ticket": nullable(ref("Ticket"))},
+            "the counter after the command; ticket is null when it holds none",
+        ),
+        "CounterStatus": obj(
+            {"counter": ref("Counter"), "ticket": nullable(ref("Ticket")), "seq": SEQ}
+        ),
+        "CounterQueue": obj(
+            {
+                "counter": ref("Counter"),
+                "tickets": array(ref("Ticket")),
+                "lines": array(ref("LineStats")),
+                "seq": SEQ,
+            }
+        ),
+        "LastCall": obj(
+            {
+                "number": STRING,
+                "counter": nullable(STRING),
+                "counter_id": INTEGER,
+                "agency": ref("AgencyBrief"),
+                "at": DATE_TIME,
+                "recall": BOOLEAN,
+            }
+        ),
+        "ZoneSnapshot": obj(
+            {
+                "zone": ref("Zone"),
+                "seq": SEQ,
+                "today": DATE,
+                "counters": array(ref("CounterOnBoard")),
+                "last_calls": array(ref("LastCall")),
+                "lines": array(ref("LineStats")),
+            }
+        ),
+        "AgencySnapshot": obj(
+            {
+                "agency": ref("AgencyBrief"),
+                "seq": SEQ,
+                "counters": array(ref("CounterOnBoard")),
+                "waiting": array(ref("Ticket")),
+                "lines": array(ref("LineStats")),
+            }
+        ),
+        "HallSnapshot": obj(
+            {
+                "seq": SEQ,
+                "today": DATE,
+                "lines": array(ref("LineStats")),
+                "counters": array(ref("CounterOnBoard")),
+            }
+        ),
+        "Settings": settings,
+        "Config": obj(
+            {
+                "site": obj(
+                    {
+                        "name": STRING,
+                        "short_name": STRING,
+                        "timezone": STRING,
+                        "today": DATE,
+                        "server_time": DATE_TIME,
+                    }
+                ),
+                "settings": ref("Settings"),
+                "zones": array(ref("Zone")),
+                "agencies": array(ref("Agency")),
+                "services": array(ref("Service")),
+                "counters": array(ref("Counter")),
+                "holidays": array(obj({"date": DATE, "name": STRING})),
+            }
+        ),
+        "Login": obj(
+            {
+                "token": {**STRING, "description": f"an officer token, {USER_TOKEN_PREFIX}..."},
+                "expires_at": DATE_TIME,
+                "user": obj(
+                    {
+                        "id": INTEGER,
+                        "username": STRING,
+                        "display_name": STRING,
+                        "role": enum(Role),
+                        "agency": nullable(
+                            obj({"id": INTEGER, "code": STRING, "short_name": STRING})
+                        ),
+                    }
+                ),
+            }
+        ),
+        "LoggedOut": obj({"ok": {"const": True}}),
+        "Me": obj(
+            {
+                "kind": enum(("user", "device")),
+                "id": INTEGER,
+                "role": nullable(enum(Role)),
+                "device_kind": nullable(enum(DeviceKind)),
+                "agency_code": nullable(STRING),
+                "zone": nullable(STRING),
+                "counter_id": nullable(INTEGER),
+            }
+        ),
+        "DeviceHealth": obj(
+            {
+                "health": {
+                    "type": "object",
+                    "description": "the last report merged over earlier ones",
+                    "properties": {
+                        **schema_openapi(HEALTH_SCHEMA)["properties"],
+                        "reported_at": DATE_TIME,
+                    },
+                    "required": ["reported_at"],
+                }
+            }
+        ),
+        "OpenApiDocument": {"type": "object", "description": "this document"},
+    }
+    issued = copy.deepcopy(schemas["Ticket"])
+    issued["properties"]["status_code"] = {
+        **STRING,
+        "maxLength": 32,
+        "description": "the key of the public status page (the QR); only the issuer gets it",
+    }
+    issued["required"].append("status_code")
+    issued["description"] = "the ticket as its issuer gets it"
+    schemas["IssuedTicket"] = issued
+    return schemas
+
+
+def _settings_change() -> JsonSchema:
+    """PATCH /settings takes any non-empty subset of the settings, validated together."""
+    every = _schemas()["Settings"]["properties"]
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "minProperties": 1,
+        "properties": every,
+        "description": "ranges, time zone names and call-out templates are checked too",
+    }
+
+
+# --- the operations -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One route as the document describes it.
+
+    ``errors`` are the codes the handler and the domain functions it calls raise; the
+    ones every route of a kind shares (a missing token, a bad body, a busy database) are
+    added by ``_error_codes``.
+    """
+
+    method: str
+    path: str
+    operation_id: str  # the Flask view function's name
+    tag: str
+    summary: str
+    response: str  # component schema of the success body
+    status: int = 200
+    body: Schema | None = None  # what the handler passes to json_body()
+    lenient_body: JsonSchema | None = None  # a body read without json_body (PATCH /settings)
+    errors: tuple[ErrorCode, ...] = ()
+    public: bool = False  # no bearer token needed
+    writes: bool = False  # runs as a command: a concurrent write may win (conflict)
+    idempotent: bool = False  # takes an Idempotency-Key
+    uses_database: bool = True
+
+
+E = ErrorCode
+
+
+def _counter_command(
+    action: str, operation_id: str, summary: str, *errors: ErrorCode, body: Schema = EMPTY
+) -> Operation:
+    return Operation(
+        "post",
+        f"{API}/counters/{{counter_id}}/{action}",
+        operation_id,
+        "counters",
+        summary,
+        "CounterAndTicket",
+        body=body,
+        errors=(E.NOT_FOUND, E.FORBIDDEN, *errors),
+        writes=True,
+    )
+
+
+def operations() -> list[Operation]:
+    closed, paused, idle = E.COUNTER_CLOSED, E.COUNTER_PAUSED, E.COUNTER_IDLE
+    return [
+        Operation(
+            "post",
+            f"{API}/auth/login",
+            "login",
+            "auth",
+            "Exchange an officer's user name and password for a bearer token",
+            "Login",
+            body=LOGIN_SCHEMA,
+            errors=(E.INVALID_CREDENTIALS, E.TOO_MANY_ATTEMPTS),
+            public=True,
+        ),
+        Operation(
+            "post", f"{API}/auth/logout", "logout", "auth", "Revoke this officer token", "LoggedOut"
+        ),
+        Operation("get", f"{API}/auth/me", "me", "auth", "Who this token belongs to", "Me"),
+        Operation(
+            "get",
+            f"{API}/config",
+            "get_config",
+            "config",
+            "Agencies, services, counters, zones, holidays and settings",
+            "Config",
+        ),
+        Operation(
+            "get",
+            f"{API}/settings",
+            "get_settings",
+            "config",
+            "The site settings (staff)",
+            "Settings",
+            errors=(E.FORBIDDEN,),
+        ),
+        Operation(
+            "patch",
+            f"{API}/settings",
+            "patch_settings",
+            "config",
+            "Change site settings (admin); pushed as config.updated",
+            "Settings",
+            lenient_body=_settings_change(),
+            # The body is read leniently: unreadable JSON is a validation error here.
+            errors=(E.FORBIDDEN, E.VALIDATION_ERROR, E.PAYLOAD_TOO_LARGE),
+            writes=True,
+        ),
+        Operation(
+            "post",
+            f"{API}/tickets",
+            "issue",
+            "tickets",
+            "Issue a ticket (kiosk, or staff at a counter)",
+            "Issued",
+            status=201,
+            body=ISSUE_SCHEMA,
+            errors=(
+                E.FORBIDDEN,
+                E.NOT_FOUND,
+                E.PRIORITY_NOT_OFFERED,
+                E.IDEMPOTENCY_KEY_REUSED,
+                E.SERVICE_CLOSED,
+                E.QUOTA_EXHAUSTED,
+            ),
+            writes=True,
+            idempotent=True,
+        ),
+        Operation(
+            "get",
+            f"{API}/tickets/{{status_code}}",
+            "public_status",
+            "tickets",
+            "A visitor's ticket by the code in its QR: place in line and estimated wait",
+            "TicketStatus",
+            errors=(E.NOT_FOUND,),
+            public=True,
+        ),
+        Operation(
+            "post",
+            f"{API}/tickets/{{ticket_id}}/printed",
+            "report_printed",
+            "tickets",
+            "The issuing kiosk reports whether the ticket printed or was only shown",
+            "TicketChanged",
+            body=PRINTED_SCHEMA,
+            errors=(E.NOT_FOUND, E.FORBIDDEN),
+            writes=True,
+        ),
+        Operation(
+            "post",
+            f"{API}/tickets/{{ticket_id}}/cancel",
+            "cancel",
+            "tickets",
+            "Cancel a waiting ticket (staff of its agency)",
+            "TicketChanged",
+            body=CANCEL_SCHEMA,
+            errors=(E.NOT_FOUND, E.FORBIDDEN, E.INVALID_TRANSITION),
+            writes=True,
+        ),
+        Operation(
+            "post",
+            f"{API}/tickets/{{ticket_id}}/requeue",
+            "requeue",
+            "tickets",
+            "Put a returning no-show back in line a few places down",
+            "Requeued",
+            body=REQUEUE_SCHEMA,
+            errors=(E.NOT_FOUND, E.FORBIDDEN, E.INVALID_TRANSITION),
+            writes=True,
+        ),
+        _counter_command(
+            "open", "open_counter", "Open the counter", E.COUNTER_TAKEN, body=OPEN_SCHEMA
+        ),
+        _counter_command("pause", "pause_counter", "Pause the counter", E.INVALID_TRANSITION),
+        _counter_command(
+            "resume", "resume_counter", "Resume a paused counter", E.INVALID_TRANSITION
+        ),
+        _counter_command(
+            "close", "close_counter", "Close the counter", E.INVALID_TRANSITION, E.COUNTER_BUSY
+        ),
+        _counter_command(
+            "next",
+            "call_next",
+            "Finish the current ticket and call the next; ticket is null when nobody waits",
+            closed,
+            paused,
+        ),
+        _counter_command(
+            "call",
+            "call_ticket",
+            "Call one chosen waiting ticket",
+            closed,
+            paused,
+            E.INVALID_TRANSITION,
+            E.SERVICE_NOT_AT_COUNTER,
+            body=CALL_SCHEMA,
+        ),
+        _counter_command(
+            "recall", "recall", "Call the current number again", closed, idle, E.INVALID_TRANSITION
+        ),
+        _counter_command(
+            "start",
+            "start",
+            "The visitor sat down: service starts",
+            closed,
+            idle,
+            E.INVALID_TRANSITION,
+        ),
+        _counter_command("finish", "finish", "Finish the current ticket", closed, idle),
+        _counter_command(
+            "no-show",
+            "no_show",
+            "Mark the called visitor as not come (after enough calls)",
+            closed,
+            idle,
+            E.NOT_CALLED_ENOUGH,
+            E.INVALID_TRANSITION,
+        ),
+        _counter_command(
+            "transfer",
+            "transfer",
+            "Send the current visitor to another service or one counter",
+            closed,
+            idle,
+            E.SERVICE_CLOSED,
+            body=TRANSFER_SCHEMA,
+        ),
+        Operation(
+            "get",
+            f"{API}/counters/{{counter_id}}",
+            "counter_status",
+            "counters",
+            "The counter and its ticket, with the counter room's seq",
+            "CounterStatus",
+            errors=(E.NOT_FOUND,),
+        ),
+        Operation(
+            "get",
+            f"{API}/counters/{{counter_id}}/queue",
+            "counter_queue",
+            "counters",
+            "Waiting tickets of the counter's lines (transfers to it first), with line stats",
+            "CounterQueue",
+            errors=(E.NOT_FOUND,),
+        ),
+        Operation(
+            "post",
+            f"{API}/devices/me/health",
+            "report_health",
+            "devices",
+            "A device reports its health (printer state)",
+            "DeviceHealth",
+            body=HEALTH_SCHEMA,
+            errors=(E.FORBIDDEN,),
+            writes=True,
+        ),
+        Operation(
+            "get",
+            f"{API}/displays/{{zone_code}}/snapshot",
+            "display_snapshot",
+            "snapshots",
+            "What a display board of one zone shows, with the zone room's seq",
+            "ZoneSnapshot",
+            errors=(E.FORBIDDEN, E.NOT_FOUND),
+        ),
+        Operation(
+            "get",
+            f"{API}/agencies/{{agency_code}}/snapshot",
+            "agency_room_snapshot",
+            "snapshots",
+            "An agency's counters, waiting tickets and lines, with the agency room's seq",
+            "AgencySnapshot",
+            errors=(E.FORBIDDEN, E.NOT_FOUND),
+        ),
+        Operation(
+            "get",
+            f"{API}/hall/snapshot",
+            "hall_room_snapshot",
+            "snapshots",
+            "Every line and counter of the hall, with the hall room's seq",
+            "HallSnapshot",
+            errors=(E.FORBIDDEN,),
+        ),
+        Operation(
+            "get",
+            "/api/openapi.json",
+            "openapi_document",
+            "meta",
+            "This document",
+            "OpenApiDocument",
+            public=True,
+            uses_database=False,
+        ),
+    ]
+
+
+PATH_PARAMETERS: dict[str, JsonSchema] = {
+    "counter_id": INTEGER,
+    "ticket_id": INTEGER,
+    "status_code": {**STRING, "maxLength": 32, "description": "the code in the ticket's QR"},
+    "zone_code": STRING,
+    "agency_code": STRING,
+}
+
+
+# --- assembling the document --------------------------------------------------------------
+
+
+def _error_codes(op: Operation) -> list[ErrorCode]:
+    codes = list(op.errors)
+    if not op.public:
+        codes.append(E.UNAUTHENTICATED)
+    if op.body is not None:
+        codes += [E.MALFORMED_JSON, E.PAYLOAD_TOO_LARGE, E.VALIDATION_ERROR]
+    if op.writes:
+        codes.append(E.CONFLICT)
+    if op.uses_database:
+        codes.append(E.UNAVAILABLE)
+    codes.append(E.INTERNAL_ERROR)
+    return sorted(set(codes), key=list(ErrorCode).index)
+
+
+def _error_responses(op: Operation) -> dict[str, Any]:
+    """One response per status, its ``code`` narrowed to what this route can answer."""
+    by_status: dict[int, list[str]] = {}
+    for code in _error_codes(op):
+        by_status.setdefault(STATUS[code], []).append(code.value)
+    responses: dict[str, Any] = {}
+    for status in sorted(by_status):
+        codes = by_status[status]
+        response: dict[str, Any] = {
+            "description": "error: " + ", ".join(codes),
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "allOf": [
+                            ref("Error"),
+                            {"properties": {"error": {"properties": {"code": {"enum": codes}}}}},
+                        ]
+                    }
+                }
+            },
+        }
+        if status in (429, 503):
+            response["headers"] = {
+                "Retry-After": {
+                    "description": "seconds to wait before trying again",
+                    "schema": INTEGER,
+                }
+            }
+        responses[str(status)] = response
+    return responses
+
+
+def _request_body(op: Operation) -> dict[str, Any] | None:
+    if op.lenient_body is not None:
+        return {"required": True, "content": {"application/json": {"schema": op.lenient_body}}}
+    if op.body is None:
+        return None
+    body: dict[str, Any] = {
+        "required": any(f.required for f in op.body.values()),
+        "content": {"application/json": {"schema": schema_openapi(op.body)}},
+    }
+    if not body["required"]:
+        body["description"] = "an empty body counts as {}"
+    return body
+
+
+def _operation(op: Operation) -> dict[str, Any]:
+    success: dict[str, Any] = {
+        "description": "OK" if op.status == 200 else "Created",
+        "content": {"application/json": {"schema": ref(op.response)}},
+    }
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": schema}
+        for name, schema in PATH_PARAMETERS.items()
+        if f"{{{name}}}" in op.path
+    ]
+    if op.idempotent:
+        parameters.append(
+            {
+                "name": IDEMPOTENCY_HEADER,
+                "in": "header",
+                "required": False,
+                "description": "a retry with the same key (and the same request) returns the "
+                "ticket of the first attempt instead of a new one; the same key with another "
+                "request is refused with idempotency_key_reused",
+                "schema": {**STRING, "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+            }
+        )
+        success["headers"] = {
+            REPLAYED_HEADER: {
+                "description": "present when this answer repeats an earlier issue",
+                "schema": {"type": "string", "enum": ["true"]},
+            }
+        }
+    out: dict[str, Any] = {
+        "operationId": op.operation_id,
+        "tags": [op.tag],
+        "summary": op.summary,
+        "security": [] if op.public else [{"bearer": []}],
+    }
+    if parameters:
+        out["parameters"] = parameters
+    body = _request_body(op)
+    if body is not None:
+        out["requestBody"] = body
+    out["responses"] = {str(op.status): success, **_error_responses(op)}
+    return out
+
+
+def _version() -> str:
+    try:
+        return metadata.version("antre")
+    except metadata.PackageNotFoundError:
+        return "0.0.0+unknown"
+
+
+BEARER_DESCRIPTION = (
+    f"Device tokens (`{DEVICE_TOKEN_PREFIX}...`) belong to a kiosk, display board or counter "
+    "terminal an admin registered (`antre-server add-device`); they do not expire. "
+    f"Officer tokens (`{USER_TOKEN_PREFIX}...`) come from POST /api/v1/auth/login and "
+    "expire after the site's officer_token_hours. Socket.IO connects with the same token."
+)
+
+
+def build_document() -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document, a fresh copy each call."""
+    paths: dict[str, dict[str, Any]] = {}
+    for op in operations():
+        paths.setdefault(op.path, {})[op.method] = _operation(op)
+    document = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Antre API",
+            "version": _version(),
+            "description": "Queue management for a Mal Pelayanan Publik: tickets, counters, "
+            "display boards. Commands go over this REST API; Socket.IO only pushes, and a "
+            "client that sees a gap in seq reloads a snapshot from here.",
+        },
+        "servers": [{"url": "/"}],
+        "tags": [
+            {"name": name}
+            for name in ("auth", "tickets", "counters", "snapshots", "config", "devices", "meta")
+        ],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": BEARER_DESCRIPTION}
+            },
+            "schemas": _schemas(),
+        },
+    }
+    return copy.deepcopy(document)
