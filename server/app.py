@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 from flask import Flask, Response, g, request
+from werkzeug.routing import IntegerConverter
 
 from server.config import ServerConfig, load_config
 from server.db import Database
@@ -20,6 +21,15 @@ from server.state import AppState
 log = logging.getLogger("antre.http")
 
 MAX_BODY_BYTES = 64 * 1024
+
+
+class RowId(IntegerConverter):
+    """``<int:...>`` in every route: ids are 32-bit, so a longer number is simply not
+    found (404) instead of overflowing the database driver (a 500)."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def configure_logging(level: str) -> None:
@@ -45,6 +55,7 @@ def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flas
         JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.url_map.converters["int"] = RowId
     if config.sqlite_path is not None:
         config.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     db = Database(config.database_url, sqlite_synchronous=config.sqlite_synchronous)

@@ -23,6 +23,23 @@ def _option(argv: list[str], name: str) -> str | None:
     return None
 
 
+# Options of the command group that take a value (``antre-server --config F run``).
+_GROUP_VALUE_OPTIONS = {"--config", "--app", "-A", "--env-file", "-e"}
+
+
+def subcommand(argv: list[str]) -> str | None:
+    """The command ``argv`` names, after any options of the group itself."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _GROUP_VALUE_OPTIONS:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
 def async_mode_for(argv: list[str], env: dict[str, str] | os._Environ[str]) -> str:
     """The async mode ``run`` will use (the full config check happens later)."""
     mode = _option(argv, "--async-mode") or env.get("ANTRE_ASYNC_MODE")
@@ -61,7 +78,7 @@ def _use_eventlet() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["run"] and async_mode_for(argv, os.environ) == "eventlet":
+    if subcommand(argv) == "run" and async_mode_for(argv, os.environ) == "eventlet":
         _use_eventlet()
     from server.cli import cli
 

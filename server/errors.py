@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from server.domain.errors import DomainError
@@ -34,7 +35,6 @@ STATUS: dict[ErrorCode, int] = {
     ErrorCode.COUNTER_BUSY: 409,
     ErrorCode.COUNTER_IDLE: 409,
     ErrorCode.COUNTER_TAKEN: 409,
-    ErrorCode.QUEUE_EMPTY: 409,
     ErrorCode.NOT_CALLED_ENOUGH: 409,
     ErrorCode.SERVICE_NOT_AT_COUNTER: 409,
     ErrorCode.CONFLICT: 409,
@@ -82,6 +82,12 @@ def register_error_handlers(app: Flask) -> None:
         # (the transaction rolled back), so the caller may simply retry.
         log.warning("database unavailable: %s", type(exc.orig).__name__)
         return error_response(ErrorCode.UNAVAILABLE, "the database is busy; try again")
+
+    @app.errorhandler(PoolTimeout)
+    def _pool_exhausted(_: PoolTimeout) -> tuple[Response, int]:
+        # Every database connection stayed busy past the pool's timeout: a burst, not a fault.
+        log.warning("database connection pool exhausted")
+        return error_response(ErrorCode.UNAVAILABLE, "the server is busy; try again")
 
     @app.errorhandler(IntegrityError)
     def _conflict(exc: IntegrityError) -> tuple[Response, int]:

@@ -8,6 +8,7 @@ Sockets only listen; every command goes over REST. A connection authenticates wi
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from flask import request
@@ -70,9 +71,11 @@ def on_connect(auth: Any = None) -> None:
     who = _authenticate(auth)
     sid: str = request.sid  # type: ignore[attr-defined]
     _principals[sid] = who
-    for room in access.default_rooms(who):
+    rooms = access.default_rooms(who)
+    for room in rooms:
         join_room(room)
-    log.info("socket connect %s rooms=%s", who.label(), access.default_rooms(who))
+    # A ticket room is named by the ticket's status code: the QR's secret, never logged.
+    log.info("socket connect %s rooms=%s", who.label(), [loggable(room) for room in rooms])
 
 
 @socketio.on("disconnect")
@@ -94,7 +97,7 @@ def on_subscribe(data: Any) -> dict[str, Any]:
     with app_state().db.read() as session:
         agency = None
         if kind == "counter":
-            counter = session.get(Counter, int(key)) if key.isdigit() else None
+            counter = session.get(Counter, int(key)) if re.fullmatch(r"[0-9]{1,9}", key) else None
             if counter is None:
                 return {"ok": False, "error": "not_found"}
             agency = counter.agency_id

@@ -1,7 +1,7 @@
 """The error codes of the API: one enumeration, shared by the server and the clients.
 
 The server maps each code to an HTTP status (``server/errors.py``); clients map it to
-a message in the visitor's or officer's language (``shared/messages.py``).
+a message in the visitor's or officer's language (``shared/i18n.py``).
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ class ErrorCode(StrEnum):
     COUNTER_BUSY = "counter_busy"
     COUNTER_IDLE = "counter_idle"
     COUNTER_TAKEN = "counter_taken"
-    QUEUE_EMPTY = "queue_empty"
     NOT_CALLED_ENOUGH = "not_called_enough"
     SERVICE_NOT_AT_COUNTER = "service_not_at_counter"
     CONFLICT = "conflict"

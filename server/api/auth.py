@@ -43,23 +43,21 @@ def login() -> Response:
     now = state.clock()
     keys = auth.login_keys(body["username"], request.remote_addr or "unknown")
     with state.db.write() as session:
-        auth.ensure_not_locked(session, keys, now)
+        auth.begin_attempt(session, keys, now)
         user, stored = auth.password_hash_for(session, body["username"])
         user_id = user.id if user is not None and user.active else None
     # scrypt is deliberately slow: keep it off the event loop.
     ok = offload(auth.verify_password, body["password"], stored) and user_id is not None
-    with state.db.write() as session:
-        if not ok:
-            auth.record_failure(session, keys, now)
-        else:
-            auth.clear_failures(session, keys[:1])
-            found = session.get(User, user_id)
-            assert found is not None
-            hours = load_settings(session).officer_token_hours
-            token, expires = auth.issue_user_token(session, found, now, hours)
-            view = user_view(found)
     if not ok:
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "wrong user name or password")
+    with state.db.write() as session:
+        auth.attempt_succeeded(session, keys)
+        found = session.get(User, user_id)
+        if found is None or not found.active:  # disabled while the password was checked
+            raise DomainError(ErrorCode.INVALID_CREDENTIALS, "wrong user name or password")
+        hours = load_settings(session).officer_token_hours
+        token, expires = auth.issue_user_token(session, found, now, hours)
+        view = user_view(found)
     return jsonify({"token": token, "expires_at": expires.isoformat(), "user": view})
 
 

@@ -4,7 +4,7 @@ sent only after it commits."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
@@ -47,8 +47,3 @@ def run_query(query: Callable[[Ctx], T]) -> T:
     with state.db.read() as session:
         ctx = Ctx(session, state.clock(), load_settings(session))
         return query(ctx)
-
-
-def as_dict(value: Any) -> dict[str, Any]:
-    assert isinstance(value, dict)
-    return value

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, jsonify
 from sqlalchemy import select
 
 from server.api import bp
 from server.api.commands import run_command, run_query
 from server.api.principal import current_principal
+from server.api.validation import read_json
 from server.domain import access, announce
 from server.domain.context import Ctx
 from server.domain.errors import DomainError
@@ -70,7 +71,7 @@ def patch_settings() -> Response:
     """Change site settings (admin): validated all together, pushed as ``config.updated``."""
     who = current_principal()
     access.require_admin(who)
-    body = request.get_json(silent=True)
+    body = read_json()
     if not isinstance(body, dict) or not body:
         raise DomainError(ErrorCode.VALIDATION_ERROR, "send an object of settings to change")
 

@@ -24,12 +24,24 @@ from server.models import Counter, Service, Ticket, TicketState
 from shared import events
 
 EMPTY: dict[str, Field] = {}
-CALL_SCHEMA = {"ticket_id": Field("integer", required=True, minimum=1)}
+# Sent by a counter client with the id of the ticket its officer sees (null: none), so a
+# double press or a retry after a lost response cannot act on a visitor nobody saw called.
+EXPECT = {
+    "expect_ticket_id": Field(
+        "integer",
+        nullable=True,
+        minimum=1,
+        description="the counter's current ticket as the caller sees it (null: none); "
+        "a different one is refused with 409 conflict",
+    )
+}
+CALL_SCHEMA = {"ticket_id": Field("integer", required=True, minimum=1), **EXPECT}
 OPEN_SCHEMA = {"takeover": Field("boolean", description="admin only: take a counter over")}
 TRANSFER_SCHEMA = {
     "service_id": Field("integer", minimum=1, description="the line to send the visitor to"),
     "counter_id": Field("integer", minimum=1, description="or one counter to send them to"),
     "position": Field("string", choices=("front", "back"), description="default: back"),
+    **EXPECT,
 }
 QUEUE_LIMIT = 200
 
@@ -55,6 +67,8 @@ def _counter_command(
     def command(ctx: Ctx) -> dict[str, Any]:
         counter = counter_ops.lock_counter(ctx.session, counter_id)
         access.require_counter_operator(who, counter)
+        if "expect_ticket_id" in body:
+            counter_ops.expect_current(counter, body["expect_ticket_id"])
         action(ctx, counter, body)
         return _state(ctx, counter)
 
@@ -91,7 +105,7 @@ def close_counter(counter_id: int) -> Response:
 def call_next(counter_id: int) -> Response:
     """Finish the current ticket and call the next; ``ticket`` is null when nobody waits."""
     return _counter_command(
-        counter_id, EMPTY, lambda ctx, c, _: _ignore(counter_ops.call_next(ctx, c))
+        counter_id, EXPECT, lambda ctx, c, _: _ignore(counter_ops.call_next(ctx, c))
     )
 
 
@@ -107,26 +121,28 @@ def call_ticket(counter_id: int) -> Response:
 @bp.post("/counters/<int:counter_id>/recall")
 def recall(counter_id: int) -> Response:
     return _counter_command(
-        counter_id, EMPTY, lambda ctx, c, _: _ignore(counter_ops.recall(ctx, c))
+        counter_id, EXPECT, lambda ctx, c, _: _ignore(counter_ops.recall(ctx, c))
     )
 
 
 @bp.post("/counters/<int:counter_id>/start")
 def start(counter_id: int) -> Response:
-    return _counter_command(counter_id, EMPTY, lambda ctx, c, _: _ignore(counter_ops.start(ctx, c)))
+    return _counter_command(
+        counter_id, EXPECT, lambda ctx, c, _: _ignore(counter_ops.start(ctx, c))
+    )
 
 
 @bp.post("/counters/<int:counter_id>/finish")
 def finish(counter_id: int) -> Response:
     return _counter_command(
-        counter_id, EMPTY, lambda ctx, c, _: _ignore(counter_ops.finish(ctx, c))
+        counter_id, EXPECT, lambda ctx, c, _: _ignore(counter_ops.finish(ctx, c))
     )
 
 
 @bp.post("/counters/<int:counter_id>/no-show")
 def no_show(counter_id: int) -> Response:
     return _counter_command(
-        counter_id, EMPTY, lambda ctx, c, _: _ignore(counter_ops.no_show(ctx, c))
+        counter_id, EXPECT, lambda ctx, c, _: _ignore(counter_ops.no_show(ctx, c))
     )
 
 

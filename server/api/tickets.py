@@ -19,13 +19,14 @@ from server.domain.tickets import (
     cancel_ticket,
     find_by_status_code,
     issue_ticket,
+    load_service,
     lock_ticket,
     requeue_no_show,
     set_printed,
     ticket_with_estimate,
 )
 from server.domain.views import public_ticket_view, ticket_view
-from server.models import Priority, TicketSource
+from server.models import Priority, Ticket, TicketSource
 from shared import events
 from shared.errors import ErrorCode
 
@@ -72,6 +73,8 @@ def issue() -> tuple[Response, int]:
         source = TicketSource.KIOSK
     else:
         source = TicketSource(body.get("source", TicketSource.COUNTER.value))
+        if body.get("booked_for") is not None and source != TicketSource.BOOKING:
+            raise invalid("booked_for", "only a booking has a booked slot")
     req = IssueRequest(
         service_id=body["service_id"],
         priority=Priority(body.get("priority", Priority.NONE.value)),
@@ -81,9 +84,13 @@ def issue() -> tuple[Response, int]:
     )
 
     def command(ctx: Ctx) -> tuple[dict[str, Any], bool]:
+        if who.kind == "user":
+            # Staff issue at their own agency's counters; an admin anywhere.
+            access.require_agency_staff(who, load_service(ctx.session, req.service_id).agency_id)
         issued = issue_ticket(ctx, req, key)
         view = {
-            "ticket": ticket_view(issued.ticket),
+            # The status code (the QR's secret) goes to the issuer alone, never to a room.
+            "ticket": {**ticket_view(issued.ticket), "status_code": issued.ticket.status_code},
             "people_ahead": issued.people_ahead,
             "estimated_wait_minutes": issued.estimated_wait_minutes,
         }
@@ -120,7 +127,11 @@ def report_printed(ticket_id: int) -> Response:
     body = json_body(PRINTED_SCHEMA)
 
     def command(ctx: Ctx) -> dict[str, Any]:
-        ticket = lock_ticket(ctx.session, ticket_id)
+        # Not locked first: counters claim with SKIP LOCKED, and a ticket held locked by a
+        # print report would be skipped by "next". The UPDATE alone keeps that window tiny.
+        ticket = ctx.session.get(Ticket, ticket_id)
+        if ticket is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "ticket not found")
         if not who.is_admin and ticket.issued_by_device_id != (
             who.id if who.kind == "device" else -1
         ):

@@ -9,13 +9,13 @@ from shared import events
 from shared.callout import CallOut
 
 from .context import Ctx
-from .estimates import LineStats, line_stats
-from .views import counter_view, ticket_view
+from .estimates import line_stats
+from .views import counter_view, public_ticket_view, ticket_view
 
 
 def _ticket_rooms(ticket: Ticket) -> list[str]:
+    """The staff and board rooms of a ticket; its own room (the phone) gets less, apart."""
     rooms = [events.HALL_ROOM, events.agency_room(ticket.service.agency.code)]
-    rooms.append(events.ticket_room(ticket.status_code))
     if ticket.counter is not None:
         rooms.append(events.counter_room(ticket.counter.id))
         rooms.append(events.zone_room(ticket.counter.zone.code))
@@ -40,15 +40,24 @@ def _line_rooms(ctx: Ctx, service: Service) -> list[str]:
     ]
 
 
+def _to_phone(ctx: Ctx, name: str, ticket: Ticket) -> None:
+    """The visitor's phone hears its ticket as its public page shows it: no ids, no staff."""
+    ctx.outbox.add(
+        name, [events.ticket_room(ticket.status_code)], {"ticket": public_ticket_view(ticket)}
+    )
+
+
 def ticket_updated(ctx: Ctx, ticket: Ticket, *, also_rooms: tuple[str, ...] = ()) -> None:
     ctx.outbox.add(
         events.TICKET_UPDATED,
         [*_ticket_rooms(ticket), *also_rooms],
         {"ticket": ticket_view(ticket)},
     )
+    _to_phone(ctx, events.TICKET_UPDATED, ticket)
 
 
 def ticket_issued(ctx: Ctx, ticket: Ticket) -> None:
+    # Not to the ticket's own room: nobody can be in it before the issue response is out.
     ctx.outbox.add(events.TICKET_ISSUED, _ticket_rooms(ticket), {"ticket": ticket_view(ticket)})
 
 
@@ -71,6 +80,7 @@ def ticket_called(ctx: Ctx, ticket: Ticket, counter: Counter, *, recall: bool) -
         },
     }
     ctx.outbox.add(events.TICKET_CALLED, _ticket_rooms(ticket), payload)
+    _to_phone(ctx, events.TICKET_CALLED, ticket)
 
 
 def counter_updated(ctx: Ctx, counter: Counter) -> None:
@@ -83,11 +93,16 @@ def counter_updated(ctx: Ctx, counter: Counter) -> None:
     ctx.outbox.add(events.COUNTER_UPDATED, rooms, {"counter": counter_view(counter)})
 
 
-def line_changed(ctx: Ctx, service: Service) -> LineStats:
-    """``queue.stats`` for one service's line: waiting count and estimated wait."""
-    stats = line_stats(ctx.session, service, ctx.settings, ctx.now)
-    ctx.outbox.add(events.QUEUE_STATS, _line_rooms(ctx, service), {"line": stats.to_dict()})
-    return stats
+def line_changed(ctx: Ctx, service: Service) -> None:
+    """``queue.stats`` for one service's line: waiting count and estimated wait.
+
+    Computed when the outbox numbers the event (see ``Outbox.add``), not now.
+    """
+
+    def payload() -> dict[str, object]:
+        return {"line": line_stats(ctx.session, service, ctx.settings, ctx.now).to_dict()}
+
+    ctx.outbox.add(events.QUEUE_STATS, _line_rooms(ctx, service), payload)
 
 
 def config_changed(ctx: Ctx, what: str) -> None:

@@ -27,6 +27,7 @@ MAX_FAILURES = 5  # per user name
 MAX_FAILURES_PER_ADDRESS = 20  # several officers may share one address (a NAT, a terminal server)
 LOCK_BASE_SECONDS = 30
 LOCK_MAX_SECONDS = 15 * 60
+FAILURE_WINDOW = dt.timedelta(minutes=15)
 USER_TOKEN_PREFIX = "ant_u_"
 DEVICE_TOKEN_PREFIX = "ant_d_"
 MIN_PASSWORD_LENGTH = 8
@@ -92,36 +93,55 @@ def _throttle_rows(session: Session, keys: list[str]) -> list[LoginThrottle]:
     return rows
 
 
-def ensure_not_locked(session: Session, keys: list[str], now: dt.datetime) -> None:
-    for key in keys:
-        row = session.get(LoginThrottle, key)
-        if row is not None and row.locked_until is not None and row.locked_until > now:
-            wait = int((row.locked_until - now).total_seconds()) + 1
-            raise DomainError(
-                ErrorCode.TOO_MANY_ATTEMPTS,
-                f"too many failed logins; try again in {wait} seconds",
-                retry_after=wait,
-            )
+def _refuse_if_locked(row: LoginThrottle, now: dt.datetime) -> None:
+    if row.locked_until is not None and row.locked_until > now:
+        wait = int((row.locked_until - now).total_seconds()) + 1
+        raise DomainError(
+            ErrorCode.TOO_MANY_ATTEMPTS,
+            f"too many failed logins; try again in {wait} seconds",
+            retry_after=wait,
+        )
 
 
-def record_failure(session: Session, keys: list[str], now: dt.datetime) -> None:
-    """Lock a key for 30 s after 5 failures (20 for an address), doubling with each further
-    failure up to 15 minutes."""
-    for row in _throttle_rows(session, keys):
+def _limit(row: LoginThrottle) -> int:
+    return MAX_FAILURES_PER_ADDRESS if row.key.startswith("addr:") else MAX_FAILURES
+
+
+def begin_attempt(session: Session, keys: list[str], now: dt.datetime) -> None:
+    """Refuse a locked key, else count this attempt as a failure before checking it.
+
+    Counting first, under the rows' locks, is what makes the limit hold against a burst of
+    guesses sent at once: each one is counted before any password is checked, so the
+    sixth is refused even while the first five are still being verified. A success takes
+    its count back (``attempt_succeeded``). Failures older than ``FAILURE_WINDOW`` are
+    forgotten, so a few typos spread over a day never lock anyone out.
+    """
+    rows = _throttle_rows(session, keys)
+    for row in rows:
+        _refuse_if_locked(row, now)
+    for row in rows:
+        last = row.last_failure_at
+        if last is not None and now - last > FAILURE_WINDOW:
+            row.failures = 0
         row.failures += 1
         row.last_failure_at = now
-        limit = MAX_FAILURES_PER_ADDRESS if row.key.startswith("addr:") else MAX_FAILURES
+        limit = _limit(row)
         if row.failures >= limit:
+            # 30 s at the limit, doubling with each further failure, at most 15 minutes.
             extra = row.failures - limit
             seconds = min(LOCK_MAX_SECONDS, LOCK_BASE_SECONDS * 2 ** min(extra, 10))
             row.locked_until = now + dt.timedelta(seconds=seconds)
 
 
-def clear_failures(session: Session, keys: list[str]) -> None:
-    for key in keys:
-        row = session.get(LoginThrottle, key)
-        if row is not None:
+def attempt_succeeded(session: Session, keys: list[str]) -> None:
+    """The password was right: the user's count is cleared, the address's attempt undone."""
+    for row in _throttle_rows(session, keys):
+        if row.key.startswith("user:"):
             session.delete(row)
+            continue
+        row.failures = max(0, row.failures - 1)
+        if row.failures < _limit(row):
+            row.locked_until = None
 
 
 def login_keys(username: str, client: str) -> list[str]:

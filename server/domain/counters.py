@@ -92,15 +92,51 @@ def resume_counter(ctx: Ctx, counter: Counter) -> None:
 
 
 def close_counter(ctx: Ctx, counter: Counter) -> None:
-    """Close for the day or a long break; the counter must not hold a visitor."""
+    """Close for the day or a long break; the counter must not hold a visitor.
+
+    Visitors transferred to this very counter would wait for it forever: they go to the
+    front of their service's line, in the order they had, where any counter of that line
+    calls them next (they were already served once and waited twice).
+    """
     if counter.state == CounterState.CLOSED:
         raise invalid_transition("counter", counter.state.value, "close")
     if counter.current_ticket_id is not None:
         raise DomainError(
             ErrorCode.COUNTER_BUSY, "finish or transfer the current ticket before closing"
         )
+    stranded = ctx.session.scalars(
+        select(Ticket)
+        .where(Ticket.target_counter_id == counter.id, Ticket.state == TicketState.WAITING)
+        .order_by(Ticket.queue_key.desc())
+        .with_for_update()
+    ).all()
     counter.officer_id = None
     _set_state(ctx, counter, CounterState.CLOSED, "closed")
+    for ticket in stranded:  # last first: each goes in front of the one before
+        key = front_key(ctx.session, service_id=ticket.service_id, counter_id=None)
+        ticket.target_counter_id = None
+        if key is not None:
+            ticket.queue_key = key
+        transition(ctx, ticket, "returned_to_line", from_counter_id=counter.id)
+        ctx.session.flush()
+        announce.ticket_updated(ctx, ticket)
+    for service in {ticket.service_id: ticket.service for ticket in stranded}.values():
+        announce.line_changed(ctx, service)
+
+
+def expect_current(counter: Counter, expected: int | None) -> None:
+    """Refuse a command meant for a ticket the counter no longer holds.
+
+    A counter client sends the id of the ticket its officer sees. A second press of
+    "next", or a retry after a lost response, would otherwise finish a visitor the
+    officer never saw called.
+    """
+    if counter.current_ticket_id != expected:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "the counter's current ticket has changed; reload and try again",
+            current_ticket_id=counter.current_ticket_id,
+        )
 
 
 # --- the ticket at the counter ------------------------------------------------------
@@ -161,6 +197,8 @@ def call_ticket(ctx: Ctx, counter: Counter, ticket_id: int) -> Ticket:
         raise not_found("ticket")
     if ticket.state != TicketState.WAITING:
         raise invalid_transition("ticket", ticket.state.value, "call")
+    if ticket.service_date != ctx.today:
+        raise DomainError(ErrorCode.CONFLICT, "this ticket is from another day")
     here = ticket.target_counter_id == counter.id or (
         ticket.target_counter_id is None and ticket.service_id in service_ids(counter)
     )
@@ -234,6 +272,8 @@ def finish(ctx: Ctx, counter: Counter) -> Ticket:
     _require_not_closed(counter)
     ticket = _finish_current(ctx, counter)
     announce.counter_updated(ctx, counter)
+    # A finished service moves the line's average service time, hence its estimated wait.
+    announce.line_changed(ctx, ticket.service)
     return ticket
 
 
@@ -274,6 +314,10 @@ def transfer(
     old_service = ticket.service
     if to_counter is not None and to_counter.id == counter.id:
         raise DomainError(ErrorCode.VALIDATION_ERROR, "cannot transfer to the same counter")
+    if to_counter is not None and to_counter.state == CounterState.CLOSED:
+        # Nobody would call the visitor: closing returns such tickets to their line, and
+        # a closed counter must not collect new ones.
+        raise DomainError(ErrorCode.COUNTER_CLOSED, "that counter is closed")
     if to_service is not None and not to_service.active:
         raise DomainError(ErrorCode.SERVICE_CLOSED, "that service is not offered")
     target_service = to_service or ticket.service

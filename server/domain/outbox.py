@@ -10,6 +10,7 @@ on the next event, and they reload the snapshot.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,18 +28,24 @@ class PushEvent:
     payload: dict[str, Any]
 
 
+Payload = dict[str, Any] | Callable[[], dict[str, Any]]
+
+
 @dataclass
 class Outbox:
-    _pending: list[tuple[str, tuple[str, ...], dict[str, Any]]] = field(default_factory=list)
+    _pending: list[tuple[str, tuple[str, ...], Payload]] = field(default_factory=list)
 
-    def add(self, name: str, rooms: list[str] | tuple[str, ...], payload: dict[str, Any]) -> None:
-        """Queue ``name`` for every room in ``rooms`` (duplicates ignored)."""
+    def add(self, name: str, rooms: list[str] | tuple[str, ...], payload: Payload) -> None:
+        """Queue ``name`` for every room in ``rooms`` (duplicates ignored).
+
+        A callable payload is computed in ``flush``, once the rooms are locked: figures
+        such as a line's waiting count then include every transaction that got an earlier
+        ``seq`` (PostgreSQL's READ COMMITTED shows each statement the latest commits), so
+        a later event never carries older figures than an earlier one.
+        """
         unique = tuple(dict.fromkeys(rooms))
         if unique:
             self._pending.append((name, unique, payload))
-
-    def __len__(self) -> int:
-        return len(self._pending)
 
     def flush(self, session: Session) -> list[PushEvent]:
         """Number the queued events (one seq per room per event) and hand them out."""
@@ -50,7 +57,8 @@ class Outbox:
             top = increment(session, table, {"room": room}, "last_seq", needed[room])  # type: ignore[arg-type]
             last[room] = top - needed[room]
         out: list[PushEvent] = []
-        for name, rooms, payload in self._pending:
+        for name, rooms, deferred in self._pending:
+            payload = deferred() if callable(deferred) else deferred
             for room in rooms:
                 last[room] += 1
                 out.append(PushEvent(name, room, {**payload, "room": room, "seq": last[room]}))

@@ -21,6 +21,8 @@ TRANSITIONS: dict[tuple[TicketState | None, str], TicketState] = {
     (TicketState.CALLED, "no_show"): TicketState.NO_SHOW,
     (TicketState.NO_SHOW, "requeued"): TicketState.WAITING,
     (TicketState.WAITING, "transferred"): TicketState.WAITING,
+    # a counter closed while visitors waited for it alone: back to their service's line
+    (TicketState.WAITING, "returned_to_line"): TicketState.WAITING,
     (TicketState.CALLED, "transferred"): TicketState.WAITING,
     (TicketState.SERVING, "transferred"): TicketState.WAITING,
     (TicketState.WAITING, "cancelled"): TicketState.CANCELLED,
@@ -38,13 +40,10 @@ _VERB = {
     "no_show": "mark as no-show",
     "requeued": "put back in line",
     "transferred": "transfer",
+    "returned_to_line": "return to its line",
     "cancelled": "cancel",
     "expired": "expire",
 }
-
-
-def allowed(state: TicketState | None, action: str) -> bool:
-    return (state, action) in TRANSITIONS
 
 
 def transition(ctx: Ctx, ticket: Ticket, action: str, **data: Any) -> None:

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from server.models import (
@@ -31,7 +31,7 @@ from shared.errors import ErrorCode
 from . import announce
 from .context import Ctx
 from .errors import DomainError, not_found
-from .estimates import estimate_minutes, people_ahead, ticket_estimate
+from .estimates import ticket_estimate
 from .numbering import take_next_number
 from .schedule import ensure_open, ensure_quota
 from .ticket_log import record, transition
@@ -164,9 +164,8 @@ def issue_ticket(ctx: Ctx, request: IssueRequest, idempotency_key: str | None = 
         )
     session.flush()
     announce.ticket_issued(ctx, ticket)
-    line = announce.line_changed(ctx, service)
-    ahead = people_ahead(session, ticket)
-    wait = estimate_minutes(ahead, line.open_counters, line.average_service_minutes)
+    announce.line_changed(ctx, service)
+    ahead, wait = ticket_estimate(session, ticket, ctx.settings, ctx.now)
     return Issued(ticket, ahead, wait, replayed=False)
 
 
@@ -257,37 +256,44 @@ def front_key(session: Session, *, service_id: int | None, counter_id: int | Non
 def expire_open_tickets(ctx: Ctx, before: dt.date) -> int:
     """Close the day: every ticket of an earlier service date still open becomes expired.
 
-    Safe to run from several processes at once: each ticket changes under a
-    compare-and-set on its state.
+    Safe to run from several processes at once, and beside counter commands: it locks the
+    counters holding such tickets first, then the tickets, the same order a counter
+    command takes (counter, then its ticket), so the two never deadlock.
     """
     session = ctx.session
+    is_stale = (Ticket.service_date < before) & Ticket.state.in_(OPEN_TICKET_STATES)
+    holders = {
+        counter.id: counter
+        for counter in session.scalars(
+            select(Counter)
+            .join(Ticket, Ticket.id == Counter.current_ticket_id)
+            .where(is_stale)
+            .order_by(Counter.id)
+            .with_for_update(of=Counter)
+            .execution_options(populate_existing=True)
+        )
+    }
     stale = session.scalars(
         select(Ticket)
-        .where(Ticket.service_date < before, Ticket.state.in_(OPEN_TICKET_STATES))
+        .where(is_stale)
         .order_by(Ticket.id)
         .with_for_update()
+        .execution_options(populate_existing=True)
     ).all()
     services: dict[int, Service] = {}
-    counters: dict[int, Counter] = {}
+    freed: dict[int, Counter] = {}
     for ticket in stale:
-        holder = ticket.counter_id
         transition(ctx, ticket, "expired")
         ticket.target_counter_id = None
         services[ticket.service_id] = ticket.service
-        if holder is None:
-            continue
-        # Compare-and-set: a counter that moved on to another ticket meanwhile keeps it.
-        freed = session.execute(
-            update(Counter)
-            .where(Counter.id == holder, Counter.current_ticket_id == ticket.id)
-            .values(current_ticket_id=None)
-        )
-        if freed.rowcount:  # type: ignore[attr-defined]
-            counter = session.get(Counter, holder, populate_existing=True)
-            if counter is not None:
-                counters[holder] = counter
+        counter = holders.get(ticket.counter_id or 0)
+        if counter is not None and counter.current_ticket_id == ticket.id:
+            counter.current_ticket_id = None
+            freed[counter.id] = counter
     session.flush()
-    for counter in counters.values():
+    for ticket in stale:
+        announce.ticket_updated(ctx, ticket)
+    for counter in freed.values():
         announce.counter_updated(ctx, counter)
     for service in services.values():
         announce.line_changed(ctx, service)

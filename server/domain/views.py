@@ -30,7 +30,6 @@ def ticket_view(ticket: Ticket) -> dict[str, Any]:
         "number": ticket.number,
         "prefix": ticket.series.prefix,
         "sequence": ticket.sequence,
-        "status_code": ticket.status_code,
         "service": {"id": service.id, "code": service.code, "name": service.name},
         "agency": agency_brief(service.agency),
         "priority": ticket.priority.value,

@@ -17,15 +17,41 @@ from shared.live import LiveFeed
 from tests.e2e.live import LiveServer, free_port, wait_until
 
 
+def read_http_message(sock: socket.socket) -> bytes:
+    """One whole HTTP/1.1 request or response (head and Content-Length body), or b"" at EOF.
+
+    Reading whole messages, not single ``recv`` calls, is what makes the relay
+    deterministic: a body sent in a second TCP segment is still relayed with its head.
+    """
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return b""
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return head + b"\r\n\r\n" + body
+
+
 class DropFirstResponse:
     """A TCP relay to the server that lets the first request through but cuts the
     connection before its response reaches the client: a response lost on the LAN."""
 
     def __init__(self, target_port: int) -> None:
-        self.port = free_port()
         self.target_port = target_port
         self.connections = 0
-        self._listener = socket.create_server(("127.0.0.1", self.port))
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self._listener.getsockname()[1])
         self._listener.settimeout(0.2)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
@@ -45,17 +71,15 @@ class DropFirstResponse:
         upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
         client.settimeout(5)
         try:
-            request = client.recv(65536)
-            upstream.sendall(request)
-            response = upstream.recv(65536)
-            if not drop:
+            while True:  # one request, then its response, for as long as keep-alive lasts
+                request = read_http_message(client)
+                if not request:
+                    break
+                upstream.sendall(request)
+                response = read_http_message(upstream)
+                if drop or not response:
+                    break  # the server answered in full; the client never hears it
                 client.sendall(response)
-                while True:  # keep-alive: relay whatever follows on this connection
-                    more = client.recv(65536)
-                    if not more:
-                        break
-                    upstream.sendall(more)
-                    client.sendall(upstream.recv(65536))
         except OSError:
             pass
         finally:

@@ -103,3 +103,23 @@ def test_expiry_is_idempotent(desk: Desk, hall: Hall, clock: FakeClock) -> None:
 
     assert len(desk.events(sunday["waiting"])) == logged
     assert sunday["waiting"].state == TicketState.EXPIRED
+
+
+def test_expiry_tells_every_board_and_phone_of_each_expired_ticket(
+    desk: Desk, hall: Hall, clock: FakeClock
+) -> None:
+    sunday = sunday_left_open(desk, hall, clock)
+    ctx = desk.ctx(None)
+
+    expire_open_tickets(ctx, MONDAY)
+
+    pushes = ctx.outbox.flush(desk.session)
+    updated = [p.payload["ticket"] for p in pushes if p.name == "ticket.updated"]
+    staff = sorted({t["number"] for t in updated if "id" in t})
+    expected = sorted(sunday[name].number for name in ("called", "serving", "waiting"))
+    assert staff == expected
+    assert {t["state"] for t in updated} == {"expired"}
+    phone_rooms = {p.room for p in pushes if p.room.startswith("ticket:")}
+    assert phone_rooms == {
+        f"ticket:{sunday[name].status_code}" for name in ("called", "serving", "waiting")
+    }
