@@ -4,6 +4,7 @@ and an ``api`` helper that speaks to the app as a given user or device."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,9 @@ from server.db import make_engine
 from server.migrate import upgrade
 from server.state import AppState
 from tests.factories import PASSWORD, Hall, build_hall
+
+# Qt widgets are tested without a screen, also when pytest is run by hand.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 JAKARTA = dt.timezone(dt.timedelta(hours=7))
 MONDAY_9AM = dt.datetime(2026, 11, 30, 9, 0, tzinfo=JAKARTA)
