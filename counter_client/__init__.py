@@ -1,1 +1,1 @@
-"""Placeholder package: built in its own issue (see the README's roadmap)."""
+"""The counter officer's client (``antre-counter``): log in, open a counter, call and serve."""

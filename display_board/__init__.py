@@ -1,1 +1,1 @@
-"""Placeholder package: built in its own issue (see the README's roadmap)."""
+"""``antre-display``: the PyQt6 board of one hall zone, with chime and spoken call-outs."""

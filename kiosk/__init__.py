@@ -1,1 +1,1 @@
-"""Placeholder package: built in its own issue (see the README's roadmap)."""
+"""The touch kiosk: ``antre-kiosk --config kiosk.toml`` (see docs/kiosk.md)."""

@@ -1,36 +1,47 @@
 r"""What the kiosk shows and does, screen by screen, without any widget.
 
-welcome -> agencies -> services -> (priority) -> issuing -> ticket
-                                             \-> message (quota, closed) / unavailable
+welcome -> agencies -> services (-> standard) -> (priority) -> issuing -> ticket
+                                                          \-> message (quota, closed)
+                                                          \-> unavailable (server away)
 
-The widgets only show ``KioskState`` and forward taps here. Issuing and printing
-run on a worker (the Qt layer decides which); this class makes sure a second tap
-while a ticket is being issued does nothing, and that a ticket is shown only after
-the server confirmed it.
+The widgets only show ``KioskState`` and forward taps here. Issuing is split so that the
+slow part runs on a worker without touching the state: ``request_issue`` (GUI thread)
+claims the one issue in flight and returns an ``IssueJob``; ``perform`` (worker) asks the
+server and prints; ``complete`` (GUI thread) shows the result; ``report`` (worker) tells
+the server whether it was printed. A ticket is shown only after the server confirmed it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kiosk.health_report import HealthReport
+from kiosk.opening_hours import holiday_dates, open_at
+from kiosk.standards import ServiceStandard, StandardError
 from shared.api_client import ApiError, Issued
 from shared.errors import ErrorCode
 
 log = logging.getLogger("antre.kiosk")
 
 PRIORITIES = ("elderly", "disabled", "pregnant", "child")
+# A key the server may have used (its answer was lost) is reused for the same choice this
+# long: the visitor who tries again gets that ticket, not a second one.
+PENDING_KEY_SECONDS = 120.0
 
 
 class Screen(Enum):
     WELCOME = "welcome"
     AGENCIES = "agencies"
     SERVICES = "services"
+    STANDARD = "standard"
     PRIORITY = "priority"
     ISSUING = "issuing"
     TICKET = "ticket"
@@ -51,8 +62,9 @@ class TicketApi(Protocol):
 
 
 class Printer(Protocol):
-    def print_issued(self, issued: Issued, language: str) -> None:
-        """Print the ticket; raise an exception carrying ``health`` when it fails."""
+    def print_issued(self, issued: Issued, language: str) -> str | None:
+        """Print the ticket and return the printer's state after it ("ok", "paper_low");
+        raise an exception carrying ``health`` (an enum or a text) when it fails."""
 
 
 @dataclass(frozen=True)
@@ -62,15 +74,54 @@ class Line:
     id: int
     agency_id: int
     name: str
+    code: str = ""
     waiting: int = 0
     estimated_wait_minutes: int = 0
-    open: bool = True
+    active: bool = True
+    open: bool = True  # active and within its opening hours now
     remaining_quota: int | None = None
     priority_offered: bool = True
+    hours: Mapping[str, Any] | None = None
+    standard: ServiceStandard | None = None
+
+    @property
+    def full(self) -> bool:
+        return self.remaining_quota is not None and self.remaining_quota <= 0
 
     @property
     def selectable(self) -> bool:
-        return self.open and (self.remaining_quota is None or self.remaining_quota > 0)
+        return self.open and not self.full
+
+
+@dataclass(frozen=True)
+class IssueJob:
+    """One request for a ticket, as the worker carries it out."""
+
+    service_id: int
+    priority: str
+    key: str
+    language: str
+
+
+@dataclass(frozen=True)
+class IssueOutcome:
+    job: IssueJob
+    issued: Issued | None = None
+    error: ApiError | None = None
+    printed: bool = False
+    printer_health: str = "ok"
+    printer_message: str | None = None
+
+
+@dataclass(frozen=True)
+class PendingKey:
+    """The Idempotency-Key of a choice whose ticket was not confirmed yet (the server may
+    have made it and lost the answer)."""
+
+    service_id: int
+    priority: str
+    key: str
+    since: float
 
 
 @dataclass(frozen=True)
@@ -84,16 +135,21 @@ class KioskState:
     printer_fault: str | None = None
     message_code: str | None = None
     busy: bool = False
+    online: bool = True  # the live feed is connected
+    loaded: bool = False  # agencies and services came from the server
     site_name: str = "Mal Pelayanan Publik"
+    site_short_name: str = "MPP"
     agencies: tuple[dict[str, Any], ...] = ()
     lines: dict[int, Line] = field(default_factory=dict)
-    filter_text: str = ""
     # service id -> "Lantai 1 — Zona A (Loket 1–8)": where its counters are
     areas: dict[int, str] = field(default_factory=dict)
 
 
 class KioskFlow:
-    """The kiosk's behaviour. ``on_change(state)`` is called after every change."""
+    """The kiosk's behaviour. ``on_change(state)`` is called after every change.
+
+    Every method except ``perform`` and ``report`` belongs to one thread (the GUI's).
+    """
 
     def __init__(
         self,
@@ -103,17 +159,27 @@ class KioskFlow:
         on_change: Callable[[KioskState], None] = lambda _s: None,
         idle_seconds: float = 45.0,
         ticket_seconds: float = 20.0,
+        language: str = "id",
+        standards: Mapping[str, ServiceStandard] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self.api = api
         self.printer = printer
+        self.health = HealthReport(api.report_health)
         self.on_change = on_change
         self.idle_seconds = idle_seconds
         self.ticket_seconds = ticket_seconds
+        self.standards = dict(standards or {})
         self.clock = clock
-        self.state = KioskState()
+        self.wall_clock = wall_clock
+        self.state = KioskState(language=language)
+        self._home_language = language
         self._last_touch = clock()
-        self._pending_key: str | None = None
+        self._pending: PendingKey | None = None
+        self._zone = ZoneInfo("Asia/Jakarta")
+        self._skew = dt.timedelta(0)  # server clock minus ours
+        self._holidays: frozenset[dt.date] = frozenset()
 
     # --- state ---------------------------------------------------------------------------
 
@@ -127,51 +193,116 @@ class KioskFlow:
 
     def tick(self) -> None:
         """Called every second: return to the start after idling, or after the ticket."""
-        idle = self.clock() - self._last_touch
-        if self.state.busy or self.state.screen is Screen.WELCOME:
+        if self.state.busy:
             return
+        if self.state.screen in (Screen.WELCOME, Screen.UNAVAILABLE):
+            if self.state.screen is Screen.WELCOME and not self.state.online:
+                self._set(screen=Screen.UNAVAILABLE, message_code=ErrorCode.UNAVAILABLE)
+            return
+        idle = self.clock() - self._last_touch
         limit = self.ticket_seconds if self.state.screen is Screen.TICKET else self.idle_seconds
         if idle >= limit:
             self.home()
 
+    def local_now(self) -> dt.datetime:
+        """The hall's time, by the server's clock (a kiosk's own clock may be off)."""
+        return (self.wall_clock() + self._skew).astimezone(self._zone)
+
     # --- configuration and live counts -------------------------------------------------------
 
     def load_config(self) -> None:
-        """Agencies and services from the server; UNAVAILABLE while it cannot be reached."""
+        """Agencies and services from the server, on this thread (tests, tools)."""
         try:
             config = self.api.config()
         except ApiError as exc:
-            log.warning("config not loaded: %s", exc.code)
-            if exc.code == ErrorCode.UNAVAILABLE:
-                self._set(screen=Screen.UNAVAILABLE)
+            self.config_failed(exc)
             return
         self.apply_config(config)
 
-    def apply_config(self, config: dict[str, Any]) -> None:
+    def config_failed(self, error: ApiError) -> None:
+        """The server could not give its configuration. Without one nothing can be issued;
+        with one, a visitor in the middle of choosing is left alone (their tap will say
+        whether the server is really away) and an empty kiosk says it is unavailable."""
+        log.warning("configuration not loaded: %s", error.code)
+        idle = self.state.screen in (Screen.WELCOME, Screen.UNAVAILABLE)
+        if self.state.busy or (self.state.loaded and not idle):
+            return
+        self._set(screen=Screen.UNAVAILABLE, message_code=error.code)
+
+    def apply_config(self, config: Mapping[str, Any]) -> None:
+        site = config.get("site", {})
+        try:
+            self._zone = ZoneInfo(site.get("timezone") or "Asia/Jakarta")
+        except (ZoneInfoNotFoundError, ValueError):
+            log.warning("unknown site time zone %r; keeping %s", site.get("timezone"), self._zone)
+        try:
+            server_now = dt.datetime.fromisoformat(site["server_time"])
+            self._skew = server_now - self.wall_clock()
+        except (KeyError, TypeError, ValueError):
+            self._skew = dt.timedelta(0)
+        self._holidays = holiday_dates(config)
         agencies = tuple(a for a in config.get("agencies", []) if a.get("active", True))
-        lines = {
-            s["id"]: Line(
+        active_agencies = {a["id"] for a in agencies}
+        lines = {}
+        for s in config.get("services", []):
+            if s["agency_id"] not in active_agencies:
+                continue
+            before = self.state.lines.get(s["id"])
+            line = Line(
                 id=s["id"],
                 agency_id=s["agency_id"],
                 name=s["name"],
-                open=bool(s.get("active", True)),
+                code=s.get("code", ""),
+                active=bool(s.get("active", True)),
                 remaining_quota=s.get("remaining_quota"),
                 priority_offered=bool(s.get("priority_offered", True)),
-                waiting=self.state.lines[s["id"]].waiting if s["id"] in self.state.lines else 0,
+                hours=s.get("hours"),
+                standard=self._standard_of(s),
+                waiting=before.waiting if before else 0,
+                estimated_wait_minutes=before.estimated_wait_minutes if before else 0,
             )
-            for s in config.get("services", [])
-        }
-        screen = Screen.WELCOME if self.state.screen is Screen.UNAVAILABLE else self.state.screen
+            lines[line.id] = self._with_opening(line)
+        recovering = self.state.screen is Screen.UNAVAILABLE
         self._set(
             agencies=agencies,
             lines=lines,
             areas=counter_areas(config),
-            site_name=config.get("site", {}).get("name", self.state.site_name),
-            screen=screen,
+            site_name=site.get("name", self.state.site_name),
+            site_short_name=site.get("short_name", self.state.site_short_name),
+            loaded=True,
         )
+        if recovering:
+            self.home()
 
-    def apply_line_stats(self, line: dict[str, Any]) -> None:
-        """A ``queue.stats`` push: people waiting and estimated wait of one service."""
+    def _standard_of(self, service: Mapping[str, Any]) -> ServiceStandard | None:
+        local = self.standards.get(service.get("code", ""))
+        if local is not None:
+            return None if local.empty else local
+        sent = service.get("standard")
+        if not isinstance(sent, Mapping):
+            return None
+        try:
+            standard = ServiceStandard.from_mapping(sent)
+        except StandardError as exc:
+            log.warning("service %s: standard left out: %s", service.get("code"), exc)
+            return None
+        return None if standard.empty else standard
+
+    def _with_opening(self, line: Line) -> Line:
+        # No hours at all (an older server): the server alone decides.
+        is_open = line.active and (
+            line.hours is None or open_at(line.hours, self._holidays, self.local_now())
+        )
+        return line if is_open == line.open else replace(line, open=is_open)
+
+    def refresh_opening(self) -> None:
+        """Opening and closing time passes: called every minute or so."""
+        lines = {k: self._with_opening(v) for k, v in self.state.lines.items()}
+        if lines != self.state.lines:
+            self._set(lines=lines)
+
+    def apply_line_stats(self, line: Mapping[str, Any]) -> None:
+        """A ``queue.stats`` push (or a hall snapshot line): waiting and estimated wait."""
         current = self.state.lines.get(line.get("service_id", -1))
         if current is None:
             return
@@ -180,12 +311,39 @@ class KioskFlow:
             waiting=int(line.get("waiting", current.waiting)),
             estimated_wait_minutes=int(line.get("estimated_wait_minutes", 0)),
         )
-        self._set(lines={**self.state.lines, current.id: updated})
+        if updated != current:
+            self._set(lines={**self.state.lines, current.id: updated})
+
+    def apply_hall_snapshot(self, snapshot: Mapping[str, Any]) -> None:
+        """Every line's counts at once (``GET /api/v1/hall/snapshot``)."""
+        lines = dict(self.state.lines)
+        for stats in snapshot.get("lines", []):
+            current = lines.get(stats.get("service_id", -1))
+            if current is not None:
+                lines[current.id] = replace(
+                    current,
+                    waiting=int(stats.get("waiting", 0)),
+                    estimated_wait_minutes=int(stats.get("estimated_wait_minutes", 0)),
+                )
+        self._set(lines=lines)
+
+    def set_online(self, online: bool) -> None:
+        """The live feed connected or lost the server. A visitor in the middle of choosing
+        is left alone (a short blip must not throw them out); an empty kiosk says so."""
+        if online == self.state.online:
+            return
+        self._set(online=online)
+        if not online and self.state.screen is Screen.WELCOME and not self.state.busy:
+            self._set(screen=Screen.UNAVAILABLE, message_code=ErrorCode.UNAVAILABLE)
 
     def waiting_for_agency(self, agency_id: int) -> int:
         return sum(
             line.waiting for line in self.state.lines.values() if line.agency_id == agency_id
         )
+
+    def agency_open(self, agency_id: int) -> bool:
+        """Whether any of the agency's services takes a ticket now."""
+        return any(line.selectable for line in self.services_of(agency_id))
 
     def counter_area(self, service_id: int) -> str | None:
         return self.state.areas.get(service_id)
@@ -196,16 +354,16 @@ class KioskFlow:
     # --- taps ------------------------------------------------------------------------------
 
     def home(self) -> None:
-        self._pending_key = None
+        offline = not self.state.online or not self.state.loaded
         self._set(
-            screen=Screen.WELCOME,
+            screen=Screen.UNAVAILABLE if offline else Screen.WELCOME,
+            language=self._home_language,
             agency_id=None,
             service_id=None,
             issued=None,
             printed=None,
             printer_fault=None,
-            message_code=None,
-            filter_text="",
+            message_code=ErrorCode.UNAVAILABLE if offline else None,
         )
 
     def set_language(self, language: str) -> None:
@@ -214,26 +372,34 @@ class KioskFlow:
 
     def start(self) -> None:
         self.touch()
+        if not self.state.loaded:
+            self._set(screen=Screen.UNAVAILABLE, message_code=ErrorCode.UNAVAILABLE)
+            return
         self._set(screen=Screen.AGENCIES)
-
-    def filter_agencies(self, text: str) -> None:
-        self.touch()
-        self._set(filter_text=text)
 
     def choose_agency(self, agency_id: int) -> None:
         self.touch()
         self._set(screen=Screen.SERVICES, agency_id=agency_id)
+
+    def show_standard(self, service_id: int) -> None:
+        """The info button: what to bring, what it costs, how long it takes."""
+        self.touch()
+        line = self.state.lines.get(service_id)
+        if line is None or line.standard is None:
+            return
+        self._set(screen=Screen.STANDARD, service_id=service_id)
 
     def back(self) -> None:
         self.touch()
         previous = {
             Screen.AGENCIES: Screen.WELCOME,
             Screen.SERVICES: Screen.AGENCIES,
+            Screen.STANDARD: Screen.SERVICES,
             Screen.PRIORITY: Screen.SERVICES,
             Screen.MESSAGE: Screen.SERVICES,
         }.get(self.state.screen)
         if previous is not None:
-            self._set(screen=previous)
+            self._set(screen=previous, message_code=None)
 
     def choose_service(self, service_id: int) -> bool:
         """Returns True when the ticket should now be issued (no priority question)."""
@@ -247,58 +413,98 @@ class KioskFlow:
             return False
         return True
 
-    # --- issuing (on a worker) ---------------------------------------------------------------
+    # --- issuing ---------------------------------------------------------------------------
 
-    def begin_issue(self) -> bool:
-        """Claim the one issue in flight; False when one is running (a double tap)."""
-        if self.state.busy or self.state.service_id is None:
-            return False
-        self._pending_key = self._pending_key or uuid.uuid4().hex
-        self._set(busy=True, screen=Screen.ISSUING)
-        return True
-
-    def issue(self, priority: str = "none") -> None:
-        """Ask the server for the ticket, then print it. Runs on a worker thread.
-
-        The same Idempotency-Key is reused until a ticket is confirmed or refused, so
-        any retry, even by the visitor tapping again after an error, cannot make two.
-        """
+    def request_issue(self, priority: str = "none") -> IssueJob | None:
+        """Claim the one issue in flight (GUI thread); None when one is running (a double
+        tap) or nothing is chosen. The returned job goes to ``perform`` on a worker."""
         service_id = self.state.service_id
-        assert service_id is not None and self._pending_key is not None
+        if self.state.busy or service_id is None or self.state.screen is Screen.ISSUING:
+            return None
+        if priority != "none" and priority not in PRIORITIES:
+            raise ValueError(f"unknown priority {priority!r}")
+        self.touch()
+        job = IssueJob(
+            service_id, priority, self._key_for(service_id, priority), self.state.language
+        )
+        self._set(busy=True, screen=Screen.ISSUING, message_code=None)
+        return job
+
+    def _key_for(self, service_id: int, priority: str) -> str:
+        pending, now = self._pending, self.clock()
+        if (
+            pending is not None
+            and (pending.service_id, pending.priority) == (service_id, priority)
+            and now - pending.since < PENDING_KEY_SECONDS
+        ):
+            return pending.key
+        self._pending = PendingKey(service_id, priority, uuid.uuid4().hex, now)
+        return self._pending.key
+
+    def perform(self, job: IssueJob) -> IssueOutcome:
+        """Ask the server for the ticket, then print it (worker thread; no state touched).
+
+        ``ApiClient.issue_ticket`` retries a lost answer with the job's Idempotency-Key,
+        and a visitor who tries again after an error gets the same key (``_key_for``), so
+        neither can make two tickets.
+        """
         try:
-            issued = self.api.issue_ticket(service_id, priority, key=self._pending_key)
+            issued = self.api.issue_ticket(job.service_id, job.priority, key=job.key)
         except ApiError as exc:
-            screen = Screen.UNAVAILABLE if exc.retryable else Screen.MESSAGE
-            if not exc.retryable:
-                self._pending_key = None
-            self._set(busy=False, screen=screen, message_code=exc.code)
-            if exc.code in (ErrorCode.QUOTA_EXHAUSTED, ErrorCode.SERVICE_CLOSED):
-                self._mark_unavailable(service_id, exc.code)
+            log.warning("ticket not issued: %s (%s)", exc.code, exc.message)
+            return IssueOutcome(job, error=exc)
+        try:
+            health = self.printer.print_issued(issued, job.language) or "ok"
+        except Exception as exc:  # any printer trouble: the ticket is shown on screen instead
+            health = _health_name(getattr(exc, "health", None))
+            log.warning("ticket %s not printed (%s): %s", issued.ticket.get("number"), health, exc)
+            return IssueOutcome(
+                job, issued, printed=False, printer_health=health, printer_message=str(exc)
+            )
+        return IssueOutcome(job, issued, printed=True, printer_health=health)
+
+    def report(self, outcome: IssueOutcome) -> None:
+        """Tell the server whether the ticket was printed, and the printer's state if it
+        changed (worker thread, after the visitor already sees the result)."""
+        if outcome.issued is not None:
+            try:
+                self.api.report_printed(int(outcome.issued.ticket["id"]), outcome.printed)
+            except ApiError as exc:  # the ticket stands; the report is best effort
+                log.warning("could not report printing to the server: %s", exc.code)
+        if outcome.error is None:
+            self.health.note(outcome.printer_health, outcome.printer_message)
+
+    def complete(self, outcome: IssueOutcome) -> None:
+        """Show what ``perform`` achieved (GUI thread)."""
+        error = outcome.error
+        if error is not None:
+            retryable = error.retryable
+            if not retryable:
+                self._pending = None  # refused: that key made no ticket
+            screen = Screen.UNAVAILABLE if retryable else Screen.MESSAGE
+            self._set(busy=False, screen=screen, message_code=error.code)
+            if error.code in (ErrorCode.QUOTA_EXHAUSTED, ErrorCode.SERVICE_CLOSED):
+                self._mark_unavailable(outcome.job.service_id, error.code)
             return
-        self._pending_key = None
-        printed, fault = self._print(issued)
+        self._pending = None
         self.touch()
         self._set(
-            busy=False, screen=Screen.TICKET, issued=issued, printed=printed, printer_fault=fault
+            busy=False,
+            screen=Screen.TICKET,
+            issued=outcome.issued,
+            printed=outcome.printed,
+            printer_fault=None if outcome.printed else outcome.printer_health,
         )
 
-    def _print(self, issued: Issued) -> tuple[bool, str | None]:
-        try:
-            self.printer.print_issued(issued, self.state.language)
-        except Exception as exc:  # any printer trouble: show the ticket on screen instead
-            health = str(getattr(getattr(exc, "health", None), "value", "error"))
-            log.warning("printing failed (%s): %s", health, exc)
-            self._report(issued, printed=False, health=health, message=str(exc))
-            return False, health
-        self._report(issued, printed=True, health="ok", message=None)
-        return True, None
-
-    def _report(self, issued: Issued, *, printed: bool, health: str, message: str | None) -> None:
-        try:
-            self.api.report_printed(int(issued.ticket["id"]), printed)
-            self.api.report_health(health, message)
-        except ApiError as exc:  # the ticket stands; the report is best effort
-            log.warning("could not report printing to the server: %s", exc.code)
+    def issue(self, priority: str = "none") -> bool:
+        """All of it on this thread (tests and tools): False when nothing was started."""
+        job = self.request_issue(priority)
+        if job is None:
+            return False
+        outcome = self.perform(job)
+        self.complete(outcome)
+        self.report(outcome)
+        return True
 
     def _mark_unavailable(self, service_id: int, code: str) -> None:
         line = self.state.lines.get(service_id)
@@ -312,7 +518,12 @@ class KioskFlow:
         self._set(lines={**self.state.lines, service_id: changed})
 
 
-def counter_areas(config: dict[str, Any]) -> dict[int, str]:
+def _health_name(health: object) -> str:
+    value = getattr(health, "value", health)
+    return value if isinstance(value, str) and value else "error"
+
+
+def counter_areas(config: Mapping[str, Any]) -> dict[int, str]:
     """Where each service is served: its zone and counter labels, as the ticket says it."""
     zones = {z["code"]: z["name"] for z in config.get("zones", [])}
     by_service: dict[int, list[dict[str, Any]]] = {}

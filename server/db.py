@@ -4,16 +4,30 @@ Two things make concurrent writers safe on SQLite: WAL (readers never wait for t
 writer) and ``BEGIN IMMEDIATE`` for write transactions, so two writers queue on the
 database lock at their first statement instead of deadlocking when both try to
 upgrade a read lock. On PostgreSQL, row locks (``FOR UPDATE``) do that job.
+
+SQLite has one writer at a time anyway, and the writers of this process queue for it
+on a lock of their own before ``BEGIN IMMEDIATE``: SQLite's busy handler would make them
+poll with sleeps of up to 100 ms, letting newcomers overtake those asleep (seconds of
+tail latency in threading mode). Under eventlet the lock is green, and hardly ever
+waited for: nothing in a transaction on SQLite yields to another greenlet.
+
+Two things tried and left out (docs/benchmarks.md): committing on an OS thread under
+eventlet, so that the event loop goes on while the disk syncs (the hand-over and the
+GIL going back and forth cost about 1 ms of CPU per ticket and held the write turn
+longer), and checkpointing the WAL from a thread of the server's instead of in the
+commit that finds it long (no measurable gain here).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -75,11 +89,15 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._sqlite = self.engine.dialect.name == "sqlite"
+        # Created after eventlet patched the standard library (server.entry), so a
+        # greenlet waiting here lets the others run.
+        self._writer = threading.Lock()
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose transaction may write; committed on success, rolled back on error."""
-        with self._sessions() as session:
+        with self._one_writer(), self._sessions() as session:
             session.connection(execution_options={_WRITE: True})
             try:
                 yield session
@@ -87,6 +105,20 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def _one_writer(self) -> Iterator[None]:
+        """This process's turn to write (SQLite); PostgreSQL writers need no turns."""
+        if not self._sqlite:
+            yield
+            return
+        if not self._writer.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            # As long as SQLite itself would have waited: a stuck writer, answered with 503.
+            raise PoolTimeout("no turn to write to the database")
+        try:
+            yield
+        finally:
+            self._writer.release()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

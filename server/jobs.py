@@ -8,7 +8,6 @@ from flask import Flask
 
 from server import realtime
 from server.domain.context import Ctx
-from server.domain.settings import load_settings
 from server.domain.tickets import expire_open_tickets
 from server.extensions import socketio
 from server.state import AppState
@@ -21,7 +20,8 @@ def expire_now(app: Flask) -> int:
     state: AppState = app.extensions["antre"]
     with app.app_context():
         with state.db.write() as session:
-            ctx = Ctx(session, state.clock(), load_settings(session))
+            catalog = state.catalog.snapshot(session)
+            ctx = Ctx(session, state.clock(), catalog.settings(session), catalog=catalog)
             count = expire_open_tickets(ctx, ctx.today)
             session.flush()
             pushes = ctx.outbox.flush(session)

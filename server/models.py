@@ -397,3 +397,19 @@ class RoomSeq(Base):
     __tablename__ = "room_seqs"
     room: Mapped[str] = mapped_column(String(64), primary_key=True)
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class CatalogVersion(Base):
+    """One row: a number the database raises whenever the hall's configuration changes.
+
+    Database triggers (migration 0002) raise it in the same transaction as any insert,
+    update or delete of settings, holidays, agencies, series, services, zones,
+    counter_services, or a counter's agency, zone, label or active flag, whoever makes
+    the change. ``server.domain.catalog`` reads it first in every transaction and keeps
+    what it read of that configuration only for as long as the number stays the same.
+    """
+
+    __tablename__ = "catalog_version"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -11,6 +11,7 @@ from flask import current_app
 
 from server.config import ServerConfig
 from server.db import Database
+from server.domain.catalog import Catalog
 
 if TYPE_CHECKING:
     from server.api.principal import PrincipalCache
@@ -22,6 +23,7 @@ class AppState:
     db: Database
     clock: Callable[[], dt.datetime]
     principals: PrincipalCache = field(default_factory=lambda: _principal_cache())
+    catalog: Catalog = field(default_factory=Catalog)
 
 
 def _principal_cache() -> PrincipalCache:

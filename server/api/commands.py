@@ -10,7 +10,6 @@ from sqlalchemy.exc import IntegrityError
 
 from server import realtime
 from server.domain.context import Actor, Ctx
-from server.domain.settings import load_settings
 from server.state import app_state
 
 T = TypeVar("T")
@@ -28,7 +27,9 @@ def run_command(actor: Actor, command: Callable[[Ctx], T], *, retries: int = 1) 
     while True:
         try:
             with state.db.write() as session:
-                ctx = Ctx(session, state.clock(), load_settings(session), actor)
+                catalog = state.catalog.snapshot(session)
+                settings = catalog.settings(session)
+                ctx = Ctx(session, state.clock(), settings, actor, catalog=catalog)
                 result = command(ctx)
                 session.flush()
                 pushes = ctx.outbox.flush(session)
@@ -45,5 +46,6 @@ def run_query(query: Callable[[Ctx], T]) -> T:
     """Run a read-only ``query`` in one consistent snapshot."""
     state = app_state()
     with state.db.read() as session:
-        ctx = Ctx(session, state.clock(), load_settings(session))
+        catalog = state.catalog.snapshot(session)
+        ctx = Ctx(session, state.clock(), catalog.settings(session), catalog=catalog)
         return query(ctx)

@@ -16,7 +16,7 @@ from server.domain import access
 from server.domain import counters as counter_ops
 from server.domain.context import Ctx
 from server.domain.errors import not_found
-from server.domain.estimates import line_stats
+from server.domain.estimates import line_stats_now
 from server.domain.outbox import current_seq
 from server.domain.tickets import load_service
 from server.domain.views import counter_view, ticket_view
@@ -46,10 +46,15 @@ TRANSFER_SCHEMA = {
 QUEUE_LIMIT = 200
 
 
-def _state(ctx: Ctx, counter: Counter) -> dict[str, Any]:
-    current = (
-        ctx.session.get(Ticket, counter.current_ticket_id) if counter.current_ticket_id else None
-    )
+def _state(ctx: Ctx, counter: Counter, known: Ticket | None = None) -> dict[str, Any]:
+    """The counter and its current ticket; ``known``: a ticket the command already holds
+    (a session does not keep loaded objects alive, so it would be read again)."""
+    current = None
+    if counter.current_ticket_id is not None:
+        if known is not None and known.id == counter.current_ticket_id:
+            current = known
+        else:
+            current = ctx.session.get(Ticket, counter.current_ticket_id)
     return {
         "counter": counter_view(counter),
         "ticket": ticket_view(current) if current is not None else None,
@@ -59,7 +64,7 @@ def _state(ctx: Ctx, counter: Counter) -> dict[str, Any]:
 def _counter_command(
     counter_id: int,
     schema: dict[str, Field],
-    action: Callable[[Ctx, Counter, dict[str, Any]], None],
+    action: Callable[[Ctx, Counter, dict[str, Any]], Ticket | None],
 ) -> Response:
     who = current_principal()
     body = json_body(schema)
@@ -69,8 +74,8 @@ def _counter_command(
         access.require_counter_operator(who, counter)
         if "expect_ticket_id" in body:
             counter_ops.expect_current(counter, body["expect_ticket_id"])
-        action(ctx, counter, body)
-        return _state(ctx, counter)
+        ticket = action(ctx, counter, body)
+        return _state(ctx, counter, ticket)
 
     return jsonify(run_command(who.actor, command))
 
@@ -104,9 +109,7 @@ def close_counter(counter_id: int) -> Response:
 @bp.post("/counters/<int:counter_id>/next")
 def call_next(counter_id: int) -> Response:
     """Finish the current ticket and call the next; ``ticket`` is null when nobody waits."""
-    return _counter_command(
-        counter_id, EXPECT, lambda ctx, c, _: _ignore(counter_ops.call_next(ctx, c))
-    )
+    return _counter_command(counter_id, EXPECT, lambda ctx, c, _: counter_ops.call_next(ctx, c))
 
 
 @bp.post("/counters/<int:counter_id>/call")
@@ -114,50 +117,42 @@ def call_ticket(counter_id: int) -> Response:
     return _counter_command(
         counter_id,
         CALL_SCHEMA,
-        lambda ctx, c, b: _ignore(counter_ops.call_ticket(ctx, c, b["ticket_id"])),
+        lambda ctx, c, b: counter_ops.call_ticket(ctx, c, b["ticket_id"]),
     )
 
 
 @bp.post("/counters/<int:counter_id>/recall")
 def recall(counter_id: int) -> Response:
-    return _counter_command(
-        counter_id, EXPECT, lambda ctx, c, _: _ignore(counter_ops.recall(ctx, c))
-    )
+    return _counter_command(counter_id, EXPECT, lambda ctx, c, _: counter_ops.recall(ctx, c))
 
 
 @bp.post("/counters/<int:counter_id>/start")
 def start(counter_id: int) -> Response:
-    return _counter_command(
-        counter_id, EXPECT, lambda ctx, c, _: _ignore(counter_ops.start(ctx, c))
-    )
+    return _counter_command(counter_id, EXPECT, lambda ctx, c, _: counter_ops.start(ctx, c))
 
 
 @bp.post("/counters/<int:counter_id>/finish")
 def finish(counter_id: int) -> Response:
-    return _counter_command(
-        counter_id, EXPECT, lambda ctx, c, _: _ignore(counter_ops.finish(ctx, c))
-    )
+    return _counter_command(counter_id, EXPECT, lambda ctx, c, _: counter_ops.finish(ctx, c))
 
 
 @bp.post("/counters/<int:counter_id>/no-show")
 def no_show(counter_id: int) -> Response:
-    return _counter_command(
-        counter_id, EXPECT, lambda ctx, c, _: _ignore(counter_ops.no_show(ctx, c))
-    )
+    return _counter_command(counter_id, EXPECT, lambda ctx, c, _: counter_ops.no_show(ctx, c))
 
 
 @bp.post("/counters/<int:counter_id>/transfer")
 def transfer(counter_id: int) -> Response:
     """Send the current visitor to another service (any agency) or to one counter."""
 
-    def action(ctx: Ctx, counter: Counter, body: dict[str, Any]) -> None:
+    def action(ctx: Ctx, counter: Counter, body: dict[str, Any]) -> Ticket:
         to_service = load_service(ctx.session, body["service_id"]) if "service_id" in body else None
         to_counter = None
         if "counter_id" in body:
             to_counter = ctx.session.get(Counter, body["counter_id"])
             if to_counter is None or not to_counter.active:
                 raise not_found("counter")
-        counter_ops.transfer(
+        return counter_ops.transfer(
             ctx,
             counter,
             to_service=to_service,
@@ -166,10 +161,6 @@ def transfer(counter_id: int) -> Response:
         )
 
     return _counter_command(counter_id, TRANSFER_SCHEMA, action)
-
-
-def _ignore(_: object) -> None:
-    return None
 
 
 @bp.get("/counters/<int:counter_id>")
@@ -212,9 +203,7 @@ def counter_queue(counter_id: int) -> Response:
         return {
             "counter": counter_view(counter),
             "tickets": [ticket_view(t) for t in waiting],
-            "lines": [
-                line_stats(ctx.session, s, ctx.settings, ctx.now).to_dict() for s in services if s
-            ],
+            "lines": [line_stats_now(ctx, s).to_dict() for s in services if s],
             "seq": current_seq(ctx.session, events.counter_room(counter.id)),
         }
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
-from server.models import Agency, Counter, CounterService, Service, Ticket, Zone
+from server.models import Agency, Counter, Service, Ticket, Zone
 from shared import events
 from shared.callout import CallOut
 
 from .context import Ctx
-from .estimates import line_stats
+from .estimates import line_stats_now
 from .views import counter_view, public_ticket_view, ticket_view
 
 
@@ -22,21 +22,12 @@ def _ticket_rooms(ticket: Ticket) -> list[str]:
     return rooms
 
 
-_ZONES_OF_SERVICE = (
-    select(Zone.code)
-    .join(Counter, Counter.zone_id == Zone.id)
-    .join(CounterService, CounterService.counter_id == Counter.id)
-    .where(CounterService.service_id == bindparam("service_id"))
-    .distinct()
-)
-
-
 def _line_rooms(ctx: Ctx, service: Service) -> list[str]:
-    zones = ctx.session.scalars(_ZONES_OF_SERVICE, {"service_id": service.id}).all()
+    zones = ctx.catalog.zones_of_service(ctx.session, service.id)
     return [
         events.HALL_ROOM,
         events.agency_room(service.agency.code),
-        *(events.zone_room(code) for code in sorted(zones)),
+        *(events.zone_room(code) for code in zones),
     ]
 
 
@@ -100,7 +91,7 @@ def line_changed(ctx: Ctx, service: Service) -> None:
     """
 
     def payload() -> dict[str, object]:
-        return {"line": line_stats(ctx.session, service, ctx.settings, ctx.now).to_dict()}
+        return {"line": line_stats_now(ctx, service).to_dict()}
 
     ctx.outbox.add(events.QUEUE_STATS, _line_rooms(ctx, service), payload)
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from server.domain.catalog import CatalogSnapshot
 from server.domain.outbox import Outbox
 from server.domain.settings import SiteSettings
 
@@ -39,6 +40,12 @@ class Ctx:
     settings: SiteSettings
     actor: Actor = SYSTEM
     outbox: Outbox = field(default_factory=Outbox)
+    # The configuration this transaction reads through (server.domain.catalog); a bare
+    # Ctx reads it once for itself.
+    catalog: CatalogSnapshot = field(default_factory=CatalogSnapshot)
+    # Services a ticket was finished in by this transaction: their average service time
+    # moved, so it is computed afresh here and not kept for others before the commit.
+    finished_services: set[int] = field(default_factory=set)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -6,8 +6,8 @@ counter runs twice in turn (the second finishes what the first called), never at
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, joinedload
 
 from server.models import (
     Counter,
@@ -26,16 +26,23 @@ from .context import Ctx
 from .errors import DomainError, invalid_transition, not_found
 from .ticket_log import transition
 from .tickets import front_key, queue_key_for
+from .views import TICKET_FOR_VIEW
+
+# Built once; the counter comes with the zone and agency every announcement names, and
+# only its own row is locked (FOR UPDATE OF counters).
+_LOCK_COUNTER = (
+    select(Counter)
+    .options(joinedload(Counter.zone, innerjoin=True), joinedload(Counter.agency, innerjoin=True))
+    .where(Counter.id == bindparam("counter_id"))
+    .with_for_update(of=Counter)
+    .execution_options(populate_existing=True)
+)
+_TICKET = select(Ticket).options(*TICKET_FOR_VIEW).where(Ticket.id == bindparam("ticket_id"))
 
 
 def lock_counter(session: Session, counter_id: int) -> Counter:
     """The counter row, locked until commit, as it is after any commit the lock waited for."""
-    counter = session.scalars(
-        select(Counter)
-        .where(Counter.id == counter_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).first()
+    counter = session.scalars(_LOCK_COUNTER, {"counter_id": counter_id}).first()
     if counter is None or not counter.active:
         raise not_found("counter")
     return counter
@@ -145,7 +152,7 @@ def expect_current(counter: Counter, expected: int | None) -> None:
 def current_ticket(ctx: Ctx, counter: Counter) -> Ticket:
     if counter.current_ticket_id is None:
         raise DomainError(ErrorCode.COUNTER_IDLE, "this counter has no called ticket")
-    ticket = ctx.session.get(Ticket, counter.current_ticket_id)
+    ticket = ctx.session.scalars(_TICKET, {"ticket_id": counter.current_ticket_id}).first()
     assert ticket is not None  # a foreign key
     return ticket
 
@@ -237,6 +244,9 @@ def _finish_current(ctx: Ctx, counter: Counter) -> Ticket:
         ticket.started_at = ticket.called_at
     ticket.finished_at = ctx.now
     transition(ctx, ticket, "finished")
+    # The line's average service time moved; the catalog drops the figure it kept.
+    ctx.finished_services.add(ticket.service_id)
+    ctx.catalog.forget_average(ticket.service_id)
     _release(ctx, counter)
     announce.ticket_updated(ctx, ticket)
     return ticket

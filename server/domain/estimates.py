@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -17,6 +19,9 @@ from sqlalchemy.orm import Session
 from server.models import Counter, CounterService, CounterState, Service, Ticket, TicketState
 
 from .settings import SiteSettings
+
+if TYPE_CHECKING:
+    from .context import Ctx
 
 HISTORY_DAYS = 30
 
@@ -43,22 +48,24 @@ _OPEN_COUNTERS = (
         Counter.active.is_(True),
     )
 )
-_WAITING = select(func.count(), func.min(Ticket.queued_at)).where(
+_OPEN = _OPEN_COUNTERS.scalar_subquery()
+# A line's figures in one statement: waiting count, since when, counters open for it.
+_LINE = select(func.count(), func.min(Ticket.queued_at), _OPEN).where(
     Ticket.service_id == bindparam("service_id"), Ticket.state == TicketState.WAITING
 )
 # "Ahead" in the order the counters call: line position, then ticket id on a tie.
-_AHEAD = (
-    select(func.count())
-    .select_from(Ticket)
-    .where(
-        Ticket.service_id == bindparam("service_id"),
-        Ticket.state == TicketState.WAITING,
-        Ticket.service_date == bindparam("service_date"),
-        Ticket.target_counter_id.is_(None),
+_AHEAD_CONDITION = (
+    (Ticket.service_id == bindparam("service_id"))
+    & (Ticket.state == TicketState.WAITING)
+    & (Ticket.service_date == bindparam("service_date"))
+    & Ticket.target_counter_id.is_(None)
+    & (
         (Ticket.queue_key < bindparam("queue_key"))
-        | ((Ticket.queue_key == bindparam("queue_key")) & (Ticket.id < bindparam("ticket_id"))),
+        | ((Ticket.queue_key == bindparam("queue_key")) & (Ticket.id < bindparam("ticket_id")))
     )
 )
+_AHEAD = select(func.count()).select_from(Ticket).where(_AHEAD_CONDITION)
+_AHEAD_AND_OPEN = select(func.count(), _OPEN).select_from(Ticket).where(_AHEAD_CONDITION)
 
 
 @dataclass(frozen=True)
@@ -99,8 +106,16 @@ def average_service_minutes(
     return max(0.5, sum(seconds) / len(seconds) / 60)
 
 
-def open_counters(session: Session, service_id: int) -> int:
-    return session.execute(_OPEN_COUNTERS, {"service_id": service_id}).scalar_one()
+def recent_average(ctx: Ctx, service: Service) -> float:
+    """``average_service_minutes`` as the catalog keeps it (a few seconds old at most;
+    afresh in a transaction that finished a ticket of the service)."""
+
+    def compute() -> float:
+        return average_service_minutes(ctx.session, service, ctx.settings, ctx.now)
+
+    if service.id in ctx.finished_services:
+        return compute()
+    return ctx.catalog.average_minutes(service.id, ctx.now, compute)
 
 
 def estimate_minutes(people_ahead: int, counters: int, average_minutes: float) -> int:
@@ -108,49 +123,83 @@ def estimate_minutes(people_ahead: int, counters: int, average_minutes: float) -
     return math.ceil(people_ahead / max(1, counters) * average_minutes)
 
 
-def waiting_in_line(session: Session, service_id: int) -> tuple[int, dt.datetime | None]:
-    """How many wait in the line, and since when the longest-waiting one is in it."""
-    count, oldest = session.execute(_WAITING, {"service_id": service_id}).one()
-    return int(count), oldest
+def _ahead_params(ticket: Ticket) -> dict[str, object]:
+    return {
+        "service_id": ticket.service_id,
+        "ticket_id": ticket.id,
+        "queue_key": ticket.queue_key,
+        "service_date": ticket.service_date,
+    }
 
 
 def people_ahead(session: Session, ticket: Ticket) -> int:
     """Waiting tickets of the same line that are before this one."""
     if ticket.state != TicketState.WAITING:
         return 0
-    params = {
-        "service_id": ticket.service_id,
-        "ticket_id": ticket.id,
-        "queue_key": ticket.queue_key,
-        "service_date": ticket.service_date,
-    }
-    return session.execute(_AHEAD, params).scalar_one()
+    return session.execute(_AHEAD, _ahead_params(ticket)).scalar_one()
 
 
 def line_stats(
-    session: Session, service: Service, settings: SiteSettings, now: dt.datetime
+    session: Session,
+    service: Service,
+    settings: SiteSettings,
+    now: dt.datetime,
+    *,
+    average: float | None = None,
 ) -> LineStats:
-    waiting, oldest = waiting_in_line(session, service.id)
-    counters = open_counters(session, service.id)
-    average = average_service_minutes(session, service, settings, now)
+    """The line's figures; ``average`` (minutes) when the caller has it already."""
+    waiting, oldest, counters = session.execute(_LINE, {"service_id": service.id}).one()
+    if average is None:
+        average = average_service_minutes(session, service, settings, now)
     if oldest is not None and oldest.tzinfo is None:
         oldest = oldest.replace(tzinfo=dt.UTC)  # an aggregate skips the column type
     longest = int((now - oldest).total_seconds()) if oldest else 0
     return LineStats(
         service_id=service.id,
-        waiting=waiting,
-        open_counters=counters,
+        waiting=int(waiting),
+        open_counters=int(counters),
         average_service_minutes=average,
-        estimated_wait_minutes=estimate_minutes(waiting, counters, average),
+        estimated_wait_minutes=estimate_minutes(int(waiting), int(counters), average),
         longest_wait_seconds=max(0, longest),
     )
 
 
+def line_stats_now(ctx: Ctx, service: Service) -> LineStats:
+    """``line_stats`` with the average service time the catalog keeps."""
+    return line_stats(
+        ctx.session, service, ctx.settings, ctx.now, average=recent_average(ctx, service)
+    )
+
+
 def ticket_estimate(
-    session: Session, ticket: Ticket, settings: SiteSettings, now: dt.datetime
+    session: Session,
+    ticket: Ticket,
+    settings: SiteSettings,
+    now: dt.datetime,
+    *,
+    average: Callable[[], float] | None = None,
 ) -> tuple[int, int]:
-    """(people ahead, estimated wait in minutes) for one waiting ticket."""
-    ahead = people_ahead(session, ticket)
-    counters = open_counters(session, ticket.service_id)
-    average = average_service_minutes(session, ticket.service, settings, now)
-    return ahead, estimate_minutes(ahead, counters, average)
+    """(people ahead, estimated wait in minutes) for one waiting ticket; ``average`` gives
+    the line's average service time when it is needed (nobody ahead: no wait)."""
+    if ticket.state != TicketState.WAITING:
+        ahead, counters = 0, 0
+    else:
+        ahead, counters = session.execute(_AHEAD_AND_OPEN, _ahead_params(ticket)).one()
+    if ahead == 0:
+        return 0, 0
+    if average is None:
+        minutes = average_service_minutes(session, ticket.service, settings, now)
+    else:
+        minutes = average()
+    return int(ahead), estimate_minutes(int(ahead), int(counters), minutes)
+
+
+def estimate_now(ctx: Ctx, ticket: Ticket) -> tuple[int, int]:
+    """``ticket_estimate`` with the average service time the catalog keeps."""
+    return ticket_estimate(
+        ctx.session,
+        ticket,
+        ctx.settings,
+        ctx.now,
+        average=lambda: recent_average(ctx, ticket.service),
+    )

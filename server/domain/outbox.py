@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from server.models import RoomSeq
 
-from .sql import increment
+from .sql import increment_many
 
 
 @dataclass(frozen=True)
@@ -50,12 +50,11 @@ class Outbox:
     def flush(self, session: Session) -> list[PushEvent]:
         """Number the queued events (one seq per room per event) and hand them out."""
         needed = Counter(room for _, rooms, _ in self._pending for room in rooms)
-        last: dict[str, int] = {}
-        # Sorted, so two transactions lock the room rows in the same order (no deadlock).
-        for room in sorted(needed):
-            table = RoomSeq.__table__
-            top = increment(session, table, {"room": room}, "last_seq", needed[room])  # type: ignore[arg-type]
-            last[room] = top - needed[room]
+        if not needed:
+            return []
+        table = RoomSeq.__table__
+        tops = increment_many(session, table, "room", "last_seq", dict(needed))  # type: ignore[arg-type]
+        last = {room: tops[room] - count for room, count in needed.items()}
         out: list[PushEvent] = []
         for name, rooms, deferred in self._pending:
             payload = deferred() if callable(deferred) else deferred

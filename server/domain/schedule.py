@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from server.models import Holiday, Service, Ticket
+from server.models import Service, Ticket
 from shared.errors import ErrorCode
 
+from .context import Ctx
 from .errors import DomainError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -55,16 +56,13 @@ def _time(text: str) -> dt.time:
     return dt.time.max if text == "24:00" else dt.time.fromisoformat(text)
 
 
-def is_holiday(session: Session, day: dt.date) -> bool:
-    return session.get(Holiday, day) is not None
-
-
-def ensure_open(session: Session, service: Service, local_now: dt.datetime) -> None:
-    """Raise ``service_closed`` unless ``service`` takes tickets at ``local_now`` (site time)."""
+def ensure_open(ctx: Ctx, service: Service) -> None:
+    """Raise ``service_closed`` unless ``service`` takes tickets now (site time)."""
     if not service.active or not service.agency.active:
         raise DomainError(ErrorCode.SERVICE_CLOSED, "this service is not offered")
+    local_now = ctx.local_now
     day = local_now.date()
-    if is_holiday(session, day):
+    if ctx.catalog.is_holiday(ctx.session, day):
         raise DomainError(ErrorCode.SERVICE_CLOSED, "the hall is closed today (holiday)")
     span = opening_span(service, day)
     if span is None:

@@ -21,7 +21,7 @@ from shared import events
 
 from .context import Ctx
 from .errors import not_found
-from .estimates import line_stats
+from .estimates import line_stats_now
 from .outbox import current_seq
 from .views import agency_brief, counter_view, ticket_view, zone_view
 
@@ -47,7 +47,7 @@ def _counters_with_tickets(ctx: Ctx, counters: list[Counter]) -> list[dict[str, 
 
 
 def _lines(ctx: Ctx, services: list[Service]) -> list[dict[str, Any]]:
-    return [line_stats(ctx.session, s, ctx.settings, ctx.now).to_dict() for s in services]
+    return [line_stats_now(ctx, s).to_dict() for s in services]
 
 
 def zone_snapshot(ctx: Ctx, zone_code: str) -> dict[str, Any]:

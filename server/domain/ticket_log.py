@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
+
 from server.models import Ticket, TicketEvent, TicketState
 
 from .context import Ctx
@@ -56,19 +58,25 @@ def transition(ctx: Ctx, ticket: Ticket, action: str, **data: Any) -> None:
     record(ctx, ticket, action, before, **data)
 
 
+# A Core insert, built once: the log is only appended to, never read back while a
+# command runs, so the ORM's unit of work would cost more than the row is worth.
+_APPEND = insert(TicketEvent.__table__)  # type: ignore[arg-type]
+
+
 def record(ctx: Ctx, ticket: Ticket, kind: str, before: TicketState | None, **data: Any) -> None:
-    """Append one row to the ticket event log (the ticket must be flushed: it needs its id)."""
-    ctx.session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            at=ctx.now,
-            kind=kind,
-            from_state=before.value if before else None,
-            to_state=ticket.state.value,
-            service_id=ticket.service_id,
-            counter_id=ticket.counter_id,
-            user_id=ctx.actor.user_id,
-            device_id=ctx.actor.device_id,
-            data=data,
-        )
+    """Append one row to the ticket event log now (the ticket must be flushed: its id)."""
+    ctx.session.execute(
+        _APPEND,
+        {
+            "ticket_id": ticket.id,
+            "at": ctx.now,
+            "kind": kind,
+            "from_state": before.value if before else None,
+            "to_state": ticket.state.value,
+            "service_id": ticket.service_id,
+            "counter_id": ticket.counter_id,
+            "user_id": ctx.actor.user_id,
+            "device_id": ctx.actor.device_id,
+            "data": data,
+        },
     )

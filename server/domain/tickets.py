@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session, joinedload
 
 from server.models import (
@@ -31,7 +31,7 @@ from shared.errors import ErrorCode
 from . import announce
 from .context import Ctx
 from .errors import DomainError, not_found
-from .estimates import ticket_estimate
+from .estimates import estimate_now
 from .numbering import take_next_number
 from .schedule import ensure_open, ensure_quota
 from .ticket_log import record, transition
@@ -66,10 +66,18 @@ class Issued:
     replayed: bool
 
 
+# Built once: ``Session.get`` with loader options builds and keys a new statement at
+# every call, which costs more than the query.
+_SERVICE = (
+    select(Service)
+    .options(joinedload(Service.agency), joinedload(Service.series))
+    .where(Service.id == bindparam("service_id"))
+)
+
+
 def load_service(session: Session, service_id: int) -> Service:
-    service = session.get(
-        Service, service_id, options=[joinedload(Service.agency), joinedload(Service.series)]
-    )
+    """The service with its agency and series (every issue and view needs them)."""
+    service = session.scalars(_SERVICE, {"service_id": service_id}).one_or_none()
     if service is None:
         raise not_found("service")
     return service
@@ -113,10 +121,13 @@ def issue_ticket(ctx: Ctx, request: IssueRequest, idempotency_key: str | None = 
 
     With an ``idempotency_key``, a retry of the same request by the same caller returns
     the ticket of the first attempt (a kiosk whose response got lost on the network must
-    not print two tickets); the same key with a different request is refused.
+    not print two tickets), even when the service has closed or its quota ran out since;
+    the same key with a different request is refused.
     """
     session = ctx.session
     if idempotency_key is not None:
+        # Looked up first, also on a first attempt: skipping it (and letting the key's
+        # unique constraint catch a repeat) saved no measurable time (docs/benchmarks.md).
         earlier = _replay(ctx, request, idempotency_key)
         if earlier is not None:
             return earlier
@@ -125,7 +136,7 @@ def issue_ticket(ctx: Ctx, request: IssueRequest, idempotency_key: str | None = 
         raise DomainError(
             ErrorCode.PRIORITY_NOT_OFFERED, "this service does not offer priority tickets"
         )
-    ensure_open(session, service, ctx.local_now)
+    ensure_open(ctx, service)
     day = ctx.today
     sequence = take_next_number(session, service.series_id, day)
     ensure_quota(session, service, day)  # under the series lock: no race for the last one
@@ -153,37 +164,42 @@ def issue_ticket(ctx: Ctx, request: IssueRequest, idempotency_key: str | None = 
     session.flush()
     record(ctx, ticket, "issued", None, priority=request.priority.value)
     if idempotency_key is not None:
-        session.add(
-            IdempotencyKey(
-                owner=ctx.actor.owner_key,
-                key=idempotency_key,
-                request_hash=request.fingerprint(),
-                ticket_id=ticket.id,
-                created_at=ctx.now,
-            )
+        session.execute(
+            _STORE_KEY,
+            {
+                "owner": ctx.actor.owner_key,
+                "key": idempotency_key,
+                "request_hash": request.fingerprint(),
+                "ticket_id": ticket.id,
+                "created_at": ctx.now,
+            },
         )
-    session.flush()
     announce.ticket_issued(ctx, ticket)
     announce.line_changed(ctx, service)
-    ahead, wait = ticket_estimate(session, ticket, ctx.settings, ctx.now)
+    ahead, wait = estimate_now(ctx, ticket)
     return Issued(ticket, ahead, wait, replayed=False)
 
 
+# Core statements, built once: the ORM's unit of work costs more than the row is worth
+# for rows nothing reads back in the same transaction.
+_STORE_KEY = insert(IdempotencyKey.__table__)  # type: ignore[arg-type]
+_FIND_KEY = select(IdempotencyKey.request_hash, IdempotencyKey.ticket_id).where(
+    IdempotencyKey.owner == bindparam("owner"), IdempotencyKey.key == bindparam("key")
+)
+
+
 def _replay(ctx: Ctx, request: IssueRequest, key: str) -> Issued | None:
-    row = ctx.session.scalar(
-        select(IdempotencyKey).where(
-            IdempotencyKey.owner == ctx.actor.owner_key, IdempotencyKey.key == key
-        )
-    )
+    row = ctx.session.execute(_FIND_KEY, {"owner": ctx.actor.owner_key, "key": key}).first()
     if row is None:
         return None
-    if row.request_hash != request.fingerprint():
+    request_hash, ticket_id = row
+    if request_hash != request.fingerprint():
         raise DomainError(
             ErrorCode.IDEMPOTENCY_KEY_REUSED,
             "this Idempotency-Key was used for a different request",
         )
-    ticket = load_ticket(ctx.session, row.ticket_id)
-    ahead, wait = ticket_estimate(ctx.session, ticket, ctx.settings, ctx.now)
+    ticket = load_ticket(ctx.session, ticket_id)
+    ahead, wait = estimate_now(ctx, ticket)
     return Issued(ticket, ahead, wait, replayed=True)
 
 
@@ -301,5 +317,5 @@ def expire_open_tickets(ctx: Ctx, before: dt.date) -> int:
 
 
 def ticket_with_estimate(ctx: Ctx, ticket: Ticket) -> dict[str, Any]:
-    ahead, wait = ticket_estimate(ctx.session, ticket, ctx.settings, ctx.now)
+    ahead, wait = estimate_now(ctx, ticket)
     return {"people_ahead": ahead, "estimated_wait_minutes": wait}

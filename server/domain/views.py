@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy.orm import joinedload
+
 from server.models import Agency, Counter, Service, Ticket, Zone
+
+# Loader options for a ticket about to be shown or announced: its service, agency and
+# series in the same statement, instead of three more as they are first touched.
+TICKET_FOR_VIEW = (
+    joinedload(Ticket.service, innerjoin=True).joinedload(Service.agency, innerjoin=True),
+    joinedload(Ticket.series, innerjoin=True),
+)
 
 
 def iso(value: dt.datetime | dt.date | None) -> str | None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from kiosk.flow import KioskFlow, Screen
+from kiosk.health_report import HealthReport
+from kiosk.standards import ServiceStandard
 from shared.api_client import ApiError, Issued
 from shared.errors import ErrorCode
 
@@ -65,10 +69,11 @@ class FakePrinter:
         self.fail = fail
         self.printed: list[str] = []
 
-    def print_issued(self, ticket: Issued, language: str) -> None:
+    def print_issued(self, ticket: Issued, language: str) -> str:
         if self.fail:
             raise Fault("paper out")
         self.printed.append(ticket.ticket["number"])
+        return "ok"
 
 
 class Clock:
@@ -98,8 +103,7 @@ def test_a_visitor_walks_from_welcome_to_a_printed_ticket(api: FakeApi) -> None:
     assert flow.state.screen is Screen.SERVICES
     assert flow.choose_service(10) is False  # priority is asked first
     assert flow.state.screen is Screen.PRIORITY
-    assert flow.begin_issue()
-    flow.issue("elderly")
+    assert flow.issue("elderly")
     assert flow.state.screen is Screen.TICKET
     assert flow.state.issued is not None and flow.state.issued.ticket["number"] == "DK-001"
     assert flow.state.printed is True
@@ -125,10 +129,12 @@ def test_a_double_tap_issues_once(api: FakeApi) -> None:
     flow = make(api)
     flow.choose_agency(1)
     flow.choose_service(11)
-    assert flow.begin_issue() is True
-    assert flow.begin_issue() is False  # the second tap while the first is in flight
-    flow.issue()
+    job = flow.request_issue()
+    assert job is not None
+    assert flow.request_issue() is None  # the second tap while the first is in flight
+    flow.complete(flow.perform(job))
     assert len(api.keys) == 1
+    assert flow.state.screen is Screen.TICKET
 
 
 def test_the_server_away_shows_unavailable_and_no_ticket_then_reuses_the_key(api: FakeApi) -> None:
@@ -136,11 +142,9 @@ def test_the_server_away_shows_unavailable_and_no_ticket_then_reuses_the_key(api
     flow = make(api)
     flow.choose_agency(1)
     flow.choose_service(11)
-    flow.begin_issue()
     flow.issue()
     assert flow.state.screen is Screen.UNAVAILABLE
     assert flow.state.issued is None
-    flow.begin_issue()
     flow.issue()  # the visitor tries again: same key, so never two tickets
     assert flow.state.screen is Screen.TICKET
     assert api.keys[0] == api.keys[1]
@@ -151,7 +155,6 @@ def test_quota_reached_between_screens_is_a_clear_message(api: FakeApi) -> None:
     flow = make(api)
     flow.choose_agency(1)
     flow.choose_service(11)
-    flow.begin_issue()
     flow.issue()
     assert flow.state.screen is Screen.MESSAGE
     assert flow.state.message_code == ErrorCode.QUOTA_EXHAUSTED
@@ -162,7 +165,6 @@ def test_a_printer_fault_shows_the_ticket_on_screen_and_reports_it(api: FakeApi)
     flow = make(api, FakePrinter(fail=True))
     flow.choose_agency(1)
     flow.choose_service(11)
-    flow.begin_issue()
     flow.issue()
     assert flow.state.screen is Screen.TICKET
     assert flow.state.printed is False
@@ -188,7 +190,6 @@ def test_the_ticket_screen_returns_by_itself(api: FakeApi) -> None:
     flow = make(api, clock=clock)
     flow.choose_agency(1)
     flow.choose_service(11)
-    flow.begin_issue()
     flow.issue()
     clock.now += 21
     flow.tick()
@@ -199,3 +200,208 @@ def test_the_ticket_says_where_to_wait(api: FakeApi) -> None:
     flow = make(api)
     assert flow.counter_area(10) == "Lantai 1 — Zona A (Loket 1–2)"
     assert flow.counter_area(11) == "Lantai 1 — Zona A (Loket 1)"
+
+
+def test_a_visitor_who_comes_back_after_an_outage_gets_the_same_key(api: FakeApi) -> None:
+    """The server may have made the ticket and lost the answer: choosing the same service
+    again must not make a second one."""
+    api.failures.append(ApiError(ErrorCode.UNAVAILABLE, "down"))
+    flow = make(api)
+    flow.choose_agency(1)
+    flow.choose_service(11)
+    flow.issue()
+    flow.home()
+    flow.choose_agency(1)
+    flow.choose_service(11)
+    flow.issue()
+    assert api.keys[0] == api.keys[1]
+    flow.home()
+    flow.choose_agency(1)
+    flow.choose_service(11)
+    flow.issue()  # confirmed before: a new visit, a new key
+    assert api.keys[2] != api.keys[1]
+
+
+def test_another_choice_after_an_outage_gets_its_own_key(api: FakeApi) -> None:
+    api.failures.append(ApiError(ErrorCode.UNAVAILABLE, "down"))
+    flow = make(api)
+    flow.choose_agency(1)
+    flow.choose_service(10)
+    flow.issue("none")
+    flow.home()
+    flow.choose_agency(1)
+    flow.choose_service(10)
+    flow.issue("elderly")
+    assert api.keys[0] != api.keys[1]
+
+
+def test_the_printer_state_is_reported_when_it_changes_not_after_every_ticket(
+    api: FakeApi,
+) -> None:
+    printer = FakePrinter()
+    flow = make(api, printer)
+
+    def visit() -> None:
+        flow.home()
+        flow.choose_agency(1)
+        flow.choose_service(11)
+        flow.issue()
+
+    visit()
+    visit()
+    printer.fail = True
+    visit()
+    visit()
+    printer.fail = False
+    visit()
+    health = [value for kind, value in api.reports if kind == "health"]
+    assert health == ["ok", "paper_out", "ok"]
+    printed = [value for kind, value in api.reports if kind == "printed"]
+    assert printed == [True, True, False, False, True]
+
+
+def test_a_health_report_the_server_missed_is_sent_again(api: FakeApi) -> None:
+    refusals = [ApiError(ErrorCode.UNAVAILABLE, "down")]
+    sent: list[str] = []
+
+    def send(printer: str, message: str | None = None) -> None:
+        if refusals:
+            raise refusals.pop()
+        sent.append(printer)
+
+    flow = make(api)
+    flow.health = HealthReport(send)
+    assert flow.health.note("paper_out") is False
+    assert flow.health.note("paper_out") is True
+    assert sent == ["paper_out"]
+
+
+def test_a_going_offline_kiosk_says_so_but_leaves_a_choosing_visitor_alone(api: FakeApi) -> None:
+    flow = make(api)
+    flow.start()
+    flow.set_online(False)
+    assert flow.state.screen is Screen.AGENCIES
+    flow.home()
+    assert flow.state.screen is Screen.UNAVAILABLE
+    flow.set_online(True)
+    flow.load_config()  # what the kiosk does when the feed is back
+    assert flow.state.screen is Screen.WELCOME
+
+
+def test_an_empty_kiosk_shows_unavailable_when_the_feed_drops(api: FakeApi) -> None:
+    flow = make(api)
+    flow.set_online(False)
+    assert flow.state.screen is Screen.UNAVAILABLE
+
+
+def test_no_agencies_before_the_configuration_arrived(api: FakeApi) -> None:
+    flow = KioskFlow(api, FakePrinter(), clock=Clock())
+    flow.start()
+    assert flow.state.screen is Screen.UNAVAILABLE
+
+
+def at(moment: str) -> Callable[[], dt.datetime]:
+    return lambda: dt.datetime.fromisoformat(moment)
+
+
+HOURS = {"mon": ["07:30", "16:00"], "fri": ["07:30", "11:00"]}
+
+
+def config_at(server_time: str, holidays: list[str] | None = None) -> dict[str, Any]:
+    services = [{**s, "hours": HOURS} for s in CONFIG["services"]]
+    return {
+        **CONFIG,
+        "site": {"name": "MPP", "timezone": "Asia/Jakarta", "server_time": server_time},
+        "services": services,
+        "holidays": [{"date": d, "name": "Libur"} for d in holidays or []],
+    }
+
+
+@pytest.mark.parametrize(
+    ("server_time", "is_open"),
+    [
+        ("2026-11-30T00:29:00+00:00", False),  # Monday 07.29 in Jakarta
+        ("2026-11-30T00:30:00+00:00", True),  # Monday 07.30
+        ("2026-11-30T08:59:00+00:00", True),  # Monday 15.59
+        ("2026-11-30T09:00:00+00:00", False),  # Monday 16.00: closed
+        ("2026-12-04T04:00:00+00:00", False),  # Friday 11.00: closed for Friday prayers
+        ("2026-12-01T02:00:00+00:00", False),  # Tuesday: no hours that day
+    ],
+)
+def test_services_outside_their_hours_show_closed(
+    api: FakeApi, server_time: str, is_open: bool
+) -> None:
+    flow = KioskFlow(api, FakePrinter(), clock=Clock(), wall_clock=at(server_time))
+    flow.apply_config(config_at(server_time))
+    assert flow.state.lines[11].open is is_open
+    assert flow.agency_open(1) is is_open
+
+
+def test_a_holiday_closes_every_service(api: FakeApi) -> None:
+    monday_9 = "2026-11-30T02:00:00+00:00"
+    flow = KioskFlow(api, FakePrinter(), clock=Clock(), wall_clock=at(monday_9))
+    flow.apply_config(config_at(monday_9, holidays=["2026-11-30"]))
+    assert not any(line.open for line in flow.state.lines.values())
+
+
+def test_opening_follows_the_servers_clock_not_the_kiosks() -> None:
+    api = FakeApi()
+    now = [dt.datetime.fromisoformat("2026-11-30T01:00:00+00:00")]  # kiosk: 08.00
+    flow = KioskFlow(api, FakePrinter(), clock=Clock(), wall_clock=lambda: now[0])
+    flow.apply_config(config_at("2026-11-30T08:58:00+00:00"))  # server: 15.58
+    assert flow.state.lines[11].open
+    now[0] += dt.timedelta(minutes=3)  # 16.01 by the server's clock
+    flow.refresh_opening()
+    assert not flow.state.lines[11].open
+
+
+def test_the_standard_from_the_kiosk_config_is_shown_from_the_services_screen() -> None:
+    api = FakeApi()
+    standard = ServiceStandard(requirements=("Fotokopi KK",), fee="Gratis")
+    flow = KioskFlow(api, FakePrinter(), clock=Clock(), standards={"DK-LEG": standard})
+    config = {
+        **CONFIG,
+        "services": [
+            {**CONFIG["services"][1], "code": "DK-LEG"},
+            {**CONFIG["services"][0], "code": "DK-KTP", "standard": {"fee": "Gratis"}},
+            {**CONFIG["services"][2], "code": "DK-AKTA", "standard": {"fee": 5}},
+        ],
+    }
+    flow.apply_config(config)
+    assert flow.state.lines[11].standard == standard
+    assert flow.state.lines[10].standard == ServiceStandard(fee="Gratis")  # from the server
+    assert flow.state.lines[12].standard is None  # unreadable: left out, not a crash
+    flow.choose_agency(1)
+    flow.show_standard(11)
+    assert flow.state.screen is Screen.STANDARD
+    flow.back()
+    assert flow.state.screen is Screen.SERVICES
+    flow.show_standard(12)
+    assert flow.state.screen is Screen.SERVICES
+
+
+def test_queue_stats_update_one_lines_count() -> None:
+    flow = make(FakeApi())
+    flow.apply_line_stats({"service_id": 10, "waiting": 7, "estimated_wait_minutes": 35})
+    assert (flow.state.lines[10].waiting, flow.state.lines[10].estimated_wait_minutes) == (7, 35)
+    assert flow.waiting_for_agency(1) == 7
+    flow.apply_line_stats({"service_id": 999, "waiting": 1})  # a service this kiosk hides
+
+
+def test_a_token_the_server_refuses_says_so_on_the_unavailable_screen() -> None:
+    api = FakeApi()
+    flow = KioskFlow(api, FakePrinter(), clock=Clock())
+    flow.config_failed(ApiError(ErrorCode.UNAUTHENTICATED, "who?", 401))
+    assert flow.state.screen is Screen.UNAVAILABLE
+    assert flow.state.message_code == ErrorCode.UNAUTHENTICATED
+
+
+def test_a_failed_reload_leaves_a_choosing_visitor_alone(api: FakeApi) -> None:
+    flow = make(api)
+    flow.start()
+    flow.choose_agency(1)
+    flow.config_failed(ApiError(ErrorCode.UNAVAILABLE, "down"))
+    assert flow.state.screen is Screen.SERVICES
+    flow.home()
+    flow.config_failed(ApiError(ErrorCode.UNAVAILABLE, "down"))
+    assert flow.state.screen is Screen.UNAVAILABLE

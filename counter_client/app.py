@@ -1,0 +1,84 @@
+"""``antre-counter --config counter.toml``: build the objects and wire their signals."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from PyQt6.QtWidgets import QApplication
+
+from counter_client.config import CounterConfig, CounterConfigError, load_counter_config
+from counter_client.live_link import LiveLink
+from counter_client.runner import JobRunner
+from counter_client.session import SETTLE_SECONDS, CounterSession
+from counter_client.ui.window import CounterWindow
+from shared.api_client import ApiClient
+
+
+class CounterApp:
+    """One officer's client: REST worker, live feed, session and window, wired once."""
+
+    def __init__(self, config: CounterConfig, *, settle_seconds: float = SETTLE_SECONDS) -> None:
+        self.config = config
+        self.api = ApiClient(config.server_url)
+        self.runner = JobRunner(self.api)
+        self.live = LiveLink(config.server_url, retry_seconds=config.retry_seconds)
+        self.session = CounterSession(
+            config,
+            dispatch=self.runner.submit,
+            feed=self.live,
+            settle_seconds=settle_seconds,
+        )
+        self.window = CounterWindow(self.session, on_close=self.close)
+        self.session.on_change = self._changed
+        self.runner.finished.connect(self.session.complete)
+        self.live.received.connect(self.session.apply_event)
+        self.live.resync.connect(self.session.resync)
+        self.live.status.connect(self.session.set_online)
+        self._compact_pending = config.compact
+        self._closed = False
+
+    def _changed(self) -> None:
+        self.window.refresh()
+        if self._compact_pending and self.session.counter is not None:
+            self._compact_pending = False
+            self.window.show_compact()
+
+    def start(self) -> None:
+        self.window.refresh()
+        self.window.show()
+
+    def close(self) -> None:
+        """Stop the feed and the worker (each bounded by its timeouts); safe twice."""
+        if self._closed:
+            return
+        self._closed = True
+        self.window.timer.stop()
+        self.live.stop()
+        self.runner.close()
+        self.api.close()
+        self.window.strip.close_for_good()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="antre-counter", description="Antre counter client")
+    parser.add_argument("--config", required=True, help="the counter's TOML file")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        config = load_counter_config(args.config)
+    except CounterConfigError as exc:
+        print(f"antre-counter: {exc}", file=sys.stderr)
+        return 2
+    app = QApplication(sys.argv[:1])
+    counter = CounterApp(config)
+    counter.start()
+    code = app.exec()
+    counter.close()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""The hall as the counter client knows it from ``GET /config``, and the server's clock.
+
+Waiting and service times tick on the officer's screen from server timestamps; the PC's
+own clock may be minutes off, so times are measured against the server's clock as
+estimated when the configuration was loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def parse_time(value: object) -> dt.datetime | None:
+    """An ISO timestamp from the server (always with an offset), or None."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class ServerClock:
+    """The server's time, as the PC's clock plus the offset seen at the last config load."""
+
+    def __init__(self, local_now: Callable[[], dt.datetime] = utc_now) -> None:
+        self._local_now = local_now
+        self._offset = dt.timedelta(0)
+
+    def sync(self, server_time: dt.datetime | None) -> None:
+        if server_time is not None:
+            self._offset = server_time - self._local_now()
+
+    def now(self) -> dt.datetime:
+        return self._local_now() + self._offset
+
+
+@dataclass(frozen=True)
+class Hall:
+    """Agencies, services and counters by id, plus the site settings the client uses."""
+
+    agencies: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
+    services: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
+    counters: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
+    calls_before_no_show: int = 3
+    today: str = ""
+    server_time: dt.datetime | None = None
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Hall:
+        settings = config.get("settings") or {}
+        site = config.get("site") or {}
+        return cls(
+            agencies={int(a["id"]): a for a in config.get("agencies", [])},
+            services={int(s["id"]): s for s in config.get("services", [])},
+            counters={int(c["id"]): c for c in config.get("counters", [])},
+            calls_before_no_show=int(settings.get("no_show_after_calls", 3)),
+            today=str(site.get("today", "")),
+            server_time=parse_time(site.get("server_time")),
+        )
+
+    def agency_name(self, agency_id: int | None) -> str:
+        agency = self.agencies.get(agency_id or 0)
+        return str(agency.get("short_name") or agency.get("name")) if agency else ""
+
+    def counters_of(self, agency_id: int | None) -> list[Mapping[str, Any]]:
+        """An agency's counters in the hall's order (all of them for an agency of None)."""
+        return [c for c in self.counters.values() if agency_id in (None, c.get("agency_id"))]
+
+    def transfer_services(self) -> list[Mapping[str, Any]]:
+        """Every active service, grouped by agency in the hall's order."""
+        order = {aid: a.get("position", 0) for aid, a in self.agencies.items()}
+        services = [s for s in self.services.values() if s.get("active", True)]
+        return sorted(
+            services, key=lambda s: (order.get(s["agency_id"], 0), s.get("position", 0), s["id"])
+        )

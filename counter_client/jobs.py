@@ -1,0 +1,129 @@
+"""The REST work the counter client hands to its worker thread, and what comes back.
+
+A ``Job`` holds only a call on the API; it never touches the session, so the worker needs
+no lock: ``perform`` runs on the worker, the session applies the ``Outcome`` on the GUI
+thread. Each builder below says what one job asks the server.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from counter_client.actions import Action
+from shared.api_client import ApiError
+from shared.errors import ErrorCode
+
+log = logging.getLogger("antre.counter")
+
+
+class CounterApi(Protocol):
+    """What the counter client asks of ``shared.api_client.ApiClient``."""
+
+    token: str | None
+
+    def login(self, username: str, password: str) -> dict[str, Any]: ...
+
+    def logout(self) -> None: ...
+
+    def config(self) -> dict[str, Any]: ...
+
+    def counter(self, counter_id: int, action: str, body: Any = None) -> dict[str, Any]: ...
+
+    def agency_snapshot(self, agency_code: str) -> dict[str, Any]: ...
+
+    def post(self, path: str, json: Any = None) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str  # "login", "resync", "open", "logout", or an Action's value
+    call: Callable[[CounterApi], Any]
+    generation: int  # the login it belongs to: results for an older login are dropped
+    action: Action | None = None
+    counter_id: int | None = None
+    ticket: Mapping[str, Any] | None = None  # the ticket the officer saw when pressing
+    note: str = ""  # for the message afterwards (where a visitor was sent)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job: Job
+    result: Any = None
+    error: ApiError | None = None
+
+
+def perform(api: CounterApi, job: Job) -> Outcome:
+    """Run a job's calls (on the worker thread); every failure becomes an ``ApiError``."""
+    try:
+        return Outcome(job, result=job.call(api))
+    except ApiError as exc:
+        return Outcome(job, error=exc)
+    except Exception as exc:  # a malformed answer must not kill the worker silently
+        log.exception("counter job %s failed", job.name)
+        return Outcome(job, error=ApiError(ErrorCode.INTERNAL_ERROR, str(exc)))
+
+
+# --- what each job asks ---------------------------------------------------------------
+
+
+def login_call(username: str, password: str) -> Callable[[CounterApi], Any]:
+    def call(api: CounterApi) -> tuple[dict[str, Any], dict[str, Any]]:
+        return api.login(username, password), api.config()
+
+    return call
+
+
+def snapshot_call(agency_code: str) -> Callable[[CounterApi], Any]:
+    """The agency's room (counters, waiting tickets, seq) and the hall's configuration."""
+
+    def call(api: CounterApi) -> tuple[dict[str, Any], dict[str, Any]]:
+        return api.agency_snapshot(agency_code), api.config()
+
+    return call
+
+
+def open_call(counter_id: int, agency_code: str) -> Callable[[CounterApi], Any]:
+    def call(api: CounterApi) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+        opened = api.counter(counter_id, Action.OPEN.value)
+        return opened, api.agency_snapshot(agency_code), api.config()
+
+    return call
+
+
+def counter_call(
+    counter_id: int, action: Action, body: dict[str, Any] | None
+) -> Callable[[CounterApi], Any]:
+    def call(api: CounterApi) -> dict[str, Any]:
+        return api.counter(counter_id, action.value, body)
+
+    return call
+
+
+def requeue_call(ticket_id: int) -> Callable[[CounterApi], Any]:
+    def call(api: CounterApi) -> dict[str, Any]:
+        return api.post(f"/tickets/{ticket_id}/requeue", {})
+
+    return call
+
+
+def logout_call(close_counter: int | None) -> Callable[[CounterApi], Any]:
+    """Close the counter (a handover must not find it open under the wrong name), then
+    end the token; the token is dropped here even when the server cannot be reached."""
+
+    def call(api: CounterApi) -> None:
+        try:
+            if close_counter is not None:
+                try:
+                    api.counter(close_counter, Action.CLOSE.value)
+                except ApiError as exc:
+                    if exc.retryable:
+                        raise
+                    log.info("counter not closed at logout: %s", exc.code)
+            api.logout()
+        finally:
+            api.token = None
+
+    return call

@@ -1,0 +1,584 @@
+r"""An officer's session at a counter, without any widget.
+
+login -> pick a counter (or the configured one) -> open it -> work -> close / log out
+   ^                                                             |
+   \------ wrong password, token expired, counter taken over ----/
+
+The widgets show this object and forward presses here. Every REST call goes to a worker
+as a ``Job``; ``complete`` applies its outcome back on the GUI thread, as ``apply_event``
+does for pushes, so all state belongs to one thread.
+
+Presses while the server is away are refused with a message, never queued: a "next" sent
+minutes later would call a visitor at a moment the officer did not choose. Every command
+about the current visitor carries the id of the ticket the officer sees
+(``expect_ticket_id``), so a double press or a lost answer never ends another visitor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Protocol
+
+from counter_client import jobs
+from counter_client.actions import (
+    ABOUT_CURRENT,
+    ENDS_CURRENT,
+    SEND_EXPECTED_TICKET,
+    Action,
+    allowed_actions,
+)
+from counter_client.config import CounterConfig
+from counter_client.hall import Hall, ServerClock, parse_time
+from counter_client.jobs import Job, Outcome
+from counter_client.served_tally import ServedTally
+from counter_client.texts import error_text, tr
+from counter_client.waiting_line import CounterLine
+from shared import events
+from shared.api_client import ApiError
+from shared.errors import ErrorCode
+
+# What the session keeps of a counter view (snapshot entries also carry agency and ticket).
+COUNTER_FIELDS = (
+    "id",
+    "label",
+    "state",
+    "officer_id",
+    "current_ticket_id",
+    "service_ids",
+    "state_since",
+)
+# A new number on screen cannot be ended (next, finish, no-show...) for this long: the
+# second half of a double press lands here instead of on a visitor nobody has seen.
+SETTLE_SECONDS = 1.0
+
+
+class Phase(Enum):
+    LOGIN = "login"
+    PICK = "pick"
+    WORK = "work"
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    error: bool = False
+
+
+class Feed(Protocol):
+    """The live push connection, as the session drives it."""
+
+    def start(self, token: str) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def reset(self, room: str, seq: int) -> None: ...
+
+
+class CounterSession:
+    """State of one counter client. ``on_change()`` is called after every change."""
+
+    def __init__(
+        self,
+        config: CounterConfig,
+        *,
+        dispatch: Callable[[Job], None],
+        feed: Feed,
+        on_change: Callable[[], None] = lambda: None,
+        monotonic: Callable[[], float] = time.monotonic,
+        server_clock: ServerClock | None = None,
+        settle_seconds: float = SETTLE_SECONDS,
+    ) -> None:
+        self.config = config
+        self.language = config.language
+        self._dispatch = dispatch
+        self._feed = feed
+        self.on_change = on_change
+        self._monotonic = monotonic
+        self.clock = server_clock or ServerClock()
+        self.settle_seconds = settle_seconds
+        self.phase = Phase.LOGIN
+        self.message: Message | None = None
+        self.online = False
+        self.busy: Job | None = None  # the officer's one command in flight
+        self.logging_in = False
+        self._generation = 0
+        self._clear()
+
+    def _clear(self) -> None:
+        self.user: dict[str, Any] | None = None
+        self.expires_at: dt.datetime | None = None
+        self.hall = Hall()
+        self.live_counters: dict[int, dict[str, Any]] = {}
+        self.counter: dict[str, Any] | None = None
+        self.ticket: dict[str, Any] | None = None
+        self.line = CounterLine()
+        self.tally = ServedTally()
+        self._recent: dict[int, dict[str, Any]] = {}  # tickets seen at this counter
+        self._sent_here: set[int] = set()  # tickets seen waiting for this counter alone
+        self._base_seq = -1
+        self._ticket_shown_at = -1e9
+        self._resync_queued = False
+        self._resync_again = False
+        self.stale = False  # a reload failed: retried once the feed is back
+
+    # --- who is logged in -----------------------------------------------------------
+
+    @property
+    def agency(self) -> Mapping[str, Any] | None:
+        return self.user.get("agency") if self.user else None
+
+    @property
+    def agency_code(self) -> str:
+        return str(self.agency["code"]) if self.agency else ""
+
+    @property
+    def room(self) -> str:
+        return events.agency_room(self.agency_code)
+
+    def _set_message(self, key: str | None = None, *, error: bool = False, **params: Any) -> None:
+        self.message = Message(tr(key, self.language, **params), error) if key else None
+
+    def _error(self, exc: ApiError, action: str | None = None) -> None:
+        self.message = Message(error_text(exc.code, self.language, action), True)
+
+    def _changed(self) -> None:
+        self.on_change()
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+        self._changed()
+
+    # --- login and logout -------------------------------------------------------------
+
+    def login(self, username: str, password: str) -> bool:
+        if self.logging_in:
+            return False
+        if not username.strip() or not password:
+            self._set_message("login.empty", error=True)
+            self._changed()
+            return False
+        self.logging_in = True
+        self._set_message(None)
+        self._dispatch(Job("login", jobs.login_call(username.strip(), password), self._generation))
+        self._changed()
+        return True
+
+    def _logged_in(self, outcome: Outcome) -> None:
+        self.logging_in = False
+        if outcome.error is not None:
+            self._login_refused(outcome.error)
+            return
+        body, config = outcome.result
+        user = dict(body["user"])
+        if not user.get("agency"):
+            # An admin has no agency room to follow; counters are run by officers.
+            self._dispatch(Job("logout", jobs.logout_call(None), self._generation))
+            self._set_message("login.no_agency", error=True)
+            return
+        self._generation += 1
+        self._clear()
+        self.user = user
+        self.expires_at = parse_time(body.get("expires_at"))
+        self.line.agency_id = int(user["agency"]["id"])
+        self._take_config(config)
+        self.phase = Phase.PICK
+        self._set_message(None)
+        self._feed.start(str(body["token"]))
+        if self.config.counter_id is not None:
+            self.choose_counter(self.config.counter_id)
+
+    def _login_refused(self, exc: ApiError) -> None:
+        if exc.code == ErrorCode.TOO_MANY_ATTEMPTS:
+            # ``details`` once shared.api_client keeps the error's details (see docs).
+            seconds = (getattr(exc, "details", None) or {}).get("retry_after")
+            if seconds:
+                self._set_message("login.locked", error=True, seconds=seconds)
+                return
+        if exc.retryable:
+            self._set_message("error.login_unreachable", error=True)
+            return
+        self.message = Message(error_text(exc.code, self.language, "login"), True)
+
+    def logout(self) -> bool:
+        if self.phase is Phase.LOGIN:
+            return False
+        if self.ticket is not None:
+            self._set_message("refused.logout_busy", error=True)
+            self._changed()
+            return False
+        closing = None
+        if self.counter is not None and self.counter.get("state") != "closed":
+            closing = int(self.counter["id"])
+        self._dispatch(Job("logout", jobs.logout_call(closing), self._generation))
+        self._end_session("session.logged_out", error=False)
+        return True
+
+    def _end_session(self, key: str, *, error: bool) -> None:
+        """Back to the login form: the feed stops, answers for this login are dropped."""
+        self._generation += 1
+        self._feed.stop()
+        self.phase = Phase.LOGIN
+        self.busy = None
+        self.online = False
+        self._clear()
+        self._set_message(key, error=error)
+        self._changed()
+
+    def tick(self) -> None:
+        """Called every second by the window: token expiry, and a reload that failed."""
+        if self.phase is Phase.LOGIN:
+            return
+        if self.expires_at is not None and self.clock.now() >= self.expires_at:
+            self._end_session("session.expired", error=True)
+            return
+        if self.stale and self.online and not self._resync_queued:
+            self.resync()
+
+    # --- the counter ------------------------------------------------------------------
+
+    def choose_counter(self, counter_id: int) -> bool:
+        if self.phase is not Phase.PICK or self.busy is not None:
+            return False
+        job = Job(
+            "open",
+            jobs.open_call(counter_id, self.agency_code),
+            self._generation,
+            action=Action.OPEN,
+            counter_id=counter_id,
+        )
+        self.busy = job
+        self._set_message(None)
+        self._dispatch(job)
+        self._changed()
+        return True
+
+    def picker_counters(self) -> list[dict[str, Any]]:
+        """The agency's counters with their live state (who has them open)."""
+        agency_id = self.agency["id"] if self.agency else None
+        return [
+            {**counter, **self.live_counters.get(int(counter["id"]), {})}
+            for counter in self.hall.counters_of(agency_id)
+        ]
+
+    def counter_label(self, counter_id: int | None = None) -> str:
+        cid = counter_id if counter_id is not None else (self.counter or {}).get("id")
+        found = self.hall.counters.get(int(cid or 0)) or self.counter or {}
+        return str(found.get("label", ""))
+
+    def allowed(self) -> frozenset[Action]:
+        if self.phase is not Phase.WORK:
+            return frozenset()
+        return allowed_actions(
+            self.counter,
+            self.ticket,
+            calls_needed=self.hall.calls_before_no_show,
+            has_waiting=bool(self.line.waiting()),
+            has_no_shows=bool(self.no_shows()),
+        )
+
+    def waiting(self) -> list[Mapping[str, Any]]:
+        return self.line.waiting()
+
+    def transferred_here(self, ticket_id: int) -> bool:
+        """Whether the ticket was sent to this very counter (its call clears the mark)."""
+        return ticket_id in self._sent_here
+
+    def _note_sent_here(self, ticket: Mapping[str, Any]) -> None:
+        if self.counter is not None and ticket.get("target_counter_id") == self.counter["id"]:
+            self._sent_here.add(int(ticket["id"]))
+
+    def no_shows(self) -> list[Mapping[str, Any]]:
+        return self.line.no_shows(self.hall.today)
+
+    # --- the officer's commands -------------------------------------------------------
+
+    def press(
+        self,
+        action: Action,
+        *,
+        ticket_id: int | None = None,
+        transfer: Mapping[str, Any] | None = None,
+    ) -> bool:
+        """One button or key. Refused (with a message) when offline, busy, not allowed now,
+        or when it would end a number that appeared a moment ago; otherwise sent once."""
+        refusal = self._refusal(action, ticket_id)
+        if refusal is not None:
+            self.message = Message(refusal, error=True)
+            self._changed()
+            return False
+        assert self.counter is not None
+        counter_id = int(self.counter["id"])
+        if action is Action.REQUEUE:
+            assert ticket_id is not None
+            call = jobs.requeue_call(ticket_id)
+        else:
+            body = self._body(action, ticket_id, transfer)
+            call = jobs.counter_call(counter_id, action, body)
+        job = Job(
+            action.value,
+            call,
+            self._generation,
+            action=action,
+            counter_id=counter_id,
+            ticket=self.ticket if action is not Action.REQUEUE else self.line.get(ticket_id or 0),
+            note=self.transfer_target_name(transfer) if transfer else "",
+        )
+        self.busy = job
+        self._set_message(None)
+        self._dispatch(job)
+        self._changed()
+        return True
+
+    def _refusal(self, action: Action, ticket_id: int | None) -> str | None:
+        """Why a press is not sent now, in the officer's words (None: send it)."""
+        lang = self.language
+        name = tr(f"action.{action.value}", lang)
+        if self.phase is not Phase.WORK:
+            return tr("refused.not_allowed", lang, action=name)
+        if not self.online:
+            return tr("refused.offline", lang, action=name)
+        if self.busy is not None:
+            return tr("refused.busy", lang)
+        if action in (Action.CALL, Action.REQUEUE) and ticket_id is None:
+            return tr("refused.choose", lang)
+        if action not in self.allowed():
+            if action is Action.NO_SHOW and self.ticket and self.ticket.get("state") == "called":
+                return error_text(ErrorCode.NOT_CALLED_ENOUGH, lang)
+            return tr("refused.not_allowed", lang, action=name)
+        settling = self._monotonic() - self._ticket_shown_at < self.settle_seconds
+        if action in ENDS_CURRENT and self.ticket is not None and settling:
+            return tr("refused.settle", lang, number=self.ticket.get("number", ""))
+        return None
+
+    def _body(
+        self, action: Action, ticket_id: int | None, transfer: Mapping[str, Any] | None
+    ) -> dict[str, Any] | None:
+        body: dict[str, Any] = {}
+        if action is Action.CALL:
+            body["ticket_id"] = ticket_id
+        if action is Action.TRANSFER and transfer:
+            body.update({k: v for k, v in transfer.items() if v is not None})
+        if SEND_EXPECTED_TICKET and action in ABOUT_CURRENT:
+            body["expect_ticket_id"] = self.ticket["id"] if self.ticket else None
+        return body or None
+
+    # --- answers from the worker ------------------------------------------------------
+
+    def complete(self, outcome: Outcome) -> None:
+        job = outcome.job
+        if job.name == "login":
+            self._logged_in(outcome)
+        elif job.generation != self._generation:
+            return  # an answer for a login that has ended
+        elif job.name == "logout":
+            return
+        elif job.name == "resync":
+            self._resynced(outcome)
+        elif job.name == "open":
+            self._opened(outcome)
+        else:
+            self._acted(outcome)
+        self._changed()
+
+    def _opened(self, outcome: Outcome) -> None:
+        self.busy = None
+        if outcome.error is not None:
+            self._fail(outcome.error, "open")
+            return
+        opened, snapshot, config = outcome.result
+        self._take_config(config)
+        self._set_counter(opened["counter"], opened.get("ticket"))
+        self.phase = Phase.WORK
+        self._take_snapshot(snapshot)
+        if self.phase is Phase.WORK:
+            self._set_message("done.open", counter=self.counter_label())
+
+    def _acted(self, outcome: Outcome) -> None:
+        job = outcome.job
+        self.busy = None
+        if outcome.error is not None:
+            self._fail(outcome.error, job.name)
+            return
+        result = outcome.result
+        number = (job.ticket or {}).get("number", "")
+        if job.action is Action.REQUEUE:
+            if self.line.apply(result["ticket"]):
+                self.resync()
+            self._set_message("done.requeue", number=result["ticket"]["number"])
+            return
+        if self.phase is Phase.WORK:
+            self._set_counter(result["counter"], result.get("ticket"))
+        if job.action is Action.CLOSE:
+            self._leave_counter("done.close", error=False)
+        elif job.action in (Action.NEXT, Action.CALL):
+            called = result.get("ticket")
+            if called is None:
+                self._set_message("done.next_nobody")
+            else:
+                self._set_message("done.next", number=called["number"])
+        elif job.action is Action.TRANSFER:
+            self._set_message("done.transfer", number=number, target=job.note)
+        elif job.action is not None:
+            self._set_message(f"done.{job.action.value}", number=number)
+        if job.ticket is not None and job.action in (Action.NEXT, Action.CALL, Action.FINISH):
+            # Counted here as well as from its event: a push lost in a reconnect must not
+            # drop a served visitor from the day's count (the tally counts each id once).
+            self.tally.add({**job.ticket, "finished_at": self.clock.now().isoformat()})
+        if job.ticket is not None and job.action is Action.NO_SHOW:
+            self.line.apply({**job.ticket, "state": "no_show"})
+
+    def transfer_target_name(self, transfer: Mapping[str, Any]) -> str:
+        """Where a visitor was sent, e.g. ``Loket 4 (Samsat)``, for the officer's message."""
+        if transfer.get("counter_id"):
+            counter = self.hall.counters.get(int(transfer["counter_id"])) or {}
+            where = counter.get("label", "")
+            agency = self.hall.agency_name(counter.get("agency_id"))
+        else:
+            service = self.hall.services.get(int(transfer.get("service_id") or 0)) or {}
+            where = service.get("name", "")
+            agency = self.hall.agency_name(service.get("agency_id"))
+        return f"{where} ({agency})" if agency else str(where)
+
+    def _fail(self, exc: ApiError, action: str) -> None:
+        if exc.code == ErrorCode.UNAUTHENTICATED:
+            self._end_session("session.expired", error=True)
+            return
+        if exc.retryable:
+            # Nothing to check when a counter did not open; a command may have gone through.
+            opening = action == Action.OPEN.value
+            key = "error.login_unreachable" if opening else "error.unreachable"
+            self._set_message(key, error=True)
+            self.stale = True
+            return
+        self._error(exc, action)
+        if self.phase is Phase.WORK:
+            self.resync()  # the server says the view is wrong somehow: take its view
+
+    # --- live state -------------------------------------------------------------------
+
+    def set_online(self, online: bool) -> None:
+        self.online = online
+        self._changed()
+
+    def resync(self) -> None:
+        """Reload the agency's snapshot (after a (re)connect, a gap, or a refusal)."""
+        if self.phase is Phase.LOGIN:
+            return
+        if self._resync_queued:
+            self._resync_again = True
+            return
+        self._resync_queued = True
+        self._dispatch(Job("resync", jobs.snapshot_call(self.agency_code), self._generation))
+
+    def _resynced(self, outcome: Outcome) -> None:
+        self._resync_queued = False
+        if outcome.error is not None:
+            if outcome.error.code == ErrorCode.UNAUTHENTICATED:
+                self._end_session("session.expired", error=True)
+            else:
+                self.stale = True
+            return
+        snapshot, config = outcome.result
+        self._take_config(config)
+        self._take_snapshot(snapshot)
+        if self._resync_again:
+            self._resync_again = False
+            self.resync()
+
+    def _take_config(self, config: Mapping[str, Any]) -> None:
+        self.hall = Hall.from_config(config)
+        self.clock.sync(self.hall.server_time)
+
+    def _take_snapshot(self, snapshot: Mapping[str, Any]) -> None:
+        self.stale = False
+        self._base_seq = int(snapshot.get("seq", 0))
+        self._feed.reset(self.room, self._base_seq)
+        self.live_counters = {int(c["id"]): dict(c) for c in snapshot.get("counters", [])}
+        self.line.load(snapshot.get("waiting", []), snapshot.get("no_shows") or [])
+        for ticket in snapshot.get("waiting", []):
+            self._note_sent_here(ticket)
+        if self.phase is not Phase.WORK or self.counter is None:
+            return
+        mine = self.live_counters.get(int(self.counter["id"]))
+        if mine is None:
+            self._leave_counter("counter.closed_elsewhere", error=True)
+            return
+        self.tally.reset(mine.get("today"))
+        self._check_counter(mine, mine.get("ticket"))
+
+    def apply_event(self, name: str, payload: Mapping[str, Any]) -> None:
+        """One pushed event, in ``seq`` order (the feed resyncs on gaps)."""
+        if self.phase is Phase.LOGIN:
+            return
+        if payload.get("room") == self.room and int(payload.get("seq", 0)) <= self._base_seq:
+            return  # already in the snapshot
+        if name in (events.TICKET_ISSUED, events.TICKET_UPDATED, events.TICKET_CALLED):
+            self._ticket_event(payload.get("ticket") or {}, issued=name == events.TICKET_ISSUED)
+        elif name == events.COUNTER_UPDATED:
+            self._counter_event(payload.get("counter") or {})
+        elif name == events.CONFIG_UPDATED:
+            self.resync()
+        self._changed()
+
+    def _ticket_event(self, ticket: dict[str, Any], *, issued: bool) -> None:
+        if "id" not in ticket:
+            return
+        self._note_sent_here(ticket)
+        mine = self.counter is not None and (ticket.get("counter") or {}).get("id") == int(
+            self.counter["id"]
+        )
+        if mine:
+            self._recent[int(ticket["id"])] = ticket
+            if ticket.get("state") == "done":
+                self.tally.add(ticket)
+        if self.ticket is not None and ticket["id"] == self.ticket["id"]:
+            self.ticket = ticket if ticket.get("state") in ("called", "serving") else None
+        if self.line.apply(ticket, issued=issued):
+            self.resync()
+
+    def _counter_event(self, counter: dict[str, Any]) -> None:
+        if "id" not in counter:
+            return
+        cid = int(counter["id"])
+        self.live_counters[cid] = {**self.live_counters.get(cid, {}), **counter}
+        if self.phase is not Phase.WORK or self.counter is None or cid != self.counter["id"]:
+            return
+        current = counter.get("current_ticket_id")
+        ticket = self._recent.get(current) if current is not None else None
+        if current is not None and ticket is None:
+            self.resync()  # called from somewhere this client did not hear about
+            return
+        self._check_counter(counter, ticket)
+
+    def _check_counter(self, counter: Mapping[str, Any], ticket: Mapping[str, Any] | None) -> None:
+        """Take the server's view of this counter, unless it is no longer ours."""
+        assert self.user is not None
+        closing = self.busy is not None and self.busy.action is Action.CLOSE
+        if counter.get("state") == "closed" and not closing:
+            self._leave_counter("counter.closed_elsewhere", error=True)
+        elif counter.get("state") != "closed" and counter.get("officer_id") != self.user["id"]:
+            self._leave_counter("counter.taken_over", error=True)
+        elif not closing:
+            self._set_counter(counter, ticket)
+
+    def _set_counter(self, counter: Mapping[str, Any], ticket: Mapping[str, Any] | None) -> None:
+        self.counter = {key: counter.get(key) for key in COUNTER_FIELDS}
+        self.line.set_counter(self.counter)
+        before = self.ticket["id"] if self.ticket else None
+        self.ticket = dict(ticket) if ticket else None
+        if self.ticket is not None:
+            self._recent[int(self.ticket["id"])] = self.ticket
+            if self.ticket["id"] != before:
+                self._ticket_shown_at = self._monotonic()
+
+    def _leave_counter(self, key: str, *, error: bool) -> None:
+        label = self.counter_label()
+        self.phase = Phase.PICK
+        self.counter = None
+        self.ticket = None
+        self.line.set_counter(None)
+        self._set_message(key, error=error, counter=label)

@@ -1,0 +1,256 @@
+"""Every text the counter client shows, in Indonesian (default) and English."""
+
+from __future__ import annotations
+
+from shared.errors import ErrorCode
+from shared.i18n import Catalogue
+
+TEXTS = {
+    "app.title": {"id": "Antre — Loket", "en": "Antre — Counter"},
+    # login
+    "login.title": {"id": "Masuk petugas loket", "en": "Counter officer login"},
+    "login.username": {"id": "Nama pengguna", "en": "User name"},
+    "login.password": {"id": "Kata sandi", "en": "Password"},
+    "login.submit": {"id": "Masuk", "en": "Log in"},
+    "login.checking": {"id": "Memeriksa…", "en": "Checking…"},
+    "login.server": {"id": "Server: {url}", "en": "Server: {url}"},
+    "login.empty": {
+        "id": "Isi nama pengguna dan kata sandi.",
+        "en": "Enter your user name and password.",
+    },
+    "login.locked": {
+        "id": "Terlalu banyak percobaan yang salah. Akun dikunci sementara; "
+        "coba lagi dalam {seconds} detik.",
+        "en": "Too many wrong attempts. The account is locked for now; "
+        "try again in {seconds} seconds.",
+    },
+    "login.no_agency": {
+        "id": "Akun ini tidak terikat pada satu instansi. Masuk dengan akun petugas loket.",
+        "en": "This account belongs to no agency. Log in with a counter officer's account.",
+    },
+    # picking a counter
+    "pick.title": {"id": "Pilih loket", "en": "Choose a counter"},
+    "pick.subtitle": {
+        "id": "{agency} — pilih loket tempat Anda bertugas hari ini",
+        "en": "{agency} — choose the counter you work at today",
+    },
+    "pick.open": {"id": "Buka loket", "en": "Open counter"},
+    "pick.taken": {"id": "Dipakai petugas lain", "en": "In use by another officer"},
+    "pick.mine": {"id": "Dibuka oleh Anda", "en": "Opened by you"},
+    "pick.none": {
+        "id": "Instansi Anda belum memiliki loket. Hubungi admin MPP.",
+        "en": "Your agency has no counter yet. Please ask the MPP admin.",
+    },
+    # header
+    "header.officer": {"id": "Petugas: {name}", "en": "Officer: {name}"},
+    "header.language": {"id": "English", "en": "Bahasa Indonesia"},
+    "header.compact": {"id": "Mode ringkas", "en": "Compact mode"},
+    "header.logout": {"id": "Keluar", "en": "Log out"},
+    "counter.open": {"id": "Buka", "en": "Open"},
+    "counter.paused": {"id": "Istirahat", "en": "Paused"},
+    "counter.closed": {"id": "Tutup", "en": "Closed"},
+    # the current ticket
+    "ticket.current": {"id": "Nomor sekarang", "en": "Current number"},
+    "ticket.none": {"id": "Belum ada nomor dipanggil", "en": "No number called"},
+    "ticket.none_hint": {
+        "id": "Tekan Berikutnya ({shortcut}) untuk memanggil nomor berikutnya.",
+        "en": "Press Next ({shortcut}) to call the next number.",
+    },
+    "ticket.paused_hint": {
+        "id": "Loket sedang istirahat. Tekan Lanjutkan ({shortcut}) untuk melayani lagi.",
+        "en": "The counter is paused. Press Resume ({shortcut}) to serve again.",
+    },
+    "ticket.called": {"id": "Dipanggil ({n}×)", "en": "Called ({n}×)"},
+    "ticket.serving": {"id": "Sedang dilayani", "en": "Being served"},
+    "ticket.waited": {"id": "Menunggu", "en": "Waited"},
+    "ticket.since_call": {"id": "Sejak dipanggil", "en": "Since called"},
+    "ticket.service_time": {"id": "Lama layanan", "en": "Service time"},
+    "ticket.sent_here": {"id": "Dialihkan ke loket ini", "en": "Sent to this counter"},
+    "ticket.no_show_after": {
+        "id": "Tidak hadir dapat ditandai setelah dipanggil {n}×",
+        "en": "No-show can be marked after {n} calls",
+    },
+    "priority.mark": {"id": "PRIORITAS", "en": "PRIORITY"},
+    "priority.elderly": {"id": "Lansia", "en": "Elderly"},
+    "priority.disabled": {"id": "Disabilitas", "en": "Disability"},
+    "priority.pregnant": {"id": "Ibu hamil", "en": "Pregnant"},
+    "priority.child": {"id": "Anak balita", "en": "Small child"},
+    # actions
+    "action.next": {"id": "Berikutnya", "en": "Next"},
+    "action.recall": {"id": "Panggil ulang", "en": "Recall"},
+    "action.start": {"id": "Mulai layani", "en": "Start"},
+    "action.finish": {"id": "Selesai", "en": "Finish"},
+    "action.no-show": {"id": "Tidak hadir", "en": "No-show"},
+    "action.transfer": {"id": "Alihkan", "en": "Transfer"},
+    "action.pause": {"id": "Istirahat", "en": "Pause"},
+    "action.resume": {"id": "Lanjutkan", "en": "Resume"},
+    "action.close": {"id": "Tutup loket", "en": "Close counter"},
+    "action.call": {"id": "Panggil nomor ini", "en": "Call this number"},
+    "action.requeue": {"id": "Kembalikan ke antrean", "en": "Put back in line"},
+    "action.open": {"id": "Buka loket", "en": "Open counter"},
+    # the waiting list
+    "list.title": {"id": "Antrean menunggu", "en": "Waiting"},
+    "list.summary": {
+        "id": "{n} menunggu · terlama {wait}",
+        "en": "{n} waiting · longest {wait}",
+    },
+    "list.empty": {"id": "Tidak ada yang menunggu", "en": "Nobody is waiting"},
+    "list.count": {"id": "{n} menunggu", "en": "{n} waiting"},
+    "list.number": {"id": "Nomor", "en": "Number"},
+    "list.service": {"id": "Layanan", "en": "Service"},
+    "list.note": {"id": "Keterangan", "en": "Note"},
+    "list.waiting": {"id": "Menunggu", "en": "Waiting"},
+    "list.here": {"id": "→ loket ini", "en": "→ this counter"},
+    "noshow.title": {"id": "Tidak hadir hari ini", "en": "No-shows today"},
+    "noshow.empty": {"id": "Belum ada", "en": "None yet"},
+    "noshow.entry": {"id": "{number} · {service}", "en": "{number} · {service}"},
+    # today at this counter
+    "stats.served": {"id": "Dilayani hari ini", "en": "Served today"},
+    "stats.served_since_login": {"id": "Dilayani sejak masuk", "en": "Served since login"},
+    "stats.average": {"id": "Rata-rata layanan", "en": "Average service"},
+    # connection
+    "status.online": {"id": "Tersambung", "en": "Connected"},
+    "status.offline": {
+        "id": "Terputus dari server — menyambung ulang… Tombol tidak mengirim apa pun "
+        "sampai tersambung kembali.",
+        "en": "Disconnected from the server — reconnecting… Buttons send nothing until "
+        "the connection is back.",
+    },
+    "status.offline_short": {"id": "Terputus", "en": "Offline"},
+    "status.sending": {"id": "Mengirim…", "en": "Sending…"},
+    # what happened
+    "done.next": {"id": "Memanggil {number}", "en": "Calling {number}"},
+    "done.next_nobody": {"id": "Tidak ada yang menunggu.", "en": "Nobody is waiting."},
+    "done.recall": {"id": "Memanggil ulang {number}", "en": "Calling {number} again"},
+    "done.start": {"id": "Melayani {number}", "en": "Serving {number}"},
+    "done.finish": {"id": "{number} selesai dilayani", "en": "{number} finished"},
+    "done.no-show": {"id": "{number} ditandai tidak hadir", "en": "{number} marked no-show"},
+    "done.transfer": {"id": "{number} dialihkan ke {target}", "en": "{number} sent to {target}"},
+    "done.requeue": {
+        "id": "{number} dikembalikan ke antrean",
+        "en": "{number} is back in line",
+    },
+    "done.pause": {"id": "Loket istirahat", "en": "Counter paused"},
+    "done.resume": {"id": "Loket buka kembali", "en": "Counter open again"},
+    "done.close": {"id": "{counter} ditutup", "en": "{counter} closed"},
+    "done.open": {"id": "{counter} dibuka", "en": "{counter} is open"},
+    "refused.offline": {
+        "id": "Tidak tersambung ke server: “{action}” tidak dikirim. "
+        "Tekan lagi setelah tersambung.",
+        "en": "Not connected to the server: “{action}” was not sent. "
+        "Press it again once connected.",
+    },
+    "refused.busy": {
+        "id": "Sebentar — tindakan sebelumnya masih dikirim.",
+        "en": "One moment — the previous action is still being sent.",
+    },
+    "refused.settle": {
+        "id": "{number} baru saja dipanggil. Tekan sekali lagi bila memang ingin melanjutkan.",
+        "en": "{number} was only just called. Press again if you really mean to go on.",
+    },
+    "refused.not_allowed": {
+        "id": "“{action}” tidak dapat dilakukan sekarang.",
+        "en": "“{action}” is not possible now.",
+    },
+    "refused.choose": {
+        "id": "Pilih dulu nomor di daftar.",
+        "en": "Choose a number in the list first.",
+    },
+    "refused.logout_busy": {
+        "id": "Selesaikan atau alihkan nomor yang sedang dilayani sebelum keluar.",
+        "en": "Finish or transfer the current number before logging out.",
+    },
+    "error.unreachable": {
+        "id": "Server tidak menjawab. Tampilan diperbarui begitu tersambung; "
+        "periksa nomor sekarang sebelum menekan lagi.",
+        "en": "The server did not answer. The view refreshes once connected; "
+        "check the current number before pressing again.",
+    },
+    "error.login_unreachable": {
+        "id": "Server tidak dapat dihubungi. Periksa jaringan lalu coba lagi.",
+        "en": "Cannot reach the server. Check the network and try again.",
+    },
+    "session.expired": {
+        "id": "Sesi Anda sudah berakhir. Silakan masuk lagi.",
+        "en": "Your session has ended. Please log in again.",
+    },
+    "session.logged_out": {"id": "Anda sudah keluar.", "en": "You are logged out."},
+    "counter.taken_over": {
+        "id": "{counter} diambil alih oleh petugas lain.",
+        "en": "{counter} was taken over by another officer.",
+    },
+    "counter.closed_elsewhere": {
+        "id": "{counter} ditutup dari tempat lain.",
+        "en": "{counter} was closed from elsewhere.",
+    },
+    # transfer dialog
+    "transfer.title": {"id": "Alihkan {number}", "en": "Transfer {number}"},
+    "transfer.to_service": {
+        "id": "Ke layanan (instansi mana pun)",
+        "en": "To a service (any agency)",
+    },
+    "transfer.to_counter": {"id": "Ke loket tertentu", "en": "To one counter"},
+    "transfer.position": {"id": "Tempat di antrean tujuan", "en": "Place in the new line"},
+    "transfer.back": {"id": "Belakang (urutan biasa)", "en": "Back (normal order)"},
+    "transfer.front": {"id": "Depan (dipanggil lebih dulu)", "en": "Front (called first)"},
+    "transfer.submit": {"id": "Alihkan", "en": "Transfer"},
+    "transfer.cancel": {"id": "Batal", "en": "Cancel"},
+    "compact.expand": {"id": "Tampilan penuh", "en": "Full view"},
+}
+
+# The officer's wording for API errors where the shared (visitor-facing) text does not fit;
+# ``(action, code)`` first, then ``code``.
+OFFICER_ERRORS = {
+    f"officer.{ErrorCode.UNAUTHENTICATED}": TEXTS["session.expired"],
+    f"officer.{ErrorCode.CONFLICT}": {
+        "id": "Nomor di loket ini sudah berubah (tombol ditekan dua kali, atau dari tempat "
+        "lain). Tidak ada yang dilakukan; tampilan sudah diperbarui.",
+        "en": "This counter's number has changed (a double press, or elsewhere). Nothing "
+        "was done; the view is up to date again.",
+    },
+    f"officer.{ErrorCode.FORBIDDEN}": {
+        "id": "Loket ini milik instansi lain. Anda hanya dapat melayani di loket instansi Anda.",
+        "en": "This counter belongs to another agency. You can only serve at your "
+        "agency's counters.",
+    },
+    f"officer.{ErrorCode.COUNTER_TAKEN}": {
+        "id": "Loket ini sedang dipakai petugas lain. Pilih loket lain, atau minta petugas "
+        "itu menutupnya dulu.",
+        "en": "Another officer is using this counter. Choose another, or ask them to close "
+        "it first.",
+    },
+    f"officer.{ErrorCode.INVALID_TRANSITION}": {
+        "id": "Tindakan ini tidak sesuai dengan status nomor sekarang. Tampilan sudah diperbarui.",
+        "en": "This action does not fit the number's state now. The view is up to date again.",
+    },
+    f"officer.{ErrorCode.NOT_FOUND}": {
+        "id": "Loket atau nomor itu tidak ditemukan.",
+        "en": "That counter or number was not found.",
+    },
+    f"officer.{ErrorCode.SERVICE_CLOSED}": {
+        "id": "Layanan tujuan sedang tidak tersedia.",
+        "en": "That service is not available now.",
+    },
+    "officer.requeue.invalid_transition": {
+        "id": "Nomor ini tidak lagi berstatus tidak hadir.",
+        "en": "This number is no longer a no-show.",
+    },
+    "officer.transfer.counter_closed": {
+        "id": "Loket tujuan sedang tutup; pilih loket lain atau layanannya.",
+        "en": "That counter is closed; choose another counter or its service.",
+    },
+}
+
+CATALOGUE = Catalogue({**TEXTS, **OFFICER_ERRORS})
+
+
+def tr(key: str, language: str, **params: object) -> str:
+    return CATALOGUE.text(key, language, **params)
+
+
+def error_text(code: str, language: str, action: str | None = None) -> str:
+    """The officer's message for an API error code, specific to the action when needed."""
+    for key in (f"officer.{action}.{code}", f"officer.{code}"):
+        if CATALOGUE.has(key):
+            return CATALOGUE.text(key, language)
+    return CATALOGUE.error(code, language)

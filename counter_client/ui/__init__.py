@@ -1,0 +1,1 @@
+"""Widgets of the counter client: they show the session and forward presses."""

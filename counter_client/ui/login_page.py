@@ -1,0 +1,82 @@
+"""The login form: user name, password, and why a login was refused."""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from counter_client.session import CounterSession
+from counter_client.texts import tr
+from counter_client.ui.widgets import label, restyle
+
+
+class LoginPage(QWidget):
+    def __init__(self, session: CounterSession) -> None:
+        super().__init__()
+        self.session = session
+        self.setObjectName("page")
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        panel = QFrame()
+        panel.setObjectName("card")
+        panel.setFixedWidth(420)
+        form = QVBoxLayout(panel)
+        form.setContentsMargins(32, 28, 32, 28)
+        form.setSpacing(10)
+        self.title = label("", "loginTitle")
+        self.subtitle = label("", "pageSubtitle")
+        self.user_caption = label("", "cardTitle")
+        self.username = QLineEdit(session.config.username)
+        self.username.setObjectName("username")
+        self.password_caption = label("", "cardTitle")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.submit = QPushButton()
+        self.submit.setObjectName("primary")
+        self.submit.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.message = label("", "loginError", wrap=True)
+        self.server = label("", "hint", wrap=True)
+        form.addWidget(self.title)
+        form.addWidget(self.subtitle)
+        form.addSpacing(8)
+        for widget in (self.user_caption, self.username, self.password_caption, self.password):
+            form.addWidget(widget)
+        form.addSpacing(6)
+        form.addWidget(self.submit)
+        form.addWidget(self.message)
+        form.addSpacing(4)
+        form.addWidget(self.server)
+        row.addWidget(panel)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(2)
+        self.submit.clicked.connect(self._submit)
+        self.username.returnPressed.connect(self.password.setFocus)
+        self.password.returnPressed.connect(self._submit)
+
+    def _submit(self) -> None:
+        if self.session.login(self.username.text(), self.password.text()):
+            self.password.clear()
+
+    def refresh(self) -> None:
+        session, lang = self.session, self.session.language
+        self.title.setText(tr("app.title", lang))
+        self.subtitle.setText(tr("login.title", lang))
+        self.user_caption.setText(tr("login.username", lang))
+        self.password_caption.setText(tr("login.password", lang))
+        busy = session.logging_in
+        self.submit.setText(tr("login.checking" if busy else "login.submit", lang))
+        self.submit.setEnabled(not busy)
+        message = session.message
+        self.message.setVisible(message is not None)
+        if message is not None:
+            self.message.setText(message.text)
+            restyle(self.message, "loginError" if message.error else "loginInfo")
+        self.server.setText(tr("login.server", lang, url=session.config.server_url))
+
+    def focus(self) -> None:
+        """When the page comes up: the first empty field takes the typing."""
+        (self.password if self.username.text() else self.username).setFocus()

@@ -1,0 +1,90 @@
+"""Small building blocks of the counter window: labelled action buttons, cards, labels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PyQt6.QtCore import QSize, Qt
+from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+
+def label(text: str = "", name: str = "", *, wrap: bool = False) -> QLabel:
+    widget = QLabel(text)
+    if name:
+        widget.setObjectName(name)
+    widget.setWordWrap(wrap)
+    return widget
+
+
+def restyle(widget: QWidget, name: str) -> None:
+    """Switch a widget to another stylesheet rule (its object name)."""
+    if widget.objectName() != name:
+        widget.setObjectName(name)
+        style = widget.style()
+        if style is not None:
+            style.unpolish(widget)
+            style.polish(widget)
+
+
+def card(title: str = "") -> tuple[QFrame, QVBoxLayout, QLabel]:
+    """A white panel with a small caption; returns the frame, its layout and the caption."""
+    frame = QFrame()
+    frame.setObjectName("card")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(16, 12, 16, 14)
+    layout.setSpacing(8)
+    caption = label(title, "cardTitle")
+    layout.addWidget(caption)
+    return frame, layout, caption
+
+
+class ActionButton(QPushButton):
+    """A button showing its action's name and, beside it, the key that does the same."""
+
+    def __init__(
+        self, key: str, on_click: Callable[[], None], *, primary: bool = False, height: int = 56
+    ) -> None:
+        super().__init__()
+        self.primary = primary
+        self.height_hint = height
+        self.setObjectName("primaryAction" if primary else "action")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the shortcuts, not a button
+        row = self._row = QHBoxLayout(self)
+        row.setContentsMargins(14, 6, 12, 6)
+        row.setSpacing(10)
+        self.name = label("", "actionName")
+        self.key = label(key, "keyBadge")
+        for part in (self.name, self.key):
+            part.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        row.addWidget(self.name, 1)
+        row.addWidget(self.key, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.clicked.connect(lambda _checked=False: on_click())
+
+    def sizeHint(self) -> QSize:
+        """As wide as its name and key need (QPushButton alone ignores its inner layout)."""
+        return self._fit(self._row.sizeHint())
+
+    def minimumSizeHint(self) -> QSize:
+        return self._fit(self._row.minimumSize())
+
+    def _fit(self, inner: QSize) -> QSize:
+        return QSize(inner.width(), max(inner.height(), self.height_hint))
+
+    def show_state(self, name: str, enabled: bool) -> None:
+        self.name.setText(name)
+        self.setAccessibleName(name)
+        self.setToolTip(f"{name} ({self.key.text()})")
+        self.setEnabled(enabled)
+        self.updateGeometry()  # the name's width may have changed (language)
+        suffix = "Primary" if self.primary and enabled else ("" if enabled else "Off")
+        restyle(self.name, f"actionName{suffix}")
+        restyle(self.key, f"keyBadge{suffix}")
+
+
+def hbox(*widgets: QWidget, spacing: int = 8) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.setSpacing(spacing)
+    for widget in widgets:
+        row.addWidget(widget)
+    return row

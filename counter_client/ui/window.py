@@ -1,0 +1,267 @@
+"""The counter window: header, messages, one page per phase, the keys, and the compact strip.
+
+The window only shows the session and forwards presses; the F-keys work wherever the
+focus is inside the window (or the strip), and never while a dialog is open.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from functools import partial
+
+from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PyQt6.QtWidgets import (
+    QHBoxLayout,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_client.actions import COMPACT_BUTTONS, COMPACT_SHORTCUT, SHORTCUTS, Action
+from counter_client.session import CounterSession, Message, Phase
+from counter_client.texts import tr
+from counter_client.ui.compact_strip import CompactStrip
+from counter_client.ui.login_page import LoginPage
+from counter_client.ui.picker_page import PickerPage
+from counter_client.ui.style import STYLESHEET
+from counter_client.ui.transfer_dialog import TransferDialog
+from counter_client.ui.widgets import label, restyle
+from counter_client.ui.working_page import WorkingPage
+
+INFO_SECONDS = 10.0  # an information line fades after this; an error stays until replaced
+
+
+class CounterWindow(QMainWindow):
+    def __init__(
+        self, session: CounterSession, on_close: Callable[[], None] = lambda: None
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self._on_close = on_close
+        self.setStyleSheet(STYLESHEET)
+        self.resize(1366, 768)
+        self.setMinimumSize(1100, 680)
+        central = QWidget()
+        central.setObjectName("page")
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self._header())
+        self.offline = label("", "bannerOffline", wrap=True)
+        self.banner = label("", "bannerInfo", wrap=True)
+        column.addWidget(self.offline)
+        column.addWidget(self.banner)
+        self.pages = QStackedWidget()
+        self.login_page = LoginPage(session)
+        self.picker_page = PickerPage(session)
+        self.working_page = WorkingPage(session, self.press)
+        for page in (self.login_page, self.picker_page, self.working_page):
+            self.pages.addWidget(page)
+        column.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self.strip = CompactStrip(session, self.press, self.show_full)
+        self.compact = False
+        self.dialog: TransferDialog | None = None
+        self._shown_phase: Phase | None = None
+        self._message: Message | None = None
+        self._message_at = 0.0
+        self._keys(self, SHORTCUTS)
+        self._keys(self.strip, {a: SHORTCUTS[a] for a in COMPACT_BUTTONS})
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start(1000)
+
+    def _header(self) -> QWidget:
+        header = QWidget()
+        header.setObjectName("header")
+        header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        header.setFixedHeight(56)
+        row = QHBoxLayout(header)
+        row.setContentsMargins(18, 0, 14, 0)
+        row.setSpacing(10)
+        self.title = label("", "headerTitle")
+        self.status = label("", "online")
+        self.officer = label("", "headerOfficer")
+        row.addWidget(self.title)
+        row.addWidget(self.status, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.sending = label("", "headerOfficer")
+        row.addWidget(self.sending)
+        row.addStretch(1)
+        row.addWidget(self.officer)
+        self.language = self._header_button(self._toggle_language)
+        self.compact_button = self._header_button(self.show_compact)
+        self.logout_button = self._header_button(self.session.logout)
+        for button in (self.language, self.compact_button, self.logout_button):
+            row.addWidget(button)
+        return header
+
+    def _header_button(self, on_click: Callable[[], object]) -> QPushButton:
+        button = QPushButton()
+        button.setObjectName("headerButton")
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.clicked.connect(lambda _c=False: on_click())
+        return button
+
+    def _keys(self, owner: QWidget, keys: Mapping[Action, str]) -> None:
+        for action, key in keys.items():
+            shortcut = QShortcut(QKeySequence(key), owner)
+            shortcut.activated.connect(partial(self.press, action))
+        toggle = QShortcut(QKeySequence(COMPACT_SHORTCUT), owner)
+        toggle.activated.connect(self.toggle_compact)
+
+    # --- what a press does --------------------------------------------------------------
+
+    def press(self, action: Action) -> None:
+        """A button or key: the transfer asks where to; a list action takes the selection."""
+        session = self.session
+        if session.phase is not Phase.WORK:
+            return
+        if action is Action.TRANSFER and action in session.allowed() and session.online:
+            self.open_transfer()
+        elif action is Action.CALL:
+            session.press(action, ticket_id=self.working_page.waiting.selected_ticket())
+        elif action is Action.REQUEUE:
+            session.press(action, ticket_id=self.working_page.waiting.selected_no_show())
+        else:
+            session.press(action)
+
+    def open_transfer(self) -> TransferDialog:
+        if self.compact:
+            self.show_full()
+        dialog = TransferDialog(self.session, self)
+        dialog.setStyleSheet(STYLESHEET)
+        dialog.accepted.connect(
+            lambda: self.session.press(Action.TRANSFER, transfer=dialog.choice())
+        )
+        dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _dialog_closed(self, dialog: TransferDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+
+    def _toggle_language(self) -> None:
+        self.session.set_language("en" if self.session.language == "id" else "id")
+
+    # --- compact mode -----------------------------------------------------------------
+
+    def toggle_compact(self) -> None:
+        if self.compact:
+            self.show_full()
+        else:
+            self.show_compact()
+
+    def show_compact(self) -> None:
+        if self.session.phase is not Phase.WORK:
+            return
+        self.compact = True
+        self.strip.refresh()
+        geometry = self.geometry()
+        self.strip.move(geometry.x(), geometry.y())
+        self.strip.show()
+        self.strip.raise_()
+        self.hide()
+
+    def show_full(self) -> None:
+        self.compact = False
+        self.strip.hide()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    # --- showing the session ----------------------------------------------------------
+
+    def refresh(self) -> None:
+        session, lang = self.session, self.session.language
+        phase = session.phase
+        pages: dict[Phase, LoginPage | PickerPage | WorkingPage] = {
+            Phase.LOGIN: self.login_page,
+            Phase.PICK: self.picker_page,
+            Phase.WORK: self.working_page,
+        }
+        page = pages[phase]
+        if phase is not Phase.WORK:
+            if self.compact:
+                self.show_full()
+            if self.dialog is not None:
+                self.dialog.reject()
+        self.pages.setCurrentWidget(page)
+        self._render_header()
+        self._render_banners()
+        page.refresh()
+        if self.compact:
+            self.strip.refresh()
+        if phase is not self._shown_phase:
+            self._shown_phase = phase
+            if phase is Phase.LOGIN:
+                self.login_page.focus()
+            else:
+                self.setFocus()
+        self.setWindowTitle(
+            f"{session.counter_label()} — {tr('app.title', lang)}"
+            if phase is Phase.WORK
+            else tr("app.title", lang)
+        )
+
+    def _render_header(self) -> None:
+        session, lang = self.session, self.session.language
+        agency = (session.agency or {}).get("short_name", "")
+        if session.phase is Phase.WORK:
+            self.title.setText(f"{session.counter_label()}  ·  {agency}")
+        elif session.phase is Phase.PICK:
+            self.title.setText(f"{tr('app.title', lang)}  ·  {agency}")
+        else:
+            self.title.setText(tr("app.title", lang))
+        logged_in = session.phase is not Phase.LOGIN
+        self.status.setVisible(logged_in)
+        self.status.setText(tr("status.online" if session.online else "status.offline_short", lang))
+        restyle(self.status, "online" if session.online else "offline")
+        self.sending.setText(tr("status.sending", lang))
+        self.sending.setVisible(session.busy is not None)
+        user = session.user or {}
+        name = user.get("display_name") or user.get("username", "")
+        self.officer.setText(tr("header.officer", lang, name=name))
+        self.officer.setVisible(logged_in)
+        self.language.setText(tr("header.language", lang))
+        self.compact_button.setText(f"{tr('header.compact', lang)}  ({COMPACT_SHORTCUT})")
+        self.compact_button.setVisible(session.phase is Phase.WORK)
+        self.logout_button.setText(tr("header.logout", lang))
+        self.logout_button.setVisible(logged_in)
+
+    def _render_banners(self) -> None:
+        session, lang = self.session, self.session.language
+        logged_in = session.phase is not Phase.LOGIN
+        self.offline.setText(tr("status.offline", lang))
+        self.offline.setVisible(logged_in and not session.online)
+        message = session.message
+        if message is not self._message:
+            self._message, self._message_at = message, time.monotonic()
+        fresh = message is not None and (
+            message.error or time.monotonic() - self._message_at < INFO_SECONDS
+        )
+        # The login form shows its own messages beside the fields.
+        self.banner.setVisible(logged_in and fresh)
+        if message is not None:
+            self.banner.setText(message.text)
+            restyle(self.banner, "bannerError" if message.error else "bannerInfo")
+
+    def tick(self) -> None:
+        self.session.tick()
+        if self.session.phase is Phase.WORK:
+            self.working_page.tick()
+        self._render_banners()
+
+    def closeEvent(self, event: QCloseEvent | None) -> None:
+        self.timer.stop()
+        self.strip.hide()
+        self._on_close()
+        super().closeEvent(event)

@@ -1,0 +1,343 @@
+"""What one zone's board shows, as plain data: fed by a snapshot, then by push events.
+
+The snapshot is the truth after every (re)connect or gap in ``seq``; events move it on
+in between. A call the board did not hear live (the push was missed in a gap, or made
+while the board was away) is found in the next snapshot's last calls and handed back to
+be announced: when it is recent, or when its visitor is still being called. Calls made
+before the board started are only shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from shared import events
+
+from .announcements import (
+    Announcement,
+    RecentKeys,
+    announcement_from_called,
+    announcement_from_last_call,
+    call_key,
+    parse_time,
+)
+
+log = logging.getLogger("antre.display")
+
+ACTIVE_STATES = ("called", "serving")
+DEFAULT_COLOUR = "#37474F"
+# A missed call older than this (before the newest call of the zone) is only announced
+# while its visitor is still being called: after a long outage the board does not read
+# out a list of numbers long since served.
+MISSED_CALL_WINDOW = dt.timedelta(seconds=120)
+
+
+@dataclass(frozen=True)
+class AgencyShown:
+    code: str
+    name: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class TicketShown:
+    id: int
+    number: str
+    state: str  # called | serving
+    call_count: int
+
+
+@dataclass
+class CounterShown:
+    id: int
+    label: str
+    state: str  # open | paused | closed
+    agency: AgencyShown
+    service_ids: list[int]
+    ticket: TicketShown | None = None
+
+
+@dataclass(frozen=True)
+class CallShown:
+    number: str
+    counter_id: int | None
+    counter_label: str
+    agency: AgencyShown
+    at: str
+    recall: bool = False
+
+
+@dataclass(frozen=True)
+class WaitingShown:
+    """People waiting in one line (a service) or for one agency (its lines added up)."""
+
+    name: str
+    colour: str
+    waiting: int
+    estimated_wait_minutes: int
+
+
+@dataclass
+class Applied:
+    """What an event asks of the board besides redrawing."""
+
+    announcement: Announcement | None = None
+    reload: bool = False  # configuration changed or the state no longer adds up
+    changed: bool = False
+
+
+@dataclass
+class BoardModel:
+    zone_code: str = ""
+    zone_name: str = ""
+    site_name: str = ""
+    site_short_name: str = ""
+    timezone: str = "Asia/Jakarta"
+    templates: dict[str, str] = field(default_factory=dict)
+    number_separator: str = "-"
+    counters: dict[int, CounterShown] = field(default_factory=dict)
+    last_calls: list[CallShown] = field(default_factory=list)
+    lines: dict[int, dict[str, Any]] = field(default_factory=dict)
+    seq: int | None = None
+    keep_calls: int = 10
+    _agencies: dict[int, dict[str, Any]] = field(default_factory=dict)
+    _services: dict[int, dict[str, Any]] = field(default_factory=dict)
+    _known_calls: RecentKeys = field(default_factory=RecentKeys)
+
+    @property
+    def loaded(self) -> bool:
+        return self.seq is not None
+
+    @property
+    def seq_or_zero(self) -> int:
+        return self.seq or 0
+
+    @property
+    def room(self) -> str:
+        return events.zone_room(self.zone_code)
+
+    @property
+    def latest_call(self) -> CallShown | None:
+        return self.last_calls[0] if self.last_calls else None
+
+    # --- configuration and snapshot --------------------------------------------------
+
+    def load_config(self, config: Mapping[str, Any]) -> None:
+        """Names, colours, the site's call-out templates (``GET /api/v1/config``)."""
+        site = config.get("site", {})
+        settings = config.get("settings", {})
+        self.site_name = str(site.get("name", ""))
+        self.site_short_name = str(site.get("short_name", ""))
+        self.timezone = str(site.get("timezone") or self.timezone)
+        self.templates = {
+            "id": str(settings.get("callout_template_id", "")),
+            "en": str(settings.get("callout_template_en", "")),
+        }
+        self.number_separator = str(settings.get("number_separator", self.number_separator))
+        self._agencies = {int(a["id"]): dict(a) for a in config.get("agencies", [])}
+        self._services = {int(s["id"]): dict(s) for s in config.get("services", [])}
+        for zone in config.get("zones", []):
+            if zone.get("code") == self.zone_code:
+                self.zone_name = str(zone.get("name", ""))
+
+    def load_snapshot(self, snapshot: Mapping[str, Any]) -> list[Announcement]:
+        """Replace everything with the snapshot; return the calls in it the board has not
+        heard, to announce, oldest first (none from the first snapshot)."""
+        first = not self.loaded
+        zone = snapshot.get("zone", {})
+        self.zone_code = str(zone.get("code", self.zone_code))
+        self.zone_name = str(zone.get("name", self.zone_name))
+        self.counters = {}
+        still_called: set[str] = set()
+        for c in snapshot.get("counters", []):
+            counter = CounterShown(
+                id=int(c["id"]),
+                label=str(c["label"]),
+                state=str(c.get("state", "closed")),
+                agency=_agency(c.get("agency") or self._agencies.get(int(c["agency_id"]), {})),
+                service_ids=[int(s) for s in c.get("service_ids", [])],
+            )
+            ticket = c.get("ticket")
+            if ticket and ticket.get("state") in ACTIVE_STATES:
+                counter.ticket = _ticket(ticket)
+                if ticket["state"] == "called":
+                    still_called.add(call_key(str(ticket["number"]), ticket.get("called_at")))
+            self.counters[counter.id] = counter
+        calls = list(snapshot.get("last_calls", []))
+        self.last_calls = [
+            CallShown(
+                number=str(call["number"]),
+                counter_id=call.get("counter_id"),
+                counter_label=str(call.get("counter") or ""),
+                agency=_agency(call.get("agency") or {}),
+                at=str(call.get("at", "")),
+                recall=bool(call.get("recall", False)),
+            )
+            for call in calls
+        ][: self.keep_calls]
+        self.lines = {int(line["service_id"]): dict(line) for line in snapshot.get("lines", [])}
+        self.seq = int(snapshot.get("seq", 0))
+        missed = self._missed(calls, still_called)  # remembers every call listed
+        return [] if first else missed
+
+    def _missed(self, calls: list[Mapping[str, Any]], still_called: set[str]) -> list[Announcement]:
+        times = [t for t in (parse_time(c.get("at")) for c in calls) if t is not None]
+        newest = max(times, default=None)
+        missed = []
+        for call in reversed(calls):  # oldest first, as they were made
+            key = call_key(str(call["number"]), call.get("at"))
+            if not self._known_calls.add(key):
+                continue
+            at = parse_time(call.get("at"))
+            recent = at is not None and newest is not None and newest - at <= MISSED_CALL_WINDOW
+            if not (recent or key in still_called):
+                continue
+            try:
+                missed.append(
+                    announcement_from_last_call(call, self.templates, self.number_separator)
+                )
+            except ValueError as exc:
+                log.warning("cannot announce a missed call: %s", exc)
+        return missed
+
+    # --- live events -----------------------------------------------------------------
+
+    def apply(self, name: str, payload: Mapping[str, Any]) -> Applied:
+        """Move the state on by one event of this zone's room."""
+        seq = payload.get("seq")
+        if not self.loaded or payload.get("room") != self.room or not isinstance(seq, int):
+            return Applied()
+        if self.seq is not None and seq <= self.seq:
+            return Applied()  # already in the snapshot that was loaded after it was sent
+        self.seq = seq
+        if name == events.TICKET_CALLED:
+            return self._called(payload)
+        if name == events.TICKET_UPDATED:
+            return self._ticket_updated(payload["ticket"])
+        if name == events.COUNTER_UPDATED:
+            return self._counter_updated(payload["counter"])
+        if name == events.QUEUE_STATS:
+            line = payload["line"]
+            self.lines[int(line["service_id"])] = dict(line)
+            return Applied(changed=True)
+        if name == events.CONFIG_UPDATED:
+            return Applied(reload=True)
+        return Applied()
+
+    def _called(self, payload: Mapping[str, Any]) -> Applied:
+        announcement = announcement_from_called(payload)
+        ticket = payload["ticket"]
+        counter = self.counters.get(announcement.counter_id or -1)
+        if counter is not None:
+            counter.ticket = _ticket(ticket)
+            counter.label = announcement.counter_label or counter.label
+        self.last_calls.insert(
+            0,
+            CallShown(
+                number=announcement.number,
+                counter_id=announcement.counter_id,
+                counter_label=announcement.counter_label,
+                agency=_agency(ticket.get("agency") or {}),
+                at=str(ticket.get("called_at") or ""),
+                recall=announcement.recall,
+            ),
+        )
+        del self.last_calls[self.keep_calls :]
+        fresh = self._known_calls.add(announcement.key)
+        return Applied(announcement=announcement if fresh else None, changed=True)
+
+    def _ticket_updated(self, ticket: Mapping[str, Any]) -> Applied:
+        at = (ticket.get("counter") or {}).get("id")
+        active = ticket.get("state") in ACTIVE_STATES
+        for counter in self.counters.values():
+            holds = counter.ticket is not None and counter.ticket.id == ticket["id"]
+            if holds and not (active and at == counter.id):
+                counter.ticket = None
+            elif active and at == counter.id:
+                counter.ticket = _ticket(ticket)
+        return Applied(changed=True)
+
+    def _counter_updated(self, view: Mapping[str, Any]) -> Applied:
+        counter = self.counters.get(int(view["id"]))
+        if counter is None or view.get("zone") != self.zone_code:
+            # A counter added to or moved out of this zone: the snapshot knows its agency.
+            return Applied(reload=True)
+        counter.label = str(view.get("label", counter.label))
+        counter.state = str(view.get("state", counter.state))
+        counter.service_ids = [int(s) for s in view.get("service_ids", counter.service_ids)]
+        current = view.get("current_ticket_id")
+        if current is None:
+            counter.ticket = None
+        elif counter.ticket is None or counter.ticket.id != current:
+            counter.ticket = None
+            return Applied(reload=True, changed=True)  # a ticket we never heard of
+        return Applied(changed=True)
+
+    # --- what the board lists --------------------------------------------------------
+
+    def service_name(self, service_id: int) -> str:
+        return str(self._services.get(service_id, {}).get("name", ""))
+
+    def services_of(self, counter: CounterShown) -> list[str]:
+        return [name for name in map(self.service_name, counter.service_ids) if name]
+
+    def waiting(self, by: str = "agency") -> list[WaitingShown]:
+        """People waiting per line or per agency of this zone, in the hall's order."""
+        rows: list[tuple[tuple[int, int], WaitingShown]] = []
+        if by == "service":
+            for service_id, line in self.lines.items():
+                service = self._services.get(service_id, {})
+                agency = self._agencies.get(int(service.get("agency_id", 0)), {})
+                rows.append(
+                    (
+                        (int(agency.get("position", 0)), int(service.get("position", 0))),
+                        WaitingShown(
+                            name=str(service.get("name", "")),
+                            colour=str(agency.get("colour") or DEFAULT_COLOUR),
+                            waiting=int(line.get("waiting", 0)),
+                            estimated_wait_minutes=int(line.get("estimated_wait_minutes", 0)),
+                        ),
+                    )
+                )
+            return [row for _, row in sorted(rows, key=lambda r: r[0])]
+        totals: dict[int, list[int]] = {}
+        for service_id, line in self.lines.items():
+            agency_id = int(self._services.get(service_id, {}).get("agency_id", 0))
+            total = totals.setdefault(agency_id, [0, 0])
+            total[0] += int(line.get("waiting", 0))
+            total[1] = max(total[1], int(line.get("estimated_wait_minutes", 0)))
+        for agency_id, (waiting, minutes) in totals.items():
+            agency = self._agencies.get(agency_id, {})
+            rows.append(
+                (
+                    (int(agency.get("position", 0)), agency_id),
+                    WaitingShown(
+                        name=str(agency.get("short_name", "")),
+                        colour=str(agency.get("colour") or DEFAULT_COLOUR),
+                        waiting=waiting,
+                        estimated_wait_minutes=minutes,
+                    ),
+                )
+            )
+        return [row for _, row in sorted(rows, key=lambda r: r[0])]
+
+
+def _agency(brief: Mapping[str, Any]) -> AgencyShown:
+    return AgencyShown(
+        code=str(brief.get("code", "")),
+        name=str(brief.get("short_name", "")),
+        colour=str(brief.get("colour") or DEFAULT_COLOUR),
+    )
+
+
+def _ticket(ticket: Mapping[str, Any]) -> TicketShown:
+    return TicketShown(
+        id=int(ticket["id"]),
+        number=str(ticket["number"]),
+        state=str(ticket.get("state", "called")),
+        call_count=int(ticket.get("call_count") or 0),
+    )

@@ -1,0 +1,201 @@
+"""The board's TOML configuration: server, zone, screen, running text, sound.
+
+A bad value stops the board at start with a message naming the setting, rather than a
+board that silently shows the wrong zone or never speaks.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from shared.callout import check_template
+
+SPEECH_BACKENDS = ("clips", "espeak-ng", "qt")
+LANGUAGES = ("id", "en")
+ORIENTATIONS = ("auto", "landscape", "portrait")
+WAITING_BY = ("agency", "service")
+
+
+class DisplayConfigError(ValueError):
+    """A setting the board cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class SoundConfig:
+    """How calls are heard. ``speech`` lists back-ends tried in order for each language."""
+
+    speech: tuple[str, ...] = ("espeak-ng",)
+    languages: tuple[str, ...] = ("id",)
+    # Empty: speak the site's template (the server sends the words); set: the board's own.
+    template_id: str = ""
+    template_en: str = ""
+    chime: bool = True
+    chime_file: Path | None = None
+    volume: float = 1.0
+    # Least time a call stays highlighted, for boards without sound or with short clips.
+    hold_seconds: float = 3.0
+    gap_seconds: float = 0.4
+    clips_folder: Path | None = None
+    clip_sequence: tuple[str, ...] | None = None
+    espeak_voices: dict[str, str] = field(default_factory=lambda: {"id": "id", "en": "en"})
+    espeak_speed: int = 140
+    qt_engine: str = ""
+    cache_folder: Path | None = None
+
+
+@dataclass(frozen=True)
+class DisplayConfig:
+    server_url: str
+    token: str
+    zone: str = ""  # empty: the zone the display token was registered for
+    language: str = "id"
+    orientation: str = "auto"
+    fullscreen: bool = True
+    hide_cursor: bool = True
+    running_text: tuple[str, ...] = ()
+    marquee_speed: float = 120.0  # pixels per second on a 1920 px wide board
+    slideshow_folder: Path | None = None
+    slideshow_seconds: float = 10.0
+    last_calls: int = 5
+    waiting_by: str = "agency"
+    sound: SoundConfig = field(default_factory=SoundConfig)
+
+
+def load_display_config(path: str | Path) -> DisplayConfig:
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DisplayConfigError(f"{path}: no such file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DisplayConfigError(f"{path}: not valid TOML: {exc}") from None
+    return parse_display_config(data, where=str(path), base=path.parent)
+
+
+class _Section:
+    """One TOML table, read with checks whose errors name ``[section] key``."""
+
+    def __init__(self, data: dict[str, Any], name: str, where: str, base: Path) -> None:
+        table = data.get(name, {})
+        if not isinstance(table, dict):
+            raise DisplayConfigError(f"{where}: [{name}] must be a table")
+        self.table, self.name, self.where, self.base = table, name, where, base
+
+    def error(self, key: str, message: str) -> DisplayConfigError:
+        return DisplayConfigError(f"{self.where}: [{self.name}] {key} {message}")
+
+    def has(self, key: str) -> bool:
+        return self.table.get(key) not in (None, "")
+
+    def text(self, key: str, default: str = "") -> str:
+        value = self.table.get(key, default)
+        if not isinstance(value, str):
+            raise self.error(key, "must be text")
+        return value
+
+    def texts(self, key: str, default: list[str]) -> list[str]:
+        value = self.table.get(key, default)
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.error(key, "must be a text or a list of texts")
+        return value
+
+    def choice(self, key: str, default: str, allowed: tuple[str, ...]) -> str:
+        value = self.table.get(key, default)
+        if value not in allowed:
+            raise self.error(key, f"must be one of {', '.join(allowed)}")
+        return str(value)
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self.table.get(key, default)
+        if not isinstance(value, bool):
+            raise self.error(key, "must be true or false")
+        return value
+
+    def number(self, key: str, default: float, low: float, high: float) -> float:
+        value = self.table.get(key, default)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not low <= value <= high
+        ):
+            raise self.error(key, f"must be a number from {low:g} to {high:g}")
+        return float(value)
+
+    def path(self, key: str, *, kind: str = "folder", must_exist: bool = True) -> Path | None:
+        """A folder or file; relative paths start at the config file's folder."""
+        if not self.has(key):
+            return None
+        path = (self.base / self.text(key)).expanduser()
+        exists = path.is_dir() if kind == "folder" else path.is_file()
+        if must_exist and not exists:
+            raise self.error(key, f"is not a {kind}: {path}")
+        return path
+
+
+def parse_display_config(
+    data: dict[str, Any], where: str = "config", base: Path = Path(".")
+) -> DisplayConfig:
+    server, board, sound = (_Section(data, n, where, base) for n in ("server", "board", "sound"))
+    url, token = server.text("url"), server.text("token")
+    if not url.startswith(("http://", "https://")):
+        raise server.error("url", "must be an http:// or https:// URL")
+    if not token:
+        raise server.error("token", "is required (antre-server add-device --kind display)")
+    return DisplayConfig(
+        server_url=url.rstrip("/"),
+        token=token,
+        zone=board.text("zone"),
+        language=board.choice("language", "id", LANGUAGES),
+        orientation=board.choice("orientation", "auto", ORIENTATIONS),
+        fullscreen=board.flag("fullscreen", True),
+        hide_cursor=board.flag("hide_cursor", True),
+        running_text=tuple(t for t in board.texts("running_text", []) if t.strip()),
+        marquee_speed=board.number("marquee_speed", 120.0, 10.0, 1000.0),
+        slideshow_folder=board.path("slideshow_folder"),
+        slideshow_seconds=board.number("slideshow_seconds", 10.0, 2.0, 3600.0),
+        last_calls=int(board.number("last_calls", 5, 1, 10)),
+        waiting_by=board.choice("waiting_by", "agency", WAITING_BY),
+        sound=_sound(sound),
+    )
+
+
+def _sound(sound: _Section) -> SoundConfig:
+    speech = sound.texts("speech", ["espeak-ng"])
+    if any(s not in SPEECH_BACKENDS for s in speech):
+        raise sound.error("speech", f"must list back-ends among {', '.join(SPEECH_BACKENDS)}")
+    languages = sound.texts("languages", ["id"])
+    if not languages or any(lang not in LANGUAGES for lang in languages):
+        raise sound.error("languages", "must list id and/or en (spoken in that order)")
+    if "clips" in speech and not sound.has("clips_folder"):
+        raise sound.error("clips_folder", "is required when speech uses clips")
+    sequence = sound.texts("clip_sequence", []) if sound.has("clip_sequence") else []
+    voices = sound.table.get("espeak_voices", {})
+    if not isinstance(voices, dict) or any(lang not in LANGUAGES for lang in voices):
+        raise sound.error("espeak_voices", "must map id/en to espeak-ng voice names")
+    for key in ("template_id", "template_en"):
+        try:
+            check_template(sound.text(key))
+        except ValueError as exc:
+            raise sound.error(key, str(exc)) from None
+    return SoundConfig(
+        speech=tuple(speech),
+        languages=tuple(languages),
+        template_id=sound.text("template_id"),
+        template_en=sound.text("template_en"),
+        chime=sound.flag("chime", True),
+        chime_file=sound.path("chime_file", kind="file"),
+        volume=sound.number("volume", 1.0, 0.0, 1.0),
+        hold_seconds=sound.number("hold_seconds", 3.0, 0.0, 60.0),
+        gap_seconds=sound.number("gap_seconds", 0.4, 0.0, 10.0),
+        clips_folder=sound.path("clips_folder"),
+        clip_sequence=tuple(sequence) or None,
+        espeak_voices={"id": "id", "en": "en", **{k: str(v) for k, v in voices.items()}},
+        espeak_speed=int(sound.number("espeak_speed", 140, 80, 400)),
+        qt_engine=sound.text("qt_engine"),
+        cache_folder=sound.path("cache_folder", must_exist=False),
+    )

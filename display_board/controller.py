@@ -1,0 +1,224 @@
+"""The board's live side: snapshot on every (re)connect and gap, events in between.
+
+The feed's callbacks arrive as Qt signals on the GUI thread (``QtLiveFeed``); snapshots
+are fetched on a short-lived worker thread so a slow network never freezes the clock
+or the running text. Requests for a resync that arrive while one is loading are folded
+into one more load after it, so the board ends on the newest state.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from PyQt6.QtCore import QObject, QTimer, pyqtSignal
+
+from shared.api_client import ApiClient, ApiError
+from shared.qt_live import QtLiveFeed
+
+from .audio import Announcer
+from .board_model import BoardModel
+from .event_order import SeqOrder
+
+log = logging.getLogger("antre.display")
+
+RETRY_MS = 2000
+# Announcements wait at most this long for a snapshot after a gap (a slow server must
+# not silence the board).
+HOLD_MS = 3000
+# An event held back for an earlier one that never comes: resynchronise after this.
+ORDER_MS = 1000
+
+
+class BoardController(QObject):
+    """Keeps ``model`` true to the server and hands new calls to ``announcer``.
+
+    ``changed`` after every change of the model; ``online(bool)`` follows the socket.
+    """
+
+    changed = pyqtSignal()
+    online = pyqtSignal(bool)
+    _loaded = pyqtSignal(object, object)
+    _failed = pyqtSignal(str)
+
+    def __init__(
+        self,
+        api: ApiClient,
+        feed: QtLiveFeed,
+        model: BoardModel,
+        announcer: Announcer,
+        *,
+        zone: str = "",
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.api = api
+        self.feed = feed
+        self.model = model
+        self.announcer = announcer
+        self.zone = zone
+        self.connected = False
+        self.loads = 0  # snapshots applied
+        self._loading = False
+        self._again = False
+        self._config_wanted = True
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.timeout.connect(self.resync)
+        self._order = SeqOrder()
+        # Events applied while a snapshot loads: replayed on it when they are newer.
+        self._during_load: list[tuple[str, dict[str, Any]]] = []
+        self._order_limit = QTimer(self)
+        self._order_limit.setSingleShot(True)
+        self._order_limit.timeout.connect(self._order_lost)
+        self._hold_limit = QTimer(self)
+        self._hold_limit.setSingleShot(True)
+        self._hold_limit.timeout.connect(self._release)
+        feed.received.connect(self._received)
+        feed.resync.connect(self.resync)
+        feed.status.connect(self._status)
+        self._loaded.connect(self._apply_loaded)
+        self._failed.connect(self._load_failed)
+
+    def start(self) -> None:
+        self.feed.start()
+
+    def stop(self) -> None:
+        self._retry.stop()
+        self._order_limit.stop()
+        self._hold_limit.stop()
+        # Quiet first: the feed calls back while it disconnects, and the socket library
+        # leaves its connection open if the server's close frame beats its own close.
+        self.feed.received.disconnect(self._received)
+        self.feed.resync.disconnect(self.resync)
+        self.feed.status.disconnect(self._status)
+        self.feed.stop()
+
+    # --- connection ------------------------------------------------------------------
+
+    def _status(self, connected: bool) -> None:
+        self.connected = connected
+        if not connected:
+            log.warning("server connection lost; retrying")
+            self._release()  # calls already known are announced while the server is away
+        self.online.emit(connected)
+
+    def _hold(self) -> None:
+        if not self._hold_limit.isActive():
+            self._hold_limit.start(HOLD_MS)
+        self.announcer.hold(True)
+
+    def _release(self) -> None:
+        self._hold_limit.stop()
+        self.announcer.hold(False)
+
+    # --- snapshots -------------------------------------------------------------------
+
+    def resync(self) -> None:
+        """Reload the zone's snapshot (and the hall's configuration when it changed)."""
+        log.debug("resync requested (loading: %s)", self._loading)
+        if self.loads:
+            self._hold()  # something may have been missed: say it in its place
+        if self._loading:
+            self._again = True
+            return
+        self._loading, self._again = True, False
+        self._during_load.clear()
+        with_config = self._config_wanted
+        threading.Thread(
+            target=self._load, args=(with_config,), name="antre-snapshot", daemon=True
+        ).start()
+
+    def _load(self, with_config: bool) -> None:
+        try:
+            if not self.zone:
+                zone = self.api.get("/auth/me").get("zone")
+                if not zone:
+                    raise ApiError("forbidden", "this token is not a display's (no zone)")
+                self.zone = str(zone)
+            config = self.api.config() if with_config else None
+            snapshot = self.api.zone_snapshot(self.zone)
+        except ApiError as exc:
+            self._emit_safely(self._failed, f"{exc.code}: {exc.message}")
+            return
+        except Exception as exc:  # a worker thread must report, not die silently
+            log.exception("loading the zone snapshot failed")
+            self._emit_safely(self._failed, repr(exc))
+            return
+        self._emit_safely(self._loaded, config, snapshot)
+
+    @staticmethod
+    def _emit_safely(signal: Any, *args: Any) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the board was closed while this thread was loading
+            log.debug("board closed before the snapshot arrived")
+
+    def _apply_loaded(self, config: dict[str, Any] | None, snapshot: dict[str, Any]) -> None:
+        self._loading = False
+        if config is not None:
+            self.model.zone_code = self.zone
+            self.model.load_config(config)
+            self._config_wanted = False
+        missed = self.model.load_snapshot(snapshot)
+        # The snapshot may be older than events that came while it loaded: apply them
+        # again on top (a call among them is known, so not announced twice).
+        for name, payload in self._during_load:
+            self.model.apply(name, payload)
+        self._during_load.clear()
+        self._order.forget(self.model.seq)
+        for name, payload in self._order.ready(self.model.seq_or_zero):
+            self._apply(name, payload)
+        log.debug(
+            "snapshot #%s applied; missed %s", snapshot.get("seq"), [a.number for a in missed]
+        )
+        room = self.model.room
+        last = self.feed.tracker.last(room)
+        if last is None or last < self.model.seq_or_zero:
+            self.feed.tracker.reset(room, self.model.seq_or_zero)
+        for announcement in missed:
+            log.info("announcing %s, called while the board was away", announcement.number)
+            self.announcer.push(announcement)
+        self.loads += 1
+        self.changed.emit()
+        if self._again:
+            self.resync()
+        else:
+            self._release()
+
+    def _load_failed(self, reason: str) -> None:
+        self._loading = False
+        self._during_load.clear()
+        self._release()
+        log.warning("could not load the zone snapshot (%s); retrying", reason)
+        if self._again or self.connected:
+            self._retry.start(RETRY_MS)
+
+    # --- events ----------------------------------------------------------------------
+
+    def _received(self, name: str, payload: dict[str, Any]) -> None:
+        log.debug("event %s #%s", name, payload.get("seq"))
+        for event, data in self._order.put(self.model.seq, name, payload):
+            self._apply(event, data)
+        if self._order.waiting and not self._order_limit.isActive():
+            self._order_limit.start(ORDER_MS)
+        elif not self._order.waiting:
+            self._order_limit.stop()
+
+    def _order_lost(self) -> None:
+        log.warning("an event never arrived after later ones; reloading the snapshot")
+        self._order.forget()
+        self.resync()
+
+    def _apply(self, name: str, payload: dict[str, Any]) -> None:
+        if self._loading:
+            self._during_load.append((name, payload))
+        applied = self.model.apply(name, payload)
+        if applied.announcement is not None:
+            self.announcer.push(applied.announcement)
+        if applied.reload:
+            self._config_wanted = True
+            self.resync()
+        if applied.changed:
+            self.changed.emit()

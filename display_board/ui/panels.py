@@ -1,0 +1,487 @@
+"""The parts of the board, each painting its own box with text fitted to it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PyQt6.QtCore import QRectF, Qt, QTimer
+from PyQt6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPaintEvent, QPen
+from PyQt6.QtWidgets import QWidget
+
+from ..board_model import CallShown, CounterShown, WaitingShown
+from ..texts import tr
+from . import style
+from .layout import tile_grid
+from .painting import TextPainter, common_px, fitted, font
+
+LEFT = Qt.AlignmentFlag.AlignLeft
+RIGHT = Qt.AlignmentFlag.AlignRight
+CENTER = Qt.AlignmentFlag.AlignCenter
+
+
+def _rounded(painter: QPainter, rect: QRectF, radius: float, colour: str) -> None:
+    path = QPainterPath()
+    path.addRoundedRect(rect, radius, radius)
+    painter.fillPath(path, QColor(colour))
+
+
+class Panel(QWidget):
+    """A painted box: subclasses fill ``paint``; overflowing text is counted."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = TextPainter()
+        self.language = "id"
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+
+    def paintEvent(self, _event: QPaintEvent | None) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        painter.fillRect(self.rect(), QColor(style.BACKGROUND))
+        self.text.reset()
+        self.paint(painter, QRectF(self.rect()))
+        painter.end()
+
+    def paint(self, painter: QPainter, box: QRectF) -> None:
+        raise NotImplementedError
+
+    @property
+    def radius(self) -> float:
+        return max(4.0, min(self.width(), self.height()) * 0.04)
+
+
+class HeaderBar(Panel):
+    """Site and zone on the left, the clock and date on the right; "offline" in red beside
+    the zone name while the server is away (small, but a colour nobody misses)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.site = ""
+        self.site_short = ""
+        self.zone = ""
+        self.date = ""
+        self.clock = ""
+        self.online: bool | None = None  # None: not connected yet
+
+    def paint(self, painter: QPainter, box: QRectF) -> None:
+        painter.fillRect(box, QColor(style.HEADER))
+        w, h = box.width(), box.height()
+        pad = h * 0.16
+        right_w = w * (0.24 if w > h * 12 else 0.34)
+        left_w = w - right_w - 3 * pad
+        draw = self.text.draw
+        top = QRectF(pad, h * 0.06, left_w, h * 0.54)
+        site = self.site
+        # A long official name on a narrow board: the short name, large, reads better.
+        if self.site_short and fitted(site, top.width(), top.height(), h).pixelSize() < h * 0.3:
+            site = self.site_short
+        draw(painter, top, site, h, style.INK, align=LEFT)
+        bottom = QRectF(pad, h * 0.60, left_w, h * 0.34)
+        right = QRectF(w - right_w - pad, h * 0.04, right_w, h * 0.60)
+        draw(painter, right, self.clock, h, style.INK, align=RIGHT)
+        date = QRectF(w - right_w - pad, h * 0.62, right_w, h * 0.32)
+        draw(painter, date, self.date, h, style.MUTED, align=RIGHT, bold=False)
+        zone_px = fitted(self.zone, bottom.width(), bottom.height(), h, bold=False).pixelSize()
+        pill = self._pill_place(bottom, zone_px) if self.online is not True else None
+        if pill is None or pill[0].x() > bottom.x():
+            draw(painter, bottom, self.zone, zone_px, style.MUTED, align=LEFT, bold=False)
+        if pill is not None:
+            box, text, px = pill
+            colour = style.OFFLINE if self.online is False else style.PANEL_EDGE
+            _rounded(painter, box, box.height() / 2, colour)
+            inner = box.adjusted(box.height() / 2, 0, -box.height() / 2, 0)
+            draw(painter, inner, text, px, style.INK, bold=False)
+
+    def _pill_place(self, line: QRectF, zone_px: float) -> tuple[QRectF, str, float]:
+        """Where the "offline" pill goes: after the zone name when it fits there at a
+        readable size, else in the zone name's place; the short text when the long one
+        would be too small."""
+        key = "offline" if self.online is False else "loading"
+        zone_w = QFontMetricsF(font(zone_px, bold=False)).horizontalAdvance(self.zone)
+        after = line.adjusted(zone_w + line.height(), 0, 0, 0)
+        readable = line.height() * 0.55
+        for room, text in [
+            (after, tr(key, self.language)),
+            (after, tr(f"{key}.short", self.language)),
+            (line, tr(key, self.language)),
+            (line, tr(f"{key}.short", self.language)),
+        ]:
+            px = fitted(
+                text, room.width() - line.height(), line.height() * 0.8, line.height(), bold=False
+            ).pixelSize()
+            text_w = QFontMetricsF(font(px, bold=False)).horizontalAdvance(text)
+            if px >= readable and text_w + line.height() <= room.width():
+                return QRectF(room.x(), room.y(), text_w + line.height(), room.height()), text, px
+        return QRectF(line.x(), line.y(), line.width(), line.height()), text, px
+
+
+@dataclass(frozen=True)
+class HeroCall:
+    number: str
+    counter_label: str
+    agency_name: str
+    colour: str
+    recall: bool = False
+
+
+class CallPanel(Panel):
+    """The call being announced, large, in its agency's colour, framed in blinking yellow;
+    between announcements the latest call, without the frame."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.call: HeroCall | None = None
+        self.announcing = False
+        self._blink_on = True
+        self._blink = QTimer(self)
+        self._blink.timeout.connect(self._toggle)
+
+    def show_call(self, call: HeroCall | None, announcing: bool) -> None:
+        self.call, self.announcing = call, announcing
+        if announcing and not self._blink.isActive():
+            self._blink_on = True
+            self._blink.start(500)
+        elif not announcing:
+            self._blink.stop()
+            self._blink_on = True
+        self.update()
+
+    def _toggle(self) -> None:
+        self._blink_on = not self._blink_on
+        self.update()
+
+    def paint(self, painter: QPainter, box: QRectF) -> None:
+        call, r = self.call, self.radius
+        if call is None:
+            _rounded(painter, box, r, style.PANEL)
+            self.text.draw(
+                painter,
+                box.adjusted(r, r, -r, -r),
+                tr("call.none", self.language),
+                box.height() * 0.12,
+                style.MUTED,
+                bold=False,
+            )
+            return
+        _rounded(painter, box, r, call.colour)
+        edge = max(6.0, min(box.width(), box.height()) * 0.025)
+        if self.announcing and self._blink_on:
+            painter.setPen(QPen(QColor(style.CALLED), edge))
+            painter.drawRoundedRect(box.adjusted(edge / 2, edge / 2, -edge / 2, -edge / 2), r, r)
+        inner = box.adjusted(edge * 1.6, edge * 1.6, -edge * 1.6, -edge * 1.6)
+        title = tr("call.recall" if call.recall else "call.title", self.language)
+        if not self.announcing:
+            title = tr("call.latest", self.language)
+        wide = inner.width() / max(1.0, inner.height()) > 2.1
+        bar_h = inner.height() * (0.2 if wide else 0.15)
+        bar = QRectF(inner.x(), inner.y(), inner.width(), bar_h)
+        _rounded(painter, bar, bar_h * 0.25, style.CALLED if self.announcing else style.BACKGROUND)
+        ink = style.CALLED_INK if self.announcing else style.MUTED
+        self.text.draw(
+            painter,
+            bar.adjusted(bar_h * 0.3, bar_h * 0.1, -bar_h * 0.3, -bar_h * 0.1),
+            title,
+            bar_h,
+            ink,
+        )
+        rest = QRectF(
+            inner.x(),
+            bar.bottom() + inner.height() * 0.03,
+            inner.width(),
+            inner.bottom() - bar.bottom() - inner.height() * 0.03,
+        )
+        to = tr("call.to", self.language)
+        if wide:  # portrait board: number on the left, counter on the right
+            left = QRectF(rest.x(), rest.y(), rest.width() * 0.56, rest.height())
+            right = QRectF(
+                left.right() + rest.width() * 0.04, rest.y(), rest.width() * 0.40, rest.height()
+            )
+            self.text.draw(painter, left, call.number, rest.height() * 0.75, style.INK)
+            self._counter_lines(painter, right, to, call, (0.18, 0.52, 0.30))
+        else:
+            top = QRectF(rest.x(), rest.y(), rest.width(), rest.height() * 0.50)
+            below = QRectF(rest.x(), top.bottom(), rest.width(), rest.height() * 0.50)
+            self.text.draw(painter, top, call.number, top.height(), style.INK)
+            self._counter_lines(painter, below, to, call, (0.2, 0.5, 0.3))
+
+    def _counter_lines(
+        self,
+        painter: QPainter,
+        box: QRectF,
+        to: str,
+        call: HeroCall,
+        shares: tuple[float, float, float],
+    ) -> None:
+        y = box.y()
+        for text, share, bold in zip(
+            (to, call.counter_label.upper(), call.agency_name),
+            shares,
+            (False, True, False),
+            strict=True,
+        ):
+            line = QRectF(box.x(), y, box.width(), box.height() * share)
+            self.text.draw(painter, line, text, line.height(), style.INK, bold=bold)
+            y += line.height()
+
+
+class CounterGrid(Panel):
+    """Every counter of the zone: its label and agency over the number at it now."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.counters: list[CounterShown] = []
+        # What each tile last painted, and when: tests and the bench read it.
+        self.painted: dict[int, tuple[str, float]] = {}
+
+    def show_counters(self, counters: Sequence[CounterShown]) -> None:
+        self.counters = list(counters)
+        self.update()
+
+    def tile_text(self, counter: CounterShown) -> str:
+        if counter.ticket is not None:
+            return counter.ticket.number
+        if counter.state == "closed":
+            return tr("counter.closed", self.language)
+        if counter.state == "paused":
+            return tr("counter.paused", self.language)
+        return tr("counter.idle", self.language)
+
+    def paint(self, painter: QPainter, box: QRectF) -> None:
+        if not self.counters:
+            return
+        grid = tile_grid(len(self.counters), int(box.width()), int(box.height()))
+        gap = max(4.0, min(box.width(), box.height()) * 0.012)
+        tile_w = (box.width() - gap * (grid.columns - 1)) / grid.columns
+        tile_h = (box.height() - gap * (grid.rows - 1)) / grid.rows
+        parts = _TileParts(tile_w, tile_h)
+        texts = [self.tile_text(c) for c in self.counters]
+        numbers = [t for c, t in zip(self.counters, texts, strict=True) if c.ticket is not None]
+        notes = [t for c, t in zip(self.counters, texts, strict=True) if c.ticket is None]
+        sizes = {
+            "label": common_px(
+                [c.label for c in self.counters],
+                parts.label.width(),
+                parts.label.height(),
+                parts.band_h * 0.8,
+            ),
+            "agency": common_px(
+                [c.agency.name for c in self.counters],
+                parts.agency.width(),
+                parts.agency.height(),
+                parts.band_h * 0.6,
+                bold=False,
+            ),
+            # A wide sample keeps the size steady when a wider number comes up.
+            "number": common_px(
+                [*numbers, WIDE_NUMBER], parts.number.width(), parts.number.height(), tile_h
+            ),
+            "note": common_px(notes, parts.note.width(), parts.note.height(), tile_h, bold=False),
+        }
+        now = time.monotonic()
+        for i, (counter, text) in enumerate(zip(self.counters, texts, strict=True)):
+            # Down the columns, as a hall numbers its counters along a wall.
+            col, row = divmod(i, grid.rows)
+            painter.save()
+            painter.translate(col * (tile_w + gap), row * (tile_h + gap))
+            self._tile(painter, parts, sizes, counter, text)
+            painter.restore()
+            if self.painted.get(counter.id, ("",))[0] != text:
+                self.painted[counter.id] = (text, now)
+
+    def _tile(
+        self,
+        painter: QPainter,
+        parts: _TileParts,
+        sizes: dict[str, float],
+        counter: CounterShown,
+        text: str,
+    ) -> None:
+        tile, r = parts.tile, parts.radius
+        _rounded(painter, tile, r, style.PANEL)
+        path = QPainterPath()
+        path.setFillRule(Qt.FillRule.WindingFill)
+        path.addRoundedRect(parts.band, r, r)
+        path.addRect(parts.band.adjusted(0, r, 0, 0))
+        painter.fillPath(path, QColor(counter.agency.colour))
+        draw = self.text.draw
+        draw(painter, parts.label, counter.label, sizes["label"], style.INK, align=LEFT)
+        draw(
+            painter,
+            parts.agency,
+            counter.agency.name,
+            sizes["agency"],
+            style.INK,
+            align=RIGHT,
+            bold=False,
+        )
+        if counter.ticket is None:
+            colour = style.CLOSED if counter.state != "open" else style.MUTED
+            draw(painter, parts.note, text, sizes["note"], colour, bold=False)
+            return
+        called = counter.ticket.state == "called"
+        if called:
+            pen = max(3.0, tile.height() * 0.04)
+            painter.setPen(QPen(QColor(style.CALLED), pen))
+            painter.drawRoundedRect(tile.adjusted(pen / 2, pen / 2, -pen / 2, -pen / 2), r, r)
+        draw(painter, parts.number, text, sizes["number"], style.CALLED if called else style.INK)
+
+
+WIDE_NUMBER = "MM-888"
+
+
+class _TileParts:
+    """The boxes inside one counter tile, relative to its top left corner."""
+
+    def __init__(self, w: float, h: float) -> None:
+        self.tile = QRectF(0, 0, w, h)
+        self.radius = max(4.0, h * 0.08)
+        self.band_h = h * 0.34
+        self.band = QRectF(0, 0, w, self.band_h)
+        pad = self.band_h * 0.28
+        label_w = w * 0.44
+        self.label = QRectF(pad, 0, label_w - pad, self.band_h)
+        self.agency = QRectF(label_w + pad * 0.5, 0, w - label_w - pad * 1.5, self.band_h)
+        body_h = h - self.band_h
+        self.number = QRectF(pad, self.band_h + body_h * 0.03, w - 2 * pad, body_h * 0.94)
+        self.note = QRectF(pad, self.band_h + body_h * 0.2, w - 2 * pad, body_h * 0.6)
+
+
+class LastCallsPanel(Panel):
+    """The calls before the one in the big panel, newest first."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.calls: list[CallShown] = []
+        self.rows = 5
+
+    def show_calls(self, calls: Sequence[CallShown], rows: int) -> None:
+        self.calls, self.rows = list(calls)[:rows], max(1, rows)
+        self.update()
+
+    def paint(self, painter: QPainter, box: QRectF) -> None:
+        _rounded(painter, box, self.radius, style.PANEL)
+        title_h = box.height() / (self.rows + 0.9) * 0.75
+        pad = title_h * 0.3
+        title = QRectF(pad, 0, box.width() - 2 * pad, title_h)
+        draw = self.text.draw
+        draw(
+            painter,
+            title,
+            tr("last_calls.title", self.language),
+            title_h * 0.55,
+            style.MUTED,
+            align=LEFT,
+            bold=False,
+        )
+        row_h = (box.height() - title_h - pad) / self.rows
+        bar_w = row_h * 0.14
+        text_x = pad + row_h * 0.35
+        number_w = (box.width() - pad - text_x) * 0.55
+        label_w = box.width() - pad - text_x - number_w
+        number_px = common_px(
+            [c.number for c in self.calls] + [WIDE_NUMBER], number_w, row_h * 0.84, row_h * 0.8
+        )
+        label_px = common_px(
+            [c.counter_label for c in self.calls], label_w, row_h * 0.84, row_h * 0.62
+        )
+        for i, call in enumerate(self.calls):
+            y = title_h + i * row_h + row_h * 0.08
+            h = row_h * 0.84
+            painter.fillRect(QRectF(pad, y, bar_w, h), QColor(call.agency.colour))
+            draw(
+                painter,
+                QRectF(text_x, y, number_w, h),
+                call.number,
+                number_px,
+                style.INK,
+                align=LEFT,
+            )
+            draw(
+                painter,
+                QRectF(text_x + number_w, y, label_w, h),
+                call.counter_label,
+                label_px,
+                style.MUTED,
+                align=RIGHT,
+            )
+
+
+class WaitingPanel(Panel):
+    """People waiting per agency (or per service), as chips in the agencies' colours."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows_shown: list[WaitingShown] = []
+
+    def show_waiting(self, rows: Sequence[WaitingShown]) -> None:
+        self.rows_shown = list(rows)
+        self.update()
+
+    def paint(self, painter: QPainter, box: QRectF) -> None:
+        _rounded(painter, box, self.radius, style.PANEL)
+        if not self.rows_shown:
+            return
+        pad = max(4.0, min(box.height(), box.width()) * 0.06)
+        title_w = box.width() * (0.075 if box.width() > box.height() * 6 else 0.16)
+        draw = self.text.draw
+        draw(
+            painter,
+            QRectF(pad, 0, title_w - pad, box.height()),
+            tr("waiting.title", self.language),
+            box.height() * 0.3,
+            style.MUTED,
+            align=LEFT,
+            bold=False,
+        )
+        area = QRectF(title_w, pad, box.width() - title_w - pad, box.height() - 2 * pad)
+        grid = tile_grid(len(self.rows_shown), int(area.width()), int(area.height()), aspect=2.4)
+        gap = pad * 0.8
+        chip_w = (area.width() - gap * (grid.columns - 1)) / grid.columns
+        chip_h = (area.height() - gap * (grid.rows - 1)) / grid.rows
+        inset = min(chip_h, chip_w) * 0.12
+        inner_w, inner_h = chip_w - 2 * inset, chip_h - 2 * inset
+        one_line = chip_w / chip_h > 3.2
+        if one_line:
+            name_box = QRectF(0, 0, inner_w * 0.68, inner_h)
+            count_box = QRectF(inner_w * 0.68, 0, inner_w * 0.32, inner_h)
+        else:
+            name_box = QRectF(0, 0, inner_w, inner_h * 0.42)
+            count_box = QRectF(0, inner_h * 0.42, inner_w, inner_h * 0.58)
+        name_px = common_px(
+            [r.name for r in self.rows_shown],
+            name_box.width(),
+            name_box.height(),
+            name_box.height(),
+            bold=False,
+        )
+        count_px = common_px(
+            [str(r.waiting) for r in self.rows_shown] + ["888"],
+            count_box.width(),
+            count_box.height(),
+            count_box.height(),
+        )
+        for i, row in enumerate(self.rows_shown):
+            line, col = divmod(i, grid.columns)
+            x = area.x() + col * (chip_w + gap)
+            y = area.y() + line * (chip_h + gap)
+            _rounded(painter, QRectF(x, y, chip_w, chip_h), chip_h * 0.16, row.colour)
+            draw(
+                painter,
+                name_box.translated(x + inset, y + inset),
+                row.name,
+                name_px,
+                style.INK,
+                align=LEFT,
+                bold=False,
+            )
+            draw(
+                painter,
+                count_box.translated(x + inset, y + inset),
+                str(row.waiting),
+                count_px,
+                style.INK,
+                align=RIGHT if one_line else LEFT,
+            )

@@ -1,0 +1,246 @@
+"""The session's decisions without a screen: what it sends, what it refuses, and how it
+takes pushes. Jobs are recorded instead of run; answers are given as the server gives them
+(the window tests run the same session against a real server)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from counter_client.actions import Action
+from counter_client.config import CounterConfig
+from counter_client.hall import ServerClock
+from counter_client.jobs import Job, Outcome
+from counter_client.session import CounterSession, Phase
+from shared.api_client import ApiError
+from shared.errors import ErrorCode
+
+NOW = dt.datetime(2026, 11, 30, 2, 0, tzinfo=dt.UTC)
+CONFIG = {
+    "site": {"today": "2026-11-30", "server_time": NOW.isoformat()},
+    "settings": {"no_show_after_calls": 3},
+    "agencies": [{"id": 1, "code": "DK", "short_name": "Disdukcapil", "position": 1}],
+    "services": [{"id": 1, "agency_id": 1, "name": "KTP", "position": 1}],
+    "counters": [{"id": 7, "label": "Loket 1", "agency_id": 1, "service_ids": [1]}],
+}
+USER = {"id": 3, "username": "petugas.dk", "agency": {"id": 1, "code": "DK"}}
+
+
+class RecordingFeed:
+    def __init__(self) -> None:
+        self.started: list[str] = []
+        self.stopped = 0
+        self.resets: list[tuple[str, int]] = []
+
+    def start(self, token: str) -> None:
+        self.started.append(token)
+
+    def stop(self) -> None:
+        self.stopped += 1
+
+    def reset(self, room: str, seq: int) -> None:
+        self.resets.append((room, seq))
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def ticket(tid: int, state: str = "called", **fields: Any) -> dict[str, Any]:
+    return {
+        "id": tid,
+        "number": f"DK-{tid:03d}",
+        "state": state,
+        "service": {"id": 1, "name": "KTP"},
+        "agency": {"id": 1},
+        "call_count": 1,
+        "counter": {"id": 7} if state != "waiting" else None,
+        "target_counter_id": None,
+        "queued_at": NOW.isoformat(),
+        "service_date": "2026-11-30",
+        **fields,
+    }
+
+
+def counter(current: int | None = None, **fields: Any) -> dict[str, Any]:
+    return {
+        "id": 7,
+        "label": "Loket 1",
+        "state": "open",
+        "officer_id": 3,
+        "current_ticket_id": current,
+        "service_ids": [1],
+        **fields,
+    }
+
+
+class Harness:
+    """A session logged in and working at Loket 1, with its jobs held for inspection."""
+
+    def __init__(self, **session_args: Any) -> None:
+        self.jobs: list[Job] = []
+        self.feed = RecordingFeed()
+        self.monotonic = Clock()
+        self.server_clock = ServerClock(lambda: NOW)
+        self.session = CounterSession(
+            CounterConfig(server_url="http://antre.test"),
+            dispatch=self.jobs.append,
+            feed=self.feed,
+            monotonic=self.monotonic,
+            server_clock=self.server_clock,
+            **session_args,
+        )
+
+    def answer(self, result: Any = None, error: ApiError | None = None) -> Job:
+        job = self.jobs.pop(0)
+        self.session.complete(Outcome(job, result=result, error=error))
+        return job
+
+    def work(self, current: dict[str, Any] | None = None, waiting: list[Any] = ()) -> None:
+        session = self.session
+        session.login("petugas.dk", "rahasia")
+        expires = (NOW + dt.timedelta(hours=12)).isoformat()
+        self.answer(({"token": "tok", "expires_at": expires, "user": USER}, CONFIG))
+        session.choose_counter(7)
+        here = counter(current["id"] if current else None)
+        snapshot = {
+            "seq": 40,
+            "counters": [{**here, "ticket": current}],
+            "waiting": list(waiting),
+        }
+        self.answer(({"counter": here, "ticket": current}, snapshot, CONFIG))
+        session.set_online(True)
+        self.monotonic.now += 60  # the number has been on screen a while
+
+
+def test_login_starts_the_feed_and_opening_resets_its_seq() -> None:
+    h = Harness()
+    h.work()
+    assert h.session.phase is Phase.WORK
+    assert h.feed.started == ["tok"]
+    assert h.feed.resets == [("agency:DK", 40)]
+
+
+def test_commands_about_the_visitor_carry_the_ticket_the_officer_sees() -> None:
+    h = Harness()
+    h.work(current=ticket(5))
+    h.session.press(Action.FINISH)
+    body = run_body(h)
+    assert body == {"expect_ticket_id": 5}
+
+
+def test_next_at_an_idle_counter_expects_no_ticket() -> None:
+    h = Harness()
+    h.work(waiting=[ticket(6, "waiting")])
+    h.session.press(Action.NEXT)
+    assert run_body(h) == {"expect_ticket_id": None}
+
+
+def test_a_press_while_offline_is_refused_with_a_message_and_never_sent() -> None:
+    h = Harness()
+    h.work(current=ticket(5))
+    h.session.set_online(False)
+    assert h.session.press(Action.NEXT) is False
+    assert h.jobs == []
+    assert h.session.message is not None and "tidak dikirim" in h.session.message.text
+    h.session.set_online(True)
+    assert h.jobs == [], "nothing was kept to be sent when the connection came back"
+
+
+def test_a_second_press_while_the_first_is_in_flight_is_dropped() -> None:
+    h = Harness()
+    h.work(current=ticket(5))
+    assert h.session.press(Action.NEXT) is True
+    assert h.session.press(Action.NEXT) is False
+    assert len(h.jobs) == 1
+
+
+def test_a_number_that_just_appeared_cannot_be_ended_at_once() -> None:
+    h = Harness(settle_seconds=1.0)
+    h.work(current=ticket(5))
+    h.session.press(Action.NEXT)
+    h.answer({"counter": counter(6), "ticket": ticket(6)})
+    assert h.session.press(Action.FINISH) is False
+    assert h.session.press(Action.RECALL) is True, "recalling does not end anyone's turn"
+    h.answer({"counter": counter(6), "ticket": ticket(6, call_count=2)})
+    h.monotonic.now += 1.5
+    assert h.session.press(Action.FINISH) is True
+
+
+def test_a_conflict_shows_a_message_and_reloads_the_view() -> None:
+    h = Harness()
+    h.work(current=ticket(5))
+    h.session.press(Action.FINISH)
+    h.answer(error=ApiError(ErrorCode.CONFLICT, "changed", 409))
+    assert h.session.message is not None and "sudah berubah" in h.session.message.text
+    assert [job.name for job in h.jobs] == ["resync"]
+
+
+def test_pushes_already_in_the_snapshot_are_ignored_and_later_ones_applied() -> None:
+    h = Harness()
+    h.work()
+    old = {"room": "agency:DK", "seq": 40, "ticket": ticket(8, "waiting")}
+    h.session.apply_event("ticket.issued", old)
+    assert h.session.waiting() == []
+    new = {"room": "agency:DK", "seq": 41, "ticket": ticket(9, "waiting")}
+    h.session.apply_event("ticket.issued", new)
+    assert [t["number"] for t in h.session.waiting()] == ["DK-009"]
+
+
+def test_a_call_heard_from_the_feed_shows_the_new_number() -> None:
+    h = Harness()
+    h.work(waiting=[ticket(9, "waiting")])
+    h.session.apply_event("ticket.called", {"room": "agency:DK", "seq": 41, "ticket": ticket(9)})
+    h.session.apply_event(
+        "counter.updated", {"room": "agency:DK", "seq": 42, "counter": counter(9)}
+    )
+    assert h.session.ticket is not None and h.session.ticket["number"] == "DK-009"
+    assert h.session.waiting() == []
+
+
+def test_the_counter_taken_over_elsewhere_returns_to_the_list_with_a_message() -> None:
+    h = Harness()
+    h.work()
+    taken = {"room": "agency:DK", "seq": 41, "counter": counter(officer_id=99)}
+    h.session.apply_event("counter.updated", taken)
+    assert h.session.phase is Phase.PICK
+    assert h.session.message is not None and "diambil alih" in h.session.message.text
+
+
+def test_the_session_ends_when_its_token_expires() -> None:
+    h = Harness()
+    h.work()
+    h.server_clock.sync(NOW + dt.timedelta(hours=12, seconds=1))
+    h.session.tick()
+    assert h.session.phase is Phase.LOGIN
+    assert h.feed.stopped == 1
+    assert h.session.message is not None and "berakhir" in h.session.message.text
+
+
+def test_an_account_without_an_agency_is_turned_away() -> None:
+    h = Harness()
+    h.session.login("admin", "rahasia")
+    admin = {**USER, "agency": None}
+    h.answer(({"token": "tok", "expires_at": None, "user": admin}, CONFIG))
+    assert h.session.phase is Phase.LOGIN
+    assert [job.name for job in h.jobs] == ["logout"]
+    assert h.feed.started == []
+
+
+def run_body(h: Harness) -> Any:
+    """The JSON body the pending command would send."""
+
+    class Recorder:
+        token = "tok"
+        sent: Any = None
+
+        def counter(self, counter_id: int, action: str, body: Any = None) -> dict[str, Any]:
+            Recorder.sent = body
+            return {}
+
+    h.jobs[-1].call(Recorder())  # type: ignore[arg-type]
+    return Recorder.sent

@@ -1,0 +1,128 @@
+"""The kiosk's TOML file: the example works as shipped, mistakes are named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import KioskConfigError, load_kiosk_config
+from kiosk.exit_gesture import ExitGesture, PinEntry
+from kiosk.printer import PrinterConfig
+from kiosk.standards import ServiceStandard
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kiosk.toml"
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+BASE = '[server]\nurl = "http://127.0.0.1:5080"\ntoken = "t"\n[kiosk]\nadmin_pin = "1234"\n'
+
+
+def test_the_example_config_loads_with_its_network_printer_and_standards() -> None:
+    config = load_kiosk_config(EXAMPLE)
+    printer = PrinterConfig.from_mapping(config.printer)
+    assert (printer.kind, printer.host, printer.port, printer.paper_mm) == (
+        "network",
+        "192.168.10.31",
+        9100,
+        80,
+    )
+    assert config.admin_pin == "240517" and config.fullscreen and config.hide_cursor
+    ktp = config.standards["DK-KTP"]
+    assert ktp.fee == "Gratis (tidak dipungut biaya)" and len(ktp.requirements) == 3
+
+
+def test_defaults_for_everything_but_the_server_and_the_pin(tmp_path: Path) -> None:
+    config = load_kiosk_config(write(tmp_path, BASE))
+    assert (config.language, config.idle_seconds, config.ticket_seconds) == ("id", 45, 20)
+    assert config.printer == {"kind": "dummy"} and config.standards == {}
+    assert config.public_url is None and config.logo is None
+
+
+def test_a_logo_is_found_beside_the_config_file(tmp_path: Path) -> None:
+    config = load_kiosk_config(
+        write(tmp_path, BASE.replace("[kiosk]\n", '[kiosk]\nlogo = "l.png"\n'))
+    )
+    assert config.logo == str(tmp_path / "l.png")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[server]\nurl = "ftp://x"\ntoken = "t"', r"\[server\] url"),
+        ('[server]\nurl = "http://x"', r"\[server\] token"),
+        ('[server]\nurl = "http://x"\ntoken = "t"', "admin_pin must be at least 4 digits"),
+        (BASE.replace('"1234"', '"12ab"'), "admin_pin"),
+        (BASE + 'language = "jv"\n', "language must be id or en"),
+        (BASE + "idle_seconds = 0\n", "idle_seconds"),
+        (BASE + '[standards."DK-KTP"]\nrequirements = "KK"\n', "requirements must be a list"),
+        (BASE + '[standards."DK-KTP"]\ncost = "Gratis"\n', "unknown field"),
+        ("[server", "not valid TOML"),
+    ],
+)
+def test_a_bad_setting_is_refused_with_its_name(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(KioskConfigError, match=message):
+        load_kiosk_config(write(tmp_path, text))
+
+
+def test_a_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(KioskConfigError, match="no such file"):
+        load_kiosk_config(tmp_path / "nowhere.toml")
+
+
+def test_an_empty_standard_shows_no_button() -> None:
+    assert ServiceStandard.from_mapping({}).empty
+    assert not ServiceStandard.from_mapping({"fee": "Gratis"}).empty
+
+
+# --- leaving the kiosk ----------------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_five_taps_within_three_seconds_open_the_pin_pad() -> None:
+    clock = Clock()
+    gesture = ExitGesture(clock=clock)
+    results = []
+    for _ in range(5):
+        results.append(gesture.tap())
+        clock.now += 0.5
+    assert results == [False, False, False, False, True]
+
+
+def test_slow_taps_never_open_it() -> None:
+    clock = Clock()
+    gesture = ExitGesture(clock=clock)
+    opened = []
+    for _ in range(12):
+        opened.append(gesture.tap())
+        clock.now += 0.8  # five taps take 3.2 s
+    assert not any(opened)
+
+
+def test_only_the_configured_pin_is_accepted() -> None:
+    entry = PinEntry("2468")
+    for digit in "1111":
+        entry.press(digit)
+    assert entry.masked == "●●●●"
+    assert entry.submit() is False and entry.failures == 1
+    for digit in "24689":
+        entry.press(digit)
+    entry.erase()
+    assert entry.submit() is True
+    assert entry.digits == ""
+
+
+def test_an_empty_pin_never_opens() -> None:
+    assert PinEntry("").submit() is False
