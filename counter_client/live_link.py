@@ -59,27 +59,7 @@ class LiveLink(QObject):
         feed, self.feed = self.feed, None
         if feed is not None:
             feed.stop()
-            if feed.connected:
-                # A first connect still under way when stop() came completes after it
-                # (LiveFeed waits for it); stopping again closes that connection.
-                feed.stop()
-            close_leftover_socket(feed)
 
     def reset(self, room: str, seq: int) -> None:
         if self.feed is not None:
             self.feed.tracker.reset(room, seq)
-
-
-def close_leftover_socket(feed: QtLiveFeed) -> None:
-    """Close the TCP socket websocket-client may leave open after a disconnect.
-
-    When the server's close frame arrives before the client's own ``close()``, the reader
-    thread answers it (``send_close``) and marks the connection closed without closing
-    the socket; ``close()`` then returns early and the socket stays open until garbage
-    collection. ``shutdown()`` closes it for good. This belongs in
-    ``shared.live.LiveFeed.stop`` (asked for in the issue's note); harmless twice.
-    """
-    engine = getattr(feed.feed._sio, "eio", None)
-    websocket = getattr(engine, "ws", None)
-    if websocket is not None:
-        websocket.shutdown()

@@ -69,23 +69,8 @@ class DisplayBoard:
 
     def stop(self) -> None:
         self.controller.stop()
-        _close_socket_left_open(self.feed)
         self.announcer.stop()
         self.api.close()
-
-
-def _close_socket_left_open(feed: QtLiveFeed) -> None:
-    """Close the websocket the socket library may leave open after a disconnect.
-
-    When the server's close frame arrives before the client's own close, websocket-client
-    marks the connection closed without closing its socket, and engine.io keeps the
-    object: one file descriptor per stop. Belongs in ``shared.live.LiveFeed.stop``;
-    kept here, defensively, until it moves there.
-    """
-    engine = getattr(getattr(feed.feed, "_sio", None), "eio", None)
-    websocket = getattr(engine, "ws", None)
-    if websocket is not None and hasattr(websocket, "shutdown"):
-        websocket.shutdown()
 
 
 def build_board(config: DisplayConfig, *, retry_seconds: float = 2.0) -> DisplayBoard:

@@ -30,7 +30,6 @@ from kiosk.ticket_printing import KioskPrinter
 from kiosk.ui.window import KioskWindow, StateBridge, qimage_from_pil
 from shared import events
 from shared.api_client import ApiClient, ApiError
-from shared.live import LiveFeed
 from shared.qt_live import QtLiveFeed
 
 log = logging.getLogger("antre.kiosk")
@@ -130,7 +129,6 @@ class Kiosk(QObject):
         for signal_ in (self.live.received, self.live.resync, self.live.status):
             signal_.disconnect()
         self.live.stop()
-        _close_leftover_websocket(self.live.feed)
         self.issuing.wait()
         self.loading.wait()
         self.issue_api.close()
@@ -246,16 +244,6 @@ class Kiosk(QObject):
         if health != self._printer_health:
             log.info("printer: %s", health)
         self._printer_health = health
-
-
-def _close_leftover_websocket(feed: LiveFeed) -> None:
-    """python-engineio closes its websocket only while websocket-client still calls it
-    connected; when the server's close frame arrives first, the socket stays open (a
-    ResourceWarning, one descriptor per stop). Belongs in ``LiveFeed.stop``; here until then."""
-    eio = getattr(getattr(feed, "_sio", None), "eio", None)
-    ws = getattr(eio, "ws", None)
-    if ws is not None and getattr(ws, "sock", None) is not None:
-        ws.shutdown()
 
 
 # --- the command ----------------------------------------------------------------------------

@@ -106,12 +106,24 @@ class LiveFeed:
 
     def stop(self) -> None:
         self._stop.set()
+        self._disconnect()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        if self._sio.connected:
+            # A first connect still under way when stop() came completed during the join.
+            self._disconnect()
+        # websocket-client marks the connection closed without closing its socket when
+        # the server's close frame arrives first, and engine.io keeps the object: close it
+        # for good, or every stop leaks a descriptor (a ResourceWarning in the tests).
+        websocket = getattr(self._sio.eio, "ws", None)
+        if websocket is not None and getattr(websocket, "sock", None) is not None:
+            websocket.shutdown()
+
+    def _disconnect(self) -> None:
         try:
             self._sio.disconnect()
         except Exception:  # already gone
             log.debug("disconnect while stopping failed", exc_info=True)
-        if self._thread is not None:
-            self._thread.join(timeout=5)
 
     def _run(self) -> None:
         # The first connection is ours to retry; after it, python-socketio reconnects.
