@@ -11,17 +11,9 @@ from sqlalchemy import select
 from server.models import User
 from tests.conftest import Api, FakeClock
 from tests.factories import PASSWORD
+from tests.server.api.responses import assert_error
 
 LOGIN = "/api/v1/auth/login"
-
-
-def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
-    """The one error shape of the API: ``{"error": {"code", "message"}}`` with its status."""
-    assert response.status_code == status, response.get_json()
-    error: dict[str, Any] = response.get_json()["error"]
-    assert error["code"] == code
-    assert error["message"]
-    return error
 
 
 def login(api: Api, username: str, password: str = PASSWORD) -> Any:

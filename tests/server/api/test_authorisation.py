@@ -14,15 +14,7 @@ from flask import Flask
 
 from tests.conftest import Api
 from tests.factories import Hall
-
-
-def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
-    """The one error shape of the API: ``{"error": {"code", "message"}}`` with its status."""
-    assert response.status_code == status, response.get_json()
-    error: dict[str, Any] = response.get_json()["error"]
-    assert error["code"] == code
-    assert error["message"]
-    return error
+from tests.server.api.responses import assert_error
 
 
 def ticket_state(api: Api, ticket: dict[str, Any]) -> str:

@@ -12,7 +12,8 @@ from flask import Flask
 from server.extensions import socketio
 from tests.conftest import Api, FakeClock
 from tests.factories import Hall
-from tests.server.api.test_counters_api import Line, assert_error, ok, queue_numbers
+from tests.server.api.responses import assert_error, ok
+from tests.server.api.test_counters_api import Line, queue_numbers
 
 
 @pytest.fixture

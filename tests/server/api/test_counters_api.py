@@ -10,22 +10,7 @@ from flask import Flask
 from server.models import Service
 from tests.conftest import Api, FakeClock
 from tests.factories import Hall
-
-
-def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
-    """The one error shape of the API: ``{"error": {"code", "message"}}`` with its status."""
-    assert response.status_code == status, response.get_json()
-    error: dict[str, Any] = response.get_json()["error"]
-    assert error["code"] == code
-    assert error["message"]
-    return error
-
-
-def ok(response: Any) -> dict[str, Any]:
-    """The body of a successful counter command: the counter and its current ticket."""
-    assert response.status_code == 200, response.get_json()
-    body: dict[str, Any] = response.get_json()
-    return body
+from tests.server.api.responses import assert_error, ok
 
 
 @pytest.fixture

@@ -9,23 +9,9 @@ import pytest
 
 from tests.conftest import Api
 from tests.factories import Hall
+from tests.server.api.responses import assert_error, ok
 
 SETTINGS = "/api/v1/settings"
-
-
-def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
-    """The one error shape of the API: ``{"error": {"code", "message"}}`` with its status."""
-    assert response.status_code == status, response.get_json()
-    error: dict[str, Any] = response.get_json()["error"]
-    assert error["code"] == code
-    assert error["message"]
-    return error
-
-
-def ok(response: Any) -> dict[str, Any]:
-    assert response.status_code == 200, response.get_json()
-    body: dict[str, Any] = response.get_json()
-    return body
 
 
 def caller(api: Api, name: str) -> Api:

@@ -12,17 +12,9 @@ from flask import Flask
 from server.models import Holiday, Service
 from tests.conftest import JAKARTA, Api, FakeClock
 from tests.factories import Hall
+from tests.server.api.responses import assert_error
 
 TICKETS = "/api/v1/tickets"
-
-
-def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
-    """The one error shape of the API: ``{"error": {"code", "message"}}`` with its status."""
-    assert response.status_code == status, response.get_json()
-    error: dict[str, Any] = response.get_json()["error"]
-    assert error["code"] == code
-    assert error["message"]
-    return error
 
 
 def change_service(app: Flask, service_id: int, **values: Any) -> None:

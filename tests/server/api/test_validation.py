@@ -13,18 +13,9 @@ import pytest
 
 from tests.conftest import Api
 from tests.factories import Hall
+from tests.server.api.responses import assert_error
 
 TICKETS = "/api/v1/tickets"
-
-
-def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
-    """The one error shape of the API: ``{"error": {"code", "message"}}`` with its status."""
-    assert response.status_code == status, response.get_data(as_text=True)[:500]
-    assert response.is_json, response.get_data(as_text=True)[:500]
-    error: dict[str, Any] = response.get_json()["error"]
-    assert error["code"] == code
-    assert error["message"]
-    return error
 
 
 def raw_post(who: Api, path: str, data: bytes | str, content_type: str) -> Any:
