@@ -53,6 +53,9 @@ def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flas
         SECRET_KEY=config.secret_key,
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         JSON_SORT_KEYS=False,
+        SESSION_COOKIE_NAME="antre_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.url_map.converters["int"] = RowId
@@ -65,9 +68,11 @@ def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flas
 
     from server.api import bp as api_bp
     from server.api.openapi import bp as openapi_bp
+    from server.web import bp as web_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(openapi_bp)
+    app.register_blueprint(web_bp)
 
     import server.realtime  # noqa: F401  (registers the socket handlers)
 

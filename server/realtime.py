@@ -15,7 +15,7 @@ from flask import request
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from sqlalchemy import select
 
-from server.api.principal import principal_for_token
+from server.api.principal import principal_for_token, session_token
 from server.domain import access
 from server.domain.access import Principal
 from server.domain.outbox import PushEvent, current_seq
@@ -49,11 +49,14 @@ def push(pushes: list[PushEvent]) -> None:
 
 
 def _authenticate(auth: Any) -> Principal:
+    """A device or officer token, a ticket's status code (the visitor's phone), or, for
+    the web console's pages, the login kept in the browser's session cookie (the
+    Socket.IO server accepts only same-origin browsers, so another site cannot ride it)."""
     if not isinstance(auth, dict):
-        raise ConnectionRefusedError("unauthenticated")
+        auth = {}
     state = app_state()
     with state.db.read() as session:
-        token = auth.get("token")
+        token = auth.get("token") or (None if auth.get("ticket") else session_token())
         if isinstance(token, str) and 0 < len(token) <= 200:
             who = principal_for_token(session, token, state.clock())
             if who is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Response, jsonify, request
@@ -12,7 +13,7 @@ from server.api.validation import Field, json_body
 from server.domain import auth
 from server.domain.errors import DomainError
 from server.domain.settings import load_settings
-from server.models import User
+from server.models import Role, User
 from server.runtime import offload
 from server.state import app_state
 from shared.errors import ErrorCode
@@ -39,15 +40,28 @@ def user_view(user: User) -> dict[str, Any]:
 def login() -> Response:
     """Password to bearer token. Failures are throttled per user name and per address."""
     body = json_body(LOGIN_SCHEMA)
+    token, expires, view = password_login(body["username"], body["password"])
+    return jsonify({"token": token, "expires_at": expires.isoformat(), "user": view})
+
+
+def password_login(
+    username: str, password: str, roles: tuple[Role, ...] | None = None
+) -> tuple[str, dt.datetime, dict[str, Any]]:
+    """Check a password (throttled per user name and address) and issue a login token.
+
+    Shared by the API and the web console's login form. ``roles``: who may log in
+    this way (the console refuses officers after the password check, so a refusal
+    says nothing about a password the caller does not know).
+    """
     state = app_state()
     now = state.clock()
-    keys = auth.login_keys(body["username"], request.remote_addr or "unknown")
+    keys = auth.login_keys(username, request.remote_addr or "unknown")
     with state.db.write() as session:
         auth.begin_attempt(session, keys, now)
-        user, stored = auth.password_hash_for(session, body["username"])
+        user, stored = auth.password_hash_for(session, username)
         user_id = user.id if user is not None and user.active else None
     # scrypt is deliberately slow: keep it off the event loop.
-    ok = offload(auth.verify_password, body["password"], stored) and user_id is not None
+    ok = offload(auth.verify_password, password, stored) and user_id is not None
     if not ok:
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "wrong user name or password")
     with state.db.write() as session:
@@ -55,10 +69,12 @@ def login() -> Response:
         found = session.get(User, user_id)
         if found is None or not found.active:  # disabled while the password was checked
             raise DomainError(ErrorCode.INVALID_CREDENTIALS, "wrong user name or password")
+        if roles is not None and found.role not in roles:
+            raise DomainError(ErrorCode.FORBIDDEN, "this login is not allowed here")
         hours = load_settings(session).officer_token_hours
         token, expires = auth.issue_user_token(session, found, now, hours)
         view = user_view(found)
-    return jsonify({"token": token, "expires_at": expires.isoformat(), "user": view})
+    return token, expires, view
 
 
 @bp.post("/auth/logout")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import time
 
-from flask import g, request
-from sqlalchemy.orm import Session
+from flask import g, request, session
+from sqlalchemy.orm import Session as DbSession
 
 from server.domain import auth
 from server.domain.access import Principal
@@ -47,7 +48,7 @@ class PrincipalCache:
         self._entries.pop(key, None)
 
 
-def principal_for_token(session: Session, token: str, now: dt.datetime) -> Principal | None:
+def principal_for_token(session: DbSession, token: str, now: dt.datetime) -> Principal | None:
     """The user or device a token belongs to, or None. Shared by REST and Socket.IO."""
     if token.startswith(auth.DEVICE_TOKEN_PREFIX):
         device = auth.device_for_token(session, token)
@@ -89,14 +90,48 @@ def bearer_token() -> str | None:
     return token.strip()
 
 
+# The web console keeps its login token in the (signed, HttpOnly) session cookie and a
+# per-session CSRF secret beside it; pages send the secret back in this header.
+SESSION_TOKEN = "antre_token"
+SESSION_CSRF = "antre_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def session_token() -> str | None:
+    token = session.get(SESSION_TOKEN)
+    return token if isinstance(token, str) and token else None
+
+
+def csrf_matches(sent: str | None) -> bool:
+    expected = session.get(SESSION_CSRF)
+    return (
+        isinstance(expected, str)
+        and isinstance(sent, str)
+        and bool(expected)
+        and hmac.compare_digest(expected, sent)
+    )
+
+
 def current_principal() -> Principal:
-    """The authenticated caller, or a 401. Devices' last-seen time is kept fresh here."""
+    """The authenticated caller, or a 401. Devices' last-seen time is kept fresh here.
+
+    A bearer token wins; without one, a browser's console session counts, and then
+    every state-changing request must carry the session's CSRF secret in a header
+    (another site can make the browser send the cookie, never the header).
+    """
     cached = g.get("antre_principal")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     token = bearer_token()
     if token is None:
-        raise DomainError(ErrorCode.UNAUTHENTICATED, "send an Authorization: Bearer token")
+        token = session_token()
+        if token is None:
+            raise DomainError(ErrorCode.UNAUTHENTICATED, "send an Authorization: Bearer token")
+        if request.method not in SAFE_METHODS and not csrf_matches(
+            request.headers.get(CSRF_HEADER)
+        ):
+            raise DomainError(ErrorCode.FORBIDDEN, "missing or wrong CSRF token")
     state = app_state()
     key = auth.token_hash(token)
     now = state.clock()

@@ -1,0 +1,29 @@
+"""The pages MPP staff and visitors open in a browser, served by the same process as
+the API: the admin console, the hall monitor, reports, the visitor's ticket page and a
+browser display board. Everything they load comes from this server (no CDN): the hall
+LAN has no internet."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint(
+    "web",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/web",
+)
+
+# One module per page or area; each registers its routes on ``bp``.
+from server.web import (  # noqa: E402, F401
+    admin_catalog,
+    admin_people,
+    board,
+    home,
+    monitor,
+    reports,
+    session,
+    ticket_page,
+    vendor,
+)

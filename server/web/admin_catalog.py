@@ -1,0 +1,1 @@
+"""(Being built: see the page's brief.)"""

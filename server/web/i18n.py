@@ -1,0 +1,36 @@
+"""Indonesian by default, English by a switch: ``?lang=en`` (or ``id``) on any page sets
+a cookie that later pages follow.
+
+Texts are written as Indonesian/English pairs where they are used (``tr("Antrean",
+"Queue")``) rather than as catalogue keys: a page and both its languages read together,
+and a missing translation cannot happen.
+"""
+
+from __future__ import annotations
+
+from flask import Response, g, request
+
+LANGUAGES = ("id", "en")
+COOKIE = "antre_lang"
+
+
+def current_lang() -> str:
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    stored = request.cookies.get(COOKIE)
+    return stored if stored in LANGUAGES else "id"
+
+
+def tr(indonesian: str, english: str) -> str:
+    """The text in the page's language."""
+    lang = g.get("antre_lang") or current_lang()
+    return english if lang == "en" else indonesian
+
+
+def remember_choice(response: Response) -> Response:
+    """Keep an explicit ``?lang=`` for the next pages (a year; not a secret)."""
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES and request.cookies.get(COOKIE) != chosen:
+        response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax")
+    return response

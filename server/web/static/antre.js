@@ -1,0 +1,75 @@
+/* Antre pages' small shared helpers: the API with the session's CSRF secret, and a live
+   Socket.IO connection that reloads a snapshot whenever events may have been missed. */
+(function () {
+  "use strict";
+  function csrf() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  /* fetch JSON; resolves with the body, rejects with {status, code, message}. */
+  function api(method, url, body) {
+    var options = { method: method, credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRF-Token": csrf() } };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    return fetch(url, options).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (response.ok) return data;
+        var error = (data && data.error) || {};
+        throw { status: response.status, code: error.code || "http_" + response.status,
+                message: error.message || response.statusText, details: error.details };
+      });
+    });
+  }
+
+  /* live({auth, events: {name: fn}, resync: fn, status: fn(connected)})
+     auth: {} for the console session cookie, {ticket: code} for a visitor, {token} for a device.
+     Each event carries a per-room seq; a gap or a reconnect calls resync() (reload the
+     snapshot), so a page never shows a stale state after missing something. */
+  function live(options) {
+    if (typeof io !== "function") {
+      if (options.status) options.status(false);
+      return null;
+    }
+    var lastSeq = {};
+    var socket = io({ transports: ["websocket"], auth: options.auth || {},
+      reconnectionDelay: 500, reconnectionDelayMax: 5000 });
+    socket.on("connect", function () {
+      lastSeq = {};
+      if (options.status) options.status(true);
+      if (options.resync) options.resync();
+    });
+    socket.on("disconnect", function () { if (options.status) options.status(false); });
+    socket.on("connect_error", function () { if (options.status) options.status(false); });
+    Object.keys(options.events || {}).forEach(function (name) {
+      socket.on(name, function (payload) {
+        var room = payload && payload.room, seq = payload && payload.seq;
+        if (room && typeof seq === "number") {
+          var last = lastSeq[room];
+          lastSeq[room] = Math.max(seq, last || 0);
+          if (last !== undefined && seq <= last) return;          /* duplicate */
+          if (last !== undefined && seq > last + 1 && options.resync) {
+            options.resync();                                     /* missed some */
+            return;
+          }
+        }
+        options.events[name](payload);
+      });
+    });
+    return {
+      socket: socket,
+      /* after loading a snapshot: events up to its seq are already in it */
+      setSeq: function (room, seq) { if (typeof seq === "number") lastSeq[room] = seq; }
+    };
+  }
+
+  function minutes(seconds) {
+    if (seconds === null || seconds === undefined) return "–";
+    return Math.round(seconds / 60) + "";
+  }
+
+  window.Antre = { csrf: csrf, api: api, live: live, minutes: minutes };
+})();

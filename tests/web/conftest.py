@@ -1,0 +1,96 @@
+"""Fixtures for the web pages: a real server process and real headless Chromium.
+
+Chromium is Debian's (installed by scripts/system-deps), driven by Playwright through
+``executable_path``: no browser is downloaded. One browser per test session; a fresh
+context (cookies, storage) per test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.e2e.live import LiveServer
+from tests.factories import PASSWORD
+
+CHROMIUM = os.environ.get("ANTRE_CHROMIUM", "/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps trying Google's hosts, which a
+# closed hall LAN (and this test machine) refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+WAIT_MS = 10_000
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: scripts/system-deps installs Debian's chromium")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def web_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """``antre-server run`` over the small test hall (see tests/factories.py)."""
+    live = LiveServer(tmp_path)
+    try:
+        live.prepare_database()
+        live.start()
+        yield live
+    finally:
+        live.close()
+
+
+NewPage = Callable[..., Page]
+
+
+@pytest.fixture
+def new_page(browser: Browser) -> Iterator[NewPage]:
+    """``new_page(viewport=DESKTOP, locale="id-ID")``: a page in its own browser context
+    (its own cookies), closed after the test. Console messages that are errors fail the
+    test: a page that throws in the browser is broken even if it looks right."""
+    contexts = []
+    errors: list[str] = []
+
+    def make(viewport: dict[str, int] = DESKTOP, locale: str = "id-ID") -> Page:
+        context = browser.new_context(viewport=viewport, locale=locale)
+        context.set_default_timeout(WAIT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not errors, f"JavaScript errors in the page: {errors}"
+
+
+def log_in(page: Page, server: LiveServer, username: str, password: str = PASSWORD) -> None:
+    """Through the login form, as a person would."""
+    page.goto(f"{server.url}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
