@@ -128,9 +128,8 @@ def current_principal() -> Principal:
         token = session_token()
         if token is None:
             raise DomainError(ErrorCode.UNAUTHENTICATED, "send an Authorization: Bearer token")
-        if request.method not in SAFE_METHODS and not csrf_matches(
-            request.headers.get(CSRF_HEADER)
-        ):
+        sent = request.headers.get(CSRF_HEADER) or request.form.get("csrf_token")
+        if request.method not in SAFE_METHODS and not csrf_matches(sent):
             raise DomainError(ErrorCode.FORBIDDEN, "missing or wrong CSRF token")
     state = app_state()
     key = auth.token_hash(token)

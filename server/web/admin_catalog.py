@@ -1,1 +1,660 @@
-"""(Being built: see the page's brief.)"""
+"""The console's catalogue pages: agencies, services, counters, zones and holidays.
+
+Plain forms posted back to the page that shows them (they work without JavaScript;
+``admin.js`` only makes the hours and the counter's services easier to edit). Each
+change is one command that also pushes ``config.updated``, so kiosks, boards and
+counters reload what they show. The rules live in ``server.domain.admin_catalog``;
+this module reads forms, picks the language and chooses the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import flash, g, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+
+from server.api.commands import run_command, run_query
+from server.domain import access, announce
+from server.domain import admin_catalog as catalog
+from server.domain.access import Principal
+from server.domain.context import Ctx
+from server.domain.errors import DomainError, not_found
+from server.domain.schedule import WEEKDAYS
+from server.models import Agency, Counter, CounterService, Device, Holiday, Role, Service, Zone
+from server.web import bp
+from server.web.i18n import tr
+from server.web.session import staff_page
+from shared.errors import ErrorCode
+
+T = TypeVar("T")
+Page = Response | str | tuple[str, int]
+
+DAY_NAMES = {
+    "mon": ("Senin", "Monday"),
+    "tue": ("Selasa", "Tuesday"),
+    "wed": ("Rabu", "Wednesday"),
+    "thu": ("Kamis", "Thursday"),
+    "fri": ("Jumat", "Friday"),
+    "sat": ("Sabtu", "Saturday"),
+    "sun": ("Minggu", "Sunday"),
+}
+# The usual hours of a Pemkab office, offered to a new service (Friday ends before prayers).
+STANDARD_HOURS = {day: ["07:30", "16:00"] for day in WEEKDAYS[:4]} | {"fri": ["07:30", "11:00"]}
+
+
+def _who() -> Principal:
+    return g.antre_user  # type: ignore[no-any-return]
+
+
+def _submitted() -> dict[str, str]:
+    return {key: value for key, value in request.form.items() if key != "csrf_token"}
+
+
+def _change(what: str, change: Callable[[Ctx], T]) -> T:
+    """One command: the change, then ``config.updated`` for every long-lived client."""
+
+    def command(ctx: Ctx) -> T:
+        result = change(ctx)
+        announce.config_changed(ctx, what)
+        return result
+
+    return run_command(_who().actor, command)
+
+
+def _messages(exc: catalog.Invalid) -> dict[str, str]:
+    return {name: tr(p.id, p.en) for name, p in exc.problems.items()}
+
+
+def _agency_filter() -> int | None:
+    text = request.args.get("agency", "")
+    return int(text) if re.fullmatch(r"\d{1,9}", text) else None
+
+
+def hours_summary(hours: dict[str, list[str]] | None) -> str:
+    """``Sen–Kam 07.30–16.00 · Jum 07.30–11.00``: consecutive days with the same hours
+    as one range, in the page's language."""
+    runs: list[tuple[str, str, tuple[str, str]]] = []
+    for day in WEEKDAYS:
+        span = (hours or {}).get(day)
+        if not span:
+            continue
+        key = (span[0], span[1])
+        prev = WEEKDAYS[WEEKDAYS.index(day) - 1] if day != "mon" else None
+        if runs and runs[-1][2] == key and runs[-1][1] == prev:
+            runs[-1] = (runs[-1][0], day, key)
+        else:
+            runs.append((day, day, key))
+    if not runs:
+        return tr("Tutup", "Closed")
+
+    def short(day: str) -> str:
+        return tr(*DAY_NAMES[day])[:3]
+
+    parts = []
+    for first, last, (opens, closes) in runs:
+        days = short(first) if first == last else f"{short(first)}–{short(last)}"
+        parts.append(f"{days} {opens.replace(':', '.')}–{closes.replace(':', '.')}")
+    return " · ".join(parts)
+
+
+@bp.app_template_global()
+def day_name(day: str) -> str:
+    return tr(*DAY_NAMES[day])
+
+
+bp.add_app_template_filter(hours_summary, "hours_summary")
+
+
+def _deleted_or_kept(kind: str, delete: Callable[[Ctx], str], back: str, keep: str) -> Response:
+    """Delete, or explain why it stays (its history) and go back to its form."""
+    try:
+        name = _change(kind, delete)
+    except DomainError as exc:
+        if exc.code != ErrorCode.CONFLICT:
+            raise
+        flash(keep, "error")
+        return redirect(back)
+    flash(tr(f"{name} dihapus.", f"{name} deleted."), "success")
+    return redirect(url_for(f"web.admin_{kind}"))
+
+
+# --- agencies --------------------------------------------------------------------------
+
+
+@bp.get("/admin/agencies")
+@staff_page(Role.ADMIN)
+def admin_agencies() -> Page:
+    def counts(model: type[Any]) -> Any:
+        return select(model.agency_id, func.count()).group_by(model.agency_id)
+
+    def query(ctx: Ctx) -> str:
+        agencies = catalog.agencies_for(ctx.session, _who())
+        services = dict(ctx.session.execute(counts(Service)).tuples().all())
+        counters = dict(ctx.session.execute(counts(Counter)).tuples().all())
+        return render_template(
+            "admin/catalog/agencies.html",
+            agencies=agencies,
+            services=services,
+            counters=counters,
+        )
+
+    return run_query(query)
+
+
+def _agency_values(agency: Agency | None, session: Any) -> dict[str, Any]:
+    if agency is None:
+        return {
+            "colour": "#1E5AA8",
+            "position": catalog.next_position(session, Agency),
+            "active": True,
+        }
+    return {
+        "code": agency.code,
+        "name": agency.name,
+        "short_name": agency.short_name,
+        "colour": agency.colour,
+        "position": agency.position,
+        "active": agency.active,
+    }
+
+
+@bp.route("/admin/agencies/new", methods=["GET", "POST"])
+@bp.route("/admin/agencies/<int:agency_id>", methods=["GET", "POST"])
+@staff_page(Role.ADMIN)
+def admin_agency_form(agency_id: int | None = None) -> Page:
+    errors: dict[str, str] = {}
+    values: dict[str, Any] | None = None
+    if request.method == "POST":
+        values = _submitted()
+        try:
+            name = _change(
+                "agencies",
+                lambda ctx: catalog.save_agency(ctx.session, _who(), agency_id, values or {}).code,
+            )
+        except catalog.Invalid as exc:
+            errors = _messages(exc)
+        else:
+            flash(tr(f"Instansi {name} disimpan.", f"Agency {name} saved."), "success")
+            return redirect(url_for("web.admin_agencies"))
+
+    def query(ctx: Ctx) -> str:
+        agency = _get(ctx, Agency, agency_id, "agency")
+        return render_template(
+            "admin/catalog/agency_form.html",
+            agency=agency,
+            values=values if values is not None else _agency_values(agency, ctx.session),
+            errors=errors,
+            deletable=agency is not None and not catalog.agency_uses(ctx.session, agency),
+        )
+
+    return run_query(query), 422 if errors else 200
+
+
+@bp.post("/admin/agencies/<int:agency_id>/delete")
+@staff_page(Role.ADMIN)
+def admin_agency_delete(agency_id: int) -> Response:
+    return _deleted_or_kept(
+        "agencies",
+        lambda ctx: catalog.delete_agency(ctx.session, _who(), agency_id),
+        url_for("web.admin_agency_form", agency_id=agency_id),
+        tr(
+            "Instansi ini punya layanan, loket, pengguna atau perangkat: nonaktifkan saja.",
+            "This agency has services, counters, users or devices: deactivate it instead.",
+        ),
+    )
+
+
+def _get(ctx: Ctx, model: type[T], row_id: int | None, what: str) -> T | None:
+    if row_id is None:
+        return None
+    found = ctx.session.get(model, row_id)
+    if found is None:
+        raise not_found(what)
+    return found
+
+
+# --- services --------------------------------------------------------------------------
+
+
+@bp.get("/admin/services")
+@staff_page()
+def admin_services() -> Page:
+    who, chosen = _who(), _agency_filter()
+
+    def query(ctx: Ctx) -> str:
+        return render_template(
+            "admin/catalog/services.html",
+            agencies=catalog.agencies_for(ctx.session, who),
+            services=catalog.services_for(ctx.session, who, chosen),
+            chosen=chosen,
+        )
+
+    return run_query(query)
+
+
+def _service_values(service: Service | None, agency: Agency | None) -> dict[str, Any]:
+    if service is None:
+        values: dict[str, Any] = {
+            "agency_id": agency.id if agency else "",
+            "prefix": agency.code if agency else "",
+            "target_wait_minutes": 30,
+            "typical_minutes": 10,
+            "priority_offered": True,
+            "active": True,
+        }
+        hours: dict[str, list[str]] = STANDARD_HOURS
+    else:
+        values = {
+            "agency_id": service.agency_id,
+            "code": service.code,
+            "name": service.name,
+            "prefix": service.series.prefix,
+            "daily_quota": service.daily_quota if service.daily_quota is not None else "",
+            "priority_offered": service.priority_offered,
+            "target_wait_minutes": service.target_wait_minutes,
+            "typical_minutes": f"{service.typical_minutes:g}",
+            "position": service.position,
+            "active": service.active,
+        }
+        hours = service.hours or {}
+    for day in WEEKDAYS:
+        span = hours.get(day)
+        values[f"open_{day}"] = bool(span)
+        values[f"from_{day}"] = span[0] if span else ""
+        values[f"to_{day}"] = span[1] if span else ""
+    return values
+
+
+def _submitted_hours(values: dict[str, str]) -> dict[str, list[str]]:
+    return {
+        day: [values.get(f"from_{day}", ""), values.get(f"to_{day}", "")]
+        for day in WEEKDAYS
+        if values.get(f"open_{day}")
+    }
+
+
+@bp.route("/admin/services/new", methods=["GET", "POST"])
+@bp.route("/admin/services/<int:service_id>", methods=["GET", "POST"])
+@staff_page()
+def admin_service_form(service_id: int | None = None) -> Page:
+    who = _who()
+    errors: dict[str, str] = {}
+    values: dict[str, Any] | None = None
+    if request.method == "POST":
+        submitted = _submitted()
+        values = submitted
+        try:
+            code = _change(
+                "services",
+                lambda ctx: (
+                    catalog.save_service(
+                        ctx.session, who, service_id, submitted, _submitted_hours(submitted)
+                    ).code
+                ),
+            )
+        except catalog.Invalid as exc:
+            errors = _messages(exc)
+        else:
+            flash(tr(f"Layanan {code} disimpan.", f"Service {code} saved."), "success")
+            return redirect(url_for("web.admin_services"))
+
+    def query(ctx: Ctx) -> str:
+        service = _get(ctx, Service, service_id, "service")
+        if service is not None:
+            access.require_agency_staff(who, service.agency_id)
+        agencies = catalog.agencies_for(ctx.session, who)
+        preset = next((a for a in agencies if a.id == _agency_filter()), None)
+        if not who.is_admin:
+            preset = agencies[0] if agencies else None
+        return render_template(
+            "admin/catalog/service_form.html",
+            service=service,
+            agencies=agencies,
+            values=values if values is not None else _service_values(service, preset),
+            errors=errors,
+            weekdays=WEEKDAYS,
+            deletable=service is not None and not catalog.service_uses(ctx.session, service),
+        )
+
+    return run_query(query), 422 if errors else 200
+
+
+@bp.post("/admin/services/<int:service_id>/delete")
+@staff_page()
+def admin_service_delete(service_id: int) -> Response:
+    return _deleted_or_kept(
+        "services",
+        lambda ctx: catalog.delete_service(ctx.session, _who(), service_id),
+        url_for("web.admin_service_form", service_id=service_id),
+        tr(
+            "Layanan ini sudah punya nomor antrean: nonaktifkan saja.",
+            "This service has tickets: deactivate it instead.",
+        ),
+    )
+
+
+# --- counters --------------------------------------------------------------------------
+
+
+@bp.get("/admin/counters")
+@staff_page()
+def admin_counters() -> Page:
+    who, chosen = _who(), _agency_filter()
+
+    def query(ctx: Ctx) -> str:
+        counters = catalog.counters_for(ctx.session, who, chosen)
+        links = ctx.session.execute(
+            select(CounterService.counter_id, Service.code)
+            .join(Service, Service.id == CounterService.service_id)
+            .where(CounterService.counter_id.in_([c.id for c in counters]))
+            .order_by(CounterService.counter_id, CounterService.position)
+        ).all()
+        serves: dict[int, list[str]] = {}
+        for counter_id, code in links:
+            serves.setdefault(counter_id, []).append(code)
+        return render_template(
+            "admin/catalog/counters.html",
+            agencies=catalog.agencies_for(ctx.session, who),
+            counters=counters,
+            serves=serves,
+            chosen=chosen,
+        )
+
+    return run_query(query)
+
+
+def _counter_values(counter: Counter | None, agency: Agency | None, session: Any) -> dict[str, Any]:
+    if counter is None:
+        where = [Counter.agency_id == agency.id] if agency else []
+        return {
+            "agency_id": agency.id if agency else "",
+            "position": catalog.next_position(session, Counter, *where),
+            "active": True,
+        }
+    values: dict[str, Any] = {
+        "agency_id": counter.agency_id,
+        "zone_id": counter.zone_id,
+        "label": counter.label,
+        "position": counter.position,
+        "active": counter.active,
+    }
+    for order, link in enumerate(counter.service_links, start=1):
+        values[f"serves_{link.service_id}"] = True
+        values[f"order_{link.service_id}"] = order
+    return values
+
+
+def _submitted_services(values: dict[str, str]) -> list[str]:
+    """The ticked services in the order their order fields give (ties: as listed)."""
+    ticked = []
+    for index, key in enumerate(values):
+        found = re.fullmatch(r"serves_(.{1,20})", key)
+        if found is None or not values[key]:
+            continue
+        order = values.get(f"order_{found.group(1)}", "")
+        rank = int(order) if re.fullmatch(r"\d{1,6}", order.strip()) else 10**6
+        ticked.append((rank, index, found.group(1)))
+    return [service_id for _, _, service_id in sorted(ticked)]
+
+
+@bp.route("/admin/counters/new", methods=["GET", "POST"])
+@bp.route("/admin/counters/<int:counter_id>", methods=["GET", "POST"])
+@staff_page()
+def admin_counter_form(counter_id: int | None = None) -> Page:
+    who = _who()
+    errors: dict[str, str] = {}
+    values: dict[str, Any] | None = None
+    if request.method == "POST":
+        submitted = _submitted()
+        values = submitted
+
+        def change(ctx: Ctx) -> str:
+            counter = catalog.save_counter(
+                ctx.session, who, counter_id, submitted, _submitted_services(submitted)
+            )
+            announce.counter_updated(ctx, counter)
+            return counter.label
+
+        try:
+            label = _change("counters", change)
+        except catalog.Invalid as exc:
+            errors = _messages(exc)
+        else:
+            flash(tr(f"{label} disimpan.", f"{label} saved."), "success")
+            return redirect(url_for("web.admin_counters"))
+
+    def query(ctx: Ctx) -> str:
+        counter = _get(ctx, Counter, counter_id, "counter")
+        if counter is not None:
+            access.require_agency_staff(who, counter.agency_id)
+        agencies = catalog.agencies_for(ctx.session, who)
+        preset = next((a for a in agencies if a.id == _agency_filter()), None)
+        if not who.is_admin:
+            preset = agencies[0] if agencies else None
+        shown = values if values is not None else _counter_values(counter, preset, ctx.session)
+        agency_id = counter.agency_id if counter is not None else None
+        services = catalog.services_for(ctx.session, who, agency_id)
+        return render_template(
+            "admin/catalog/counter_form.html",
+            counter=counter,
+            agencies=agencies,
+            zones=list(ctx.session.scalars(select(Zone).order_by(Zone.code))),
+            services=_in_counter_order(services, shown),
+            values=shown,
+            errors=errors,
+            deletable=counter is not None and not catalog.counter_uses(ctx.session, counter),
+        )
+
+    return run_query(query), 422 if errors else 200
+
+
+def _in_counter_order(services: list[Service], values: dict[str, Any]) -> list[Service]:
+    """The ticked services first, in the counter's order, then the others as listed."""
+
+    def rank(item: tuple[int, Service]) -> tuple[int, int, int]:
+        index, service = item
+        if not values.get(f"serves_{service.id}"):
+            return (1, 0, index)
+        order = str(values.get(f"order_{service.id}", ""))
+        return (0, int(order) if order.isdigit() and len(order) < 7 else 10**6, index)
+
+    return [service for _, service in sorted(enumerate(services), key=rank)]
+
+
+@bp.post("/admin/counters/<int:counter_id>/delete")
+@staff_page()
+def admin_counter_delete(counter_id: int) -> Response:
+    return _deleted_or_kept(
+        "counters",
+        lambda ctx: catalog.delete_counter(ctx.session, _who(), counter_id),
+        url_for("web.admin_counter_form", counter_id=counter_id),
+        tr(
+            "Loket ini punya riwayat atau perangkat: nonaktifkan saja.",
+            "This counter has history or a device: deactivate it instead.",
+        ),
+    )
+
+
+# --- zones -----------------------------------------------------------------------------
+
+
+@bp.get("/admin/zones")
+@staff_page(Role.ADMIN)
+def admin_zones() -> Page:
+    def query(ctx: Ctx) -> str:
+        counters = dict(
+            ctx.session.execute(
+                select(Counter.zone_id, func.count()).group_by(Counter.zone_id)
+            ).tuples()
+        )
+        boards = dict(
+            ctx.session.execute(
+                select(Device.zone_id, func.count())
+                .where(Device.zone_id.is_not(None))
+                .group_by(Device.zone_id)
+            ).tuples()
+        )
+        zones = ctx.session.scalars(select(Zone).order_by(Zone.code)).all()
+        return render_template(
+            "admin/catalog/zones.html", zones=zones, counters=counters, boards=boards
+        )
+
+    return run_query(query)
+
+
+@bp.route("/admin/zones/new", methods=["GET", "POST"])
+@bp.route("/admin/zones/<int:zone_id>", methods=["GET", "POST"])
+@staff_page(Role.ADMIN)
+def admin_zone_form(zone_id: int | None = None) -> Page:
+    errors: dict[str, str] = {}
+    values: dict[str, Any] | None = None
+    if request.method == "POST":
+        submitted = _submitted()
+        values = submitted
+        try:
+            code = _change(
+                "zones", lambda ctx: catalog.save_zone(ctx.session, _who(), zone_id, submitted).code
+            )
+        except catalog.Invalid as exc:
+            errors = _messages(exc)
+        else:
+            flash(tr(f"Zona {code} disimpan.", f"Zone {code} saved."), "success")
+            return redirect(url_for("web.admin_zones"))
+
+    def query(ctx: Ctx) -> str:
+        zone = _get(ctx, Zone, zone_id, "zone")
+        shown = values if values is not None else {}
+        if values is None and zone is not None:
+            shown = {"code": zone.code, "name": zone.name}
+        return render_template(
+            "admin/catalog/zone_form.html",
+            zone=zone,
+            values=shown,
+            errors=errors,
+            deletable=zone is not None and not catalog.zone_uses(ctx.session, zone),
+        )
+
+    return run_query(query), 422 if errors else 200
+
+
+@bp.post("/admin/zones/<int:zone_id>/delete")
+@staff_page(Role.ADMIN)
+def admin_zone_delete(zone_id: int) -> Response:
+    return _deleted_or_kept(
+        "zones",
+        lambda ctx: catalog.delete_zone(ctx.session, _who(), zone_id),
+        url_for("web.admin_zone_form", zone_id=zone_id),
+        tr(
+            "Masih ada loket atau papan di zona ini: pindahkan dulu.",
+            "Counters or display boards are in this zone: move them first.",
+        ),
+    )
+
+
+# --- holidays --------------------------------------------------------------------------
+
+
+def _year() -> int | None:
+    text = request.args.get("year", "")
+    return int(text) if re.fullmatch(r"(19|20|21)\d\d", text) else None
+
+
+def _holiday_day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else _no_holiday()
+    except ValueError:
+        return _no_holiday()
+
+
+def _no_holiday() -> dt.date:
+    raise not_found("holiday")
+
+
+@bp.route("/admin/holidays", methods=["GET", "POST"])
+@staff_page(Role.ADMIN)
+def admin_holidays() -> Page:
+    """The year's holidays with a form to add one (the page itself takes the new one)."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    if request.method == "POST":
+        values = _submitted()
+        try:
+            day = _change(
+                "holidays", lambda ctx: catalog.save_holiday(ctx.session, _who(), None, values).date
+            )
+        except catalog.Invalid as exc:
+            errors = _messages(exc)
+        else:
+            flash(tr(f"Hari libur {day:%d-%m-%Y} ditambahkan.", f"Holiday {day} added."), "success")
+            return redirect(url_for("web.admin_holidays", year=day.year))
+
+    def query(ctx: Ctx) -> str:
+        year = _year() or ctx.today.year
+        holidays = ctx.session.scalars(
+            select(Holiday)
+            .where(Holiday.date >= dt.date(year, 1, 1), Holiday.date <= dt.date(year, 12, 31))
+            .order_by(Holiday.date)
+        ).all()
+        return render_template(
+            "admin/catalog/holidays.html",
+            year=year,
+            years=catalog.holiday_years(ctx.session, ctx.today),
+            holidays=holidays,
+            values=values,
+            errors=errors,
+            weekday_name=lambda day: day_name(WEEKDAYS[day.weekday()]),
+            today=ctx.today,
+        )
+
+    return run_query(query), 422 if errors else 200
+
+
+@bp.route("/admin/holidays/<day>", methods=["GET", "POST"])
+@staff_page(Role.ADMIN)
+def admin_holiday_form(day: str) -> Page:
+    original = _holiday_day(day)
+    errors: dict[str, str] = {}
+    values: dict[str, Any] | None = None
+    if request.method == "POST":
+        submitted = _submitted()
+        values = submitted
+        try:
+            saved = _change(
+                "holidays",
+                lambda ctx: catalog.save_holiday(ctx.session, _who(), original, submitted).date,
+            )
+        except catalog.Invalid as exc:
+            errors = _messages(exc)
+        else:
+            flash(tr("Hari libur disimpan.", "Holiday saved."), "success")
+            return redirect(url_for("web.admin_holidays", year=saved.year))
+
+    def query(ctx: Ctx) -> str:
+        holiday = ctx.session.get(Holiday, original)
+        if holiday is None:
+            raise not_found("holiday")
+        shown = values or {"date": holiday.date.isoformat(), "name": holiday.name}
+        return render_template(
+            "admin/catalog/holiday_form.html", holiday=holiday, values=shown, errors=errors
+        )
+
+    return run_query(query), 422 if errors else 200
+
+
+@bp.post("/admin/holidays/<day>/delete")
+@staff_page(Role.ADMIN)
+def admin_holiday_delete(day: str) -> Response:
+    original = _holiday_day(day)
+
+    def delete(ctx: Ctx) -> str:
+        catalog.delete_holiday(ctx.session, _who(), original)
+        return original.isoformat()
+
+    _change("holidays", delete)
+    flash(tr("Hari libur dihapus.", "Holiday deleted."), "success")
+    return redirect(url_for("web.admin_holidays", year=original.year))

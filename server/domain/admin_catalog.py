@@ -1,0 +1,667 @@
+"""The admin console's changes to the hall's catalogue: agencies, services, counters,
+zones and holidays.
+
+Everything an admin or supervisor submits is read here, whatever a browser (or a
+hand-made request) sends: every field is checked and each problem is reported against
+its field in Indonesian and English, all at once, so a form can show them beside the
+inputs. Whatever has history (tickets, events) is deactivated, never deleted; only
+what nothing refers to may be deleted.
+
+No Flask here: the functions take a session, the person acting and the submitted
+values, and leave announcing the change (``config.updated``) to the caller's command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, exists, func, select
+from sqlalchemy.orm import Session, joinedload
+
+from server.models import (
+    Agency,
+    Counter,
+    CounterEvent,
+    CounterService,
+    CounterState,
+    Device,
+    Holiday,
+    Series,
+    SeriesDay,
+    Service,
+    Ticket,
+    TicketEvent,
+    User,
+    Zone,
+)
+from shared.errors import ErrorCode
+
+from .access import Principal, require_admin, require_agency_staff
+from .errors import DomainError, not_found
+from .schedule import WEEKDAYS
+
+AGENCY_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
+SERVICE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,15}$")
+PREFIX = re.compile(r"^[A-Z][A-Z0-9]{0,3}$")
+ZONE_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
+COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+HHMM = re.compile(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")
+ID_MAX = 2**31 - 1
+POSITION_MAX = 100_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one field, in both languages of the console."""
+
+    id: str
+    en: str
+
+
+class Invalid(DomainError):
+    """A submitted form with problems, one per field (the first found for each)."""
+
+    def __init__(self, problems: Mapping[str, Problem]) -> None:
+        english = "; ".join(f"{name}: {p.en}" for name, p in problems.items())
+        super().__init__(
+            ErrorCode.VALIDATION_ERROR,
+            english,
+            fields={name: p.en for name, p in problems.items()},
+        )
+        self.problems = dict(problems)
+
+
+REQUIRED = Problem("Wajib diisi.", "Required.")
+
+
+class Fields:
+    """Reads one submitted form: strings from a browser, or anything a hand-made request
+    sends. Each reader returns a clean value (or None) and notes a problem per field;
+    ``check()`` raises them all together."""
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self.raw = raw
+        self.problems: dict[str, Problem] = {}
+
+    def fail(self, name: str, indonesian: str, english: str) -> None:
+        self.problems.setdefault(name, Problem(indonesian, english))
+
+    def check(self) -> None:
+        if self.problems:
+            raise Invalid(self.problems)
+
+    def _string(self, name: str) -> str:
+        value = self.raw.get(name)
+        if value is None or isinstance(value, bool):
+            return ""
+        if isinstance(value, int | float):
+            return str(value)
+        return value.strip() if isinstance(value, str) else ""
+
+    def text(self, name: str, max_length: int, *, required: bool = True) -> str:
+        value = self._string(name)
+        if not value:
+            if required:
+                self.problems.setdefault(name, REQUIRED)
+            return ""
+        if len(value) > max_length:
+            self.fail(
+                name, f"Paling banyak {max_length} karakter.", f"At most {max_length} characters."
+            )
+        elif any(ord(ch) < 32 for ch in value):
+            self.fail(name, "Tanpa karakter kontrol.", "No control characters.")
+        return value[:max_length]
+
+    def code(self, name: str, pattern: re.Pattern[str], hint_id: str, hint_en: str) -> str:
+        value = self._string(name)
+        value = value.lower() if pattern is ZONE_CODE else value.upper()
+        if not value:
+            self.problems.setdefault(name, REQUIRED)
+        elif not pattern.match(value):
+            self.fail(name, hint_id, hint_en)
+        return value
+
+    def integer(
+        self, name: str, low: int, high: int, *, required: bool = True, default: int | None = None
+    ) -> int | None:
+        value = self._string(name)
+        if not value:
+            if required and default is None:
+                self.problems.setdefault(name, REQUIRED)
+            return default
+        if not re.fullmatch(r"-?\d{1,12}", value):
+            self.fail(name, "Isi dengan bilangan bulat.", "Enter a whole number.")
+            return None
+        number = int(value)
+        if not low <= number <= high:
+            self.fail(name, f"Antara {low} dan {high}.", f"Between {low} and {high}.")
+            return None
+        return number
+
+    def decimal(self, name: str, low: float, high: float) -> float | None:
+        value = self._string(name).replace(",", ".")
+        if not value:
+            self.problems.setdefault(name, REQUIRED)
+            return None
+        if not re.fullmatch(r"\d{1,6}(\.\d{1,3})?", value):
+            self.fail(name, "Isi dengan angka, mis. 7,5.", "Enter a number, e.g. 7.5.")
+            return None
+        number = float(value)
+        if not low <= number <= high:
+            self.fail(name, f"Antara {low:g} dan {high:g}.", f"Between {low:g} and {high:g}.")
+            return None
+        return number
+
+    def flag(self, name: str) -> bool:
+        """A checkbox: sent (with any of the usual "on" values) or not."""
+        value = self.raw.get(name)
+        if isinstance(value, bool):
+            return value
+        return isinstance(value, str) and value.strip().lower() in ("1", "on", "true", "yes", "y")
+
+    def row_id(self, name: str) -> int | None:
+        return self.integer(name, 1, ID_MAX)
+
+    def day(self, name: str) -> dt.date | None:
+        value = self._string(name)
+        if not value:
+            self.problems.setdefault(name, REQUIRED)
+            return None
+        try:
+            day = dt.date.fromisoformat(value) if len(value) == 10 else None
+        except ValueError:
+            day = None
+        if day is None or not 2000 <= day.year <= 2100:
+            self.fail(name, "Tanggal tidak sah (TTTT-BB-HH).", "Not a valid date (YYYY-MM-DD).")
+        return day
+
+
+def _one(session: Session, model: type[Any], row_id: int, what: str) -> Any:
+    found = session.get(model, row_id) if 0 < row_id <= ID_MAX else None
+    if found is None:
+        raise not_found(what)
+    return found
+
+
+def _any(session: Session, *conditions: Any) -> bool:
+    return any(session.scalar(select(exists().where(c))) for c in conditions)
+
+
+def next_position(session: Session, model: type[Any], *where: Any) -> int:
+    """One after the last: where a new item goes unless the admin says otherwise."""
+    last = session.scalar(select(func.max(model.position)).where(*where))
+    return int(last or 0) + 1
+
+
+# --- agencies --------------------------------------------------------------------------
+
+
+def save_agency(
+    session: Session, who: Principal, agency_id: int | None, raw: Mapping[str, Any]
+) -> Agency:
+    """Create (``agency_id`` None) or change an agency. Its code names its rooms and its
+    supervisors' sessions, so it is fixed once created."""
+    require_admin(who)
+    agency = _one(session, Agency, agency_id, "agency") if agency_id is not None else None
+    form = Fields(raw)
+    if agency is None:
+        code = form.code(
+            "code",
+            AGENCY_CODE,
+            "2–8 huruf besar/angka, diawali huruf (mis. DK).",
+            "2–8 capital letters/digits, starting with a letter (e.g. DK).",
+        )
+        if code and "code" not in form.problems and _any(session, Agency.code == code):
+            form.fail("code", f"Kode {code} sudah dipakai.", f"Code {code} is taken.")
+    name = form.text("name", 200)
+    short_name = form.text("short_name", 40)
+    colour = form.text("colour", 7)
+    if colour and not COLOUR.match(colour):
+        form.fail("colour", "Warna seperti #1E5AA8.", "A colour like #1E5AA8.")
+    position = form.integer("position", 0, POSITION_MAX, default=next_position(session, Agency))
+    active = form.flag("active")
+    form.check()
+    if agency is None:
+        agency = Agency(code=code)
+        session.add(agency)
+    agency.name, agency.short_name, agency.colour = name, short_name, colour.upper()
+    agency.position, agency.active = position or 0, active
+    session.flush()
+    return agency
+
+
+def agency_uses(session: Session, agency: Agency) -> bool:
+    """Whether anything refers to the agency (then it is deactivated, not deleted)."""
+    return _any(
+        session,
+        Series.agency_id == agency.id,
+        Service.agency_id == agency.id,
+        Counter.agency_id == agency.id,
+        User.agency_id == agency.id,
+        Device.agency_id == agency.id,
+    )
+
+
+def delete_agency(session: Session, who: Principal, agency_id: int) -> str:
+    require_admin(who)
+    agency = _one(session, Agency, agency_id, "agency")
+    if agency_uses(session, agency):
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "this agency has services, counters, users or devices: deactivate it instead",
+        )
+    session.delete(agency)
+    session.flush()
+    return str(agency.code)
+
+
+# --- services --------------------------------------------------------------------------
+
+
+def read_hours(form: Fields, hours: Mapping[str, Any]) -> dict[str, list[str]]:
+    """``{"mon": ["07:30", "16:00"], ...}`` with a problem per weekday (``hours.mon``)."""
+    out: dict[str, list[str]] = {}
+    if not isinstance(hours, Mapping):
+        form.fail("hours", "Jam layanan tidak terbaca.", "The opening hours could not be read.")
+        return out
+    for day, span in hours.items():
+        if day not in WEEKDAYS:
+            form.fail("hours", f"Hari tidak dikenal: {day}.", f"Unknown weekday: {day}.")
+            continue
+        field = f"hours.{day}"
+        if not isinstance(span, Sequence) or isinstance(span, str) or len(span) != 2:
+            form.fail(field, "Isi jam buka dan jam tutup.", "Enter opening and closing times.")
+            continue
+        opens, closes = (str(t).strip() if isinstance(t, str) else "" for t in span)
+        if not opens or not closes:
+            form.fail(field, "Isi jam buka dan jam tutup.", "Enter opening and closing times.")
+        elif not HHMM.match(opens) or not HHMM.match(closes):
+            form.fail(field, "Jam seperti 07:30 (00:00–24:00).", "Times like 07:30 (00:00–24:00).")
+        elif opens >= closes:
+            form.fail(
+                field,
+                "Jam buka harus sebelum jam tutup.",
+                "Opening must be before closing.",
+            )
+        else:
+            out[day] = [opens, closes]
+    return {day: out[day] for day in WEEKDAYS if day in out}
+
+
+def save_service(
+    session: Session,
+    who: Principal,
+    service_id: int | None,
+    raw: Mapping[str, Any],
+    hours: Mapping[str, Any],
+) -> Service:
+    """Create or change a service; its prefix picks (or starts) a series of its agency.
+
+    Services of one agency may share a prefix (their numbers then run on together); a
+    prefix of another agency is refused: two agencies' visitors would hold the same
+    number. The agency is chosen at creation and stays.
+    """
+    service = _one(session, Service, service_id, "service") if service_id is not None else None
+    form = Fields(raw)
+    if service is None:
+        agency_id = who.agency_id if not who.is_admin else form.row_id("agency_id")
+        agency = session.get(Agency, agency_id) if agency_id else None
+        if agency is None and "agency_id" not in form.problems:
+            form.fail("agency_id", "Pilih instansi.", "Choose an agency.")
+    else:
+        agency = service.agency
+    if agency is not None:
+        require_agency_staff(who, agency.id)
+    code = form.code(
+        "code",
+        SERVICE_CODE,
+        "2–16 huruf besar, angka atau -, mis. DK-KTP.",
+        "2–16 capital letters, digits or -, e.g. DK-KTP.",
+    )
+    if code and "code" not in form.problems:
+        taken = session.scalar(select(Service.id).where(Service.code == code))
+        if taken is not None and (service is None or taken != service.id):
+            form.fail("code", f"Kode {code} sudah dipakai.", f"Code {code} is taken.")
+    name = form.text("name", 200)
+    prefix = form.code(
+        "prefix",
+        PREFIX,
+        "1–4 huruf besar/angka, diawali huruf (mis. DK).",
+        "1–4 capital letters/digits, starting with a letter (e.g. DK).",
+    )
+    series = None
+    if prefix and "prefix" not in form.problems:
+        series = session.scalar(select(Series).where(Series.prefix == prefix))
+        if series is not None and agency is not None and series.agency_id != agency.id:
+            owner = session.get(Agency, series.agency_id)
+            owner_name = owner.short_name if owner else "?"
+            form.fail(
+                "prefix",
+                f"Awalan {prefix} dipakai instansi {owner_name}.",
+                f"Prefix {prefix} belongs to {owner_name}.",
+            )
+    quota = form.integer("daily_quota", 1, 100_000, required=False)
+    clean_hours = read_hours(form, hours)
+    priority = form.flag("priority_offered")
+    target = form.integer("target_wait_minutes", 1, 600)
+    typical = form.decimal("typical_minutes", 0.5, 600)
+    where = [Service.agency_id == agency.id] if agency is not None else []
+    position = form.integer(
+        "position", 0, POSITION_MAX, default=next_position(session, Service, *where)
+    )
+    active = form.flag("active")
+    form.check()
+    assert agency is not None
+    if series is None:
+        series = Series(agency_id=agency.id, prefix=prefix)
+        session.add(series)
+        session.flush()
+    old_series_id = service.series_id if service is not None else None
+    if service is None:
+        service = Service(agency_id=agency.id)
+        session.add(service)
+    service.code, service.name, service.series_id = code, name, series.id
+    service.daily_quota, service.hours, service.priority_offered = quota, clean_hours, priority
+    service.target_wait_minutes, service.typical_minutes = target or 1, typical or 1.0
+    service.position, service.active = position or 0, active
+    session.flush()
+    if old_series_id is not None and old_series_id != series.id:
+        _drop_unused_series(session, old_series_id)
+    session.refresh(service, ["series"])
+    return service
+
+
+def _drop_unused_series(session: Session, series_id: int) -> None:
+    """A prefix nobody uses any more and that numbered nothing frees itself."""
+    if not _any(
+        session,
+        Service.series_id == series_id,
+        Ticket.series_id == series_id,
+        SeriesDay.series_id == series_id,
+    ):
+        session.execute(delete(Series).where(Series.id == series_id))
+
+
+def service_uses(session: Session, service: Service) -> bool:
+    """Whether any ticket ever went through the service (its history must stay)."""
+    return _any(
+        session,
+        Ticket.service_id == service.id,
+        Ticket.origin_service_id == service.id,
+        TicketEvent.service_id == service.id,
+    )
+
+
+def delete_service(session: Session, who: Principal, service_id: int) -> str:
+    service: Service = _one(session, Service, service_id, "service")
+    require_agency_staff(who, service.agency_id)
+    if service_uses(session, service):
+        raise DomainError(ErrorCode.CONFLICT, "this service has tickets: deactivate it instead")
+    code, series_id = service.code, service.series_id
+    session.execute(delete(CounterService).where(CounterService.service_id == service.id))
+    session.delete(service)
+    session.flush()
+    _drop_unused_series(session, series_id)
+    return code
+
+
+# --- counters --------------------------------------------------------------------------
+
+
+def save_counter(
+    session: Session,
+    who: Principal,
+    counter_id: int | None,
+    raw: Mapping[str, Any],
+    service_ids: Sequence[Any],
+) -> Counter:
+    """Create or change a counter and the services it serves, in ``service_ids`` order
+    (only services of its own agency). The agency is chosen at creation and stays; a
+    counter is deactivated only once it is closed, so nobody is left mid-call."""
+    counter = _one(session, Counter, counter_id, "counter") if counter_id is not None else None
+    form = Fields(raw)
+    if counter is None:
+        agency_id = who.agency_id if not who.is_admin else form.row_id("agency_id")
+        agency = session.get(Agency, agency_id) if agency_id else None
+        if agency is None and "agency_id" not in form.problems:
+            form.fail("agency_id", "Pilih instansi.", "Choose an agency.")
+    else:
+        agency = counter.agency
+    if agency is not None:
+        require_agency_staff(who, agency.id)
+    zone_id = form.row_id("zone_id")
+    zone = session.get(Zone, zone_id) if zone_id else None
+    if zone is None and "zone_id" not in form.problems:
+        form.fail("zone_id", "Pilih zona.", "Choose a zone.")
+    label = form.text("label", 40)
+    if label and zone is not None:
+        clash = session.scalar(
+            select(Counter.id).where(
+                Counter.zone_id == zone.id,
+                func.lower(Counter.label) == label.lower(),
+                Counter.id != (counter.id if counter is not None else 0),
+            )
+        )
+        if clash is not None:
+            form.fail(
+                "label",
+                f"Sudah ada {label} di zona ini: papan akan membingungkan.",
+                f"{label} exists in this zone already: the board would be ambiguous.",
+            )
+    where = [Counter.agency_id == agency.id] if agency is not None else []
+    position = form.integer(
+        "position", 0, POSITION_MAX, default=next_position(session, Counter, *where)
+    )
+    active = form.flag("active")
+    still_working = counter is not None and (
+        counter.state != CounterState.CLOSED or counter.current_ticket_id is not None
+    )
+    if counter is not None and counter.active and not active and still_working:
+        form.fail(
+            "active",
+            "Loket masih buka: tutup loket dulu, lalu nonaktifkan.",
+            "The counter is still open: close it first, then deactivate it.",
+        )
+    chosen = _counter_services(session, form, agency, service_ids)
+    form.check()
+    assert agency is not None and zone is not None
+    if counter is None:
+        counter = Counter(agency_id=agency.id, state=CounterState.CLOSED, calls_since_priority=0)
+        session.add(counter)
+    counter.zone_id, counter.label, counter.position, counter.active = (
+        zone.id,
+        label,
+        position or 0,
+        active,
+    )
+    session.flush()
+    session.execute(delete(CounterService).where(CounterService.counter_id == counter.id))
+    for order, service_id in enumerate(chosen):
+        session.add(CounterService(counter_id=counter.id, service_id=service_id, position=order))
+    session.flush()
+    session.refresh(counter, ["service_links", "zone", "agency"])
+    return counter
+
+
+def _counter_services(
+    session: Session, form: Fields, agency: Agency | None, service_ids: Sequence[Any]
+) -> list[int]:
+    chosen: list[int] = []
+    for value in service_ids:
+        text = str(value).strip() if isinstance(value, str | int) else ""
+        if not re.fullmatch(r"\d{1,10}", text) or not 0 < int(text) <= ID_MAX:
+            form.fail("services", "Pilihan layanan tidak sah.", "Not a valid service choice.")
+            return []
+        if int(text) not in chosen:
+            chosen.append(int(text))
+    if agency is None or not chosen:
+        return chosen
+    own = set(
+        session.scalars(
+            select(Service.id).where(Service.agency_id == agency.id, Service.id.in_(chosen))
+        )
+    )
+    if own != set(chosen):
+        form.fail(
+            "services",
+            "Loket hanya melayani layanan instansinya sendiri.",
+            "A counter serves only its own agency's services.",
+        )
+    return chosen
+
+
+def counter_uses(session: Session, counter: Counter) -> bool:
+    return _any(
+        session,
+        Ticket.counter_id == counter.id,
+        Ticket.target_counter_id == counter.id,
+        TicketEvent.counter_id == counter.id,
+        CounterEvent.counter_id == counter.id,
+        Device.counter_id == counter.id,
+    )
+
+
+def delete_counter(session: Session, who: Principal, counter_id: int) -> str:
+    counter: Counter = _one(session, Counter, counter_id, "counter")
+    require_agency_staff(who, counter.agency_id)
+    if counter_uses(session, counter):
+        raise DomainError(
+            ErrorCode.CONFLICT, "this counter has history or a device: deactivate it instead"
+        )
+    label = counter.label
+    session.delete(counter)
+    session.flush()
+    return label
+
+
+# --- zones -----------------------------------------------------------------------------
+
+
+def save_zone(
+    session: Session, who: Principal, zone_id: int | None, raw: Mapping[str, Any]
+) -> Zone:
+    """Create or rename a zone. Its code names the boards' room, so it is fixed."""
+    require_admin(who)
+    zone = _one(session, Zone, zone_id, "zone") if zone_id is not None else None
+    form = Fields(raw)
+    if zone is None:
+        code = form.code(
+            "code",
+            ZONE_CODE,
+            "Huruf kecil, angka atau -, mis. lantai1-a.",
+            "Lowercase letters, digits or -, e.g. floor1-a.",
+        )
+        if code and "code" not in form.problems and _any(session, Zone.code == code):
+            form.fail("code", f"Kode {code} sudah dipakai.", f"Code {code} is taken.")
+    name = form.text("name", 100)
+    form.check()
+    if zone is None:
+        zone = Zone(code=code)
+        session.add(zone)
+    zone.name = name
+    session.flush()
+    return zone
+
+
+def zone_uses(session: Session, zone: Zone) -> bool:
+    return _any(session, Counter.zone_id == zone.id, Device.zone_id == zone.id)
+
+
+def delete_zone(session: Session, who: Principal, zone_id: int) -> str:
+    require_admin(who)
+    zone = _one(session, Zone, zone_id, "zone")
+    if zone_uses(session, zone):
+        raise DomainError(
+            ErrorCode.CONFLICT, "counters or display boards are in this zone: move them first"
+        )
+    session.delete(zone)
+    session.flush()
+    return str(zone.code)
+
+
+# --- holidays --------------------------------------------------------------------------
+
+
+def save_holiday(
+    session: Session, who: Principal, original: dt.date | None, raw: Mapping[str, Any]
+) -> Holiday:
+    """Add a holiday, or change the one on ``original`` (its date too)."""
+    require_admin(who)
+    holiday = session.get(Holiday, original) if original is not None else None
+    if original is not None and holiday is None:
+        raise not_found("holiday")
+    form = Fields(raw)
+    day = form.day("date")
+    name = form.text("name", 100)
+    if day is not None and day != original and session.get(Holiday, day) is not None:
+        form.fail("date", "Tanggal ini sudah hari libur.", "This date is a holiday already.")
+    form.check()
+    assert day is not None
+    if holiday is not None and day != original:
+        session.delete(holiday)
+        session.flush()
+        holiday = None
+    if holiday is None:
+        holiday = Holiday(date=day, name=name)
+        session.add(holiday)
+    holiday.name = name
+    session.flush()
+    return holiday
+
+
+def delete_holiday(session: Session, who: Principal, day: dt.date) -> None:
+    require_admin(who)
+    holiday = session.get(Holiday, day)
+    if holiday is None:
+        raise not_found("holiday")
+    session.delete(holiday)
+    session.flush()
+
+
+def holiday_years(session: Session, today: dt.date) -> list[int]:
+    """The years with holidays, plus this year and the next (the ones being planned)."""
+    years = {today.year, today.year + 1}
+    for day in session.scalars(select(Holiday.date)):
+        years.add(day.year)
+    return sorted(years)
+
+
+def agencies_for(session: Session, who: Principal) -> list[Agency]:
+    """The agencies ``who`` works with: all for an admin, their own for a supervisor."""
+    query = select(Agency).order_by(Agency.position, Agency.code)
+    if not who.is_admin:
+        query = query.where(Agency.id == who.agency_id)
+    return list(session.scalars(query))
+
+
+def services_for(session: Session, who: Principal, agency_id: int | None) -> list[Service]:
+    """Services in the console's list order; a supervisor's are only their agency's."""
+    query = (
+        select(Service)
+        .join(Agency, Agency.id == Service.agency_id)
+        .options(joinedload(Service.agency), joinedload(Service.series))
+        .order_by(Agency.position, Agency.code, Service.position, Service.code)
+    )
+    if not who.is_admin:
+        query = query.where(Service.agency_id == who.agency_id)
+    elif agency_id is not None:
+        query = query.where(Service.agency_id == agency_id)
+    return list(session.scalars(query))
+
+
+def counters_for(session: Session, who: Principal, agency_id: int | None) -> list[Counter]:
+    query = (
+        select(Counter)
+        .join(Agency, Agency.id == Counter.agency_id)
+        .options(joinedload(Counter.agency), joinedload(Counter.zone))
+        .order_by(Counter.position, Counter.label)
+    )
+    if not who.is_admin:
+        query = query.where(Counter.agency_id == who.agency_id)
+    elif agency_id is not None:
+        query = query.where(Counter.agency_id == agency_id)
+    return list(session.scalars(query))
