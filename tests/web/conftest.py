@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from tests.e2e.live import LiveServer
 from tests.factories import PASSWORD
@@ -31,8 +31,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 WAIT_MS = 10_000
 
 
@@ -73,7 +73,7 @@ def new_page(browser: Browser) -> Iterator[NewPage]:
     contexts = []
     errors: list[str] = []
 
-    def make(viewport: dict[str, int] = DESKTOP, locale: str = "id-ID") -> Page:
+    def make(viewport: ViewportSize = DESKTOP, locale: str = "id-ID") -> Page:
         context = browser.new_context(viewport=viewport, locale=locale)
         context.set_default_timeout(WAIT_MS)
         contexts.append(context)

@@ -1,0 +1,254 @@
+"""A report's table as the page shows it, and as CSV and XLSX files.
+
+The columns are defined once here and used by the page, the CSV and the workbook, so a
+file always says what the page says: the same rows, the same rounding (minutes and
+percentages to one decimal).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from server.domain.reports import Figures, Grouping, Report
+from server.web.i18n import tr
+
+Value = int | float | None
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    indonesian: str
+    english: str
+    value: Callable[[Figures], Value]
+    unit: str = ""  # "min" or "%": how the page formats it
+    counters_only: bool = False
+    lines_only: bool = False  # issued and cancelled: nobody called them
+
+    @property
+    def title(self) -> str:
+        return tr(self.indonesian, self.english)
+
+
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 60.0, 1)
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else round(share * 100.0, 1)
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("issued", "Diambil", "Issued", lambda f: f.issued, lines_only=True),
+    Column("served", "Dilayani", "Served", lambda f: f.served),
+    Column("no_show", "Tidak hadir", "No-show", lambda f: f.no_show),
+    Column("cancelled", "Batal", "Cancelled", lambda f: f.cancelled, lines_only=True),
+    Column("transferred", "Dialihkan", "Transferred", lambda f: f.transferred),
+    Column("expired", "Kedaluwarsa", "Expired", lambda f: f.expired),
+    Column("calls", "Panggilan", "Calls", lambda f: f.calls),
+    Column("avg_wait", "Rata-rata tunggu", "Average wait", lambda f: _minutes(f.avg_wait), "min"),
+    Column("p90_wait", "Tunggu P90", "90th pct. wait", lambda f: _minutes(f.p90_wait), "min"),
+    Column("max_wait", "Tunggu terlama", "Longest wait", lambda f: _minutes(f.max_wait), "min"),
+    Column(
+        "avg_service",
+        "Rata-rata layanan",
+        "Average service",
+        lambda f: _minutes(f.avg_service),
+        "min",
+    ),
+    Column(
+        "service_level",
+        "Dalam target",
+        "Within target",
+        lambda f: _percent(f.service_level),
+        "%",
+    ),
+    Column(
+        "open_hours",
+        "Jam buka",
+        "Open hours",
+        lambda f: None if f.open_seconds is None else round(f.open_seconds / 3600.0, 1),
+        "h",
+        counters_only=True,
+    ),
+    Column(
+        "utilisation",
+        "Utilisasi",
+        "Utilisation",
+        lambda f: _percent(f.utilisation),
+        "%",
+        counters_only=True,
+    ),
+)
+
+GROUP_TITLES = {
+    Grouping.AGENCY: ("Instansi", "Agency"),
+    Grouping.SERVICE: ("Layanan", "Service"),
+    Grouping.COUNTER: ("Loket", "Counter"),
+    Grouping.OFFICER: ("Petugas", "Officer"),
+}
+
+
+def columns_for(report: Report) -> list[Column]:
+    return [
+        column
+        for column in COLUMNS
+        if (not column.counters_only or report.grouping == Grouping.COUNTER)
+        and (not column.lines_only or report.shows_issued)
+    ]
+
+
+@dataclass(frozen=True)
+class TableRow:
+    label: str
+    detail: str
+    values: list[Value]
+    total: bool = False
+
+
+def table(report: Report) -> tuple[list[str], list[TableRow]]:
+    """Headers and rows (the total last) exactly as every output shows them."""
+    cols = columns_for(report)
+    group = tr(*GROUP_TITLES[report.grouping])
+    headers = [group, tr("Kode", "Code"), *(c.title + _unit(c.unit) for c in cols)]
+    rows = [
+        TableRow(row.label, row.detail, [c.value(row.figures) for c in cols]) for row in report.rows
+    ]
+    total_label = (
+        tr("Total", "Total") + f" · {report.agency_name}"
+        if report.agency_name
+        else tr("Total seluruh mal", "Whole hall total")
+    )
+    totals = [c.value(report.total) for c in cols]
+    if report.grouping == Grouping.COUNTER:
+        # The whole hall's open time is not the sum of what its rows show; leave it blank.
+        totals = [None if c.counters_only else v for c, v in zip(cols, totals, strict=True)]
+    rows.append(TableRow(total_label, "", totals, total=True))
+    return headers, rows
+
+
+def _unit(unit: str) -> str:
+    return {"min": tr(" (menit)", " (min)"), "%": " (%)", "h": tr(" (jam)", " (h)")}.get(unit, "")
+
+
+def file_name(report: Report, extension: str) -> str:
+    scope = f"-{report.agency_name}" if report.agency_name else ""
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in scope)
+    return f"laporan-antrean-{report.period.key}-{report.grouping.value}{safe}.{extension}"
+
+
+def csv_bytes(report: Report) -> bytes:
+    """UTF-8 with a byte-order mark (so Excel reads the names right), comma separated,
+    a dot for decimals, empty where nothing was measured."""
+    headers, rows = table(report)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([row.label, row.detail, *("" if v is None else v for v in row.values)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(report: Report, site_name: str, generated: dt.datetime) -> bytes:
+    """A workbook: the table (numbers as numbers) with the period and definitions above
+    it, and sheets of arrivals and served per hour and per day."""
+    headers, rows = table(report)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = tr("Laporan", "Report")
+    bold = Font(bold=True)
+    sheet.append([site_name])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([tr("Periode", "Period"), period_text(report)])
+    sheet.append([tr("Dibuat", "Generated"), generated.strftime("%Y-%m-%d %H:%M")])
+    for line in definitions():
+        sheet.append([line])
+    sheet.append([])
+    header_row = sheet.max_row + 1
+    sheet.append(headers)
+    fill = PatternFill("solid", fgColor="DDE6F2")
+    for cell in sheet[header_row]:
+        cell.font = bold
+        cell.fill = fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        sheet.append([row.label, row.detail, *row.values])
+        if row.total:
+            for cell in sheet[sheet.max_row]:
+                cell.font = bold
+    sheet.column_dimensions["A"].width = 34
+    sheet.column_dimensions["B"].width = 18
+    for index in range(3, len(headers) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 13
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
+
+    hours = book.create_sheet(tr("Per jam", "By hour"))
+    hours.append([tr("Jam", "Hour"), tr("Kedatangan", "Arrivals"), tr("Dilayani", "Served")])
+    for hour in range(24):
+        hours.append([f"{hour:02d}:00", report.arrivals_by_hour[hour], report.served_by_hour[hour]])
+    days = book.create_sheet(tr("Per hari", "By day"))
+    days.append([tr("Tanggal", "Date"), tr("Diambil", "Issued"), tr("Dilayani", "Served")])
+    for (day, issued), (_, served) in zip(report.issued_by_day, report.served_by_day, strict=True):
+        days.append([day, issued, served])
+        days.cell(row=days.max_row, column=1).number_format = "yyyy-mm-dd"
+    for extra in (hours, days):
+        for cell in extra[1]:
+            cell.font = bold
+        extra.column_dimensions["A"].width = 14
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def period_text(report: Report) -> str:
+    period = report.period
+    if period.first == period.last:
+        return period.first.isoformat()
+    return f"{period.first.isoformat()} – {period.last.isoformat()}"
+
+
+def definitions() -> list[str]:
+    """How every figure is computed, in the page's language (also printed on the page)."""
+    return [
+        tr(
+            "Waktu tunggu = panggilan terakhir − masuk antrean (pengambilan tiket, pengalihan, "
+            "atau kembali setelah tidak hadir); pengunjung antrean online dihitung dari jam "
+            "pesanannya (dari kedatangan bila datang terlambat).",
+            "Waiting time = last call − entry into the line (the ticket's issue, a transfer, "
+            "or the return after a no-show); a booked visitor waits from the booked time (from "
+            "arrival when they came later).",
+        ),
+        tr(
+            "Waktu layanan = selesai − mulai (− panggilan terakhir bila “mulai” tidak ditekan).",
+            "Service time = finish − start (− the last call when “start” was not pressed).",
+        ),
+        tr(
+            "P90 = peringkat terdekat: waktu tunggu ke-⌈0,9 × n⌉ dari n panggilan yang diurutkan.",
+            "P90 = nearest rank: the ⌈0.9 × n⌉-th of the n calls' waits, sorted.",
+        ),
+        tr(
+            "Dalam target = panggilan dengan waktu tunggu ≤ target layanan ÷ semua panggilan.",
+            "Within target = calls that waited ≤ the service's target ÷ all calls.",
+        ),
+        tr(
+            "Utilisasi = waktu layanan tiket yang diselesaikan loket ÷ waktu loket buka "
+            "(tidak dijeda).",
+            "Utilisation = service time of the tickets a counter finished ÷ the time it was "
+            "open (not paused).",
+        ),
+        tr(
+            "Tanggal = tanggal layanan di zona waktu mal; tiket yang dialihkan dihitung di "
+            "setiap antrean tempat ia menunggu.",
+            "Dates are the hall's local service dates; a transferred ticket counts in every "
+            "line it waited in.",
+        ),
+    ]
