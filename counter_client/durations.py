@@ -33,6 +33,26 @@ def clock_text(span: dt.timedelta | float | None) -> str:
     return f"{minutes}:{secs:02d}"
 
 
+UNITS = {
+    "id": (("menit", "menit"), ("detik", "detik")),
+    "en": (("minute", "minutes"), ("second", "seconds")),
+}
+
+
+def wait_text(seconds: float, language: str) -> str:
+    """How long to wait, in words (``1 menit 30 detik``): a lock message an officer reads
+    once, so words rather than the ``1:30`` of the ticking figures."""
+    whole = max(1, round(seconds))
+    minutes, secs = divmod(whole, 60)
+    (minute, minutes_word), (second, seconds_word) = UNITS.get(language, UNITS["id"])
+    parts = []
+    if minutes:
+        parts.append(f"{minutes} {minute if minutes == 1 else minutes_word}")
+    if secs:
+        parts.append(f"{secs} {second if secs == 1 else seconds_word}")
+    return " ".join(parts)
+
+
 def date_text(iso_date: str, language: str) -> str:
     """The service day in words (the site's date from the server, not the PC's)."""
     try:

@@ -1,17 +1,26 @@
 """Today's served count and average service time at one counter.
 
-The server's snapshot gives the day's figures when it has them (``today`` on the
-counter); visitors finished after it are added as their ``done`` events arrive, each once.
-Without the server's figures the tally counts what this client saw since login, and says
-so (``since_login``) so the screen never passes a partial count off as the day's.
+The agency snapshot gives the day's figures (``today`` on each counter), so they survive
+a restart of the window or a new login; visitors finished after the snapshot are added
+as their ``done`` events (or the answer to the officer's own press) arrive, each once.
+Without the server's figures (a server older than them) the tally counts what this
+client saw since login, and says so (``since_login``) so the screen never passes a
+partial count off as the day's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from counter_client.hall import parse_time
+
+
+@dataclass(frozen=True)
+class _Seen:
+    seconds: float | None  # service time, when known
+    seq: int | None  # the seq of the event that told; None: the answer to a press
 
 
 class ServedTally:
@@ -20,10 +29,16 @@ class ServedTally:
         self._base_count = 0
         self._base_seconds = 0.0
         self._base_timed = 0
-        self._seen: dict[int, float | None] = {}  # ticket id -> service seconds
+        self._seen: dict[int, _Seen] = {}  # ticket id -> what was seen of its finish
 
-    def reset(self, today: Mapping[str, Any] | None) -> None:
-        """Take the server's figures for the day; what was seen before is in them."""
+    def reset(self, today: Mapping[str, Any] | None, seq: int | None = None) -> None:
+        """Take the server's figures for the day from a snapshot of ``seq``.
+
+        What the snapshot contains is dropped from what was seen: finishes told by an
+        event up to ``seq``, and those told by a press's answer (a snapshot applied after
+        the answer was read after the command). Finishes whose event is newer than the
+        snapshot stay counted: it was read before them.
+        """
         if not today:
             return
         self.since_login = False
@@ -31,16 +46,24 @@ class ServedTally:
         average = today.get("average_service_seconds")
         self._base_timed = self._base_count if average is not None else 0
         self._base_seconds = float(average or 0) * self._base_timed
-        self._seen.clear()
+        self._seen = {
+            tid: seen
+            for tid, seen in self._seen.items()
+            if seq is not None and seen.seq is not None and seen.seq > seq
+        }
 
-    def add(self, ticket: Mapping[str, Any]) -> bool:
+    def add(self, ticket: Mapping[str, Any], seq: int | None = None) -> bool:
         """Count a finished ticket once; False when it was already counted."""
         tid = int(ticket["id"])
-        if tid in self._seen:
+        before = self._seen.get(tid)
+        if before is not None:
+            if before.seq is None and seq is not None:
+                self._seen[tid] = _Seen(before.seconds, seq)
             return False
         begin = parse_time(ticket.get("started_at") or ticket.get("called_at"))
         end = parse_time(ticket.get("finished_at"))
-        self._seen[tid] = (end - begin).total_seconds() if begin and end else None
+        seconds = (end - begin).total_seconds() if begin and end else None
+        self._seen[tid] = _Seen(seconds, seq)
         return True
 
     @property
@@ -49,7 +72,7 @@ class ServedTally:
 
     @property
     def average_seconds(self) -> float | None:
-        timed = [s for s in self._seen.values() if s is not None]
+        timed = [s.seconds for s in self._seen.values() if s.seconds is not None]
         count = self._base_timed + len(timed)
         if count == 0:
             return None

@@ -32,6 +32,7 @@ from counter_client.actions import (
     allowed_actions,
 )
 from counter_client.config import CounterConfig
+from counter_client.durations import wait_text
 from counter_client.hall import Hall, ServerClock, parse_time
 from counter_client.jobs import Job, Outcome
 from counter_client.served_tally import ServedTally
@@ -120,6 +121,8 @@ class CounterSession:
         self._recent: dict[int, dict[str, Any]] = {}  # tickets seen at this counter
         self._sent_here: set[int] = set()  # tickets seen waiting for this counter alone
         self._base_seq = -1
+        self._snapshots = 0  # snapshots taken: a count from one includes what it saw
+        self._snapshots_at_press = 0
         self._ticket_shown_at = -1e9
         self._resync_queued = False
         self._resync_again = False
@@ -193,10 +196,10 @@ class CounterSession:
 
     def _login_refused(self, exc: ApiError) -> None:
         if exc.code == ErrorCode.TOO_MANY_ATTEMPTS:
-            # ``details`` once shared.api_client keeps the error's details (see docs).
-            seconds = (getattr(exc, "details", None) or {}).get("retry_after")
-            if seconds:
-                self._set_message("login.locked", error=True, seconds=seconds)
+            seconds = exc.details.get("retry_after")
+            if isinstance(seconds, int | float) and seconds > 0:
+                wait = wait_text(seconds, self.language)
+                self._set_message("login.locked", error=True, wait=wait)
                 return
         if exc.retryable:
             self._set_message("error.login_unreachable", error=True)
@@ -328,6 +331,7 @@ class CounterSession:
             note=self.transfer_target_name(transfer) if transfer else "",
         )
         self.busy = job
+        self._snapshots_at_press = self._snapshots
         self._set_message(None)
         self._dispatch(job)
         self._changed()
@@ -424,9 +428,12 @@ class CounterSession:
             self._set_message("done.transfer", number=number, target=job.note)
         elif job.action is not None:
             self._set_message(f"done.{job.action.value}", number=number)
-        if job.ticket is not None and job.action in (Action.NEXT, Action.CALL, Action.FINISH):
+        ends_visit = job.action in (Action.NEXT, Action.CALL, Action.FINISH)
+        if job.ticket is not None and ends_visit and self._snapshots == self._snapshots_at_press:
             # Counted here as well as from its event: a push lost in a reconnect must not
             # drop a served visitor from the day's count (the tally counts each id once).
+            # After a snapshot taken meanwhile, not: its figures may include the visitor
+            # already, and if not, the visitor's event comes after it.
             self.tally.add({**job.ticket, "finished_at": self.clock.now().isoformat()})
         if job.ticket is not None and job.action is Action.NO_SHOW:
             self.line.apply({**job.ticket, "state": "no_show"})
@@ -495,6 +502,7 @@ class CounterSession:
 
     def _take_snapshot(self, snapshot: Mapping[str, Any]) -> None:
         self.stale = False
+        self._snapshots += 1
         self._base_seq = int(snapshot.get("seq", 0))
         self._feed.reset(self.room, self._base_seq)
         self.live_counters = {int(c["id"]): dict(c) for c in snapshot.get("counters", [])}
@@ -507,7 +515,7 @@ class CounterSession:
         if mine is None:
             self._leave_counter("counter.closed_elsewhere", error=True)
             return
-        self.tally.reset(mine.get("today"))
+        self.tally.reset(mine.get("today"), self._base_seq)
         self._check_counter(mine, mine.get("ticket"))
 
     def apply_event(self, name: str, payload: Mapping[str, Any]) -> None:
@@ -517,14 +525,18 @@ class CounterSession:
         if payload.get("room") == self.room and int(payload.get("seq", 0)) <= self._base_seq:
             return  # already in the snapshot
         if name in (events.TICKET_ISSUED, events.TICKET_UPDATED, events.TICKET_CALLED):
-            self._ticket_event(payload.get("ticket") or {}, issued=name == events.TICKET_ISSUED)
+            seq = payload.get("seq") if payload.get("room") == self.room else None
+            ticket = payload.get("ticket") or {}
+            self._ticket_event(ticket, issued=name == events.TICKET_ISSUED, seq=seq)
         elif name == events.COUNTER_UPDATED:
             self._counter_event(payload.get("counter") or {})
         elif name == events.CONFIG_UPDATED:
             self.resync()
         self._changed()
 
-    def _ticket_event(self, ticket: dict[str, Any], *, issued: bool) -> None:
+    def _ticket_event(
+        self, ticket: dict[str, Any], *, issued: bool, seq: int | None = None
+    ) -> None:
         if "id" not in ticket:
             return
         self._note_sent_here(ticket)
@@ -534,7 +546,7 @@ class CounterSession:
         if mine:
             self._recent[int(ticket["id"])] = ticket
             if ticket.get("state") == "done":
-                self.tally.add(ticket)
+                self.tally.add(ticket, seq if isinstance(seq, int) else None)
         if self.ticket is not None and ticket["id"] == self.ticket["id"]:
             self.ticket = ticket if ticket.get("state") in ("called", "serving") else None
         if self.line.apply(ticket, issued=issued):

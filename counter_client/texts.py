@@ -20,9 +20,8 @@ TEXTS = {
     },
     "login.locked": {
         "id": "Terlalu banyak percobaan yang salah. Akun dikunci sementara; "
-        "coba lagi dalam {seconds} detik.",
-        "en": "Too many wrong attempts. The account is locked for now; "
-        "try again in {seconds} seconds.",
+        "coba lagi dalam {wait}.",
+        "en": "Too many wrong attempts. The account is locked for now; try again in {wait}.",
     },
     "login.no_agency": {
         "id": "Akun ini tidak terikat pada satu instansi. Masuk dengan akun petugas loket.",

@@ -45,11 +45,22 @@ class CounterLine:
         self.service_ids = frozenset(int(s) for s in counter.get("service_ids", ()))
 
     def load(self, waiting: Iterable[Ticket], no_shows: Iterable[Ticket] = ()) -> None:
-        """Replace the waiting tickets (given in line order); no-shows are kept and merged:
-        the snapshot does not list them, so those seen being marked stay known."""
-        kept = {tid: t for tid, t in self._tickets.items() if t.get("state") == "no_show"}
-        self._tickets, self._rank, self._last_rank = kept, {}, 0
-        for ticket in [*waiting, *no_shows]:
+        """Replace the waiting tickets (given in line order) and take the snapshot's
+        no-shows (most recently marked first). No-shows seen being marked that the
+        snapshot does not list stay known, as the newest: the snapshot may predate them."""
+        waiting, no_shows = list(waiting), list(no_shows)
+        listed = {int(t["id"]) for t in [*waiting, *no_shows]}
+        kept = sorted(
+            (
+                (self._rank.get(tid, 0), t)
+                for tid, t in self._tickets.items()
+                if t.get("state") == "no_show" and tid not in listed
+            ),
+            key=lambda pair: pair[0],
+        )
+        self._tickets, self._rank, self._last_rank = {}, {}, 0
+        # Later rank is newer among no-shows: the snapshot's oldest first, then the kept.
+        for ticket in [*waiting, *reversed(no_shows), *(t for _, t in kept)]:
             self._put(ticket)
 
     def _put(self, ticket: Ticket) -> None:

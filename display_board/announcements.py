@@ -46,7 +46,8 @@ def call_key(number: str, at: object) -> str:
 
 
 def split_number(number: str, separator: str = "-") -> tuple[str, int]:
-    """``"DK-012"`` -> ``("DK", 12)``, for calls a snapshot lists by number only."""
+    """``"DK-012"`` -> ``("DK", 12)``, for calls an older server's snapshot lists by
+    number only."""
     digits = _TRAILING_DIGITS.search(number)
     if digits is None:
         raise ValueError(f"no sequence in ticket number {number!r}")
@@ -137,7 +138,10 @@ def announcement_from_last_call(
     """From a snapshot's ``last_calls`` entry (a call the board did not hear live),
     worded here with the site's templates, as the server would have."""
     number = str(call["number"])
-    prefix, sequence = split_number(number, separator)
+    if isinstance(call.get("prefix"), str) and isinstance(call.get("sequence"), int):
+        prefix, sequence = call["prefix"], call["sequence"]
+    else:  # a server from before last_calls carried them
+        prefix, sequence = split_number(number, separator)
     agency = call.get("agency") or {}
     label = str(call.get("counter") or "")
     callout = CallOut(prefix, sequence, label, str(agency.get("short_name", "")))

@@ -19,7 +19,6 @@ from shared.qt_live import QtLiveFeed
 
 from .audio import Announcer
 from .board_model import BoardModel
-from .event_order import SeqOrder
 
 log = logging.getLogger("antre.display")
 
@@ -27,8 +26,6 @@ RETRY_MS = 2000
 # Announcements wait at most this long for a snapshot after a gap (a slow server must
 # not silence the board).
 HOLD_MS = 3000
-# An event held back for an earlier one that never comes: resynchronise after this.
-ORDER_MS = 1000
 
 
 class BoardController(QObject):
@@ -66,12 +63,8 @@ class BoardController(QObject):
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
         self._retry.timeout.connect(self.resync)
-        self._order = SeqOrder()
         # Events applied while a snapshot loads: replayed on it when they are newer.
         self._during_load: list[tuple[str, dict[str, Any]]] = []
-        self._order_limit = QTimer(self)
-        self._order_limit.setSingleShot(True)
-        self._order_limit.timeout.connect(self._order_lost)
         self._hold_limit = QTimer(self)
         self._hold_limit.setSingleShot(True)
         self._hold_limit.timeout.connect(self._release)
@@ -86,7 +79,6 @@ class BoardController(QObject):
 
     def stop(self) -> None:
         self._retry.stop()
-        self._order_limit.stop()
         self._hold_limit.stop()
         # Quiet first: the feed calls back while it disconnects, and the socket library
         # leaves its connection open if the server's close frame beats its own close.
@@ -167,9 +159,6 @@ class BoardController(QObject):
         for name, payload in self._during_load:
             self.model.apply(name, payload)
         self._during_load.clear()
-        self._order.forget(self.model.seq)
-        for name, payload in self._order.ready(self.model.seq_or_zero):
-            self._apply(name, payload)
         log.debug(
             "snapshot #%s applied; missed %s", snapshot.get("seq"), [a.number for a in missed]
         )
@@ -198,18 +187,9 @@ class BoardController(QObject):
     # --- events ----------------------------------------------------------------------
 
     def _received(self, name: str, payload: dict[str, Any]) -> None:
+        # In seq order already: the feed holds an early event back for the ones before it.
         log.debug("event %s #%s", name, payload.get("seq"))
-        for event, data in self._order.put(self.model.seq, name, payload):
-            self._apply(event, data)
-        if self._order.waiting and not self._order_limit.isActive():
-            self._order_limit.start(ORDER_MS)
-        elif not self._order.waiting:
-            self._order_limit.stop()
-
-    def _order_lost(self) -> None:
-        log.warning("an event never arrived after later ones; reloading the snapshot")
-        self._order.forget()
-        self.resync()
+        self._apply(name, payload)
 
     def _apply(self, name: str, payload: dict[str, Any]) -> None:
         if self._loading:

@@ -21,13 +21,24 @@ READ_TIMEOUT = 5.0
 
 
 class ApiError(Exception):
-    """The server refused (``code`` from ``shared.errors``) or could not be reached."""
+    """The server refused (``code`` from ``shared.errors``) or could not be reached.
 
-    def __init__(self, code: str, message: str, status: int | None = None) -> None:
+    ``details`` is the error body's ``details`` object (empty when it has none): what a
+    client needs to word the refusal, e.g. ``retry_after`` seconds for a locked login.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        status: int | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status
+        self.details: dict[str, Any] = dict(details or {})
 
     @property
     def retryable(self) -> bool:
@@ -96,8 +107,12 @@ class ApiClient:
             code = error.get("code") or (
                 ErrorCode.UNAVAILABLE if response.status_code >= 502 else ErrorCode.INTERNAL_ERROR
             )
+            details = error.get("details")
             raise ApiError(
-                str(code), str(error.get("message", response.reason)), response.status_code
+                str(code),
+                str(error.get("message", response.reason)),
+                response.status_code,
+                details if isinstance(details, dict) else None,
             )
         if not isinstance(body, dict):
             raise ApiError(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Float, cast, func, select
+from sqlalchemy.orm import Session
 
 from server.models import (
     Agency,
@@ -23,9 +24,70 @@ from .context import Ctx
 from .errors import not_found
 from .estimates import line_stats_now
 from .outbox import current_seq
-from .views import agency_brief, counter_view, ticket_view, zone_view
+from .views import TICKET_FOR_VIEW, agency_brief, counter_view, ticket_view, zone_view
 
 LAST_CALLS = 10
+# Enough for an officer to find a visitor who came back; older ones rarely return.
+NO_SHOWS = 50
+
+
+def _seconds_between(session: Session, begin: Any, end: Any) -> ColumnElement[Any]:
+    """``end - begin`` in seconds, in the database: the two backends subtract times apart."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", end - begin)
+    # SQLite keeps times as ISO text; julianday() reads it, as fractional days.
+    return (func.julianday(end) - func.julianday(begin)) * cast(86400.0, Float)
+
+
+def counters_today(ctx: Ctx, counter_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Per counter, today's served count and average service time (finish - start), in
+    one aggregate query: the figures an officer sees survive a restart of the window."""
+    figures: dict[int, dict[str, Any]] = {
+        cid: {"served": 0, "average_service_seconds": None} for cid in counter_ids
+    }
+    if not counter_ids:
+        return figures
+    seconds = _seconds_between(ctx.session, Ticket.started_at, Ticket.finished_at)
+    rows = ctx.session.execute(
+        select(Ticket.counter_id, func.count(), func.avg(seconds))
+        .where(
+            Ticket.service_date == ctx.today,
+            Ticket.state == TicketState.DONE,
+            Ticket.counter_id.in_(counter_ids),
+        )
+        .group_by(Ticket.counter_id)
+    ).all()
+    for counter_id, served, average in rows:
+        figures[counter_id] = {
+            "served": int(served),
+            "average_service_seconds": None if average is None else round(float(average), 1),
+        }
+    return figures
+
+
+def no_shows_today(ctx: Ctx, service_ids: list[int]) -> list[Ticket]:
+    """Today's no-shows of these services, most recently marked first (capped): the ones
+    an officer may put back in line when they come back."""
+    if not service_ids:
+        return []
+    marked = (
+        select(func.max(TicketEvent.id))
+        .where(TicketEvent.ticket_id == Ticket.id, TicketEvent.kind == "no_show")
+        .scalar_subquery()
+    )
+    return list(
+        ctx.session.scalars(
+            select(Ticket)
+            .options(*TICKET_FOR_VIEW)
+            .where(
+                Ticket.state == TicketState.NO_SHOW,
+                Ticket.service_date == ctx.today,
+                Ticket.service_id.in_(service_ids),
+            )
+            .order_by(marked.desc(), Ticket.id.desc())
+            .limit(NO_SHOWS)
+        )
+    )
 
 
 def _counters_with_tickets(ctx: Ctx, counters: list[Counter]) -> list[dict[str, Any]]:
@@ -68,6 +130,7 @@ def zone_snapshot(ctx: Ctx, zone_code: str) -> dict[str, Any]:
     calls = session.execute(
         select(TicketEvent, Ticket)
         .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+        .options(*TICKET_FOR_VIEW)
         .where(
             TicketEvent.kind.in_(("called", "recalled")),
             TicketEvent.counter_id.in_(ids),
@@ -94,6 +157,8 @@ def zone_snapshot(ctx: Ctx, zone_code: str) -> dict[str, Any]:
         "last_calls": [
             {
                 "number": ticket.number,
+                "prefix": ticket.series.prefix,
+                "sequence": ticket.sequence,
                 "counter": by_id[event.counter_id].label if event.counter_id in by_id else None,
                 "counter_id": event.counter_id,
                 "agency": agency_brief(ticket.service.agency),
@@ -107,7 +172,8 @@ def zone_snapshot(ctx: Ctx, zone_code: str) -> dict[str, Any]:
 
 
 def agency_snapshot(ctx: Ctx, agency: Agency) -> dict[str, Any]:
-    """What an agency's counters and supervisor need: counters, waiting tickets, lines."""
+    """What an agency's counters and supervisor need: counters (with today's figures),
+    waiting tickets, today's no-shows, lines."""
     session = ctx.session
     seq = current_seq(session, events.agency_room(agency.code))
     services = list(agency.services)
@@ -122,11 +188,15 @@ def agency_snapshot(ctx: Ctx, agency: Agency) -> dict[str, Any]:
         .order_by(Ticket.queue_key, Ticket.id)
         .limit(500)
     ).all()
+    counters = _counters_with_tickets(ctx, [c for c in agency.counters if c.active])
+    today = counters_today(ctx, [c["id"] for c in counters])
     return {
         "agency": agency_brief(agency),
         "seq": seq,
-        "counters": _counters_with_tickets(ctx, [c for c in agency.counters if c.active]),
+        "today": ctx.today.isoformat(),
+        "counters": [{**c, "today": today[c["id"]]} for c in counters],
         "waiting": [ticket_view(t) for t in waiting],
+        "no_shows": [ticket_view(t) for t in no_shows_today(ctx, ids)],
         "lines": _lines(ctx, services),
     }
 

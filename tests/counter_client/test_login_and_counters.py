@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PyQt6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -53,6 +55,9 @@ def test_wrong_passwords_are_refused_clearly_and_repeated_ones_lock_the_login(
     log_in(qtbot, app, "petugas.dk")  # even the right password waits out the lock
     wait_shows(qtbot, app.window, "Terlalu banyak percobaan")
     assert app.session.phase is Phase.LOGIN
+    assert app.session.message is not None
+    # How long, from the server's ``retry_after``: 30 s for a first lock.
+    assert re.search(r"coba lagi dalam (30|29|28) detik\.", app.session.message.text)
 
 
 def test_an_officer_cannot_open_another_agencys_counter(

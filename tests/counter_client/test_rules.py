@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from counter_client.actions import SHORTCUTS, Action, allowed_actions
-from counter_client.durations import clock_text, date_text
+from counter_client.durations import clock_text, date_text, wait_text
 from counter_client.served_tally import ServedTally
 from counter_client.texts import CATALOGUE, error_text, tr
 from counter_client.waiting_line import CounterLine
@@ -159,11 +159,27 @@ def test_other_lines_do_not_count_but_their_no_shows_of_today_are_listed() -> No
     assert numbers(line.no_shows("2026-11-30")) == ["DK-003"]
 
 
-def test_no_shows_survive_a_reload_because_the_snapshot_does_not_list_them() -> None:
+def test_the_snapshots_no_shows_are_listed_most_recently_marked_first() -> None:
+    line = counter_line()
+    line.load([ticket(1)], [ticket(5, state="no_show"), ticket(2, state="no_show")])
+    assert numbers(line.no_shows("2026-11-30")) == ["DK-005", "DK-002"]
+    line.apply(ticket(4, state="no_show"))
+    assert numbers(line.no_shows("2026-11-30")) == ["DK-004", "DK-005", "DK-002"]
+
+
+def test_a_no_show_marked_after_the_snapshot_was_read_stays_listed_as_the_newest() -> None:
     line = counter_line()
     line.apply(ticket(3, state="no_show"))
-    line.load([ticket(1)])
-    assert numbers(line.no_shows("2026-11-30")) == ["DK-003"]
+    line.load([ticket(1)], [ticket(2, state="no_show")])
+    assert numbers(line.no_shows("2026-11-30")) == ["DK-003", "DK-002"]
+
+
+def test_a_no_show_the_snapshot_shows_back_in_line_is_no_longer_listed() -> None:
+    line = counter_line()
+    line.apply(ticket(3, state="no_show"))
+    line.load([ticket(1), ticket(3)], [])
+    assert line.no_shows("2026-11-30") == []
+    assert numbers(line.waiting()) == ["DK-001", "DK-003"]
 
 
 def test_the_longest_wait_is_the_earliest_queue_entry() -> None:
@@ -198,10 +214,20 @@ def test_the_tally_counts_each_visitor_once_and_averages_service_time() -> None:
 def test_the_servers_figures_for_the_day_replace_what_was_seen() -> None:
     tally = ServedTally()
     tally.add(finished(1, 4))
-    tally.reset({"served": 9, "average_service_seconds": 360})
-    tally.add(finished(11, 10))
+    tally.reset({"served": 9, "average_service_seconds": 360}, seq=50)
+    tally.add(finished(11, 10), seq=51)
     assert (tally.served, tally.average_seconds) == (10, 384.0)
     assert not tally.since_login
+
+
+def test_a_finish_newer_than_the_snapshot_stays_counted_and_older_ones_are_in_it() -> None:
+    tally = ServedTally()
+    tally.add(finished(1, 4), seq=40)  # in the snapshot of seq 50
+    tally.add(finished(2, 4))  # the answer to a press, read before the snapshot
+    tally.add(finished(3, 5), seq=52)  # its event came before the older snapshot did
+    tally.reset({"served": 2, "average_service_seconds": 240}, seq=50)
+    assert (tally.served, tally.average_seconds) == (3, 260.0)
+    assert tally.add(finished(3, 5), seq=52) is False
 
 
 # --- times ------------------------------------------------------------------------------------
@@ -212,6 +238,14 @@ def test_times_read_as_minutes_and_seconds_with_hours_when_needed() -> None:
     assert clock_text(3753) == "1:02:33"
     assert clock_text(None) == "—"
     assert clock_text(-5) == "0:00"
+
+
+def test_a_lock_says_how_long_to_wait_in_words() -> None:
+    assert wait_text(30, "id") == "30 detik"
+    assert wait_text(90, "id") == "1 menit 30 detik"
+    assert wait_text(120, "en") == "2 minutes"
+    assert wait_text(61, "en") == "1 minute 1 second"
+    assert wait_text(0.2, "en") == "1 second"
 
 
 def test_the_service_day_in_words() -> None:

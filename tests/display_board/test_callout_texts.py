@@ -118,3 +118,10 @@ def test_the_same_calls_in_recorded_clips(number: str, counter: str, clips: list
     announcement = announcement_from_called({"ticket": ticket(number, counter)})
     names = [c.name for c in ClipSequence().for_call(announcement.callout) if not c.optional]
     assert names == ["nomor_antrean", *clips]
+
+
+def test_a_last_call_with_prefix_and_sequence_is_not_parsed_from_its_number() -> None:
+    call = {**last_call("DK-012", "Loket 3"), "prefix": "DK", "sequence": 12}
+    # A board set up with another separator would read "DK-" as the prefix.
+    found = announcement_from_last_call(call, {"id": "", "en": ""}, separator="/")
+    assert (found.callout.prefix, found.callout.sequence) == ("DK", 12)
