@@ -11,22 +11,28 @@ import logging
 import re
 from typing import Any
 
-from flask import request
+from flask import Flask, current_app, request
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from server.api.principal import principal_for_token, session_token
 from server.domain import access
 from server.domain.access import Principal
 from server.domain.outbox import PushEvent, current_seq
 from server.extensions import socketio
-from server.models import Counter, Ticket
+from server.models import Counter, Device, Ticket
 from server.state import app_state
 from shared import events
 
 log = logging.getLogger("antre.realtime")
 
 _principals: dict[str, Principal] = {}
+
+# A board only listens, so it makes no REST call for hours: its open socket is what says
+# it is alive. Connecting marks a device seen, and while connected it is marked again
+# every minute, so the hall monitor tells a silent device from a quiet one.
+SEEN_EVERY_SECONDS = 60
+_SEEN_TASK = "antre.realtime.seen"
 
 
 def loggable(room: str) -> str:
@@ -79,6 +85,41 @@ def on_connect(auth: Any = None) -> None:
         join_room(room)
     # A ticket room is named by the ticket's status code: the QR's secret, never logged.
     log.info("socket connect %s rooms=%s", who.label(), [loggable(room) for room in rooms])
+    if who.kind == "device":
+        try:
+            _mark_seen([who.id])
+        except Exception:  # a busy database must not refuse a board; the loop retries
+            log.exception("could not mark device %d as seen", who.id)
+        _keep_devices_seen(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def _mark_seen(device_ids: list[int]) -> None:
+    state = app_state()
+    with state.db.write() as session:
+        session.execute(
+            update(Device).where(Device.id.in_(device_ids)).values(last_seen_at=state.clock())
+        )
+
+
+def _keep_devices_seen(app: Flask) -> None:
+    """Start (once per app and process) the task marking connected devices as seen."""
+    if app.extensions.get(_SEEN_TASK):
+        return
+    app.extensions[_SEEN_TASK] = True
+
+    def loop() -> None:
+        while True:
+            socketio.sleep(SEEN_EVERY_SECONDS)
+            ids = sorted({w.id for w in list(_principals.values()) if w.kind == "device"})
+            if not ids:
+                continue
+            try:
+                with app.app_context():
+                    _mark_seen(ids)
+            except Exception:  # the next round tries again; the monitor shows it meanwhile
+                log.exception("could not mark %d connected devices as seen", len(ids))
+
+    socketio.start_background_task(loop)
 
 
 @socketio.on("disconnect")

@@ -1,1 +1,111 @@
-"""(Being built: see the page's brief.)"""
+"""The browser display board, for halls whose TVs have a browser: ``/board/<zone>``.
+
+The same information as the Qt board (``display_board``) for one zone. The page carries
+no secret: the display's device token reaches it in the URL fragment (``#token=…``,
+which a browser never sends to a server or a proxy log) or typed once, and is kept in
+the browser's localStorage; the page sends it as a bearer token to ``data.json`` and in
+the socket's auth.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Response, jsonify, make_response, render_template
+from sqlalchemy import select
+
+from server.api.commands import run_query
+from server.api.principal import current_principal
+from server.domain import access
+from server.domain.context import Ctx
+from server.domain.errors import DomainError
+from server.domain.snapshots import zone_snapshot
+from server.models import Agency, Service, Zone
+from server.web import bp
+from shared.callout import CallOut
+from shared.errors import ErrorCode
+
+ZONE_CODE = re.compile(r"[A-Za-z0-9_.-]{1,32}")
+
+
+def _zone_name(ctx: Ctx, zone_code: str) -> str | None:
+    return ctx.session.scalar(select(Zone.name).where(Zone.code == zone_code))
+
+
+@bp.get("/board/<string:zone_code>")
+def board(zone_code: str) -> Any:
+    name = (
+        run_query(lambda ctx: _zone_name(ctx, zone_code))
+        if ZONE_CODE.fullmatch(zone_code)
+        else None
+    )
+    if name is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "zone not found")
+    response = make_response(
+        render_template("board/board.html", zone_code=zone_code, zone_name=name)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def board_state(ctx: Ctx, zone_code: str) -> dict[str, Any]:
+    """The zone's snapshot plus what a page cannot work out alone: the site's names and
+    time zone, each previous call's words (a call missed in a gap is announced from
+    here) and the agency of each waiting line."""
+    snapshot = zone_snapshot(ctx, zone_code)
+    settings = ctx.settings
+    for call in snapshot["last_calls"]:
+        callout = CallOut(
+            prefix=call["prefix"],
+            sequence=call["sequence"],
+            counter_label=call["counter"] or "",
+            agency_name=call["agency"]["short_name"],
+        )
+        call["announce"] = {
+            "id": callout.text_id(settings.callout_template_id),
+            "en": callout.text_en(settings.callout_template_en),
+        }
+    return {
+        **snapshot,
+        "now": ctx.now.isoformat(),
+        "site": {
+            "name": settings.site_name,
+            "short_name": settings.site_short_name,
+            "timezone": settings.timezone,
+        },
+        "service_agencies": _service_agencies(ctx, snapshot["lines"]),
+    }
+
+
+def _service_agencies(ctx: Ctx, lines: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Service id -> its agency, so the page adds up a ``queue.stats`` push per agency
+    (the Qt board lists people waiting per agency) without reloading everything."""
+    ids = [line["service_id"] for line in lines]
+    if not ids:
+        return {}
+    rows = ctx.session.execute(
+        select(Service.id, Agency)
+        .join(Agency, Agency.id == Service.agency_id)
+        .where(Service.id.in_(ids))
+    ).all()
+    return {
+        str(service_id): {
+            "code": agency.code,
+            "name": agency.short_name,
+            "colour": agency.colour,
+            "position": agency.position,
+        }
+        for service_id, agency in rows
+    }
+
+
+@bp.get("/board/<string:zone_code>/data.json")
+def board_data(zone_code: str) -> Response:
+    """The board's state, for its display token (or an admin or supervisor)."""
+    who = current_principal()
+    if not ZONE_CODE.fullmatch(zone_code) or not access.can_read_zone(who, zone_code):
+        raise access.forbidden("this display shows another zone")
+    response = jsonify(run_query(lambda ctx: board_state(ctx, zone_code)))
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,1 +1,66 @@
-"""(Being built: see the page's brief.)"""
+"""The visitor's ticket page, opened from the QR on the ticket: ``/t/<status code>``.
+
+No login and no personal data: the unguessable status code is the only key, exactly as
+for ``GET /api/v1/tickets/<code>``, whose answer the page embeds and then reloads. The
+page follows the ticket's own socket room and reloads that answer on every event, on a
+reconnect or gap, and now and then while waiting (people ahead change with other
+tickets' calls, which the ticket's room does not hear).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import make_response, render_template
+
+from server.api.commands import run_query
+from server.domain.context import Ctx
+from server.domain.errors import DomainError
+from server.domain.outbox import current_seq
+from server.domain.tickets import find_by_status_code, ticket_with_estimate
+from server.domain.views import public_ticket_view
+from server.web import bp
+from shared import events
+
+# token_urlsafe's alphabet; anything else cannot be a status code and is not looked up.
+STATUS_CODE = re.compile(r"[A-Za-z0-9_-]{8,32}")
+# While waiting the page reloads people ahead and the estimate this often: the calls of
+# other tickets, which move them, are not sent to this ticket's room.
+REFRESH_SECONDS = 15
+
+
+def ticket_status(ctx: Ctx, status_code: str) -> dict[str, Any] | None:
+    """The public status of one ticket (the API's answer), or None for an unknown code."""
+    try:
+        ticket = find_by_status_code(ctx.session, status_code)
+    except DomainError:
+        return None
+    return {
+        "ticket": public_ticket_view(ticket),
+        **ticket_with_estimate(ctx, ticket),
+        "seq": current_seq(ctx.session, events.ticket_room(status_code)),
+        "timezone": ctx.settings.timezone,
+    }
+
+
+@bp.get("/t/<path:status_code>")
+def ticket_page(status_code: str) -> Any:
+    status = None
+    if STATUS_CODE.fullmatch(status_code):
+        status = run_query(lambda ctx: ticket_status(ctx, status_code))
+    if status is None:
+        # The same page for a malformed and an unknown code: no hint which codes exist.
+        response = make_response(render_template("ticket/not_found.html"), 404)
+    else:
+        body = render_template(
+            "ticket/ticket.html",
+            code=status_code,
+            status=status,
+            refresh_seconds=REFRESH_SECONDS,
+        )
+        response = make_response(body)
+    # The link is the ticket's key: never cached by a proxy, never indexed.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -1,0 +1,162 @@
+/* The visitor's ticket page: shows the ticket's public status and keeps it true.
+   Events of the ticket's room move it on at once; the status is then reloaded (people
+   ahead and the estimate come only with it), also after a reconnect or a seq gap, and
+   every few seconds while waiting. Once called, the counter is shown big and the phone
+   vibrates. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var code = script.getAttribute("data-code");
+  var refreshMs = (parseInt(script.getAttribute("data-refresh"), 10) || 30) * 1000;
+  var lang = script.getAttribute("data-lang") || "id";
+  var T = JSON.parse(document.getElementById("ticket-texts").textContent);
+  var status = JSON.parse(document.getElementById("ticket-status").textContent);
+  var room = "ticket:" + code;
+  var feed = null, loading = false, again = false;
+  var FINAL = { done: 1, cancelled: 1, expired: 1 };
+  var title = document.title;
+
+  function text(key, params) {
+    var s = T[key] || key;
+    Object.keys(params || {}).forEach(function (k) { s = s.replace("{" + k + "}", params[k]); });
+    return s;
+  }
+  function el(tag, cls, content) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (content !== undefined && content !== null) node.textContent = content;
+    return node;
+  }
+  function clock(iso) {
+    if (!iso) return "";
+    try {
+      return new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "id-ID",
+        { hour: "2-digit", minute: "2-digit", timeZone: status.timezone || "Asia/Jakarta" })
+        .format(new Date(iso));
+    } catch (e) { return ""; }
+  }
+
+  function fact(label, value, cls) {
+    var row = el("div", "fact" + (cls ? " " + cls : ""));
+    row.appendChild(el("span", "label", label));
+    row.appendChild(el("span", "value", value));
+    return row;
+  }
+
+  /* A long number or counter label still fits one line of a narrow phone. */
+  function fit(node) {
+    if (!node) return;
+    node.style.fontSize = "";
+    var size = parseFloat(window.getComputedStyle(node).fontSize);
+    while (node.scrollWidth > node.clientWidth && size > 14) {
+      size = Math.floor(size * 0.92);
+      node.style.fontSize = size + "px";
+    }
+  }
+
+  function render() {
+    var t = status.ticket;
+    document.getElementById("number").textContent = t.number;
+    document.getElementById("service").textContent = t.service;
+    document.getElementById("agency").textContent = t.agency.short_name;
+    document.getElementById("number-card").style.setProperty("--agency", t.agency.colour || "#1e5aa8");
+    var priority = document.getElementById("priority");
+    priority.hidden = !t.priority || t.priority === "none";
+    priority.textContent = priority.hidden ? "" : text(t.priority);
+    document.getElementById("issued").textContent = text("issued", { time: clock(t.issued_at) });
+
+    var box = document.getElementById("state");
+    box.textContent = "";
+    box.dataset.state = t.state;
+    document.body.dataset.state = t.state;
+    document.title = t.state === "called" ? text("title_called") + " · " + (t.counter || "") : title;
+    if (t.state === "waiting") {
+      box.appendChild(el("h1", "headline", text("waiting")));
+      if (status.people_ahead > 0) {
+        box.appendChild(fact(text("ahead"), text("people", { n: status.people_ahead }), "ahead"));
+        box.appendChild(fact(text("estimate"), status.estimated_wait_minutes > 0
+          ? text("minutes", { m: status.estimated_wait_minutes }) : text("under_minute"), "estimate"));
+      } else {
+        box.appendChild(fact(text("ahead"), text("you_are_next"), "ahead next"));
+      }
+      box.appendChild(el("p", "note", text("estimate_note")));
+    } else if (t.state === "called") {
+      box.appendChild(el("h1", "headline", text("called")));
+      box.appendChild(el("div", "go-to", text("go_to")));
+      box.appendChild(el("div", "counter", t.counter || ""));
+      box.appendChild(el("div", "agency-name", t.agency.short_name));
+    } else if (t.state === "serving") {
+      box.appendChild(el("h1", "headline", text("serving")));
+      if (t.counter) box.appendChild(el("p", "where", text("serving_at", { counter: t.counter })));
+    } else {
+      box.appendChild(el("h1", "headline", text(t.state)));
+      box.appendChild(el("p", "note", text(t.state + "_note")));
+    }
+    fit(document.getElementById("number"));
+    fit(box.querySelector(".counter"));
+  }
+
+  /* A new call (or a recall: a new call time) makes the phone buzz. */
+  var lastCall = status.ticket.state === "called" ? status.ticket.called_at : null;
+  function noticeCall() {
+    var t = status.ticket;
+    if (t.state !== "called" || t.called_at === lastCall) return;
+    lastCall = t.called_at;
+    if (navigator.vibrate) {
+      try { navigator.vibrate([400, 200, 400, 200, 800]); } catch (e) { /* not allowed yet */ }
+    }
+  }
+
+  function apply(fresh) {
+    status = fresh;
+    render();
+    noticeCall();
+  }
+
+  function reload() {
+    if (loading) { again = true; return; }
+    loading = true;
+    fetch("/api/v1/tickets/" + encodeURIComponent(code),
+      { credentials: "omit", cache: "no-store", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (fresh) {
+        if (!fresh) return;
+        fresh.timezone = status.timezone;
+        apply(fresh);
+        if (feed) feed.setSeq(room, fresh.seq);
+      })
+      .catch(function () { /* offline: the socket's reconnect reloads */ })
+      .then(function () {
+        loading = false;
+        if (again) { again = false; reload(); }
+      });
+  }
+
+  function onEvent(payload) {
+    if (payload && payload.ticket) {
+      /* show the change at once; the reload adds people ahead and the estimate */
+      var keep = status.ticket.state === payload.ticket.state ? status.people_ahead : 0;
+      apply({ ticket: payload.ticket, people_ahead: keep,
+              estimated_wait_minutes: keep ? status.estimated_wait_minutes : 0,
+              seq: payload.seq, timezone: status.timezone });
+    }
+    reload();
+  }
+
+  function setLive(up) {
+    var live = document.getElementById("live");
+    live.textContent = text(up ? "live" : "offline");
+    live.className = "live " + (up ? "up" : "down");
+  }
+
+  render();
+  feed = Antre.live({
+    auth: { ticket: code },
+    events: { "ticket.called": onEvent, "ticket.updated": onEvent },
+    resync: reload,
+    status: setLive
+  });
+  setInterval(function () {
+    if (!FINAL[status.ticket.state] && status.ticket.state === "waiting") reload();
+  }, refreshMs);
+})();

@@ -1,0 +1,100 @@
+"""The hall monitor's picture: counters, lines against their target, devices in trouble."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from server.domain.monitor import hall_monitor
+from server.models import Device
+from tests.factories import Hall
+
+if TYPE_CHECKING:
+    from tests.server.domain.conftest import Desk
+
+
+def line(picture: dict[str, Any], service_id: int) -> dict[str, Any]:
+    return next(x for x in picture["lines"] if x["service_id"] == service_id)
+
+
+def counter(picture: dict[str, Any], counter_id: int) -> dict[str, Any]:
+    return next(x for x in picture["counters"] if x["id"] == counter_id)
+
+
+def device(desk: Desk, name: str) -> Device:
+    return desk.session.scalars(select(Device).where(Device.name == name)).one()
+
+
+def test_a_counter_shows_its_officer_and_the_ticket_it_serves_since_when(
+    desk: Desk, hall: Hall
+) -> None:
+    desk.issue(hall.ktp)
+    desk.open(hall.c1)
+    called = desk.next(hall.c1)
+    assert called is not None and called.called_at is not None
+    picture = hall_monitor(desk.ctx())
+    c1 = counter(picture, hall.c1)
+    assert c1["state"] == "open"
+    assert c1["officer"] is not None
+    assert c1["ticket"]["number"] == called.number
+    assert c1["ticket"]["state"] == "called"
+    assert c1["ticket"]["since"] == called.called_at.isoformat()
+    assert counter(picture, hall.c2)["ticket"] is None
+
+
+def test_a_line_whose_longest_wait_passed_the_target_stands_out(desk: Desk, hall: Hall) -> None:
+    desk.open(hall.c2)
+    desk.issue(hall.kk)  # target 30 minutes
+    assert not line(hall_monitor(desk.ctx()), hall.kk)["over_target"]
+    desk.clock.advance(minutes=31)
+    kk = line(hall_monitor(desk.ctx()), hall.kk)
+    assert kk["waiting"] == 1
+    assert kk["longest_wait_seconds"] >= 31 * 60
+    assert kk["longest_over_target"] and kk["over_target"]
+    assert hall_monitor(desk.ctx())["summary"]["lines_over_target"] == 1
+
+
+def test_a_line_whose_estimate_passes_the_target_stands_out_before_anyone_waited_long(
+    desk: Desk, hall: Hall
+) -> None:
+    desk.open(hall.c2)
+    for _ in range(4):  # 4 people x 10 typical minutes at one counter = 40 > 30
+        desk.issue(hall.kk, advance=False)
+    kk = line(hall_monitor(desk.ctx()), hall.kk)
+    assert kk["estimated_wait_minutes"] == 40
+    assert kk["estimate_over_target"] and not kk["longest_over_target"]
+
+
+def test_people_waiting_with_no_counter_open_is_flagged(desk: Desk, hall: Hall) -> None:
+    desk.issue(hall.pkb)
+    assert line(hall_monitor(desk.ctx()), hall.pkb)["unserved"]
+
+
+def test_a_silent_device_and_a_failed_printer_stand_out(desk: Desk, hall: Hall) -> None:
+    now = desk.clock()
+    kiosk = device(desk, "kiosk")
+    kiosk.last_seen_at = now
+    kiosk.health = {"printer": "paper_out", "message": "Kertas habis"}
+    board = device(desk, "display-a")
+    board.last_seen_at = now
+    desk.session.flush()
+    desk.clock.advance(minutes=6)
+    board.last_seen_at = desk.clock()  # the board's socket is still connected
+    desk.session.flush()
+    picture = hall_monitor(desk.ctx())
+    shown = {d["name"]: d for d in picture["devices"]}
+    assert shown["kiosk"]["silent"] and shown["kiosk"]["printer_fault"]
+    assert not shown["display-a"]["silent"]
+    assert shown["display-b"]["silent"]  # never seen at all
+    assert shown["display-b"]["last_seen_at"] is None
+    assert picture["summary"]["devices_in_trouble"] == 3  # kiosk, display-b, counter-pc-1
+
+
+def test_a_supervisors_picture_holds_only_their_agency(desk: Desk, hall: Hall) -> None:
+    desk.issue(hall.pkb)
+    picture = hall_monitor(desk.ctx(), agency_id=hall.dk)
+    assert {c["id"] for c in picture["counters"]} == {hall.c1, hall.c2}
+    assert {x["service_id"] for x in picture["lines"]} == {hall.ktp, hall.kk}
+    assert [d["name"] for d in picture["devices"]] == ["counter-pc-1"]
+    assert picture["summary"]["waiting"] == 0

@@ -1,0 +1,79 @@
+"""The hall monitor (``/monitor``): live in a real browser, limited to a supervisor's agency."""
+
+from __future__ import annotations
+
+import re
+
+import requests
+from playwright.sync_api import expect
+
+from tests.e2e.live import LiveServer
+from tests.factories import PASSWORD
+from tests.web.conftest import NewPage, log_in
+
+
+def test_the_monitor_shows_a_counters_new_ticket_when_an_officer_presses_next(
+    web_server: LiveServer, new_page: NewPage
+) -> None:
+    hall = web_server.hall
+    kiosk = web_server.device("kiosk")
+    first, second = kiosk.issue(hall.ktp), kiosk.issue(hall.ktp)
+    page = new_page()
+    log_in(page, web_server, "admin")
+    page.goto(f"{web_server.url}/monitor")
+    expect(page.locator("#live-status")).to_have_text("Langsung")
+    ktp = page.locator(f"#lines tr[data-service-id='{hall.ktp}']")
+    expect(ktp.locator(".waiting")).to_have_text("2")
+    tile = page.locator(f".counter[data-counter-id='{hall.c1}']")
+    expect(tile).to_contain_text("Tutup")
+
+    officer = web_server.officer("petugas.dk")
+    officer.counter(hall.c1, "open")
+    officer.counter(hall.c1, "next")
+    expect(tile.locator(".ticket .number")).to_have_text(first["number"])
+    expect(tile).to_contain_text("dipanggil")
+    expect(ktp.locator(".waiting")).to_have_text("1")
+
+    officer.counter(hall.c1, "next")
+    expect(tile.locator(".ticket .number")).to_have_text(second["number"])
+    expect(tile.locator(".officer")).not_to_have_text("Tanpa petugas")
+
+
+def _logged_in(server: LiveServer, username: str) -> requests.Session:
+    http = requests.Session()
+    form = http.get(f"{server.url}/login", timeout=5).text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert csrf is not None
+    answer = http.post(
+        f"{server.url}/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": csrf.group(1)},
+        allow_redirects=False,
+        timeout=5,
+    )
+    assert answer.status_code == 302
+    return http
+
+
+def test_a_supervisor_sees_only_their_agency_and_an_admin_the_hall(
+    web_server: LiveServer,
+) -> None:
+    url = f"{web_server.url}/monitor/data.json"
+    supervisor = _logged_in(web_server, "sup.dk").get(url, timeout=5).json()
+    assert {c["agency"]["code"] for c in supervisor["counters"]} == {"DK"}
+    assert {line["agency"]["code"] for line in supervisor["lines"]} == {"DK"}
+    assert {d["name"] for d in supervisor["devices"]} == {"counter-pc-1"}
+    admin = _logged_in(web_server, "admin").get(url, timeout=5).json()
+    assert {c["agency"]["code"] for c in admin["counters"]} == {"DK", "SM"}
+    assert len(admin["devices"]) == 4
+
+
+def test_the_monitor_data_needs_a_console_login(web_server: LiveServer) -> None:
+    url = f"{web_server.url}/monitor/data.json"
+    anonymous = requests.get(url, headers={"Accept": "application/json"}, timeout=5)
+    assert anonymous.status_code == 401
+    assert anonymous.json()["error"]["code"] == "unauthenticated"
+    # An officer's bearer token is not a console login.
+    officer = web_server.officer("petugas.dk")
+    assert officer.get("/monitor/data.json", {"Accept": "application/json"}).status_code == 401
+    page = requests.get(f"{web_server.url}/monitor", allow_redirects=False, timeout=5)
+    assert page.status_code == 302 and "/login" in page.headers["Location"]

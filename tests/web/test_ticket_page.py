@@ -1,0 +1,82 @@
+"""The visitor's ticket page (``/t/<status code>``): opened from the QR, no login, live."""
+
+from __future__ import annotations
+
+import requests
+from playwright.sync_api import expect
+
+from tests.e2e.live import LiveServer
+from tests.web.conftest import PHONE, NewPage
+
+
+def test_the_page_shows_the_counter_when_the_ticket_is_called_without_a_reload(
+    web_server: LiveServer, new_page: NewPage
+) -> None:
+    hall = web_server.hall
+    kiosk = web_server.device("kiosk")
+    first = kiosk.issue(hall.ktp)
+    mine = kiosk.issue(hall.ktp)
+    page = new_page(viewport=PHONE)
+    page.goto(f"{web_server.url}/t/{mine['status_code']}")
+    expect(page.locator("#number")).to_have_text(mine["number"])
+    expect(page.locator("#service")).to_have_text("Perekaman KTP-el")
+    expect(page.locator("#state .headline")).to_have_text("Menunggu giliran")
+    expect(page.locator("#state .ahead .value")).to_have_text("1 orang")
+    expect(page.locator("#live")).to_have_text("Diperbarui otomatis")
+
+    officer = web_server.officer("petugas.dk")
+    officer.counter(hall.c1, "open")
+    assert officer.counter(hall.c1, "next")["ticket"]["number"] == first["number"]
+    officer.counter(hall.c1, "next")  # finishes the first, calls mine
+
+    expect(page.locator("#state .headline")).to_have_text("Nomor Anda dipanggil")
+    expect(page.locator("#state .counter")).to_have_text("Loket 1")
+
+    officer.counter(hall.c1, "start")
+    expect(page.locator("#state .headline")).to_have_text("Sedang dilayani")
+    officer.counter(hall.c1, "finish")
+    expect(page.locator("#state .headline")).to_have_text("Selesai dilayani")
+    expect(page.locator("#state .note")).to_contain_text("Terima kasih")
+
+
+def test_a_finished_ticket_says_so_when_opened_later_and_in_english(
+    web_server: LiveServer, new_page: NewPage
+) -> None:
+    hall = web_server.hall
+    ticket = web_server.device("kiosk").issue(hall.pkb)
+    officer = web_server.officer("petugas.sm")
+    officer.counter(hall.c3, "open")
+    officer.counter(hall.c3, "next")
+    officer.counter(hall.c3, "finish")
+    page = new_page(viewport=PHONE)
+    page.goto(f"{web_server.url}/t/{ticket['status_code']}?lang=en")
+    expect(page.locator("#state .headline")).to_have_text("Served")
+    expect(page.locator("#number")).to_have_text(ticket["number"])
+
+
+def test_a_cancelled_ticket_says_so(web_server: LiveServer) -> None:
+    hall = web_server.hall
+    ticket = web_server.device("kiosk").issue(hall.kk)
+    admin = web_server.officer("admin")
+    assert admin.post(f"/api/v1/tickets/{ticket['id']}/cancel", json={}).status_code == 200
+    page = requests.get(f"{web_server.url}/t/{ticket['status_code']}", timeout=5)
+    assert page.status_code == 200
+    assert '"state": "cancelled"' in page.text
+
+
+def test_unknown_and_malformed_codes_get_the_same_friendly_404(web_server: LiveServer) -> None:
+    pages = [
+        requests.get(f"{web_server.url}/t/{code}", timeout=5)
+        for code in ("AAAAAAAAAAAAAAAA", "x", "a" * 33, "%3Cscript%3E", "abc/def", "..%2F..")
+    ]
+    assert {p.status_code for p in pages} == {404}
+    assert all("Nomor antrean tidak ditemukan" in p.text for p in pages)
+    assert len({p.text for p in pages}) == 1  # nothing tells the codes apart
+
+
+def test_the_page_is_never_cached_and_sends_no_referrer(web_server: LiveServer) -> None:
+    ticket = web_server.device("kiosk").issue(web_server.hall.ktp)
+    page = requests.get(f"{web_server.url}/t/{ticket['status_code']}", timeout=5)
+    assert page.headers["Cache-Control"] == "no-store"
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert "Set-Cookie" not in page.headers  # no session for a visitor

@@ -1,0 +1,144 @@
+"""Screenshots of the ticket page, the hall monitor and the browser board (demo hall):
+``.venv/bin/python tools/web_live_screens.py docs/``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import requests  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from server.db import Database  # noqa: E402
+from server.models import Device, DeviceKind  # noqa: E402
+from tests.e2e.live import free_port, wait_until  # noqa: E402
+from tests.web.conftest import CHROMIUM_ARGS  # noqa: E402
+from tools.display_screens import ZONE, Hall, busy_morning, prepare  # noqa: E402
+
+OUT = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/wls/out")
+OUT.mkdir(parents=True, exist_ok=True)
+
+work = Path(tempfile.mkdtemp())
+url, creds = prepare(work)
+port = free_port()
+base = f"http://127.0.0.1:{port}"
+env = {k: v for k, v in os.environ.items() if not k.startswith("ANTRE_")}
+env.update(ANTRE_DATABASE_URL=url, ANTRE_SECRET_KEY=secrets.token_urlsafe(32), PYTHONUNBUFFERED="1")
+log = open(work / "server.log", "wb")
+server = subprocess.Popen(
+    [str(ROOT / ".venv/bin/python"), "-m", "server.entry", "run", "--port", str(port)],
+    cwd=ROOT,
+    env=env,
+    stdout=log,
+    stderr=subprocess.STDOUT,
+)
+
+
+def up() -> bool:
+    try:
+        requests.get(base + "/login", timeout=1)
+        return True
+    except requests.RequestException:
+        return False
+
+
+try:
+    wait_until(up, 20, "server")
+    hall = Hall(base, creds)
+    kept = busy_morning(hall)
+    # Devices: most seen just now; one board silent for 17 minutes; a kiosk out of paper.
+    db = Database(url)
+    now = dt.datetime.now(dt.UTC)
+    with db.write() as session:
+        devices = list(session.scalars(select(Device).order_by(Device.id)))
+        for d in devices:
+            d.last_seen_at = now
+        boards = [d for d in devices if d.kind == DeviceKind.DISPLAY]
+        boards[-1].last_seen_at = now - dt.timedelta(minutes=17)
+        kiosks = [d for d in devices if d.kind == DeviceKind.KIOSK]
+        kiosks[1].health = {
+            "printer": "paper_out",
+            "message": "Kertas habis",
+            "reported_at": now.isoformat(),
+        }
+        kiosks[0].health = {"printer": "ok"}
+        # a morning under way: the waiting tickets were taken over the last hour
+        import random
+        from server.models import Ticket, TicketState
+
+        rnd = random.Random(6)
+        for t in session.scalars(select(Ticket).where(Ticket.state == TicketState.WAITING)):
+            back = dt.timedelta(minutes=rnd.randint(1, 34))
+            t.issued_at -= back
+            t.queued_at -= back
+            t.queue_key = t.queued_at.timestamp()
+    db.dispose()
+    # the visitor's ticket: a line with people ahead
+    service_id = kept["service_ids"][0]
+    response = hall.kiosk.post(
+        base + "/api/v1/tickets", json={"service_id": service_id}, timeout=10
+    )
+    mine = response.json()["ticket"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        phone = browser.new_context(
+            viewport={"width": 390, "height": 844}, locale="id-ID", device_scale_factor=1
+        )
+        page = phone.new_page()
+        page.on("pageerror", lambda e: print("PAGE ERROR", e))
+        page.goto(f"{base}/t/{mine['status_code']}")
+        page.wait_for_selector("#live.up")
+        page.screenshot(path=str(OUT / "web-ticket-phone.png"))
+        # board
+        tv = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="id-ID")
+        board = tv.new_page()
+        board.on("pageerror", lambda e: print("PAGE ERROR", e))
+        board.goto(f"{base}/board/{ZONE}#token={hall.display_token}")
+        board.wait_for_selector(".tile")
+        # call until the visitor's ticket is called at the kept counter
+        for _ in range(40):
+            result = hall.act(kept, "next")
+            if result.get("ticket") and result["ticket"]["number"] == mine["number"]:
+                break
+        page.wait_for_selector("#state[data-state=called]")
+        time.sleep(0.5)
+        page.screenshot(path=str(OUT / "web-ticket-phone-called.png"))
+        board.wait_for_function(
+            f"document.getElementById('call-number').textContent === {mine['number']!r}"
+        )
+        time.sleep(0.3)
+        board.screenshot(path=str(OUT / "web-board.png"))
+        # monitor
+        desk = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID")
+        mon = desk.new_page()
+        mon.on("pageerror", lambda e: print("PAGE ERROR", e))
+        mon.goto(base + "/login")
+        mon.fill("input[name=username]", creds["admin"]["username"])
+        mon.fill("input[name=password]", creds["admin"]["password"])
+        mon.click("button[type=submit]")
+        mon.goto(base + "/monitor")
+        mon.wait_for_selector("#live-status.ok")
+        time.sleep(0.5)
+        mon.screenshot(path=str(OUT / "web-monitor.png"))
+        mon.screenshot(path=str(OUT / "web-monitor-full.png"), full_page=True)
+        mon.evaluate(
+            "document.getElementById('counters').closest('section').scrollIntoView(); window.scrollBy(0, -110)"
+        )
+        mon.screenshot(path=str(OUT / "web-monitor-counters.png"))
+        browser.close()
+finally:
+    server.terminate()
+    server.wait(10)
+    print("log:", work / "server.log")
