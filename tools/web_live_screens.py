@@ -34,7 +34,7 @@ port = free_port()
 base = f"http://127.0.0.1:{port}"
 env = {k: v for k, v in os.environ.items() if not k.startswith("ANTRE_")}
 env.update(ANTRE_DATABASE_URL=url, ANTRE_SECRET_KEY=secrets.token_urlsafe(32), PYTHONUNBUFFERED="1")
-log = open(work / "server.log", "wb")
+log = open(work / "server.log", "wb")  # noqa: SIM115 (open while the server runs)
 server = subprocess.Popen(
     [str(ROOT / ".venv/bin/python"), "-m", "server.entry", "run", "--port", str(port)],
     cwd=ROOT,
@@ -74,6 +74,7 @@ try:
         kiosks[0].health = {"printer": "ok"}
         # a morning under way: the waiting tickets were taken over the last hour
         import random
+
         from server.models import Ticket, TicketState
 
         rnd = random.Random(6)
@@ -134,7 +135,8 @@ try:
         mon.screenshot(path=str(OUT / "web-monitor.png"))
         mon.screenshot(path=str(OUT / "web-monitor-full.png"), full_page=True)
         mon.evaluate(
-            "document.getElementById('counters').closest('section').scrollIntoView(); window.scrollBy(0, -110)"
+            "document.getElementById('counters').closest('section').scrollIntoView();"
+            " window.scrollBy(0, -110)"
         )
         mon.screenshot(path=str(OUT / "web-monitor-counters.png"))
         browser.close()
