@@ -89,7 +89,8 @@ def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flas
     return app
 
 
-_TICKET_STATUS = re.compile(r"^(/api/v1/tickets/)([A-Za-z0-9_-]{4})[A-Za-z0-9_-]{5,}$")
+# A ticket's status code is the key of its public answer and of its page (the QR's link).
+_TICKET_STATUS = re.compile(r"^(/api/v1/tickets/|/t/)([A-Za-z0-9_-]{4})[^/]{5,}$")
 
 
 def _loggable_path(path: str) -> str:

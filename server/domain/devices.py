@@ -1,8 +1,14 @@
-"""Registering kiosks, display boards and counter terminals."""
+"""Registering kiosks, display boards and counter terminals, and ending their tokens.
+
+A token exists in clear only in the answer that creates it (registration or renewal);
+the database keeps its hash. Revoking or renewing returns the old hash so the caller's
+principal cache forgets it at once (other processes within that cache's few seconds).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +19,15 @@ from shared.errors import ErrorCode
 from .auth import DEVICE_TOKEN_PREFIX, new_token, token_hash
 from .errors import DomainError
 from .users import find_agency
+
+MAX_NAME = 100
+# The kiosk's printer states (kiosk/health_report.py), by how bad they are for visitors.
+PRINTER_OK = frozenset({"ok"})
+PRINTER_WARN = frozenset({"paper_low", "none"})
+
+
+def _invalid(field_name: str, message: str, rule: str, **details: Any) -> DomainError:
+    return DomainError(ErrorCode.VALIDATION_ERROR, message, field=field_name, rule=rule, **details)
 
 
 def register_device(
@@ -27,34 +42,36 @@ def register_device(
     """Create a device and return it with its token (the only time the token exists
     in clear: the database keeps its hash)."""
     name = name.strip()
-    if not 1 <= len(name) <= 100:
-        raise DomainError(ErrorCode.VALIDATION_ERROR, "a device name is 1 to 100 characters")
+    if not 1 <= len(name) <= MAX_NAME:
+        raise _invalid("name", "a device name is 1 to 100 characters", "length", max=MAX_NAME)
     try:
         kind_value = DeviceKind(kind)
     except ValueError:
-        raise DomainError(ErrorCode.VALIDATION_ERROR, f"unknown device kind {kind}") from None
+        raise _invalid("kind", f"unknown device kind {kind}", "choice") from None
     zone = None
     if zone_code is not None:
         zone = session.scalar(select(Zone).where(Zone.code == zone_code))
         if zone is None:
-            raise DomainError(ErrorCode.NOT_FOUND, f"no zone {zone_code}")
+            raise DomainError(ErrorCode.NOT_FOUND, f"no zone {zone_code}", field="zone")
     if kind_value == DeviceKind.DISPLAY and zone is None:
-        raise DomainError(ErrorCode.VALIDATION_ERROR, "a display shows one zone: give --zone")
+        raise _invalid("zone", "a display shows one zone: give --zone", "required")
     agency = find_agency(session, agency_code)
     counter = None
     if counter_id is not None:
+        if kind_value != DeviceKind.COUNTER:
+            raise _invalid("counter", "only a counter terminal belongs to a counter", "not_here")
         counter = session.get(Counter, counter_id)
-        if counter is None:
-            raise DomainError(ErrorCode.NOT_FOUND, f"no counter {counter_id}")
+        if counter is None or not counter.active:
+            raise DomainError(ErrorCode.NOT_FOUND, f"no counter {counter_id}", field="counter")
         if agency is not None and counter.agency_id != agency.id:
-            raise DomainError(ErrorCode.VALIDATION_ERROR, "that counter belongs to another agency")
+            raise _invalid("counter", "that counter belongs to another agency", "other_agency")
         agency = counter.agency
     if kind_value == DeviceKind.COUNTER and agency is None:
-        raise DomainError(
-            ErrorCode.VALIDATION_ERROR, "a counter terminal needs --agency or --counter"
-        )
+        raise _invalid("counter", "a counter terminal needs --agency or --counter", "required")
     if session.scalar(select(Device.id).where(Device.name == name)) is not None:
-        raise DomainError(ErrorCode.CONFLICT, f"a device named {name} exists already")
+        raise DomainError(
+            ErrorCode.CONFLICT, f"a device named {name} exists already", field="name", rule="exists"
+        )
     token = new_token(DEVICE_TOKEN_PREFIX)
     device = Device(
         kind=kind_value,
@@ -73,8 +90,47 @@ def register_device(
 
 
 def renew_token(session: Session, device: Device) -> str:
-    """A new token for ``device``; the old one stops working at once."""
+    """A new token for ``device``; the old one stops working at once. A revoked device
+    comes back into use with it (a replaced kiosk PC keeps its name and history)."""
     token = new_token(DEVICE_TOKEN_PREFIX)
     device.token_hash = token_hash(token)
+    device.active = True
     session.flush()
     return token
+
+
+def revoke_device(session: Session, device: Device) -> str:
+    """Stop ``device``'s token from working; returns its hash for the cache to forget.
+
+    The row stays: tickets and events name the device that issued them.
+    """
+    device.active = False
+    session.flush()
+    return device.token_hash
+
+
+def get_device(session: Session, device_id: int) -> Device:
+    device = session.get(Device, device_id)
+    if device is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "device not found")
+    return device
+
+
+# Kiosks first: their printers are what staff most often need to look at.
+KIND_ORDER = (DeviceKind.KIOSK, DeviceKind.DISPLAY, DeviceKind.COUNTER)
+
+
+def list_devices(session: Session) -> list[Device]:
+    """Active before revoked, then kiosks, boards, counter PCs, each by name."""
+    found = session.scalars(select(Device).order_by(Device.name))
+    return sorted(found, key=lambda d: (not d.active, KIND_ORDER.index(d.kind)))
+
+
+def printer_level(device: Device) -> str | None:
+    """ "ok", "warn" or "bad" for a kiosk's last printer report; None when it has none."""
+    state = (device.health or {}).get("printer")
+    if device.kind != DeviceKind.KIOSK or not isinstance(state, str):
+        return None
+    if state in PRINTER_OK:
+        return "ok"
+    return "warn" if state in PRINTER_WARN else "bad"

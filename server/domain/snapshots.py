@@ -143,9 +143,12 @@ def zone_snapshot(ctx: Ctx, zone_code: str) -> dict[str, Any]:
     services = list(
         session.scalars(
             select(Service)
-            .join(CounterService, CounterService.service_id == Service.id)
-            .where(CounterService.counter_id.in_(ids))
-            .distinct()
+            # Not DISTINCT over the rows: PostgreSQL cannot compare their JSON columns.
+            .where(
+                Service.id.in_(
+                    select(CounterService.service_id).where(CounterService.counter_id.in_(ids))
+                )
+            )
             .order_by(Service.agency_id, Service.position)
         )
     )

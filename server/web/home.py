@@ -52,7 +52,11 @@ def _navigation() -> dict[str, Any]:
         if cached is None:
             with app_state().db.read() as session:
                 settings = load_settings(session)
-                cached = {"name": settings.site_name, "short_name": settings.site_short_name}
+                cached = {
+                    "name": settings.site_name,
+                    "short_name": settings.site_short_name,
+                    "logo": url_for("web.site_logo", v=settings.logo) if settings.logo else "",
+                }
             g.antre_site = cached
         return cached  # type: ignore[no-any-return]
 

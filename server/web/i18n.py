@@ -19,7 +19,23 @@ def current_lang() -> str:
     if chosen in LANGUAGES:
         return chosen
     stored = request.cookies.get(COOKIE)
-    return stored if stored in LANGUAGES else "id"
+    if stored in LANGUAGES:
+        return stored
+    return _site_default()
+
+
+def _site_default() -> str:
+    """The language the admin chose for the site (settings), once per request."""
+    cached = g.get("antre_site_lang")
+    if cached is None:
+        from server.domain.settings import load_settings
+        from server.state import app_state
+
+        with app_state().db.read() as session:
+            cached = load_settings(session).default_language
+        cached = cached if cached in LANGUAGES else "id"
+        g.antre_site_lang = cached
+    return cached  # type: ignore[no-any-return]
 
 
 def tr(indonesian: str, english: str) -> str:

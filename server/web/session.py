@@ -105,6 +105,10 @@ def _web_response(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if response.mimetype in ("text/html", "application/json"):
+        # Pages carry the session's CSRF secret and the hall's data: not for the cache
+        # (nor the back button of a shared PC after logout).
+        response.headers.setdefault("Cache-Control", "no-store")
     return remember_choice(response)
 
 
