@@ -121,11 +121,16 @@ class LiveServer:
         mode: str = "eventlet",
         pg_admin_url: str | None = None,
         prepare: Prepare | None = None,
+        message_queue: str | None = None,
     ) -> None:
         self.workdir = workdir
         self.mode = mode
         self.pg_admin_url = pg_admin_url
         self.prepare = prepare
+        # Several processes behind one load balancer share the Socket.IO message queue.
+        self.message_queue = message_queue
+        # False for a second process over another's database (``sharing``): the owner drops it.
+        self.owns_database = True
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / f"server-{self.port}.log"
@@ -137,6 +142,19 @@ class LiveServer:
         self.extra: Any = None
         self.process: subprocess.Popen[bytes] | None = None
         self._db: Database | None = None
+
+    @classmethod
+    def sharing(cls, first: LiveServer, workdir: Path) -> LiveServer:
+        """Another process of the same installation: same database, hall, secret key and
+        message queue, its own port (as a second systemd unit behind nginx)."""
+        other = cls(workdir, mode=first.mode, message_queue=first.message_queue)
+        other.owns_database = False
+        other.database_url = first.database_url
+        other.server_database_url = first.server_database_url
+        other.secret_key = first.secret_key
+        other.hall = first.hall
+        other.extra = first.extra
+        return other
 
     # database
 
@@ -189,6 +207,8 @@ class LiveServer:
             ANTRE_LOG_LEVEL="INFO",
             PYTHONUNBUFFERED="1",
         )
+        if self.message_queue is not None:
+            env["ANTRE_MESSAGE_QUEUE"] = self.message_queue
         return env
 
     def start(self) -> None:
@@ -249,7 +269,7 @@ class LiveServer:
             if self._db is not None:
                 self._db.dispose()
                 self._db = None
-            if self.pg_admin_url is not None and self.database_url:
+            if self.pg_admin_url is not None and self.database_url and self.owns_database:
                 drop_pg_database(self.pg_admin_url, self.database_url)
 
     def log_text(self) -> str:
