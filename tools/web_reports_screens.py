@@ -1,7 +1,7 @@
 """A busy month in the demo hall, the report's computing time, and screenshots of the
 reports page into docs/ (by hand).
 
-    .venv/bin/python tools/web_reports_screens.py docs/ [--days 30] [--per-day 1500]
+    .venv/bin/python tools/web_reports_screens.py docs/ [--days 30] [--per-day 1500] [--pdf F]
 
 It seeds the demo hall (MPP Kabupaten Tangerang) in a throwaway SQLite file, writes a
 month of ticket history straight into the event log (the shapes the domain writes:
@@ -281,7 +281,15 @@ def time_reports(db: Database, month: str) -> list[str]:
     return lines
 
 
-def screenshots(database_url: str, out: Path, month: str) -> None:
+# How far the report table sticks out of the printable width (0 when it fits).
+PRINT_OVERFLOW = """() => {
+  const table = document.querySelector('#report-table');
+  return Math.max(0, Math.ceil(table.getBoundingClientRect().right) - window.innerWidth,
+                  document.documentElement.scrollWidth - window.innerWidth);
+}"""
+
+
+def screenshots(database_url: str, out: Path, month: str, pdf: Path | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(REPO))  # run as a script: the repository's tests package
@@ -322,8 +330,16 @@ def screenshots(database_url: str, out: Path, month: str) -> None:
             page.screenshot(path=str(out / "web-reports.png"), full_page=True)
             page.goto(f"{url}/reports?period=month&month={month}&group=service&agency=DK")
             page.emulate_media(media="print")
-            page.set_viewport_size({"width": 1123, "height": 794})  # A4 landscape at 96 dpi
+            # A4 landscape less the stylesheet's 10 mm margins, at 96 dpi: 277 x 190 mm.
+            page.set_viewport_size({"width": 1047, "height": 718})
+            overflow = page.evaluate(PRINT_OVERFLOW)
+            if overflow > 0:
+                print(f"warning: the printed table is {overflow} px wider than the page")
             page.screenshot(path=str(out / "web-reports-print.png"), full_page=True)
+            if pdf is not None:
+                # The whole hall by service runs over several pages: the header row repeats.
+                page.goto(f"{url}/reports?period=month&month={month}&group=service")
+                page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
             browser.close()
     finally:
         server.terminate()
@@ -337,6 +353,7 @@ def main() -> None:
     parser.add_argument("--per-day", type=int, default=1500)
     parser.add_argument("--month", default="2026-10")
     parser.add_argument("--no-screens", action="store_true")
+    parser.add_argument("--pdf", type=Path, help="also print the whole hall's report to this PDF")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/reports.sqlite3"
@@ -355,7 +372,7 @@ def main() -> None:
             print(line)
         db.dispose()
         if not args.no_screens:
-            screenshots(url, args.out, args.month)
+            screenshots(url, args.out, args.month, args.pdf)
 
 
 if __name__ == "__main__":

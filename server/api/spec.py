@@ -21,6 +21,7 @@ from typing import Any
 from server.api.auth import LOGIN_SCHEMA
 from server.api.counters import CALL_SCHEMA, EMPTY, OPEN_SCHEMA, TRANSFER_SCHEMA
 from server.api.devices import HEALTH_SCHEMA
+from server.api.reports import MAX_PARAM
 from server.api.tickets import (
     CANCEL_SCHEMA,
     IDEMPOTENCY_HEADER,
@@ -32,6 +33,7 @@ from server.api.tickets import (
 from server.api.validation import Schema, schema_openapi
 from server.domain.auth import DEVICE_TOKEN_PREFIX, USER_TOKEN_PREFIX
 from server.domain.estimates import LineStats
+from server.domain.reports import MAX_DAYS, Grouping, PeriodKind
 from server.domain.schedule import WEEKDAYS
 from server.domain.settings import SiteSettings
 from server.errors import STATUS
@@ -259,6 +261,8 @@ def _schemas() -> dict[str, JsonSchema]:
         "LastCall": obj(
             {
                 "number": STRING,
+                "prefix": STRING,
+                "sequence": INTEGER,
                 "counter": nullable(STRING),
                 "counter_id": INTEGER,
                 "agency": ref("AgencyBrief"),
@@ -276,12 +280,33 @@ def _schemas() -> dict[str, JsonSchema]:
                 "lines": array(ref("LineStats")),
             }
         ),
+        "CounterToday": obj(
+            {
+                "served": INTEGER,
+                "average_service_seconds": nullable(NUMBER),
+            },
+            "tickets finished (done) at the counter today; service time = finish - start",
+        ),
+        "CounterAtAgency": obj(
+            {
+                **counter["properties"],
+                "agency": ref("AgencyBrief"),
+                "ticket": nullable(ref("Ticket")),
+                "today": ref("CounterToday"),
+            },
+            "a counter with its agency, the ticket it holds and today's figures",
+        ),
         "AgencySnapshot": obj(
             {
                 "agency": ref("AgencyBrief"),
                 "seq": SEQ,
-                "counters": array(ref("CounterOnBoard")),
+                "today": DATE,
+                "counters": array(ref("CounterAtAgency")),
                 "waiting": array(ref("Ticket")),
+                "no_shows": {
+                    **array(ref("Ticket")),
+                    "description": "today's no-shows, most recently marked first (at most 50)",
+                },
                 "lines": array(ref("LineStats")),
             }
         ),
@@ -356,6 +381,7 @@ def _schemas() -> dict[str, JsonSchema]:
             }
         ),
         "OpenApiDocument": {"type": "object", "description": "this document"},
+        **_report_schemas(),
     }
     issued = copy.deepcopy(schemas["Ticket"])
     issued["properties"]["status_code"] = {
@@ -367,6 +393,106 @@ def _schemas() -> dict[str, JsonSchema]:
     issued["description"] = "the ticket as its issuer gets it"
     schemas["IssuedTicket"] = issued
     return schemas
+
+
+def _report_schemas() -> dict[str, JsonSchema]:
+    """GET /reports (server/api/reports.py): the domain's figures, unrounded."""
+    count = {**INTEGER, "minimum": 0}
+    seconds = nullable({**NUMBER, "description": "seconds; null where nothing was measured"})
+    share = nullable({**NUMBER, "minimum": 0, "description": "0 to 1; null without a denominator"})
+    hour_count = obj(
+        {"hour": {**INTEGER, "minimum": 0, "maximum": 23}, "arrivals": count, "served": count}
+    )
+    return {
+        "ReportFigures": obj(
+            {
+                "issued": count,
+                "served": count,
+                "no_show": count,
+                "cancelled": count,
+                "transferred": count,
+                "expired": count,
+                "calls": {
+                    **count,
+                    "description": "waits measured: the denominator of "
+                    "service_level and the averages",
+                },
+                "within_target": {
+                    **count,
+                    "description": "calls that waited no longer than their service's target",
+                },
+                "avg_wait": seconds,
+                "p90_wait": {
+                    **seconds,
+                    "description": "seconds, nearest rank: the "
+                    "ceil(0.9 n)-th of the n sorted waits",
+                },
+                "max_wait": seconds,
+                "avg_service": seconds,
+                "service_level": share,
+                "open_seconds": {
+                    **nullable(NUMBER),
+                    "description": "a counter's open (not "
+                    "paused) time; null unless grouped by counter, and in the total",
+                },
+                "utilisation": {
+                    **share,
+                    "description": "service time ÷ open time; counter rows only",
+                },
+            },
+            "one row's figures (or the total): counts, times in seconds, shares 0 to 1",
+        ),
+        "ReportRow": obj(
+            {
+                "id": {
+                    **nullable(INTEGER),
+                    "description": "the agency, service, counter or "
+                    "user id; null for calls no officer made",
+                },
+                "label": STRING,
+                "detail": {**STRING, "description": "a code, the owning agency or a user name"},
+                "figures": ref("ReportFigures"),
+            }
+        ),
+        "Report": obj(
+            {
+                "period": obj(
+                    {"kind": enum(PeriodKind), "first": DATE, "last": DATE},
+                    "service dates, both inclusive, in the hall's time zone",
+                ),
+                "group": enum(Grouping),
+                "agency": {
+                    **nullable(obj({"code": STRING, "short_name": STRING})),
+                    "description": "the one agency reported; null for the whole hall",
+                },
+                "timezone": STRING,
+                "rows_count_issued": {
+                    **BOOLEAN,
+                    "description": "false when grouped by "
+                    "counter or officer: issued and cancelled belong to a "
+                    "line (nobody called them), so only the total counts "
+                    "them",
+                },
+                "rows": array(ref("ReportRow")),
+                "total": ref("ReportFigures"),
+                "by_hour": {
+                    **array(hour_count),
+                    "minItems": 24,
+                    "maxItems": 24,
+                    "description": "arrivals and served per local hour, 0 to 23",
+                },
+                "by_day": {
+                    **array(obj({"date": DATE, "issued": count, "served": count})),
+                    "description": "every day of the period, in order",
+                },
+                "definitions": obj(
+                    {"id": array(STRING), "en": array(STRING)},
+                    "how each figure is computed, in Indonesian and English",
+                ),
+            },
+            "the reports page's figures",
+        ),
+    }
 
 
 def _settings_change() -> JsonSchema:
@@ -407,6 +533,7 @@ class Operation:
     writes: bool = False  # runs as a command: a concurrent write may win (conflict)
     idempotent: bool = False  # takes an Idempotency-Key
     uses_database: bool = True
+    query: tuple[tuple[str, JsonSchema], ...] = ()  # the query string's parameters
 
 
 E = ErrorCode
@@ -653,6 +780,17 @@ def operations() -> list[Operation]:
         ),
         Operation(
             "get",
+            f"{API}/reports",
+            "reports",
+            "reports",
+            "Report figures for a day, a date range or a month, by agency, service, counter "
+            "or officer (admins; supervisors for their own agency only)",
+            "Report",
+            errors=(E.FORBIDDEN, E.VALIDATION_ERROR),
+            query=REPORT_QUERY,
+        ),
+        Operation(
+            "get",
             "/api/openapi.json",
             "openapi_document",
             "meta",
@@ -671,6 +809,36 @@ PATH_PARAMETERS: dict[str, JsonSchema] = {
     "zone_code": STRING,
     "agency_code": STRING,
 }
+
+
+def _query_text(description: str, **extra: Any) -> JsonSchema:
+    return {**STRING, "maxLength": MAX_PARAM, "description": description, **extra}
+
+
+REPORT_QUERY: tuple[tuple[str, JsonSchema], ...] = (
+    ("period", {**enum(PeriodKind), "default": PeriodKind.DAY.value}),
+    ("date", _query_text("period=day: the service date (default today)", format="date")),
+    (
+        "from",
+        _query_text("period=range: the first date (default the 1st of this month)", format="date"),
+    ),
+    (
+        "to",
+        _query_text(
+            f"period=range: the last date, at most {MAX_DAYS} days after from (default today)",
+            format="date",
+        ),
+    ),
+    ("month", _query_text("period=month: YYYY-MM (default this month)", pattern=r"^\d{4}-\d{2}$")),
+    ("group", {**enum(Grouping), "default": Grouping.SERVICE.value}),
+    (
+        "agency",
+        _query_text(
+            "an agency code (admins; default the whole hall); a supervisor "
+            "always gets their own agency, another code is forbidden"
+        ),
+    ),
+)
 
 
 # --- assembling the document --------------------------------------------------------------
@@ -746,6 +914,10 @@ def _operation(op: Operation) -> dict[str, Any]:
         for name, schema in PATH_PARAMETERS.items()
         if f"{{{name}}}" in op.path
     ]
+    parameters += [
+        {"name": name, "in": "query", "required": False, "schema": schema}
+        for name, schema in op.query
+    ]
     if op.idempotent:
         parameters.append(
             {
@@ -811,7 +983,16 @@ def build_document() -> dict[str, Any]:
         "servers": [{"url": "/"}],
         "tags": [
             {"name": name}
-            for name in ("auth", "tickets", "counters", "snapshots", "config", "devices", "meta")
+            for name in (
+                "auth",
+                "tickets",
+                "counters",
+                "snapshots",
+                "config",
+                "devices",
+                "reports",
+                "meta",
+            )
         ],
         "paths": paths,
         "components": {

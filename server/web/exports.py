@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from server.api.reports import DEFINITIONS
 from server.domain.reports import Figures, Grouping, Report
 from server.web.i18n import tr
 
@@ -145,6 +146,17 @@ def file_name(report: Report, extension: str) -> str:
     return f"laporan-antrean-{report.period.key}-{report.grouping.value}{safe}.{extension}"
 
 
+# A cell starting with one of these is a formula to Excel and LibreOffice.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(name: str) -> str:
+    """A name typed by staff as a spreadsheet cell: text, never a formula. Anyone who
+    may name a service, counter or officer (a supervisor) would otherwise put a formula
+    (``=HYPERLINK(...)``) into the admin's Excel; a leading apostrophe keeps it text."""
+    return "'" + name if name.startswith(FORMULA_START) else name
+
+
 def csv_bytes(report: Report) -> bytes:
     """UTF-8 with a byte-order mark (so Excel reads the names right), comma separated,
     a dot for decimals, empty where nothing was measured."""
@@ -153,7 +165,8 @@ def csv_bytes(report: Report) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(headers)
     for row in rows:
-        writer.writerow([row.label, row.detail, *("" if v is None else v for v in row.values)])
+        values = ("" if v is None else v for v in row.values)
+        writer.writerow([as_text(row.label), as_text(row.detail), *values])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -167,6 +180,7 @@ def xlsx_bytes(report: Report, site_name: str, generated: dt.datetime) -> bytes:
     sheet.title = tr("Laporan", "Report")
     bold = Font(bold=True)
     sheet.append([site_name])
+    sheet["A1"].data_type = "s"  # a string cell, never a formula (see as_text)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([tr("Periode", "Period"), period_text(report)])
     sheet.append([tr("Dibuat", "Generated"), generated.strftime("%Y-%m-%d %H:%M")])
@@ -182,6 +196,8 @@ def xlsx_bytes(report: Report, site_name: str, generated: dt.datetime) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         sheet.append([row.label, row.detail, *row.values])
+        for cell in sheet[sheet.max_row][:2]:
+            cell.data_type = "s"  # names stay text in Excel, whatever they start with
         if row.total:
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
@@ -217,38 +233,6 @@ def period_text(report: Report) -> str:
 
 
 def definitions() -> list[str]:
-    """How every figure is computed, in the page's language (also printed on the page)."""
-    return [
-        tr(
-            "Waktu tunggu = panggilan terakhir − masuk antrean (pengambilan tiket, pengalihan, "
-            "atau kembali setelah tidak hadir); pengunjung antrean online dihitung dari jam "
-            "pesanannya (dari kedatangan bila datang terlambat).",
-            "Waiting time = last call − entry into the line (the ticket's issue, a transfer, "
-            "or the return after a no-show); a booked visitor waits from the booked time (from "
-            "arrival when they came later).",
-        ),
-        tr(
-            "Waktu layanan = selesai − mulai (− panggilan terakhir bila “mulai” tidak ditekan).",
-            "Service time = finish − start (− the last call when “start” was not pressed).",
-        ),
-        tr(
-            "P90 = peringkat terdekat: waktu tunggu ke-⌈0,9 × n⌉ dari n panggilan yang diurutkan.",
-            "P90 = nearest rank: the ⌈0.9 × n⌉-th of the n calls' waits, sorted.",
-        ),
-        tr(
-            "Dalam target = panggilan dengan waktu tunggu ≤ target layanan ÷ semua panggilan.",
-            "Within target = calls that waited ≤ the service's target ÷ all calls.",
-        ),
-        tr(
-            "Utilisasi = waktu layanan tiket yang diselesaikan loket ÷ waktu loket buka "
-            "(tidak dijeda).",
-            "Utilisation = service time of the tickets a counter finished ÷ the time it was "
-            "open (not paused).",
-        ),
-        tr(
-            "Tanggal = tanggal layanan di zona waktu mal; tiket yang dialihkan dihitung di "
-            "setiap antrean tempat ia menunggu.",
-            "Dates are the hall's local service dates; a transferred ticket counts in every "
-            "line it waited in.",
-        ),
-    ]
+    """How every figure is computed, in the page's language (also printed on the page and
+    given by the API)."""
+    return [tr(indonesian, english) for indonesian, english in DEFINITIONS]

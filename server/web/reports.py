@@ -8,7 +8,6 @@ table (``server.web.exports.table``).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, g, render_template, request
@@ -16,18 +15,19 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from server.api.commands import run_query
-from server.domain import access
+from server.api.reports import (
+    ReportForm,
+    ReportRequest,
+    compute_requested,
+    hall_today,
+    read_report_request,
+)
 from server.domain.access import Principal
 from server.domain.context import Ctx
 from server.domain.errors import DomainError
 from server.domain.reports import (
-    Grouping,
-    Period,
     PeriodKind,
     Report,
-    compute_report,
-    parse_grouping,
-    parse_period,
 )
 from server.models import Agency
 from server.web import bp
@@ -45,69 +45,23 @@ from server.web.i18n import tr
 from server.web.session import staff_page
 from shared.errors import ErrorCode
 
-MAX_PARAM = 32
 ARRIVALS_COLOUR = "#1e5aa8"
 SERVED_COLOUR = "#f0a030"
 DEFAULT_HOURS = range(7, 18)
 
 
-@dataclass(frozen=True)
-class ReportRequest:
-    period: Period
-    grouping: Grouping
-    agency_id: int | None
-
-
-def _arg(args: MultiDict[str, str], name: str) -> str | None:
-    value = args.get(name)
-    if value is None:
-        return None
-    return value.strip()[:MAX_PARAM]
-
-
 def read_request(args: MultiDict[str, str], who: Principal, today: dt.date) -> ReportRequest:
-    """The report asked for in the query string, or a ``validation_error`` naming the
-    field; a supervisor's report is always their agency's (another one is refused)."""
-    kind = _arg(args, "period") or PeriodKind.DAY.value
-    period = parse_period(
-        kind,
-        date=_arg(args, "date") or today.isoformat(),
-        month=_arg(args, "month") or today.strftime("%Y-%m"),
-        first=_arg(args, "from") or today.replace(day=1).isoformat(),
-        last=_arg(args, "to") or today.isoformat(),
-    )
-    grouping = parse_grouping(_arg(args, "group") or Grouping.SERVICE.value)
-    wanted = _arg(args, "agency") or None
-    if not who.is_admin:
-        if wanted is not None and wanted != who.agency_code:
-            raise access.forbidden(
-                tr(
-                    "Supervisor hanya melihat laporan instansinya sendiri.",
-                    "A supervisor sees only their own agency's reports.",
-                )
-            )
-        return ReportRequest(period, grouping, who.agency_id)
-    if wanted is None:
-        return ReportRequest(period, grouping, None)
-    agency_id = run_query(
-        lambda ctx: ctx.session.scalar(select(Agency.id).where(Agency.code == wanted))
-    )
-    if agency_id is None:
-        raise DomainError(
-            ErrorCode.VALIDATION_ERROR,
-            tr("Instansi tidak dikenal.", "Unknown agency."),
-            field="agency",
-        )
-    return ReportRequest(period, grouping, agency_id)
-
-
-def _today() -> dt.date:
-    return run_query(lambda ctx: ctx.today)
-
-
-def _compute(wanted: ReportRequest) -> Report:
-    return run_query(
-        lambda ctx: compute_report(ctx, wanted.period, wanted.grouping, wanted.agency_id)
+    """The report asked for in the query string (read as the API reads it), with the
+    refusals in the page's language."""
+    return read_report_request(
+        args,
+        who,
+        today,
+        other_agency=tr(
+            "Supervisor hanya melihat laporan instansinya sendiri.",
+            "A supervisor sees only their own agency's reports.",
+        ),
+        unknown_agency=tr("Instansi tidak dikenal.", "Unknown agency."),
     )
 
 
@@ -183,7 +137,7 @@ def charts(report: Report) -> dict[str, Any]:
 @staff_page()
 def reports() -> Any:
     who: Principal = g.antre_user
-    today = _today()
+    today = hall_today()
     args = request.args
     errors: dict[str, str] = {}
     report = None
@@ -194,16 +148,8 @@ def reports() -> Any:
             raise
         errors[str((exc.details or {}).get("field", "period"))] = exc.message
     else:
-        report = _compute(wanted)
-    form = {
-        "period": _arg(args, "period") or "day",
-        "date": _arg(args, "date") or today.isoformat(),
-        "month": _arg(args, "month") or today.strftime("%Y-%m"),
-        "from": _arg(args, "from") or today.replace(day=1).isoformat(),
-        "to": _arg(args, "to") or today.isoformat(),
-        "group": _arg(args, "group") or "service",
-        "agency": _arg(args, "agency") or "",
-    }
+        report = compute_requested(wanted)
+    form = ReportForm.read(args, today)
     context: dict[str, Any] = {
         "form": form,
         "errors": errors,
@@ -259,7 +205,7 @@ def period_label(report: Report) -> str:
 
 def _export_report() -> Report:
     who: Principal = g.antre_user
-    return _compute(read_request(request.args, who, _today()))
+    return compute_requested(read_request(request.args, who, hall_today()))
 
 
 @bp.get("/reports.csv")
