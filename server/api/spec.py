@@ -497,7 +497,8 @@ def _report_schemas() -> dict[str, JsonSchema]:
 
 def _settings_change() -> JsonSchema:
     """PATCH /settings takes any non-empty subset of the settings, validated together."""
-    every = _schemas()["Settings"]["properties"]
+    # The logo's version is set only by uploading a logo in the console.
+    every = {k: v for k, v in _schemas()["Settings"]["properties"].items() if k != "logo"}
     return {
         "type": "object",
         "additionalProperties": False,
