@@ -80,6 +80,7 @@ def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flas
         app,
         async_mode=config.async_mode,
         message_queue=config.message_queue,
+        channel=config.message_queue_channel,
         logger=False,
         engineio_logger=False,
         ping_interval=10,

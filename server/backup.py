@@ -1,4 +1,9 @@
-"""Database backups that are safe while the server is running."""
+"""Database backups that are safe while the server is running, and their restore.
+
+A backup is taken live (SQLite's online backup API, ``pg_dump``); a restore is done with
+the server processes stopped, into an empty database (or, asked for explicitly, over an
+existing one), and is checked before it is reported done.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,37 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect
+from sqlalchemy.engine import URL, make_url
+
+PG_TIMEOUT_SECONDS = 3600
+
+
+class RestoreRefused(RuntimeError):
+    """The target is not empty and replacing it was not asked for."""
+
+
+def _pg_args(url: URL) -> tuple[list[str], dict[str, str]]:
+    """Connection options for the PostgreSQL client programs; the password goes through
+    the environment, never the command line (which ``ps`` shows)."""
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    args = ["--no-password"]
+    if url.host:
+        args.append(f"--host={url.host}")
+    if url.port:
+        args.append(f"--port={url.port}")
+    if url.username:
+        args.append(f"--username={url.username}")
+    return args, env
+
+
+def _require(program: str) -> None:
+    if shutil.which(program) is None:
+        raise RuntimeError(
+            f"{program} is not installed (Debian: apt-get install postgresql-client)"
+        )
 
 
 def backup_database(database_url: str, destination: Path) -> int:
@@ -37,25 +72,92 @@ def backup_database(database_url: str, destination: Path) -> int:
             target.close()
             source.close()
     elif url.get_backend_name() == "postgresql":
-        if shutil.which("pg_dump") is None:
-            raise RuntimeError(
-                "pg_dump is not installed (Debian: apt-get install postgresql-client)"
-            )
-        env = dict(os.environ)
-        if url.password:
-            env["PGPASSWORD"] = url.password
-        args = ["pg_dump", "--format=custom", f"--file={partial}", "--no-password"]
-        if url.host:
-            args.append(f"--host={url.host}")
-        if url.port:
-            args.append(f"--port={url.port}")
-        if url.username:
-            args.append(f"--username={url.username}")
-        args.append(url.database or "")
-        result = subprocess.run(args, env=env, capture_output=True, text=True, timeout=3600)
+        _require("pg_dump")
+        conn, env = _pg_args(url)
+        args = ["pg_dump", "--format=custom", f"--file={partial}", *conn, url.database or ""]
+        result = subprocess.run(
+            args, env=env, capture_output=True, text=True, timeout=PG_TIMEOUT_SECONDS
+        )
         if result.returncode != 0:
             raise RuntimeError(f"pg_dump failed: {result.stderr.strip()}")
     else:
         raise RuntimeError(f"no backup method for {url.get_backend_name()}")
     os.replace(partial, destination)
     return destination.stat().st_size
+
+
+def database_is_empty(database_url: str) -> bool:
+    """No table at all (a fresh file or a database just created)."""
+    from server.db import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        return not inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def restore_database(database_url: str, source: Path, *, replace: bool = False) -> None:
+    """Load the backup ``source`` into the database of ``database_url``.
+
+    Refused (``RestoreRefused``) when that database already holds tables, unless
+    ``replace``: restoring over a live hall by mistake would take back its day. Every
+    server process must be stopped first: they keep what they read of the hall's
+    configuration, and the restored tickets are not theirs.
+    """
+    url = make_url(database_url)
+    source = source.resolve()
+    if not source.is_file():
+        raise RuntimeError(f"no backup at {source}")
+    if not replace and not database_is_empty(database_url):
+        raise RestoreRefused(
+            f"{url.render_as_string(hide_password=True)} is not empty; "
+            "restore into an empty database, or replace it with --replace"
+        )
+    if url.get_backend_name() == "sqlite":
+        _restore_sqlite(url, source)
+    elif url.get_backend_name() == "postgresql":
+        _restore_postgresql(url, source, replace=replace)
+    else:
+        raise RuntimeError(f"no restore method for {url.get_backend_name()}")
+
+
+def _restore_sqlite(url: URL, source: Path) -> None:
+    if not url.database or url.database == ":memory:":
+        raise RuntimeError("cannot restore into an in-memory database")
+    backup = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        try:
+            check = backup.execute("PRAGMA integrity_check").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise RuntimeError(f"{source} is not an SQLite database: {exc}") from None
+        if check != ("ok",):
+            raise RuntimeError(f"{source} is damaged: {check[0] if check else 'no answer'}")
+        target_path = Path(url.database)
+        target_path.parent.mkdir(parents=True, exist_ok=True)
+        # Through SQLite itself, not a file copy: the target's WAL and journal stay right.
+        target = sqlite3.connect(target_path, timeout=30)
+        try:
+            backup.backup(target)
+        finally:
+            target.close()
+    finally:
+        backup.close()
+
+
+def _restore_postgresql(url: URL, source: Path, *, replace: bool) -> None:
+    _require("pg_restore")
+    with open(source, "rb") as fh:
+        if fh.read(5) != b"PGDMP":
+            raise RuntimeError(f"{source} is not a pg_dump archive (custom format)")
+    conn, env = _pg_args(url)
+    # One transaction: a restore that fails half-way leaves the database as it was.
+    args = ["pg_restore", "--single-transaction", "--exit-on-error", "--no-owner", *conn]
+    if replace:
+        args += ["--clean", "--if-exists"]
+    args += [f"--dbname={url.database or ''}", str(source)]
+    result = subprocess.run(
+        args, env=env, capture_output=True, text=True, timeout=PG_TIMEOUT_SECONDS
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"pg_restore failed: {result.stderr.strip()}")

@@ -1,4 +1,5 @@
-"""``antre-server`` commands (a Flask CLI group): run, database, demo, users, devices, backup."""
+"""``antre-server`` commands (a Flask CLI group): run, database, demo, users, devices,
+backup and restore, pruning old days."""
 
 from __future__ import annotations
 
@@ -112,13 +113,24 @@ def run_command(host: str | None, port: int | None, async_mode: str | None) -> N
     config = _load({"host": host, "port": port, "async_mode": async_mode})
     ensure_port_free(config.host, config.port)
     app = create_app(config)
+    serve_behind_proxies(app, config.proxy_hops)
     _require_schema(app)
     start_jobs(app)
+    if config.message_queue and not config.secret_key_shared:
+        click.echo(
+            "warning: several processes (message_queue) but no secret_key or "
+            "secret_key_file: each process signs web console sessions with its own key",
+            err=True,
+        )
+    kwargs: dict[str, Any] = {"host": config.host, "port": config.port, "log_output": False}
+    capacity = ""
+    if config.async_mode == "eventlet":
+        kwargs["max_size"] = connection_capacity(config.max_connections)
+        capacity = f", up to {kwargs['max_size']} connections"
     click.echo(
         f"Antre server on http://{config.host}:{config.port} "
-        f"({config.async_mode}, {_describe_db(config.database_url)})",
+        f"({config.async_mode}, {_describe_db(config.database_url)}{capacity})",
     )
-    kwargs: dict[str, Any] = {"host": config.host, "port": config.port, "log_output": False}
     if config.async_mode == "threading":
         kwargs["allow_unsafe_werkzeug"] = True
         # FlaskGroup marks the process as "run from the flask CLI", and app.run() then
@@ -129,6 +141,45 @@ def run_command(host: str | None, port: int | None, async_mode: str | None) -> N
     gc.collect()
     gc.freeze()
     socketio.run(app, use_reloader=False, **kwargs)
+
+
+# Files a server process holds besides its connections: the database pool, Redis,
+# logs, the listening socket, Python's own.
+FILES_RESERVED = 100
+
+
+def connection_capacity(wanted: int) -> int:
+    """How many connections this process may hold: ``wanted``, within its open-files limit.
+
+    The soft limit is raised to the hard one first (Debian's default soft limit is 1024).
+    Each connection is a file; were the limit reached, eventlet's accept would fail with
+    EMFILE and its server loop would end, dropping every connection. Kept below it, a
+    connection beyond the cap waits in the listen queue instead.
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not Linux
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        target = hard if hard != resource.RLIM_INFINITY else max(soft, wanted + FILES_RESERVED)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    return max(1, min(wanted, soft - FILES_RESERVED))
+
+
+def serve_behind_proxies(app: Flask, hops: int) -> None:
+    """Take the client's address, scheme and host from the ``hops`` proxies in front
+    (nginx): the login throttle counts failures per client address."""
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
 
 
 def _describe_db(url: str) -> str:
@@ -295,6 +346,79 @@ def backup(destination: str) -> None:
     except (OSError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"backup written: {destination} ({size} bytes)")
+
+
+@cli.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--replace", is_flag=True, help="Overwrite a database that already holds tables.")
+@with_appcontext
+def restore(source: str, replace: bool) -> None:
+    """Load a backup made by ``antre-server backup`` into the configured database.
+
+    Stop every server process first. The database should be empty (a new SQLite file,
+    or ``createdb``); a database holding tables is refused unless --replace.
+    """
+    from server.backup import restore_database
+    from server.migrate import current_revision, head_revision
+
+    state = _state()
+    state.db.dispose()  # this command's own pool must not hold the file or a session
+    try:
+        restore_database(state.config.database_url, Path(source), replace=replace)
+    except (OSError, RuntimeError) as exc:  # RestoreRefused too: a clear message, no trace
+        raise click.ClickException(str(exc)) from None
+    revision = current_revision(state.db.engine)
+    click.echo(f"restored {source} (schema {revision or 'empty'})")
+    if revision != head_revision():
+        click.echo("the backup is of an older schema: run antre-server db upgrade")
+
+
+# --- pruning ---------------------------------------------------------------------------
+
+
+@cli.command("prune")
+@click.option(
+    "--older-than-days",
+    "days",
+    type=click.IntRange(min=1),
+    help="Keep this many days before today (default: retention_days of the configuration).",
+)
+@click.option(
+    "--archive",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Append the rows to this gzip file of JSON lines before deleting them.",
+)
+@click.option("--batch-size", type=click.IntRange(min=1, max=5000), default=500, show_default=True)
+@with_appcontext
+def prune_command(days: int | None, archive: str | None, batch_size: int) -> None:
+    """Delete tickets, their event log, counter events and numbering rows of old days.
+
+    Never today's nor anything newer than the cutoff; in batches of short transactions,
+    so it may run while the hall is open, and may be run again after an interruption.
+    """
+    from server.domain.retention import Cutoff, JsonLinesArchive, prune
+    from server.domain.settings import load_settings
+
+    state = _state()
+    days = days or state.config.retention_days
+    if days is None:
+        raise click.ClickException(
+            "how many days to keep? give --older-than-days N or set [retention] days"
+        )
+    with state.db.read() as session:
+        timezone = load_settings(session).timezone
+    cutoff = Cutoff.older_than(days, state.clock(), timezone)
+    click.echo(f"pruning service dates before {cutoff.date.isoformat()} ({days} days kept)")
+    sink = JsonLinesArchive(Path(archive)) if archive else None
+    try:
+        result = prune(state.db.write, cutoff, batch_size=batch_size, archive=sink)
+    finally:
+        if sink is not None:
+            sink.close()
+    for table, count in sorted(result.rows.items()):
+        click.echo(f"  {table}: {count} rows")
+    where = f"; archived to {archive}" if archive else ""
+    click.echo(f"done in {result.batches} batches{where}")
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m server.cli`

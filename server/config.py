@@ -8,6 +8,7 @@ the setting and where it came from.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tomllib
 from collections.abc import Callable, Mapping
@@ -96,6 +97,33 @@ def _secret(value: Any) -> str:
     return text
 
 
+def _channel(value: Any) -> str:
+    text = _text(value)
+    if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", text):
+        raise ValueError("must be 1-64 letters, digits or _ . : -")
+    return text
+
+
+def _path(value: Any) -> Path | None:
+    if value in (None, ""):
+        return None
+    return Path(_text(value)).expanduser()
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 5:
+        raise ValueError("must be a whole number from 0 to 5")
+    return value
+
+
+def _days(value: Any) -> int | None:
+    if value in (None, "", 0, "0"):
+        return None
+    return _positive(value)
+
+
 def _bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -112,12 +140,17 @@ _SPEC: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "port": ("server", "port", _port),
     "async_mode": ("server", "async_mode", _choice(ASYNC_MODES)),
     "public_url": ("server", "public_url", _http_url),
+    "proxy_hops": ("server", "proxy_hops", _count),
     "database_url": ("database", "url", _database_url),
     "message_queue": ("socketio", "message_queue", _redis_url),
+    "message_queue_channel": ("socketio", "channel", _channel),
     "secret_key": ("security", "secret_key", _secret),
+    "secret_key_file": ("security", "secret_key_file", _path),
+    "retention_days": ("retention", "days", _days),
     "log_level": ("logging", "level", _choice(LOG_LEVELS, upper=True)),
     "sqlite_synchronous": ("database", "sqlite_synchronous", _choice(("full", "normal"))),
     "expiry_interval_seconds": ("server", "expiry_interval_seconds", _positive),
+    "max_connections": ("server", "max_connections", _positive),
     "demo": ("server", "demo", _bool),
 }
 
@@ -128,12 +161,28 @@ class ServerConfig:
     port: int = 5080
     async_mode: str = "eventlet"
     public_url: str | None = None
+    # Reverse proxies (nginx) in front whose X-Forwarded-For/-Proto/-Host are trusted:
+    # without it every client seems to come from 127.0.0.1, and one person's failed
+    # logins would lock the address of the whole hall.
+    proxy_hops: int = 0
     database_url: str = "sqlite:///instance/antre.sqlite3"
     message_queue: str | None = None
+    # Flask-SocketIO's own default; installations sharing one Redis each need their own.
+    message_queue_channel: str = "flask-socketio"
     secret_key: str = field(default="", repr=False)
+    secret_key_file: Path | None = None
+    # False when no secret was configured and this process made up its own: fine for one
+    # process, wrong for several (each would refuse the others' session cookies).
+    secret_key_shared: bool = True
     log_level: str = "INFO"
     sqlite_synchronous: str = "full"
     expiry_interval_seconds: int = 60
+    # Connections one eventlet process serves at once: every board, counter PC, kiosk,
+    # console page and phone holds one for as long as it is open. eventlet's own default
+    # (1024) is below what a busy hall's phones reach (docs/benchmarks.md).
+    max_connections: int = 10_000
+    # Days of tickets ``antre-server prune`` keeps; None: keep everything.
+    retention_days: int | None = None
     demo: bool = False
     source: str = "defaults"
 
@@ -177,12 +226,29 @@ def load_config(
         if var in env:
             values[name] = _check(name, env[var], var)
             sources.append(var)
+    if not values.get("secret_key") and values.get("secret_key_file") is not None:
+        values["secret_key"] = _read_secret(values["secret_key_file"])
     if not values.get("secret_key"):
         values["secret_key"] = secrets.token_urlsafe(32)
+        values["secret_key_shared"] = False
     known = {f.name for f in fields(ServerConfig)}
     return ServerConfig(
         **{k: v for k, v in values.items() if k in known}, source=", ".join(sources)
     )
+
+
+def _read_secret(path: Path) -> str:
+    """The key several processes share (sessions and CSRF tokens of the web console),
+    kept in a file readable by the server's user only, so it stays out of the
+    environment and of ``ps``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"secret_key_file: cannot read {path}: {exc.strerror}") from None
+    try:
+        return _secret(text)
+    except ValueError as exc:
+        raise ConfigError(f"secret_key_file {path}: {exc}") from None
 
 
 def _from_toml(path: Path) -> dict[str, Any]:

@@ -88,10 +88,14 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> Ma
                 f'fill="{one.colour}" stroke="#222" stroke-width="0.5"{pattern}>'
                 f"<title>{escape(label)} · {escape(one.name)}: {_number(value)}</title></rect>"
             )
-            if value and bar_w >= 9:
+            text = _number(value)
+            # Written smaller to fit above its own bar (a digit is ~0.6 em wide), or
+            # not at all: neighbouring values must never run into each other.
+            size = min(9.0, (bar_w - 1) / (0.6 * len(text)))
+            if value and size >= 6:
                 parts.append(
                     f'<text x="{x + bar_w / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" '
-                    f'font-size="9" fill="#222">{_number(value)}</text>'
+                    f'font-size="{size:.1f}" fill="#222">{text}</text>'
                 )
         parts.append(
             f'<text x="{x0 + group_w * 0.4:.1f}" y="{HEIGHT - BOTTOM + 14}" '

@@ -89,3 +89,67 @@ def test_broken_toml_and_missing_file_are_clear_errors(tmp_path: Path) -> None:
 
 def test_empty_message_queue_means_one_process() -> None:
     assert load_config(None, env={"ANTRE_MESSAGE_QUEUE": ""}).message_queue is None
+
+
+def test_several_processes_share_a_secret_key_kept_in_a_file(tmp_path: Path) -> None:
+    secret = tmp_path / "secret_key"
+    secret.write_text("k" * 40 + "\n", encoding="utf-8")
+    path = write(tmp_path, f'[security]\nsecret_key_file = "{secret}"\n')
+    first = load_config(path, env={})
+    second = load_config(None, env={"ANTRE_SECRET_KEY_FILE": str(secret)})
+    assert first.secret_key == second.secret_key == "k" * 40
+    assert first.secret_key_shared and second.secret_key_shared
+
+
+def test_a_secret_key_given_directly_wins_over_the_file(tmp_path: Path) -> None:
+    secret = tmp_path / "secret_key"
+    secret.write_text("f" * 40, encoding="utf-8")
+    env = {"ANTRE_SECRET_KEY_FILE": str(secret), "ANTRE_SECRET_KEY": "e" * 40}
+    assert load_config(None, env=env).secret_key == "e" * 40
+
+
+def test_a_made_up_secret_is_marked_as_not_shared() -> None:
+    assert load_config(None, env={}).secret_key_shared is False
+    assert load_config(None, env={"ANTRE_SECRET_KEY": "s" * 20}).secret_key_shared is True
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"), [(None, "cannot read"), ("short\n", "at least 16")]
+)
+def test_a_missing_or_short_secret_key_file_is_a_clear_error(
+    tmp_path: Path, content: str | None, fragment: str
+) -> None:
+    secret = tmp_path / "secret_key"
+    if content is not None:
+        secret.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=fragment) as caught:
+        load_config(None, env={"ANTRE_SECRET_KEY_FILE": str(secret)})
+    assert str(secret) in str(caught.value)
+
+
+def test_the_message_queue_channel_separates_installations_on_one_redis(tmp_path: Path) -> None:
+    assert load_config(None, env={}).message_queue_channel == "flask-socketio"
+    path = write(tmp_path, '[socketio]\nchannel = "antre-cabang-balaraja"\n')
+    assert load_config(path, env={}).message_queue_channel == "antre-cabang-balaraja"
+    with pytest.raises(ConfigError, match="ANTRE_MESSAGE_QUEUE_CHANNEL"):
+        load_config(None, env={"ANTRE_MESSAGE_QUEUE_CHANNEL": "two words"})
+
+
+def test_retention_days_default_keeps_everything(tmp_path: Path) -> None:
+    assert load_config(None, env={}).retention_days is None
+    path = write(tmp_path, "[retention]\ndays = 400\n")
+    assert load_config(path, env={}).retention_days == 400
+    assert load_config(None, env={"ANTRE_RETENTION_DAYS": "0"}).retention_days is None
+    with pytest.raises(ConfigError, match="ANTRE_RETENTION_DAYS"):
+        load_config(None, env={"ANTRE_RETENTION_DAYS": "-3"})
+
+
+def test_the_large_hall_example_is_postgresql_redis_and_one_key_file() -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "server-large-hall.toml"
+    # the key file lives on the hall's server; a key given directly stands in for it here
+    config = load_config(example, env={"ANTRE_SECRET_KEY": "k" * 40})
+    assert config.database_url.startswith("postgresql://")
+    assert config.message_queue == "redis://127.0.0.1:6379/0"
+    assert config.secret_key_file == Path("/etc/antre/secret_key")
+    assert config.proxy_hops == 1
+    assert config.retention_days == 400

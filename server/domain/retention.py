@@ -1,0 +1,265 @@
+"""Pruning old days: tickets, their event log, counter events and numbering rows.
+
+A hall issues some 1,500 tickets and ten times as many events a day; after a few years
+the tables that every "next" reads from are mostly history nobody asks for. Monthly
+reports need the last months, so what is old is a setting of the site
+(``retention_days``) and the operator's command, never automatic.
+
+Each batch is its own short transaction, so a hall at work waits at most for one batch,
+and an interrupted run leaves whole tickets (a ticket and all its rows go together) and
+can simply be run again. Today's service date is never touched, whatever the caller asks.
+When an archive is given, each batch's rows are written to it and made durable before
+that batch is deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import gzip
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, Protocol, cast
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Table, delete, select, tuple_
+from sqlalchemy.orm import Session
+
+from server.models import (
+    AuthToken,
+    Base,
+    Counter,
+    CounterEvent,
+    RoomSeq,
+    SeriesDay,
+    Ticket,
+)
+from shared import events
+
+DEFAULT_BATCH = 500
+
+WriteSession = Callable[[], AbstractContextManager[Session]]
+
+
+class Archive(Protocol):
+    """Where the rows go before they are deleted (``rows`` are plain column dicts)."""
+
+    def write(self, table: str, rows: Sequence[dict[str, Any]]) -> None: ...
+
+    def sync(self) -> None:
+        """Make everything written so far durable; called before each batch is deleted."""
+
+
+@dataclass(frozen=True)
+class Cutoff:
+    """Everything before this service date (and before its first moment) is old."""
+
+    date: dt.date
+    moment: dt.datetime  # the date's midnight in the hall's time zone, in UTC
+
+    @classmethod
+    def older_than(cls, days: int, now: dt.datetime, timezone: str) -> Cutoff:
+        """The cutoff ``days`` before today's service date; at least 1, so today stays."""
+        if days < 1:
+            raise ValueError("older_than days must be at least 1: today is never pruned")
+        tz = ZoneInfo(timezone)
+        date = now.astimezone(tz).date() - dt.timedelta(days=days)
+        midnight = dt.datetime.combine(date, dt.time(), tzinfo=tz)
+        return cls(date=date, moment=midnight.astimezone(dt.UTC))
+
+
+@dataclass
+class PruneResult:
+    cutoff: Cutoff
+    rows: dict[str, int] = field(default_factory=dict)
+    batches: int = 0
+
+    def add(self, table: str, count: int) -> None:
+        if count:
+            self.rows[table] = self.rows.get(table, 0) + count
+
+
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
+
+
+def ticket_dependents() -> list[Table]:
+    """Every table holding rows of a ticket (event log, idempotency keys, and whatever a
+    later migration adds with a foreign key to tickets), found from the models so a new
+    table is not forgotten. Counters only point at a ticket they hold now: such a ticket
+    is never pruned."""
+    tickets = _table(Ticket)
+    found = []
+    for table in Base.metadata.sorted_tables:
+        if table is tickets or table is _table(Counter):
+            continue
+        if any(fk.column.table is tickets for fk in table.foreign_keys):
+            found.append(table)
+    return found
+
+
+def prune(
+    write: WriteSession,
+    cutoff: Cutoff,
+    *,
+    batch_size: int = DEFAULT_BATCH,
+    archive: Archive | None = None,
+    progress: Callable[[PruneResult], None] | None = None,
+) -> PruneResult:
+    """Delete (after archiving, when given) every row of a service date before ``cutoff``."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    result = PruneResult(cutoff)
+    older: list[tuple[Table, Any]] = [
+        (_table(CounterEvent), CounterEvent.at < cutoff.moment),
+        (_table(SeriesDay), SeriesDay.service_date < cutoff.date),
+        (_table(AuthToken), AuthToken.expires_at < cutoff.moment),
+    ]
+    steps: list[Callable[[Session], dict[str, int]]] = [
+        partial(_tickets_batch, cutoff=cutoff, batch_size=batch_size, archive=archive),
+        *(
+            partial(_rows_batch, table=table, old=old, batch_size=batch_size, archive=archive)
+            for table, old in older
+        ),
+    ]
+    for step in steps:
+        while True:
+            with write() as session:
+                counts = step(session)
+            if not counts:
+                break
+            result.batches += 1
+            for table, count in counts.items():
+                result.add(table, count)
+            if progress is not None:
+                progress(result)
+    return result
+
+
+def _tickets_batch(
+    session: Session, cutoff: Cutoff, batch_size: int, archive: Archive | None
+) -> dict[str, int]:
+    tickets = _table(Ticket)
+    held = select(Counter.current_ticket_id).where(Counter.current_ticket_id.is_not(None))
+    rows = session.execute(
+        select(tickets)
+        .where(Ticket.service_date < cutoff.date, Ticket.id.not_in(held))
+        .order_by(Ticket.id)
+        .limit(batch_size)
+        .with_for_update()
+    ).all()
+    if not rows:
+        return {}
+    ids = [row.id for row in rows]
+    rooms = [events.ticket_room(row.status_code) for row in rows]
+    dependents = {
+        table: [
+            row
+            for fk in table.foreign_keys
+            if fk.column.table is tickets
+            for row in session.execute(select(table).where(fk.parent.in_(ids))).all()
+        ]
+        for table in ticket_dependents()
+    }
+    if archive is not None:
+        for table, found in dependents.items():
+            if found:
+                archive.write(table.name, [_plain(r._mapping) for r in found])
+        archive.write(tickets.name, [_plain(r._mapping) for r in rows])
+        archive.sync()
+    counts: dict[str, int] = {}
+    # Dependents first: their foreign keys point at the tickets.
+    for table in ticket_dependents():
+        for fk in table.foreign_keys:
+            if fk.column.table is tickets:
+                counts[table.name] = counts.get(table.name, 0) + _deleted(
+                    session.execute(delete(table).where(fk.parent.in_(ids)))
+                )
+    counts[tickets.name] = _deleted(session.execute(delete(tickets).where(Ticket.id.in_(ids))))
+    # A ticket's push room numbered its events in room_seqs; nobody can join it any more.
+    counts[RoomSeq.__tablename__] = _deleted(
+        session.execute(delete(RoomSeq).where(RoomSeq.room.in_(rooms)))
+    )
+    return counts
+
+
+def _rows_batch(
+    session: Session, table: Table, old: Any, batch_size: int, archive: Archive | None
+) -> dict[str, int]:
+    key = list(table.primary_key.columns)
+    rows = session.execute(
+        select(table).where(old).order_by(*key).limit(batch_size).with_for_update()
+    ).all()
+    if not rows:
+        return {}
+    # Login tokens are credentials (hashed, expired): deleted, never archived.
+    if archive is not None and table is not _table(AuthToken):
+        archive.write(table.name, [_plain(r._mapping) for r in rows])
+        archive.sync()
+    if len(key) == 1:
+        condition = key[0].in_([getattr(row, key[0].name) for row in rows])
+    else:
+        condition = tuple_(*key).in_([tuple(getattr(row, c.name) for c in key) for row in rows])
+    return {table.name: _deleted(session.execute(delete(table).where(condition)))}
+
+
+def _deleted(result: Any) -> int:
+    return int(result.rowcount or 0)
+
+
+def _plain(mapping: Any) -> dict[str, Any]:
+    return {key: _json_value(value) for key, value in mapping.items()}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+class JsonLinesArchive:
+    """A gzip file of JSON lines, ``{"table": ..., "row": {...}}``, appended to.
+
+    Each run appends a gzip member; ``gzip``/``zcat`` read them as one stream. A run
+    interrupted between a batch's sync and its commit has written rows that are still in
+    the database: a later run writes them again, so readers key rows by table and id.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._raw = open(path, "ab")  # noqa: SIM115 - closed in close()
+        self._file = gzip.GzipFile(fileobj=self._raw, mode="ab")
+
+    def write(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
+        for row in rows:
+            line = json.dumps({"table": table, "row": row}, ensure_ascii=False, default=str)
+            self._file.write(line.encode("utf-8") + b"\n")
+
+    def sync(self) -> None:
+        self._file.flush()  # a gzip sync point: what is written so far can be read back
+        self._raw.flush()
+        os.fsync(self._raw.fileno())
+
+    def close(self) -> None:
+        self._file.close()
+        self._raw.close()
+
+    def __enter__(self) -> JsonLinesArchive:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def read_archive(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    """Every (table, row) of an archive, in the order written."""
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return [(item["table"], item["row"]) for item in map(json.loads, fh) if item]

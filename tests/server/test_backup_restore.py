@@ -1,0 +1,163 @@
+"""Backup, then restore into an empty database: a server started on it serves the same hall.
+
+The check is made the way the hall would notice: a real ``antre-server run`` process over
+the restored database answers each visitor's ticket page, the counter's line and the
+kiosk's next number exactly as the original did.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from flask import Flask
+
+from server.app import create_app
+from server.cli import cli
+from server.config import ServerConfig
+from server.db import make_engine
+from server.migrate import head_revision, upgrade
+from server.state import AppState
+from tests import pg
+from tests.conftest import Api, FakeClock
+from tests.e2e.live import LiveServer
+from tests.factories import Hall, build_hall
+
+
+def invoke(url: str, *args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), env={"ANTRE_DATABASE_URL": url})
+
+
+@contextmanager
+def empty_database(backend: str, tmp_path: Path, name: str) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / name}"
+    else:
+        with pg.fresh_database() as url:
+            yield url
+
+
+@contextmanager
+def busy_hall(url: str) -> Iterator[tuple[Flask, Hall]]:
+    """A hall on the real clock (the restored server runs on it): four tickets issued,
+    one called to Loket 1."""
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    clock = FakeClock(dt.datetime.now(dt.UTC))
+    app = create_app(
+        ServerConfig(database_url=url, async_mode="threading", secret_key="x" * 32), clock=clock
+    )
+    state: AppState = app.extensions["antre"]
+    with state.db.write() as session:
+        hall = build_hall(session, clock())
+    api = Api(app.test_client(), hall)
+    kiosk = api.as_device("kiosk")
+    for service in (hall.ktp, hall.ktp, hall.kk, hall.pkb):
+        kiosk.issue(service)
+    officer = api.as_user("petugas.dk")
+    assert officer.counter(hall.c1, "open").status_code == 200
+    assert officer.counter(hall.c1, "next").status_code == 200
+    try:
+        yield app, hall
+    finally:
+        state.db.dispose()
+
+
+def what_the_hall_sees(get: Any, codes: list[str], queue: dict[str, Any]) -> dict[str, Any]:
+    """Each ticket page's number and state, and the counter's line (estimates left out:
+    they move with the clock)."""
+    pages = {code: get(f"/api/v1/tickets/{code}")["ticket"] for code in codes}
+    return {
+        "pages": {code: (page["number"], page["state"]) for code, page in pages.items()},
+        "line": [t["number"] for t in queue["tickets"]],
+        "waiting": {line["service_id"]: line["waiting"] for line in queue["lines"]},
+        "counter": (queue["counter"]["state"], queue["seq"]),
+    }
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_a_restored_backup_serves_the_same_tickets(backend: str, tmp_path: Path) -> None:
+    if backend == "postgresql":
+        import shutil
+
+        if shutil.which("pg_restore") is None:
+            pytest.skip("pg_restore is not installed")
+    backup = tmp_path / ("antre.dump" if backend == "postgresql" else "antre-backup.sqlite3")
+    with empty_database(backend, tmp_path, "source.sqlite3") as source_url:
+        with busy_hall(source_url) as (app, hall):
+            api = Api(app.test_client(), hall)
+            codes = [t["status_code"] for t in _tickets(app)]
+            officer = api.as_user("petugas.dk")
+            before = what_the_hall_sees(
+                lambda path: api.get(path).get_json(),
+                codes,
+                officer.get(f"/api/v1/counters/{hall.c1}/queue").get_json(),
+            )
+            made = invoke(source_url, "backup", str(backup))
+            assert made.exit_code == 0, made.output
+
+        with empty_database(backend, tmp_path, "restored.sqlite3") as restored_url:
+            restored = invoke(restored_url, "restore", str(backup))
+            assert restored.exit_code == 0, restored.output
+            assert head_revision() in restored.output
+
+            refused = invoke(restored_url, "restore", str(backup))
+            assert refused.exit_code != 0
+            assert "not empty" in refused.output
+
+            server = LiveServer(tmp_path)
+            server.database_url = restored_url
+            server.hall = hall
+            server.start()
+            try:
+                staff = server.officer("petugas.dk")
+                after = what_the_hall_sees(
+                    lambda path: server.client().get(path).json(),
+                    codes,
+                    staff.get(f"/api/v1/counters/{hall.c1}/queue").json(),
+                )
+                assert after == before
+                # numbering goes on from the backup: the fifth DK ticket of the day
+                assert server.device("kiosk").issue(hall.kk)["number"] == "DK-004"
+            finally:
+                server.close()
+
+
+def _tickets(app: Flask) -> list[dict[str, Any]]:
+    from sqlalchemy import select
+
+    from server.models import Ticket
+
+    state: AppState = app.extensions["antre"]
+    with state.db.read() as session:
+        return [
+            {"status_code": t.status_code, "number": t.number}
+            for t in session.scalars(select(Ticket).order_by(Ticket.id))
+        ]
+
+
+def test_a_sqlite_restore_may_replace_a_database_only_when_asked(tmp_path: Path) -> None:
+    source = f"sqlite:///{tmp_path / 'source.sqlite3'}"
+    target = f"sqlite:///{tmp_path / 'target.sqlite3'}"
+    with busy_hall(source):
+        assert invoke(source, "backup", str(tmp_path / "copy.sqlite3")).exit_code == 0
+    assert invoke(target, "db", "upgrade").exit_code == 0
+    assert invoke(target, "restore", str(tmp_path / "copy.sqlite3")).exit_code != 0
+    replaced = invoke(target, "restore", "--replace", str(tmp_path / "copy.sqlite3"))
+    assert replaced.exit_code == 0, replaced.output
+
+
+def test_a_file_that_is_not_a_backup_is_refused(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"this is not a database" * 100)
+    result = invoke(f"sqlite:///{tmp_path / 'target.sqlite3'}", "restore", str(junk))
+    assert result.exit_code != 0
+    assert "not an SQLite database" in result.output
