@@ -18,7 +18,9 @@ bp = Blueprint(
 # One module per page or area; each registers its routes on ``bp``.
 from server.web import (  # noqa: E402, F401
     admin_catalog,
-    admin_people,
+    admin_devices,
+    admin_settings,
+    admin_users,
     board,
     home,
     monitor,
