@@ -54,6 +54,7 @@ PROTECTED = [
     ("GET", "/api/v1/displays/<string:zone_code>/snapshot"),
     ("GET", "/api/v1/agencies/<string:agency_code>/snapshot"),
     ("GET", "/api/v1/hall/snapshot"),
+    ("GET", "/api/v1/reports"),
     ("POST", "/api/v1/tickets"),
     ("POST", "/api/v1/tickets/<int:ticket_id>/printed"),
     ("POST", "/api/v1/tickets/<int:ticket_id>/cancel"),
