@@ -2,7 +2,8 @@
 
 Sockets only listen; every command goes over REST. A connection authenticates with
 ``auth={"token": ...}`` (a device's or an officer's token) or ``auth={"ticket": code}``
-(a visitor's phone, for that one ticket's room).
+(a visitor's phone: that one ticket's room and the room of the line it waits in,
+whose ``queue.stats`` tell the page that its "people ahead" may have changed).
 """
 
 from __future__ import annotations
@@ -69,9 +70,16 @@ def _authenticate(auth: Any) -> Principal:
                 return who
         code = auth.get("ticket")
         if isinstance(code, str) and 0 < len(code) <= 32:
-            ticket = session.scalar(select(Ticket.id).where(Ticket.status_code == code))
+            ticket = session.execute(
+                select(Ticket.id, Ticket.service_id).where(Ticket.status_code == code)
+            ).first()
             if ticket is not None:
-                return Principal(kind="ticket", id=ticket, ticket_code=code)
+                return Principal(
+                    kind="ticket",
+                    id=ticket.id,
+                    ticket_code=code,
+                    ticket_service_id=ticket.service_id,
+                )
     raise ConnectionRefusedError("unauthenticated")
 
 
@@ -150,7 +158,13 @@ def on_subscribe(data: Any) -> dict[str, Any]:
             and session.scalar(select(Ticket.id).where(Ticket.status_code == key)) is None
         ):
             return {"ok": False, "error": "not_found"}
-        if not access.may_join(who, room, agency):
+        if kind == "line" and not re.fullmatch(r"[0-9]{1,9}", key):
+            return {"ok": False, "error": "validation_error"}
+        line = None
+        if kind == "line" and who.kind == "ticket":
+            # The ticket may have been transferred since the phone connected: its line now.
+            line = session.scalar(select(Ticket.service_id).where(Ticket.id == who.id))
+        if not access.may_join(who, room, agency, line):
             return {"ok": False, "error": "forbidden"}
         join_room(room)
         return {"ok": True, "room": room, "seq": current_seq(session, room)}

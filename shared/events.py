@@ -51,6 +51,15 @@ def ticket_room(status_code: str) -> str:
     return f"ticket:{status_code}"
 
 
+def line_room(service_id: int) -> str:
+    """Room of one service's line: ``queue.stats`` only, counts and no personal data.
+
+    A visitor's phone sits in the line its ticket waits in, so the calls of other
+    tickets (which move its "people ahead") reach it without a push per waiting ticket.
+    """
+    return f"line:{service_id}"
+
+
 def parse_room(room: str) -> tuple[str, str]:
     """Split a room name into (kind, key); ``("hall", "")`` for the hall room.
 
@@ -59,6 +68,6 @@ def parse_room(room: str) -> tuple[str, str]:
     if room == HALL_ROOM:
         return HALL_ROOM, ""
     kind, sep, key = room.partition(":")
-    if not sep or not key or kind not in ("zone", "agency", "counter", "ticket"):
+    if not sep or not key or kind not in ("zone", "agency", "counter", "ticket", "line"):
         raise ValueError(f"not a room: {room!r}")
     return kind, key

@@ -26,6 +26,7 @@ class Principal:
     zone_code: str | None = None
     counter_id: int | None = None
     ticket_code: str | None = None
+    ticket_service_id: int | None = None  # the line a visitor's ticket was in on connect
     expires_at: dt.datetime | None = None  # of an officer's login token
 
     @property
@@ -113,7 +114,10 @@ def can_read_zone(who: Principal, zone_code: str) -> bool:
 def default_rooms(who: Principal) -> list[str]:
     """The rooms a socket joins on connect, by who it is."""
     if who.kind == "ticket" and who.ticket_code:
-        return [events.ticket_room(who.ticket_code)]
+        rooms = [events.ticket_room(who.ticket_code)]
+        if who.ticket_service_id is not None:
+            rooms.append(events.line_room(who.ticket_service_id))
+        return rooms
     if who.is_admin:
         return [events.HALL_ROOM]
     if who.kind == "user" and who.agency_code:
@@ -132,13 +136,28 @@ def default_rooms(who: Principal) -> list[str]:
     return []
 
 
-def may_join(who: Principal, room: str, counter_agency: int | None = None) -> bool:
-    """Whether ``who`` may listen to ``room`` (``counter_agency``: the agency of a counter room)."""
+def may_join(
+    who: Principal,
+    room: str,
+    counter_agency: int | None = None,
+    ticket_service: int | None = None,
+) -> bool:
+    """Whether ``who`` may listen to ``room``.
+
+    ``counter_agency``: the agency of a counter room; ``ticket_service``: the service a
+    visitor's ticket waits in now (after a transfer, no longer the one of the connect).
+    """
     kind, key = events.parse_room(room)
     if who.is_admin:
         return True
     if kind == "ticket":
         return True  # the unguessable code is the capability
+    if kind == "line":
+        # Counts only, but a phone follows its own line, not the whole hall's; staff
+        # hear every line of their agency in its room already.
+        return who.kind == "ticket" and ticket_service is not None and key == str(ticket_service)
+    if who.kind == "ticket":
+        return False
     if kind == "hall":
         return who.device_kind == DeviceKind.KIOSK or who.role == Role.SUPERVISOR
     if kind == "zone":

@@ -23,11 +23,14 @@ def _ticket_rooms(ticket: Ticket) -> list[str]:
 
 
 def _line_rooms(ctx: Ctx, service: Service) -> list[str]:
+    """Staff and boards, plus the line's own room where the waiting visitors' phones
+    listen: one more room per event, however many tickets wait."""
     zones = ctx.catalog.zones_of_service(ctx.session, service.id)
     return [
         events.HALL_ROOM,
         events.agency_room(service.agency.code),
         *(events.zone_room(code) for code in zones),
+        events.line_room(service.id),
     ]
 
 

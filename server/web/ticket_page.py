@@ -2,9 +2,9 @@
 
 No login and no personal data: the unguessable status code is the only key, exactly as
 for ``GET /api/v1/tickets/<code>``, whose answer the page embeds and then reloads. The
-page follows the ticket's own socket room and reloads that answer on every event, on a
-reconnect or gap, and now and then while waiting (people ahead change with other
-tickets' calls, which the ticket's room does not hear).
+page's socket sits in the ticket's own room and in its line's room (``queue.stats``:
+counts only); it reloads that answer on every event of either, on a reconnect or gap,
+and polls only while the socket is down.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from shared import events
 
 # token_urlsafe's alphabet; anything else cannot be a status code and is not looked up.
 STATUS_CODE = re.compile(r"[A-Za-z0-9_-]{8,32}")
-# While waiting the page reloads people ahead and the estimate this often: the calls of
-# other tickets, which move them, are not sent to this ticket's room.
+# While its socket is down a waiting ticket's page polls its status this often (the
+# script's ``data-refresh``); connected, the line's pushes keep it current.
 REFRESH_SECONDS = 15
 
 

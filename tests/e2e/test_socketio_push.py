@@ -96,8 +96,14 @@ def test_a_phone_hears_only_its_own_ticket(live_server: LiveServer) -> None:
             # The board hearing the other call means every push of that command went out.
             board.wait_for("ticket.called", lambda e: e["ticket"]["id"] == other["id"])
             phone.wait_for("ticket.updated", lambda e: e["ticket"]["state"] == "done")
-            heard = phone.received()
+            heard = phone.received("ticket.called") + phone.received("ticket.updated")
+            lines = phone.received("queue.stats")
+    heard.sort(key=lambda e: e["seq"])
     assert [e["ticket"]["number"] for e in heard] == [mine["number"]] * len(heard)
+    # Its line's figures (the KK ticket's line is not its own): counts, nothing personal.
+    assert lines and {e["room"] for e in lines} == {f"line:{hall.ktp}"}
+    assert all(e.keys() == {"line", "room", "seq"} for e in lines)
+    assert {e["line"]["service_id"] for e in lines} == {hall.ktp}
     # The phone's payload is the public page's: no ids to walk, no staff fields.
     assert not any({"id", "status_code", "officer_id"} & e["ticket"].keys() for e in heard)
     assert {e["room"] for e in heard} == {f"ticket:{code}"}
@@ -127,3 +133,58 @@ def test_an_officer_may_subscribe_to_a_counter_of_the_own_agency_only(
             other = socket.call("subscribe", {"room": f"counter:{hall.c3}"})
     assert own == {"ok": True, "room": f"counter:{hall.c1}", "seq": 0}
     assert other == {"ok": False, "error": "forbidden"}
+
+
+def test_a_phone_follows_its_own_line_only_and_hears_it_with_a_gap_free_seq(
+    live_server: LiveServer,
+) -> None:
+    hall = live_server.hall
+    with live_server.device("kiosk") as kiosk, live_server.officer("petugas.dk") as officer:
+        first = kiosk.issue(hall.ktp)
+        mine = kiosk.issue(hall.ktp)
+        with live_server.socket({"ticket": mine["status_code"]}) as phone:
+            refused = {
+                room: phone.call("subscribe", {"room": room})
+                for room in (
+                    f"line:{hall.kk}",
+                    f"line:{hall.pkb}",
+                    "zone:zona-a",
+                    "agency:DK",
+                    "hall",
+                    f"counter:{hall.c1}",
+                )
+            }
+            bad = [phone.call("subscribe", {"room": r}) for r in ("line:x", "line:", "line:1e9")]
+            own = phone.call("subscribe", {"room": f"line:{hall.ktp}"})
+
+            officer.counter(hall.c1, "open")
+            officer.counter(hall.c1, "next")  # calls the first: one fewer ahead of mine
+            officer.counter(hall.c1, "next")  # finishes it and calls mine
+            phone.wait_for("queue.stats", lambda e: e["line"]["waiting"] == 0)
+            stats = phone.received("queue.stats")
+    assert refused == {room: {"ok": False, "error": "forbidden"} for room in refused}
+    assert bad == [{"ok": False, "error": "validation_error"}] * 3
+    assert own["ok"] is True and own["room"] == f"line:{hall.ktp}"
+    assert [e["seq"] for e in stats] == list(range(own["seq"] + 1, own["seq"] + 1 + len(stats)))
+    # Opening the counter, calling the first, calling mine: the line as it shrinks.
+    assert [e["line"]["waiting"] for e in stats] == [2, 1, 0]
+    assert first["number"] != mine["number"]
+
+
+def test_after_a_transfer_the_phone_may_join_the_new_line_and_not_the_old(
+    live_server: LiveServer,
+) -> None:
+    hall = live_server.hall
+    with live_server.device("kiosk") as kiosk, live_server.officer("petugas.dk") as officer:
+        mine = kiosk.issue(hall.ktp)
+        with live_server.socket({"ticket": mine["status_code"]}) as phone:
+            officer.counter(hall.c1, "open")
+            officer.counter(hall.c1, "next")
+            moved = officer.post(
+                f"/api/v1/counters/{hall.c1}/transfer", json={"service_id": hall.kk}
+            )
+            assert moved.status_code == 200, moved.text
+            new_line = phone.call("subscribe", {"room": f"line:{hall.kk}"})
+            old_line = phone.call("subscribe", {"room": f"line:{hall.ktp}"})
+    assert new_line["ok"] is True
+    assert old_line == {"ok": False, "error": "forbidden"}

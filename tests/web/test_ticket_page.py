@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 import requests
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.e2e.live import LiveServer
-from tests.web.conftest import PHONE, NewPage
+from tests.web.conftest import PHONE, WAIT_MS, NewPage
+
+# Far longer than any wait below: what changes the page is the socket, not the poll.
+SLOW_POLL_SECONDS = 600
+assert SLOW_POLL_SECONDS * 1000 > 10 * WAIT_MS
+
+
+def with_slow_poll(page: Page) -> None:
+    """Have the real page read a ten-minute fallback poll from its ``data-refresh``.
+
+    (Rewriting the served HTML would do too, but Chromium then treats the page as not
+    coming from 127.0.0.1 and blocks its socket to the local server.)"""
+    page.add_init_script(
+        """(() => {
+          const get = Element.prototype.getAttribute;
+          Element.prototype.getAttribute = function (name) {
+            if (name !== "data-refresh") return get.call(this, name);
+            window.slowPoll = true;
+            return "SECONDS";
+          };
+        })();""".replace("SECONDS", str(SLOW_POLL_SECONDS))
+    )
 
 
 def test_the_page_shows_the_counter_when_the_ticket_is_called_without_a_reload(
@@ -80,3 +101,62 @@ def test_the_page_is_never_cached_and_sends_no_referrer(web_server: LiveServer) 
     assert page.headers["Cache-Control"] == "no-store"
     assert page.headers["Referrer-Policy"] == "no-referrer"
     assert "Set-Cookie" not in page.headers  # no session for a visitor
+
+
+def test_people_ahead_count_down_live_as_other_tickets_are_called(
+    web_server: LiveServer, new_page: NewPage
+) -> None:
+    hall = web_server.hall
+    kiosk = web_server.device("kiosk")
+    first = kiosk.issue(hall.ktp)
+    mine = kiosk.issue(hall.ktp)
+    page = new_page(viewport=PHONE)
+    with_slow_poll(page)
+    page.goto(f"{web_server.url}/t/{mine['status_code']}")
+    expect(page.locator("#state .ahead .value")).to_have_text("1 orang")
+    expect(page.locator("#live")).to_have_text("Diperbarui otomatis")
+    assert page.evaluate("window.slowPoll") is True
+    page.evaluate("window.sameDocument = true")
+
+    officer = web_server.officer("petugas.dk")
+    officer.counter(hall.c1, "open")
+    assert officer.counter(hall.c1, "next")["ticket"]["number"] == first["number"]
+
+    # Only the line's queue.stats tells this page: mine's own room heard nothing.
+    expect(page.locator("#state .ahead .value")).to_have_text("Anda berikutnya")
+    expect(page.locator("#state .headline")).to_have_text("Menunggu giliran")
+    assert page.evaluate("window.sameDocument") is True
+
+
+def test_after_a_transfer_the_page_follows_the_new_line(
+    web_server: LiveServer, new_page: NewPage
+) -> None:
+    hall = web_server.hall
+    kiosk = web_server.device("kiosk")
+    mine = kiosk.issue(hall.ktp)
+    ahead_in_kk = kiosk.issue(hall.kk)
+    page = new_page(viewport=PHONE)
+    with_slow_poll(page)
+    page.goto(f"{web_server.url}/t/{mine['status_code']}")
+    expect(page.locator("#state .ahead .value")).to_have_text("Anda berikutnya")
+    expect(page.locator("#live")).to_have_text("Diperbarui otomatis")
+
+    kk_desk = web_server.officer("admin")
+    kk_desk.counter(hall.c2, "open")
+    officer = web_server.officer("petugas.dk")
+    officer.counter(hall.c1, "open")
+    assert officer.counter(hall.c1, "next")["ticket"]["number"] == mine["number"]
+    expect(page.locator("#state .counter")).to_have_text("Loket 1")
+    moved = officer.post(f"/api/v1/counters/{hall.c1}/transfer", json={"service_id": hall.kk})
+    assert moved.status_code == 200, moved.text
+
+    expect(page.locator("#service")).to_have_text("Perubahan KK")
+    expect(page.locator("#state .ahead .value")).to_have_text("1 orang")
+    # Let the debounced reload for the old line's last figures pass: from now on only
+    # the new line's room can tell the page anything.
+    page.wait_for_timeout(2000)
+    # Loket 2 serves KK only: its call says nothing to the KTP line mine came from.
+    assert kk_desk.counter(hall.c2, "next")["ticket"]["number"] == ahead_in_kk["number"]
+    # Heard through the room of the line mine waits in now, not the one it came from.
+    expect(page.locator("#state .ahead .value")).to_have_text("Anda berikutnya")
+    expect(page.locator("#live")).to_have_text("Diperbarui otomatis")

@@ -1,8 +1,11 @@
 /* The visitor's ticket page: shows the ticket's public status and keeps it true.
-   Events of the ticket's room move it on at once; the status is then reloaded (people
-   ahead and the estimate come only with it), also after a reconnect or a seq gap, and
-   every few seconds while waiting. Once called, the counter is shown big and the phone
-   vibrates. */
+   The socket sits in the ticket's own room and in the room of the line it waits in.
+   The ticket's events move the page on at once; a line's queue.stats (another ticket
+   called, issued, cancelled…) means "people ahead" may have changed, so the status is
+   reloaded (debounced: a burst of calls costs one request). Also reloaded after a
+   reconnect or a seq gap; polled only while the socket is down. After a transfer the
+   socket reconnects, so the server seats it in the new line's room. Once called, the
+   counter is shown big and the phone vibrates. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -12,8 +15,8 @@
   var T = JSON.parse(document.getElementById("ticket-texts").textContent);
   var status = JSON.parse(document.getElementById("ticket-status").textContent);
   var room = "ticket:" + code;
-  var feed = null, loading = false, again = false;
-  var FINAL = { done: 1, cancelled: 1, expired: 1 };
+  var feed = null, loading = false, again = false, connected = false;
+  var STATS_DEBOUNCE_MS = 1000, statsTimer = null, joinedLine = null;
   var title = document.title;
 
   function text(key, params) {
@@ -107,10 +110,18 @@
     }
   }
 
+  /* Which line the ticket waits in, as far as the public view tells (no ids in it). */
+  function lineOf(s) { return s.ticket.agency.code + "|" + s.ticket.service; }
+
   function apply(fresh) {
     status = fresh;
     render();
     noticeCall();
+    if (connected && feed && joinedLine !== null && lineOf(status) !== joinedLine) {
+      /* transferred: a new connection joins the new line's room (and resyncs) */
+      joinedLine = null;
+      feed.socket.disconnect().connect();
+    }
   }
 
   function reload() {
@@ -143,7 +154,15 @@
     reload();
   }
 
+  /* Someone in this ticket's line moved: people ahead and the estimate may change. */
+  function onLineStats() {
+    if (status.ticket.state !== "waiting" || statsTimer !== null) return;
+    statsTimer = setTimeout(function () { statsTimer = null; reload(); }, STATS_DEBOUNCE_MS);
+  }
+
   function setLive(up) {
+    if (up && !connected) joinedLine = lineOf(status);
+    connected = up;
     var live = document.getElementById("live");
     live.textContent = text(up ? "live" : "offline");
     live.className = "live " + (up ? "up" : "down");
@@ -152,11 +171,12 @@
   render();
   feed = Antre.live({
     auth: { ticket: code },
-    events: { "ticket.called": onEvent, "ticket.updated": onEvent },
+    events: { "ticket.called": onEvent, "ticket.updated": onEvent, "queue.stats": onLineStats },
     resync: reload,
     status: setLive
   });
+  /* The fallback while the socket is down (or never came up). */
   setInterval(function () {
-    if (!FINAL[status.ticket.state] && status.ticket.state === "waiting") reload();
+    if (!connected && status.ticket.state === "waiting") reload();
   }, refreshMs);
 })();
