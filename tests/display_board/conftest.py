@@ -20,7 +20,7 @@ from display_board.clips import LETTERS, NUMBER_WORDS, PHRASES
 from display_board.config import DisplayConfig, SoundConfig
 from display_board.wavfiles import write_mono16
 from server.domain.devices import register_device
-from tests.e2e.live import ApiClient, LiveServer
+from tests.e2e.live import ApiClient, LiveServer, running_server
 from tests.factories import Hall
 
 WAIT_MS = 10_000  # the longest any one step may take (server start-up excluded)
@@ -55,13 +55,8 @@ def second_display(session: Session, hall: Hall) -> str:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[LiveServer]:
     """``antre-server run`` over the small test hall (open all day), stopped afterwards."""
-    live = LiveServer(tmp_path, prepare=second_display)
-    try:
-        live.prepare_database()
-        live.start()
+    with running_server(tmp_path, prepare=second_display) as live:
         yield live
-    finally:
-        live.close()
 
 
 class People:

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -401,3 +401,16 @@ class SocketListener:
                     seen = [(n, p.get("room"), p.get("seq")) for n, p in self.events]
                     raise AssertionError(f"no matching {name} within {timeout} s; got {seen}")
                 self._changed.wait(left)
+
+
+@contextlib.contextmanager
+def running_server(workdir: Path, **options: Any) -> Iterator[LiveServer]:
+    """A prepared and started ``LiveServer`` (options as its constructor's), closed
+    after the block even when starting it failed halfway."""
+    live = LiveServer(workdir, **options)
+    try:
+        live.prepare_database()
+        live.start()
+        yield live
+    finally:
+        live.close()

@@ -19,7 +19,7 @@ from kiosk.app import Kiosk
 from kiosk.config import KioskConfig
 from kiosk.flow import Screen
 from server.models import Device, Ticket
-from tests.e2e.live import LiveServer
+from tests.e2e.live import LiveServer, running_server
 from tests.kiosk.fake_printer import FakeNetworkPrinter
 
 PUBLIC_URL = "http://antre.mpp.test"
@@ -30,13 +30,8 @@ WAIT_MS = 10_000  # the longest any one step may take (server start-up excluded)
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[LiveServer]:
     """``antre-server run`` over the small test hall (open all day), stopped afterwards."""
-    live = LiveServer(tmp_path)
-    try:
-        live.prepare_database()
-        live.start()
+    with running_server(tmp_path) as live:
         yield live
-    finally:
-        live.close()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from shared import events
 from shared.api_client import ApiClient, ApiError
 from shared.errors import ErrorCode
 from shared.live import LiveFeed
-from tests.e2e.live import LiveServer, wait_until
+from tests.e2e.live import LiveServer, running_server, wait_until
 from tests.factories import PASSWORD
 
 TIMEOUT = 30.0
@@ -23,13 +23,8 @@ HANDLING_SECONDS = 0.002
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = LiveServer(tmp_path_factory.mktemp("shared-server"))
-    try:
-        live.prepare_database()
-        live.start()
+    with running_server(tmp_path_factory.mktemp("shared-server")) as live:
         yield live
-    finally:
-        live.close()
 
 
 def officer(server: LiveServer, username: str) -> ApiClient:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
-from tests.e2e.live import LiveServer
+from tests.e2e.live import LiveServer, running_server
 from tests.factories import PASSWORD
 
 CHROMIUM = os.environ.get("ANTRE_CHROMIUM", "/usr/bin/chromium")
@@ -53,13 +53,8 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def web_server(tmp_path: Path) -> Iterator[LiveServer]:
     """``antre-server run`` over the small test hall (see tests/factories.py)."""
-    live = LiveServer(tmp_path)
-    try:
-        live.prepare_database()
-        live.start()
+    with running_server(tmp_path) as live:
         yield live
-    finally:
-        live.close()
 
 
 NewPage = Callable[..., Page]

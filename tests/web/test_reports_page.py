@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
-from tests.e2e.live import LiveServer
+from tests.e2e.live import LiveServer, running_server
 from tests.factories import Hall
 from tests.server.domain.test_reports import seed_day
 from tests.web.conftest import NewPage, log_in
@@ -26,13 +26,8 @@ def reports_server(tmp_path: Path) -> Iterator[LiveServer]:
     def prepare(session: Session, hall: Hall) -> None:
         seed_day(session, hall, DAY)
 
-    live = LiveServer(tmp_path, prepare=prepare)
-    try:
-        live.prepare_database()
-        live.start()
+    with running_server(tmp_path, prepare=prepare) as live:
         yield live
-    finally:
-        live.close()
 
 
 def test_the_page_shows_the_seeded_day_s_hand_count_with_charts(
