@@ -52,6 +52,8 @@ class DemoCredentials:
             "MPP Kabupaten Tangerang demo " + ("created" if self.created else "already present"),
             "",
             f"Admin: {self.admin[0]} / {self.admin[1]}",
+            "  web console: / on this server (e.g. http://127.0.0.1:5080/)",
+            "  browser board: /board/<zone>#token=<that zone's display token below>",
             "",
             "Officers (one per agency; all with the same demo password):",
         ]
