@@ -17,9 +17,9 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import Select, delete, exists, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from server.models import (
@@ -52,6 +52,8 @@ COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 HHMM = re.compile(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")
 ID_MAX = 2**31 - 1
 POSITION_MAX = 100_000
+Query = TypeVar("Query", bound=Select[Any])
+Row = TypeVar("Row")
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,11 @@ def _one(session: Session, model: type[Any], row_id: int, what: str) -> Any:
     return found
 
 
+def existing(session: Session, model: type[Row], row_id: int | None, what: str) -> Row | None:
+    """The row a form edits, or None for a new one; an id that names nothing is not found."""
+    return _one(session, model, row_id, what) if row_id is not None else None
+
+
 def _any(session: Session, *conditions: Any) -> bool:
     return any(session.scalar(select(exists().where(c))) for c in conditions)
 
@@ -195,6 +202,47 @@ def next_position(session: Session, model: type[Any], *where: Any) -> int:
     """One after the last: where a new item goes unless the admin says otherwise."""
     last = session.scalar(select(func.max(model.position)).where(*where))
     return int(last or 0) + 1
+
+
+def _unique_code(form: Fields, session: Session, model: type[Any], code: str, row: Any) -> None:
+    """A code names rooms, prefixes and reports: no two rows of a kind share one."""
+    if not code or "code" in form.problems:
+        return
+    taken = session.scalar(select(model.id).where(model.code == code))
+    if taken is not None and (row is None or taken != row.id):
+        form.fail("code", f"Kode {code} sudah dipakai.", f"Code {code} is taken.")
+
+
+def _owning_agency(session: Session, who: Principal, form: Fields, row: Any) -> Agency | None:
+    """The agency a service or counter belongs to: chosen once by an admin (a supervisor's
+    own), then fixed; whoever changes it must work for that agency."""
+    if row is None:
+        agency_id = who.agency_id if not who.is_admin else form.row_id("agency_id")
+        agency = session.get(Agency, agency_id) if agency_id else None
+        if agency is None and "agency_id" not in form.problems:
+            form.fail("agency_id", "Pilih instansi.", "Choose an agency.")
+    else:
+        agency = row.agency
+    if agency is not None:
+        require_agency_staff(who, agency.id)
+    return agency
+
+
+def _position(form: Fields, session: Session, model: type[Any], agency: Agency | None) -> int:
+    """The list order typed, or one after the last (of its agency, for a service or counter)."""
+    where = [model.agency_id == agency.id] if agency is not None else []
+    position = form.integer(
+        "position", 0, POSITION_MAX, default=next_position(session, model, *where)
+    )
+    return position or 0
+
+
+def _delete_unused(session: Session, row: Any, used: bool, why: str) -> None:
+    """Whatever has history is deactivated instead: deleting it would rewrite the past."""
+    if used:
+        raise DomainError(ErrorCode.CONFLICT, why)
+    session.delete(row)
+    session.flush()
 
 
 # --- agencies --------------------------------------------------------------------------
@@ -206,7 +254,7 @@ def save_agency(
     """Create (``agency_id`` None) or change an agency. Its code names its rooms and its
     supervisors' sessions, so it is fixed once created."""
     require_admin(who)
-    agency = _one(session, Agency, agency_id, "agency") if agency_id is not None else None
+    agency = existing(session, Agency, agency_id, "agency")
     form = Fields(raw)
     if agency is None:
         code = form.code(
@@ -215,21 +263,20 @@ def save_agency(
             "2–8 huruf besar/angka, diawali huruf (mis. DK).",
             "2–8 capital letters/digits, starting with a letter (e.g. DK).",
         )
-        if code and "code" not in form.problems and _any(session, Agency.code == code):
-            form.fail("code", f"Kode {code} sudah dipakai.", f"Code {code} is taken.")
+        _unique_code(form, session, Agency, code, None)
     name = form.text("name", 200)
     short_name = form.text("short_name", 40)
     colour = form.text("colour", 7)
     if colour and not COLOUR.match(colour):
         form.fail("colour", "Warna seperti #1E5AA8.", "A colour like #1E5AA8.")
-    position = form.integer("position", 0, POSITION_MAX, default=next_position(session, Agency))
+    position = _position(form, session, Agency, None)
     active = form.flag("active")
     form.check()
     if agency is None:
         agency = Agency(code=code)
         session.add(agency)
     agency.name, agency.short_name, agency.colour = name, short_name, colour.upper()
-    agency.position, agency.active = position or 0, active
+    agency.position, agency.active = position, active
     session.flush()
     return agency
 
@@ -249,13 +296,12 @@ def agency_uses(session: Session, agency: Agency) -> bool:
 def delete_agency(session: Session, who: Principal, agency_id: int) -> str:
     require_admin(who)
     agency = _one(session, Agency, agency_id, "agency")
-    if agency_uses(session, agency):
-        raise DomainError(
-            ErrorCode.CONFLICT,
-            "this agency has services, counters, users or devices: deactivate it instead",
-        )
-    session.delete(agency)
-    session.flush()
+    _delete_unused(
+        session,
+        agency,
+        agency_uses(session, agency),
+        "this agency has services, counters, users or devices: deactivate it instead",
+    )
     return str(agency.code)
 
 
@@ -305,27 +351,16 @@ def save_service(
     prefix of another agency is refused: two agencies' visitors would hold the same
     number. The agency is chosen at creation and stays.
     """
-    service = _one(session, Service, service_id, "service") if service_id is not None else None
+    service = existing(session, Service, service_id, "service")
     form = Fields(raw)
-    if service is None:
-        agency_id = who.agency_id if not who.is_admin else form.row_id("agency_id")
-        agency = session.get(Agency, agency_id) if agency_id else None
-        if agency is None and "agency_id" not in form.problems:
-            form.fail("agency_id", "Pilih instansi.", "Choose an agency.")
-    else:
-        agency = service.agency
-    if agency is not None:
-        require_agency_staff(who, agency.id)
+    agency = _owning_agency(session, who, form, service)
     code = form.code(
         "code",
         SERVICE_CODE,
         "2–16 huruf besar, angka atau -, mis. DK-KTP.",
         "2–16 capital letters, digits or -, e.g. DK-KTP.",
     )
-    if code and "code" not in form.problems:
-        taken = session.scalar(select(Service.id).where(Service.code == code))
-        if taken is not None and (service is None or taken != service.id):
-            form.fail("code", f"Kode {code} sudah dipakai.", f"Code {code} is taken.")
+    _unique_code(form, session, Service, code, service)
     name = form.text("name", 200)
     prefix = form.code(
         "prefix",
@@ -349,10 +384,7 @@ def save_service(
     priority = form.flag("priority_offered")
     target = form.integer("target_wait_minutes", 1, 600)
     typical = form.decimal("typical_minutes", 0.5, 600)
-    where = [Service.agency_id == agency.id] if agency is not None else []
-    position = form.integer(
-        "position", 0, POSITION_MAX, default=next_position(session, Service, *where)
-    )
+    position = _position(form, session, Service, agency)
     active = form.flag("active")
     form.check()
     assert agency is not None
@@ -367,7 +399,7 @@ def save_service(
     service.code, service.name, service.series_id = code, name, series.id
     service.daily_quota, service.hours, service.priority_offered = quota, clean_hours, priority
     service.target_wait_minutes, service.typical_minutes = target or 1, typical or 1.0
-    service.position, service.active = position or 0, active
+    service.position, service.active = position, active
     session.flush()
     if old_series_id is not None and old_series_id != series.id:
         _drop_unused_series(session, old_series_id)
@@ -422,17 +454,9 @@ def save_counter(
     """Create or change a counter and the services it serves, in ``service_ids`` order
     (only services of its own agency). The agency is chosen at creation and stays; a
     counter is deactivated only once it is closed, so nobody is left mid-call."""
-    counter = _one(session, Counter, counter_id, "counter") if counter_id is not None else None
+    counter = existing(session, Counter, counter_id, "counter")
     form = Fields(raw)
-    if counter is None:
-        agency_id = who.agency_id if not who.is_admin else form.row_id("agency_id")
-        agency = session.get(Agency, agency_id) if agency_id else None
-        if agency is None and "agency_id" not in form.problems:
-            form.fail("agency_id", "Pilih instansi.", "Choose an agency.")
-    else:
-        agency = counter.agency
-    if agency is not None:
-        require_agency_staff(who, agency.id)
+    agency = _owning_agency(session, who, form, counter)
     zone_id = form.row_id("zone_id")
     zone = session.get(Zone, zone_id) if zone_id else None
     if zone is None and "zone_id" not in form.problems:
@@ -452,10 +476,7 @@ def save_counter(
                 f"Sudah ada {label} di zona ini: papan akan membingungkan.",
                 f"{label} exists in this zone already: the board would be ambiguous.",
             )
-    where = [Counter.agency_id == agency.id] if agency is not None else []
-    position = form.integer(
-        "position", 0, POSITION_MAX, default=next_position(session, Counter, *where)
-    )
+    position = _position(form, session, Counter, agency)
     active = form.flag("active")
     still_working = counter is not None and (
         counter.state != CounterState.CLOSED or counter.current_ticket_id is not None
@@ -475,7 +496,7 @@ def save_counter(
     counter.zone_id, counter.label, counter.position, counter.active = (
         zone.id,
         label,
-        position or 0,
+        position,
         active,
     )
     session.flush()
@@ -528,13 +549,13 @@ def counter_uses(session: Session, counter: Counter) -> bool:
 def delete_counter(session: Session, who: Principal, counter_id: int) -> str:
     counter: Counter = _one(session, Counter, counter_id, "counter")
     require_agency_staff(who, counter.agency_id)
-    if counter_uses(session, counter):
-        raise DomainError(
-            ErrorCode.CONFLICT, "this counter has history or a device: deactivate it instead"
-        )
     label = counter.label
-    session.delete(counter)
-    session.flush()
+    _delete_unused(
+        session,
+        counter,
+        counter_uses(session, counter),
+        "this counter has history or a device: deactivate it instead",
+    )
     return label
 
 
@@ -546,7 +567,7 @@ def save_zone(
 ) -> Zone:
     """Create or rename a zone. Its code names the boards' room, so it is fixed."""
     require_admin(who)
-    zone = _one(session, Zone, zone_id, "zone") if zone_id is not None else None
+    zone = existing(session, Zone, zone_id, "zone")
     form = Fields(raw)
     if zone is None:
         code = form.code(
@@ -555,8 +576,7 @@ def save_zone(
             "Huruf kecil, angka atau -, mis. lantai1-a.",
             "Lowercase letters, digits or -, e.g. floor1-a.",
         )
-        if code and "code" not in form.problems and _any(session, Zone.code == code):
-            form.fail("code", f"Kode {code} sudah dipakai.", f"Code {code} is taken.")
+        _unique_code(form, session, Zone, code, None)
     name = form.text("name", 100)
     form.check()
     if zone is None:
@@ -574,12 +594,12 @@ def zone_uses(session: Session, zone: Zone) -> bool:
 def delete_zone(session: Session, who: Principal, zone_id: int) -> str:
     require_admin(who)
     zone = _one(session, Zone, zone_id, "zone")
-    if zone_uses(session, zone):
-        raise DomainError(
-            ErrorCode.CONFLICT, "counters or display boards are in this zone: move them first"
-        )
-    session.delete(zone)
-    session.flush()
+    _delete_unused(
+        session,
+        zone,
+        zone_uses(session, zone),
+        "counters or display boards are in this zone: move them first",
+    )
     return str(zone.code)
 
 
@@ -646,11 +666,7 @@ def services_for(session: Session, who: Principal, agency_id: int | None) -> lis
         .options(joinedload(Service.agency), joinedload(Service.series))
         .order_by(Agency.position, Agency.code, Service.position, Service.code)
     )
-    if not who.is_admin:
-        query = query.where(Service.agency_id == who.agency_id)
-    elif agency_id is not None:
-        query = query.where(Service.agency_id == agency_id)
-    return list(session.scalars(query))
+    return list(session.scalars(_of_agency(query, Service.agency_id, who, agency_id)))
 
 
 def counters_for(session: Session, who: Principal, agency_id: int | None) -> list[Counter]:
@@ -660,8 +676,13 @@ def counters_for(session: Session, who: Principal, agency_id: int | None) -> lis
         .options(joinedload(Counter.agency), joinedload(Counter.zone))
         .order_by(Counter.position, Counter.label)
     )
+    return list(session.scalars(_of_agency(query, Counter.agency_id, who, agency_id)))
+
+
+def _of_agency(query: Query, column: Any, who: Principal, agency_id: int | None) -> Query:
+    """A supervisor sees only their agency's rows; an admin all, or the agency filtered on."""
     if not who.is_admin:
-        query = query.where(Counter.agency_id == who.agency_id)
-    elif agency_id is not None:
-        query = query.where(Counter.agency_id == agency_id)
-    return list(session.scalars(query))
+        return query.where(column == who.agency_id)
+    if agency_id is not None:
+        return query.where(column == agency_id)
+    return query

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from flask import flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from server.api.commands import run_command, run_query
@@ -110,17 +111,71 @@ def day_name(day: str) -> str:
 bp.add_app_template_filter(hours_summary, "hours_summary")
 
 
-def _deleted_or_kept(kind: str, delete: Callable[[Ctx], str], back: str, keep: str) -> Response:
+def _form_page(
+    what: str,
+    template: str,
+    save: Callable[[Ctx, dict[str, str]], T],
+    saved: Callable[[T], Response],
+    shown: Callable[[Ctx, dict[str, str] | None], dict[str, Any]],
+) -> Page:
+    """Every catalogue form: a GET shows it; a POST saves it as one command and goes on,
+    or shows it again as typed with each field's problem (422). ``shown`` gives the
+    template what it shows: the row, its values (typed ones, or None for the stored ones)."""
+    errors: dict[str, str] = {}
+    values: dict[str, str] | None = None
+    if request.method == "POST":
+        submitted = values = _submitted()
+        try:
+            result = _change(what, lambda ctx: save(ctx, submitted))
+        except catalog.Invalid as exc:
+            errors = _messages(exc)
+        else:
+            return saved(result)
+
+    def page(ctx: Ctx) -> str:
+        return render_template(template, errors=errors, **shown(ctx, values))
+
+    return run_query(page), 422 if errors else 200
+
+
+def _saved(message: str, endpoint: str, **args: Any) -> Response:
+    flash(message, "success")
+    return redirect(url_for(endpoint, **args))
+
+
+# Why a row with history stays, by the list it is in (said instead of deleting it).
+KEPT = {
+    "agencies": (
+        "Instansi ini punya layanan, loket, pengguna atau perangkat: nonaktifkan saja.",
+        "This agency has services, counters, users or devices: deactivate it instead.",
+    ),
+    "services": (
+        "Layanan ini sudah punya nomor antrean: nonaktifkan saja.",
+        "This service has tickets: deactivate it instead.",
+    ),
+    "counters": (
+        "Loket ini punya riwayat atau perangkat: nonaktifkan saja.",
+        "This counter has history or a device: deactivate it instead.",
+    ),
+    "zones": (
+        "Masih ada loket atau papan di zona ini: pindahkan dulu.",
+        "Counters or display boards are in this zone: move them first.",
+    ),
+}
+
+
+def _deleted_or_kept(
+    what: str, delete: Callable[[Session, Principal, int], str], row_id: int, form: str
+) -> Response:
     """Delete, or explain why it stays (its history) and go back to its form."""
     try:
-        name = _change(kind, delete)
+        name = _change(what, lambda ctx: delete(ctx.session, _who(), row_id))
     except DomainError as exc:
         if exc.code != ErrorCode.CONFLICT:
             raise
-        flash(keep, "error")
-        return redirect(back)
-    flash(tr(f"{name} dihapus.", f"{name} deleted."), "success")
-    return redirect(url_for(f"web.admin_{kind}"))
+        flash(tr(*KEPT[what]), "error")
+        return redirect(url_for(form, **(request.view_args or {})))
+    return _saved(tr(f"{name} dihapus.", f"{name} deleted."), f"web.admin_{what}")
 
 
 # --- agencies --------------------------------------------------------------------------
@@ -167,55 +222,51 @@ def _agency_values(agency: Agency | None, session: Any) -> dict[str, Any]:
 @bp.route("/admin/agencies/<int:agency_id>", methods=["GET", "POST"])
 @staff_page(Role.ADMIN)
 def admin_agency_form(agency_id: int | None = None) -> Page:
-    errors: dict[str, str] = {}
-    values: dict[str, Any] | None = None
-    if request.method == "POST":
-        values = _submitted()
-        try:
-            name = _change(
-                "agencies",
-                lambda ctx: catalog.save_agency(ctx.session, _who(), agency_id, values or {}).code,
-            )
-        except catalog.Invalid as exc:
-            errors = _messages(exc)
-        else:
-            flash(tr(f"Instansi {name} disimpan.", f"Agency {name} saved."), "success")
-            return redirect(url_for("web.admin_agencies"))
+    def save(ctx: Ctx, values: dict[str, str]) -> str:
+        return catalog.save_agency(ctx.session, _who(), agency_id, values).code
 
-    def query(ctx: Ctx) -> str:
-        agency = _get(ctx, Agency, agency_id, "agency")
-        return render_template(
-            "admin/catalog/agency_form.html",
-            agency=agency,
-            values=values if values is not None else _agency_values(agency, ctx.session),
-            errors=errors,
-            deletable=agency is not None and not catalog.agency_uses(ctx.session, agency),
-        )
+    def shown(ctx: Ctx, values: dict[str, str] | None) -> dict[str, Any]:
+        agency = catalog.existing(ctx.session, Agency, agency_id, "agency")
+        return {
+            "agency": agency,
+            "values": values if values is not None else _agency_values(agency, ctx.session),
+            "deletable": agency is not None and not catalog.agency_uses(ctx.session, agency),
+        }
 
-    return run_query(query), 422 if errors else 200
+    return _form_page(
+        "agencies",
+        "admin/catalog/agency_form.html",
+        save,
+        lambda code: _saved(
+            tr(f"Instansi {code} disimpan.", f"Agency {code} saved."), "web.admin_agencies"
+        ),
+        shown,
+    )
 
 
 @bp.post("/admin/agencies/<int:agency_id>/delete")
 @staff_page(Role.ADMIN)
 def admin_agency_delete(agency_id: int) -> Response:
-    return _deleted_or_kept(
-        "agencies",
-        lambda ctx: catalog.delete_agency(ctx.session, _who(), agency_id),
-        url_for("web.admin_agency_form", agency_id=agency_id),
-        tr(
-            "Instansi ini punya layanan, loket, pengguna atau perangkat: nonaktifkan saja.",
-            "This agency has services, counters, users or devices: deactivate it instead.",
-        ),
-    )
+    return _deleted_or_kept("agencies", catalog.delete_agency, agency_id, "web.admin_agency_form")
 
 
-def _get(ctx: Ctx, model: type[T], row_id: int | None, what: str) -> T | None:
-    if row_id is None:
-        return None
-    found = ctx.session.get(model, row_id)
-    if found is None:
-        raise not_found(what)
-    return found
+Owned = TypeVar("Owned", Service, Counter)
+
+
+def _agency_row(
+    ctx: Ctx, model: type[Owned], row_id: int | None, what: str
+) -> tuple[Owned | None, list[Agency], Agency | None]:
+    """A service or counter (only its agency's staff may see it), the agencies the form
+    offers, and the one a new row starts in: the list's filter, or a supervisor's own."""
+    who = _who()
+    row = catalog.existing(ctx.session, model, row_id, what)
+    if row is not None:
+        access.require_agency_staff(who, row.agency_id)
+    agencies = catalog.agencies_for(ctx.session, who)
+    preset = next((a for a in agencies if a.id == _agency_filter()), None)
+    if not who.is_admin:
+        preset = agencies[0] if agencies else None
+    return row, agencies, preset
 
 
 # --- services --------------------------------------------------------------------------
@@ -282,59 +333,36 @@ def _submitted_hours(values: dict[str, str]) -> dict[str, list[str]]:
 @bp.route("/admin/services/<int:service_id>", methods=["GET", "POST"])
 @staff_page()
 def admin_service_form(service_id: int | None = None) -> Page:
-    who = _who()
-    errors: dict[str, str] = {}
-    values: dict[str, Any] | None = None
-    if request.method == "POST":
-        submitted = _submitted()
-        values = submitted
-        try:
-            code = _change(
-                "services",
-                lambda ctx: (
-                    catalog.save_service(
-                        ctx.session, who, service_id, submitted, _submitted_hours(submitted)
-                    ).code
-                ),
-            )
-        except catalog.Invalid as exc:
-            errors = _messages(exc)
-        else:
-            flash(tr(f"Layanan {code} disimpan.", f"Service {code} saved."), "success")
-            return redirect(url_for("web.admin_services"))
+    def save(ctx: Ctx, values: dict[str, str]) -> str:
+        hours = _submitted_hours(values)
+        return catalog.save_service(ctx.session, _who(), service_id, values, hours).code
 
-    def query(ctx: Ctx) -> str:
-        service = _get(ctx, Service, service_id, "service")
-        if service is not None:
-            access.require_agency_staff(who, service.agency_id)
-        agencies = catalog.agencies_for(ctx.session, who)
-        preset = next((a for a in agencies if a.id == _agency_filter()), None)
-        if not who.is_admin:
-            preset = agencies[0] if agencies else None
-        return render_template(
-            "admin/catalog/service_form.html",
-            service=service,
-            agencies=agencies,
-            values=values if values is not None else _service_values(service, preset),
-            errors=errors,
-            weekdays=WEEKDAYS,
-            deletable=service is not None and not catalog.service_uses(ctx.session, service),
-        )
+    def shown(ctx: Ctx, values: dict[str, str] | None) -> dict[str, Any]:
+        service, agencies, preset = _agency_row(ctx, Service, service_id, "service")
+        return {
+            "service": service,
+            "agencies": agencies,
+            "values": values if values is not None else _service_values(service, preset),
+            "weekdays": WEEKDAYS,
+            "deletable": service is not None and not catalog.service_uses(ctx.session, service),
+        }
 
-    return run_query(query), 422 if errors else 200
+    return _form_page(
+        "services",
+        "admin/catalog/service_form.html",
+        save,
+        lambda code: _saved(
+            tr(f"Layanan {code} disimpan.", f"Service {code} saved."), "web.admin_services"
+        ),
+        shown,
+    )
 
 
 @bp.post("/admin/services/<int:service_id>/delete")
 @staff_page()
 def admin_service_delete(service_id: int) -> Response:
     return _deleted_or_kept(
-        "services",
-        lambda ctx: catalog.delete_service(ctx.session, _who(), service_id),
-        url_for("web.admin_service_form", service_id=service_id),
-        tr(
-            "Layanan ini sudah punya nomor antrean: nonaktifkan saja.",
-            "This service has tickets: deactivate it instead.",
-        ),
+        "services", catalog.delete_service, service_id, "web.admin_service_form"
     )
 
 
@@ -406,51 +434,35 @@ def _submitted_services(values: dict[str, str]) -> list[str]:
 @bp.route("/admin/counters/<int:counter_id>", methods=["GET", "POST"])
 @staff_page()
 def admin_counter_form(counter_id: int | None = None) -> Page:
-    who = _who()
-    errors: dict[str, str] = {}
-    values: dict[str, Any] | None = None
-    if request.method == "POST":
-        submitted = _submitted()
-        values = submitted
+    def save(ctx: Ctx, values: dict[str, str]) -> str:
+        services = _submitted_services(values)
+        counter = catalog.save_counter(ctx.session, _who(), counter_id, values, services)
+        announce.counter_updated(ctx, counter)
+        return counter.label
 
-        def change(ctx: Ctx) -> str:
-            counter = catalog.save_counter(
-                ctx.session, who, counter_id, submitted, _submitted_services(submitted)
-            )
-            announce.counter_updated(ctx, counter)
-            return counter.label
-
-        try:
-            label = _change("counters", change)
-        except catalog.Invalid as exc:
-            errors = _messages(exc)
-        else:
-            flash(tr(f"{label} disimpan.", f"{label} saved."), "success")
-            return redirect(url_for("web.admin_counters"))
-
-    def query(ctx: Ctx) -> str:
-        counter = _get(ctx, Counter, counter_id, "counter")
-        if counter is not None:
-            access.require_agency_staff(who, counter.agency_id)
-        agencies = catalog.agencies_for(ctx.session, who)
-        preset = next((a for a in agencies if a.id == _agency_filter()), None)
-        if not who.is_admin:
-            preset = agencies[0] if agencies else None
-        shown = values if values is not None else _counter_values(counter, preset, ctx.session)
+    def shown(ctx: Ctx, values: dict[str, str] | None) -> dict[str, Any]:
+        counter, agencies, preset = _agency_row(ctx, Counter, counter_id, "counter")
+        if values is None:
+            values = _counter_values(counter, preset, ctx.session)
         agency_id = counter.agency_id if counter is not None else None
-        services = catalog.services_for(ctx.session, who, agency_id)
-        return render_template(
-            "admin/catalog/counter_form.html",
-            counter=counter,
-            agencies=agencies,
-            zones=list(ctx.session.scalars(select(Zone).order_by(Zone.code))),
-            services=_in_counter_order(services, shown),
-            values=shown,
-            errors=errors,
-            deletable=counter is not None and not catalog.counter_uses(ctx.session, counter),
-        )
+        services = catalog.services_for(ctx.session, _who(), agency_id)
+        zones = ctx.session.scalars(select(Zone).order_by(Zone.code))
+        return {
+            "counter": counter,
+            "agencies": agencies,
+            "zones": [(zone.id, zone.name) for zone in zones],
+            "services": _in_counter_order(services, values),
+            "values": values,
+            "deletable": counter is not None and not catalog.counter_uses(ctx.session, counter),
+        }
 
-    return run_query(query), 422 if errors else 200
+    return _form_page(
+        "counters",
+        "admin/catalog/counter_form.html",
+        save,
+        lambda label: _saved(tr(f"{label} disimpan.", f"{label} saved."), "web.admin_counters"),
+        shown,
+    )
 
 
 def _in_counter_order(services: list[Service], values: dict[str, Any]) -> list[Service]:
@@ -470,13 +482,7 @@ def _in_counter_order(services: list[Service], values: dict[str, Any]) -> list[S
 @staff_page()
 def admin_counter_delete(counter_id: int) -> Response:
     return _deleted_or_kept(
-        "counters",
-        lambda ctx: catalog.delete_counter(ctx.session, _who(), counter_id),
-        url_for("web.admin_counter_form", counter_id=counter_id),
-        tr(
-            "Loket ini punya riwayat atau perangkat: nonaktifkan saja.",
-            "This counter has history or a device: deactivate it instead.",
-        ),
+        "counters", catalog.delete_counter, counter_id, "web.admin_counter_form"
     )
 
 
@@ -511,49 +517,32 @@ def admin_zones() -> Page:
 @bp.route("/admin/zones/<int:zone_id>", methods=["GET", "POST"])
 @staff_page(Role.ADMIN)
 def admin_zone_form(zone_id: int | None = None) -> Page:
-    errors: dict[str, str] = {}
-    values: dict[str, Any] | None = None
-    if request.method == "POST":
-        submitted = _submitted()
-        values = submitted
-        try:
-            code = _change(
-                "zones", lambda ctx: catalog.save_zone(ctx.session, _who(), zone_id, submitted).code
-            )
-        except catalog.Invalid as exc:
-            errors = _messages(exc)
-        else:
-            flash(tr(f"Zona {code} disimpan.", f"Zone {code} saved."), "success")
-            return redirect(url_for("web.admin_zones"))
+    def save(ctx: Ctx, values: dict[str, str]) -> str:
+        return catalog.save_zone(ctx.session, _who(), zone_id, values).code
 
-    def query(ctx: Ctx) -> str:
-        zone = _get(ctx, Zone, zone_id, "zone")
-        shown = values if values is not None else {}
-        if values is None and zone is not None:
-            shown = {"code": zone.code, "name": zone.name}
-        return render_template(
-            "admin/catalog/zone_form.html",
-            zone=zone,
-            values=shown,
-            errors=errors,
-            deletable=zone is not None and not catalog.zone_uses(ctx.session, zone),
-        )
+    def shown(ctx: Ctx, values: dict[str, str] | None) -> dict[str, Any]:
+        zone = catalog.existing(ctx.session, Zone, zone_id, "zone")
+        if values is None:
+            values = {"code": zone.code, "name": zone.name} if zone is not None else {}
+        return {
+            "zone": zone,
+            "values": values,
+            "deletable": zone is not None and not catalog.zone_uses(ctx.session, zone),
+        }
 
-    return run_query(query), 422 if errors else 200
+    return _form_page(
+        "zones",
+        "admin/catalog/zone_form.html",
+        save,
+        lambda code: _saved(tr(f"Zona {code} disimpan.", f"Zone {code} saved."), "web.admin_zones"),
+        shown,
+    )
 
 
 @bp.post("/admin/zones/<int:zone_id>/delete")
 @staff_page(Role.ADMIN)
 def admin_zone_delete(zone_id: int) -> Response:
-    return _deleted_or_kept(
-        "zones",
-        lambda ctx: catalog.delete_zone(ctx.session, _who(), zone_id),
-        url_for("web.admin_zone_form", zone_id=zone_id),
-        tr(
-            "Masih ada loket atau papan di zona ini: pindahkan dulu.",
-            "Counters or display boards are in this zone: move them first.",
-        ),
-    )
+    return _deleted_or_kept("zones", catalog.delete_zone, zone_id, "web.admin_zone_form")
 
 
 # --- holidays --------------------------------------------------------------------------
@@ -579,71 +568,59 @@ def _no_holiday() -> dt.date:
 @staff_page(Role.ADMIN)
 def admin_holidays() -> Page:
     """The year's holidays with a form to add one (the page itself takes the new one)."""
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    if request.method == "POST":
-        values = _submitted()
-        try:
-            day = _change(
-                "holidays", lambda ctx: catalog.save_holiday(ctx.session, _who(), None, values).date
-            )
-        except catalog.Invalid as exc:
-            errors = _messages(exc)
-        else:
-            flash(tr(f"Hari libur {day:%d-%m-%Y} ditambahkan.", f"Holiday {day} added."), "success")
-            return redirect(url_for("web.admin_holidays", year=day.year))
 
-    def query(ctx: Ctx) -> str:
+    def save(ctx: Ctx, values: dict[str, str]) -> dt.date:
+        return catalog.save_holiday(ctx.session, _who(), None, values).date
+
+    def added(day: dt.date) -> Response:
+        message = tr(f"Hari libur {day:%d-%m-%Y} ditambahkan.", f"Holiday {day} added.")
+        return _saved(message, "web.admin_holidays", year=day.year)
+
+    def shown(ctx: Ctx, values: dict[str, str] | None) -> dict[str, Any]:
         year = _year() or ctx.today.year
         holidays = ctx.session.scalars(
             select(Holiday)
             .where(Holiday.date >= dt.date(year, 1, 1), Holiday.date <= dt.date(year, 12, 31))
             .order_by(Holiday.date)
         ).all()
-        return render_template(
-            "admin/catalog/holidays.html",
-            year=year,
-            years=catalog.holiday_years(ctx.session, ctx.today),
-            holidays=holidays,
-            values=values,
-            errors=errors,
-            weekday_name=lambda day: day_name(WEEKDAYS[day.weekday()]),
-            today=ctx.today,
-        )
+        return {
+            "year": year,
+            "years": catalog.holiday_years(ctx.session, ctx.today),
+            "holidays": holidays,
+            "values": values or {},
+            "weekday_name": lambda day: day_name(WEEKDAYS[day.weekday()]),
+            "today": ctx.today,
+        }
 
-    return run_query(query), 422 if errors else 200
+    return _form_page("holidays", "admin/catalog/holidays.html", save, added, shown)
 
 
 @bp.route("/admin/holidays/<day>", methods=["GET", "POST"])
 @staff_page(Role.ADMIN)
 def admin_holiday_form(day: str) -> Page:
     original = _holiday_day(day)
-    errors: dict[str, str] = {}
-    values: dict[str, Any] | None = None
-    if request.method == "POST":
-        submitted = _submitted()
-        values = submitted
-        try:
-            saved = _change(
-                "holidays",
-                lambda ctx: catalog.save_holiday(ctx.session, _who(), original, submitted).date,
-            )
-        except catalog.Invalid as exc:
-            errors = _messages(exc)
-        else:
-            flash(tr("Hari libur disimpan.", "Holiday saved."), "success")
-            return redirect(url_for("web.admin_holidays", year=saved.year))
 
-    def query(ctx: Ctx) -> str:
+    def save(ctx: Ctx, values: dict[str, str]) -> dt.date:
+        return catalog.save_holiday(ctx.session, _who(), original, values).date
+
+    def shown(ctx: Ctx, values: dict[str, str] | None) -> dict[str, Any]:
         holiday = ctx.session.get(Holiday, original)
         if holiday is None:
             raise not_found("holiday")
-        shown = values or {"date": holiday.date.isoformat(), "name": holiday.name}
-        return render_template(
-            "admin/catalog/holiday_form.html", holiday=holiday, values=shown, errors=errors
-        )
+        return {
+            "holiday": holiday,
+            "values": values or {"date": holiday.date.isoformat(), "name": holiday.name},
+        }
 
-    return run_query(query), 422 if errors else 200
+    return _form_page(
+        "holidays",
+        "admin/catalog/holiday_form.html",
+        save,
+        lambda saved: _saved(
+            tr("Hari libur disimpan.", "Holiday saved."), "web.admin_holidays", year=saved.year
+        ),
+        shown,
+    )
 
 
 @bp.post("/admin/holidays/<day>/delete")
