@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from tests.e2e.live import LiveServer
 from tests.factories import PASSWORD
 from tests.web.conftest import NewPage, log_in
+from tests.web.console_login import http_session, post_login
 
 
 def test_admin_logs_in_and_out_and_the_token_dies_with_the_session(
@@ -55,29 +56,10 @@ def test_english_by_the_switch_and_remembered(web_server: LiveServer, new_page: 
     expect(page.locator("h1")).to_have_text("Log in to the console")
 
 
-def _session(server: LiveServer, username: str = "admin") -> tuple[requests.Session, str]:
-    """A browser-like session logged in through the form; returns it and its CSRF secret."""
-    http = requests.Session()
-    form = http.get(f"{server.url}/login", timeout=5).text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert csrf is not None
-    answer = http.post(
-        f"{server.url}/login",
-        data={"username": username, "password": PASSWORD, "csrf_token": csrf.group(1)},
-        allow_redirects=False,
-        timeout=5,
-    )
-    assert answer.status_code == 302
-    page = http.get(f"{server.url}/login", timeout=5)  # logged in: redirected onwards
-    token = re.search(r'name="csrf-token" content="([^"]+)"', page.text)
-    assert token is not None
-    return http, token.group(1)
-
-
 def test_forms_and_session_api_calls_without_the_csrf_secret_are_refused(
     web_server: LiveServer,
 ) -> None:
-    http, csrf = _session(web_server)
+    http, csrf = http_session(web_server)
     # Another site can make the browser post the form with the cookie, not the secret.
     forged = http.post(f"{web_server.url}/logout", data={}, timeout=5, allow_redirects=False)
     assert forged.status_code == 403
@@ -106,21 +88,7 @@ def test_forms_and_session_api_calls_without_the_csrf_secret_are_refused(
 
 
 def test_a_login_redirect_never_leaves_the_site(web_server: LiveServer) -> None:
-    http = requests.Session()
-    form = http.get(f"{web_server.url}/login?next=//evil.example/x", timeout=5).text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert csrf is not None
-    answer = http.post(
-        f"{web_server.url}/login",
-        data={
-            "username": "admin",
-            "password": PASSWORD,
-            "csrf_token": csrf.group(1),
-            "next": "//evil.example/x",
-        },
-        allow_redirects=False,
-        timeout=5,
-    )
+    answer = post_login(requests.Session(), web_server, "admin", next_path="//evil.example/x")
     assert answer.status_code == 302
     assert answer.headers["Location"].startswith("/")
     assert not answer.headers["Location"].startswith("//")

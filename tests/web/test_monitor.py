@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import requests
 from playwright.sync_api import expect
 
 from tests.e2e.live import LiveServer
-from tests.factories import PASSWORD
 from tests.web.conftest import NewPage, log_in
+from tests.web.console_login import http_session
 
 
 def test_the_monitor_shows_a_counters_new_ticket_when_an_officer_presses_next(
@@ -39,30 +37,15 @@ def test_the_monitor_shows_a_counters_new_ticket_when_an_officer_presses_next(
     expect(tile.locator(".officer")).not_to_have_text("Tanpa petugas")
 
 
-def _logged_in(server: LiveServer, username: str) -> requests.Session:
-    http = requests.Session()
-    form = http.get(f"{server.url}/login", timeout=5).text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert csrf is not None
-    answer = http.post(
-        f"{server.url}/login",
-        data={"username": username, "password": PASSWORD, "csrf_token": csrf.group(1)},
-        allow_redirects=False,
-        timeout=5,
-    )
-    assert answer.status_code == 302
-    return http
-
-
 def test_a_supervisor_sees_only_their_agency_and_an_admin_the_hall(
     web_server: LiveServer,
 ) -> None:
     url = f"{web_server.url}/monitor/data.json"
-    supervisor = _logged_in(web_server, "sup.dk").get(url, timeout=5).json()
+    supervisor = http_session(web_server, "sup.dk")[0].get(url, timeout=5).json()
     assert {c["agency"]["code"] for c in supervisor["counters"]} == {"DK"}
     assert {line["agency"]["code"] for line in supervisor["lines"]} == {"DK"}
     assert {d["name"] for d in supervisor["devices"]} == {"counter-pc-1"}
-    admin = _logged_in(web_server, "admin").get(url, timeout=5).json()
+    admin = http_session(web_server, "admin")[0].get(url, timeout=5).json()
     assert {c["agency"]["code"] for c in admin["counters"]} == {"DK", "SM"}
     assert len(admin["devices"]) == 4
 

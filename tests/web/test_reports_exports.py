@@ -10,34 +10,22 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
 from server.state import AppState
-from tests.factories import PASSWORD, Hall
+from tests.factories import Hall
 from tests.server.domain.test_reports import seed_day
+from tests.web.console_login import client_session
 
 DAY = "period=day&date=2026-11-30"
 
 
 @pytest.fixture
 def seeded(app: Flask, hall: Hall) -> None:
+    """The hand-counted day of tests/server/domain/test_reports.py in the app's database."""
     state: AppState = app.extensions["antre"]
     with state.db.write() as session:
         seed_day(session, hall)
-
-
-def logged_in(app: Flask, username: str) -> FlaskClient:
-    client = app.test_client()
-    form = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert token is not None
-    answer = client.post(
-        "/login",
-        data={"username": username, "password": PASSWORD, "csrf_token": token.group(1)},
-    )
-    assert answer.status_code == 302, answer.get_data(as_text=True)
-    return client
 
 
 def page_table(html: str) -> list[list[str]]:
@@ -66,7 +54,7 @@ def figures_of(rows: list[list[Any]]) -> list[tuple[str, list[float | None]]]:
 
 @pytest.mark.parametrize("group", ["service", "counter"])
 def test_csv_and_xlsx_hold_the_page_s_figures(app: Flask, seeded: None, group: str) -> None:
-    client = logged_in(app, "admin")
+    client = client_session(app, "admin")
     query = f"{DAY}&group={group}"
 
     page = client.get(f"/reports?{query}")
@@ -90,7 +78,7 @@ def test_csv_and_xlsx_hold_the_page_s_figures(app: Flask, seeded: None, group: s
 
 
 def test_the_page_shows_the_hand_count(app: Flask, seeded: None) -> None:
-    client = logged_in(app, "admin")
+    client = client_session(app, "admin")
 
     rows = page_table(client.get(f"/reports?{DAY}&group=service").get_data(as_text=True))
 
@@ -128,7 +116,7 @@ def test_the_page_shows_the_hand_count(app: Flask, seeded: None) -> None:
 
 
 def test_a_supervisor_gets_only_their_agency_also_in_the_files(app: Flask, seeded: None) -> None:
-    client = logged_in(app, "sup.dk")
+    client = client_session(app, "sup.dk")
 
     page = client.get(f"/reports?{DAY}&group=service").get_data(as_text=True)
     csv_text = client.get(f"/reports.csv?{DAY}&group=agency").get_data(as_text=True)
@@ -154,7 +142,7 @@ def test_a_supervisor_gets_only_their_agency_also_in_the_files(app: Flask, seede
     ],
 )
 def test_bad_input_is_a_clear_4xx_never_a_500(app: Flask, query: str) -> None:
-    client = logged_in(app, "admin")
+    client = client_session(app, "admin")
 
     page = client.get(f"/reports?{query}")
     export = client.get(f"/reports.xlsx?{query}", headers={"Accept": "application/json"})

@@ -1,5 +1,7 @@
-/* Antre pages' small shared helpers: the API with the session's CSRF secret, and a live
-   Socket.IO connection that reloads a snapshot whenever events may have been missed. */
+/* Antre pages' small shared helpers: the API with the session's CSRF secret, a live
+   Socket.IO connection that reloads a snapshot whenever events may have been missed, and
+   what every live page needs to draw itself and reload without piling requests up.
+   Loaded by the console layout and by the board's and the ticket's own layouts. */
 (function () {
   "use strict";
   function csrf() {
@@ -71,5 +73,49 @@
     return Math.round(seconds / 60) + "";
   }
 
-  window.Antre = { csrf: csrf, api: api, live: live, minutes: minutes };
+  /* The page's texts come from the server in the chosen language, as a JSON table;
+     texts(table)(key, {n: 3}) fills "{n}" in. A missing key shows itself, not nothing. */
+  function texts(table) {
+    return function (key, params) {
+      var s = table[key] || key;
+      Object.keys(params || {}).forEach(function (k) { s = s.replace("{" + k + "}", params[k]); });
+      return s;
+    };
+  }
+
+  /* An element with an optional class and text (never HTML: what staff type stays text). */
+  function el(tag, cls, content) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (content !== undefined && content !== null) node.textContent = content;
+    return node;
+  }
+
+  /* oneAtATime(load): load() returns a Promise; a call while one runs asks for one more
+     run after it, so a burst of events costs at most two loads and the last is fresh. */
+  function oneAtATime(load) {
+    var running = false, again = false;
+    function finish() {
+      running = false;
+      if (again) { again = false; run(); }
+    }
+    function run() {
+      if (running) { again = true; return; }
+      running = true;
+      Promise.resolve(load()).then(finish, finish);
+    }
+    return run;
+  }
+
+  /* later(fn, ms): fn runs once, ms after the first of a burst of calls. */
+  function later(fn, ms) {
+    var timer = null;
+    return function () {
+      if (timer !== null) return;
+      timer = setTimeout(function () { timer = null; fn(); }, ms);
+    };
+  }
+
+  window.Antre = { csrf: csrf, api: api, live: live, minutes: minutes, texts: texts, el: el,
+                   oneAtATime: oneAtATime, later: later };
 })();

@@ -10,6 +10,7 @@
   var zone = body.getAttribute("data-zone");
   var lang = body.getAttribute("data-lang") || "id";
   var T = JSON.parse(document.getElementById("board-texts").textContent);
+  var text = Antre.texts(T), el = Antre.el;
   var KEY = "antre.board.token." + zone;
   var HOLD_MS = 3000, GAP_MS = 400, SPEECH_LIMIT_MS = 15000;
   var MISSED_WINDOW_MS = 120000, HISTORY = 5, KEEP_CALLS = 10;
@@ -18,20 +19,8 @@
   var data = null, feed = null, offsetMs = 0;
   var known = {};                 /* call keys already shown or announced */
   var queue = [], announcing = null;
-  var loading = false, again = false, reloadTimer = null;
   var heardSeq = 0;               /* the newest event of the zone applied live */
 
-  function text(key, params) {
-    var s = T[key] || key;
-    Object.keys(params || {}).forEach(function (k) { s = s.replace("{" + k + "}", params[k]); });
-    return s;
-  }
-  function el(tag, cls, content) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (content !== undefined && content !== null) node.textContent = content;
-    return node;
-  }
   function wait(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
 
   // --- the token -----------------------------------------------------------------------
@@ -81,11 +70,9 @@
       });
   }
 
-  function reload() {
-    if (loading) { again = true; return; }
-    loading = true;
-    fetchState().then(function (fresh) {
-      if (fresh.seq < heardSeq) { again = true; return; }  /* older than what is shown */
+  var reload = Antre.oneAtATime(function () {
+    return fetchState().then(function (fresh) {
+      if (fresh.seq < heardSeq) { reload(); return; }  /* older than shown: once more */
       var first = data === null;
       var missed = missedCalls(fresh, first);
       data = fresh;
@@ -99,15 +86,9 @@
         if (feed) feed.socket.disconnect();
         askToken(!!token);
       }
-    }).then(function () {
-      loading = false;
-      if (again) { again = false; reload(); }
     });
-  }
-  function reloadSoon() {
-    if (reloadTimer) return;
-    reloadTimer = setTimeout(function () { reloadTimer = null; reload(); }, 300);
-  }
+  });
+  var reloadSoon = Antre.later(reload, 300);
 
   function callKey(number, at) { return number + "@" + Date.parse(at); }
 

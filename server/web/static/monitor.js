@@ -8,19 +8,8 @@
   var T = JSON.parse(document.getElementById("monitor-texts").textContent);
   var data = JSON.parse(document.getElementById("monitor-data").textContent);
   var offsetMs = 0;           /* server clock - page clock */
-  var loading = false, again = false, timer = null;
+  var text = Antre.texts(T), el = Antre.el;
 
-  function text(key, params) {
-    var s = T[key] || key;
-    Object.keys(params || {}).forEach(function (k) { s = s.replace("{" + k + "}", params[k]); });
-    return s;
-  }
-  function el(tag, cls, content) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (content !== undefined && content !== null) node.textContent = content;
-    return node;
-  }
   function now() { return Date.now() + offsetMs; }
   function minutesSince(iso) {
     if (!iso) return null;
@@ -173,23 +162,15 @@
   }
 
   /* One reload at a time; events during a reload ask for one more after it. */
-  function reload() {
-    if (loading) { again = true; return; }
-    loading = true;
-    Antre.api("GET", "/monitor/data.json").then(function (fresh) {
+  var reload = Antre.oneAtATime(function () {
+    return Antre.api("GET", "/monitor/data.json").then(function (fresh) {
       data = fresh;
       render();
     }).catch(function (error) {
       if (error && error.status === 401) setStatus("bad", text("session_ended"));
-    }).then(function () {
-      loading = false;
-      if (again) { again = false; reload(); }
     });
-  }
-  function soon() {
-    if (timer) return;
-    timer = setTimeout(function () { timer = null; reload(); }, 250);
-  }
+  });
+  var soon = Antre.later(reload, 250);
   function setStatus(kind, label) {
     var s = document.getElementById("live-status");
     s.className = "badge " + kind;

@@ -15,21 +15,11 @@
   var T = JSON.parse(document.getElementById("ticket-texts").textContent);
   var status = JSON.parse(document.getElementById("ticket-status").textContent);
   var room = "ticket:" + code;
-  var feed = null, loading = false, again = false, connected = false;
-  var STATS_DEBOUNCE_MS = 1000, statsTimer = null, joinedLine = null;
+  var feed = null, connected = false, joinedLine = null;
+  var STATS_DEBOUNCE_MS = 1000;
   var title = document.title;
+  var text = Antre.texts(T), el = Antre.el;
 
-  function text(key, params) {
-    var s = T[key] || key;
-    Object.keys(params || {}).forEach(function (k) { s = s.replace("{" + k + "}", params[k]); });
-    return s;
-  }
-  function el(tag, cls, content) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (content !== undefined && content !== null) node.textContent = content;
-    return node;
-  }
   function clock(iso) {
     if (!iso) return "";
     try {
@@ -124,10 +114,8 @@
     }
   }
 
-  function reload() {
-    if (loading) { again = true; return; }
-    loading = true;
-    fetch("/api/v1/tickets/" + encodeURIComponent(code),
+  var reload = Antre.oneAtATime(function () {
+    return fetch("/api/v1/tickets/" + encodeURIComponent(code),
       { credentials: "omit", cache: "no-store", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (fresh) {
@@ -136,12 +124,9 @@
         apply(fresh);
         if (feed) feed.setSeq(room, fresh.seq);
       })
-      .catch(function () { /* offline: the socket's reconnect reloads */ })
-      .then(function () {
-        loading = false;
-        if (again) { again = false; reload(); }
-      });
-  }
+      .catch(function () { /* offline: the socket's reconnect reloads */ });
+  });
+  var reloadForStats = Antre.later(reload, STATS_DEBOUNCE_MS);
 
   function onEvent(payload) {
     if (payload && payload.ticket) {
@@ -156,8 +141,7 @@
 
   /* Someone in this ticket's line moved: people ahead and the estimate may change. */
   function onLineStats() {
-    if (status.ticket.state !== "waiting" || statsTimer !== null) return;
-    statsTimer = setTimeout(function () { statsTimer = null; reload(); }, STATS_DEBOUNCE_MS);
+    if (status.ticket.state === "waiting") reloadForStats();
   }
 
   function setLive(up) {

@@ -12,24 +12,17 @@ from flask import Flask
 
 from server.api.reports import DEFINITIONS
 from server.domain.reports import Figures
-from server.state import AppState
 from server.web.exports import COLUMNS
 from tests.conftest import Api
-from tests.factories import Hall
 from tests.server.api.responses import assert_error, ok
-from tests.server.domain.test_reports import DK, HALL, KK, KTP, MIN, PKB, seed_day
+from tests.server.domain.test_reports import DK, HALL, KK, KTP, MIN, PKB
 from tests.server.test_openapi import DOCUMENT_URL, DocumentedAnswers
-from tests.web.test_reports_exports import figures_of, logged_in, page_table
+from tests.web.console_login import client_session
+from tests.web.test_reports_exports import figures_of, page_table
+from tests.web.test_reports_exports import seeded as seeded  # a fixture, used by name
 
 REPORTS = "/api/v1/reports"
 DAY = "period=day&date=2026-11-30"
-
-
-@pytest.fixture
-def seeded(app: Flask, hall: Hall) -> None:
-    state: AppState = app.extensions["antre"]
-    with state.db.write() as session:
-        seed_day(session, hall)
 
 
 def figures_by_label(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -63,7 +56,7 @@ def test_the_figures_are_the_page_s_once_rounded_as_the_page_rounds(
     app: Flask, api: Api, seeded: None, group: str
 ) -> None:
     query = f"{DAY}&group={group}"
-    page = page_table(logged_in(app, "admin").get(f"/reports?{query}").get_data(as_text=True))
+    page = page_table(client_session(app, "admin").get(f"/reports?{query}").get_data(as_text=True))
     body = ok(api.as_user("admin").get(f"{REPORTS}?{query}"))
 
     shown = [c for c in COLUMNS if not c.counters_only or group == "counter"]
