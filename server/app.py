@@ -74,13 +74,14 @@ def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flas
     app.register_blueprint(openapi_bp)
     app.register_blueprint(web_bp)
 
-    import server.realtime  # noqa: F401  (registers the socket handlers)
+    import server.realtime  # registers the socket handlers; makes the queue manager
 
     socketio.init_app(
         app,
         async_mode=config.async_mode,
-        message_queue=config.message_queue,
-        channel=config.message_queue_channel,
+        # Always given (None: no queue), so an app made earlier in this process with a
+        # queue does not leave its manager behind in the shared ``socketio`` object.
+        client_manager=server.realtime.message_queue_manager(config),
         logger=False,
         engineio_logger=False,
         ping_interval=10,

@@ -151,6 +151,7 @@ _SPEC: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "sqlite_synchronous": ("database", "sqlite_synchronous", _choice(("full", "normal"))),
     "expiry_interval_seconds": ("server", "expiry_interval_seconds", _positive),
     "max_connections": ("server", "max_connections", _positive),
+    "socket_recheck_seconds": ("server", "socket_recheck_seconds", _positive),
     "demo": ("server", "demo", _bool),
 }
 
@@ -181,6 +182,9 @@ class ServerConfig:
     # console page and phone holds one for as long as it is open. eventlet's own default
     # (1024) is below what a busy hall's phones reach (docs/benchmarks.md).
     max_connections: int = 10_000
+    # How often each process re-checks the logins behind its open sockets, so a socket
+    # outlives its logout, disabled user or revoked device by at most this long.
+    socket_recheck_seconds: int = 30
     # Days of tickets ``antre-server prune`` keeps; None: keep everything.
     retention_days: int | None = None
     demo: bool = False

@@ -4,36 +4,68 @@ Sockets only listen; every command goes over REST. A connection authenticates wi
 ``auth={"token": ...}`` (a device's or an officer's token) or ``auth={"ticket": code}``
 (a visitor's phone: that one ticket's room and the room of the line it waits in,
 whose ``queue.stats`` tell the page that its "people ahead" may have changed).
+
+A socket is authenticated when it connects, and then again every
+``socket_recheck_seconds`` (30 s): each process re-checks the logins behind its own
+sockets (one query per batch, by token hash) and disconnects those whose login ended:
+a logout, a disabled user, a renewed or revoked device token, an expired officer login,
+a pruned ticket. A push never fails the command that made it: its events are committed
+and clients catch up by ``seq``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
-from typing import Any
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
+import socketio as socketio_lib
 from flask import Flask, current_app, request
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import Session
 
 from server.api.principal import principal_for_token, session_token
-from server.domain import access
+from server.config import ServerConfig
+from server.domain import access, auth
 from server.domain.access import Principal
 from server.domain.outbox import PushEvent, current_seq
 from server.extensions import socketio
-from server.models import Counter, Device, Ticket
+from server.models import AuthToken, Counter, Device, Ticket, User
 from server.state import app_state
 from shared import events
 
 log = logging.getLogger("antre.realtime")
 
-_principals: dict[str, Principal] = {}
+
+@dataclass(frozen=True)
+class Listener:
+    """Who a connected socket is, and the hash of the token it connected with (never the
+    token): what the periodic re-check looks up."""
+
+    who: Principal
+    token_hash: str | None = None  # None for a phone's ticket socket
+
+
+_sockets: dict[str, Listener] = {}
 
 # A board only listens, so it makes no REST call for hours: its open socket is what says
 # it is alive. Connecting marks a device seen, and while connected it is marked again
 # every minute, so the hall monitor tells a silent device from a quiet one.
 SEEN_EVERY_SECONDS = 60
 _SEEN_TASK = "antre.realtime.seen"
+_RECHECK_TASK = "antre.realtime.recheck"
+RECHECK_BATCH = 500
+# A connection refused while the database is away: clients retry, as after a 503.
+RETRY_AFTER_SECONDS = 2
+# A Redis host that drops packets must not hold every push for the TCP timeout. Only the
+# connect is bounded: a read timeout would also end the idle subscriber's blocking read.
+REDIS_OPTIONS = {"socket_connect_timeout": 2.0}
 
 
 def loggable(room: str) -> str:
@@ -43,51 +75,82 @@ def loggable(room: str) -> str:
     return room
 
 
+def message_queue_manager(config: ServerConfig) -> socketio_lib.RedisManager | None:
+    """The Redis client manager several processes share, with a bounded connect time
+    (Flask-SocketIO's own has no way to pass Redis options); None for one process."""
+    url = config.message_queue
+    if url is None:
+        return None
+    return socketio_lib.RedisManager(
+        url, channel=config.message_queue_channel, redis_options=dict(REDIS_OPTIONS)
+    )
+
+
 def push(pushes: list[PushEvent]) -> None:
-    """Send committed events to their rooms (through Redis when several processes run)."""
+    """Send committed events to their rooms (through Redis when several processes run).
+
+    The events are already committed with their ``seq``: an emit that fails (the message
+    queue away) is logged and skipped, never turned into an error of the command, and
+    the clients that missed it reload when they see the gap.
+    """
     rooms: dict[str, list[str]] = {}
     for event in pushes:
-        socketio.emit(event.name, event.payload, to=event.room)
-        rooms.setdefault(event.name, []).append(
-            f"{loggable(event.room)}#{event.payload.get('seq')}"
-        )
+        where = f"{loggable(event.room)}#{event.payload.get('seq')}"
+        try:
+            socketio.emit(event.name, event.payload, to=event.room)
+        except Exception as exc:  # whatever the queue raises; the payload is not logged
+            log.warning("push %s %s failed: %s", event.name, where, type(exc).__name__)
+            continue
+        rooms.setdefault(event.name, []).append(where)
     for name, sent in rooms.items():
         log.info("push %s %s", name, " ".join(sent))
 
 
-def _authenticate(auth: Any) -> Principal:
+def _authenticate(sent: Any) -> Listener:
     """A device or officer token, a ticket's status code (the visitor's phone), or, for
     the web console's pages, the login kept in the browser's session cookie (the
     Socket.IO server accepts only same-origin browsers, so another site cannot ride it)."""
-    if not isinstance(auth, dict):
-        auth = {}
+    try:
+        return _look_up(sent if isinstance(sent, dict) else {})
+    except (OperationalError, PoolTimeout) as exc:
+        # The database is restarting or every connection is busy: the client retries.
+        log.warning("socket refused, database unavailable: %s", type(exc).__name__)
+        raise ConnectionRefusedError("unavailable", {"retry_after": RETRY_AFTER_SECONDS}) from None
+
+
+def _look_up(sent: dict[str, Any]) -> Listener:
     state = app_state()
     with state.db.read() as session:
-        token = auth.get("token") or (None if auth.get("ticket") else session_token())
+        token = sent.get("token") or (None if sent.get("ticket") else session_token())
         if isinstance(token, str) and 0 < len(token) <= 200:
             who = principal_for_token(session, token, state.clock())
             if who is not None:
-                return who
-        code = auth.get("ticket")
+                return Listener(who, auth.token_hash(token))
+        code = sent.get("ticket")
         if isinstance(code, str) and 0 < len(code) <= 32:
             ticket = session.execute(
                 select(Ticket.id, Ticket.service_id).where(Ticket.status_code == code)
             ).first()
             if ticket is not None:
-                return Principal(
-                    kind="ticket",
-                    id=ticket.id,
-                    ticket_code=code,
-                    ticket_service_id=ticket.service_id,
+                return Listener(
+                    Principal(
+                        kind="ticket",
+                        id=ticket.id,
+                        ticket_code=code,
+                        ticket_service_id=ticket.service_id,
+                    )
                 )
     raise ConnectionRefusedError("unauthenticated")
 
 
 @socketio.on("connect")
-def on_connect(auth: Any = None) -> None:
-    who = _authenticate(auth)
+def on_connect(sent: Any = None) -> None:
+    listener = _authenticate(sent)
+    who = listener.who
     sid: str = request.sid  # type: ignore[attr-defined]
-    _principals[sid] = who
+    _sockets[sid] = listener
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    _keep_checking(app)
     rooms = access.default_rooms(who)
     for room in rooms:
         join_room(room)
@@ -98,7 +161,7 @@ def on_connect(auth: Any = None) -> None:
             _mark_seen([who.id])
         except Exception:  # a busy database must not refuse a board; the loop retries
             log.exception("could not mark device %d as seen", who.id)
-        _keep_devices_seen(current_app._get_current_object())  # type: ignore[attr-defined]
+        _keep_devices_seen(app)
 
 
 def _mark_seen(device_ids: list[int]) -> None:
@@ -118,7 +181,7 @@ def _keep_devices_seen(app: Flask) -> None:
     def loop() -> None:
         while True:
             socketio.sleep(SEEN_EVERY_SECONDS)
-            ids = sorted({w.id for w in list(_principals.values()) if w.kind == "device"})
+            ids = sorted({s.who.id for s in list(_sockets.values()) if s.who.kind == "device"})
             if not ids:
                 continue
             try:
@@ -130,15 +193,132 @@ def _keep_devices_seen(app: Flask) -> None:
     socketio.start_background_task(loop)
 
 
+# --- re-checking the logins behind open sockets ------------------------------------
+
+
+T = TypeVar("T")
+
+
+def _batches(items: Iterable[T], size: int = RECHECK_BATCH) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def valid_user_tokens(session: Session, hashes: Iterable[str], now: dt.datetime) -> set[str]:
+    """Those of ``hashes`` that are still an active user's unexpired login."""
+    valid: set[str] = set()
+    for batch in _batches(hashes):
+        rows = session.execute(
+            select(AuthToken.token_hash, AuthToken.expires_at)
+            .join(User, User.id == AuthToken.user_id)
+            .where(AuthToken.token_hash.in_(batch), User.active.is_(True))
+        )
+        valid.update(row.token_hash for row in rows if row.expires_at > now)
+    return valid
+
+
+def valid_device_tokens(session: Session, hashes: Iterable[str]) -> set[str]:
+    """Those of ``hashes`` that are still an active device's current token."""
+    valid: set[str] = set()
+    for batch in _batches(hashes):
+        valid.update(
+            session.scalars(
+                select(Device.token_hash).where(
+                    Device.token_hash.in_(batch), Device.active.is_(True)
+                )
+            )
+        )
+    return valid
+
+
+def existing_tickets(session: Session, ids: Iterable[int]) -> set[int]:
+    """Those of ``ids`` whose ticket still exists (retention prunes old ones)."""
+    found: set[int] = set()
+    for batch in _batches(ids):
+        found.update(session.scalars(select(Ticket.id).where(Ticket.id.in_(batch))))
+    return found
+
+
+def ended_sockets(session: Session, sockets: dict[str, Listener], now: dt.datetime) -> list[str]:
+    """The sids among ``sockets`` whose login or ticket is no longer valid."""
+    by_kind: dict[str, set[str]] = {"user": set(), "device": set()}
+    tickets: set[int] = set()
+    for listener in sockets.values():
+        if listener.who.kind == "ticket":
+            tickets.add(listener.who.id)
+        elif listener.token_hash is not None:
+            by_kind[listener.who.kind].add(listener.token_hash)
+    users = valid_user_tokens(session, sorted(by_kind["user"]), now) if by_kind["user"] else set()
+    devices = (
+        valid_device_tokens(session, sorted(by_kind["device"])) if by_kind["device"] else set()
+    )
+    alive = existing_tickets(session, sorted(tickets)) if tickets else set()
+    ended = []
+    for sid, listener in sockets.items():
+        kind = listener.who.kind
+        if kind == "ticket":
+            still = listener.who.id in alive
+        else:
+            still = listener.token_hash in (users if kind == "user" else devices)
+        if not still:
+            ended.append(sid)
+    return ended
+
+
+def recheck_sockets(app: Flask) -> int:
+    """Disconnect this process's sockets whose login ended; how many were."""
+    sockets = dict(_sockets)  # a copy: handlers add and remove sids meanwhile
+    if not sockets:
+        return 0
+    with app.app_context():
+        state = app_state()
+        with state.db.read() as session:
+            ended = ended_sockets(session, sockets, state.clock())
+    for sid in ended:
+        listener = _sockets.pop(sid, None)
+        if listener is None:
+            continue  # it went away by itself meanwhile
+        log.info("socket disconnect %s: its login ended", listener.who.label())
+        socketio.server.disconnect(sid, namespace="/")
+    return len(ended)
+
+
+def _keep_checking(app: Flask) -> None:
+    """Start (once per app and process) the task re-checking the sockets' logins."""
+    if app.extensions.get(_RECHECK_TASK):
+        return
+    app.extensions[_RECHECK_TASK] = True
+    every = app_state().config.socket_recheck_seconds
+
+    def loop() -> None:
+        while True:
+            socketio.sleep(every)
+            try:
+                recheck_sockets(app)
+            except (OperationalError, PoolTimeout) as exc:  # keep the sockets; next round
+                log.warning("could not re-check the open sockets: %s", type(exc).__name__)
+            except Exception:  # never end the loop: it is what ends revoked sockets
+                log.exception("could not re-check the open sockets' logins")
+
+    socketio.start_background_task(loop)
+
+
 @socketio.on("disconnect")
 def on_disconnect(*_: Any) -> None:
-    _principals.pop(request.sid, None)  # type: ignore[attr-defined]
+    _sockets.pop(request.sid, None)  # type: ignore[attr-defined]
 
 
 @socketio.on(events.SUBSCRIBE)
 def on_subscribe(data: Any) -> dict[str, Any]:
     """Join one more room the caller may listen to; the ack carries the room's seq."""
-    who = _principals.get(request.sid)  # type: ignore[attr-defined]
+    listener = _sockets.get(request.sid)  # type: ignore[attr-defined]
+    who = listener.who if listener is not None else None
     room = data.get("room") if isinstance(data, dict) else None
     if who is None or not isinstance(room, str) or len(room) > 64:
         return {"ok": False, "error": "validation_error"}
