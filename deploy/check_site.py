@@ -104,7 +104,12 @@ def main() -> None:
         finally:
             for process in reversed(processes):
                 process.terminate()
-                process.wait(10)
+            for process in reversed(processes):
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(10)
             drop_pg_database(args.pg, url)
 
 

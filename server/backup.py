@@ -13,7 +13,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL, make_url
 
 PG_TIMEOUT_SECONDS = 3600
@@ -56,13 +56,16 @@ def backup_database(database_url: str, destination: Path) -> int:
     destination = destination.resolve()
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".partial")
+    # Created the owner's only before anything is written into it: a backup holds the
+    # password and device-token hashes (SQLite and pg_dump both write into it as it is).
+    partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     if url.get_backend_name() == "sqlite":
         if not url.database or url.database == ":memory:":
             raise RuntimeError("an in-memory database cannot be backed up")
         source_path = Path(url.database)
         if not source_path.exists():
             raise RuntimeError(f"no database at {source_path}")
-        partial.unlink(missing_ok=True)
         source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=30)
         target = sqlite3.connect(partial)
         try:
@@ -82,6 +85,7 @@ def backup_database(database_url: str, destination: Path) -> int:
             raise RuntimeError(f"pg_dump failed: {result.stderr.strip()}")
     else:
         raise RuntimeError(f"no backup method for {url.get_backend_name()}")
+    os.chmod(partial, 0o600)
     os.replace(partial, destination)
     return destination.stat().st_size
 
@@ -97,13 +101,35 @@ def database_is_empty(database_url: str) -> bool:
         engine.dispose()
 
 
+def _other_sessions(database_url: str) -> int:
+    """Client sessions on the database besides this one: a running server would keep
+    serving its own idea of the day over the restored one."""
+    from server.db import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return int(
+                conn.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                    )
+                ).scalar_one()
+            )
+    finally:
+        engine.dispose()
+
+
 def restore_database(database_url: str, source: Path, *, replace: bool = False) -> None:
     """Load the backup ``source`` into the database of ``database_url``.
 
     Refused (``RestoreRefused``) when that database already holds tables, unless
     ``replace``: restoring over a live hall by mistake would take back its day. Every
     server process must be stopped first: they keep what they read of the hall's
-    configuration, and the restored tickets are not theirs.
+    configuration, and the restored tickets are not theirs (PostgreSQL: refused while
+    another session uses the database; SQLite cannot tell). Only a file holding Antre's
+    schema revision is restored.
     """
     url = make_url(database_url)
     source = source.resolve()
@@ -117,6 +143,12 @@ def restore_database(database_url: str, source: Path, *, replace: bool = False) 
     if url.get_backend_name() == "sqlite":
         _restore_sqlite(url, source)
     elif url.get_backend_name() == "postgresql":
+        others = _other_sessions(database_url)
+        if others:
+            raise RestoreRefused(
+                f"{others} other session(s) use {url.render_as_string(hide_password=True)}; "
+                "stop every server process first (systemctl stop antre.target)"
+            )
         _restore_postgresql(url, source, replace=replace)
     else:
         raise RuntimeError(f"no restore method for {url.get_backend_name()}")
@@ -133,6 +165,13 @@ def _restore_sqlite(url: URL, source: Path) -> None:
             raise RuntimeError(f"{source} is not an SQLite database: {exc}") from None
         if check != ("ok",):
             raise RuntimeError(f"{source} is damaged: {check[0] if check else 'no answer'}")
+        # An empty file, or any other SQLite database, passes the check above.
+        try:
+            revision = backup.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.DatabaseError:
+            revision = None
+        if not revision:
+            raise RuntimeError(f"{source} is not an Antre backup (no schema revision)")
         target_path = Path(url.database)
         target_path.parent.mkdir(parents=True, exist_ok=True)
         # Through SQLite itself, not a file copy: the target's WAL and journal stay right.
@@ -150,6 +189,16 @@ def _restore_postgresql(url: URL, source: Path, *, replace: bool) -> None:
     with open(source, "rb") as fh:
         if fh.read(5) != b"PGDMP":
             raise RuntimeError(f"{source} is not a pg_dump archive (custom format)")
+    listing = subprocess.run(
+        ["pg_restore", "--list", str(source)],
+        capture_output=True,
+        text=True,
+        timeout=PG_TIMEOUT_SECONDS,
+    )
+    if listing.returncode != 0:
+        raise RuntimeError(f"{source} cannot be read: {listing.stderr.strip()}")
+    if "TABLE DATA public alembic_version" not in listing.stdout:
+        raise RuntimeError(f"{source} is not an Antre backup (no schema revision)")
     conn, env = _pg_args(url)
     # One transaction: a restore that fails half-way leaves the database as it was.
     args = ["pg_restore", "--single-transaction", "--exit-on-error", "--no-owner", *conn]

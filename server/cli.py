@@ -54,8 +54,32 @@ def _make_app() -> Flask:
     return create_app(_load({"async_mode": "threading"}))
 
 
+class AntreGroup(FlaskGroup):
+    """Every command talks to the database; one that cannot be reached (PostgreSQL down,
+    a wrong password or database name, an unwritable SQLite folder) is a one-line
+    message naming it, not SQLAlchemy's traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            return super().invoke(ctx)
+        except OperationalError as exc:
+            reason = " ".join(str(exc.orig).split())
+            raise click.ClickException(
+                f"cannot use the database {_configured_db(ctx)}: {reason}"
+            ) from None
+
+
+def _configured_db(ctx: click.Context) -> str:
+    try:
+        return _describe_db(load_config(ctx.meta.get(CONFIG_META)).database_url)
+    except ConfigError:
+        return "(configuration unreadable)"
+
+
 @click.group(
-    cls=FlaskGroup, create_app=_make_app, add_default_commands=False, add_version_option=False
+    cls=AntreGroup, create_app=_make_app, add_default_commands=False, add_version_option=False
 )
 @config_option
 def cli() -> None:
@@ -359,7 +383,7 @@ def restore(source: str, replace: bool) -> None:
     or ``createdb``); a database holding tables is refused unless --replace.
     """
     from server.backup import restore_database
-    from server.migrate import current_revision, head_revision
+    from server.migrate import current_revision, head_revision, is_known_revision
 
     state = _state()
     state.db.dispose()  # this command's own pool must not hold the file or a session
@@ -368,7 +392,17 @@ def restore(source: str, replace: bool) -> None:
     except (OSError, RuntimeError) as exc:  # RestoreRefused too: a clear message, no trace
         raise click.ClickException(str(exc)) from None
     revision = current_revision(state.db.engine)
-    click.echo(f"restored {source} (schema {revision or 'empty'})")
+    if revision is None:
+        raise click.ClickException(f"restored {source}, but it holds no schema revision")
+    if not is_known_revision(revision):
+        # A later Antre's backup: db upgrade cannot know its revision, and this version's
+        # server would misread its tables.
+        raise click.ClickException(
+            f"restored {source}, but its schema {revision} is newer than this "
+            f"Antre ({head_revision()}): install the Antre version that made the backup "
+            "before starting the server"
+        )
+    click.echo(f"restored {source} (schema {revision})")
     if revision != head_revision():
         click.echo("the backup is of an older schema: run antre-server db upgrade")
 
@@ -396,7 +430,7 @@ def prune_command(days: int | None, archive: str | None, batch_size: int) -> Non
     Never today's nor anything newer than the cutoff; in batches of short transactions,
     so it may run while the hall is open, and may be run again after an interruption.
     """
-    from server.domain.retention import Cutoff, JsonLinesArchive, prune
+    from server.domain.retention import ArchiveDamaged, Cutoff, JsonLinesArchive, prune
     from server.domain.settings import load_settings
 
     state = _state()
@@ -409,7 +443,10 @@ def prune_command(days: int | None, archive: str | None, batch_size: int) -> Non
         timezone = load_settings(session).timezone
     cutoff = Cutoff.older_than(days, state.clock(), timezone)
     click.echo(f"pruning service dates before {cutoff.date.isoformat()} ({days} days kept)")
-    sink = JsonLinesArchive(Path(archive)) if archive else None
+    try:
+        sink = JsonLinesArchive(Path(archive)) if archive else None
+    except (OSError, ArchiveDamaged) as exc:
+        raise click.ClickException(f"archive: {exc}") from None
     try:
         result = prune(state.db.write, cutoff, batch_size=batch_size, archive=sink)
     finally:

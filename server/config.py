@@ -107,7 +107,10 @@ def _channel(value: Any) -> str:
 def _path(value: Any) -> Path | None:
     if value in (None, ""):
         return None
-    return Path(_text(value)).expanduser()
+    try:
+        return Path(_text(value)).expanduser()
+    except RuntimeError:  # "~someone" who has no home here
+        raise ValueError(f"cannot expand ~ in {value!r}") from None
 
 
 def _count(value: Any) -> int:
@@ -249,6 +252,10 @@ def _read_secret(path: Path) -> str:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"secret_key_file: cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"secret_key_file {path}: not text (write it with: head -c 48 /dev/urandom | base64)"
+        ) from None
     try:
         return _secret(text)
     except ValueError as exc:
@@ -260,6 +267,10 @@ def _from_toml(path: Path) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such configuration file") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     by_place = {(table, key): name for name, (table, key, _) in _SPEC.items()}

@@ -19,12 +19,13 @@ import enum
 import gzip
 import json
 import os
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, BinaryIO, Protocol, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, delete, select, tuple_
@@ -224,39 +225,87 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+class ArchiveDamaged(RuntimeError):
+    """The archive is unreadable before its end: appending to it would bury more rows."""
+
+
 class JsonLinesArchive:
     """A gzip file of JSON lines, ``{"table": ..., "row": {...}}``, appended to.
 
-    Each run appends a gzip member; ``gzip``/``zcat`` read them as one stream. A run
-    interrupted between a batch's sync and its commit has written rows that are still in
-    the database: a later run writes them again, so readers key rows by table and id.
+    Each sync appends the rows written since as one whole gzip member; ``gzip``/``zcat``
+    read the members as one stream. A run killed while writing a member leaves it without
+    its end, and a member after that one could never be read: opening the file cuts the
+    unfinished member off (its batch was never deleted, its rows are still in the
+    database). A run interrupted between a batch's sync and its commit has archived rows
+    that are still in the database: a later run writes them again, so readers key rows by
+    table and id. The file is its owner's only (0600): it holds every pruned ticket.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._raw = open(path, "ab")  # noqa: SIM115 - closed in close()
-        self._file = gzip.GzipFile(fileobj=self._raw, mode="ab")
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        self._raw = os.fdopen(fd, "r+b")
+        try:
+            if os.fstat(fd).st_mode & 0o077:  # written by an older Antre, readable by all
+                os.fchmod(fd, 0o600)
+            _drop_unfinished_member(self._raw, path)
+        except BaseException:
+            self._raw.close()
+            raise
+        self._pending: list[bytes] = []
 
     def write(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
         for row in rows:
             line = json.dumps({"table": table, "row": row}, ensure_ascii=False, default=str)
-            self._file.write(line.encode("utf-8") + b"\n")
+            self._pending.append(line.encode("utf-8") + b"\n")
 
     def sync(self) -> None:
-        self._file.flush()  # a gzip sync point: what is written so far can be read back
+        if self._pending:
+            self._raw.write(gzip.compress(b"".join(self._pending)))
+            self._pending.clear()
         self._raw.flush()
         os.fsync(self._raw.fileno())
 
     def close(self) -> None:
-        self._file.close()
-        self._raw.close()
+        try:
+            self.sync()
+        finally:
+            self._raw.close()
 
     def __enter__(self) -> JsonLinesArchive:
         return self
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def _drop_unfinished_member(fh: BinaryIO, path: Path) -> None:
+    """Cut the file after its last whole gzip member, when what follows is the start of
+    one that never got its end. Damage before the end is left alone and refused: cutting
+    there would throw away rows already deleted from the database."""
+    whole = 0  # where the last whole member ends
+    fed = 0  # how much of the file the decompressor has taken
+    member: Any = None
+    fh.seek(0)
+    while chunk := fh.read(1 << 20):  # in chunks: a year's archive may be large
+        while chunk:
+            member = member or zlib.decompressobj(wbits=31)  # 31: gzip framing
+            try:
+                member.decompress(chunk)
+            except zlib.error as exc:
+                raise ArchiveDamaged(
+                    f"{path} is damaged after byte {whole} ({exc}); archive to another file"
+                ) from None
+            if not member.eof:
+                fed += len(chunk)
+                break
+            fed += len(chunk) - len(member.unused_data)
+            whole = fed
+            chunk, member = member.unused_data, None
+    if whole < fed:
+        fh.truncate(whole)
+        os.fsync(fh.fileno())
 
 
 def read_archive(path: Path) -> list[tuple[str, dict[str, Any]]]:

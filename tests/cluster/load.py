@@ -61,7 +61,12 @@ class KioskLoad:
             thread.start()
         return self
 
-    def __exit__(self, *_: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        if exc_type is not None:
+            # The test failed already: stop pressing and let its error through, rather
+            # than wait for every kiosk's retries and replace it with stop()'s.
+            self._stop.set()
+            return
         self.stop()
 
     def stop(self) -> None:

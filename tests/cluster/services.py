@@ -43,7 +43,11 @@ class RedisProcess:
             self.process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
             )
-        wait_until(self.answers, START_TIMEOUT, f"redis-server on port {self.port}")
+        try:
+            wait_until(self.answers, START_TIMEOUT, f"redis-server on port {self.port}")
+        except BaseException:
+            self.stop()  # a fixture that fails before its yield never runs its teardown
+            raise
 
     def answers(self) -> bool:
         client = redis.Redis(port=self.port, socket_timeout=1, socket_connect_timeout=1)
@@ -128,7 +132,11 @@ class PostgresCluster:
 
     def stop(self, mode: str = "fast") -> None:
         """``fast`` ends every session (what a restart does); ``immediate`` is a crash."""
-        self._run(str(self.bin / "pg_ctl"), *("-D", str(self.data), "-m", mode, "-w", "stop"))
+        # pg_ctl waits 60 s by default, longer than _run lets it.
+        wait = str(int(START_TIMEOUT + 5))
+        self._run(
+            str(self.bin / "pg_ctl"), *("-D", str(self.data), "-m", mode, "-w", "-t", wait, "stop")
+        )
 
     def remove(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):

@@ -8,6 +8,7 @@ kiosk's next number exactly as the original did.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +28,10 @@ from tests import pg
 from tests.conftest import Api, FakeClock
 from tests.e2e.live import LiveServer
 from tests.factories import Hall, build_hall
+
+needs_pg_tools = pytest.mark.skipif(
+    shutil.which("pg_restore") is None, reason="pg_dump/pg_restore are not installed"
+)
 
 
 def invoke(url: str, *args: str) -> Result:
@@ -161,3 +166,34 @@ def test_a_file_that_is_not_a_backup_is_refused(tmp_path: Path) -> None:
     result = invoke(f"sqlite:///{tmp_path / 'target.sqlite3'}", "restore", str(junk))
     assert result.exit_code != 0
     assert "not an SQLite database" in result.output
+
+
+@pytest.mark.postgres
+@needs_pg_tools
+def test_a_postgresql_restore_is_refused_while_a_server_still_uses_the_database(
+    tmp_path: Path,
+) -> None:
+    with pg.fresh_database() as source, pg.fresh_database() as target:
+        with busy_hall(source):
+            assert invoke(source, "backup", str(tmp_path / "copy.dump")).exit_code == 0
+        still_running = make_engine(target)
+        try:
+            with still_running.connect():
+                refused = invoke(target, "restore", str(tmp_path / "copy.dump"))
+        finally:
+            still_running.dispose()
+        assert refused.exit_code != 0
+        assert "stop every server process" in refused.output
+
+        restored = invoke(target, "restore", str(tmp_path / "copy.dump"))
+        assert restored.exit_code == 0, restored.output
+
+
+@pytest.mark.postgres
+@needs_pg_tools
+def test_a_pg_dump_of_another_database_is_not_restored(tmp_path: Path) -> None:
+    with pg.fresh_database() as other, pg.fresh_database() as target:
+        assert invoke(other, "backup", str(tmp_path / "other.dump")).exit_code == 0
+        result = invoke(target, "restore", str(tmp_path / "other.dump"))
+    assert result.exit_code != 0
+    assert "not an Antre backup" in result.output

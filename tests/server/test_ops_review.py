@@ -1,8 +1,6 @@
-"""Review of the large-hall operations work (issue 7): each test pins a finding down.
-
-Every test here is marked ``xfail(strict=True)`` while its finding stands; when the fix
-lands the test passes, pytest reports XPASS as a failure, and the mark is removed.
-"""
+"""Findings of a review of the large-hall operations work (issue 7), each pinned down:
+archives that survive a killed prune, private backups, restores that refuse what they
+cannot restore, configuration and database mistakes as messages, and the nginx site."""
 
 from __future__ import annotations
 
@@ -45,11 +43,6 @@ def usual_umask() -> Iterator[None]:
 # --- pruning's archive ----------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an interrupted prune leaves a gzip member without its end; the next run's "
-    "member follows it and the whole archive becomes unreadable",
-)
 def test_an_archive_stays_readable_after_a_prune_run_that_was_killed(tmp_path: Path) -> None:
     archive = tmp_path / "antrean-2026.jsonl.gz"
     # The first run archives a batch, makes it durable, and dies before its commit
@@ -76,10 +69,6 @@ def test_an_archive_stays_readable_after_a_prune_run_that_was_killed(tmp_path: P
 # --- backups: who may read them ---------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="backups hold password and device-token hashes but are written world-readable",
-)
 def test_a_backup_file_is_readable_by_its_owner_only(tmp_path: Path, usual_umask: None) -> None:
     url = f"sqlite:///{tmp_path / 'antre.sqlite3'}"
     engine = make_engine(url)
@@ -92,10 +81,6 @@ def test_a_backup_file_is_readable_by_its_owner_only(tmp_path: Path, usual_umask
     assert copy.stat().st_mode & 0o077 == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the prune archive holds every pruned ticket row but is written world-readable",
-)
 def test_a_prune_archive_is_readable_by_its_owner_only(tmp_path: Path, usual_umask: None) -> None:
     archive = tmp_path / "archive" / "antrean-2026.jsonl.gz"
     with JsonLinesArchive(archive) as sink:
@@ -115,11 +100,6 @@ def _antre_sqlite(path: Path) -> str:
     return url
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a backup of a newer Antre is restored and the operator is told to run "
-    "db upgrade, which cannot work (the revision is unknown to this version)",
-)
 def test_a_backup_from_a_newer_antre_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     source = tmp_path / "newer.sqlite3"
     _antre_sqlite(source)
@@ -133,11 +113,6 @@ def test_a_backup_from_a_newer_antre_is_refused_with_a_clear_message(tmp_path: P
     assert "ffff_from_the_future" in result.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an empty file (or any SQLite file without Antre's schema) restores "
-    "'successfully' into the hall's database",
-)
 def test_a_file_without_an_antre_schema_is_not_restored(tmp_path: Path) -> None:
     empty = tmp_path / "antre-2026-11-29.sqlite3"
     empty.write_bytes(b"")
@@ -151,11 +126,6 @@ def test_a_file_without_an_antre_schema_is_not_restored(tmp_path: Path) -> None:
 # --- configuration errors: a message, never a traceback --------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a secret key file of raw bytes (head -c 48 /dev/urandom without base64) "
-    "raises UnicodeDecodeError, not ConfigError",
-)
 def test_a_secret_key_file_that_is_not_text_is_a_configuration_error(tmp_path: Path) -> None:
     key = tmp_path / "secret_key"
     key.write_bytes(bytes(range(128, 176)))
@@ -164,9 +134,6 @@ def test_a_secret_key_file_that_is_not_text_is_a_configuration_error(tmp_path: P
         load_config(env={"ANTRE_SECRET_KEY_FILE": str(key)})
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a configuration file not in UTF-8 raises UnicodeDecodeError"
-)
 def test_a_configuration_file_not_in_utf8_is_a_configuration_error(tmp_path: Path) -> None:
     config = tmp_path / "server.toml"
     config.write_bytes('[server]\nhost = "127.0.0.1" # ruang tunggu\n'.encode("utf-16"))
@@ -175,20 +142,11 @@ def test_a_configuration_file_not_in_utf8_is_a_configuration_error(tmp_path: Pat
         load_config(config, env={})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="~user of an unknown user in a path setting raises RuntimeError from expanduser",
-)
 def test_a_home_folder_of_an_unknown_user_is_a_configuration_error() -> None:
     with pytest.raises(ConfigError, match="ANTRE_SECRET_KEY_FILE"):
         load_config(env={"ANTRE_SECRET_KEY_FILE": "~no-such-antre-user/secret_key"})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a database that cannot be reached (PostgreSQL down, wrong password or "
-    "database name) ends every command in a 40-frame SQLAlchemy traceback",
-)
 @pytest.mark.parametrize(
     "command",
     [
@@ -216,11 +174,6 @@ def _locations(site: str) -> dict[str, str]:
     return dict(re.findall(r"location\s+(\S+)\s*\{([^}]*)\}", site))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="proxy_hops makes ProxyFix trust X-Forwarded-Host, which nginx passes on "
-    "from the client untouched: any client chooses the Host the server sees",
-)
 def test_nginx_sets_every_forwarded_header_the_server_trusts() -> None:
     site = (ROOT / "deploy" / "nginx" / "antre.conf").read_text(encoding="utf-8")
     trusted = ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host")  # x_for/proto/host
@@ -234,22 +187,11 @@ def _unit(name: str) -> str:
     return (ROOT / "deploy" / "systemd" / name).read_text(encoding="utf-8")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the backup and prune units write database dumps and archives with the "
-    "default umask 0022: readable by every user of the machine",
-)
 @pytest.mark.parametrize("unit", ["antre-backup.service", "antre-prune.service"])
 def test_units_that_write_copies_of_the_data_keep_them_private(unit: str) -> None:
     assert re.search(r"^UMask=0[0-7]77$", _unit(unit), re.MULTILINE)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a 503 (PostgreSQL briefly away, shared by every process) counts as a failure "
-    "of the process with max_fails=1: one such GET takes a healthy process out of the "
-    "upstream for 5 s, and during a database restart all of them (nginx answers 502)",
-)
 def test_nginx_does_not_take_a_process_out_for_the_databases_503() -> None:
     site = (ROOT / "deploy" / "nginx" / "antre.conf").read_text(encoding="utf-8")
 

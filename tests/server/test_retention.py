@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,13 @@ from server.app import create_app
 from server.cli import cli
 from server.config import ServerConfig
 from server.db import Database, make_engine
-from server.domain.retention import Cutoff, JsonLinesArchive, prune, read_archive
+from server.domain.retention import (
+    ArchiveDamaged,
+    Cutoff,
+    JsonLinesArchive,
+    prune,
+    read_archive,
+)
 from server.migrate import upgrade
 from server.models import (
     CounterEvent,
@@ -229,3 +236,32 @@ def test_the_command_needs_a_retention_and_prunes_with_the_configured_one(
     assert "tickets: 2 rows" in done.output
     assert count(db_of(hall_app), Ticket) == 1
     assert len([1 for table, _ in read_archive(archive) if table == "tickets"]) == 2
+
+
+def test_a_member_cut_short_at_the_end_of_the_archive_is_dropped_on_the_next_run(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "antrean.jsonl.gz"
+    with JsonLinesArchive(path) as archive:
+        archive.write("tickets", [{"id": 1}])
+    whole = path.stat().st_size
+    # A run killed while writing its member: the start of one, never its end.
+    with path.open("ab") as fh:
+        fh.write(gzip.compress(b'{"table": "tickets", "row": {"id": 2}}\n')[:15])
+
+    with JsonLinesArchive(path) as archive:
+        archive.write("tickets", [{"id": 2}])
+
+    assert path.stat().st_size > whole
+    assert read_archive(path) == [("tickets", {"id": 1}), ("tickets", {"id": 2})]
+
+
+def test_an_archive_damaged_before_its_end_is_refused_and_left_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "antrean.jsonl.gz"
+    member = gzip.compress(b'{"table": "tickets", "row": {"id": 1}}\n')
+    damaged = member[:15] + member  # an unfinished member with a whole one after it
+    path.write_bytes(damaged)
+
+    with pytest.raises(ArchiveDamaged, match="another file"):
+        JsonLinesArchive(path)
+    assert path.read_bytes() == damaged
