@@ -130,7 +130,7 @@ def test_a_restored_backup_serves_the_same_tickets(backend: str, tmp_path: Path)
                     staff.get(f"/api/v1/counters/{hall.c1}/queue").json(),
                 )
                 assert after == before
-                # numbering goes on from the backup: the fifth DK ticket of the day
+                # numbering goes on from the backup: the fourth DK ticket of the day
                 assert server.device("kiosk").issue(hall.kk)["number"] == "DK-004"
             finally:
                 server.close()
