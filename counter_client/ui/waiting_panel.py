@@ -34,6 +34,10 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 NUMBER, SERVICE, NOTE, WAITING = range(4)
 
 
+def service_name(ticket: Mapping[str, Any]) -> str:
+    return str((ticket.get("service") or {}).get("name", ""))
+
+
 class WaitingPanel(QWidget):
     def __init__(self, session: CounterSession, press: Callable[[Action], None]) -> None:
         super().__init__()
@@ -118,7 +122,12 @@ class WaitingPanel(QWidget):
         self.table.setHorizontalHeaderLabels(
             [tr(k, lang) for k in ("list.number", "list.service", "list.note", "list.waiting")]
         )
-        rows = tuple((int(t["id"]), t.get("priority"), lang) for t in waiting)
+        # Everything a row shows but the ticking wait: a service renamed in the console
+        # (config.updated, then a fresh snapshot) redraws the rows of the same tickets.
+        rows = tuple(
+            (int(t["id"]), t.get("priority"), t.get("target_counter_id"), service_name(t), lang)
+            for t in waiting
+        )
         if rows != self._rows:
             self._fill_table(waiting)
             self._rows = rows
@@ -133,7 +142,7 @@ class WaitingPanel(QWidget):
 
         no_shows = session.no_shows()
         self.no_show_caption.setText(tr("noshow.title", lang).upper())
-        keys = (*(int(t["id"]) for t in no_shows), lang)
+        keys = (*((int(t["id"]), service_name(t)) for t in no_shows), lang)
         if keys != self._no_shows:
             self._fill_no_shows(no_shows)
             self._no_shows = keys
@@ -151,7 +160,7 @@ class WaitingPanel(QWidget):
             number = QTableWidgetItem(str(ticket.get("number", "")))
             number.setData(ID_ROLE, int(ticket["id"]))
             number.setFont(bold)
-            service = str((ticket.get("service") or {}).get("name", ""))
+            service = service_name(ticket)
             priority = ticket.get("priority") or "none"
             note = QTableWidgetItem("")
             note.setFont(bold)
@@ -180,7 +189,7 @@ class WaitingPanel(QWidget):
                 "noshow.entry",
                 lang,
                 number=ticket.get("number", ""),
-                service=(ticket.get("service") or {}).get("name", ""),
+                service=service_name(ticket),
             )
             item = QListWidgetItem(text)
             item.setData(ID_ROLE, int(ticket["id"]))

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import subprocess
+import sys
+
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.e2e.live import LiveServer
+from server.models import Ticket, TicketState
+from tests.e2e.live import REPO, LiveServer
 from tests.web.conftest import PHONE, WAIT_MS, NewPage
 
 # Far longer than any wait below: what changes the page is the socket, not the poll.
@@ -160,3 +165,38 @@ def test_after_a_transfer_the_page_follows_the_new_line(
     # Heard through the room of the line mine waits in now, not the one it came from.
     expect(page.locator("#state .ahead .value")).to_have_text("Anda berikutnya")
     expect(page.locator("#live")).to_have_text("Diperbarui otomatis")
+
+
+def close_the_day_after(web_server: LiveServer, ticket_id: int) -> str:
+    """Make the ticket yesterday's (as if the hall closed with it still waiting), then
+    run ``antre-server expire-day`` against the server's database, as an operator does
+    (the server's own day-close job runs the same function every minute)."""
+    with web_server.db.write() as session:
+        ticket = session.get_one(Ticket, ticket_id)
+        ticket.service_date -= dt.timedelta(days=1)
+    done = subprocess.run(
+        [sys.executable, "-m", "server.entry", "expire-day"],
+        cwd=REPO,
+        env=web_server.environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_ticket_left_open_at_day_close_says_it_is_no_longer_valid(
+    web_server: LiveServer, new_page: NewPage
+) -> None:
+    ticket = web_server.device("kiosk").issue(web_server.hall.kk)
+    assert "tickets expired" in close_the_day_after(web_server, ticket["id"])
+    with web_server.db.read() as session:
+        assert session.get_one(Ticket, ticket["id"]).state is TicketState.EXPIRED
+
+    page = new_page(viewport=PHONE)
+    page.goto(f"{web_server.url}/t/{ticket['status_code']}")
+    expect(page.locator("#number")).to_have_text(ticket["number"])
+    expect(page.locator("#state .headline")).to_have_text("Tidak berlaku lagi")
+    expect(page.locator("#state .note")).to_contain_text("Hari layanan nomor ini sudah berakhir")
+    expect(page.locator("#state .ahead")).to_have_count(0)  # no wait shown for it

@@ -1,0 +1,95 @@
+"""The counter follows the hall's configuration while it runs: a service renamed in the
+console reaches an open counter through ``config.updated``, without a restart."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from pytestqt.qtbot import QtBot
+
+from counter_client.actions import Action
+from counter_client.app import CounterApp
+from tests.counter_client.conftest import (
+    WAIT_MS,
+    StartCounter,
+    click,
+    issue,
+    start_working,
+    wait_number,
+)
+from tests.e2e.live import LiveServer
+from tests.web.console_login import http_session
+
+OLD_NAME = "Perekaman KTP-el"
+NEW_NAME = "Perekaman KTP Elektronik"
+
+
+class FormValues(HTMLParser):
+    """What a browser would post from the page's one edit form, as it stands: text and
+    hidden fields, ticked boxes, each list's chosen option."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        name = a.get("name")
+        if tag == "input" and name:
+            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                self.values[name] = a.get("value", "")
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            self.values[self._select] = a.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+
+
+def rename_service_in_the_console(server: LiveServer, service_id: int, name: str) -> None:
+    """As an admin does: open the service's form, change the name, save."""
+    http, _ = http_session(server, "admin")
+    url = f"{server.url}/admin/services/{service_id}"
+    page = http.get(url, timeout=5)
+    assert page.status_code == 200, page.text[:500]
+    form = FormValues()
+    form.feed(page.text)
+    assert form.values["name"] == OLD_NAME and form.values["csrf_token"]
+    saved = http.post(url, data={**form.values, "name": name}, allow_redirects=False, timeout=5)
+    assert saved.status_code == 302, saved.text[:2000]
+
+
+def service_column(app: CounterApp) -> list[str]:
+    """The service of each waiting ticket, as the table shows it."""
+    table = app.window.working_page.waiting.table
+    return [table.item(row, 1).text() for row in range(table.rowCount())]  # type: ignore[union-attr]
+
+
+def test_a_service_renamed_in_the_console_is_renamed_on_the_open_counter(
+    qtbot: QtBot, start_counter: StartCounter, server: LiveServer
+) -> None:
+    hall = server.hall
+    issue(server, hall.ktp, 3)
+    app = start_counter()
+    start_working(qtbot, app, "petugas.dk", hall.c1)
+    click(qtbot, app, Action.NEXT)
+    wait_number(qtbot, app, "DK-001")
+    at_the_desk = app.window.working_page.ticket_panel.service
+    chips = app.window.working_page.waiting.chips
+    qtbot.waitUntil(lambda: service_column(app) == [OLD_NAME, OLD_NAME], timeout=WAIT_MS)
+    assert at_the_desk.text() == OLD_NAME
+    assert f"{OLD_NAME}: 2" in chips.text()
+
+    rename_service_in_the_console(server, hall.ktp, NEW_NAME)
+
+    qtbot.waitUntil(lambda: hall.ktp in app.session.hall.services, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: app.session.hall.services[hall.ktp]["name"] == NEW_NAME, timeout=WAIT_MS
+    )
+    qtbot.waitUntil(lambda: f"{NEW_NAME}: 2" in chips.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: service_column(app) == [NEW_NAME, NEW_NAME], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: at_the_desk.text() == NEW_NAME, timeout=WAIT_MS)
+    assert app.session.online  # the same connection: no restart, no new login
