@@ -189,8 +189,8 @@ def admin_agencies() -> Page:
 
     def query(ctx: Ctx) -> str:
         agencies = catalog.agencies_for(ctx.session, _who())
-        services = dict(ctx.session.execute(counts(Service)).tuples().all())
-        counters = dict(ctx.session.execute(counts(Counter)).tuples().all())
+        services = dict(ctx.session.execute(counts(Service)).all())
+        counters = dict(ctx.session.execute(counts(Counter)).all())
         return render_template(
             "admin/catalog/agencies.html",
             agencies=agencies,
@@ -496,14 +496,14 @@ def admin_zones() -> Page:
         counters = dict(
             ctx.session.execute(
                 select(Counter.zone_id, func.count()).group_by(Counter.zone_id)
-            ).tuples()
+            ).all()
         )
         boards = dict(
             ctx.session.execute(
                 select(Device.zone_id, func.count())
                 .where(Device.zone_id.is_not(None))
                 .group_by(Device.zone_id)
-            ).tuples()
+            ).all()
         )
         zones = ctx.session.scalars(select(Zone).order_by(Zone.code)).all()
         return render_template(

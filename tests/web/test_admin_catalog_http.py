@@ -373,3 +373,30 @@ def test_holidays_are_added_renamed_moved_and_deleted(admin: Console, api: Api) 
     assert holidays == [{"date": "2026-12-24", "name": "Cuti bersama Natal"}]
     assert admin.post("/admin/holidays/2026-12-24/delete", {}).status_code == 302
     assert api.as_device("kiosk").get("/api/v1/config").get_json()["holidays"] == []
+
+
+def test_every_console_list_opens_for_the_admin(admin: Console) -> None:
+    for path in (
+        "/admin/agencies",
+        "/admin/services",
+        "/admin/counters",
+        "/admin/zones",
+        "/admin/holidays",
+        "/admin/users",
+        "/admin/devices",
+        "/admin/settings",
+        "/monitor",
+        "/reports",
+    ):
+        assert admin.get(path).status_code == 200, path
+
+
+def test_the_zones_list_counts_each_zones_counters_and_devices(admin: Console) -> None:
+    page = admin.get("/admin/zones").get_data(as_text=True)
+    # The test hall: zona-a has Loket 1-3, the kiosk and one board; zona-b Loket 4 and a board.
+    rows = re.findall(
+        r"<code>(zona-[ab])</code></td><td>[^<]*</td>\s*"
+        r'<td class="num">(\d+)</td><td class="num">(\d+)</td>',
+        page,
+    )
+    assert rows == [("zona-a", "3", "2"), ("zona-b", "1", "1")]
