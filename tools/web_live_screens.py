@@ -91,8 +91,12 @@ try:
     )
     mine = response.json()["ticket"]
     with sync_playwright() as p:
+        # Chromium's own controls in Indonesian: LANGUAGE=id with Debian's chromium-l10n.
         browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=CHROMIUM_ARGS,
+            env={**os.environ, "LANGUAGE": "id"},
         )
         phone = browser.new_context(
             viewport={"width": 390, "height": 844}, locale="id-ID", device_scale_factor=1

@@ -317,10 +317,14 @@ def screenshots(database_url: str, out: Path, month: str, pdf: Path | None = Non
     try:
         wait_until(answers, 20, "the server")
         with sync_playwright() as playwright:
+            # Chromium's own controls (the month field) in Indonesian: LANGUAGE=id with
+            # Debian's chromium-l10n; the page's dates and numbers by the locale.
             browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+                executable_path="/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-gpu"],
+                env={**os.environ, "LANGUAGE": "id"},
             )
-            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="id-ID")
             page.goto(f"{url}/login")
             page.fill("input[name=username]", ADMIN_USER)
             page.fill("input[name=password]", ADMIN_PASSWORD)

@@ -8,6 +8,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask import has_request_context
 from markupsafe import Markup, escape
 
 WIDTH = 640
@@ -35,11 +36,46 @@ def nice_ceiling(value: float) -> float:
     return 10 * magnitude  # pragma: no cover - the loop always returns
 
 
-def _number(value: float) -> str:
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+# Advance widths in em of the widest of the fonts above (DejaVu Sans): a digit, and the
+# dot or comma of the thousands and decimal separators.
+DIGIT_EM, MARK_EM = 0.64, 0.32
+# Space kept free between the value labels of neighbouring bars, and around a label.
+LABEL_GAP, LABEL_PAD = 3.0, 1.0
+# The legend's row above the plot (10 units high): clear of the value of a full bar.
+LEGEND_TOP = 6
 
 
-def _frame(title: str, top: float, plot_w: float, plot_h: float, legend: list[Series]) -> list[str]:
+def _indonesian() -> bool:
+    """Whether the page is in Indonesian (outside a request: yes, the site default)."""
+    if not has_request_context():
+        return True
+    from server.web.i18n import tr
+
+    return tr("id", "en") == "id"
+
+
+def number_text(value: float, indonesian: bool = True) -> str:
+    """A value as the rest of the report writes it: 3.476 and 2,5 in Indonesian, 3,476
+    and 2.5 in English."""
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    if indonesian:
+        text = text.translate(str.maketrans(",.", ".,"))
+    return text
+
+
+def text_em(text: str) -> float:
+    """How many em ``text`` takes at most: digits are wide, separators narrow."""
+    return sum(MARK_EM if c in ".," else DIGIT_EM for c in text)
+
+
+def label_size(text: str, room: float, largest: float) -> float:
+    """The font size at which ``text`` fits in ``room`` units, at most ``largest``."""
+    return min(largest, room / max(text_em(text), 0.1))
+
+
+def _frame(
+    title: str, top: float, plot_w: float, plot_h: float, legend: list[Series], indonesian: bool
+) -> list[str]:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'class="chart" role="img" aria-label="{escape(title)}" {FONT} font-size="11">',
@@ -52,33 +88,93 @@ def _frame(title: str, top: float, plot_w: float, plot_h: float, legend: list[Se
             f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="{"#333" if i == 0 else "#ccc"}" stroke-width="{1 if i == 0 else 0.6}"/>'
         )
+        text = number_text(value, indonesian)
+        size = label_size(text, LEFT - 8, 11)
         parts.append(
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#333">'
-            f"{_number(value)}</text>"
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#333"'
+            f' font-size="{size:.1f}">{text}</text>'
         )
     x = LEFT
     for series in legend:
         dash = ' stroke-dasharray="5 3"' if series.dashed else ""
         parts.append(
-            f'<rect x="{x}" y="8" width="14" height="10" fill="{series.colour}"'
+            f'<rect x="{x}" y="{LEGEND_TOP}" width="14" height="10" fill="{series.colour}"'
             f' stroke="#222" stroke-width="0.6"{dash}/>'
         )
-        parts.append(f'<text x="{x + 18}" y="17" fill="#222">{escape(series.name)}</text>')
+        parts.append(
+            f'<text x="{x + 18}" y="{LEGEND_TOP + 9}" fill="#222">{escape(series.name)}</text>'
+        )
         x += 30 + 7 * len(series.name)
     return parts
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in chart units (y grows downwards)."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    def touches(self, other: Box, gap: float = 0.0) -> bool:
+        return (
+            self.left < other.right + gap
+            and other.left < self.right + gap
+            and self.top < other.bottom + gap
+            and other.top < self.bottom + gap
+        )
+
+
+@dataclass(frozen=True)
+class Label:
+    text: str
+    x: float  # centre
+    baseline: float
+    size: float
+
+    @property
+    def box(self) -> Box:
+        half = self.size * text_em(self.text) / 2
+        # Digits and separators have no descenders; their tops are below 0.8 em.
+        return Box(self.x - half, self.baseline - 0.8 * self.size, self.x + half, self.baseline)
+
+
+def place_labels(wanted: Sequence[Label], obstacles: Sequence[Box], ceiling: float) -> list[Label]:
+    """Value labels that touch neither each other nor an obstacle (the bars, the legend):
+    each starts where it was wanted and is lifted above whatever it would touch; one that
+    would have to rise above ``ceiling`` is left out (its bar's tooltip still tells the
+    value). The bar chart keeps each label in its own bar's room, so in practice only the
+    legend lifts a label of a bar that reaches the top."""
+    placed: list[Label] = []
+    for label in wanted:
+        moved = True
+        while moved and label.box.top >= ceiling:
+            moved = False
+            for other in [*obstacles, *(p.box for p in placed)]:
+                if label.box.touches(other, LABEL_PAD):
+                    label = Label(label.text, label.x, other.top - LABEL_PAD - 0.01, label.size)
+                    moved = True
+        if label.box.top >= ceiling:
+            placed.append(label)
+    return placed
 
 
 def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> Markup:
     """Grouped bars, one group per label (an hour of the day), values above the bars."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     top = nice_ceiling(max((v for s in series for v in s.values), default=0))
-    parts = _frame(title, top, plot_w, plot_h, list(series))
+    indonesian = _indonesian()
+    parts = _frame(title, top, plot_w, plot_h, list(series), indonesian)
     group_w = plot_w / max(1, len(labels))
     bar_w = group_w * 0.8 / max(1, len(series))
+    bars: list[Box] = []
+    values: list[Label] = []
     for i, label in enumerate(labels):
         x0 = LEFT + group_w * i + group_w * 0.1
         for j, one in enumerate(series):
             value = one.values[i]
+            text = number_text(value, indonesian)
             height = plot_h * value / top
             x = x0 + bar_w * j
             y = TOP + plot_h - height
@@ -86,20 +182,31 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> Ma
             parts.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w - 1:.1f}" height="{height:.1f}" '
                 f'fill="{one.colour}" stroke="#222" stroke-width="0.5"{pattern}>'
-                f"<title>{escape(label)} · {escape(one.name)}: {_number(value)}</title></rect>"
+                f"<title>{escape(label)} · {escape(one.name)}: {text}</title></rect>"
             )
-            text = _number(value)
-            # Written smaller to fit above its own bar (a digit is ~0.6 em wide), or
-            # not at all: neighbouring values must never run into each other.
-            size = min(9.0, (bar_w - 1) / (0.6 * len(text)))
+            bars.append(Box(x, y, x + bar_w - 1, TOP + plot_h))
+            # A value is written over its own bar, spilling at most into the outer half of
+            # the gap to the next group (the first and last bar of a group), smaller when
+            # needed, not at all when too small to read (the tooltip has it).
+            lo = x0 - group_w * 0.1 if j == 0 else x - 0.5
+            hi = x + bar_w - 0.5 if j < len(series) - 1 else x0 + group_w * 0.9
+            lo, hi = lo + LABEL_GAP / 2, hi - LABEL_GAP / 2
+            size = label_size(text, hi - lo, 8.5)
             if value and size >= 6:
-                parts.append(
-                    f'<text x="{x + bar_w / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" '
-                    f'font-size="{size:.1f}" fill="#222">{text}</text>'
-                )
+                half = size * text_em(text) / 2
+                centre = min(max(x + (bar_w - 1) / 2, lo + half), hi - half)
+                values.append(Label(text, centre, y - LABEL_GAP - 0.01, size))
         parts.append(
             f'<text x="{x0 + group_w * 0.4:.1f}" y="{HEIGHT - BOTTOM + 14}" '
             f'text-anchor="middle" fill="#333">{escape(label)}</text>'
+        )
+    legend = Box(
+        LEFT, LEGEND_TOP, LEFT + sum(30 + 7 * len(s.name) for s in series), LEGEND_TOP + 10
+    )
+    for mark in place_labels(values, [*bars, legend], ceiling=2.0):
+        parts.append(
+            f'<text x="{mark.x:.1f}" y="{mark.baseline:.1f}" text-anchor="middle" '
+            f'font-size="{mark.size:.1f}" fill="#222">{mark.text}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -110,7 +217,8 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> M
     only every few labels are written so that 31 days stay readable."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     top = nice_ceiling(max((v for s in series for v in s.values), default=0))
-    parts = _frame(title, top, plot_w, plot_h, list(series))
+    indonesian = _indonesian()
+    parts = _frame(title, top, plot_w, plot_h, list(series), indonesian)
     count = len(labels)
     step_x = plot_w / max(1, count - 1) if count > 1 else 0.0
     every = max(1, math.ceil(count / 16))
@@ -136,7 +244,8 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> M
         for (x, y), label, value in zip(points, labels, one.values, strict=True):
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.6" fill="{one.colour}">'
-                f"<title>{escape(label)} · {escape(one.name)}: {_number(value)}</title></circle>"
+                f"<title>{escape(label)} · {escape(one.name)}: {number_text(value, indonesian)}"
+                "</title></circle>"
             )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -1,0 +1,79 @@
+"""The report's bar chart writes its values the Indonesian way and never lets two of them
+touch, nor a value run over another bar (figures of a busy month: four digits each)."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from server.web.charts import Box, Series, bar_chart, number_text, text_em
+
+RECT = re.compile(r'<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="#')
+VALUE = re.compile(
+    r'<text x="([\d.]+)" y="([\d.]+)" text-anchor="middle" font-size="([\d.]+)"[^>]*>([^<]+)<'
+)
+
+
+def test_numbers_are_written_as_on_the_rest_of_the_page() -> None:
+    assert number_text(3476) == "3.476"
+    assert number_text(1234567) == "1.234.567"
+    assert number_text(2.5) == "2,5"
+    assert number_text(3476, indonesian=False) == "3,476"
+    assert number_text(2.5, indonesian=False) == "2.5"
+
+
+def value_boxes(svg: str) -> list[tuple[str, Box]]:
+    boxes = []
+    for x, y, size, text in VALUE.findall(svg):
+        half = float(size) * text_em(text) / 2
+        top = float(y) - 0.8 * float(size)
+        boxes.append((text, Box(float(x) - half, top, float(x) + half, float(y))))
+    return boxes
+
+
+def bar_boxes(svg: str) -> list[Box]:
+    return [
+        Box(float(x), float(y), float(x) + float(w), float(y) + float(h))
+        for x, y, w, h in RECT.findall(svg)
+    ]
+
+
+def test_a_busy_month_s_values_are_all_written_with_room_between_them() -> None:
+    hours = [f"{h:02d}" for h in range(7, 18)]
+    arrivals = [1920, 5356, 5824, 5037, 4262, 3476, 4249, 4558, 3815, 0, 0]
+    served = [1290, 4026, 4999, 4826, 4026, 3405, 3692, 4014, 3683, 910, 12]
+    svg = bar_chart(
+        "per jam", hours, [Series("A", arrivals, "#123"), Series("B", served, "#456", True)]
+    )
+    written = [text for text, _ in value_boxes(svg)]
+    assert "3.476" in written and "3.405" in written
+    assert len(written) == sum(1 for v in arrivals + served if v)
+    boxes = [box for _, box in value_boxes(svg)]
+    for i, one in enumerate(boxes):
+        for other in boxes[i + 1 :]:
+            assert not one.touches(other, gap=2.0)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_no_value_touches_another_or_runs_over_a_bar(seed: int) -> None:
+    rng = random.Random(seed)
+    hours = [f"{h:02d}" for h in range(rng.randint(6, 24))]
+    series = [
+        Series(
+            str(n),
+            [rng.choice([0, rng.randint(1, 10 ** rng.randint(1, 5))]) for _ in hours],
+            "#000",
+        )
+        for n in range(rng.randint(1, 3))
+    ]
+    svg = bar_chart("acak", hours, series)
+    values = [box for _, box in value_boxes(svg)]
+    bars = [bar for bar in bar_boxes(svg) if bar.bottom > bar.top]
+    for i, one in enumerate(values):
+        assert one.top >= 0
+        for other in values[i + 1 :]:
+            assert not one.touches(other, gap=2.0)
+        for bar in bars:
+            assert not one.touches(bar)

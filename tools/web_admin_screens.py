@@ -1,0 +1,184 @@
+"""Screenshots of the console's login and admin pages (demo hall), into docs/ (by hand):
+
+    .venv/bin/python tools/web_admin_screens.py docs/
+
+Seeds a throwaway MPP Kabupaten Tangerang demo hall as shipped (its opening hours and
+holidays), marks the devices as seen (one kiosk out of paper, one board silent for a
+while, as a working morning looks), starts a real server and photographs the pages with
+Debian's Chromium at 1366x900 in Indonesian: docs/web-login.png and docs/web-admin-*.png.
+Lists are shot as the screen shows them, forms and settings whole. The devices page is
+taken right after registering a new board, so the token shown once is in the picture;
+the settings page after uploading a logo drawn here.
+
+Chromium writes its own controls (file inputs, month fields) in the language of its
+interface: ``LANGUAGE=id`` and Debian's ``chromium-l10n`` package make them Indonesian.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run as a plain script from any directory
+
+from playwright.sync_api import Page, ViewportSize, sync_playwright  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from server.db import Database, make_engine  # noqa: E402
+from server.demo.seed import seed_demo  # noqa: E402
+from server.migrate import upgrade  # noqa: E402
+from server.models import Device, DeviceKind  # noqa: E402
+from tests.e2e.live import LiveServer  # noqa: E402
+from tests.web.conftest import CHROMIUM_ARGS  # noqa: E402
+
+DESKTOP: ViewportSize = {"width": 1366, "height": 900}
+# Not a copy of a demo device's name ("Papan Lantai 2 — Zona A" is seeded).
+NEW_DEVICE = ("TV Ruang Tunggu Lantai 2", "display", "lantai2-a")
+# The site's logo, drawn by the browser (no picture to ship).
+LOGO = """<div id="logo" style="display:inline-flex;align-items:center;gap:18px;padding:8px;
+ font-family:'DejaVu Sans',sans-serif;background:transparent">
+ <div style="width:110px;height:110px;border-radius:18px;background:#1d5bb0;color:#fff;
+  display:grid;place-items:center;font-size:34px;font-weight:700">MPP</div>
+ <div style="color:#163f77;line-height:1.15"><div style="font-size:34px">Kab. Tangerang</div>
+  <div style="font-size:26px;color:#5b6676">Tigaraksa</div></div></div>"""
+
+
+def demo_hall(folder: Path) -> tuple[str, dict[str, Any]]:
+    """The demo hall as ``antre-server demo`` seeds it; its URL and credentials."""
+    url = f"sqlite:///{folder / 'demo.sqlite3'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    db = Database(url)
+    try:
+        with db.write() as session:
+            creds = seed_demo(session, dt.datetime.now(dt.UTC)).as_dict()
+    finally:
+        db.dispose()
+    return url, creds
+
+
+def devices_at_work(url: str) -> None:
+    """Last seen a moment ago, except one board quiet for 17 minutes; a kiosk out of paper."""
+    now = dt.datetime.now(dt.UTC)
+    db = Database(url)
+    try:
+        with db.write() as session:
+            devices = list(session.scalars(select(Device).order_by(Device.id)))
+            for i, device in enumerate(devices):
+                device.last_seen_at = now - dt.timedelta(seconds=5 + 7 * i)
+            boards = [d for d in devices if d.kind == DeviceKind.DISPLAY]
+            boards[-1].last_seen_at = now - dt.timedelta(minutes=17)
+            kiosks = [d for d in devices if d.kind == DeviceKind.KIOSK]
+            for kiosk in kiosks:
+                kiosk.health = {"printer": "ok", "reported_at": now.isoformat()}
+            kiosks[1].health = {
+                "printer": "paper_out",
+                "message": "Kertas habis",
+                "reported_at": now.isoformat(),
+            }
+    finally:
+        db.dispose()
+
+
+def shoot(page: Page, out: Path, name: str, *, full: bool = True) -> None:
+    page.wait_for_load_state("networkidle")
+    if page.locator("header").count() == 0:  # an error answer, not a console page
+        print(f"NOT WRITTEN {name}: {page.url} answered {page.content()[:200]!r}")
+        return
+    path = out / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full)
+    print("wrote", path)
+
+
+def draw_logo(page: Page, folder: Path) -> Path:
+    page.set_content(f"<body style='margin:0'>{LOGO}</body>")
+    path = folder / "logo.png"
+    page.locator("#logo").screenshot(path=str(path), omit_background=True)
+    return path
+
+
+def screens(base: str, username: str, password: str, out: Path, work: Path) -> None:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=CHROMIUM_ARGS,
+            env={**os.environ, "LANGUAGE": "id"},
+        )
+        context = browser.new_context(viewport=DESKTOP, locale="id-ID", device_scale_factor=1)
+        page = context.new_page()
+        page.on("pageerror", lambda e: print("PAGE ERROR", e))
+        logo = draw_logo(page, work)
+        page.goto(f"{base}/login")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        shoot(page, out, "web-login", full=False)
+        page.click("main button[type=submit]")
+        page.wait_for_url(lambda url: "/login" not in url)
+
+        for path, name in [
+            ("/admin/agencies", "web-admin-agencies"),
+            ("/admin/services", "web-admin-services"),
+        ]:
+            page.goto(base + path)
+            shoot(page, out, name, full=False)
+        # the first service of Disdukcapil, with its opening hours
+        page.click("table.data tbody tr >> nth=0 >> a")
+        shoot(page, out, "web-admin-service-form")
+        page.goto(base + "/admin/counters")
+        shoot(page, out, "web-admin-counters", full=False)
+        page.click("table.data tbody tr >> nth=0 >> a")
+        shoot(page, out, "web-admin-counter-form")
+        for path, name in [
+            ("/admin/zones", "web-admin-zones"),
+            ("/admin/holidays", "web-admin-holidays"),
+            ("/admin/users", "web-admin-users"),
+        ]:
+            page.goto(base + path)
+            shoot(page, out, name, full=False)
+
+        page.goto(base + "/admin/devices")
+        device_name, kind, zone = NEW_DEVICE
+        form = page.locator("#new-device")
+        form.locator("input[name=name]").fill(device_name)
+        form.locator("select[name=kind]").select_option(kind)
+        form.locator("select[name=zone]").select_option(zone)
+        form.locator("button[type=submit]").click()
+        page.wait_for_selector("#secret-value")
+        shoot(page, out, "web-admin-devices", full=False)
+
+        page.goto(base + "/admin/settings")
+        page.set_input_files("#f-logo", str(logo))
+        page.click("#logo-form button[type=submit]")
+        page.wait_for_selector("#current-logo")
+        page.goto(base + "/admin/settings")  # without the "saved" message
+        shoot(page, out, "web-admin-settings")
+        browser.close()
+
+
+def main() -> None:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs")
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        url, creds = demo_hall(work)
+        devices_at_work(url)
+        server = LiveServer(work)
+        server.database_url = url  # the demo hall, not the tests' small hall
+        try:
+            server.start()
+            admin = creds["admin"]
+            screens(server.url, admin["username"], admin["password"], out, work)
+        finally:
+            server.close()
+
+
+if __name__ == "__main__":
+    main()
