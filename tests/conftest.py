@@ -3,10 +3,12 @@ and an ``api`` helper that speaks to the app as a given user or device."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import filecmp
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from flask.testing import FlaskClient
 
 from server.app import create_app
 from server.config import ServerConfig
-from server.db import make_engine
+from server.db import Database, make_engine
 from server.migrate import upgrade
 from server.state import AppState
 from tests.factories import PASSWORD, Hall, build_hall
@@ -66,13 +68,58 @@ def database_url(tmp_path: Path, schema_template: Path) -> str:
     return f"sqlite:///{target}"
 
 
+HallTemplate = Callable[[dt.datetime], tuple[Path, Hall]]
+
+
+@pytest.fixture(scope="session")
+def hall_template(tmp_path_factory: pytest.TempPathFactory, schema_template: Path) -> HallTemplate:
+    """``hall_template(now)``: the template with the test hall built at ``now``, made once per
+    moment: hashing five passwords per test cost more than all the rest of most tests."""
+    made: dict[dt.datetime, tuple[Path, Hall]] = {}
+
+    def get(now: dt.datetime) -> tuple[Path, Hall]:
+        if now not in made:
+            path = tmp_path_factory.mktemp("hall") / "seeded.sqlite3"
+            shutil.copy(schema_template, path)
+            seeding = Database(f"sqlite:///{path}")
+            try:
+                with seeding.write() as session:
+                    hall = build_hall(session, now)
+            finally:
+                seeding.dispose()  # the last connection closes: no -wal file is left behind
+            made[now] = (path, hall)
+        return made[now]
+
+    return get
+
+
+def _still_the_empty_template(database_url: str, schema_template: Path) -> Path | None:
+    """The SQLite file behind ``database_url`` if nothing has touched it since it was copied
+    from the template (then a seeded copy may replace it), else None."""
+    if not database_url.startswith("sqlite:///"):
+        return None
+    path = Path(database_url.removeprefix("sqlite:///"))
+    if not path.is_file() or path.with_name(path.name + "-wal").exists():
+        return None
+    return path if filecmp.cmp(path, schema_template, shallow=False) else None
+
+
 @pytest.fixture
-def app(database_url: str, clock: FakeClock) -> Iterator[Flask]:
+def app(
+    database_url: str, clock: FakeClock, schema_template: Path, hall_template: HallTemplate
+) -> Iterator[Flask]:
     config = ServerConfig(database_url=database_url, async_mode="threading", secret_key="x" * 32)
+    untouched = _still_the_empty_template(database_url, schema_template)
+    if untouched is not None:
+        seeded, hall = hall_template(clock())
+        shutil.copy(seeded, untouched)
     application = create_app(config, clock=clock)
     state: AppState = application.extensions["antre"]
-    with state.db.write() as session:
-        application.config["HALL"] = build_hall(session, clock())
+    if untouched is not None:
+        application.config["HALL"] = copy.deepcopy(hall)
+    else:
+        with state.db.write() as session:
+            application.config["HALL"] = build_hall(session, clock())
     yield application
     state.db.dispose()
 

@@ -4,8 +4,6 @@ clicks on their buttons and presses of their keys."""
 from __future__ import annotations
 
 import contextlib
-import copy
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,37 +20,17 @@ from counter_client.app import CounterApp
 from counter_client.config import CounterConfig
 from counter_client.session import Phase
 from server.models import Ticket, TicketEvent
-from tests.e2e.live import LiveServer
-from tests.factories import PASSWORD, Hall
+from tests.e2e.live import LiveServer, running_server
+from tests.factories import PASSWORD
 
-DATABASE_FILE = "antre-e2e.sqlite3"  # the name LiveServer.prepare_database gives it
 WAIT_MS = 10_000  # the longest any one step may take (server start-up excluded)
 
 
-@pytest.fixture(scope="session")
-def seeded_hall(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Hall]:
-    """The test hall's database, migrated and seeded once (hashing passwords is slow)."""
-    template = LiveServer(tmp_path_factory.mktemp("counter-hall"))
-    template.prepare_database()
-    return template.workdir / DATABASE_FILE, template.hall
-
-
 @pytest.fixture
-def server(tmp_path: Path, seeded_hall: tuple[Path, Hall]) -> Iterator[LiveServer]:
+def server(tmp_path: Path) -> Iterator[LiveServer]:
     """``antre-server run`` over a fresh copy of the test hall (open all day), stopped after."""
-    template, hall = seeded_hall
-    live = LiveServer(tmp_path)
-    for suffix in ("", "-wal", "-shm"):
-        source = template.with_name(template.name + suffix)
-        if source.exists():
-            shutil.copy(source, tmp_path / (DATABASE_FILE + suffix))
-    live.database_url = f"sqlite:///{tmp_path / DATABASE_FILE}"
-    live.hall = copy.deepcopy(hall)
-    try:
-        live.start()
+    with running_server(tmp_path) as live:
         yield live
-    finally:
-        live.close()
 
 
 StartCounter = Callable[..., CounterApp]

@@ -8,17 +8,22 @@ HTTP, real Socket.IO, real processes that can be killed.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import copy
 import datetime as dt
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +40,7 @@ REPO = Path(__file__).resolve().parents[2]
 HTTP_TIMEOUT = 5.0
 START_TIMEOUT = 15.0
 STOP_GRACE = 5.0
+DATABASE_FILE = "antre-e2e.sqlite3"  # a SQLite LiveServer's database, in its workdir
 
 # Called with the seeding session and the hall before the server starts: tests add
 # counters or officers here; whatever it returns is kept as ``LiveServer.extra``.
@@ -79,16 +85,22 @@ def _pg_admin(admin_url: str) -> Any:
     return conn
 
 
-def create_pg_database(admin_url: str) -> str:
-    """A new, empty database next to ``admin_url``'s; returns its URL (psycopg2 driver,
-    the one Antre installs: SQLAlchemy 2.1 would pick psycopg 3 for ``postgresql://``)."""
+def create_pg_database(admin_url: str, *, template: str | None = None) -> str:
+    """A new database next to ``admin_url``'s, empty or a copy of ``template``; returns
+    its URL (psycopg2 driver, the one Antre installs: SQLAlchemy 2.1 would pick psycopg 3
+    for ``postgresql://``)."""
     name = f"antre_e2e_{secrets.token_hex(6)}"
+    copy_of = f' TEMPLATE "{template}"' if template is not None else ""
     conn = _pg_admin(admin_url)
     try:
         with conn.cursor() as cur:
-            cur.execute(f'CREATE DATABASE "{name}"')
+            cur.execute(f'CREATE DATABASE "{name}"{copy_of}')
     finally:
         conn.close()
+    return _pg_url(admin_url, name)
+
+
+def _pg_url(admin_url: str, name: str) -> str:
     url = make_url(admin_url).set(drivername="postgresql+psycopg2", database=name)
     return url.render_as_string(hide_password=False)
 
@@ -101,6 +113,98 @@ def drop_pg_database(admin_url: str, url: str) -> None:
             cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         conn.close()
+
+
+# --- the seeded hall, made once per test run ------------------------------------------
+#
+# Migrating and seeding (password hashes) cost more than copying the result: every
+# LiveServer gets a copy of one seeded database, a file copy for SQLite and
+# ``CREATE DATABASE ... TEMPLATE`` for PostgreSQL. The copies are what a fresh
+# ``prepare_database`` used to make, tokens and all.
+
+
+@dataclass
+class _Seeded:
+    """A migrated database holding the test hall, and the hall's ids and tokens."""
+
+    database: str  # the SQLite file, or the PostgreSQL database's name
+    hall: Hall
+
+
+_seeding_lock = threading.Lock()
+_sqlite_seeded: _Seeded | None = None
+_pg_seeded: dict[str, _Seeded] = {}
+
+
+def _migrate_and_seed(url: str) -> Hall:
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    seeding = Database(url)
+    try:
+        with seeding.write() as session:
+            return build_hall(session, dt.datetime.now(dt.UTC))
+    finally:
+        seeding.dispose()  # the last connection closes: no -wal file is left to copy
+
+
+def _sqlite_template() -> _Seeded:
+    global _sqlite_seeded
+    with _seeding_lock:
+        if _sqlite_seeded is None:
+            folder = tempfile.mkdtemp(prefix="antre-e2e-hall-")
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+            path = Path(folder) / DATABASE_FILE
+            _sqlite_seeded = _Seeded(str(path), _migrate_and_seed(f"sqlite:///{path}"))
+        return _sqlite_seeded
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        part = source.with_name(source.name + suffix)
+        if part.exists():
+            shutil.copyfile(part, target.with_name(target.name + suffix))
+
+
+def _pg_template(admin_url: str, *, renew: bool = False) -> _Seeded:
+    """The seeded template on ``admin_url``'s server (made again with ``renew``: a test's
+    own throwaway cluster may have come and gone on the same address)."""
+    with _seeding_lock:
+        if renew or admin_url not in _pg_seeded:
+            url = create_pg_database(admin_url)
+            hall = _migrate_and_seed(url)
+            name = make_url(url).database
+            assert name is not None
+            atexit.register(_drop_quietly, admin_url, url)
+            _pg_seeded[admin_url] = _Seeded(name, hall)
+        return _pg_seeded[admin_url]
+
+
+def _drop_quietly(admin_url: str, url: str) -> None:
+    with contextlib.suppress(Exception):
+        drop_pg_database(admin_url, url)
+
+
+def copy_seeded_pg_database(admin_url: str) -> tuple[str, Hall]:
+    """A new PostgreSQL database holding the seeded test hall: its URL and the hall."""
+    import psycopg2
+
+    template = _pg_template(admin_url)
+    try:
+        url = create_pg_database(admin_url, template=template.database)
+    except psycopg2.errors.InvalidCatalogName:  # the template's server was replaced
+        template = _pg_template(admin_url, renew=True)
+        url = create_pg_database(admin_url, template=template.database)
+    return url, copy.deepcopy(template.hall)
+
+
+def copy_seeded_sqlite_database(target: Path) -> tuple[str, Hall]:
+    """The seeded test hall copied to the SQLite file ``target``: its URL and the hall."""
+    template = _sqlite_template()
+    _copy_sqlite(Path(template.database), target)
+    return f"sqlite:///{target}", copy.deepcopy(template.hall)
 
 
 # --- the server process ---------------------------------------------------------------
@@ -159,22 +263,19 @@ class LiveServer:
     # database
 
     def prepare_database(self) -> None:
-        """Create, migrate and seed the database with the test hall (open all day)."""
+        """A copy of the migrated and seeded test hall (open all day), then the test's
+        own ``prepare`` on it."""
         if self.pg_admin_url is not None:
-            self.database_url = create_pg_database(self.pg_admin_url)
+            self.database_url, self.hall = copy_seeded_pg_database(self.pg_admin_url)
         else:
-            self.database_url = f"sqlite:///{self.workdir / 'antre-e2e.sqlite3'}"
-        engine = make_engine(self.database_url)
-        try:
-            upgrade(engine)
-        finally:
-            engine.dispose()
+            target = self.workdir / DATABASE_FILE
+            self.database_url, self.hall = copy_seeded_sqlite_database(target)
+        if self.prepare is None:
+            return
         seeding = Database(self.database_url)
         try:
             with seeding.write() as session:
-                self.hall = build_hall(session, dt.datetime.now(dt.UTC))
-                if self.prepare is not None:
-                    self.extra = self.prepare(session, self.hall)
+                self.extra = self.prepare(session, self.hall)
         finally:
             seeding.dispose()
 
