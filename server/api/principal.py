@@ -103,6 +103,12 @@ def session_token() -> str | None:
     return token if isinstance(token, str) and token else None
 
 
+def csrf_refused() -> DomainError:
+    """The one refusal for a missing or wrong CSRF secret; ``reason`` lets a page say it
+    in words (the form has expired) without matching on the message."""
+    return DomainError(ErrorCode.FORBIDDEN, "missing or wrong CSRF token", reason="csrf")
+
+
 def csrf_matches(sent: str | None) -> bool:
     expected = session.get(SESSION_CSRF)
     return (
@@ -130,7 +136,7 @@ def current_principal() -> Principal:
             raise DomainError(ErrorCode.UNAUTHENTICATED, "send an Authorization: Bearer token")
         sent = request.headers.get(CSRF_HEADER) or request.form.get("csrf_token")
         if request.method not in SAFE_METHODS and not csrf_matches(sent):
-            raise DomainError(ErrorCode.FORBIDDEN, "missing or wrong CSRF token")
+            raise csrf_refused()
     state = app_state()
     key = auth.token_hash(token)
     now = state.clock()

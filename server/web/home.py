@@ -79,7 +79,7 @@ def _page_error(exc: DomainError) -> Any:
     if accept.accept_json and not accept.accept_html:
         return error_response(exc.code, exc.message, exc.details or None)
     status = STATUS.get(exc.code, 400)
-    if exc.message == "missing or wrong CSRF token":
+    if exc.details.get("reason") == "csrf":
         text = tr(
             "Formulir ini sudah kedaluwarsa (sesi berakhir atau server dimulai ulang). "
             "Muat ulang halaman lalu coba lagi.",

@@ -22,6 +22,7 @@ from server.api.principal import (
     SESSION_CSRF,
     SESSION_TOKEN,
     csrf_matches,
+    csrf_refused,
     current_principal,
     session_token,
 )
@@ -90,7 +91,7 @@ def check_form_csrf() -> None:
     """A console form's hidden ``csrf_token`` (or the header a page's fetch sends)."""
     sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token")
     if not csrf_matches(sent):
-        raise DomainError(ErrorCode.FORBIDDEN, "missing or wrong CSRF token")
+        raise csrf_refused()
 
 
 @bp.before_request

@@ -87,6 +87,30 @@ def test_forms_and_session_api_calls_without_the_csrf_secret_are_refused(
     assert refused.status_code == 403
 
 
+def test_a_form_with_a_stale_secret_tells_a_person_to_reload(web_server: LiveServer) -> None:
+    """After a server restart (new secret key) the old form's secret no longer matches:
+    a person gets a page that says what happened, a page's fetch gets the API error."""
+    http, _ = http_session(web_server)
+    page = http.post(
+        f"{web_server.url}/logout",
+        data={"csrf_token": "from-a-page-before-the-restart"},
+        headers={"Accept": "text/html"},
+        timeout=5,
+        allow_redirects=False,
+    )
+    assert page.status_code == 403
+    assert "Formulir ini sudah kedaluwarsa" in page.text
+    fetch = http.post(
+        f"{web_server.url}/logout",
+        data={"csrf_token": "from-a-page-before-the-restart"},
+        headers={"Accept": "application/json"},
+        timeout=5,
+        allow_redirects=False,
+    )
+    assert fetch.status_code == 403
+    assert fetch.json()["error"]["details"] == {"reason": "csrf"}
+
+
 def test_a_login_redirect_never_leaves_the_site(web_server: LiveServer) -> None:
     answer = post_login(requests.Session(), web_server, "admin", next_path="//evil.example/x")
     assert answer.status_code == 302
