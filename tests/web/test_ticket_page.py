@@ -186,9 +186,7 @@ def test_the_page_says_where_to_wait_and_follows_a_transfer_and_the_call(
     assert moved.status_code == 200, moved.text
     # Samsat's PKB line: Loket 3 in Zona A and Loket 4 in Zona B; nobody open there yet.
     expect(page.locator("#agency")).to_have_text("Samsat")
-    expect(page.locator("#state .area .value")).to_have_text(
-        "Zona A (Loket 3); Zona B (Loket 4)"
-    )
+    expect(page.locator("#state .area .value")).to_have_text("Zona A (Loket 3); Zona B (Loket 4)")
     expect(page.locator("#state .ahead .value")).to_have_text("Belum ada loket yang buka")
     expect(page.locator("#state .note")).to_contain_text("akan dipanggil setelah loket dibuka")
 

@@ -30,9 +30,7 @@ def test_the_kiosk_is_told_where_the_visitor_waits(api: Api, hall: Hall) -> None
     assert body["open_counters"] == 0
 
 
-def test_the_visitors_page_follows_a_transfer_to_another_agencys_area(
-    api: Api, hall: Hall
-) -> None:
+def test_the_visitors_page_follows_a_transfer_to_another_agencys_area(api: Api, hall: Hall) -> None:
     ticket = api.as_device("kiosk").issue(hall.ktp)
     page = f"{TICKETS}/{ticket['status_code']}"
     assert api.client.get(page).get_json()["ticket"]["area"]["text"] == "Zona A (Loket 1)"
