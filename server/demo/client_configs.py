@@ -67,14 +67,10 @@ def write_client_configs(
                 f"no current token for {device.name}: run antre-server seed-demo "
                 "--token-file with the same file first"
             )
-    folder.mkdir(parents=True, exist_ok=True)
-    kiosk = next(d for d in devices if d.kind == DeviceKind.KIOSK)
+    kiosk = _first(devices, DeviceKind.KIOSK, None)
     boards = [d for d in devices if d.kind == DeviceKind.DISPLAY]
-    counter = next(
-        d
-        for d in devices
-        if d.kind == DeviceKind.COUNTER and d.agency is not None and d.agency.code == COUNTER_AGENCY
-    )
+    counter = _first(devices, DeviceKind.COUNTER, COUNTER_AGENCY)
+    folder.mkdir(parents=True, exist_ok=True)
     written = []
     for client, device, path in [
         ("kiosk", kiosk, folder / "kiosk.toml"),
@@ -88,6 +84,18 @@ def write_client_configs(
         username = officer_username(COUNTER_AGENCY) if client == "counter" else ""
         written.append(ClientConfig(client, path, device.name, _zone(device), username))
     return written
+
+
+def _first(devices: list[Device], kind: DeviceKind, agency: str | None) -> Device:
+    """The first demo device of ``kind`` (of ``agency``), or a clear error when an admin
+    removed them all."""
+    for device in devices:
+        if device.kind == kind and (
+            agency is None or (device.agency and device.agency.code == agency)
+        ):
+            return device
+    owner = f" of {agency}" if agency else ""
+    raise DemoConfigError(f"the demo hall has no {kind.value} device{owner} any more")
 
 
 def _zone(device: Device) -> str:

@@ -296,3 +296,19 @@ def test_configs_without_a_current_token_file_are_a_clear_error(
     assert result.exit_code != 0
     assert "seed-demo --token-file" in result.output
     assert not (tmp_path / "kiosk.toml").exists()
+
+
+def test_a_demo_hall_without_its_counter_terminal_is_a_clear_error(
+    demo_url: str, tmp_path: Path, db: Database
+) -> None:
+    with db.write() as session:
+        terminal = session.scalar(select(Device).where(Device.name == "PC Loket 1 Disdukcapil"))
+        assert terminal is not None
+        terminal.name = "PC Loket 1 (dipindah)"  # renamed in the console: no longer the demo's
+    token_file = tmp_path / "tokens.json"
+    ok(invoke(demo_url, "seed-demo", "--token-file", str(token_file)))
+    args = ["demo-configs", "--token-file", str(token_file), "--into", str(tmp_path / "demo")]
+    result = invoke(demo_url, *args)
+    assert result.exit_code != 0
+    assert "no counter device of DK" in result.output
+    assert "Traceback" not in result.output
