@@ -277,19 +277,83 @@ def init_db() -> None:
 
 
 @cli.command("seed-demo")
+@click.option(
+    "--token-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Demo only: keep the demo devices' tokens in this private file and reuse them on "
+    "the next run, so client configs keep working (scripts/demo: instance/demo/tokens.json).",
+)
+@click.option(
+    "--hours",
+    type=click.Choice(["real", "around-the-clock"]),  # server.demo.hours.CHOICES
+    help="Give the demo's services the demo data's opening hours, or open them around the "
+    "clock to try the demo at any hour. Default: leave them as they are.",
+)
 @with_appcontext
-def seed_demo_command() -> None:
+def seed_demo_command(token_file: Path | None, hours: str | None) -> None:
     """Load the demo hall (MPP Kabupaten Tangerang) and print every login and device token.
 
-    Safe to run again: the hall is created once; demo device tokens are renewed on each
-    run (only their hashes are stored, so this is the one moment they can be shown).
+    Safe to run again: the hall is created once, into an empty database (a database
+    holding another hall is refused). The demo's device tokens are renewed on each run
+    (only their hashes are stored, so this is the one moment they can be shown), unless
+    --token-file keeps them.
     """
-    from server.demo.seed import seed_demo
+    from server.demo.seed import NotTheDemoHall, seed_demo
+    from server.demo.tokens import TokenFileError, read_tokens, write_tokens
 
     state = _state()
-    with state.db.write() as session:
-        credentials = seed_demo(session, state.clock())
+    try:
+        kept = read_tokens(token_file) if token_file is not None else None
+        with state.db.write() as session:
+            credentials = seed_demo(session, state.clock(), kept_tokens=kept, hours=hours)
+        if token_file is not None:
+            write_tokens(token_file, {name: token for _, name, _, token in credentials.devices})
+            credentials.token_note = f"kept in {token_file} for the next run"
+    except (NotTheDemoHall, TokenFileError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(credentials.render())
+
+
+@cli.command("demo-configs")
+@click.option(
+    "--token-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The demo token file seed-demo --token-file wrote.",
+)
+@click.option(
+    "--into",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("instance/demo"),
+    show_default=True,
+    help="Folder for the configs (replaced on each run).",
+)
+@click.option("--host", help="The server's address (default: as antre-server run would use).")
+@click.option("--port", type=int, help="The server's port (default: as antre-server run would).")
+@with_appcontext
+def demo_configs_command(
+    token_file: Path, folder: Path, host: str | None, port: int | None
+) -> None:
+    """Write ready configs for the demo's kiosk, boards and counter client, and print the
+    one command that starts each. Demo only: the configs hold the demo's device tokens."""
+    from server.demo.client_configs import (
+        DemoConfigError,
+        client_commands,
+        server_url_for_clients,
+        write_client_configs,
+    )
+    from server.demo.tokens import TokenFileError, read_tokens
+
+    state = _state()
+    url = server_url_for_clients(host or state.config.host, port or state.config.port)
+    try:
+        tokens = read_tokens(token_file)
+        with state.db.read() as session:
+            configs = write_client_configs(session, tokens, folder, url)
+    except (DemoConfigError, TokenFileError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(client_commands(configs, url))
 
 
 @cli.command("add-user")

@@ -1,9 +1,16 @@
-"""The demo hall: MPP Kabupaten Tangerang, from ``mpp_tangerang.toml`` beside this file."""
+"""The demo hall: MPP Kabupaten Tangerang, from ``mpp_tangerang.toml`` beside this file.
+
+The hall, its officers and its devices are created once, into an empty database. Each
+later run prints the logins and the demo devices' tokens again: renewed (the database
+keeps only their hashes) unless a demo token file keeps them (``server.demo.tokens``),
+and the opening hours set as asked (``server.demo.hours``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,7 +18,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from server.domain.auth import hash_password
+from server.demo.hours import set_demo_hours
+from server.domain.auth import hash_password, token_hash
 from server.domain.devices import register_device, renew_token
 from server.domain.settings import update_settings
 from server.domain.users import create_user
@@ -21,6 +29,7 @@ from server.models import (
     CounterService,
     CounterState,
     Device,
+    DeviceKind,
     Holiday,
     Role,
     Series,
@@ -33,7 +42,11 @@ DATA = Path(__file__).with_name("mpp_tangerang.toml")
 ADMIN_USER = "admin"
 ADMIN_PASSWORD = "admin-mpp-demo"
 OFFICER_PASSWORD = "petugas-demo"
-KIOSKS = ("Kiosk Pintu Utama 1", "Kiosk Pintu Utama 2", "Kiosk Lantai 2")
+RENEWED = "renewed on every seed-demo run"
+
+
+class NotTheDemoHall(Exception):
+    """The database holds a hall that is not the demo: seed-demo leaves it alone."""
 
 
 @dataclass
@@ -46,6 +59,7 @@ class DemoCredentials:
         default_factory=list
     )  # kind, name, where, token
     created: bool = False
+    token_note: str = RENEWED  # whether the tokens below outlive this run
 
     def render(self) -> str:
         lines = [
@@ -60,7 +74,7 @@ class DemoCredentials:
         lines += [
             f"  {agency:<4} {user:<16} {password}" for agency, user, password in self.officers
         ]
-        lines += ["", "Device tokens (renewed on every seed-demo run):"]
+        lines += ["", f"Device tokens ({self.token_note}):"]
         lines += [
             f"  {kind:<8} {name:<28} {where:<14} {token}"
             for kind, name, where, token in self.devices
@@ -83,32 +97,75 @@ def load_demo_data(path: Path = DATA) -> dict[str, Any]:
 
 
 def seed_demo(
-    session: Session, now: dt.datetime, data: dict[str, Any] | None = None
+    session: Session,
+    now: dt.datetime,
+    data: dict[str, Any] | None = None,
+    *,
+    kept_tokens: Mapping[str, str] | None = None,
+    hours: str | None = None,
 ) -> DemoCredentials:
-    """Create the demo hall once; on later runs only renew the demo device tokens."""
+    """Create the demo hall once; every run returns its logins and device tokens.
+
+    ``kept_tokens`` (device name -> token, from the demo token file): a demo device whose
+    token is still among them keeps it; every other demo device gets a new one. ``hours``
+    (``server.demo.hours``): the opening hours to give the services, None to leave them.
+    Devices added by hand are never touched: renewing their token would cut them off.
+    """
     data = data or load_demo_data()
     creds = DemoCredentials()
     if session.scalar(select(func.count()).select_from(Agency)) == 0:
         _create_hall(session, data)
         _create_people_and_devices(session, data, now)
         creds.created = True
+    else:
+        _ensure_demo_hall(session, data)
+    if hours is not None:
+        set_demo_hours(session, data, hours)
     for agency in session.scalars(select(Agency).order_by(Agency.position)):
         username = officer_username(agency.code)
         if session.scalar(select(User.id).where(User.username == username)) is not None:
             creds.officers.append((agency.code, username, OFFICER_PASSWORD))
-    for device in session.scalars(select(Device).order_by(Device.kind, Device.id)):
-        token = renew_token(session, device)
-        where = (
-            device.zone.code
-            if device.zone
-            else (
-                device.counter.label
-                if device.counter
-                else (device.agency.code if device.agency else "")
-            )
-        )
-        creds.devices.append((device.kind.value, device.name, where, token))
+    for device in demo_devices(session, data):
+        token = _kept_or_renewed(session, device, kept_tokens or {})
+        creds.devices.append((device.kind.value, device.name, _where(device), token))
     return creds
+
+
+def demo_devices(session: Session, data: dict[str, Any]) -> list[Device]:
+    """The devices the demo registered (by the names it gives them), kiosks first."""
+    names = {spec.name for spec in _device_specs(session, data)}
+    found = session.scalars(select(Device).where(Device.name.in_(names)).order_by(Device.id))
+    return sorted(found, key=lambda d: list(DeviceKind).index(d.kind))
+
+
+def _ensure_demo_hall(session: Session, data: dict[str, Any]) -> None:
+    """Refuse a database whose hall is not the demo's (a real hall's hours and devices
+    are not the demo's to change)."""
+    zones = set(session.scalars(select(Zone.code)))
+    agencies = set(session.scalars(select(Agency.code)))
+    if not (
+        {z["code"] for z in data["zones"]} <= zones
+        and {a["code"] for a in data["agencies"]} <= agencies
+    ):
+        raise NotTheDemoHall(
+            "this database holds another hall, not the demo: seed-demo only loads the "
+            "demo into an empty database and only touches the demo hall"
+        )
+
+
+def _kept_or_renewed(session: Session, device: Device, kept: Mapping[str, str]) -> str:
+    token = kept.get(device.name)
+    if token is not None and device.active and device.token_hash == token_hash(token):
+        return token
+    return renew_token(session, device)
+
+
+def _where(device: Device) -> str:
+    if device.zone is not None:
+        return device.zone.code
+    if device.counter is not None:
+        return device.counter.label
+    return device.agency.code if device.agency is not None else ""
 
 
 def officer_username(agency_code: str) -> str:
@@ -200,7 +257,6 @@ def _create_hall(session: Session, data: dict[str, Any]) -> None:
 
 def _create_people_and_devices(session: Session, data: dict[str, Any], now: dt.datetime) -> None:
     create_user(session, ADMIN_USER, ADMIN_PASSWORD, "admin", None, "Admin MPP")
-    entrance = data["zones"][0]["code"]
     # One hash for the one printed demo password: scrypt is deliberately slow, and
     # 35 of them would make every demo start wait for seconds.
     shared_hash = hash_password(OFFICER_PASSWORD)
@@ -216,19 +272,26 @@ def _create_people_and_devices(session: Session, data: dict[str, Any], now: dt.d
             )
         )
     session.flush()
-    for name in KIOSKS:
-        register_device(session, name, "kiosk", entrance, None, None, now)
-    for z in data["zones"]:
-        register_device(session, f"Papan {z['name']}", "display", z["code"], None, None, now)
+    for spec in _device_specs(session, data):
+        register_device(session, spec.name, spec.kind, spec.zone, None, spec.counter_id, now)
+
+
+@dataclass(frozen=True)
+class _DeviceSpec:
+    name: str
+    kind: str
+    zone: str | None = None
+    counter_id: int | None = None
+
+
+def _device_specs(session: Session, data: dict[str, Any]) -> list[_DeviceSpec]:
+    """The demo's devices: its kiosks, a board per zone, a terminal at the first counter
+    of each agency."""
+    specs = [_DeviceSpec(k["name"], "kiosk", k["zone"]) for k in data["kiosks"]]
+    specs += [_DeviceSpec(f"Papan {z['name']}", "display", z["code"]) for z in data["zones"]]
     for agency in session.scalars(select(Agency).order_by(Agency.position)):
         first = agency.counters[0] if agency.counters else None
         if first is not None:
-            register_device(
-                session,
-                f"PC {first.label} {agency.short_name}",
-                "counter",
-                None,
-                None,
-                first.id,
-                now,
-            )
+            name = f"PC {first.label} {agency.short_name}"
+            specs.append(_DeviceSpec(name, "counter", counter_id=first.id))
+    return specs

@@ -4,6 +4,11 @@ Every counter with its state, officer and current ticket; every line with its wa
 people, longest wait and estimated wait against the service's target; every device that
 went silent or whose printer failed. One read, one consistent picture; a supervisor
 sees only their agency.
+
+A device that has never reached the server is not in trouble: it was registered (by an
+admin, or by the demo) and nobody has started it yet. It is counted apart, as not yet
+connected, so a fresh hall does not open on a red tile for machines still in their
+boxes. Once seen, a device that falls silent is in trouble like any other.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ def hall_monitor(ctx: Ctx, agency_id: int | None = None) -> dict[str, Any]:
             "waiting": sum(line["waiting"] for line in lines),
             "lines_over_target": sum(1 for line in lines if line["over_target"]),
             "devices_in_trouble": sum(1 for d in devices if d["silent"] or d["printer_fault"]),
+            "devices_never_seen": sum(1 for d in devices if d["never_seen"]),
         },
     }
 
@@ -157,7 +163,9 @@ def _devices(ctx: Ctx, agency_id: int | None) -> list[dict[str, Any]]:
                 "kind": device.kind.value,
                 "zone": device.zone.name if device.zone is not None else None,
                 "last_seen_at": iso(seen),
-                "silent": seen is None or ctx.now - seen > SILENT_AFTER,
+                # Registered, never started: not silent (see the module's docstring).
+                "never_seen": seen is None,
+                "silent": seen is not None and ctx.now - seen > SILENT_AFTER,
                 "printer": printer,
                 "printer_message": health.get("message"),
                 "printer_fault": printer in PRINTER_FAULTS,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import requests
 from playwright.sync_api import expect
 
@@ -60,3 +62,28 @@ def test_the_monitor_data_needs_a_console_login(web_server: LiveServer) -> None:
     assert officer.get("/monitor/data.json", {"Accept": "application/json"}).status_code == 401
     page = requests.get(f"{web_server.url}/monitor", allow_redirects=False, timeout=5)
     assert page.status_code == 302 and "/login" in page.headers["Location"]
+
+
+def test_devices_nobody_started_yet_are_not_shown_as_in_trouble(
+    web_server: LiveServer, new_page: NewPage
+) -> None:
+    page = new_page()
+    log_in(page, web_server, "admin")
+    page.goto(f"{web_server.url}/monitor")
+    expect(page.locator("#live-status")).to_have_text("Langsung")
+    expect(page.locator("#sum-devices")).to_have_text("0")
+    expect(page.locator("#sum-devices-tile")).not_to_have_class(re.compile(r"\balert\b"))
+    expect(page.locator("#devices-fine")).to_have_text("· 0 baik · 4 belum pernah terhubung")
+    expect(page.locator("#devices tbody")).to_have_text("Tidak ada perangkat bermasalah.")
+
+    page.check("#all-devices")
+    board = page.locator("#devices tbody tr", has_text="display-a")
+    expect(board).to_contain_text("Belum pernah terhubung")
+    expect(board).not_to_contain_text("Senyap")
+    expect(board).not_to_have_class("trouble")
+
+    # Once it has reached the server, the kiosk is connected and fine.
+    with web_server.device("kiosk") as kiosk:
+        assert kiosk.get("/api/v1/config").status_code == 200
+    page.reload()
+    expect(page.locator("#devices-fine")).to_have_text("· 1 baik · 3 belum pernah terhubung")

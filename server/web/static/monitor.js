@@ -121,10 +121,14 @@
     var sorted = data.devices.filter(function (d) { return all || trouble(d); }).sort(function (a, b) {
       return (b.silent || b.printer_fault) - (a.silent || a.printer_fault);
     });
-    var fine = data.devices.filter(function (d) { return !trouble(d); }).length;
-    document.getElementById("devices-fine").textContent = text("devices_fine", { n: fine });
+    /* Registered but never started: neither fine nor in trouble (server.domain.monitor). */
+    var fine = data.devices.filter(function (d) { return !trouble(d) && !d.never_seen; }).length;
+    var never = data.summary.devices_never_seen;
+    document.getElementById("devices-fine").textContent = text("devices_fine", { n: fine }) +
+      (never ? " " + text("devices_never", { n: never }) : "");
     if (!sorted.length) {
-      var row = el("tr"), cell = el("td", "muted", data.devices.length ? text("all_fine") : text("none_devices"));
+      var empty = !data.devices.length ? "none_devices" : never ? "none_in_trouble" : "all_fine";
+      var row = el("tr"), cell = el("td", "muted", text(empty));
       cell.colSpan = 5; row.appendChild(cell); body.appendChild(row);
     }
     sorted.forEach(function (d) {
@@ -138,7 +142,8 @@
       var m = minutesSince(d.last_seen_at);
       var when = m === null ? text("never") : m < 1 ? text("just_now") : text("ago", { m: m });
       if (d.silent) seen.appendChild(badge("bad", text("silent")));
-      seen.appendChild(document.createTextNode(" " + when));
+      if (d.never_seen) seen.appendChild(badge("", text("never_seen")));
+      else seen.appendChild(document.createTextNode(" " + when));
       tr.appendChild(seen);
       var printer = el("td");
       if (d.printer) {

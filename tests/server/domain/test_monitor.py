@@ -86,9 +86,33 @@ def test_a_silent_device_and_a_failed_printer_stand_out(desk: Desk, hall: Hall) 
     shown = {d["name"]: d for d in picture["devices"]}
     assert shown["kiosk"]["silent"] and shown["kiosk"]["printer_fault"]
     assert not shown["display-a"]["silent"]
-    assert shown["display-b"]["silent"]  # never seen at all
-    assert shown["display-b"]["last_seen_at"] is None
-    assert picture["summary"]["devices_in_trouble"] == 3  # kiosk, display-b, counter-pc-1
+    assert picture["summary"]["devices_in_trouble"] == 1  # the kiosk
+
+
+def test_a_device_never_seen_is_not_in_trouble_but_counted_apart(desk: Desk, hall: Hall) -> None:
+    picture = hall_monitor(desk.ctx())  # a fresh hall: nothing started yet
+    assert {d["name"] for d in picture["devices"] if d["never_seen"]} == {
+        "kiosk",
+        "display-a",
+        "display-b",
+        "counter-pc-1",
+    }
+    assert not any(d["silent"] for d in picture["devices"])
+    assert picture["summary"]["devices_in_trouble"] == 0
+    assert picture["summary"]["devices_never_seen"] == 4
+
+    board = device(desk, "display-b")
+    board.last_seen_at = desk.clock()  # started once, then switched off
+    desk.session.flush()
+    desk.clock.advance(minutes=6)
+    later = hall_monitor(desk.ctx())
+    shown = {d["name"]: d for d in later["devices"]}
+    assert shown["display-b"]["silent"] and not shown["display-b"]["never_seen"]
+    assert later["summary"] == {
+        **later["summary"],
+        "devices_in_trouble": 1,
+        "devices_never_seen": 3,
+    }
 
 
 def test_a_supervisors_picture_holds_only_their_agency(desk: Desk, hall: Hall) -> None:

@@ -1,0 +1,314 @@
+"""The demo hall as ``scripts/demo`` loads it: tokens kept across runs in a private file,
+ready client configs every client's own loader accepts, the kiosks in their zones, and
+opening hours a newcomer can try at any time."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import re
+import shutil
+import sqlite3
+import stat
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from flask import Flask
+from sqlalchemy import select
+
+from counter_client.config import load_counter_config
+from display_board.config import load_display_config
+from kiosk.config import load_kiosk_config
+from kiosk.printer import PrinterConfig
+from server.app import create_app
+from server.cli import cli
+from server.config import ServerConfig
+from server.db import Database
+from server.demo.hours import CHOICES
+from server.domain.auth import device_for_token
+from server.domain.devices import register_device
+from server.models import Device, Service, Zone
+from tests.conftest import JAKARTA, FakeClock
+from tests.factories import Hall
+
+TOKEN = re.compile(r"ant_d_[A-Za-z0-9_-]+")
+SATURDAY_AFTERNOON = dt.datetime(2026, 12, 5, 14, 14, tzinfo=JAKARTA)  # every service closed
+CHRISTMAS_MORNING = dt.datetime(2026, 12, 25, 9, 0, tzinfo=JAKARTA)  # a national holiday
+
+
+def invoke(url: str, *args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), env={"ANTRE_DATABASE_URL": url})
+
+
+def ok(result: Result) -> str:
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated database holding the demo hall, copied for each test (seeding hashes
+    passwords, which is slow on purpose)."""
+    path = tmp_path_factory.mktemp("demo") / "antre.sqlite3"
+    url = f"sqlite:///{path}"
+    ok(invoke(url, "db", "upgrade"))
+    ok(invoke(url, "seed-demo"))
+    # The commands' own connections stay open in this process: fold the write-ahead log
+    # into the file, so a copy of the file alone holds the hall.
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def demo_url(demo_template: Path, tmp_path: Path) -> str:
+    target = tmp_path / "instance" / "antre.sqlite3"
+    target.parent.mkdir()
+    shutil.copy(demo_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def db(demo_url: str) -> Iterator[Database]:
+    database = Database(demo_url)
+    yield database
+    database.dispose()
+
+
+def tokens_in(output: str) -> list[str]:
+    return TOKEN.findall(output)
+
+
+# --- tokens kept across runs --------------------------------------------------------------
+
+
+def test_a_token_file_keeps_every_demo_token_across_runs(demo_url: str, tmp_path: Path) -> None:
+    token_file = tmp_path / "instance" / "demo" / "tokens.json"
+    first = ok(invoke(demo_url, "seed-demo", "--token-file", str(token_file)))
+    second = ok(invoke(demo_url, "seed-demo", "--token-file", str(token_file)))
+    assert tokens_in(first) == tokens_in(second) != []
+    assert f"kept in {token_file}" in second
+    kept = json.loads(token_file.read_text())["tokens"]
+    assert sorted(kept.values()) == sorted(tokens_in(second))
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+
+
+def test_without_a_token_file_the_demo_tokens_are_renewed(demo_url: str) -> None:
+    first = set(tokens_in(ok(invoke(demo_url, "seed-demo"))))
+    second = set(tokens_in(ok(invoke(demo_url, "seed-demo"))))
+    assert first and second and not first & second
+
+
+def test_a_token_that_no_longer_matches_its_device_is_renewed(
+    demo_url: str, tmp_path: Path, db: Database
+) -> None:
+    token_file = tmp_path / "tokens.json"
+    ok(invoke(demo_url, "seed-demo", "--token-file", str(token_file)))
+    data = json.loads(token_file.read_text())
+    data["tokens"]["Kiosk Pintu Utama 1"] = "ant_d_revoked-or-made-up"
+    token_file.write_text(json.dumps(data))
+    ok(invoke(demo_url, "seed-demo", "--token-file", str(token_file)))
+    renewed = json.loads(token_file.read_text())["tokens"]["Kiosk Pintu Utama 1"]
+    assert renewed != "ant_d_revoked-or-made-up"
+    with db.read() as session:
+        device = device_for_token(session, renewed)
+        assert device is not None and device.name == "Kiosk Pintu Utama 1"
+
+
+def test_a_file_that_is_not_a_token_file_is_a_clear_error(demo_url: str, tmp_path: Path) -> None:
+    token_file = tmp_path / "tokens.json"
+    token_file.write_text('{"hello": 1}')
+    result = invoke(demo_url, "seed-demo", "--token-file", str(token_file))
+    assert result.exit_code != 0
+    assert "not a demo token file" in result.output and "delete it" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_device_added_by_hand_keeps_its_token(demo_url: str, db: Database) -> None:
+    with db.write() as session:
+        _, token = register_device(
+            session,
+            "Papan Ruang Tunggu",
+            "display",
+            "lantai1-b",
+            None,
+            None,
+            dt.datetime.now(dt.UTC),
+        )
+    output = ok(invoke(demo_url, "seed-demo"))
+    assert "Papan Ruang Tunggu" not in output
+    with db.read() as session:
+        device = device_for_token(session, token)
+        assert device is not None and device.name == "Papan Ruang Tunggu"
+
+
+def test_seed_demo_refuses_a_database_holding_another_hall(app: Flask, hall: Hall) -> None:
+    state = app.extensions["antre"]
+    with state.db.write() as session:
+        closed = session.get(Service, hall.kk)
+        assert closed is not None
+        closed.hours = {}  # this hall's own decision, not the demo's to change
+    result = invoke(state.config.database_url, "seed-demo", "--hours", "around-the-clock")
+    assert result.exit_code != 0
+    assert "another hall" in result.output
+    with state.db.read() as session:
+        service = session.get(Service, hall.kk)
+        assert service is not None and service.hours == {}
+        assert all(device_for_token(session, t) is not None for t in hall.tokens.values())
+
+
+# --- the kiosks -----------------------------------------------------------------------------
+
+
+def test_each_seeded_kiosk_stands_in_its_own_zone(db: Database) -> None:
+    with db.read() as session:
+        zones = {
+            device.name: zone
+            for device, zone in session.execute(
+                select(Device, Zone.code).join(Zone, Zone.id == Device.zone_id)
+            )
+            if device.kind.value == "kiosk"
+        }
+    assert zones == {
+        "Kiosk Pintu Utama 1": "lantai1-a",
+        "Kiosk Pintu Utama 2": "lantai1-a",
+        "Kiosk Lantai 2": "lantai2-a",
+    }
+
+
+# --- opening hours --------------------------------------------------------------------------
+
+
+def issue_at(url: str, moment: dt.datetime, kiosk_token: str) -> tuple[int, str]:
+    """Ask for a Disdukcapil KTP-el ticket at ``moment`` as the kiosk: status and code."""
+    config = ServerConfig(database_url=url, async_mode="threading", secret_key="x" * 32)
+    app = create_app(config, clock=FakeClock(moment))
+    try:
+        with app.extensions["antre"].db.read() as session:
+            service_id = session.scalar(select(Service.id).where(Service.code == "DK-KTP"))
+        response = app.test_client().post(
+            "/api/v1/tickets",
+            json={"service_id": service_id},
+            headers={"Authorization": f"Bearer {kiosk_token}"},
+        )
+        body = response.get_json()
+        return response.status_code, body.get("error", {}).get("code", "")
+    finally:
+        app.extensions["antre"].db.dispose()
+
+
+def kiosk_token(output: str) -> str:
+    line = next(x for x in output.splitlines() if "Kiosk Pintu Utama 1" in x)
+    found = TOKEN.search(line)
+    assert found is not None
+    return found.group()
+
+
+@pytest.mark.parametrize("moment", [SATURDAY_AFTERNOON, CHRISTMAS_MORNING])
+def test_around_the_clock_a_newcomer_gets_a_ticket_at_any_hour_and_real_hours_close_again(
+    demo_url: str, moment: dt.datetime
+) -> None:
+    token = kiosk_token(ok(invoke(demo_url, "seed-demo", "--hours", "real")))
+    assert issue_at(demo_url, moment, token) == (409, "service_closed")
+    token = kiosk_token(ok(invoke(demo_url, "seed-demo", "--hours", "around-the-clock")))
+    assert issue_at(demo_url, moment, token)[0] == 201
+    token = kiosk_token(ok(invoke(demo_url, "seed-demo", "--hours", "real")))
+    assert issue_at(demo_url, moment, token) == (409, "service_closed")
+
+
+def test_the_command_offers_every_hours_choice() -> None:
+    result = CliRunner().invoke(cli, ["seed-demo", "--help"])
+    assert all(choice in result.output for choice in CHOICES)
+
+
+# --- client configs --------------------------------------------------------------------------
+
+
+def write_configs(url: str, tmp_path: Path, *options: str) -> tuple[Path, str]:
+    token_file = tmp_path / "instance" / "demo" / "tokens.json"
+    ok(invoke(url, "seed-demo", "--token-file", str(token_file)))
+    folder = tmp_path / "instance" / "demo"
+    output = ok(
+        invoke(
+            url, "demo-configs", "--token-file", str(token_file), "--into", str(folder), *options
+        )
+    )
+    return folder, output
+
+
+def test_the_written_configs_load_with_each_clients_own_loader(
+    demo_url: str, tmp_path: Path, db: Database
+) -> None:
+    folder, _ = write_configs(demo_url, tmp_path, "--port", "5097")
+    kiosk = load_kiosk_config(folder / "kiosk.toml")
+    assert kiosk.server_url == "http://127.0.0.1:5097"
+    assert not kiosk.fullscreen and not kiosk.hide_cursor
+    printer = PrinterConfig.from_mapping(kiosk.printer)
+    assert printer.kind == "file" and Path(str(printer.path)).parent == folder.resolve()
+    boards = {load_display_config(p).zone: p for p in folder.glob("display-*.toml")}
+    assert set(boards) == {"lantai1-a", "lantai1-b", "lantai2-a", "lantai2-b"}
+    assert all(not load_display_config(p).fullscreen for p in boards.values())
+    counter = load_counter_config(folder / "counter-dk.toml")
+    assert counter.username == "petugas.dk"
+    device_token = tomllib.loads((folder / "counter-dk.toml").read_text())["device"]["token"]
+    with db.read() as session:
+        assert device_for_token(session, kiosk.token) is not None
+        for path in boards.values():
+            board = load_display_config(path)
+            device = device_for_token(session, board.token)
+            assert device is not None and device.zone is not None
+            assert device.zone.code == board.zone
+        terminal = device_for_token(session, device_token)
+        assert terminal is not None and terminal.counter_id == counter.counter_id
+        assert terminal.agency is not None and terminal.agency.code == "DK"
+    modes = {stat.S_IMODE(p.stat().st_mode) for p in folder.glob("*.toml")}
+    assert modes == {0o600}
+
+
+def test_the_commands_to_start_each_client_are_printed(demo_url: str, tmp_path: Path) -> None:
+    folder, output = write_configs(demo_url, tmp_path)
+    assert f"--config {folder / 'kiosk.toml'}" in output
+    assert f"antre-display --config {folder / 'display-lantai1-a.toml'}" in output
+    assert f"antre-counter --config {folder / 'counter-dk.toml'}" in output
+    assert "petugas.dk / petugas-demo" in output
+
+
+def test_a_server_listening_everywhere_is_reached_at_the_loopback_address(
+    demo_url: str, tmp_path: Path
+) -> None:
+    folder, _ = write_configs(demo_url, tmp_path, "--host", "0.0.0.0", "--port", "5080")
+    assert load_kiosk_config(folder / "kiosk.toml").server_url == "http://127.0.0.1:5080"
+
+
+def test_configs_without_a_current_token_file_are_a_clear_error(
+    demo_url: str, tmp_path: Path
+) -> None:
+    token_file = tmp_path / "tokens.json"
+    ok(invoke(demo_url, "seed-demo", "--token-file", str(token_file)))
+    ok(invoke(demo_url, "seed-demo"))  # renews every token behind the file's back
+    result = invoke(
+        demo_url, "demo-configs", "--token-file", str(token_file), "--into", str(tmp_path)
+    )
+    assert result.exit_code != 0
+    assert "seed-demo --token-file" in result.output
+    assert not (tmp_path / "kiosk.toml").exists()
+
+
+def test_a_demo_hall_without_its_counter_terminal_is_a_clear_error(
+    demo_url: str, tmp_path: Path, db: Database
+) -> None:
+    with db.write() as session:
+        terminal = session.scalar(select(Device).where(Device.name == "PC Loket 1 Disdukcapil"))
+        assert terminal is not None
+        terminal.name = "PC Loket 1 (dipindah)"  # renamed in the console: no longer the demo's
+    token_file = tmp_path / "tokens.json"
+    ok(invoke(demo_url, "seed-demo", "--token-file", str(token_file)))
+    args = ["demo-configs", "--token-file", str(token_file), "--into", str(tmp_path / "demo")]
+    result = invoke(demo_url, *args)
+    assert result.exit_code != 0
+    assert "no counter device of DK" in result.output
+    assert "Traceback" not in result.output
