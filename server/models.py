@@ -421,8 +421,9 @@ class CatalogVersion(Base):
     Database triggers (migrations 0002 and 0003) raise it in the same transaction as any
     insert, update or delete of settings, holidays, special openings, agencies, series,
     services, zones, counter_services, or a counter's agency, zone, label or active flag,
-    whoever makes the change. ``server.domain.catalog`` reads it first in every transaction and keeps
-    what it read of that configuration only for as long as the number stays the same.
+    whoever makes the change. ``server.domain.catalog`` reads it first in every
+    transaction and keeps what it read of that configuration only for as long as the
+    number stays the same.
     """
 
     __tablename__ = "catalog_version"

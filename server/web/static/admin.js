@@ -52,8 +52,8 @@
         var times = row.querySelectorAll("input.time");
         if (open.checked && !times[0].value && !times[1].value) {
           var monday = hours.querySelectorAll("tr[data-day=mon] input.time");
-          times[0].value = monday[0].value || "08:00";
-          times[1].value = monday[1].value || "15:00";
+          times[0].value = monday[0].value || "08.00";
+          times[1].value = monday[1].value || "15.00";
         }
         sync(row);
       });

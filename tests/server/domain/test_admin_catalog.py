@@ -65,8 +65,8 @@ def test_another_agencys_prefix_is_refused(session: Session, hall: Hall) -> None
     [
         ({"mon": ["15:00", "08:00"]}, "hours.mon", "Opening must be before closing."),
         ({"tue": ["08:00", "08:00"]}, "hours.tue", "Opening must be before closing."),
-        ({"wed": ["8:00", "15:00"]}, "hours.wed", "Times like 07:30 (00:00–24:00)."),
-        ({"thu": ["08:00", "24:01"]}, "hours.thu", "Times like 07:30 (00:00–24:00)."),
+        ({"wed": ["8-00", "15:00"]}, "hours.wed", "Times like 07.30 or 07:30 (00.00–24.00)."),
+        ({"thu": ["08:00", "24:01"]}, "hours.thu", "Times like 07.30 or 07:30 (00.00–24.00)."),
         ({"fri": ["", ""]}, "hours.fri", "Enter opening and closing times."),
         ({"fri": "08:00-11:00"}, "hours.fri", "Enter opening and closing times."),
         ({"caturday": ["08:00", "11:00"]}, "hours", "Unknown weekday: caturday."),
