@@ -196,7 +196,7 @@ QUIET_NOUNS = {
 
 
 def quiet_label(grouping: Grouping, count: int) -> str:
-    """"12 layanan tanpa aktivitas": the folded rows' summary line."""
+    """ "12 layanan tanpa aktivitas": the folded rows' summary line."""
     indonesian, english = QUIET_NOUNS[grouping]
     return tr(f"{count} {indonesian} tanpa aktivitas", f"{count} {english} without activity")
 
