@@ -344,6 +344,9 @@ def admin_service_form(service_id: int | None = None) -> Page:
 
     def saved(result: tuple[str, bool]) -> Response:
         code, unserved = result
+        page = _saved(
+            tr(f"Layanan {code} disimpan.", f"Service {code} saved."), "web.admin_services"
+        )
         if unserved:
             flash(
                 tr(
@@ -354,9 +357,7 @@ def admin_service_form(service_id: int | None = None) -> Page:
                 ),
                 "warning",
             )
-        return _saved(
-            tr(f"Layanan {code} disimpan.", f"Service {code} saved."), "web.admin_services"
-        )
+        return page
 
     def shown(ctx: Ctx, values: dict[str, str] | None) -> dict[str, Any]:
         service, agencies, preset = _agency_row(ctx, Service, service_id, "service")
@@ -457,6 +458,7 @@ def admin_counter_form(counter_id: int | None = None) -> Page:
 
     def saved(result: tuple[str, list[str]]) -> Response:
         label, left = result
+        page = _saved(tr(f"{label} disimpan.", f"{label} saved."), "web.admin_counters")
         if left:
             names = ", ".join(left)
             flash(
@@ -468,7 +470,7 @@ def admin_counter_form(counter_id: int | None = None) -> Page:
                 ),
                 "warning",
             )
-        return _saved(tr(f"{label} disimpan.", f"{label} saved."), "web.admin_counters")
+        return page
 
     def shown(ctx: Ctx, values: dict[str, str] | None) -> dict[str, Any]:
         counter, agencies, preset = _agency_row(ctx, Counter, counter_id, "counter")
