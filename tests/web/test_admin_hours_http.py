@@ -217,6 +217,7 @@ def test_an_apply_nobody_previewed_shows_the_preview_instead(
 
     assert answer.status_code == 422
     assert "berubah sejak pratinjau" in page_of(answer)
+    assert "ditandai merah" not in page_of(answer)  # no field is wrong: the preview is
     assert "Terapkan ke 2 layanan" in page_of(answer)
     assert hours_of(api) == before
 
