@@ -95,6 +95,8 @@ def shoot(page: Page, out: Path, name: str, *, full: bool = True) -> None:
         print(f"NOT WRITTEN {name}: {page.url} answered {page.content()[:200]!r}")
         return
     path = out / f"{name}.png"
+    if full:  # from the top: a page scrolled down draws its sticky menu mid-picture
+        page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(path), full_page=full)
     print("wrote", path)
 

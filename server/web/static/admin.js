@@ -3,6 +3,10 @@
 (function () {
   "use strict";
 
+  /* The bulk hours' answer opens at its preview (where a stale one also says why). */
+  var preview = document.getElementById("preview");
+  if (preview) preview.scrollIntoView();
+
   /* A list's agency filter applies as soon as it is chosen. */
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
