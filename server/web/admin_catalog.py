@@ -317,6 +317,13 @@ def _service_values(service: Service | None, agency: Agency | None) -> dict[str,
             "active": service.active,
         }
         hours = service.hours or {}
+    return values | hours_values(hours)
+
+
+def hours_values(hours: dict[str, list[str]]) -> dict[str, Any]:
+    """The hours table's fields (``open_mon``, ``from_mon``, ``to_mon`` ...), the times
+    as the hall writes them (07.30)."""
+    values: dict[str, Any] = {}
     for day in WEEKDAYS:
         span = hours.get(day)
         values[f"open_{day}"] = bool(span)

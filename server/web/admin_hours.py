@@ -35,23 +35,13 @@ from server.web.admin_catalog import (
     _who,
     _year,
     day_name,
+    hours_values,
 )
 from server.web.i18n import tr
 from server.web.session import staff_page
 from shared.opening_hours import clock_label
 
 # --- one week's hours for many services ------------------------------------------------
-
-
-def _hours_values(hours: dict[str, list[str]]) -> dict[str, Any]:
-    """The hours table's fields, times as the hall writes them (07.30)."""
-    values: dict[str, Any] = {}
-    for day in WEEKDAYS:
-        span = hours.get(day)
-        values[f"open_{day}"] = bool(span)
-        values[f"from_{day}"] = clock_label(span[0]) if span else ""
-        values[f"to_{day}"] = clock_label(span[1]) if span else ""
-    return values
 
 
 def _first_values(ctx: Ctx) -> dict[str, Any]:
@@ -65,7 +55,7 @@ def _first_values(ctx: Ctx) -> dict[str, Any]:
     services = admin_hours.services_in_scope(ctx.session, chosen)
     hours = admin_hours.common_hours(services) or STANDARD_HOURS
     scope = str(chosen.id) if chosen is not None else HALL
-    return {"scope": scope, **_hours_values(hours)}
+    return {"scope": scope, **hours_values(hours)}
 
 
 def _plan(ctx: Ctx, values: dict[str, str]) -> tuple[BulkHours | None, dict[str, str]]:

@@ -8,11 +8,12 @@ import re
 from typing import Any
 
 import pytest
-from flask import Flask
 
 from tests.conftest import Api
 from tests.factories import Hall
 from tests.web.test_admin_catalog_http import Console, service_form, services_in_config
+from tests.web.test_admin_catalog_http import admin as admin  # fixtures, used by name
+from tests.web.test_admin_catalog_http import supervisor as supervisor
 
 SATURDAY_TOO = {
     **{f"open_{d}": "on" for d in ("mon", "tue", "wed", "thu", "fri", "sat")},
@@ -28,16 +29,6 @@ SATURDAY_HOURS = {
     "sat": ["08:00", "12:00"],
 }
 ALL_DAY = ["00:00", "24:00"]
-
-
-@pytest.fixture
-def admin(app: Flask) -> Console:
-    return Console(app.test_client()).log_in("admin")
-
-
-@pytest.fixture
-def supervisor(app: Flask) -> Console:
-    return Console(app.test_client()).log_in("sup.dk")
 
 
 def page_of(answer: Any) -> str:
@@ -110,22 +101,21 @@ def test_a_service_that_keeps_its_counter_is_saved_without_a_warning(
     assert "loket aktif" not in page_of(saved)
 
 
+def save_loket_1(admin: Console, hall: Hall, fields: dict[str, str]) -> str:
+    """Loket 1's form saved with ``fields``; the page the browser lands on."""
+    saved = admin.client.post(
+        f"/admin/counters/{hall.c1}",
+        data={"zone_id": str(hall.zone_a), "label": "Loket 1", **fields, "csrf_token": admin.csrf},
+        follow_redirects=True,
+    )
+    return page_of(saved)
+
+
 def test_unticking_the_last_counter_of_a_service_says_which_service(
     admin: Console, hall: Hall
 ) -> None:
     """Loket 1 is the only counter serving KTP; KK keeps Loket 2."""
-    saved = admin.client.post(
-        f"/admin/counters/{hall.c1}",
-        data={
-            "zone_id": str(hall.zone_a),
-            "label": "Loket 1",
-            "active": "on",
-            f"serves_{hall.kk}": "on",
-            "csrf_token": admin.csrf,
-        },
-        follow_redirects=True,
-    )
-    page = page_of(saved)
+    page = save_loket_1(admin, hall, {"active": "on", f"serves_{hall.kk}": "on"})
     assert "Kini tidak ada loket aktif yang melayani DK-KTP (Perekaman KTP-el)" in page
     assert "DK-KK (" not in page
 
@@ -133,18 +123,8 @@ def test_unticking_the_last_counter_of_a_service_says_which_service(
 def test_deactivating_a_counter_names_the_services_it_leaves_alone(
     admin: Console, hall: Hall
 ) -> None:
-    saved = admin.client.post(
-        f"/admin/counters/{hall.c1}",
-        data={
-            "zone_id": str(hall.zone_a),
-            "label": "Loket 1",
-            f"serves_{hall.ktp}": "on",
-            f"serves_{hall.kk}": "on",
-            "csrf_token": admin.csrf,
-        },
-        follow_redirects=True,
-    )
-    assert "DK-KTP (Perekaman KTP-el)" in page_of(saved)
+    page = save_loket_1(admin, hall, {f"serves_{hall.ktp}": "on", f"serves_{hall.kk}": "on"})
+    assert "DK-KTP (Perekaman KTP-el)" in page
 
 
 # --- one week's hours for many services -------------------------------------------------
@@ -278,7 +258,7 @@ def test_a_supervisor_gives_hours_to_their_own_agency_only(
     supervisor: Console, api: Api, hall: Hall
 ) -> None:
     first = page_of(supervisor.get("/admin/hours"))
-    assert 'name="scope"' in first and "Seluruh mal" not in first
+    assert "DK · Disdukcapil" in first and "Seluruh mal" not in first  # shown, not chosen
     preview = page_of(supervisor.post("/admin/hours", {"action": "preview", **SATURDAY_TOO}))
     assert "2 dari 2 layanan Disdukcapil berubah." in preview
 
