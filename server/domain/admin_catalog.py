@@ -559,8 +559,9 @@ def counter_service_ids(session: Session, counter_id: int | None) -> list[int]:
 
 
 def unserved_services(session: Session, service_ids: Iterable[int] | None = None) -> list[Service]:
-    """The active services (of ``service_ids``, or all) that no active counter serves: a
-    kiosk would hand out their numbers and nobody would ever call them."""
+    """The offered services (active, of an active agency; of ``service_ids``, or all) that
+    no active counter serves: a kiosk would hand out their numbers and nobody would ever
+    call them."""
     served = (
         select(CounterService.service_id)
         .join(Counter, Counter.id == CounterService.counter_id)
@@ -568,7 +569,8 @@ def unserved_services(session: Session, service_ids: Iterable[int] | None = None
     )
     query = (
         select(Service)
-        .where(Service.active.is_(True), Service.id.not_in(served))
+        .join(Agency, Agency.id == Service.agency_id)
+        .where(Service.active.is_(True), Agency.active.is_(True), Service.id.not_in(served))
         .order_by(Service.agency_id, Service.position, Service.code)
     )
     if service_ids is not None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from server.domain import admin_catalog as catalog
 from server.domain.access import Principal
 from server.domain.errors import DomainError
-from server.models import Role, Series, Service
+from server.models import Agency, Counter, Role, Series, Service
 from tests.factories import Hall
 from tests.server.domain.conftest import Desk
 
@@ -115,3 +115,22 @@ def test_a_supervisor_cannot_touch_another_agency(session: Session, hall: Hall) 
     assert exc.value.code == "forbidden"
     with pytest.raises(DomainError):
         catalog.save_agency(session, supervisor, hall.dk, {"name": "x"})
+
+
+def test_an_offered_service_without_an_active_counter_is_unserved(
+    session: Session, hall: Hall
+) -> None:
+    assert catalog.unserved_services(session) == []
+    for counter_id in (hall.c3, hall.c4):  # both of Samsat's counters close for good
+        counter = session.get(Counter, counter_id)
+        assert counter is not None
+        counter.active = False
+    session.flush()
+    assert [s.code for s in catalog.unserved_services(session)] == ["SM-PKB"]
+    assert catalog.unserved_services(session, [hall.ktp]) == []
+
+    samsat = session.get(Agency, hall.sm)
+    assert samsat is not None
+    samsat.active = False  # not offered at all: nothing to warn about
+    session.flush()
+    assert catalog.unserved_services(session) == []
