@@ -368,6 +368,22 @@ class Holiday(Base):
     name: Mapped[str] = mapped_column(String(100))
 
 
+class SpecialOpening(Base):
+    """A *buka khusus*: one date on which the whole hall (``agency_id`` None) or one
+    agency's services take tickets from ``opens`` to ``closes``, even on a weekday they
+    are closed or a holiday (``shared.opening_hours`` says what wins)."""
+
+    __tablename__ = "special_openings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    opens: Mapped[str] = mapped_column(String(5))  # "07:30", as services' hours
+    closes: Mapped[str] = mapped_column(String(5))  # "24:00" = until midnight
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+    agency: Mapped[Agency | None] = relationship()
+
+
 class Setting(Base):
     """One site setting (see ``server.domain.settings`` for the keys and defaults)."""
 
@@ -402,11 +418,12 @@ class RoomSeq(Base):
 class CatalogVersion(Base):
     """One row: a number the database raises whenever the hall's configuration changes.
 
-    Database triggers (migration 0002) raise it in the same transaction as any insert,
-    update or delete of settings, holidays, agencies, series, services, zones,
-    counter_services, or a counter's agency, zone, label or active flag, whoever makes
-    the change. ``server.domain.catalog`` reads it first in every transaction and keeps
-    what it read of that configuration only for as long as the number stays the same.
+    Database triggers (migrations 0002 and 0003) raise it in the same transaction as any
+    insert, update or delete of settings, holidays, special openings, agencies, series,
+    services, zones, counter_services, or a counter's agency, zone, label or active flag,
+    whoever makes the change. ``server.domain.catalog`` reads it first in every
+    transaction and keeps what it read of that configuration only for as long as the
+    number stays the same.
     """
 
     __tablename__ = "catalog_version"

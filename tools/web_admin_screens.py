@@ -6,7 +6,9 @@ Seeds a throwaway MPP Kabupaten Tangerang demo hall as shipped (its opening hour
 holidays), marks the devices as seen (one kiosk out of paper, one board silent for a
 while, as a working morning looks), starts a real server and photographs the pages with
 Debian's Chromium at 1366x900 in Indonesian: docs/web-login.png and docs/web-admin-*.png.
-Lists are shot as the screen shows them, forms and settings whole. The devices page is
+Lists are shot as the screen shows them, forms and settings whole. The bulk hours page is
+shot with its preview (Disdukcapil on Saturdays), the special openings after adding one
+on the next holiday, and a new service nobody serves yet with its warning. The devices page is
 taken right after registering a new board, so the token shown once is in the picture;
 the settings page after uploading a logo drawn here.
 
@@ -31,7 +33,7 @@ from playwright.sync_api import Page, ViewportSize, sync_playwright  # noqa: E40
 from sqlalchemy import select  # noqa: E402
 
 from server.db import Database, make_engine  # noqa: E402
-from server.demo.seed import seed_demo  # noqa: E402
+from server.demo.seed import load_demo_data, seed_demo  # noqa: E402
 from server.migrate import upgrade  # noqa: E402
 from server.models import Device, DeviceKind  # noqa: E402
 from tests.e2e.live import LiveServer  # noqa: E402
@@ -93,6 +95,8 @@ def shoot(page: Page, out: Path, name: str, *, full: bool = True) -> None:
         print(f"NOT WRITTEN {name}: {page.url} answered {page.content()[:200]!r}")
         return
     path = out / f"{name}.png"
+    if full:  # from the top: a page scrolled down draws its sticky menu mid-picture
+        page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(path), full_page=full)
     print("wrote", path)
 
@@ -102,6 +106,51 @@ def draw_logo(page: Page, folder: Path) -> Path:
     path = folder / "logo.png"
     page.locator("#logo").screenshot(path=str(path), omit_background=True)
     return path
+
+
+def bulk_hours(page: Page, base: str, out: Path) -> None:
+    """Disdukcapil's services all open on Saturday morning: the preview before applying."""
+    page.goto(base + "/admin/services")
+    page.click("text=Ubah jam banyak layanan")
+    page.select_option("select[name=scope]", label="DK · Disdukcapil")
+    page.check("tr[data-day=sat] input[type=checkbox]")
+    page.fill("input[name=from_sat]", "08.00")
+    page.fill("input[name=to_sat]", "12.00")
+    page.click("button[value=preview]")
+    page.wait_for_selector("#preview-count")
+    shoot(page, out, "web-admin-hours-bulk")
+
+
+def special_openings(page: Page, base: str, out: Path) -> None:
+    """The demo's Disdukcapil Saturday, and a whole-hall opening added here on the next
+    holiday (the list says the opening wins)."""
+    today = dt.date.today()
+    holiday = min(
+        day
+        for h in load_demo_data()["holidays"]
+        if (day := dt.date.fromisoformat(str(h["date"]))) > today
+    )
+    page.goto(base + "/admin/special-openings")
+    form = page.locator("#new-special-opening")
+    form.locator("input[name=date]").fill(holiday.isoformat())
+    form.locator("select[name=scope]").select_option("hall")
+    form.locator("input[name=opens]").fill("08.00")
+    form.locator("input[name=closes]").fill("12.00")
+    form.locator("input[name=name]").fill("Pelayanan KTP-el dan Samsat akhir tahun")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector(".flash.success")
+    shoot(page, out, "web-admin-special-openings", full=False)
+
+
+def unserved_service(page: Page, base: str, out: Path) -> None:
+    """A new service no counter serves yet: the warning, and its mark in the list."""
+    page.goto(base + "/admin/services/new")
+    page.select_option("select[name=agency_id]", label="DK · Disdukcapil")
+    page.fill("input[name=code]", "DK-KIA")
+    page.fill("input[name=name]", "Kartu Identitas Anak (KIA)")
+    page.click("button.primary")
+    page.wait_for_selector(".flash.warning")
+    shoot(page, out, "web-admin-service-unserved", full=False)
 
 
 def screens(base: str, username: str, password: str, out: Path, work: Path) -> None:
@@ -132,6 +181,8 @@ def screens(base: str, username: str, password: str, out: Path, work: Path) -> N
         # the first service of Disdukcapil, with its opening hours
         page.click("table.data tbody tr >> nth=0 >> a")
         shoot(page, out, "web-admin-service-form")
+        bulk_hours(page, base, out)
+        special_openings(page, base, out)
         page.goto(base + "/admin/counters")
         shoot(page, out, "web-admin-counters", full=False)
         page.click("table.data tbody tr >> nth=0 >> a")
@@ -153,6 +204,8 @@ def screens(base: str, username: str, password: str, out: Path, work: Path) -> N
         form.locator("button[type=submit]").click()
         page.wait_for_selector("#secret-value")
         shoot(page, out, "web-admin-devices", full=False)
+
+        unserved_service(page, base, out)
 
         page.goto(base + "/admin/settings")
         page.set_input_files("#f-logo", str(logo))

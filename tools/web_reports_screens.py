@@ -8,7 +8,9 @@ month of ticket history straight into the event log (the shapes the domain write
 issued, called, recalled, started, finished, no_show, transferred, cancelled, expired,
 and counters opened, paused, resumed, closed), times ``compute_report`` for the month by
 each grouping, then starts a real server and photographs the page with Debian's
-Chromium: docs/web-reports.png (screen) and docs/web-reports-print.png (print view).
+Chromium: docs/web-reports.png (screen), docs/web-reports-quiet-day.png (a quiet Saturday
+by service: the services without activity folded) and docs/web-reports-print.png (print
+view).
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ from server.models import (
 
 TZ = ZoneInfo("Asia/Jakarta")
 REPO = Path(__file__).resolve().parents[1]
+# A Saturday after the month with a few dozen visitors (a special opening's morning):
+# most of the 75 services see nobody, which the page folds away.
+QUIET_DAY = dt.date(2026, 11, 7)
+QUIET_DAY_TICKETS = 40
 # Share of a day's arrivals per hour from 07:00 (about 40 % between 08.00 and 11.00).
 PROFILE = [0.05, 0.14, 0.15, 0.13, 0.11, 0.09, 0.11, 0.12, 0.10]
 
@@ -332,6 +338,9 @@ def screenshots(database_url: str, out: Path, month: str, pdf: Path | None = Non
             page.wait_for_load_state()
             page.goto(f"{url}/reports?period=month&month={month}&group=agency")
             page.screenshot(path=str(out / "web-reports.png"), full_page=True)
+            # A quiet Saturday by service: the few services that worked, the rest folded.
+            page.goto(f"{url}/reports?period=day&date={QUIET_DAY.isoformat()}&group=service")
+            page.screenshot(path=str(out / "web-reports-quiet-day.png"), full_page=True)
             page.goto(f"{url}/reports?period=month&month={month}&group=service&agency=DK")
             page.emulate_media(media="print")
             # A4 landscape less the stylesheet's 10 mm margins, at 96 dpi: 277 x 190 mm.
@@ -371,6 +380,7 @@ def main() -> None:
         began = time.perf_counter()
         first = dt.date.fromisoformat(args.month + "-01")
         written = simulate(db, first, args.days, args.per_day)
+        written += simulate(db, QUIET_DAY, 1, QUIET_DAY_TICKETS, seed=11)
         print(f"wrote {written} tickets in {time.perf_counter() - began:.1f} s")
         for line in time_reports(db, args.month):
             print(line)

@@ -18,7 +18,7 @@ from server.domain.errors import DomainError
 from server.domain.schedule import remaining_quota
 from server.domain.settings import update_settings
 from server.domain.views import agency_view, counter_view, service_view, zone_view
-from server.models import Agency, Counter, Holiday, Service, Zone
+from server.models import Agency, Counter, Holiday, Service, SpecialOpening, Zone
 from shared.errors import ErrorCode
 
 
@@ -56,6 +56,7 @@ def config_view(ctx: Ctx) -> dict[str, Any]:
             {"date": h.date.isoformat(), "name": h.name}
             for h in session.scalars(select(Holiday).order_by(Holiday.date))
         ],
+        "special_openings": special_openings_view(ctx),
     }
 
 
@@ -63,6 +64,25 @@ def _area(area: WaitingArea | None) -> dict[str, object] | None:
     """Where the service's visitors wait; null: no counter serves it (the kiosk refuses
     it: ``service_unstaffed``)."""
     return area.to_dict() if area is not None else None
+
+
+def special_openings_view(ctx: Ctx) -> list[dict[str, Any]]:
+    """The special openings (*buka khusus*) from today on: past ones decide nothing."""
+    rows = ctx.session.scalars(
+        select(SpecialOpening)
+        .where(SpecialOpening.date >= ctx.today)
+        .order_by(SpecialOpening.date, SpecialOpening.agency_id.is_not(None), SpecialOpening.id)
+    )
+    return [
+        {
+            "date": row.date.isoformat(),
+            "opens": row.opens,
+            "closes": row.closes,
+            "agency_id": row.agency_id,
+            "name": row.name,
+        }
+        for row in rows
+    ]
 
 
 @bp.get("/config")

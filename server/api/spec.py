@@ -54,6 +54,11 @@ NUMBER: JsonSchema = {"type": "number"}
 BOOLEAN: JsonSchema = {"type": "boolean"}
 DATE: JsonSchema = {"type": "string", "format": "date"}
 DATE_TIME: JsonSchema = {"type": "string", "format": "date-time"}
+CLOCK: JsonSchema = {
+    "type": "string",
+    "pattern": r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$",
+    "description": "a time of day in the hall, HH:MM; 24:00 = until midnight",
+}
 SEQ: JsonSchema = {
     "type": "integer",
     "description": "the room's last push seq: apply pushes with a greater seq only",
@@ -193,7 +198,7 @@ def _schemas() -> dict[str, JsonSchema]:
                     "description": "opening hours per weekday in site time; a missing day "
                     "is closed",
                     "propertyNames": {"enum": list(WEEKDAYS)},
-                    "additionalProperties": {**array(STRING), "minItems": 2, "maxItems": 2},
+                    "additionalProperties": {**array(CLOCK), "minItems": 2, "maxItems": 2},
                 },
                 "priority_offered": BOOLEAN,
                 "target_wait_minutes": INTEGER,
@@ -371,6 +376,25 @@ def _schemas() -> dict[str, JsonSchema]:
                 "services": array(ref("Service")),
                 "counters": array(ref("Counter")),
                 "holidays": array(obj({"date": DATE, "name": STRING})),
+                "special_openings": {
+                    **array(
+                        obj(
+                            {
+                                "date": DATE,
+                                "opens": CLOCK,
+                                "closes": CLOCK,
+                                "agency_id": {
+                                    **nullable(INTEGER),
+                                    "description": "the agency it opens; null: the whole hall",
+                                },
+                                "name": STRING,
+                            },
+                            "a special opening (buka khusus): the services in scope take "
+                            "tickets on that date in those hours, even on a holiday",
+                        )
+                    ),
+                    "description": "special openings from today on, by date",
+                },
             }
         ),
         "Login": obj(
@@ -625,7 +649,7 @@ def operations() -> list[Operation]:
             f"{API}/config",
             "get_config",
             "config",
-            "Agencies, services, counters, zones, holidays and settings",
+            "Agencies, services, counters, zones, holidays, special openings and settings",
             "Config",
         ),
         Operation(

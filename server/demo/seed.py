@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -34,9 +35,11 @@ from server.models import (
     Role,
     Series,
     Service,
+    SpecialOpening,
     User,
     Zone,
 )
+from shared.opening_hours import WEEKDAYS
 
 DATA = Path(__file__).with_name("mpp_tangerang.toml")
 ADMIN_USER = "admin"
@@ -115,6 +118,7 @@ def seed_demo(
     creds = DemoCredentials()
     if session.scalar(select(func.count()).select_from(Agency)) == 0:
         _create_hall(session, data)
+        _create_special_openings(session, data, now)
         _create_people_and_devices(session, data, now)
         creds.created = True
     else:
@@ -295,3 +299,25 @@ def _device_specs(session: Session, data: dict[str, Any]) -> list[_DeviceSpec]:
             name = f"PC {first.label} {agency.short_name}"
             specs.append(_DeviceSpec(name, "counter", counter_id=first.id))
     return specs
+
+
+def _create_special_openings(session: Session, data: dict[str, Any], now: dt.datetime) -> None:
+    """The demo's special openings, on a date counted from the day it is seeded."""
+    today = now.astimezone(ZoneInfo(data["site"]["timezone"])).date()
+    for entry in data.get("special_openings", []):
+        days = (WEEKDAYS.index(entry["weekday"]) - today.weekday()) % 7 or 7
+        day = today + dt.timedelta(days=days + 7 * entry.get("weeks_ahead", 0))
+        agency = entry.get("agency")
+        agency_id = (
+            session.scalar(select(Agency.id).where(Agency.code == agency)) if agency else None
+        )
+        session.add(
+            SpecialOpening(
+                date=day,
+                opens=entry["opens"],
+                closes=entry["closes"],
+                agency_id=agency_id,
+                name=entry["name"],
+            )
+        )
+    session.flush()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -39,6 +39,7 @@ from server.models import (
     Zone,
 )
 from shared.errors import ErrorCode
+from shared.opening_hours import clock_text, parse_clock
 
 from .access import Principal, require_admin, require_agency_staff
 from .errors import DomainError, not_found
@@ -49,7 +50,6 @@ SERVICE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,15}$")
 PREFIX = re.compile(r"^[A-Z][A-Z0-9]{0,3}$")
 ZONE_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-HHMM = re.compile(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")
 ID_MAX = 2**31 - 1
 POSITION_MAX = 100_000
 Query = TypeVar("Query", bound=Select[Any])
@@ -78,6 +78,10 @@ class Invalid(DomainError):
 
 
 REQUIRED = Problem("Wajib diisi.", "Required.")
+NOT_A_TIME = Problem(
+    "Jam seperti 07.30 atau 07:30 (00.00–24.00).", "Times like 07.30 or 07:30 (00.00–24.00)."
+)
+OPEN_BEFORE_CLOSE = Problem("Jam buka harus sebelum jam tutup.", "Opening must be before closing.")
 
 
 class Fields:
@@ -180,6 +184,23 @@ class Fields:
         if day is None or not 2000 <= day.year <= 2100:
             self.fail(name, "Tanggal tidak sah (TTTT-BB-HH).", "Not a valid date (YYYY-MM-DD).")
         return day
+
+    def span(self, field: str, opens: Any, closes: Any) -> list[str] | None:
+        """Opening and closing times as people write them (07.30 or 07:30, 24.00 = until
+        midnight), stored as ``["07:30", "16:00"]``; a problem against ``field``."""
+        texts = [t.strip() if isinstance(t, str) else "" for t in (opens, closes)]
+        if not all(texts):
+            self.fail(field, "Isi jam buka dan jam tutup.", "Enter opening and closing times.")
+            return None
+        try:
+            start, end = parse_clock(texts[0]), parse_clock(texts[1])
+        except ValueError:
+            self.problems.setdefault(field, NOT_A_TIME)
+            return None
+        if start >= end:
+            self.problems.setdefault(field, OPEN_BEFORE_CLOSE)
+            return None
+        return [clock_text(start), clock_text(end)]
 
 
 def _one(session: Session, model: type[Any], row_id: int, what: str) -> Any:
@@ -309,7 +330,8 @@ def delete_agency(session: Session, who: Principal, agency_id: int) -> str:
 
 
 def read_hours(form: Fields, hours: Mapping[str, Any]) -> dict[str, list[str]]:
-    """``{"mon": ["07:30", "16:00"], ...}`` with a problem per weekday (``hours.mon``)."""
+    """``{"mon": ["07:30", "16:00"], ...}`` with a problem per weekday (``hours.mon``);
+    times also as 07.30, stored as 07:30."""
     out: dict[str, list[str]] = {}
     if not isinstance(hours, Mapping):
         form.fail("hours", "Jam layanan tidak terbaca.", "The opening hours could not be read.")
@@ -322,19 +344,9 @@ def read_hours(form: Fields, hours: Mapping[str, Any]) -> dict[str, list[str]]:
         if not isinstance(span, Sequence) or isinstance(span, str) or len(span) != 2:
             form.fail(field, "Isi jam buka dan jam tutup.", "Enter opening and closing times.")
             continue
-        opens, closes = (str(t).strip() if isinstance(t, str) else "" for t in span)
-        if not opens or not closes:
-            form.fail(field, "Isi jam buka dan jam tutup.", "Enter opening and closing times.")
-        elif not HHMM.match(opens) or not HHMM.match(closes):
-            form.fail(field, "Jam seperti 07:30 (00:00–24:00).", "Times like 07:30 (00:00–24:00).")
-        elif opens >= closes:
-            form.fail(
-                field,
-                "Jam buka harus sebelum jam tutup.",
-                "Opening must be before closing.",
-            )
-        else:
-            out[day] = [opens, closes]
+        clean = form.span(field, span[0], span[1])
+        if clean is not None:
+            out[day] = clean
     return {day: out[day] for day in WEEKDAYS if day in out}
 
 
@@ -533,6 +545,37 @@ def _counter_services(
             "A counter serves only its own agency's services.",
         )
     return chosen
+
+
+def counter_service_ids(session: Session, counter_id: int | None) -> list[int]:
+    """The services a stored counter serves now (none for a new one)."""
+    if counter_id is None:
+        return []
+    return list(
+        session.scalars(
+            select(CounterService.service_id).where(CounterService.counter_id == counter_id)
+        )
+    )
+
+
+def unserved_services(session: Session, service_ids: Iterable[int] | None = None) -> list[Service]:
+    """The offered services (active, of an active agency; of ``service_ids``, or all) that
+    no active counter serves: a kiosk would hand out their numbers and nobody would ever
+    call them."""
+    served = (
+        select(CounterService.service_id)
+        .join(Counter, Counter.id == CounterService.counter_id)
+        .where(Counter.active.is_(True))
+    )
+    query = (
+        select(Service)
+        .join(Agency, Agency.id == Service.agency_id)
+        .where(Service.active.is_(True), Agency.active.is_(True), Service.id.not_in(served))
+        .order_by(Service.agency_id, Service.position, Service.code)
+    )
+    if service_ids is not None:
+        query = query.where(Service.id.in_(list(service_ids)))
+    return list(session.scalars(query))
 
 
 def counter_uses(session: Session, counter: Counter) -> bool:

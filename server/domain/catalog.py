@@ -2,11 +2,12 @@
 
 Every ticket used to read the site settings, the holiday of the day and the zones of
 its service from the database: statements on every request for facts that change a
-few times a year. A ``Catalog`` keeps them per process, keyed by the database's
-catalog version (``server.models.CatalogVersion``): a number that triggers raise in
-the same transaction as any change of settings, holidays, agencies, series, services,
-zones, counter_services or a counter's agency, zone, label or active flag, whoever
-makes it (this process, another server process, the command line, an SQL console).
+few times a year. A ``Catalog`` keeps them per process (and the special openings),
+keyed by the database's catalog version (``server.models.CatalogVersion``): a number
+that triggers raise in the same transaction as any change of settings, holidays,
+special openings, agencies, series, services, zones, counter_services or a counter's
+agency, zone, label or active flag, whoever makes it (this process, another server
+process, the command line, an SQL console).
 Each transaction reads that number first and uses what is kept only when it was read
 at the same number, so a change is seen by the very next transaction of every
 process: the cache never decides ``service_closed`` on old hours or holidays.
@@ -27,7 +28,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from server.models import CatalogVersion, Counter, CounterService, Holiday, Zone
+from server.models import CatalogVersion, Counter, CounterService, Holiday, SpecialOpening, Zone
+from shared.opening_hours import SpecialDay, parse_clock
 
 from .areas import WaitingArea, service_area
 from .settings import SiteSettings, load_settings
@@ -38,6 +40,9 @@ AVERAGE_SECONDS = 5.0
 _VERSION_ROW = CatalogVersion.__table__
 _VERSION = select(_VERSION_ROW.c.version).where(_VERSION_ROW.c.id == 1)
 _HOLIDAYS = select(Holiday.date)
+_SPECIAL_DAYS = select(
+    SpecialOpening.date, SpecialOpening.opens, SpecialOpening.closes, SpecialOpening.agency_id
+)
 _ZONES_OF_SERVICE = (
     select(Zone.code)
     .join(Counter, Counter.zone_id == Zone.id)
@@ -59,6 +64,7 @@ class CatalogSnapshot:
     version: int | None = None
     _settings: SiteSettings | None = field(default=None, init=False)
     _holidays: frozenset[dt.date] | None = field(default=None, init=False)
+    _special_days: tuple[SpecialDay, ...] | None = field(default=None, init=False)
     _zones: dict[int, tuple[str, ...]] = field(default_factory=dict, init=False)
     _areas: dict[int, WaitingArea | None] = field(default_factory=dict, init=False)
     _averages: dict[int, tuple[dt.datetime, float]] = field(default_factory=dict, init=False)
@@ -71,14 +77,29 @@ class CatalogSnapshot:
                 self._settings = settings
         return settings
 
-    def is_holiday(self, session: Session, day: dt.date) -> bool:
+    def holidays(self, session: Session) -> frozenset[dt.date]:
         holidays = self._holidays
         if holidays is None:
             # The whole table: a few dozen days a year, and any day may be asked.
             holidays = frozenset(session.scalars(_HOLIDAYS))
             if self._may_keep(session):
                 self._holidays = holidays
-        return day in holidays
+        return holidays
+
+    def is_holiday(self, session: Session, day: dt.date) -> bool:
+        return day in self.holidays(session)
+
+    def special_days(self, session: Session) -> tuple[SpecialDay, ...]:
+        """Every special opening (*buka khusus*): a handful a year, like the holidays."""
+        days = self._special_days
+        if days is None:
+            days = tuple(
+                SpecialDay(day, parse_clock(opens), parse_clock(closes), agency_id)
+                for day, opens, closes, agency_id in session.execute(_SPECIAL_DAYS)
+            )
+            if self._may_keep(session):
+                self._special_days = days
+        return days
 
     def zones_of_service(self, session: Session, service_id: int) -> tuple[str, ...]:
         """The codes of the zones whose boards show a counter serving the service, sorted."""

@@ -1,9 +1,14 @@
-"""Opening hours per weekday, holidays, and daily quotas: whether a service takes tickets now."""
+"""Opening hours per weekday, holidays, special openings and daily quotas: whether a
+service takes tickets now.
+
+The opening-hours rule itself (what a holiday or a *buka khusus* does to a day) is
+``shared.opening_hours``, which the kiosk follows too; this module applies it to a
+service with what the catalog cache holds, and words the refusal.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from sqlalchemy import func, select
@@ -11,16 +16,37 @@ from sqlalchemy.orm import Session
 
 from server.models import Service, Ticket
 from shared.errors import ErrorCode
+from shared.opening_hours import (
+    WEEKDAYS,
+    clock_text,
+    open_at,
+    parse_clock,
+    spans_on,
+)
 
 from .context import Ctx
 from .errors import DomainError
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_HHMM = re.compile(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")  # 24:00: open until midnight
+__all__ = ["WEEKDAYS", "check_hours", "ensure_open", "ensure_quota", "remaining_quota"]
+
+
+def check_span(span: Any) -> list[str] | None:
+    """``["07.30", "16:00"]`` as the stored ``["07:30", "16:00"]``, or None when it is not
+    two times of day with the opening first."""
+    if not isinstance(span, list) or len(span) != 2 or not all(isinstance(t, str) for t in span):
+        return None
+    try:
+        opens, closes = parse_clock(span[0]), parse_clock(span[1])
+    except ValueError:
+        return None
+    if opens >= closes:
+        return None
+    return [clock_text(opens), clock_text(closes)]
 
 
 def check_hours(hours: Any) -> dict[str, list[str]]:
-    """Validate an opening-hours table ``{"mon": ["07:30", "16:00"], ...}``."""
+    """Validate an opening-hours table ``{"mon": ["07:30", "16:00"], ...}`` (times also as
+    ``07.30``); returned with every time in the stored form, ``07:30``."""
     if not isinstance(hours, dict):
         raise DomainError(ErrorCode.VALIDATION_ERROR, "hours must be an object", field="hours")
     out: dict[str, list[str]] = {}
@@ -29,54 +55,43 @@ def check_hours(hours: Any) -> dict[str, list[str]]:
             raise DomainError(
                 ErrorCode.VALIDATION_ERROR, f"hours: unknown weekday {day!r}", field="hours"
             )
-        if (
-            not isinstance(span, list)
-            or len(span) != 2
-            or not all(isinstance(t, str) and _HHMM.match(t) for t in span)
-            or span[0] >= span[1]
-        ):
+        clean = check_span(span)
+        if clean is None:
             raise DomainError(
                 ErrorCode.VALIDATION_ERROR,
                 f'hours.{day} must be ["HH:MM", "HH:MM"] with opening before closing',
                 field="hours",
             )
-        out[day] = [span[0], span[1]]
+        out[day] = clean
     return out
 
 
-def opening_span(service: Service, day: dt.date) -> tuple[dt.time, dt.time] | None:
-    """The service's hours on ``day``'s weekday, or None when it does not open that weekday."""
-    span = (service.hours or {}).get(WEEKDAYS[day.weekday()])
-    if not span:
-        return None
-    return _time(span[0]), _time(span[1])
-
-
-def _time(text: str) -> dt.time:
-    return dt.time.max if text == "24:00" else dt.time.fromisoformat(text)
-
-
 def ensure_open(ctx: Ctx, service: Service) -> None:
-    """Raise ``service_closed`` unless ``service`` takes tickets now (site time)."""
+    """Raise ``service_closed`` unless ``service`` takes tickets now (site time): its
+    weekday hours, closed on a holiday, opened by a special opening of its scope."""
     if not service.active or not service.agency.active:
         raise DomainError(ErrorCode.SERVICE_CLOSED, "this service is not offered")
-    local_now = ctx.local_now
+    session, local_now = ctx.session, ctx.local_now
+    holidays = ctx.catalog.holidays(session)
+    special = ctx.catalog.special_days(session)
+    if open_at(service.hours, holidays, special, local_now, service.agency_id):
+        return
     day = local_now.date()
-    if ctx.catalog.is_holiday(ctx.session, day):
-        raise DomainError(ErrorCode.SERVICE_CLOSED, "the hall is closed today (holiday)")
-    span = opening_span(service, day)
-    if span is None:
+    spans = spans_on(service.hours, holidays, special, day, service.agency_id)
+    if not spans:
+        if day in holidays:
+            raise DomainError(ErrorCode.SERVICE_CLOSED, "the hall is closed today (holiday)")
         raise DomainError(ErrorCode.SERVICE_CLOSED, "this service is closed today")
-    opens, closes = span
-    span_text = (service.hours or {})[WEEKDAYS[day.weekday()]]
     now = local_now.time().replace(tzinfo=None)
-    if not opens <= now < closes and not (closes == dt.time.max and now >= opens):
-        raise DomainError(
-            ErrorCode.SERVICE_CLOSED,
-            f"this service takes tickets from {span_text[0]} to {span_text[1]}",
-            opens=span_text[0],
-            closes=span_text[1],
-        )
+    # The span still to come today, else the day's last: what the visitor is told.
+    opens, closes = next((s for s in spans if s[0] > now), spans[-1])
+    opens_text, closes_text = clock_text(opens), clock_text(closes)
+    raise DomainError(
+        ErrorCode.SERVICE_CLOSED,
+        f"this service takes tickets from {opens_text} to {closes_text}",
+        opens=opens_text,
+        closes=closes_text,
+    )
 
 
 def issued_today(session: Session, service_id: int, day: dt.date) -> int:

@@ -19,6 +19,7 @@ bp = Blueprint(
 from server.web import (  # noqa: E402, F401
     admin_catalog,
     admin_devices,
+    admin_hours,
     admin_settings,
     admin_users,
     board,

@@ -31,6 +31,7 @@ from server.web import bp
 from server.web.i18n import tr
 from server.web.session import staff_page
 from shared.errors import ErrorCode
+from shared.opening_hours import clock_label
 
 T = TypeVar("T")
 Page = Response | str | tuple[str, int]
@@ -99,7 +100,7 @@ def hours_summary(hours: dict[str, list[str]] | None) -> str:
     parts = []
     for first, last, (opens, closes) in runs:
         days = short(first) if first == last else f"{short(first)}–{short(last)}"
-        parts.append(f"{days} {opens.replace(':', '.')}–{closes.replace(':', '.')}")
+        parts.append(f"{days} {clock_label(opens)}–{clock_label(closes)}")
     return " · ".join(parts)
 
 
@@ -278,10 +279,13 @@ def admin_services() -> Page:
     who, chosen = _who(), _agency_filter()
 
     def query(ctx: Ctx) -> str:
+        services = catalog.services_for(ctx.session, who, chosen)
+        unserved = catalog.unserved_services(ctx.session, [s.id for s in services])
         return render_template(
             "admin/catalog/services.html",
             agencies=catalog.agencies_for(ctx.session, who),
-            services=catalog.services_for(ctx.session, who, chosen),
+            services=services,
+            unserved={s.id for s in unserved},
             chosen=chosen,
         )
 
@@ -313,11 +317,18 @@ def _service_values(service: Service | None, agency: Agency | None) -> dict[str,
             "active": service.active,
         }
         hours = service.hours or {}
+    return values | hours_values(hours)
+
+
+def hours_values(hours: dict[str, list[str]]) -> dict[str, Any]:
+    """The hours table's fields (``open_mon``, ``from_mon``, ``to_mon`` ...), the times
+    as the hall writes them (07.30)."""
+    values: dict[str, Any] = {}
     for day in WEEKDAYS:
         span = hours.get(day)
         values[f"open_{day}"] = bool(span)
-        values[f"from_{day}"] = span[0] if span else ""
-        values[f"to_{day}"] = span[1] if span else ""
+        values[f"from_{day}"] = clock_label(span[0]) if span else ""
+        values[f"to_{day}"] = clock_label(span[1]) if span else ""
     return values
 
 
@@ -333,9 +344,27 @@ def _submitted_hours(values: dict[str, str]) -> dict[str, list[str]]:
 @bp.route("/admin/services/<int:service_id>", methods=["GET", "POST"])
 @staff_page()
 def admin_service_form(service_id: int | None = None) -> Page:
-    def save(ctx: Ctx, values: dict[str, str]) -> str:
+    def save(ctx: Ctx, values: dict[str, str]) -> tuple[str, bool]:
         hours = _submitted_hours(values)
-        return catalog.save_service(ctx.session, _who(), service_id, values, hours).code
+        service = catalog.save_service(ctx.session, _who(), service_id, values, hours)
+        return service.code, bool(catalog.unserved_services(ctx.session, [service.id]))
+
+    def saved(result: tuple[str, bool]) -> Response:
+        code, unserved = result
+        page = _saved(
+            tr(f"Layanan {code} disimpan.", f"Service {code} saved."), "web.admin_services"
+        )
+        if unserved:
+            flash(
+                tr(
+                    f"Belum ada loket aktif yang melayani {code}: kios memberi nomornya, tetapi "
+                    "tidak ada yang memanggil. Centang layanan ini di formulir sebuah loket.",
+                    f"No active counter serves {code} yet: kiosks hand out its numbers but "
+                    "nobody calls them. Tick this service on a counter's form.",
+                ),
+                "warning",
+            )
+        return page
 
     def shown(ctx: Ctx, values: dict[str, str] | None) -> dict[str, Any]:
         service, agencies, preset = _agency_row(ctx, Service, service_id, "service")
@@ -347,15 +376,7 @@ def admin_service_form(service_id: int | None = None) -> Page:
             "deletable": service is not None and not catalog.service_uses(ctx.session, service),
         }
 
-    return _form_page(
-        "services",
-        "admin/catalog/service_form.html",
-        save,
-        lambda code: _saved(
-            tr(f"Layanan {code} disimpan.", f"Service {code} saved."), "web.admin_services"
-        ),
-        shown,
-    )
+    return _form_page("services", "admin/catalog/service_form.html", save, saved, shown)
 
 
 @bp.post("/admin/services/<int:service_id>/delete")
@@ -434,11 +455,29 @@ def _submitted_services(values: dict[str, str]) -> list[str]:
 @bp.route("/admin/counters/<int:counter_id>", methods=["GET", "POST"])
 @staff_page()
 def admin_counter_form(counter_id: int | None = None) -> Page:
-    def save(ctx: Ctx, values: dict[str, str]) -> str:
+    def save(ctx: Ctx, values: dict[str, str]) -> tuple[str, list[str]]:
         services = _submitted_services(values)
+        before = catalog.counter_service_ids(ctx.session, counter_id)
         counter = catalog.save_counter(ctx.session, _who(), counter_id, values, services)
         announce.counter_updated(ctx, counter)
-        return counter.label
+        left = catalog.unserved_services(ctx.session, before)
+        return counter.label, [f"{s.code} ({s.name})" for s in left]
+
+    def saved(result: tuple[str, list[str]]) -> Response:
+        label, left = result
+        page = _saved(tr(f"{label} disimpan.", f"{label} saved."), "web.admin_counters")
+        if left:
+            names = ", ".join(left)
+            flash(
+                tr(
+                    f"Kini tidak ada loket aktif yang melayani {names}: nomornya tidak akan "
+                    "dipanggil. Tambahkan ke loket lain.",
+                    f"No active counter serves {names} now: its numbers will not be called. "
+                    "Add it to another counter.",
+                ),
+                "warning",
+            )
+        return page
 
     def shown(ctx: Ctx, values: dict[str, str] | None) -> dict[str, Any]:
         counter, agencies, preset = _agency_row(ctx, Counter, counter_id, "counter")
@@ -456,13 +495,7 @@ def admin_counter_form(counter_id: int | None = None) -> Page:
             "deletable": counter is not None and not catalog.counter_uses(ctx.session, counter),
         }
 
-    return _form_page(
-        "counters",
-        "admin/catalog/counter_form.html",
-        save,
-        lambda label: _saved(tr(f"{label} disimpan.", f"{label} saved."), "web.admin_counters"),
-        shown,
-    )
+    return _form_page("counters", "admin/catalog/counter_form.html", save, saved, shown)
 
 
 def _in_counter_order(services: list[Service], values: dict[str, Any]) -> list[Service]:

@@ -1,6 +1,7 @@
 """Bar and line charts drawn as SVG on the server: no chart library in the browser, the
 same picture on screen and on paper (dark strokes, values written on the bars, a
-dashed second series so a black-and-white print still tells the two apart)."""
+dashed second series so a black-and-white print still tells the two apart). Both chart
+counts of visitors, so their axes are marked in whole numbers only."""
 
 from __future__ import annotations
 
@@ -25,15 +26,20 @@ class Series:
     dashed: bool = False
 
 
-def nice_ceiling(value: float) -> float:
-    """A round top for the axis (1, 2, 2.5, 5 × 10ⁿ) at or above ``value``."""
-    if value <= 0:
-        return 1.0
-    magnitude = 10.0 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * magnitude:
-            return float(step * magnitude)
-    return 10 * magnitude  # pragma: no cover - the loop always returns
+# At most this many steps up the count axis: enough lines to read a bar against.
+MAX_STEPS = 5
+
+
+def count_axis(largest: float) -> tuple[int, int]:
+    """The top of a count axis and its step: whole numbers (no "2,5 visitors"), a round
+    step (1, 2, 5 × 10ⁿ), at most ``MAX_STEPS`` steps, the top at or above ``largest``."""
+    step = 1
+    while math.ceil(largest / step) > MAX_STEPS:
+        for factor in (2, 2.5, 2):  # 1 -> 2 -> 5 -> 10 -> 20 -> 50 ...
+            step = int(step * factor)
+            if math.ceil(largest / step) <= MAX_STEPS:
+                break
+    return max(1, math.ceil(largest / step)) * step, step
 
 
 # Advance widths in em of the widest of the fonts above (DejaVu Sans): a digit, and the
@@ -74,16 +80,22 @@ def label_size(text: str, room: float, largest: float) -> float:
 
 
 def _frame(
-    title: str, top: float, plot_w: float, plot_h: float, legend: list[Series], indonesian: bool
+    title: str,
+    axis: tuple[int, int],
+    plot_w: float,
+    plot_h: float,
+    legend: list[Series],
+    indonesian: bool,
 ) -> list[str]:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'class="chart" role="img" aria-label="{escape(title)}" {FONT} font-size="11">',
         f"<title>{escape(title)}</title>",
     ]
-    for i in range(5):
-        value = top * i / 4
-        y = TOP + plot_h - plot_h * i / 4
+    top, step = axis
+    for i in range(top // step + 1):
+        value = step * i
+        y = TOP + plot_h - plot_h * value / top
         parts.append(
             f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="{"#333" if i == 0 else "#ccc"}" stroke-width="{1 if i == 0 else 0.6}"/>'
@@ -163,9 +175,10 @@ def place_labels(wanted: Sequence[Label], obstacles: Sequence[Box], ceiling: flo
 def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> Markup:
     """Grouped bars, one group per label (an hour of the day), values above the bars."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    top = nice_ceiling(max((v for s in series for v in s.values), default=0))
+    axis = count_axis(max((v for s in series for v in s.values), default=0))
+    top = axis[0]
     indonesian = _indonesian()
-    parts = _frame(title, top, plot_w, plot_h, list(series), indonesian)
+    parts = _frame(title, axis, plot_w, plot_h, list(series), indonesian)
     group_w = plot_w / max(1, len(labels))
     bar_w = group_w * 0.8 / max(1, len(series))
     bars: list[Box] = []
@@ -216,9 +229,10 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> M
     """One line per series over the labels (the days of a month), with points marked;
     only every few labels are written so that 31 days stay readable."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    top = nice_ceiling(max((v for s in series for v in s.values), default=0))
+    axis = count_axis(max((v for s in series for v in s.values), default=0))
+    top = axis[0]
     indonesian = _indonesian()
-    parts = _frame(title, top, plot_w, plot_h, list(series), indonesian)
+    parts = _frame(title, axis, plot_w, plot_h, list(series), indonesian)
     count = len(labels)
     step_x = plot_w / max(1, count - 1) if count > 1 else 0.0
     every = max(1, math.ceil(count / 16))

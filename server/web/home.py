@@ -24,6 +24,12 @@ NAVIGATION: tuple[tuple[str, str, str, tuple[Role, ...]], ...] = (
     ("web.admin_counters", "Loket", "Counters", (Role.ADMIN, Role.SUPERVISOR)),
     ("web.admin_zones", "Zona", "Zones", (Role.ADMIN,)),
     ("web.admin_holidays", "Hari libur", "Holidays", (Role.ADMIN,)),
+    (
+        "web.admin_special_openings",
+        "Buka khusus",
+        "Special openings",
+        (Role.ADMIN, Role.SUPERVISOR),
+    ),
     ("web.admin_users", "Pengguna", "Users", (Role.ADMIN, Role.SUPERVISOR)),
     ("web.admin_devices", "Perangkat", "Devices", (Role.ADMIN,)),
     ("web.admin_settings", "Pengaturan", "Settings", (Role.ADMIN,)),

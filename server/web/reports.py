@@ -26,6 +26,7 @@ from server.domain.access import Principal
 from server.domain.context import Ctx
 from server.domain.errors import DomainError
 from server.domain.reports import (
+    Grouping,
     PeriodKind,
     Report,
 )
@@ -34,6 +35,7 @@ from server.web import bp
 from server.web.charts import Series, bar_chart, line_chart
 from server.web.exports import (
     COLUMNS,
+    TableRow,
     columns_for,
     csv_bytes,
     definitions,
@@ -160,10 +162,13 @@ def reports() -> Any:
         "query": request.query_string.decode("ascii", "replace"),
     }
     if report is not None:
-        headers, rows = table(report)
+        headers, all_rows = table(report)
+        rows, quiet = fold_quiet(all_rows)
         context.update(
             headers=headers,
             rows=rows,
+            quiet=quiet,
+            quiet_label=quiet_label(report.grouping, len(quiet)),
             columns=columns_for(report),
             charts=charts(report),
             period_label=period_label(report),
@@ -171,6 +176,29 @@ def reports() -> Any:
         )
     body = render_template("reports/index.html", **context)
     return (body, 422) if errors else body
+
+
+def fold_quiet(rows: list[TableRow]) -> tuple[list[TableRow], list[TableRow]]:
+    """The rows with any figure (and the total), and the quiet ones: a hall of 75 services
+    has many with nothing on a given day, and a table of zeros hid the few that worked.
+    The page folds the quiet ones away; the CSV and XLSX keep every row."""
+    shown = [row for row in rows if row.total or any(row.values)]
+    quiet = [row for row in rows if not row.total and not any(row.values)]
+    return shown, quiet
+
+
+QUIET_NOUNS = {
+    Grouping.AGENCY: ("instansi", "agencies"),
+    Grouping.SERVICE: ("layanan", "services"),
+    Grouping.COUNTER: ("loket", "counters"),
+    Grouping.OFFICER: ("petugas", "officers"),
+}
+
+
+def quiet_label(grouping: Grouping, count: int) -> str:
+    """ "12 layanan tanpa aktivitas": the folded rows' summary line."""
+    indonesian, english = QUIET_NOUNS[grouping]
+    return tr(f"{count} {indonesian} tanpa aktivitas", f"{count} {english} without activity")
 
 
 def kpis(report: Report) -> list[tuple[str, str, str]]:

@@ -30,6 +30,7 @@ from server.models import (
     Holiday,
     Service,
     Setting,
+    SpecialOpening,
     Zone,
 )
 from tests.conftest import Api, FakeClock
@@ -39,6 +40,7 @@ from tests.pg import fresh_database
 WATCHED = (
     "settings",
     "holidays",
+    "special_openings",
     "agencies",
     "series",
     "services",
@@ -94,6 +96,14 @@ def _add_holiday(session: Session, _: Hall) -> None:
     session.add(Holiday(date=dt.date(2026, 12, 25), name="Natal"))
 
 
+def _add_a_special_opening(session: Session, hall: Hall) -> None:
+    session.add(
+        SpecialOpening(
+            date=dt.date(2026, 12, 5), opens="08:00", closes="12:00", agency_id=hall.dk, name="X"
+        )
+    )
+
+
 def _give_a_quota(session: Session, hall: Hall) -> None:
     session.execute(update(Service).where(Service.id == hall.ktp).values(daily_quota=40))
 
@@ -117,6 +127,7 @@ def _raw_sql_from_a_console(session: Session, _: Hall) -> None:
 CHANGES = {
     "setting": _add_setting,
     "holiday": _add_holiday,
+    "special-opening": _add_a_special_opening,
     "service": _give_a_quota,
     "zone": _rename_a_zone,
     "counter-zone": _move_a_counter,
@@ -195,14 +206,15 @@ def test_postgresql_raises_the_catalog_version_too() -> None:
 # --- what the process keeps, and when it lets go --------------------------------------
 
 
-def test_an_issue_reads_no_settings_holidays_or_zones_once_the_catalog_holds_them(
+def test_an_issue_reads_no_settings_holidays_openings_or_zones_once_the_catalog_holds_them(
     app: Flask, kiosk: Api, hall: Hall
 ) -> None:
     kiosk.issue(hall.ktp)
 
     seen = statements_of(app, lambda: kiosk.issue(hall.ktp))
 
-    assert [s for s in seen if "FROM settings" in s or "FROM holidays" in s] == []
+    kept = ("FROM settings", "FROM holidays", "FROM special_openings")
+    assert [s for s in seen if any(table in s for table in kept)] == []
     assert [s for s in seen if "FROM zones" in s] == []
     assert sum("catalog_version" in s for s in seen) == 1
 
@@ -221,6 +233,24 @@ def test_a_holiday_added_by_another_process_closes_the_hall_for_the_very_next_ti
     with other_process.write() as session:
         session.execute(delete(Holiday))
     assert kiosk.issue(hall.ktp)["number"] == "DK-002"
+
+
+def test_a_special_opening_added_by_another_process_opens_a_holiday_for_the_next_ticket(
+    kiosk: Api, hall: Hall, other_process: Database
+) -> None:
+    with other_process.write() as session:
+        session.add(Holiday(date=dt.date(2026, 11, 30), name="Cuti bersama"))
+    refused = kiosk.post(TICKETS, json={"service_id": hall.ktp})
+    assert refused.get_json()["error"]["code"] == "service_closed"  # kept: holiday, no opening
+
+    with other_process.write() as session:
+        session.add(
+            SpecialOpening(
+                date=dt.date(2026, 11, 30), opens="08:00", closes="12:00", agency_id=None, name="X"
+            )
+        )
+
+    assert kiosk.issue(hall.ktp)["number"] == "DK-001"
 
 
 def test_a_service_closed_by_another_process_takes_no_next_ticket(

@@ -23,6 +23,7 @@ from server.api.validation import Schema, schema_openapi
 from shared.errors import ErrorCode
 from tests.conftest import Api
 from tests.factories import PASSWORD, Hall
+from tests.server.api.test_snapshots_config_api import add_special_openings
 
 DOCUMENT_URL = "/api/openapi.json"
 DOCUMENT_URI = "urn:antre:openapi"
@@ -295,6 +296,16 @@ def test_a_ticket_from_the_kiosk_to_the_counter_answers_as_documented(
     assert [call["number"] for call in board["last_calls"]] == [issued["ticket"]["number"]] * 2
     documented.check(kiosk.get("/api/v1/config"))
     assert documented.check(api.client.get(f"{TICKETS}/{status_code}"))["ticket"]["state"] == "done"
+
+
+def test_the_configuration_with_special_openings_answers_as_documented(
+    app: Flask, api: Api, hall: Hall, documented: DocumentedAnswers
+) -> None:
+    add_special_openings(app, hall)
+    config = documented.check(api.as_device("kiosk").get("/api/v1/config"))
+    assert len(config["special_openings"]) == 2
+    schema = documented.document["components"]["schemas"]["Config"]
+    assert "special_openings" in schema["required"]
 
 
 def test_staff_and_device_answers_match_the_document(

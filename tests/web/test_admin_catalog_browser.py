@@ -89,3 +89,46 @@ def test_a_counter_is_given_its_services_in_order_with_the_arrows(
     ).json()
     counter = next(c for c in config["counters"] if c["label"] == "Loket 2")
     assert counter["service_ids"] == [web_server.hall.ktp, web_server.hall.kk]
+
+
+def test_a_saturday_for_every_disdukcapil_service_after_a_preview(
+    web_server: LiveServer, new_page: NewPage
+) -> None:
+    kiosk_token = web_server.hall.tokens["kiosk"]
+    with web_server.socket({"token": kiosk_token}) as kiosk_socket:
+        page = new_page()
+        log_in(page, web_server, "admin")
+        page.goto(f"{web_server.url}/admin/services")
+        page.click("text=Ubah jam banyak layanan")
+        page.select_option("select[name=scope]", label="DK · Disdukcapil")
+        saturday = page.locator("tr[data-day=sat]")
+        saturday.locator("input[type=checkbox]").check()
+        page.fill("input[name=from_sat]", "08.00")  # as the hall writes it
+        page.fill("input[name=to_sat]", "12.00")
+        page.click("button[value=preview]")
+
+        expect(page.locator("#preview-count")).to_have_text("2 dari 2 layanan Disdukcapil berubah.")
+        expect(page.locator("#preview table.data")).to_contain_text("DK-KTP")
+        expect(page.locator("#preview table.data")).not_to_contain_text("SM-PKB")
+        assert kiosk_socket.received("config.updated") == []  # a preview changes nothing
+        page.click("text=Terapkan ke 2 layanan")
+
+        expect(page).to_have_url(re.compile(r"/admin/services\?agency=\d+$"))
+        expect(page.locator(".flash.success")).to_have_text(
+            "Jam layanan 2 layanan Disdukcapil diubah."
+        )
+        expect(page.locator("tr", has_text="DK-KK")).to_contain_text("Sab 08.00–12.00")
+        kiosk_socket.wait_for("config.updated", lambda p: p.get("what") == "services")
+        rooms = [p.get("room") for p in kiosk_socket.received("config.updated")]
+        assert len(rooms) == len(set(rooms))  # one push per room for both services
+    config = requests.get(
+        f"{web_server.url}/api/v1/config",
+        headers={"Authorization": f"Bearer {kiosk_token}"},
+        timeout=HTTP_TIMEOUT,
+    ).json()
+    saturdays = {s["code"]: s["hours"].get("sat") for s in config["services"]}
+    assert saturdays == {
+        "DK-KTP": ["08:00", "12:00"],
+        "DK-KK": ["08:00", "12:00"],
+        "SM-PKB": ["00:00", "24:00"],
+    }

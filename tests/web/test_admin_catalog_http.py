@@ -133,7 +133,7 @@ def test_every_field_problem_is_shown_beside_its_field_at_once(
         "Isi dengan angka, mis. 7,5.",
         "Antara 1 dan 100000.",
         "Jam buka harus sebelum jam tutup.",
-        "Jam seperti 07:30 (00:00–24:00).",
+        "Jam seperti 07.30 atau 07:30 (00.00–24.00).",
     ):
         assert message in page, message
     assert 'value="DK-KTP"' in page  # what was sent stays in the form

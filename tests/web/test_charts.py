@@ -3,12 +3,13 @@ touch, nor a value run over another bar (figures of a busy month: four digits ea
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 
 import pytest
 
-from server.web.charts import Box, Series, bar_chart, number_text, text_em
+from server.web.charts import Box, Series, bar_chart, count_axis, line_chart, number_text, text_em
 
 RECT = re.compile(r'<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="#')
 VALUE = re.compile(
@@ -77,3 +78,29 @@ def test_no_value_touches_another_or_runs_over_a_bar(seed: int) -> None:
             assert not one.touches(other, gap=2.0)
         for bar in bars:
             assert not one.touches(bar)
+
+
+AXIS_LABEL = re.compile(r'<text x="[\d.]+" y="([\d.]+)" text-anchor="end"[^>]*>([^<]+)<')
+
+
+@pytest.mark.parametrize("largest", [0, 1, 2, 3, 7, 13, 99, 101, 5824])
+def test_a_count_axis_is_marked_in_whole_numbers_only(largest: int) -> None:
+    """A day whose busiest hour had 1 or 3 visitors used to be marked 0,25 / 2,5 ..."""
+    hours = [f"{h:02d}" for h in range(7, 18)]
+    values = [largest] + [0] * (len(hours) - 1)
+    for chart in (bar_chart, line_chart):
+        svg = chart("per jam", hours, [Series("A", values, "#123")])
+        marks = [text for _, text in AXIS_LABEL.findall(svg)]
+        assert marks[0] == "0" and len(marks) >= 2
+        assert all(re.fullmatch(r"\d{1,3}(\.\d{3})*", text) for text in marks), marks
+        numbers = [int(text.replace(".", "")) for text in marks]
+        assert numbers[-1] >= largest
+        steps = {b - a for a, b in itertools.pairwise(numbers)}
+        assert len(steps) == 1  # evenly spaced
+
+
+@pytest.mark.parametrize("largest", [0, 1, 4, 5, 6, 11, 26, 999, 1001, 5824, 123456])
+def test_the_axis_top_covers_the_largest_value_in_at_most_five_round_steps(largest: int) -> None:
+    top, step = count_axis(largest)
+    assert top >= largest and top % step == 0 and 1 <= top // step <= 5
+    assert re.fullmatch(r"[125]0*", str(step))

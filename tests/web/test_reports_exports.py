@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 from openpyxl import load_workbook
 
+from server.models import Service
 from server.state import AppState
 from tests.factories import Hall
 from tests.server.domain.test_reports import seed_day
@@ -52,6 +53,21 @@ def figures_of(rows: list[list[Any]]) -> list[tuple[str, list[float | None]]]:
     return [(str(r[0]).replace("&amp;", "&"), [number(c) for c in r[2:]]) for r in rows]
 
 
+def without_quiet(
+    rows: list[tuple[str, list[float | None]]],
+) -> list[tuple[str, list[float | None]]]:
+    """The rows the page shows in its table: those with a figure, and the total (last)."""
+    return [row for row in rows[:-1] if any(row[1])] + rows[-1:]
+
+
+def folded_rows(html: str) -> list[str]:
+    """The names of the rows the page folds away as without activity."""
+    if 'id="quiet-rows"' not in html:
+        return []
+    folded = html.split('id="quiet-rows"', 1)[1].split("</details>", 1)[0]
+    return re.findall(r'<span class="quiet-name">([^<]*)</span>', folded)
+
+
 @pytest.mark.parametrize("group", ["service", "counter"])
 def test_csv_and_xlsx_hold_the_page_s_figures(app: Flask, seeded: None, group: str) -> None:
     client = client_session(app, "admin")
@@ -62,15 +78,19 @@ def test_csv_and_xlsx_hold_the_page_s_figures(app: Flask, seeded: None, group: s
     xlsx_file = client.get(f"/reports.xlsx?{query}")
 
     assert page.status_code == csv_file.status_code == xlsx_file.status_code == 200
-    shown = figures_of(page_table(page.get_data(as_text=True)))
+    html = page.get_data(as_text=True)
+    # The page folds the rows without activity (Loket 4 did nothing); the files keep them.
+    shown, folded = figures_of(page_table(html)), folded_rows(html)
     rows = list(csv.reader(io.StringIO(csv_file.get_data(as_text=True).lstrip("\ufeff"))))
-    assert figures_of(rows[1:]) == shown
+    assert without_quiet(figures_of(rows[1:])) == shown
+    assert [label for label, figures in figures_of(rows[1:]) if not any(figures)] == folded
     sheet = load_workbook(io.BytesIO(xlsx_file.get_data()))["Laporan"]
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
     header_at = next(i for i, r in enumerate(values) if r[0] == rows[0][0])
     assert [str(v) for v in values[header_at]] == rows[0]
-    assert figures_of(values[header_at + 1 :]) == shown
-    assert len(shown) == {"service": 4, "counter": 5}[group]  # the rows and the total
+    assert figures_of(values[header_at + 1 :]) == figures_of(rows[1:])
+    assert len(rows[1:]) == {"service": 4, "counter": 5}[group]  # the rows and the total
+    assert folded == {"service": [], "counter": ["Loket 4"]}[group]
     assert (
         'attachment; filename="laporan-antrean-2026-11-30-'
         in csv_file.headers["Content-Disposition"]
@@ -157,3 +177,47 @@ def test_reports_need_a_console_login(app: Flask) -> None:
     anonymous = app.test_client()
     assert anonymous.get("/reports.csv").status_code == 302
     assert "/login" in anonymous.get("/reports").headers["Location"]
+
+
+def test_services_without_activity_are_folded_under_one_line(
+    app: Flask, hall: Hall, seeded: None
+) -> None:
+    """A hall of 75 services lists mostly zeros on a given day: those fold away."""
+    state: AppState = app.extensions["antre"]
+    with state.db.write() as session:
+        ktp = session.get(Service, hall.ktp)
+        assert ktp is not None
+        for code, name in (("DK-AKTA", "Akta kelahiran"), ("DK-KIA", "Kartu identitas anak")):
+            session.add(
+                Service(
+                    agency_id=hall.dk,
+                    series_id=ktp.series_id,
+                    code=code,
+                    name=name,
+                    position=9,
+                    hours={},
+                )
+            )
+    client = client_session(app, "admin")
+
+    html = client.get(f"/reports?{DAY}&group=service").get_data(as_text=True)
+
+    assert [row[0] for row in page_table(html)] == [
+        "Perekaman KTP-el",
+        "Perubahan KK",
+        "Pajak kendaraan tahunan",
+        "Total seluruh mal",
+    ]
+    assert "<summary>2 layanan tanpa aktivitas</summary>" in html
+    assert folded_rows(html) == ["Akta kelahiran", "Kartu identitas anak"]
+    exported = client.get(f"/reports.csv?{DAY}&group=service").get_data(as_text=True)
+    assert "Akta kelahiran" in exported and "Kartu identitas anak" in exported
+    english = client.get(f"/reports?{DAY}&group=service&lang=en").get_data(as_text=True)
+    assert "<summary>2 services without activity</summary>" in english
+
+
+def test_a_report_where_every_row_worked_folds_nothing(app: Flask, seeded: None) -> None:
+    client = client_session(app, "admin")
+    html = client.get(f"/reports?{DAY}&group=agency").get_data(as_text=True)
+    assert "quiet-rows" not in html
+    assert len(page_table(html)) == 3

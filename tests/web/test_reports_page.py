@@ -66,3 +66,19 @@ def test_a_supervisor_sees_only_their_agency(reports_server: LiveServer, new_pag
     expect(page.locator("#report-table tbody tr")).to_have_count(2)  # Disdukcapil, total
     expect(page.locator("select[name=agency]")).to_have_count(0)
     expect(page.locator("[data-kpi=issued]")).to_have_text("8")
+
+
+def test_counters_without_activity_fold_away_and_open_on_a_click(
+    reports_server: LiveServer, new_page: NewPage
+) -> None:
+    page = new_page()
+    log_in(page, reports_server, "admin")
+    page.goto(f"{reports_server.url}/reports?period=day&date={DAY.isoformat()}&group=counter")
+
+    expect(page.locator("#report-table tbody tr")).to_have_count(4)  # Loket 1-3, the total
+    quiet = page.locator("#quiet-rows")
+    expect(quiet.locator("summary")).to_have_text("1 loket tanpa aktivitas")
+    loket_4 = quiet.locator(".quiet-name", has_text="Loket 4")
+    expect(loket_4).to_be_hidden()
+    quiet.locator("summary").click()
+    expect(loket_4).to_be_visible()

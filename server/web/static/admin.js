@@ -3,6 +3,10 @@
 (function () {
   "use strict";
 
+  /* The bulk hours' answer opens at its preview (where a stale one also says why). */
+  var preview = document.getElementById("preview");
+  if (preview) preview.scrollIntoView();
+
   /* A list's agency filter applies as soon as it is chosen. */
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
@@ -52,8 +56,8 @@
         var times = row.querySelectorAll("input.time");
         if (open.checked && !times[0].value && !times[1].value) {
           var monday = hours.querySelectorAll("tr[data-day=mon] input.time");
-          times[0].value = monday[0].value || "08:00";
-          times[1].value = monday[1].value || "15:00";
+          times[0].value = monday[0].value || "08.00";
+          times[1].value = monday[1].value || "15.00";
         }
         sync(row);
       });

@@ -3,10 +3,13 @@ or after a gap in ``seq``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from flask import Flask
 
+from server.models import SpecialOpening
 from tests.conftest import Api
 from tests.factories import Hall
 from tests.server.api.responses import assert_error, ok
@@ -44,6 +47,44 @@ def test_config_shows_each_services_prefix_and_remaining_quota(api: Api) -> None
         "SM-PKB": "SM",
     }
     assert all(s["remaining_quota"] is None for s in services)
+
+
+def add_special_openings(app: Flask, hall: Hall) -> None:
+    """Yesterday's (past), a whole-hall Saturday and Disdukcapil's, as the console saves them."""
+    with app.extensions["antre"].db.write() as session:
+        for day, agency_id, name in [
+            (dt.date(2026, 11, 29), None, "Kemarin"),
+            (dt.date(2026, 12, 5), hall.dk, "Buka khusus Sabtu"),
+            (dt.date(2026, 12, 5), None, "Pelayanan serentak"),
+        ]:
+            session.add(
+                SpecialOpening(
+                    date=day, opens="08:00", closes="12:00", agency_id=agency_id, name=name
+                )
+            )
+
+
+def test_config_lists_the_special_openings_from_today_on(app: Flask, api: Api, hall: Hall) -> None:
+    add_special_openings(app, hall)
+
+    body = ok(api.as_device("kiosk").get("/api/v1/config"))
+
+    assert body["special_openings"] == [
+        {
+            "date": "2026-12-05",
+            "opens": "08:00",
+            "closes": "12:00",
+            "agency_id": None,
+            "name": "Pelayanan serentak",
+        },
+        {
+            "date": "2026-12-05",
+            "opens": "08:00",
+            "closes": "12:00",
+            "agency_id": hall.dk,
+            "name": "Buka khusus Sabtu",
+        },
+    ]
 
 
 # --- settings -----------------------------------------------------------------------

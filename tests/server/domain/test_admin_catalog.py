@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from server.domain import admin_catalog as catalog
 from server.domain.access import Principal
 from server.domain.errors import DomainError
-from server.models import Role, Series, Service
+from server.models import Agency, Counter, Role, Series, Service
 from tests.factories import Hall
 from tests.server.domain.conftest import Desk
 
@@ -65,8 +65,8 @@ def test_another_agencys_prefix_is_refused(session: Session, hall: Hall) -> None
     [
         ({"mon": ["15:00", "08:00"]}, "hours.mon", "Opening must be before closing."),
         ({"tue": ["08:00", "08:00"]}, "hours.tue", "Opening must be before closing."),
-        ({"wed": ["8:00", "15:00"]}, "hours.wed", "Times like 07:30 (00:00–24:00)."),
-        ({"thu": ["08:00", "24:01"]}, "hours.thu", "Times like 07:30 (00:00–24:00)."),
+        ({"wed": ["8-00", "15:00"]}, "hours.wed", "Times like 07.30 or 07:30 (00.00–24.00)."),
+        ({"thu": ["08:00", "24:01"]}, "hours.thu", "Times like 07.30 or 07:30 (00.00–24.00)."),
         ({"fri": ["", ""]}, "hours.fri", "Enter opening and closing times."),
         ({"fri": "08:00-11:00"}, "hours.fri", "Enter opening and closing times."),
         ({"caturday": ["08:00", "11:00"]}, "hours", "Unknown weekday: caturday."),
@@ -115,3 +115,22 @@ def test_a_supervisor_cannot_touch_another_agency(session: Session, hall: Hall) 
     assert exc.value.code == "forbidden"
     with pytest.raises(DomainError):
         catalog.save_agency(session, supervisor, hall.dk, {"name": "x"})
+
+
+def test_an_offered_service_without_an_active_counter_is_unserved(
+    session: Session, hall: Hall
+) -> None:
+    assert catalog.unserved_services(session) == []
+    for counter_id in (hall.c3, hall.c4):  # both of Samsat's counters close for good
+        counter = session.get(Counter, counter_id)
+        assert counter is not None
+        counter.active = False
+    session.flush()
+    assert [s.code for s in catalog.unserved_services(session)] == ["SM-PKB"]
+    assert catalog.unserved_services(session, [hall.ktp]) == []
+
+    samsat = session.get(Agency, hall.sm)
+    assert samsat is not None
+    samsat.active = False  # not offered at all: nothing to warn about
+    session.flush()
+    assert catalog.unserved_services(session) == []

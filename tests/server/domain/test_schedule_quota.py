@@ -10,7 +10,7 @@ import pytest
 from server.domain import counters
 from server.domain.errors import DomainError
 from server.domain.schedule import check_hours, remaining_quota
-from server.models import Agency, Holiday, Priority
+from server.models import Agency, Holiday, Priority, SpecialOpening
 from shared.errors import ErrorCode
 from tests.conftest import JAKARTA, FakeClock
 from tests.factories import Hall
@@ -81,6 +81,67 @@ def test_a_holiday_closes_only_its_own_day(desk: Desk, hall: Hall) -> None:
     assert desk.issue(hall.ktp).number == "DK-001"
 
 
+def special_opening(desk: Desk, day: dt.date, agency_id: int | None, hours: str) -> None:
+    opens, closes = hours.split("-")
+    desk.session.add(
+        SpecialOpening(date=day, opens=opens, closes=closes, agency_id=agency_id, name="Khusus")
+    )
+    desk.session.flush()
+
+
+def refusal_details(desk: Desk, service_id: int) -> dict[str, Any]:
+    with pytest.raises(DomainError) as error:
+        desk.issue(service_id)
+    assert error.value.code == ErrorCode.SERVICE_CLOSED
+    return error.value.details
+
+
+def test_a_special_opening_opens_its_agency_on_a_saturday_it_is_closed(
+    desk: Desk, hall: Hall, clock: FakeClock
+) -> None:
+    for service in (hall.ktp, hall.pkb):
+        desk.service(service).hours = dict(OFFICE_HOURS)
+    saturday = dt.date(2026, 12, 5)
+    special_opening(desk, saturday, hall.dk, "08:00-12:00")
+    at(clock, 5, 9)
+
+    assert desk.issue(hall.ktp).service_date == saturday
+    assert refusal(desk, hall.pkb) == ErrorCode.SERVICE_CLOSED  # Samsat is not in its scope
+    at(clock, 5, 12)
+    assert refusal_details(desk, hall.ktp) == {"opens": "08:00", "closes": "12:00"}
+
+
+def test_a_special_opening_on_a_holiday_opens_with_its_own_hours(
+    desk: Desk, hall: Hall, clock: FakeClock
+) -> None:
+    """The later, explicit decision wins over the holiday list, for its hours only."""
+    desk.service(hall.ktp).hours = dict(OFFICE_HOURS)
+    desk.service(hall.pkb).hours = dict(OFFICE_HOURS)
+    desk.session.add(Holiday(date=dt.date(2026, 11, 30), name="Cuti bersama"))
+    special_opening(desk, dt.date(2026, 11, 30), None, "09:00-12:00")  # the whole hall
+
+    at(clock, 0, 8, 30)
+    assert refusal_details(desk, hall.ktp) == {"opens": "09:00", "closes": "12:00"}
+    at(clock, 0, 9)
+    assert desk.issue(hall.ktp).number == "DK-001"
+    assert desk.issue(hall.pkb).number == "SM-001"
+    at(clock, 0, 13)  # a Monday's own 16.00 does not come back on a holiday
+    assert refusal(desk, hall.ktp) == ErrorCode.SERVICE_CLOSED
+
+
+def test_a_special_opening_adds_hours_to_an_ordinary_day(
+    desk: Desk, hall: Hall, clock: FakeClock
+) -> None:
+    desk.service(hall.ktp).hours = dict(OFFICE_HOURS)
+    special_opening(desk, dt.date(2026, 11, 30), hall.dk, "18:00-20:00")
+    at(clock, 0, 10)
+    assert desk.issue(hall.ktp).number == "DK-001"
+    at(clock, 0, 17)
+    assert refusal_details(desk, hall.ktp) == {"opens": "18:00", "closes": "20:00"}
+    at(clock, 0, 19)
+    assert desk.issue(hall.ktp).number == "DK-002"
+
+
 def test_an_inactive_service_or_agency_takes_no_tickets(desk: Desk, hall: Hall) -> None:
     desk.service(hall.ktp).active = False
     assert refusal(desk, hall.ktp) == ErrorCode.SERVICE_CLOSED
@@ -139,6 +200,15 @@ def test_valid_hours_are_kept_as_given() -> None:
     assert check_hours({}) == {}
 
 
+def test_hours_written_the_indonesian_way_are_stored_in_one_form() -> None:
+    hours = {"mon": ["07.30", "16.00"], "tue": ["7:30", "16:00"], "sat": ["08.00", "24.00"]}
+    assert check_hours(hours) == {
+        "mon": ["07:30", "16:00"],
+        "tue": ["07:30", "16:00"],
+        "sat": ["08:00", "24:00"],
+    }
+
+
 @pytest.mark.parametrize(
     "hours",
     [
@@ -149,7 +219,8 @@ def test_valid_hours_are_kept_as_given() -> None:
         {"mon": ["07:30"]},
         {"mon": ["07:30", "12:00", "16:00"]},
         {"mon": "07:30-16:00"},
-        {"mon": ["7:30", "16:00"]},
+        {"mon": ["0730", "16:00"]},
+        {"mon": ["07,30", "16:00"]},
         {"mon": ["07:30", "24:01"]},
         {"mon": ["25:00", "26:00"]},
         {"mon": ["07:60", "16:00"]},

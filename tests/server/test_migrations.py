@@ -1,0 +1,112 @@
+"""The migrations against the tables in ``server.models``: at the newest revision they are
+the same schema, and migration 0003 (special openings) goes up, down and up again on
+SQLite and on PostgreSQL without losing what was there before it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect, text
+
+from server.db import make_engine
+from server.migrate import current_revision, downgrade, upgrade
+from server.models import Base
+from tests.pg import fresh_database
+
+SPECIAL = "special_openings"
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'migrations.sqlite3'}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def postgres_engine() -> Iterator[Engine]:
+    with fresh_database() as url:
+        engine = make_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
+def version(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT version FROM catalog_version")).scalar_one())
+
+
+def add_special_opening(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO special_openings (date, opens, closes, agency_id, name) "
+                "VALUES (:day, '08:00', '12:00', NULL, 'Buka khusus Sabtu')"
+            ),
+            {"day": dt.date(2026, 12, 5)},
+        )
+
+
+def add_holiday(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO holidays (date, name) VALUES (:day, 'Natal')"),
+            {"day": dt.date(2026, 12, 25)},
+        )
+
+
+def holidays(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return list(conn.scalars(text("SELECT name FROM holidays")))
+
+
+def test_the_models_are_the_schema_the_migrations_make(sqlite_engine: Engine) -> None:
+    upgrade(sqlite_engine)
+    with sqlite_engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert differences == []
+
+
+def up_down_up(engine: Engine) -> None:
+    """0003 up (its rows raise the catalog version), down to 0002 (the table goes, the
+    holidays stay), and up again."""
+    upgrade(engine, "0002")
+    add_holiday(engine)
+    upgrade(engine)
+    assert SPECIAL in inspect(engine).get_table_names()
+    before = version(engine)
+    add_special_opening(engine)
+    assert version(engine) > before
+
+    downgrade(engine, "0002")
+    assert current_revision(engine) == "0002"
+    assert SPECIAL not in inspect(engine).get_table_names()
+    assert holidays(engine) == ["Natal"]  # what was there before 0003 stays
+    before = version(engine)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE holidays SET name = 'Hari Raya Natal'"))
+    assert version(engine) > before  # 0002's own triggers still work
+
+    upgrade(engine)
+    add_special_opening(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM special_openings")).scalar_one() == 1
+
+
+def test_special_openings_go_up_down_and_up_again_on_sqlite(sqlite_engine: Engine) -> None:
+    up_down_up(sqlite_engine)
+    with sqlite_engine.connect() as conn:
+        triggers = set(conn.scalars(text("SELECT name FROM sqlite_master WHERE type='trigger'")))
+    assert {f"catalog_{SPECIAL}_{op}" for op in ("insert", "update", "delete")} <= triggers
+
+
+@pytest.mark.postgres
+def test_special_openings_go_up_down_and_up_again_on_postgresql(postgres_engine: Engine) -> None:
+    up_down_up(postgres_engine)
