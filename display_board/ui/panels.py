@@ -7,13 +7,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PyQt6.QtCore import QRectF, Qt, QTimer
-from PyQt6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPaintEvent, QPen
+from PyQt6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
 from PyQt6.QtWidgets import QWidget
 
 from ..board_model import CallShown, CounterShown, WaitingShown
+from ..counter_pages import CounterPager, Paging, plan_pages
 from ..texts import tr
 from . import style
-from .layout import tile_grid
+from .layout import Grid, tile_grid
 from .painting import TextPainter, common_px, fitted, font
 
 LEFT = Qt.AlignmentFlag.AlignLeft
@@ -228,17 +237,92 @@ class CallPanel(Panel):
 
 
 class CounterGrid(Panel):
-    """Every counter of the zone: its label and agency over the number at it now."""
+    """Every counter of the zone: its label and agency over the number at it now; in
+    pages when the zone has more counters than fit at a size read from 10 m
+    (``counter_pages``)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, page_seconds: float = 8.0) -> None:
         super().__init__(parent)
         self.counters: list[CounterShown] = []
+        self.latest: CallShown | None = None
+        # The least cap height of a tile's number, for the screen the board is on.
+        self.min_cap_px = 0.0
+        self.pager = CounterPager()
+        self.paging = Paging([[]], 0)
+        self.page_timer = QTimer(self)
+        self.page_timer.setInterval(round(page_seconds * 1000))
+        self.page_timer.timeout.connect(self.turn_page)
         # What each tile last painted, and when: tests and the bench read it.
         self.painted: dict[int, tuple[str, float]] = {}
+        self.number_px = 0.0  # the tiles' number size at the last paint
+        self.number_boxes: dict[int, QRectF] = {}  # where each tile's number went
+        self._readable_seen: dict[tuple[int, bool, int, int, float, str], bool] = {}
 
-    def show_counters(self, counters: Sequence[CounterShown]) -> None:
-        self.counters = list(counters)
+    def show_counters(
+        self, counters: Sequence[CounterShown], latest: CallShown | None = None
+    ) -> None:
+        self.counters, self.latest = list(counters), latest
+        self._plan()
         self.update()
+
+    def set_min_cap_px(self, px: float) -> None:
+        self.min_cap_px = px
+        self._plan()
+
+    def turn_page(self) -> None:
+        self.pager.turn(self.paging)
+        self.update()
+
+    def resizeEvent(self, event: QResizeEvent | None) -> None:
+        super().resizeEvent(event)
+        self._plan()
+
+    def _plan(self) -> None:
+        self.paging = plan_pages(self.counters, self._readable)
+        if self.pager.follow(self.latest, self.paging) or not self.paging.paged:
+            self.page_timer.stop()  # a full turn for the page just brought up
+        if self.paging.paged and not self.page_timer.isActive():
+            self.page_timer.start()
+
+    def page_shown(self) -> tuple[int, int]:
+        """(page, pages), counted from 1, as the page line says."""
+        return self.pager.current(self.paging) + 1, len(self.paging.pages)
+
+    def _areas(self, paged: bool) -> tuple[QRectF, QRectF | None]:
+        """The tiles' area and, when paged, the line below it that names the page."""
+        box = QRectF(self.rect())
+        if not paged:
+            return box, None
+        line_h = max(12.0, box.height() * 0.055)
+        tiles = box.adjusted(0, 0, 0, -line_h)
+        return tiles, QRectF(box.x(), tiles.bottom(), box.width(), line_h)
+
+    def _readable(self, tiles: int, paged: bool) -> bool:
+        """Whether the numbers of a grid of ``tiles`` have the least cap height, at the
+        size the widest number now shown (or a wide sample) would be painted."""
+        area = self._areas(paged)[0]
+        widest = self._widest_number()
+        key = (tiles, paged, int(area.width()), int(area.height()), self.min_cap_px, widest)
+        if key not in self._readable_seen:
+            grid = tile_grid(tiles, int(area.width()), int(area.height()))
+            tile_w, tile_h, _ = self._tile_size(area, grid)
+            box = _TileParts(tile_w, tile_h).number
+            px = fitted(widest, box.width(), box.height(), tile_h).pixelSize()
+            cap = QFontMetricsF(font(px)).capHeight()
+            self._readable_seen[key] = cap >= self.min_cap_px
+        return self._readable_seen[key]
+
+    def _widest_number(self) -> str:
+        metrics = QFontMetricsF(font(100))
+        numbers = [c.ticket.number for c in self.counters if c.ticket is not None]
+        return max([WIDE_NUMBER, *numbers], key=metrics.horizontalAdvance)
+
+    @staticmethod
+    def _tile_size(area: QRectF, grid: Grid) -> tuple[float, float, float]:
+        gap = max(4.0, min(area.width(), area.height()) * 0.012)
+        tile_w = (area.width() - gap * (grid.columns - 1)) / grid.columns
+        tile_h = (area.height() - gap * (grid.rows - 1)) / grid.rows
+        return tile_w, tile_h, gap
 
     def tile_text(self, counter: CounterShown) -> str:
         if counter.ticket is not None:
@@ -252,15 +336,38 @@ class CounterGrid(Panel):
     def paint(self, painter: QPainter, box: QRectF) -> None:
         if not self.counters:
             return
-        grid = tile_grid(len(self.counters), int(box.width()), int(box.height()))
-        gap = max(4.0, min(box.width(), box.height()) * 0.012)
-        tile_w = (box.width() - gap * (grid.columns - 1)) / grid.columns
-        tile_h = (box.height() - gap * (grid.rows - 1)) / grid.rows
+        page = self.paging.pages[self.pager.current(self.paging)]
+        area, line = self._areas(self.paging.paged)
+        grid = tile_grid(self.paging.grid_count, int(area.width()), int(area.height()))
+        tile_w, tile_h, gap = self._tile_size(area, grid)
         parts = _TileParts(tile_w, tile_h)
+        sizes = self._sizes(parts, tile_h)
+        self.number_px = sizes["number"]
+        now = time.monotonic()
+        self.number_boxes = {}
+        for i, counter in enumerate(page):
+            text = self.tile_text(counter)
+            # Down the columns, as a hall numbers its counters along a wall.
+            col, row = divmod(i, grid.rows)
+            x, y = col * (tile_w + gap), row * (tile_h + gap)
+            self.number_boxes[counter.id] = parts.number.translated(x, y)
+            painter.save()
+            painter.translate(x, y)
+            self._tile(painter, parts, sizes, counter, text)
+            painter.restore()
+            if self.painted.get(counter.id, ("",))[0] != text:
+                self.painted[counter.id] = (text, now)
+        if line is not None:
+            shown, pages = self.page_shown()
+            text = tr("counters.page", self.language, page=shown, pages=pages)
+            self.text.draw(painter, line, text, line.height() * 0.8, style.MUTED, align=RIGHT)
+
+    def _sizes(self, parts: _TileParts, tile_h: float) -> dict[str, float]:
+        """One size per kind of text for every tile of the zone (all pages alike)."""
         texts = [self.tile_text(c) for c in self.counters]
         numbers = [t for c, t in zip(self.counters, texts, strict=True) if c.ticket is not None]
         notes = [t for c, t in zip(self.counters, texts, strict=True) if c.ticket is None]
-        sizes = {
+        return {
             "label": common_px(
                 [c.label for c in self.counters],
                 parts.label.width(),
@@ -280,16 +387,6 @@ class CounterGrid(Panel):
             ),
             "note": common_px(notes, parts.note.width(), parts.note.height(), tile_h, bold=False),
         }
-        now = time.monotonic()
-        for i, (counter, text) in enumerate(zip(self.counters, texts, strict=True)):
-            # Down the columns, as a hall numbers its counters along a wall.
-            col, row = divmod(i, grid.rows)
-            painter.save()
-            painter.translate(col * (tile_w + gap), row * (tile_h + gap))
-            self._tile(painter, parts, sizes, counter, text)
-            painter.restore()
-            if self.painted.get(counter.id, ("",))[0] != text:
-                self.painted[counter.id] = (text, now)
 
     def _tile(
         self,
@@ -350,7 +447,8 @@ class _TileParts:
 
 
 class LastCallsPanel(Panel):
-    """The calls before the one in the big panel, newest first."""
+    """The calls before the one in the big panel, newest first, one line per ticket; a
+    ticket called more than once carries a yellow "×3" mark."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -377,36 +475,62 @@ class LastCallsPanel(Panel):
             bold=False,
         )
         row_h = (box.height() - title_h - pad) / self.rows
-        bar_w = row_h * 0.14
-        text_x = pad + row_h * 0.35
-        number_w = (box.width() - pad - text_x) * 0.55
-        label_w = box.width() - pad - text_x - number_w
+        parts = _CallRowParts(box.width(), row_h, pad)
         number_px = common_px(
-            [c.number for c in self.calls] + [WIDE_NUMBER], number_w, row_h * 0.84, row_h * 0.8
+            [c.number for c in self.calls] + [WIDE_NUMBER],
+            parts.number.width(),
+            parts.number.height(),
+            row_h * 0.8,
         )
         label_px = common_px(
-            [c.counter_label for c in self.calls], label_w, row_h * 0.84, row_h * 0.62
+            [c.counter_label for c in self.calls],
+            parts.label.width(),
+            parts.label.height(),
+            row_h * 0.62,
         )
         for i, call in enumerate(self.calls):
             y = title_h + i * row_h + row_h * 0.08
-            h = row_h * 0.84
-            painter.fillRect(QRectF(pad, y, bar_w, h), QColor(call.agency.colour))
+            painter.fillRect(parts.bar.translated(0, y), QColor(call.agency.colour))
             draw(
                 painter,
-                QRectF(text_x, y, number_w, h),
+                parts.number.translated(0, y),
                 call.number,
                 number_px,
                 style.INK,
                 align=LEFT,
             )
+            if call.times > 1:
+                self._mark(painter, parts.mark.translated(0, y), call.times)
             draw(
                 painter,
-                QRectF(text_x + number_w, y, label_w, h),
+                parts.label.translated(0, y),
                 call.counter_label,
                 label_px,
                 style.MUTED,
                 align=RIGHT,
             )
+
+    def _mark(self, painter: QPainter, box: QRectF, times: int) -> None:
+        """The recall mark: how many times this number has been called."""
+        badge = box.adjusted(0, box.height() * 0.16, 0, -box.height() * 0.16)
+        _rounded(painter, badge, badge.height() * 0.3, style.CALLED)
+        inner = badge.adjusted(badge.height() * 0.2, 0, -badge.height() * 0.2, 0)
+        text = tr("last_calls.times", self.language, n=times)
+        self.text.draw(painter, inner, text, inner.height() * 0.85, style.CALLED_INK)
+
+
+class _CallRowParts:
+    """The boxes of one previous-calls line, relative to the line's top: the agency's
+    colour bar, the number, the recall mark and the counter."""
+
+    def __init__(self, w: float, row_h: float, pad: float) -> None:
+        h = row_h * 0.84
+        self.bar = QRectF(pad, 0, row_h * 0.14, h)
+        x = pad + row_h * 0.35
+        room = w - pad - x
+        self.number = QRectF(x, 0, room * 0.46, h)
+        self.mark = QRectF(self.number.right() + room * 0.02, 0, room * 0.15, h)
+        self.label = QRectF(self.mark.right(), 0, w - pad - self.mark.right(), h)
 
 
 class WaitingPanel(Panel):
