@@ -500,7 +500,10 @@ class LastCallsPanel(Panel):
                 align=LEFT,
             )
             if call.times > 1:
-                self._mark(painter, parts.mark.translated(0, y), call.times)
+                after = QFontMetricsF(font(number_px)).horizontalAdvance(call.number)
+                mark = parts.mark.translated(0, y)
+                mark.moveLeft(parts.number.left() + after + parts.mark_gap)
+                self._mark(painter, mark, call.times)
             draw(
                 painter,
                 parts.label.translated(0, y),
@@ -511,12 +514,15 @@ class LastCallsPanel(Panel):
             )
 
     def _mark(self, painter: QPainter, box: QRectF, times: int) -> None:
-        """The recall mark: how many times this number has been called."""
-        badge = box.adjusted(0, box.height() * 0.16, 0, -box.height() * 0.16)
-        _rounded(painter, badge, badge.height() * 0.3, style.CALLED)
-        inner = badge.adjusted(badge.height() * 0.2, 0, -badge.height() * 0.2, 0)
+        """The recall mark just after the number: how many times it has been called."""
         text = tr("last_calls.times", self.language, n=times)
-        self.text.draw(painter, inner, text, inner.height() * 0.85, style.CALLED_INK)
+        badge_h = box.height() * 0.62
+        pad = badge_h * 0.3
+        px = fitted(text, box.width() - 2 * pad, badge_h * 0.85, badge_h * 0.8).pixelSize()
+        badge_w = QFontMetricsF(font(px)).horizontalAdvance(text) + 2 * pad
+        badge = QRectF(box.x(), box.y() + (box.height() - badge_h) / 2, badge_w, badge_h)
+        _rounded(painter, badge, badge_h * 0.3, style.CALLED)
+        self.text.draw(painter, badge.adjusted(pad, 0, -pad, 0), text, px, style.CALLED_INK)
 
 
 class _CallRowParts:
@@ -529,8 +535,10 @@ class _CallRowParts:
         x = pad + row_h * 0.35
         room = w - pad - x
         self.number = QRectF(x, 0, room * 0.46, h)
-        self.mark = QRectF(self.number.right() + room * 0.02, 0, room * 0.15, h)
-        self.label = QRectF(self.mark.right(), 0, w - pad - self.mark.right(), h)
+        self.mark_gap = room * 0.025  # between the number and its mark, and the mark and the label
+        self.mark = QRectF(self.number.right() + self.mark_gap, 0, room * 0.13, h)
+        label_x = self.mark.right() + self.mark_gap
+        self.label = QRectF(label_x, 0, w - pad - label_x, h)
 
 
 class WaitingPanel(Panel):
