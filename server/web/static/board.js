@@ -227,13 +227,13 @@
     var box = document.getElementById("counters"), line = document.getElementById("pages");
     var widest = AntreTiles.widest(data.counters.filter(function (c) { return c.ticket; })
       .map(function (c) { return c.ticket.number; }));
-    var least = AntreTiles.readableCapPx();
+    var labels = AntreTiles.widestLabel(data.counters), least = AntreTiles.readableCapPx();
     paging = AntreTiles.planPages(data.counters, function (tiles, paged) {
       return AntreTiles.gridFor(tiles, tileArea(paged), widest).capPx >= least;
     });
     if (pager.follow(data.last_calls[0], paging) || !paging.paged) stopPages();
     if (paging.paged && pageTimer === null) pageTimer = setInterval(turnPage, PAGE_MS);
-    var grid = AntreTiles.gridFor(paging.gridCount, tileArea(paging.paged), widest);
+    var grid = AntreTiles.gridFor(paging.gridCount, tileArea(paging.paged), widest, labels);
     box.style.setProperty("--cols", grid.cols);
     box.style.setProperty("--rows", grid.rows);
     box.style.setProperty("--number-px", grid.numberPx + "px");

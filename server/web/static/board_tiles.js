@@ -12,11 +12,14 @@
      it, the padding. Largest sizes keep a zone of three counters from shouting. */
   var NUMBER_OF_HEIGHT = 0.46, NUMBER_ROOM_OF_WIDTH = 0.88, NUMBER_MAX_OF_SCREEN = 0.14;
   var LABEL_OF_HEIGHT = 0.19, LABEL_MAX_OF_SCREEN = 0.04;
+  /* A tile's label line ("Loket 13  Disdukcapil") is made to fit its width, but never
+     smaller than this: a longer agency name is then cut short ("Disdukc…"). */
+  var LABEL_LEAST_OF_SCREEN = 0.024;
   var canvas = null, capPerPx = null;
 
-  function numberFont(px) {
+  function numberFont(px, weight) {
     var family = window.getComputedStyle(document.body).fontFamily;
-    return "900 " + px + "px " + family;
+    return (weight || "900") + " " + px + "px " + family;
   }
 
   function context2d() {
@@ -34,11 +37,19 @@
     return capPerPx;
   }
 
-  /* The width of a text in the numbers' font per pixel of font size. */
-  function widthPerPx(text) {
+  /* The width of a text per pixel of font size (the numbers' weight unless told). */
+  function widthPerPx(text, weight) {
     var ctx = context2d();
-    ctx.font = numberFont(100);
+    ctx.font = numberFont(100, weight);
     return ctx.measureText(text).width / 100;
+  }
+
+  /* The widest label line of the tiles (bold label, a gap, the agency's name), per pixel
+     of font size. */
+  function widestLabel(counters) {
+    return Math.max.apply(null, [1].concat(counters.map(function (c) {
+      return widthPerPx(c.label, "700") + 0.6 + widthPerPx(c.agency ? c.agency.short_name : "", "400");
+    })));
   }
 
   function readableCapPx() {
@@ -52,7 +63,7 @@
 
   /* Columns and rows for ``count`` tiles in ``area`` ({w, h, gap}) that give the largest
      numbers, and the sizes in them. */
-  function gridFor(count, area, widestEm) {
+  function gridFor(count, area, widestEm, labelEm) {
     var screen = Math.min(window.innerWidth, window.innerHeight), best = null;
     for (var cols = 1; cols <= Math.max(1, count); cols++) {
       var rows = Math.max(1, Math.ceil(count / cols));
@@ -60,8 +71,10 @@
       var px = Math.min(th * NUMBER_OF_HEIGHT, tw * NUMBER_ROOM_OF_WIDTH / widestEm,
                         screen * NUMBER_MAX_OF_SCREEN);
       if (!best || px > best.numberPx) {
-        best = { cols: cols, rows: rows, th: th, tw: tw, numberPx: Math.floor(px),
-                 labelPx: Math.floor(Math.min(th * LABEL_OF_HEIGHT, screen * LABEL_MAX_OF_SCREEN)) };
+        var fits = tw * NUMBER_ROOM_OF_WIDTH / (labelEm || 1);
+        var label = Math.min(th * LABEL_OF_HEIGHT, screen * LABEL_MAX_OF_SCREEN,
+                             Math.max(fits, screen * LABEL_LEAST_OF_SCREEN));
+        best = { cols: cols, rows: rows, th: th, tw: tw, numberPx: Math.floor(px), labelPx: Math.floor(label) };
       }
     }
     best.capPx = best.numberPx * capHeightPerPx();
@@ -113,6 +126,6 @@
     };
   }
 
-  window.AntreTiles = { gridFor: gridFor, widest: widest, readableCapPx: readableCapPx,
+  window.AntreTiles = { gridFor: gridFor, widest: widest, widestLabel: widestLabel, readableCapPx: readableCapPx,
                         planPages: planPages, pager: pager, capHeightPerPx: capHeightPerPx };
 })();
