@@ -8,6 +8,7 @@
   "use strict";
   var UNITS = ["nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"];
   var buffers = {};   /* clip name -> decoded AudioBuffer */
+  var asked = {};     /* clip name -> true once fetched or being fetched */
   var offered = [];   /* the names the server has */
 
   /* Indonesian words of 0 <= n < 1,000,000, as shared/callout.py's number_words_id. */
@@ -84,11 +85,13 @@
   function load() {
     var ctx = window.AntreChime.context();
     if (!ctx) return Promise.resolve();
-    return Promise.all(offered.filter(function (name) { return !buffers[name]; }).map(function (name) {
+    return Promise.all(offered.filter(function (name) { return !asked[name]; }).map(function (name) {
+      asked[name] = true;
       return fetch("/board/clips/" + encodeURIComponent(name) + ".wav", { credentials: "omit" })
         .then(function (response) { if (!response.ok) throw new Error(name); return response.arrayBuffer(); })
         .then(function (bytes) { return decode(ctx, bytes); })
-        .then(function (buffer) { buffers[name] = buffer; }, function () { /* left out: the call chimes */ });
+        .then(function (buffer) { buffers[name] = buffer; },
+              function () { asked[name] = false; /* asked again before a later call */ });
     }));
   }
 
@@ -100,6 +103,7 @@
   /* Play the call's clips back to back; resolves when the last has been heard. */
   function say(call) {
     var ctx = window.AntreChime.context();
+    if (!canSay(call)) load();  /* a clip that failed to load: for the next call */
     if (!ctx || ctx.state !== "running" || !canSay(call)) return Promise.resolve(false);
     var start = ctx.currentTime + 0.05, at = start;
     clipsFor(call).forEach(function (clip) {
