@@ -106,8 +106,9 @@ class BoardModel:
     last_calls: list[CallShown] = field(default_factory=list)
     lines: dict[int, dict[str, Any]] = field(default_factory=dict)
     seq: int | None = None
-    # Calls kept, recalls included: enough for the previous calls' distinct tickets.
-    keep_calls: int = 30
+    # Calls kept, recalls included: as many as a snapshot lists, so a board that heard
+    # every call shows what one that just reloaded shows.
+    keep_calls: int = 10
     _agencies: dict[int, dict[str, Any]] = field(default_factory=dict)
     _services: dict[int, dict[str, Any]] = field(default_factory=dict)
     _known_calls: RecentKeys = field(default_factory=RecentKeys)

@@ -15,7 +15,7 @@
   var text = Antre.texts(T), el = Antre.el;
   var KEY = "antre.board.token." + zone;
   var HOLD_MS = 3000, GAP_MS = 400, SPEECH_LIMIT_MS = 15000, VOICE_WAIT_MS = 2000;
-  var MISSED_WINDOW_MS = 120000, HISTORY = 5, KEEP_CALLS = 30;
+  var MISSED_WINDOW_MS = 120000, HISTORY = 5, KEEP_CALLS = 10;  /* as data.json lists */
   var PAGE_MS = 1000 * (parseInt(body.getAttribute("data-page-seconds"), 10) || 8);
   var PAGE_LINE_OF_SCREEN = 0.034;
   var WAITING_CHIP_OF_SCREEN = 0.2, WAITING_FONT_VH = [3, 2.6, 2.2, 1.8];
