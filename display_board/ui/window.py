@@ -17,9 +17,10 @@ from ..config import DisplayConfig
 from ..counter_pages import readable_cap_px
 from ..texts import clock, long_date
 from . import style
+from .counter_grid import CounterGrid
 from .layout import BoardLayout, Box, board_layout
 from .marquee import Marquee
-from .panels import CallPanel, CounterGrid, HeaderBar, HeroCall, LastCallsPanel, WaitingPanel
+from .panels import CallPanel, HeaderBar, HeroCall, LastCallsPanel, WaitingPanel
 from .slideshow import Slideshow
 
 
