@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PyQt6.QtCore import QCoreApplication, QTimer
-from PyQt6.QtWidgets import QApplication
+from PyQt6.QtGui import QGuiApplication
+from PyQt6.QtWidgets import QApplication, QWidget
 
 from shared.api_client import ApiClient
 from shared.qt_live import QtLiveFeed
@@ -126,17 +127,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
     board = build_board(config)
-    if config.fullscreen and not args.windowed:
-        board.window.showFullScreen()
-    else:
-        board.window.resize(1920, 1080)
-        board.window.show()
+    show_window(board.window, fullscreen=config.fullscreen and not args.windowed)
     board.start()
     _quit_on_signals(app)
     try:
         return int(app.exec())
     finally:
         board.stop()
+
+
+def show_window(window: QWidget, *, fullscreen: bool) -> None:
+    """Full screen: the window also takes its screen's whole geometry (and follows it when
+    the screen changes), because showFullScreen is only a request to a window manager,
+    and a board PC that starts X with the board alone has none: the window would keep
+    its default size in a corner of the TV. Otherwise a 1920x1080 window."""
+    if not fullscreen:
+        window.resize(1920, 1080)
+        window.show()
+        return
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        window.setGeometry(screen.geometry())
+        screen.geometryChanged.connect(window.setGeometry)
+    window.showFullScreen()
 
 
 def _quit_on_signals(app: QCoreApplication) -> None:

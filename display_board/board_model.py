@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from shared import events
@@ -69,6 +69,9 @@ class CallShown:
     agency: AgencyShown
     at: str
     recall: bool = False
+    # How many times the ticket has been called at its counter by this call (1: once);
+    # the push says it, a snapshot's list only tells calls from recalls.
+    times: int = 1
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ class BoardModel:
     last_calls: list[CallShown] = field(default_factory=list)
     lines: dict[int, dict[str, Any]] = field(default_factory=dict)
     seq: int | None = None
+    # Calls kept, recalls included: as many as a snapshot lists, so a board that heard
+    # every call shows what one that just reloaded shows.
     keep_calls: int = 10
     _agencies: dict[int, dict[str, Any]] = field(default_factory=dict)
     _services: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -244,6 +249,7 @@ class BoardModel:
                 agency=_agency(ticket.get("agency") or {}),
                 at=str(ticket.get("called_at") or ""),
                 recall=announcement.recall,
+                times=int(payload.get("call_count") or ticket.get("call_count") or 1),
             ),
         )
         del self.last_calls[self.keep_calls :]
@@ -278,6 +284,21 @@ class BoardModel:
         return Applied(changed=True)
 
     # --- what the board lists --------------------------------------------------------
+
+    def recent_calls(self) -> list[CallShown]:
+        """One line per ticket, newest call first: a recall moves its ticket to the top
+        with the number of times it has been called, instead of pushing other numbers off
+        the list as a line of its own (DK-004 called three times is one line, "×3")."""
+        by_number: dict[str, list[CallShown]] = {}
+        for call in self.last_calls:  # newest first
+            by_number.setdefault(call.number, []).append(call)
+        at_counters = {
+            c.ticket.number: c.ticket.call_count for c in self.counters.values() if c.ticket
+        }
+        return [
+            replace(calls[0], times=_times_called(calls, at_counters.get(number, 0)))
+            for number, calls in by_number.items()
+        ]
 
     def service_name(self, service_id: int) -> str:
         return str(self._services.get(service_id, {}).get("name", ""))
@@ -324,6 +345,18 @@ class BoardModel:
                 )
             )
         return [row for _, row in sorted(rows, key=lambda r: r[0])]
+
+
+def _times_called(calls: list[CallShown], at_counter: int) -> int:
+    """Calls of one ticket, newest first: its recalls since its last first call, plus
+    that call (a transfer starts again at one); the pushes' and the counter's own count
+    win when they know of calls that fell off the end of the list."""
+    counted = 0
+    for call in calls:
+        counted += 1
+        if not call.recall:
+            break
+    return max(counted, calls[0].times, at_counter)
 
 
 def _agency(brief: Mapping[str, Any]) -> AgencyShown:

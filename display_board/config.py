@@ -61,6 +61,8 @@ class DisplayConfig:
     slideshow_seconds: float = 10.0
     last_calls: int = 5
     waiting_by: str = "agency"
+    # A zone with more counters than fit readably shows its tiles in pages, this long each.
+    page_seconds: float = 8.0
     sound: SoundConfig = field(default_factory=SoundConfig)
 
 
@@ -160,6 +162,7 @@ def parse_display_config(
         slideshow_seconds=board.number("slideshow_seconds", 10.0, 2.0, 3600.0),
         last_calls=int(board.number("last_calls", 5, 1, 10)),
         waiting_by=board.choice("waiting_by", "agency", WAITING_BY),
+        page_seconds=board.number("page_seconds", 8.0, 2.0, 120.0),
         sound=_sound(sound),
     )
 

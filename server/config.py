@@ -113,6 +113,13 @@ def _path(value: Any) -> Path | None:
         raise ValueError(f"cannot expand ~ in {value!r}") from None
 
 
+def _folder(value: Any) -> Path | None:
+    path = _path(value)
+    if path is not None and not path.is_dir():
+        raise ValueError(f"is not a folder: {path}")
+    return path
+
+
 def _count(value: Any) -> int:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value)
@@ -156,6 +163,7 @@ _SPEC: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "max_connections": ("server", "max_connections", _positive),
     "socket_recheck_seconds": ("server", "socket_recheck_seconds", _positive),
     "demo": ("server", "demo", _bool),
+    "board_clips_dir": ("board", "clips_dir", _folder),
 }
 
 
@@ -191,6 +199,9 @@ class ServerConfig:
     # Days of tickets ``antre-server prune`` keeps; None: keep everything.
     retention_days: int | None = None
     demo: bool = False
+    # Recorded call-out words (display_board's clip names) the browser board plays when
+    # its browser has no Indonesian voice; None: that board only chimes.
+    board_clips_dir: Path | None = None
     source: str = "defaults"
 
     def with_overrides(self, **values: Any) -> ServerConfig:

@@ -4,8 +4,9 @@
 
 Seeds a throwaway MPP Kabupaten Tangerang demo hall (every service opened all day so it
 works at any hour), starts a real server, makes a busy morning in zone "Lantai 1 —
-Zona A" (tickets taken, counters open, paused and closed, calls, a recall), and shoots
-the real board at 1920x1080 (landscape) and 1080x1920 (portrait, with the slideshow).
+Zona A" (21 counters: tickets taken, counters open, paused and closed, calls, a ticket
+called three times), and shoots the real board at 1920x1080 (landscape) and 1080x1920
+(portrait, with the slideshow): with that many counters the tiles come in pages.
 """
 
 from __future__ import annotations
@@ -133,6 +134,7 @@ def busy_morning(hall: Hall) -> dict[str, Any]:
         hall.act(counter, "next")  # some counters are further along
     hall.act(counters[2], "next")
     hall.act(counters[15], "recall")
+    hall.act(counters[15], "recall")  # called three times: one line of the previous calls, "×3"
     for counter in counters:
         if counter["id"] in paused:
             hall.act(counter, "finish")

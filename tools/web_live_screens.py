@@ -1,5 +1,10 @@
 """Screenshots of the ticket page, the hall monitor and the browser board (demo hall):
-``.venv/bin/python tools/web_live_screens.py docs/``."""
+``.venv/bin/python tools/web_live_screens.py docs/``.
+
+The board: 1920x1080 with sound turned on (the server offers recorded words, silent ones
+made here, so the setup line is gone) and 1280x720 as it opens, before sound is allowed
+(the setup line with "Aktifkan suara"); zone Lantai 1 — Zona A has 21 counters, in pages.
+"""
 
 from __future__ import annotations
 
@@ -28,12 +33,25 @@ from tools.display_screens import ZONE, Hall, busy_morning, prepare  # noqa: E40
 OUT = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/wls/out")
 OUT.mkdir(parents=True, exist_ok=True)
 
+
+def silent_clips(folder: Path) -> Path:
+    """A recorded-words folder for the board to load (silence: only the picture counts)."""
+    from display_board.clips import vocabulary
+    from display_board.wavfiles import write_mono16
+
+    folder.mkdir()
+    for name in vocabulary():
+        write_mono16(folder / f"{name}.wav", [0.0] * 1600, 16000)
+    return folder
+
+
 work = Path(tempfile.mkdtemp())
 url, creds = prepare(work)
 port = free_port()
 base = f"http://127.0.0.1:{port}"
 env = {k: v for k, v in os.environ.items() if not k.startswith("ANTRE_")}
 env.update(ANTRE_DATABASE_URL=url, ANTRE_SECRET_KEY=secrets.token_urlsafe(32), PYTHONUNBUFFERED="1")
+env.update(ANTRE_BOARD_CLIPS_DIR=str(silent_clips(work / "suara")))
 log = open(work / "server.log", "wb")  # noqa: SIM115 (open while the server runs)
 server = subprocess.Popen(
     [str(ROOT / ".venv/bin/python"), "-m", "server.entry", "run", "--port", str(port)],
@@ -112,6 +130,8 @@ try:
         board.on("pageerror", lambda e: print("PAGE ERROR", e))
         board.goto(f"{base}/board/{ZONE}#token={hall.display_token}")
         board.wait_for_selector(".tile")
+        board.click("#sound")  # "Aktifkan suara", as whoever sets the board up does once
+        board.wait_for_selector("#setup-line", state="hidden")
         # call until the visitor's ticket is called at the kept counter
         for _ in range(40):
             result = hall.act(kept, "next")
@@ -125,6 +145,13 @@ try:
         )
         time.sleep(0.3)
         board.screenshot(path=str(OUT / "web-board.png"))
+        small = browser.new_context(viewport={"width": 1280, "height": 720}, locale="id-ID")
+        opened = small.new_page()
+        opened.on("pageerror", lambda e: print("PAGE ERROR", e))
+        opened.goto(f"{base}/board/{ZONE}#token={hall.display_token}")
+        opened.wait_for_selector("#voice-note:not([hidden])")  # the voices were looked for
+        time.sleep(0.3)
+        opened.screenshot(path=str(OUT / "web-board-1280.png"))
         # monitor
         desk = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID")
         mon = desk.new_page()

@@ -14,6 +14,8 @@ from .style import FAMILY
 
 LINE_HEIGHT = 1.18  # DejaVu's line height per pixel of font size
 MIN_PX = 9
+# A wide number to size against: the size then stays when a wider number comes up.
+WIDE_NUMBER = "MM-888"
 
 
 def font(px: float, *, bold: bool = True, family: str = FAMILY) -> QFont:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -10,18 +9,18 @@ from PyQt6.QtCore import QRectF, Qt, QTimer
 from PyQt6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPaintEvent, QPen
 from PyQt6.QtWidgets import QWidget
 
-from ..board_model import CallShown, CounterShown, WaitingShown
+from ..board_model import CallShown, WaitingShown
 from ..texts import tr
 from . import style
 from .layout import tile_grid
-from .painting import TextPainter, common_px, fitted, font
+from .painting import WIDE_NUMBER, TextPainter, common_px, fitted, font
 
 LEFT = Qt.AlignmentFlag.AlignLeft
 RIGHT = Qt.AlignmentFlag.AlignRight
 CENTER = Qt.AlignmentFlag.AlignCenter
 
 
-def _rounded(painter: QPainter, rect: QRectF, radius: float, colour: str) -> None:
+def rounded(painter: QPainter, rect: QRectF, radius: float, colour: str) -> None:
     path = QPainterPath()
     path.addRoundedRect(rect, radius, radius)
     painter.fillPath(path, QColor(colour))
@@ -91,7 +90,7 @@ class HeaderBar(Panel):
         if pill is not None:
             box, text, px = pill
             colour = style.OFFLINE if self.online is False else style.PANEL_EDGE
-            _rounded(painter, box, box.height() / 2, colour)
+            rounded(painter, box, box.height() / 2, colour)
             inner = box.adjusted(box.height() / 2, 0, -box.height() / 2, 0)
             draw(painter, inner, text, px, style.INK, bold=False)
 
@@ -156,7 +155,7 @@ class CallPanel(Panel):
     def paint(self, painter: QPainter, box: QRectF) -> None:
         call, r = self.call, self.radius
         if call is None:
-            _rounded(painter, box, r, style.PANEL)
+            rounded(painter, box, r, style.PANEL)
             self.text.draw(
                 painter,
                 box.adjusted(r, r, -r, -r),
@@ -166,7 +165,7 @@ class CallPanel(Panel):
                 bold=False,
             )
             return
-        _rounded(painter, box, r, call.colour)
+        rounded(painter, box, r, call.colour)
         edge = max(6.0, min(box.width(), box.height()) * 0.025)
         if self.announcing and self._blink_on:
             painter.setPen(QPen(QColor(style.CALLED), edge))
@@ -178,7 +177,7 @@ class CallPanel(Panel):
         wide = inner.width() / max(1.0, inner.height()) > 2.1
         bar_h = inner.height() * (0.2 if wide else 0.15)
         bar = QRectF(inner.x(), inner.y(), inner.width(), bar_h)
-        _rounded(painter, bar, bar_h * 0.25, style.CALLED if self.announcing else style.BACKGROUND)
+        rounded(painter, bar, bar_h * 0.25, style.CALLED if self.announcing else style.BACKGROUND)
         ink = style.CALLED_INK if self.announcing else style.MUTED
         self.text.draw(
             painter,
@@ -227,130 +226,9 @@ class CallPanel(Panel):
             y += line.height()
 
 
-class CounterGrid(Panel):
-    """Every counter of the zone: its label and agency over the number at it now."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.counters: list[CounterShown] = []
-        # What each tile last painted, and when: tests and the bench read it.
-        self.painted: dict[int, tuple[str, float]] = {}
-
-    def show_counters(self, counters: Sequence[CounterShown]) -> None:
-        self.counters = list(counters)
-        self.update()
-
-    def tile_text(self, counter: CounterShown) -> str:
-        if counter.ticket is not None:
-            return counter.ticket.number
-        if counter.state == "closed":
-            return tr("counter.closed", self.language)
-        if counter.state == "paused":
-            return tr("counter.paused", self.language)
-        return tr("counter.idle", self.language)
-
-    def paint(self, painter: QPainter, box: QRectF) -> None:
-        if not self.counters:
-            return
-        grid = tile_grid(len(self.counters), int(box.width()), int(box.height()))
-        gap = max(4.0, min(box.width(), box.height()) * 0.012)
-        tile_w = (box.width() - gap * (grid.columns - 1)) / grid.columns
-        tile_h = (box.height() - gap * (grid.rows - 1)) / grid.rows
-        parts = _TileParts(tile_w, tile_h)
-        texts = [self.tile_text(c) for c in self.counters]
-        numbers = [t for c, t in zip(self.counters, texts, strict=True) if c.ticket is not None]
-        notes = [t for c, t in zip(self.counters, texts, strict=True) if c.ticket is None]
-        sizes = {
-            "label": common_px(
-                [c.label for c in self.counters],
-                parts.label.width(),
-                parts.label.height(),
-                parts.band_h * 0.8,
-            ),
-            "agency": common_px(
-                [c.agency.name for c in self.counters],
-                parts.agency.width(),
-                parts.agency.height(),
-                parts.band_h * 0.6,
-                bold=False,
-            ),
-            # A wide sample keeps the size steady when a wider number comes up.
-            "number": common_px(
-                [*numbers, WIDE_NUMBER], parts.number.width(), parts.number.height(), tile_h
-            ),
-            "note": common_px(notes, parts.note.width(), parts.note.height(), tile_h, bold=False),
-        }
-        now = time.monotonic()
-        for i, (counter, text) in enumerate(zip(self.counters, texts, strict=True)):
-            # Down the columns, as a hall numbers its counters along a wall.
-            col, row = divmod(i, grid.rows)
-            painter.save()
-            painter.translate(col * (tile_w + gap), row * (tile_h + gap))
-            self._tile(painter, parts, sizes, counter, text)
-            painter.restore()
-            if self.painted.get(counter.id, ("",))[0] != text:
-                self.painted[counter.id] = (text, now)
-
-    def _tile(
-        self,
-        painter: QPainter,
-        parts: _TileParts,
-        sizes: dict[str, float],
-        counter: CounterShown,
-        text: str,
-    ) -> None:
-        tile, r = parts.tile, parts.radius
-        _rounded(painter, tile, r, style.PANEL)
-        path = QPainterPath()
-        path.setFillRule(Qt.FillRule.WindingFill)
-        path.addRoundedRect(parts.band, r, r)
-        path.addRect(parts.band.adjusted(0, r, 0, 0))
-        painter.fillPath(path, QColor(counter.agency.colour))
-        draw = self.text.draw
-        draw(painter, parts.label, counter.label, sizes["label"], style.INK, align=LEFT)
-        draw(
-            painter,
-            parts.agency,
-            counter.agency.name,
-            sizes["agency"],
-            style.INK,
-            align=RIGHT,
-            bold=False,
-        )
-        if counter.ticket is None:
-            colour = style.CLOSED if counter.state != "open" else style.MUTED
-            draw(painter, parts.note, text, sizes["note"], colour, bold=False)
-            return
-        called = counter.ticket.state == "called"
-        if called:
-            pen = max(3.0, tile.height() * 0.04)
-            painter.setPen(QPen(QColor(style.CALLED), pen))
-            painter.drawRoundedRect(tile.adjusted(pen / 2, pen / 2, -pen / 2, -pen / 2), r, r)
-        draw(painter, parts.number, text, sizes["number"], style.CALLED if called else style.INK)
-
-
-WIDE_NUMBER = "MM-888"
-
-
-class _TileParts:
-    """The boxes inside one counter tile, relative to its top left corner."""
-
-    def __init__(self, w: float, h: float) -> None:
-        self.tile = QRectF(0, 0, w, h)
-        self.radius = max(4.0, h * 0.08)
-        self.band_h = h * 0.34
-        self.band = QRectF(0, 0, w, self.band_h)
-        pad = self.band_h * 0.28
-        label_w = w * 0.44
-        self.label = QRectF(pad, 0, label_w - pad, self.band_h)
-        self.agency = QRectF(label_w + pad * 0.5, 0, w - label_w - pad * 1.5, self.band_h)
-        body_h = h - self.band_h
-        self.number = QRectF(pad, self.band_h + body_h * 0.03, w - 2 * pad, body_h * 0.94)
-        self.note = QRectF(pad, self.band_h + body_h * 0.2, w - 2 * pad, body_h * 0.6)
-
-
 class LastCallsPanel(Panel):
-    """The calls before the one in the big panel, newest first."""
+    """The calls before the one in the big panel, newest first, one line per ticket; a
+    ticket called more than once carries a yellow "×3" mark."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -362,7 +240,7 @@ class LastCallsPanel(Panel):
         self.update()
 
     def paint(self, painter: QPainter, box: QRectF) -> None:
-        _rounded(painter, box, self.radius, style.PANEL)
+        rounded(painter, box, self.radius, style.PANEL)
         title_h = box.height() / (self.rows + 0.9) * 0.75
         pad = title_h * 0.3
         title = QRectF(pad, 0, box.width() - 2 * pad, title_h)
@@ -377,36 +255,70 @@ class LastCallsPanel(Panel):
             bold=False,
         )
         row_h = (box.height() - title_h - pad) / self.rows
-        bar_w = row_h * 0.14
-        text_x = pad + row_h * 0.35
-        number_w = (box.width() - pad - text_x) * 0.55
-        label_w = box.width() - pad - text_x - number_w
+        parts = _CallRowParts(box.width(), row_h, pad)
         number_px = common_px(
-            [c.number for c in self.calls] + [WIDE_NUMBER], number_w, row_h * 0.84, row_h * 0.8
+            [c.number for c in self.calls] + [WIDE_NUMBER],
+            parts.number.width(),
+            parts.number.height(),
+            row_h * 0.8,
         )
         label_px = common_px(
-            [c.counter_label for c in self.calls], label_w, row_h * 0.84, row_h * 0.62
+            [c.counter_label for c in self.calls],
+            parts.label.width(),
+            parts.label.height(),
+            row_h * 0.62,
         )
         for i, call in enumerate(self.calls):
             y = title_h + i * row_h + row_h * 0.08
-            h = row_h * 0.84
-            painter.fillRect(QRectF(pad, y, bar_w, h), QColor(call.agency.colour))
+            painter.fillRect(parts.bar.translated(0, y), QColor(call.agency.colour))
             draw(
                 painter,
-                QRectF(text_x, y, number_w, h),
+                parts.number.translated(0, y),
                 call.number,
                 number_px,
                 style.INK,
                 align=LEFT,
             )
+            if call.times > 1:
+                after = QFontMetricsF(font(number_px)).horizontalAdvance(call.number)
+                mark = parts.mark.translated(0, y)
+                mark.moveLeft(parts.number.left() + after + parts.mark_gap)
+                self._mark(painter, mark, call.times)
             draw(
                 painter,
-                QRectF(text_x + number_w, y, label_w, h),
+                parts.label.translated(0, y),
                 call.counter_label,
                 label_px,
                 style.MUTED,
                 align=RIGHT,
             )
+
+    def _mark(self, painter: QPainter, box: QRectF, times: int) -> None:
+        """The recall mark just after the number: how many times it has been called."""
+        text = tr("last_calls.times", self.language, n=times)
+        badge_h = box.height() * 0.62
+        pad = badge_h * 0.3
+        px = fitted(text, box.width() - 2 * pad, badge_h * 0.85, badge_h * 0.8).pixelSize()
+        badge_w = QFontMetricsF(font(px)).horizontalAdvance(text) + 2 * pad
+        badge = QRectF(box.x(), box.y() + (box.height() - badge_h) / 2, badge_w, badge_h)
+        rounded(painter, badge, badge_h * 0.3, style.CALLED)
+        self.text.draw(painter, badge.adjusted(pad, 0, -pad, 0), text, px, style.CALLED_INK)
+
+
+class _CallRowParts:
+    """The boxes of one previous-calls line, relative to the line's top: the agency's
+    colour bar, the number, the recall mark and the counter."""
+
+    def __init__(self, w: float, row_h: float, pad: float) -> None:
+        h = row_h * 0.84
+        self.bar = QRectF(pad, 0, row_h * 0.14, h)
+        x = pad + row_h * 0.35
+        room = w - pad - x
+        self.number = QRectF(x, 0, room * 0.46, h)
+        self.mark_gap = room * 0.025  # between the number and its mark, and the mark and the label
+        self.mark = QRectF(self.number.right() + self.mark_gap, 0, room * 0.13, h)
+        label_x = self.mark.right() + self.mark_gap
+        self.label = QRectF(label_x, 0, w - pad - label_x, h)
 
 
 class WaitingPanel(Panel):
@@ -421,7 +333,7 @@ class WaitingPanel(Panel):
         self.update()
 
     def paint(self, painter: QPainter, box: QRectF) -> None:
-        _rounded(painter, box, self.radius, style.PANEL)
+        rounded(painter, box, self.radius, style.PANEL)
         if not self.rows_shown:
             return
         pad = max(4.0, min(box.height(), box.width()) * 0.06)
@@ -467,7 +379,7 @@ class WaitingPanel(Panel):
             line, col = divmod(i, grid.columns)
             x = area.x() + col * (chip_w + gap)
             y = area.y() + line * (chip_h + gap)
-            _rounded(painter, QRectF(x, y, chip_w, chip_h), chip_h * 0.16, row.colour)
+            rounded(painter, QRectF(x, y, chip_w, chip_h), chip_h * 0.16, row.colour)
             draw(
                 painter,
                 name_box.translated(x + inset, y + inset),

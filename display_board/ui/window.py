@@ -14,11 +14,13 @@ from ..announcements import Announcement, Heard
 from ..audio import Announcer
 from ..board_model import BoardModel, CallShown
 from ..config import DisplayConfig
+from ..counter_pages import readable_cap_px
 from ..texts import clock, long_date
 from . import style
+from .counter_grid import CounterGrid
 from .layout import BoardLayout, Box, board_layout
 from .marquee import Marquee
-from .panels import CallPanel, CounterGrid, HeaderBar, HeroCall, LastCallsPanel, WaitingPanel
+from .panels import CallPanel, HeaderBar, HeroCall, LastCallsPanel, WaitingPanel
 from .slideshow import Slideshow
 
 
@@ -51,7 +53,7 @@ class BoardWindow(QWidget):
             self.setCursor(Qt.CursorShape.BlankCursor)
         self.header = HeaderBar(self)
         self.call = CallPanel(self)
-        self.counters = CounterGrid(self)
+        self.counters = CounterGrid(self, page_seconds=config.page_seconds)
         self.last_calls = LastCallsPanel(self)
         self.waiting = WaitingPanel(self)
         self.marquee = (
@@ -84,7 +86,7 @@ class BoardWindow(QWidget):
         self.header.site_short = model.site_short_name
         self.header.zone = model.zone_name
         self.header.update()
-        self.counters.show_counters(list(model.counters.values()))
+        self.counters.show_counters(list(model.counters.values()), model.latest_call)
         self.waiting.show_waiting(model.waiting(self.config.waiting_by))
         self._show_calls()
 
@@ -123,9 +125,7 @@ class BoardWindow(QWidget):
             hero = _hero(latest)
         self.call.show_call(hero, announcing=current is not None)
         shown = hero.number if hero is not None else None
-        earlier = list(self.model.last_calls)
-        if earlier and earlier[0].number == shown:
-            earlier = earlier[1:]
+        earlier = [call for call in self.model.recent_calls() if call.number != shown]
         self.last_calls.show_calls(earlier, self._last_call_rows())
 
     def _last_call_rows(self) -> int:
@@ -146,6 +146,7 @@ class BoardWindow(QWidget):
             slideshow=self.slideshow is not None,
         )
         self.layout_now = layout
+        self.counters.set_min_cap_px(readable_cap_px(self.width(), self.height()))
         self.header.setGeometry(_rect(layout.header))
         self.call.setGeometry(_rect(layout.call))
         self.counters.setGeometry(_rect(layout.counters))

@@ -160,3 +160,24 @@ def test_waiting_people_per_agency_and_per_service() -> None:
     by_service = [(w.name, w.waiting) for w in model.waiting("service")]
     assert by_service == [("KTP-el", 4), ("KK", 2), ("PKB", 6)]
     assert model.services_of(model.counters[1]) == ["KTP-el", "KK"]
+
+
+def test_previous_calls_list_each_ticket_once_with_how_often_it_was_called() -> None:
+    dk4 = ticket(4, "DK-004", "called", 1, minute=4)
+    sm1 = ticket(5, "SM-001", "serving", 3, minute=5)
+    calls = [last_call(dk4, recall=True), last_call(sm1), last_call(dk4, recall=True),
+             last_call(dk4)]  # fmt: skip
+    for i, call in enumerate(calls):
+        call["at"] = f"2026-11-30T02:{20 - i:02d}:00+00:00"
+    model = BoardModel(zone_code="zona-a")
+    model.load_config(CONFIG)
+    model.load_snapshot(snapshot(10, (3, sm1), calls=calls))
+    assert [(c.number, c.times) for c in model.recent_calls()] == [("DK-004", 3), ("SM-001", 1)]
+
+    # a recall pushed live moves the ticket to the top again, counted as the server counts
+    model.apply("ticket.called", called(11, ticket(5, "SM-001", "called", 3, count=2, minute=30),
+                                        recall=True))  # fmt: skip
+    assert [(c.number, c.times) for c in model.recent_calls()] == [("SM-001", 2), ("DK-004", 3)]
+    # a ticket transferred and called at another counter starts counting again
+    model.apply("ticket.called", called(12, ticket(4, "DK-004", "called", 1, count=1, minute=31)))
+    assert [(c.number, c.times) for c in model.recent_calls()] == [("DK-004", 1), ("SM-001", 2)]

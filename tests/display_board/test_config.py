@@ -29,6 +29,7 @@ def test_defaults_suit_a_hall_board() -> None:
     assert (config.fullscreen, config.hide_cursor, config.orientation) == (True, True, "auto")
     assert config.sound.chime and config.sound.speech == ("espeak-ng",)
     assert config.zone == ""  # the display token's own zone
+    assert config.page_seconds == 8.0  # a page of counter tiles, when they need pages
 
 
 @pytest.mark.parametrize(
@@ -44,6 +45,7 @@ def test_defaults_suit_a_hall_board() -> None:
         (minimal(sound={"volume": 3}), "[sound] volume"),
         (minimal(sound={"template_id": "{nomor}"}), "[sound] template_id"),
         (minimal(board={"slideshow_folder": "/no/such/folder"}), "[board] slideshow_folder"),
+        (minimal(board={"page_seconds": 0.5}), "[board] page_seconds"),
     ],
 )
 def test_a_bad_setting_is_named(data: dict[str, object], named: str) -> None:

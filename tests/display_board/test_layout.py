@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PyQt6.QtCore import QRectF
 from PyQt6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
 from display_board.audio import Announcer
 from display_board.board_model import BoardModel
 from display_board.config import DisplayConfig
+from display_board.counter_pages import readable_cap_px
 from display_board.speech import SpeechChain
 from display_board.ui import style
 from display_board.ui.layout import Grid, board_layout, tile_grid
@@ -151,8 +154,94 @@ def test_no_text_is_clipped_on_a_busy_board(
     assert window.overflowing_text() == []
     assert window.header.clock == "10.05"  # hall time, Asia/Jakarta
     assert window.header.date == "Senin, 30 November 2026"
-    shown = [text for text, _ in window.counters.painted.values()]
-    assert len(shown) == 24 and "Tutup" in shown and "Istirahat" in shown
+    for _ in every_page(window):
+        assert window.overflowing_text() == []
+    painted = window.counters.painted
+    open_ones = [c.id for c in window.model.counters.values() if c.state != "closed"]
+    assert set(open_ones) <= set(painted)  # every counter of the zone, page after page
+    assert "Istirahat" in [text for text, _ in painted.values()]
+
+
+def every_page(window: BoardWindow) -> Iterator[int]:
+    """Show each page of counter tiles in turn (as the page timer would), painted."""
+    grid = window.counters
+    pages = len(grid.paging.pages)
+    for _ in range(pages):
+        window.grab()
+        yield grid.page_shown()[0]
+        grid.turn_page()
+
+
+def glyph_height(image: QImage, box: QRectF) -> int:
+    """Rows of ``box`` in which the number's white ink shows (more than half lit over the dark
+    tile, as the eye sees an edge): the height of its glyphs."""
+    rows = [
+        y
+        for y in range(int(box.top()), int(box.bottom()))
+        if any(
+            QColor(image.pixel(x, y)).lightness() > 128
+            for x in range(int(box.left()), int(box.right()), 2)
+        )
+    ]
+    return rows[-1] - rows[0] + 1 if rows else 0
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("count", [24, 40])
+def test_tile_numbers_read_from_ten_metres_with_many_counters(
+    qtbot: QtBot, width: int, height: int, count: int
+) -> None:
+    announcer = Announcer(SpeechChain([], ["id"]), chime=None)
+    config = DisplayConfig(server_url="http://127.0.0.1:9", token="t", running_text=("Halo",))
+    board = BoardWindow(config, busy_model(count), announcer)
+    qtbot.addWidget(board)
+    try:
+        rendered(qtbot, board, width, height)
+        grid = board.counters
+        assert grid.paging.paged
+        least = readable_cap_px(width, height)  # 47.5 px: 3 cm on a 55-inch screen
+        serving = {
+            c.id for c in board.model.counters.values() if c.ticket and c.ticket.state == "serving"
+        }
+        measured = []
+        for _ in every_page(board):
+            image = board.grab().toImage()
+            origin = grid.geometry().topLeft()
+            for counter_id, box in grid.number_boxes.items():
+                if counter_id in serving:  # white numbers ("DK-100": no descenders)
+                    measured.append(glyph_height(image, box.translated(origin.x(), origin.y())))
+            assert board.overflowing_text() == []
+        assert measured and min(measured) >= least, (measured, least)
+        shown = {i for page in grid.paging.pages for i in (c.id for c in page)}
+        assert shown == {c.id for c in board.model.counters.values() if c.state != "closed"}
+    finally:
+        announcer.stop()
+
+
+def test_a_recalled_ticket_is_one_line_of_the_previous_calls_with_a_mark(qtbot: QtBot) -> None:
+    model = busy_model(6)
+    newest = model.last_calls[0]
+    recalls = [replace(newest, at=f"2026-11-30T03:{m:02d}:00+00:00", recall=True) for m in (1, 2)]
+    model.last_calls[:0] = recalls[::-1]
+    announcer = Announcer(SpeechChain([], ["id"]), chime=None)
+    config = DisplayConfig(server_url="http://127.0.0.1:9", token="t")
+    board = BoardWindow(config, model, announcer)
+    qtbot.addWidget(board)
+    try:
+        image = rendered(qtbot, board, 1920, 1080)
+        panel = board.last_calls.geometry()
+        area = (panel.x(), panel.y(), panel.width(), panel.height())
+        assert colour_share(image, style.CALLED, area) == 0  # nobody called twice yet
+        board.call.show_call(None, announcing=False)
+        model.last_calls.insert(0, replace(model.last_calls[3], at="2026-11-30T03:05:00+00:00"))
+        board.refresh()
+        numbers = [c.number for c in board.last_calls.calls]
+        assert len(numbers) == len(set(numbers))  # one line per ticket
+        top = board.last_calls.calls[0]
+        assert (top.number, top.times) == (newest.number, 3)
+        assert colour_share(board.grab().toImage(), style.CALLED, area) > 0  # the "×3" mark
+    finally:
+        announcer.stop()
 
 
 def colour_share(image: QImage, colour: str, box: tuple[int, int, int, int]) -> float:
@@ -191,6 +280,6 @@ def test_the_board_in_english_fits_too(qtbot: QtBot, width: int, height: int) ->
         board.grab()
         assert board.overflowing_text() == []
         assert board.header.date == "Monday, 30 November 2026"
-        assert "Closed" in [text for text, _ in board.counters.painted.values()]
+        assert "On break" in [text for text, _ in board.counters.painted.values()]
     finally:
         announcer.stop()

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 import requests
-from playwright.sync_api import Page, expect
+from flask.testing import FlaskClient
+from playwright.sync_api import Page, ViewportSize, expect
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from server.models import Device
-from tests.e2e.live import LiveServer, wait_until
+from display_board.clips import ClipSequence, vocabulary
+from display_board.wavfiles import write_mono16
+from server.app import create_app
+from server.config import ServerConfig
+from server.models import Counter, CounterService, CounterState, Device
+from shared.callout import CallOut
+from tests.e2e.live import LiveServer, running_server, wait_until
+from tests.factories import Hall
 from tests.web.conftest import NewPage
 
-TV = {"width": 1920, "height": 1080}
+TV: ViewportSize = {"width": 1920, "height": 1080}
 
 # Installed before the board's own scripts: the browser's voices become the test's
 # (VOICE_LANG), every sentence given to speak() is recorded and "said" at once, and every
@@ -41,6 +52,11 @@ SOUND_RECORDER = """(() => {
     heard.push({ kind: "tone", at: performance.now() });
     return start.apply(this, args);
   };
+  const play = AudioBufferSourceNode.prototype.start;
+  AudioBufferSourceNode.prototype.start = function (...args) {
+    heard.push({ kind: "clip", seconds: this.buffer.duration });
+    return play.apply(this, args);
+  };
 })();"""
 
 
@@ -48,8 +64,9 @@ def record_sounds(page: Page, voice_lang: str) -> None:
     page.add_init_script(SOUND_RECORDER.replace("VOICE_LANG", voice_lang))
 
 
-def sounds(page: Page) -> list[str]:
-    """What the board played, in order: "chime" for each chime, and each sentence said.
+def sounds(page: Page, clips: dict[int, str] | None = None) -> list[str]:
+    """What the board played, in order: "chime" for each chime, each sentence said, and
+    each recorded clip by its name (``clips``: name by length in milliseconds).
 
     A chime's tones are all started in one go (one JavaScript task), calls are seconds
     apart: tones within half a second of a chime's first belong to it."""
@@ -58,6 +75,9 @@ def sounds(page: Page) -> list[str]:
     for sound in page.evaluate("window.heardSounds"):
         if sound["kind"] == "speech":
             played.append(sound["text"])
+            chime_at = None
+        elif sound["kind"] == "clip":
+            played.append((clips or {}).get(round(sound["seconds"] * 1000), "?"))
             chime_at = None
         elif chime_at is None or sound["at"] - chime_at > 500:
             played.append("chime")
@@ -197,3 +217,333 @@ def test_without_an_indonesian_voice_the_board_only_chimes(
     page.wait_for_function("window.heardSounds.filter(s => s.kind === 'tone').length >= 8")
     expect(page.locator("#call")).not_to_have_class(re.compile(r"\bannouncing\b"))
     assert sounds(page) == ["chime", "chime"]
+    # and the setup line tells whoever looks after the board, sound on or not
+    expect(page.locator("#voice-note")).to_contain_text("tidak punya suara bahasa Indonesia")
+    expect(page.locator("#voice-note")).to_contain_text("hanya ditandai bel")
+
+
+# --- the recorded words the server offers (``[board] clips_dir``) ---------------------------
+
+
+def clip_client(database_url: str, folder: Path | None) -> FlaskClient:
+    config = ServerConfig(
+        database_url=database_url,
+        async_mode="threading",
+        secret_key="x" * 32,
+        board_clips_dir=folder,
+    )
+    return create_app(config).test_client()
+
+
+def test_the_servers_clips_are_listed_and_served_with_caching_headers(
+    database_url: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "suara"
+    folder.mkdir()
+    for name in ("nomor_antrean", "huruf_d"):
+        write_mono16(folder / f"{name}.wav", [0.0] * 220, 22050)
+    (folder / "Catatan Rekaman.wav").write_bytes(b"not a clip name")
+    (folder / "daftar.txt").write_text("not a clip", encoding="utf-8")
+    (tmp_path / "rahasia.wav").write_bytes(b"outside the folder")
+    client = clip_client(database_url, folder)
+
+    index = client.get("/board/clips/index.json")
+    assert index.status_code == 200 and index.json == {"clips": ["huruf_d", "nomor_antrean"]}
+    assert index.headers["Cache-Control"] == "no-cache"
+
+    clip = client.get("/board/clips/nomor_antrean.wav")
+    assert clip.status_code == 200 and clip.mimetype == "audio/wav"
+    assert clip.data == (folder / "nomor_antrean.wav").read_bytes()
+    assert "max-age=300" in clip.headers["Cache-Control"]
+    assert clip.headers["ETag"] and clip.headers["Last-Modified"]
+    clip.close()  # the file send_file opened
+    again = client.get(
+        "/board/clips/nomor_antrean.wav", headers={"If-None-Match": clip.headers["ETag"]}
+    )
+    assert again.status_code == 304 and again.data == b""
+    again.close()
+
+    missing = client.get("/board/clips/huruf_q.wav", headers={"Accept": "application/json"})
+    assert missing.status_code == 404 and missing.json["error"]["code"] == "not_found"
+    for path in (
+        "/board/clips/../rahasia.wav",
+        "/board/clips/..%2Frahasia.wav",
+        "/board/clips/%2E%2E%2Frahasia.wav",
+        "/board/clips/Catatan%20Rekaman.wav",
+        "/board/clips/daftar.txt",
+        "/board/clips/..wav",
+    ):
+        refused = client.get(path)
+        assert refused.status_code == 404, path
+        assert b"outside the folder" not in refused.data and b"not a clip" not in refused.data
+
+
+def test_without_a_clips_folder_no_clip_is_offered(database_url: str) -> None:
+    client = clip_client(database_url, None)
+    assert client.get("/board/clips/index.json").json == {"clips": []}
+    assert client.get("/board/clips/nomor_antrean.wav").status_code == 404
+
+
+def test_a_board_page_with_a_bad_page_time_says_so(web_server: LiveServer) -> None:
+    url = f"{web_server.url}/board/zona-a"
+    assert requests.get(url, params={"page_seconds": "5"}, timeout=5).status_code == 200
+    for bad in ("1", "500", "x", "-3"):
+        refused = requests.get(url, params={"page_seconds": bad}, timeout=5)
+        assert refused.status_code == 422 and "page_seconds" in refused.text, bad
+
+
+# --- recalls: one line per ticket ----------------------------------------------------------
+
+
+def history(page: Page) -> list[str]:
+    """The previous calls as shown: "DK-001 ×3 Loket 1" per line."""
+    return [" ".join(t.split()) for t in page.locator("#history li").all_inner_texts()]
+
+
+def test_a_recalled_ticket_is_one_line_of_the_previous_calls_with_its_mark(
+    web_server: LiveServer, new_page: NewPage
+) -> None:
+    hall = web_server.hall
+    kiosk = web_server.device("kiosk")
+    first, second = kiosk.issue(hall.ktp), kiosk.issue(hall.kk)
+    third, fourth = kiosk.issue(hall.pkb), kiosk.issue(hall.pkb)
+    dk, sm = web_server.officer("petugas.dk"), web_server.officer("petugas.sm")
+    for officer, counter in ((dk, hall.c1), (dk, hall.c2), (sm, hall.c3)):
+        officer.counter(counter, "open")
+    dk.counter(hall.c1, "next")  # first, at Loket 1
+    dk.counter(hall.c2, "next")  # second, at Loket 2
+    dk.counter(hall.c1, "recall")
+    sm.counter(hall.c3, "next")  # third: the newest call, in the big panel, not in the list
+    page = new_page(viewport=TV)
+    page.goto(f"{web_server.url}/board/zona-a#token={hall.tokens['display-a']}")
+    expect(page.locator("#call-number")).to_have_text(third["number"])
+    expect(page.locator("#history li")).to_have_count(2)
+    assert history(page) == [f"{first['number']} ×2 Loket 1", f"{second['number']} Loket 2"]
+
+    dk.counter(hall.c1, "recall")  # live: the ticket moves up, counted as the server counts
+    sm.counter(hall.c3, "next")
+    expect(page.locator("#call-number")).to_have_text(fourth["number"], timeout=15_000)
+    expect(page.locator("#call")).not_to_have_class(re.compile(r"\bannouncing\b"))
+    lines = [
+        f"{first['number']} ×3 Loket 1",
+        f"{third['number']} Loket 3",
+        f"{second['number']} Loket 2",
+    ]
+    assert history(page) == lines
+    page.reload()  # the same from the server's list of calls (data.json)
+    expect(page.locator("#history li")).to_have_count(3)
+    assert history(page) == lines
+
+
+# --- many counters: readable at 10 m, nothing covered --------------------------------------
+
+
+def many_counters(session: Session, hall: Hall) -> list[int]:
+    """Twenty more open counters in zone A (23 in all), of both agencies."""
+    made = []
+    for i in range(20):
+        agency = hall.dk if i % 2 else hall.sm
+        counter = Counter(
+            agency_id=agency,
+            zone_id=hall.zone_a,
+            label=f"Loket {11 + i}",
+            position=11 + i,
+            active=True,
+            state=CounterState.OPEN,
+            calls_since_priority=0,
+        )
+        session.add(counter)
+        session.flush()
+        service = hall.ktp if agency == hall.dk else hall.pkb
+        session.add(CounterService(counter_id=counter.id, service_id=service, position=0))
+        made.append(counter.id)
+    return made
+
+
+@pytest.fixture
+def busy_server(tmp_path: Path) -> Iterator[LiveServer]:
+    with running_server(tmp_path, prepare=many_counters) as live:
+        yield live
+
+
+def call_at_many(server: LiveServer) -> None:
+    """A ticket called or served at most of the zone's counters."""
+    hall, kiosk = server.hall, server.device("kiosk")
+    officers = {hall.dk: server.officer("petugas.dk"), hall.sm: server.officer("petugas.sm")}
+    for i, counter_id in enumerate(server.extra):
+        agency = hall.dk if i % 2 else hall.sm
+        if i % 5 == 4:
+            continue  # open, nobody called
+        kiosk.issue(hall.ktp if agency == hall.dk else hall.pkb)
+        officers[agency].counter(counter_id, "next")
+        if i % 3 == 0:
+            officers[agency].counter(counter_id, "start")
+
+
+def boxes(page: Page, selector: str) -> list[dict[str, float]]:
+    return [b for b in (e.bounding_box() for e in page.locator(selector).all()) if b]
+
+
+def overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+def inside(inner: dict[str, float], outer: dict[str, float]) -> bool:
+    return (
+        inner["x"] >= outer["x"] - 0.5
+        and inner["y"] >= outer["y"] - 0.5
+        and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 0.5
+        and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + 0.5
+    )
+
+
+# The glyph height of each shown number, measured by the browser in the font it is drawn in.
+NUMBER_HEIGHTS = """() => {
+  const ctx = document.createElement("canvas").getContext("2d");
+  return Array.from(document.querySelectorAll(".tile-number:not(.none)")).map(node => {
+    const style = getComputedStyle(node);
+    ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const m = ctx.measureText(node.textContent);
+    const height = m.actualBoundingBoxAscent + m.actualBoundingBoxDescent;
+    return { text: node.textContent, height };
+  });
+}"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 720}, TV])
+def test_with_many_counters_the_board_keeps_every_part_clear_and_readable(
+    busy_server: LiveServer, new_page: NewPage, viewport: ViewportSize
+) -> None:
+    call_at_many(busy_server)
+    page = new_page(viewport=viewport)
+    token = busy_server.hall.tokens["display-a"]
+    page.goto(f"{busy_server.url}/board/zona-a?page_seconds=2#token={token}")
+    expect(page.locator("#sound")).to_be_visible()
+    expect(page.locator("#pages")).to_have_text(re.compile(r"^Halaman 1/\d$"))
+
+    screen = {"x": 0, "y": 0, "width": viewport["width"], "height": viewport["height"]}
+    sound = page.locator("#sound").bounding_box()
+    assert sound and inside(sound, screen)
+    panel = page.locator("#counters-panel").bounding_box()
+    waiting = page.locator(".waiting-panel").bounding_box()
+    assert panel and waiting
+    chips, tiles = boxes(page, "#waiting li"), boxes(page, ".tile")
+    assert len(chips) == 2 and tiles  # Disdukcapil and Samsat wait
+    for box in chips + tiles + boxes(page, "#history li"):
+        assert not overlap(sound, box), box  # "Aktifkan suara" covers nothing
+    assert all(inside(chip, waiting) for chip in chips)
+    assert all(inside(tile, panel) for tile in tiles)
+
+    # agency names on the tiles: as large as the counter's label, 2.2 % of the height or more
+    sizes = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.tile')).map(t => [
+             parseFloat(getComputedStyle(t.querySelector('.tile-label')).fontSize),
+             parseFloat(getComputedStyle(t.querySelector('.tile-agency')).fontSize)])"""
+    )
+    assert all(agency == label >= 0.022 * viewport["height"] for label, agency in sizes), sizes
+
+    # the numbers: 4.4 % of the height or more (3 cm on a 55-inch screen, read from 10 m),
+    # on every page, and every open counter's tile shown on one of them
+    least = 0.044 * viewport["height"]
+    shown: set[str] = set()
+    pages = int(page.locator("#pages").inner_text().split("/")[1])
+    assert pages > 1
+    for number in range(1, pages + 1):
+        expect(page.locator("#pages")).to_have_text(f"Halaman {number}/{pages}", timeout=5000)
+        heights = page.evaluate(NUMBER_HEIGHTS)
+        assert heights and min(h["height"] for h in heights) >= least, (heights, least)
+        shown |= set(page.locator(".tile").evaluate_all("ts => ts.map(t => t.dataset.counterId)"))
+    # Loket 1-3 are closed: with more counters than fit, closed ones make room first
+    assert shown == {str(i) for i in busy_server.extra}
+
+
+# --- no Indonesian voice: the hall's recorded words from the server ------------------------
+
+
+class ServerWithClips(LiveServer):
+    """``antre-server run`` with ``ANTRE_BOARD_CLIPS_DIR``."""
+
+    clips_dir: Path
+
+    def environment(self) -> dict[str, str]:
+        return {**super().environment(), "ANTRE_BOARD_CLIPS_DIR": str(self.clips_dir)}
+
+
+def recorded_words(folder: Path) -> dict[int, str]:
+    """The whole vocabulary of the Qt board's clips and Disdukcapil's name, each its own
+    length (40 ms, 45 ms, ...) so that the test can tell which one the board played."""
+    folder.mkdir()
+    names = [*vocabulary(), "instansi_dk"]
+    lengths = {}
+    for i, name in enumerate(names):
+        ms = 40 + 5 * i
+        write_mono16(folder / f"{name}.wav", [0.0] * (ms * 16), 16000)
+        lengths[ms] = name
+    return lengths
+
+
+@pytest.fixture
+def clips_server(tmp_path: Path) -> Iterator[tuple[LiveServer, dict[int, str]]]:
+    live = ServerWithClips(tmp_path)
+    live.clips_dir = tmp_path / "suara"
+    lengths = recorded_words(live.clips_dir)
+    try:
+        live.prepare_database()
+        live.start()
+        yield live, lengths
+    finally:
+        live.close()
+
+
+def test_without_an_indonesian_voice_the_board_says_calls_with_the_servers_recorded_words(
+    clips_server: tuple[LiveServer, dict[int, str]], new_page: NewPage
+) -> None:
+    server, lengths = clips_server
+    page = new_page(viewport=TV)
+    record_sounds(page, "en-US")
+    page.goto(f"{server.url}/board/zona-a#token={server.hall.tokens['display-a']}")
+    expect(page.locator(".tile")).to_have_count(3)
+    expect(page.locator("#voice-note")).to_contain_text("rekaman suara dari server")
+    page.click("#sound")
+    expect(page.locator("#setup-line")).to_be_hidden()  # sound on, words ready: nothing to say
+
+    two_quick_calls(server)
+
+    page.wait_for_function("window.heardSounds.filter(s => s.kind === 'clip').length >= 14")
+    expect(page.locator("#call")).not_to_have_class(re.compile(r"\bannouncing\b"))
+    # DK-001 then DK-002, both at Loket 1 of Disdukcapil (agency DK)
+    words = ["silakan_menuju_loket", "satu", "instansi_dk"]
+    assert sounds(page, lengths) == [
+        "chime", "nomor_antrean", "huruf_d", "huruf_k", "satu", *words,
+        "chime", "nomor_antrean", "huruf_d", "huruf_k", "dua", *words,
+    ]  # fmt: skip
+
+
+def test_the_browser_board_names_the_same_clips_as_the_qt_board(
+    web_server: LiveServer, new_page: NewPage
+) -> None:
+    page = new_page(viewport=TV)
+    page.goto(f"{web_server.url}/board/zona-a")
+    expect(page.locator("#setup")).to_be_visible()  # no token: the scripts are loaded all the same
+    calls = [("DK", n, f"Loket {n % 40}", "DK") for n in range(0, 1000)]
+    calls += [("A1", 1234, "Loket 12A", "bb"), ("MM", 100001, "Pelayanan 7 B", ""),
+              ("Q", 7, "Loket", "im"), ("SM", 21, "12", "SM")]  # fmt: skip
+    browser = page.evaluate(
+        """calls => calls.map(([prefix, sequence, counter, agencyCode]) =>
+             AntreClips.clipsFor({prefix, sequence, counter, agencyCode})
+               .map(c => c.name + (c.optional ? "?" : "")))""",
+        calls,
+    )
+    sequence = ClipSequence()
+    python = [
+        [c.name + ("?" if c.optional else "") for c in sequence.for_call(
+            CallOut(prefix=prefix, sequence=n, counter_label=label, agency_name=""), code
+        )]
+        for prefix, n, label, code in calls
+    ]  # fmt: skip
+    assert browser == python

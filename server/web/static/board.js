@@ -1,6 +1,8 @@
 /* The browser display board of one zone: what the Qt board shows, kept live through the
-   zone's socket room with the display's device token, and every call announced (chime,
-   then the browser's Indonesian voice when it has one) one at a time, in order, once.
+   zone's socket room with the display's device token, and every call announced one at a
+   time, in order, once: the chime, then the browser's Indonesian voice when it has one,
+   else the hall's recorded words when the server offers them (board_clips.js), else the
+   chime alone; the setup line at the bottom says which when something is missing.
 
    The token comes in the URL fragment (#token=…, never sent to a server), or is typed
    in; it is kept in localStorage and the fragment is removed from the address bar. */
@@ -12,14 +14,19 @@
   var T = JSON.parse(document.getElementById("board-texts").textContent);
   var text = Antre.texts(T), el = Antre.el;
   var KEY = "antre.board.token." + zone;
-  var HOLD_MS = 3000, GAP_MS = 400, SPEECH_LIMIT_MS = 15000;
-  var MISSED_WINDOW_MS = 120000, HISTORY = 5, KEEP_CALLS = 10;
+  var HOLD_MS = 3000, GAP_MS = 400, SPEECH_LIMIT_MS = 15000, VOICE_WAIT_MS = 2000;
+  var MISSED_WINDOW_MS = 120000, HISTORY = 5, KEEP_CALLS = 10;  /* as data.json lists */
+  var PAGE_MS = 1000 * (parseInt(body.getAttribute("data-page-seconds"), 10) || 8);
+  var PAGE_LINE_OF_SCREEN = 0.034;
+  var WAITING_CHIP_OF_SCREEN = 0.2, WAITING_FONT_VH = [3, 2.6, 2.2, 1.8];
 
   var token = takeToken();
   var data = null, feed = null, offsetMs = 0;
   var known = {};                 /* call keys already shown or announced */
   var queue = [], announcing = null;
   var heardSeq = 0;               /* the newest event of the zone applied live */
+  var pager = AntreTiles.pager(), paging = null, pageTimer = null;
+  var voices = { indonesian: null, known: false };  /* known: the browser's list is in */
 
   function wait(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
 
@@ -109,11 +116,16 @@
       known[key] = true;
       if (first) return;
       if (newest - Date.parse(call.at) <= MISSED_WINDOW_MS || stillCalled[key]) {
-        missed.push({ key: key, number: call.number, counter: call.counter, agency: call.agency,
-                      recall: call.recall, at: call.at, words: call.announce });
+        missed.push(toAnnounce(key, call));
       }
     });
     return missed;
+  }
+
+  function toAnnounce(key, call) {
+    return { key: key, number: call.number, counter: call.counter, agency: call.agency,
+             recall: call.recall, at: call.at, words: call.announce,
+             prefix: call.prefix, sequence: call.sequence };
   }
 
   // --- live events ---------------------------------------------------------------------
@@ -137,15 +149,15 @@
     if (tile) { tile.ticket = ticket; tile.label = counter.label || tile.label; }
     var call = { number: ticket.number, counter: counter.label, counter_id: counter.id,
                  agency: ticket.agency, at: ticket.called_at, recall: !!payload.recall,
-                 announce: payload.announce };
+                 announce: payload.announce, prefix: ticket.prefix, sequence: ticket.sequence,
+                 times: payload.call_count || ticket.call_count || 1 };
     data.last_calls.unshift(call);
     data.last_calls.length = Math.min(data.last_calls.length, KEEP_CALLS);
     render();
     var key = callKey(call.number, call.at);
     if (!known[key]) {
       known[key] = true;
-      enqueue({ key: key, number: call.number, counter: call.counter, agency: call.agency,
-                recall: call.recall, at: call.at, words: call.announce });
+      enqueue(toAnnounce(key, call));
     }
   }
 
@@ -209,35 +221,69 @@
     });
   }
 
+  /* The counters' tiles: all, or a page of them, at a size read from 10 m
+     (board_tiles.js); the newest call's page comes up at once. */
   function renderCounters() {
-    var box = document.getElementById("counters");
-    var n = data.counters.length;
-    var cols = n <= 4 ? 2 : n <= 9 ? 3 : n <= 16 ? 4 : n <= 25 ? 5 : n <= 36 ? 6 : 7;
-    box.style.setProperty("--cols", cols);
-    box.style.setProperty("--rows", Math.max(1, Math.ceil(n / cols)));
-    box.textContent = "";
-    data.counters.forEach(function (c) {
-      var tile = el("div", "tile " + c.state);
-      tile.dataset.counterId = c.id;
-      tile.style.setProperty("--agency", (c.agency && c.agency.colour) || "#37474F");
-      var head = el("div", "tile-head");
-      head.appendChild(el("span", "tile-label", c.label));
-      head.appendChild(el("span", "tile-agency", c.agency ? c.agency.short_name : ""));
-      tile.appendChild(head);
-      var shown = c.ticket && (c.ticket.state === "called" || c.ticket.state === "serving");
-      var value = shown ? c.ticket.number : c.state === "closed" ? text("closed") : c.state === "paused" ? text("paused") : text("idle");
-      var number = el("div", "tile-number" + (shown ? " " + c.ticket.state : " none"), value);
-      tile.appendChild(number);
-      box.appendChild(tile);
+    var box = document.getElementById("counters"), line = document.getElementById("pages");
+    var widest = AntreTiles.widest(data.counters.filter(function (c) { return c.ticket; })
+      .map(function (c) { return c.ticket.number; }));
+    var labels = AntreTiles.widestLabel(data.counters), least = AntreTiles.readableCapPx();
+    paging = AntreTiles.planPages(data.counters, function (tiles, paged) {
+      return AntreTiles.gridFor(tiles, tileArea(paged), widest).capPx >= least;
     });
-    measureTiles();
+    if (pager.follow(data.last_calls[0], paging) || !paging.paged) stopPages();
+    if (paging.paged && pageTimer === null) pageTimer = setInterval(turnPage, PAGE_MS);
+    var grid = AntreTiles.gridFor(paging.gridCount, tileArea(paging.paged), widest, labels);
+    box.style.setProperty("--cols", grid.cols);
+    box.style.setProperty("--rows", grid.rows);
+    box.style.setProperty("--number-px", grid.numberPx + "px");
+    box.style.setProperty("--label-px", grid.labelPx + "px");
+    box.style.setProperty("--th", grid.th + "px");
+    box.style.setProperty("--tw", grid.tw + "px");
+    var page = pager.current(paging);
+    line.hidden = !paging.paged;
+    line.style.height = pageLineHeight() + "px";
+    line.textContent = paging.paged ? text("page", { page: page + 1, pages: paging.pages.length }) : "";
+    box.textContent = "";
+    paging.pages[page].forEach(function (c) { box.appendChild(tile(c)); });
   }
 
-  function measureTiles() {
-    var box = document.getElementById("counters"), first = box.firstElementChild;
-    if (!first) return;
-    box.style.setProperty("--th", first.offsetHeight + "px");
-    box.style.setProperty("--tw", first.offsetWidth + "px");
+  function tile(c) {
+    var node = el("div", "tile " + c.state);
+    node.dataset.counterId = c.id;
+    node.style.setProperty("--agency", (c.agency && c.agency.colour) || "#37474F");
+    var head = el("div", "tile-head");
+    head.appendChild(el("span", "tile-label", c.label));
+    head.appendChild(el("span", "tile-agency", c.agency ? c.agency.short_name : ""));
+    node.appendChild(head);
+    var shown = c.ticket && (c.ticket.state === "called" || c.ticket.state === "serving");
+    var value = shown ? c.ticket.number : c.state === "closed" ? text("closed") : c.state === "paused" ? text("paused") : text("idle");
+    node.appendChild(el("div", "tile-number" + (shown ? " " + c.ticket.state : " none"), value));
+    return node;
+  }
+
+  function pageLineHeight() {
+    return Math.round(PAGE_LINE_OF_SCREEN * Math.min(window.innerWidth, window.innerHeight));
+  }
+
+  /* The room the tiles have in their panel, with or without the page line below them. */
+  function tileArea(paged) {
+    var panel = document.getElementById("counters-panel"), box = document.getElementById("counters");
+    var style = window.getComputedStyle(panel), gap = parseFloat(window.getComputedStyle(box).rowGap) || 0;
+    var w = panel.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    var h = panel.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+    return { w: w, h: paged ? h - pageLineHeight() - parseFloat(style.rowGap || 0) : h, gap: gap };
+  }
+
+  function turnPage() {
+    if (!data || !paging || !paging.paged) return;
+    pager.turn(paging);
+    renderCounters();
+  }
+
+  function stopPages() {
+    if (pageTimer !== null) clearInterval(pageTimer);
+    pageTimer = null;
   }
 
   /* The largest size (down from the stylesheet's) at which a text fits its box. */
@@ -251,15 +297,42 @@
     }
   }
 
+  /* One line per ticket, newest call first, without the one in the big panel: a recall
+     moves its ticket to the top with a mark ("×3") instead of a line of its own. */
   function renderHistory() {
     var list = document.getElementById("history");
+    var hero = announcing || data.last_calls[0];
     list.textContent = "";
-    data.last_calls.slice(announcing ? 0 : 1, (announcing ? 0 : 1) + HISTORY).forEach(function (call) {
-      var item = el("li");
-      item.style.setProperty("--agency", call.agency ? call.agency.colour : "#37474F");
-      item.appendChild(el("span", "h-number", call.number));
-      item.appendChild(el("span", "h-counter", call.counter || ""));
-      list.appendChild(item);
+    recentCalls().filter(function (line) { return !hero || line.call.number !== hero.number; })
+      .slice(0, HISTORY).forEach(function (line) {
+        var item = el("li");
+        item.style.setProperty("--agency", line.call.agency ? line.call.agency.colour : "#37474F");
+        item.appendChild(el("span", "h-number", line.call.number));
+        if (line.times > 1) item.appendChild(el("span", "h-times", text("times", { n: line.times })));
+        item.appendChild(el("span", "h-counter", line.call.counter || ""));
+        list.appendChild(item);
+      });
+  }
+
+  /* Each ticket's newest call and how often it was called at its counter: its recalls
+     since its last first call, plus that call (as display_board/board_model.py); the
+     pushes' and the counter's own count win when calls fell off the end of the list. */
+  function recentCalls() {
+    var byNumber = {}, order = [], atCounters = {};
+    data.last_calls.forEach(function (call) {
+      if (!byNumber[call.number]) { byNumber[call.number] = []; order.push(call.number); }
+      byNumber[call.number].push(call);
+    });
+    data.counters.forEach(function (c) {
+      if (c.ticket) atCounters[c.ticket.number] = c.ticket.call_count || 0;
+    });
+    return order.map(function (number) {
+      var calls = byNumber[number], counted = 0;
+      for (var i = 0; i < calls.length; i++) {
+        counted++;
+        if (!calls[i].recall) break;
+      }
+      return { call: calls[0], times: Math.max(counted, calls[0].times || 1, atCounters[number] || 0) };
     });
   }
 
@@ -274,6 +347,12 @@
     });
     order.sort(function (a, b) { return totals[a].agency.position - totals[b].agency.position; });
     var list = document.getElementById("waiting");
+    /* as many columns as leave a chip a fifth of the screen, then rows (smaller text) */
+    var columns = Math.max(1, Math.min(order.length, Math.floor(list.clientWidth / (window.innerWidth * WAITING_CHIP_OF_SCREEN))));
+    var rows = Math.max(1, Math.ceil(order.length / columns));
+    list.style.setProperty("--wcols", Math.ceil(order.length / rows) || 1);
+    list.style.setProperty("--wrows", rows);
+    list.style.setProperty("--wfont", WAITING_FONT_VH[Math.min(rows, WAITING_FONT_VH.length) - 1] + "vh");
     list.textContent = "";
     order.forEach(function (code) {
       var row = totals[code], item = el("li");
@@ -316,25 +395,53 @@
     render();
     var started = Date.now();
     window.AntreChime.play()
-      .then(function () { return speak(announcing.words && announcing.words.id); })
+      .then(function () { return say(announcing); })
       .then(function () { return wait(Math.max(0, HOLD_MS - (Date.now() - started))); })
       .then(function () { announcing = null; if (data) render(); return wait(GAP_MS); })
       .then(next);
   }
 
+  /* How this board says a call: "voice", "clips", "chime", or "checking" while the
+     browser's list of voices may still come. */
+  function soundMode() {
+    if (voices.indonesian) return "voice";
+    if (!voices.known) return "checking";
+    return window.AntreClips.offered() ? "clips" : "chime";
+  }
+
+  function say(call) {
+    var mode = soundMode();
+    if (mode === "voice") return speak(call.words && call.words.id);
+    if (mode === "clips") {
+      return window.AntreClips.say({ prefix: call.prefix, sequence: call.sequence,
+        counter: call.counter, agencyCode: call.agency && call.agency.code });
+    }
+    return Promise.resolve();
+  }
+
   function indonesianVoice() {
     if (!window.speechSynthesis) return null;
-    var voices = window.speechSynthesis.getVoices();
-    for (var i = 0; i < voices.length; i++) {
-      if (/^id([-_]|$)/i.test(voices[i].lang) || /^in([-_]|$)/i.test(voices[i].lang)) return voices[i];
+    var list = window.speechSynthesis.getVoices();
+    for (var i = 0; i < list.length; i++) {
+      if (/^id([-_]|$)/i.test(list[i].lang) || /^in([-_]|$)/i.test(list[i].lang)) return list[i];
     }
     return null;
   }
 
-  /* Resolves when the sentence is said; at once without an Indonesian voice or before
-     sound is allowed (chime only, as the brief of the Qt board has it for no voice). */
+  /* The browser's voices arrive when it has loaded them (voiceschanged), or never: an empty
+     list is only believed after VOICE_WAIT_MS. Without an Indonesian voice the server's
+     recorded words are fetched, to be ready for the next call. */
+  function checkVoices(waited) {
+    voices.indonesian = indonesianVoice();
+    var listed = window.speechSynthesis ? window.speechSynthesis.getVoices().length : 0;
+    voices.known = voices.known || !!voices.indonesian || listed > 0 || waited || !window.speechSynthesis;
+    if (soundMode() === "clips") window.AntreClips.load();
+    renderSetupLine();
+  }
+
+  /* Resolves when the sentence is said; at once before sound is allowed. */
   function speak(sentence) {
-    var voice = indonesianVoice();
+    var voice = voices.indonesian;
     if (!sentence || !voice || !window.AntreChime.running()) return Promise.resolve();
     return new Promise(function (resolve) {
       var done = false;
@@ -350,11 +457,24 @@
     });
   }
 
+  /* The line below the board, for whoever sets it up: the "turn on sound" button until
+     sound is allowed, and what the board cannot say (no Indonesian voice). In the flow of
+     the page, so it never covers the board; gone when there is nothing to say. */
   var soundButton = document.getElementById("sound");
+  function renderSetupLine() {
+    var line = document.getElementById("setup-line"), note = document.getElementById("voice-note");
+    var locked = !window.AntreChime.running(), mode = soundMode(), was = line.hidden;
+    var says = mode === "chime" ? text("no_voice_chime") : mode === "clips" && locked ? text("no_voice_clips") : "";
+    soundButton.hidden = !locked;
+    note.textContent = says;
+    note.hidden = !says;
+    line.hidden = !locked && !says;
+    line.dataset.sound = mode;
+    if (line.hidden !== was && data) render();  /* the board's room changed */
+  }
+
   function unlockSound() {
-    window.AntreChime.unlock().then(function (on) {
-      soundButton.hidden = on;
-    });
+    window.AntreChime.unlock().then(renderSetupLine);
   }
   soundButton.addEventListener("click", unlockSound);
 
@@ -395,8 +515,10 @@
 
   window.addEventListener("resize", function () { if (data) render(); });
   window.AntreChime.prepare();
-  soundButton.hidden = window.AntreChime.running();
-  if (window.speechSynthesis) window.speechSynthesis.onvoiceschanged = function () {};
+  if (window.speechSynthesis) window.speechSynthesis.onvoiceschanged = function () { checkVoices(false); };
+  window.AntreClips.fetchOffered().then(function () { checkVoices(false); });
+  setTimeout(function () { checkVoices(true); }, VOICE_WAIT_MS);
+  checkVoices(false);
   tick();
   setInterval(tick, 1000);
   start();

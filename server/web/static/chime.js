@@ -51,5 +51,8 @@
     return new Promise(function (resolve) { setTimeout(function () { resolve(true); }, 1650); });
   }
 
-  window.AntreChime = { unlock: unlock, running: running, play: play, prepare: audio };
+  /* The board's one audio context: the recorded words (board_clips.js) play through it. */
+  function current() { return context; }
+
+  window.AntreChime = { unlock: unlock, running: running, play: play, prepare: audio, context: current };
 })();
