@@ -32,6 +32,7 @@ from counter_client.actions import (
     allowed_actions,
 )
 from counter_client.config import CounterConfig
+from counter_client.device_presence import Presence
 from counter_client.durations import wait_text
 from counter_client.hall import Hall, ServerClock, parse_time
 from counter_client.jobs import Job, Outcome
@@ -106,6 +107,7 @@ class CounterSession:
         self.online = False
         self.busy: Job | None = None  # the officer's one command in flight
         self.logging_in = False
+        self.device = Presence.UNKNOWN  # this PC's own reports (config [device] token)
         self._generation = 0
         self._clear()
 
@@ -150,6 +152,10 @@ class CounterSession:
 
     def _changed(self) -> None:
         self.on_change()
+
+    def set_device(self, presence: Presence) -> None:
+        self.device = presence
+        self._changed()
 
     def set_language(self, language: str) -> None:
         self.language = language

@@ -27,6 +27,12 @@ TEXTS = {
         "id": "Akun ini tidak terikat pada satu instansi. Masuk dengan akun petugas loket.",
         "en": "This account belongs to no agency. Log in with a counter officer's account.",
     },
+    "device.refused": {
+        "id": "Token perangkat PC ini ([device] token) ditolak server; monitor aula melihat PC "
+        "ini diam. Minta admin memeriksa perangkatnya.",
+        "en": "The server refused this PC's device token ([device] token); the hall monitor "
+        "sees this PC as silent. Ask an admin to check the device.",
+    },
     # picking a counter
     "pick.title": {"id": "Pilih loket", "en": "Choose a counter"},
     "pick.subtitle": {
