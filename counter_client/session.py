@@ -129,6 +129,8 @@ class CounterSession:
         self._resync_queued = False
         self._resync_again = False
         self.stale = False  # a reload failed: retried once the feed is back
+        # Ask before a no-show (config); the officer may turn it off until they log out.
+        self.confirm_no_show = self.config.confirm_no_show
 
     # --- who is logged in -----------------------------------------------------------
 
@@ -146,6 +148,11 @@ class CounterSession:
 
     def _set_message(self, key: str | None = None, *, error: bool = False, **params: Any) -> None:
         self.message = Message(tr(key, self.language, **params), error) if key else None
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        """A message only the screen can word (what the compact strip cannot show)."""
+        self.message = Message(text, error)
+        self._changed()
 
     def _error(self, exc: ApiError, action: str | None = None) -> None:
         self.message = Message(error_text(exc.code, self.language, action), True)
@@ -305,19 +312,34 @@ class CounterSession:
 
     # --- the officer's commands -------------------------------------------------------
 
+    def check(self, action: Action, *, ticket_id: int | None = None) -> bool:
+        """Whether ``press`` would send ``action`` now; if not, the message says why. The
+        window asks before opening a dialog (transfer, no-show) that would only end in a
+        refusal."""
+        refusal = self._refusal(action, ticket_id)
+        if refusal is not None:
+            self.message = Message(refusal, error=True)
+            self._changed()
+        return refusal is None
+
     def press(
         self,
         action: Action,
         *,
         ticket_id: int | None = None,
         transfer: Mapping[str, Any] | None = None,
+        about: int | None = None,
     ) -> bool:
         """One button or key. Refused (with a message) when offline, busy, not allowed now,
-        or when it would end a number that appeared a moment ago; otherwise sent once."""
-        refusal = self._refusal(action, ticket_id)
-        if refusal is not None:
-            self.message = Message(refusal, error=True)
+        or when it would end a number that appeared a moment ago; otherwise sent once.
+
+        ``about``: the ticket a dialog asked about (a no-show confirmed, a transfer chosen);
+        refused when the counter holds another one by now."""
+        if about is not None and (self.ticket or {}).get("id") != about:
+            self.message = Message(error_text(ErrorCode.CONFLICT, self.language), True)
             self._changed()
+            return False
+        if not self.check(action, ticket_id=ticket_id):
             return False
         assert self.counter is not None
         counter_id = int(self.counter["id"])
@@ -342,6 +364,14 @@ class CounterSession:
         self._dispatch(job)
         self._changed()
         return True
+
+    def asks_before(self, action: Action) -> bool:
+        """Whether this press waits for the officer's confirmation first."""
+        return action is Action.NO_SHOW and self.confirm_no_show
+
+    def stop_asking_no_show(self) -> None:
+        """The officer ticked "do not ask again": until they log out."""
+        self.confirm_no_show = False
 
     def _refusal(self, action: Action, ticket_id: int | None) -> str | None:
         """Why a press is not sent now, in the officer's words (None: send it)."""

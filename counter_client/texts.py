@@ -201,6 +201,30 @@ TEXTS = {
     "transfer.submit": {"id": "Alihkan", "en": "Transfer"},
     "transfer.cancel": {"id": "Batal", "en": "Cancel"},
     "compact.expand": {"id": "Tampilan penuh", "en": "Full view"},
+    "compact.expand_short": {"id": "Tampilan\npenuh", "en": "Full\nview"},
+    "compact.none": {"id": "Belum ada nomor", "en": "No number yet"},
+    "compact.choose_in_full": {
+        "id": "“{action}” memakai nomor yang dipilih di daftar: buka tampilan penuh "
+        "(Ctrl+M) lalu pilih nomornya.",
+        "en": "“{action}” takes the number chosen in the list: open the full view (Ctrl+M) "
+        "and choose it there.",
+    },
+    # asking before a no-show
+    "noshow.confirm_title": {"id": "Tandai {number} tidak hadir?", "en": "Mark {number} no-show?"},
+    "noshow.confirm_text": {
+        "id": "{number} sudah dipanggil {n}× dan tidak datang ke loket. Giliran pengunjung ini "
+        "berakhir; bila ia datang kemudian, pilih nomornya di “Tidak hadir hari ini” dan "
+        "tekan F11 untuk mengembalikannya ke antrean.",
+        "en": "{number} was called {n}× and did not come to the counter. The visitor's turn "
+        "ends; if they come later, choose the number under “No-shows today” and press F11 "
+        "to put them back in line.",
+    },
+    "noshow.dont_ask": {
+        "id": "Jangan tanya lagi sampai saya keluar",
+        "en": "Do not ask again until I log out",
+    },
+    "noshow.confirm": {"id": "Ya, tidak hadir", "en": "Yes, no-show"},
+    "noshow.cancel": {"id": "Batal", "en": "Cancel"},
 }
 
 # The officer's wording for API errors where the shared (visitor-facing) text does not fit;

@@ -28,6 +28,7 @@ class TransferDialog(QDialog):
         self.session = session
         lang = session.language
         ticket = session.ticket or {}
+        self.ticket_id: int | None = ticket.get("id")
         self.setWindowTitle(tr("transfer.title", lang, number=ticket.get("number", "")))
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)

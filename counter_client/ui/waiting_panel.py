@@ -62,6 +62,7 @@ class WaitingPanel(QWidget):
         for col in (NUMBER, NOTE, WAITING):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(lambda _index: press(Action.CALL))
+        self.table.itemSelectionChanged.connect(self._show_buttons)
         self.call = ActionButton(SHORTCUTS[Action.CALL], lambda: press(Action.CALL), height=44)
         layout.addWidget(self.summary)
         layout.addWidget(self.chips)
@@ -75,6 +76,7 @@ class WaitingPanel(QWidget):
         self.requeue = ActionButton(
             SHORTCUTS[Action.REQUEUE], lambda: press(Action.REQUEUE), height=44
         )
+        self.no_show_list.itemSelectionChanged.connect(self._show_buttons)
         layout.addWidget(self.no_show_list)
         layout.addWidget(self.requeue)
         column.addWidget(frame, 1)
@@ -116,7 +118,6 @@ class WaitingPanel(QWidget):
 
     def refresh(self) -> None:
         session, lang = self.session, self.session.language
-        allowed = session.allowed()
         waiting = session.waiting()
         self.caption.setText(tr("list.title", lang).upper())
         self.table.setHorizontalHeaderLabels(
@@ -138,7 +139,6 @@ class WaitingPanel(QWidget):
         ]
         self.chips.setText("   ·   ".join(names))
         self.chips.setVisible(bool(names))
-        self.call.show_state(tr("action.call", lang), Action.CALL in allowed and session.online)
 
         no_shows = session.no_shows()
         self.no_show_caption.setText(tr("noshow.title", lang).upper())
@@ -146,9 +146,18 @@ class WaitingPanel(QWidget):
         if keys != self._no_shows:
             self._fill_no_shows(no_shows)
             self._no_shows = keys
-        enabled = Action.REQUEUE in allowed and session.online
-        self.requeue.show_state(tr("action.requeue", lang), enabled)
+        self._show_buttons()
         self.tick()
+
+    def _show_buttons(self) -> None:
+        """F10 and F11 act on the chosen number: enabled only once one is chosen (the key
+        pressed without a choice says to choose first)."""
+        session, lang = self.session, self.session.language
+        allowed = session.allowed() if session.online else frozenset()
+        call = Action.CALL in allowed and self.selected_ticket() is not None
+        self.call.show_state(tr("action.call", lang), call)
+        requeue = Action.REQUEUE in allowed and self.selected_no_show() is not None
+        self.requeue.show_state(tr("action.requeue", lang), requeue)
 
     def _fill_table(self, waiting: list[Mapping[str, Any]]) -> None:
         chosen = self.selected_ticket()

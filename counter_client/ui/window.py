@@ -13,6 +13,7 @@ from functools import partial
 from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PyQt6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QMainWindow,
     QPushButton,
@@ -21,11 +22,12 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from counter_client.actions import COMPACT_BUTTONS, COMPACT_SHORTCUT, SHORTCUTS, Action
+from counter_client.actions import COMPACT_SHORTCUT, SHORTCUTS, Action
 from counter_client.session import CounterSession, Message, Phase
 from counter_client.texts import tr
 from counter_client.ui.compact_strip import CompactStrip
 from counter_client.ui.login_page import LoginPage
+from counter_client.ui.no_show_dialog import NoShowDialog
 from counter_client.ui.picker_page import PickerPage
 from counter_client.ui.style import STYLESHEET
 from counter_client.ui.transfer_dialog import TransferDialog
@@ -66,12 +68,12 @@ class CounterWindow(QMainWindow):
 
         self.strip = CompactStrip(session, self.press, self.show_full)
         self.compact = False
-        self.dialog: TransferDialog | None = None
+        self.dialog: TransferDialog | NoShowDialog | None = None
         self._shown_phase: Phase | None = None
         self._message: Message | None = None
         self._message_at = 0.0
         self._keys(self, SHORTCUTS)
-        self._keys(self.strip, {a: SHORTCUTS[a] for a in COMPACT_BUTTONS})
+        self._keys(self.strip, SHORTCUTS)  # every key works in both views
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.tick)
         self.timer.start(1000)
@@ -118,18 +120,37 @@ class CounterWindow(QMainWindow):
     # --- what a press does --------------------------------------------------------------
 
     def press(self, action: Action) -> None:
-        """A button or key: the transfer asks where to; a list action takes the selection."""
+        """A button or key, from the full view or the strip: the transfer asks where to, a
+        no-show asks first (unless turned off), a list action takes the list's choice."""
         session = self.session
         if session.phase is not Phase.WORK:
             return
-        if action is Action.TRANSFER and action in session.allowed() and session.online:
-            self.open_transfer()
-        elif action is Action.CALL:
-            session.press(action, ticket_id=self.working_page.waiting.selected_ticket())
-        elif action is Action.REQUEUE:
-            session.press(action, ticket_id=self.working_page.waiting.selected_no_show())
+        if action is Action.TRANSFER or session.asks_before(action):
+            # A dialog first, unless the press would be refused anyway (it says why).
+            if session.check(action) and action is Action.TRANSFER:
+                self.open_transfer()
+            elif session.check(action):
+                self.ask_no_show()
+        elif action in (Action.CALL, Action.REQUEUE):
+            self._press_chosen(action)
         else:
             session.press(action)
+
+    def _press_chosen(self, action: Action) -> None:
+        """F10/F11 take the number chosen in the full view's lists, which the strip hides:
+        there the key says where to choose instead of acting on an unseen choice."""
+        session, waiting = self.session, self.working_page.waiting
+        if self.compact:
+            name = tr(f"action.{action.value}", session.language)
+            session.say(tr("compact.choose_in_full", session.language, action=name), error=True)
+        elif action is Action.CALL:
+            session.press(action, ticket_id=waiting.selected_ticket())
+        else:
+            session.press(action, ticket_id=waiting.selected_no_show())
+
+    def _dialog_parent(self) -> QWidget:
+        # Over the strip while it stands in for the window: never behind it, never hidden.
+        return self.strip if self.compact else self
 
     def open_transfer(self) -> TransferDialog:
         if self.compact:
@@ -137,14 +158,30 @@ class CounterWindow(QMainWindow):
         dialog = TransferDialog(self.session, self)
         dialog.setStyleSheet(STYLESHEET)
         dialog.accepted.connect(
-            lambda: self.session.press(Action.TRANSFER, transfer=dialog.choice())
+            lambda: self.session.press(
+                Action.TRANSFER, transfer=dialog.choice(), about=dialog.ticket_id
+            )
         )
+        self._show_dialog(dialog)
+        return dialog
+
+    def ask_no_show(self) -> NoShowDialog:
+        dialog = NoShowDialog(self.session, self._dialog_parent())
+        dialog.accepted.connect(lambda: self._no_show_confirmed(dialog))
+        self._show_dialog(dialog)
+        return dialog
+
+    def _no_show_confirmed(self, dialog: NoShowDialog) -> None:
+        if dialog.dont_ask.isChecked():
+            self.session.stop_asking_no_show()
+        self.session.press(Action.NO_SHOW, about=dialog.ticket_id)
+
+    def _show_dialog(self, dialog: TransferDialog | NoShowDialog) -> None:
         dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
         self.dialog = dialog
         dialog.open()
-        return dialog
 
-    def _dialog_closed(self, dialog: TransferDialog) -> None:
+    def _dialog_closed(self, dialog: QDialog) -> None:
         if self.dialog is dialog:
             self.dialog = None
         dialog.deleteLater()
@@ -169,6 +206,7 @@ class CounterWindow(QMainWindow):
         self.strip.move(geometry.x(), geometry.y())
         self.strip.show()
         self.strip.raise_()
+        self.strip.activateWindow()  # the keys work on the strip at once
         self.hide()
 
     def show_full(self) -> None:
@@ -189,11 +227,12 @@ class CounterWindow(QMainWindow):
             Phase.WORK: self.working_page,
         }
         page = pages[phase]
-        if phase is not Phase.WORK:
-            if self.compact:
-                self.show_full()
-            if self.dialog is not None:
-                self.dialog.reject()
+        if phase is not Phase.WORK and self.compact:
+            self.show_full()
+        if self.dialog is not None and (
+            phase is not Phase.WORK or (session.ticket or {}).get("id") != self.dialog.ticket_id
+        ):
+            self.dialog.reject()  # about a visitor no longer at the counter
         self.pages.setCurrentWidget(page)
         self._render_header()
         self._render_banners()
@@ -253,6 +292,8 @@ class CounterWindow(QMainWindow):
         if message is not None:
             self.banner.setText(message.text)
             restyle(self.banner, "bannerError" if message.error else "bannerInfo")
+        if self.compact:
+            self.strip.show_message(message if fresh else None)
 
     def tick(self) -> None:
         self.session.tick()

@@ -19,6 +19,7 @@ from counter_client.actions import SHORTCUTS, Action
 from counter_client.app import CounterApp
 from counter_client.config import CounterConfig
 from counter_client.session import Phase
+from counter_client.ui.no_show_dialog import NoShowDialog
 from server.models import Ticket, TicketEvent
 from tests.e2e.live import LiveServer, running_server
 from tests.factories import PASSWORD
@@ -103,9 +104,25 @@ def click(qtbot: QtBot, app: CounterApp, action: Action) -> None:
     settle(qtbot, app)
 
 
+def confirm_no_show(qtbot: QtBot, app: CounterApp) -> None:
+    """Click "Tidak hadir", then "Ya, tidak hadir" in the question it asks."""
+    button = app.window.working_page.buttons[Action.NO_SHOW]
+    qtbot.waitUntil(button.isEnabled, timeout=WAIT_MS)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(app.window.dialog, NoShowDialog), timeout=WAIT_MS)
+    dialog = app.window.dialog
+    assert isinstance(dialog, NoShowDialog)
+    qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
+    settle(qtbot, app)
+
+
 def press_key(qtbot: QtBot, app: CounterApp, action: Action) -> None:
-    """Press the action's function key on the window, as an officer's finger would."""
+    """Press the action's function key on the window, as an officer's finger would (the
+    window first becomes the active one, as it is under the officer's eyes: offscreen, a
+    closed dialog hands the activation back to nobody)."""
     key = getattr(Qt.Key, f"Key_{SHORTCUTS[action]}")
+    app.window.activateWindow()
+    qtbot.waitUntil(app.window.isActiveWindow, timeout=WAIT_MS)
     qtbot.keyClick(app.window, key)
 
 
