@@ -29,9 +29,11 @@ def demo_answer(priority: str) -> dict[str, Any]:
             "agency": {"short_name": "Disdukcapil", "colour": "#0B5394"},
             "priority": priority,
             "issued_at": "2026-11-30T02:00:00+00:00",
+            "area": {"text": "Lantai 1 — Zona A (Loket 1–4)"},
         },
         "people_ahead": 4,
         "estimated_wait_minutes": 24,
+        "open_counters": 3,
     }
 
 

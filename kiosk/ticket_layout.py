@@ -112,6 +112,9 @@ WORDS = {
         "ahead": "Antrean di depan Anda: {n}",
         "wait": "Perkiraan tunggu: ±{m} menit",
         "next": "Anda berikutnya",
+        "soon": "segera",
+        "closed": "Menunggu loket dibuka",
+        "area": "Tunggu di: {area}",
         "scan": "Pindai untuk cek posisi antrean",
     },
     "en": {
@@ -119,6 +122,9 @@ WORDS = {
         "ahead": "People ahead of you: {n}",
         "wait": "Estimated wait: about {m} min",
         "next": "You are next",
+        "soon": "soon",
+        "closed": "Waiting for a counter to open",
+        "area": "Wait at: {area}",
         "scan": "Scan to follow your queue",
     },
 }
@@ -167,6 +173,10 @@ class TicketLayout:
     people_ahead: int
     estimated_wait_minutes: int
     status_url: str
+    # Where to wait (the server's ``area.text``), and whether any counter of the line is
+    # open: "you are next" only when one can call.
+    area: str = ""
+    open_counters: int = 1
     footer: str = ""
     language: str = "id"
     logo_path: str | None = None
@@ -215,6 +225,8 @@ class TicketLayout:
                 people_ahead=int(answer["people_ahead"]),
                 estimated_wait_minutes=int(answer["estimated_wait_minutes"]),
                 status_url=f"{public_url.rstrip('/')}/t/{ticket['status_code']}",
+                area=(ticket.get("area") or {}).get("text", ""),
+                open_counters=int(answer.get("open_counters", 1)),
                 footer=footer,
                 language=language,
                 logo_path=logo_path,
@@ -231,6 +243,19 @@ class TicketLayout:
         """The largest magnification at which the number still fits on one line."""
         cap = 5 if self.paper_mm == 58 else 6  # beyond this the number dwarfs the QR
         return max(1, min(cap, self.paper.columns // max(1, len(self.number))))
+
+    def outlook(self) -> tuple[str, str]:
+        """(people ahead, the wait) as the ticket words them: never "±0 minutes", and
+        never "you are next" when no counter of the line is open to call."""
+        words = WORDS[self.language]
+        ahead = words["ahead"].format(n=self.people_ahead)
+        if self.open_counters <= 0:
+            return ahead, words["closed"]
+        if self.people_ahead == 0:
+            return ahead, words["next"]
+        if self.estimated_wait_minutes <= 0:
+            return ahead, words["soon"]
+        return ahead, words["wait"].format(m=self.estimated_wait_minutes)
 
     def blocks(self) -> tuple[Block, ...]:
         """The ticket top to bottom; every Text fits its line at its size."""
@@ -259,17 +284,21 @@ class TicketLayout:
                 blocks.append(Text(f" {line} ", size=size, bold=True, invert=True))
         blocks.append(Feed())
         text(format_issued_at(self.issued_at, self.language))
-        ahead = words["ahead"].format(n=self.people_ahead)
-        if self.estimated_wait_minutes > 0:
-            wait = words["wait"].format(m=self.estimated_wait_minutes)
-        else:
-            wait = words["next"] if self.people_ahead == 0 else ""
+        ahead, wait = self.outlook()
         joined = f"{ahead} · {wait}" if wait else ahead
         if len(joined) <= cols:
             text(joined)
         else:
             text(ahead)
             text(wait)
+        if self.area:
+            where = words["area"].format(area=self.area)
+            if len(where) <= cols:
+                text(where, bold=True)
+            else:  # the label on its own line: the place then wraps at its own words
+                label, _, place = where.partition(": ")
+                text(label + ":", bold=True)
+                text(place, bold=True)
         blocks.append(Qr(self.status_url))
         text(words["scan"])
         if self.footer.strip():

@@ -65,6 +65,7 @@ class KioskPrinter:
             "ticket": issued.ticket,
             "people_ahead": issued.people_ahead,
             "estimated_wait_minutes": issued.estimated_wait_minutes,
+            "open_counters": issued.open_counters,
         }
         return TicketLayout.from_issue(
             answer,

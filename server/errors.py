@@ -28,6 +28,7 @@ STATUS: dict[ErrorCode, int] = {
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.SERVICE_CLOSED: 409,
     ErrorCode.QUOTA_EXHAUSTED: 409,
+    ErrorCode.SERVICE_UNSTAFFED: 409,
     ErrorCode.PRIORITY_NOT_OFFERED: 422,
     ErrorCode.INVALID_TRANSITION: 409,
     ErrorCode.COUNTER_CLOSED: 409,

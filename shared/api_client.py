@@ -56,6 +56,8 @@ class Issued:
     people_ahead: int
     estimated_wait_minutes: int
     replayed: bool
+    # Counters open for the ticket's line when it was issued (0: nobody can call it yet).
+    open_counters: int = 1
 
 
 class ApiClient:
@@ -175,6 +177,7 @@ class ApiClient:
                 people_ahead=int(data["people_ahead"]),
                 estimated_wait_minutes=int(data["estimated_wait_minutes"]),
                 replayed=response.headers.get("Idempotent-Replayed") == "true",
+                open_counters=int(data.get("open_counters", 1)),
             )
         raise AssertionError("unreachable")  # pragma: no cover
 

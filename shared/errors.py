@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     # the queue says no
     SERVICE_CLOSED = "service_closed"
     QUOTA_EXHAUSTED = "quota_exhausted"
+    SERVICE_UNSTAFFED = "service_unstaffed"
     PRIORITY_NOT_OFFERED = "priority_not_offered"
     INVALID_TRANSITION = "invalid_transition"
     COUNTER_CLOSED = "counter_closed"

@@ -20,6 +20,10 @@ ERRORS: Final[dict[str, dict[str, str]]] = {
         "id": "Kuota antrean layanan ini untuk hari ini sudah habis.",
         "en": "Today's ticket quota for this service is used up.",
     },
+    ErrorCode.SERVICE_UNSTAFFED: {
+        "id": "Belum ada loket yang melayani layanan ini. Silakan bertanya ke petugas informasi.",
+        "en": "No counter serves this service yet. Please ask at the information desk.",
+    },
     ErrorCode.PRIORITY_NOT_OFFERED: {
         "id": "Layanan ini tidak menyediakan antrean prioritas.",
         "en": "This service has no priority line.",

@@ -6,4 +6,13 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from server.api import auth, config, counters, devices, reports, snapshots, tickets  # noqa: E402, F401
+from server.api import (  # noqa: E402, F401
+    auth,
+    config,
+    counters,
+    devices,
+    reports,
+    services,
+    snapshots,
+    tickets,
+)

@@ -12,6 +12,7 @@ from server.api.commands import run_command, run_query
 from server.api.principal import current_principal
 from server.api.validation import read_json
 from server.domain import access, announce
+from server.domain.areas import WaitingArea
 from server.domain.context import Ctx
 from server.domain.errors import DomainError
 from server.domain.schedule import remaining_quota
@@ -38,7 +39,11 @@ def config_view(ctx: Ctx) -> dict[str, Any]:
             agency_view(a) for a in session.scalars(select(Agency).order_by(Agency.position))
         ],
         "services": [
-            {**service_view(s), "remaining_quota": remaining_quota(session, s, ctx.today)}
+            {
+                **service_view(s),
+                "remaining_quota": remaining_quota(session, s, ctx.today),
+                "area": _area(ctx.catalog.area_of_service(session, s.id)),
+            }
             for s in services
         ],
         "counters": [
@@ -52,6 +57,12 @@ def config_view(ctx: Ctx) -> dict[str, Any]:
             for h in session.scalars(select(Holiday).order_by(Holiday.date))
         ],
     }
+
+
+def _area(area: WaitingArea | None) -> dict[str, object] | None:
+    """Where the service's visitors wait; null: no counter serves it (the kiosk refuses
+    it: ``service_unstaffed``)."""
+    return area.to_dict() if area is not None else None
 
 
 @bp.get("/config")

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response, jsonify
-from sqlalchemy import select
 
 from server.api import bp
 from server.api.commands import run_command, run_query
@@ -14,13 +13,14 @@ from server.api.principal import current_principal
 from server.api.validation import Field, json_body
 from server.domain import access
 from server.domain import counters as counter_ops
+from server.domain.calling import waiting_in_calling_order
 from server.domain.context import Ctx
 from server.domain.errors import not_found
 from server.domain.estimates import line_stats_now
 from server.domain.outbox import current_seq
 from server.domain.tickets import load_service
 from server.domain.views import counter_view, ticket_view
-from server.models import Counter, Service, Ticket, TicketState
+from server.models import Counter, Service, Ticket
 from shared import events
 
 EMPTY: dict[str, Field] = {}
@@ -181,7 +181,8 @@ def counter_status(counter_id: int) -> Response:
 
 @bp.get("/counters/<int:counter_id>/queue")
 def counter_queue(counter_id: int) -> Response:
-    """Waiting tickets of the counter's lines (transfers to this counter first), with stats."""
+    """Waiting tickets of the counter's lines in the order "next" takes them, each with
+    the reason for its place (shared.calling_order), and the lines' stats."""
     who = current_principal()
 
     def query(ctx: Ctx) -> dict[str, Any]:
@@ -189,20 +190,11 @@ def counter_queue(counter_id: int) -> Response:
         if counter is None or not counter.active or not access.can_read_counter(who, counter):
             raise not_found("counter")
         ids = counter_ops.service_ids(counter)
-        waiting = ctx.session.scalars(
-            select(Ticket)
-            .where(Ticket.state == TicketState.WAITING, Ticket.service_date == ctx.today)
-            .where(
-                (Ticket.target_counter_id == counter.id)
-                | (Ticket.service_id.in_(ids) & Ticket.target_counter_id.is_(None))
-            )
-            .order_by((Ticket.target_counter_id == counter.id).desc(), Ticket.queue_key, Ticket.id)
-            .limit(QUEUE_LIMIT)
-        ).all()
+        waiting = waiting_in_calling_order(ctx, counter, ids, QUEUE_LIMIT)
         services = [ctx.session.get(Service, sid) for sid in ids]
         return {
             "counter": counter_view(counter),
-            "tickets": [ticket_view(t) for t in waiting],
+            "tickets": [{**ticket_view(t), "reason": placed.reason.value} for t, placed in waiting],
             "lines": [line_stats_now(ctx, s).to_dict() for s in services if s],
             "seq": current_seq(ctx.session, events.counter_room(counter.id)),
         }

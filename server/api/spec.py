@@ -38,6 +38,7 @@ from server.domain.schedule import WEEKDAYS
 from server.domain.settings import SiteSettings
 from server.errors import STATUS
 from server.models import CounterState, DeviceKind, Priority, Role, TicketSource, TicketState
+from shared.calling_order import Reason
 from shared.errors import ErrorCode
 
 API = "/api/v1"
@@ -100,11 +101,18 @@ def from_dataclass(cls: type, description: str) -> JsonSchema:
     return obj({f.name: _PYTHON_TYPES[str(f.type)] for f in dataclasses.fields(cls)}, description)
 
 
+ESTIMATE: dict[str, JsonSchema] = {
+    "people_ahead": {**INTEGER, "description": "calls before this ticket by the calling order"},
+    "estimated_wait_minutes": INTEGER,
+    "open_counters": {
+        **INTEGER,
+        "description": "counters open for its line now (0: nobody can call it yet)",
+    },
+}
+
+
 def ticket_in_line(description: str, ticket: str = "Ticket") -> JsonSchema:
-    return obj(
-        {"ticket": ref(ticket), "people_ahead": INTEGER, "estimated_wait_minutes": INTEGER},
-        description,
-    )
+    return obj({"ticket": ref(ticket), **ESTIMATE}, description)
 
 
 # --- response shapes (server/domain/views.py, snapshots.py, the api modules) --------------
@@ -123,6 +131,10 @@ def _schemas() -> dict[str, JsonSchema]:
             "current_ticket_id": nullable(INTEGER),
             "service_ids": array(INTEGER),
             "state_since": nullable(DATE_TIME),
+            "calls_since_priority": {
+                **INTEGER,
+                "description": "calls since its last priority ticket (the priority turn)",
+            },
         }
     )
     settings = from_dataclass(SiteSettings, "the site settings (defaults where unset)")
@@ -158,6 +170,14 @@ def _schemas() -> dict[str, JsonSchema]:
             }
         ),
         "Zone": obj({"id": INTEGER, "code": STRING, "name": STRING}),
+        "WaitingArea": obj(
+            {
+                "text": {**STRING, "examples": ["Lantai 1 — Zona A (Loket 1–3)"]},
+                "zones": array(obj({"code": STRING, "name": STRING, "counters": array(STRING)})),
+            },
+            "where the visitor waits: the zones and counters of the line, or of the one "
+            "counter the ticket is sent to or called at",
+        ),
         "Service": obj(
             {
                 "id": INTEGER,
@@ -179,6 +199,7 @@ def _schemas() -> dict[str, JsonSchema]:
                 "target_wait_minutes": INTEGER,
                 "typical_minutes": NUMBER,
                 "remaining_quota": nullable(INTEGER),
+                "area": nullable(ref("WaitingArea")),
             }
         ),
         "Ticket": obj(
@@ -217,6 +238,7 @@ def _schemas() -> dict[str, JsonSchema]:
                 "issued_at": DATE_TIME,
                 "called_at": nullable(DATE_TIME),
                 "counter": {**nullable(STRING), "description": "the calling counter's label"},
+                "area": nullable(ref("WaitingArea")),
             },
             "what the visitor's phone sees: no ids, no staff data",
         ),
@@ -230,6 +252,17 @@ def _schemas() -> dict[str, JsonSchema]:
             "a counter with its agency and the ticket it holds",
         ),
         "LineStats": from_dataclass(LineStats, "one service's line: waiting and estimated wait"),
+        "LineOutlook": obj(
+            {
+                "service_id": INTEGER,
+                "open_now": {**BOOLEAN, "description": "takes tickets now (hours, holidays)"},
+                "staffed": {**BOOLEAN, "description": "some active counter serves it"},
+                "open_counters": INTEGER,
+                "waiting": INTEGER,
+                "estimated_wait_minutes": INTEGER,
+            },
+            "another line as an officer sees it before sending a visitor there",
+        ),
         "Issued": ticket_in_line(
             "the new ticket (or, on a replay, the first attempt's)", "IssuedTicket"
         ),
@@ -238,8 +271,7 @@ def _schemas() -> dict[str, JsonSchema]:
         "TicketStatus": obj(
             {
                 "ticket": ref("PublicTicket"),
-                "people_ahead": INTEGER,
-                "estimated_wait_minutes": INTEGER,
+                **ESTIMATE,
                 "seq": SEQ,
             }
         ),
@@ -253,7 +285,10 @@ def _schemas() -> dict[str, JsonSchema]:
         "CounterQueue": obj(
             {
                 "counter": ref("Counter"),
-                "tickets": array(ref("Ticket")),
+                "tickets": {
+                    **array(ref("QueuedTicket")),
+                    "description": "in the order next takes them (shared/calling_order.py)",
+                },
                 "lines": array(ref("LineStats")),
                 "seq": SEQ,
             }
@@ -390,8 +425,19 @@ def _schemas() -> dict[str, JsonSchema]:
         "description": "the key of the public status page (the QR); only the issuer gets it",
     }
     issued["required"].append("status_code")
+    issued["properties"]["area"] = nullable(ref("WaitingArea"))
+    issued["required"].append("area")
     issued["description"] = "the ticket as its issuer gets it"
     schemas["IssuedTicket"] = issued
+    queued = copy.deepcopy(schemas["Ticket"])
+    queued["properties"]["reason"] = {
+        **enum(Reason),
+        "description": "why it is at its place: sent to this counter, a booking whose slot "
+        "has come, priority, or first come",
+    }
+    queued["required"].append("reason")
+    queued["description"] = "a waiting ticket in a counter's calling order"
+    schemas["QueuedTicket"] = queued
     return schemas
 
 
@@ -619,6 +665,7 @@ def operations() -> list[Operation]:
                 E.IDEMPOTENCY_KEY_REUSED,
                 E.SERVICE_CLOSED,
                 E.QUOTA_EXHAUSTED,
+                E.SERVICE_UNSTAFFED,
             ),
             writes=True,
             idempotent=True,
@@ -721,6 +768,7 @@ def operations() -> list[Operation]:
             closed,
             idle,
             E.SERVICE_CLOSED,
+            E.SERVICE_UNSTAFFED,
             body=TRANSFER_SCHEMA,
         ),
         Operation(
@@ -740,6 +788,15 @@ def operations() -> list[Operation]:
             "Waiting tickets of the counter's lines (transfers to it first), with line stats",
             "CounterQueue",
             errors=(E.NOT_FOUND,),
+        ),
+        Operation(
+            "get",
+            f"{API}/services/{{service_id}}/line",
+            "service_line",
+            "services",
+            "Whether a service takes tickets now and how its line stands (staff, counters)",
+            "LineOutlook",
+            errors=(E.FORBIDDEN, E.NOT_FOUND),
         ),
         Operation(
             "post",
@@ -806,6 +863,7 @@ def operations() -> list[Operation]:
 PATH_PARAMETERS: dict[str, JsonSchema] = {
     "counter_id": INTEGER,
     "ticket_id": INTEGER,
+    "service_id": INTEGER,
     "status_code": {**STRING, "maxLength": 32, "description": "the code in the ticket's QR"},
     "zone_code": STRING,
     "agency_code": STRING,
@@ -988,6 +1046,7 @@ def build_document() -> dict[str, Any]:
                 "auth",
                 "tickets",
                 "counters",
+                "services",
                 "snapshots",
                 "config",
                 "devices",

@@ -11,6 +11,7 @@ from server.api.commands import run_command, run_query
 from server.api.principal import current_principal
 from server.api.validation import Field, invalid, json_body
 from server.domain import access
+from server.domain.areas import area_now
 from server.domain.context import Ctx
 from server.domain.errors import DomainError
 from server.domain.outbox import current_seq
@@ -88,11 +89,16 @@ def issue() -> tuple[Response, int]:
             # Staff issue at their own agency's counters; an admin anywhere.
             access.require_agency_staff(who, load_service(ctx.session, req.service_id).agency_id)
         issued = issue_ticket(ctx, req, key)
+        area = area_now(ctx, issued.ticket)
         view = {
             # The status code (the QR's secret) goes to the issuer alone, never to a room.
-            "ticket": {**ticket_view(issued.ticket), "status_code": issued.ticket.status_code},
-            "people_ahead": issued.people_ahead,
-            "estimated_wait_minutes": issued.estimated_wait_minutes,
+            "ticket": {
+                **ticket_view(issued.ticket),
+                "status_code": issued.ticket.status_code,
+                # Where to wait, as the kiosk's screen and the printed ticket say it.
+                "area": area.to_dict() if area is not None else None,
+            },
+            **issued.estimate.to_dict(),
         }
         return view, issued.replayed
 
@@ -112,7 +118,7 @@ def public_status(status_code: str) -> Response:
     def query(ctx: Ctx) -> dict[str, Any]:
         ticket = find_by_status_code(ctx.session, status_code)
         return {
-            "ticket": public_ticket_view(ticket),
+            "ticket": public_ticket_view(ticket, area_now(ctx, ticket)),
             **ticket_with_estimate(ctx, ticket),
             "seq": current_seq(ctx.session, events.ticket_room(status_code)),
         }

@@ -8,6 +8,7 @@ from server.models import Agency, Counter, Service, Ticket, Zone
 from shared import events
 from shared.callout import CallOut
 
+from .areas import area_now
 from .context import Ctx
 from .estimates import line_stats_now
 from .views import counter_view, public_ticket_view, ticket_view
@@ -37,7 +38,9 @@ def _line_rooms(ctx: Ctx, service: Service) -> list[str]:
 def _to_phone(ctx: Ctx, name: str, ticket: Ticket) -> None:
     """The visitor's phone hears its ticket as its public page shows it: no ids, no staff."""
     ctx.outbox.add(
-        name, [events.ticket_room(ticket.status_code)], {"ticket": public_ticket_view(ticket)}
+        name,
+        [events.ticket_room(ticket.status_code)],
+        {"ticket": public_ticket_view(ticket, area_now(ctx, ticket))},
     )
 
 

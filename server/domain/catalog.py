@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from server.models import CatalogVersion, Counter, CounterService, Holiday, Zone
 
+from .areas import WaitingArea, service_area
 from .settings import SiteSettings, load_settings
 
 AVERAGE_SECONDS = 5.0
@@ -59,6 +60,7 @@ class CatalogSnapshot:
     _settings: SiteSettings | None = field(default=None, init=False)
     _holidays: frozenset[dt.date] | None = field(default=None, init=False)
     _zones: dict[int, tuple[str, ...]] = field(default_factory=dict, init=False)
+    _areas: dict[int, WaitingArea | None] = field(default_factory=dict, init=False)
     _averages: dict[int, tuple[dt.datetime, float]] = field(default_factory=dict, init=False)
 
     def settings(self, session: Session) -> SiteSettings:
@@ -87,6 +89,15 @@ class CatalogSnapshot:
             if self._may_keep(session):
                 self._zones[service_id] = zones
         return zones
+
+    def area_of_service(self, session: Session, service_id: int) -> WaitingArea | None:
+        """Where the service's visitors wait (``areas.service_area``)."""
+        if service_id in self._areas:
+            return self._areas[service_id]
+        area = service_area(session, service_id)
+        if self._may_keep(session):
+            self._areas[service_id] = area
+        return area
 
     def _may_keep(self, session: Session) -> bool:
         """Whether what ``session`` just read belongs to this version. Not when the

@@ -21,6 +21,7 @@ from server.models import (
 from shared.errors import ErrorCode
 
 from . import announce
+from .areas import ensure_staffed
 from .calling import claim_next
 from .context import Ctx
 from .errors import DomainError, invalid_transition, not_found
@@ -330,6 +331,8 @@ def transfer(
         raise DomainError(ErrorCode.COUNTER_CLOSED, "that counter is closed")
     if to_service is not None and not to_service.active:
         raise DomainError(ErrorCode.SERVICE_CLOSED, "that service is not offered")
+    if to_service is not None:
+        ensure_staffed(ctx, to_service.id)
     target_service = to_service or ticket.service
     if to_counter is not None and ticket.service_id not in service_ids(to_counter):
         # A counter of another line takes the ticket into that counter's first service.

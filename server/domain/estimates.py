@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from server.models import Counter, CounterService, CounterState, Service, Ticket, TicketState
 
+from .calling import line_forecast
 from .settings import SiteSettings
 
 if TYPE_CHECKING:
@@ -53,19 +53,6 @@ _OPEN = _OPEN_COUNTERS.scalar_subquery()
 _LINE = select(func.count(), func.min(Ticket.queued_at), _OPEN).where(
     Ticket.service_id == bindparam("service_id"), Ticket.state == TicketState.WAITING
 )
-# "Ahead" in the order the counters call: line position, then ticket id on a tie.
-_AHEAD_CONDITION = (
-    (Ticket.service_id == bindparam("service_id"))
-    & (Ticket.state == TicketState.WAITING)
-    & (Ticket.service_date == bindparam("service_date"))
-    & Ticket.target_counter_id.is_(None)
-    & (
-        (Ticket.queue_key < bindparam("queue_key"))
-        | ((Ticket.queue_key == bindparam("queue_key")) & (Ticket.id < bindparam("ticket_id")))
-    )
-)
-_AHEAD = select(func.count()).select_from(Ticket).where(_AHEAD_CONDITION)
-_AHEAD_AND_OPEN = select(func.count(), _OPEN).select_from(Ticket).where(_AHEAD_CONDITION)
 
 
 @dataclass(frozen=True)
@@ -123,22 +110,6 @@ def estimate_minutes(people_ahead: int, counters: int, average_minutes: float) -
     return math.ceil(people_ahead / max(1, counters) * average_minutes)
 
 
-def _ahead_params(ticket: Ticket) -> dict[str, object]:
-    return {
-        "service_id": ticket.service_id,
-        "ticket_id": ticket.id,
-        "queue_key": ticket.queue_key,
-        "service_date": ticket.service_date,
-    }
-
-
-def people_ahead(session: Session, ticket: Ticket) -> int:
-    """Waiting tickets of the same line that are before this one."""
-    if ticket.state != TicketState.WAITING:
-        return 0
-    return session.execute(_AHEAD, _ahead_params(ticket)).scalar_one()
-
-
 def line_stats(
     session: Session,
     service: Service,
@@ -171,35 +142,27 @@ def line_stats_now(ctx: Ctx, service: Service) -> LineStats:
     )
 
 
-def ticket_estimate(
-    session: Session,
-    ticket: Ticket,
-    settings: SiteSettings,
-    now: dt.datetime,
-    *,
-    average: Callable[[], float] | None = None,
-) -> tuple[int, int]:
-    """(people ahead, estimated wait in minutes) for one waiting ticket; ``average`` gives
-    the line's average service time when it is needed (nobody ahead: no wait)."""
-    if ticket.state != TicketState.WAITING:
-        ahead, counters = 0, 0
-    else:
-        ahead, counters = session.execute(_AHEAD_AND_OPEN, _ahead_params(ticket)).one()
+@dataclass(frozen=True)
+class TicketEstimate:
+    """What a visitor is told: people ahead, the wait, and whether a counter is open."""
+
+    people_ahead: int
+    estimated_wait_minutes: int
+    open_counters: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "people_ahead": self.people_ahead,
+            "estimated_wait_minutes": self.estimated_wait_minutes,
+            "open_counters": self.open_counters,
+        }
+
+
+def estimate_now(ctx: Ctx, ticket: Ticket) -> TicketEstimate:
+    """People ahead by the calling order (``calling.line_forecast``) x the line's recent
+    average service time (as the catalog keeps it) / its open counters."""
+    ahead, opened = line_forecast(ctx, ticket)
     if ahead == 0:
-        return 0, 0
-    if average is None:
-        minutes = average_service_minutes(session, ticket.service, settings, now)
-    else:
-        minutes = average()
-    return int(ahead), estimate_minutes(int(ahead), int(counters), minutes)
-
-
-def estimate_now(ctx: Ctx, ticket: Ticket) -> tuple[int, int]:
-    """``ticket_estimate`` with the average service time the catalog keeps."""
-    return ticket_estimate(
-        ctx.session,
-        ticket,
-        ctx.settings,
-        ctx.now,
-        average=lambda: recent_average(ctx, ticket.service),
-    )
+        return TicketEstimate(0, 0, opened)
+    minutes = recent_average(ctx, ticket.service)
+    return TicketEstimate(ahead, estimate_minutes(ahead, opened, minutes), opened)

@@ -29,9 +29,10 @@ from server.models import (
 from shared.errors import ErrorCode
 
 from . import announce
+from .areas import ensure_staffed
 from .context import Ctx
 from .errors import DomainError, not_found
-from .estimates import estimate_now
+from .estimates import TicketEstimate, estimate_now
 from .numbering import take_next_number
 from .schedule import ensure_open, ensure_quota
 from .ticket_log import record, transition
@@ -61,8 +62,7 @@ class IssueRequest:
 @dataclass(frozen=True)
 class Issued:
     ticket: Ticket
-    people_ahead: int
-    estimated_wait_minutes: int
+    estimate: TicketEstimate
     replayed: bool
 
 
@@ -137,6 +137,7 @@ def issue_ticket(ctx: Ctx, request: IssueRequest, idempotency_key: str | None = 
             ErrorCode.PRIORITY_NOT_OFFERED, "this service does not offer priority tickets"
         )
     ensure_open(ctx, service)
+    ensure_staffed(ctx, service.id)
     day = ctx.today
     sequence = take_next_number(session, service.series_id, day)
     ensure_quota(session, service, day)  # under the series lock: no race for the last one
@@ -176,8 +177,7 @@ def issue_ticket(ctx: Ctx, request: IssueRequest, idempotency_key: str | None = 
         )
     announce.ticket_issued(ctx, ticket)
     announce.line_changed(ctx, service)
-    ahead, wait = estimate_now(ctx, ticket)
-    return Issued(ticket, ahead, wait, replayed=False)
+    return Issued(ticket, estimate_now(ctx, ticket), replayed=False)
 
 
 # Core statements, built once: the ORM's unit of work costs more than the row is worth
@@ -199,8 +199,7 @@ def _replay(ctx: Ctx, request: IssueRequest, key: str) -> Issued | None:
             "this Idempotency-Key was used for a different request",
         )
     ticket = load_ticket(ctx.session, ticket_id)
-    ahead, wait = estimate_now(ctx, ticket)
-    return Issued(ticket, ahead, wait, replayed=True)
+    return Issued(ticket, estimate_now(ctx, ticket), replayed=True)
 
 
 def set_printed(ctx: Ctx, ticket: Ticket, printed: bool) -> None:
@@ -317,5 +316,4 @@ def expire_open_tickets(ctx: Ctx, before: dt.date) -> int:
 
 
 def ticket_with_estimate(ctx: Ctx, ticket: Ticket) -> dict[str, Any]:
-    ahead, wait = estimate_now(ctx, ticket)
-    return {"people_ahead": ahead, "estimated_wait_minutes": wait}
+    return estimate_now(ctx, ticket).to_dict()

@@ -9,6 +9,8 @@ from sqlalchemy.orm import joinedload
 
 from server.models import Agency, Counter, Service, Ticket, Zone
 
+from .areas import WaitingArea
+
 # Loader options for a ticket about to be shown or announced: its service, agency and
 # series in the same statement, instead of three more as they are first touched.
 TICKET_FOR_VIEW = (
@@ -58,8 +60,9 @@ def ticket_view(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-def public_ticket_view(ticket: Ticket) -> dict[str, Any]:
-    """What the visitor's phone sees through the QR code: no ids to walk, no staff data."""
+def public_ticket_view(ticket: Ticket, area: WaitingArea | None) -> dict[str, Any]:
+    """What the visitor's phone sees through the QR code: no ids to walk, no staff data;
+    ``area`` is where the visitor waits (``areas.area_now``)."""
     counter = ticket.counter
     return {
         "number": ticket.number,
@@ -71,6 +74,7 @@ def public_ticket_view(ticket: Ticket) -> dict[str, Any]:
         "issued_at": iso(ticket.issued_at),
         "called_at": iso(ticket.called_at),
         "counter": counter.label if counter is not None else None,
+        "area": area.to_dict() if area is not None else None,
     }
 
 
@@ -86,6 +90,8 @@ def counter_view(counter: Counter) -> dict[str, Any]:
         "current_ticket_id": current,
         "service_ids": [link.service_id for link in counter.service_links],
         "state_since": iso(counter.state_since),
+        # For the calling order's priority turn (shared.calling_order), as clients show it.
+        "calls_since_priority": counter.calls_since_priority,
     }
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from flask import make_response, render_template
 
 from server.api.commands import run_query
+from server.domain.areas import area_now
 from server.domain.context import Ctx
 from server.domain.errors import DomainError
 from server.domain.outbox import current_seq
@@ -37,7 +38,7 @@ def ticket_status(ctx: Ctx, status_code: str) -> dict[str, Any] | None:
     except DomainError:
         return None
     return {
-        "ticket": public_ticket_view(ticket),
+        "ticket": public_ticket_view(ticket, area_now(ctx, ticket)),
         **ticket_with_estimate(ctx, ticket),
         "seq": current_seq(ctx.session, events.ticket_room(status_code)),
         "timezone": ctx.settings.timezone,

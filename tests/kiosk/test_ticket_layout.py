@@ -31,6 +31,7 @@ def answer(**ticket: Any) -> dict[str, Any]:
     """What POST /api/v1/tickets answers (server/domain/views.py ticket_view), trimmed."""
     people_ahead = ticket.pop("people_ahead", 3)
     wait = ticket.pop("estimated_wait_minutes", 15)
+    open_counters = ticket.pop("open_counters", 2)
     base = {
         "id": 7,
         "number": "DK-012",
@@ -43,9 +44,15 @@ def answer(**ticket: Any) -> dict[str, Any]:
         "source": "kiosk",
         "state": "waiting",
         "issued_at": "2026-11-30T02:00:00+00:00",  # 09.00 in Jakarta
+        "area": {"text": "Lantai 1 — Zona A (Loket 1–3)"},
     }
     base.update(ticket)
-    return {"ticket": base, "people_ahead": people_ahead, "estimated_wait_minutes": wait}
+    return {
+        "ticket": base,
+        "people_ahead": people_ahead,
+        "estimated_wait_minutes": wait,
+        "open_counters": open_counters,
+    }
 
 
 def layout(language: str = "id", paper_mm: int = 80, **ticket: Any) -> TicketLayout:
@@ -159,6 +166,29 @@ def test_first_in_line_is_told_they_are_next_not_zero_minutes() -> None:
     text = lines(layout(people_ahead=0, estimated_wait_minutes=0))
     assert "Antrean di depan Anda: 0 · Anda berikutnya" in text
     assert not [line for line in text if "±0" in line]
+
+
+def test_nobody_ahead_of_a_line_no_counter_has_opened_is_not_told_they_are_next() -> None:
+    text = lines(layout(people_ahead=0, estimated_wait_minutes=0, open_counters=0))
+    assert "Anda berikutnya" not in " ".join(text)
+    assert "Menunggu loket dibuka" in " ".join(text)
+
+
+def test_a_wait_under_a_minute_reads_soon_not_zero_minutes() -> None:
+    text = lines(layout(people_ahead=2, estimated_wait_minutes=0))
+    assert "Antrean di depan Anda: 2 · segera" in text
+
+
+@pytest.mark.parametrize("paper_mm", [58, 80])
+def test_the_ticket_says_where_to_wait_on_paper(paper_mm: int) -> None:
+    ticket = layout(paper_mm=paper_mm)
+    said = " ".join(lines(ticket))
+    assert "Tunggu di: Lantai 1 — Zona A (Loket 1–3)" in said
+    assert not [line for line in lines(ticket) if line.startswith("—")]
+    data = printed(ticket)
+    assert b"Tunggu di:" in data and b"Lantai 1 - Zona A (Loket 1-3)" in data
+    english = " ".join(lines(layout("en", paper_mm=paper_mm)))
+    assert "Wait at: Lantai 1 — Zona A (Loket 1–3)" in english
 
 
 def test_long_service_names_wrap_to_the_paper_width() -> None:

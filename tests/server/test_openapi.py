@@ -214,6 +214,7 @@ def test_a_null_the_server_accepts_is_allowed_by_the_documented_body(
 PATH_VALUES = {
     "{counter_id}": "1",
     "{ticket_id}": "1",
+    "{service_id}": "1",
     "{status_code}": "no-such-code",
     "{zone_code}": "zona-a",
     "{agency_code}": "DK",

@@ -143,7 +143,7 @@ def test_after_a_transfer_the_page_follows_the_new_line(
     page = new_page(viewport=PHONE)
     with_slow_poll(page)
     page.goto(f"{web_server.url}/t/{mine['status_code']}")
-    expect(page.locator("#state .ahead .value")).to_have_text("Anda berikutnya")
+    expect(page.locator("#state .ahead .value")).to_have_text("Belum ada loket yang buka")
     expect(page.locator("#live")).to_have_text("Diperbarui otomatis")
 
     kk_desk = web_server.officer("admin")
@@ -165,6 +165,37 @@ def test_after_a_transfer_the_page_follows_the_new_line(
     # Heard through the room of the line mine waits in now, not the one it came from.
     expect(page.locator("#state .ahead .value")).to_have_text("Anda berikutnya")
     expect(page.locator("#live")).to_have_text("Diperbarui otomatis")
+
+
+def test_the_page_says_where_to_wait_and_follows_a_transfer_and_the_call(
+    web_server: LiveServer, new_page: NewPage
+) -> None:
+    hall = web_server.hall
+    mine = web_server.device("kiosk").issue(hall.ktp)
+    page = new_page(viewport=PHONE)
+    with_slow_poll(page)
+    page.goto(f"{web_server.url}/t/{mine['status_code']}")
+    expect(page.locator("#state .area .label")).to_have_text("Tunggu di")
+    expect(page.locator("#state .area .value")).to_have_text("Zona A (Loket 1)")
+    expect(page.locator("#live")).to_have_text("Diperbarui otomatis")
+
+    officer = web_server.officer("petugas.dk")
+    officer.counter(hall.c1, "open")
+    officer.counter(hall.c1, "next")
+    moved = officer.post(f"/api/v1/counters/{hall.c1}/transfer", json={"service_id": hall.pkb})
+    assert moved.status_code == 200, moved.text
+    # Samsat's PKB line: Loket 3 in Zona A and Loket 4 in Zona B; nobody open there yet.
+    expect(page.locator("#agency")).to_have_text("Samsat")
+    expect(page.locator("#state .area .value")).to_have_text("Zona A (Loket 3); Zona B (Loket 4)")
+    expect(page.locator("#state .ahead .value")).to_have_text("Belum ada loket yang buka")
+    expect(page.locator("#state .note")).to_contain_text("akan dipanggil setelah loket dibuka")
+
+    samsat = web_server.officer("petugas.sm")
+    samsat.counter(hall.c4, "open")
+    expect(page.locator("#state .ahead .value")).to_have_text("Anda berikutnya")
+    samsat.counter(hall.c4, "next")
+    expect(page.locator("#state .counter")).to_have_text("Loket 4")
+    expect(page.locator("#state .zone")).to_have_text("di Zona B")
 
 
 def close_the_day_after(web_server: LiveServer, ticket_id: int) -> str:

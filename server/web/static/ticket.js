@@ -5,7 +5,9 @@
    reloaded (debounced: a burst of calls costs one request). Also reloaded after a
    reconnect or a seq gap; polled only while the socket is down. After a transfer the
    socket reconnects, so the server seats it in the new line's room. Once called, the
-   counter is shown big and the phone vibrates. */
+   counter is shown big and the phone vibrates. Where to wait (zone and counters) comes
+   with the ticket and follows a transfer; a line no open counter serves says so instead
+   of "you are next". */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -65,19 +67,27 @@
     document.title = t.state === "called" ? text("title_called") + " · " + (t.counter || "") : title;
     if (t.state === "waiting") {
       box.appendChild(el("h1", "headline", text("waiting")));
+      var nobody = !status.open_counters;
       if (status.people_ahead > 0) {
         box.appendChild(fact(text("ahead"), text("people", { n: status.people_ahead }), "ahead"));
-        box.appendChild(fact(text("estimate"), status.estimated_wait_minutes > 0
-          ? text("minutes", { m: status.estimated_wait_minutes }) : text("under_minute"), "estimate"));
+        if (!nobody) {
+          box.appendChild(fact(text("estimate"), status.estimated_wait_minutes > 0
+            ? text("minutes", { m: status.estimated_wait_minutes }) : text("under_minute"), "estimate"));
+        }
       } else {
-        box.appendChild(fact(text("ahead"), text("you_are_next"), "ahead next"));
+        /* "You are next" only when a counter can call: nobody is ahead of a closed line too. */
+        box.appendChild(fact(text("ahead"), text(nobody ? "no_counter_open" : "you_are_next"),
+          nobody ? "ahead closed" : "ahead next"));
       }
-      box.appendChild(el("p", "note", text("estimate_note")));
+      if (t.area) box.appendChild(fact(text("wait_at"), t.area.text, "area"));
+      box.appendChild(el("p", "note", text(nobody ? "no_counter_note" : "estimate_note")));
     } else if (t.state === "called") {
       box.appendChild(el("h1", "headline", text("called")));
       box.appendChild(el("div", "go-to", text("go_to")));
       box.appendChild(el("div", "counter", t.counter || ""));
       box.appendChild(el("div", "agency-name", t.agency.short_name));
+      var zone = t.area && t.area.zones.length ? t.area.zones[0].name : "";
+      if (zone) box.appendChild(el("div", "zone", text("zone", { zone: zone })));
     } else if (t.state === "serving") {
       box.appendChild(el("h1", "headline", text("serving")));
       if (t.counter) box.appendChild(el("p", "where", text("serving_at", { counter: t.counter })));
@@ -134,6 +144,7 @@
       var keep = status.ticket.state === payload.ticket.state ? status.people_ahead : 0;
       apply({ ticket: payload.ticket, people_ahead: keep,
               estimated_wait_minutes: keep ? status.estimated_wait_minutes : 0,
+              open_counters: status.open_counters,
               seq: payload.seq, timezone: status.timezone });
     }
     reload();

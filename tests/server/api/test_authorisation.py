@@ -55,6 +55,7 @@ PROTECTED = [
     ("GET", "/api/v1/agencies/<string:agency_code>/snapshot"),
     ("GET", "/api/v1/hall/snapshot"),
     ("GET", "/api/v1/reports"),
+    ("GET", "/api/v1/services/<int:service_id>/line"),
     ("POST", "/api/v1/tickets"),
     ("POST", "/api/v1/tickets/<int:ticket_id>/printed"),
     ("POST", "/api/v1/tickets/<int:ticket_id>/cancel"),
@@ -78,6 +79,7 @@ def fill(rule: str, hall: Hall, ticket_id: int) -> str:
     return (
         rule.replace("<int:counter_id>", str(hall.c1))
         .replace("<int:ticket_id>", str(ticket_id))
+        .replace("<int:service_id>", str(hall.ktp))
         .replace("<string:zone_code>", "zona-a")
         .replace("<string:agency_code>", "DK")
     )
@@ -284,3 +286,13 @@ def test_an_admin_may_do_all(api: Api, hall: Hall) -> None:
         "/api/v1/settings",
     ):
         assert admin.get(path).status_code == 200, path
+
+
+def test_any_agencys_staff_and_counter_terminals_see_a_line_but_no_kiosk_or_display(
+    api: Api, hall: Hall
+) -> None:
+    path = f"/api/v1/services/{hall.ktp}/line"
+    assert api.as_user("petugas.sm").get(path).status_code == 200  # another agency: counts only
+    assert api.as_device("counter-pc-1").get(path).status_code == 200
+    assert_error(api.as_device("kiosk").get(path), 403, "forbidden")
+    assert_error(api.as_device("display-a").get(path), 403, "forbidden")

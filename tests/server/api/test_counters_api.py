@@ -535,6 +535,26 @@ def test_get_queue_lists_the_counters_lines_in_calling_order(
     assert isinstance(body["seq"], int)
 
 
+def test_the_queue_is_in_the_order_next_takes_with_the_reason(
+    line: Line, kiosk: Api, officer: Api, hall: Hall
+) -> None:
+    line.take(hall.kk)  # DK-001
+    elderly = kiosk.post(
+        "/api/v1/tickets", json={"service_id": hall.ktp, "priority": "elderly"}
+    ).get_json()["ticket"]  # DK-002, after DK-001 but called first (priority first)
+    line.take(hall.ktp)  # DK-003
+
+    body = ok(officer.get(f"/api/v1/counters/{hall.c1}/queue"))
+    assert [(t["number"], t["reason"]) for t in body["tickets"]] == [
+        (elderly["number"], "priority"),
+        ("DK-001", "arrival"),
+        ("DK-003", "arrival"),
+    ]
+    officer.counter(hall.c1, "open")
+    called = [ok(officer.counter(hall.c1, "next"))["ticket"]["number"] for _ in range(3)]
+    assert called == [t["number"] for t in body["tickets"]]
+
+
 @pytest.mark.parametrize("path", ["/api/v1/counters/{}", "/api/v1/counters/{}/queue"])
 def test_an_unknown_counter_cannot_be_read(officer: Api, path: str) -> None:
     assert_error(officer.get(path.format(9999)), 404, "not_found")

@@ -149,3 +149,37 @@ def test_yesterdays_waiting_tickets_are_not_called(
     assert desk.next(hall.c2) is today
     assert desk.next(hall.c2) is None
     assert forgotten.state == TicketState.WAITING
+
+
+@pytest.mark.parametrize("every_n", [0, 1, 2, 3])
+@pytest.mark.parametrize("seed", range(4))
+def test_the_people_ahead_a_visitor_is_told_are_the_calls_before_theirs(
+    desk: Desk, hall: Hall, clock: FakeClock, every_n: int, seed: int
+) -> None:
+    """Whatever the mix (priority, bookings due and not yet due, the priority rule), the
+    "people ahead" of each waiting ticket is exactly how many calls the counter makes
+    before it, when nobody else arrives."""
+    import random
+
+    from server.domain.estimates import estimate_now
+
+    rng = random.Random(seed * 10 + every_n)
+    desk.settings(priority_every_n=every_n)
+    desk.open(hall.c2)  # the only counter of DK-KK
+    for _ in range(rng.randrange(0, 3)):  # a counter that has called before
+        desk.issue(hall.kk)
+        desk.next(hall.c2)
+    start = clock()
+    tickets = []
+    for _ in range(rng.randrange(4, 10)):
+        kind = rng.choice(["walk-in", "walk-in", "priority", "booked"])
+        if kind == "booked":
+            slot = start + dt.timedelta(minutes=rng.choice([-20, -5, 3, 60]))
+            ticket = desk.issue(hall.kk, source=TicketSource.BOOKING, booked_for=slot)
+        else:
+            priority = ELDERLY if kind == "priority" else Priority.NONE
+            ticket = desk.issue(hall.kk, priority=priority)
+        tickets.append(ticket)
+    told = {t.id: estimate_now(desk.ctx(), t).people_ahead for t in tickets}
+    called = [desk.next(hall.c2) for _ in tickets]
+    assert [told[t.id] for t in called if t is not None] == list(range(len(tickets)))

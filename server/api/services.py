@@ -1,0 +1,29 @@
+"""Staff queries about one service's line (the transfer dialog's warning)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify
+
+from server.api import bp
+from server.api.commands import run_query
+from server.api.principal import current_principal
+from server.domain import access
+from server.domain.context import Ctx
+from server.domain.lines import line_outlook
+from server.domain.tickets import load_service
+from server.models import DeviceKind
+
+
+@bp.get("/services/<int:service_id>/line")
+def service_line(service_id: int) -> Response:
+    """Any agency's line, for staff and counter terminals: counts only, no tickets."""
+    who = current_principal()
+    if not (who.is_staff or (who.kind == "device" and who.device_kind == DeviceKind.COUNTER)):
+        raise access.forbidden("only staff and counter terminals see lines")
+
+    def query(ctx: Ctx) -> dict[str, Any]:
+        return line_outlook(ctx, load_service(ctx.session, service_id))
+
+    return jsonify(run_query(query))

@@ -1,0 +1,124 @@
+"""Where a visitor waits: the zone (floor) and the counters that will call their ticket.
+
+Said in one place so that the kiosk's screen, the printed ticket and the phone's page
+all tell the same thing ("Lantai 1 — Zona A (Loket 1–3)"), and follow a transfer: a
+waiting ticket waits where its line's counters are, a ticket sent to one counter where
+that counter is, a called one goes to its counter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Executable, bindparam, select
+from sqlalchemy.orm import Session
+
+from server.models import Counter, CounterService, Ticket, Zone
+from shared.errors import ErrorCode
+
+from .errors import DomainError
+
+if TYPE_CHECKING:
+    from .context import Ctx
+
+_SERVICE_COUNTERS = (
+    select(Zone.code, Zone.name, Counter.label)
+    .join(Counter, Counter.zone_id == Zone.id)
+    .join(CounterService, CounterService.counter_id == Counter.id)
+    .where(CounterService.service_id == bindparam("service_id"), Counter.active.is_(True))
+    .order_by(Counter.position, Counter.id)
+)
+_ONE_COUNTER = (
+    select(Zone.code, Zone.name, Counter.label)
+    .join(Counter, Counter.zone_id == Zone.id)
+    .where(Counter.id == bindparam("counter_id"))
+)
+_NUMBERED = re.compile(r"^(.*?)(\d+)$")
+
+
+@dataclass(frozen=True)
+class ZoneCounters:
+    code: str
+    name: str
+    counters: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WaitingArea:
+    zones: tuple[ZoneCounters, ...]
+
+    @property
+    def text(self) -> str:
+        return "; ".join(f"{z.name} ({counter_range(z.counters)})" for z in self.zones)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "zones": [
+                {"code": z.code, "name": z.name, "counters": list(z.counters)} for z in self.zones
+            ],
+        }
+
+
+def counter_range(labels: tuple[str, ...]) -> str:
+    """ "Loket 1–3" for Loket 1, 2, 3; "Loket 1, 4" otherwise; labels as they are when
+    they do not share a word and end in numbers."""
+    parts = [_NUMBERED.match(label) for label in labels]
+    stems = {m.group(1) for m in parts if m is not None}
+    if len(labels) < 2 or len(stems) != 1 or any(m is None for m in parts):
+        return ", ".join(labels)
+    stem = stems.pop()
+    numbers = [int(m.group(2)) for m in parts if m is not None]
+    if sorted(numbers) == list(range(min(numbers), max(numbers) + 1)):
+        return f"{stem}{min(numbers)}–{max(numbers)}"
+    return stem + ", ".join(str(n) for n in numbers)
+
+
+def _area(rows: list[tuple[str, str, str]]) -> WaitingArea | None:
+    zones: dict[str, ZoneCounters] = {}
+    for code, name, label in rows:
+        found = zones.get(code)
+        labels = (*found.counters, label) if found is not None else (label,)
+        zones[code] = ZoneCounters(code, name, labels)
+    return WaitingArea(tuple(zones.values())) if zones else None
+
+
+def _read(session: Session, query: Executable, params: dict[str, int]) -> WaitingArea | None:
+    return _area([(row[0], row[1], row[2]) for row in session.execute(query, params)])
+
+
+def service_area(session: Session, service_id: int) -> WaitingArea | None:
+    """The zones and counters of the service's line (None: no counter serves it)."""
+    return _read(session, _SERVICE_COUNTERS, {"service_id": service_id})
+
+
+def counter_area(session: Session, counter_id: int) -> WaitingArea | None:
+    return _read(session, _ONE_COUNTER, {"counter_id": counter_id})
+
+
+def ticket_area(
+    session: Session, ticket: Ticket, *, line: WaitingArea | None
+) -> WaitingArea | None:
+    """Where this ticket's visitor should be now; ``line`` is its service's area."""
+    counter_id = ticket.counter_id or ticket.target_counter_id
+    if counter_id is not None:
+        return counter_area(session, counter_id)
+    return line
+
+
+def area_now(ctx: Ctx, ticket: Ticket) -> WaitingArea | None:
+    """``ticket_area`` with the line's area as the catalog keeps it."""
+    return ticket_area(
+        ctx.session, ticket, line=ctx.catalog.area_of_service(ctx.session, ticket.service_id)
+    )
+
+
+def ensure_staffed(ctx: Ctx, service_id: int) -> None:
+    """Raise ``service_unstaffed`` when no counter serves the service: nobody could ever
+    call its ticket (a counter that is closed now may open; none at all will not)."""
+    if ctx.catalog.area_of_service(ctx.session, service_id) is None:
+        raise DomainError(
+            ErrorCode.SERVICE_UNSTAFFED, "no counter serves this service: nobody could call it"
+        )
