@@ -41,6 +41,7 @@ from counter_client.texts import error_text, tr
 from counter_client.waiting_line import CounterLine
 from shared import events
 from shared.api_client import ApiError
+from shared.calling_order import Reason
 from shared.errors import ErrorCode
 
 # What the session keeps of a counter view (snapshot entries also carry agency and ticket).
@@ -52,6 +53,7 @@ COUNTER_FIELDS = (
     "current_ticket_id",
     "service_ids",
     "state_since",
+    "calls_since_priority",
 )
 # A new number on screen cannot be ended (next, finish, no-show...) for this long: the
 # second half of a double press lands here instead of on a visitor nobody has seen.
@@ -298,6 +300,15 @@ class CounterSession:
 
     def waiting(self) -> list[Mapping[str, Any]]:
         return self.line.waiting()
+
+    def calling_order(self) -> list[tuple[Mapping[str, Any], Reason]]:
+        """Who "next" calls, in turn, and why each is where it is; the counter's priority
+        turn as the server counts it (``calls_since_priority``, 0 from an older server)."""
+        return self.line.in_calling_order(
+            now=self.clock.now(),
+            priority_every_n=self.hall.priority_every_n,
+            calls_since_priority=int((self.counter or {}).get("calls_since_priority") or 0),
+        )
 
     def transferred_here(self, ticket_id: int) -> bool:
         """Whether the ticket was sent to this very counter (its call clears the mark)."""

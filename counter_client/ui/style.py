@@ -16,6 +16,7 @@ WARN = "#8A5300"
 WARN_BG = "#FFF1D6"
 OK = "#1E7B34"
 PRIORITY = "#B45309"
+BOOKING = "#6B3FA0"  # online bookings: neither the hall's blue nor the priority amber
 
 STYLESHEET = f"""
 QWidget {{ color: {INK}; font-family: "DejaVu Sans", sans-serif; font-size: 14px; }}

@@ -20,6 +20,7 @@ from counter_client.app import CounterApp
 from counter_client.config import CounterConfig
 from counter_client.session import Phase
 from counter_client.ui.no_show_dialog import NoShowDialog
+from counter_client.ui.waiting_panel import NOTE, NUMBER
 from server.models import Ticket, TicketEvent
 from tests.e2e.live import LiveServer, running_server
 from tests.factories import PASSWORD
@@ -143,7 +144,13 @@ def wait_number(qtbot: QtBot, app: CounterApp, number: str | None) -> None:
 def waiting_numbers(app: CounterApp) -> list[str]:
     """The numbers in the waiting table, top to bottom, as shown."""
     table = app.window.working_page.waiting.table
-    return [table.item(row, 0).text() for row in range(table.rowCount())]  # type: ignore[union-attr]
+    return [table.item(row, NUMBER).text() for row in range(table.rowCount())]  # type: ignore[union-attr]
+
+
+def waiting_notes(app: CounterApp) -> list[str]:
+    """The "Keterangan" column (why each stands where it does), top to bottom."""
+    table = app.window.working_page.waiting.table
+    return [table.item(row, NOTE).text() for row in range(table.rowCount())]  # type: ignore[union-attr]
 
 
 def visible_texts(window: QWidget) -> list[str]:

@@ -193,6 +193,31 @@ def test_the_no_show_question_is_off_by_setting_or_until_logout() -> None:
     assert asked.session.asks_before(Action.NO_SHOW), "asked again after the next login"
 
 
+def test_the_waiting_list_follows_the_priority_turn_the_counter_pushes() -> None:
+    config = {**CONFIG, "settings": {"no_show_after_calls": 3, "priority_every_n": 3}}
+    h = Harness()
+    h.session.login("petugas.dk", "rahasia")
+    h.answer(({"token": "tok", "expires_at": None, "user": USER}, config))
+    h.session.choose_counter(7)
+    past = (NOW - dt.timedelta(hours=1)).isoformat()
+    waiting = [
+        ticket(6, "waiting"),
+        ticket(7, "waiting", priority="elderly"),
+        ticket(8, "waiting", source="kiosk", booked_for=past),  # not a booking: no slot
+    ]
+    here = counter(calls_since_priority=0)
+    snapshot = {"seq": 40, "counters": [{**here, "ticket": None}], "waiting": waiting}
+    h.answer(({"counter": here, "ticket": None}, snapshot, config))
+
+    def order() -> list[tuple[int, str]]:
+        return [(int(t["id"]), reason.value) for t, reason in h.session.calling_order()]
+
+    assert order() == [(6, "arrival"), (7, "priority"), (8, "arrival")]
+    two_calls = {"room": "agency:DK", "seq": 41, "counter": counter(calls_since_priority=2)}
+    h.session.apply_event("counter.updated", two_calls)
+    assert order() == [(7, "priority"), (6, "arrival"), (8, "arrival")]
+
+
 def test_a_conflict_shows_a_message_and_reloads_the_view() -> None:
     h = Harness()
     h.work(current=ticket(5))
