@@ -80,9 +80,13 @@ class Hall:
         return [c for c in self.counters.values() if agency_id in (None, c.get("agency_id"))]
 
     def transfer_services(self) -> list[Mapping[str, Any]]:
-        """Every active service, grouped by agency in the hall's order."""
+        """Every active service of an active agency, grouped by agency in the hall's order."""
         order = {aid: a.get("position", 0) for aid, a in self.agencies.items()}
-        services = [s for s in self.services.values() if s.get("active", True)]
+        services = [
+            s
+            for s in self.services.values()
+            if s.get("active", True) and self.agencies.get(s["agency_id"], {}).get("active", True)
+        ]
         return sorted(
             services, key=lambda s: (order.get(s["agency_id"], 0), s.get("position", 0), s["id"])
         )

@@ -131,6 +131,9 @@ class CounterSession:
         self._resync_queued = False
         self._resync_again = False
         self.stale = False  # a reload failed: retried once the feed is back
+        # Other lines' outlooks asked for by the transfer dialog: the answer, an error,
+        # or None while the question is on its way.
+        self.lines: dict[int, Mapping[str, Any] | ApiError | None] = {}
         # Ask before a no-show (config); the officer may turn it off until they log out.
         self.confirm_no_show = self.config.confirm_no_show
 
@@ -429,6 +432,8 @@ class CounterSession:
             return
         elif job.name == "resync":
             self._resynced(outcome)
+        elif job.name == "line" and job.service_id is not None:
+            self.lines[job.service_id] = outcome.error or outcome.result
         elif job.name == "open":
             self._opened(outcome)
         else:
@@ -484,6 +489,15 @@ class CounterSession:
             self.tally.add({**job.ticket, "finished_at": self.clock.now().isoformat()})
         if job.ticket is not None and job.action is Action.NO_SHOW:
             self.line.apply({**job.ticket, "state": "no_show"})
+
+    def look_up_line(self, service_id: int, *, again: bool = False) -> None:
+        """Ask the server how another line stands (the transfer dialog's warning); once
+        per dialog unless ``again``. Not a command: it never makes the window busy."""
+        if service_id in self.lines and not again:
+            return
+        self.lines[service_id] = None
+        job = Job("line", jobs.line_call(service_id), self._generation, service_id=service_id)
+        self._dispatch(job)
 
     def transfer_target_name(self, transfer: Mapping[str, Any]) -> str:
         """Where a visitor was sent, e.g. ``Loket 4 (Samsat)``, for the officer's message."""

@@ -196,15 +196,69 @@ TEXTS = {
     },
     # transfer dialog
     "transfer.title": {"id": "Alihkan {number}", "en": "Transfer {number}"},
-    "transfer.to_service": {
-        "id": "Ke layanan (instansi mana pun)",
-        "en": "To a service (any agency)",
+    "transfer.from": {"id": "Sekarang: {where}", "en": "Now: {where}"},
+    "transfer.search": {
+        "id": "Ketik untuk mencari layanan, instansi atau loket…",
+        "en": "Type to find a service, agency or counter…",
     },
+    "transfer.to_service": {"id": "Ke layanan", "en": "To a service"},
     "transfer.to_counter": {"id": "Ke loket tertentu", "en": "To one counter"},
+    "transfer.no_match": {
+        "id": "Tidak ada yang cocok dengan “{query}”.",
+        "en": "Nothing matches “{query}”.",
+    },
+    "transfer.no_counters": {
+        "id": "Tidak ada loket lain yang buka saat ini, jadi tidak ada loket yang dapat "
+        "dipilih (pengunjung yang dialihkan ke loket tutup tidak akan dipanggil). Pilih "
+        "layanannya di tab “Ke layanan”: pengunjung masuk antrean layanan itu.",
+        "en": "No other counter is open now, so there is none to choose (a visitor sent to "
+        "a closed counter would never be called). Choose its service under “To a "
+        "service”: the visitor joins that line.",
+    },
+    "transfer.unstaffed": {"id": "tidak ada loket", "en": "no counter"},
+    "transfer.choose": {
+        "id": "Pilih tujuan di daftar (panah atas/bawah, lalu Enter).",
+        "en": "Choose where to in the list (arrow keys, then Enter).",
+    },
+    "transfer.checking": {"id": "Memeriksa layanan ini…", "en": "Checking this service…"},
+    "transfer.unknown": {
+        "id": "Keadaan layanan ini tidak dapat diperiksa sekarang.",
+        "en": "This service's state cannot be checked now.",
+    },
+    "transfer.line.open": {
+        "id": "{counters} loket buka · {waiting} menunggu · perkiraan {minutes} menit",
+        "en": "{counters} counter(s) open · {waiting} waiting · about {minutes} min",
+    },
+    "transfer.line.closed": {
+        "id": "Layanan ini sedang tutup (di luar jam layanan atau hari libur). Pengunjung "
+        "tidak dipanggil sampai layanan buka — sampaikan kepada pengunjung.",
+        "en": "This service is closed now (outside its hours, or a holiday). The visitor "
+        "is not called until it opens — tell the visitor.",
+    },
+    "transfer.line.no_counter": {
+        "id": "Belum ada loket yang buka untuk layanan ini. Pengunjung baru dipanggil "
+        "setelah sebuah loket dibuka — sampaikan kepada pengunjung.",
+        "en": "No counter of this service is open now. The visitor is called only once "
+        "one opens — tell the visitor.",
+    },
+    "transfer.line.unstaffed": {
+        "id": "Tidak ada loket yang melayani layanan ini; pengalihan akan ditolak.",
+        "en": "No counter serves this service; the transfer would be refused.",
+    },
+    "transfer.counter.open": {
+        "id": "{counter} buka: pengunjung dipanggil di sana.",
+        "en": "{counter} is open: the visitor is called there.",
+    },
+    "transfer.counter.paused": {
+        "id": "{counter} sedang istirahat: pengunjung dipanggil setelah loket itu lanjut "
+        "— sampaikan kepada pengunjung.",
+        "en": "{counter} is paused: the visitor is called once it resumes — tell the visitor.",
+    },
     "transfer.position": {"id": "Tempat di antrean tujuan", "en": "Place in the new line"},
     "transfer.back": {"id": "Belakang (urutan biasa)", "en": "Back (normal order)"},
     "transfer.front": {"id": "Depan (dipanggil lebih dulu)", "en": "Front (called first)"},
     "transfer.submit": {"id": "Alihkan", "en": "Transfer"},
+    "transfer.submit_anyway": {"id": "Tetap alihkan", "en": "Transfer anyway"},
     "transfer.cancel": {"id": "Batal", "en": "Cancel"},
     "compact.expand": {"id": "Tampilan penuh", "en": "Full view"},
     "compact.expand_short": {"id": "Tampilan\npenuh", "en": "Full\nview"},
@@ -265,6 +319,12 @@ OFFICER_ERRORS = {
     f"officer.{ErrorCode.SERVICE_CLOSED}": {
         "id": "Layanan tujuan sedang tidak tersedia.",
         "en": "That service is not available now.",
+    },
+    f"officer.{ErrorCode.SERVICE_UNSTAFFED}": {
+        "id": "Tidak ada loket yang melayani layanan tujuan, jadi pengunjung tidak akan "
+        "dipanggil. Pilih layanan atau loket lain.",
+        "en": "No counter serves that service, so the visitor would never be called. Choose "
+        "another service or counter.",
     },
     "officer.requeue.invalid_transition": {
         "id": "Nomor ini tidak lagi berstatus tidak hadir.",

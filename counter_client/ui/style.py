@@ -92,6 +92,11 @@ QTableWidget {{ background: {PANEL}; border: none; gridline-color: #EEF1F5;
 QHeaderView::section {{ background: #F5F7FA; color: {MUTED}; border: none;
     border-bottom: 1px solid {LINE}; padding: 6px 8px; font-size: 12px; font-weight: 700; }}
 QListWidget {{ background: {PANEL}; border: none; font-size: 14px; }}
+QTreeWidget {{ background: {PANEL}; border: 1px solid {LINE}; font-size: 14px; }}
+QTreeWidget::item {{ padding: 3px 2px; }}
+QTreeWidget::item:selected {{ background: #CFE0F3; color: {INK}; }}
+QTabBar::tab {{ padding: 6px 14px; font-size: 14px; }}
+QTabBar::tab:selected {{ font-weight: 700; }}
 QListWidget::item:selected {{ background: #CFE0F3; color: {INK}; }}
 QLineEdit {{ background: white; border: 1px solid #B8C4D4; border-radius: 6px; padding: 8px;
     font-size: 16px; }}

@@ -233,6 +233,8 @@ class CounterWindow(QMainWindow):
             phase is not Phase.WORK or (session.ticket or {}).get("id") != self.dialog.ticket_id
         ):
             self.dialog.reject()  # about a visitor no longer at the counter
+        elif isinstance(self.dialog, TransferDialog):
+            self.dialog.refresh()  # a line's outlook may have come
         self.pages.setCurrentWidget(page)
         self._render_header()
         self._render_banners()

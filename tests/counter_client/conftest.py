@@ -166,7 +166,7 @@ def shows(window: QWidget, text: str) -> bool:
 def wait_shows(qtbot: QtBot, window: QWidget, text: str) -> None:
     try:
         qtbot.waitUntil(lambda: shows(window, text), timeout=WAIT_MS)
-    except AssertionError:
+    except (AssertionError, QtTimeoutError):
         raise AssertionError(f"{text!r} not shown; visible: {visible_texts(window)}") from None
 
 
