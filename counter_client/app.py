@@ -114,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     app = QApplication(sys.argv[:1])
     counter = CounterApp(config)
+    counter.window.place_on_screen()
     counter.start()
     code = app.exec()
     counter.close()

@@ -110,8 +110,22 @@ TEXTS = {
         "id": "Urutan panggilan: baris teratas dipanggil berikutnya (F1).",
         "en": "Calling order: the top row is called next (F1).",
     },
-    "list.reason.transferred": {"id": "Dialihkan ke loket ini", "en": "Sent to this counter"},
-    "list.reason.booking": {"id": "Antrean online {time}", "en": "Booked {time}"},
+    # the note's longer wording, when the pointer rests on it
+    "list.why.transferred": {
+        "id": "Dialihkan ke loket ini oleh petugas: dipanggil lebih dulu.",
+        "en": "Sent to this counter by an officer: called first.",
+    },
+    "list.why.booking": {
+        "id": "Antrean online; jadwalnya ({time}) sudah tiba: dipanggil lebih dulu.",
+        "en": "Online booking; its slot ({time}) has come: called first.",
+    },
+    "list.why.priority": {
+        "id": "Antrean prioritas (UU 25/2009): dipanggil pada gilirannya.",
+        "en": "Priority visitor (UU 25/2009): called on the priority turn.",
+    },
+    # Short: the service's name shares the row.
+    "list.reason.transferred": {"id": "→ loket ini", "en": "→ this counter"},
+    "list.reason.booking": {"id": "Online {time}", "en": "Booked {time}"},
     "noshow.title": {"id": "Tidak hadir hari ini", "en": "No-shows today"},
     "noshow.empty": {"id": "Belum ada", "en": "None yet"},
     "noshow.entry": {"id": "{number} · {service}", "en": "{number} · {service}"},

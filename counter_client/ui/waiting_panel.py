@@ -83,14 +83,14 @@ class WaitingPanel(QWidget):
 
         frame, layout, self.no_show_caption = card()
         self.no_show_list = QListWidget()
-        self.no_show_list.setMaximumHeight(120)
+        self.no_show_list.setMaximumHeight(72)  # three names; the list scrolls
         self.requeue = ActionButton(
             SHORTCUTS[Action.REQUEUE], lambda: press(Action.REQUEUE), height=44
         )
         self.no_show_list.itemSelectionChanged.connect(self._show_buttons)
         layout.addWidget(self.no_show_list)
         layout.addWidget(self.requeue)
-        column.addWidget(frame, 1)
+        column.addWidget(frame)  # as tall as it needs: the rest goes to the waiting list
         self._rows: tuple[Any, ...] = ()
         self._no_shows: tuple[Any, ...] = ()
 
@@ -169,7 +169,9 @@ class WaitingPanel(QWidget):
             turn.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             number = QTableWidgetItem(str(ticket.get("number", "")))
             number.setData(ID_ROLE, int(ticket["id"]))
-            note = QTableWidgetItem(self._reason_text(ticket, reason))
+            text, why = self._reason_text(ticket, reason)
+            note = QTableWidgetItem(text)
+            note.setToolTip(why)
             for item in (number, note):
                 item.setFont(bold)
             if reason in REASON_COLOURS:
@@ -180,18 +182,19 @@ class WaitingPanel(QWidget):
         if chosen is not None:
             self.select_ticket(chosen)
 
-    def _reason_text(self, ticket: Mapping[str, Any], reason: Reason) -> str:
-        """Why the ticket stands where it does: the officer can tell who comes next."""
+    def _reason_text(self, ticket: Mapping[str, Any], reason: Reason) -> tuple[str, str]:
+        """Why the ticket stands where it does, short for the row and long for the tip."""
         hall, lang = self.session.hall, self.session.language
         if reason is Reason.PRIORITY:
-            return tr(f"priority.{ticket.get('priority')}", lang)
+            return tr(f"priority.{ticket.get('priority')}", lang), tr("list.why.priority", lang)
         if reason is Reason.BOOKING:
             slot = parse_time(ticket.get("booked_for"))
             time = time_of_day(slot, hall.timezone, lang) if slot else ""
-            return tr("list.reason.booking", lang, time=time)
+            short = tr("list.reason.booking", lang, time=time)
+            return short, tr("list.why.booking", lang, time=time)
         if reason is Reason.TRANSFERRED:
-            return tr("list.reason.transferred", lang)
-        return ""
+            return tr("list.reason.transferred", lang), tr("list.why.transferred", lang)
+        return "", ""
 
     def _fill_no_shows(self, no_shows: list[Mapping[str, Any]]) -> None:
         chosen = self.selected_no_show()

@@ -10,8 +10,8 @@ import time
 from collections.abc import Callable, Mapping
 from functools import partial
 
-from PyQt6.QtCore import Qt, QTimer
-from PyQt6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PyQt6.QtCore import QPoint, QRect, QSize, Qt, QTimer
+from PyQt6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PyQt6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -35,6 +35,19 @@ from counter_client.ui.widgets import label, restyle
 from counter_client.ui.working_page import WorkingPage
 
 INFO_SECONDS = 10.0  # an information line fades after this; an error stays until replaced
+DEFAULT_SIZE = QSize(1366, 768)
+# A window manager's title bar and borders (unknown before the window is first shown).
+FRAME_ALLOWANCE = QSize(16, 40)
+
+
+def opening_size(free: QRect) -> QSize | None:
+    """The window's first size on a screen whose free area (without the taskbar) is
+    ``free``: 1366x768 where it fits with its frame; None where it does not (a 1366x768
+    screen): then the window opens maximised, exactly filling the free area."""
+    needed = DEFAULT_SIZE + FRAME_ALLOWANCE
+    if needed.width() <= free.width() and needed.height() <= free.height():
+        return DEFAULT_SIZE
+    return None
 
 
 class CounterWindow(QMainWindow):
@@ -45,8 +58,10 @@ class CounterWindow(QMainWindow):
         self.session = session
         self._on_close = on_close
         self.setStyleSheet(STYLESHEET)
-        self.resize(1366, 768)
-        self.setMinimumSize(1100, 680)
+        self.resize(DEFAULT_SIZE)
+        # No minimum height beyond the layout's own: at 1366x768 the window is shorter
+        # than the free screen, day's figures included.
+        self.setMinimumWidth(1000)
         central = QWidget()
         central.setObjectName("page")
         column = QVBoxLayout(central)
@@ -77,6 +92,19 @@ class CounterWindow(QMainWindow):
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.tick)
         self.timer.start(1000)
+
+    def place_on_screen(self) -> None:
+        """Open at 1366x768, centred, where that fits the screen; maximised where not."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        free = screen.availableGeometry()
+        size = opening_size(free)
+        if size is None:
+            self.setWindowState(Qt.WindowState.WindowMaximized)
+            return
+        self.resize(size)
+        self.move(free.center() - QPoint(size.width() // 2, size.height() // 2))
 
     def _header(self) -> QWidget:
         header = QWidget()

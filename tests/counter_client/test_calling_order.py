@@ -66,8 +66,8 @@ def test_the_list_shows_who_next_calls_and_why(
     expected = ["DK-001", "DK-005", "DK-004", "DK-002", "DK-003", "DK-006"]
     qtbot.waitUntil(lambda: waiting_numbers(app) == expected, timeout=WAIT_MS)
     notes = waiting_notes(app)
-    assert notes[:3] == ["Dialihkan ke loket ini", notes[1], "Lansia"]
-    assert notes[1].startswith("Antrean online ") and notes[3:] == ["", "", ""]
+    assert notes[:3] == ["→ loket ini", notes[1], "Lansia"]
+    assert notes[1].startswith("Online ") and notes[3:] == ["", "", ""]
 
     assert next_calls(qtbot, app, 6) == expected
 
