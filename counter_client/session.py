@@ -490,10 +490,14 @@ class CounterSession:
         if job.ticket is not None and job.action is Action.NO_SHOW:
             self.line.apply({**job.ticket, "state": "no_show"})
 
-    def look_up_line(self, service_id: int, *, again: bool = False) -> None:
-        """Ask the server how another line stands (the transfer dialog's warning); once
-        per dialog unless ``again``. Not a command: it never makes the window busy."""
-        if service_id in self.lines and not again:
+    def forget_lines(self) -> None:
+        """A new transfer dialog asks afresh: lines open and close during the day."""
+        self.lines.clear()
+
+    def look_up_line(self, service_id: int) -> None:
+        """Ask the server how another line stands (the transfer dialog's warning), once
+        per dialog. Not a command: it never makes the window busy."""
+        if service_id in self.lines:
             return
         self.lines[service_id] = None
         job = Job("line", jobs.line_call(service_id), self._generation, service_id=service_id)

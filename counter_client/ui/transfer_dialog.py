@@ -137,7 +137,7 @@ class TransferDialog(QDialog):
         self.ticket_id: int | None = ticket.get("id")
         self.setWindowTitle(tr("transfer.title", lang, number=ticket.get("number", "")))
         self.setMinimumSize(660, 560)
-        session.lines.clear()  # a line's state is asked afresh in every dialog
+        session.forget_lines()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.setSpacing(8)
