@@ -154,10 +154,11 @@ class CounterWindow(QMainWindow):
         if session.phase is not Phase.WORK:
             return
         if action is Action.TRANSFER or session.asks_before(action):
-            # A dialog first, unless the press would be refused anyway (it says why).
-            if session.check(action) and action is Action.TRANSFER:
+            if not session.check(action):
+                return  # no dialog for a press that would be refused: the message says why
+            if action is Action.TRANSFER:
                 self.open_transfer()
-            elif session.check(action):
+            else:
                 self.ask_no_show()
         elif action in (Action.CALL, Action.REQUEUE):
             self._press_chosen(action)
