@@ -3,18 +3,41 @@
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from PyQt6.QtCore import QObject, pyqtSignal
 from PyQt6.QtWidgets import QApplication
 
 from counter_client.config import CounterConfig, CounterConfigError, load_counter_config
+from counter_client.device_presence import DevicePresence, Presence
 from counter_client.live_link import LiveLink
 from counter_client.runner import JobRunner
 from counter_client.session import SETTLE_SECONDS, CounterSession
 from counter_client.ui.window import CounterWindow
 from shared.api_client import ApiClient
+
+
+class PresenceSignal(QObject):
+    """The device report's outcome, from its thread to the GUI thread."""
+
+    changed = pyqtSignal(str)
+
+
+def client_version() -> str:
+    try:
+        return importlib.metadata.version("antre")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def health_report(api: ApiClient) -> Callable[[], object]:
+    """One ``POST /devices/me/health`` with the device's token (the counter has no printer
+    to report: the version is what the devices page shows of it)."""
+    body = {"version": client_version()}
+    return lambda: api.post("/devices/me/health", body)
 
 
 class CounterApp:
@@ -39,6 +62,17 @@ class CounterApp:
         self.live.status.connect(self.session.set_online)
         self._compact_pending = config.compact
         self._closed = False
+        self.presence_signal = PresenceSignal()
+        self.presence_signal.changed.connect(lambda s: self.session.set_device(Presence(s)))
+        # The PC's own HTTP client: the device token, never the officer's.
+        self.device_api: ApiClient | None = None
+        self.presence: DevicePresence | None = None
+        if config.device_token is not None:
+            self.device_api = ApiClient(config.server_url, config.device_token)
+            self.presence = DevicePresence(
+                health_report(self.device_api),
+                on_change=lambda state: self.presence_signal.changed.emit(state.value),
+            )
 
     def _changed(self) -> None:
         self.window.refresh()
@@ -49,6 +83,8 @@ class CounterApp:
     def start(self) -> None:
         self.window.refresh()
         self.window.show()
+        if self.presence is not None:
+            self.presence.start()
 
     def close(self) -> None:
         """Stop the feed and the worker (each bounded by its timeouts); safe twice."""
@@ -57,6 +93,10 @@ class CounterApp:
         self._closed = True
         self.window.timer.stop()
         self.live.stop()
+        if self.presence is not None:
+            self.presence.stop()
+        if self.device_api is not None:
+            self.device_api.close()
         self.runner.close()
         self.api.close()
         self.window.strip.close_for_good()
@@ -74,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     app = QApplication(sys.argv[:1])
     counter = CounterApp(config)
+    counter.window.place_on_screen()
     counter.start()
     code = app.exec()
     counter.close()

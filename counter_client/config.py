@@ -1,7 +1,9 @@
-"""The counter client's TOML configuration: server, language, an optional fixed counter."""
+"""The counter client's TOML configuration: server, language, an optional fixed counter,
+and this PC's device token when an admin registered it as a counter terminal."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,10 @@ class CounterConfig:
     username: str = ""  # filled in on the login form (the password never is)
     compact: bool = False  # start in the compact strip after opening the counter
     retry_seconds: float = 2.0  # how often the live feed retries while the server is away
+    # This PC's counter-terminal token (antre-server add-device --kind counter): the client
+    # reports with it that the PC is alive. None: nothing is reported.
+    device_token: str | None = None
+    confirm_no_show: bool = True  # ask before marking a visitor no-show
 
 
 def _table(path: str | Path, data: dict[str, Any], name: str) -> dict[str, Any]:
@@ -28,6 +34,13 @@ def _table(path: str | Path, data: dict[str, Any], name: str) -> dict[str, Any]:
     if not isinstance(table, dict):
         raise CounterConfigError(f"{path}: [{name}] must be a table")
     return table
+
+
+# What ``antre-server add-device`` hands out (server.domain.auth.DEVICE_TOKEN_PREFIX): an
+# officer's token pasted here by mistake is named at start, not refused by the server later.
+DEVICE_TOKEN_PREFIX = "ant_d_"
+# URL-safe base64 after the prefix (secrets.token_urlsafe); the server reads 200 at most.
+TOKEN_SHAPE = re.compile(re.escape(DEVICE_TOKEN_PREFIX) + r"[A-Za-z0-9_-]{1,190}")
 
 
 def load_counter_config(path: str | Path) -> CounterConfig:
@@ -38,10 +51,21 @@ def load_counter_config(path: str | Path) -> CounterConfig:
     except tomllib.TOMLDecodeError as exc:
         raise CounterConfigError(f"{path}: not valid TOML: {exc}") from None
     server = _table(path, data, "server")
-    counter = _table(path, data, "counter")
     url = server.get("url")
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
         raise CounterConfigError(f"{path}: [server] url must be an http:// or https:// URL")
+    retry = server.get("retry_seconds", 2.0)
+    if not isinstance(retry, int | float) or isinstance(retry, bool) or not 0.1 <= retry <= 60:
+        raise CounterConfigError(f"{path}: [server] retry_seconds must be between 0.1 and 60")
+    return CounterConfig(
+        server_url=url.rstrip("/"),
+        retry_seconds=float(retry),
+        device_token=_device_token(path, _table(path, data, "device")),
+        **_counter_settings(path, _table(path, data, "counter")),
+    )
+
+
+def _counter_settings(path: str | Path, counter: dict[str, Any]) -> dict[str, Any]:
     language = counter.get("language", "id")
     if language not in ("id", "en"):
         raise CounterConfigError(f"{path}: [counter] language must be id or en")
@@ -53,17 +77,22 @@ def load_counter_config(path: str | Path) -> CounterConfig:
     username = counter.get("username", "")
     if not isinstance(username, str):
         raise CounterConfigError(f"{path}: [counter] username must be text")
-    compact = counter.get("compact", False)
-    if not isinstance(compact, bool):
-        raise CounterConfigError(f"{path}: [counter] compact must be true or false")
-    retry = server.get("retry_seconds", 2.0)
-    if not isinstance(retry, int | float) or isinstance(retry, bool) or not 0.1 <= retry <= 60:
-        raise CounterConfigError(f"{path}: [server] retry_seconds must be between 0.1 and 60")
-    return CounterConfig(
-        server_url=url.rstrip("/"),
-        language=language,
-        counter_id=counter_id,
-        username=username,
-        compact=compact,
-        retry_seconds=float(retry),
-    )
+    switches = {}
+    for name, default in (("compact", False), ("confirm_no_show", True)):
+        value = counter.get(name, default)
+        if not isinstance(value, bool):
+            raise CounterConfigError(f"{path}: [counter] {name} must be true or false")
+        switches[name] = value
+    return {"language": language, "counter_id": counter_id, "username": username, **switches}
+
+
+def _device_token(path: str | Path, device: dict[str, Any]) -> str | None:
+    token = device.get("token")
+    if token is None:
+        return None
+    if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token):
+        raise CounterConfigError(
+            f"{path}: [device] token must be this PC's device token ({DEVICE_TOKEN_PREFIX}..., "
+            "from antre-server add-device --kind counter)"
+        )
+    return token

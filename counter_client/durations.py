@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DAYS = {
     "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
@@ -64,3 +65,12 @@ def date_text(iso_date: str, language: str) -> str:
     if lang == "en":
         return f"{weekday}, {month} {day.day}, {day.year}"
     return f"{weekday}, {day.day} {month} {day.year}"
+
+
+def time_of_day(moment: dt.datetime, timezone: str, language: str) -> str:
+    """A clock time in the hall's time zone: ``09.30`` in Indonesian, ``09:30`` in English."""
+    try:
+        local = moment.astimezone(ZoneInfo(timezone))
+    except (ZoneInfoNotFoundError, ValueError):
+        local = moment
+    return local.strftime("%H:%M" if language == "en" else "%H.%M")

@@ -51,6 +51,8 @@ class Hall:
     services: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
     counters: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
     calls_before_no_show: int = 3
+    priority_every_n: int = 1  # the calling order's priority turn (site setting)
+    timezone: str = "Asia/Jakarta"
     today: str = ""
     server_time: dt.datetime | None = None
 
@@ -63,6 +65,8 @@ class Hall:
             services={int(s["id"]): s for s in config.get("services", [])},
             counters={int(c["id"]): c for c in config.get("counters", [])},
             calls_before_no_show=int(settings.get("no_show_after_calls", 3)),
+            priority_every_n=int(settings.get("priority_every_n", 1)),
+            timezone=str(site.get("timezone") or "Asia/Jakarta"),
             today=str(site.get("today", "")),
             server_time=parse_time(site.get("server_time")),
         )
@@ -76,9 +80,13 @@ class Hall:
         return [c for c in self.counters.values() if agency_id in (None, c.get("agency_id"))]
 
     def transfer_services(self) -> list[Mapping[str, Any]]:
-        """Every active service, grouped by agency in the hall's order."""
+        """Every active service of an active agency, grouped by agency in the hall's order."""
         order = {aid: a.get("position", 0) for aid, a in self.agencies.items()}
-        services = [s for s in self.services.values() if s.get("active", True)]
+        services = [
+            s
+            for s in self.services.values()
+            if s.get("active", True) and self.agencies.get(s["agency_id"], {}).get("active", True)
+        ]
         return sorted(
             services, key=lambda s: (order.get(s["agency_id"], 0), s.get("position", 0), s["id"])
         )

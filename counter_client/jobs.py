@@ -34,6 +34,8 @@ class CounterApi(Protocol):
 
     def agency_snapshot(self, agency_code: str) -> dict[str, Any]: ...
 
+    def get(self, path: str) -> dict[str, Any]: ...
+
     def post(self, path: str, json: Any = None) -> dict[str, Any]: ...
 
 
@@ -46,6 +48,7 @@ class Job:
     counter_id: int | None = None
     ticket: Mapping[str, Any] | None = None  # the ticket the officer saw when pressing
     note: str = ""  # for the message afterwards (where a visitor was sent)
+    service_id: int | None = None  # the line a "line" query asks about
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,15 @@ def counter_call(
 def requeue_call(ticket_id: int) -> Callable[[CounterApi], Any]:
     def call(api: CounterApi) -> dict[str, Any]:
         return api.post(f"/tickets/{ticket_id}/requeue", {})
+
+    return call
+
+
+def line_call(service_id: int) -> Callable[[CounterApi], Any]:
+    """Another line's outlook (open now, counters open, waiting), for the transfer dialog."""
+
+    def call(api: CounterApi) -> dict[str, Any]:
+        return api.get(f"/services/{service_id}/line")
 
     return call
 

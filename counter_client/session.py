@@ -32,6 +32,7 @@ from counter_client.actions import (
     allowed_actions,
 )
 from counter_client.config import CounterConfig
+from counter_client.device_presence import Presence
 from counter_client.durations import wait_text
 from counter_client.hall import Hall, ServerClock, parse_time
 from counter_client.jobs import Job, Outcome
@@ -40,6 +41,7 @@ from counter_client.texts import error_text, tr
 from counter_client.waiting_line import CounterLine
 from shared import events
 from shared.api_client import ApiError
+from shared.calling_order import Reason
 from shared.errors import ErrorCode
 
 # What the session keeps of a counter view (snapshot entries also carry agency and ticket).
@@ -51,6 +53,7 @@ COUNTER_FIELDS = (
     "current_ticket_id",
     "service_ids",
     "state_since",
+    "calls_since_priority",
 )
 # A new number on screen cannot be ended (next, finish, no-show...) for this long: the
 # second half of a double press lands here instead of on a visitor nobody has seen.
@@ -106,6 +109,7 @@ class CounterSession:
         self.online = False
         self.busy: Job | None = None  # the officer's one command in flight
         self.logging_in = False
+        self.device = Presence.UNKNOWN  # this PC's own reports (config [device] token)
         self._generation = 0
         self._clear()
 
@@ -127,6 +131,11 @@ class CounterSession:
         self._resync_queued = False
         self._resync_again = False
         self.stale = False  # a reload failed: retried once the feed is back
+        # Other lines' outlooks asked for by the transfer dialog: the answer, an error,
+        # or None while the question is on its way.
+        self.lines: dict[int, Mapping[str, Any] | ApiError | None] = {}
+        # Ask before a no-show (config); the officer may turn it off until they log out.
+        self.confirm_no_show = self.config.confirm_no_show
 
     # --- who is logged in -----------------------------------------------------------
 
@@ -145,11 +154,20 @@ class CounterSession:
     def _set_message(self, key: str | None = None, *, error: bool = False, **params: Any) -> None:
         self.message = Message(tr(key, self.language, **params), error) if key else None
 
+    def say(self, text: str, *, error: bool = False) -> None:
+        """A message only the screen can word (what the compact strip cannot show)."""
+        self.message = Message(text, error)
+        self._changed()
+
     def _error(self, exc: ApiError, action: str | None = None) -> None:
         self.message = Message(error_text(exc.code, self.language, action), True)
 
     def _changed(self) -> None:
         self.on_change()
+
+    def set_device(self, presence: Presence) -> None:
+        self.device = presence
+        self._changed()
 
     def set_language(self, language: str) -> None:
         self.language = language
@@ -286,6 +304,15 @@ class CounterSession:
     def waiting(self) -> list[Mapping[str, Any]]:
         return self.line.waiting()
 
+    def calling_order(self) -> list[tuple[Mapping[str, Any], Reason]]:
+        """Who "next" calls, in turn, and why each is where it is; the counter's priority
+        turn as the server counts it (``calls_since_priority``, 0 from an older server)."""
+        return self.line.in_calling_order(
+            now=self.clock.now(),
+            priority_every_n=self.hall.priority_every_n,
+            calls_since_priority=int((self.counter or {}).get("calls_since_priority") or 0),
+        )
+
     def transferred_here(self, ticket_id: int) -> bool:
         """Whether the ticket was sent to this very counter (its call clears the mark)."""
         return ticket_id in self._sent_here
@@ -299,19 +326,34 @@ class CounterSession:
 
     # --- the officer's commands -------------------------------------------------------
 
+    def check(self, action: Action, *, ticket_id: int | None = None) -> bool:
+        """Whether ``press`` would send ``action`` now; if not, the message says why. The
+        window asks before opening a dialog (transfer, no-show) that would only end in a
+        refusal."""
+        refusal = self._refusal(action, ticket_id)
+        if refusal is not None:
+            self.message = Message(refusal, error=True)
+            self._changed()
+        return refusal is None
+
     def press(
         self,
         action: Action,
         *,
         ticket_id: int | None = None,
         transfer: Mapping[str, Any] | None = None,
+        about: int | None = None,
     ) -> bool:
         """One button or key. Refused (with a message) when offline, busy, not allowed now,
-        or when it would end a number that appeared a moment ago; otherwise sent once."""
-        refusal = self._refusal(action, ticket_id)
-        if refusal is not None:
-            self.message = Message(refusal, error=True)
+        or when it would end a number that appeared a moment ago; otherwise sent once.
+
+        ``about``: the ticket a dialog asked about (a no-show confirmed, a transfer chosen);
+        refused when the counter holds another one by now."""
+        if about is not None and (self.ticket or {}).get("id") != about:
+            self.message = Message(error_text(ErrorCode.CONFLICT, self.language), True)
             self._changed()
+            return False
+        if not self.check(action, ticket_id=ticket_id):
             return False
         assert self.counter is not None
         counter_id = int(self.counter["id"])
@@ -336,6 +378,14 @@ class CounterSession:
         self._dispatch(job)
         self._changed()
         return True
+
+    def asks_before(self, action: Action) -> bool:
+        """Whether this press waits for the officer's confirmation first."""
+        return action is Action.NO_SHOW and self.confirm_no_show
+
+    def stop_asking_no_show(self) -> None:
+        """The officer ticked "do not ask again": until they log out."""
+        self.confirm_no_show = False
 
     def _refusal(self, action: Action, ticket_id: int | None) -> str | None:
         """Why a press is not sent now, in the officer's words (None: send it)."""
@@ -382,6 +432,8 @@ class CounterSession:
             return
         elif job.name == "resync":
             self._resynced(outcome)
+        elif job.name == "line" and job.service_id is not None:
+            self.lines[job.service_id] = outcome.error or outcome.result
         elif job.name == "open":
             self._opened(outcome)
         else:
@@ -437,6 +489,19 @@ class CounterSession:
             self.tally.add({**job.ticket, "finished_at": self.clock.now().isoformat()})
         if job.ticket is not None and job.action is Action.NO_SHOW:
             self.line.apply({**job.ticket, "state": "no_show"})
+
+    def forget_lines(self) -> None:
+        """A new transfer dialog asks afresh: lines open and close during the day."""
+        self.lines.clear()
+
+    def look_up_line(self, service_id: int) -> None:
+        """Ask the server how another line stands (the transfer dialog's warning), once
+        per dialog. Not a command: it never makes the window busy."""
+        if service_id in self.lines:
+            return
+        self.lines[service_id] = None
+        job = Job("line", jobs.line_call(service_id), self._generation, service_id=service_id)
+        self._dispatch(job)
 
     def transfer_target_name(self, transfer: Mapping[str, Any]) -> str:
         """Where a visitor was sent, e.g. ``Loket 4 (Samsat)``, for the officer's message."""

@@ -27,6 +27,12 @@ TEXTS = {
         "id": "Akun ini tidak terikat pada satu instansi. Masuk dengan akun petugas loket.",
         "en": "This account belongs to no agency. Log in with a counter officer's account.",
     },
+    "device.refused": {
+        "id": "Token perangkat PC ini ([device] token) ditolak server; monitor aula melihat PC "
+        "ini diam. Minta admin memeriksa perangkatnya.",
+        "en": "The server refused this PC's device token ([device] token); the hall monitor "
+        "sees this PC as silent. Ask an admin to check the device.",
+    },
     # picking a counter
     "pick.title": {"id": "Pilih loket", "en": "Choose a counter"},
     "pick.subtitle": {
@@ -99,7 +105,27 @@ TEXTS = {
     "list.service": {"id": "Layanan", "en": "Service"},
     "list.note": {"id": "Keterangan", "en": "Note"},
     "list.waiting": {"id": "Menunggu", "en": "Waiting"},
-    "list.here": {"id": "→ loket ini", "en": "→ this counter"},
+    "list.turn": {"id": "Ke-", "en": "#"},
+    "list.order_hint": {
+        "id": "Urutan panggilan: baris teratas dipanggil berikutnya (F1).",
+        "en": "Calling order: the top row is called next (F1).",
+    },
+    # the note's longer wording, when the pointer rests on it
+    "list.why.transferred": {
+        "id": "Dialihkan ke loket ini oleh petugas: dipanggil lebih dulu.",
+        "en": "Sent to this counter by an officer: called first.",
+    },
+    "list.why.booking": {
+        "id": "Antrean online; jadwalnya ({time}) sudah tiba: dipanggil lebih dulu.",
+        "en": "Online booking; its slot ({time}) has come: called first.",
+    },
+    "list.why.priority": {
+        "id": "Antrean prioritas (UU 25/2009): dipanggil pada gilirannya.",
+        "en": "Priority visitor (UU 25/2009): called on the priority turn.",
+    },
+    # Short: the service's name shares the row.
+    "list.reason.transferred": {"id": "→ loket ini", "en": "→ this counter"},
+    "list.reason.booking": {"id": "Online {time}", "en": "Booked {time}"},
     "noshow.title": {"id": "Tidak hadir hari ini", "en": "No-shows today"},
     "noshow.empty": {"id": "Belum ada", "en": "None yet"},
     "noshow.entry": {"id": "{number} · {service}", "en": "{number} · {service}"},
@@ -184,17 +210,95 @@ TEXTS = {
     },
     # transfer dialog
     "transfer.title": {"id": "Alihkan {number}", "en": "Transfer {number}"},
-    "transfer.to_service": {
-        "id": "Ke layanan (instansi mana pun)",
-        "en": "To a service (any agency)",
+    "transfer.from": {"id": "Sekarang: {where}", "en": "Now: {where}"},
+    "transfer.search": {
+        "id": "Ketik untuk mencari layanan, instansi atau loket…",
+        "en": "Type to find a service, agency or counter…",
     },
+    "transfer.to_service": {"id": "Ke layanan", "en": "To a service"},
     "transfer.to_counter": {"id": "Ke loket tertentu", "en": "To one counter"},
+    "transfer.no_match": {
+        "id": "Tidak ada yang cocok dengan “{query}”.",
+        "en": "Nothing matches “{query}”.",
+    },
+    "transfer.no_counters": {
+        "id": "Tidak ada loket lain yang buka saat ini, jadi tidak ada loket yang dapat "
+        "dipilih (pengunjung yang dialihkan ke loket tutup tidak akan dipanggil). Pilih "
+        "layanannya di tab “Ke layanan”: pengunjung masuk antrean layanan itu.",
+        "en": "No other counter is open now, so there is none to choose (a visitor sent to "
+        "a closed counter would never be called). Choose its service under “To a "
+        "service”: the visitor joins that line.",
+    },
+    "transfer.unstaffed": {"id": "tidak ada loket", "en": "no counter"},
+    "transfer.choose": {
+        "id": "Pilih tujuan di daftar (panah atas/bawah, lalu Enter).",
+        "en": "Choose where to in the list (arrow keys, then Enter).",
+    },
+    "transfer.checking": {"id": "Memeriksa layanan ini…", "en": "Checking this service…"},
+    "transfer.unknown": {
+        "id": "Keadaan layanan ini tidak dapat diperiksa sekarang.",
+        "en": "This service's state cannot be checked now.",
+    },
+    "transfer.line.open": {
+        "id": "{counters} loket buka · {waiting} menunggu · perkiraan {minutes} menit",
+        "en": "{counters} counter(s) open · {waiting} waiting · about {minutes} min",
+    },
+    "transfer.line.closed": {
+        "id": "Layanan ini sedang tutup (di luar jam layanan atau hari libur). Pengunjung "
+        "tidak dipanggil sampai layanan buka — sampaikan kepada pengunjung.",
+        "en": "This service is closed now (outside its hours, or a holiday). The visitor "
+        "is not called until it opens — tell the visitor.",
+    },
+    "transfer.line.no_counter": {
+        "id": "Belum ada loket yang buka untuk layanan ini. Pengunjung baru dipanggil "
+        "setelah sebuah loket dibuka — sampaikan kepada pengunjung.",
+        "en": "No counter of this service is open now. The visitor is called only once "
+        "one opens — tell the visitor.",
+    },
+    "transfer.line.unstaffed": {
+        "id": "Tidak ada loket yang melayani layanan ini; pengalihan akan ditolak.",
+        "en": "No counter serves this service; the transfer would be refused.",
+    },
+    "transfer.counter.open": {
+        "id": "{counter} buka: pengunjung dipanggil di sana.",
+        "en": "{counter} is open: the visitor is called there.",
+    },
+    "transfer.counter.paused": {
+        "id": "{counter} sedang istirahat: pengunjung dipanggil setelah loket itu lanjut "
+        "— sampaikan kepada pengunjung.",
+        "en": "{counter} is paused: the visitor is called once it resumes — tell the visitor.",
+    },
     "transfer.position": {"id": "Tempat di antrean tujuan", "en": "Place in the new line"},
     "transfer.back": {"id": "Belakang (urutan biasa)", "en": "Back (normal order)"},
     "transfer.front": {"id": "Depan (dipanggil lebih dulu)", "en": "Front (called first)"},
     "transfer.submit": {"id": "Alihkan", "en": "Transfer"},
+    "transfer.submit_anyway": {"id": "Tetap alihkan", "en": "Transfer anyway"},
     "transfer.cancel": {"id": "Batal", "en": "Cancel"},
     "compact.expand": {"id": "Tampilan penuh", "en": "Full view"},
+    "compact.expand_short": {"id": "Tampilan\npenuh", "en": "Full\nview"},
+    "compact.none": {"id": "Belum ada nomor", "en": "No number yet"},
+    "compact.choose_in_full": {
+        "id": "“{action}” memakai nomor yang dipilih di daftar: buka tampilan penuh "
+        "(Ctrl+M) lalu pilih nomornya.",
+        "en": "“{action}” takes the number chosen in the list: open the full view (Ctrl+M) "
+        "and choose it there.",
+    },
+    # asking before a no-show
+    "noshow.confirm_title": {"id": "Tandai {number} tidak hadir?", "en": "Mark {number} no-show?"},
+    "noshow.confirm_text": {
+        "id": "{number} sudah dipanggil {n}× dan tidak datang ke loket. Giliran pengunjung ini "
+        "berakhir; bila ia datang kemudian, pilih nomornya di “Tidak hadir hari ini” dan "
+        "tekan F11 untuk mengembalikannya ke antrean.",
+        "en": "{number} was called {n}× and did not come to the counter. The visitor's turn "
+        "ends; if they come later, choose the number under “No-shows today” and press F11 "
+        "to put them back in line.",
+    },
+    "noshow.dont_ask": {
+        "id": "Jangan tanya lagi sampai saya keluar",
+        "en": "Do not ask again until I log out",
+    },
+    "noshow.confirm": {"id": "Ya, tidak hadir", "en": "Yes, no-show"},
+    "noshow.cancel": {"id": "Batal", "en": "Cancel"},
 }
 
 # The officer's wording for API errors where the shared (visitor-facing) text does not fit;
@@ -229,6 +333,12 @@ OFFICER_ERRORS = {
     f"officer.{ErrorCode.SERVICE_CLOSED}": {
         "id": "Layanan tujuan sedang tidak tersedia.",
         "en": "That service is not available now.",
+    },
+    f"officer.{ErrorCode.SERVICE_UNSTAFFED}": {
+        "id": "Tidak ada loket yang melayani layanan tujuan, jadi pengunjung tidak akan "
+        "dipanggil. Pilih layanan atau loket lain.",
+        "en": "No counter serves that service, so the visitor would never be called. Choose "
+        "another service or counter.",
     },
     "officer.requeue.invalid_transition": {
         "id": "Nomor ini tidak lagi berstatus tidak hadir.",

@@ -4,6 +4,10 @@ Loaded from the agency snapshot (in line order) and kept live from ticket events
 ticket joins the back of its line; a ticket that comes back into a line at a place the
 events do not tell (a transfer, a returning no-show, a booking) makes ``apply`` answer
 True, and the caller reloads the snapshot for the exact order.
+
+The line order is the tickets' rank here; the order the counter calls them in is the
+server's own rule (``shared.calling_order``) applied to that rank, so the list the
+officer reads is the order "next" takes.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from counter_client.hall import parse_time
+from shared.calling_order import Reason, Waiting, calling_order
 
 Ticket = Mapping[str, Any]
 KEPT_STATES = ("waiting", "no_show")
@@ -102,6 +107,31 @@ class CounterLine:
         return sorted(
             mine,
             key=lambda t: (t.get("target_counter_id") is None, self._rank.get(int(t["id"]), 0)),
+        )
+
+    def in_calling_order(
+        self, *, now: dt.datetime, priority_every_n: int, calls_since_priority: int
+    ) -> list[tuple[Ticket, Reason]]:
+        """The waiting tickets in the order this counter pressing "next" would call them,
+        each with the reason for its place (transferred here, booking, priority)."""
+        order = calling_order(
+            (self._as_waiting(t) for t in self.waiting()),
+            counter_id=self.counter_id,
+            now=now,
+            priority_every_n=priority_every_n,
+            calls_since_priority=calls_since_priority,
+        )
+        return [(self._tickets[placed.ticket.id], placed.reason) for placed in order]
+
+    def _as_waiting(self, ticket: Ticket) -> Waiting:
+        tid = int(ticket["id"])
+        booked = ticket.get("source") == "booking"
+        return Waiting(
+            id=tid,
+            queue_key=float(self._rank.get(tid, 0)),
+            priority=ticket.get("priority") not in (None, "none"),
+            booked_for=parse_time(ticket.get("booked_for")) if booked else None,
+            target_counter_id=ticket.get("target_counter_id"),
         )
 
     def no_shows(self, today: str) -> list[Ticket]:

@@ -1,11 +1,13 @@
-"""Render the counter client's login, working view and compact strip into docs/ (by hand).
+"""Render the counter client into docs/ (by hand): login, the working view on a 1366x768
+and a 1920x1080 screen, the compact strip, the no-show question and the transfer dialog.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python tools/counter_screens.py docs/
 
 It seeds a throwaway demo hall (services open all day), writes an hour of Disdukcapil's
 morning through the domain functions with past clock times (visitors served, a line
 waiting, a priority visitor, one sent to the counter by a colleague), starts a real
-server, and drives the real window: log in, open the counter, serve, call.
+server, and drives the real window: log in, open the counter, serve, call. Window sizes
+are the inside of a maximised window (screen less a 40 px taskbar and a 30 px title bar).
 """
 
 from __future__ import annotations
@@ -170,6 +172,10 @@ def main(out: Path) -> None:
         server.wait(10)
 
 
+LAPTOP = (1366, 768 - 40 - 30)
+DESKTOP = (1920, 1080 - 40 - 30)
+
+
 def shoot(base: str, where: dict[str, Any], out: Path) -> None:
     from PyQt6.QtWidgets import QApplication
 
@@ -177,6 +183,7 @@ def shoot(base: str, where: dict[str, Any], out: Path) -> None:
     from counter_client.app import CounterApp
     from counter_client.config import CounterConfig
     from counter_client.session import Phase
+    from counter_client.ui.no_show_dialog import NoShowDialog
 
     app = QApplication.instance() or QApplication([])
     config = CounterConfig(server_url=base, username=where["username"])
@@ -201,7 +208,7 @@ def shoot(base: str, where: dict[str, Any], out: Path) -> None:
         wait(lambda: session.busy is None)
         pause(0.3)
 
-    window.resize(1366, 768)
+    window.resize(*LAPTOP)
     counter.start()
     window.login_page.password.setText(OFFICER_PASSWORD)
     pause(0.3)
@@ -215,11 +222,29 @@ def shoot(base: str, where: dict[str, Any], out: Path) -> None:
     press(Action.NEXT)  # the colleague's transfer comes first; the visitor does not come
     press(Action.RECALL)
     press(Action.RECALL)
-    press(Action.NO_SHOW)
-    elderly = next(t for t in session.waiting() if t.get("priority") == "elderly")
+    window.press(Action.NO_SHOW)  # asks first
+    wait(lambda: isinstance(window.dialog, NoShowDialog))
+    pause(0.3)
+    assert window.dialog is not None
+    window.dialog.grab().save(str(out / "counter-no-show.png"))
+    window.dialog.accept()
+    wait(lambda: session.busy is None and session.ticket is None)
+    elderly = next(t for t, _reason in session.calling_order() if t.get("priority") == "elderly")
     press(Action.CALL, ticket_id=int(elderly["id"]))
     pause(6)  # the call is a few seconds old, as when an officer looks up
     window.grab().save(str(out / "counter-working.png"))
+    window.resize(*DESKTOP)
+    pause(0.5)
+    window.grab().save(str(out / "counter-working-1920.png"))
+    window.resize(*LAPTOP)
+
+    dialog = window.open_transfer()  # to a line that has no counter open: a warning
+    dialog.search.setText("paspor")
+    dialog.search.returnPressed.emit()
+    wait(lambda: dialog.chosen() is not None and dialog.submit.text() == "Tetap alihkan")
+    pause(0.3)
+    dialog.grab().save(str(out / "counter-transfer.png"))
+    dialog.reject()
 
     window.show_compact()
     pause(0.5)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from counter_client.device_presence import Presence
 from counter_client.session import CounterSession
 from counter_client.texts import tr
 from counter_client.ui.widgets import label, restyle
@@ -75,7 +76,10 @@ class LoginPage(QWidget):
         if message is not None:
             self.message.setText(message.text)
             restyle(self.message, "loginError" if message.error else "loginInfo")
-        self.server.setText(tr("login.server", lang, url=session.config.server_url))
+        server = tr("login.server", lang, url=session.config.server_url)
+        if session.device is Presence.REFUSED:
+            server = f"{server}\n{tr('device.refused', lang)}"
+        self.server.setText(server)
 
     def focus(self) -> None:
         """When the page comes up: the first empty field takes the typing."""

@@ -16,6 +16,7 @@ WARN = "#8A5300"
 WARN_BG = "#FFF1D6"
 OK = "#1E7B34"
 PRIORITY = "#B45309"
+BOOKING = "#6B3FA0"  # online bookings: neither the hall's blue nor the priority amber
 
 STYLESHEET = f"""
 QWidget {{ color: {INK}; font-family: "DejaVu Sans", sans-serif; font-size: 14px; }}
@@ -75,6 +76,8 @@ QLabel#actionNameOff {{ background: transparent; font-size: 16px; font-weight: 7
     color: #9AA5B4; }}
 QLabel#actionNamePrimary {{ background: transparent; font-size: 18px; font-weight: 800;
     color: white; }}
+QLabel#actionName[small="true"], QLabel#actionNameOff[small="true"],
+    QLabel#actionNamePrimary[small="true"] {{ font-size: 14px; }}
 QLabel#keyBadge {{ background: #E7ECF3; color: {INK}; border: 1px solid #C5CFDC;
     border-radius: 4px; padding: 1px 6px; font-size: 12px; font-weight: 700;
     font-family: "DejaVu Sans Mono", monospace; }}
@@ -89,6 +92,11 @@ QTableWidget {{ background: {PANEL}; border: none; gridline-color: #EEF1F5;
 QHeaderView::section {{ background: #F5F7FA; color: {MUTED}; border: none;
     border-bottom: 1px solid {LINE}; padding: 6px 8px; font-size: 12px; font-weight: 700; }}
 QListWidget {{ background: {PANEL}; border: none; font-size: 14px; }}
+QTreeWidget {{ background: {PANEL}; border: 1px solid {LINE}; font-size: 14px; }}
+QTreeWidget::item {{ padding: 3px 2px; }}
+QTreeWidget::item:selected {{ background: #CFE0F3; color: {INK}; }}
+QTabBar::tab {{ padding: 6px 14px; font-size: 14px; }}
+QTabBar::tab:selected {{ font-weight: 700; }}
 QListWidget::item:selected {{ background: #CFE0F3; color: {INK}; }}
 QLineEdit {{ background: white; border: 1px solid #B8C4D4; border-radius: 6px; padding: 8px;
     font-size: 16px; }}
@@ -96,6 +104,13 @@ QLineEdit:focus {{ border-color: {BRAND}; }}
 QPushButton#primary {{ background: {BRAND}; color: white; border: none; border-radius: 6px;
     padding: 10px 22px; font-size: 16px; font-weight: 700; }}
 QPushButton#primary:disabled {{ background: #9DB5CF; }}
+QPushButton#danger {{ background: {DANGER}; color: white; border: none; border-radius: 6px;
+    padding: 10px 22px; font-size: 16px; font-weight: 700; }}
+QLabel#dialogText {{ font-size: 15px; }}
+QLabel#dialogWarning {{ background: {WARN_BG}; color: {WARN}; border: 1px solid #F0C36D;
+    border-radius: 6px; padding: 8px 12px; font-size: 14px; font-weight: 700; }}
+QLabel#dialogNote {{ background: {INFO_BG}; color: {BRAND_DARK}; border-radius: 6px;
+    padding: 8px 12px; font-size: 14px; }}
 QPushButton#secondary {{ background: white; color: {BRAND}; border: 1px solid {BRAND};
     border-radius: 6px; padding: 8px 16px; font-size: 14px; font-weight: 700; }}
 QPushButton#secondary:disabled {{ color: #9AA5B4; border-color: #D5DDE8; }}
@@ -108,4 +123,10 @@ QLabel#counterLabel {{ font-size: 20px; font-weight: 800; }}
 QWidget#strip {{ background: {PANEL}; }}
 QLabel#stripNumber {{ font-size: 30px; font-weight: 800; color: {BRAND}; }}
 QLabel#stripDetail {{ font-size: 12px; color: {MUTED}; }}
+QLabel#stripError {{ background: {DANGER_BG}; color: {DANGER}; border-radius: 4px;
+    padding: 3px 8px; font-size: 12px; font-weight: 700; }}
+QLabel#stripInfo {{ background: {INFO_BG}; color: {BRAND_DARK}; border-radius: 4px;
+    padding: 3px 8px; font-size: 12px; }}
+QPushButton#stripExpand {{ background: white; color: {BRAND}; border: 1px solid {BRAND};
+    border-radius: 8px; padding: 2px 8px; font-size: 12px; font-weight: 700; }}
 """

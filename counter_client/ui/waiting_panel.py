@@ -1,7 +1,9 @@
-"""Who waits for this counter (live), and today's no-shows who may come back.
+"""Who waits for this counter (live), in the order "next" calls them and why, and
+today's no-shows who may come back.
 
-Rows are rebuilt only when the list changes; the waiting times tick in place, and the
-officer's selection stays on the same ticket across pushes.
+Rows are rebuilt only when the order changes (a push, or a booked slot falling due as
+the clock runs); the waiting times tick in place, and the officer's selection stays on
+the same ticket across pushes.
 """
 
 from __future__ import annotations
@@ -23,15 +25,22 @@ from PyQt6.QtWidgets import (
 )
 
 from counter_client.actions import SHORTCUTS, Action
-from counter_client.durations import clock_text
+from counter_client.durations import clock_text, time_of_day
 from counter_client.hall import parse_time
 from counter_client.session import CounterSession
 from counter_client.texts import tr
-from counter_client.ui.style import BRAND, PRIORITY
+from counter_client.ui.style import BOOKING, BRAND, PRIORITY
 from counter_client.ui.widgets import ActionButton, card, label
+from shared.calling_order import Reason
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-NUMBER, SERVICE, NOTE, WAITING = range(4)
+TURN, NUMBER, SERVICE, NOTE, WAITING = range(5)
+HEADERS = ("list.turn", "list.number", "list.service", "list.note", "list.waiting")
+REASON_COLOURS = {
+    Reason.TRANSFERRED: BRAND,
+    Reason.BOOKING: BOOKING,
+    Reason.PRIORITY: PRIORITY,
+}
 
 
 def service_name(ticket: Mapping[str, Any]) -> str:
@@ -48,8 +57,9 @@ class WaitingPanel(QWidget):
 
         frame, layout, self.caption = card()
         self.summary = label("", "summary")
+        self.order_hint = label("", "chips", wrap=True)
         self.chips = label("", "chips", wrap=True)
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, len(HEADERS))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -59,11 +69,13 @@ class WaitingPanel(QWidget):
         header = self.table.horizontalHeader()
         assert header is not None
         header.setSectionResizeMode(SERVICE, QHeaderView.ResizeMode.Stretch)
-        for col in (NUMBER, NOTE, WAITING):
+        for col in (TURN, NUMBER, NOTE, WAITING):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(lambda _index: press(Action.CALL))
+        self.table.itemSelectionChanged.connect(self._show_buttons)
         self.call = ActionButton(SHORTCUTS[Action.CALL], lambda: press(Action.CALL), height=44)
         layout.addWidget(self.summary)
+        layout.addWidget(self.order_hint)
         layout.addWidget(self.chips)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.call)
@@ -71,13 +83,14 @@ class WaitingPanel(QWidget):
 
         frame, layout, self.no_show_caption = card()
         self.no_show_list = QListWidget()
-        self.no_show_list.setMaximumHeight(120)
+        self.no_show_list.setMaximumHeight(72)  # three names; the list scrolls
         self.requeue = ActionButton(
             SHORTCUTS[Action.REQUEUE], lambda: press(Action.REQUEUE), height=44
         )
+        self.no_show_list.itemSelectionChanged.connect(self._show_buttons)
         layout.addWidget(self.no_show_list)
         layout.addWidget(self.requeue)
-        column.addWidget(frame, 1)
+        column.addWidget(frame)  # as tall as it needs: the rest goes to the waiting list
         self._rows: tuple[Any, ...] = ()
         self._no_shows: tuple[Any, ...] = ()
 
@@ -116,21 +129,9 @@ class WaitingPanel(QWidget):
 
     def refresh(self) -> None:
         session, lang = self.session, self.session.language
-        allowed = session.allowed()
-        waiting = session.waiting()
         self.caption.setText(tr("list.title", lang).upper())
-        self.table.setHorizontalHeaderLabels(
-            [tr(k, lang) for k in ("list.number", "list.service", "list.note", "list.waiting")]
-        )
-        # Everything a row shows but the ticking wait: a service renamed in the console
-        # (config.updated, then a fresh snapshot) redraws the rows of the same tickets.
-        rows = tuple(
-            (int(t["id"]), t.get("priority"), t.get("target_counter_id"), service_name(t), lang)
-            for t in waiting
-        )
-        if rows != self._rows:
-            self._fill_table(waiting)
-            self._rows = rows
+        self.order_hint.setText(tr("list.order_hint", lang))
+        self.table.setHorizontalHeaderLabels([tr(k, lang) for k in HEADERS])
         counts = session.line.counts_by_service()
         names = [
             f"{session.hall.services.get(sid, {}).get('name', sid)}: {n}"
@@ -138,7 +139,6 @@ class WaitingPanel(QWidget):
         ]
         self.chips.setText("   ·   ".join(names))
         self.chips.setVisible(bool(names))
-        self.call.show_state(tr("action.call", lang), Action.CALL in allowed and session.online)
 
         no_shows = session.no_shows()
         self.no_show_caption.setText(tr("noshow.title", lang).upper())
@@ -146,35 +146,55 @@ class WaitingPanel(QWidget):
         if keys != self._no_shows:
             self._fill_no_shows(no_shows)
             self._no_shows = keys
-        enabled = Action.REQUEUE in allowed and session.online
-        self.requeue.show_state(tr("action.requeue", lang), enabled)
         self.tick()
+        self._show_buttons()
 
-    def _fill_table(self, waiting: list[Mapping[str, Any]]) -> None:
+    def _show_buttons(self) -> None:
+        """F10 and F11 act on the chosen number: enabled only once one is chosen (the key
+        pressed without a choice says to choose first)."""
+        session, lang = self.session, self.session.language
+        allowed = session.allowed() if session.online else frozenset()
+        call = Action.CALL in allowed and self.selected_ticket() is not None
+        self.call.show_state(tr("action.call", lang), call)
+        requeue = Action.REQUEUE in allowed and self.selected_no_show() is not None
+        self.requeue.show_state(tr("action.requeue", lang), requeue)
+
+    def _fill_table(self, order: list[tuple[Mapping[str, Any], Reason]]) -> None:
         chosen = self.selected_ticket()
-        lang = self.session.language
-        self.table.setRowCount(len(waiting))
+        self.table.setRowCount(len(order))
         bold = QFont()
         bold.setBold(True)
-        for row, ticket in enumerate(waiting):
+        for row, (ticket, reason) in enumerate(order):
+            turn = QTableWidgetItem(str(row + 1))
+            turn.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             number = QTableWidgetItem(str(ticket.get("number", "")))
             number.setData(ID_ROLE, int(ticket["id"]))
-            number.setFont(bold)
-            service = service_name(ticket)
-            priority = ticket.get("priority") or "none"
-            note = QTableWidgetItem("")
-            note.setFont(bold)
-            if priority != "none":
-                note.setText(tr(f"priority.{priority}", lang))
-                note.setForeground(QBrush(QColor(PRIORITY)))
-            elif ticket.get("target_counter_id") is not None:
-                note.setText(tr("list.here", lang))
-                note.setForeground(QBrush(QColor(BRAND)))
-            items = [number, QTableWidgetItem(service), note, QTableWidgetItem("")]
-            for column, item in enumerate(items):
+            text, why = self._reason_text(ticket, reason)
+            note = QTableWidgetItem(text)
+            note.setToolTip(why)
+            for item in (number, note):
+                item.setFont(bold)
+            if reason in REASON_COLOURS:
+                note.setForeground(QBrush(QColor(REASON_COLOURS[reason])))
+            items = [turn, number, QTableWidgetItem(service_name(ticket)), note]
+            for column, item in enumerate([*items, QTableWidgetItem("")]):
                 self.table.setItem(row, column, item)
         if chosen is not None:
             self.select_ticket(chosen)
+
+    def _reason_text(self, ticket: Mapping[str, Any], reason: Reason) -> tuple[str, str]:
+        """Why the ticket stands where it does, short for the row and long for the tip."""
+        hall, lang = self.session.hall, self.session.language
+        if reason is Reason.PRIORITY:
+            return tr(f"priority.{ticket.get('priority')}", lang), tr("list.why.priority", lang)
+        if reason is Reason.BOOKING:
+            slot = parse_time(ticket.get("booked_for"))
+            time = time_of_day(slot, hall.timezone, lang) if slot else ""
+            short = tr("list.reason.booking", lang, time=time)
+            return short, tr("list.why.booking", lang, time=time)
+        if reason is Reason.TRANSFERRED:
+            return tr("list.reason.transferred", lang), tr("list.why.transferred", lang)
+        return "", ""
 
     def _fill_no_shows(self, no_shows: list[Mapping[str, Any]]) -> None:
         chosen = self.selected_no_show()
@@ -198,17 +218,27 @@ class WaitingPanel(QWidget):
             self.select_no_show(chosen)
 
     def tick(self) -> None:
-        """Every second: waiting times and the longest wait."""
+        """Every second: the order (a booked slot may have fallen due), the waiting times
+        and the longest wait."""
         session, lang = self.session, self.session.language
+        order = session.calling_order()
+        # Everything a row shows but the ticking wait: a service renamed in the console
+        # (config.updated, then a fresh snapshot) redraws the rows of the same tickets.
+        rows = tuple(
+            (int(t["id"]), reason, t.get("priority"), service_name(t), lang) for t, reason in order
+        )
+        if rows != self._rows:
+            self._fill_table(order)
+            self._rows = rows
         now = session.clock.now()
-        waiting = session.waiting()
-        for row, ticket in enumerate(waiting[: self.table.rowCount()]):
+        for row, (ticket, _reason) in enumerate(order[: self.table.rowCount()]):
             queued = parse_time(ticket.get("queued_at"))
             item = self.table.item(row, WAITING)
             if item is not None:
                 item.setText(clock_text(now - queued if queued else None))
-        if waiting:
+        if order:
             longest = clock_text(session.line.longest_wait(now))
-            self.summary.setText(tr("list.summary", lang, n=len(waiting), wait=longest))
+            self.summary.setText(tr("list.summary", lang, n=len(order), wait=longest))
         else:
             self.summary.setText(tr("list.empty", lang))
+        self.order_hint.setVisible(bool(order))

@@ -42,7 +42,13 @@ class ActionButton(QPushButton):
     """A button showing its action's name and, beside it, the key that does the same."""
 
     def __init__(
-        self, key: str, on_click: Callable[[], None], *, primary: bool = False, height: int = 56
+        self,
+        key: str,
+        on_click: Callable[[], None],
+        *,
+        primary: bool = False,
+        height: int = 56,
+        small: bool = False,
     ) -> None:
         super().__init__()
         self.primary = primary
@@ -51,10 +57,13 @@ class ActionButton(QPushButton):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the shortcuts, not a button
         row = self._row = QHBoxLayout(self)
-        row.setContentsMargins(14, 6, 12, 6)
-        row.setSpacing(10)
+        row.setContentsMargins(*((10, 4, 8, 4) if small else (14, 6, 12, 6)))
+        row.setSpacing(6 if small else 10)
         self.name = label("", "actionName")
         self.key = label(key, "keyBadge")
+        # The compact strip's smaller type (the stylesheet's [small="true"] rules).
+        for part in (self.name, self.key):
+            part.setProperty("small", small)
         for part in (self.name, self.key):
             part.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         row.addWidget(self.name, 1)

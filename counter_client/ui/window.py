@@ -10,9 +10,10 @@ import time
 from collections.abc import Callable, Mapping
 from functools import partial
 
-from PyQt6.QtCore import Qt, QTimer
-from PyQt6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PyQt6.QtCore import QPoint, QRect, QSize, Qt, QTimer
+from PyQt6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PyQt6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QMainWindow,
     QPushButton,
@@ -21,11 +22,12 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from counter_client.actions import COMPACT_BUTTONS, COMPACT_SHORTCUT, SHORTCUTS, Action
+from counter_client.actions import COMPACT_SHORTCUT, SHORTCUTS, Action
 from counter_client.session import CounterSession, Message, Phase
 from counter_client.texts import tr
 from counter_client.ui.compact_strip import CompactStrip
 from counter_client.ui.login_page import LoginPage
+from counter_client.ui.no_show_dialog import NoShowDialog
 from counter_client.ui.picker_page import PickerPage
 from counter_client.ui.style import STYLESHEET
 from counter_client.ui.transfer_dialog import TransferDialog
@@ -33,6 +35,19 @@ from counter_client.ui.widgets import label, restyle
 from counter_client.ui.working_page import WorkingPage
 
 INFO_SECONDS = 10.0  # an information line fades after this; an error stays until replaced
+DEFAULT_SIZE = QSize(1366, 768)
+# A window manager's title bar and borders (unknown before the window is first shown).
+FRAME_ALLOWANCE = QSize(16, 40)
+
+
+def opening_size(free: QRect) -> QSize | None:
+    """The window's first size on a screen whose free area (without the taskbar) is
+    ``free``: 1366x768 where it fits with its frame; None where it does not (a 1366x768
+    screen): then the window opens maximised, exactly filling the free area."""
+    needed = DEFAULT_SIZE + FRAME_ALLOWANCE
+    if needed.width() <= free.width() and needed.height() <= free.height():
+        return DEFAULT_SIZE
+    return None
 
 
 class CounterWindow(QMainWindow):
@@ -43,8 +58,10 @@ class CounterWindow(QMainWindow):
         self.session = session
         self._on_close = on_close
         self.setStyleSheet(STYLESHEET)
-        self.resize(1366, 768)
-        self.setMinimumSize(1100, 680)
+        self.resize(DEFAULT_SIZE)
+        # No minimum height beyond the layout's own: at 1366x768 the window is shorter
+        # than the free screen, day's figures included.
+        self.setMinimumWidth(1000)
         central = QWidget()
         central.setObjectName("page")
         column = QVBoxLayout(central)
@@ -66,15 +83,28 @@ class CounterWindow(QMainWindow):
 
         self.strip = CompactStrip(session, self.press, self.show_full)
         self.compact = False
-        self.dialog: TransferDialog | None = None
+        self.dialog: TransferDialog | NoShowDialog | None = None
         self._shown_phase: Phase | None = None
         self._message: Message | None = None
         self._message_at = 0.0
         self._keys(self, SHORTCUTS)
-        self._keys(self.strip, {a: SHORTCUTS[a] for a in COMPACT_BUTTONS})
+        self._keys(self.strip, SHORTCUTS)  # every key works in both views
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.tick)
         self.timer.start(1000)
+
+    def place_on_screen(self) -> None:
+        """Open at 1366x768, centred, where that fits the screen; maximised where not."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        free = screen.availableGeometry()
+        size = opening_size(free)
+        if size is None:
+            self.setWindowState(Qt.WindowState.WindowMaximized)
+            return
+        self.resize(size)
+        self.move(free.center() - QPoint(size.width() // 2, size.height() // 2))
 
     def _header(self) -> QWidget:
         header = QWidget()
@@ -118,18 +148,38 @@ class CounterWindow(QMainWindow):
     # --- what a press does --------------------------------------------------------------
 
     def press(self, action: Action) -> None:
-        """A button or key: the transfer asks where to; a list action takes the selection."""
+        """A button or key, from the full view or the strip: the transfer asks where to, a
+        no-show asks first (unless turned off), a list action takes the list's choice."""
         session = self.session
         if session.phase is not Phase.WORK:
             return
-        if action is Action.TRANSFER and action in session.allowed() and session.online:
-            self.open_transfer()
-        elif action is Action.CALL:
-            session.press(action, ticket_id=self.working_page.waiting.selected_ticket())
-        elif action is Action.REQUEUE:
-            session.press(action, ticket_id=self.working_page.waiting.selected_no_show())
+        if action is Action.TRANSFER or session.asks_before(action):
+            if not session.check(action):
+                return  # no dialog for a press that would be refused: the message says why
+            if action is Action.TRANSFER:
+                self.open_transfer()
+            else:
+                self.ask_no_show()
+        elif action in (Action.CALL, Action.REQUEUE):
+            self._press_chosen(action)
         else:
             session.press(action)
+
+    def _press_chosen(self, action: Action) -> None:
+        """F10/F11 take the number chosen in the full view's lists, which the strip hides:
+        there the key says where to choose instead of acting on an unseen choice."""
+        session, waiting = self.session, self.working_page.waiting
+        if self.compact:
+            name = tr(f"action.{action.value}", session.language)
+            session.say(tr("compact.choose_in_full", session.language, action=name), error=True)
+        elif action is Action.CALL:
+            session.press(action, ticket_id=waiting.selected_ticket())
+        else:
+            session.press(action, ticket_id=waiting.selected_no_show())
+
+    def _dialog_parent(self) -> QWidget:
+        # Over the strip while it stands in for the window: never behind it, never hidden.
+        return self.strip if self.compact else self
 
     def open_transfer(self) -> TransferDialog:
         if self.compact:
@@ -137,14 +187,30 @@ class CounterWindow(QMainWindow):
         dialog = TransferDialog(self.session, self)
         dialog.setStyleSheet(STYLESHEET)
         dialog.accepted.connect(
-            lambda: self.session.press(Action.TRANSFER, transfer=dialog.choice())
+            lambda: self.session.press(
+                Action.TRANSFER, transfer=dialog.choice(), about=dialog.ticket_id
+            )
         )
+        self._show_dialog(dialog)
+        return dialog
+
+    def ask_no_show(self) -> NoShowDialog:
+        dialog = NoShowDialog(self.session, self._dialog_parent())
+        dialog.accepted.connect(lambda: self._no_show_confirmed(dialog))
+        self._show_dialog(dialog)
+        return dialog
+
+    def _no_show_confirmed(self, dialog: NoShowDialog) -> None:
+        if dialog.dont_ask.isChecked():
+            self.session.stop_asking_no_show()
+        self.session.press(Action.NO_SHOW, about=dialog.ticket_id)
+
+    def _show_dialog(self, dialog: TransferDialog | NoShowDialog) -> None:
         dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
         self.dialog = dialog
         dialog.open()
-        return dialog
 
-    def _dialog_closed(self, dialog: TransferDialog) -> None:
+    def _dialog_closed(self, dialog: QDialog) -> None:
         if self.dialog is dialog:
             self.dialog = None
         dialog.deleteLater()
@@ -169,6 +235,7 @@ class CounterWindow(QMainWindow):
         self.strip.move(geometry.x(), geometry.y())
         self.strip.show()
         self.strip.raise_()
+        self.strip.activateWindow()  # the keys work on the strip at once
         self.hide()
 
     def show_full(self) -> None:
@@ -189,11 +256,14 @@ class CounterWindow(QMainWindow):
             Phase.WORK: self.working_page,
         }
         page = pages[phase]
-        if phase is not Phase.WORK:
-            if self.compact:
-                self.show_full()
-            if self.dialog is not None:
-                self.dialog.reject()
+        if phase is not Phase.WORK and self.compact:
+            self.show_full()
+        if self.dialog is not None and (
+            phase is not Phase.WORK or (session.ticket or {}).get("id") != self.dialog.ticket_id
+        ):
+            self.dialog.reject()  # about a visitor no longer at the counter
+        elif isinstance(self.dialog, TransferDialog):
+            self.dialog.refresh()  # a line's outlook may have come
         self.pages.setCurrentWidget(page)
         self._render_header()
         self._render_banners()
@@ -253,6 +323,8 @@ class CounterWindow(QMainWindow):
         if message is not None:
             self.banner.setText(message.text)
             restyle(self.banner, "bannerError" if message.error else "bannerInfo")
+        if self.compact:
+            self.strip.show_message(message if fresh else None)
 
     def tick(self) -> None:
         self.session.tick()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from PyQt6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from counter_client.actions import COUNTER_BUTTONS, SHORTCUTS, Action
 from counter_client.durations import clock_text, date_text
@@ -13,9 +13,12 @@ from counter_client.session import CounterSession
 from counter_client.texts import tr
 from counter_client.ui.ticket_panel import TicketPanel
 from counter_client.ui.waiting_panel import WaitingPanel
-from counter_client.ui.widgets import ActionButton, card, label
+from counter_client.ui.widgets import ActionButton, label
 
 GRID_COLUMNS = 3
+# The whole view fits a 1366x768 screen with a title bar, a taskbar and two message lines
+# (the offline line and a message), so the day's figures are never cut off.
+BUTTON_HEIGHT = 50
 
 
 class WorkingPage(QWidget):
@@ -36,14 +39,31 @@ class WorkingPage(QWidget):
         self.buttons: dict[Action, ActionButton] = {}
         for index, action in enumerate(COUNTER_BUTTONS):
             button = ActionButton(
-                SHORTCUTS[action], partial(press, action), primary=action is Action.NEXT
+                SHORTCUTS[action],
+                partial(press, action),
+                primary=action is Action.NEXT,
+                height=BUTTON_HEIGHT,
             )
             self.buttons[action] = button
             grid.addWidget(button, index // GRID_COLUMNS, index % GRID_COLUMNS)
         left.addLayout(grid)
 
-        frame, stats, self.stats_caption = card()
-        numbers = QHBoxLayout()
+        left.addWidget(self._day_figures())
+        row.addLayout(left, 11)
+
+        self.waiting = WaitingPanel(session, press)
+        row.addWidget(self.waiting, 9)
+
+    def _day_figures(self) -> QFrame:
+        """One slim line: the counter and day, then the served count and the average."""
+        frame = QFrame()
+        frame.setObjectName("card")
+        line = QHBoxLayout(frame)
+        line.setContentsMargins(16, 8, 16, 8)
+        line.setSpacing(10)
+        self.stats_caption = label("", "cardTitle")
+        line.addWidget(self.stats_caption)
+        line.addStretch(1)
         self.served_caption = label("", "timeCaption")
         self.served = label("", "statValue")
         self.average_caption = label("", "timeCaption")
@@ -52,19 +72,10 @@ class WorkingPage(QWidget):
             (self.served_caption, self.served),
             (self.average_caption, self.average),
         ):
-            pair = QVBoxLayout()
-            pair.setSpacing(0)
-            pair.addWidget(caption)
-            pair.addWidget(value)
-            numbers.addLayout(pair)
-            numbers.addSpacing(40)
-        numbers.addStretch(1)
-        stats.addLayout(numbers)
-        left.addWidget(frame)
-        row.addLayout(left, 11)
-
-        self.waiting = WaitingPanel(session, press)
-        row.addWidget(self.waiting, 9)
+            line.addSpacing(14)
+            line.addWidget(caption)
+            line.addWidget(value)
+        return frame
 
     def refresh(self) -> None:
         session, lang = self.session, self.session.language

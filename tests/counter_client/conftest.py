@@ -19,6 +19,8 @@ from counter_client.actions import SHORTCUTS, Action
 from counter_client.app import CounterApp
 from counter_client.config import CounterConfig
 from counter_client.session import Phase
+from counter_client.ui.no_show_dialog import NoShowDialog
+from counter_client.ui.waiting_panel import NOTE, NUMBER
 from server.models import Ticket, TicketEvent
 from tests.e2e.live import LiveServer, running_server
 from tests.factories import PASSWORD
@@ -103,9 +105,25 @@ def click(qtbot: QtBot, app: CounterApp, action: Action) -> None:
     settle(qtbot, app)
 
 
+def confirm_no_show(qtbot: QtBot, app: CounterApp) -> None:
+    """Click "Tidak hadir", then "Ya, tidak hadir" in the question it asks."""
+    button = app.window.working_page.buttons[Action.NO_SHOW]
+    qtbot.waitUntil(button.isEnabled, timeout=WAIT_MS)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(app.window.dialog, NoShowDialog), timeout=WAIT_MS)
+    dialog = app.window.dialog
+    assert isinstance(dialog, NoShowDialog)
+    qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
+    settle(qtbot, app)
+
+
 def press_key(qtbot: QtBot, app: CounterApp, action: Action) -> None:
-    """Press the action's function key on the window, as an officer's finger would."""
+    """Press the action's function key on the window, as an officer's finger would (the
+    window first becomes the active one, as it is under the officer's eyes: offscreen, a
+    closed dialog hands the activation back to nobody)."""
     key = getattr(Qt.Key, f"Key_{SHORTCUTS[action]}")
+    app.window.activateWindow()
+    qtbot.waitUntil(app.window.isActiveWindow, timeout=WAIT_MS)
     qtbot.keyClick(app.window, key)
 
 
@@ -126,7 +144,13 @@ def wait_number(qtbot: QtBot, app: CounterApp, number: str | None) -> None:
 def waiting_numbers(app: CounterApp) -> list[str]:
     """The numbers in the waiting table, top to bottom, as shown."""
     table = app.window.working_page.waiting.table
-    return [table.item(row, 0).text() for row in range(table.rowCount())]  # type: ignore[union-attr]
+    return [table.item(row, NUMBER).text() for row in range(table.rowCount())]  # type: ignore[union-attr]
+
+
+def waiting_notes(app: CounterApp) -> list[str]:
+    """The "Keterangan" column (why each stands where it does), top to bottom."""
+    table = app.window.working_page.waiting.table
+    return [table.item(row, NOTE).text() for row in range(table.rowCount())]  # type: ignore[union-attr]
 
 
 def visible_texts(window: QWidget) -> list[str]:
@@ -142,7 +166,7 @@ def shows(window: QWidget, text: str) -> bool:
 def wait_shows(qtbot: QtBot, window: QWidget, text: str) -> None:
     try:
         qtbot.waitUntil(lambda: shows(window, text), timeout=WAIT_MS)
-    except AssertionError:
+    except (AssertionError, QtTimeoutError):
         raise AssertionError(f"{text!r} not shown; visible: {visible_texts(window)}") from None
 
 

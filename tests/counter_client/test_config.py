@@ -24,6 +24,18 @@ def test_the_example_loads_with_indonesian_and_no_fixed_counter() -> None:
     assert (config.language, config.counter_id, config.compact) == ("id", None, False)
 
 
+def test_the_pcs_device_token_and_no_confirmation_before_a_no_show(tmp_path: Path) -> None:
+    config = load_counter_config(
+        write(
+            tmp_path,
+            '[server]\nurl = "http://10.0.0.2:5080"\n[counter]\nconfirm_no_show = false\n'
+            '[device]\ntoken = "ant_d_Xy-3_q"\n',
+        )
+    )
+    assert (config.device_token, config.confirm_no_show) == ("ant_d_Xy-3_q", False)
+    assert load_counter_config(EXAMPLE).device_token is None, "the example reports nothing"
+
+
 def test_a_fixed_counter_and_english(tmp_path: Path) -> None:
     config = load_counter_config(
         write(
@@ -43,16 +55,20 @@ def test_a_fixed_counter_and_english(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "named"),
     [
-        ("[counter]\n", "[server] url"),
-        ('[server]\nurl = "ftp://x"\n', "[server] url"),
+        ("[counter]\n", r"\[server\] url"),
+        ('[server]\nurl = "ftp://x"\n', r"\[server\] url"),
         ('[server]\nurl = "http://x"\n[counter]\nlanguage = "jv"\n', "language"),
         ('[server]\nurl = "http://x"\n[counter]\ncounter_id = "tiga"\n', "counter_id"),
         ('[server]\nurl = "http://x"\nretry_seconds = 0\n', "retry_seconds"),
         ("[server\n", "not valid TOML"),
+        ('[server]\nurl = "http://x"\n[device]\ntoken = "ant_u_officer"\n', r"\[device\] token"),
+        ('[server]\nurl = "http://x"\n[device]\ntoken = 12\n', r"\[device\] token"),
+        ('[server]\nurl = "http://x"\n[device]\ntoken = "ant_d_ab cd"\n', r"\[device\] token"),
+        ('[server]\nurl = "http://x"\n[counter]\nconfirm_no_show = "no"\n', "confirm_no_show"),
     ],
 )
 def test_a_bad_setting_is_named(tmp_path: Path, text: str, named: str) -> None:
-    with pytest.raises(CounterConfigError, match=named.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(CounterConfigError, match=named):
         load_counter_config(write(tmp_path, text))
 
 

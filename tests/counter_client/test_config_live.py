@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from counter_client.actions import Action
 from counter_client.app import CounterApp
+from counter_client.ui.waiting_panel import SERVICE
 from tests.counter_client.conftest import (
     WAIT_MS,
     StartCounter,
@@ -65,7 +66,7 @@ def rename_service_in_the_console(server: LiveServer, service_id: int, name: str
 def service_column(app: CounterApp) -> list[str]:
     """The service of each waiting ticket, as the table shows it."""
     table = app.window.working_page.waiting.table
-    return [table.item(row, 1).text() for row in range(table.rowCount())]  # type: ignore[union-attr]
+    return [table.item(row, SERVICE).text() for row in range(table.rowCount())]  # type: ignore[union-attr]
 
 
 def test_a_service_renamed_in_the_console_is_renamed_on_the_open_counter(

@@ -11,6 +11,7 @@ from tests.counter_client.conftest import (
     WAIT_MS,
     StartCounter,
     click,
+    confirm_no_show,
     issue,
     start_working,
     wait_number,
@@ -33,7 +34,7 @@ def test_served_average_and_no_shows_survive_a_restart_of_the_window(
     wait_number(qtbot, first, "DK-003")
     click(qtbot, first, Action.RECALL)
     click(qtbot, first, Action.RECALL)
-    click(qtbot, first, Action.NO_SHOW)
+    confirm_no_show(qtbot, first)
     wait_number(qtbot, first, None)
     first.close()  # the PC restarts: nothing of this window is kept
 

@@ -81,13 +81,13 @@ def counter(current: int | None = None, **fields: Any) -> dict[str, Any]:
 class Harness:
     """A session logged in and working at Loket 1, with its jobs held for inspection."""
 
-    def __init__(self, **session_args: Any) -> None:
+    def __init__(self, config: CounterConfig | None = None, **session_args: Any) -> None:
         self.jobs: list[Job] = []
         self.feed = RecordingFeed()
         self.monotonic = Clock()
         self.server_clock = ServerClock(lambda: NOW)
         self.session = CounterSession(
-            CounterConfig(server_url="http://antre.test"),
+            config or CounterConfig(server_url="http://antre.test"),
             dispatch=self.jobs.append,
             feed=self.feed,
             monotonic=self.monotonic,
@@ -169,6 +169,53 @@ def test_a_number_that_just_appeared_cannot_be_ended_at_once() -> None:
     h.answer({"counter": counter(6), "ticket": ticket(6, call_count=2)})
     h.monotonic.now += 1.5
     assert h.session.press(Action.FINISH) is True
+
+
+def test_a_confirmed_no_show_for_a_visitor_no_longer_at_the_counter_is_not_sent() -> None:
+    h = Harness()
+    h.work(current=ticket(6, call_count=3))
+    assert h.session.asks_before(Action.NO_SHOW)
+    assert h.session.press(Action.NO_SHOW, about=5) is False  # the question was about DK-005
+    assert h.jobs == []
+    assert h.session.message is not None and "sudah berubah" in h.session.message.text
+    assert h.session.press(Action.NO_SHOW, about=6) is True
+
+
+def test_the_no_show_question_is_off_by_setting_or_until_logout() -> None:
+    h = Harness(config=CounterConfig(server_url="http://antre.test", confirm_no_show=False))
+    h.work(current=ticket(6, call_count=3))
+    assert not h.session.asks_before(Action.NO_SHOW)
+    asked = Harness()
+    asked.work()
+    asked.session.stop_asking_no_show()
+    assert not asked.session.asks_before(Action.NO_SHOW)
+    assert asked.session.logout()
+    assert asked.session.asks_before(Action.NO_SHOW), "asked again after the next login"
+
+
+def test_the_waiting_list_follows_the_priority_turn_the_counter_pushes() -> None:
+    config = {**CONFIG, "settings": {"no_show_after_calls": 3, "priority_every_n": 3}}
+    h = Harness()
+    h.session.login("petugas.dk", "rahasia")
+    h.answer(({"token": "tok", "expires_at": None, "user": USER}, config))
+    h.session.choose_counter(7)
+    past = (NOW - dt.timedelta(hours=1)).isoformat()
+    waiting = [
+        ticket(6, "waiting"),
+        ticket(7, "waiting", priority="elderly"),
+        ticket(8, "waiting", source="kiosk", booked_for=past),  # not a booking: no slot
+    ]
+    here = counter(calls_since_priority=0)
+    snapshot = {"seq": 40, "counters": [{**here, "ticket": None}], "waiting": waiting}
+    h.answer(({"counter": here, "ticket": None}, snapshot, config))
+
+    def order() -> list[tuple[int, str]]:
+        return [(int(t["id"]), reason.value) for t, reason in h.session.calling_order()]
+
+    assert order() == [(6, "arrival"), (7, "priority"), (8, "arrival")]
+    two_calls = {"room": "agency:DK", "seq": 41, "counter": counter(calls_since_priority=2)}
+    h.session.apply_event("counter.updated", two_calls)
+    assert order() == [(7, "priority"), (6, "arrival"), (8, "arrival")]
 
 
 def test_a_conflict_shows_a_message_and_reloads_the_view() -> None:

@@ -1,0 +1,57 @@
+"""The counter PC as its registered device: with ``[device] token`` the hall monitor sees
+it alive; with a token the server refuses, the window says so; without one, nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+
+from counter_client.device_presence import Presence
+from server.domain.context import Actor, Ctx
+from server.domain.monitor import hall_monitor
+from server.domain.settings import load_settings
+from tests.counter_client.conftest import WAIT_MS, StartCounter, start_working, wait_shows
+from tests.e2e.live import LiveServer
+
+PC = "counter-pc-1"  # the test hall's counter terminal at Loket 1
+
+
+def monitor_entry(server: LiveServer, name: str) -> dict[str, Any]:
+    """The hall monitor's line for one device, as an admin's monitor page would show it."""
+    with server.db.read() as session:
+        ctx = Ctx(session, dt.datetime.now(dt.UTC), load_settings(session), Actor())
+        picture = hall_monitor(ctx)
+    return next(d for d in picture["devices"] if d["name"] == name)
+
+
+def test_with_its_device_token_the_counter_pc_is_no_longer_silent_on_the_monitor(
+    qtbot: QtBot, start_counter: StartCounter, server: LiveServer
+) -> None:
+    assert monitor_entry(server, PC)["silent"], "a fresh hall has never heard of the PC"
+
+    app = start_counter(device_token=server.hall.tokens[PC])
+    qtbot.waitUntil(lambda: app.session.device is Presence.SEEN, timeout=WAIT_MS)
+
+    entry = monitor_entry(server, PC)
+    assert not entry["silent"] and entry["last_seen_at"]
+    # Reported before anyone logs in: the PC is on, whoever works at it.
+    assert app.session.user is None
+
+
+def test_a_refused_device_token_is_said_on_the_login_page(
+    qtbot: QtBot, start_counter: StartCounter, server: LiveServer
+) -> None:
+    app = start_counter(device_token="ant_d_not-a-registered-token")
+    qtbot.waitUntil(lambda: app.session.device is Presence.REFUSED, timeout=WAIT_MS)
+    wait_shows(qtbot, app.window, "Token perangkat PC ini ([device] token) ditolak server")
+
+
+def test_without_a_device_token_the_client_reports_nothing(
+    qtbot: QtBot, start_counter: StartCounter, server: LiveServer
+) -> None:
+    app = start_counter()
+    start_working(qtbot, app, "petugas.dk", server.hall.c1)
+    assert app.presence is None and app.session.device is Presence.UNKNOWN
+    assert monitor_entry(server, PC)["last_seen_at"] is None
