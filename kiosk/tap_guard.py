@@ -7,9 +7,9 @@ service tile, an agency under "Sentuh untuk mulai". Every screen therefore ignor
 until it has been shown for ``seconds``; the widgets show nothing of it (no greying, no
 flash), a tap in that time simply does nothing.
 
-500 ms is the default: longer than the double-tap interval desktops use (Qt 400 ms,
-Windows 500 ms), shorter than anyone needs to read a new screen and find their choice on
-it. It is ``[kiosk] tap_guard_ms`` in kiosk.toml.
+500 ms is the default: as long as the longest double-tap interval desktops accept (Qt
+400 ms, Windows 500 ms), shorter than anyone needs to read a new screen and find their
+choice on it (reasoned, not measured with visitors). It is ``[kiosk] tap_guard_ms``.
 """
 
 from __future__ import annotations
