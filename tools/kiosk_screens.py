@@ -121,9 +121,9 @@ def save_small(pixmap: QPixmap, path: Path) -> None:
     image = pixmap.toImage().convertToFormat(QImage.Format.Format_RGB888)
     bits = image.constBits()
     assert bits is not None
-    bits.setsize(image.sizeInBytes())
+    data = bits.asstring(image.sizeInBytes())
     rgb = Image.frombuffer(
-        "RGB", (image.width(), image.height()), bytes(bits), "raw", "RGB", image.bytesPerLine()
+        "RGB", (image.width(), image.height()), data, "raw", "RGB", image.bytesPerLine()
     )
     rgb.quantize(256).save(path, optimize=True)
 

@@ -56,7 +56,7 @@ def seed_demo_hall(url: str) -> str:
                     service.hours = {}
     finally:
         db.dispose()
-    return next(d["token"] for d in creds["devices"] if d["kind"] == "kiosk")
+    return str(next(d["token"] for d in creds["devices"] if d["kind"] == "kiosk"))
 
 
 def add_traffic(base_url: str, token: str) -> None:

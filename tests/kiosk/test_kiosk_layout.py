@@ -132,12 +132,27 @@ def reset(kiosk: Kiosk) -> None:
     kiosk.flow.home()
 
 
-SCREENS: dict[str, Callable[[Kiosk], object]] = {
+def agencies(kiosk: Kiosk) -> None:
+    kiosk.flow.home()
+    kiosk.flow.start()
+
+
+def standard(kiosk: Kiosk) -> None:
+    to_services(kiosk)
+    kiosk.flow.show_standard(service(kiosk, "DK-KTP"))
+
+
+def priority(kiosk: Kiosk) -> None:
+    to_services(kiosk)
+    kiosk.flow.choose_service(service(kiosk, "DK-KTP"))
+
+
+SCREENS: dict[str, Callable[[Kiosk], None]] = {
     "welcome": lambda k: k.flow.home(),
-    "agencies": lambda k: (k.flow.home(), k.flow.start()),
+    "agencies": agencies,
     "services": to_services,
-    "standard": lambda k: (to_services(k), k.flow.show_standard(service(k, "DK-KTP"))),
-    "priority": lambda k: (to_services(k), k.flow.choose_service(service(k, "DK-KTP"))),
+    "standard": standard,
+    "priority": priority,
     "issuing": issuing,
     "ticket": lambda k: issued_ticket(k, printed=True),
     "printer-failure": lambda k: issued_ticket(k, printed=False),
