@@ -365,15 +365,24 @@ def test_full_screen_fills_the_screen_where_no_window_manager_honours_it(tmp_pat
     script.write_text(FILL_SCREEN, encoding="utf-8")
     env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": str(REPO)}
     nobody = f"http://127.0.0.1:{free_port()}"  # the kiosk says "unavailable": fine here
-    result = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1366x768x24", sys.executable, str(script), nobody],
+    command = ["xvfb-run", "-a", "-s", "-screen 0 1366x768x24", sys.executable, str(script)]
+    # Its own process group: on a timeout, Xvfb and the kiosk go with xvfb-run.
+    with subprocess.Popen(
+        [*command, nobody],
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.split()[-4:] == ["1366", "768", "1366", "768"]
+        start_new_session=True,
+    ) as run:
+        try:
+            out, err = run.communicate(timeout=60)
+        finally:
+            if run.poll() is None:
+                os.killpg(run.pid, signal.SIGKILL)
+                run.wait()
+    assert run.returncode == 0, err[-2000:]
+    assert out.split()[-4:] == ["1366", "768", "1366", "768"]
 
 
 def test_antre_kiosk_command_runs_from_its_toml_and_leaves_by_the_pin(
