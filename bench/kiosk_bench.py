@@ -303,6 +303,7 @@ def main(argv: list[str] | None = None) -> None:
                     admin_pin="0000",
                     fullscreen=False,
                     printer_check_seconds=3600,
+                    tap_guard_ms=0,  # timed: tap to ticket, not a visitor's pause to read
                     printer={"kind": "network", "host": "127.0.0.1", "port": printer.port},
                 )
             )

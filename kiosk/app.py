@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PyQt6.QtCore import QObject, Qt, QTimer, pyqtSignal
-from PyQt6.QtGui import QGuiApplication, QImage, QPixmap
+from PyQt6.QtCore import QObject, QRect, Qt, QTimer, pyqtSignal
+from PyQt6.QtGui import QGuiApplication, QImage, QPixmap, QScreen
 from PyQt6.QtWidgets import QApplication
 
 from kiosk.background import Background
@@ -75,6 +75,8 @@ class Kiosk(QObject):
             ticket_seconds=config.ticket_seconds,
             language=config.language,
             standards=config.standards,
+            clock=clock,
+            tap_guard_seconds=config.tap_guard_ms / 1000,
         )
         self.issuing = Background("issuing", self)
         self.loading = Background("loading", self)
@@ -100,6 +102,7 @@ class Kiosk(QObject):
         self._last_opening = clock()
         self._last_check = float("-inf")
         self._printer_health = PrinterHealth.OK.value
+        self._screen: QScreen | None = None  # followed while full screen
         self._housekeeping = QTimer(self)
         self._housekeeping.timeout.connect(self._every_second)
 
@@ -117,14 +120,33 @@ class Kiosk(QObject):
             self.window.setWindowFlags(
                 Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
             )
+            self._fill_screen()
             self.window.showFullScreen()
         else:
             self.window.resize(1920, 1080)
             self.window.show()
 
+    def _fill_screen(self) -> None:
+        """The screen's whole geometry, also where no window manager honours
+        ``showFullScreen`` (a bare X session would leave the window at its size hint), and
+        again when the screen changes (rotated, resolution changed)."""
+        screen = self.window.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        self.window.setGeometry(screen.geometry())
+        if self._screen is None:
+            self._screen = screen
+            screen.geometryChanged.connect(self._screen_changed)
+
+    def _screen_changed(self, _geometry: QRect) -> None:
+        self._fill_screen()
+
     def close(self) -> None:
         """Stop everything this kiosk started (the window, the feed, the workers)."""
         self._housekeeping.stop()
+        if self._screen is not None:
+            self._screen.geometryChanged.disconnect(self._screen_changed)
+            self._screen = None
         # Closing is not the server going away: no "unavailable" page on the way out.
         for signal_ in (self.live.received, self.live.resync, self.live.status):
             signal_.disconnect()
@@ -277,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     kiosk = Kiosk(config)
     kiosk.exit_requested.connect(app.quit)
     # Ctrl-C in a terminal (trying it out) ends it; the 1 s timer lets Python see it.
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    # exit(), not quit(): Qt 6's quit() first asks the windows to close, which ours refuses.
+    signal.signal(signal.SIGINT, lambda *_: app.exit(0))
     kiosk.start()
     try:
         return int(app.exec())

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.standards import ServiceStandard, StandardError
+from kiosk.tap_guard import DEFAULT_GUARD_MS, MAX_GUARD_MS
 
 
 class KioskConfigError(ValueError):
@@ -27,6 +28,8 @@ class KioskConfig:
     fullscreen: bool = True
     # How often the printer is asked for its state while nobody uses the kiosk.
     printer_check_seconds: int = 30
+    # A new screen ignores taps this long: the second tap of a fast pair must not act on it.
+    tap_guard_ms: int = DEFAULT_GUARD_MS
     logo: str | None = None  # shown on the welcome screen and printed on the ticket
     printer: dict[str, Any] = field(default_factory=lambda: {"kind": "dummy"})
     standards: dict[str, ServiceStandard] = field(default_factory=dict)  # by service code
@@ -36,6 +39,16 @@ def _seconds(path: str | Path, table: dict[str, Any], key: str, default: int) ->
     value = table.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise KioskConfigError(f"{path}: [kiosk] {key} must be a whole number of seconds")
+    return value
+
+
+def _guard_ms(path: str | Path, table: dict[str, Any]) -> int:
+    value = table.get("tap_guard_ms", DEFAULT_GUARD_MS)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_GUARD_MS:
+        raise KioskConfigError(
+            f"{path}: [kiosk] tap_guard_ms must be a whole number of milliseconds"
+            f" from 0 to {MAX_GUARD_MS}"
+        )
     return value
 
 
@@ -89,6 +102,7 @@ def load_kiosk_config(path: str | Path) -> KioskConfig:
         hide_cursor=bool(kiosk.get("hide_cursor", False)),
         fullscreen=bool(kiosk.get("fullscreen", True)),
         printer_check_seconds=_seconds(path, kiosk, "printer_check_seconds", 30),
+        tap_guard_ms=_guard_ms(path, kiosk),
         logo=logo,
         printer=dict(data.get("printer", {"kind": "dummy"})),
         standards=standards,

@@ -4,7 +4,9 @@ welcome -> agencies -> services (-> standard) -> (priority) -> issuing -> ticket
                                                           \-> message (quota, closed)
                                                           \-> unavailable (server away)
 
-The widgets only show ``KioskState`` and forward taps here. Issuing is split so that the
+The widgets only show ``KioskState`` and forward taps here. A tap counts only once its
+screen has been shown for the tap guard's time (``kiosk.tap_guard``): the second tap of a
+fast pair must not act on the screen the first one opened. Issuing is split so that the
 slow part runs on a worker without touching the state: ``request_issue`` (GUI thread)
 claims the one issue in flight and returns an ``IssueJob``; ``perform`` (worker) asks the
 server and prints; ``complete`` (GUI thread) shows the result; ``report`` (worker) tells
@@ -26,6 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from kiosk.health_report import HealthReport
 from kiosk.opening_hours import holiday_dates, open_at
 from kiosk.standards import ServiceStandard, StandardError
+from kiosk.tap_guard import TapGuard
 from shared.api_client import ApiError, Issued
 from shared.errors import ErrorCode
 
@@ -163,6 +166,7 @@ class KioskFlow:
         standards: Mapping[str, ServiceStandard] | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        tap_guard_seconds: float = 0.0,
     ) -> None:
         self.api = api
         self.printer = printer
@@ -174,6 +178,9 @@ class KioskFlow:
         self.clock = clock
         self.wall_clock = wall_clock
         self.state = KioskState(language=language)
+        # No guard unless asked: the kiosk app passes [kiosk] tap_guard_ms; tests and tools
+        # that call the flow directly are no trembling finger.
+        self.guard = TapGuard(tap_guard_seconds, clock)
         self._home_language = language
         self._last_touch = clock()
         self._pending: PendingKey | None = None
@@ -184,12 +191,24 @@ class KioskFlow:
     # --- state ---------------------------------------------------------------------------
 
     def _set(self, **changes: Any) -> None:
+        before = (self.state.screen, self.state.language)
         self.state = replace(self.state, **changes)
+        if (self.state.screen, self.state.language) != before:
+            self.guard.shown()  # another page: the taps of the last one must not reach it
         self.on_change(self.state)
 
     def touch(self) -> None:
         """Any tap: the idle countdown starts again."""
         self._last_touch = self.clock()
+
+    def accepts_taps(self) -> bool:
+        """Whether a tap now acts (the screen has been shown for the guard time)."""
+        return self.guard.open()
+
+    def _tap(self) -> bool:
+        """A visitor's tap: the idle countdown starts again; True when it may act."""
+        self.touch()
+        return self.guard.open()
 
     def tick(self) -> None:
         """Called every second: return to the start after idling, or after the ticket."""
@@ -366,31 +385,37 @@ class KioskFlow:
             message_code=ErrorCode.UNAVAILABLE if offline else None,
         )
 
+    def go_home(self) -> None:
+        """The visitor's "Beranda" or "Selesai" (``home`` is for timers and tools)."""
+        if self._tap():
+            self.home()
+
     def set_language(self, language: str) -> None:
-        self.touch()
-        self._set(language=language)
+        if self._tap():
+            self._set(language=language)
 
     def start(self) -> None:
-        self.touch()
+        if not self._tap():
+            return
         if not self.state.loaded:
             self._set(screen=Screen.UNAVAILABLE, message_code=ErrorCode.UNAVAILABLE)
             return
         self._set(screen=Screen.AGENCIES)
 
     def choose_agency(self, agency_id: int) -> None:
-        self.touch()
-        self._set(screen=Screen.SERVICES, agency_id=agency_id)
+        if self._tap():
+            self._set(screen=Screen.SERVICES, agency_id=agency_id)
 
     def show_standard(self, service_id: int) -> None:
         """The info button: what to bring, what it costs, how long it takes."""
-        self.touch()
         line = self.state.lines.get(service_id)
-        if line is None or line.standard is None:
+        if not self._tap() or line is None or line.standard is None:
             return
         self._set(screen=Screen.STANDARD, service_id=service_id)
 
     def back(self) -> None:
-        self.touch()
+        if not self._tap():
+            return
         previous = {
             Screen.AGENCIES: Screen.WELCOME,
             Screen.SERVICES: Screen.AGENCIES,
@@ -403,9 +428,8 @@ class KioskFlow:
 
     def choose_service(self, service_id: int) -> bool:
         """Returns True when the ticket should now be issued (no priority question)."""
-        self.touch()
         line = self.state.lines.get(service_id)
-        if line is None or not line.selectable or self.state.busy:
+        if not self._tap() or line is None or not line.selectable or self.state.busy:
             return False
         self._set(service_id=service_id)
         if line.priority_offered:
@@ -419,11 +443,12 @@ class KioskFlow:
         """Claim the one issue in flight (GUI thread); None when one is running (a double
         tap) or nothing is chosen. The returned job goes to ``perform`` on a worker."""
         service_id = self.state.service_id
-        if self.state.busy or service_id is None or self.state.screen is Screen.ISSUING:
-            return None
         if priority != "none" and priority not in PRIORITIES:
             raise ValueError(f"unknown priority {priority!r}")
-        self.touch()
+        if not self._tap():
+            return None
+        if self.state.busy or service_id is None or self.state.screen is Screen.ISSUING:
+            return None
         job = IssueJob(
             service_id, priority, self._key_for(service_id, priority), self.state.language
         )

@@ -11,7 +11,6 @@ gives the on-screen ticket. Every screen is reached by tapping the real buttons.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import socket
 import subprocess
@@ -27,67 +26,26 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a plain script from any directory
 
 import requests  # noqa: E402
-from PyQt6.QtCore import Qt  # noqa: E402
+from PIL import Image  # noqa: E402
+from PyQt6.QtCore import QSize, Qt  # noqa: E402
+from PyQt6.QtGui import QImage, QPixmap  # noqa: E402
 from PyQt6.QtTest import QTest  # noqa: E402
 from PyQt6.QtWidgets import QApplication, QPushButton, QWidget  # noqa: E402
-from sqlalchemy import delete, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
 from kiosk.app import Kiosk  # noqa: E402
 from kiosk.config import KioskConfig, load_kiosk_config  # noqa: E402
 from kiosk.flow import Screen  # noqa: E402
-from server.db import Database, make_engine  # noqa: E402
-from server.demo.seed import seed_demo  # noqa: E402
-from server.migrate import upgrade  # noqa: E402
-from server.models import Agency, Holiday, Service  # noqa: E402
+from kiosk.screen_metrics import HALL_SCREENS  # noqa: E402
+from server.db import Database  # noqa: E402
+from server.models import Service  # noqa: E402
+from tests.kiosk.demo_hall import add_traffic, seed_demo_hall  # noqa: E402
 from tests.kiosk.fake_printer import FakeNetworkPrinter  # noqa: E402
-
-ALL_DAY = {d: ["00:00", "24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
-LANDSCAPE = (1920, 1080)
-PORTRAIT = (1080, 1920)
-# People already waiting, so the counts are not all zero: (service code, tickets).
-TRAFFIC = [
-    ("DK-KTP", 14),
-    ("DK-KK", 5),
-    ("DK-LAHIR", 3),
-    ("PT-OSS", 6),
-    ("SM-PKB", 11),
-    ("IM-PASPOR", 9),
-    ("BK-DAFTAR", 4),
-]
 
 
 def free_port() -> int:
     with socket.create_server(("127.0.0.1", 0)) as probe:
         return int(probe.getsockname()[1])
-
-
-def seed(url: str) -> str:
-    """The demo hall, open all day; returns a kiosk token."""
-    upgrade(make_engine(url))
-    db = Database(url)
-    try:
-        with db.write() as session:
-            creds = seed_demo(session, dt.datetime.now(dt.UTC)).as_dict()
-            for service in session.scalars(select(Service)):
-                service.hours = ALL_DAY
-                service.daily_quota = None
-            session.execute(delete(Holiday))
-            # How closed and full services, and an agency with nothing open, look.
-            closed = {"DK-PINDAH", "DK-LEG"}
-            for service in session.scalars(select(Service).where(Service.code.in_(closed))):
-                service.hours = {}
-            full = session.scalar(select(Service).where(Service.code == "DK-IKD"))
-            if full is not None:
-                full.daily_quota = 0
-            closed_agency = session.scalar(select(Agency).where(Agency.code == "NN"))
-            if closed_agency is not None:
-                for service in session.scalars(
-                    select(Service).where(Service.agency_id == closed_agency.id)
-                ):
-                    service.hours = {}
-    finally:
-        db.dispose()
-    return next(d["token"] for d in creds["devices"] if d["kind"] == "kiosk")
 
 
 def wait(app: QApplication, condition: Callable[[], bool], what: str, seconds: float = 15) -> None:
@@ -117,23 +75,39 @@ def tap(app: QApplication, window: QWidget, text: str) -> None:
 
 
 class Shooter:
+    """Sizes the kiosk's window as each hall screen and saves what it shows."""
+
     def __init__(self, app: QApplication, out: Path) -> None:
         self.app = app
         self.out = out
         self.written: list[Path] = []
 
-    def start(self, config: KioskConfig, size: tuple[int, int] = LANDSCAPE) -> Kiosk:
+    def start(self, config: KioskConfig) -> Kiosk:
         kiosk = Kiosk(config, retry_seconds=0.5)
-        kiosk.window.resize(*size)
         kiosk.start()
         wait(self.app, lambda: kiosk.flow.state.loaded and kiosk.live.connected, "the server")
         return kiosk
 
-    def grab(self, kiosk: Kiosk, name: str) -> None:
+    def size(self, kiosk: Kiosk, size: str) -> None:
+        metrics = HALL_SCREENS[size]
+        kiosk.window.resize(metrics.width, metrics.height)
+        kiosk.window.assume_screen(metrics.dpi, metrics.device_pixel_ratio)
+        self.settle()
+
+    def settle(self) -> None:
         for _ in range(5):
             self.app.processEvents()
-        path = self.out / f"kiosk-{name}.png"
-        kiosk.window.grab().save(str(path))
+
+    def grab(self, kiosk: Kiosk, size: str, name: str) -> None:
+        """The window as the screen shows it: a 4K screen at 200 % gets 3840x2160 pixels."""
+        self.settle()
+        window = kiosk.window
+        ratio = HALL_SCREENS[size].device_pixel_ratio
+        pixmap = QPixmap(QSize(window.width(), window.height()) * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        window.render(pixmap)
+        path = self.out / f"{size}-{name}.png"
+        save_small(pixmap, path)
         self.written.append(path)
         print(path)
 
@@ -141,8 +115,21 @@ class Shooter:
         wait(self.app, lambda: kiosk.flow.state.screen is screen, screen.value)
 
 
-def set_quota(url: str, code: str, quota: int) -> None:
-    """Staff lower a quota while a visitor is choosing (the "between screens" message)."""
+def save_small(pixmap: QPixmap, path: Path) -> None:
+    """A PNG in 256 colours: a third of the bytes, no difference a reader sees in a flat UI
+    (the docs keep 56 of them)."""
+    image = pixmap.toImage().convertToFormat(QImage.Format.Format_RGB888)
+    bits = image.constBits()
+    assert bits is not None
+    data = bits.asstring(image.sizeInBytes())
+    rgb = Image.frombuffer(
+        "RGB", (image.width(), image.height()), data, "raw", "RGB", image.bytesPerLine()
+    )
+    rgb.quantize(256).save(path, optimize=True)
+
+
+def set_quota(url: str, code: str, quota: int | None) -> None:
+    """Staff change a quota while a visitor is choosing (the "between screens" message)."""
     db = Database(url)
     try:
         with db.write() as session:
@@ -151,6 +138,60 @@ def set_quota(url: str, code: str, quota: int) -> None:
             service.daily_quota = quota
     finally:
         db.dispose()
+
+
+def walk(shooter: Shooter, kiosk: Kiosk, size: str, db_url: str) -> None:
+    """Every screen a printing kiosk shows, at one size, reached by tapping."""
+    app, window = shooter.app, kiosk.window
+    shooter.size(kiosk, size)
+    kiosk.flow.home()
+    shooter.grab(kiosk, size, "welcome")
+    tap(app, window, "Sentuh untuk mulai")
+    shooter.grab(kiosk, size, "agencies")
+    tap(app, window, "Disdukcapil")
+    shooter.grab(kiosk, size, "services")
+    tap(app, window, "Persyaratan: Perekaman/cetak ulang KTP-el")
+    shooter.grab(kiosk, size, "standard")
+    tap(app, window, "Ambil nomor antrean")
+    shooter.grab(kiosk, size, "priority")
+    # The issuing screen lasts a few milliseconds: this once the flow is driven by hand.
+    job = kiosk.flow.request_issue("elderly")
+    assert job is not None
+    shooter.grab(kiosk, size, "issuing")
+    outcome = kiosk.flow.perform(job)
+    kiosk.flow.complete(outcome)
+    kiosk.flow.report(outcome)
+    shooter.screen(kiosk, Screen.TICKET)
+    shooter.grab(kiosk, size, "ticket")
+    tap(app, window, "Selesai")
+    tap(app, window, "Sentuh untuk mulai")
+    tap(app, window, "Disdukcapil")
+    tap(app, window, "Perubahan KK")
+    set_quota(db_url, "DK-KK", 0)
+    tap(app, window, "Tidak, antrean umum")
+    shooter.screen(kiosk, Screen.MESSAGE)
+    shooter.grab(kiosk, size, "message")
+    set_quota(db_url, "DK-KK", None)  # open again for the next size
+    kiosk.resync()
+    wait(
+        app,
+        lambda: all(
+            line.selectable or line.code != "DK-KK" for line in kiosk.flow.state.lines.values()
+        ),
+        "DK-KK open",
+    )
+    kiosk.flow.home()
+    if size == "1920x1080":
+        tap(app, window, "English")
+        tap(app, window, "Touch to start")
+        shooter.grab(kiosk, size, "agencies-en")
+        kiosk.flow.home()
+    for _ in range(5):
+        QTest.mouseClick(window.corner, Qt.MouseButton.LeftButton)
+    for digit in "24":
+        QTest.mouseClick(window.pin_pad.keys[digit], Qt.MouseButton.LeftButton)
+    shooter.grab(kiosk, size, "pin")
+    window.pin_pad.close_pad()
 
 
 def shoot(
@@ -170,6 +211,7 @@ def shoot(
         logo=None,
         idle_seconds=600,
         ticket_seconds=600,
+        tap_guard_ms=0,  # the guard shows nothing; without it the walk needs no waiting
     )
     with FakeNetworkPrinter() as printer:
         printing = replace(
@@ -177,74 +219,42 @@ def shoot(
             printer={"kind": "network", "host": "127.0.0.1", "port": printer.port, "timeout": 1},
         )
         kiosk = shooter.start(printing)
-        window = kiosk.window
-        shooter.grab(kiosk, "welcome")
-        tap(app, window, "Sentuh untuk mulai")
-        shooter.grab(kiosk, "agencies")
-        window.resize(*PORTRAIT)
-        shooter.grab(kiosk, "agencies-portrait")
-        window.resize(*LANDSCAPE)
-        tap(app, window, "Disdukcapil")
-        shooter.grab(kiosk, "services")
-        tap(app, window, "Persyaratan: Perekaman/cetak ulang KTP-el")
-        shooter.grab(kiosk, "standard")
-        tap(app, window, "Ambil nomor antrean")
-        shooter.grab(kiosk, "priority")
-        # The issuing screen lasts a few milliseconds: this once the flow is driven by hand.
-        job = kiosk.flow.request_issue("elderly")
-        assert job is not None
-        shooter.grab(kiosk, "issuing")
-        outcome = kiosk.flow.perform(job)
-        kiosk.flow.complete(outcome)
-        kiosk.flow.report(outcome)
-        shooter.screen(kiosk, Screen.TICKET)
-        shooter.grab(kiosk, "ticket")
-        tap(app, window, "Selesai")
-        tap(app, window, "Sentuh untuk mulai")
-        tap(app, window, "Disdukcapil")
-        tap(app, window, "Perubahan KK")
-        set_quota(db_url, "DK-KK", 0)
-        tap(app, window, "Tidak, antrean umum")
-        shooter.screen(kiosk, Screen.MESSAGE)
-        shooter.grab(kiosk, "message")
-        kiosk.flow.home()
-        tap(app, window, "English")
-        tap(app, window, "Touch to start")
-        shooter.grab(kiosk, "agencies-en")
-        kiosk.flow.home()
-        for _ in range(5):
-            QTest.mouseClick(window.corner, Qt.MouseButton.LeftButton)
-        for digit in "24":
-            QTest.mouseClick(window.pin_pad.keys[digit], Qt.MouseButton.LeftButton)
-        shooter.grab(kiosk, "pin")
-        window.pin_pad.close_pad()
+        for size in HALL_SCREENS:
+            walk(shooter, kiosk, size, db_url)
         kiosk.close()
 
     failing = replace(
         config, printer={"kind": "network", "host": "127.0.0.1", "port": free_port(), "timeout": 1}
     )
     kiosk = shooter.start(failing)
-    tap(app, kiosk.window, "Sentuh untuk mulai")
-    tap(app, kiosk.window, "Disdukcapil")
-    tap(app, kiosk.window, "Perekaman/cetak ulang KTP-el")
-    tap(app, kiosk.window, "Tidak, antrean umum")
-    shooter.screen(kiosk, Screen.TICKET)
-    shooter.grab(kiosk, "printer-failure")
-    kiosk.flow.home()
+    for size in HALL_SCREENS:
+        shooter.size(kiosk, size)
+        tap(app, kiosk.window, "Sentuh untuk mulai")
+        tap(app, kiosk.window, "Disdukcapil")
+        tap(app, kiosk.window, "Perekaman/cetak ulang KTP-el")
+        tap(app, kiosk.window, "Tidak, antrean umum")
+        shooter.screen(kiosk, Screen.TICKET)
+        shooter.grab(kiosk, size, "printer-failure")
+        kiosk.flow.home()
     server.terminate()  # the server goes away: an empty kiosk says so
     server.wait(10)
     shooter.screen(kiosk, Screen.UNAVAILABLE)
-    shooter.grab(kiosk, "unavailable")
+    for size in HALL_SCREENS:
+        shooter.size(kiosk, size)
+        shooter.grab(kiosk, size, "unavailable")
     kiosk.close()
     return shooter.written
 
 
-def main(out: Path) -> None:
+def main(docs: Path) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    out = docs / "kiosk"
     out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob("*.png"):  # a screen or size no longer shown leaves no picture
+        stale.unlink()
     workdir = Path(tempfile.mkdtemp(prefix="antre-screens-"))
     url = f"sqlite:///{workdir / 'demo.sqlite3'}"
-    token = seed(url)
+    token = seed_demo_hall(url)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
@@ -259,13 +269,7 @@ def main(out: Path) -> None:
                 break
             except requests.ConnectionError:
                 time.sleep(0.1)
-        with requests.Session() as http:
-            http.headers["Authorization"] = f"Bearer {token}"
-            config = http.get(base + "/api/v1/config", timeout=5).json()
-            ids = {s["code"]: s["id"] for s in config["services"]}
-            for code, count in TRAFFIC:
-                for _ in range(count if code in ids else 0):
-                    http.post(base + "/api/v1/tickets", json={"service_id": ids[code]}, timeout=5)
+        add_traffic(base, token)
         shoot(base, token, url, out, server)
     finally:
         if server.poll() is None:

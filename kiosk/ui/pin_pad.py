@@ -6,6 +6,7 @@ from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.exit_gesture import PinEntry
+from kiosk.screen_metrics import ScreenMetrics
 from kiosk.texts import tr
 
 IDLE_MS = 30_000  # a pad left open by someone who walked away closes by itself
@@ -28,13 +29,10 @@ class PinPad(QWidget):
         self._idle.timeout.connect(self.close_pad)
         outer = QVBoxLayout(self)
         outer.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        panel = QWidget()
-        panel.setObjectName("pinPanel")
-        panel.setFixedWidth(560)
-        outer.addWidget(panel, 0, Qt.AlignmentFlag.AlignCenter)
-        column = QVBoxLayout(panel)
-        column.setContentsMargins(40, 32, 40, 32)
-        column.setSpacing(16)
+        self.panel = QWidget()
+        self.panel.setObjectName("pinPanel")
+        outer.addWidget(self.panel, 0, Qt.AlignmentFlag.AlignCenter)
+        column = QVBoxLayout(self.panel)
         self.title = QLabel()
         self.title.setObjectName("pinTitle")
         self.digits = QLabel()
@@ -44,8 +42,8 @@ class PinPad(QWidget):
         for label in (self.title, self.digits, self.message):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             column.addWidget(label)
-        grid = QGridLayout()
-        grid.setSpacing(12)
+        self.grid = QGridLayout()
+        grid = self.grid
         self.keys: dict[str, QPushButton] = {}
         for index, key in enumerate("123456789"):
             grid.addWidget(
@@ -57,15 +55,27 @@ class PinPad(QWidget):
         column.addLayout(grid)
         self.cancel = QPushButton()
         self.cancel.setObjectName("pinCancel")
-        self.cancel.setMinimumHeight(80)
         self.cancel.clicked.connect(self.close_pad)
         column.addWidget(self.cancel)
+        self.apply_metrics(ScreenMetrics(1920, 1080))
         self.hide()
+
+    def apply_metrics(self, m: ScreenMetrics) -> None:
+        """Sizes for the screen: every key at least 15 mm, the pad inside the screen."""
+        key_w, key_h = m.target(140), m.target(92)
+        self.panel.setFixedWidth(3 * key_w + 2 * m.px(12) + 2 * m.px(40))
+        column = self.panel.layout()
+        assert column is not None
+        column.setContentsMargins(m.px(40), m.px(28), m.px(40), m.px(28))
+        column.setSpacing(m.px(14))
+        self.grid.setSpacing(m.px(12))
+        for key in self.keys.values():
+            key.setMinimumSize(key_w, key_h)
+        self.cancel.setMinimumSize(m.touch, m.target(76))
 
     def _key(self, key: str, on_click: object) -> QPushButton:
         button = QPushButton(key if key.isdigit() else "")
-        button.setObjectName("pinKey")
-        button.setMinimumSize(140, 96)
+        button.setObjectName("pinKey" if key.isdigit() else "pinWord")
         button.clicked.connect(on_click)  # type: ignore[arg-type]
         self.keys[key] = button
         return button

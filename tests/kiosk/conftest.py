@@ -18,6 +18,7 @@ from sqlalchemy import select
 from kiosk.app import Kiosk
 from kiosk.config import KioskConfig
 from kiosk.flow import Screen
+from kiosk.ui.window import KioskWindow
 from server.models import Device, Ticket
 from tests.e2e.live import LiveServer, running_server
 from tests.kiosk.fake_printer import FakeNetworkPrinter
@@ -49,6 +50,9 @@ def kiosk_config(server: LiveServer, printer_port: int, **changes: Any) -> Kiosk
         fullscreen=False,
         idle_seconds=600,
         ticket_seconds=600,
+        # Short, to keep the suite quick (``tap`` waits for it as a visitor would); the
+        # guard's own tests use the default.
+        tap_guard_ms=100,
         printer={"kind": "network", "host": "127.0.0.1", "port": printer_port, "timeout": 1.0},
     )
     return replace(config, **changes)
@@ -104,12 +108,15 @@ def click(qtbot: QtBot, widget: QWidget, pos: QPoint | None = None) -> None:
 
 
 def tap(qtbot: QtBot, window: QWidget, text: str) -> QPushButton:
-    """Wait for the button labelled ``text`` and tap it, as a finger would."""
+    """Wait for the button labelled ``text`` and tap it, as a finger would: once the
+    screen has been shown for the tap guard's time."""
     found: list[QPushButton] = []
+    flow = window.flow if isinstance(window, KioskWindow) else None
 
     def present() -> bool:
         button = find_button(window, text)
-        if button is not None and button.isEnabled():
+        settled = flow is None or flow.accepts_taps()
+        if button is not None and button.isEnabled() and settled:
             found.append(button)
             return True
         return False

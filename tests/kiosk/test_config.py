@@ -40,6 +40,7 @@ def test_defaults_for_everything_but_the_server_and_the_pin(tmp_path: Path) -> N
     assert (config.language, config.idle_seconds, config.ticket_seconds) == ("id", 45, 20)
     assert config.printer == {"kind": "dummy"} and config.standards == {}
     assert config.public_url is None and config.logo is None
+    assert config.tap_guard_ms == 500
 
 
 def test_a_logo_is_found_beside_the_config_file(tmp_path: Path) -> None:
@@ -58,6 +59,9 @@ def test_a_logo_is_found_beside_the_config_file(tmp_path: Path) -> None:
         (BASE.replace('"1234"', '"12ab"'), "admin_pin"),
         (BASE + 'language = "jv"\n', "language must be id or en"),
         (BASE + "idle_seconds = 0\n", "idle_seconds"),
+        (BASE + "tap_guard_ms = -1\n", "tap_guard_ms must be a whole number of milliseconds"),
+        (BASE + "tap_guard_ms = 0.5\n", "tap_guard_ms must be a whole number of milliseconds"),
+        (BASE + "tap_guard_ms = 5000\n", "tap_guard_ms .* from 0 to 2000"),
         (BASE + '[standards."DK-KTP"]\nrequirements = "KK"\n', "requirements must be a list"),
         (BASE + '[standards."DK-KTP"]\ncost = "Gratis"\n', "unknown field"),
         ("[server", "not valid TOML"),
@@ -66,6 +70,11 @@ def test_a_logo_is_found_beside_the_config_file(tmp_path: Path) -> None:
 def test_a_bad_setting_is_refused_with_its_name(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(KioskConfigError, match=message):
         load_kiosk_config(write(tmp_path, text))
+
+
+def test_the_tap_guard_can_be_tuned_or_switched_off(tmp_path: Path) -> None:
+    assert load_kiosk_config(write(tmp_path, BASE + "tap_guard_ms = 650\n")).tap_guard_ms == 650
+    assert load_kiosk_config(write(tmp_path, BASE + "tap_guard_ms = 0\n")).tap_guard_ms == 0
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:

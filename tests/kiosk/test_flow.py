@@ -405,3 +405,102 @@ def test_a_failed_reload_leaves_a_choosing_visitor_alone(api: FakeApi) -> None:
     flow.home()
     flow.config_failed(ApiError(ErrorCode.UNAVAILABLE, "down"))
     assert flow.state.screen is Screen.UNAVAILABLE
+
+
+# --- the tap guard: a tap meant for one screen never acts on the next ----------------------
+
+
+def guarded(api: FakeApi, clock: Clock, seconds: float = 0.5) -> KioskFlow:
+    flow = KioskFlow(api, FakePrinter(), clock=clock, tap_guard_seconds=seconds)
+    flow.load_config()
+    clock.now += 10  # the welcome screen has been there a while
+    return flow
+
+
+def test_the_second_tap_of_a_fast_pair_never_acts_on_the_screen_the_first_opened(
+    api: FakeApi,
+) -> None:
+    clock = Clock()
+    flow = guarded(api, clock)
+    flow.start()
+    assert flow.state.screen is Screen.AGENCIES
+    clock.now += 0.15
+    flow.choose_agency(1)  # the same finger again: an agency under "Sentuh untuk mulai"
+    assert flow.state.screen is Screen.AGENCIES
+
+    clock.now += 0.5
+    flow.choose_agency(1)
+    clock.now += 0.15
+    assert flow.choose_service(10) is False  # the first service under the agency's tile
+    assert flow.state.screen is Screen.SERVICES
+
+    clock.now += 0.5
+    flow.choose_service(10)
+    assert flow.state.screen is Screen.PRIORITY
+    clock.now += 0.15
+    assert flow.request_issue("none") is None  # "Tidak, antrean umum" under the service
+    assert flow.state.screen is Screen.PRIORITY and api.keys == []
+
+    clock.now += 0.5
+    assert flow.issue("elderly")
+    assert flow.state.screen is Screen.TICKET
+    clock.now += 0.15
+    flow.go_home()  # "Selesai" under the answer
+    assert flow.state.screen is Screen.TICKET
+    clock.now += 0.5
+    flow.go_home()
+    assert flow.state.screen is Screen.WELCOME
+
+
+def test_taps_slower_than_a_double_tap_but_inside_the_guard_still_wait(api: FakeApi) -> None:
+    clock = Clock()
+    flow = guarded(api, clock)
+    flow.start()
+    for _ in range(3):
+        clock.now += 0.16  # three more taps, 0.48 s in all
+        flow.choose_agency(1)
+    assert flow.state.screen is Screen.AGENCIES
+    clock.now += 0.02  # 0.5 s since the agencies appeared
+    flow.choose_agency(1)
+    assert flow.state.screen is Screen.SERVICES
+
+
+def test_back_home_and_language_wait_for_their_screen_too(api: FakeApi) -> None:
+    clock = Clock()
+    flow = guarded(api, clock)
+    flow.start()
+    clock.now += 1
+    flow.choose_agency(1)
+    clock.now += 1
+    flow.back()
+    assert flow.state.screen is Screen.AGENCIES
+    clock.now += 0.15
+    flow.back()  # the back button is in the same place on the agencies screen
+    assert flow.state.screen is Screen.AGENCIES
+
+    clock.now += 1
+    flow.set_language("en")
+    clock.now += 0.15
+    flow.set_language("id")  # the language button, tapped twice
+    assert flow.state.language == "en"
+
+    clock.now += 1
+    flow.go_home()
+    assert flow.state.screen is Screen.WELCOME
+    clock.now += 0.15
+    flow.start()
+    assert flow.state.screen is Screen.WELCOME
+
+
+def test_the_idle_timer_is_not_held_by_the_guard(api: FakeApi) -> None:
+    clock = Clock()
+    flow = guarded(api, clock)
+    flow.start()
+    clock.now += 0.1
+    flow.home()  # what the timers call: not a visitor's tap
+    assert flow.state.screen is Screen.WELCOME
+
+
+def test_a_negative_guard_is_refused(api: FakeApi) -> None:
+    with pytest.raises(ValueError, match="negative"):
+        KioskFlow(api, FakePrinter(), tap_guard_seconds=-0.1)

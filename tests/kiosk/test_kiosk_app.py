@@ -3,8 +3,12 @@ buttons, bytes on the printer's port, and what the server recorded."""
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -22,7 +26,7 @@ from kiosk.standards import ServiceStandard
 from kiosk.ui.window import KioskWindow
 from server.models import Service
 from shared.api_client import ApiClient
-from tests.e2e.live import LiveServer
+from tests.e2e.live import REPO, LiveServer, free_port
 from tests.kiosk.conftest import (
     ADMIN_PIN,
     PUBLIC_URL,
@@ -332,6 +336,55 @@ def test_only_the_hidden_corner_and_the_admin_pin_close_the_kiosk(
     assert window.may_close
 
 
+FILL_SCREEN = textwrap.dedent(
+    """
+    import sys
+    from PyQt6.QtCore import QTimer
+    from PyQt6.QtWidgets import QApplication
+    from kiosk.app import Kiosk
+    from kiosk.config import KioskConfig
+
+    app = QApplication([])
+    config = KioskConfig(server_url=sys.argv[1], token="t", admin_pin="2468")
+    kiosk = Kiosk(config, retry_seconds=30)
+    kiosk.start()
+    QTimer.singleShot(800, lambda: app.exit(0))  # quit() would ask the window, which refuses
+    app.exec()
+    window, screen = kiosk.window.geometry(), kiosk.window.screen().geometry()
+    print(window.width(), window.height(), screen.width(), screen.height())
+    kiosk.close()
+    """
+)
+
+
+@pytest.mark.skipif(not Path("/usr/bin/xvfb-run").exists(), reason="needs Xvfb")
+def test_full_screen_fills_the_screen_where_no_window_manager_honours_it(tmp_path: Path) -> None:
+    """A bare X server (no window manager) ignores showFullScreen: the kiosk's window must
+    still cover the whole 1366x768 screen."""
+    script = tmp_path / "fill_screen.py"
+    script.write_text(FILL_SCREEN, encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": str(REPO)}
+    nobody = f"http://127.0.0.1:{free_port()}"  # the kiosk says "unavailable": fine here
+    command = ["xvfb-run", "-a", "-s", "-screen 0 1366x768x24", sys.executable, str(script)]
+    # Its own process group: on a timeout, Xvfb and the kiosk go with xvfb-run.
+    with subprocess.Popen(
+        [*command, nobody],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as run:
+        try:
+            out, err = run.communicate(timeout=60)
+        finally:
+            if run.poll() is None:
+                os.killpg(run.pid, signal.SIGKILL)
+                run.wait()
+    assert run.returncode == 0, err[-2000:]
+    assert out.split()[-4:] == ["1366", "768", "1366", "768"]
+
+
 def test_antre_kiosk_command_runs_from_its_toml_and_leaves_by_the_pin(
     qtbot: QtBot, qapp: QApplication, server: LiveServer, tmp_path: Path
 ) -> None:
@@ -378,6 +431,29 @@ kind = "dummy"
         qapp.setQuitOnLastWindowClosed(previous[1])
         deadline.stop()
     assert seen == ["Mal Pelayanan Publik"]
+
+
+def test_ctrl_c_ends_a_kiosk_being_tried_out(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        f'[server]\nurl = "http://127.0.0.1:{free_port()}"\ntoken = "t"\n'
+        '[kiosk]\nadmin_pin = "2468"\nfullscreen = false\n[printer]\nkind = "dummy"\n',
+        encoding="utf-8",
+    )
+    command = [sys.executable, "-m", "kiosk", "--config", str(path), "--log-level", "ERROR"]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    with subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    ) as kiosk:
+        try:
+            # Running once its window has had a second or two: the server is away, fine.
+            with pytest.raises(subprocess.TimeoutExpired):
+                kiosk.wait(timeout=3)
+            kiosk.send_signal(signal.SIGINT)
+            assert kiosk.wait(timeout=10) == 0
+        finally:
+            if kiosk.poll() is None:
+                kiosk.kill()
 
 
 def test_antre_kiosk_refuses_a_bad_config_with_a_message(
