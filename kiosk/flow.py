@@ -26,7 +26,14 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.health_report import HealthReport
-from kiosk.opening_hours import holiday_dates, open_at
+from kiosk.opening_hours import (
+    SpecialDay,
+    holiday_dates,
+    next_opening,
+    next_opening_text,
+    open_at,
+    special_days,
+)
 from kiosk.standards import ServiceStandard, StandardError
 from kiosk.tap_guard import TapGuard
 from shared.api_client import ApiError, Issued
@@ -35,6 +42,12 @@ from shared.errors import ErrorCode
 log = logging.getLogger("antre.kiosk")
 
 PRIORITIES = ("elderly", "disabled", "pregnant", "child")
+# Refusals that say something about the line itself: the tile shows it from then on.
+UNAVAILABLE_LINE = (
+    ErrorCode.QUOTA_EXHAUSTED,
+    ErrorCode.SERVICE_CLOSED,
+    ErrorCode.SERVICE_UNSTAFFED,
+)
 # A key the server may have used (its answer was lost) is reused for the same choice this
 # long: the visitor who tries again gets that ticket, not a second one.
 PENDING_KEY_SECONDS = 120.0
@@ -86,6 +99,12 @@ class Line:
     priority_offered: bool = True
     hours: Mapping[str, Any] | None = None
     standard: ServiceStandard | None = None
+    # Where its visitors wait (the server's ``area.text``), and whether any counter serves
+    # it at all: one nobody serves is refused by the server (``service_unstaffed``).
+    area: str = ""
+    staffed: bool = True
+    # When a closed line opens next (site time), for "Buka Senin 07.30".
+    next_opening: dt.datetime | None = None
 
     @property
     def full(self) -> bool:
@@ -93,7 +112,7 @@ class Line:
 
     @property
     def selectable(self) -> bool:
-        return self.open and not self.full
+        return self.open and not self.full and self.staffed
 
 
 @dataclass(frozen=True)
@@ -144,8 +163,6 @@ class KioskState:
     site_short_name: str = "MPP"
     agencies: tuple[dict[str, Any], ...] = ()
     lines: dict[int, Line] = field(default_factory=dict)
-    # service id -> "Lantai 1 — Zona A (Loket 1–8)": where its counters are
-    areas: dict[int, str] = field(default_factory=dict)
 
 
 class KioskFlow:
@@ -187,6 +204,7 @@ class KioskFlow:
         self._zone = ZoneInfo("Asia/Jakarta")
         self._skew = dt.timedelta(0)  # server clock minus ours
         self._holidays: frozenset[dt.date] = frozenset()
+        self._special: tuple[SpecialDay, ...] = ()
 
     # --- state ---------------------------------------------------------------------------
 
@@ -260,6 +278,7 @@ class KioskFlow:
         except (KeyError, TypeError, ValueError):
             self._skew = dt.timedelta(0)
         self._holidays = holiday_dates(config)
+        self._special = special_days(config)
         agencies = tuple(a for a in config.get("agencies", []) if a.get("active", True))
         active_agencies = {a["id"] for a in agencies}
         lines = {}
@@ -277,6 +296,7 @@ class KioskFlow:
                 priority_offered=bool(s.get("priority_offered", True)),
                 hours=s.get("hours"),
                 standard=self._standard_of(s),
+                **_area_of(s),
                 waiting=before.waiting if before else 0,
                 estimated_wait_minutes=before.estimated_wait_minutes if before else 0,
             )
@@ -285,7 +305,6 @@ class KioskFlow:
         self._set(
             agencies=agencies,
             lines=lines,
-            areas=counter_areas(config),
             site_name=site.get("name", self.state.site_name),
             site_short_name=site.get("short_name", self.state.site_short_name),
             loaded=True,
@@ -309,10 +328,28 @@ class KioskFlow:
 
     def _with_opening(self, line: Line) -> Line:
         # No hours at all (an older server): the server alone decides.
-        is_open = line.active and (
-            line.hours is None or open_at(line.hours, self._holidays, self.local_now())
-        )
-        return line if is_open == line.open else replace(line, open=is_open)
+        now = self.local_now()
+        days = (self._holidays, now, self._special, line.agency_id)
+        is_open = line.active and (line.hours is None or open_at(line.hours, *days))
+        upcoming = None
+        if line.active and not is_open and line.hours is not None:
+            upcoming = next_opening(line.hours, *days)
+        if is_open == line.open and upcoming == line.next_opening:
+            return line
+        return replace(line, open=is_open, next_opening=upcoming)
+
+    def opening_text(self, line: Line, language: str) -> str:
+        """ "Buka Senin 07.30" for a closed line that opens within two weeks, else ""."""
+        return next_opening_text(line.next_opening, self.local_now(), language)
+
+    def agency_next_opening(self, agency_id: int) -> dt.datetime | None:
+        """The soonest opening of the agency's closed lines (the tile says it)."""
+        times = [
+            line.next_opening
+            for line in self.services_of(agency_id)
+            if line.staffed and line.next_opening is not None
+        ]
+        return min(times, default=None)
 
     def refresh_opening(self) -> None:
         """Opening and closing time passes: called every minute or so."""
@@ -365,7 +402,8 @@ class KioskFlow:
         return any(line.selectable for line in self.services_of(agency_id))
 
     def counter_area(self, service_id: int) -> str | None:
-        return self.state.areas.get(service_id)
+        line = self.state.lines.get(service_id)
+        return line.area if line is not None and line.area else None
 
     def services_of(self, agency_id: int) -> list[Line]:
         return [line for line in self.state.lines.values() if line.agency_id == agency_id]
@@ -508,7 +546,7 @@ class KioskFlow:
                 self._pending = None  # refused: that key made no ticket
             screen = Screen.UNAVAILABLE if retryable else Screen.MESSAGE
             self._set(busy=False, screen=screen, message_code=error.code)
-            if error.code in (ErrorCode.QUOTA_EXHAUSTED, ErrorCode.SERVICE_CLOSED):
+            if error.code in UNAVAILABLE_LINE:
                 self._mark_unavailable(outcome.job.service_id, error.code)
             return
         self._pending = None
@@ -535,11 +573,12 @@ class KioskFlow:
         line = self.state.lines.get(service_id)
         if line is None:
             return
-        changed = (
-            replace(line, open=False)
-            if code == ErrorCode.SERVICE_CLOSED
-            else replace(line, remaining_quota=0)
-        )
+        if code == ErrorCode.SERVICE_CLOSED:
+            changed = replace(line, open=False)
+        elif code == ErrorCode.SERVICE_UNSTAFFED:
+            changed = replace(line, staffed=False)
+        else:
+            changed = replace(line, remaining_quota=0)
         self._set(lines={**self.state.lines, service_id: changed})
 
 
@@ -548,17 +587,12 @@ def _health_name(health: object) -> str:
     return value if isinstance(value, str) and value else "error"
 
 
-def counter_areas(config: Mapping[str, Any]) -> dict[int, str]:
-    """Where each service is served: its zone and counter labels, as the ticket says it."""
-    zones = {z["code"]: z["name"] for z in config.get("zones", [])}
-    by_service: dict[int, list[dict[str, Any]]] = {}
-    for counter in config.get("counters", []):
-        for service_id in counter.get("service_ids", []):
-            by_service.setdefault(service_id, []).append(counter)
-    areas = {}
-    for service_id, counters in by_service.items():
-        zone = zones.get(counters[0]["zone"], counters[0]["zone"])
-        labels = [c["label"] for c in counters]
-        where = labels[0] if len(labels) == 1 else f"{labels[0]}–{labels[-1].split()[-1]}"
-        areas[service_id] = f"{zone} ({where})"
-    return areas
+def _area_of(service: Mapping[str, Any]) -> dict[str, Any]:
+    """The line's waiting area and whether a counter serves it, from ``GET /config``
+    (a server that does not say, an older one, leaves the line as served)."""
+    if "area" not in service:
+        return {}
+    area = service["area"]
+    if not isinstance(area, Mapping):
+        return {"area": "", "staffed": False}
+    return {"area": str(area.get("text", "")), "staffed": True}

@@ -21,6 +21,7 @@ TEXTS = {
     },
     "services.nobody": {"id": "Tidak ada yang menunggu", "en": "Nobody waiting"},
     "services.closed": {"id": "Tutup", "en": "Closed"},
+    "services.unstaffed": {"id": "Belum ada loket", "en": "No counter yet"},
     "services.full": {"id": "Kuota hari ini habis", "en": "Today's quota is used up"},
     "services.info": {"id": "Persyaratan", "en": "Requirements"},
     "standard.requirements": {"id": "Persyaratan", "en": "Requirements"},
@@ -47,6 +48,12 @@ TEXTS = {
     "ticket.wait": {
         "id": "Perkiraan waktu tunggu: ±{m} menit",
         "en": "Estimated wait: about {m} min",
+    },
+    "ticket.next": {"id": "Anda berikutnya", "en": "You are next"},
+    "ticket.soon": {"id": "Perkiraan waktu tunggu: segera", "en": "Estimated wait: soon"},
+    "ticket.closed": {
+        "id": "Belum ada loket yang buka — nomor Anda tetap tercatat",
+        "en": "No counter is open yet — your number stays in line",
     },
     "ticket.area": {"id": "Tunggu di: {area}", "en": "Wait at: {area}"},
     "ticket.printed": {

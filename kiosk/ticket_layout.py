@@ -159,6 +159,17 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+def wait_kind(people_ahead: int, minutes: int, open_counters: int) -> str:
+    """How the wait is worded, on paper and on the kiosk's screen alike: "closed" (no
+    counter of the line is open: never "you are next" to a line nobody calls), "next",
+    "soon" (people ahead but under a minute: never "±0 minutes"), or "wait" (minutes)."""
+    if open_counters <= 0:
+        return "closed"
+    if people_ahead == 0:
+        return "next"
+    return "soon" if minutes <= 0 else "wait"
+
+
 @dataclass(frozen=True)
 class TicketLayout:
     """What one ticket says, from the server's answer to ``POST /api/v1/tickets`` plus the
@@ -245,17 +256,11 @@ class TicketLayout:
         return max(1, min(cap, self.paper.columns // max(1, len(self.number))))
 
     def outlook(self) -> tuple[str, str]:
-        """(people ahead, the wait) as the ticket words them: never "±0 minutes", and
-        never "you are next" when no counter of the line is open to call."""
+        """(people ahead, the wait) as the ticket words them (``wait_kind``)."""
         words = WORDS[self.language]
         ahead = words["ahead"].format(n=self.people_ahead)
-        if self.open_counters <= 0:
-            return ahead, words["closed"]
-        if self.people_ahead == 0:
-            return ahead, words["next"]
-        if self.estimated_wait_minutes <= 0:
-            return ahead, words["soon"]
-        return ahead, words["wait"].format(m=self.estimated_wait_minutes)
+        kind = wait_kind(self.people_ahead, self.estimated_wait_minutes, self.open_counters)
+        return ahead, words[kind].format(m=self.estimated_wait_minutes)
 
     def blocks(self) -> tuple[Block, ...]:
         """The ticket top to bottom; every Text fits its line at its size."""

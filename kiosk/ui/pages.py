@@ -15,9 +15,10 @@ from PyQt6.QtGui import QFont, QFontMetrics, QImage, QPixmap
 from PyQt6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLayout, QSizePolicy, QVBoxLayout
 
 from kiosk.flow import PRIORITIES, KioskFlow, KioskState, Screen
+from kiosk.opening_hours import next_opening_text
 from kiosk.screen_metrics import ScreenMetrics, grid_columns
 from kiosk.texts import CATALOGUE, tr
-from kiosk.ticket_layout import priority_label
+from kiosk.ticket_layout import priority_label, wait_kind
 from kiosk.ui.pictograms import Pictogram
 from kiosk.ui.style import BRAND, INK
 from kiosk.ui.widgets import (
@@ -192,8 +193,10 @@ class Pages:
         if self.flow.agency_open(agency_id):
             waiting = self.flow.waiting_for_agency(agency_id)
             tile.show_count(tr("agencies.waiting", state.language, n=waiting), closed=False)
-        else:
-            tile.show_count(tr("agencies.closed", state.language), closed=True)
+            return
+        upcoming = self.flow.agency_next_opening(agency_id)
+        text = next_opening_text(upcoming, self.flow.local_now(), state.language)
+        tile.show_count(text or tr("agencies.closed", state.language), closed=True)
 
     def _services(self, layout: QVBoxLayout, state: KioskState) -> None:
         m, lang = self.metrics, state.language
@@ -235,9 +238,9 @@ class Pages:
         info.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
         return info
 
-    @staticmethod
-    def _service_line(button: ServiceButton, service_id: int, state: KioskState) -> None:
-        button.show_line(state.lines[service_id], state.language)
+    def _service_line(self, button: ServiceButton, service_id: int, state: KioskState) -> None:
+        line = state.lines[service_id]
+        button.show_line(line, state.language, self.flow.opening_text(line, state.language))
 
     def _service_tapped(self, service_id: int, _checked: bool = False) -> None:
         if self.flow.choose_service(service_id):
@@ -368,12 +371,16 @@ class Pages:
         if mark is not None:
             column.addLayout(self._mark(priority, mark))
             column.addSpacing(m.px(12))
+        kind = wait_kind(issued.people_ahead, issued.estimated_wait_minutes, issued.open_counters)
         lines = [
             f"{ticket['agency']['short_name']} — {ticket['service']['name']}",
             tr("ticket.ahead", lang, n=issued.people_ahead),
-            tr("ticket.wait", lang, m=issued.estimated_wait_minutes),
+            tr(f"ticket.{kind}", lang, m=issued.estimated_wait_minutes),
         ]
-        area = self.flow.counter_area(ticket["service"]["id"])
+        # Where this ticket waits as the server says it; the line's area as the config did.
+        area = (ticket.get("area") or {}).get("text") or self.flow.counter_area(
+            ticket["service"]["id"]
+        )
         if area:
             lines.append(tr("ticket.area", lang, area=area))
         for text in lines:

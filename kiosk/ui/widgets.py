@@ -341,9 +341,12 @@ class ServiceButton(TapButton):
         self.setMinimumWidth(metrics.touch)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
-    def show_line(self, line: Line, language: str) -> None:
-        if not line.open:
-            text, name = tr("services.closed", language), "serviceClosed"
+    def show_line(self, line: Line, language: str, opens: str = "") -> None:
+        """``opens``: when a closed line opens next ("Buka Senin 07.30"), if known."""
+        if not line.staffed:
+            text, name = tr("services.unstaffed", language), "serviceClosed"
+        elif not line.open:
+            text, name = opens or tr("services.closed", language), "serviceClosed"
         elif line.full:
             text, name = tr("services.full", language), "serviceClosed"
         elif line.waiting == 0:

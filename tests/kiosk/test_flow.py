@@ -18,9 +18,22 @@ CONFIG = {
     "site": {"name": "MPP Kab. Tangerang"},
     "agencies": [{"id": 1, "short_name": "Disdukcapil", "name": "Dinas", "colour": "#0B5394"}],
     "services": [
-        {"id": 10, "agency_id": 1, "name": "KTP-el", "priority_offered": True},
-        {"id": 11, "agency_id": 1, "name": "Legalisir", "priority_offered": False},
+        {
+            "id": 10,
+            "agency_id": 1,
+            "name": "KTP-el",
+            "priority_offered": True,
+            "area": {"text": "Lantai 1 — Zona A (Loket 1–2)"},
+        },
+        {
+            "id": 11,
+            "agency_id": 1,
+            "name": "Legalisir",
+            "priority_offered": False,
+            "area": {"text": "Lantai 1 — Zona A (Loket 1)"},
+        },
         {"id": 12, "agency_id": 1, "name": "Akta", "remaining_quota": 0},
+        {"id": 13, "agency_id": 1, "name": "Konsultasi", "area": None},
     ],
     "zones": [{"code": "lantai1-a", "name": "Lantai 1 — Zona A"}],
     "counters": [
@@ -196,10 +209,36 @@ def test_the_ticket_screen_returns_by_itself(api: FakeApi) -> None:
     assert flow.state.screen is Screen.WELCOME
 
 
-def test_the_ticket_says_where_to_wait(api: FakeApi) -> None:
+def test_the_ticket_says_where_to_wait_as_the_server_says_it(api: FakeApi) -> None:
     flow = make(api)
     assert flow.counter_area(10) == "Lantai 1 — Zona A (Loket 1–2)"
     assert flow.counter_area(11) == "Lantai 1 — Zona A (Loket 1)"
+    assert flow.counter_area(12) is None  # an older server that does not say
+
+
+def test_a_service_no_counter_serves_cannot_be_chosen(api: FakeApi) -> None:
+    flow = make(api)
+    flow.choose_agency(1)
+    line = flow.state.lines[13]
+    assert (line.staffed, line.selectable) == (False, False)
+    assert flow.choose_service(13) is False
+    assert flow.state.screen is Screen.SERVICES
+    assert api.keys == []
+
+
+def test_a_service_left_without_counters_between_screens_is_a_clear_message(
+    api: FakeApi,
+) -> None:
+    api.failures.append(ApiError(ErrorCode.SERVICE_UNSTAFFED, "nobody", 409))
+    flow = make(api)
+    flow.choose_agency(1)
+    flow.choose_service(11)
+    flow.issue()
+    assert (flow.state.screen, flow.state.message_code) == (
+        Screen.MESSAGE,
+        ErrorCode.SERVICE_UNSTAFFED,
+    )
+    assert not flow.state.lines[11].staffed
 
 
 def test_a_visitor_who_comes_back_after_an_outage_gets_the_same_key(api: FakeApi) -> None:
@@ -335,6 +374,38 @@ def test_services_outside_their_hours_show_closed(
     flow.apply_config(config_at(server_time))
     assert flow.state.lines[11].open is is_open
     assert flow.agency_open(1) is is_open
+
+
+@pytest.mark.parametrize(
+    ("server_time", "language", "said"),
+    [
+        ("2026-11-30T00:00:00+00:00", "id", "Buka pukul 07.30"),  # Monday 07.00
+        ("2026-11-30T09:30:00+00:00", "id", "Buka Jumat 07.30"),  # Monday 16.30
+        ("2026-12-04T05:00:00+00:00", "id", "Buka Senin 07.30"),  # Friday 12.00
+        ("2026-12-04T05:00:00+00:00", "en", "Opens Monday 07.30"),
+    ],
+)
+def test_a_closed_service_says_when_it_opens_next(
+    api: FakeApi, server_time: str, language: str, said: str
+) -> None:
+    flow = KioskFlow(api, FakePrinter(), clock=Clock(), wall_clock=at(server_time))
+    flow.apply_config(config_at(server_time))
+    assert flow.opening_text(flow.state.lines[11], language) == said
+    assert flow.agency_next_opening(1) == flow.state.lines[11].next_opening
+
+
+def test_a_special_opening_opens_a_saturday_for_its_agency(api: FakeApi) -> None:
+    saturday_9 = "2026-12-05T02:00:00+00:00"
+    config = config_at(saturday_9)
+    config["special_openings"] = [
+        {"date": "2026-12-05", "opens": "08:00", "closes": "12:00", "agency_id": 1, "name": "x"}
+    ]
+    flow = KioskFlow(api, FakePrinter(), clock=Clock(), wall_clock=at(saturday_9))
+    flow.apply_config(config)
+    assert flow.state.lines[11].open and flow.agency_open(1)
+    config["special_openings"][0]["agency_id"] = 2  # another agency's Saturday
+    flow.apply_config(config)
+    assert not flow.state.lines[11].open
 
 
 def test_a_holiday_closes_every_service(api: FakeApi) -> None:

@@ -18,13 +18,13 @@ from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QImage
 from PyQt6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from kiosk.app import Kiosk, main
 from kiosk.flow import Screen
 from kiosk.standards import ServiceStandard
 from kiosk.ui.window import KioskWindow
-from server.models import Service
+from server.models import CounterService, Service
 from shared.api_client import ApiClient
 from tests.e2e.live import REPO, LiveServer, free_port
 from tests.kiosk.conftest import (
@@ -516,3 +516,41 @@ def test_a_printer_switched_off_and_on_again_is_found_by_itself(
         assert kiosk.flow.state.printed is True
         qtbot.waitUntil(lambda: len(jobs(again)) == 1, timeout=WAIT_MS)
         assert b"DK-002" in jobs(again)[0]
+
+
+# --- what the visitor is told -----------------------------------------------------------
+
+
+def test_the_ticket_says_where_to_wait_and_never_you_are_next_to_a_line_nobody_calls(
+    qtbot: QtBot, server: LiveServer, printer: FakeNetworkPrinter, start_kiosk: StartKiosk
+) -> None:
+    kiosk = start_kiosk(kiosk_config(server, printer.port))
+    take_ticket(qtbot, kiosk)  # DK-KTP: served at Loket 1 only, which is still closed
+    assert shows(kiosk.window, "Tunggu di: Zona A (Loket 1)")
+    assert shows(kiosk.window, "Belum ada loket yang buka")
+    assert not shows(kiosk.window, "Anda berikutnya")
+    qtbot.waitUntil(lambda: len(jobs(printer)) == 1, timeout=WAIT_MS)
+    assert b"Menunggu loket dibuka" in jobs(printer)[0]
+    assert b"Tunggu di: Zona A (Loket 1)" in jobs(printer)[0]
+
+    server.officer("petugas.dk").counter(server.hall.c2, "open")  # Loket 2 serves KK
+    tap(qtbot, kiosk.window, "Selesai")
+    take_ticket(qtbot, kiosk, service="Perubahan KK")
+    assert shows(kiosk.window, "Anda berikutnya")
+    assert shows(kiosk.window, "Tunggu di: Zona A (Loket 1–2)")
+
+
+def test_a_service_no_counter_serves_is_shown_as_such_and_cannot_be_taken(
+    qtbot: QtBot, server: LiveServer, printer: FakeNetworkPrinter, start_kiosk: StartKiosk
+) -> None:
+    with server.db.write() as session:
+        session.execute(delete(CounterService).where(CounterService.service_id == server.hall.kk))
+    kiosk = start_kiosk(kiosk_config(server, printer.port))
+    tap(qtbot, kiosk.window, "Sentuh untuk mulai")
+    tap(qtbot, kiosk.window, "Disdukcapil")
+    service = find_button(kiosk.window, "Perubahan KK")
+    assert service is not None and not service.isEnabled()
+    assert shows(kiosk.window, "Belum ada loket")
+    click(qtbot, service)
+    assert kiosk.flow.state.screen is Screen.SERVICES
+    assert tickets(server) == []
