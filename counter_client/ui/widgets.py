@@ -7,6 +7,10 @@ from collections.abc import Callable
 from PyQt6.QtCore import QSize, Qt
 from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from shared.qt_widgets import restyle
+
+__all__ = ["ActionButton", "card", "hbox", "label", "restyle"]
+
 
 def label(text: str = "", name: str = "", *, wrap: bool = False) -> QLabel:
     widget = QLabel(text)
@@ -14,16 +18,6 @@ def label(text: str = "", name: str = "", *, wrap: bool = False) -> QLabel:
         widget.setObjectName(name)
     widget.setWordWrap(wrap)
     return widget
-
-
-def restyle(widget: QWidget, name: str) -> None:
-    """Switch a widget to another stylesheet rule (its object name)."""
-    if widget.objectName() != name:
-        widget.setObjectName(name)
-        style = widget.style()
-        if style is not None:
-            style.unpolish(widget)
-            style.polish(widget)
 
 
 def card(title: str = "") -> tuple[QFrame, QVBoxLayout, QLabel]:

@@ -42,6 +42,7 @@ from kiosk.screen_metrics import ScreenMetrics
 from kiosk.texts import tr
 from kiosk.ui.pictograms import Pictogram
 from kiosk.ui.style import BRAND, INK, tile_style
+from shared.qt_widgets import restyle as shared_restyle
 
 SMALLEST_PX = 8  # below the readable floor, but still better than clipped text
 Accepts = Callable[[], bool]
@@ -177,14 +178,8 @@ def centred(widget: QWidget) -> QHBoxLayout:
 
 def restyle(widget: QWidget, name: str) -> None:
     """Another stylesheet rule for ``widget`` (by object name)."""
-    if widget.objectName() != name:
-        widget.setObjectName(name)
-        style = widget.style()
-        if style is not None:
-            style.unpolish(widget)
-            style.polish(widget)
-        if isinstance(widget, FitLabel):
-            widget.refit()  # bold text is wider
+    if shared_restyle(widget, name) and isinstance(widget, FitLabel):
+        widget.refit()  # bold text is wider
 
 
 def clear(layout: QLayout) -> None:

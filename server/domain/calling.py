@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Executable, Row, bindparam, func, or_, select
+from sqlalchemy import Executable, Row, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from server.models import (
@@ -57,17 +57,24 @@ _CLAIM = (
     .with_for_update(of=Ticket, skip_locked=True)
     .execution_options(populate_existing=True)
 )
-# The line's counters that are open, and how far the one nearest its priority turn is.
-_LINE_COUNTERS = (
-    select(func.count(), func.max(Counter.calls_since_priority))
-    .select_from(Counter)
-    .join(CounterService, CounterService.counter_id == Counter.id)
-    .where(
-        CounterService.service_id == bindparam("service_id"),
-        Counter.state == CounterState.OPEN,
-        Counter.active.is_(True),
+
+
+def open_counters_of_line(*columns: Any) -> Select[Any]:
+    """``columns`` over the open, active counters that serve ``:service_id``."""
+    return (
+        select(*columns)
+        .select_from(Counter)
+        .join(CounterService, CounterService.counter_id == Counter.id)
+        .where(
+            CounterService.service_id == bindparam("service_id"),
+            Counter.state == CounterState.OPEN,
+            Counter.active.is_(True),
+        )
     )
-)
+
+
+# The line's open counters, and how far the one nearest its priority turn is.
+_LINE_COUNTERS = open_counters_of_line(func.count(), func.max(Counter.calls_since_priority))
 _COUNTER_STATE = select(Counter.state).where(Counter.id == bindparam("counter_id"))
 
 

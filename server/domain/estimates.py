@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from server.models import Counter, CounterService, CounterState, Service, Ticket, TicketState
+from server.models import Service, Ticket, TicketState
 
-from .calling import line_forecast
+from .calling import line_forecast, open_counters_of_line
 from .settings import SiteSettings
 
 if TYPE_CHECKING:
@@ -38,16 +38,7 @@ _RECENT_SERVICE_TIMES = (
     .order_by(Ticket.finished_at.desc())
     .limit(bindparam("samples"))
 )
-_OPEN_COUNTERS = (
-    select(func.count())
-    .select_from(Counter)
-    .join(CounterService, CounterService.counter_id == Counter.id)
-    .where(
-        CounterService.service_id == bindparam("service_id"),
-        Counter.state == CounterState.OPEN,
-        Counter.active.is_(True),
-    )
-)
+_OPEN_COUNTERS = open_counters_of_line(func.count())
 _OPEN = _OPEN_COUNTERS.scalar_subquery()
 # A line's figures in one statement: waiting count, since when, counters open for it.
 _LINE = select(func.count(), func.min(Ticket.queued_at), _OPEN).where(
