@@ -106,8 +106,9 @@ class BoardModel:
     last_calls: list[CallShown] = field(default_factory=list)
     lines: dict[int, dict[str, Any]] = field(default_factory=dict)
     seq: int | None = None
-    # Calls kept, recalls included: as many as a snapshot lists, so a board that heard
-    # every call shows what one that just reloaded shows.
+    # Tickets kept in the previous calls, each once: as many as a snapshot lists
+    # (its ``last_calls_limit``), so a board that heard every call shows what one that
+    # just reloaded shows.
     keep_calls: int = 10
     _agencies: dict[int, dict[str, Any]] = field(default_factory=dict)
     _services: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -181,9 +182,12 @@ class BoardModel:
                 agency=_agency(call.get("agency") or {}),
                 at=str(call.get("at", "")),
                 recall=bool(call.get("recall", False)),
+                times=int(call.get("times") or 1),
             )
             for call in calls
-        ][: self.keep_calls]
+        ]
+        self.keep_calls = int(snapshot.get("last_calls_limit") or self.keep_calls)
+        del self.last_calls[self.keep_calls :]
         self.lines = {int(line["service_id"]): dict(line) for line in snapshot.get("lines", [])}
         self.seq = int(snapshot.get("seq", 0))
         missed = self._missed(calls, still_called)  # remembers every call listed
@@ -240,6 +244,8 @@ class BoardModel:
         if counter is not None:
             counter.ticket = _ticket(ticket)
             counter.label = announcement.counter_label or counter.label
+        # One line per ticket: its newest call replaces the one listed.
+        self.last_calls = [c for c in self.last_calls if c.number != announcement.number]
         self.last_calls.insert(
             0,
             CallShown(
@@ -289,15 +295,14 @@ class BoardModel:
         """One line per ticket, newest call first: a recall moves its ticket to the top
         with the number of times it has been called, instead of pushing other numbers off
         the list as a line of its own (DK-004 called three times is one line, "×3")."""
-        by_number: dict[str, list[CallShown]] = {}
-        for call in self.last_calls:  # newest first
-            by_number.setdefault(call.number, []).append(call)
         at_counters = {
             c.ticket.number: c.ticket.call_count for c in self.counters.values() if c.ticket
         }
+        # ``last_calls`` holds each ticket once already (snapshot and live alike); the
+        # counter's own count wins when it knows of a call the list did not hear.
         return [
-            replace(calls[0], times=_times_called(calls, at_counters.get(number, 0)))
-            for number, calls in by_number.items()
+            replace(call, times=max(call.times, at_counters.get(call.number, 0)))
+            for call in self.last_calls
         ]
 
     def service_name(self, service_id: int) -> str:
@@ -345,18 +350,6 @@ class BoardModel:
                 )
             )
         return [row for _, row in sorted(rows, key=lambda r: r[0])]
-
-
-def _times_called(calls: list[CallShown], at_counter: int) -> int:
-    """Calls of one ticket, newest first: its recalls since its last first call, plus
-    that call (a transfer starts again at one); the pushes' and the counter's own count
-    win when they know of calls that fell off the end of the list."""
-    counted = 0
-    for call in calls:
-        counted += 1
-        if not call.recall:
-            break
-    return max(counted, calls[0].times, at_counter)
 
 
 def _agency(brief: Mapping[str, Any]) -> AgencyShown:

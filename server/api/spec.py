@@ -308,7 +308,9 @@ def _schemas() -> dict[str, JsonSchema]:
                 "agency": ref("AgencyBrief"),
                 "at": DATE_TIME,
                 "recall": BOOLEAN,
-            }
+                "times": {**INTEGER, "description": "calls of the ticket at that counter"},
+            },
+            "a ticket's newest call (each ticket once, newest first)",
         ),
         "ZoneSnapshot": obj(
             {
@@ -317,6 +319,10 @@ def _schemas() -> dict[str, JsonSchema]:
                 "today": DATE,
                 "counters": array(ref("CounterOnBoard")),
                 "last_calls": array(ref("LastCall")),
+                "last_calls_limit": {
+                    **INTEGER,
+                    "description": "how many tickets the list holds at most (keep as many)",
+                },
                 "lines": array(ref("LineStats")),
             }
         ),

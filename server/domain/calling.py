@@ -10,9 +10,10 @@ it still waits), so two counters pressing "next" at once take two different tick
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Executable, Row, Select, bindparam, func, or_, select
+from sqlalchemy import Executable, Row, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from server.models import (
@@ -48,7 +49,14 @@ _AT_COUNTER = _WAITING_TODAY.where(
         & Ticket.service_id.in_(bindparam("service_ids", expanding=True)),
     )
 )
-_IN_LINE = _WAITING_TODAY.where(Ticket.service_id == bindparam("service_id"))
+# What counters of a line may call: their services' tickets and those sent to them.
+_FOR_COUNTERS = _WAITING_TODAY.where(
+    or_(
+        Ticket.target_counter_id.in_(bindparam("counter_ids", expanding=True)),
+        Ticket.target_counter_id.is_(None)
+        & Ticket.service_id.in_(bindparam("service_ids", expanding=True)),
+    )
+)
 _SENT_TO_COUNTER = _WAITING_TODAY.where(Ticket.target_counter_id == bindparam("counter_id"))
 _CLAIM = (
     select(Ticket)
@@ -73,8 +81,19 @@ def open_counters_of_line(*columns: Any) -> Select[Any]:
     )
 
 
-# The line's open counters, and how far the one nearest its priority turn is.
-_LINE_COUNTERS = open_counters_of_line(func.count(), func.max(Counter.calls_since_priority))
+# Every active counter that serves the service, with each service it serves.
+_LINE_COUNTER_SERVICES = (
+    select(Counter.id, Counter.state, Counter.calls_since_priority, CounterService.service_id)
+    .join(CounterService, CounterService.counter_id == Counter.id)
+    .where(
+        Counter.active.is_(True),
+        Counter.id.in_(
+            select(CounterService.counter_id).where(
+                CounterService.service_id == bindparam("service_id")
+            )
+        ),
+    )
+)
 _COUNTER_STATE = select(Counter.state).where(Counter.id == bindparam("counter_id"))
 
 
@@ -120,34 +139,84 @@ def claim_next(ctx: Ctx, counter: Counter, service_ids: list[int]) -> Ticket | N
 def line_forecast(ctx: Ctx, ticket: Ticket) -> tuple[int, int]:
     """(people ahead, counters open for its line) for one waiting ticket.
 
-    Ahead is the ticket's place in the order a counter of its line would call: a visitor
-    sent to one counter waits only for those sent there before; anyone else for the
-    line's tickets sent to its counters, due bookings, and (by the priority rule)
-    priority tickets, then the line itself. The counter nearest its priority turn stands
-    for the line's counters.
+    Ahead is the ticket's place in the order the counters that may call it would take:
+    a visitor sent to one counter waits for those sent there before; anyone else for what
+    the line's open counters (all its counters while none is open) call first, across
+    every service those counters serve, by the calling order. Counters serving the same
+    services are one queue (the one nearest its priority turn stands for them); of
+    several such groups, the one that reaches the ticket first is told.
     """
     session = ctx.session
-    opened, since = session.execute(_LINE_COUNTERS, {"service_id": ticket.service_id}).one()
     if ticket.target_counter_id is not None:
         # Sent to one counter: that counter alone will call it.
         state = session.scalar(_COUNTER_STATE, {"counter_id": ticket.target_counter_id})
-        opened, since = int(state == CounterState.OPEN), 0
+        opened = int(state == CounterState.OPEN)
+        if ticket.state != TicketState.WAITING:
+            return 0, opened
+        params = {"today": ticket.service_date, "counter_id": ticket.target_counter_id}
+        return _place(ctx, _read(session, _SENT_TO_COUNTER, params), ticket.id, 0), opened
+    groups, opened = _line_counters(session, ticket.service_id)
     if ticket.state != TicketState.WAITING:
-        return 0, int(opened)
-    if ticket.target_counter_id is not None:
-        query, params = _SENT_TO_COUNTER, {"counter_id": ticket.target_counter_id}
-    else:
-        query, params = _IN_LINE, {"service_id": ticket.service_id}
-    waiting = _read(session, query, {"today": ticket.service_date, **params})
+        return 0, opened
+    ahead = [
+        _place(
+            ctx,
+            _read(
+                session,
+                _FOR_COUNTERS,
+                {
+                    "today": ticket.service_date,
+                    "counter_ids": group.counter_ids,
+                    "service_ids": sorted(services),
+                },
+            ),
+            ticket.id,
+            group.since,
+        )
+        for services, group in groups.items()
+    ]
+    return min(ahead, default=0), opened
+
+
+@dataclass
+class _CounterGroup:
+    """Counters of a line that serve the same services: to a visitor, one queue."""
+
+    counter_ids: list[int] = field(default_factory=list)
+    since: int = 0
+
+
+def _line_counters(
+    session: Session, service_id: int
+) -> tuple[dict[frozenset[int], _CounterGroup], int]:
+    """The line's counters grouped by the services they serve (the open ones, or all while
+    none is open), and how many are open."""
+    served: dict[int, set[int]] = {}
+    facts: dict[int, tuple[bool, int]] = {}
+    for counter_id, state, since, other in session.execute(
+        _LINE_COUNTER_SERVICES, {"service_id": service_id}
+    ):
+        served.setdefault(counter_id, set()).add(other)
+        facts[counter_id] = (state == CounterState.OPEN, since or 0)
+    opened = [cid for cid, (is_open, _) in facts.items() if is_open]
+    groups: dict[frozenset[int], _CounterGroup] = {}
+    for counter_id in opened or list(facts):
+        group = groups.setdefault(frozenset(served[counter_id]), _CounterGroup())
+        group.counter_ids.append(counter_id)
+        group.since = max(group.since, facts[counter_id][1])
+    return groups, len(opened)
+
+
+def _place(ctx: Ctx, waiting: list[Waiting], ticket_id: int, since: int) -> int:
     order = calling_order(
         waiting,
         counter_id=None,
         now=ctx.now,
         priority_every_n=ctx.settings.priority_every_n,
-        calls_since_priority=int(since or 0),
+        calls_since_priority=since,
     )
-    ahead = position(order, ticket.id)
-    return (ahead if ahead is not None else 0), int(opened)
+    found = position(order, ticket_id)
+    return found if found is not None else 0
 
 
 def waiting_in_calling_order(

@@ -26,9 +26,19 @@ from .estimates import line_stats_now
 from .outbox import current_seq
 from .views import TICKET_FOR_VIEW, agency_brief, counter_view, ticket_view, zone_view
 
+# Tickets in a board's "previous calls" (each once, by its newest call): boards keep as
+# many live as the snapshot lists (``last_calls_limit``), so a board that heard every call
+# and one that just reloaded show the same.
 LAST_CALLS = 10
 # Enough for an officer to find a visitor who came back; older ones rarely return.
 NO_SHOWS = 50
+
+
+def _times_called(event: TicketEvent, ticket: Ticket) -> int:
+    """How many times the ticket has been called at the counter of its newest call."""
+    least = 2 if event.kind == "recalled" else 1
+    here = ticket.call_count if ticket.counter_id == event.counter_id else 0
+    return max(least, here)
 
 
 def _seconds_between(session: Session, begin: Any, end: Any) -> ColumnElement[Any]:
@@ -127,17 +137,26 @@ def zone_snapshot(ctx: Ctx, zone_code: str) -> dict[str, Any]:
         )
     )
     ids = [c.id for c in counters]
-    calls = session.execute(
-        select(TicketEvent, Ticket)
+    # One entry per ticket, its newest call: a recall moves it to the top rather than
+    # pushing other numbers off the list.
+    newest = (
+        select(func.max(TicketEvent.id))
         .join(Ticket, Ticket.id == TicketEvent.ticket_id)
-        .options(*TICKET_FOR_VIEW)
         .where(
             TicketEvent.kind.in_(("called", "recalled")),
             TicketEvent.counter_id.in_(ids),
             Ticket.service_date == ctx.today,
         )
-        .order_by(TicketEvent.id.desc())
+        .group_by(TicketEvent.ticket_id)
+        .order_by(func.max(TicketEvent.id).desc())
         .limit(LAST_CALLS)
+    )
+    calls = session.execute(
+        select(TicketEvent, Ticket)
+        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+        .options(*TICKET_FOR_VIEW)
+        .where(TicketEvent.id.in_(newest.scalar_subquery()))
+        .order_by(TicketEvent.id.desc())
     ).all()
     by_id = {c.id: c for c in counters}
     services = list(
@@ -167,9 +186,11 @@ def zone_snapshot(ctx: Ctx, zone_code: str) -> dict[str, Any]:
                 "agency": agency_brief(ticket.service.agency),
                 "at": event.at.isoformat(),
                 "recall": event.kind == "recalled",
+                "times": _times_called(event, ticket),
             }
             for event, ticket in calls
         ],
+        "last_calls_limit": LAST_CALLS,
         "lines": _lines(ctx, services),
     }
 

@@ -36,10 +36,11 @@ def ticket(
     }  # fmt: skip
 
 
-def last_call(t: dict[str, Any], recall: bool = False) -> dict[str, Any]:
+def last_call(t: dict[str, Any], recall: bool = False, times: int = 1) -> dict[str, Any]:
     counter = t["counter"]
     return {"number": t["number"], "counter": counter["label"], "counter_id": counter["id"],
-            "agency": t["agency"], "at": t["called_at"], "recall": recall}  # fmt: skip
+            "agency": t["agency"], "at": t["called_at"], "recall": recall,
+            "times": times}  # fmt: skip
 
 
 def snapshot(
@@ -165,13 +166,13 @@ def test_waiting_people_per_agency_and_per_service() -> None:
 def test_previous_calls_list_each_ticket_once_with_how_often_it_was_called() -> None:
     dk4 = ticket(4, "DK-004", "called", 1, minute=4)
     sm1 = ticket(5, "SM-001", "serving", 3, minute=5)
-    calls = [last_call(dk4, recall=True), last_call(sm1), last_call(dk4, recall=True),
-             last_call(dk4)]  # fmt: skip
+    # The snapshot lists each ticket once, by its newest call, with how often it was called.
+    calls = [last_call(dk4, recall=True, times=3), last_call(sm1)]
     for i, call in enumerate(calls):
         call["at"] = f"2026-11-30T02:{20 - i:02d}:00+00:00"
     model = BoardModel(zone_code="zona-a")
     model.load_config(CONFIG)
-    model.load_snapshot(snapshot(10, (3, sm1), calls=calls))
+    model.load_snapshot({**snapshot(10, (3, sm1), calls=calls), "last_calls_limit": 4})
     assert [(c.number, c.times) for c in model.recent_calls()] == [("DK-004", 3), ("SM-001", 1)]
 
     # a recall pushed live moves the ticket to the top again, counted as the server counts
@@ -181,3 +182,13 @@ def test_previous_calls_list_each_ticket_once_with_how_often_it_was_called() -> 
     # a ticket transferred and called at another counter starts counting again
     model.apply("ticket.called", called(12, ticket(4, "DK-004", "called", 1, count=1, minute=31)))
     assert [(c.number, c.times) for c in model.recent_calls()] == [("DK-004", 1), ("SM-001", 2)]
+    # recalls never push other numbers off: the list keeps as many tickets as the snapshot
+    seq = 13
+    for n in range(6, 9):
+        for count in (1, 2, 3):
+            t = ticket(n, f"DK-{n:03d}", "called", 1, count=count, minute=31 + n)
+            model.apply("ticket.called", called(seq, t, recall=count > 1))
+            seq += 1
+    assert [(c.number, c.times) for c in model.recent_calls()] == [
+        ("DK-008", 3), ("DK-007", 3), ("DK-006", 3), ("DK-004", 1),
+    ]  # fmt: skip

@@ -221,8 +221,6 @@ def test_tile_numbers_read_from_ten_metres_with_many_counters(
 def test_a_recalled_ticket_is_one_line_of_the_previous_calls_with_a_mark(qtbot: QtBot) -> None:
     model = busy_model(6)
     newest = model.last_calls[0]
-    recalls = [replace(newest, at=f"2026-11-30T03:{m:02d}:00+00:00", recall=True) for m in (1, 2)]
-    model.last_calls[:0] = recalls[::-1]
     announcer = Announcer(SpeechChain([], ["id"]), chime=None)
     config = DisplayConfig(server_url="http://127.0.0.1:9", token="t")
     board = BoardWindow(config, model, announcer)
@@ -233,7 +231,10 @@ def test_a_recalled_ticket_is_one_line_of_the_previous_calls_with_a_mark(qtbot: 
         area = (panel.x(), panel.y(), panel.width(), panel.height())
         assert colour_share(image, style.CALLED, area) == 0  # nobody called twice yet
         board.call.show_call(None, announcing=False)
-        model.last_calls.insert(0, replace(model.last_calls[3], at="2026-11-30T03:05:00+00:00"))
+        # the previous ticket was called a third time (the model keeps each ticket once,
+        # test_board_model); the newest stays in the big panel
+        model.last_calls[1] = replace(model.last_calls[1], recall=True, times=3)
+        newest = model.last_calls[1]
         board.refresh()
         numbers = [c.number for c in board.last_calls.calls]
         assert len(numbers) == len(set(numbers))  # one line per ticket

@@ -335,6 +335,31 @@ def test_a_recalled_ticket_is_one_line_of_the_previous_calls_with_its_mark(
     assert history(page) == lines
 
 
+def test_recalls_never_push_other_numbers_off_the_previous_calls(
+    web_server: LiveServer, new_page: NewPage
+) -> None:
+    hall = web_server.hall
+    kiosk, officer = web_server.device("kiosk"), web_server.officer("petugas.dk")
+    officer.counter(hall.c1, "open")
+    page = new_page(viewport=TV)
+    page.goto(f"{web_server.url}/board/zona-a#token={hall.tokens['display-a']}")
+    expect(page.locator("#call")).to_be_visible()
+    numbers = []
+    for _ in range(7):  # seven visitors, each called three times: 21 calls
+        numbers.append(kiosk.issue(hall.ktp)["number"])
+        officer.counter(hall.c1, "next")
+        officer.counter(hall.c1, "recall")
+        officer.counter(hall.c1, "recall")
+    expect(page.locator("#call-number")).to_have_text(numbers[-1], timeout=30_000)
+    expect(page.locator("#call")).not_to_have_class(re.compile(r"\bannouncing\b"))
+    expected = [f"{n} ×3 Loket 1" for n in numbers[-2:-7:-1]]  # five earlier tickets
+    expect(page.locator("#history li")).to_have_count(5, timeout=30_000)
+    assert history(page) == expected
+    page.reload()
+    expect(page.locator("#history li")).to_have_count(5)
+    assert history(page) == expected
+
+
 # --- many counters: readable at 10 m, nothing covered --------------------------------------
 
 

@@ -15,7 +15,8 @@
   var text = Antre.texts(T), el = Antre.el;
   var KEY = "antre.board.token." + zone;
   var HOLD_MS = 3000, GAP_MS = 400, SPEECH_LIMIT_MS = 15000, VOICE_WAIT_MS = 2000;
-  var MISSED_WINDOW_MS = 120000, HISTORY = 5, KEEP_CALLS = 10;  /* as data.json lists */
+  var MISSED_WINDOW_MS = 120000, HISTORY = 5;
+  var keepCalls = 10;  /* tickets in the previous calls, each once: as the snapshot lists */
   var PAGE_MS = 1000 * (parseInt(body.getAttribute("data-page-seconds"), 10) || 8);
   var PAGE_LINE_OF_SCREEN = 0.034;
   var WAITING_CHIP_OF_SCREEN = 0.2, WAITING_FONT_VH = [3, 2.6, 2.2, 1.8];
@@ -83,6 +84,7 @@
       var first = data === null;
       var missed = missedCalls(fresh, first);
       data = fresh;
+      keepCalls = fresh.last_calls_limit || keepCalls;
       offsetMs = Date.parse(fresh.now) - Date.now();
       if (feed) feed.setSeq("zone:" + zone, fresh.seq);
       render();
@@ -151,8 +153,10 @@
                  agency: ticket.agency, at: ticket.called_at, recall: !!payload.recall,
                  announce: payload.announce, prefix: ticket.prefix, sequence: ticket.sequence,
                  times: payload.call_count || ticket.call_count || 1 };
+    /* one entry per ticket: its newest call replaces the one listed */
+    data.last_calls = data.last_calls.filter(function (c) { return c.number !== call.number; });
     data.last_calls.unshift(call);
-    data.last_calls.length = Math.min(data.last_calls.length, KEEP_CALLS);
+    data.last_calls.length = Math.min(data.last_calls.length, keepCalls);
     render();
     var key = callKey(call.number, call.at);
     if (!known[key]) {
@@ -314,25 +318,15 @@
       });
   }
 
-  /* Each ticket's newest call and how often it was called at its counter: its recalls
-     since its last first call, plus that call (as display_board/board_model.py); the
-     pushes' and the counter's own count win when calls fell off the end of the list. */
+  /* Each ticket once (snapshot and live alike), with how often it was called at its
+     counter; the counter's own count wins when it knows of a call the list missed. */
   function recentCalls() {
-    var byNumber = {}, order = [], atCounters = {};
-    data.last_calls.forEach(function (call) {
-      if (!byNumber[call.number]) { byNumber[call.number] = []; order.push(call.number); }
-      byNumber[call.number].push(call);
-    });
+    var atCounters = {};
     data.counters.forEach(function (c) {
       if (c.ticket) atCounters[c.ticket.number] = c.ticket.call_count || 0;
     });
-    return order.map(function (number) {
-      var calls = byNumber[number], counted = 0;
-      for (var i = 0; i < calls.length; i++) {
-        counted++;
-        if (!calls[i].recall) break;
-      }
-      return { call: calls[0], times: Math.max(counted, calls[0].times || 1, atCounters[number] || 0) };
+    return data.last_calls.map(function (call) {
+      return { call: call, times: Math.max(call.times || 1, atCounters[call.number] || 0) };
     });
   }
 

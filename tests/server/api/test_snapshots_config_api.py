@@ -209,12 +209,29 @@ def test_the_zone_snapshot_shows_the_last_calls_and_its_seq_grows(api: Api, hall
     after = ok(display.get("/api/v1/displays/zona-a/snapshot"))
 
     assert after["seq"] > before
-    assert [(c["number"], c["counter"], c["recall"]) for c in after["last_calls"]] == [
-        ("DK-001", "Loket 1", True),
-        ("DK-001", "Loket 1", False),
+    # One entry per ticket, its newest call, with how often it was called.
+    assert [(c["number"], c["counter"], c["recall"], c["times"]) for c in after["last_calls"]] == [
+        ("DK-001", "Loket 1", True, 2)
     ]
     at_c1 = next(c for c in after["counters"] if c["id"] == hall.c1)
     assert at_c1["ticket"]["number"] == "DK-001"
+
+
+def test_recalls_never_push_other_tickets_off_the_zones_previous_calls(
+    api: Api, hall: Hall
+) -> None:
+    kiosk, officer = api.as_device("kiosk"), api.as_user("petugas.dk")
+    ok(officer.counter(hall.c1, "open"))
+    for _ in range(12):  # twelve visitors, each called three times (then no-show)
+        kiosk.issue(hall.ktp)
+        ok(officer.counter(hall.c1, "next"))
+        ok(officer.counter(hall.c1, "recall"))
+        ok(officer.counter(hall.c1, "recall"))
+    snapshot = ok(api.as_device("display-a").get("/api/v1/displays/zona-a/snapshot"))
+    listed = [c["number"] for c in snapshot["last_calls"]]
+    assert snapshot["last_calls_limit"] == len(listed) == 10
+    assert listed == [f"DK-{n:03d}" for n in range(12, 2, -1)]
+    assert {c["times"] for c in snapshot["last_calls"]} == {3}
 
 
 def test_another_zones_seq_does_not_move(api: Api, hall: Hall) -> None:

@@ -153,8 +153,9 @@ def test_yesterdays_waiting_tickets_are_not_called(
 
 @pytest.mark.parametrize("every_n", [0, 1, 2, 3])
 @pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("at", ["Loket 2 (KK only)", "Loket 1 (KTP and KK)"])
 def test_the_people_ahead_a_visitor_is_told_are_the_calls_before_theirs(
-    desk: Desk, hall: Hall, clock: FakeClock, every_n: int, seed: int
+    desk: Desk, hall: Hall, clock: FakeClock, every_n: int, seed: int, at: str
 ) -> None:
     """Whatever the mix (priority, bookings due and not yet due, the priority rule), the
     "people ahead" of each waiting ticket is exactly how many calls the counter makes
@@ -165,21 +166,39 @@ def test_the_people_ahead_a_visitor_is_told_are_the_calls_before_theirs(
 
     rng = random.Random(seed * 10 + every_n)
     desk.settings(priority_every_n=every_n)
-    desk.open(hall.c2)  # the only counter of DK-KK
+    counter, services = (hall.c2, [hall.kk]) if "2" in at else (hall.c1, [hall.ktp, hall.kk])
+    desk.open(counter)  # the only counter open: it calls across all its services
     for _ in range(rng.randrange(0, 3)):  # a counter that has called before
         desk.issue(hall.kk)
-        desk.next(hall.c2)
+        desk.next(counter)
     start = clock()
     tickets = []
     for _ in range(rng.randrange(4, 10)):
         kind = rng.choice(["walk-in", "walk-in", "priority", "booked"])
+        service = rng.choice(services)
         if kind == "booked":
             slot = start + dt.timedelta(minutes=rng.choice([-20, -5, 3, 60]))
-            ticket = desk.issue(hall.kk, source=TicketSource.BOOKING, booked_for=slot)
+            ticket = desk.issue(service, source=TicketSource.BOOKING, booked_for=slot)
         else:
             priority = ELDERLY if kind == "priority" else Priority.NONE
-            ticket = desk.issue(hall.kk, priority=priority)
+            ticket = desk.issue(service, priority=priority)
         tickets.append(ticket)
     told = {t.id: estimate_now(desk.ctx(), t).people_ahead for t in tickets}
-    called = [desk.next(hall.c2) for _ in tickets]
+    called = [desk.next(counter) for _ in tickets]
     assert [told[t.id] for t in called if t is not None] == list(range(len(tickets)))
+
+
+def test_a_visitor_is_told_the_other_services_their_counter_calls_first(
+    desk: Desk, hall: Hall
+) -> None:
+    """Loket 1 serves KTP and KK, first come first served across both: a KK visitor
+    behind three KTP visitors, with only Loket 1 open, has three people ahead."""
+    from server.domain.estimates import estimate_now
+
+    desk.open(hall.c1)
+    for _ in range(3):
+        desk.issue(hall.ktp)
+    kk = desk.issue(hall.kk)
+    assert estimate_now(desk.ctx(), kk).people_ahead == 3
+    desk.open(hall.c2, "petugas2.dk")  # Loket 2 serves KK only: it calls the KK visitor next
+    assert estimate_now(desk.ctx(), kk).people_ahead == 0
