@@ -283,7 +283,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=args.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        # An import may have configured logging already (a root-level warning does):
+        # the level and format asked for here win.
+        force=True,
     )
     try:
         config = load_kiosk_config(args.config)
@@ -302,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     # exit(), not quit(): Qt 6's quit() first asks the windows to close, which ours refuses.
     signal.signal(signal.SIGINT, lambda *_: app.exit(0))
     kiosk.start()
+    log.info("kiosk running: the admin PIN (or Ctrl-C in a terminal) ends it")
     try:
         return int(app.exec())
     finally:

@@ -29,7 +29,7 @@ class ConfigError(ValueError):
 
 
 def _port(value: Any) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 65535:
         raise ValueError("must be a whole number from 1 to 65535")
@@ -37,7 +37,7 @@ def _port(value: Any) -> int:
 
 
 def _positive(value: Any) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise ValueError("must be a whole number of at least 1")
@@ -121,7 +121,7 @@ def _folder(value: Any) -> Path | None:
 
 
 def _count(value: Any) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 5:
         raise ValueError("must be a whole number from 0 to 5")

@@ -48,7 +48,7 @@ def read_scope(session: Session, who: Principal, form: Fields) -> Agency | None:
     if text == HALL:
         require_admin(who)
         return None
-    agency_id = int(text) if text.isdigit() and len(text) < 11 else 0
+    agency_id = int(text) if text.isascii() and text.isdigit() and len(text) < 11 else 0
     agency = session.get(Agency, agency_id) if 0 < agency_id <= ID_MAX else None
     if agency is None:
         if not who.is_admin:

@@ -130,7 +130,7 @@ def admin_devices() -> Response:
 def _counter_id(raw: str) -> int | None:
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         raise DomainError(
             ErrorCode.VALIDATION_ERROR, "choose a counter", field="counter", rule="choice"
         )

@@ -61,7 +61,7 @@ def _settings_form() -> tuple[dict[str, Any], Errors, dict[str, str]]:
             value: Any = raw.strip() if key != "ticket_footer" else raw.replace("\r\n", "\n")
             if key in settings.INT_SETTINGS:
                 text = raw.strip()
-                if not (text.lstrip("-").isdigit() and len(text) <= 9):
+                if not (text.isascii() and text.lstrip("-").isdigit() and len(text) <= 9):
                     errors[key] = tr("Harus bilangan bulat.", "Must be a whole number.")
                     continue
                 value = int(text)

@@ -68,7 +68,7 @@ def _page_seconds() -> int:
     """``?page_seconds=N``: how long each page of counter tiles stays, for a zone with
     more counters than fit at a size read from 10 m (as the Qt board's setting)."""
     raw = request.args.get("page_seconds", str(PAGE_SECONDS))
-    if not raw.isdigit() or not 2 <= int(raw) <= 120:
+    if not (raw.isascii() and raw.isdigit()) or not 2 <= int(raw) <= 120:
         raise DomainError(ErrorCode.VALIDATION_ERROR, "page_seconds must be from 2 to 120")
     return int(raw)
 

@@ -206,6 +206,14 @@ def test_the_guard_is_invisible(qtbot: QtBot, kiosk: Kiosk, clock: ManualClock) 
     finger(qtbot, window, area(window, "Sentuh untuk mulai").center())
     assert not kiosk.flow.accepts_taps()
     during = window.pages.grab().toImage()
+    # Nothing greyed, held down or restyled while the guard holds (a guard that greyed
+    # the buttons and undid it on a real-time timer would pass the picture check alone).
+    looks = [
+        (b.isEnabled(), b.isDown(), b.objectName(), b.styleSheet())
+        for b in window.findChildren(QPushButton)
+        if b.isVisible()
+    ]
+    assert looks and all(enabled and not down for enabled, down, _, _ in looks)
     clock.advance(LOOKED)
     qtbot.wait(20)  # anything that would repaint on the guard opening has had its chance
     assert kiosk.flow.accepts_taps()
@@ -213,3 +221,8 @@ def test_the_guard_is_invisible(qtbot: QtBot, kiosk: Kiosk, clock: ManualClock) 
     assert during.convertToFormat(QImage.Format.Format_RGB32) == after.convertToFormat(
         QImage.Format.Format_RGB32
     )
+    assert looks == [
+        (b.isEnabled(), b.isDown(), b.objectName(), b.styleSheet())
+        for b in window.findChildren(QPushButton)
+        if b.isVisible()
+    ]

@@ -242,6 +242,7 @@ def test_bulk_hours_are_checked_like_the_service_form(admin: Console, api: Api, 
         {},
         {"scope": "99999999999999999999", "action": "apply"},
         {"scope": "0", "open_mon": "on"},
+        {"scope": "²", "open_mon": "on", "action": "preview"},  # a digit to str.isdigit only
         {"scope": ["x"], "open_xyz": "on", "action": "preview"},
         {"scope": "hall", "open_mon": "on", "from_mon": "\x00", "to_mon": "9" * 500},
     ],
@@ -453,3 +454,12 @@ def opening_ids(admin: Console) -> dict[str, int]:
         if link and names:
             found[names[-1]] = int(link.group(1))
     return found
+
+
+def test_a_special_opening_for_a_scope_that_is_no_number_is_a_field_error(
+    admin: Console,
+) -> None:
+    form = {"date": "2026-12-05", "opens": "08.00", "closes": "12.00", "name": "Sabtu"}
+    answer = admin.post("/admin/special-openings", {**form, "scope": "²"})
+    assert answer.status_code == 422, answer.status_code
+    assert "field-error" in page_of(answer)

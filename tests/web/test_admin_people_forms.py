@@ -262,6 +262,7 @@ def test_a_device_token_is_shown_once_works_and_dies_when_revoked(
         ({"name": "Papan", "kind": "display", "zone": "zona-z"}, "zone"),
         ({"name": "PC", "kind": "counter"}, "counter"),
         ({"name": "PC", "kind": "counter", "counter": "abc"}, "counter"),
+        ({"name": "PC", "kind": "counter", "counter": "²"}, "counter"),  # str.isdigit's digit
         ({"name": "PC", "kind": "counter", "counter": "99999999999999"}, "counter"),
         ({"name": "PC", "kind": "counter", "counter": "4242"}, "counter"),
         ({"name": "X", "kind": "toaster"}, "kind"),
@@ -298,7 +299,7 @@ def test_every_wrong_setting_is_named_at_once_and_nothing_is_stored(
         "/admin/settings",
         {
             "site_name": "Baru",
-            "number_width": "abc",
+            "number_width": "²",  # a digit to str.isdigit, not to int()
             "priority_every_n": "99999999999999999999",
             "callout_template_id": "Nomor {prefix} {number} ke {loket}",
             "callout_template_en": "Number {number}",
