@@ -24,6 +24,8 @@ from escpos.constants import QR_ECLEVEL_M
 from escpos.escpos import Escpos
 from PIL import Image, ImageDraw, ImageFont
 
+from shared.waits import wait_kind
+
 log = logging.getLogger("antre.kiosk.ticket")
 
 Align = Literal["left", "center", "right"]
@@ -157,17 +159,6 @@ def wrap(text: str, width: int) -> list[str]:
             narrowest -= 1
         lines.extend(textwrap.wrap(paragraph, narrowest, break_on_hyphens=False) or [""])
     return lines
-
-
-def wait_kind(people_ahead: int, minutes: int, open_counters: int) -> str:
-    """How the wait is worded, on paper and on the kiosk's screen alike: "closed" (no
-    counter of the line is open: never "you are next" to a line nobody calls), "next",
-    "soon" (people ahead but under a minute: never "±0 minutes"), or "wait" (minutes)."""
-    if open_counters <= 0:
-        return "closed"
-    if people_ahead == 0:
-        return "next"
-    return "soon" if minutes <= 0 else "wait"
 
 
 @dataclass(frozen=True)

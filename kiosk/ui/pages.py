@@ -18,7 +18,7 @@ from kiosk.flow import PRIORITIES, KioskFlow, KioskState, Screen
 from kiosk.opening_hours import next_opening_text
 from kiosk.screen_metrics import ScreenMetrics, grid_columns
 from kiosk.texts import CATALOGUE, tr
-from kiosk.ticket_layout import priority_label, wait_kind
+from kiosk.ticket_layout import priority_label
 from kiosk.ui.pictograms import Pictogram
 from kiosk.ui.style import BRAND, INK
 from kiosk.ui.widgets import (
@@ -34,6 +34,7 @@ from kiosk.ui.widgets import (
     tap_button,
 )
 from shared.errors import ErrorCode
+from shared.waits import wait_kind
 
 TILE_ASPECT = 1.5  # agency tiles a little wider than tall: room for a two-word name
 CARD_ASPECT = 1.75  # a priority answer standing in a row of five: at most this tall per wide

@@ -13,14 +13,13 @@ from server.domain import access
 from server.domain.context import Ctx
 from server.domain.lines import line_outlook
 from server.domain.tickets import load_service
-from server.models import DeviceKind
 
 
 @bp.get("/services/<int:service_id>/line")
 def service_line(service_id: int) -> Response:
     """Any agency's line, for staff and counter terminals: counts only, no tickets."""
     who = current_principal()
-    if not (who.is_staff or (who.kind == "device" and who.device_kind == DeviceKind.COUNTER)):
+    if not access.can_see_lines(who):
         raise access.forbidden("only staff and counter terminals see lines")
 
     def query(ctx: Ctx) -> dict[str, Any]:

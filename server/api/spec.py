@@ -113,6 +113,11 @@ ESTIMATE: dict[str, JsonSchema] = {
         **INTEGER,
         "description": "counters open for its line now (0: nobody can call it yet)",
     },
+    "wait": {
+        **enum(["closed", "next", "soon", "wait"]),
+        "description": "how to word the wait (shared/waits.py): no open counter, next, "
+        "under a minute, or the estimated minutes",
+    },
 }
 
 

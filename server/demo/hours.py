@@ -4,8 +4,9 @@ The demo data keeps the hours a hall of this kind keeps (07.30-16.00 on weekdays
 shorter, national holidays closed): right for showing how a closed service looks, wrong
 for a newcomer trying the demo on a Saturday afternoon, who would find every service
 closed and never see a number called. ``scripts/demo`` therefore opens the demo hall
-around the clock; ``scripts/demo --real-hours`` puts the data's hours back. Both are
-applied on every run, so switching needs no new database.
+around the clock; ``scripts/demo --real-hours`` puts the data's hours back. The choice is
+applied to a new database and when it changes (``scripts/demo`` remembers the last one),
+so switching needs no new database and the console's own changes survive a restart.
 """
 
 from __future__ import annotations

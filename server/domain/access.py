@@ -101,6 +101,12 @@ def can_read_counter(who: Principal, counter: Counter) -> bool:
     return False
 
 
+def can_see_lines(who: Principal) -> bool:
+    """Any line's counts (before a transfer): staff of any agency and counter terminals;
+    no tickets, no personal data."""
+    return who.is_staff or (who.kind == "device" and who.device_kind == DeviceKind.COUNTER)
+
+
 def can_read_zone(who: Principal, zone_code: str) -> bool:
     if who.is_admin or (who.kind == "user" and who.role == Role.SUPERVISOR):
         return True

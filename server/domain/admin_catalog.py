@@ -42,6 +42,7 @@ from shared.errors import ErrorCode
 from shared.opening_hours import clock_text, parse_clock
 
 from .access import Principal, require_admin, require_agency_staff
+from .areas import SERVED_SERVICE_IDS
 from .errors import DomainError, not_found
 from .schedule import WEEKDAYS
 
@@ -562,15 +563,12 @@ def unserved_services(session: Session, service_ids: Iterable[int] | None = None
     """The offered services (active, of an active agency; of ``service_ids``, or all) that
     no active counter serves: a kiosk would hand out their numbers and nobody would ever
     call them."""
-    served = (
-        select(CounterService.service_id)
-        .join(Counter, Counter.id == CounterService.counter_id)
-        .where(Counter.active.is_(True))
-    )
     query = (
         select(Service)
         .join(Agency, Agency.id == Service.agency_id)
-        .where(Service.active.is_(True), Agency.active.is_(True), Service.id.not_in(served))
+        .where(
+            Service.active.is_(True), Agency.active.is_(True), Service.id.not_in(SERVED_SERVICE_IDS)
+        )
         .order_by(Service.agency_id, Service.position, Service.code)
     )
     if service_ids is not None:

@@ -23,6 +23,13 @@ from .errors import DomainError
 if TYPE_CHECKING:
     from .context import Ctx
 
+# What "a counter serves the service" means, everywhere (the refusal, the area, the
+# console's warning): a link to a counter that is active.
+SERVED_SERVICE_IDS = (
+    select(CounterService.service_id)
+    .join(Counter, Counter.id == CounterService.counter_id)
+    .where(Counter.active.is_(True))
+)
 _SERVICE_COUNTERS = (
     select(Zone.code, Zone.name, Counter.label)
     .join(Counter, Counter.zone_id == Zone.id)

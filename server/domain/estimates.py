@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from server.models import Service, Ticket, TicketState
+from shared.waits import wait_kind
 
 from .calling import line_forecast, open_counters_of_line
 from .settings import SiteSettings
@@ -141,11 +142,13 @@ class TicketEstimate:
     estimated_wait_minutes: int
     open_counters: int
 
-    def to_dict(self) -> dict[str, int]:
+    def to_dict(self) -> dict[str, int | str]:
         return {
             "people_ahead": self.people_ahead,
             "estimated_wait_minutes": self.estimated_wait_minutes,
             "open_counters": self.open_counters,
+            # How to word it (shared.waits), so the phone says what the paper says.
+            "wait": wait_kind(self.people_ahead, self.estimated_wait_minutes, self.open_counters),
         }
 
 

@@ -506,7 +506,11 @@ def _in_counter_order(services: list[Service], values: dict[str, Any]) -> list[S
         if not values.get(f"serves_{service.id}"):
             return (1, 0, index)
         order = str(values.get(f"order_{service.id}", ""))
-        return (0, int(order) if order.isascii() and order.isdigit() and len(order) < 7 else 10**6, index)
+        return (
+            0,
+            int(order) if order.isascii() and order.isdigit() and len(order) < 7 else 10**6,
+            index,
+        )
 
     return [service for _, service in sorted(enumerate(services), key=rank)]
 

@@ -25,7 +25,7 @@ from kiosk.app import Kiosk
 from kiosk.config import load_kiosk_config
 from kiosk.flow import Screen
 from server.demo.seed import OFFICER_PASSWORD
-from server.models import Device, Ticket
+from server.models import Device, Service, Ticket
 from tests.e2e.live import REPO, ApiClient, LiveServer
 from tests.kiosk.conftest import shows, take_ticket
 
@@ -49,11 +49,11 @@ class Demo:
         return run_demo(self.root, self.server.port)
 
 
-def run_demo(root: Path, port: int) -> str:
+def run_demo(root: Path, port: int, *options: str) -> str:
     """``scripts/demo --no-setup --no-run``, as a newcomer's second terminal would see it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANTRE_")}
     done = subprocess.run(
-        ["scripts/demo", "--no-setup", "--no-run", "--port", str(port)],
+        ["scripts/demo", "--no-setup", "--no-run", "--port", str(port), *options],
         cwd=root,
         env=env,
         capture_output=True,
@@ -230,3 +230,19 @@ def test_the_demo_kiosk_prints_a_ticket_and_the_demo_board_shows_its_call(
         assert board.model.latest_call is not None
         assert board.model.latest_call.number == "DK-001"
         board.window.grab().save(str(tmp_path / "demo-board.png"))
+
+
+def test_hours_changed_in_the_console_survive_a_restart_of_the_demo(demo: Demo) -> None:
+    """The around-the-clock hours are applied when the choice changes, not on every run:
+    a newcomer who tried the bulk hours form keeps what they set."""
+    with demo.server.db.write() as session:
+        service = session.scalars(select(Service).where(Service.code == "DK-KK")).one()
+        service.hours = {"mon": ["07:30", "12:00"]}
+    demo.run_again()
+    with demo.server.db.read() as session:
+        kept = session.scalars(select(Service.hours).where(Service.code == "DK-KK")).one()
+    assert kept == {"mon": ["07:30", "12:00"]}
+    run_demo(demo.root, demo.server.port, "--real-hours")  # the choice changed: applied
+    with demo.server.db.read() as session:
+        real = session.scalars(select(Service.hours).where(Service.code == "DK-KK")).one()
+    assert real != kept and real.get("fri")

@@ -67,15 +67,17 @@
     document.title = t.state === "called" ? text("title_called") + " · " + (t.counter || "") : title;
     if (t.state === "waiting") {
       box.appendChild(el("h1", "headline", text("waiting")));
-      var nobody = !status.open_counters;
-      if (status.people_ahead > 0) {
+      /* worded as the kiosk and the paper word it (shared/waits.py) */
+      var kind = status.wait, nobody = kind === "closed";
+      if (!kind) {
+        /* just moved into this line: its figures come with the reload under way */
+      } else if (status.people_ahead > 0) {
         box.appendChild(fact(text("ahead"), text("people", { n: status.people_ahead }), "ahead"));
-        if (!nobody) {
-          box.appendChild(fact(text("estimate"), status.estimated_wait_minutes > 0
-            ? text("minutes", { m: status.estimated_wait_minutes }) : text("under_minute"), "estimate"));
+        if (kind === "wait" || kind === "soon") {
+          box.appendChild(fact(text("estimate"), kind === "soon" ? text("soon")
+            : text("minutes", { m: status.estimated_wait_minutes }), "estimate"));
         }
       } else {
-        /* "You are next" only when a counter can call: nobody is ahead of a closed line too. */
         box.appendChild(fact(text("ahead"), text(nobody ? "no_counter_open" : "you_are_next"),
           nobody ? "ahead closed" : "ahead next"));
       }
@@ -144,7 +146,7 @@
       var keep = status.ticket.state === payload.ticket.state ? status.people_ahead : 0;
       apply({ ticket: payload.ticket, people_ahead: keep,
               estimated_wait_minutes: keep ? status.estimated_wait_minutes : 0,
-              open_counters: status.open_counters,
+              open_counters: status.open_counters, wait: keep ? status.wait : null,
               seq: payload.seq, timezone: status.timezone });
     }
     reload();

@@ -27,7 +27,7 @@ def test_the_kiosk_is_told_where_the_visitor_waits(api: Api, hall: Hall) -> None
     assert body["ticket"]["area"]["zones"] == [
         {"code": "zona-a", "name": "Zona A", "counters": ["Loket 1", "Loket 2"]}
     ]
-    assert body["open_counters"] == 0
+    assert (body["open_counters"], body["wait"]) == (0, "closed")  # not "you are next"
 
 
 def test_the_visitors_page_follows_a_transfer_to_another_agencys_area(api: Api, hall: Hall) -> None:
