@@ -103,7 +103,10 @@ def spans_on(
     agency_id: int | None,
 ) -> list[Span]:
     """Every span in which the service takes tickets on ``day``, by opening time: its own
-    weekday span unless the day is a holiday, and the special openings that cover it."""
+    weekday span unless the day is a holiday, and the special openings that cover it. A
+    service with no weekly hours at all is closed on purpose: no special opening opens it."""
+    if not hours:
+        return []
     spans = [(s.opens, s.closes) for s in special_days if s.date == day and s.covers(agency_id)]
     own = None if day in holidays else weekday_span(hours, day)
     if own is not None:

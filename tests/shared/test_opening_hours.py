@@ -108,6 +108,13 @@ def test_a_whole_hall_special_opening_opens_every_agency() -> None:
     assert open_at(STANDARD, (), [saturday], at(SATURDAY, 9), SM)
 
 
+def test_a_service_with_no_weekly_hours_stays_closed_on_a_special_opening() -> None:
+    """No hours at all is a service closed on purpose: a hall's Saturday does not open it."""
+    saturday = SpecialDay(SATURDAY, dt.time(8), dt.time(12), None)
+    assert not open_at({}, (), [saturday], at(SATURDAY, 9), DK)
+    assert next_opening({}, (), [saturday], at(MONDAY, 9), DK) is None
+
+
 def test_a_special_opening_on_a_holiday_wins_with_its_own_hours_only() -> None:
     """The later, explicit decision for that date: open, but only in the special hours."""
     morning = SpecialDay(MONDAY, dt.time(8), dt.time(12), DK)
