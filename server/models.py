@@ -229,6 +229,8 @@ class Ticket(Base):
     __table_args__ = (
         UniqueConstraint("series_id", "service_date", "sequence", name="uq_tickets_number"),
         Index("ix_tickets_line", "service_id", "state", "queue_key"),
+        # Today's waiting tickets of a counter's lines (migration 0004).
+        Index("ix_tickets_line_day", "service_id", "state", "service_date"),
         Index("ix_tickets_target", "target_counter_id", "state"),
         Index("ix_tickets_day", "service_date", "state"),
         Index("ix_tickets_finished", "service_id", "finished_at"),

@@ -61,6 +61,21 @@ def priority_turn(calls_since_priority: int, every_n: int) -> bool:
     return calls_since_priority >= every_n - 1
 
 
+def fixed_rank(ticket: Waiting, now: dt.datetime, priority_first: bool) -> tuple[int, float]:
+    """The ticket's group in the order when it does not depend on the counter's own count
+    (``priority_every_n`` 0 or 1): 0 sent to a counter, 1 a booking whose slot has come,
+    2 priority (when it goes first), 3 the line; and the group's first sort key (the slot,
+    for bookings). Within a group, then by (queue_key, id). The server counts "people
+    ahead" in SQL by this rank (``server.domain.calling``)."""
+    if ticket.target_counter_id is not None:
+        return 0, 0.0
+    if ticket.booked_for is not None and ticket.booked_for <= now:
+        return 1, ticket.booked_for.timestamp()
+    if ticket.priority and priority_first:
+        return 2, 0.0
+    return 3, 0.0
+
+
 def _line_key(ticket: Waiting) -> tuple[float, int]:
     return ticket.queue_key, ticket.id
 
@@ -101,6 +116,21 @@ def calling_order(
     with None (a line's forecast, for "people ahead") every ticket sent to a counter of
     the line counts as sent to this one: it takes one of that counter's calls first.
     """
+    if priority_every_n <= 1:
+        return _fixed_order(waiting, counter_id, now, priority_first=priority_every_n == 1)
+    return played_order(waiting, counter_id, now, priority_every_n, calls_since_priority)
+
+
+def played_order(
+    waiting: Iterable[Waiting],
+    counter_id: int | None,
+    now: dt.datetime,
+    priority_every_n: int,
+    calls_since_priority: int,
+) -> list[Placed]:
+    """The order found by playing the counter's calls one by one, its count moving with
+    each: what every Nth call to priority needs (and, for 0 or 1, what the sort by
+    ``fixed_rank`` gives at once; a test holds the two equal)."""
     transferred: list[tuple[object, ...]] = []
     booked: list[tuple[object, ...]] = []
     priority: list[tuple[object, ...]] = []
@@ -133,6 +163,26 @@ def calling_order(
         # As the counter counts it (server.domain.counters): any call of a priority
         # ticket starts the count again, every other call adds one.
         since = 0 if placed.ticket.priority else since + 1
+
+
+_REASONS = {0: Reason.TRANSFERRED, 1: Reason.BOOKING, 2: Reason.PRIORITY}
+
+
+def _fixed_order(
+    waiting: Iterable[Waiting], counter_id: int | None, now: dt.datetime, *, priority_first: bool
+) -> list[Placed]:
+    """With priority always first, or never preferred, the calls do not depend on the
+    counter's count: the order is a sort by ``fixed_rank``."""
+    mine = [
+        t
+        for t in waiting
+        if t.target_counter_id is None or counter_id is None or t.target_counter_id == counter_id
+    ]
+    ranked = sorted(((*fixed_rank(t, now, priority_first), t.queue_key, t.id), t) for t in mine)
+    return [
+        Placed(t, _REASONS.get(key[0], Reason.PRIORITY if t.priority else Reason.ARRIVAL))
+        for key, t in ranked
+    ]
 
 
 def _next_call(heaps: dict[Reason, _Heap], taken: set[int], priority_first: bool) -> Placed | None:

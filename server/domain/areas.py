@@ -37,6 +37,18 @@ _SERVICE_COUNTERS = (
     .where(CounterService.service_id == bindparam("service_id"), Counter.active.is_(True))
     .order_by(Counter.position, Counter.id)
 )
+_SERVING_COUNTERS = (
+    select(Counter.id, CounterService.service_id)
+    .join(CounterService, CounterService.counter_id == Counter.id)
+    .where(
+        Counter.active.is_(True),
+        Counter.id.in_(
+            select(CounterService.counter_id).where(
+                CounterService.service_id == bindparam("service_id")
+            )
+        ),
+    )
+)
 _ONE_COUNTER = (
     select(Zone.code, Zone.name, Counter.label)
     .join(Counter, Counter.zone_id == Zone.id)
@@ -105,21 +117,22 @@ def counter_area(session: Session, counter_id: int) -> WaitingArea | None:
     return _read(session, _ONE_COUNTER, {"counter_id": counter_id})
 
 
-def ticket_area(
-    session: Session, ticket: Ticket, *, line: WaitingArea | None
-) -> WaitingArea | None:
-    """Where this ticket's visitor should be now; ``line`` is its service's area."""
+def area_now(ctx: Ctx, ticket: Ticket) -> WaitingArea | None:
+    """Where this ticket's visitor should be now: at the counter that called it or that it
+    was sent to, else where its line's counters are (as the catalog keeps them)."""
     counter_id = ticket.counter_id or ticket.target_counter_id
     if counter_id is not None:
-        return counter_area(session, counter_id)
-    return line
+        return ctx.catalog.area_of_counter(ctx.session, counter_id)
+    return ctx.catalog.area_of_service(ctx.session, ticket.service_id)
 
 
-def area_now(ctx: Ctx, ticket: Ticket) -> WaitingArea | None:
-    """``ticket_area`` with the line's area as the catalog keeps it."""
-    return ticket_area(
-        ctx.session, ticket, line=ctx.catalog.area_of_service(ctx.session, ticket.service_id)
-    )
+def serving_counters(session: Session, service_id: int) -> tuple[tuple[int, frozenset[int]], ...]:
+    """The active counters that serve the service, each with every service it serves
+    (who may call its visitors, and what else they call)."""
+    served: dict[int, set[int]] = {}
+    for counter_id, other in session.execute(_SERVING_COUNTERS, {"service_id": service_id}):
+        served.setdefault(counter_id, set()).add(other)
+    return tuple((cid, frozenset(ids)) for cid, ids in sorted(served.items()))
 
 
 def ensure_staffed(ctx: Ctx, service_id: int) -> None:

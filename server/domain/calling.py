@@ -10,10 +10,22 @@ it still waits), so two counters pressing "next" at once take two different tick
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Executable, Row, Select, bindparam, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Executable,
+    Row,
+    Select,
+    bindparam,
+    case,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from server.models import (
@@ -25,7 +37,7 @@ from server.models import (
     TicketSource,
     TicketState,
 )
-from shared.calling_order import Placed, Waiting, calling_order, position
+from shared.calling_order import Placed, Waiting, calling_order, fixed_rank, position
 
 from .context import Ctx
 from .views import TICKET_FOR_VIEW
@@ -41,22 +53,35 @@ _COLUMNS = (
 _WAITING_TODAY = select(*_COLUMNS).where(
     Ticket.state == TicketState.WAITING, Ticket.service_date == bindparam("today")
 )
-# Built once (a statement built per call costs more than SQLite takes to run it).
-_AT_COUNTER = _WAITING_TODAY.where(
-    or_(
-        Ticket.target_counter_id == bindparam("counter_id"),
-        Ticket.target_counter_id.is_(None)
-        & Ticket.service_id.in_(bindparam("service_ids", expanding=True)),
-    )
-)
-# What counters of a line may call: their services' tickets and those sent to them.
-_FOR_COUNTERS = _WAITING_TODAY.where(
-    or_(
-        Ticket.target_counter_id.in_(bindparam("counter_ids", expanding=True)),
-        Ticket.target_counter_id.is_(None)
-        & Ticket.service_id.in_(bindparam("service_ids", expanding=True)),
-    )
-)
+
+
+# Built once per number of lines (a statement built per call costs more than SQLite takes
+# to run it). Each line's tickets, and those sent to the counter(s), are read apart and
+# joined (UNION ALL): asked as one "service IN (...) OR sent here", SQLite reads every
+# waiting ticket of the day instead of each line's index (ix_tickets_line_day).
+def _in_line(i: int) -> ColumnElement[bool]:
+    return (Ticket.service_id == bindparam(f"service_{i}")) & Ticket.target_counter_id.is_(None)
+
+
+def _sent_to(i: int) -> ColumnElement[bool]:
+    return Ticket.target_counter_id == bindparam(f"counter_{i}")
+
+
+def _lines_params(service_ids: Sequence[int], counter_ids: Sequence[int]) -> dict[str, int]:
+    return {
+        **{f"service_{i}": service_id for i, service_id in enumerate(service_ids)},
+        **{f"counter_{i}": counter_id for i, counter_id in enumerate(counter_ids)},
+    }
+
+
+@cache
+def _waiting_at(lines: int, counters: int) -> CompoundSelect[Any]:
+    """Waiting tickets of ``lines`` lines and those sent to ``counters`` counters."""
+    arms = [_WAITING_TODAY.where(_in_line(i)) for i in range(lines)]
+    arms += [_WAITING_TODAY.where(_sent_to(i)) for i in range(counters)]
+    return union_all(*arms)
+
+
 _SENT_TO_COUNTER = _WAITING_TODAY.where(Ticket.target_counter_id == bindparam("counter_id"))
 _CLAIM = (
     select(Ticket)
@@ -81,20 +106,21 @@ def open_counters_of_line(*columns: Any) -> Select[Any]:
     )
 
 
-# Every active counter that serves the service, with each service it serves.
-_LINE_COUNTER_SERVICES = (
-    select(Counter.id, Counter.state, Counter.calls_since_priority, CounterService.service_id)
-    .join(CounterService, CounterService.counter_id == Counter.id)
-    .where(
-        Counter.active.is_(True),
-        Counter.id.in_(
-            select(CounterService.counter_id).where(
-                CounterService.service_id == bindparam("service_id")
-            )
-        ),
-    )
+_OPEN_IN_LINE = open_counters_of_line(func.count())
+_COUNTER_STATES = select(Counter.id, Counter.state, Counter.calls_since_priority).where(
+    Counter.id.in_(bindparam("counter_ids", expanding=True))
 )
 _COUNTER_STATE = select(Counter.state).where(Counter.id == bindparam("counter_id"))
+
+
+def _waiting_of(ticket: Ticket) -> Waiting:
+    return Waiting(
+        id=ticket.id,
+        queue_key=ticket.queue_key,
+        priority=ticket.priority != Priority.NONE,
+        booked_for=ticket.booked_for if ticket.source == TicketSource.BOOKING else None,
+        target_counter_id=ticket.target_counter_id,
+    )
 
 
 def _waiting(row: Row[Any]) -> Waiting:
@@ -115,8 +141,8 @@ def counter_order(ctx: Ctx, counter: Counter, service_ids: Sequence[int]) -> lis
     """The counter's waiting tickets in the order "next" takes them (with the reason)."""
     waiting = _read(
         ctx.session,
-        _AT_COUNTER,
-        {"today": ctx.today, "counter_id": counter.id, "service_ids": list(service_ids)},
+        _waiting_at(len(service_ids), 1),
+        {"today": ctx.today, **_lines_params(service_ids, [counter.id])},
     )
     return calling_order(
         waiting,
@@ -155,56 +181,107 @@ def line_forecast(ctx: Ctx, ticket: Ticket) -> tuple[int, int]:
             return 0, opened
         params = {"today": ticket.service_date, "counter_id": ticket.target_counter_id}
         return _place(ctx, _read(session, _SENT_TO_COUNTER, params), ticket.id, 0), opened
-    groups, opened = _line_counters(session, ticket.service_id)
     if ticket.state != TicketState.WAITING:
-        return 0, opened
-    ahead = [
-        _place(
-            ctx,
-            _read(
-                session,
-                _FOR_COUNTERS,
-                {
-                    "today": ticket.service_date,
-                    "counter_ids": group.counter_ids,
-                    "service_ids": sorted(services),
-                },
-            ),
-            ticket.id,
-            group.since,
+        return 0, _open_in_line(session, ticket.service_id)
+    groups = _groups(ctx.catalog.serving_counters(session, ticket.service_id))
+    every_n = ctx.settings.priority_every_n
+    if every_n <= 1 and len(groups) <= 1:
+        # The common case, one statement: who is ahead, and the line's open counters.
+        ids = next(iter(groups.items()), (frozenset(), []))
+        return _count_ahead(ctx, ticket, ids[0], ids[1], priority_first=every_n == 1)
+    states = {
+        cid: (state == CounterState.OPEN, since or 0)
+        for cid, state, since in session.execute(
+            _COUNTER_STATES, {"counter_ids": [c for ids in groups.values() for c in ids]}
         )
-        for services, group in groups.items()
+    }
+    open_ids = [cid for cid, (is_open, _) in states.items() if is_open]
+    ahead = []
+    for services, counter_ids in groups.items():
+        calling = [c for c in counter_ids if c in open_ids] if open_ids else counter_ids
+        if not calling:
+            continue  # none of these is open while others are: they call nobody now
+        if every_n <= 1:
+            count, _ = _count_ahead(ctx, ticket, services, calling, priority_first=every_n == 1)
+            ahead.append(count)
+        else:
+            params = {"today": ticket.service_date, **_lines_params(sorted(services), calling)}
+            since = max(states.get(c, (False, 0))[1] for c in calling)
+            statement = _waiting_at(len(services), len(calling))
+            ahead.append(_place(ctx, _read(session, statement, params), ticket.id, since))
+    return min(ahead, default=0), len(open_ids)
+
+
+def _groups(serving: tuple[tuple[int, frozenset[int]], ...]) -> dict[frozenset[int], list[int]]:
+    """Counters that serve the same services are, to a visitor, one queue."""
+    groups: dict[frozenset[int], list[int]] = {}
+    for counter_id, services in serving:
+        groups.setdefault(services, []).append(counter_id)
+    return groups
+
+
+def _open_in_line(session: Session, service_id: int) -> int:
+    return int(session.execute(_OPEN_IN_LINE, {"service_id": service_id}).scalar_one())
+
+
+def _count_ahead(
+    ctx: Ctx,
+    ticket: Ticket,
+    services: frozenset[int],
+    counter_ids: list[int],
+    *,
+    priority_first: bool,
+) -> tuple[int, int]:
+    """(people ahead by ``fixed_rank``, open counters of the line), counted in the
+    database: the order of priority always (or never) first is a plain sort, and reading
+    a long line's rows to sort them here cost a quarter of the issue path's speed."""
+    me = _waiting_of(ticket)
+    group, _ = fixed_rank(me, ctx.now, priority_first)
+    statement = _ahead_statement(priority_first, group, len(services), len(counter_ids))
+    values = {
+        "today": ticket.service_date,
+        **_lines_params(sorted(services), counter_ids),
+        "service_id": ticket.service_id,
+        "now": ctx.now,
+        "group": group,
+        "slot": me.booked_for,
+        "queue_key": ticket.queue_key,
+        "ticket_id": ticket.id,
+    }
+    ahead, opened = ctx.session.execute(statement, values).one()
+    return int(ahead), int(opened)
+
+
+@cache
+def _ahead_statement(priority_first: bool, group: int, lines: int, counters: int) -> Select[Any]:
+    """Waiting tickets of the counters' lines before one of ``group`` (``fixed_rank``, as
+    SQL: the same groups, then the slot for bookings, then queue_key and id)."""
+    booked_due = (Ticket.source == TicketSource.BOOKING) & (
+        Ticket.booked_for <= bindparam("now", type_=Ticket.booked_for.type)
+    )
+    cases: list[tuple[ColumnElement[bool], int]] = [
+        (Ticket.target_counter_id.is_not(None), 0),
+        (booked_due, 1),
     ]
-    return min(ahead, default=0), opened
-
-
-@dataclass
-class _CounterGroup:
-    """Counters of a line that serve the same services: to a visitor, one queue."""
-
-    counter_ids: list[int] = field(default_factory=list)
-    since: int = 0
-
-
-def _line_counters(
-    session: Session, service_id: int
-) -> tuple[dict[frozenset[int], _CounterGroup], int]:
-    """The line's counters grouped by the services they serve (the open ones, or all while
-    none is open), and how many are open."""
-    served: dict[int, set[int]] = {}
-    facts: dict[int, tuple[bool, int]] = {}
-    for counter_id, state, since, other in session.execute(
-        _LINE_COUNTER_SERVICES, {"service_id": service_id}
-    ):
-        served.setdefault(counter_id, set()).add(other)
-        facts[counter_id] = (state == CounterState.OPEN, since or 0)
-    opened = [cid for cid, (is_open, _) in facts.items() if is_open]
-    groups: dict[frozenset[int], _CounterGroup] = {}
-    for counter_id in opened or list(facts):
-        group = groups.setdefault(frozenset(served[counter_id]), _CounterGroup())
-        group.counter_ids.append(counter_id)
-        group.since = max(group.since, facts[counter_id][1])
-    return groups, len(opened)
+    if priority_first:
+        cases.append((Ticket.priority != Priority.NONE, 2))
+    rank = case(*cases, else_=3)
+    line_before = (Ticket.queue_key < bindparam("queue_key")) | (
+        (Ticket.queue_key == bindparam("queue_key")) & (Ticket.id < bindparam("ticket_id"))
+    )
+    same_before = line_before
+    if group == 1:
+        slot = bindparam("slot", type_=Ticket.booked_for.type)
+        same_before = (Ticket.booked_for < slot) | ((Ticket.booked_for == slot) & line_before)
+    before = (rank < bindparam("group")) | ((rank == bindparam("group")) & same_before)
+    waiting_before = select(func.count()).where(
+        Ticket.state == TicketState.WAITING, Ticket.service_date == bindparam("today"), before
+    )
+    # Apart, as the reads above: each part uses its own index.
+    counts = [waiting_before.where(_in_line(i)).scalar_subquery() for i in range(lines)]
+    counts += [waiting_before.where(_sent_to(i)).scalar_subquery() for i in range(counters)]
+    total: ColumnElement[Any] = sum(counts[1:], counts[0]) if counts else literal(0)
+    return select(total, _OPEN_IN_LINE.scalar_subquery())
 
 
 def _place(ctx: Ctx, waiting: list[Waiting], ticket_id: int, since: int) -> int:

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from server.models import CatalogVersion, Counter, CounterService, Holiday, SpecialOpening, Zone
 from shared.opening_hours import SpecialDay, parse_clock
 
-from .areas import WaitingArea, service_area
+from .areas import WaitingArea, counter_area, service_area, serving_counters
 from .settings import SiteSettings, load_settings
 
 AVERAGE_SECONDS = 5.0
@@ -66,7 +66,10 @@ class CatalogSnapshot:
     _holidays: frozenset[dt.date] | None = field(default=None, init=False)
     _special_days: tuple[SpecialDay, ...] | None = field(default=None, init=False)
     _zones: dict[int, tuple[str, ...]] = field(default_factory=dict, init=False)
-    _areas: dict[int, WaitingArea | None] = field(default_factory=dict, init=False)
+    _areas: dict[tuple[str, int], WaitingArea | None] = field(default_factory=dict, init=False)
+    _serving: dict[int, tuple[tuple[int, frozenset[int]], ...]] = field(
+        default_factory=dict, init=False
+    )
     _averages: dict[int, tuple[dt.datetime, float]] = field(default_factory=dict, init=False)
 
     def settings(self, session: Session) -> SiteSettings:
@@ -113,12 +116,35 @@ class CatalogSnapshot:
 
     def area_of_service(self, session: Session, service_id: int) -> WaitingArea | None:
         """Where the service's visitors wait (``areas.service_area``)."""
-        if service_id in self._areas:
-            return self._areas[service_id]
-        area = service_area(session, service_id)
+        return self._area(session, ("service", service_id), service_area)
+
+    def area_of_counter(self, session: Session, counter_id: int) -> WaitingArea | None:
+        """The zone and label of one counter (``areas.counter_area``)."""
+        return self._area(session, ("counter", counter_id), counter_area)
+
+    def _area(
+        self,
+        session: Session,
+        key: tuple[str, int],
+        read: Callable[[Session, int], WaitingArea | None],
+    ) -> WaitingArea | None:
+        if key in self._areas:
+            return self._areas[key]
+        area = read(session, key[1])
         if self._may_keep(session):
-            self._areas[service_id] = area
+            self._areas[key] = area
         return area
+
+    def serving_counters(
+        self, session: Session, service_id: int
+    ) -> tuple[tuple[int, frozenset[int]], ...]:
+        """``areas.serving_counters``: who may call the service's visitors."""
+        kept = self._serving.get(service_id)
+        if kept is None:
+            kept = serving_counters(session, service_id)
+            if self._may_keep(session):
+                self._serving[service_id] = kept
+        return kept
 
     def _may_keep(self, session: Session) -> bool:
         """Whether what ``session`` just read belongs to this version. Not when the

@@ -64,3 +64,33 @@ def test_ties_in_the_line_go_to_the_lower_id_and_position_finds_a_ticket() -> No
 def test_the_priority_turn_rule() -> None:
     assert [priority_turn(n, 3) for n in range(4)] == [False, False, True, True]
     assert priority_turn(0, 1) and not priority_turn(10, 0)
+
+
+def test_for_priority_always_or_never_first_the_sort_is_the_played_order() -> None:
+    """``fixed_rank`` (what the server counts "people ahead" by in SQL) orders exactly as
+    the counter's calls played one by one."""
+    import random
+
+    from shared.calling_order import played_order
+
+    rng = random.Random(12)
+    for _ in range(300):
+        tickets = [
+            Waiting(
+                i,
+                float(rng.randrange(6)),
+                priority=rng.random() < 0.3,
+                booked_for=NOW + dt.timedelta(minutes=rng.choice([-30, -1, 0, 5]))
+                if rng.random() < 0.3
+                else None,
+                target_counter_id=rng.choice([None, None, None, 7, 8]),
+            )
+            for i in rng.sample(range(100), rng.randrange(0, 12))
+        ]
+        for every_n in (0, 1):
+            for counter in (7, None):
+                since = rng.randrange(4)
+                assert calling_order(
+                    tickets, counter_id=counter, now=NOW, priority_every_n=every_n,
+                    calls_since_priority=since,
+                ) == played_order(tickets, counter, NOW, every_n, since)  # fmt: skip
