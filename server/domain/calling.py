@@ -113,17 +113,8 @@ _COUNTER_STATES = select(Counter.id, Counter.state, Counter.calls_since_priority
 _COUNTER_STATE = select(Counter.state).where(Counter.id == bindparam("counter_id"))
 
 
-def _waiting_of(ticket: Ticket) -> Waiting:
-    return Waiting(
-        id=ticket.id,
-        queue_key=ticket.queue_key,
-        priority=ticket.priority != Priority.NONE,
-        booked_for=ticket.booked_for if ticket.source == TicketSource.BOOKING else None,
-        target_counter_id=ticket.target_counter_id,
-    )
-
-
-def _waiting(row: Row[Any]) -> Waiting:
+def _waiting(row: Row[Any] | Ticket) -> Waiting:
+    """A read row of ``_COLUMNS``, or a loaded ticket (same names), as the order sees it."""
     return Waiting(
         id=row.id,
         queue_key=row.queue_key,
@@ -235,7 +226,7 @@ def _count_ahead(
     """(people ahead by ``fixed_rank``, open counters of the line), counted in the
     database: the order of priority always (or never) first is a plain sort, and reading
     a long line's rows to sort them here cost a quarter of the issue path's speed."""
-    me = _waiting_of(ticket)
+    me = _waiting(ticket)
     group, _ = fixed_rank(me, ctx.now, priority_first)
     statement = _ahead_statement(priority_first, group, len(services), len(counter_ids))
     values = {
