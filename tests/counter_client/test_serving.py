@@ -85,7 +85,14 @@ def test_the_waiting_list_is_live_with_counts_priority_and_longest_wait(
     issue(server, server.hall.kk, priority="elderly")
     issue(server, server.hall.pkb)  # Samsat's line: not this counter's
     # In the order "next" takes them: the priority visitor first, and why.
-    qtbot.waitUntil(lambda: waiting_numbers(app) == ["DK-002", "DK-001"], timeout=WAIT_MS)
+    def listed_in_calling_order() -> None:
+        # Asserted, not compared: a timeout then says what the table and the session held.
+        assert waiting_numbers(app) == ["DK-002", "DK-001"], (
+            f"table {waiting_numbers(app)}, line {[t['number'] for t in app.session.waiting()]},"
+            f" online {app.session.online}, stale {app.session.stale}"
+        )
+
+    qtbot.waitUntil(listed_in_calling_order, timeout=WAIT_MS)
     assert waiting_notes(app) == ["Lansia", ""]
     summary = app.window.working_page.waiting.summary
     # The longest wait, whatever it is by now on a loaded machine (no timing asserted).
