@@ -84,6 +84,7 @@ def test_the_waiting_list_is_live_with_counts_priority_and_longest_wait(
     issue(server, server.hall.ktp)
     issue(server, server.hall.kk, priority="elderly")
     issue(server, server.hall.pkb)  # Samsat's line: not this counter's
+
     # In the order "next" takes them: the priority visitor first, and why.
     def listed_in_calling_order() -> None:
         # Asserted, not compared: a timeout then says what the table and the session held.
