@@ -10,7 +10,7 @@ from flask import Response, jsonify, request
 from server.api import bp
 from server.api.principal import bearer_token, current_principal
 from server.api.validation import Field, json_body
-from server.domain import auth
+from server.domain import auth, login_throttle
 from server.domain.errors import DomainError
 from server.domain.settings import load_settings
 from server.models import Role, User
@@ -55,25 +55,33 @@ def password_login(
     """
     state = app_state()
     now = state.clock()
-    keys = auth.login_keys(username, request.remote_addr or "unknown")
+    keys = login_throttle.login_keys(username, request.remote_addr or "unknown")
     with state.db.write() as session:
-        auth.begin_attempt(session, keys, now)
+        attempt = login_throttle.begin_attempt(session, keys, now)
         user, stored = auth.password_hash_for(session, username)
         user_id = user.id if user is not None and user.active else None
     # scrypt is deliberately slow: keep it off the event loop.
     ok = offload(auth.verify_password, password, stored) and user_id is not None
     if not ok:
+        with state.db.write() as session:
+            login_throttle.attempt_failed(session, attempt, state.clock())
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "wrong user name or password")
+    # The password was right: the reservation is taken back and committed before any
+    # refusal below (an officer at the console's form is no guesser).
+    refusal: DomainError | None = None
     with state.db.write() as session:
-        auth.attempt_succeeded(session, keys)
+        login_throttle.attempt_succeeded(session, attempt, state.clock())
         found = session.get(User, user_id)
         if found is None or not found.active:  # disabled while the password was checked
-            raise DomainError(ErrorCode.INVALID_CREDENTIALS, "wrong user name or password")
-        if roles is not None and found.role not in roles:
-            raise DomainError(ErrorCode.FORBIDDEN, "this login is not allowed here")
-        hours = load_settings(session).officer_token_hours
-        token, expires = auth.issue_user_token(session, found, now, hours)
-        view = user_view(found)
+            refusal = DomainError(ErrorCode.INVALID_CREDENTIALS, "wrong user name or password")
+        elif roles is not None and found.role not in roles:
+            refusal = DomainError(ErrorCode.FORBIDDEN, "this login is not allowed here")
+        else:
+            hours = load_settings(session).officer_token_hours
+            token, expires = auth.issue_user_token(session, found, now, hours)
+            view = user_view(found)
+    if refusal is not None:
+        raise refusal
     return token, expires, view
 
 

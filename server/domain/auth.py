@@ -1,4 +1,4 @@
-"""Passwords, tokens and the login throttle.
+"""Passwords and tokens (the login throttle is ``login_throttle``).
 
 Passwords are hashed with scrypt (memory-hard, in the standard library). Tokens are
 random and only their SHA-256 is stored: a leaked database does not leak a working
@@ -16,18 +16,12 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.models import AuthToken, Device, LoginThrottle, User
+from server.models import AuthToken, Device, User
 from shared.errors import ErrorCode
 
 from .errors import DomainError
-from .sql import insert_if_missing
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
-MAX_FAILURES = 5  # per user name
-MAX_FAILURES_PER_ADDRESS = 20  # several officers may share one address (a NAT, a terminal server)
-LOCK_BASE_SECONDS = 30
-LOCK_MAX_SECONDS = 15 * 60
-FAILURE_WINDOW = dt.timedelta(minutes=15)
 USER_TOKEN_PREFIX = "ant_u_"
 DEVICE_TOKEN_PREFIX = "ant_d_"
 MIN_PASSWORD_LENGTH = 8
@@ -77,76 +71,6 @@ def token_hash(token: str) -> str:
 
 def new_token(prefix: str) -> str:
     return prefix + secrets.token_urlsafe(32)
-
-
-# --- throttle -----------------------------------------------------------------------
-
-
-def _throttle_rows(session: Session, keys: list[str]) -> list[LoginThrottle]:
-    """The throttle rows of ``keys``, created without racing a concurrent failed login."""
-    rows = []
-    for key in keys:
-        insert_if_missing(session, LoginThrottle.__table__, {"key": key, "failures": 0})  # type: ignore[arg-type]
-        row = session.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
-        assert row is not None
-        rows.append(row)
-    return rows
-
-
-def _refuse_if_locked(row: LoginThrottle, now: dt.datetime) -> None:
-    if row.locked_until is not None and row.locked_until > now:
-        wait = int((row.locked_until - now).total_seconds()) + 1
-        raise DomainError(
-            ErrorCode.TOO_MANY_ATTEMPTS,
-            f"too many failed logins; try again in {wait} seconds",
-            retry_after=wait,
-        )
-
-
-def _limit(row: LoginThrottle) -> int:
-    return MAX_FAILURES_PER_ADDRESS if row.key.startswith("addr:") else MAX_FAILURES
-
-
-def begin_attempt(session: Session, keys: list[str], now: dt.datetime) -> None:
-    """Refuse a locked key, else count this attempt as a failure before checking it.
-
-    Counting first, under the rows' locks, is what makes the limit hold against a burst of
-    guesses sent at once: each one is counted before any password is checked, so the
-    sixth is refused even while the first five are still being verified. A success takes
-    its count back (``attempt_succeeded``). Failures older than ``FAILURE_WINDOW`` are
-    forgotten, so a few typos spread over a day never lock anyone out.
-    """
-    rows = _throttle_rows(session, keys)
-    for row in rows:
-        _refuse_if_locked(row, now)
-    for row in rows:
-        last = row.last_failure_at
-        if last is not None and now - last > FAILURE_WINDOW:
-            row.failures = 0
-        row.failures += 1
-        row.last_failure_at = now
-        limit = _limit(row)
-        if row.failures >= limit:
-            # 30 s at the limit, doubling with each further failure, at most 15 minutes.
-            extra = row.failures - limit
-            seconds = min(LOCK_MAX_SECONDS, LOCK_BASE_SECONDS * 2 ** min(extra, 10))
-            row.locked_until = now + dt.timedelta(seconds=seconds)
-
-
-def attempt_succeeded(session: Session, keys: list[str]) -> None:
-    """The password was right: the user's count is cleared, the address's attempt undone."""
-    for row in _throttle_rows(session, keys):
-        if row.key.startswith("user:"):
-            session.delete(row)
-            continue
-        row.failures = max(0, row.failures - 1)
-        if row.failures < _limit(row):
-            row.locked_until = None
-
-
-def login_keys(username: str, client: str) -> list[str]:
-    """Throttle keys: per user name (guessing one account) and per client address."""
-    return [f"user:{username.lower()}", f"addr:{client}"]
 
 
 def password_hash_for(session: Session, username: str) -> tuple[User | None, str]:

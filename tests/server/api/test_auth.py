@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from server.models import User
-from tests.conftest import Api, FakeClock
+from server.domain import auth
+from server.domain.login_throttle import MAX_FAILURES_PER_ADDRESS
+from server.models import Role, User
+from tests.conftest import JAKARTA, Api, FakeClock
 from tests.factories import PASSWORD
 from tests.server.api.responses import assert_error
 
@@ -109,6 +114,114 @@ def test_logging_in_right_never_counts_against_the_address(api: Api) -> None:
     answers = {login(api, "petugas.dk").status_code for _ in range(25)}
 
     assert answers == {200}
+
+
+# --- a hall behind one address (issue 13) ----------------------------------------------
+
+
+def failed_logins_with_unknown_names(api: Api, count: int) -> None:
+    """One wrong try for each of ``count`` names nobody has: only the address counts them."""
+    for i in range(count):
+        assert login(api, f"tamu{i}", "tebak-tebak").status_code == 401
+
+
+def add_officers(app: Flask, count: int) -> list[str]:
+    """``count`` more officers of DK, with the usual password hashed at a low scrypt cost
+    (the cost is read from each hash): these tests count logins, not hashing time."""
+    names = [f"petugas{i:02d}.dk" for i in range(count)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth, "SCRYPT_N", 2**4)
+        cheap = auth.hash_password(PASSWORD)
+    with app.extensions["antre"].db.write() as session:
+        agency_id = session.scalars(select(User.agency_id).where(User.username == "sup.dk")).one()
+        session.add_all(
+            User(
+                username=name,
+                display_name=name,
+                password_hash=cheap,
+                role=Role.OFFICER,
+                agency_id=agency_id,
+            )
+            for name in names
+        )
+    return names
+
+
+def wrong_password_for_each(api: Api, names: list[str]) -> None:
+    """A guesser's spray: one wrong password for each name (no name reaches its own limit)."""
+    for name in names:
+        assert login(api, name, "tebak-tebak").status_code == 401
+
+
+def test_the_reviews_reproduction_a_colleagues_login_is_never_refused(
+    api: Api, clock: FakeClock
+) -> None:
+    """20 failed logins from one address, 31 s, then two officers in a row: both get in
+    (the second was refused for a minute: the first one's success had locked the hall)."""
+    failed_logins_with_unknown_names(api, 20)
+    clock.advance(seconds=31)
+
+    assert login(api, "admin").status_code == 200
+    assert login(api, "petugas.dk").status_code == 200
+
+
+def test_once_an_address_lock_ends_every_good_login_gets_in(
+    api: Api, app: Flask, clock: FakeClock
+) -> None:
+    wrong_password_for_each(api, add_officers(app, MAX_FAILURES_PER_ADDRESS))
+    assert_error(login(api, "admin"), 429, "too_many_attempts")
+    clock.advance(seconds=31)
+
+    answers = [login(api, name).status_code for name in ("admin", "petugas.dk", "sup.dk")]
+
+    assert answers == [200, 200, 200]
+
+
+def test_eighty_officers_behind_one_address_all_get_in_at_0730(
+    api: Api, app: Flask, clock: FakeClock
+) -> None:
+    """The morning rush from one hall LAN: every third officer mistypes once first."""
+    clock.set(dt.datetime(2026, 12, 1, 7, 30, tzinfo=JAKARTA))
+    officers = add_officers(app, 80)
+
+    def morning(index: int) -> list[int]:
+        name = officers[index]
+        tries = [login(api, name, "rahasia-12").status_code] if index % 3 == 0 else []
+        return [*tries, login(api, name).status_code]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(morning, range(len(officers))))
+
+    assert [a[-1] for a in answers] == [200] * 80
+    assert [a[0] for a in answers if len(a) == 2] == [401] * 27
+
+
+def test_a_guesser_spraying_names_from_one_address_is_stopped(
+    api: Api, app: Flask, clock: FakeClock
+) -> None:
+    names = add_officers(app, MAX_FAILURES_PER_ADDRESS + 2)
+    wrong_password_for_each(api, names[:MAX_FAILURES_PER_ADDRESS])
+
+    refused = login(api, names[-2], "tebak-tebak")
+
+    assert_error(refused, 429, "too_many_attempts")
+    assert 0 < int(refused.headers["Retry-After"]) <= 31
+    clock.advance(seconds=31)
+    assert login(api, names[-2], "tebak-tebak").status_code == 401
+    again = login(api, names[-1], "tebak-tebak")
+    assert_error(again, 429, "too_many_attempts")
+    assert 31 < int(again.headers["Retry-After"]) <= 61  # backing off
+
+
+def test_a_lock_is_logged_without_the_password(api: Api, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="antre.login")
+    for _ in range(5):
+        login(api, "admin", "tebakan-rahasia")
+
+    lines = [r.getMessage() for r in caplog.records if r.name == "antre.login"]
+    assert len(lines) == 1
+    assert "account admin" in lines[0]
+    assert "tebakan-rahasia" not in caplog.text
 
 
 def test_logout_revokes_the_token(api: Api) -> None:
