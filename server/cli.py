@@ -379,6 +379,40 @@ def add_user(
         raise click.ClickException(exc.message) from None
 
 
+@cli.command("unlock-user")
+@click.argument("username")
+@with_appcontext
+def unlock_user_command(username: str) -> None:
+    """Lift the login lock that failed logins put on USERNAME (no console needed).
+
+    Anyone can lock a known account name for up to 15 minutes by guessing its
+    password; this lets its owner (the admin, most of all) in again at once. A lock on
+    a client address is not lifted: it ends by itself, at most 15 minutes after that
+    address's last failed login.
+    """
+    from server.domain.errors import DomainError
+    from server.domain.login_throttle import locks_now, unlock_user
+
+    state = _state()
+    now = state.clock()
+    try:
+        with state.db.write() as session:
+            was_locked = unlock_user(session, username, now)
+            addresses = locks_now(session, now).addresses
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    name = username.strip().lower()
+    if was_locked:
+        click.echo(f"user {name} unlocked: the next login with the right password works")
+    else:
+        click.echo(f"user {name} was not locked; its failed logins are forgotten")
+    if addresses:
+        click.echo(
+            f"note: {addresses} client address(es) are locked too (the monitor shows them); "
+            "such a lock ends by itself within 15 minutes"
+        )
+
+
 @cli.command("add-device")
 @click.argument("name")
 @click.option("--kind", type=click.Choice(["kiosk", "display", "counter"]), required=True)

@@ -11,7 +11,9 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 
+from server.app import create_app
 from server.cli import cli
+from server.config import ServerConfig
 from server.db import Database
 from server.domain.auth import device_for_token, token_hash
 from server.migrate import head_revision
@@ -112,6 +114,44 @@ def test_add_user_hashes_the_password(migrated_url: str) -> None:
         assert "kata-sandi-9" not in user.password_hash
         assert user.password_hash.startswith("scrypt$")
     db.dispose()
+
+
+def test_unlock_user_lets_a_locked_out_admin_in_at_once(migrated_url: str) -> None:
+    """Anyone can lock the admin's name by guessing; the way out needs no console."""
+    assert (
+        invoke(
+            migrated_url, "add-user", "kepala", "--role", "admin", "--password", "kata-sandi-9"
+        ).exit_code
+        == 0
+    )
+    app = create_app(
+        ServerConfig(database_url=migrated_url, async_mode="threading", secret_key="x" * 32)
+    )
+    client = app.test_client()
+
+    def login(password: str) -> int:
+        body = {"username": "kepala", "password": password}
+        status: int = client.post("/api/v1/auth/login", json=body).status_code
+        return status
+
+    assert [login("tebak-tebak") for _ in range(5)] == [401] * 5
+    assert login("kata-sandi-9") == 429
+
+    result = invoke(migrated_url, "unlock-user", "kepala")
+
+    assert result.exit_code == 0, result.output
+    assert "user kepala unlocked" in result.output
+    assert login("kata-sandi-9") == 200
+    again = invoke(migrated_url, "unlock-user", "kepala")
+    assert "was not locked" in again.output
+    app.extensions["antre"].db.dispose()
+
+
+def test_unlock_user_of_a_name_nobody_has_says_so(migrated_url: str) -> None:
+    result = invoke(migrated_url, "unlock-user", "admni")
+
+    assert result.exit_code != 0
+    assert "no user named admni" in result.output
 
 
 @pytest.mark.parametrize(
