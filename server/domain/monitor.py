@@ -2,8 +2,10 @@
 
 Every counter with its state, officer and current ticket; every line with its waiting
 people, longest wait and estimated wait against the service's target; every device that
-went silent or whose printer failed. One read, one consistent picture; a supervisor
-sees only their agency.
+went silent or whose printer failed; every account that failed logins locked ("akun
+terkunci", from the login throttle's rows while the lock holds). One read, one
+consistent picture; a supervisor sees only their agency (of the locks: their agency's
+accounts, and how many addresses are locked, since those lock their officers out too).
 
 A device that has never reached the server is not in trouble: it was registered (by an
 admin, or by the demo) and nobody has started it yet. It is counted apart, as not yet
@@ -22,6 +24,7 @@ from server.models import Agency, Counter, Device, Service, Ticket, User, Zone
 
 from .context import Ctx
 from .estimates import line_stats_now
+from .login_throttle import locks_now
 from .views import TICKET_FOR_VIEW, agency_brief, iso
 
 # A device that has not reached the server for this long is shown as silent. Connected
@@ -38,6 +41,7 @@ def hall_monitor(ctx: Ctx, agency_id: int | None = None) -> dict[str, Any]:
     counters = _counters(ctx, agency_id)
     lines = _lines(ctx, agency_id)
     devices = _devices(ctx, agency_id)
+    logins = _logins(ctx, agency_id)
     return {
         "now": ctx.now.isoformat(),
         "today": ctx.today.isoformat(),
@@ -46,6 +50,7 @@ def hall_monitor(ctx: Ctx, agency_id: int | None = None) -> dict[str, Any]:
         "counters": counters,
         "lines": lines,
         "devices": devices,
+        "logins": logins,
         "summary": {
             "counters_open": sum(1 for c in counters if c["state"] == "open"),
             "counters": len(counters),
@@ -53,6 +58,7 @@ def hall_monitor(ctx: Ctx, agency_id: int | None = None) -> dict[str, Any]:
             "lines_over_target": sum(1 for line in lines if line["over_target"]),
             "devices_in_trouble": sum(1 for d in devices if d["silent"] or d["printer_fault"]),
             "devices_never_seen": sum(1 for d in devices if d["never_seen"]),
+            "accounts_locked": len(logins["locked_accounts"]),
         },
     }
 
@@ -173,3 +179,23 @@ def _devices(ctx: Ctx, agency_id: int | None) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _logins(ctx: Ctx, agency_id: int | None) -> dict[str, Any]:
+    """Locked accounts by name (staff, not visitors) and locked addresses counted; a
+    locked name no account has is only counted, for the admin (it is a guesser's text)."""
+    locks = locks_now(ctx.session, ctx.now)
+    accounts = [a for a in locks.accounts if agency_id is None or a.agency_id == agency_id]
+    return {
+        "locked_accounts": [
+            {
+                "username": account.username,
+                "display_name": account.display_name,
+                "role": account.role,
+                "locked_until": iso(account.locked_until),
+            }
+            for account in accounts
+        ],
+        "locked_unknown_names": locks.unknown_names if agency_id is None else 0,
+        "locked_addresses": locks.addresses,
+    }

@@ -87,3 +87,47 @@ def test_devices_nobody_started_yet_are_not_shown_as_in_trouble(
         assert kiosk.get("/api/v1/config").status_code == 200
     page.reload()
     expect(page.locator("#devices-fine")).to_have_text("· 1 baik · 3 belum pernah terhubung")
+
+
+def lock_out(server: LiveServer, username: str) -> None:
+    """Five wrong passwords: the throttle locks the name (30 s)."""
+    body = {"username": username, "password": "tebak-tebak"}
+    answers = [
+        requests.post(f"{server.url}/api/v1/auth/login", json=body, timeout=5).status_code
+        for _ in range(5)
+    ]
+    assert answers == [401] * 5
+
+
+def test_a_locked_account_shows_as_akun_terkunci(web_server: LiveServer, new_page: NewPage) -> None:
+    page = new_page()
+    log_in(page, web_server, "admin")
+    page.goto(f"{web_server.url}/monitor")
+    expect(page.locator("#live-status")).to_have_text("Langsung")
+    expect(page.locator("#locks")).to_be_hidden()
+
+    lock_out(web_server, "petugas.dk")
+    page.reload()
+
+    locks = page.locator("#locks")
+    expect(locks).to_be_visible()
+    expect(locks.locator("h2")).to_have_text("Akun terkunci")
+    expect(locks.locator("li[data-username='petugas.dk']")).to_contain_text("terkunci sampai")
+    expect(locks).to_contain_text("antre-server unlock-user")
+
+
+def test_a_supervisor_sees_the_locks_of_their_own_agencys_accounts_only(
+    web_server: LiveServer,
+) -> None:
+    lock_out(web_server, "petugas.dk")
+    lock_out(web_server, "petugas.sm")
+    url = f"{web_server.url}/monitor/data.json"
+
+    admin = http_session(web_server, "admin")[0].get(url, timeout=5).json()
+    supervisor = http_session(web_server, "sup.dk")[0].get(url, timeout=5).json()
+
+    locked = [a["username"] for a in admin["logins"]["locked_accounts"]]
+    assert locked == ["petugas.dk", "petugas.sm"]
+    assert admin["summary"]["accounts_locked"] == 2
+    assert [a["username"] for a in supervisor["logins"]["locked_accounts"]] == ["petugas.dk"]
+    assert supervisor["summary"]["accounts_locked"] == 1

@@ -160,9 +160,32 @@
     });
   }
 
+  /* "Akun terkunci": shown only while a login lock holds (server.domain.login_throttle). */
+  function renderLocks() {
+    var locks = data.logins;
+    var list = document.getElementById("locked-accounts");
+    list.textContent = "";
+    locks.locked_accounts.forEach(function (a) {
+      var item = el("li");
+      item.dataset.username = a.username;
+      item.appendChild(el("strong", null, a.username));
+      if (a.display_name && a.display_name !== a.username) {
+        item.appendChild(document.createTextNode(" · " + a.display_name));
+      }
+      item.appendChild(el("span", "muted", " · " + text("locked_until", { t: hallTime(a.locked_until) })));
+      list.appendChild(item);
+    });
+    var others = [];
+    if (locks.locked_addresses) others.push(text("locked_addresses", { n: locks.locked_addresses }));
+    if (locks.locked_unknown_names) others.push(text("locked_unknown", { n: locks.locked_unknown_names }));
+    document.getElementById("locked-others").textContent = others.join(" · ");
+    document.getElementById("locks").hidden =
+      !(locks.locked_accounts.length || locks.locked_addresses || locks.locked_unknown_names);
+  }
+
   function render() {
     offsetMs = Date.parse(data.now) - Date.now();
-    renderSummary(); renderLines(); renderCounters(); renderDevices();
+    renderSummary(); renderLocks(); renderLines(); renderCounters(); renderDevices();
     document.getElementById("updated-at").textContent = hallTime(data.now);
   }
 

@@ -1,11 +1,20 @@
-"""The hall monitor's picture: counters, lines against their target, devices in trouble."""
+"""The hall monitor's picture: counters, lines against their target, devices in trouble,
+locked logins."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from server.domain.login_throttle import (
+    MAX_FAILURES,
+    MAX_FAILURES_PER_ADDRESS,
+    attempt_failed,
+    begin_attempt,
+    login_keys,
+)
 from server.domain.monitor import hall_monitor
 from server.models import Device
 from tests.factories import Hall
@@ -122,3 +131,45 @@ def test_a_supervisors_picture_holds_only_their_agency(desk: Desk, hall: Hall) -
     assert {x["service_id"] for x in picture["lines"]} == {hall.ktp, hall.kk}
     assert [d["name"] for d in picture["devices"]] == ["counter-pc-1"]
     assert picture["summary"]["waiting"] == 0
+
+
+def lock_out(desk: Desk, username: str, address: str = "10.20.0.1") -> None:
+    """Failed logins until the throttle locks the name (as the login endpoint records them)."""
+    for _ in range(MAX_FAILURES):
+        attempt = begin_attempt(desk.session, login_keys(username, address), desk.clock())
+        attempt_failed(desk.session, attempt, desk.clock())
+
+
+def test_a_locked_account_is_shown_while_its_lock_holds(desk: Desk, hall: Hall) -> None:
+    lock_out(desk, "petugas.dk")
+    lock_out(desk, "bukan.siapa.siapa")
+
+    picture = hall_monitor(desk.ctx())
+
+    (locked,) = picture["logins"]["locked_accounts"]
+    assert (locked["username"], locked["role"]) == ("petugas.dk", "officer")
+    assert locked["locked_until"] == (desk.clock() + dt.timedelta(seconds=30)).isoformat()
+    assert picture["logins"]["locked_unknown_names"] == 1
+    assert picture["summary"]["accounts_locked"] == 1
+
+    desk.clock.advance(seconds=31)
+    assert hall_monitor(desk.ctx())["logins"] == {
+        "locked_accounts": [],
+        "locked_unknown_names": 0,
+        "locked_addresses": 0,
+    }
+
+
+def test_a_locked_address_is_counted_and_a_supervisor_sees_only_their_agencys_accounts(
+    desk: Desk, hall: Hall
+) -> None:
+    lock_out(desk, "petugas.sm")
+    for i in range(MAX_FAILURES_PER_ADDRESS):
+        attempt = begin_attempt(desk.session, login_keys(f"tamu{i}", "10.9.9.9"), desk.clock())
+        attempt_failed(desk.session, attempt, desk.clock())
+
+    dk = hall_monitor(desk.ctx(), agency_id=hall.dk)["logins"]
+    sm = hall_monitor(desk.ctx(), agency_id=hall.sm)["logins"]
+
+    assert dk == {"locked_accounts": [], "locked_unknown_names": 0, "locked_addresses": 1}
+    assert [a["username"] for a in sm["locked_accounts"]] == ["petugas.sm"]
