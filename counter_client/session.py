@@ -526,6 +526,13 @@ class CounterSession:
             self._set_message(key, error=True)
             self.stale = True
             return
+        if exc.code == ErrorCode.COUNTER_TAKEN and self.phase is Phase.WORK:
+            # Only the user holding a counter drives it: the server says it is no longer
+            # this officer's (taken over, its push missed). Leave it now rather than wait
+            # for a reload to show whose it is; the reload only refreshes the list.
+            self._leave_counter("counter.taken_over", error=True)
+            self.resync()
+            return
         self._error(exc, action)
         if self.phase is Phase.WORK:
             self.resync()  # the server says the view is wrong somehow: take its view

@@ -201,8 +201,10 @@ TEXTS = {
     },
     "session.logged_out": {"id": "Anda sudah keluar.", "en": "You are logged out."},
     "counter.taken_over": {
-        "id": "{counter} diambil alih oleh petugas lain.",
-        "en": "{counter} was taken over by another officer.",
+        "id": "{counter} diambil alih oleh admin atau supervisor. Perintah dari sini tidak "
+        "berlaku lagi; pilih loket lain.",
+        "en": "{counter} was taken over by an admin or supervisor. Commands from here no "
+        "longer apply; choose another counter.",
     },
     "counter.closed_elsewhere": {
         "id": "{counter} ditutup dari tempat lain.",
@@ -318,9 +320,9 @@ OFFICER_ERRORS = {
     },
     f"officer.{ErrorCode.COUNTER_TAKEN}": {
         "id": "Loket ini sedang dipakai petugas lain. Pilih loket lain, atau minta petugas "
-        "itu menutupnya dulu.",
+        "itu menutupnya dulu (atau supervisor mengambil alih).",
         "en": "Another officer is using this counter. Choose another, or ask them to close "
-        "it first.",
+        "it first (or a supervisor to take it over).",
     },
     f"officer.{ErrorCode.INVALID_TRANSITION}": {
         "id": "Tindakan ini tidak sesuai dengan status nomor sekarang. Tampilan sudah diperbarui.",

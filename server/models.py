@@ -290,7 +290,8 @@ class TicketEvent(Base):
 
 
 class CounterEvent(Base):
-    """Open, pause, resume and close of a counter (for utilisation reports)."""
+    """Open, pause, resume, close and takeover of a counter (for utilisation reports, and
+    to tell who held it when)."""
 
     __tablename__ = "counter_events"
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
@@ -298,6 +299,8 @@ class CounterEvent(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     kind: Mapped[str] = mapped_column(String(16))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # "taken_over": the user who held the counter open until ``user_id`` took it.
+    from_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
 
 class User(Base):

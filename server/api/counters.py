@@ -36,7 +36,13 @@ EXPECT = {
     )
 }
 CALL_SCHEMA = {"ticket_id": Field("integer", required=True, minimum=1), **EXPECT}
-OPEN_SCHEMA = {"takeover": Field("boolean", description="admin only: take a counter over")}
+OPEN_SCHEMA = {
+    "takeover": Field(
+        "boolean",
+        description="an admin, or the supervisor of the counter's agency: take over a "
+        "counter open under another user (logged as taken_over); ignored for anyone else",
+    )
+}
 TRANSFER_SCHEMA = {
     "service_id": Field("integer", minimum=1, description="the line to send the visitor to"),
     "counter_id": Field("integer", minimum=1, description="or one counter to send them to"),
@@ -65,13 +71,19 @@ def _counter_command(
     counter_id: int,
     schema: dict[str, Field],
     action: Callable[[Ctx, Counter, dict[str, Any]], Ticket | None],
+    *,
+    held: bool = True,
 ) -> Response:
+    """Run one command on a counter. ``held``: only its holder may (every command but
+    ``open``, which checks who holds it itself: it may take the counter over)."""
     who = current_principal()
     body = json_body(schema)
 
     def command(ctx: Ctx) -> dict[str, Any]:
         counter = counter_ops.lock_counter(ctx.session, counter_id)
         access.require_counter_operator(who, counter)
+        if held:
+            counter_ops.require_holder(ctx, counter)
         if "expect_ticket_id" in body:
             counter_ops.expect_current(counter, body["expect_ticket_id"])
         ticket = action(ctx, counter, body)
@@ -85,10 +97,10 @@ def open_counter(counter_id: int) -> Response:
     who = current_principal()
 
     def action(ctx: Ctx, counter: Counter, body: dict[str, Any]) -> None:
-        takeover = bool(body.get("takeover")) and who.is_admin
+        takeover = bool(body.get("takeover")) and counter_ops.may_take_over(who, counter)
         counter_ops.open_counter(ctx, counter, takeover=takeover)
 
-    return _counter_command(counter_id, OPEN_SCHEMA, action)
+    return _counter_command(counter_id, OPEN_SCHEMA, action, held=False)
 
 
 @bp.post("/counters/<int:counter_id>/pause")

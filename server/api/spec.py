@@ -137,7 +137,11 @@ def _schemas() -> dict[str, JsonSchema]:
             "agency_id": INTEGER,
             "zone": {**STRING, "description": "the zone's code"},
             "state": enum(CounterState),
-            "officer_id": nullable(INTEGER),
+            "officer_id": {
+                **nullable(INTEGER),
+                "description": "the user holding the counter open (only they operate it); "
+                "null when closed",
+            },
             "current_ticket_id": nullable(INTEGER),
             "service_ids": array(INTEGER),
             "state_since": nullable(DATE_TIME),
@@ -632,7 +636,8 @@ def _counter_command(
         summary,
         "CounterAndTicket",
         body=body,
-        errors=(E.NOT_FOUND, E.FORBIDDEN, *errors),
+        # Every command: the counter is open under another user (only they drive it).
+        errors=(E.NOT_FOUND, E.FORBIDDEN, E.COUNTER_TAKEN, *errors),
         writes=True,
     )
 
@@ -749,7 +754,10 @@ def operations() -> list[Operation]:
             writes=True,
         ),
         _counter_command(
-            "open", "open_counter", "Open the counter", E.COUNTER_TAKEN, body=OPEN_SCHEMA
+            "open",
+            "open_counter",
+            "Open the counter (an admin or the agency's supervisor may take it over)",
+            body=OPEN_SCHEMA,
         ),
         _counter_command("pause", "pause_counter", "Pause the counter", E.INVALID_TRANSITION),
         _counter_command(

@@ -2,6 +2,12 @@
 
 Every command first locks the counter's row, so a double press of "next" on one
 counter runs twice in turn (the second finishes what the first called), never at once.
+
+A counter open (or paused) is held by the user who opened it (``officer_id``): only they
+drive it (``require_holder``), whatever their role, so what happens there is always
+the doing of the person the board and the reports name. Nobody else opens it either, but
+an admin or the supervisor of its agency may take it over (``may_take_over``): it is
+then theirs, the log says from whom, and the first officer's commands are refused.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from server.models import (
     CounterEvent,
     CounterState,
     Priority,
+    Role,
     Service,
     Ticket,
     TicketState,
@@ -21,6 +28,7 @@ from server.models import (
 from shared.errors import ErrorCode
 
 from . import announce
+from .access import Principal
 from .areas import ensure_staffed
 from .calling import claim_next
 from .context import Ctx
@@ -49,16 +57,24 @@ def lock_counter(session: Session, counter_id: int) -> Counter:
     return counter
 
 
-def _log(ctx: Ctx, counter: Counter, kind: str) -> None:
+def _log(ctx: Ctx, counter: Counter, kind: str, *, from_user_id: int | None = None) -> None:
     ctx.session.add(
-        CounterEvent(counter_id=counter.id, at=ctx.now, kind=kind, user_id=ctx.actor.user_id)
+        CounterEvent(
+            counter_id=counter.id,
+            at=ctx.now,
+            kind=kind,
+            user_id=ctx.actor.user_id,
+            from_user_id=from_user_id,
+        )
     )
 
 
-def _set_state(ctx: Ctx, counter: Counter, state: CounterState, kind: str) -> None:
+def _set_state(
+    ctx: Ctx, counter: Counter, state: CounterState, kind: str, *, from_user_id: int | None = None
+) -> None:
     counter.state = state
     counter.state_since = ctx.now
-    _log(ctx, counter, kind)
+    _log(ctx, counter, kind, from_user_id=from_user_id)
     ctx.session.flush()
     announce.counter_updated(ctx, counter)
     for link in counter.service_links:
@@ -67,24 +83,66 @@ def _set_state(ctx: Ctx, counter: Counter, state: CounterState, kind: str) -> No
             announce.line_changed(ctx, service)
 
 
+# --- who holds the counter ---------------------------------------------------------
+
+
+def _held_by_another(counter: Counter, user_id: int | None) -> bool:
+    return counter.state != CounterState.CLOSED and counter.officer_id not in (None, user_id)
+
+
+def _taken() -> DomainError:
+    return DomainError(
+        ErrorCode.COUNTER_TAKEN,
+        "this counter is open under another user: only they may operate it "
+        "(an admin or the agency's supervisor may take it over)",
+    )
+
+
+def require_holder(ctx: Ctx, counter: Counter) -> None:
+    """Refuse a command (all but ``open``) from anyone but the user holding the counter.
+
+    The same user on another login is the holder (a new PC, a token renewed). A closed
+    counter is nobody's: the command itself then says it is closed. One open with no
+    holder recorded (no command leaves it so; a row edited by hand) is opened first, which
+    takes it.
+    """
+    if _held_by_another(counter, ctx.actor.user_id):
+        raise _taken()
+    if counter.state != CounterState.CLOSED and counter.officer_id is None:
+        raise DomainError(ErrorCode.COUNTER_CLOSED, "open the counter first")
+
+
+def may_take_over(who: Principal, counter: Counter) -> bool:
+    """An admin, or a supervisor of the counter's agency: those who answer for the hall or
+    the agency may take a counter from an officer who left it open (or who is not there)."""
+    if who.kind != "user":
+        return False
+    return who.is_admin or (who.role == Role.SUPERVISOR and who.agency_id == counter.agency_id)
+
+
 # --- counter state -----------------------------------------------------------------
 
 
 def open_counter(ctx: Ctx, counter: Counter, *, takeover: bool = False) -> None:
-    """An officer opens the counter (or resumes it after a pause).
+    """The caller opens the counter (or resumes it after a pause) and holds it from now on.
 
-    A counter open under another officer is refused with ``counter_taken`` unless the
-    caller may take it over (an admin, or the same officer on a new login).
+    A counter open under another user is refused with ``counter_taken`` unless
+    ``takeover`` (the caller may take it over, ``may_take_over``): it is then theirs, open,
+    with its current visitor, and a ``taken_over`` event records from whom.
     """
     user = ctx.actor.user_id
-    taken = counter.state != CounterState.CLOSED and counter.officer_id not in (None, user)
+    holder = counter.officer_id
+    taken = _held_by_another(counter, user)
     if taken and not takeover:
-        raise DomainError(ErrorCode.COUNTER_TAKEN, "this counter is open under another officer")
-    if counter.state == CounterState.OPEN and counter.officer_id == user:
+        raise _taken()
+    if counter.state == CounterState.OPEN and holder == user:
         return
     kind = "resumed" if counter.state == CounterState.PAUSED else "opened"
     counter.officer_id = user
-    _set_state(ctx, counter, CounterState.OPEN, kind)
+    if taken:
+        _set_state(ctx, counter, CounterState.OPEN, "taken_over", from_user_id=holder)
+    else:
+        _set_state(ctx, counter, CounterState.OPEN, kind)
 
 
 def pause_counter(ctx: Ctx, counter: Counter) -> None:

@@ -444,7 +444,14 @@ def counter_open_seconds(
     end = min(end, now)
     if end <= start:
         return {}
-    opened_state = {"opened": True, "resumed": True, "paused": False, "closed": False}
+    # A takeover leaves the counter open (under its new holder).
+    opened_state = {
+        "opened": True,
+        "resumed": True,
+        "taken_over": True,
+        "paused": False,
+        "closed": False,
+    }
     state: dict[int, dt.datetime | None] = {}
     # The state each counter was in when the period began: its last event before it.
     last_before = (

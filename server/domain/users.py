@@ -187,8 +187,9 @@ class Disabled:
 
     revoked: list[str] = field(default_factory=list)
     closed_counters: list[str] = field(default_factory=list)
-    # Counters still holding a visitor: closing them would lose the ticket; an admin
-    # takes them over from a counter client (or the visitor is finished there).
+    # Counters still holding a visitor: closing them would lose the ticket; they stay the
+    # disabled user's until an admin or the agency's supervisor takes them over
+    # (``counters.open_counter`` with takeover) and finishes or transfers the visitor.
     busy_counters: list[str] = field(default_factory=list)
 
 

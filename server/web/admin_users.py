@@ -261,8 +261,12 @@ def admin_user_active(user_id: int) -> Any:
         busy = ", ".join(outcome.busy_counters)
         flash(
             tr(
-                f"{busy} masih melayani pengunjung: ambil alih dari aplikasi loket.",
-                f"{busy} still serves a visitor: take it over from a counter client.",
+                f"{busy} masih melayani pengunjung: admin atau supervisor instansinya "
+                "mengambil alih loket itu (API: open dengan takeover), lalu menyelesaikan "
+                "atau mengalihkan pengunjungnya.",
+                f"{busy} still serves a visitor: an admin or the agency's supervisor takes "
+                "the counter over (API: open with takeover), then finishes or transfers "
+                "the visitor.",
             ),
             "warning",
         )

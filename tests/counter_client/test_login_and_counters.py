@@ -87,8 +87,37 @@ def test_a_counter_in_use_or_taken_over_by_another_officer_is_said_clearly(
     with server.officer("admin") as admin:
         response = admin.post(f"/api/v1/counters/{server.hall.c1}/open", json={"takeover": True})
         assert response.status_code == 200, response.text
-    wait_shows(qtbot, app.window, "Loket 1 diambil alih oleh petugas lain.")
+    wait_shows(qtbot, app.window, "Loket 1 diambil alih oleh admin atau supervisor.")
     assert app.session.phase is Phase.PICK
+
+
+def counter_holder(server: LiveServer, counter_id: int) -> int | None:
+    with server.db.read() as session:
+        counter = session.get(Counter, counter_id)
+        assert counter is not None
+        return counter.officer_id
+
+
+def test_after_a_supervisors_takeover_the_officers_window_lets_the_counter_go(
+    qtbot: QtBot, start_counter: StartCounter, server: LiveServer
+) -> None:
+    app = start_counter()
+    start_working(qtbot, app, "petugas.dk", server.hall.c1)
+    with server.officer("sup.dk") as supervisor:
+        response = supervisor.post(
+            f"/api/v1/counters/{server.hall.c1}/open", json={"takeover": True}
+        )
+        assert response.status_code == 200, response.text
+    wait_shows(qtbot, app.window, "Loket 1 diambil alih oleh admin atau supervisor.")
+    assert app.session.phase is Phase.PICK
+
+    # Logging out now closes nothing: the counter is the supervisor's, and stays so.
+    qtbot.mouseClick(app.window.logout_button, Qt.MouseButton.LeftButton)
+    wait_shows(qtbot, app.window, "Anda sudah keluar.")
+    with server.officer("sup.dk") as supervisor:
+        body = supervisor.get(f"/api/v1/counters/{server.hall.c1}").json()
+    assert body["counter"]["state"] == "open"
+    assert counter_holder(server, server.hall.c1) == server.hall.users["sup.dk"]
 
 
 def test_logging_out_closes_the_counter_and_ends_the_token(

@@ -258,6 +258,27 @@ def test_the_counter_taken_over_elsewhere_returns_to_the_list_with_a_message() -
     assert h.session.message is not None and "diambil alih" in h.session.message.text
 
 
+def test_a_command_refused_because_the_counter_was_taken_over_leaves_it_once() -> None:
+    """The takeover's push was missed (a reconnect): the server's refusal is enough to know
+    the counter is no longer this officer's. One reload for the list, and no loop."""
+    h = Harness()
+    h.work(current=ticket(5))
+    h.session.press(Action.FINISH)
+    h.answer(error=ApiError(ErrorCode.COUNTER_TAKEN, "taken", 409))
+
+    assert h.session.phase is Phase.PICK
+    assert h.session.counter is None and h.session.ticket is None
+    assert h.session.message is not None
+    assert h.session.message.text.startswith("Loket 1 diambil alih oleh admin atau supervisor")
+    assert [job.name for job in h.jobs] == ["resync"]
+    taken = {**counter(5, officer_id=99), "ticket": ticket(5)}
+    h.answer(({"seq": 44, "counters": [taken], "waiting": []}, CONFIG))
+    assert h.session.phase is Phase.PICK
+    assert h.jobs == []
+    assert h.session.picker_counters()[0]["officer_id"] == 99
+    assert "diambil alih" in h.session.message.text
+
+
 def test_the_session_ends_when_its_token_expires() -> None:
     h = Harness()
     h.work()

@@ -110,3 +110,48 @@ def test_special_openings_go_up_down_and_up_again_on_sqlite(sqlite_engine: Engin
 @pytest.mark.postgres
 def test_special_openings_go_up_down_and_up_again_on_postgresql(postgres_engine: Engine) -> None:
     up_down_up(postgres_engine)
+
+
+def takeover_up_down_up(engine: Engine) -> None:
+    """0005 adds who a counter was taken from; the counter log kept before it stays."""
+    upgrade(engine, "0004")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO zones (code, name) VALUES ('za', 'Zona A')"))
+        conn.execute(
+            text(
+                "INSERT INTO agencies (code, name, short_name, colour, position, active) "
+                "VALUES ('DK', 'Disdukcapil', 'Disdukcapil', '#0B5394', 1, true)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO counters (agency_id, zone_id, label, position, active, state, "
+                "calls_since_priority) VALUES (1, 1, 'Loket 1', 1, true, 'closed', 0)"
+            )
+        )
+        conn.execute(
+            text("INSERT INTO counter_events (counter_id, at, kind) VALUES (1, :at, 'opened')"),
+            {"at": dt.datetime(2026, 12, 7, 1, 0, tzinfo=dt.UTC)},
+        )
+    upgrade(engine)
+    columns = {c["name"] for c in inspect(engine).get_columns("counter_events")}
+    assert "from_user_id" in columns
+
+    downgrade(engine, "0004")
+    columns = {c["name"] for c in inspect(engine).get_columns("counter_events")}
+    assert "from_user_id" not in columns
+    upgrade(engine)
+    with engine.connect() as conn:
+        kinds = list(conn.scalars(text("SELECT kind FROM counter_events")))
+    assert kinds == ["opened"]
+
+
+def test_the_takeover_column_goes_up_down_and_up_again_on_sqlite(sqlite_engine: Engine) -> None:
+    takeover_up_down_up(sqlite_engine)
+
+
+@pytest.mark.postgres
+def test_the_takeover_column_goes_up_down_and_up_again_on_postgresql(
+    postgres_engine: Engine,
+) -> None:
+    takeover_up_down_up(postgres_engine)

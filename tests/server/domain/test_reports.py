@@ -439,3 +439,19 @@ def test_periods_are_the_hall_s_local_dates() -> None:
     with pytest.raises(DomainError):
         parse_grouping("zone")
     assert parse_period("month", month="9999-12").last == dt.date(9999, 12, 31)
+
+
+def test_a_counter_taken_over_stays_open_in_its_open_time(session: Session, hall: Hall) -> None:
+    """08:00 petugas.dk opens Loket 1 · 08:30 pauses · 09:00 the admin takes it over (open
+    again, now the admin's) · 10:00 the admin closes it: open 30 + 60 minutes."""
+    s = Scene(session, hall, DAY)
+    s.at("08:00").counter("petugas.dk", hall.c1, counters.open_counter)
+    s.at("08:30").counter("petugas.dk", hall.c1, counters.pause_counter)
+    s.at("09:00").counter("admin", hall.c1, counters.open_counter, takeover=True)
+    s.at("10:00").counter("admin", hall.c1, counters.close_counter)
+
+    per_counter = by_label(
+        report(session, parse_period("day", date="2026-11-30"), Grouping.COUNTER)
+    )
+
+    assert per_counter["Loket 1"].open_seconds == 90 * MIN
