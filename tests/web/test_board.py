@@ -365,7 +365,7 @@ def test_recalls_never_push_other_numbers_off_the_previous_calls(
 
 
 def many_counters(session: Session, hall: Hall) -> list[int]:
-    """Twenty more open counters in zone A (23 in all), of both agencies."""
+    """Twenty more counters in zone A (23 in all), of both agencies, opened by ``call_at_many``."""
     made = []
     for i in range(20):
         agency = hall.dk if i % 2 else hall.sm
@@ -375,7 +375,7 @@ def many_counters(session: Session, hall: Hall) -> list[int]:
             label=f"Loket {11 + i}",
             position=11 + i,
             active=True,
-            state=CounterState.OPEN,
+            state=CounterState.CLOSED,
             calls_since_priority=0,
         )
         session.add(counter)
@@ -393,11 +393,13 @@ def busy_server(tmp_path: Path) -> Iterator[LiveServer]:
 
 
 def call_at_many(server: LiveServer) -> None:
-    """A ticket called or served at most of the zone's counters."""
+    """Every extra counter opened by its agency's officer (who then holds it), and a
+    ticket called or served at most of them."""
     hall, kiosk = server.hall, server.device("kiosk")
     officers = {hall.dk: server.officer("petugas.dk"), hall.sm: server.officer("petugas.sm")}
     for i, counter_id in enumerate(server.extra):
         agency = hall.dk if i % 2 else hall.sm
+        officers[agency].counter(counter_id, "open")
         if i % 5 == 4:
             continue  # open, nobody called
         kiosk.issue(hall.ktp if agency == hall.dk else hall.pkb)
