@@ -127,9 +127,11 @@ def test_a_phones_ticket_socket_stays_until_the_ticket_is_gone(server: LiveServe
             wait_disconnected(board, "the revoked board's socket to be disconnected")
         assert phone.client.connected
 
-        # Retention prunes it (a cutoff after today, as if the day were long past).
-        tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
-        prune(server.db.write, Cutoff(date=tomorrow.date(), moment=tomorrow))
+        # Retention prunes it (a cutoff after today, as if the day were long past). Two
+        # days on, not one: after 17.00 UTC the hall's day (Asia/Jakarta) is already
+        # tomorrow in UTC, and a cutoff of tomorrow would keep the ticket.
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+        prune(server.db.write, Cutoff(date=later.date(), moment=later))
 
         wait_disconnected(phone, "the pruned ticket's phone socket to be disconnected")
 
