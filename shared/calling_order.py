@@ -1,6 +1,6 @@
 """The calling order at a counter, in one place for the server and the clients.
 
-DESIGN.md's policy:
+The policy (docs/design.md#calling-order):
 
 1. tickets transferred to this very counter, oldest first;
 2. booked visitors whose slot has come, by slot;

@@ -1,4 +1,5 @@
-"""Push event and room names: the one place both the server and the clients take them from.
+"""Push event and room names: the one place both the server and the clients take them from
+(what each event carries, and to which rooms: docs/design.md#push-protocol).
 
 Every pushed payload carries ``room`` and ``seq``: ``seq`` increases by exactly one per
 event within a room, so a client that sees a jump knows it missed something and reloads

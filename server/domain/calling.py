@@ -1,4 +1,5 @@
-"""Who a counter calls next, and who is ahead of a visitor: both by ``shared.calling_order``.
+"""Who a counter calls next, and who is ahead of a visitor: both by ``shared.calling_order``
+(docs/design.md#calling-order, docs/design.md#people-ahead-and-estimated-wait).
 
 The order itself (transferred here, due bookings, priority, first come) is one pure
 function shared with the clients. Here the waiting tickets it orders are read (a few

@@ -1,4 +1,5 @@
-"""People ahead and estimated wait, from recent real service times and open counters.
+"""People ahead and estimated wait, from recent real service times and open counters
+(docs/design.md#people-ahead-and-estimated-wait).
 
 Estimated wait = people ahead / counters open for the line x recent average service
 time (the last N finished services), falling back to the service's typical minutes

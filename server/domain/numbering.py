@@ -1,4 +1,5 @@
-"""Ticket numbers: per series per service date, from 1, no duplicate, no gap.
+"""Ticket numbers: per series per service date, from 1, no duplicate, no gap
+(docs/design.md#numbering).
 
 The next number is taken by incrementing the series' row for the day inside the
 same transaction that inserts the ticket. The increment holds the row lock until

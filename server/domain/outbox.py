@@ -1,4 +1,5 @@
-"""Push events collected during a transaction, numbered per room before it commits.
+"""Push events collected during a transaction, numbered per room before it commits
+(docs/design.md#push-protocol).
 
 Numbering in the transaction (a row per room, incremented under its lock) makes each
 room's ``seq`` follow commit order whatever the number of server processes; the

@@ -1,5 +1,5 @@
-"""Report figures computed from the ticket event log (DESIGN.md, "Figures the reports
-compute"), for a period of service dates and one grouping.
+"""Report figures computed from the ticket event log (docs/design.md#report-figures),
+for a period of service dates and one grouping.
 
 The log is read once, ordered by ticket, and each ticket is replayed as a list of
 *waiting periods*: one starts when the ticket is issued, put back in line after a

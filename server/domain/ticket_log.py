@@ -12,7 +12,7 @@ from server.models import Ticket, TicketEvent, TicketState
 from .context import Ctx
 from .errors import invalid_transition
 
-# The ticket life of DESIGN.md: (from, action) -> to.
+# The ticket life (docs/design.md#ticket-life): (from, action) -> to.
 TRANSITIONS: dict[tuple[TicketState | None, str], TicketState] = {
     (None, "issued"): TicketState.WAITING,
     (TicketState.WAITING, "called"): TicketState.CALLED,

@@ -1,5 +1,5 @@
-"""The words the hall hears when a number is called (DESIGN.md: ``DK-012`` -> "Nomor
-antrean, de ka, dua belas, silakan menuju loket tiga, Disdukcapil")."""
+"""The words the hall hears when a number is called (docs/design.md#call-out):
+``DK-012`` -> "Nomor antrean, de ka, dua belas, silakan menuju loket tiga, Disdukcapil"."""
 
 from __future__ import annotations
 

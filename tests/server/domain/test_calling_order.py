@@ -1,4 +1,4 @@
-"""Whom a counter calls next (DESIGN.md "Calling order at a counter").
+"""Whom a counter calls next (docs/design.md#calling-order).
 
 1. tickets transferred to this very counter, oldest first; 2. booked visitors whose slot
 has come; 3. priority tickets (always, never, or every Nth call); 4. everyone else, first

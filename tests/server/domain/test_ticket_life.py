@@ -1,4 +1,4 @@
-"""The life of a ticket (DESIGN.md "Ticket life") and of the counter that calls it.
+"""The life of a ticket (docs/design.md#ticket-life) and of the counter that calls it.
 
 Every change goes through the transition table; anything else is refused with
 ``invalid_transition`` and leaves the ticket as it was, with nothing in the event log.
