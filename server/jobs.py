@@ -1,4 +1,7 @@
-"""Background work of a running server: closing the day (expiring what was left open)."""
+"""Background work of a running server: closing the day (expiring what was left open).
+
+An adapter like the REST and socket handlers: the job runs its domain command through
+the same `server.commands.run_command` (one transaction, pushes after the commit)."""
 
 from __future__ import annotations
 
@@ -6,8 +9,8 @@ import logging
 
 from flask import Flask
 
-from server import realtime
-from server.domain.context import Ctx
+from server.commands import run_command
+from server.domain.context import SYSTEM
 from server.domain.tickets import expire_open_tickets
 from server.extensions import socketio
 from server.state import AppState
@@ -17,15 +20,8 @@ log = logging.getLogger("antre.jobs")
 
 def expire_now(app: Flask) -> int:
     """Expire every open ticket of an earlier service date; returns how many."""
-    state: AppState = app.extensions["antre"]
     with app.app_context():
-        with state.db.write() as session:
-            catalog = state.catalog.snapshot(session)
-            ctx = Ctx(session, state.clock(), catalog.settings(session), catalog=catalog)
-            count = expire_open_tickets(ctx, ctx.today)
-            session.flush()
-            pushes = ctx.outbox.flush(session)
-        realtime.push(pushes)
+        count = run_command(SYSTEM, lambda ctx: expire_open_tickets(ctx, ctx.today))
     if count:
         log.info("expired %d tickets of earlier days", count)
     return count

@@ -30,13 +30,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
-from server.api.principal import principal_for_token, session_token
 from server.config import ServerConfig
 from server.domain import access, auth
 from server.domain.access import Principal
 from server.domain.outbox import PushEvent, current_seq
 from server.extensions import socketio
 from server.models import AuthToken, Counter, Device, Ticket, User
+from server.principal import principal_for_token, session_token
 from server.state import app_state
 from shared import events
 

@@ -5,16 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from flask import current_app
 
 from server.config import ServerConfig
 from server.db import Database
 from server.domain.catalog import Catalog
-
-if TYPE_CHECKING:
-    from server.api.principal import PrincipalCache
+from server.principal_cache import PrincipalCache
 
 
 @dataclass
@@ -22,14 +19,8 @@ class AppState:
     config: ServerConfig
     db: Database
     clock: Callable[[], dt.datetime]
-    principals: PrincipalCache = field(default_factory=lambda: _principal_cache())
+    principals: PrincipalCache = field(default_factory=PrincipalCache)
     catalog: Catalog = field(default_factory=Catalog)
-
-
-def _principal_cache() -> PrincipalCache:
-    from server.api.principal import PrincipalCache
-
-    return PrincipalCache()
 
 
 def app_state() -> AppState:

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 from flask import Response, jsonify, request
 
 from server.api import bp
-from server.api.principal import bearer_token, current_principal
 from server.api.validation import Field, json_body
-from server.domain import auth, login_throttle
-from server.domain.errors import DomainError
-from server.domain.settings import load_settings
-from server.models import Role, User
-from server.runtime import offload
+from server.domain import auth
+from server.login import password_login
+from server.principal import bearer_token, current_principal
 from server.state import app_state
-from shared.errors import ErrorCode
 
 LOGIN_SCHEMA = {
     "username": Field("string", required=True, min_length=1, max_length=64),
@@ -24,65 +17,14 @@ LOGIN_SCHEMA = {
 }
 
 
-def user_view(user: User) -> dict[str, Any]:
-    return {
-        "id": user.id,
-        "username": user.username,
-        "display_name": user.display_name,
-        "role": user.role.value,
-        "agency": None
-        if user.agency is None
-        else {"id": user.agency.id, "code": user.agency.code, "short_name": user.agency.short_name},
-    }
-
-
 @bp.post("/auth/login")
 def login() -> Response:
     """Password to bearer token. Failures are throttled per user name and per address."""
     body = json_body(LOGIN_SCHEMA)
-    token, expires, view = password_login(body["username"], body["password"])
+    token, expires, view = password_login(
+        body["username"], body["password"], request.remote_addr or "unknown"
+    )
     return jsonify({"token": token, "expires_at": expires.isoformat(), "user": view})
-
-
-def password_login(
-    username: str, password: str, roles: tuple[Role, ...] | None = None
-) -> tuple[str, dt.datetime, dict[str, Any]]:
-    """Check a password (throttled per user name and address) and issue a login token.
-
-    Shared by the API and the web console's login form. ``roles``: who may log in
-    this way (the console refuses officers after the password check, so a refusal
-    says nothing about a password the caller does not know).
-    """
-    state = app_state()
-    now = state.clock()
-    keys = login_throttle.login_keys(username, request.remote_addr or "unknown")
-    with state.db.write() as session:
-        attempt = login_throttle.begin_attempt(session, keys, now)
-        user, stored = auth.password_hash_for(session, username)
-        user_id = user.id if user is not None and user.active else None
-    # scrypt is deliberately slow: keep it off the event loop.
-    ok = offload(auth.verify_password, password, stored) and user_id is not None
-    if not ok:
-        with state.db.write() as session:
-            login_throttle.attempt_failed(session, attempt, state.clock())
-        raise DomainError(ErrorCode.INVALID_CREDENTIALS, "wrong user name or password")
-    # The password was right: the reservation is taken back and committed before any
-    # refusal below (an officer at the console's form is no guesser).
-    refusal: DomainError | None = None
-    with state.db.write() as session:
-        login_throttle.attempt_succeeded(session, attempt, state.clock())
-        found = session.get(User, user_id)
-        if found is None or not found.active:  # disabled while the password was checked
-            refusal = DomainError(ErrorCode.INVALID_CREDENTIALS, "wrong user name or password")
-        elif roles is not None and found.role not in roles:
-            refusal = DomainError(ErrorCode.FORBIDDEN, "this login is not allowed here")
-        else:
-            hours = load_settings(session).officer_token_hours
-            token, expires = auth.issue_user_token(session, found, now, hours)
-            view = user_view(found)
-    if refusal is not None:
-        raise refusal
-    return token, expires, view
 
 
 @bp.post("/auth/logout")

@@ -8,9 +8,8 @@ from flask import Response, jsonify
 from sqlalchemy import select
 
 from server.api import bp
-from server.api.commands import run_command, run_query
-from server.api.principal import current_principal
 from server.api.validation import read_json
+from server.commands import run_command, run_query
 from server.domain import access, announce
 from server.domain.areas import WaitingArea
 from server.domain.context import Ctx
@@ -19,6 +18,7 @@ from server.domain.schedule import remaining_quota
 from server.domain.settings import update_settings
 from server.domain.views import agency_view, counter_view, service_view, zone_view
 from server.models import Agency, Counter, Holiday, Service, SpecialOpening, Zone
+from server.principal import current_principal
 from shared.errors import ErrorCode
 
 

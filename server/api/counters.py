@@ -8,19 +8,19 @@ from typing import Any
 from flask import Response, jsonify
 
 from server.api import bp
-from server.api.commands import run_command, run_query
-from server.api.principal import current_principal
 from server.api.validation import Field, json_body
+from server.commands import run_command, run_query
 from server.domain import access
 from server.domain import counters as counter_ops
-from server.domain.calling import waiting_in_calling_order
 from server.domain.context import Ctx
+from server.domain.counter_queue import counter_queue as queue_view
+from server.domain.counter_queue import readable_counter
 from server.domain.errors import not_found
-from server.domain.estimates import line_stats_now
 from server.domain.outbox import current_seq
 from server.domain.tickets import load_service
 from server.domain.views import counter_view, ticket_view
-from server.models import Counter, Service, Ticket
+from server.models import Counter, Ticket
+from server.principal import current_principal
 from shared import events
 
 EMPTY: dict[str, Field] = {}
@@ -49,7 +49,6 @@ TRANSFER_SCHEMA = {
     "position": Field("string", choices=("front", "back"), description="default: back"),
     **EXPECT,
 }
-QUEUE_LIMIT = 200
 
 
 def _state(ctx: Ctx, counter: Counter, known: Ticket | None = None) -> dict[str, Any]:
@@ -180,9 +179,7 @@ def counter_status(counter_id: int) -> Response:
     who = current_principal()
 
     def query(ctx: Ctx) -> dict[str, Any]:
-        counter = ctx.session.get(Counter, counter_id)
-        if counter is None or not counter.active or not access.can_read_counter(who, counter):
-            raise not_found("counter")
+        counter = readable_counter(ctx, who, counter_id)
         return {
             **_state(ctx, counter),
             "seq": current_seq(ctx.session, events.counter_room(counter.id)),
@@ -198,17 +195,7 @@ def counter_queue(counter_id: int) -> Response:
     who = current_principal()
 
     def query(ctx: Ctx) -> dict[str, Any]:
-        counter = ctx.session.get(Counter, counter_id)
-        if counter is None or not counter.active or not access.can_read_counter(who, counter):
-            raise not_found("counter")
-        ids = counter_ops.service_ids(counter)
-        waiting = waiting_in_calling_order(ctx, counter, ids, QUEUE_LIMIT)
-        services = [ctx.session.get(Service, sid) for sid in ids]
-        return {
-            "counter": counter_view(counter),
-            "tickets": [{**ticket_view(t), "reason": placed.reason.value} for t, placed in waiting],
-            "lines": [line_stats_now(ctx, s).to_dict() for s in services if s],
-            "seq": current_seq(ctx.session, events.counter_room(counter.id)),
-        }
+        view = queue_view(ctx, who, counter_id)
+        return {**view, "seq": current_seq(ctx.session, events.counter_room(counter_id))}
 
     return jsonify(run_query(query))

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, jsonify
 
 from server.api import bp
-from server.api.commands import run_command
-from server.api.principal import current_principal
 from server.api.validation import Field, json_body
+from server.commands import run_command
 from server.domain import access
-from server.domain.context import Ctx
-from server.models import Device
+from server.domain.devices import record_health
+from server.principal import current_principal
 
 HEALTH_SCHEMA = {
     "printer": Field(
@@ -31,12 +28,5 @@ def report_health() -> Response:
     if who.kind != "device":
         raise access.forbidden("only devices report their health")
     body = json_body(HEALTH_SCHEMA)
-
-    def command(ctx: Ctx) -> dict[str, Any]:
-        device = ctx.session.get(Device, who.id)
-        assert device is not None
-        device.health = {**(device.health or {}), **body, "reported_at": ctx.now.isoformat()}
-        device.last_seen_at = ctx.now
-        return {"health": device.health}
-
-    return jsonify(run_command(who.actor, command))
+    health = run_command(who.actor, lambda ctx: record_health(ctx, who, body))
+    return jsonify({"health": health})

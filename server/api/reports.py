@@ -1,7 +1,7 @@
 """``GET /api/v1/reports``: the reports page's figures as JSON, for programs (an agency's
 own dashboard, the monthly KemenPAN-RB return).
 
-The query string is read here once, for this endpoint and for the page and its files
+The query string is read by ``server.report_requests``, as for the page and its files
 (``server.web.reports``), so the three accept and refuse the same things. The figures are
 the domain's, unrounded: times in seconds, shares from 0 to 1; the page rounds them for
 people.
@@ -10,158 +10,24 @@ people.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, jsonify, request
-from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
 
 from server.api import bp
-from server.api.commands import run_query
-from server.api.principal import current_principal
 from server.domain import access
-from server.domain.access import Principal
-from server.domain.errors import DomainError
 from server.domain.reports import (
     Figures,
-    Grouping,
-    Period,
-    PeriodKind,
     Report,
-    compute_report,
-    parse_grouping,
-    parse_period,
 )
-from server.models import Agency, Role
-from shared.errors import ErrorCode
-
-# Longer than any date, month, grouping or agency code: the rest is noise, cut before
-# it reaches a parser or a query.
-MAX_PARAM = 32
-REPORT_ROLES = (Role.ADMIN, Role.SUPERVISOR)
-
-
-@dataclass(frozen=True)
-class ReportRequest:
-    period: Period
-    grouping: Grouping
-    agency_id: int | None
-    agency_code: str | None
-
-
-@dataclass(frozen=True)
-class ReportForm:
-    """The query string's values with today's defaults filled in, as the form shows them."""
-
-    period: str
-    date: str
-    month: str
-    first: str
-    last: str
-    group: str
-    agency: str
-
-    @classmethod
-    def read(cls, args: MultiDict[str, str], today: dt.date) -> ReportForm:
-        return cls(
-            period=_arg(args, "period") or PeriodKind.DAY.value,
-            date=_arg(args, "date") or today.isoformat(),
-            month=_arg(args, "month") or today.strftime("%Y-%m"),
-            first=_arg(args, "from") or today.replace(day=1).isoformat(),
-            last=_arg(args, "to") or today.isoformat(),
-            group=_arg(args, "group") or Grouping.SERVICE.value,
-            agency=_arg(args, "agency") or "",
-        )
-
-
-def _arg(args: MultiDict[str, str], name: str) -> str | None:
-    value = args.get(name)
-    if value is None:
-        return None
-    return value.strip()[:MAX_PARAM]
-
-
-def read_report_request(
-    args: MultiDict[str, str],
-    who: Principal,
-    today: dt.date,
-    *,
-    other_agency: str = "a supervisor sees only their own agency's reports",
-    unknown_agency: str = "agency: unknown agency code",
-) -> ReportRequest:
-    """The report asked for, or a ``validation_error`` naming the field; a supervisor's
-    report is always their own agency's (another one is ``forbidden``). The messages are
-    parameters so that the page can say them in its language."""
-    form = ReportForm.read(args, today)
-    period = parse_period(
-        form.period, date=form.date, month=form.month, first=form.first, last=form.last
-    )
-    grouping = parse_grouping(form.group)
-    wanted = form.agency or None
-    if not who.is_admin:
-        if wanted is not None and wanted != who.agency_code:
-            raise access.forbidden(other_agency)
-        return ReportRequest(period, grouping, who.agency_id, who.agency_code)
-    if wanted is None:
-        return ReportRequest(period, grouping, None, None)
-    agency_id = run_query(
-        lambda ctx: ctx.session.scalar(select(Agency.id).where(Agency.code == wanted))
-    )
-    if agency_id is None:
-        raise DomainError(ErrorCode.VALIDATION_ERROR, unknown_agency, field="agency")
-    return ReportRequest(period, grouping, agency_id, wanted)
-
-
-def compute_requested(wanted: ReportRequest) -> Report:
-    return run_query(
-        lambda ctx: compute_report(ctx, wanted.period, wanted.grouping, wanted.agency_id)
-    )
-
-
-def hall_today() -> dt.date:
-    """The service date now, in the hall's time zone: the default period."""
-    return run_query(lambda ctx: ctx.today)
-
-
-# --- the definitions, said once for the page, its files and this endpoint -------------
-
-DEFINITIONS: tuple[tuple[str, str], ...] = (
-    (
-        "Waktu tunggu = panggilan terakhir − masuk antrean (pengambilan tiket, pengalihan, "
-        "atau kembali setelah tidak hadir); pengunjung antrean online dihitung dari jam "
-        "pesanannya (dari kedatangan bila datang terlambat).",
-        "Waiting time = last call − entry into the line (the ticket's issue, a transfer, "
-        "or the return after a no-show); a booked visitor waits from the booked time (from "
-        "arrival when they came later).",
-    ),
-    (
-        "Waktu layanan = selesai − mulai (− panggilan terakhir bila “mulai” tidak ditekan).",
-        "Service time = finish − start (− the last call when “start” was not pressed).",
-    ),
-    (
-        "P90 = peringkat terdekat: waktu tunggu ke-⌈0,9 × n⌉ dari n panggilan yang diurutkan.",
-        "P90 = nearest rank: the ⌈0.9 × n⌉-th of the n calls' waits, sorted.",
-    ),
-    (
-        "Dalam target = panggilan dengan waktu tunggu ≤ target layanan ÷ semua panggilan.",
-        "Within target = calls that waited ≤ the service's target ÷ all calls.",
-    ),
-    (
-        "Utilisasi = waktu layanan tiket yang diselesaikan loket ÷ waktu loket buka "
-        "(tidak dijeda).",
-        "Utilisation = service time of the tickets a counter finished ÷ the time it was "
-        "open (not paused).",
-    ),
-    (
-        "Tanggal = tanggal layanan di zona waktu mal; tiket yang dialihkan dihitung di "
-        "setiap antrean tempat ia menunggu.",
-        "Dates are the hall's local service dates; a transferred ticket counts in every "
-        "line it waited in.",
-    ),
+from server.principal import current_principal
+from server.report_requests import (
+    DEFINITIONS,
+    REPORT_ROLES,
+    compute_requested,
+    hall_today,
+    read_report_request,
 )
-
 
 # --- the endpoint --------------------------------------------------------------------
 

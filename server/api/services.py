@@ -7,12 +7,12 @@ from typing import Any
 from flask import Response, jsonify
 
 from server.api import bp
-from server.api.commands import run_query
-from server.api.principal import current_principal
+from server.commands import run_query
 from server.domain import access
 from server.domain.context import Ctx
 from server.domain.lines import line_outlook
 from server.domain.tickets import load_service
+from server.principal import current_principal
 
 
 @bp.get("/services/<int:service_id>/line")

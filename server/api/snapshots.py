@@ -6,13 +6,13 @@ from flask import Response, jsonify
 from sqlalchemy import select
 
 from server.api import bp
-from server.api.commands import run_query
-from server.api.principal import current_principal
+from server.commands import run_query
 from server.domain import access
 from server.domain.context import Ctx
 from server.domain.errors import not_found
 from server.domain.snapshots import agency_snapshot, hall_snapshot, zone_snapshot
 from server.models import Agency, DeviceKind, Role
+from server.principal import current_principal
 
 
 @bp.get("/displays/<string:zone_code>/snapshot")

@@ -21,7 +21,6 @@ from typing import Any
 from server.api.auth import LOGIN_SCHEMA
 from server.api.counters import CALL_SCHEMA, EMPTY, OPEN_SCHEMA, TRANSFER_SCHEMA
 from server.api.devices import HEALTH_SCHEMA
-from server.api.reports import MAX_PARAM
 from server.api.tickets import (
     CANCEL_SCHEMA,
     IDEMPOTENCY_HEADER,
@@ -38,6 +37,7 @@ from server.domain.schedule import WEEKDAYS
 from server.domain.settings import SiteSettings
 from server.errors import STATUS
 from server.models import CounterState, DeviceKind, Priority, Role, TicketSource, TicketState
+from server.report_requests import MAX_PARAM
 from shared.calling_order import Reason
 from shared.errors import ErrorCode
 

@@ -7,27 +7,26 @@ from typing import Any
 from flask import Response, jsonify, request
 
 from server.api import bp
-from server.api.commands import run_command, run_query
-from server.api.principal import current_principal
 from server.api.validation import Field, invalid, json_body
+from server.commands import run_command, run_query
 from server.domain import access
 from server.domain.areas import area_now
 from server.domain.context import Ctx
 from server.domain.errors import DomainError
 from server.domain.outbox import current_seq
 from server.domain.tickets import (
-    IssueRequest,
     cancel_ticket,
     find_by_status_code,
-    issue_ticket,
-    load_service,
+    issue_as,
     lock_ticket,
+    report_printing,
+    request_for,
     requeue_no_show,
-    set_printed,
     ticket_with_estimate,
 )
 from server.domain.views import public_ticket_view, ticket_view
-from server.models import Priority, Ticket, TicketSource
+from server.models import Priority, TicketSource
+from server.principal import current_principal
 from shared import events
 from shared.errors import ErrorCode
 
@@ -68,27 +67,10 @@ def issue() -> tuple[Response, int]:
     access.require_issuer(who)
     body = json_body(ISSUE_SCHEMA)
     key = _idempotency_key()
-    if who.kind == "device":
-        if "source" in body or "booked_for" in body:
-            raise access.forbidden("a kiosk cannot set source or booked_for")
-        source = TicketSource.KIOSK
-    else:
-        source = TicketSource(body.get("source", TicketSource.COUNTER.value))
-        if body.get("booked_for") is not None and source != TicketSource.BOOKING:
-            raise invalid("booked_for", "only a booking has a booked slot")
-    req = IssueRequest(
-        service_id=body["service_id"],
-        priority=Priority(body.get("priority", Priority.NONE.value)),
-        source=source,
-        printed=body.get("printed"),
-        booked_for=body.get("booked_for"),
-    )
+    req = request_for(who, body)
 
     def command(ctx: Ctx) -> tuple[dict[str, Any], bool]:
-        if who.kind == "user":
-            # Staff issue at their own agency's counters; an admin anywhere.
-            access.require_agency_staff(who, load_service(ctx.session, req.service_id).agency_id)
-        issued = issue_ticket(ctx, req, key)
+        issued = issue_as(ctx, who, req, key)
         area = area_now(ctx, issued.ticket)
         view = {
             # The status code (the QR's secret) goes to the issuer alone, never to a room.
@@ -133,17 +115,7 @@ def report_printed(ticket_id: int) -> Response:
     body = json_body(PRINTED_SCHEMA)
 
     def command(ctx: Ctx) -> dict[str, Any]:
-        # Not locked first: counters claim with SKIP LOCKED, and a ticket held locked by a
-        # print report would be skipped by "next". The UPDATE alone keeps that window tiny.
-        ticket = ctx.session.get(Ticket, ticket_id)
-        if ticket is None:
-            raise DomainError(ErrorCode.NOT_FOUND, "ticket not found")
-        if not who.is_admin and ticket.issued_by_device_id != (
-            who.id if who.kind == "device" else -1
-        ):
-            raise access.forbidden("only the kiosk that issued a ticket reports its printing")
-        set_printed(ctx, ticket, body["printed"])
-        return {"ticket": ticket_view(ticket)}
+        return {"ticket": ticket_view(report_printing(ctx, who, ticket_id, body["printed"]))}
 
     return jsonify(run_command(who.actor, command))
 

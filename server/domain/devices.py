@@ -8,6 +8,7 @@ principal cache forgets it at once (other processes within that cache's few seco
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -16,7 +17,10 @@ from sqlalchemy.orm import Session
 from server.models import Counter, Device, DeviceKind, Zone
 from shared.errors import ErrorCode
 
+from . import access
+from .access import Principal
 from .auth import DEVICE_TOKEN_PREFIX, new_token, token_hash
+from .context import Ctx
 from .errors import DomainError
 from .users import find_agency
 
@@ -134,3 +138,20 @@ def printer_level(device: Device) -> str | None:
     if state in PRINTER_OK:
         return "ok"
     return "warn" if state in PRINTER_WARN else "bad"
+
+
+def record_health(ctx: Ctx, who: Principal, report: Mapping[str, Any]) -> dict[str, Any]:
+    """A device's own health report, merged into what it said before.
+
+    A report may carry only what changed (a kiosk sends its printer state, a counter PC
+    only its version), so earlier fields stay until the device says otherwise; the
+    report's time and the device's last-seen time are the server's clock.
+    """
+    if who.kind != "device":
+        raise access.forbidden("only devices report their health")
+    device = ctx.session.get(Device, who.id)
+    if device is None:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "the device is no longer registered")
+    device.health = {**(device.health or {}), **report, "reported_at": ctx.now.isoformat()}
+    device.last_seen_at = ctx.now
+    return dict(device.health)

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,8 @@ from server.models import (
 )
 from shared.errors import ErrorCode
 
-from . import announce
+from . import access, announce
+from .access import Principal
 from .areas import ensure_staffed
 from .context import Ctx
 from .errors import DomainError, not_found
@@ -57,6 +59,34 @@ class IssueRequest:
             "booked_for": self.booked_for.isoformat() if self.booked_for else None,
         }
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def request_for(who: Principal, fields: Mapping[str, Any]) -> IssueRequest:
+    """The issue request ``who`` may make from the checked fields of an issue call.
+
+    A kiosk's tickets are always ``kiosk`` tickets with no booked slot: a kiosk that
+    could claim a booking (and its slot) would let a walk-in jump the line. Staff issue
+    ``counter`` tickets unless they say otherwise, and only a booking has a booked slot.
+    """
+    if who.kind == "device":
+        if "source" in fields or "booked_for" in fields:
+            raise access.forbidden("a kiosk cannot set source or booked_for")
+        source = TicketSource.KIOSK
+    else:
+        source = TicketSource(fields.get("source", TicketSource.COUNTER.value))
+        if fields.get("booked_for") is not None and source != TicketSource.BOOKING:
+            raise DomainError(
+                ErrorCode.VALIDATION_ERROR,
+                "booked_for: only a booking has a booked slot",
+                field="booked_for",
+            )
+    return IssueRequest(
+        service_id=fields["service_id"],
+        priority=Priority(fields.get("priority", Priority.NONE.value)),
+        source=source,
+        printed=fields.get("printed"),
+        booked_for=fields.get("booked_for"),
+    )
 
 
 @dataclass(frozen=True)
@@ -188,6 +218,13 @@ _FIND_KEY = select(IdempotencyKey.request_hash, IdempotencyKey.ticket_id).where(
 )
 
 
+def issue_as(ctx: Ctx, who: Principal, request: IssueRequest, key: str | None = None) -> Issued:
+    """Issue for ``who``: staff at their own agency's services (an admin anywhere)."""
+    if who.kind == "user":
+        access.require_agency_staff(who, load_service(ctx.session, request.service_id).agency_id)
+    return issue_ticket(ctx, request, key)
+
+
 def _replay(ctx: Ctx, request: IssueRequest, key: str) -> Issued | None:
     row = ctx.session.execute(_FIND_KEY, {"owner": ctx.actor.owner_key, "key": key}).first()
     if row is None:
@@ -207,6 +244,24 @@ def set_printed(ctx: Ctx, ticket: Ticket, printed: bool) -> None:
     ticket.printed = printed
     record(ctx, ticket, "print_reported", ticket.state, printed=printed)
     announce.ticket_updated(ctx, ticket)
+
+
+def report_printing(ctx: Ctx, who: Principal, ticket_id: int, printed: bool) -> Ticket:
+    """The issuing kiosk (or an admin) reports whether its ticket printed.
+
+    Another kiosk must not mark a ticket as unprinted (the hall monitor counts printer
+    faults from these reports). The ticket is not locked first: counters claim with
+    SKIP LOCKED, and a ticket held locked by a print report would be skipped by "next";
+    the UPDATE alone keeps that window tiny.
+    """
+    ticket = ctx.session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise not_found("ticket")
+    issuer = who.kind == "device" and ticket.issued_by_device_id == who.id
+    if not (who.is_admin or issuer):
+        raise access.forbidden("only the kiosk that issued a ticket reports its printing")
+    set_printed(ctx, ticket, printed)
+    return ticket
 
 
 def cancel_ticket(ctx: Ctx, ticket: Ticket, reason: str | None = None) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from server.api.commands import run_command, run_query
+from server.commands import run_command, run_query
 from server.domain import access, announce
 from server.domain import admin_catalog as catalog
 from server.domain.access import Principal

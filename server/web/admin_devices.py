@@ -14,7 +14,7 @@ from typing import Any
 from flask import Response, flash, g, redirect, render_template, url_for
 from sqlalchemy import select
 
-from server.api.commands import run_command, run_query
+from server.commands import run_command, run_query
 from server.domain import devices
 from server.domain.context import Ctx
 from server.domain.errors import DomainError

@@ -14,7 +14,7 @@ from typing import Any
 from flask import render_template, request
 from werkzeug.wrappers import Response
 
-from server.api.commands import run_query
+from server.commands import run_query
 from server.domain import admin_catalog as catalog
 from server.domain import admin_hours
 from server.domain.admin_hours import HALL, BulkHours

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Response, flash, g, make_response, redirect, render_template, request, url_for
 
-from server.api.commands import run_command, run_query
+from server.commands import run_command, run_query
 from server.domain import announce, settings
 from server.domain.context import Ctx
 from server.domain.errors import DomainError

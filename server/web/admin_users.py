@@ -15,7 +15,7 @@ from typing import Any
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from server.api.commands import run_command, run_query
+from server.commands import run_command, run_query
 from server.domain import users
 from server.domain.auth import MIN_PASSWORD_LENGTH
 from server.domain.context import Ctx

@@ -21,13 +21,13 @@ from typing import Any
 from flask import Response, jsonify, make_response, render_template, request, send_file
 from sqlalchemy import select
 
-from server.api.commands import run_query
-from server.api.principal import current_principal
+from server.commands import run_query
 from server.domain import access
 from server.domain.context import Ctx
 from server.domain.errors import DomainError
 from server.domain.snapshots import zone_snapshot
 from server.models import Agency, Service, Zone
+from server.principal import current_principal
 from server.state import app_state
 from server.web import bp
 from shared.callout import CallOut

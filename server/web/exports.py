@@ -17,8 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from server.api.reports import DEFINITIONS
 from server.domain.reports import Figures, Grouping, Report
+from server.report_requests import DEFINITIONS
 from server.web.i18n import tr
 
 Value = int | float | None

@@ -125,7 +125,7 @@ def secret_page(body: str, status: int) -> Response:
 
 def forget_tokens(hashes: Iterable[str]) -> None:
     """This process stops trusting these tokens now; the others within the principal
-    cache's few seconds (``server.api.principal.CACHE_SECONDS``)."""
+    cache's few seconds (``server.principal_cache.CACHE_SECONDS``)."""
     cache = app_state().principals
     for key in hashes:
         cache.forget(key)

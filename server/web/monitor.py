@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Response, g, jsonify, render_template
 
-from server.api.commands import run_query
+from server.commands import run_query
 from server.domain.errors import DomainError
 from server.domain.monitor import hall_monitor
 from server.models import Role

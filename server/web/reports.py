@@ -14,14 +14,7 @@ from flask import Response, g, render_template, request
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from server.api.commands import run_query
-from server.api.reports import (
-    ReportForm,
-    ReportRequest,
-    compute_requested,
-    hall_today,
-    read_report_request,
-)
+from server.commands import run_query
 from server.domain.access import Principal
 from server.domain.context import Ctx
 from server.domain.errors import DomainError
@@ -31,6 +24,13 @@ from server.domain.reports import (
     Report,
 )
 from server.models import Agency
+from server.report_requests import (
+    ReportForm,
+    ReportRequest,
+    compute_requested,
+    hall_today,
+    read_report_request,
+)
 from server.web import bp
 from server.web.charts import Series, bar_chart, line_chart
 from server.web.exports import (

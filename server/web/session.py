@@ -16,8 +16,13 @@ from urllib.parse import urlsplit
 
 from flask import Response, g, redirect, render_template, request, session, url_for
 
-from server.api.auth import password_login
-from server.api.principal import (
+from server.domain import auth
+from server.domain.access import Principal
+from server.domain.errors import DomainError
+from server.errors import STATUS
+from server.login import password_login
+from server.models import Role
+from server.principal import (
     SAFE_METHODS,
     SESSION_CSRF,
     SESSION_TOKEN,
@@ -26,11 +31,6 @@ from server.api.principal import (
     current_principal,
     session_token,
 )
-from server.domain import auth
-from server.domain.access import Principal
-from server.domain.errors import DomainError
-from server.errors import STATUS
-from server.models import Role
 from server.state import app_state
 from server.web import bp
 from server.web.i18n import current_lang, remember_choice, tr
@@ -145,7 +145,9 @@ def login_submit() -> Any:
         status = 422
     else:
         try:
-            token, _, _ = password_login(username, password, roles=CONSOLE_ROLES)
+            token, _, _ = password_login(
+                username, password, request.remote_addr or "unknown", roles=CONSOLE_ROLES
+            )
         except DomainError as exc:
             error, status = _login_message(exc), STATUS.get(exc.code, 401)
         else:

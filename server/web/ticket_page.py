@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import make_response, render_template
 
-from server.api.commands import run_query
+from server.commands import run_query
 from server.domain.areas import area_now
 from server.domain.context import Ctx
 from server.domain.errors import DomainError

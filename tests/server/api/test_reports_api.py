@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from server.api.reports import DEFINITIONS
 from server.domain.reports import Figures
+from server.report_requests import DEFINITIONS
 from server.web.exports import COLUMNS
 from tests.conftest import Api
 from tests.server.api.responses import assert_error, ok

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import time
 
 from flask import g, request, session
 from sqlalchemy.orm import Session as DbSession
@@ -17,35 +16,6 @@ from server.state import app_state
 from shared.errors import ErrorCode
 
 LAST_SEEN_EVERY = dt.timedelta(seconds=30)
-# Resolved tokens are remembered this long per process, so a kiosk issuing hundreds of
-# tickets is not looked up hundreds of times; a revoked token (logout, renewed device
-# token) stops working in this process at once and in other processes within this time.
-CACHE_SECONDS = 5.0
-CACHE_MAX = 10_000
-
-
-class PrincipalCache:
-    """token hash -> (principal, monotonic expiry). Keys are hashes: no token is kept."""
-
-    def __init__(self) -> None:
-        self._entries: dict[str, tuple[Principal, float, dt.datetime | None]] = {}
-
-    def get(self, key: str, now: dt.datetime) -> Principal | None:
-        entry = self._entries.get(key)
-        if entry is None or entry[1] < time.monotonic():
-            return None
-        who, _, expires = entry
-        if expires is not None and expires <= now:
-            return None
-        return who
-
-    def put(self, key: str, who: Principal, expires: dt.datetime | None) -> None:
-        if len(self._entries) >= CACHE_MAX:
-            self._entries.clear()
-        self._entries[key] = (who, time.monotonic() + CACHE_SECONDS, expires)
-
-    def forget(self, key: str) -> None:
-        self._entries.pop(key, None)
 
 
 def principal_for_token(session: DbSession, token: str, now: dt.datetime) -> Principal | None:
