@@ -57,9 +57,7 @@ def _imports(path: Path, name: str) -> set[str]:
 
 def _graph() -> dict[str, set[str]]:
     files = {
-        _module_name(p): p
-        for p in (ROOT / "server").rglob("*.py")
-        if "migrations" not in p.parts
+        _module_name(p): p for p in (ROOT / "server").rglob("*.py") if "migrations" not in p.parts
     }
     return {name: _imports(path, name) & files.keys() - {name} for name, path in files.items()}
 
