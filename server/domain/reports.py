@@ -28,7 +28,7 @@ import datetime as dt
 import enum
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -526,6 +526,93 @@ def compute_report(
     )
 
 
+@dataclass(frozen=True)
+class _RowScope:
+    """What every grouping's rows are made from: the tallies, the hall's catalogue in its
+    order, and the agency the report is limited to (None: the whole hall)."""
+
+    session: Session
+    into: _Accumulator
+    agencies: dict[int, Agency]
+    services: list[Service]
+    counters: list[Counter]
+    open_seconds: dict[int, float]
+    agency_id: int | None
+
+    def in_scope(self, agency_id: int) -> bool:
+        return self.agency_id is None or agency_id == self.agency_id
+
+    def tally(self, key: int) -> Tally:
+        return self.into.groups.get(key, Tally())
+
+    def shown(self, key: int, active: bool) -> bool:
+        """Whatever had activity, and every active one also when empty (a month with no
+        visitors is a figure too)."""
+        return key in self.into.groups or active
+
+    def agency_name(self, agency_id: int) -> str:
+        owner = self.agencies.get(agency_id)
+        return owner.short_name if owner else ""
+
+
+def _agency_rows(scope: _RowScope) -> list[Row]:
+    return [
+        Row(a.id, a.short_name, a.code, scope.tally(a.id).figures())
+        for a in scope.agencies.values()
+        if scope.in_scope(a.id) and scope.shown(a.id, a.active)
+    ]
+
+
+def _service_rows(scope: _RowScope) -> list[Row]:
+    order = {a: i for i, a in enumerate(scope.agencies)}
+    in_order = sorted(scope.services, key=lambda s: (order.get(s.agency_id, 0), s.position))
+    return [
+        Row(
+            s.id,
+            s.name,
+            f"{s.code} · {scope.agency_name(s.agency_id)}",
+            scope.tally(s.id).figures(),
+        )
+        for s in in_order
+        if scope.in_scope(s.agency_id) and scope.shown(s.id, s.active)
+    ]
+
+
+def _counter_rows(scope: _RowScope) -> list[Row]:
+    return [
+        Row(
+            c.id,
+            c.label,
+            scope.agency_name(c.agency_id),
+            scope.tally(c.id).figures(scope.open_seconds.get(c.id, 0.0)),
+        )
+        for c in scope.counters
+        if scope.in_scope(c.agency_id) and scope.shown(c.id, c.active)
+    ]
+
+
+def _officer_rows(scope: _RowScope) -> list[Row]:
+    """One row per officer who did anything (and one for work of no officer: "—")."""
+    groups = scope.into.groups
+    wanted = [k for k in groups if k is not None]
+    users = {u.id: u for u in scope.session.scalars(select(User).where(User.id.in_(wanted)))}
+    rows: list[Row] = []
+    for key in sorted(groups, key=lambda k: (k is None, _user_sort(users, k))):
+        user = users.get(key) if key is not None else None
+        label = user.display_name if user else "—"
+        detail = user.username if user else ""
+        rows.append(Row(key, label, detail, groups[key].figures()))
+    return rows
+
+
+_ROWS_BY_GROUPING: dict[Grouping, Callable[[_RowScope], list[Row]]] = {
+    Grouping.AGENCY: _agency_rows,
+    Grouping.SERVICE: _service_rows,
+    Grouping.COUNTER: _counter_rows,
+    Grouping.OFFICER: _officer_rows,
+}
+
+
 def _rows(
     session: Session,
     grouping: Grouping,
@@ -535,52 +622,11 @@ def _rows(
     open_seconds: dict[int, float],
     agency_id: int | None,
 ) -> list[Row]:
-    """One row per group that had anything, in the hall's order; every agency and service
-    of the scope also when empty (a month with no visitors is a figure too)."""
-    groups = into.groups
+    """One row per group that had anything, in the hall's order; every agency, service
+    and counter of the scope also when empty."""
     agencies = {a.id: a for a in session.scalars(select(Agency).order_by(Agency.position))}
-    rows: list[Row] = []
-    if grouping == Grouping.AGENCY:
-        for agency in agencies.values():
-            if agency_id is not None and agency.id != agency_id:
-                continue
-            if agency.id in groups or agency.active:
-                tally = groups.get(agency.id, Tally())
-                rows.append(Row(agency.id, agency.short_name, agency.code, tally.figures()))
-    elif grouping == Grouping.SERVICE:
-        order = {a: i for i, a in enumerate(agencies)}
-        for service in sorted(services, key=lambda s: (order.get(s.agency_id, 0), s.position)):
-            if agency_id is not None and service.agency_id != agency_id:
-                continue
-            if service.id in groups or service.active:
-                owner = agencies.get(service.agency_id)
-                detail = f"{service.code} · {owner.short_name if owner else ''}"
-                tally = groups.get(service.id, Tally())
-                rows.append(Row(service.id, service.name, detail, tally.figures()))
-    elif grouping == Grouping.COUNTER:
-        for counter in counters:
-            if agency_id is not None and counter.agency_id != agency_id:
-                continue
-            if counter.id in groups or counter.active:
-                owner = agencies.get(counter.agency_id)
-                tally = groups.get(counter.id, Tally())
-                figures = tally.figures(open_seconds.get(counter.id, 0.0))
-                rows.append(
-                    Row(counter.id, counter.label, owner.short_name if owner else "", figures)
-                )
-    else:
-        users = {
-            u.id: u
-            for u in session.scalars(
-                select(User).where(User.id.in_([k for k in groups if k is not None]))
-            )
-        }
-        for key in sorted(groups, key=lambda k: (k is None, _user_sort(users, k))):
-            user = users.get(key) if key is not None else None
-            label = user.display_name if user else "—"
-            detail = user.username if user else ""
-            rows.append(Row(key, label, detail, groups[key].figures()))
-    return rows
+    scope = _RowScope(session, into, agencies, services, counters, open_seconds, agency_id)
+    return _ROWS_BY_GROUPING[grouping](scope)
 
 
 def _user_sort(users: dict[int, User], key: int | None) -> str:
