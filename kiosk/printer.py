@@ -15,7 +15,6 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,8 @@ from escpos.exceptions import DeviceNotFoundError
 from escpos.printer import Dummy, File, Network, Serial, Usb
 
 from kiosk.ticket_layout import PAPERS, TicketLayout, render_escpos
+from shared import printer_health
+from shared.printer_health import PrinterState
 
 log = logging.getLogger("antre.kiosk.printer")
 
@@ -42,23 +43,9 @@ COVER_OPEN_BIT, PAPER_STOP_BIT, ERROR_BIT = 0x04, 0x20, 0x40  # DLE EOT 2
 PAPER_NEAR_END_BITS, PAPER_END_BITS = 0x0C, 0x60  # DLE EOT 4
 
 
-class PrinterHealth(Enum):
-    """The printer state the kiosk reports to the server as its device health."""
-
-    OK = "ok"
-    OFFLINE = "offline"
-    PAPER_OUT = "paper_out"
-    PAPER_LOW = "paper_low"
-    COVER_OPEN = "cover_open"
-    ERROR = "error"
-
-
-BLOCKING = (
-    PrinterHealth.OFFLINE,
-    PrinterHealth.PAPER_OUT,
-    PrinterHealth.COVER_OPEN,
-    PrinterHealth.ERROR,
-)
+# The state the kiosk reports to the server as its device health (shared vocabulary).
+PrinterHealth = PrinterState
+BLOCKING = printer_health.FAULTS
 
 
 class PrinterFault(Exception):

@@ -10,11 +10,12 @@ from server.commands import run_command
 from server.domain import access
 from server.domain.devices import record_health
 from server.principal import current_principal
+from shared import printer_health
 
 HEALTH_SCHEMA = {
     "printer": Field(
         "string",
-        choices=("ok", "offline", "paper_out", "paper_low", "cover_open", "error", "none"),
+        choices=tuple(s.value for s in printer_health.PrinterState),
         description="the printer's state as the kiosk last saw it",
     ),
     "message": Field("string", max_length=300, nullable=True),

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.models import Counter, Device, DeviceKind, Zone
+from shared import printer_health
 from shared.errors import ErrorCode
 
 from . import access
@@ -25,9 +26,6 @@ from .errors import DomainError
 from .users import find_agency
 
 MAX_NAME = 100
-# The kiosk's printer states (kiosk/health_report.py), by how bad they are for visitors.
-PRINTER_OK = frozenset({"ok"})
-PRINTER_WARN = frozenset({"paper_low", "none"})
 
 
 def _invalid(field_name: str, message: str, rule: str, **details: Any) -> DomainError:
@@ -135,9 +133,7 @@ def printer_level(device: Device) -> str | None:
     state = (device.health or {}).get("printer")
     if device.kind != DeviceKind.KIOSK or not isinstance(state, str):
         return None
-    if state in PRINTER_OK:
-        return "ok"
-    return "warn" if state in PRINTER_WARN else "bad"
+    return printer_health.level(state)
 
 
 def record_health(ctx: Ctx, who: Principal, report: Mapping[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 
 from server.models import Agency, Counter, Device, Service, Ticket, User, Zone
+from shared import printer_health
 
 from .context import Ctx
 from .estimates import line_stats_now
@@ -31,9 +32,6 @@ from .views import TICKET_FOR_VIEW, agency_brief, iso
 # sockets are touched every minute (server.realtime), kiosks report their printer and
 # every REST call counts, so five minutes without contact means it is off or cut off.
 SILENT_AFTER = dt.timedelta(minutes=5)
-# Printer states a kiosk reports (server.api.devices) that stop it from printing.
-PRINTER_FAULTS = frozenset({"offline", "paper_out", "cover_open", "error"})
-PRINTER_WARNINGS = frozenset({"paper_low"})
 
 
 def hall_monitor(ctx: Ctx, agency_id: int | None = None) -> dict[str, Any]:
@@ -174,8 +172,8 @@ def _devices(ctx: Ctx, agency_id: int | None) -> list[dict[str, Any]]:
                 "silent": seen is not None and ctx.now - seen > SILENT_AFTER,
                 "printer": printer,
                 "printer_message": health.get("message"),
-                "printer_fault": printer in PRINTER_FAULTS,
-                "printer_warning": printer in PRINTER_WARNINGS,
+                "printer_fault": printer in printer_health.FAULTS,
+                "printer_warning": printer in printer_health.WARNINGS,
             }
         )
     return out

@@ -24,20 +24,21 @@ from server.web.forms import Errors, attempt, forget_tokens, secret_page, text_f
 from server.web.i18n import tr
 from server.web.session import staff_page
 from shared.errors import ErrorCode
+from shared.printer_health import PrinterState
 
 KIND_NAMES = {
     DeviceKind.KIOSK: ("Kios", "Kiosk"),
     DeviceKind.DISPLAY: ("Papan tampilan", "Display board"),
     DeviceKind.COUNTER: ("PC loket", "Counter PC"),
 }
-PRINTER_NAMES = {
-    "ok": ("Printer baik", "Printer OK"),
-    "offline": ("Printer mati", "Printer offline"),
-    "paper_out": ("Kertas habis", "Out of paper"),
-    "paper_low": ("Kertas hampir habis", "Paper low"),
-    "cover_open": ("Tutup printer terbuka", "Cover open"),
-    "error": ("Printer error", "Printer error"),
-    "none": ("Tanpa printer", "No printer"),
+PRINTER_NAMES: dict[str, tuple[str, str]] = {
+    PrinterState.OK: ("Printer baik", "Printer OK"),
+    PrinterState.OFFLINE: ("Printer mati", "Printer offline"),
+    PrinterState.PAPER_OUT: ("Kertas habis", "Out of paper"),
+    PrinterState.PAPER_LOW: ("Kertas hampir habis", "Paper low"),
+    PrinterState.COVER_OPEN: ("Tutup printer terbuka", "Cover open"),
+    PrinterState.ERROR: ("Printer error", "Printer error"),
+    PrinterState.NONE: ("Tanpa printer", "No printer"),
 }
 
 
