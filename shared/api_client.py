@@ -52,6 +52,9 @@ def unreachable(reason: str) -> ApiError:
 
 @dataclass
 class Issued:
+    """What the kiosk gets back from issuing a ticket: the ticket to print and the wait
+    to show the visitor beside it."""
+
     ticket: dict[str, Any]
     people_ahead: int
     estimated_wait_minutes: int

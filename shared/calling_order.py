@@ -50,6 +50,9 @@ class Reason(StrEnum):
 
 @dataclass(frozen=True)
 class Placed:
+    """One waiting ticket at its place in the order, with why it is there (the counter
+    client's waiting list shows the reason)."""
+
     ticket: Waiting
     reason: Reason
 

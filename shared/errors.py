@@ -10,6 +10,9 @@ from enum import StrEnum
 
 
 class ErrorCode(StrEnum):
+    """Every code an API error can carry; the server and the clients both match on these,
+    never on message text."""
+
     # caller mistakes
     VALIDATION_ERROR = "validation_error"
     MALFORMED_JSON = "malformed_json"

@@ -37,6 +37,9 @@ MAX_HOLD_SECONDS = 5.0
 
 
 class Verdict(Enum):
+    """What ``SeqTracker`` makes of one event: apply it, drop it as already seen, or
+    resync after a gap."""
+
     APPLY = "apply"
     STALE = "stale"
     GAP = "gap"
