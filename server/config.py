@@ -169,6 +169,9 @@ _SPEC: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
 
 @dataclass(frozen=True)
 class ServerConfig:
+    """The server's settings, loaded and checked once at start-up (defaults, TOML, the
+    ``ANTRE_*`` environment): the one object ``create_app`` and the entry point read."""
+
     host: str = "127.0.0.1"
     port: int = 5080
     async_mode: str = "eventlet"

@@ -57,10 +57,16 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 
 class Base(DeclarativeBase):
+    """The tables' common base; the naming convention gives constraints stable names, so
+    migrations can drop and alter them on SQLite and PostgreSQL alike."""
+
     metadata = MetaData(naming_convention=NAMING)
 
 
 class TicketState(enum.StrEnum):
+    """Where a ticket is in its life (docs/design.md#ticket-life); only the domain's
+    transitions move it."""
+
     WAITING = "waiting"
     CALLED = "called"
     SERVING = "serving"
@@ -74,6 +80,9 @@ OPEN_TICKET_STATES = (TicketState.WAITING, TicketState.CALLED, TicketState.SERVI
 
 
 class Priority(enum.StrEnum):
+    """Why a visitor is served first when the hall's rule says so (elderly, disabled,
+    pregnant, with a child); ``none`` for everyone else."""
+
     NONE = "none"
     ELDERLY = "elderly"
     DISABLED = "disabled"
@@ -82,6 +91,9 @@ class Priority(enum.StrEnum):
 
 
 class TicketSource(enum.StrEnum):
+    """Where a ticket was issued: a kiosk, a booking, a counter or the web page; reports
+    and the calling order tell them apart."""
+
     KIOSK = "kiosk"
     BOOKING = "booking"
     COUNTER = "counter"
@@ -89,18 +101,27 @@ class TicketSource(enum.StrEnum):
 
 
 class CounterState(enum.StrEnum):
+    """Whether a counter takes calls: closed, open, or paused for a break (resuming it is
+    not a new opening in the counter log)."""
+
     CLOSED = "closed"
     OPEN = "open"
     PAUSED = "paused"
 
 
 class Role(enum.StrEnum):
+    """What a staff account may do: an admin runs the whole hall; a supervisor oversees
+    one agency (and may take over its counters); an officer serves at its counters."""
+
     ADMIN = "admin"
     SUPERVISOR = "supervisor"
     OFFICER = "officer"
 
 
 class DeviceKind(enum.StrEnum):
+    """What a registered device is, which decides what its token may do: a kiosk issues,
+    a display shows, a counter calls."""
+
     KIOSK = "kiosk"
     DISPLAY = "display"
     COUNTER = "counter"

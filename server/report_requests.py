@@ -34,6 +34,9 @@ REPORT_ROLES = (Role.ADMIN, Role.SUPERVISOR)
 
 @dataclass(frozen=True)
 class ReportRequest:
+    """A report request once the query string is checked and the caller's rights applied:
+    what ``compute_report`` gets."""
+
     period: Period
     grouping: Grouping
     agency_id: int | None

@@ -16,6 +16,9 @@ from server.principal_cache import PrincipalCache
 
 @dataclass
 class AppState:
+    """The objects every adapter of one application shares, kept in ``app.extensions``:
+    config, database, clock, the principal cache and the catalog."""
+
     config: ServerConfig
     db: Database
     clock: Callable[[], dt.datetime]

@@ -59,6 +59,9 @@ _NUMBERED = re.compile(r"^(.*?)(\d+)$")
 
 @dataclass(frozen=True)
 class ZoneCounters:
+    """One zone of a waiting area with the labels of the counters there that may call the
+    ticket."""
+
     code: str
     name: str
     counters: tuple[str, ...]
@@ -66,6 +69,9 @@ class ZoneCounters:
 
 @dataclass(frozen=True)
 class WaitingArea:
+    """Where a visitor waits, zone by zone; the kiosk's screen, the printed ticket and
+    the phone's page show its ``text``."""
+
     zones: tuple[ZoneCounters, ...]
 
     @property

@@ -35,6 +35,9 @@ SYSTEM = Actor()
 
 @dataclass
 class Ctx:
+    """One transaction's working set, passed to every domain command so none reaches for
+    a global: session, clock, settings, who acts, and the pushes to send after commit."""
+
     session: Session
     now: dt.datetime
     settings: SiteSettings

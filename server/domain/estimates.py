@@ -50,6 +50,9 @@ _LINE = select(func.count(), func.min(Ticket.queued_at), _OPEN).where(
 
 @dataclass(frozen=True)
 class LineStats:
+    """One service's line as boards, counters and the console show it (the ``LineStats``
+    payload): how many wait, how many counters serve it, and the estimated wait."""
+
     service_id: int
     waiting: int
     open_counters: int

@@ -217,6 +217,9 @@ def _log_lock(session: Session, key: str, failures: int, seconds: int) -> None:
 
 @dataclass(frozen=True)
 class LockedAccount:
+    """One account locked out by failed logins right now, with what the console's monitor
+    needs to say whose it is and until when."""
+
     username: str
     display_name: str
     role: str

@@ -24,6 +24,9 @@ from .sql import increment_many
 
 @dataclass(frozen=True)
 class PushEvent:
+    """One numbered event for one room, ready for ``server.realtime.push`` once the
+    transaction has committed."""
+
     name: str
     room: str
     payload: dict[str, Any]
@@ -34,6 +37,9 @@ Payload = dict[str, Any] | Callable[[], dict[str, Any]]
 
 @dataclass
 class Outbox:
+    """The pushes a transaction has queued: nothing leaves before commit, so no client
+    ever hears of a change that was rolled back."""
+
     _pending: list[tuple[str, tuple[str, ...], Payload]] = field(default_factory=list)
 
     def add(self, name: str, rooms: list[str] | tuple[str, ...], payload: Payload) -> None:

@@ -48,6 +48,9 @@ P90 = 0.9
 
 
 class Grouping(enum.StrEnum):
+    """What a report's rows are: the hall's agencies, the services, the counters or the
+    officers."""
+
     AGENCY = "agency"
     SERVICE = "service"
     COUNTER = "counter"
@@ -55,6 +58,9 @@ class Grouping(enum.StrEnum):
 
 
 class PeriodKind(enum.StrEnum):
+    """How the report's period was chosen on the form (one day, a range of days or a
+    month)."""
+
     DAY = "day"
     RANGE = "range"
     MONTH = "month"
@@ -220,6 +226,9 @@ class Figures:
 
 @dataclass(frozen=True)
 class Row:
+    """One line of the report table: the agency, service, counter or officer it counts,
+    and its figures."""
+
     key: int | None
     label: str
     detail: str
@@ -228,6 +237,9 @@ class Row:
 
 @dataclass(frozen=True)
 class Report:
+    """A computed report as the page, the API and the CSV/XLSX files all show it: rows,
+    total, and the hourly and daily curves for the charts."""
+
     period: Period
     grouping: Grouping
     agency_id: int | None

@@ -76,6 +76,9 @@ class Cutoff:
 
 @dataclass
 class PruneResult:
+    """What one pruning run removed, table by table, for the command line's progress and
+    summary."""
+
     cutoff: Cutoff
     rows: dict[str, int] = field(default_factory=dict)
     batches: int = 0

@@ -30,6 +30,9 @@ LANGUAGES = ("id", "en")
 
 @dataclass(frozen=True)
 class SiteSettings:
+    """The hall's own settings, edited on the console and read by every command through
+    ``Ctx``: names, time zone, numbering, calling and estimate rules, ticket text."""
+
     site_name: str = "Mal Pelayanan Publik"
     site_short_name: str = "MPP"
     timezone: str = "Asia/Jakarta"
@@ -181,6 +184,9 @@ LOGO_TYPES = ("image/png", "image/jpeg")
 
 @dataclass(frozen=True)
 class Logo:
+    """The hall's uploaded logo with its size, served to the pages at ``/site/logo``; its
+    version changes the address, so no browser keeps showing the old one."""
+
     mime: str
     data: bytes
     width: int

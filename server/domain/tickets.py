@@ -44,6 +44,9 @@ STATUS_CODE_BYTES = 12  # 96 random bits: the QR link cannot be guessed or walke
 
 @dataclass(frozen=True)
 class IssueRequest:
+    """A checked request for one ticket, made by a kiosk or staff; its fingerprint lets
+    an idempotent retry be told from a different request under the same key."""
+
     service_id: int
     priority: Priority = Priority.NONE
     source: TicketSource = TicketSource.KIOSK
@@ -91,6 +94,9 @@ def request_for(who: Principal, fields: Mapping[str, Any]) -> IssueRequest:
 
 @dataclass(frozen=True)
 class Issued:
+    """The ticket an issue call gave, with the wait to tell the visitor; ``replayed``
+    when an idempotent retry got the ticket issued the first time."""
+
     ticket: Ticket
     estimate: TicketEstimate
     replayed: bool

@@ -20,6 +20,9 @@ FONT = 'font-family="Noto Sans, DejaVu Sans, Arial, sans-serif"'
 
 @dataclass(frozen=True)
 class Series:
+    """One set of bars or a line on a reports chart, with its colour and whether it is
+    dashed."""
+
     name: str
     values: Sequence[float]
     colour: str
@@ -140,6 +143,9 @@ class Box:
 
 @dataclass(frozen=True)
 class Label:
+    """A value label over a bar; its ``box`` is what ``place_labels`` keeps clear of the
+    other labels and the legend."""
+
     text: str
     x: float  # centre
     baseline: float

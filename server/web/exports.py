@@ -26,6 +26,9 @@ Value = int | float | None
 
 @dataclass(frozen=True)
 class Column:
+    """One figure column of the report table, said once for the page, the CSV and the
+    XLSX file: its titles in both languages, its unit and where it applies."""
+
     key: str
     indonesian: str
     english: str
@@ -109,6 +112,8 @@ def columns_for(report: Report) -> list[Column]:
 
 @dataclass(frozen=True)
 class TableRow:
+    """One row of the report table as every output shows it (the total row last)."""
+
     label: str
     detail: str
     values: list[Value]
