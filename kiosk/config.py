@@ -17,6 +17,9 @@ class KioskConfigError(ValueError):
 
 @dataclass(frozen=True)
 class KioskConfig:
+    """The kiosk's settings from its TOML file, read once at start-up: its server and
+    token, screen timings, printer checks and the services' standards."""
+
     server_url: str
     token: str
     language: str = "id"

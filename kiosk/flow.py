@@ -54,6 +54,9 @@ PENDING_KEY_SECONDS = 120.0
 
 
 class Screen(Enum):
+    """The screens of the kiosk's flow; the window shows the page for
+    ``KioskState.screen``."""
+
     WELCOME = "welcome"
     AGENCIES = "agencies"
     SERVICES = "services"
@@ -66,6 +69,9 @@ class Screen(Enum):
 
 
 class TicketApi(Protocol):
+    """What the flow needs of the server, so tests drive it with a fake in place of
+    ``ApiClient``."""
+
     def config(self) -> dict[str, Any]: ...
 
     def issue_ticket(
@@ -78,6 +84,9 @@ class TicketApi(Protocol):
 
 
 class Printer(Protocol):
+    """What the flow needs of the ticket printer, so tests drive it without a real
+    one."""
+
     def print_issued(self, issued: Issued, language: str) -> str | None:
         """Print the ticket and return the printer's state after it ("ok", "paper_low");
         raise an exception carrying ``health`` (an enum or a text) when it fails."""
@@ -127,6 +136,9 @@ class IssueJob:
 
 @dataclass(frozen=True)
 class IssueOutcome:
+    """The result of one issue job, brought back to the GUI thread: the ticket (or the
+    error) and what the printer said."""
+
     job: IssueJob
     issued: Issued | None = None
     error: ApiError | None = None
@@ -148,6 +160,9 @@ class PendingKey:
 
 @dataclass(frozen=True)
 class KioskState:
+    """Everything the kiosk's screen shows, as one immutable value the flow replaces on
+    each step and the window draws."""
+
     screen: Screen = Screen.WELCOME
     language: str = "id"
     agency_id: int | None = None

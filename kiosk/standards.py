@@ -18,6 +18,9 @@ class StandardError(ValueError):
 
 @dataclass(frozen=True)
 class ServiceStandard:
+    """What a visitor must bring and pay for one service, and how long it takes, shown
+    before they take a number."""
+
     requirements: tuple[str, ...] = ()
     fee: str | None = None
     completion: str | None = None  # e.g. "Selesai di hari yang sama"

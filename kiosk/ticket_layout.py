@@ -60,11 +60,17 @@ class Text:
 
 @dataclass(frozen=True)
 class Qr:
+    """The ticket's QR code: the link to the visitor's status page, so a phone can follow
+    the line."""
+
     data: str
 
 
 @dataclass(frozen=True)
 class Logo:
+    """The hall's logo image at the top of the ticket, from the kiosk's configured
+    file."""
+
     path: str
 
 
@@ -75,6 +81,9 @@ class Rule:
 
 @dataclass(frozen=True)
 class Feed:
+    """Empty lines that set the ticket's parts apart (after the service, around the
+    number), on paper and on screen alike."""
+
     lines: int = 1
 
 
