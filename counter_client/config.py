@@ -16,6 +16,9 @@ class CounterConfigError(ValueError):
 
 @dataclass(frozen=True)
 class CounterConfig:
+    """The counter PC's settings from its TOML file, read once at start-up by ``main``:
+    which server, which counter, and how the window behaves."""
+
     server_url: str
     language: str = "id"
     # The counter this PC stands at; None lets the officer pick one of their agency's.

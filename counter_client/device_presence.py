@@ -29,6 +29,9 @@ REPORT_EVERY_SECONDS = 60.0
 
 
 class Presence(StrEnum):
+    """What the last health report of this PC came to; the login page tells the officer
+    when the server does not know the terminal."""
+
     UNKNOWN = "unknown"  # nothing answered yet
     SEEN = "seen"  # the server took the last report
     REFUSED = "refused"  # the server does not know the token (wrong, renewed or revoked)

@@ -41,6 +41,9 @@ class CounterApi(Protocol):
 
 @dataclass(frozen=True)
 class Job:
+    """One REST call for the worker thread, with what the session needs to apply its
+    answer on the GUI thread (and to drop it if the login has ended)."""
+
     name: str  # "login", "resync", "open", "logout", or an Action's value
     call: Callable[[CounterApi], Any]
     generation: int  # the login it belongs to: results for an older login are dropped
@@ -53,6 +56,9 @@ class Job:
 
 @dataclass(frozen=True)
 class Outcome:
+    """What came back from a job, its result or its error, for
+    ``CounterSession.complete`` on the GUI thread."""
+
     job: Job
     result: Any = None
     error: ApiError | None = None

@@ -15,6 +15,9 @@ from shared.qt_live import QtLiveFeed
 
 
 class LiveLink(QObject):
+    """The Qt face of the officer's live feed: pushes, resync requests and the connection
+    state as signals the session is wired to once."""
+
     received = pyqtSignal(str, dict)
     resync = pyqtSignal()
     status = pyqtSignal(bool)

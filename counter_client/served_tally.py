@@ -24,6 +24,9 @@ class _Seen:
 
 
 class ServedTally:
+    """The counter's served count and average service time for today, kept right across
+    snapshots, pushes and the officer's own presses."""
+
     def __init__(self) -> None:
         self.since_login = True
         self._base_count = 0

@@ -61,6 +61,9 @@ SETTLE_SECONDS = 1.0
 
 
 class Phase(Enum):
+    """Which page the window shows: the login form, the counter picker, or the working
+    view."""
+
     LOGIN = "login"
     PICK = "pick"
     WORK = "work"
@@ -68,6 +71,9 @@ class Phase(Enum):
 
 @dataclass(frozen=True)
 class Message:
+    """The line of text the window shows the officer after a press or an event; ``error``
+    shows it as a failure."""
+
     text: str
     error: bool = False
 

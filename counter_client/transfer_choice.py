@@ -24,6 +24,9 @@ from counter_client.hall import Hall
 
 @dataclass(frozen=True)
 class Target:
+    """A service or counter a visitor can be sent to, as the transfer dialog lists it;
+    ``body`` is the transfer request for it."""
+
     kind: str  # "service" or "counter": the key of the transfer body (service_id, counter_id)
     id: int
     name: str  # "Perubahan KK", "Loket 4"
@@ -39,6 +42,8 @@ class Target:
 
 @dataclass(frozen=True)
 class AgencyGroup:
+    """One agency's heading in the transfer dialog with the targets listed under it."""
+
     agency_id: int
     name: str  # "Disdukcapil — Dinas Kependudukan dan Pencatatan Sipil"
     targets: tuple[Target, ...]

@@ -26,6 +26,9 @@ BUTTON_HEIGHT = 46
 
 
 class CompactStrip(QWidget):
+    """The narrow always-on-top strip the window folds into in compact mode, for a screen
+    shared with the agency's own application."""
+
     def __init__(
         self,
         session: CounterSession,

@@ -12,6 +12,9 @@ from counter_client.ui.widgets import label, restyle
 
 
 class LoginPage(QWidget):
+    """The login form, shown while no officer is logged in; it also says when a login was
+    refused and why."""
+
     def __init__(self, session: CounterSession) -> None:
         super().__init__()
         self.session = session

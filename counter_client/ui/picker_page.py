@@ -16,6 +16,9 @@ COLUMNS = 3
 
 
 class PickerPage(QWidget):
+    """The counter picker shown after login when the PC has no counter of its own: one
+    button per counter of the agency."""
+
     def __init__(self, session: CounterSession) -> None:
         super().__init__()
         self.session = session

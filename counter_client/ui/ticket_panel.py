@@ -32,6 +32,9 @@ def ticket_times(
 
 
 class TicketPanel(QWidget):
+    """The card of the visitor now at the counter, with the times that tick while they
+    are served."""
+
     def __init__(self, session: CounterSession) -> None:
         super().__init__()
         self.session = session

@@ -48,6 +48,9 @@ def service_name(ticket: Mapping[str, Any]) -> str:
 
 
 class WaitingPanel(QWidget):
+    """The waiting list in calling order with the reason of each place, and today's
+    no-shows the officer may take back."""
+
     def __init__(self, session: CounterSession, press: Callable[[Action], None]) -> None:
         super().__init__()
         self.session = session

@@ -51,6 +51,9 @@ def opening_size(free: QRect) -> QSize | None:
 
 
 class CounterWindow(QMainWindow):
+    """The counter client's one window: it shows the session's page and messages and
+    sends every press and key to the session."""
+
     def __init__(
         self, session: CounterSession, on_close: Callable[[], None] = lambda: None
     ) -> None:

@@ -22,6 +22,9 @@ BUTTON_HEIGHT = 50
 
 
 class WorkingPage(QWidget):
+    """The page an officer works in once the counter is open: the visitor, the action
+    buttons with their keys, and the waiting list."""
+
     def __init__(self, session: CounterSession, press: Callable[[Action], None]) -> None:
         super().__init__()
         self.session = session
