@@ -57,6 +57,9 @@ def chime_for(sound: SoundConfig, cache: Path) -> Path | None:
 
 @dataclass
 class DisplayBoard:
+    """One zone's board with all its parts, as ``build_board`` assembles it, so the hall,
+    the tests, the screenshot tool and the bench start and stop it alike."""
+
     config: DisplayConfig
     api: ApiClient
     feed: QtLiveFeed

@@ -38,6 +38,9 @@ MISSED_CALL_WINDOW = dt.timedelta(seconds=120)
 
 @dataclass(frozen=True)
 class AgencyShown:
+    """An agency as the board shows it: its code, its name, and the colour of its tiles
+    and calls."""
+
     code: str
     name: str
     colour: str
@@ -45,6 +48,9 @@ class AgencyShown:
 
 @dataclass(frozen=True)
 class TicketShown:
+    """The ticket on a counter's tile: its number, whether it is called or served, and
+    how often it was called."""
+
     id: int
     number: str
     state: str  # called | serving
@@ -53,6 +59,9 @@ class TicketShown:
 
 @dataclass
 class CounterShown:
+    """One counter's tile: its label, state and agency, the visitor at it, and the
+    services it serves (named on the tile)."""
+
     id: int
     label: str
     state: str  # open | paused | closed
@@ -63,6 +72,9 @@ class CounterShown:
 
 @dataclass(frozen=True)
 class CallShown:
+    """One call as the previous-calls list shows it and the announcer says it: number,
+    counter, agency, time, and whether it is a recall."""
+
     number: str
     counter_id: int | None
     counter_label: str
@@ -95,6 +107,9 @@ class Applied:
 
 @dataclass
 class BoardModel:
+    """Everything the zone's board shows, Qt-free: the snapshot's state moved on by push
+    events, which the window paints and tests drive without a screen."""
+
     zone_code: str = ""
     zone_name: str = ""
     site_name: str = ""

@@ -48,6 +48,9 @@ class SoundConfig:
 
 @dataclass(frozen=True)
 class DisplayConfig:
+    """The board's settings from its TOML file, read and checked once at start-up:
+    server, zone, screen, running text, slideshow and sound."""
+
     server_url: str
     token: str
     zone: str = ""  # empty: the zone the display token was registered for

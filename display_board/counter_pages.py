@@ -37,6 +37,9 @@ Readable = Callable[[int, bool], bool]
 
 @dataclass(frozen=True)
 class Paging:
+    """The counter tiles split into pages that each read from 10 m, and the grid size
+    every page is laid out for, so tiles keep their size page to page."""
+
     pages: list[list[CounterShown]]
     grid_count: int  # tiles the grid is laid out for: the same on every page
 

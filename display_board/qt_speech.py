@@ -21,6 +21,9 @@ LANGUAGE_NAMES = {"id": "Indonesian", "en": "English"}
 
 
 class QtSpeech:
+    """The speech back-end that speaks through the operating system's own voices (``qt``
+    in the board's ``speech`` list)."""
+
     name = "qt"
 
     def __init__(self, engine: str = "", volume: float = 1.0) -> None:

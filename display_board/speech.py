@@ -35,6 +35,9 @@ class SpeechUnavailable(Exception):
 
 @dataclass(frozen=True)
 class WavPart:
+    """A WAV file to play as part of an announcement: one of the hall's clips, or one
+    made for this call."""
+
     path: Path
     temporary: bool = False  # made for this call: deleted once played
 
@@ -51,6 +54,9 @@ Part = WavPart | TtsPart
 
 
 class SpeechBackend(Protocol):
+    """What the announcer needs of a speech back-end, so back-ends can be tried in the
+    configured order for each language."""
+
     name: str
 
     def speaks(self, language: str) -> bool: ...

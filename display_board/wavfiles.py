@@ -14,6 +14,9 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class WavFormat:
+    """A WAV file's sample format; clips that share it are joined into one file so no gap
+    falls between words."""
+
     channels: int
     sample_width: int
     rate: int

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Box:
+    """One part's rectangle on the board, in screen pixels."""
+
     x: int
     y: int
     w: int
@@ -37,6 +39,9 @@ class Box:
 
 @dataclass(frozen=True)
 class BoardLayout:
+    """Where every part of the board goes on this screen; a part the board does without
+    (slideshow, running text) has no box."""
+
     orientation: str
     header: Box
     call: Box
@@ -144,6 +149,9 @@ def _portrait(w: int, h: int, marquee: bool, slideshow: bool) -> BoardLayout:
 
 @dataclass(frozen=True)
 class Grid:
+    """How many columns and rows of counter tiles give the largest tiles in the panel
+    (``tile_grid``)."""
+
     columns: int
     rows: int
 

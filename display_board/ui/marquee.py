@@ -16,6 +16,9 @@ FRAME_MS = 33  # ~30 frames a second: smooth enough, light on a hall PC
 
 
 class Marquee(QWidget):
+    """The running text along the bottom of the board: the hall's announcements scrolling
+    right to left at a speed that reads the same on any screen width."""
+
     def __init__(self, texts: Sequence[str], speed: float = 120.0, parent: QWidget | None = None):
         super().__init__(parent)
         self.text = SEPARATOR.join(texts)

@@ -119,6 +119,9 @@ class HeaderBar(Panel):
 
 @dataclass(frozen=True)
 class HeroCall:
+    """The call the big panel shows: the number, where to go, and the agency whose colour
+    it wears."""
+
     number: str
     counter_label: str
     agency_name: str

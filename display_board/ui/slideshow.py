@@ -29,6 +29,9 @@ def pictures_in(folder: Path) -> list[Path]:
 
 
 class Slideshow(QWidget):
+    """The board's picture panel: the hall's pictures in turn, the folder read again at
+    every change."""
+
     def __init__(self, folder: Path, seconds: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.folder = folder
