@@ -231,6 +231,10 @@ class Crowd:
 
 @dataclass
 class Figures:
+    """What one run measured: sockets connected and refused, the server's memory and open
+    files before and after, and how the crowd held and heard calls; printed and written
+    as JSON."""
+
     wanted: int
     boards: int
     phones: int

@@ -53,6 +53,9 @@ WARMUP_CALLS = 3
 
 @dataclass
 class Figures:
+    """The board's timings over one run, from the counter's "next" to the posted event,
+    the model and the painted number, summarised for the report."""
+
     calls: int
     missing: int
     post_ms: list[float] = field(default_factory=list)

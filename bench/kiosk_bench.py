@@ -164,6 +164,9 @@ def tap(app: QApplication, window: QWidget, text: str) -> None:
 
 @dataclass
 class Result:
+    """The kiosk's timings over ``n`` taps: to the last ticket byte at the printer, to
+    the ticket screen, and to the server's answer."""
+
     n: int
     tap_to_last_byte_ms: list[float] = field(default_factory=list)
     tap_to_screen_ms: list[float] = field(default_factory=list)

@@ -163,12 +163,18 @@ def throwaway_database(server_url: str | None) -> Iterator[str]:
 
 @dataclass
 class Line:
+    """A service of the demo hall with its agency, so the issuing load can be spread over
+    agencies."""
+
     service_id: int
     agency: str
 
 
 @dataclass
 class Desk:
+    """A counter of the demo hall with its zone and services: where the calling phase
+    presses "next" and which boards hear it."""
+
     counter_id: int
     label: str
     agency: str
@@ -494,6 +500,9 @@ def summarise_stacks(raw: Path, top: int = 25) -> str:
 
 @dataclass
 class IssueResult:
+    """The issuing phase's figures: throughput, latencies, errors by kind, and the CPU
+    time of server, bench, PostgreSQL and the rest of the machine."""
+
     clients: int
     tickets: int
     seconds: float
@@ -609,6 +618,9 @@ def measure_issue(cluster: Cluster, hall: Hall, clients: int, tickets: int) -> I
 
 @dataclass
 class CallResult:
+    """The calling phase's figures: the "next" request's latency and how long its event
+    took to reach one board and all of them."""
+
     sockets: int
     calls: int
     counter: str
@@ -856,6 +868,9 @@ async def _call_series(
 
 @dataclass
 class CallPlan:
+    """One calling run's shape: how many boards listen, how many calls at what spacing,
+    and which socket client the boards use."""
+
     sockets: int
     calls: int
     spacing: float  # seconds from one "next" to the next
