@@ -53,8 +53,8 @@ WARMUP_CALLS = 3
 
 @dataclass
 class Figures:
-    """The board's timings over one run, from the counter's "next" to the posted event,
-    the model and the painted number, summarised for the report."""
+    """The board's timings over one run, each from the counter's "next": to its answer,
+    to the board's model, to the painted number; and the calls never shown."""
 
     calls: int
     missing: int
