@@ -13,6 +13,9 @@ from typing import Literal
 
 
 class PrinterState(StrEnum):
+    """Every word a kiosk may report for its printer; the API refuses any other, so the
+    monitor never has to guess what a kiosk meant."""
+
     OK = "ok"
     OFFLINE = "offline"
     PAPER_OUT = "paper_out"
