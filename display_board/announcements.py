@@ -18,8 +18,8 @@ import re
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
+from shared import wire
 from shared.callout import DEFAULT_TEMPLATE_EN, DEFAULT_TEMPLATE_ID, CallOut
 
 HISTORY = 500
@@ -105,7 +105,7 @@ class Announcement:
         return self.callout.text_id(template or DEFAULT_TEMPLATE_ID)
 
 
-def announcement_from_called(payload: Mapping[str, Any]) -> Announcement:
+def announcement_from_called(payload: wire.TicketCalledEvent) -> Announcement:
     """From a ``ticket.called`` push: the server already worded it in both languages."""
     ticket = payload["ticket"]
     counter = payload.get("counter") or ticket.get("counter") or {}
@@ -133,7 +133,7 @@ def announcement_from_called(payload: Mapping[str, Any]) -> Announcement:
 
 
 def announcement_from_last_call(
-    call: Mapping[str, Any], templates: Mapping[str, str], separator: str = "-"
+    call: wire.LastCall, templates: Mapping[str, str], separator: str = "-"
 ) -> Announcement:
     """From a snapshot's ``last_calls`` entry (a call the board did not hear live),
     worded here with the site's templates, as the server would have."""

@@ -13,9 +13,9 @@ import datetime as dt
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
-from shared import events
+from shared import events, wire
 
 from .announcements import (
     Announcement,
@@ -165,7 +165,7 @@ class BoardModel:
             if zone.get("code") == self.zone_code:
                 self.zone_name = str(zone.get("name", ""))
 
-    def load_snapshot(self, snapshot: Mapping[str, Any]) -> list[Announcement]:
+    def load_snapshot(self, snapshot: wire.ZoneSnapshot) -> list[Announcement]:
         """Replace everything with the snapshot; return the calls in it the board has not
         heard, to announce, oldest first (none from the first snapshot)."""
         first = not self.loaded
@@ -208,7 +208,7 @@ class BoardModel:
         missed = self._missed(calls, still_called)  # remembers every call listed
         return [] if first else missed
 
-    def _missed(self, calls: list[Mapping[str, Any]], still_called: set[str]) -> list[Announcement]:
+    def _missed(self, calls: list[wire.LastCall], still_called: set[str]) -> list[Announcement]:
         times = [t for t in (parse_time(c.get("at")) for c in calls) if t is not None]
         newest = max(times, default=None)
         missed = []
@@ -238,8 +238,10 @@ class BoardModel:
         if self.seq is not None and seq <= self.seq:
             return Applied()  # already in the snapshot that was loaded after it was sent
         self.seq = seq
+        # The payloads as the server types them (shared.wire); read defensively below,
+        # since a board must survive a server of another version.
         if name == events.TICKET_CALLED:
-            return self._called(payload)
+            return self._called(cast(wire.TicketCalledEvent, payload))
         if name == events.TICKET_UPDATED:
             return self._ticket_updated(payload["ticket"])
         if name == events.COUNTER_UPDATED:
@@ -252,7 +254,7 @@ class BoardModel:
             return Applied(reload=True)
         return Applied()
 
-    def _called(self, payload: Mapping[str, Any]) -> Applied:
+    def _called(self, payload: wire.TicketCalledEvent) -> Applied:
         announcement = announcement_from_called(payload)
         ticket = payload["ticket"]
         counter = self.counters.get(announcement.counter_id or -1)
@@ -277,8 +279,9 @@ class BoardModel:
         fresh = self._known_calls.add(announcement.key)
         return Applied(announcement=announcement if fresh else None, changed=True)
 
-    def _ticket_updated(self, ticket: Mapping[str, Any]) -> Applied:
-        at = (ticket.get("counter") or {}).get("id")
+    def _ticket_updated(self, ticket: wire.Ticket) -> Applied:
+        called_at = ticket.get("counter")
+        at = called_at["id"] if called_at else None
         active = ticket.get("state") in ACTIVE_STATES
         for counter in self.counters.values():
             holds = counter.ticket is not None and counter.ticket.id == ticket["id"]
@@ -288,7 +291,7 @@ class BoardModel:
                 counter.ticket = _ticket(ticket)
         return Applied(changed=True)
 
-    def _counter_updated(self, view: Mapping[str, Any]) -> Applied:
+    def _counter_updated(self, view: wire.Counter) -> Applied:
         counter = self.counters.get(int(view["id"]))
         if counter is None or view.get("zone") != self.zone_code:
             # A counter added to or moved out of this zone: the snapshot knows its agency.
@@ -367,7 +370,7 @@ class BoardModel:
         return [row for _, row in sorted(rows, key=lambda r: r[0])]
 
 
-def _agency(brief: Mapping[str, Any]) -> AgencyShown:
+def _agency(brief: wire.AgencyBrief) -> AgencyShown:
     return AgencyShown(
         code=str(brief.get("code", "")),
         name=str(brief.get("short_name", "")),
@@ -375,7 +378,7 @@ def _agency(brief: Mapping[str, Any]) -> AgencyShown:
     )
 
 
-def _ticket(ticket: Mapping[str, Any]) -> TicketShown:
+def _ticket(ticket: wire.Ticket) -> TicketShown:
     return TicketShown(
         id=int(ticket["id"]),
         number=str(ticket["number"]),

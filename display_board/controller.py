@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import Any, cast
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
+from shared import wire
 from shared.api_client import ApiClient, ApiError
 from shared.qt_live import QtLiveFeed
 
@@ -153,7 +154,7 @@ class BoardController(QObject):
             self.model.zone_code = self.zone
             self.model.load_config(config)
             self._config_wanted = False
-        missed = self.model.load_snapshot(snapshot)
+        missed = self.model.load_snapshot(cast(wire.ZoneSnapshot, snapshot))
         # The snapshot may be older than events that came while it loaded: apply them
         # again on top (a call among them is known, so not announced twice).
         for name, payload in self._during_load:

@@ -30,6 +30,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# The states and kinds a ticket and a counter carry are wire words too: defined in shared/,
+# taken from here by the server as before.
+from shared.states import CounterState as CounterState
+from shared.states import Priority as Priority
+from shared.states import TicketSource as TicketSource
+from shared.states import TicketState as TicketState
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -63,50 +70,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-class TicketState(enum.StrEnum):
-    """Where a ticket is in its life (docs/design.md#ticket-life); only the domain's
-    transitions move it."""
-
-    WAITING = "waiting"
-    CALLED = "called"
-    SERVING = "serving"
-    DONE = "done"
-    NO_SHOW = "no_show"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"
-
-
 OPEN_TICKET_STATES = (TicketState.WAITING, TicketState.CALLED, TicketState.SERVING)
-
-
-class Priority(enum.StrEnum):
-    """Why a visitor is served first when the hall's rule says so (elderly, disabled,
-    pregnant, with a child); ``none`` for everyone else."""
-
-    NONE = "none"
-    ELDERLY = "elderly"
-    DISABLED = "disabled"
-    PREGNANT = "pregnant"
-    CHILD = "child"
-
-
-class TicketSource(enum.StrEnum):
-    """Where a ticket was issued: a kiosk, a booking, a counter or the web page; reports
-    and the calling order tell them apart."""
-
-    KIOSK = "kiosk"
-    BOOKING = "booking"
-    COUNTER = "counter"
-    WEB = "web"
-
-
-class CounterState(enum.StrEnum):
-    """Whether a counter takes calls: closed, open, or paused for a break (resuming it is
-    not a new opening in the counter log)."""
-
-    CLOSED = "closed"
-    OPEN = "open"
-    PAUSED = "paused"
 
 
 class Role(enum.StrEnum):

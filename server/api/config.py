@@ -19,6 +19,7 @@ from server.domain.settings import update_settings
 from server.domain.views import agency_view, counter_view, service_view, zone_view
 from server.models import Agency, Counter, Holiday, Service, SpecialOpening, Zone
 from server.principal import current_principal
+from shared import wire
 from shared.errors import ErrorCode
 
 
@@ -60,7 +61,7 @@ def config_view(ctx: Ctx) -> dict[str, Any]:
     }
 
 
-def _area(area: WaitingArea | None) -> dict[str, object] | None:
+def _area(area: WaitingArea | None) -> wire.WaitingArea | None:
     """Where the service's visitors wait; null: no counter serves it (the kiosk refuses
     it: ``service_unstaffed``)."""
     return area.to_dict() if area is not None else None

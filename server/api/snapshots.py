@@ -13,6 +13,7 @@ from server.domain.errors import not_found
 from server.domain.snapshots import agency_snapshot, hall_snapshot, zone_snapshot
 from server.models import Agency, DeviceKind, Role
 from server.principal import current_principal
+from shared import wire
 
 
 @bp.get("/displays/<string:zone_code>/snapshot")
@@ -29,7 +30,7 @@ def agency_room_snapshot(agency_code: str) -> Response:
     if not (who.is_admin or who.agency_code == agency_code):
         raise access.forbidden("this belongs to another agency")
 
-    def query(ctx: Ctx) -> dict[str, object]:
+    def query(ctx: Ctx) -> wire.AgencySnapshot:
         agency = ctx.session.scalar(select(Agency).where(Agency.code == agency_code))
         if agency is None:
             raise not_found("agency")

@@ -30,14 +30,15 @@ from server.api.tickets import (
     REQUEUE_SCHEMA,
 )
 from server.api.validation import Schema, schema_openapi
+from server.api.wire_schema import payload_schema
 from server.domain.auth import DEVICE_TOKEN_PREFIX, USER_TOKEN_PREFIX
-from server.domain.estimates import LineStats
 from server.domain.reports import MAX_DAYS, Grouping, PeriodKind
 from server.domain.schedule import WEEKDAYS
 from server.domain.settings import SiteSettings
 from server.errors import STATUS
-from server.models import CounterState, DeviceKind, Priority, Role, TicketSource, TicketState
+from server.models import DeviceKind, Role
 from server.report_requests import MAX_PARAM
+from shared import wire
 from shared.calling_order import Reason
 from shared.errors import ErrorCode
 
@@ -127,71 +128,33 @@ def ticket_in_line(description: str, ticket: str = "Ticket") -> JsonSchema:
 
 # --- response shapes (server/domain/views.py, snapshots.py, the api modules) --------------
 
+# The payloads typed in shared.wire, by the name the document gives them: generated, so
+# the views, the clients and the document share one definition.
+WIRE_REFS: dict[type, str] = {
+    wire.Error: "Error",
+    wire.AgencyBrief: "AgencyBrief",
+    wire.Agency: "Agency",
+    wire.Zone: "Zone",
+    wire.WaitingArea: "WaitingArea",
+    wire.Ticket: "Ticket",
+    wire.PublicTicket: "PublicTicket",
+    wire.Counter: "Counter",
+    wire.LineStats: "LineStats",
+    wire.CounterOnBoard: "CounterOnBoard",
+    wire.CounterToday: "CounterToday",
+    wire.CounterAtAgency: "CounterAtAgency",
+    wire.LastCall: "LastCall",
+    wire.ZoneSnapshot: "ZoneSnapshot",
+    wire.AgencySnapshot: "AgencySnapshot",
+    wire.HallSnapshot: "HallSnapshot",
+}
+
 
 def _schemas() -> dict[str, JsonSchema]:
-    agency_brief = obj({"id": INTEGER, "code": STRING, "short_name": STRING, "colour": STRING})
-    counter = obj(
-        {
-            "id": INTEGER,
-            "label": STRING,
-            "agency_id": INTEGER,
-            "zone": {**STRING, "description": "the zone's code"},
-            "state": enum(CounterState),
-            "officer_id": {
-                **nullable(INTEGER),
-                "description": "the user holding the counter open (only they operate it); "
-                "null when closed",
-            },
-            "current_ticket_id": nullable(INTEGER),
-            "service_ids": array(INTEGER),
-            "state_since": nullable(DATE_TIME),
-            "calls_since_priority": {
-                **INTEGER,
-                "description": "calls since its last priority ticket (the priority turn)",
-            },
-        }
-    )
+    wired = {name: payload_schema(payload, WIRE_REFS) for payload, name in WIRE_REFS.items()}
     settings = from_dataclass(SiteSettings, "the site settings (defaults where unset)")
     schemas: dict[str, JsonSchema] = {
-        "Error": obj(
-            {
-                "error": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "properties": {
-                        "code": enum(ErrorCode),
-                        "message": STRING,
-                        "details": {
-                            "type": "object",
-                            "description": "e.g. the field that failed, retry_after, quota",
-                        },
-                    },
-                    "required": ["code", "message"],
-                }
-            },
-            "every error: a stable code for programs, a message for people",
-        ),
-        "AgencyBrief": agency_brief,
-        "Agency": obj(
-            {
-                "id": INTEGER,
-                "code": STRING,
-                "name": STRING,
-                "short_name": STRING,
-                "colour": STRING,
-                "position": INTEGER,
-                "active": BOOLEAN,
-            }
-        ),
-        "Zone": obj({"id": INTEGER, "code": STRING, "name": STRING}),
-        "WaitingArea": obj(
-            {
-                "text": {**STRING, "examples": ["Lantai 1 — Zona A (Loket 1–3)"]},
-                "zones": array(obj({"code": STRING, "name": STRING, "counters": array(STRING)})),
-            },
-            "where the visitor waits: the zones and counters of the line, or of the one "
-            "counter the ticket is sent to or called at",
-        ),
+        **wired,
         "Service": obj(
             {
                 "id": INTEGER,
@@ -216,56 +179,6 @@ def _schemas() -> dict[str, JsonSchema]:
                 "area": nullable(ref("WaitingArea")),
             }
         ),
-        "Ticket": obj(
-            {
-                "id": INTEGER,
-                "number": {**STRING, "examples": ["DK-007"]},
-                "prefix": STRING,
-                "sequence": INTEGER,
-                "service": obj({"id": INTEGER, "code": STRING, "name": STRING}),
-                "agency": ref("AgencyBrief"),
-                "priority": enum(Priority),
-                "source": enum(TicketSource),
-                "state": enum(TicketState),
-                "service_date": DATE,
-                "issued_at": DATE_TIME,
-                "queued_at": DATE_TIME,
-                "called_at": nullable(DATE_TIME),
-                "started_at": nullable(DATE_TIME),
-                "finished_at": nullable(DATE_TIME),
-                "call_count": INTEGER,
-                "counter": nullable(obj({"id": INTEGER, "label": STRING})),
-                "target_counter_id": nullable(INTEGER),
-                "booked_for": nullable(DATE_TIME),
-                "printed": nullable(BOOLEAN),
-            },
-            "a ticket as staff clients see it",
-        ),
-        "PublicTicket": obj(
-            {
-                "number": STRING,
-                "service": {**STRING, "description": "the service's name"},
-                "agency": ref("AgencyBrief"),
-                "priority": enum(Priority),
-                "state": enum(TicketState),
-                "service_date": DATE,
-                "issued_at": DATE_TIME,
-                "called_at": nullable(DATE_TIME),
-                "counter": {**nullable(STRING), "description": "the calling counter's label"},
-                "area": nullable(ref("WaitingArea")),
-            },
-            "what the visitor's phone sees: no ids, no staff data",
-        ),
-        "Counter": counter,
-        "CounterOnBoard": obj(
-            {
-                **counter["properties"],
-                "agency": ref("AgencyBrief"),
-                "ticket": nullable(ref("Ticket")),
-            },
-            "a counter with its agency and the ticket it holds",
-        ),
-        "LineStats": from_dataclass(LineStats, "one service's line: waiting and estimated wait"),
         "LineOutlook": obj(
             {
                 "service_id": INTEGER,
@@ -305,72 +218,6 @@ def _schemas() -> dict[str, JsonSchema]:
                 },
                 "lines": array(ref("LineStats")),
                 "seq": SEQ,
-            }
-        ),
-        "LastCall": obj(
-            {
-                "number": STRING,
-                "prefix": STRING,
-                "sequence": INTEGER,
-                "counter": nullable(STRING),
-                "counter_id": INTEGER,
-                "agency": ref("AgencyBrief"),
-                "at": DATE_TIME,
-                "recall": BOOLEAN,
-                "times": {**INTEGER, "description": "calls of the ticket at that counter"},
-            },
-            "a ticket's newest call (each ticket once, newest first)",
-        ),
-        "ZoneSnapshot": obj(
-            {
-                "zone": ref("Zone"),
-                "seq": SEQ,
-                "today": DATE,
-                "counters": array(ref("CounterOnBoard")),
-                "last_calls": array(ref("LastCall")),
-                "last_calls_limit": {
-                    **INTEGER,
-                    "description": "how many tickets the list holds at most (keep as many)",
-                },
-                "lines": array(ref("LineStats")),
-            }
-        ),
-        "CounterToday": obj(
-            {
-                "served": INTEGER,
-                "average_service_seconds": nullable(NUMBER),
-            },
-            "tickets finished (done) at the counter today; service time = finish - start",
-        ),
-        "CounterAtAgency": obj(
-            {
-                **counter["properties"],
-                "agency": ref("AgencyBrief"),
-                "ticket": nullable(ref("Ticket")),
-                "today": ref("CounterToday"),
-            },
-            "a counter with its agency, the ticket it holds and today's figures",
-        ),
-        "AgencySnapshot": obj(
-            {
-                "agency": ref("AgencyBrief"),
-                "seq": SEQ,
-                "today": DATE,
-                "counters": array(ref("CounterAtAgency")),
-                "waiting": array(ref("Ticket")),
-                "no_shows": {
-                    **array(ref("Ticket")),
-                    "description": "today's no-shows, most recently marked first (at most 50)",
-                },
-                "lines": array(ref("LineStats")),
-            }
-        ),
-        "HallSnapshot": obj(
-            {
-                "seq": SEQ,
-                "today": DATE,
-                "lines": array(ref("LineStats")),
-                "counters": array(ref("CounterOnBoard")),
             }
         ),
         "Settings": settings,

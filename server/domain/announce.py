@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from server.models import Agency, Counter, Service, Ticket, Zone
-from shared import events
+from shared import events, wire
 from shared.callout import CallOut
 
 from .areas import area_now
@@ -37,25 +37,20 @@ def _line_rooms(ctx: Ctx, service: Service) -> list[str]:
 
 def _to_phone(ctx: Ctx, name: str, ticket: Ticket) -> None:
     """The visitor's phone hears its ticket as its public page shows it: no ids, no staff."""
-    ctx.outbox.add(
-        name,
-        [events.ticket_room(ticket.status_code)],
-        {"ticket": public_ticket_view(ticket, area_now(ctx, ticket))},
-    )
+    payload: wire.PhoneTicketEvent = {"ticket": public_ticket_view(ticket, area_now(ctx, ticket))}
+    ctx.outbox.add(name, [events.ticket_room(ticket.status_code)], payload)
 
 
 def ticket_updated(ctx: Ctx, ticket: Ticket, *, also_rooms: tuple[str, ...] = ()) -> None:
-    ctx.outbox.add(
-        events.TICKET_UPDATED,
-        [*_ticket_rooms(ticket), *also_rooms],
-        {"ticket": ticket_view(ticket)},
-    )
+    payload: wire.TicketEvent = {"ticket": ticket_view(ticket)}
+    ctx.outbox.add(events.TICKET_UPDATED, [*_ticket_rooms(ticket), *also_rooms], payload)
     _to_phone(ctx, events.TICKET_UPDATED, ticket)
 
 
 def ticket_issued(ctx: Ctx, ticket: Ticket) -> None:
     # Not to the ticket's own room: nobody can be in it before the issue response is out.
-    ctx.outbox.add(events.TICKET_ISSUED, _ticket_rooms(ticket), {"ticket": ticket_view(ticket)})
+    payload: wire.TicketEvent = {"ticket": ticket_view(ticket)}
+    ctx.outbox.add(events.TICKET_ISSUED, _ticket_rooms(ticket), payload)
 
 
 def ticket_called(ctx: Ctx, ticket: Ticket, counter: Counter, *, recall: bool) -> None:
@@ -66,7 +61,7 @@ def ticket_called(ctx: Ctx, ticket: Ticket, counter: Counter, *, recall: bool) -
         counter_label=counter.label,
         agency_name=ticket.service.agency.short_name,
     )
-    payload = {
+    payload: wire.TicketCalledEvent = {
         "ticket": ticket_view(ticket),
         "counter": {"id": counter.id, "label": counter.label, "zone": counter.zone.code},
         "recall": recall,
@@ -87,7 +82,8 @@ def counter_updated(ctx: Ctx, counter: Counter) -> None:
         events.counter_room(counter.id),
         events.zone_room(counter.zone.code),
     ]
-    ctx.outbox.add(events.COUNTER_UPDATED, rooms, {"counter": counter_view(counter)})
+    payload: wire.CounterEvent = {"counter": counter_view(counter)}
+    ctx.outbox.add(events.COUNTER_UPDATED, rooms, payload)
 
 
 def line_changed(ctx: Ctx, service: Service) -> None:
@@ -96,7 +92,7 @@ def line_changed(ctx: Ctx, service: Service) -> None:
     Computed when the outbox numbers the event (see ``Outbox.add``), not now.
     """
 
-    def payload() -> dict[str, object]:
+    def payload() -> wire.QueueStatsEvent:
         return {"line": line_stats_now(ctx, service).to_dict()}
 
     ctx.outbox.add(events.QUEUE_STATS, _line_rooms(ctx, service), payload)
@@ -111,4 +107,5 @@ def config_changed(ctx: Ctx, what: str) -> None:
         *(events.zone_room(z) for z in zones),
         *(events.agency_room(a) for a in agencies),
     ]
-    ctx.outbox.add(events.CONFIG_UPDATED, rooms, {"what": what})
+    payload: wire.ConfigEvent = {"what": what}
+    ctx.outbox.add(events.CONFIG_UPDATED, rooms, payload)

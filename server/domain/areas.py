@@ -16,6 +16,7 @@ from sqlalchemy import Executable, bindparam, select
 from sqlalchemy.orm import Session
 
 from server.models import Counter, CounterService, Ticket, Zone
+from shared import wire
 from shared.errors import ErrorCode
 
 from .errors import DomainError
@@ -78,7 +79,7 @@ class WaitingArea:
     def text(self) -> str:
         return "; ".join(f"{z.name} ({counter_range(z.counters)})" for z in self.zones)
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> wire.WaitingArea:
         return {
             "text": self.text,
             "zones": [

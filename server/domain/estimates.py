@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from server.models import Service, Ticket, TicketState
+from shared import wire
 from shared.waits import wait_kind
 
 from .calling import line_forecast, open_counters_of_line
@@ -60,7 +61,7 @@ class LineStats:
     estimated_wait_minutes: int
     longest_wait_seconds: int
 
-    def to_dict(self) -> dict[str, int | float]:
+    def to_dict(self) -> wire.LineStats:
         return {
             "service_id": self.service_id,
             "waiting": self.waiting,

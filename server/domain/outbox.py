@@ -11,7 +11,7 @@ on the next event, and they reload the snapshot.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +32,8 @@ class PushEvent:
     payload: dict[str, Any]
 
 
-Payload = dict[str, Any] | Callable[[], dict[str, Any]]
+# One of the typed push payloads (shared.wire), or a callable making one at flush.
+Payload = Mapping[str, object] | Callable[[], Mapping[str, object]]
 
 
 @dataclass

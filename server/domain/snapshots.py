@@ -18,7 +18,7 @@ from server.models import (
     TicketState,
     Zone,
 )
-from shared import events
+from shared import events, wire
 
 from .context import Ctx
 from .errors import not_found
@@ -41,6 +41,12 @@ def _times_called(event: TicketEvent, ticket: Ticket) -> int:
     return max(least, here)
 
 
+def _call_counter(event: TicketEvent) -> int:
+    """A call is always made at a counter (the query takes calls at the zone's)."""
+    assert event.counter_id is not None
+    return event.counter_id
+
+
 def _seconds_between(session: Session, begin: Any, end: Any) -> ColumnElement[Any]:
     """``end - begin`` in seconds, in the database: the two backends subtract times apart."""
     if session.get_bind().dialect.name == "postgresql":
@@ -49,10 +55,10 @@ def _seconds_between(session: Session, begin: Any, end: Any) -> ColumnElement[An
     return (func.julianday(end) - func.julianday(begin)) * cast(86400.0, Float)
 
 
-def counters_today(ctx: Ctx, counter_ids: list[int]) -> dict[int, dict[str, Any]]:
+def counters_today(ctx: Ctx, counter_ids: list[int]) -> dict[int, wire.CounterToday]:
     """Per counter, today's served count and average service time (finish - start), in
     one aggregate query: the figures an officer sees survive a restart of the window."""
-    figures: dict[int, dict[str, Any]] = {
+    figures: dict[int, wire.CounterToday] = {
         cid: {"served": 0, "average_service_seconds": None} for cid in counter_ids
     }
     if not counter_ids:
@@ -100,8 +106,8 @@ def no_shows_today(ctx: Ctx, service_ids: list[int]) -> list[Ticket]:
     )
 
 
-def _counters_with_tickets(ctx: Ctx, counters: list[Counter]) -> list[dict[str, Any]]:
-    out = []
+def _counters_with_tickets(ctx: Ctx, counters: list[Counter]) -> list[wire.CounterOnBoard]:
+    out: list[wire.CounterOnBoard] = []
     for counter in counters:
         ticket = (
             ctx.session.get(Ticket, counter.current_ticket_id)
@@ -118,11 +124,11 @@ def _counters_with_tickets(ctx: Ctx, counters: list[Counter]) -> list[dict[str, 
     return out
 
 
-def _lines(ctx: Ctx, services: list[Service]) -> list[dict[str, Any]]:
+def _lines(ctx: Ctx, services: list[Service]) -> list[wire.LineStats]:
     return [line_stats_now(ctx, s).to_dict() for s in services]
 
 
-def zone_snapshot(ctx: Ctx, zone_code: str) -> dict[str, Any]:
+def zone_snapshot(ctx: Ctx, zone_code: str) -> wire.ZoneSnapshot:
     """What a display board of one zone shows: its counters, last calls, waiting lines."""
     session = ctx.session
     zone = session.scalar(select(Zone).where(Zone.code == zone_code))
@@ -182,7 +188,7 @@ def zone_snapshot(ctx: Ctx, zone_code: str) -> dict[str, Any]:
                 "prefix": ticket.series.prefix,
                 "sequence": ticket.sequence,
                 "counter": by_id[event.counter_id].label if event.counter_id in by_id else None,
-                "counter_id": event.counter_id,
+                "counter_id": _call_counter(event),
                 "agency": agency_brief(ticket.service.agency),
                 "at": event.at.isoformat(),
                 "recall": event.kind == "recalled",
@@ -195,7 +201,7 @@ def zone_snapshot(ctx: Ctx, zone_code: str) -> dict[str, Any]:
     }
 
 
-def agency_snapshot(ctx: Ctx, agency: Agency) -> dict[str, Any]:
+def agency_snapshot(ctx: Ctx, agency: Agency) -> wire.AgencySnapshot:
     """What an agency's counters and supervisor need: counters (with today's figures),
     waiting tickets, today's no-shows, lines."""
     session = ctx.session
@@ -225,7 +231,7 @@ def agency_snapshot(ctx: Ctx, agency: Agency) -> dict[str, Any]:
     }
 
 
-def hall_snapshot(ctx: Ctx) -> dict[str, Any]:
+def hall_snapshot(ctx: Ctx) -> wire.HallSnapshot:
     """Every line of the hall (kiosks show waiting counts; the monitor shows it all)."""
     session = ctx.session
     seq = current_seq(session, events.HALL_ROOM)

@@ -1,13 +1,15 @@
-"""The JSON shapes of tickets, counters and lines, as REST answers and push payloads use them."""
+"""The JSON shapes of tickets, counters and lines, as REST answers and push payloads use them
+(typed once in ``shared.wire``, which the clients read them as)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import overload
 
 from sqlalchemy.orm import joinedload
 
 from server.models import Agency, Counter, Service, Ticket, Zone
+from shared import wire
 
 from .areas import WaitingArea
 
@@ -19,11 +21,15 @@ TICKET_FOR_VIEW = (
 )
 
 
+@overload
+def iso(value: dt.datetime | dt.date) -> str: ...
+@overload
+def iso(value: dt.datetime | dt.date | None) -> str | None: ...
 def iso(value: dt.datetime | dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def agency_brief(agency: Agency) -> dict[str, Any]:
+def agency_brief(agency: Agency) -> wire.AgencyBrief:
     return {
         "id": agency.id,
         "code": agency.code,
@@ -32,7 +38,7 @@ def agency_brief(agency: Agency) -> dict[str, Any]:
     }
 
 
-def ticket_view(ticket: Ticket) -> dict[str, Any]:
+def ticket_view(ticket: Ticket) -> wire.Ticket:
     """Everything staff clients need about one ticket. No personal data exists to leak."""
     service = ticket.service
     counter = ticket.counter
@@ -43,9 +49,9 @@ def ticket_view(ticket: Ticket) -> dict[str, Any]:
         "sequence": ticket.sequence,
         "service": {"id": service.id, "code": service.code, "name": service.name},
         "agency": agency_brief(service.agency),
-        "priority": ticket.priority.value,
-        "source": ticket.source.value,
-        "state": ticket.state.value,
+        "priority": ticket.priority,
+        "source": ticket.source,
+        "state": ticket.state,
         "service_date": iso(ticket.service_date),
         "issued_at": iso(ticket.issued_at),
         "queued_at": iso(ticket.queued_at),
@@ -60,7 +66,7 @@ def ticket_view(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-def public_ticket_view(ticket: Ticket, area: WaitingArea | None) -> dict[str, Any]:
+def public_ticket_view(ticket: Ticket, area: WaitingArea | None) -> wire.PublicTicket:
     """What the visitor's phone sees through the QR code: no ids to walk, no staff data;
     ``area`` is where the visitor waits (``areas.area_now``)."""
     counter = ticket.counter
@@ -68,8 +74,8 @@ def public_ticket_view(ticket: Ticket, area: WaitingArea | None) -> dict[str, An
         "number": ticket.number,
         "service": ticket.service.name,
         "agency": agency_brief(ticket.service.agency),
-        "priority": ticket.priority.value,
-        "state": ticket.state.value,
+        "priority": ticket.priority,
+        "state": ticket.state,
         "service_date": iso(ticket.service_date),
         "issued_at": iso(ticket.issued_at),
         "called_at": iso(ticket.called_at),
@@ -78,14 +84,14 @@ def public_ticket_view(ticket: Ticket, area: WaitingArea | None) -> dict[str, An
     }
 
 
-def counter_view(counter: Counter) -> dict[str, Any]:
+def counter_view(counter: Counter) -> wire.Counter:
     current = counter.current_ticket_id
     return {
         "id": counter.id,
         "label": counter.label,
         "agency_id": counter.agency_id,
         "zone": counter.zone.code,
-        "state": counter.state.value,
+        "state": counter.state,
         "officer_id": counter.officer_id,
         "current_ticket_id": current,
         "service_ids": [link.service_id for link in counter.service_links],
@@ -95,7 +101,7 @@ def counter_view(counter: Counter) -> dict[str, Any]:
     }
 
 
-def service_view(service: Service) -> dict[str, Any]:
+def service_view(service: Service) -> dict[str, object]:
     return {
         "id": service.id,
         "code": service.code,
@@ -112,7 +118,7 @@ def service_view(service: Service) -> dict[str, Any]:
     }
 
 
-def agency_view(agency: Agency) -> dict[str, Any]:
+def agency_view(agency: Agency) -> wire.Agency:
     return {
         "id": agency.id,
         "code": agency.code,
@@ -124,5 +130,5 @@ def agency_view(agency: Agency) -> dict[str, Any]:
     }
 
 
-def zone_view(zone: Zone) -> dict[str, Any]:
+def zone_view(zone: Zone) -> wire.Zone:
     return {"id": zone.id, "code": zone.code, "name": zone.name}

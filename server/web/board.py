@@ -25,11 +25,13 @@ from server.commands import run_query
 from server.domain import access
 from server.domain.context import Ctx
 from server.domain.errors import DomainError
+from server.domain.settings import SiteSettings
 from server.domain.snapshots import zone_snapshot
 from server.models import Agency, Service, Zone
 from server.principal import current_principal
 from server.state import app_state
 from server.web import bp
+from shared import wire
 from shared.callout import CallOut
 from shared.errors import ErrorCode
 
@@ -79,19 +81,10 @@ def board_state(ctx: Ctx, zone_code: str) -> dict[str, Any]:
     here) and the agency of each waiting line."""
     snapshot = zone_snapshot(ctx, zone_code)
     settings = ctx.settings
-    for call in snapshot["last_calls"]:
-        callout = CallOut(
-            prefix=call["prefix"],
-            sequence=call["sequence"],
-            counter_label=call["counter"] or "",
-            agency_name=call["agency"]["short_name"],
-        )
-        call["announce"] = {
-            "id": callout.text_id(settings.callout_template_id),
-            "en": callout.text_en(settings.callout_template_en),
-        }
+    calls = [{**call, "announce": _announce(call, settings)} for call in snapshot["last_calls"]]
     return {
         **snapshot,
+        "last_calls": calls,
         "now": ctx.now.isoformat(),
         "site": {
             "name": settings.site_name,
@@ -102,7 +95,20 @@ def board_state(ctx: Ctx, zone_code: str) -> dict[str, Any]:
     }
 
 
-def _service_agencies(ctx: Ctx, lines: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _announce(call: wire.LastCall, settings: SiteSettings) -> wire.Announcement:
+    callout = CallOut(
+        prefix=call["prefix"],
+        sequence=call["sequence"],
+        counter_label=call["counter"] or "",
+        agency_name=call["agency"]["short_name"],
+    )
+    return {
+        "id": callout.text_id(settings.callout_template_id),
+        "en": callout.text_en(settings.callout_template_en),
+    }
+
+
+def _service_agencies(ctx: Ctx, lines: list[wire.LineStats]) -> dict[str, dict[str, Any]]:
     """Service id -> its agency, so the page adds up a ``queue.stats`` push per agency
     (the Qt board lists people waiting per agency) without reloading everything."""
     ids = [line["service_id"] for line in lines]

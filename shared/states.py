@@ -1,0 +1,50 @@
+"""The words for a ticket's and a counter's state, priority and source.
+
+They are stored in the database, sent on the wire and read by every client, so they are
+defined here, beside the payloads (``shared.wire``), and the server's models take them
+from here rather than the clients copying the server's.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class TicketState(enum.StrEnum):
+    """Where a ticket is in its life (docs/design.md#ticket-life)."""
+
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class Priority(enum.StrEnum):
+    """The priority group a visitor said they belong to at the kiosk (none: the regular
+    line); the calling order serves them first or every Nth (shared.calling_order)."""
+
+    NONE = "none"
+    ELDERLY = "elderly"
+    DISABLED = "disabled"
+    PREGNANT = "pregnant"
+    CHILD = "child"
+
+
+class TicketSource(enum.StrEnum):
+    """How a ticket came to be: at a kiosk, from a booking, or issued by staff."""
+
+    KIOSK = "kiosk"
+    BOOKING = "booking"
+    COUNTER = "counter"
+    WEB = "web"
+
+
+class CounterState(enum.StrEnum):
+    """Whether a counter calls visitors now: closed, open, or paused for a break."""
+
+    CLOSED = "closed"
+    OPEN = "open"
+    PAUSED = "paused"
