@@ -165,6 +165,11 @@ def _schemas() -> dict[str, JsonSchema]:
                             "type": "object",
                             "description": "e.g. the field that failed, retry_after, quota",
                         },
+                        "request_id": {
+                            **STRING,
+                            "description": "a server fault (5xx): the id of the request, "
+                            "also in the X-Request-Id header and on the server's log lines",
+                        },
                     },
                     "required": ["code", "message"],
                 }
