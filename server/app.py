@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import logging
-import re
 import sys
-import time
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, g, request
 from werkzeug.routing import IntegerConverter
 
 from server.config import ServerConfig, load_config
 from server.db import Database
 from server.errors import register_error_handlers
 from server.extensions import socketio
+from server.request_log import WHO_KEY, RequestLog
 from server.runtime import utc_now
 from server.state import AppState
-
-log = logging.getLogger("antre.http")
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -76,6 +73,9 @@ def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flas
 
     import server.realtime  # registers the socket handlers; makes the queue manager
 
+    # Inside Socket.IO's middleware: its long polls and websockets are not requests to log.
+    app.wsgi_app = RequestLog(app.wsgi_app)  # type: ignore[method-assign]
+
     socketio.init_app(
         app,
         async_mode=config.async_mode,
@@ -87,37 +87,13 @@ def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flas
         ping_interval=10,
         ping_timeout=10,
     )
-    _log_requests(app)
+    _record_who(app)
     return app
 
 
-# A ticket's status code is the key of its public answer and of its page (the QR's link).
-_TICKET_STATUS = re.compile(r"^(/api/v1/tickets/|/t/)([A-Za-z0-9_-]{4})[^/]{5,}$")
-
-
-def _loggable_path(path: str) -> str:
-    return _TICKET_STATUS.sub(r"\1\2…", path)
-
-
-def _log_requests(app: Flask) -> None:
-    @app.before_request
-    def _start() -> None:
-        g.antre_started = time.perf_counter()
-
-    @app.after_request
-    def _line(response: Response) -> Response:
-        if request.path.startswith("/socket.io"):
-            return response
-        ms = (time.perf_counter() - g.get("antre_started", time.perf_counter())) * 1000
+def _record_who(app: Flask) -> None:
+    @app.teardown_request
+    def _who(_: BaseException | None) -> None:
+        # Read by the access line (server/request_log.py), written after Flask is done.
         who = g.get("antre_principal")
-        # request.path, never the query string or headers: those may carry credentials;
-        # and a ticket's status code (its page's only key) is cut short.
-        log.info(
-            "%s %s %s %.1fms %s",
-            request.method,
-            _loggable_path(request.path),
-            response.status_code,
-            ms,
-            who.label() if who is not None else "-",
-        )
-        return response
+        request.environ[WHO_KEY] = who.label() if who is not None else "-"

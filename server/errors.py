@@ -5,15 +5,19 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, render_template, request
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from server.domain.errors import DomainError
+from server.request_log import request_id_of
 from shared.errors import ErrorCode
 
 log = logging.getLogger("antre.errors")
+
+# A JSON error, or the console's error page for a person.
+Answer = tuple[Response, int] | tuple[str, int]
 
 STATUS: dict[ErrorCode, int] = {
     ErrorCode.VALIDATION_ERROR: 422,
@@ -52,11 +56,17 @@ _HTTP_CODES = {
 
 
 def error_response(
-    code: ErrorCode, message: str, details: dict[str, Any] | None = None
+    code: ErrorCode,
+    message: str,
+    details: dict[str, Any] | None = None,
+    *,
+    request_id: str | None = None,
 ) -> tuple[Response, int]:
     body: dict[str, Any] = {"code": code.value, "message": message}
     if details:
         body["details"] = details
+    if request_id is not None:
+        body["request_id"] = request_id
     response = jsonify({"error": body})
     if code == ErrorCode.TOO_MANY_ATTEMPTS and details and "retry_after" in details:
         response.headers["Retry-After"] = str(details["retry_after"])
@@ -71,9 +81,14 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(exc.code, exc.message, exc.details)
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException) -> tuple[Response, int]:
-        code = _HTTP_CODES.get(exc.code or 500, ErrorCode.VALIDATION_ERROR)
-        if exc.code == 400:
+    def _http(exc: HTTPException) -> Answer:
+        status = exc.code or 500
+        if status >= 500:
+            # Flask's wrapper of an exception raised while building a response, or a 5xx
+            # some layer raised: the server's fault, kept a 5xx, never a caller's 4xx.
+            return server_fault(getattr(exc, "original_exception", None) or exc, status)
+        code = _HTTP_CODES.get(status, ErrorCode.VALIDATION_ERROR)
+        if status == 400:
             return error_response(code, "the request could not be read")
         return error_response(code, exc.description or code.value)
 
@@ -97,15 +112,47 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(ErrorCode.CONFLICT, "a concurrent change got there first; retry")
 
     @app.errorhandler(DBAPIError)
-    def _database_error(exc: DBAPIError) -> tuple[Response, int]:
+    def _database_error(exc: DBAPIError) -> Answer:
         if exc.connection_invalidated:
             return error_response(
                 ErrorCode.UNAVAILABLE, "the database connection was lost; try again"
             )
-        log.exception("database error")
-        return error_response(ErrorCode.INTERNAL_ERROR, "internal error")
+        return server_fault(exc)
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception) -> tuple[Response, int]:
-        log.exception("unhandled error")
-        return error_response(ErrorCode.INTERNAL_ERROR, "internal error")
+    def _unexpected(exc: Exception) -> Answer:
+        return server_fault(exc)
+
+
+def server_fault(cause: BaseException, status: int = 500) -> Answer:
+    """A fault of the server: its traceback logged under the request's id, and an answer
+    that says only that, with the id to quote (a page for a person, JSON otherwise)."""
+    request_id = request_id_of(request.environ)
+    log.error(
+        "internal error request_id=%s",
+        request_id,
+        exc_info=(type(cause), cause, cause.__traceback__),
+    )
+    if _wants_page():
+        try:
+            return _fault_page(status, request_id)
+        except Exception:
+            # The page needs the database (the site's name): when that is the fault,
+            # the id still reaches the person, in JSON.
+            log.exception("the error page failed too request_id=%s", request_id)
+    code = ErrorCode.UNAVAILABLE if status == 503 else ErrorCode.INTERNAL_ERROR
+    response, _ = error_response(code, "internal error", request_id=request_id)
+    return response, status
+
+
+def _wants_page() -> bool:
+    """A person's browser on a page, not the API (as ``server/web/home.py`` decides for
+    refusals): a page's own fetches that ask for JSON get JSON."""
+    accept = request.accept_mimetypes
+    if request.path.startswith("/api/"):
+        return False
+    return accept.accept_html and not (accept.accept_json and not accept.accept_html)
+
+
+def _fault_page(status: int, request_id: str) -> tuple[str, int]:
+    return render_template("error.html", status=status, request_id=request_id), status

@@ -14,7 +14,7 @@ from typing import Any
 
 import requests
 
-from shared.errors import ErrorCode
+from shared.errors import REQUEST_ID_HEADER, ErrorCode
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 5.0
@@ -25,6 +25,8 @@ class ApiError(Exception):
 
     ``details`` is the error body's ``details`` object (empty when it has none): what a
     client needs to word the refusal, e.g. ``retry_after`` seconds for a locked login.
+    ``request_id`` is the server's id of the request (None when no answer came): what an
+    officer quotes to the admin after an ``internal_error``.
     """
 
     def __init__(
@@ -33,12 +35,14 @@ class ApiError(Exception):
         message: str,
         status: int | None = None,
         details: dict[str, Any] | None = None,
+        request_id: str | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status
         self.details: dict[str, Any] = dict(details or {})
+        self.request_id = request_id
 
     @property
     def retryable(self) -> bool:
@@ -107,8 +111,11 @@ class ApiClient:
             body = response.json()
         except ValueError:
             body = None
+        request_id = response.headers.get(REQUEST_ID_HEADER)
         if response.status_code >= 400:
             error = body.get("error", {}) if isinstance(body, dict) else {}
+            if not isinstance(error, dict):
+                error = {}
             code = error.get("code") or (
                 ErrorCode.UNAVAILABLE if response.status_code >= 502 else ErrorCode.INTERNAL_ERROR
             )
@@ -118,10 +125,14 @@ class ApiClient:
                 str(error.get("message", response.reason)),
                 response.status_code,
                 details if isinstance(details, dict) else None,
+                request_id=str(error.get("request_id") or request_id or "") or None,
             )
         if not isinstance(body, dict):
             raise ApiError(
-                ErrorCode.INTERNAL_ERROR, "the server sent no JSON", response.status_code
+                ErrorCode.INTERNAL_ERROR,
+                "the server sent no JSON",
+                response.status_code,
+                request_id=request_id,
             )
         return body, response
 

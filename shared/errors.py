@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# Every HTTP answer carries the id of its request; a server fault's body repeats it, so a
+# person can quote it and an admin find that request's lines in the server's log.
+REQUEST_ID_HEADER = "X-Request-Id"
+
 
 class ErrorCode(StrEnum):
     """Every code an API error can carry; the server and the clients both match on these,

@@ -177,6 +177,15 @@ class ErrorDetail(TypedDict):
     details: NotRequired[
         Annotated[dict[str, object], Doc("e.g. the field that failed, retry_after, quota")]
     ]
+    request_id: NotRequired[
+        Annotated[
+            str,
+            Doc(
+                "a server fault (5xx): the id of the request, also in the X-Request-Id "
+                "header and on the server's log lines"
+            ),
+        ]
+    ]
 
 
 class Error(TypedDict):

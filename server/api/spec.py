@@ -532,8 +532,7 @@ def operations() -> list[Operation]:
             "Change site settings (admin); pushed as config.updated",
             "Settings",
             lenient_body=_settings_change(),
-            # The body is read leniently: unreadable JSON is a validation error here.
-            errors=(E.FORBIDDEN, E.VALIDATION_ERROR, E.PAYLOAD_TOO_LARGE),
+            errors=(E.FORBIDDEN,),
             writes=True,
         ),
         Operation(
@@ -797,7 +796,9 @@ def _error_codes(op: Operation) -> list[ErrorCode]:
     codes = list(op.errors)
     if not op.public:
         codes.append(E.UNAUTHENTICATED)
-    if op.body is not None:
+    if op.body is not None or op.lenient_body is not None:
+        # Every body is read by read_json(): unreadable JSON (400), over the size limit
+        # (413), or not what the route takes (422).
         codes += [E.MALFORMED_JSON, E.PAYLOAD_TOO_LARGE, E.VALIDATION_ERROR]
     if op.writes:
         codes.append(E.CONFLICT)

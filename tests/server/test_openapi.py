@@ -383,6 +383,39 @@ def test_refusals_answer_with_an_error_code_documented_for_that_route(
     refused(officer.counter(hall.c1, "no-show"), 409, "not_called_enough")
 
 
+def test_unreadable_json_in_the_settings_is_a_documented_malformed_json(
+    api: Api, documented: DocumentedAnswers
+) -> None:
+    admin = api.as_user("admin")
+    response = api.client.patch(
+        "/api/v1/settings",
+        data=b"\x04l{not json",
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {admin.token}"},
+    )
+
+    body = documented.check(response)
+    assert (response.status_code, body["error"]["code"]) == (400, "malformed_json")
+
+
+def test_every_operation_that_reads_a_body_lists_400_413_and_422(
+    document: dict[str, Any],
+) -> None:
+    for (path, method), operation in documented_operations(document).items():
+        if "requestBody" not in operation:
+            continue
+        listed = set(operation["responses"])
+        assert {"400", "413", "422"} <= listed, f"{method.upper()} {path} lists {sorted(listed)}"
+
+
+def test_a_server_fault_s_request_id_is_part_of_the_documented_error(
+    document: dict[str, Any], documented: DocumentedAnswers
+) -> None:
+    fault = {"error": {"code": "internal_error", "message": "internal error", "request_id": "ab"}}
+    pointer = "/paths/~1api~1v1~1config/get/responses/500/content/application~1json/schema"
+
+    assert documented.errors(pointer, fault) == []
+
+
 # --- the document itself ------------------------------------------------------------------
 
 
