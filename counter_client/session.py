@@ -34,7 +34,7 @@ from counter_client.actions import (
 from counter_client.config import CounterConfig
 from counter_client.device_presence import Presence
 from counter_client.durations import wait_text
-from counter_client.hall import Hall, ServerClock, parse_time
+from counter_client.hall import Hall, ServerClock
 from counter_client.jobs import Job, Outcome
 from counter_client.served_tally import ServedTally
 from counter_client.texts import error_text, tr
@@ -43,6 +43,7 @@ from shared import events
 from shared.api_client import ApiError
 from shared.calling_order import Reason
 from shared.errors import ErrorCode
+from shared.timestamps import parse_time
 
 # What the session keeps of a counter view (snapshot entries also carry agency and ticket).
 COUNTER_FIELDS = (
