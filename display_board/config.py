@@ -6,6 +6,7 @@ board that silently shows the wrong zone or never speaks.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,7 +76,7 @@ def load_display_config(path: str | Path) -> DisplayConfig:
 
 
 def parse_display_config(
-    data: dict[str, Any], where: str = "config", base: Path = Path(".")
+    data: Mapping[str, Any], where: str = "config", base: Path = Path(".")
 ) -> DisplayConfig:
     file = ConfigFile(data, where=where, base=base, error=DisplayConfigError)
     server, board, sound = (file.table(name) for name in ("server", "board", "sound"))
