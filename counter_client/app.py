@@ -7,17 +7,19 @@ import importlib.metadata
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from PyQt6.QtCore import QObject, pyqtSignal
 from PyQt6.QtWidgets import QApplication
 
 from counter_client.config import CounterConfig, CounterConfigError, load_counter_config
 from counter_client.device_presence import DevicePresence, Presence
+from counter_client.jobs import Job, perform
 from counter_client.live_link import LiveLink
-from counter_client.runner import JobRunner
 from counter_client.session import SETTLE_SECONDS, CounterSession
 from counter_client.ui.window import CounterWindow
 from shared.api_client import ApiClient
+from shared.qt_worker import Worker
 
 
 class PresenceSignal(QObject):
@@ -43,20 +45,27 @@ def health_report(api: ApiClient) -> Callable[[], object]:
 class CounterApp:
     """One officer's client: REST worker, live feed, session and window, wired once."""
 
-    def __init__(self, config: CounterConfig, *, settle_seconds: float = SETTLE_SECONDS) -> None:
+    def __init__(
+        self,
+        config: CounterConfig,
+        *,
+        settle_seconds: float = SETTLE_SECONDS,
+        api: ApiClient | None = None,
+    ) -> None:
         self.config = config
-        self.api = ApiClient(config.server_url)
-        self.runner = JobRunner(self.api)
+        self.api = api or ApiClient(config.server_url)
+        # One worker: commands and reloads reach the server in the order they were made,
+        # so a reload asked for after a command sees that command's effect.
+        self.worker = Worker("counter")
         self.live = LiveLink(config.server_url, retry_seconds=config.retry_seconds)
         self.session = CounterSession(
             config,
-            dispatch=self.runner.submit,
+            dispatch=self._dispatch,
             feed=self.live,
             settle_seconds=settle_seconds,
         )
         self.window = CounterWindow(self.session, on_close=self.close)
         self.session.on_change = self._changed
-        self.runner.finished.connect(self.session.complete)
         self.live.received.connect(self.session.apply_event)
         self.live.resync.connect(self.session.resync)
         self.live.status.connect(self.session.set_online)
@@ -73,6 +82,10 @@ class CounterApp:
                 health_report(self.device_api),
                 on_change=lambda state: self.presence_signal.changed.emit(state.value),
             )
+
+    def _dispatch(self, job: Job) -> None:
+        """The session's jobs: on the worker, their outcome back into the session."""
+        self.worker.submit(partial(perform, self.api, job), self.session.complete)
 
     def _changed(self) -> None:
         self.window.refresh()
@@ -97,7 +110,7 @@ class CounterApp:
             self.presence.stop()
         if self.device_api is not None:
             self.device_api.close()
-        self.runner.close()
+        self.worker.close()  # waits for the job in flight (the API's timeouts bound it)
         self.api.close()
         self.window.strip.close_for_good()
 
