@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PyQt6.QtCore import QObject, QRect, Qt, QTimer, pyqtSignal
+from PyQt6.QtCore import QObject, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QGuiApplication, QImage, QPixmap, QScreen
 from PyQt6.QtWidgets import QApplication
 
@@ -31,6 +31,7 @@ from kiosk.ui.window import KioskWindow, StateBridge, qimage_from_pil
 from shared import events
 from shared.api_client import ApiClient, ApiError
 from shared.qt_live import QtLiveFeed
+from shared.qt_widgets import fill_screen, unfollow_screen
 from shared.qt_worker import Worker
 
 log = logging.getLogger("antre.kiosk")
@@ -123,33 +124,16 @@ class Kiosk(QObject):
             self.window.setWindowFlags(
                 Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
             )
-            self._fill_screen()
-            self.window.showFullScreen()
+            self._screen = fill_screen(self.window)
         else:
             self.window.resize(1920, 1080)
             self.window.show()
 
-    def _fill_screen(self) -> None:
-        """The screen's whole geometry, also where no window manager honours
-        ``showFullScreen`` (a bare X session would leave the window at its size hint), and
-        again when the screen changes (rotated, resolution changed)."""
-        screen = self.window.screen() or QGuiApplication.primaryScreen()
-        if screen is None:
-            return
-        self.window.setGeometry(screen.geometry())
-        if self._screen is None:
-            self._screen = screen
-            screen.geometryChanged.connect(self._screen_changed)
-
-    def _screen_changed(self, _geometry: QRect) -> None:
-        self._fill_screen()
-
     def close(self) -> None:
         """Stop everything this kiosk started (the window, the feed, the workers)."""
         self._housekeeping.stop()
-        if self._screen is not None:
-            self._screen.geometryChanged.disconnect(self._screen_changed)
-            self._screen = None
+        unfollow_screen(self.window, self._screen)
+        self._screen = None
         # Closing is not the server going away: no "unavailable" page on the way out.
         for signal_ in (self.live.received, self.live.resync, self.live.status):
             signal_.disconnect()

@@ -27,13 +27,13 @@ from kiosk.ui.widgets import (
     ServiceButton,
     TapButton,
     Tile,
-    centred,
     emblem,
     info_icon,
     label,
     tap_button,
 )
 from shared.errors import ErrorCode
+from shared.qt_widgets import centred
 from shared.waits import wait_kind
 
 TILE_ASPECT = 1.5  # agency tiles a little wider than tall: room for a two-word name
