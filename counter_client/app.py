@@ -9,23 +9,17 @@ import sys
 from collections.abc import Callable, Sequence
 from functools import partial
 
-from PyQt6.QtCore import QObject, pyqtSignal
+from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QApplication
 
 from counter_client.config import CounterConfig, CounterConfigError, load_counter_config
-from counter_client.device_presence import DevicePresence, Presence
+from counter_client.device_presence import REPORT_EVERY_SECONDS, DevicePresence
 from counter_client.jobs import Job, perform
 from counter_client.live_link import LiveLink
 from counter_client.session import SETTLE_SECONDS, CounterSession
 from counter_client.ui.window import CounterWindow
 from shared.api_client import ApiClient
 from shared.qt_worker import Worker
-
-
-class PresenceSignal(QObject):
-    """The device report's outcome, from its thread to the GUI thread."""
-
-    changed = pyqtSignal(str)
 
 
 def client_version() -> str:
@@ -71,16 +65,17 @@ class CounterApp:
         self.live.status.connect(self.session.set_online)
         self._compact_pending = config.compact
         self._closed = False
-        self.presence_signal = PresenceSignal()
-        self.presence_signal.changed.connect(lambda s: self.session.set_device(Presence(s)))
-        # The PC's own HTTP client: the device token, never the officer's.
+        # The PC's own HTTP client and worker: the device token, never the officer's, and
+        # a report that hangs never delays the officer's commands.
         self.device_api: ApiClient | None = None
         self.presence: DevicePresence | None = None
+        self.device_worker = Worker("counter-device")
+        self.presence_timer = QTimer()
+        self.presence_timer.timeout.connect(self._report_presence)
         if config.device_token is not None:
             self.device_api = ApiClient(config.server_url, config.device_token)
             self.presence = DevicePresence(
-                health_report(self.device_api),
-                on_change=lambda state: self.presence_signal.changed.emit(state.value),
+                health_report(self.device_api), on_change=self.session.set_device
             )
 
     def _dispatch(self, job: Job) -> None:
@@ -97,7 +92,13 @@ class CounterApp:
         self.window.refresh()
         self.window.show()
         if self.presence is not None:
-            self.presence.start()
+            self._report_presence()
+            self.presence_timer.start(int(REPORT_EVERY_SECONDS * 1000))
+
+    def _report_presence(self) -> None:
+        """One report on the device's worker, unless the last one is still on its way."""
+        if self.presence is not None and self.device_worker.idle:
+            self.device_worker.submit(self.presence.report, self.presence.take)
 
     def close(self) -> None:
         """Stop the feed and the worker (each bounded by its timeouts); safe twice."""
@@ -106,8 +107,8 @@ class CounterApp:
         self._closed = True
         self.window.timer.stop()
         self.live.stop()
-        if self.presence is not None:
-            self.presence.stop()
+        self.presence_timer.stop()
+        self.device_worker.close()
         if self.device_api is not None:
             self.device_api.close()
         self.worker.close()  # waits for the job in flight (the API's timeouts bound it)
