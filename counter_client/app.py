@@ -7,23 +7,19 @@ import importlib.metadata
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 
-from PyQt6.QtCore import QObject, pyqtSignal
+from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QApplication
 
 from counter_client.config import CounterConfig, CounterConfigError, load_counter_config
-from counter_client.device_presence import DevicePresence, Presence
+from counter_client.device_presence import REPORT_EVERY_SECONDS, DevicePresence
+from counter_client.jobs import Job, perform
 from counter_client.live_link import LiveLink
-from counter_client.runner import JobRunner
 from counter_client.session import SETTLE_SECONDS, CounterSession
 from counter_client.ui.window import CounterWindow
 from shared.api_client import ApiClient
-
-
-class PresenceSignal(QObject):
-    """The device report's outcome, from its thread to the GUI thread."""
-
-    changed = pyqtSignal(str)
+from shared.qt_worker import Worker
 
 
 def client_version() -> str:
@@ -43,36 +39,48 @@ def health_report(api: ApiClient) -> Callable[[], object]:
 class CounterApp:
     """One officer's client: REST worker, live feed, session and window, wired once."""
 
-    def __init__(self, config: CounterConfig, *, settle_seconds: float = SETTLE_SECONDS) -> None:
+    def __init__(
+        self,
+        config: CounterConfig,
+        *,
+        settle_seconds: float = SETTLE_SECONDS,
+        api: ApiClient | None = None,
+    ) -> None:
         self.config = config
-        self.api = ApiClient(config.server_url)
-        self.runner = JobRunner(self.api)
+        self.api = api or ApiClient(config.server_url)
+        # One worker: commands and reloads reach the server in the order they were made,
+        # so a reload asked for after a command sees that command's effect.
+        self.worker = Worker("counter")
         self.live = LiveLink(config.server_url, retry_seconds=config.retry_seconds)
         self.session = CounterSession(
             config,
-            dispatch=self.runner.submit,
+            dispatch=self._dispatch,
             feed=self.live,
             settle_seconds=settle_seconds,
         )
         self.window = CounterWindow(self.session, on_close=self.close)
         self.session.on_change = self._changed
-        self.runner.finished.connect(self.session.complete)
         self.live.received.connect(self.session.apply_event)
         self.live.resync.connect(self.session.resync)
         self.live.status.connect(self.session.set_online)
         self._compact_pending = config.compact
         self._closed = False
-        self.presence_signal = PresenceSignal()
-        self.presence_signal.changed.connect(lambda s: self.session.set_device(Presence(s)))
-        # The PC's own HTTP client: the device token, never the officer's.
+        # The PC's own HTTP client and worker: the device token, never the officer's, and
+        # a report that hangs never delays the officer's commands.
         self.device_api: ApiClient | None = None
         self.presence: DevicePresence | None = None
+        self.device_worker = Worker("counter-device")
+        self.presence_timer = QTimer()
+        self.presence_timer.timeout.connect(self._report_presence)
         if config.device_token is not None:
             self.device_api = ApiClient(config.server_url, config.device_token)
             self.presence = DevicePresence(
-                health_report(self.device_api),
-                on_change=lambda state: self.presence_signal.changed.emit(state.value),
+                health_report(self.device_api), on_change=self.session.set_device
             )
+
+    def _dispatch(self, job: Job) -> None:
+        """The session's jobs: on the worker, their outcome back into the session."""
+        self.worker.submit(partial(perform, self.api, job), self.session.complete)
 
     def _changed(self) -> None:
         self.window.refresh()
@@ -84,7 +92,13 @@ class CounterApp:
         self.window.refresh()
         self.window.show()
         if self.presence is not None:
-            self.presence.start()
+            self._report_presence()
+            self.presence_timer.start(int(REPORT_EVERY_SECONDS * 1000))
+
+    def _report_presence(self) -> None:
+        """One report on the device's worker, unless the last one is still on its way."""
+        if self.presence is not None and self.device_worker.idle:
+            self.device_worker.submit(self.presence.report, self.presence.take)
 
     def close(self) -> None:
         """Stop the feed and the worker (each bounded by its timeouts); safe twice."""
@@ -93,11 +107,11 @@ class CounterApp:
         self._closed = True
         self.window.timer.stop()
         self.live.stop()
-        if self.presence is not None:
-            self.presence.stop()
+        self.presence_timer.stop()
+        self.device_worker.close()
         if self.device_api is not None:
             self.device_api.close()
-        self.runner.close()
+        self.worker.close()  # waits for the job in flight (the API's timeouts bound it)
         self.api.close()
         self.window.strip.close_for_good()
 

@@ -4,13 +4,13 @@ and this PC's device token when an admin registered it as a counter terminal."""
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from shared.config_file import ConfigFile, ConfigFileError, Table
 
 
-class CounterConfigError(ValueError):
+class CounterConfigError(ConfigFileError):
     """A setting the counter client cannot use; the message names it."""
 
 
@@ -32,13 +32,6 @@ class CounterConfig:
     confirm_no_show: bool = True  # ask before marking a visitor no-show
 
 
-def _table(path: str | Path, data: dict[str, Any], name: str) -> dict[str, Any]:
-    table = data.get(name, {})
-    if not isinstance(table, dict):
-        raise CounterConfigError(f"{path}: [{name}] must be a table")
-    return table
-
-
 # What ``antre-server add-device`` hands out (server.domain.auth.DEVICE_TOKEN_PREFIX): an
 # officer's token pasted here by mistake is named at start, not refused by the server later.
 DEVICE_TOKEN_PREFIX = "ant_d_"
@@ -47,55 +40,35 @@ TOKEN_SHAPE = re.compile(re.escape(DEVICE_TOKEN_PREFIX) + r"[A-Za-z0-9_-]{1,190}
 
 
 def load_counter_config(path: str | Path) -> CounterConfig:
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CounterConfigError(f"{path}: no such file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CounterConfigError(f"{path}: not valid TOML: {exc}") from None
-    server = _table(path, data, "server")
-    url = server.get("url")
-    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-        raise CounterConfigError(f"{path}: [server] url must be an http:// or https:// URL")
-    retry = server.get("retry_seconds", 2.0)
-    if not isinstance(retry, int | float) or isinstance(retry, bool) or not 0.1 <= retry <= 60:
-        raise CounterConfigError(f"{path}: [server] retry_seconds must be between 0.1 and 60")
+    file = ConfigFile.load(path, CounterConfigError)
+    server, counter = file.table("server"), file.table("counter")
     return CounterConfig(
-        server_url=url.rstrip("/"),
-        retry_seconds=float(retry),
-        device_token=_device_token(path, _table(path, data, "device")),
-        **_counter_settings(path, _table(path, data, "counter")),
+        server_url=server.required_url("url"),
+        retry_seconds=server.number("retry_seconds", 2.0, 0.1, 60),
+        device_token=_device_token(file.table("device")),
+        language=counter.choice("language", "id", ("id", "en")),
+        counter_id=_counter_id(counter),
+        username=counter.text("username"),
+        compact=counter.flag("compact", False),
+        confirm_no_show=counter.flag("confirm_no_show", True),
     )
 
 
-def _counter_settings(path: str | Path, counter: dict[str, Any]) -> dict[str, Any]:
-    language = counter.get("language", "id")
-    if language not in ("id", "en"):
-        raise CounterConfigError(f"{path}: [counter] language must be id or en")
-    counter_id = counter.get("counter_id")
-    if counter_id is not None and (
-        not isinstance(counter_id, int) or isinstance(counter_id, bool) or counter_id < 1
-    ):
-        raise CounterConfigError(f"{path}: [counter] counter_id must be a counter's number (id)")
-    username = counter.get("username", "")
-    if not isinstance(username, str):
-        raise CounterConfigError(f"{path}: [counter] username must be text")
-    switches = {}
-    for name, default in (("compact", False), ("confirm_no_show", True)):
-        value = counter.get(name, default)
-        if not isinstance(value, bool):
-            raise CounterConfigError(f"{path}: [counter] {name} must be true or false")
-        switches[name] = value
-    return {"language": language, "counter_id": counter_id, "username": username, **switches}
+def _counter_id(counter: Table) -> int | None:
+    """The counter this PC stands at; unset, the officer picks one."""
+    if counter.get("counter_id") is None:
+        return None
+    return counter.whole("counter_id", 0, low=1, expect="a counter's number (id)")
 
 
-def _device_token(path: str | Path, device: dict[str, Any]) -> str | None:
+def _device_token(device: Table) -> str | None:
     token = device.get("token")
     if token is None:
         return None
     if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token):
-        raise CounterConfigError(
-            f"{path}: [device] token must be this PC's device token ({DEVICE_TOKEN_PREFIX}..., "
-            "from antre-server add-device --kind counter)"
+        raise device.error(
+            "token",
+            f"must be this PC's device token ({DEVICE_TOKEN_PREFIX}..., "
+            "from antre-server add-device --kind counter)",
         )
     return token

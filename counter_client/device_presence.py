@@ -5,8 +5,8 @@ minutes (``server.domain.monitor.SILENT_AFTER``). A counter terminal's officer l
 with their own token, which says nothing about the PC, so without this the registered
 counter terminals stay "silent" all day. With ``[device] token`` in the configuration
 the client reports over the existing ``POST /devices/me/health`` once at start and then
-every minute, on a thread of its own: a report that hangs until its timeout never
-delays the officer's "next". Without a token nothing is sent.
+every minute, on a worker of its own (the app's): a report that hangs until its timeout
+never delays the officer's "next". Without a token nothing is sent.
 
 A socket connection with the device token would mark it seen too, but it would join the
 agency's room and carry every push a second time to a PC that already has them.
@@ -15,7 +15,6 @@ agency's room and carry every push a second time to a PC that already has them.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from enum import StrEnum
 
@@ -39,52 +38,32 @@ class Presence(StrEnum):
 
 
 class DevicePresence:
-    """``send()`` reports once (``ApiClient.post`` to ``/devices/me/health``); ``start``
-    runs it now and every ``every_seconds`` until ``stop``. ``on_change(presence)`` is
-    called on the reporting thread when the outcome changes."""
+    """``send()`` reports once (``ApiClient.post`` to ``/devices/me/health``). ``report``
+    sends one (worker thread) and says what the server said; ``take`` keeps that outcome
+    (GUI thread) and calls ``on_change(presence)`` when it changed."""
 
     def __init__(
         self,
         send: Callable[[], object],
         *,
-        every_seconds: float = REPORT_EVERY_SECONDS,
         on_change: Callable[[Presence], None] = lambda _p: None,
     ) -> None:
         self._send = send
-        self.every_seconds = every_seconds
         self.on_change = on_change
         self.state = Presence.UNKNOWN
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._thread = threading.Thread(target=self._run, name="antre-counter-device", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop reporting; waits for a report in flight (bounded by the API's timeouts)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.report()
-            self._stop.wait(self.every_seconds)
 
     def report(self) -> Presence:
         """One report; what the server said, as a ``Presence``."""
         try:
             self._send()
-            found = Presence.SEEN
         except ApiError as exc:
-            found = self._failed(exc)
+            return self._failed(exc)
+        return Presence.SEEN
+
+    def take(self, found: Presence) -> None:
         if found is not self.state:
             self.state = found
             self.on_change(found)
-        return found
 
     def _failed(self, exc: ApiError) -> Presence:
         if exc.code in (ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN):

@@ -12,16 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-
-def parse_time(value: object) -> dt.datetime | None:
-    """An ISO timestamp from the server (always with an offset), or None."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+from shared.timestamps import parse_time
 
 
 def utc_now() -> dt.datetime:

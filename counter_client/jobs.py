@@ -85,19 +85,23 @@ def login_call(username: str, password: str) -> Callable[[CounterApi], Any]:
     return call
 
 
-def snapshot_call(agency_code: str) -> Callable[[CounterApi], Any]:
-    """The agency's room (counters, waiting tickets, seq) and the hall's configuration."""
+def snapshot_call(agency_code: str, *, with_config: bool) -> Callable[[CounterApi], Any]:
+    """The agency's room (counters, waiting tickets, seq), and the hall's configuration
+    when the session may have missed a change of it (``None`` otherwise)."""
 
-    def call(api: CounterApi) -> tuple[dict[str, Any], dict[str, Any]]:
-        return api.agency_snapshot(agency_code), api.config()
+    def call(api: CounterApi) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        return api.agency_snapshot(agency_code), api.config() if with_config else None
 
     return call
 
 
 def open_call(counter_id: int, agency_code: str) -> Callable[[CounterApi], Any]:
-    def call(api: CounterApi) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Open the counter, then the room as it stands with it open (the hall's configuration
+    is the one loaded at login, kept current by ``config.updated``)."""
+
+    def call(api: CounterApi) -> tuple[dict[str, Any], dict[str, Any]]:
         opened = api.counter(counter_id, Action.OPEN.value)
-        return opened, api.agency_snapshot(agency_code), api.config()
+        return opened, api.agency_snapshot(agency_code)
 
     return call
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from counter_client.hall import parse_time
+from shared.timestamps import parse_time
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,11 @@ The widgets show this object and forward presses here. Every REST call goes to a
 as a ``Job``; ``complete`` applies its outcome back on the GUI thread, as ``apply_event``
 does for pushes, so all state belongs to one thread.
 
+The hall's configuration (``GET /config``: counters, services, site settings) is loaded at
+login and again only when it may have changed unseen: on ``config.updated``, and after the
+live feed was lost (the push may have come while nobody listened). Snapshots, opening a
+counter and commands do not ask for it again.
+
 Presses while the server is away are refused with a message, never queued: a "next" sent
 minutes later would call a visitor at a moment the officer did not choose. Every command
 about the current visitor carries the id of the ticket the officer sees
@@ -34,7 +39,7 @@ from counter_client.actions import (
 from counter_client.config import CounterConfig
 from counter_client.device_presence import Presence
 from counter_client.durations import wait_text
-from counter_client.hall import Hall, ServerClock, parse_time
+from counter_client.hall import Hall, ServerClock
 from counter_client.jobs import Job, Outcome
 from counter_client.served_tally import ServedTally
 from counter_client.texts import error_text, tr
@@ -43,6 +48,7 @@ from shared import events
 from shared.api_client import ApiError
 from shared.calling_order import Reason
 from shared.errors import ErrorCode
+from shared.timestamps import parse_time
 
 # What the session keeps of a counter view (snapshot entries also carry agency and ticket).
 COUNTER_FIELDS = (
@@ -136,6 +142,7 @@ class CounterSession:
         self._ticket_shown_at = -1e9
         self._resync_queued = False
         self._resync_again = False
+        self._config_due = False  # the next reload also fetches the configuration
         self.stale = False  # a reload failed: retried once the feed is back
         # Other lines' outlooks asked for by the transfer dialog: the answer, an error,
         # or None while the question is on its way.
@@ -451,8 +458,7 @@ class CounterSession:
         if outcome.error is not None:
             self._fail(outcome.error, "open")
             return
-        opened, snapshot, config = outcome.result
-        self._take_config(config)
+        opened, snapshot = outcome.result
         self._set_counter(opened["counter"], opened.get("ticket"))
         self.phase = Phase.WORK
         self._take_snapshot(snapshot)
@@ -546,6 +552,8 @@ class CounterSession:
     # --- live state -------------------------------------------------------------------
 
     def set_online(self, online: bool) -> None:
+        if not online and self.phase is not Phase.LOGIN:
+            self._config_due = True  # a config.updated may be lost with the connection
         self.online = online
         self._changed()
 
@@ -557,7 +565,10 @@ class CounterSession:
             self._resync_again = True
             return
         self._resync_queued = True
-        self._dispatch(Job("resync", jobs.snapshot_call(self.agency_code), self._generation))
+        # Cleared now, not on the answer: a config.updated that comes meanwhile asks again.
+        with_config, self._config_due = self._config_due, False
+        call = jobs.snapshot_call(self.agency_code, with_config=with_config)
+        self._dispatch(Job("resync", call, self._generation))
 
     def _resynced(self, outcome: Outcome) -> None:
         self._resync_queued = False
@@ -566,9 +577,11 @@ class CounterSession:
                 self._end_session("session.expired", error=True)
             else:
                 self.stale = True
+                self._config_due = True  # whether it was asked for or not: ask again
             return
         snapshot, config = outcome.result
-        self._take_config(config)
+        if config is not None:
+            self._take_config(config)
         self._take_snapshot(snapshot)
         if self._resync_again:
             self._resync_again = False
@@ -609,6 +622,7 @@ class CounterSession:
         elif name == events.COUNTER_UPDATED:
             self._counter_event(payload.get("counter") or {})
         elif name == events.CONFIG_UPDATED:
+            self._config_due = True
             self.resync()
         self._changed()
 

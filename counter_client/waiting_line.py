@@ -16,8 +16,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from counter_client.hall import parse_time
 from shared.calling_order import Reason, Waiting, calling_order
+from shared.timestamps import parse_time
 
 Ticket = Mapping[str, Any]
 KEPT_STATES = ("waiting", "no_show")

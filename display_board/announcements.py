@@ -21,22 +21,13 @@ from dataclasses import dataclass, field
 
 from shared import wire
 from shared.callout import DEFAULT_TEMPLATE_EN, DEFAULT_TEMPLATE_ID, CallOut
+from shared.timestamps import parse_time
 
 HISTORY = 500
 # Calls remembered to recognise one heard twice: far more than a day of one zone.
 REMEMBERED_CALLS = 10_000
 
 _TRAILING_DIGITS = re.compile(r"(\d+)$")
-
-
-def parse_time(value: object) -> dt.datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def call_key(number: str, at: object) -> str:

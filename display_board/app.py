@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PyQt6.QtCore import QCoreApplication, QTimer
-from PyQt6.QtGui import QGuiApplication
 from PyQt6.QtWidgets import QApplication, QWidget
 
 from shared.api_client import ApiClient
 from shared.qt_live import QtLiveFeed
+from shared.qt_widgets import fill_screen
 
 from .audio import Announcer
 from .board_model import BoardModel
@@ -140,19 +140,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def show_window(window: QWidget, *, fullscreen: bool) -> None:
-    """Full screen: the window also takes its screen's whole geometry (and follows it when
-    the screen changes), because showFullScreen is only a request to a window manager,
-    and a board PC that starts X with the board alone has none: the window would keep
-    its default size in a corner of the TV. Otherwise a 1920x1080 window."""
+    """Full screen, filling the TV also without a window manager (``fill_screen``), or a
+    1920x1080 window."""
     if not fullscreen:
         window.resize(1920, 1080)
         window.show()
         return
-    screen = window.screen() or QGuiApplication.primaryScreen()
-    if screen is not None:
-        window.setGeometry(screen.geometry())
-        screen.geometryChanged.connect(window.setGeometry)
-    window.showFullScreen()
+    fill_screen(window)
 
 
 def _quit_on_signals(app: QCoreApplication) -> None:

@@ -1,26 +1,26 @@
 """Playing the calls: chime, then the spoken words, one call at a time, on the GUI thread.
 
 ``Announcer`` takes calls from the board in the order they were made. Speech for each
-call is prepared on one worker thread as soon as the call arrives (so a queue of calls
-is ready when its turn comes), and played after the chime. Every step has a way out —
-a player error, a watchdog, a missing sound system — so a call can be late or silent,
-but the queue never stalls and the board never stops.
+call is prepared on the board's speech worker (``shared.qt_worker``) as soon as the call
+arrives (so a queue of calls is ready when its turn comes), and played after the chime.
+Every step has a way out — a player error, a watchdog, a missing sound system — so a call
+can be late or silent, but the queue never stalls and the board never stops.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 import time
 import wave
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from PyQt6.QtCore import QObject, QTimer, QUrl, pyqtSignal
+
+from shared.qt_worker import Worker
 
 from .announcements import Announcement, AnnouncementQueue, Heard
 from .qt_speech import QtSpeech
@@ -144,7 +144,6 @@ class Announcer(QObject):
 
     started = pyqtSignal(object)
     finished = pyqtSignal(object)
-    _prepared = pyqtSignal(str)
 
     def __init__(
         self,
@@ -165,14 +164,13 @@ class Announcer(QObject):
         self.qt_voice = qt_voice
         self.queue = AnnouncementQueue()
         self.player = WavPlayer(volume, self)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="antre-speech")
-        self._futures: dict[str, Future[Utterance]] = {}
+        self._speech = Worker("speech", self)
+        self._prepared: dict[str, Utterance] = {}  # by call, until the call is finished
         self._run: _Run | None = None
         self._held = False
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.timeout.connect(self._finish)
-        self._prepared.connect(self._on_prepared)
         self._tts_done: Callable[[bool], None] = lambda _ok: None
         self._tts_watchdog = QTimer(self)
         self._tts_watchdog.setSingleShot(True)
@@ -186,9 +184,12 @@ class Announcer(QObject):
         """Queue a call; its words are prepared at once, in call order."""
         if not self.queue.push(announcement):
             return False
-        future = self._executor.submit(self.chain.prepare, announcement)
-        self._futures[announcement.key] = future
-        future.add_done_callback(functools.partial(self._signal_prepared, announcement.key))
+        key = announcement.key
+        self._speech.submit(
+            functools.partial(self.chain.prepare, announcement),
+            functools.partial(self._take_prepared, key),
+            functools.partial(self._preparing_failed, key),
+        )
         self._advance()
         return True
 
@@ -204,11 +205,16 @@ class Announcer(QObject):
         self._settle.stop()
         self._tts_watchdog.stop()
         self.player.stop()
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._speech.close()
 
-    def _signal_prepared(self, key: str, _future: object = None) -> None:
-        with contextlib.suppress(RuntimeError):  # the board closed meanwhile
-            self._prepared.emit(key)
+    def _take_prepared(self, key: str, utterance: Utterance) -> None:
+        self._prepared[key] = utterance
+        self._on_prepared(key)
+
+    def _preparing_failed(self, key: str, error: Exception) -> None:
+        # SpeechChain.prepare does not raise; this is a last guard: the call goes on, silent.
+        log.error("preparing the speech for %s failed", key, exc_info=error)
+        self._take_prepared(key, Utterance(problems=[repr(error)]))
 
     # --- one call --------------------------------------------------------------------
 
@@ -239,14 +245,10 @@ class Announcer(QObject):
         run = self._run
         if run is None or run.announcement.key != key or not run.chimed or run.utterance:
             return
-        future = self._futures.get(key)
-        if future is None or not future.done():
-            return  # the worker signals when it is
-        try:
-            run.utterance = future.result()
-        except Exception as exc:  # SpeechChain.prepare does not raise; this is a last guard
-            log.exception("preparing the speech for %s failed", run.announcement.number)
-            run.utterance = Utterance(problems=[repr(exc)])
+        utterance = self._prepared.get(key)
+        if utterance is None:
+            return  # called again when the worker has it ready
+        run.utterance = utterance
         run.parts = list(run.utterance.parts)
         self._next_part()
 
@@ -298,7 +300,7 @@ class Announcer(QObject):
         for part in utterance.parts:
             if isinstance(part, WavPart) and part.temporary:
                 part.path.unlink(missing_ok=True)
-        self._futures.pop(run.announcement.key, None)
+        self._prepared.pop(run.announcement.key, None)
         heard = Heard(
             run.announcement,
             spoken_by=tuple(utterance.spoken_by),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from shared import events, wire
+from shared.timestamps import parse_time
 
 from .announcements import (
     Announcement,
@@ -23,7 +24,6 @@ from .announcements import (
     announcement_from_called,
     announcement_from_last_call,
     call_key,
-    parse_time,
 )
 
 log = logging.getLogger("antre.display")

@@ -6,12 +6,13 @@ board that silently shows the wrong zone or never speaks.
 
 from __future__ import annotations
 
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from shared.callout import check_template
+from shared.config_file import ConfigFile, ConfigFileError, Table
 
 SPEECH_BACKENDS = ("clips", "espeak-ng", "qt")
 LANGUAGES = ("id", "en")
@@ -19,7 +20,7 @@ ORIENTATIONS = ("auto", "landscape", "portrait")
 WAITING_BY = ("agency", "service")
 
 
-class DisplayConfigError(ValueError):
+class DisplayConfigError(ConfigFileError):
     """A setting the board cannot use; the message names it."""
 
 
@@ -70,90 +71,18 @@ class DisplayConfig:
 
 
 def load_display_config(path: str | Path) -> DisplayConfig:
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DisplayConfigError(f"{path}: no such file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DisplayConfigError(f"{path}: not valid TOML: {exc}") from None
-    return parse_display_config(data, where=str(path), base=path.parent)
-
-
-class _Section:
-    """One TOML table, read with checks whose errors name ``[section] key``."""
-
-    def __init__(self, data: dict[str, Any], name: str, where: str, base: Path) -> None:
-        table = data.get(name, {})
-        if not isinstance(table, dict):
-            raise DisplayConfigError(f"{where}: [{name}] must be a table")
-        self.table, self.name, self.where, self.base = table, name, where, base
-
-    def error(self, key: str, message: str) -> DisplayConfigError:
-        return DisplayConfigError(f"{self.where}: [{self.name}] {key} {message}")
-
-    def has(self, key: str) -> bool:
-        return self.table.get(key) not in (None, "")
-
-    def text(self, key: str, default: str = "") -> str:
-        value = self.table.get(key, default)
-        if not isinstance(value, str):
-            raise self.error(key, "must be text")
-        return value
-
-    def texts(self, key: str, default: list[str]) -> list[str]:
-        value = self.table.get(key, default)
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.error(key, "must be a text or a list of texts")
-        return value
-
-    def choice(self, key: str, default: str, allowed: tuple[str, ...]) -> str:
-        value = self.table.get(key, default)
-        if value not in allowed:
-            raise self.error(key, f"must be one of {', '.join(allowed)}")
-        return str(value)
-
-    def flag(self, key: str, default: bool) -> bool:
-        value = self.table.get(key, default)
-        if not isinstance(value, bool):
-            raise self.error(key, "must be true or false")
-        return value
-
-    def number(self, key: str, default: float, low: float, high: float) -> float:
-        value = self.table.get(key, default)
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not low <= value <= high
-        ):
-            raise self.error(key, f"must be a number from {low:g} to {high:g}")
-        return float(value)
-
-    def path(self, key: str, *, kind: str = "folder", must_exist: bool = True) -> Path | None:
-        """A folder or file; relative paths start at the config file's folder."""
-        if not self.has(key):
-            return None
-        path = (self.base / self.text(key)).expanduser()
-        exists = path.is_dir() if kind == "folder" else path.is_file()
-        if must_exist and not exists:
-            raise self.error(key, f"is not a {kind}: {path}")
-        return path
+    file = ConfigFile.load(path, DisplayConfigError)
+    return parse_display_config(file.data, where=file.where, base=file.base)
 
 
 def parse_display_config(
-    data: dict[str, Any], where: str = "config", base: Path = Path(".")
+    data: Mapping[str, Any], where: str = "config", base: Path = Path(".")
 ) -> DisplayConfig:
-    server, board, sound = (_Section(data, n, where, base) for n in ("server", "board", "sound"))
-    url, token = server.text("url"), server.text("token")
-    if not url.startswith(("http://", "https://")):
-        raise server.error("url", "must be an http:// or https:// URL")
-    if not token:
-        raise server.error("token", "is required (antre-server add-device --kind display)")
+    file = ConfigFile(data, where=where, base=base, error=DisplayConfigError)
+    server, board, sound = (file.table(name) for name in ("server", "board", "sound"))
     return DisplayConfig(
-        server_url=url.rstrip("/"),
-        token=token,
+        server_url=server.required_url("url"),
+        token=server.required_text("token", hint="antre-server add-device --kind display"),
         zone=board.text("zone"),
         language=board.choice("language", "id", LANGUAGES),
         orientation=board.choice("orientation", "auto", ORIENTATIONS),
@@ -170,7 +99,7 @@ def parse_display_config(
     )
 
 
-def _sound(sound: _Section) -> SoundConfig:
+def _sound(sound: Table) -> SoundConfig:
     speech = sound.texts("speech", ["espeak-ng"])
     if any(s not in SPEECH_BACKENDS for s in speech):
         raise sound.error("speech", f"must list back-ends among {', '.join(SPEECH_BACKENDS)}")
@@ -180,7 +109,7 @@ def _sound(sound: _Section) -> SoundConfig:
     if "clips" in speech and not sound.has("clips_folder"):
         raise sound.error("clips_folder", "is required when speech uses clips")
     sequence = sound.texts("clip_sequence", []) if sound.has("clip_sequence") else []
-    voices = sound.table.get("espeak_voices", {})
+    voices = sound.get("espeak_voices", {})
     if not isinstance(voices, dict) or any(lang not in LANGUAGES for lang in voices):
         raise sound.error("espeak_voices", "must map id/en to espeak-ng voice names")
     for key in ("template_id", "template_en"):

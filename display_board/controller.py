@@ -1,15 +1,14 @@
 """The board's live side: snapshot on every (re)connect and gap, events in between.
 
 The feed's callbacks arrive as Qt signals on the GUI thread (``QtLiveFeed``); snapshots
-are fetched on a short-lived worker thread so a slow network never freezes the clock
-or the running text. Requests for a resync that arrive while one is loading are folded
+are fetched on the board's worker (``shared.qt_worker``) so a slow network never freezes
+the clock or the running text. Requests for a resync that arrive while one is loading are folded
 into one more load after it, so the board ends on the newest state.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any, cast
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
@@ -17,6 +16,7 @@ from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 from shared import wire
 from shared.api_client import ApiClient, ApiError
 from shared.qt_live import QtLiveFeed
+from shared.qt_worker import Worker
 
 from .audio import Announcer
 from .board_model import BoardModel
@@ -37,8 +37,6 @@ class BoardController(QObject):
 
     changed = pyqtSignal()
     online = pyqtSignal(bool)
-    _loaded = pyqtSignal(object, object)
-    _failed = pyqtSignal(str)
 
     def __init__(
         self,
@@ -61,6 +59,7 @@ class BoardController(QObject):
         self._loading = False
         self._again = False
         self._config_wanted = True
+        self._worker = Worker("snapshot", self)
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
         self._retry.timeout.connect(self.resync)
@@ -72,8 +71,6 @@ class BoardController(QObject):
         feed.received.connect(self._received)
         feed.resync.connect(self.resync)
         feed.status.connect(self._status)
-        self._loaded.connect(self._apply_loaded)
-        self._failed.connect(self._load_failed)
 
     def start(self) -> None:
         self.feed.start()
@@ -87,6 +84,8 @@ class BoardController(QObject):
         self.feed.resync.disconnect(self.resync)
         self.feed.status.disconnect(self._status)
         self.feed.stop()
+        # A load in flight finishes on its own (bounded by the API's timeouts), unheard.
+        self._worker.close(wait=False)
 
     # --- connection ------------------------------------------------------------------
 
@@ -119,36 +118,20 @@ class BoardController(QObject):
         self._loading, self._again = True, False
         self._during_load.clear()
         with_config = self._config_wanted
-        threading.Thread(
-            target=self._load, args=(with_config,), name="antre-snapshot", daemon=True
-        ).start()
+        self._worker.submit(lambda: self._load(with_config), self._apply_loaded, self._load_failed)
 
-    def _load(self, with_config: bool) -> None:
-        try:
-            if not self.zone:
-                zone = self.api.get("/auth/me").get("zone")
-                if not zone:
-                    raise ApiError("forbidden", "this token is not a display's (no zone)")
-                self.zone = str(zone)
-            config = self.api.config() if with_config else None
-            snapshot = self.api.zone_snapshot(self.zone)
-        except ApiError as exc:
-            self._emit_safely(self._failed, f"{exc.code}: {exc.message}")
-            return
-        except Exception as exc:  # a worker thread must report, not die silently
-            log.exception("loading the zone snapshot failed")
-            self._emit_safely(self._failed, repr(exc))
-            return
-        self._emit_safely(self._loaded, config, snapshot)
+    def _load(self, with_config: bool) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        """The hall's configuration (when wanted) and the zone's snapshot (worker thread)."""
+        if not self.zone:
+            zone = self.api.get("/auth/me").get("zone")
+            if not zone:
+                raise ApiError("forbidden", "this token is not a display's (no zone)")
+            self.zone = str(zone)
+        config = self.api.config() if with_config else None
+        return config, self.api.zone_snapshot(self.zone)
 
-    @staticmethod
-    def _emit_safely(signal: Any, *args: Any) -> None:
-        try:
-            signal.emit(*args)
-        except RuntimeError:  # the board was closed while this thread was loading
-            log.debug("board closed before the snapshot arrived")
-
-    def _apply_loaded(self, config: dict[str, Any] | None, snapshot: dict[str, Any]) -> None:
+    def _apply_loaded(self, loaded: tuple[dict[str, Any] | None, dict[str, Any]]) -> None:
+        config, snapshot = loaded
         self._loading = False
         if config is not None:
             self.model.zone_code = self.zone
@@ -177,7 +160,12 @@ class BoardController(QObject):
         else:
             self._release()
 
-    def _load_failed(self, reason: str) -> None:
+    def _load_failed(self, error: Exception) -> None:
+        if isinstance(error, ApiError):
+            reason = f"{error.code}: {error.message}"
+        else:  # a malformed answer: a bug to see in the log, and a retry
+            log.error("loading the zone snapshot failed", exc_info=error)
+            reason = repr(error)
         self._loading = False
         self._during_load.clear()
         self._release()

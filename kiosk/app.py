@@ -2,8 +2,8 @@
 
 The REST client asks and issues, the live feed tells when counts or the configuration
 change, the flow decides, the window shows, the printer prints. Anything that may wait on
-the network or the printer runs on a worker (``Background``); the GUI thread only ever
-applies results, so the screen never freezes under a visitor's finger.
+the network or the printer runs on a worker (``shared.qt_worker``); the GUI thread only
+ever applies results, so the screen never freezes under a visitor's finger.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ import signal
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PyQt6.QtCore import QObject, QRect, Qt, QTimer, pyqtSignal
+from PyQt6.QtCore import QObject, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QGuiApplication, QImage, QPixmap, QScreen
 from PyQt6.QtWidgets import QApplication
 
-from kiosk.background import Background
 from kiosk.config import KioskConfig, KioskConfigError, load_kiosk_config
 from kiosk.exit_gesture import ExitGesture, PinEntry
 from kiosk.flow import IssueJob, IssueOutcome, KioskFlow, KioskState, Screen
@@ -31,6 +31,8 @@ from kiosk.ui.window import KioskWindow, StateBridge, qimage_from_pil
 from shared import events
 from shared.api_client import ApiClient, ApiError
 from shared.qt_live import QtLiveFeed
+from shared.qt_widgets import fill_screen, unfollow_screen
+from shared.qt_worker import Worker
 
 log = logging.getLogger("antre.kiosk")
 
@@ -77,13 +79,15 @@ class Kiosk(QObject):
             standards=config.standards,
             clock=clock,
             tap_guard_seconds=config.tap_guard_ms / 1000,
+            run_issue=self._issue_on_worker,
         )
-        self.issuing = Background("issuing", self)
-        self.loading = Background("loading", self)
+        # One worker issues and asks the printer, one loads: a reload never waits for a
+        # printer, and the printer never serves two jobs at once.
+        self.issuing = Worker("kiosk-issuing", self)
+        self.loading = Worker("kiosk-loading", self)
         self.window = KioskWindow(
             self.flow,
             self.bridge,
-            run_issue=self.issue,
             ticket_image=self._ticket_image,
             exit_gesture=ExitGesture(),
             pin=PinEntry(config.admin_pin),
@@ -120,39 +124,23 @@ class Kiosk(QObject):
             self.window.setWindowFlags(
                 Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
             )
-            self._fill_screen()
-            self.window.showFullScreen()
+            self._screen = fill_screen(self.window)
         else:
             self.window.resize(1920, 1080)
             self.window.show()
 
-    def _fill_screen(self) -> None:
-        """The screen's whole geometry, also where no window manager honours
-        ``showFullScreen`` (a bare X session would leave the window at its size hint), and
-        again when the screen changes (rotated, resolution changed)."""
-        screen = self.window.screen() or QGuiApplication.primaryScreen()
-        if screen is None:
-            return
-        self.window.setGeometry(screen.geometry())
-        if self._screen is None:
-            self._screen = screen
-            screen.geometryChanged.connect(self._screen_changed)
-
-    def _screen_changed(self, _geometry: QRect) -> None:
-        self._fill_screen()
-
     def close(self) -> None:
         """Stop everything this kiosk started (the window, the feed, the workers)."""
         self._housekeeping.stop()
-        if self._screen is not None:
-            self._screen.geometryChanged.disconnect(self._screen_changed)
-            self._screen = None
+        unfollow_screen(self.window, self._screen)
+        self._screen = None
         # Closing is not the server going away: no "unavailable" page on the way out.
         for signal_ in (self.live.received, self.live.resync, self.live.status):
             signal_.disconnect()
         self.live.stop()
-        self.issuing.wait()
-        self.loading.wait()
+        for worker in (self.issuing, self.loading):
+            worker.wait()
+            worker.close()
         self.issue_api.close()
         self.read_api.close()
         self.window.may_close = True
@@ -162,21 +150,16 @@ class Kiosk(QObject):
 
     # --- issuing ---------------------------------------------------------------------------
 
-    def issue(self, priority: str) -> None:
-        """A tap that asks for a ticket. A second tap while one is in flight does nothing."""
-        job = self.flow.request_issue(priority)
-        if job is not None:
-            self.issuing.run(lambda post: self._issue_on_worker(job, post))
-
-    def _issue_on_worker(self, job: IssueJob, post: Callable[..., None]) -> None:
-        outcome = self.flow.perform(job)
-        post(self._issued, outcome)
-        self.flow.report(outcome)  # after the visitor already sees the ticket
+    def _issue_on_worker(self, job: IssueJob) -> None:
+        """The flow's ``run_issue``: the server and the printer on the worker."""
+        self.issuing.submit(partial(self.flow.perform, job), self._issued)
 
     def _issued(self, outcome: IssueOutcome) -> None:
         if outcome.error is None:
             self._printer_health = outcome.printer_health
         self.flow.complete(outcome)
+        # After the visitor already sees the ticket.
+        self.issuing.submit(partial(self.flow.report, outcome))
 
     def _ticket_image(self, state: KioskState) -> QImage | None:
         if state.issued is None:
@@ -196,16 +179,11 @@ class Kiosk(QObject):
             self._reload_again = True
             return
         self._last_reload = self.clock()
-        self.loading.run(self._load_on_worker)
+        self.loading.submit(self._load, self._loaded, self._load_failed)
 
-    def _load_on_worker(self, post: Callable[..., None]) -> None:
-        try:
-            config = self.read_api.config()
-            snapshot = self.read_api.hall_snapshot()
-        except ApiError as exc:
-            post(self._load_failed, exc)
-            return
-        post(self._loaded, (config, snapshot))
+    def _load(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The configuration and every line's counts (worker thread)."""
+        return self.read_api.config(), self.read_api.hall_snapshot()
 
     def _loaded(self, result: tuple[dict[str, Any], dict[str, Any]]) -> None:
         config, snapshot = result
@@ -214,8 +192,11 @@ class Kiosk(QObject):
         self.flow.apply_hall_snapshot(snapshot)
         self.live.tracker.reset(events.HALL_ROOM, int(snapshot.get("seq", 0)))
 
-    def _load_failed(self, error: ApiError) -> None:
-        self.flow.config_failed(error)
+    def _load_failed(self, error: Exception) -> None:
+        if isinstance(error, ApiError):
+            self.flow.config_failed(error)
+        else:  # a malformed answer: logged; the next reload may do better
+            log.error("loading the configuration failed", exc_info=error)
 
     def _reload_if_asked(self) -> None:
         """A reload asked for while one ran: it may have missed the change, so run again."""
@@ -255,17 +236,13 @@ class Kiosk(QObject):
         if now - self._last_check < every or not idle_screen or not self.issuing.idle:
             return
         self._last_check = now
-        self.issuing.run(self._check_on_worker)
-
-    def _check_on_worker(self, post: Callable[..., None]) -> None:
-        health = self.printer.check()
-        post(self._checked, health)
-        self.flow.health.note(health)
+        self.issuing.submit(self.printer.check, self._checked)
 
     def _checked(self, health: str) -> None:
         if health != self._printer_health:
             log.info("printer: %s", health)
         self._printer_health = health
+        self.issuing.submit(partial(self.flow.health.note, health))  # tells the server
 
 
 # --- the command ----------------------------------------------------------------------------

@@ -6,11 +6,16 @@ welcome -> agencies -> services (-> standard) -> (priority) -> issuing -> ticket
 
 The widgets only show ``KioskState`` and forward taps here. A tap counts only once its
 screen has been shown for the tap guard's time (``kiosk.tap_guard``): the second tap of a
-fast pair must not act on the screen the first one opened. Issuing is split so that the
-slow part runs on a worker without touching the state: ``request_issue`` (GUI thread)
-claims the one issue in flight and returns an ``IssueJob``; ``perform`` (worker) asks the
-server and prints; ``complete`` (GUI thread) shows the result; ``report`` (worker) tells
-the server whether it was printed. A ticket is shown only after the server confirmed it.
+fast pair must not act on the screen the first one opened.
+
+A tap that may issue a ticket enters here once: ``pick_service`` (a service's tile) or
+``issue`` (a priority answer). Issuing is split so that the slow part runs on a worker
+without touching the state: ``request_issue`` (GUI thread) claims the one issue in flight
+and returns an ``IssueJob``, which the flow hands to its ``run_issue``; there ``perform``
+(worker) asks the server and prints, ``complete`` (GUI thread) shows the result and
+``report`` (worker) tells the server whether it was printed. The kiosk app's ``run_issue``
+puts those on its worker; without one, all of it runs on the calling thread (tests,
+tools). A ticket is shown only after the server confirmed it.
 """
 
 from __future__ import annotations
@@ -199,8 +204,11 @@ class KioskFlow:
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         tap_guard_seconds: float = 0.0,
+        run_issue: Callable[[IssueJob], None] | None = None,
     ) -> None:
         self.api = api
+        # How a claimed issue is carried out: the app's worker, or this thread.
+        self.run_issue = run_issue or self.issue_here
         self.printer = printer
         self.health = HealthReport(api.report_health)
         self.on_change = on_change
@@ -479,6 +487,12 @@ class KioskFlow:
         if previous is not None:
             self._set(screen=previous, message_code=None)
 
+    def pick_service(self, service_id: int) -> None:
+        """A service's tile, or "take a number" under its standard: the priority question
+        when the line asks it, else the ticket at once."""
+        if self.choose_service(service_id):
+            self.issue("none")
+
     def choose_service(self, service_id: int) -> bool:
         """Returns True when the ticket should now be issued (no priority question)."""
         line = self.state.lines.get(service_id)
@@ -575,14 +589,19 @@ class KioskFlow:
         )
 
     def issue(self, priority: str = "none") -> bool:
-        """All of it on this thread (tests and tools): False when nothing was started."""
+        """A priority answer (or a service without the question): claim the issue and hand
+        it to ``run_issue``. False when nothing was started (a double tap, no service)."""
         job = self.request_issue(priority)
         if job is None:
             return False
+        self.run_issue(job)
+        return True
+
+    def issue_here(self, job: IssueJob) -> None:
+        """All of an issue on this thread: the ``run_issue`` of tests and tools."""
         outcome = self.perform(job)
         self.complete(outcome)
         self.report(outcome)
-        return True
 
     def _mark_unavailable(self, service_id: int, code: str) -> None:
         line = self.state.lines.get(service_id)

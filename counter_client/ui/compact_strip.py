@@ -20,7 +20,8 @@ from counter_client.actions import COMPACT_BUTTONS, COMPACT_SHORTCUT, SHORTCUTS,
 from counter_client.session import CounterSession, Message
 from counter_client.texts import tr
 from counter_client.ui.style import STYLESHEET
-from counter_client.ui.widgets import ActionButton, label, restyle
+from counter_client.ui.widgets import ActionButton
+from shared.qt_widgets import label, restyle
 
 BUTTON_HEIGHT = 46
 

@@ -8,7 +8,7 @@ from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QPushButton, QVBoxLa
 from counter_client.device_presence import Presence
 from counter_client.session import CounterSession
 from counter_client.texts import tr
-from counter_client.ui.widgets import label, restyle
+from shared.qt_widgets import label, restyle
 
 
 class LoginPage(QWidget):

@@ -12,7 +12,7 @@ from PyQt6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QPushButton, QVBoxL
 from counter_client.session import CounterSession
 from counter_client.texts import tr
 from counter_client.ui.style import STYLESHEET
-from counter_client.ui.widgets import label
+from shared.qt_widgets import label
 
 
 class NoShowDialog(QDialog):

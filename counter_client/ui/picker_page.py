@@ -10,7 +10,8 @@ from PyQt6.QtWidgets import QGridLayout, QPushButton, QScrollArea, QVBoxLayout, 
 
 from counter_client.session import CounterSession
 from counter_client.texts import tr
-from counter_client.ui.widgets import card, label, restyle
+from counter_client.ui.widgets import card
+from shared.qt_widgets import label, restyle
 
 COLUMNS = 3
 

@@ -11,10 +11,11 @@ from PyQt6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from counter_client.actions import SHORTCUTS, Action
 from counter_client.durations import clock_text
-from counter_client.hall import parse_time
 from counter_client.session import CounterSession
 from counter_client.texts import tr
-from counter_client.ui.widgets import card, label, restyle
+from counter_client.ui.widgets import card
+from shared.qt_widgets import label, restyle
+from shared.timestamps import parse_time
 
 
 def ticket_times(

@@ -43,9 +43,9 @@ from counter_client.transfer_choice import (
     service_groups,
 )
 from counter_client.ui.style import MUTED
-from counter_client.ui.widgets import label, restyle
 from shared.api_client import ApiError
 from shared.errors import ErrorCode
+from shared.qt_widgets import label, restyle
 
 TARGET_ROLE = Qt.ItemDataRole.UserRole
 

@@ -26,12 +26,13 @@ from PyQt6.QtWidgets import (
 
 from counter_client.actions import SHORTCUTS, Action
 from counter_client.durations import clock_text, time_of_day
-from counter_client.hall import parse_time
 from counter_client.session import CounterSession
 from counter_client.texts import tr
 from counter_client.ui.style import BOOKING, BRAND, PRIORITY
-from counter_client.ui.widgets import ActionButton, card, label
+from counter_client.ui.widgets import ActionButton, card
 from shared.calling_order import Reason
+from shared.qt_widgets import label
+from shared.timestamps import parse_time
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 TURN, NUMBER, SERVICE, NOTE, WAITING = range(5)

@@ -1,23 +1,13 @@
-"""Small building blocks of the counter window: labelled action buttons, cards, labels."""
+"""Small building blocks of the counter window: labelled action buttons and cards."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PyQt6.QtCore import QSize, Qt
-from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
-from shared.qt_widgets import restyle
-
-__all__ = ["ActionButton", "card", "hbox", "label", "restyle"]
-
-
-def label(text: str = "", name: str = "", *, wrap: bool = False) -> QLabel:
-    widget = QLabel(text)
-    if name:
-        widget.setObjectName(name)
-    widget.setWordWrap(wrap)
-    return widget
+from shared.qt_widgets import label, restyle
 
 
 def card(title: str = "") -> tuple[QFrame, QVBoxLayout, QLabel]:
@@ -83,11 +73,3 @@ class ActionButton(QPushButton):
         suffix = "Primary" if self.primary and enabled else ("" if enabled else "Off")
         restyle(self.name, f"actionName{suffix}")
         restyle(self.key, f"keyBadge{suffix}")
-
-
-def hbox(*widgets: QWidget, spacing: int = 8) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.setSpacing(spacing)
-    for widget in widgets:
-        row.addWidget(widget)
-    return row

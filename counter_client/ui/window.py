@@ -31,8 +31,8 @@ from counter_client.ui.no_show_dialog import NoShowDialog
 from counter_client.ui.picker_page import PickerPage
 from counter_client.ui.style import STYLESHEET
 from counter_client.ui.transfer_dialog import TransferDialog
-from counter_client.ui.widgets import label, restyle
 from counter_client.ui.working_page import WorkingPage
+from shared.qt_widgets import label, restyle
 
 INFO_SECONDS = 10.0  # an information line fades after this; an error stays until replaced
 DEFAULT_SIZE = QSize(1366, 768)

@@ -13,7 +13,8 @@ from counter_client.session import CounterSession
 from counter_client.texts import tr
 from counter_client.ui.ticket_panel import TicketPanel
 from counter_client.ui.waiting_panel import WaitingPanel
-from counter_client.ui.widgets import ActionButton, label
+from counter_client.ui.widgets import ActionButton
+from shared.qt_widgets import label
 
 GRID_COLUMNS = 3
 # The whole view fits a 1366x768 screen with a title bar, a taskbar and two message lines

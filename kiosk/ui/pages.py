@@ -27,13 +27,13 @@ from kiosk.ui.widgets import (
     ServiceButton,
     TapButton,
     Tile,
-    centred,
     emblem,
     info_icon,
     label,
     tap_button,
 )
 from shared.errors import ErrorCode
+from shared.qt_widgets import centred
 from shared.waits import wait_kind
 
 TILE_ASPECT = 1.5  # agency tiles a little wider than tall: room for a two-word name
@@ -45,7 +45,6 @@ class Pages:
 
     flow: KioskFlow
     metrics: ScreenMetrics
-    run_issue: Callable[[str], None]
     ticket_image: Callable[[KioskState], QImage | None]
     logo: QPixmap | None
     _updates: list[Callable[[KioskState], None]]
@@ -244,8 +243,7 @@ class Pages:
         button.show_line(line, state.language, self.flow.opening_text(line, state.language))
 
     def _service_tapped(self, service_id: int, _checked: bool = False) -> None:
-        if self.flow.choose_service(service_id):
-            self.run_issue("none")
+        self.flow.pick_service(service_id)
 
     def _standard(self, layout: QVBoxLayout, state: KioskState) -> None:
         m, lang = self.metrics, state.language
@@ -317,7 +315,7 @@ class Pages:
         layout.addStretch(1)
 
     def _answered(self, priority: str, _checked: bool = False) -> None:
-        self.run_issue(priority)
+        self.flow.issue(priority)
 
     def _issuing(self, layout: QVBoxLayout, state: KioskState) -> None:
         layout.addStretch(1)

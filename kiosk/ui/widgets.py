@@ -28,7 +28,6 @@ from PyQt6.QtGui import (
 )
 from PyQt6.QtWidgets import (
     QBoxLayout,
-    QHBoxLayout,
     QLabel,
     QLayout,
     QPushButton,
@@ -42,6 +41,7 @@ from kiosk.screen_metrics import ScreenMetrics
 from kiosk.texts import tr
 from kiosk.ui.pictograms import Pictogram
 from kiosk.ui.style import BRAND, INK, tile_style
+from shared.qt_widgets import label as shared_label
 from shared.qt_widgets import restyle as shared_restyle
 
 SMALLEST_PX = 8  # below the readable floor, but still better than clipped text
@@ -154,26 +154,15 @@ class FitLabel(QLabel):
 
 
 def label(text: str, name: str, *, wrap: bool = True) -> QLabel:
-    """A label that takes the room its (wrapped) text needs, sized by the stylesheet."""
-    widget = QLabel(text)
-    widget.setObjectName(name)
-    widget.setWordWrap(wrap)
-    widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    return widget
+    """A label that takes the room its (wrapped) text needs, sized by the stylesheet:
+    the kiosk's text is centred and wraps unless told otherwise."""
+    return shared_label(text, name, wrap=wrap, centred=True)
 
 
 def inner(widget: W) -> W:
     """A widget inside a button: the tap goes through to the button."""
     widget.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
     return widget
-
-
-def centred(widget: QWidget) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.addStretch(1)
-    row.addWidget(widget)
-    row.addStretch(1)
-    return row
 
 
 def restyle(widget: QWidget, name: str) -> None:

@@ -46,7 +46,7 @@ class StateBridge(QObject):
 
 
 class KioskWindow(Pages, QWidget):
-    """Shows ``KioskState``; every tap goes to the flow (issuing via ``run_issue``)."""
+    """Shows ``KioskState``; every tap goes to the flow."""
 
     exit_requested = pyqtSignal()
 
@@ -54,7 +54,6 @@ class KioskWindow(Pages, QWidget):
         self,
         flow: KioskFlow,
         bridge: StateBridge,
-        run_issue: Callable[[str], None],
         ticket_image: Callable[[KioskState], QImage | None] = lambda _s: None,
         *,
         exit_gesture: ExitGesture | None = None,
@@ -63,7 +62,6 @@ class KioskWindow(Pages, QWidget):
     ) -> None:
         QWidget.__init__(self)
         self.flow = flow
-        self.run_issue = run_issue
         self.ticket_image = ticket_image
         self.exit_gesture = exit_gesture or ExitGesture()
         self.logo = logo if logo is not None and not logo.isNull() else None

@@ -22,6 +22,7 @@ from counter_client.session import Phase
 from counter_client.ui.no_show_dialog import NoShowDialog
 from counter_client.ui.waiting_panel import NOTE, NUMBER
 from server.models import Ticket, TicketEvent
+from shared.api_client import ApiClient
 from tests.e2e.live import LiveServer, running_server
 from tests.factories import PASSWORD
 
@@ -42,12 +43,15 @@ StartCounter = Callable[..., CounterApp]
 def start_counter(qtbot: QtBot, server: LiveServer) -> Iterator[StartCounter]:
     """``start_counter(**config)``: a counter client window at 1366x768 on the login page;
     closed (feed stopped, worker joined) after the test. Double-press protection is off
-    unless the test asks for it (``settle_seconds``), so steps can follow each other."""
+    unless the test asks for it (``settle_seconds``), so steps can follow each other;
+    ``api`` is the REST client to use (one that counts its requests, say)."""
     apps: list[CounterApp] = []
 
-    def start(*, settle_seconds: float = 0.0, **changes: Any) -> CounterApp:
+    def start(
+        *, settle_seconds: float = 0.0, api: ApiClient | None = None, **changes: Any
+    ) -> CounterApp:
         config = CounterConfig(server_url=server.url, retry_seconds=0.3, **changes)
-        app = CounterApp(config, settle_seconds=settle_seconds)
+        app = CounterApp(config, settle_seconds=settle_seconds, api=api)
         apps.append(app)
         qtbot.addWidget(app.window)
         app.window.resize(1366, 768)

@@ -1,15 +1,19 @@
 """The counter follows the hall's configuration while it runs: a service renamed in the
-console reaches an open counter through ``config.updated``, without a restart."""
+console reaches an open counter through ``config.updated``, without a restart; and it asks
+for the configuration only when it may have changed, not with every snapshot."""
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from typing import Any
 
+import requests
 from pytestqt.qtbot import QtBot
 
 from counter_client.actions import Action
 from counter_client.app import CounterApp
 from counter_client.ui.waiting_panel import SERVICE
+from shared.api_client import ApiClient
 from tests.counter_client.conftest import (
     WAIT_MS,
     StartCounter,
@@ -94,3 +98,47 @@ def test_a_service_renamed_in_the_console_is_renamed_on_the_open_counter(
     qtbot.waitUntil(lambda: service_column(app) == [NEW_NAME, NEW_NAME], timeout=WAIT_MS)
     qtbot.waitUntil(lambda: at_the_desk.text() == NEW_NAME, timeout=WAIT_MS)
     assert app.session.online  # the same connection: no restart, no new login
+
+
+class CountingApi(ApiClient):
+    """The counter's real REST client, over a session that notes every request the server
+    answered (its path), so a test can count what reached the server."""
+
+    def __init__(self, url: str) -> None:
+        self.paths: list[str] = []
+        http = requests.Session()
+        http.hooks["response"].append(self._note)
+        super().__init__(url, session=http)
+
+    def _note(self, response: requests.Response, *_args: Any, **_kwargs: Any) -> None:
+        self.paths.append(response.request.path_url)
+
+    def count(self, path: str) -> int:
+        return self.paths.count(f"/api/v1{path}")
+
+
+def test_the_configuration_is_fetched_at_login_on_config_updated_and_after_a_reconnect_only(
+    qtbot: QtBot, start_counter: StartCounter, server: LiveServer
+) -> None:
+    hall = server.hall
+    issue(server, hall.ktp, 3)
+    api = CountingApi(server.url)
+    app = start_counter(api=api)
+    start_working(qtbot, app, "petugas.dk", hall.c1)
+    click(qtbot, app, Action.NEXT)
+    wait_number(qtbot, app, "DK-001")
+    app.session.resync()  # a gap in the events: the room again
+    qtbot.waitUntil(lambda: api.count("/agencies/DK/snapshot") >= 3, timeout=WAIT_MS)
+    # Opening and every snapshot took the room alone: the login's configuration stands.
+    assert api.count("/config") == 1
+
+    rename_service_in_the_console(server, hall.ktp, NEW_NAME)
+    qtbot.waitUntil(lambda: service_column(app) == [NEW_NAME, NEW_NAME], timeout=WAIT_MS)
+    assert api.count("/config") == 2
+
+    server.restart()  # a config.updated may be pushed while the feed is away
+    qtbot.waitUntil(lambda: api.count("/config") == 3, timeout=3 * WAIT_MS)
+    qtbot.waitUntil(lambda: app.session.online, timeout=WAIT_MS)
+    click(qtbot, app, Action.NEXT)
+    wait_number(qtbot, app, "DK-002")
+    assert api.count("/config") == 3

@@ -8,10 +8,12 @@ from typing import Any
 
 from pytestqt.qtbot import QtBot
 
-from counter_client.device_presence import Presence
+from counter_client.device_presence import DevicePresence, Presence
 from server.domain.context import Actor, Ctx
 from server.domain.monitor import hall_monitor
 from server.domain.settings import load_settings
+from shared.api_client import ApiError
+from shared.errors import ErrorCode
 from tests.counter_client.conftest import WAIT_MS, StartCounter, start_working, wait_shows
 from tests.e2e.live import LiveServer
 
@@ -55,3 +57,30 @@ def test_without_a_device_token_the_client_reports_nothing(
     start_working(qtbot, app, "petugas.dk", server.hall.c1)
     assert app.presence is None and app.session.device is Presence.UNKNOWN
     assert monitor_entry(server, PC)["last_seen_at"] is None
+
+
+def test_a_report_says_what_the_server_said_and_only_a_change_is_passed_on() -> None:
+    """``report`` runs on the device's worker and touches nothing; ``take`` keeps the outcome
+    on the GUI thread and tells the session only when it changed."""
+    answers: list[Exception | None] = [
+        None,
+        None,
+        ApiError(ErrorCode.UNAVAILABLE, "unreachable"),
+        ApiError(ErrorCode.UNAUTHENTICATED, "revoked", 401),
+    ]
+
+    def send() -> None:
+        answer = answers.pop(0)
+        if answer is not None:
+            raise answer
+
+    changes: list[Presence] = []
+    presence = DevicePresence(send, on_change=changes.append)
+    found = [presence.report() for _ in range(4)]
+    assert found == [Presence.SEEN, Presence.SEEN, Presence.UNREACHABLE, Presence.REFUSED]
+    assert presence.state is Presence.UNKNOWN and changes == []  # the worker changed nothing
+
+    for outcome in found:
+        presence.take(outcome)
+    assert changes == [Presence.SEEN, Presence.UNREACHABLE, Presence.REFUSED]
+    assert presence.state is Presence.REFUSED

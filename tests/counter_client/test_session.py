@@ -112,7 +112,7 @@ class Harness:
             "counters": [{**here, "ticket": current}],
             "waiting": list(waiting),
         }
-        self.answer(({"counter": here, "ticket": current}, snapshot, CONFIG))
+        self.answer(({"counter": here, "ticket": current}, snapshot))
         session.set_online(True)
         self.monotonic.now += 60  # the number has been on screen a while
 
@@ -207,7 +207,7 @@ def test_the_waiting_list_follows_the_priority_turn_the_counter_pushes() -> None
     ]
     here = counter(calls_since_priority=0)
     snapshot = {"seq": 40, "counters": [{**here, "ticket": None}], "waiting": waiting}
-    h.answer(({"counter": here, "ticket": None}, snapshot, config))
+    h.answer(({"counter": here, "ticket": None}, snapshot))
 
     def order() -> list[tuple[int, str]]:
         return [(int(t["id"]), reason.value) for t, reason in h.session.calling_order()]
@@ -312,3 +312,92 @@ def run_body(h: Harness) -> Any:
 
     h.jobs[-1].call(Recorder())  # type: ignore[arg-type]
     return Recorder.sent
+
+
+class AskedApi:
+    """Runs a job's call and records what it asked the server (no server: empty answers)."""
+
+    def __init__(self) -> None:
+        self.token: str | None = "tok"
+        self.asked: list[str] = []
+
+    def login(self, username: str, password: str) -> dict[str, Any]:
+        self.asked.append("login")
+        return {}
+
+    def logout(self) -> None:
+        self.asked.append("logout")
+
+    def config(self) -> dict[str, Any]:
+        self.asked.append("config")
+        return CONFIG
+
+    def counter(self, counter_id: int, action: str, body: Any = None) -> dict[str, Any]:
+        self.asked.append(action)
+        return {}
+
+    def agency_snapshot(self, agency_code: str) -> dict[str, Any]:
+        self.asked.append("snapshot")
+        return {"seq": 50, "counters": [], "waiting": []}
+
+    def get(self, path: str) -> dict[str, Any]:
+        self.asked.append(path)
+        return {}
+
+    def post(self, path: str, json: Any = None) -> dict[str, Any]:
+        self.asked.append(path)
+        return {}
+
+
+def asked(job: Job) -> list[str]:
+    api = AskedApi()
+    job.call(api)
+    return api.asked
+
+
+def test_the_configuration_is_asked_at_login_but_not_by_opening_or_reloading() -> None:
+    h = Harness()
+    h.session.login("petugas.dk", "rahasia")
+    assert asked(h.jobs[0]) == ["login", "config"]
+    h.answer(({"token": "tok", "expires_at": None, "user": USER}, CONFIG))
+    h.session.choose_counter(7)
+    assert asked(h.jobs[0]) == ["open", "snapshot"]
+    here = counter()
+    h.answer(({"counter": here, "ticket": None}, {"seq": 40, "counters": [here], "waiting": []}))
+    h.session.set_online(True)
+
+    h.session.resync()  # the first connect, a gap in the events, a refusal: the room only
+    assert asked(h.jobs[0]) == ["snapshot"]
+
+
+def test_config_updated_reloads_the_configuration_with_the_room() -> None:
+    h = Harness()
+    h.work()
+    h.jobs.clear()
+    h.session.apply_event("config.updated", {})
+    assert asked(h.jobs[0]) == ["snapshot", "config"]
+    renamed = {**CONFIG, "counters": [{**CONFIG["counters"][0], "label": "Loket Satu"}]}
+    h.answer(({"seq": 41, "counters": [{**counter(), "ticket": None}], "waiting": []}, renamed))
+    assert h.session.counter_label() == "Loket Satu"
+    h.session.resync()
+    assert asked(h.jobs[0]) == ["snapshot"]  # once is enough
+
+
+def test_after_the_feed_was_lost_the_next_reload_asks_for_the_configuration_too() -> None:
+    h = Harness()
+    h.work()
+    h.jobs.clear()
+    h.session.set_online(False)  # a config.updated may have been pushed meanwhile
+    h.session.set_online(True)
+    h.session.resync()  # what the feed asks for after every (re)connect
+    assert asked(h.jobs[0]) == ["snapshot", "config"]
+
+
+def test_a_config_updated_during_a_reload_without_it_asks_once_more() -> None:
+    h = Harness()
+    h.work()
+    h.jobs.clear()
+    h.session.resync()
+    h.session.apply_event("config.updated", {})  # while the first reload is on its way
+    h.answer(({"seq": 41, "counters": [{**counter(), "ticket": None}], "waiting": []}, None))
+    assert [asked(job) for job in h.jobs] == [["snapshot", "config"]]

@@ -72,6 +72,21 @@ def test_a_bad_setting_is_refused_with_its_name(tmp_path: Path, text: str, messa
         load_kiosk_config(write(tmp_path, text))
 
 
+@pytest.mark.parametrize("switch", ["hide_cursor", "fullscreen"])
+@pytest.mark.parametrize("value", ['"no"', "0", '"false"'])
+def test_a_switch_that_is_not_true_or_false_is_refused_not_guessed(
+    tmp_path: Path, switch: str, value: str
+) -> None:
+    # bool("no") is True: a kiosk would have hidden the cursor it was told to show.
+    with pytest.raises(KioskConfigError, match=rf"\[kiosk\] {switch} must be true or false"):
+        load_kiosk_config(write(tmp_path, BASE + f"{switch} = {value}\n"))
+
+
+def test_an_admin_pin_may_be_written_as_a_bare_number(tmp_path: Path) -> None:
+    config = load_kiosk_config(write(tmp_path, BASE.replace('"1234"', "987654")))
+    assert config.admin_pin == "987654"
+
+
 def test_the_tap_guard_can_be_tuned_or_switched_off(tmp_path: Path) -> None:
     assert load_kiosk_config(write(tmp_path, BASE + "tap_guard_ms = 650\n")).tap_guard_ms == 650
     assert load_kiosk_config(write(tmp_path, BASE + "tap_guard_ms = 0\n")).tap_guard_ms == 0

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.flow import KioskFlow, Screen
+from kiosk.flow import IssueJob, KioskFlow, Screen
 from kiosk.health_report import HealthReport
 from kiosk.standards import ServiceStandard
 from shared.api_client import ApiError, Issued
@@ -129,6 +129,34 @@ def test_a_service_without_priority_issues_straight_away(api: FakeApi) -> None:
     flow.start()
     flow.choose_agency(1)
     assert flow.choose_service(11) is True
+
+
+def test_a_service_tile_is_the_one_entry_for_a_ticket_and_hands_the_issue_to_the_runner(
+    api: FakeApi,
+) -> None:
+    """The window calls ``pick_service`` and nothing else: the flow claims the issue and
+    hands its job to the app's runner (a worker), which the flow alone knows."""
+    handed: list[IssueJob] = []
+    flow = KioskFlow(api, FakePrinter(), clock=Clock(), run_issue=handed.append)
+    flow.load_config()
+    flow.start()
+    flow.choose_agency(1)
+
+    flow.pick_service(11)  # no priority question: straight to issuing
+    assert [job.service_id for job in handed] == [11]
+    assert flow.state.screen is Screen.ISSUING and flow.state.busy
+    flow.pick_service(11)  # the finger bounces
+    assert len(handed) == 1
+    flow.complete(flow.perform(handed[0]))
+    assert flow.state.screen is Screen.TICKET
+
+    flow.home()
+    flow.start()
+    flow.choose_agency(1)
+    flow.pick_service(10)  # asks the priority first: nothing issued yet
+    assert flow.state.screen is Screen.PRIORITY and len(handed) == 1
+    flow.issue("elderly")
+    assert (handed[-1].service_id, handed[-1].priority) == (10, "elderly")
 
 
 def test_a_full_service_cannot_be_chosen(api: FakeApi) -> None:
