@@ -324,16 +324,17 @@ INVALID = {"ok": False, "error": "validation_error"}
 
 def room_asked(args: tuple[Any, ...]) -> str | None:
     """The room a ``subscribe``/``unsubscribe`` names: its one argument must be an object
-    with a ``room`` string of text (``shared.text``); None for any other shape.
+    of text (``shared.text``: no lone surrogate, no NUL) with a ``room`` string; None for
+    any other shape.
 
     Handlers take ``*args`` and read the payload here because Socket.IO passes whatever
     the client sent, as many arguments as it sent: a handler with a fixed signature
     raised ``TypeError`` (a traceback in the log per call, and no answer) for none or two.
     """
-    if len(args) != 1 or not isinstance(args[0], dict):
+    if len(args) != 1 or not isinstance(args[0], dict) or text.first_unfit(args[0]):
         return None
     room = args[0].get("room")
-    if not isinstance(room, str) or len(room) > MAX_ROOM_LENGTH or not text.is_text(room):
+    if not isinstance(room, str) or len(room) > MAX_ROOM_LENGTH:
         return None
     return room
 
