@@ -179,3 +179,17 @@ def read_json(*, empty: Any = None) -> Any:
 def json_body(schema: Schema) -> dict[str, Any]:
     """The request's JSON body, validated. An empty body counts as ``{}``."""
     return validate(schema, read_json(empty={}))
+
+
+def check_request_url() -> None:
+    """Refuse a request whose path or query holds a NUL (``%00``): every route looks its
+    path parameters up in the database, and PostgreSQL's text refuses a NUL (a 500).
+
+    Run before every view of every blueprint (``create_app``). Werkzeug already decodes a
+    URL's bad UTF-8, surrogates included, to U+FFFD, so NUL is what is left to refuse.
+    """
+    if not text.is_text(request.path):
+        raise invalid("path", "must not contain NUL (%00)")
+    for name, value in request.args.items(multi=True):
+        if not (text.is_text(name) and text.is_text(value)):
+            raise invalid(name if text.is_text(name) else "query", "must not contain NUL (%00)")

@@ -10,6 +10,7 @@ SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from server.api.spec import build_document
 from server.db import make_engine
 from server.migrate import upgrade
 from server.models import Setting
@@ -138,6 +140,27 @@ def test_a_whole_emoji_is_text_and_is_kept(app: Flask, admin: Api) -> None:
     assert body["site_name"] == "MPP 🏛"
 
 
+@BOTH_BACKENDS
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/tickets/abc%00def",
+        "/api/v1/displays/zona%00a/snapshot",
+        "/api/v1/agencies/D%00K/snapshot",
+        "/t/abc%00def",
+        "/board/zona-a?page_seconds=1%00",
+        "/reports.csv?period=day&agency=D%00K",
+    ],
+)
+def test_a_nul_in_the_url_is_refused_before_any_lookup(admin: Api, path: str) -> None:
+    response = admin.get(path)
+
+    if path.startswith("/api/"):
+        assert_error(response, 422, "validation_error")
+    else:  # a page answers with the console's error page
+        assert response.status_code == 422
+
+
 # --- control characters in what is shown, printed or exported ------------------------
 
 
@@ -226,3 +249,44 @@ def test_a_booked_slot_anywhere_on_the_service_date_is_taken(
     ticket = api.as_user("petugas.dk").issue(hall.ktp, source="booking", booked_for=slot)
 
     assert ticket["source"] == "booking"
+
+
+# --- the OpenAPI document says so ---------------------------------------------------
+
+
+def request_schema(document: dict[str, Any], path: str, method: str) -> dict[str, Any]:
+    body = document["paths"][path][method]["requestBody"]["content"]["application/json"]
+    schema: dict[str, Any] = body["schema"]
+    return schema
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "field", "multiline"),
+    [
+        (SETTINGS, "patch", "site_name", False),
+        (SETTINGS, "patch", "ticket_footer", True),
+        (HEALTH, "post", "message", False),
+        (LOGIN, "post", "username", False),
+    ],
+)
+def test_the_document_gives_shown_text_a_pattern_without_controls(
+    path: str, method: str, field: str, multiline: bool
+) -> None:
+    schema = request_schema(build_document(), path, method)["properties"][field]
+
+    pattern = re.compile(schema["pattern"])
+    assert pattern.match("Mal Pelayanan Publik — Café 🏛")
+    assert not pattern.match("Mal\x1bp Pelayanan") and not pattern.match("Mal\x9b")
+    assert bool(pattern.match("Terima kasih.\nSampai jumpa.")) is multiline
+
+
+def test_the_document_leaves_passwords_and_choices_without_a_pattern() -> None:
+    document = build_document()
+
+    assert "pattern" not in request_schema(document, LOGIN, "post")["properties"]["password"]
+    priority = request_schema(document, TICKETS, "post")["properties"]["priority"]
+    assert "pattern" not in priority and "enum" in priority
+    assert (
+        "service date"
+        in request_schema(document, TICKETS, "post")["properties"]["booked_for"]["description"]
+    )
