@@ -181,15 +181,25 @@ def json_body(schema: Schema) -> dict[str, Any]:
     return validate(schema, read_json(empty={}))
 
 
-def check_request_url() -> None:
-    """Refuse a request whose path or query holds a NUL (``%00``): every route looks its
-    path parameters up in the database, and PostgreSQL's text refuses a NUL (a 500).
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
-    Run before every view of every blueprint (``create_app``). Werkzeug already decodes a
-    URL's bad UTF-8, surrogates included, to U+FFFD, so NUL is what is left to refuse.
+
+def check_request_text() -> None:
+    """Refuse a request whose path, query or form fields hold a NUL (``%00``): routes
+    look path parameters and form fields (an agency's code, a zone) up in the database,
+    and PostgreSQL's text refuses a NUL (a 500). No browser form sends one.
+
+    Run before every view of every blueprint (``create_app``); JSON bodies are checked
+    where they are read (``read_json``). Werkzeug already decodes bad UTF-8 in a URL or
+    a form, surrogates included, to U+FFFD, so NUL is what is left to refuse.
     """
     if not text.is_text(request.path):
         raise invalid("path", "must not contain NUL (%00)")
-    for name, value in request.args.items(multi=True):
-        if not (text.is_text(name) and text.is_text(value)):
-            raise invalid(name if text.is_text(name) else "query", "must not contain NUL (%00)")
+    fields = [request.args]
+    if request.mimetype in FORM_TYPES:
+        fields.append(request.form)
+    for found in fields:
+        for name, value in found.items(multi=True):
+            if not (text.is_text(name) and text.is_text(value)):
+                where = name if text.is_text(name) else "query"
+                raise invalid(where, "must not contain NUL (%00)")
