@@ -197,6 +197,7 @@ def check_request_text() -> None:
         raise invalid("path", "must not contain NUL (%00)")
     fields = [request.args]
     if request.mimetype in FORM_TYPES:
+        request.get_data(cache=True)  # kept for read_json: the form parser would consume it
         fields.append(request.form)
     for found in fields:
         for name, value in found.items(multi=True):
