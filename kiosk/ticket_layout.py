@@ -350,10 +350,30 @@ def load_logo(path: str, paper: Paper) -> Image.Image | None:
 _PRINTABLE = str.maketrans({"–": "-", "—": "-", "…": "...", "’": "'", "‘": "'"})
 
 
+PRINTER_CODE_PAGE = "cp437"
+UNPRINTABLE = "?"
+
+
 def printable(text: str) -> str:
     """Text the printer's default code page (CP437) holds, so no code page switch is needed:
-    many cheap printers map the other pages differently from Epson."""
-    return text.translate(_PRINTABLE)
+    many cheap printers map the other pages differently from Epson.
+
+    Only characters that print pass: a control character is a command to an ESC/POS
+    printer (ESC p opens the cash drawer, GS V cuts), and a site name or footer is typed
+    by people; the server refuses them at input, but not in rows stored before it did.
+    Anything else the code page lacks becomes ``?`` rather than a code page switch."""
+    return "".join(_printable_char(ch) for ch in text.translate(_PRINTABLE))
+
+
+@lru_cache(maxsize=1024)
+def _printable_char(ch: str) -> str:
+    if not ch.isprintable():  # controls, format characters, separators other than space
+        return ""
+    try:
+        ch.encode(PRINTER_CODE_PAGE)
+    except UnicodeEncodeError:
+        return UNPRINTABLE
+    return ch
 
 
 # --- ESC/POS ------------------------------------------------------------------------------

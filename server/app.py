@@ -65,7 +65,10 @@ def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flas
 
     from server.api import bp as api_bp
     from server.api.openapi import bp as openapi_bp
+    from server.api.validation import check_request_text
     from server.web import bp as web_bp
+
+    app.before_request(check_request_text)  # every route's URL and form, before any lookup
 
     app.register_blueprint(api_bp)
     app.register_blueprint(openapi_bp)

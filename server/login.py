@@ -15,6 +15,7 @@ from server.domain.settings import load_settings
 from server.models import Role, User
 from server.runtime import offload
 from server.state import app_state
+from shared import text
 from shared.errors import ErrorCode
 
 
@@ -40,6 +41,15 @@ def password_login(
     this way (the console refuses officers after the password check, so a refusal
     says nothing about a password the caller does not know).
     """
+    refused = text.refused_character(username)
+    if refused is not None:
+        # No account has such a name (user names are letters, digits and . _ -), and the
+        # throttle would store it as a key: PostgreSQL's text refuses a NUL.
+        raise DomainError(
+            ErrorCode.VALIDATION_ERROR,
+            f"username: must not contain control characters ({text.describe(refused)})",
+            field="username",
+        )
     state = app_state()
     now = state.clock()
     keys = login_throttle.login_keys(username, address)

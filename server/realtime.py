@@ -38,7 +38,7 @@ from server.extensions import socketio
 from server.models import AuthToken, Counter, Device, Ticket, User
 from server.principal import principal_for_token, session_token
 from server.state import app_state
-from shared import events
+from shared import events, text
 
 log = logging.getLogger("antre.realtime")
 
@@ -110,6 +110,10 @@ def _authenticate(sent: Any) -> Listener:
     """A device or officer token, a ticket's status code (the visitor's phone), or, for
     the web console's pages, the login kept in the browser's session cookie (the
     Socket.IO server accepts only same-origin browsers, so another site cannot ride it)."""
+    if text.first_unfit(sent) is not None:
+        # A lone surrogate or a NUL cannot be hashed or looked up: refused like any payload
+        # that is not text, before it reaches the database.
+        raise ConnectionRefusedError("validation_error")
     try:
         return _look_up(sent if isinstance(sent, dict) else {})
     except (OperationalError, PoolTimeout) as exc:
@@ -314,14 +318,35 @@ def on_disconnect(*_: Any) -> None:
     _sockets.pop(request.sid, None)  # type: ignore[attr-defined]
 
 
+MAX_ROOM_LENGTH = 64
+INVALID = {"ok": False, "error": "validation_error"}
+
+
+def room_asked(args: tuple[Any, ...]) -> str | None:
+    """The room a ``subscribe``/``unsubscribe`` names: its one argument must be an object
+    of text (``shared.text``: no lone surrogate, no NUL) with a ``room`` string; None for
+    any other shape.
+
+    Handlers take ``*args`` and read the payload here because Socket.IO passes whatever
+    the client sent, as many arguments as it sent: a handler with a fixed signature
+    raised ``TypeError`` (a traceback in the log per call, and no answer) for none or two.
+    """
+    if len(args) != 1 or not isinstance(args[0], dict) or text.first_unfit(args[0]):
+        return None
+    room = args[0].get("room")
+    if not isinstance(room, str) or len(room) > MAX_ROOM_LENGTH:
+        return None
+    return room
+
+
 @socketio.on(events.SUBSCRIBE)
-def on_subscribe(data: Any) -> dict[str, Any]:
+def on_subscribe(*args: Any) -> dict[str, Any]:
     """Join one more room the caller may listen to; the ack carries the room's seq."""
     listener = _sockets.get(request.sid)  # type: ignore[attr-defined]
     who = listener.who if listener is not None else None
-    room = data.get("room") if isinstance(data, dict) else None
-    if who is None or not isinstance(room, str) or len(room) > 64:
-        return {"ok": False, "error": "validation_error"}
+    room = room_asked(args)
+    if who is None or room is None:
+        return dict(INVALID)
     try:
         kind, key = events.parse_room(room)
     except ValueError:
@@ -351,8 +376,9 @@ def on_subscribe(data: Any) -> dict[str, Any]:
 
 
 @socketio.on("unsubscribe")
-def on_unsubscribe(data: Any) -> dict[str, Any]:
-    room = data.get("room") if isinstance(data, dict) else None
-    if isinstance(room, str):
-        leave_room(room)
+def on_unsubscribe(*args: Any) -> dict[str, Any]:
+    room = room_asked(args)
+    if room is None:
+        return dict(INVALID)
+    leave_room(room)
     return {"ok": True}

@@ -13,7 +13,7 @@ from server.state import app_state
 
 LOGIN_SCHEMA = {
     "username": Field("string", required=True, min_length=1, max_length=64),
-    "password": Field("string", required=True, min_length=1, max_length=200),
+    "password": Field("string", required=True, min_length=1, max_length=200, shown=False),
 }
 
 

@@ -34,11 +34,12 @@ from server.api.wire_schema import payload_schema
 from server.domain.auth import DEVICE_TOKEN_PREFIX, USER_TOKEN_PREFIX
 from server.domain.reports import MAX_DAYS, Grouping, PeriodKind
 from server.domain.schedule import WEEKDAYS
+from server.domain.settings import MULTILINE as MULTILINE_SETTINGS
 from server.domain.settings import SiteSettings
 from server.errors import STATUS
 from server.models import DeviceKind, Role
 from server.report_requests import MAX_PARAM
-from shared import wire
+from shared import text, wire
 from shared.calling_order import Reason
 from shared.errors import ErrorCode
 
@@ -427,10 +428,18 @@ def _report_schemas() -> dict[str, JsonSchema]:
     }
 
 
+def _text_pattern(multiline: bool) -> str:
+    """No control characters in a shown text (shared/text.py), line feeds where allowed."""
+    return text.MULTILINE_TEXT_PATTERN if multiline else text.SHOWN_TEXT_PATTERN
+
+
 def _settings_change() -> JsonSchema:
     """PATCH /settings takes any non-empty subset of the settings, validated together."""
     # The logo's version is set only by uploading a logo in the console.
     every = {k: v for k, v in _schemas()["Settings"]["properties"].items() if k != "logo"}
+    for key, schema in every.items():
+        if schema.get("type") == "string":
+            every[key] = {**schema, "pattern": _text_pattern(key in MULTILINE_SETTINGS)}
     return {
         "type": "object",
         "additionalProperties": False,

@@ -43,7 +43,10 @@ ISSUE_SCHEMA = {
         description="staff only; a kiosk's tickets are always 'kiosk'",
     ),
     "booked_for": Field(
-        "datetime", nullable=True, description="staff only: the booked slot of an online booking"
+        "datetime",
+        nullable=True,
+        description="staff only: the booked slot of an online booking; it must fall on the "
+        "service date (today in the hall's time zone), else 422 validation_error",
     ),
 }
 PRINTED_SCHEMA = {"printed": Field("boolean", required=True)}

@@ -14,6 +14,7 @@ from typing import Any
 from flask import request
 
 from server.domain.errors import DomainError
+from shared import text
 from shared.errors import ErrorCode
 
 # Every integer the API takes lands in a 32-bit column somewhere (ids, counts, minutes):
@@ -32,6 +33,10 @@ class Field:
     maximum: int | None = None
     choices: tuple[str, ...] | None = None
     description: str = ""
+    # A string that is printed, exported or shown: no control characters
+    # (``shared.text``); ``multiline`` lets line feeds through. A password is not shown.
+    shown: bool = True
+    multiline: bool = False
 
     def openapi(self) -> dict[str, Any]:
         schema: dict[str, Any] = {}
@@ -43,6 +48,10 @@ class Field:
             schema["maxLength"] = self.max_length
             if self.min_length:
                 schema["minLength"] = self.min_length
+            if self.shown and not self.choices:
+                schema["pattern"] = (
+                    text.MULTILINE_TEXT_PATTERN if self.multiline else text.SHOWN_TEXT_PATTERN
+                )
         if self.kind == "integer":
             schema["minimum"] = -INT_MAX if self.minimum is None else self.minimum
             schema["maximum"] = INT_MAX if self.maximum is None else self.maximum
@@ -86,6 +95,9 @@ def _check(name: str, spec: Field, value: Any) -> Any:
             raise invalid(name, f"length must be {spec.min_length} to {spec.max_length}")
         if spec.choices and value not in spec.choices:
             raise invalid(name, f"must be one of {', '.join(spec.choices)}")
+        refused = text.refused_character(value, newlines=spec.multiline) if spec.shown else None
+        if refused is not None:
+            raise invalid(name, f"must not contain control characters ({text.describe(refused)})")
         return value
     if spec.kind == "integer":
         if not isinstance(value, int) or isinstance(value, bool):
@@ -110,6 +122,11 @@ def _check(name: str, spec: Field, value: Any) -> Any:
             raise invalid(name, "must be an ISO 8601 date-time with a time zone") from None
         if moment.tzinfo is None:
             raise invalid(name, "must include a time zone offset")
+        try:
+            # Year 1 at +14:00 is a moment before year 1 in UTC: Python cannot hold it.
+            moment.astimezone(dt.UTC)
+        except OverflowError:
+            raise invalid(name, "is out of range") from None
         return moment
     if spec.kind == "object":
         if not isinstance(value, dict):
@@ -140,7 +157,9 @@ def read_json(*, empty: Any = None) -> Any:
 
     Parsed here rather than by ``request.get_json`` so that every way a body can be
     broken (bad syntax, bad UTF-8, nesting deep enough to exhaust the parser's recursion)
-    is the caller's 400, never a 500.
+    is the caller's 400, never a 500. Valid JSON that is not text (a lone surrogate such
+    as ``"\\ud800"``, or NUL; ``shared.text``) is refused here too, for every field of
+    every body, as a 422 naming the field: stored, it would break each page showing it.
     """
     raw = request.get_data(cache=True)
     if not raw:
@@ -148,11 +167,40 @@ def read_json(*, empty: Any = None) -> Any:
     if not request.is_json:
         raise DomainError(ErrorCode.MALFORMED_JSON, "send the body as application/json")
     try:
-        return json.loads(raw)
+        body = json.loads(raw)
     except (ValueError, RecursionError):
         raise DomainError(ErrorCode.MALFORMED_JSON, "the body is not valid JSON") from None
+    unfit = text.first_unfit(body)
+    if unfit is not None:
+        raise invalid(*unfit)
+    return body
 
 
 def json_body(schema: Schema) -> dict[str, Any]:
     """The request's JSON body, validated. An empty body counts as ``{}``."""
     return validate(schema, read_json(empty={}))
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def check_request_text() -> None:
+    """Refuse a request whose path, query or form fields hold a NUL (``%00``): routes
+    look path parameters and form fields (an agency's code, a zone) up in the database,
+    and PostgreSQL's text refuses a NUL (a 500). No browser form sends one.
+
+    Run before every view of every blueprint (``create_app``); JSON bodies are checked
+    where they are read (``read_json``). Werkzeug already decodes bad UTF-8 in a URL or
+    a form, surrogates included, to U+FFFD, so NUL is what is left to refuse.
+    """
+    if not text.is_text(request.path):
+        raise invalid("path", "must not contain NUL (%00)")
+    fields = [request.args]
+    if request.mimetype in FORM_TYPES:
+        request.get_data(cache=True)  # kept for read_json: the form parser would consume it
+        fields.append(request.form)
+    for found in fields:
+        for name, value in found.items(multi=True):
+            if not (text.is_text(name) and text.is_text(value)):
+                where = name if text.is_text(name) else "query"
+                raise invalid(where, "must not contain NUL (%00)")

@@ -40,6 +40,7 @@ from server.models import (
 )
 from shared.errors import ErrorCode
 from shared.opening_hours import clock_text, parse_clock
+from shared.text import refused_character
 
 from .access import Principal, require_admin, require_agency_staff
 from .areas import SERVED_SERVICE_IDS
@@ -119,7 +120,7 @@ class Fields:
             self.fail(
                 name, f"Paling banyak {max_length} karakter.", f"At most {max_length} characters."
             )
-        elif any(ord(ch) < 32 for ch in value):
+        elif refused_character(value) is not None:
             self.fail(name, "Tanpa karakter kontrol.", "No control characters.")
         return value[:max_length]
 

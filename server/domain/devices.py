@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from server.models import Counter, Device, DeviceKind, Zone
 from shared import printer_health
 from shared.errors import ErrorCode
+from shared.text import describe, refused_character
 
 from . import access
 from .access import Principal
@@ -46,6 +47,12 @@ def register_device(
     name = name.strip()
     if not 1 <= len(name) <= MAX_NAME:
         raise _invalid("name", "a device name is 1 to 100 characters", "length", max=MAX_NAME)
+    refused = refused_character(name)
+    if refused is not None:
+        raise _invalid(
+            "name", f"a device name must not contain control characters ({describe(refused)})",
+            "control",
+        )  # fmt: skip
     try:
         kind_value = DeviceKind(kind)
     except ValueError:

@@ -22,6 +22,7 @@ from server.models import Setting
 from shared.callout import DEFAULT_TEMPLATE_EN, DEFAULT_TEMPLATE_ID, check_template
 from shared.errors import ErrorCode
 from shared.numbering import NumberFormat
+from shared.text import describe, refused_character
 
 from .errors import DomainError
 
@@ -75,6 +76,9 @@ _LIMITS: dict[str, tuple[int, int]] = {
 }
 _MAX_TEXT = {"number_separator": 2, "ticket_footer": 300, "site_short_name": 40}
 _CHOICES = {"default_language": LANGUAGES}
+# The ticket's footer is printed as written, line breaks included; every other text is
+# one line.
+MULTILINE = frozenset({"ticket_footer"})
 _NOT_EMPTY = ("site_name", "site_short_name", "callout_template_id", "callout_template_en")
 # A call-out must say which number and where to go, whatever else an admin words.
 _TEMPLATE_NEEDS = ("{number}", "{counter}")
@@ -107,6 +111,11 @@ def _check(key: str, value: Any) -> Any:
     if len(value) > limit:
         raise _invalid(
             key, f"{key} is too long (at most {limit} characters)", "too_long", max=limit
+        )
+    refused = refused_character(value, newlines=key in MULTILINE)
+    if refused is not None:
+        raise _invalid(
+            key, f"{key} must not contain control characters ({describe(refused)})", "control"
         )
     if key in _NOT_EMPTY and not value.strip():
         raise _invalid(key, f"{key} must not be empty", "empty")

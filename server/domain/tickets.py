@@ -92,6 +92,29 @@ def request_for(who: Principal, fields: Mapping[str, Any]) -> IssueRequest:
     )
 
 
+def check_booked_slot(ctx: Ctx, booked_for: dt.datetime | None) -> None:
+    """A booked slot must fall on the service date, in the hall's time zone.
+
+    The ticket is for today's line and waits from its slot (``queue_key``): a slot on
+    another day would put it before everyone who came today (year 1 is called first) or
+    behind everyone for good, and one beyond the calendar overflowed the server.
+    """
+    if booked_for is None:
+        return
+    try:
+        day = booked_for.astimezone(ctx.tz).date()
+    except OverflowError:
+        day = None
+    if day != ctx.today:
+        raise DomainError(
+            ErrorCode.VALIDATION_ERROR,
+            f"booked_for: the booked slot must be on the service date {ctx.today.isoformat()}"
+            f" ({ctx.settings.timezone})",
+            field="booked_for",
+            rule="service_date",
+        )
+
+
 @dataclass(frozen=True)
 class Issued:
     """The ticket an issue call gave, with the wait to tell the visitor; ``replayed``
@@ -167,6 +190,7 @@ def issue_ticket(ctx: Ctx, request: IssueRequest, idempotency_key: str | None = 
         earlier = _replay(ctx, request, idempotency_key)
         if earlier is not None:
             return earlier
+    check_booked_slot(ctx, request.booked_for)
     service = load_service(session, request.service_id)
     if request.priority != Priority.NONE and not service.priority_offered:
         raise DomainError(

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from server.models import Agency, AuthToken, Counter, CounterState, Role, User
 from shared.errors import ErrorCode
+from shared.text import describe, refused_character
 
 from . import counters
 from .access import Principal, forbidden
@@ -66,6 +67,15 @@ def _display_name(name: str | None, username: str) -> str:
             f"a display name is at most {MAX_DISPLAY_NAME} characters",
             "too_long",
             max=MAX_DISPLAY_NAME,
+        )
+    refused = refused_character(name)
+    if refused is not None:
+        # Shown on boards and counters, printed in reports: a control character there
+        # breaks an export or reaches a device.
+        raise _invalid(
+            "display_name",
+            f"a display name must not contain control characters ({describe(refused)})",
+            "control",
         )
     return name
 

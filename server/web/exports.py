@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from server.domain.reports import Figures, Grouping, Report
 from server.report_requests import DEFINITIONS
 from server.web.i18n import tr
+from shared.text import without_controls
 
 Value = int | float | None
 
@@ -159,7 +160,15 @@ def as_text(name: str) -> str:
     """A name typed by staff as a spreadsheet cell: text, never a formula. Anyone who
     may name a service, counter or officer (a supervisor) would otherwise put a formula
     (``=HYPERLINK(...)``) into the admin's Excel; a leading apostrophe keeps it text."""
+    name = cell_text(name)
     return "'" + name if name.startswith(FORMULA_START) else name
+
+
+def cell_text(name: str) -> str:
+    """A stored name without control characters: names are checked when typed
+    (``shared.text``), but a row from before that check may hold one, and openpyxl
+    refuses to write it (``IllegalCharacterError``: the whole export would fail)."""
+    return without_controls(name)
 
 
 def csv_bytes(report: Report) -> bytes:
@@ -184,7 +193,7 @@ def xlsx_bytes(report: Report, site_name: str, generated: dt.datetime) -> bytes:
     assert sheet is not None
     sheet.title = tr("Laporan", "Report")
     bold = Font(bold=True)
-    sheet.append([site_name])
+    sheet.append([cell_text(site_name)])
     sheet["A1"].data_type = "s"  # a string cell, never a formula (see as_text)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([tr("Periode", "Period"), period_text(report)])
@@ -200,7 +209,7 @@ def xlsx_bytes(report: Report, site_name: str, generated: dt.datetime) -> bytes:
         cell.fill = fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        sheet.append([row.label, row.detail, *row.values])
+        sheet.append([cell_text(row.label), cell_text(row.detail), *row.values])
         for cell in sheet[sheet.max_row][:2]:
             cell.data_type = "s"  # names stay text in Excel, whatever they start with
         if row.total:

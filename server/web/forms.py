@@ -43,6 +43,7 @@ def field_message(exc: DomainError) -> str:
             f"Enter 1 to {d.get('max')} characters.",
         ),
         "empty": ("Tidak boleh kosong.", "Must not be empty."),
+        "control": ("Tanpa karakter kontrol.", "No control characters."),
         "choice": ("Pilih salah satu pilihan.", "Choose one of the options."),
         "timezone": ("Zona waktu tidak dikenal.", "Unknown time zone."),
         "template": (

@@ -172,6 +172,11 @@ def _login_message(exc: DomainError) -> str:
             f"Terlalu banyak percobaan. Tunggu {minutes} menit lalu coba lagi.",
             f"Too many attempts. Wait {minutes} minute(s) and try again.",
         )
+    if exc.code == ErrorCode.VALIDATION_ERROR:
+        return tr(
+            "Nama pengguna tidak boleh memuat karakter kontrol.",
+            "A user name holds no control characters.",
+        )
     if exc.code == ErrorCode.FORBIDDEN:
         return tr(
             "Konsol ini hanya untuk admin dan supervisor.",
