@@ -20,7 +20,7 @@ from shared import wire
 def display_snapshot(zone_code: str) -> Response:
     who = current_principal()
 
-    def query(ctx: Ctx) -> dict[str, object]:
+    def query(ctx: Ctx) -> wire.ZoneSnapshot:
         access.require_zone_reader(ctx.session, who, zone_code)
         return zone_snapshot(ctx, zone_code)
 
