@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, g, request
 from werkzeug.routing import IntegerConverter
 
+from server import security_headers
 from server.config import ServerConfig, load_config
 from server.db import Database
 from server.errors import register_error_handlers
@@ -53,6 +54,8 @@ def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flas
         SESSION_COOKIE_NAME="antre_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # Behind TLS (nginx, docs/large-hall.md) the cookie must never travel in clear.
+        SESSION_COOKIE_SECURE=config.secure_cookies,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.url_map.converters["int"] = RowId
@@ -73,6 +76,7 @@ def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flas
     app.register_blueprint(api_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(web_bp)
+    security_headers.init_app(app)
 
     import server.realtime  # registers the socket handlers; makes the queue manager
 

@@ -417,7 +417,11 @@ def unlock_user_command(username: str) -> None:
 @click.argument("name")
 @click.option("--kind", type=click.Choice(["kiosk", "display", "counter"]), required=True)
 @click.option("--zone", "zone_code", help="Zone code (required for a display).")
-@click.option("--agency", "agency_code", help="Agency code (for a counter terminal).")
+@click.option(
+    "--agency",
+    "agency_code",
+    help="Agency code (a counter terminal only; kiosks and displays serve the hall).",
+)
 @click.option("--counter", "counter_id", type=int, help="Counter id (for a counter terminal).")
 @with_appcontext
 def add_device(

@@ -156,6 +156,7 @@ _SPEC: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "message_queue_channel": ("socketio", "channel", _channel),
     "secret_key": ("security", "secret_key", _secret),
     "secret_key_file": ("security", "secret_key_file", _path),
+    "secure_cookies": ("security", "secure_cookies", _bool),
     "retention_days": ("retention", "days", _days),
     "log_level": ("logging", "level", _choice(LOG_LEVELS, upper=True)),
     "sqlite_synchronous": ("database", "sqlite_synchronous", _choice(("full", "normal"))),
@@ -189,6 +190,9 @@ class ServerConfig:
     # False when no secret was configured and this process made up its own: fine for one
     # process, wrong for several (each would refuse the others' session cookies).
     secret_key_shared: bool = True
+    # The console's cookies carry the Secure flag: on whenever browsers reach the server
+    # over https (nginx with TLS in front); off, they would not be sent over plain http.
+    secure_cookies: bool = False
     log_level: str = "INFO"
     sqlite_synchronous: str = "full"
     expiry_interval_seconds: int = 60

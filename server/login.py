@@ -32,14 +32,19 @@ def user_view(user: User) -> dict[str, Any]:
 
 
 def password_login(
-    username: str, password: str, address: str, roles: tuple[Role, ...] | None = None
+    username: str,
+    password: str,
+    address: str,
+    roles: tuple[Role, ...] | None = None,
+    prefix: str = auth.USER_TOKEN_PREFIX,
 ) -> tuple[str, dt.datetime, dict[str, Any]]:
     """Check a password (throttled per user name and address) and issue a login token.
 
     Shared by the API and the web console's login form. ``address``: the caller's, for
     the per-address throttle. ``roles``: who may log in
     this way (the console refuses officers after the password check, so a refusal
-    says nothing about a password the caller does not know).
+    says nothing about a password the caller does not know). ``prefix``: a bearer
+    token, or the console's session id (``auth.SESSION_TOKEN_PREFIX``).
     """
     refused = text.refused_character(username)
     if refused is not None:
@@ -75,7 +80,7 @@ def password_login(
             refusal = DomainError(ErrorCode.FORBIDDEN, "this login is not allowed here")
         else:
             hours = load_settings(session).officer_token_hours
-            token, expires = auth.issue_user_token(session, found, now, hours)
+            token, expires = auth.issue_user_token(session, found, now, hours, prefix)
             view = user_view(found)
     if refusal is not None:
         raise refusal

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 
-from flask import g, request, session
+from flask import g, has_request_context, request, session
 from sqlalchemy.orm import Session as DbSession
 
 from server.domain import auth
@@ -19,14 +19,27 @@ LAST_SEEN_EVERY = dt.timedelta(seconds=30)
 
 
 def principal_for_token(session: DbSession, token: str, now: dt.datetime) -> Principal | None:
-    """The user or device a token belongs to, or None. Shared by REST and Socket.IO."""
+    """The user or device a token belongs to, or None. Shared by REST and Socket.IO.
+
+    A console session id counts only when this very request brought it in its session
+    cookie (``from_session_cookie``); sent as a bearer or in a socket's auth it is refused.
+    """
     if token.startswith(auth.DEVICE_TOKEN_PREFIX):
         device = auth.device_for_token(session, token)
         return None if device is None else device_principal(device)
-    if token.startswith(auth.USER_TOKEN_PREFIX):
+    user_login = token.startswith(auth.USER_TOKEN_PREFIX)
+    if user_login or (token.startswith(auth.SESSION_TOKEN_PREFIX) and from_session_cookie(token)):
         found = auth.user_for_token(session, token, now)
         return None if found is None else user_principal(*found)
     return None
+
+
+def from_session_cookie(token: str) -> bool:
+    """Whether ``token`` is the session id in the current request's session cookie."""
+    if not has_request_context():
+        return False
+    kept = session_token()
+    return kept is not None and hmac.compare_digest(kept, token)
 
 
 def user_principal(user: User, expires_at: dt.datetime | None = None) -> Principal:
@@ -60,7 +73,7 @@ def bearer_token() -> str | None:
     return token.strip()
 
 
-# The web console keeps its login token in the (signed, HttpOnly) session cookie and a
+# The web console keeps its session id in the (signed, HttpOnly) session cookie and a
 # per-session CSRF secret beside it; pages send the secret back in this header.
 SESSION_TOKEN = "antre_token"
 SESSION_CSRF = "antre_csrf"
@@ -100,6 +113,10 @@ def current_principal() -> Principal:
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     token = bearer_token()
+    if token is not None and token.startswith(auth.SESSION_TOKEN_PREFIX):
+        # The console's session id, copied out of its cookie: never a bearer token (and
+        # checked before the cache, which knows it from the cookie's own requests).
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "the token is unknown, revoked or expired")
     if token is None:
         token = session_token()
         if token is None:

@@ -369,7 +369,7 @@ def on_subscribe(*args: Any) -> dict[str, Any]:
         if kind == "line" and who.kind == "ticket":
             # The ticket may have been transferred since the phone connected: its line now.
             line = session.scalar(select(Ticket.service_id).where(Ticket.id == who.id))
-        if not access.may_join(who, room, agency, line):
+        if not access.may_join(session, who, room, agency, line):
             return {"ok": False, "error": "forbidden"}
         join_room(room)
         return {"ok": True, "room": room, "seq": current_seq(session, room)}

@@ -11,7 +11,7 @@ from server.domain import access
 from server.domain.context import Ctx
 from server.domain.errors import not_found
 from server.domain.snapshots import agency_snapshot, hall_snapshot, zone_snapshot
-from server.models import Agency, DeviceKind, Role
+from server.models import Agency
 from server.principal import current_principal
 from shared import wire
 
@@ -19,15 +19,18 @@ from shared import wire
 @bp.get("/displays/<string:zone_code>/snapshot")
 def display_snapshot(zone_code: str) -> Response:
     who = current_principal()
-    if not access.can_read_zone(who, zone_code):
-        raise access.forbidden("this display shows another zone")
-    return jsonify(run_query(lambda ctx: zone_snapshot(ctx, zone_code)))
+
+    def query(ctx: Ctx) -> wire.ZoneSnapshot:
+        access.require_zone_reader(ctx.session, who, zone_code)
+        return zone_snapshot(ctx, zone_code)
+
+    return jsonify(run_query(query))
 
 
 @bp.get("/agencies/<string:agency_code>/snapshot")
 def agency_room_snapshot(agency_code: str) -> Response:
     who = current_principal()
-    if not (who.is_admin or who.agency_code == agency_code):
+    if not access.can_read_agency(who, agency_code):
         raise access.forbidden("this belongs to another agency")
 
     def query(ctx: Ctx) -> wire.AgencySnapshot:
@@ -42,6 +45,6 @@ def agency_room_snapshot(agency_code: str) -> Response:
 @bp.get("/hall/snapshot")
 def hall_room_snapshot() -> Response:
     who = current_principal()
-    if not (who.is_admin or who.role == Role.SUPERVISOR or who.device_kind == DeviceKind.KIOSK):
-        raise access.forbidden("only kiosks and MPP staff see the whole hall")
+    if not access.can_read_hall(who):
+        raise access.forbidden("only kiosks and admins see the whole hall")
     return jsonify(run_query(hall_snapshot))

@@ -1,11 +1,21 @@
-"""Who may do what: devices, officers, supervisors and admins, each within their agency."""
+"""Who may do what: devices, officers, supervisors and admins, each within their agency.
+
+What each caller may *read* (a snapshot, a board's data, a Socket.IO room) is one rule
+per place, ``can_read_hall``, ``can_read_zone`` and ``can_read_agency``, used alike by
+the REST snapshots, the browser board and the socket's ``subscribe``, so that the three
+never disagree. A rule checks the device's kind, not only what is stored on it: a kiosk
+or display registered with an agency by an older CLI still never reads that agency.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from server.models import Counter, DeviceKind, Role
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.models import Counter, DeviceKind, Role, Zone
 from shared import events
 from shared.errors import ErrorCode
 
@@ -107,14 +117,49 @@ def can_see_lines(who: Principal) -> bool:
     return who.is_staff or (who.kind == "device" and who.device_kind == DeviceKind.COUNTER)
 
 
-def can_read_zone(who: Principal, zone_code: str) -> bool:
-    if who.is_admin or (who.kind == "user" and who.role == Role.SUPERVISOR):
-        return True
-    return (
-        who.kind == "device"
-        and who.device_kind == DeviceKind.DISPLAY
-        and (who.zone_code == zone_code)
+def can_read_hall(who: Principal) -> bool:
+    """The whole hall (every line and counter): the admins' and the kiosks' view. A
+    supervisor watches their agency and the zones it works in, not other agencies."""
+    return who.is_admin or (who.kind == "device" and who.device_kind == DeviceKind.KIOSK)
+
+
+def agency_zone_codes(session: Session, agency_id: int) -> set[str]:
+    """The zones holding at least one active counter of the agency."""
+    return set(
+        session.scalars(
+            select(Zone.code)
+            .join(Counter, Counter.zone_id == Zone.id)
+            .where(Counter.agency_id == agency_id, Counter.active.is_(True))
+        )
     )
+
+
+def can_read_zone(session: Session, who: Principal, zone_code: str) -> bool:
+    """A zone's board: its displays, an admin, and the supervisor of an agency with a
+    counter there (the board shows their calls, and other agencies' calls beside them,
+    as any visitor in that zone sees them)."""
+    if who.is_admin:
+        return True
+    if who.kind == "device":
+        return who.device_kind == DeviceKind.DISPLAY and who.zone_code == zone_code
+    if who.kind == "user" and who.role == Role.SUPERVISOR and who.agency_id is not None:
+        return zone_code in agency_zone_codes(session, who.agency_id)
+    return False
+
+
+def require_zone_reader(session: Session, who: Principal, zone_code: str) -> None:
+    if not can_read_zone(session, who, zone_code):
+        raise forbidden("this zone is not one you watch")
+
+
+def can_read_agency(who: Principal, agency_code: str) -> bool:
+    """An agency's tickets (waiting numbers, no-shows): its staff and counter terminals.
+    Kiosks and displays never, whatever agency an older registration stored on them."""
+    if who.is_admin:
+        return True
+    if who.agency_code != agency_code:
+        return False
+    return who.kind == "user" or (who.kind == "device" and who.device_kind == DeviceKind.COUNTER)
 
 
 def default_rooms(who: Principal) -> list[str]:
@@ -143,6 +188,7 @@ def default_rooms(who: Principal) -> list[str]:
 
 
 def may_join(
+    session: Session,
     who: Principal,
     room: str,
     counter_agency: int | None = None,
@@ -165,11 +211,11 @@ def may_join(
     if who.kind == "ticket":
         return False
     if kind == "hall":
-        return who.device_kind == DeviceKind.KIOSK or who.role == Role.SUPERVISOR
+        return can_read_hall(who)
     if kind == "zone":
-        return can_read_zone(who, key)
+        return can_read_zone(session, who, key)
     if kind == "agency":
-        return who.agency_code == key and who.kind in ("user", "device")
+        return can_read_agency(who, key)
     if kind == "counter":
         if who.kind == "device" and who.device_kind == DeviceKind.COUNTER:
             return str(who.counter_id) == key or who.agency_id == counter_agency

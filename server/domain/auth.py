@@ -24,6 +24,10 @@ from .errors import DomainError
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 USER_TOKEN_PREFIX = "ant_u_"
 DEVICE_TOKEN_PREFIX = "ant_d_"
+# The web console's login: an opaque session id kept in the (signed, not encrypted)
+# session cookie, stored hashed beside the bearer tokens and ended the same way, but
+# accepted only from that cookie: a copy of the cookie's value is no bearer token.
+SESSION_TOKEN_PREFIX = "ant_s_"
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -80,10 +84,11 @@ def password_hash_for(session: Session, username: str) -> tuple[User | None, str
 
 
 def issue_user_token(
-    session: Session, user: User, now: dt.datetime, hours: int
+    session: Session, user: User, now: dt.datetime, hours: int, prefix: str = USER_TOKEN_PREFIX
 ) -> tuple[str, dt.datetime]:
-    """A fresh bearer token for ``user``: shown once, stored hashed."""
-    token = new_token(USER_TOKEN_PREFIX)
+    """A fresh login for ``user``: shown once, stored hashed. ``prefix``: a bearer token
+    (``USER_TOKEN_PREFIX``) or a console session id (``SESSION_TOKEN_PREFIX``)."""
+    token = new_token(prefix)
     expires = now + dt.timedelta(hours=hours)
     session.add(
         AuthToken(token_hash=token_hash(token), user_id=user.id, created_at=now, expires_at=expires)

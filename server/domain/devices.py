@@ -64,6 +64,15 @@ def register_device(
             raise DomainError(ErrorCode.NOT_FOUND, f"no zone {zone_code}", field="zone")
     if kind_value == DeviceKind.DISPLAY and zone is None:
         raise _invalid("zone", "a display shows one zone: give --zone", "required")
+    if agency_code is not None and kind_value != DeviceKind.COUNTER:
+        # A kiosk serves the whole hall and a display its zone: an agency stored on them
+        # would read like a permission they do not have (access.can_read_agency).
+        raise _invalid(
+            "agency",
+            f"a {kind_value.value} serves the whole hall or its zone, not one agency: "
+            "leave out --agency (only a counter terminal belongs to an agency)",
+            "not_here",
+        )
     agency = find_agency(session, agency_code)
     counter = None
     if counter_id is not None:

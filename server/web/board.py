@@ -132,11 +132,17 @@ def _service_agencies(ctx: Ctx, lines: list[wire.LineStats]) -> dict[str, dict[s
 
 @bp.get("/board/<string:zone_code>/data.json")
 def board_data(zone_code: str) -> Response:
-    """The board's state, for its display token (or an admin or supervisor)."""
+    """The board's state, for its display token, an admin, or a supervisor of an agency
+    with a counter in the zone (``access.can_read_zone``)."""
     who = current_principal()
-    if not ZONE_CODE.fullmatch(zone_code) or not access.can_read_zone(who, zone_code):
-        raise access.forbidden("this display shows another zone")
-    response = jsonify(run_query(lambda ctx: board_state(ctx, zone_code)))
+    if not ZONE_CODE.fullmatch(zone_code):
+        raise access.forbidden("this zone is not one you watch")
+
+    def query(ctx: Ctx) -> dict[str, Any]:
+        access.require_zone_reader(ctx.session, who, zone_code)
+        return board_state(ctx, zone_code)
+
+    response = jsonify(run_query(query))
     response.headers["Cache-Control"] = "no-store"
     return response
 

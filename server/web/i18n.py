@@ -8,7 +8,7 @@ and a missing translation cannot happen.
 
 from __future__ import annotations
 
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 
 LANGUAGES = ("id", "en")
 COOKIE = "antre_lang"
@@ -48,5 +48,11 @@ def remember_choice(response: Response) -> Response:
     """Keep an explicit ``?lang=`` for the next pages (a year; not a secret)."""
     chosen = request.args.get("lang")
     if chosen in LANGUAGES and request.cookies.get(COOKIE) != chosen:
-        response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax")
+        response.set_cookie(
+            COOKIE,
+            chosen,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
     return response

@@ -253,8 +253,10 @@ def reports_xlsx() -> Response:
     return _download(body, kind, file_name(report, "xlsx"))
 
 
-def _download(body: bytes, mimetype: str, name: str) -> Response:
-    response = Response(body, mimetype=mimetype)
+def _download(body: bytes, content_type: str, name: str) -> Response:
+    # The whole header as given: as a ``mimetype``, werkzeug appends its own charset
+    # to a text type and a CSV would say ``charset=utf-8`` twice.
+    response = Response(body, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response

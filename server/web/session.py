@@ -1,9 +1,12 @@
-"""The console's login: a session cookie holding an ordinary login token, and CSRF.
+"""The console's login: a session cookie holding an opaque session id, and CSRF.
 
-The token in the cookie is the same kind the counter client gets from the API, so it
-expires, is revoked at logout and is throttled at login exactly like one. The cookie is
-signed, HttpOnly and SameSite=Lax; every state-changing request (a form or a page's
-``fetch``) must also carry the session's CSRF secret, which another site cannot read.
+The session id (``ant_s_…``) is a login like the counter client's token: stored only
+hashed, it expires, is revoked at logout and is throttled at login exactly like one. But
+it counts only when it arrives in the session cookie: the cookie is signed, not
+encrypted, and whoever copies its value gets no bearer token for the API or a socket.
+The cookie is HttpOnly, SameSite=Lax and, behind TLS, Secure (``[security]
+secure_cookies``); every state-changing request (a form or a page's ``fetch``) must
+also carry the session's CSRF secret, which another site cannot read.
 """
 
 from __future__ import annotations
@@ -103,9 +106,7 @@ def _web_request() -> None:
 
 @bp.after_request
 def _web_response(response: Response) -> Response:
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # X-Frame-Options, nosniff, the referrer and the CSP: server/security_headers.py.
     if response.mimetype in ("text/html", "application/json"):
         # Pages carry the session's CSRF secret and the hall's data: not for the cache
         # (nor the back button of a shared PC after logout).
@@ -146,7 +147,11 @@ def login_submit() -> Any:
     else:
         try:
             token, _, _ = password_login(
-                username, password, request.remote_addr or "unknown", roles=CONSOLE_ROLES
+                username,
+                password,
+                request.remote_addr or "unknown",
+                roles=CONSOLE_ROLES,
+                prefix=auth.SESSION_TOKEN_PREFIX,
             )
         except DomainError as exc:
             error, status = _login_message(exc), STATUS.get(exc.code, 401)

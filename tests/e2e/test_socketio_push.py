@@ -3,6 +3,7 @@ gap-free ``seq``, a phone hears only its own ticket, strangers are turned away."
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -133,6 +134,48 @@ def test_an_officer_may_subscribe_to_a_counter_of_the_own_agency_only(
             other = socket.call("subscribe", {"room": f"counter:{hall.c3}"})
     assert own == {"ok": True, "room": f"counter:{hall.c1}", "seq": 0}
     assert other == {"ok": False, "error": "forbidden"}
+
+
+def test_a_supervisor_may_subscribe_to_the_zones_of_their_counters_not_the_hall(
+    live_server: LiveServer,
+) -> None:
+    with live_server.officer("sup.dk") as sup:
+        assert sup.token is not None
+        with live_server.socket({"token": sup.token}) as socket:
+            refused = {room: socket.call("subscribe", {"room": room}) for room in FOREIGN}
+            own = socket.call("subscribe", {"room": ZONE_A})  # Loket 1 and 2 are there
+    assert refused == {room: {"ok": False, "error": "forbidden"} for room in FOREIGN}
+    assert own["ok"] is True and own["room"] == ZONE_A
+
+
+# What a supervisor of DK does not hear: the whole hall, a zone with only Samsat's
+# counter, Samsat's own room.
+FOREIGN = ["hall", "zone:zona-b", "agency:SM"]
+
+
+def test_a_kiosk_stored_with_an_agency_may_not_subscribe_to_it(live_server: LiveServer) -> None:
+    from server.db import Database
+    from server.domain.auth import DEVICE_TOKEN_PREFIX, new_token, token_hash
+    from server.models import Device, DeviceKind
+
+    token = new_token(DEVICE_TOKEN_PREFIX)
+    db = Database(live_server.database_url)
+    with db.write() as session:  # as an older ``add-device --agency DK`` stored it
+        session.add(
+            Device(
+                kind=DeviceKind.KIOSK,
+                name="old kiosk of DK",
+                token_hash=token_hash(token),
+                agency_id=live_server.hall.dk,
+                active=True,
+                created_at=dt.datetime.now(dt.UTC),
+                health={},
+            )
+        )
+    db.dispose()
+    with live_server.socket({"token": token}) as kiosk:
+        answer = kiosk.call("subscribe", {"room": "agency:DK"})
+    assert answer == {"ok": False, "error": "forbidden"}
 
 
 def test_a_phone_follows_its_own_line_only_and_hears_it_with_a_gap_free_seq(

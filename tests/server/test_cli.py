@@ -189,6 +189,30 @@ def test_add_device_prints_its_token_once_and_stores_only_the_hash(migrated_url:
     db.dispose()
 
 
+@pytest.mark.parametrize(
+    "kind_args", [["--kind", "kiosk"], ["--kind", "display", "--zone", "lantai1-a"]]
+)
+def test_add_device_refuses_an_agency_for_a_kiosk_or_a_display(
+    migrated_url: str, kind_args: list[str]
+) -> None:
+    invoke(migrated_url, "seed-demo")
+    result = invoke(migrated_url, "add-device", "Baru", *kind_args, "--agency", "DK")
+
+    assert result.exit_code != 0
+    assert "leave out --agency" in result.output
+    db = Database(migrated_url)
+    with db.read() as session:
+        assert session.scalar(select(Device).where(Device.name == "Baru")) is None
+    db.dispose()
+
+
+def test_add_device_gives_a_counter_terminal_its_agency(migrated_url: str) -> None:
+    invoke(migrated_url, "seed-demo")
+    result = invoke(migrated_url, "add-device", "PC Baru", "--kind", "counter", "--agency", "DK")
+
+    assert result.exit_code == 0, result.output
+
+
 def test_a_display_needs_a_zone(migrated_url: str) -> None:
     result = invoke(migrated_url, "add-device", "Papan", "--kind", "display")
     assert result.exit_code != 0

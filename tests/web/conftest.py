@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -63,23 +64,52 @@ NewPage = Callable[..., Page]
 @pytest.fixture
 def new_page(browser: Browser) -> Iterator[NewPage]:
     """``new_page(viewport=DESKTOP, locale="id-ID")``: a page in its own browser context
-    (its own cookies), closed after the test. Console messages that are errors fail the
-    test: a page that throws in the browser is broken even if it looks right."""
+    (its own cookies), closed after the test. Errors thrown in the page and anything the
+    Content-Security-Policy blocked fail the test: a page that throws in the browser, or
+    whose script or style the policy refused, is broken even if it looks right."""
     contexts = []
     errors: list[str] = []
 
     def make(viewport: ViewportSize = DESKTOP, locale: str = "id-ID") -> Page:
         context = browser.new_context(viewport=viewport, locale=locale)
         context.set_default_timeout(WAIT_MS)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda message: errors.extend(csp_violations([message.text])))
         return page
 
     yield make
     for context in contexts:
         context.close()
-    assert not errors, f"JavaScript errors in the page: {errors}"
+    assert not errors, f"JavaScript errors or CSP violations in the page: {errors}"
+
+
+# The browser's own console line says "… violates the following Content Security Policy
+# directive …"; the event (also for what the console line may word differently) is
+# turned into a console line of its own. Playwright's init scripts are not subject to
+# the page's policy.
+CSP_MARK = "securitypolicyviolation"
+REPORT_CSP_VIOLATIONS = (
+    "document.addEventListener('securitypolicyviolation', function (e) {"
+    f" console.error('{CSP_MARK} ' + e.violatedDirective + ' ' + e.blockedURI); }});"
+)
+
+
+def csp_violations(lines: list[str]) -> list[str]:
+    return [t for t in lines if CSP_MARK in t or "Content Security Policy" in t]
+
+
+def wait_for_true(page: Page, expression: str, timeout_ms: int = WAIT_MS) -> None:
+    """``page.wait_for_function`` for pages under a Content-Security-Policy: Playwright's
+    own polls with ``eval`` inside the page, which a policy without ``'unsafe-eval'``
+    refuses; ``page.evaluate`` goes through the browser's debugger and is not refused."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout_ms} ms: {expression}")
+        page.wait_for_timeout(50)
 
 
 def log_in(page: Page, server: LiveServer, username: str, password: str = PASSWORD) -> None:

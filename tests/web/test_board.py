@@ -22,7 +22,7 @@ from server.models import Counter, CounterService, CounterState, Device
 from shared.callout import CallOut
 from tests.e2e.live import LiveServer, running_server, wait_until
 from tests.factories import Hall
-from tests.web.conftest import NewPage
+from tests.web.conftest import NewPage, wait_for_true
 
 TV: ViewportSize = {"width": 1920, "height": 1080}
 
@@ -197,7 +197,7 @@ def test_each_call_is_chimed_then_spoken_in_indonesian_once_and_in_call_order(
     # "Nomor antrean, de ka, satu, silakan menuju loket satu, Disdukcapil".
     assert words[0] != words[1]
     assert all("silakan menuju loket satu" in sentence for sentence in words), words
-    page.wait_for_function("window.heardSounds.filter(s => s.kind === 'speech').length >= 2")
+    wait_for_true(page, "window.heardSounds.filter(s => s.kind === 'speech').length >= 2")
     # The queue is empty once the second call's hold is over: anything later is a repeat.
     expect(page.locator("#call")).not_to_have_class(re.compile(r"\bannouncing\b"))
     assert sounds(page) == ["chime", words[0], "chime", words[1]]
@@ -215,7 +215,7 @@ def test_without_an_indonesian_voice_the_board_only_chimes(
 
     two_quick_calls(web_server)
 
-    page.wait_for_function("window.heardSounds.filter(s => s.kind === 'tone').length >= 8")
+    wait_for_true(page, "window.heardSounds.filter(s => s.kind === 'tone').length >= 8")
     expect(page.locator("#call")).not_to_have_class(re.compile(r"\bannouncing\b"))
     assert sounds(page) == ["chime", "chime"]
     # and the setup line tells whoever looks after the board, sound on or not
@@ -553,7 +553,7 @@ def test_without_an_indonesian_voice_the_board_says_calls_with_the_servers_recor
 
     two_quick_calls(server)
 
-    page.wait_for_function("window.heardSounds.filter(s => s.kind === 'clip').length >= 14")
+    wait_for_true(page, "window.heardSounds.filter(s => s.kind === 'clip').length >= 14")
     expect(page.locator("#call")).not_to_have_class(re.compile(r"\bannouncing\b"))
     # DK-001 then DK-002, both at Loket 1 of Disdukcapil (agency DK)
     words = ["silakan_menuju_loket", "satu", "instansi_dk"]

@@ -116,6 +116,20 @@
     };
   }
 
+  /* What a template may not write inline under the pages' Content-Security-Policy
+     (server/security_headers.py: no style= or onclick= attributes): an agency's colour
+     swatch (data-colour) and the print button (data-print). The scripts load at the end
+     of the body, so the page's elements are already there. */
+  function decorate(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-colour]"), function (node) {
+      node.style.background = node.getAttribute("data-colour");
+    });
+    Array.prototype.forEach.call(root.querySelectorAll("[data-print]"), function (node) {
+      node.addEventListener("click", function () { window.print(); });
+    });
+  }
+  decorate(document);
+
   window.Antre = { csrf: csrf, api: api, live: live, minutes: minutes, texts: texts, el: el,
                    oneAtATime: oneAtATime, later: later };
 })();

@@ -296,3 +296,67 @@ def test_any_agencys_staff_and_counter_terminals_see_a_line_but_no_kiosk_or_disp
     assert api.as_device("counter-pc-1").get(path).status_code == 200
     assert_error(api.as_device("kiosk").get(path), 403, "forbidden")
     assert_error(api.as_device("display-a").get(path), 403, "forbidden")
+
+
+# --- reading the hall, a zone, an agency (issue 13, point 6) ---------------------------
+
+
+def test_a_supervisor_reads_their_agency_and_the_zones_its_counters_are_in(api: Api) -> None:
+    sup = api.as_user("sup.dk")  # DK's counters are all in zona-a
+
+    for path in (
+        "/api/v1/agencies/DK/snapshot",
+        "/api/v1/displays/zona-a/snapshot",
+        "/board/zona-a/data.json",
+    ):
+        assert sup.get(path).status_code == 200, path
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/hall/snapshot",
+        "/api/v1/displays/zona-b/snapshot",  # Samsat's counter 4 only
+        "/api/v1/agencies/SM/snapshot",
+    ],
+)
+def test_a_supervisor_does_not_read_the_hall_other_zones_or_other_agencies(
+    api: Api, path: str
+) -> None:
+    assert_error(api.as_user("sup.dk").get(path), 403, "forbidden")
+
+
+def test_a_supervisor_does_not_read_the_board_of_a_zone_without_their_counters(api: Api) -> None:
+    assert api.as_user("sup.dk").get("/board/zona-b/data.json").status_code == 403
+
+
+def device_stored_with_agency(app: Flask, hall: Hall, kind: str) -> str:
+    """A kiosk or display with an agency, as ``add-device --agency`` made them before it
+    refused: inserted directly, since the CLI no longer can."""
+    from server.domain.auth import DEVICE_TOKEN_PREFIX, new_token, token_hash
+    from server.models import Device, DeviceKind
+
+    token = new_token(DEVICE_TOKEN_PREFIX)
+    with app.extensions["antre"].db.write() as session:
+        session.add(
+            Device(
+                kind=DeviceKind(kind),
+                name=f"old {kind} of DK",
+                token_hash=token_hash(token),
+                zone_id=hall.zone_a,
+                agency_id=hall.dk,
+                active=True,
+                created_at=app.extensions["antre"].clock(),
+                health={},
+            )
+        )
+    return token
+
+
+@pytest.mark.parametrize("kind", ["kiosk", "display"])
+def test_a_kiosk_or_display_stored_with_an_agency_cannot_read_its_tickets(
+    app: Flask, api: Api, hall: Hall, kind: str
+) -> None:
+    device = Api(api.client, hall, device_stored_with_agency(app, hall, kind))
+
+    assert_error(device.get("/api/v1/agencies/DK/snapshot"), 403, "forbidden")
