@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,9 @@ INT_MAX = 2**31 - 1
 
 @dataclass(frozen=True)
 class Field:
+    """One field a handler takes: its type and limits, checked on every request and
+    written into the OpenAPI document from this same definition."""
+
     kind: str  # "string" | "integer" | "boolean" | "datetime" | "object"
     required: bool = False
     nullable: bool = False
@@ -83,56 +87,75 @@ def invalid(field: str, message: str) -> DomainError:
     return DomainError(ErrorCode.VALIDATION_ERROR, f"{field}: {message}", field=field)
 
 
+def _string(name: str, spec: Field, value: Any) -> str:
+    if not isinstance(value, str):
+        raise invalid(name, "must be a string")
+    if not spec.min_length <= len(value) <= spec.max_length:
+        raise invalid(name, f"length must be {spec.min_length} to {spec.max_length}")
+    if spec.choices and value not in spec.choices:
+        raise invalid(name, f"must be one of {', '.join(spec.choices)}")
+    refused = text.refused_character(value, newlines=spec.multiline) if spec.shown else None
+    if refused is not None:
+        raise invalid(name, f"must not contain control characters ({text.describe(refused)})")
+    return value
+
+
+def _integer(name: str, spec: Field, value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise invalid(name, "must be an integer")
+    low = -INT_MAX if spec.minimum is None else spec.minimum
+    high = INT_MAX if spec.maximum is None else spec.maximum
+    if value < low:
+        raise invalid(name, f"must be at least {low}")
+    if value > high:
+        raise invalid(name, f"must be at most {high}")
+    return value
+
+
+def _boolean(name: str, spec: Field, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise invalid(name, "must be true or false")
+    return value
+
+
+def _datetime(name: str, spec: Field, value: Any) -> dt.datetime:
+    if not isinstance(value, str) or len(value) > 40:
+        raise invalid(name, "must be an ISO 8601 date-time with a time zone")
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise invalid(name, "must be an ISO 8601 date-time with a time zone") from None
+    if moment.tzinfo is None:
+        raise invalid(name, "must include a time zone offset")
+    try:
+        # Year 1 at +14:00 is a moment before year 1 in UTC: Python cannot hold it.
+        moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise invalid(name, "is out of range") from None
+    return moment
+
+
+def _object(name: str, spec: Field, value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise invalid(name, "must be an object")
+    return value
+
+
+_CHECKS: dict[str, Callable[[str, Field, Any], Any]] = {
+    "string": _string,
+    "integer": _integer,
+    "boolean": _boolean,
+    "datetime": _datetime,
+    "object": _object,
+}
+
+
 def _check(name: str, spec: Field, value: Any) -> Any:
     if value is None:
         if spec.nullable:
             return None
         raise invalid(name, "must not be null")
-    if spec.kind == "string":
-        if not isinstance(value, str):
-            raise invalid(name, "must be a string")
-        if not spec.min_length <= len(value) <= spec.max_length:
-            raise invalid(name, f"length must be {spec.min_length} to {spec.max_length}")
-        if spec.choices and value not in spec.choices:
-            raise invalid(name, f"must be one of {', '.join(spec.choices)}")
-        refused = text.refused_character(value, newlines=spec.multiline) if spec.shown else None
-        if refused is not None:
-            raise invalid(name, f"must not contain control characters ({text.describe(refused)})")
-        return value
-    if spec.kind == "integer":
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise invalid(name, "must be an integer")
-        low = -INT_MAX if spec.minimum is None else spec.minimum
-        high = INT_MAX if spec.maximum is None else spec.maximum
-        if value < low:
-            raise invalid(name, f"must be at least {low}")
-        if value > high:
-            raise invalid(name, f"must be at most {high}")
-        return value
-    if spec.kind == "boolean":
-        if not isinstance(value, bool):
-            raise invalid(name, "must be true or false")
-        return value
-    if spec.kind == "datetime":
-        if not isinstance(value, str) or len(value) > 40:
-            raise invalid(name, "must be an ISO 8601 date-time with a time zone")
-        try:
-            moment = dt.datetime.fromisoformat(value)
-        except ValueError:
-            raise invalid(name, "must be an ISO 8601 date-time with a time zone") from None
-        if moment.tzinfo is None:
-            raise invalid(name, "must include a time zone offset")
-        try:
-            # Year 1 at +14:00 is a moment before year 1 in UTC: Python cannot hold it.
-            moment.astimezone(dt.UTC)
-        except OverflowError:
-            raise invalid(name, "is out of range") from None
-        return moment
-    if spec.kind == "object":
-        if not isinstance(value, dict):
-            raise invalid(name, "must be an object")
-        return value
-    raise AssertionError(spec.kind)
+    return _CHECKS[spec.kind](name, spec, value)
 
 
 def validate(schema: Schema, body: Any) -> dict[str, Any]:
