@@ -156,7 +156,7 @@ def test_the_messages_follow_the_english_switch(admin: Console, hall: Hall) -> N
         {"agency_id": "abc", "code": ["x"], "position": "1e9"},
         {"agency_id": "99999999999999999999", "prefix": "d-k", "code": "A" * 5000},
         {"open_mon": "on", "from_mon": "", "to_mon": ""},
-        {"open_xyz": "on", "priority_offered": "maybe", "colour": "\x00"},
+        {"open_xyz": "on", "priority_offered": "maybe", "colour": "\x1b"},
     ],
 )
 def test_hand_made_posts_get_a_clear_422_never_a_500(
