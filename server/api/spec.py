@@ -921,7 +921,9 @@ BEARER_DESCRIPTION = (
     f"Device tokens (`{DEVICE_TOKEN_PREFIX}...`) belong to a kiosk, display board or counter "
     "terminal an admin registered (`antre-server add-device`); they do not expire. "
     f"Officer tokens (`{USER_TOKEN_PREFIX}...`) come from POST /api/v1/auth/login and "
-    "expire after the site's officer_token_hours. Socket.IO connects with the same token."
+    "expire after the site's officer_token_hours. Socket.IO connects with the same token. "
+    "The web console's cookie holds only a session id (`ant_s_...`), which is not a bearer "
+    "token: sent here it is refused."
 )
 
 
