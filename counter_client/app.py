@@ -16,7 +16,7 @@ from counter_client.config import CounterConfig, CounterConfigError, load_counte
 from counter_client.device_presence import REPORT_EVERY_SECONDS, DevicePresence
 from counter_client.jobs import Job, perform
 from counter_client.live_link import LiveLink
-from counter_client.session import SETTLE_SECONDS, CounterSession
+from counter_client.shift import SETTLE_SECONDS, CounterShift
 from counter_client.ui.window import CounterWindow
 from shared.api_client import ApiClient
 from shared.qt_worker import Worker
@@ -37,7 +37,7 @@ def health_report(api: ApiClient) -> Callable[[], object]:
 
 
 class CounterApp:
-    """One officer's client: REST worker, live feed, session and window, wired once."""
+    """One officer's client: REST worker, live feed, shift and window, wired once."""
 
     def __init__(
         self,
@@ -52,17 +52,17 @@ class CounterApp:
         # so a reload asked for after a command sees that command's effect.
         self.worker = Worker("counter")
         self.live = LiveLink(config.server_url, retry_seconds=config.retry_seconds)
-        self.session = CounterSession(
+        self.shift = CounterShift(
             config,
             dispatch=self._dispatch,
             feed=self.live,
             settle_seconds=settle_seconds,
         )
-        self.window = CounterWindow(self.session, on_close=self.close)
-        self.session.on_change = self._changed
-        self.live.received.connect(self.session.apply_event)
-        self.live.resync.connect(self.session.resync)
-        self.live.status.connect(self.session.set_online)
+        self.window = CounterWindow(self.shift, on_close=self.close)
+        self.shift.on_change = self._changed
+        self.live.received.connect(self.shift.apply_event)
+        self.live.resync.connect(self.shift.resync)
+        self.live.status.connect(self.shift.set_online)
         self._compact_pending = config.compact
         self._closed = False
         # The PC's own HTTP client and worker: the device token, never the officer's, and
@@ -75,16 +75,16 @@ class CounterApp:
         if config.device_token is not None:
             self.device_api = ApiClient(config.server_url, config.device_token)
             self.presence = DevicePresence(
-                health_report(self.device_api), on_change=self.session.set_device
+                health_report(self.device_api), on_change=self.shift.set_device
             )
 
     def _dispatch(self, job: Job) -> None:
-        """The session's jobs: on the worker, their outcome back into the session."""
-        self.worker.submit(partial(perform, self.api, job), self.session.complete)
+        """The shift's jobs: on the worker, their outcome back into the shift."""
+        self.worker.submit(partial(perform, self.api, job), self.shift.complete)
 
     def _changed(self) -> None:
         self.window.refresh()
-        if self._compact_pending and self.session.counter is not None:
+        if self._compact_pending and self.shift.counter is not None:
             self._compact_pending = False
             self.window.show_compact()
 

@@ -1,7 +1,7 @@
 """The REST work the counter client hands to its worker thread, and what comes back.
 
-A ``Job`` holds only a call on the API; it never touches the session, so the worker needs
-no lock: ``perform`` runs on the worker, the session applies the ``Outcome`` on the GUI
+A ``Job`` holds only a call on the API; it never touches the shift, so the worker needs
+no lock: ``perform`` runs on the worker, the shift applies the ``Outcome`` on the GUI
 thread. Each builder below says what one job asks the server.
 """
 
@@ -41,7 +41,7 @@ class CounterApi(Protocol):
 
 @dataclass(frozen=True)
 class Job:
-    """One REST call for the worker thread, with what the session needs to apply its
+    """One REST call for the worker thread, with what the shift needs to apply its
     answer on the GUI thread (and to drop it if the login has ended)."""
 
     name: str  # "login", "resync", "open", "logout", or an Action's value
@@ -57,7 +57,7 @@ class Job:
 @dataclass(frozen=True)
 class Outcome:
     """What came back from a job, its result or its error, for
-    ``CounterSession.complete`` on the GUI thread."""
+    ``CounterShift.complete`` on the GUI thread."""
 
     job: Job
     result: Any = None
@@ -87,7 +87,7 @@ def login_call(username: str, password: str) -> Callable[[CounterApi], Any]:
 
 def snapshot_call(agency_code: str, *, with_config: bool) -> Callable[[CounterApi], Any]:
     """The agency's room (counters, waiting tickets, seq), and the hall's configuration
-    when the session may have missed a change of it (``None`` otherwise)."""
+    when the shift may have missed a change of it (``None`` otherwise)."""
 
     def call(api: CounterApi) -> tuple[dict[str, Any], dict[str, Any] | None]:
         return api.agency_snapshot(agency_code), api.config() if with_config else None

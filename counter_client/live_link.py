@@ -1,7 +1,7 @@
 """The live feed of the logged-in officer: a ``QtLiveFeed`` per login token.
 
-The session starts one at login and stops it at logout; its signals are forwarded from
-here, so the session is wired once. Anything still queued from a stopped feed is
+The shift starts one at login and stops it at logout; its signals are forwarded from
+here, so the shift is wired once. Anything still queued from a stopped feed is
 dropped: it belongs to a login that has ended.
 """
 
@@ -16,7 +16,7 @@ from shared.qt_live import QtLiveFeed
 
 class LiveLink(QObject):
     """The Qt face of the officer's live feed: pushes, resync requests and the connection
-    state as signals the session is wired to once."""
+    state as signals the shift is wired to once."""
 
     received = pyqtSignal(str, dict)
     resync = pyqtSignal()

@@ -19,7 +19,7 @@ from shared import text
 from shared.errors import ErrorCode
 
 
-def user_view(user: User) -> dict[str, Any]:
+def user_payload(user: User) -> dict[str, Any]:
     return {
         "id": user.id,
         "username": user.username,
@@ -81,7 +81,7 @@ def password_login(
         else:
             hours = load_settings(session).officer_token_hours
             token, expires = auth.issue_user_token(session, found, now, hours, prefix)
-            view = user_view(found)
+            view = user_payload(found)
     if refusal is not None:
         raise refusal
     return token, expires, view

@@ -1,6 +1,6 @@
 """The JSON the server sends and the clients read, typed once.
 
-REST answers and push payloads are built by ``server/domain/views.py`` and
+REST answers and push payloads are built by ``server/domain/payloads.py`` and
 ``announce.py`` as these structures; the clients annotate what they read with them; the
 OpenAPI document's response schemas for them are generated from them
 (``server/api/wire_schema.py``), so a field added here is added everywhere at once and a

@@ -182,19 +182,19 @@ def shoot(base: str, where: dict[str, Any], out: Path) -> None:
     from counter_client.actions import Action
     from counter_client.app import CounterApp
     from counter_client.config import CounterConfig
-    from counter_client.session import Phase
+    from counter_client.shift import Phase
     from counter_client.ui.no_show_dialog import NoShowDialog
 
     app = QApplication.instance() or QApplication([])
     config = CounterConfig(server_url=base, username=where["username"])
     counter = CounterApp(config, settle_seconds=0)  # a script presses faster than a hand
-    window, session = counter.window, counter.session
+    window, shift = counter.window, counter.shift
 
     def wait(condition: Callable[[], object], seconds: float = 15) -> None:
         deadline = time.monotonic() + seconds
         while not condition():
             if time.monotonic() > deadline:
-                raise SystemExit(f"gave up waiting ({session.message})")
+                raise SystemExit(f"gave up waiting ({shift.message})")
             app.processEvents()
             time.sleep(0.02)
 
@@ -203,9 +203,9 @@ def shoot(base: str, where: dict[str, Any], out: Path) -> None:
         wait(lambda: time.monotonic() > end, seconds + 1)
 
     def press(action: Action, **kw: Any) -> None:
-        wait(lambda: session.busy is None and action in session.allowed())
-        session.press(action, **kw)
-        wait(lambda: session.busy is None)
+        wait(lambda: shift.busy is None and action in shift.allowed())
+        shift.press(action, **kw)
+        wait(lambda: shift.busy is None)
         pause(0.3)
 
     window.resize(*LAPTOP)
@@ -215,9 +215,9 @@ def shoot(base: str, where: dict[str, Any], out: Path) -> None:
     window.grab().save(str(out / "counter-login.png"))
 
     window.login_page.submit.click()
-    wait(lambda: session.phase is Phase.PICK)
-    session.choose_counter(where["counter_id"])
-    wait(lambda: session.phase is Phase.WORK and session.online and session.ticket is not None)
+    wait(lambda: shift.phase is Phase.PICK)
+    shift.choose_counter(where["counter_id"])
+    wait(lambda: shift.phase is Phase.WORK and shift.online and shift.ticket is not None)
     press(Action.FINISH)  # the visitor at the counter is done
     press(Action.NEXT)  # the colleague's transfer comes first; the visitor does not come
     press(Action.RECALL)
@@ -228,8 +228,8 @@ def shoot(base: str, where: dict[str, Any], out: Path) -> None:
     assert window.dialog is not None
     window.dialog.grab().save(str(out / "counter-no-show.png"))
     window.dialog.accept()
-    wait(lambda: session.busy is None and session.ticket is None)
-    elderly = next(t for t, _reason in session.calling_order() if t.get("priority") == "elderly")
+    wait(lambda: shift.busy is None and shift.ticket is None)
+    elderly = next(t for t, _reason in shift.calling_order() if t.get("priority") == "elderly")
     press(Action.CALL, ticket_id=int(elderly["id"]))
     pause(6)  # the call is a few seconds old, as when an officer looks up
     window.grab().save(str(out / "counter-working.png"))

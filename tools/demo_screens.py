@@ -36,7 +36,7 @@ from PyQt6.QtWidgets import QApplication, QPushButton, QWidget  # noqa: E402
 from counter_client.actions import Action  # noqa: E402
 from counter_client.app import CounterApp  # noqa: E402
 from counter_client.config import load_counter_config  # noqa: E402
-from counter_client.session import Phase  # noqa: E402
+from counter_client.shift import Phase  # noqa: E402
 from display_board.app import build_board  # noqa: E402
 from display_board.config import load_display_config  # noqa: E402
 from kiosk.app import Kiosk  # noqa: E402
@@ -149,13 +149,13 @@ def shoot_clients(configs: Path, out: Path) -> None:
     counter = CounterApp(load_counter_config(configs / "counter-dk.toml"), settle_seconds=0)
     counter.window.resize(1366, 768)
     counter.start()
-    session = counter.session
+    shift = counter.shift
     counter.window.login_page.password.setText(OFFICER_PASSWORD)
     counter.window.login_page.submit.click()
-    wait(lambda: session.phase is Phase.WORK and session.online, "the counter open")
-    wait(lambda: session.busy is None and Action.NEXT in session.allowed(), "Next allowed")
-    session.press(Action.NEXT)
-    wait(lambda: session.ticket is not None, "the call")
+    wait(lambda: shift.phase is Phase.WORK and shift.online, "the counter open")
+    wait(lambda: shift.busy is None and Action.NEXT in shift.allowed(), "Next allowed")
+    shift.press(Action.NEXT)
+    wait(lambda: shift.ticket is not None, "the call")
     wait(lambda: board.model.latest_call is not None, "the board's call")
     settle(2)
     counter.window.grab().save(str(out / "demo-counter.png"))

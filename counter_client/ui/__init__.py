@@ -1,1 +1,1 @@
-"""Widgets of the counter client: they show the session and forward presses."""
+"""Widgets of the counter client: they show the shift and forward presses."""

@@ -17,7 +17,7 @@ from PyQt6.QtGui import QCloseEvent
 from PyQt6.QtWidgets import QHBoxLayout, QLayout, QPushButton, QVBoxLayout, QWidget
 
 from counter_client.actions import COMPACT_BUTTONS, COMPACT_SHORTCUT, SHORTCUTS, Action
-from counter_client.session import CounterSession, Message
+from counter_client.shift import CounterShift, Message
 from counter_client.texts import tr
 from counter_client.ui.style import STYLESHEET
 from counter_client.ui.widgets import ActionButton
@@ -32,12 +32,12 @@ class CompactStrip(QWidget):
 
     def __init__(
         self,
-        session: CounterSession,
+        shift: CounterShift,
         press: Callable[[Action], None],
         expand: Callable[[], None],
     ) -> None:
         super().__init__(None, Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint)
-        self.session = session
+        self.shift = shift
         self._expand = expand
         self._leaving = False
         self.setObjectName("strip")
@@ -86,30 +86,30 @@ class CompactStrip(QWidget):
         column.addWidget(self.message)
 
     def refresh(self) -> None:
-        session, lang = self.session, self.session.language
-        ticket = session.ticket
-        self.setWindowTitle(f"{session.counter_label()} — {tr('app.title', lang)}")
+        shift, lang = self.shift, self.shift.language
+        ticket = shift.ticket
+        self.setWindowTitle(f"{shift.counter_label()} — {tr('app.title', lang)}")
         self.number.setText(str(ticket["number"]) if ticket else tr("compact.none", lang))
         restyle(self.number, "stripNumber" if ticket else "stripDetail")
-        parts = [session.counter_label()]
+        parts = [shift.counter_label()]
         if ticket is not None:
             called = tr("ticket.called", lang, n=ticket.get("call_count") or 1)
             parts = [tr("ticket.serving", lang) if ticket.get("state") == "serving" else called]
             if ticket.get("priority") not in (None, "none"):
                 parts.append(tr(f"priority.{ticket['priority']}", lang))
         self.detail.setText(" · ".join(parts))
-        self.waiting.setText(tr("list.count", lang, n=len(session.waiting())))
+        self.waiting.setText(tr("list.count", lang, n=len(shift.waiting())))
         self.status.setText(tr("status.offline_short", lang))
-        self.status.setVisible(not session.online)
-        restyle(self.status, "online" if session.online else "offline")
-        allowed = session.allowed() if session.online else frozenset()
+        self.status.setVisible(not shift.online)
+        restyle(self.status, "online" if shift.online else "offline")
+        allowed = shift.allowed() if shift.online else frozenset()
         for action, button in self.buttons.items():
             button.show_state(tr(f"action.{action.value}", lang), action in allowed)
         self.expand.setText(tr("compact.expand_short", lang))
         self.expand.setToolTip(f"{tr('compact.expand', lang)} ({COMPACT_SHORTCUT})")
 
     def show_message(self, message: Message | None) -> None:
-        """The session's latest message (the window decides how long it stays fresh),
+        """The shift's latest message (the window decides how long it stays fresh),
         wrapped to the strip's width so a long refusal never widens the strip."""
         if message is None:
             self.message.hide()

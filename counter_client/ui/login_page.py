@@ -6,7 +6,7 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from counter_client.device_presence import Presence
-from counter_client.session import CounterSession
+from counter_client.shift import CounterShift
 from counter_client.texts import tr
 from shared.qt_widgets import label, restyle
 
@@ -15,9 +15,9 @@ class LoginPage(QWidget):
     """The login form, shown while no officer is logged in; it also says when a login was
     refused and why."""
 
-    def __init__(self, session: CounterSession) -> None:
+    def __init__(self, shift: CounterShift) -> None:
         super().__init__()
-        self.session = session
+        self.shift = shift
         self.setObjectName("page")
         outer = QVBoxLayout(self)
         outer.addStretch(1)
@@ -32,7 +32,7 @@ class LoginPage(QWidget):
         self.title = label("", "loginTitle")
         self.subtitle = label("", "pageSubtitle")
         self.user_caption = label("", "cardTitle")
-        self.username = QLineEdit(session.config.username)
+        self.username = QLineEdit(shift.config.username)
         self.username.setObjectName("username")
         self.password_caption = label("", "cardTitle")
         self.password = QLineEdit()
@@ -62,25 +62,25 @@ class LoginPage(QWidget):
         self.password.returnPressed.connect(self._submit)
 
     def _submit(self) -> None:
-        if self.session.login(self.username.text(), self.password.text()):
+        if self.shift.login(self.username.text(), self.password.text()):
             self.password.clear()
 
     def refresh(self) -> None:
-        session, lang = self.session, self.session.language
+        shift, lang = self.shift, self.shift.language
         self.title.setText(tr("app.title", lang))
         self.subtitle.setText(tr("login.title", lang))
         self.user_caption.setText(tr("login.username", lang))
         self.password_caption.setText(tr("login.password", lang))
-        busy = session.logging_in
+        busy = shift.logging_in
         self.submit.setText(tr("login.checking" if busy else "login.submit", lang))
         self.submit.setEnabled(not busy)
-        message = session.message
+        message = shift.message
         self.message.setVisible(message is not None)
         if message is not None:
             self.message.setText(message.text)
             restyle(self.message, "loginError" if message.error else "loginInfo")
-        server = tr("login.server", lang, url=session.config.server_url)
-        if session.device is Presence.REFUSED:
+        server = tr("login.server", lang, url=shift.config.server_url)
+        if shift.device is Presence.REFUSED:
             server = f"{server}\n{tr('device.refused', lang)}"
         self.server.setText(server)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PyQt6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from counter_client.session import CounterSession
+from counter_client.shift import CounterShift
 from counter_client.texts import tr
 from counter_client.ui.style import STYLESHEET
 from shared.qt_widgets import label
@@ -18,11 +18,11 @@ from shared.qt_widgets import label
 class NoShowDialog(QDialog):
     """About the ticket at the counter when it opened (``ticket_id``)."""
 
-    def __init__(self, session: CounterSession, parent: QWidget | None = None) -> None:
+    def __init__(self, shift: CounterShift, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setStyleSheet(STYLESHEET)
-        lang = session.language
-        ticket = session.ticket or {}
+        lang = shift.language
+        ticket = shift.ticket or {}
         self.ticket_id: int | None = ticket.get("id")
         number = ticket.get("number", "")
         self.setWindowTitle(tr("noshow.confirm_title", lang, number=number))

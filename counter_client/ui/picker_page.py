@@ -8,7 +8,7 @@ from typing import Any
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QGridLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from counter_client.session import CounterSession
+from counter_client.shift import CounterShift
 from counter_client.texts import tr
 from counter_client.ui.widgets import card
 from shared.qt_widgets import label, restyle
@@ -20,9 +20,9 @@ class PickerPage(QWidget):
     """The counter picker shown after login when the PC has no counter of its own: one
     button per counter of the agency."""
 
-    def __init__(self, session: CounterSession) -> None:
+    def __init__(self, shift: CounterShift) -> None:
         super().__init__()
-        self.session = session
+        self.shift = shift
         self.setObjectName("page")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(28, 22, 28, 22)
@@ -46,11 +46,11 @@ class PickerPage(QWidget):
         self.open_buttons: dict[int, QPushButton] = {}
 
     def refresh(self) -> None:
-        session, lang = self.session, self.session.language
-        agency = session.agency or {}
+        shift, lang = self.shift, self.shift.language
+        agency = shift.agency or {}
         self.title.setText(tr("pick.title", lang))
         self.subtitle.setText(tr("pick.subtitle", lang, agency=agency.get("short_name", "")))
-        counters = session.picker_counters()
+        counters = shift.picker_counters()
         shape = (lang, tuple(int(c["id"]) for c in counters))
         if shape != self._shape:
             self._build(counters)
@@ -65,7 +65,7 @@ class PickerPage(QWidget):
                 item.widget().deleteLater()  # type: ignore[union-attr]
         self.open_buttons.clear()
         self._parts: dict[int, tuple[Any, ...]] = {}
-        lang = self.session.language
+        lang = self.shift.language
         if not counters:
             self.grid.addWidget(label(tr("pick.none", lang), "pageSubtitle", wrap=True), 0, 0)
             return
@@ -80,7 +80,7 @@ class PickerPage(QWidget):
             button.setObjectName("primary")
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             cid = int(counter["id"])
-            button.clicked.connect(lambda _c=False, cid=cid: self.session.choose_counter(cid))
+            button.clicked.connect(lambda _c=False, cid=cid: self.shift.choose_counter(cid))
             layout.addWidget(name)
             layout.addWidget(services)
             layout.addWidget(state, 0, Qt.AlignmentFlag.AlignLeft)
@@ -91,16 +91,16 @@ class PickerPage(QWidget):
             self._parts[cid] = (services, state, button)
 
     def _update(self, counter: Mapping[str, Any]) -> None:
-        session, lang = self.session, self.session.language
+        shift, lang = self.shift, self.shift.language
         services, state_label, button = self._parts[int(counter["id"])]
         names = [
-            str(session.hall.services.get(int(sid), {}).get("name", ""))
+            str(shift.hall.services.get(int(sid), {}).get("name", ""))
             for sid in counter.get("service_ids", [])
         ]
         services.setText(" · ".join(n for n in names if n))
         state = str(counter.get("state", "closed"))
         officer = counter.get("officer_id")
-        me = (session.user or {}).get("id")
+        me = (shift.user or {}).get("id")
         text = tr(f"counter.{state}", lang)
         if state != "closed" and officer not in (None, me):
             text = f"{text} — {tr('pick.taken', lang)}"
@@ -108,4 +108,4 @@ class PickerPage(QWidget):
             text = f"{text} — {tr('pick.mine', lang)}"
         state_label.setText(text)
         restyle(state_label, f"counter{state.capitalize()}")
-        button.setEnabled(session.busy is None)
+        button.setEnabled(shift.busy is None)

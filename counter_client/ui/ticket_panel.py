@@ -11,7 +11,7 @@ from PyQt6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from counter_client.actions import SHORTCUTS, Action
 from counter_client.durations import clock_text
-from counter_client.session import CounterSession
+from counter_client.shift import CounterShift
 from counter_client.texts import tr
 from counter_client.ui.widgets import card
 from shared.qt_widgets import label, restyle
@@ -36,9 +36,9 @@ class TicketPanel(QWidget):
     """The card of the visitor now at the counter, with the times that tick while they
     are served."""
 
-    def __init__(self, session: CounterSession) -> None:
+    def __init__(self, shift: CounterShift) -> None:
         super().__init__()
-        self.session = session
+        self.shift = shift
         frame, layout, self.caption = card()
         holder = QVBoxLayout(self)
         holder.setContentsMargins(0, 0, 0, 0)
@@ -90,13 +90,13 @@ class TicketPanel(QWidget):
         layout.addStretch(1)
 
     def refresh(self) -> None:
-        session, lang = self.session, self.session.language
-        counter = session.counter or {}
+        shift, lang = self.shift, self.shift.language
+        counter = shift.counter or {}
         state = str(counter.get("state", "closed"))
         self.caption.setText(tr("ticket.current", lang).upper())
         self.counter_state.setText(tr(f"counter.{state}", lang))
         restyle(self.counter_state, f"counter{state.capitalize()}")
-        ticket = session.ticket
+        ticket = shift.ticket
         for widget in (self.state, self.service, self.agency, self.times):
             widget.setVisible(ticket is not None)
         if ticket is None:
@@ -126,21 +126,21 @@ class TicketPanel(QWidget):
         self.sent_here.setVisible(self._was_sent_here(ticket))
         self.service.setText(str((ticket.get("service") or {}).get("name", "")))
         self.agency.setText(str((ticket.get("agency") or {}).get("short_name", "")))
-        calls, needed = int(ticket.get("call_count") or 0), session.hall.calls_before_no_show
+        calls, needed = int(ticket.get("call_count") or 0), shift.hall.calls_before_no_show
         waiting_for_calls = ticket.get("state") == "called" and calls < needed
         self.hint.setText(tr("ticket.no_show_after", lang, n=needed))
         self.hint.setVisible(waiting_for_calls)
         self.tick()
 
     def _was_sent_here(self, ticket: Mapping[str, Any]) -> bool:
-        return bool(self.session.transferred_here(int(ticket["id"])))
+        return bool(self.shift.transferred_here(int(ticket["id"])))
 
     def tick(self) -> None:
         """Every second: the times of the visitor at the counter."""
-        ticket, lang = self.session.ticket, self.session.language
+        ticket, lang = self.shift.ticket, self.shift.language
         if ticket is None:
             return
-        waited, since_call, service = ticket_times(ticket, self.session.clock.now())
+        waited, since_call, service = ticket_times(ticket, self.shift.clock.now())
         shown = [("ticket.waited", waited)]
         if ticket.get("state") == "serving":
             shown.append(("ticket.service_time", service))

@@ -30,7 +30,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from counter_client.session import CounterSession
+from counter_client.shift import CounterShift
 from counter_client.texts import tr
 from counter_client.transfer_choice import (
     AgencyGroup,
@@ -129,15 +129,15 @@ def _children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
 class TransferDialog(QDialog):
     """``choice()`` gives the transfer body: ``service_id`` or ``counter_id``, ``position``."""
 
-    def __init__(self, session: CounterSession, parent: QWidget | None = None) -> None:
+    def __init__(self, shift: CounterShift, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session = session
-        lang = session.language
-        ticket = session.ticket or {}
+        self.shift = shift
+        lang = shift.language
+        ticket = shift.ticket or {}
         self.ticket_id: int | None = ticket.get("id")
         self.setWindowTitle(tr("transfer.title", lang, number=ticket.get("number", "")))
         self.setMinimumSize(660, 560)
-        session.forget_lines()
+        shift.forget_lines()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.setSpacing(8)
@@ -157,11 +157,9 @@ class TransferDialog(QDialog):
 
         current_service = service.get("id")
         unstaffed = tr("transfer.unstaffed", lang)
-        self.services = TargetTree(service_groups(session.hall, current_service), unstaffed)
-        own = (session.counter or {}).get("id")
-        self.counters = TargetTree(
-            counter_groups(session.hall, session.live_counters, own), unstaffed
-        )
+        self.services = TargetTree(service_groups(shift.hall, current_service), unstaffed)
+        own = (shift.counter or {}).get("id")
+        self.counters = TargetTree(counter_groups(shift.hall, shift.live_counters, own), unstaffed)
         self.tabs = QTabWidget()
         no_counters = tr("transfer.no_counters", lang) if not self.counters.items else ""
         for tree, key, empty in (
@@ -245,9 +243,7 @@ class TransferDialog(QDialog):
         left = {}
         for tree in (self.services, self.counters):
             left[id(tree)] = tree.filter(query)
-            tree.no_match.setText(
-                tr("transfer.no_match", self.session.language, query=query.strip())
-            )
+            tree.no_match.setText(tr("transfer.no_match", self.shift.language, query=query.strip()))
             tree.no_match.setVisible(bool(tree.items and query.strip()) and not left[id(tree)])
             current = tree.currentItem()
             if current is not None and current.isHidden():
@@ -283,7 +279,7 @@ class TransferDialog(QDialog):
     def _chosen_changed(self) -> None:
         target = self.chosen()
         if target is not None and target.kind == "service":
-            self.session.look_up_line(target.id)
+            self.shift.look_up_line(target.id)
         self.refresh()
 
     def choose_service(self, service_id: int) -> None:
@@ -306,8 +302,8 @@ class TransferDialog(QDialog):
     # --- what the officer is told ---------------------------------------------------------
 
     def refresh(self) -> None:
-        """The outlook of the chosen target (the session's answers arrive meanwhile)."""
-        lang = self.session.language
+        """The outlook of the chosen target (the shift's answers arrive meanwhile)."""
+        lang = self.shift.language
         target = self.chosen()
         outlook = self._outlook(target)
         warning = outlook is not None and outlook.warning
@@ -325,16 +321,16 @@ class TransferDialog(QDialog):
             return None
         if target.kind == "counter":
             return counter_outlook(target)
-        answer = self.session.lines.get(target.id)
+        answer = self.shift.lines.get(target.id)
         if isinstance(answer, ApiError) or answer is None:
             return None
         return line_outlook(answer)
 
     def _pending_text(self, target: Target | None) -> str:
-        lang = self.session.language
+        lang = self.shift.language
         if target is None:
             return tr("transfer.choose", lang)
-        answer = self.session.lines.get(target.id)
+        answer = self.shift.lines.get(target.id)
         if not isinstance(answer, ApiError):
             return tr("transfer.checking", lang)
         # A server without the query (404): nothing known, nothing claimed.

@@ -26,7 +26,7 @@ from PyQt6.QtWidgets import (
 
 from counter_client.actions import SHORTCUTS, Action
 from counter_client.durations import clock_text, time_of_day
-from counter_client.session import CounterSession
+from counter_client.shift import CounterShift
 from counter_client.texts import tr
 from counter_client.ui.style import BOOKING, BRAND, PRIORITY
 from counter_client.ui.widgets import ActionButton, card
@@ -52,9 +52,9 @@ class WaitingPanel(QWidget):
     """The waiting list in calling order with the reason of each place, and today's
     no-shows the officer may take back."""
 
-    def __init__(self, session: CounterSession, press: Callable[[Action], None]) -> None:
+    def __init__(self, shift: CounterShift, press: Callable[[Action], None]) -> None:
         super().__init__()
-        self.session = session
+        self.shift = shift
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(12)
@@ -132,19 +132,19 @@ class WaitingPanel(QWidget):
     # --- showing the lines ------------------------------------------------------------
 
     def refresh(self) -> None:
-        session, lang = self.session, self.session.language
+        shift, lang = self.shift, self.shift.language
         self.caption.setText(tr("list.title", lang).upper())
         self.order_hint.setText(tr("list.order_hint", lang))
         self.table.setHorizontalHeaderLabels([tr(k, lang) for k in HEADERS])
-        counts = session.line.counts_by_service()
+        counts = shift.line.counts_by_service()
         names = [
-            f"{session.hall.services.get(sid, {}).get('name', sid)}: {n}"
+            f"{shift.hall.services.get(sid, {}).get('name', sid)}: {n}"
             for sid, n in sorted(counts.items())
         ]
         self.chips.setText("   ·   ".join(names))
         self.chips.setVisible(bool(names))
 
-        no_shows = session.no_shows()
+        no_shows = shift.no_shows()
         self.no_show_caption.setText(tr("noshow.title", lang).upper())
         keys = (*((int(t["id"]), service_name(t)) for t in no_shows), lang)
         if keys != self._no_shows:
@@ -156,8 +156,8 @@ class WaitingPanel(QWidget):
     def _show_buttons(self) -> None:
         """F10 and F11 act on the chosen number: enabled only once one is chosen (the key
         pressed without a choice says to choose first)."""
-        session, lang = self.session, self.session.language
-        allowed = session.allowed() if session.online else frozenset()
+        shift, lang = self.shift, self.shift.language
+        allowed = shift.allowed() if shift.online else frozenset()
         call = Action.CALL in allowed and self.selected_ticket() is not None
         self.call.show_state(tr("action.call", lang), call)
         requeue = Action.REQUEUE in allowed and self.selected_no_show() is not None
@@ -188,7 +188,7 @@ class WaitingPanel(QWidget):
 
     def _reason_text(self, ticket: Mapping[str, Any], reason: Reason) -> tuple[str, str]:
         """Why the ticket stands where it does, short for the row and long for the tip."""
-        hall, lang = self.session.hall, self.session.language
+        hall, lang = self.shift.hall, self.shift.language
         if reason is Reason.PRIORITY:
             return tr(f"priority.{ticket.get('priority')}", lang), tr("list.why.priority", lang)
         if reason is Reason.BOOKING:
@@ -202,7 +202,7 @@ class WaitingPanel(QWidget):
 
     def _fill_no_shows(self, no_shows: list[Mapping[str, Any]]) -> None:
         chosen = self.selected_no_show()
-        lang = self.session.language
+        lang = self.shift.language
         self.no_show_list.clear()
         if not no_shows:
             empty = QListWidgetItem(tr("noshow.empty", lang))
@@ -224,8 +224,8 @@ class WaitingPanel(QWidget):
     def tick(self) -> None:
         """Every second: the order (a booked slot may have fallen due), the waiting times
         and the longest wait."""
-        session, lang = self.session, self.session.language
-        order = session.calling_order()
+        shift, lang = self.shift, self.shift.language
+        order = shift.calling_order()
         # Everything a row shows but the ticking wait: a service renamed in the console
         # (config.updated, then a fresh snapshot) redraws the rows of the same tickets.
         rows = tuple(
@@ -234,14 +234,14 @@ class WaitingPanel(QWidget):
         if rows != self._rows:
             self._fill_table(order)
             self._rows = rows
-        now = session.clock.now()
+        now = shift.clock.now()
         for row, (ticket, _reason) in enumerate(order[: self.table.rowCount()]):
             queued = parse_time(ticket.get("queued_at"))
             item = self.table.item(row, WAITING)
             if item is not None:
                 item.setText(clock_text(now - queued if queued else None))
         if order:
-            longest = clock_text(session.line.longest_wait(now))
+            longest = clock_text(shift.line.longest_wait(now))
             self.summary.setText(tr("list.summary", lang, n=len(order), wait=longest))
         else:
             self.summary.setText(tr("list.empty", lang))

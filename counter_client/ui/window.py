@@ -1,6 +1,6 @@
 """The counter window: header, messages, one page per phase, the keys, and the compact strip.
 
-The window only shows the session and forwards presses; the F-keys work wherever the
+The window only shows the shift and forwards presses; the F-keys work wherever the
 focus is inside the window (or the strip), and never while a dialog is open.
 """
 
@@ -23,7 +23,7 @@ from PyQt6.QtWidgets import (
 )
 
 from counter_client.actions import COMPACT_SHORTCUT, SHORTCUTS, Action
-from counter_client.session import CounterSession, Message, Phase
+from counter_client.shift import CounterShift, Message, Phase
 from counter_client.texts import tr
 from counter_client.ui.compact_strip import CompactStrip
 from counter_client.ui.login_page import LoginPage
@@ -51,14 +51,12 @@ def opening_size(free: QRect) -> QSize | None:
 
 
 class CounterWindow(QMainWindow):
-    """The counter client's one window: it shows the session's page and messages and
-    sends every press and key to the session."""
+    """The counter client's one window: it shows the shift's page and messages and
+    sends every press and key to the shift."""
 
-    def __init__(
-        self, session: CounterSession, on_close: Callable[[], None] = lambda: None
-    ) -> None:
+    def __init__(self, shift: CounterShift, on_close: Callable[[], None] = lambda: None) -> None:
         super().__init__()
-        self.session = session
+        self.shift = shift
         self._on_close = on_close
         self.setStyleSheet(STYLESHEET)
         self.resize(DEFAULT_SIZE)
@@ -76,15 +74,15 @@ class CounterWindow(QMainWindow):
         column.addWidget(self.offline)
         column.addWidget(self.banner)
         self.pages = QStackedWidget()
-        self.login_page = LoginPage(session)
-        self.picker_page = PickerPage(session)
-        self.working_page = WorkingPage(session, self.press)
+        self.login_page = LoginPage(shift)
+        self.picker_page = PickerPage(shift)
+        self.working_page = WorkingPage(shift, self.press)
         for page in (self.login_page, self.picker_page, self.working_page):
             self.pages.addWidget(page)
         column.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
-        self.strip = CompactStrip(session, self.press, self.show_full)
+        self.strip = CompactStrip(shift, self.press, self.show_full)
         self.compact = False
         self.dialog: TransferDialog | NoShowDialog | None = None
         self._shown_phase: Phase | None = None
@@ -128,7 +126,7 @@ class CounterWindow(QMainWindow):
         row.addWidget(self.officer)
         self.language = self._header_button(self._toggle_language)
         self.compact_button = self._header_button(self.show_compact)
-        self.logout_button = self._header_button(self.session.logout)
+        self.logout_button = self._header_button(self.shift.logout)
         for button in (self.language, self.compact_button, self.logout_button):
             row.addWidget(button)
         return header
@@ -153,11 +151,11 @@ class CounterWindow(QMainWindow):
     def press(self, action: Action) -> None:
         """A button or key, from the full view or the strip: the transfer asks where to, a
         no-show asks first (unless turned off), a list action takes the list's choice."""
-        session = self.session
-        if session.phase is not Phase.WORK:
+        shift = self.shift
+        if shift.phase is not Phase.WORK:
             return
-        if action is Action.TRANSFER or session.asks_before(action):
-            if not session.check(action):
+        if action is Action.TRANSFER or shift.asks_before(action):
+            if not shift.check(action):
                 return  # no dialog for a press that would be refused: the message says why
             if action is Action.TRANSFER:
                 self.open_transfer()
@@ -166,19 +164,19 @@ class CounterWindow(QMainWindow):
         elif action in (Action.CALL, Action.REQUEUE):
             self._press_chosen(action)
         else:
-            session.press(action)
+            shift.press(action)
 
     def _press_chosen(self, action: Action) -> None:
         """F10/F11 take the number chosen in the full view's lists, which the strip hides:
         there the key says where to choose instead of acting on an unseen choice."""
-        session, waiting = self.session, self.working_page.waiting
+        shift, waiting = self.shift, self.working_page.waiting
         if self.compact:
-            name = tr(f"action.{action.value}", session.language)
-            session.say(tr("compact.choose_in_full", session.language, action=name), error=True)
+            name = tr(f"action.{action.value}", shift.language)
+            shift.say(tr("compact.choose_in_full", shift.language, action=name), error=True)
         elif action is Action.CALL:
-            session.press(action, ticket_id=waiting.selected_ticket())
+            shift.press(action, ticket_id=waiting.selected_ticket())
         else:
-            session.press(action, ticket_id=waiting.selected_no_show())
+            shift.press(action, ticket_id=waiting.selected_no_show())
 
     def _dialog_parent(self) -> QWidget:
         # Over the strip while it stands in for the window: never behind it, never hidden.
@@ -187,10 +185,10 @@ class CounterWindow(QMainWindow):
     def open_transfer(self) -> TransferDialog:
         if self.compact:
             self.show_full()
-        dialog = TransferDialog(self.session, self)
+        dialog = TransferDialog(self.shift, self)
         dialog.setStyleSheet(STYLESHEET)
         dialog.accepted.connect(
-            lambda: self.session.press(
+            lambda: self.shift.press(
                 Action.TRANSFER, transfer=dialog.choice(), about=dialog.ticket_id
             )
         )
@@ -198,15 +196,15 @@ class CounterWindow(QMainWindow):
         return dialog
 
     def ask_no_show(self) -> NoShowDialog:
-        dialog = NoShowDialog(self.session, self._dialog_parent())
+        dialog = NoShowDialog(self.shift, self._dialog_parent())
         dialog.accepted.connect(lambda: self._no_show_confirmed(dialog))
         self._show_dialog(dialog)
         return dialog
 
     def _no_show_confirmed(self, dialog: NoShowDialog) -> None:
         if dialog.dont_ask.isChecked():
-            self.session.stop_asking_no_show()
-        self.session.press(Action.NO_SHOW, about=dialog.ticket_id)
+            self.shift.stop_asking_no_show()
+        self.shift.press(Action.NO_SHOW, about=dialog.ticket_id)
 
     def _show_dialog(self, dialog: TransferDialog | NoShowDialog) -> None:
         dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
@@ -219,7 +217,7 @@ class CounterWindow(QMainWindow):
         dialog.deleteLater()
 
     def _toggle_language(self) -> None:
-        self.session.set_language("en" if self.session.language == "id" else "id")
+        self.shift.set_language("en" if self.shift.language == "id" else "id")
 
     # --- compact mode -----------------------------------------------------------------
 
@@ -230,7 +228,7 @@ class CounterWindow(QMainWindow):
             self.show_compact()
 
     def show_compact(self) -> None:
-        if self.session.phase is not Phase.WORK:
+        if self.shift.phase is not Phase.WORK:
             return
         self.compact = True
         self.strip.refresh()
@@ -248,11 +246,11 @@ class CounterWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
-    # --- showing the session ----------------------------------------------------------
+    # --- showing the shift ----------------------------------------------------------
 
     def refresh(self) -> None:
-        session, lang = self.session, self.session.language
-        phase = session.phase
+        shift, lang = self.shift, self.shift.language
+        phase = shift.phase
         pages: dict[Phase, LoginPage | PickerPage | WorkingPage] = {
             Phase.LOGIN: self.login_page,
             Phase.PICK: self.picker_page,
@@ -262,7 +260,7 @@ class CounterWindow(QMainWindow):
         if phase is not Phase.WORK and self.compact:
             self.show_full()
         if self.dialog is not None and (
-            phase is not Phase.WORK or (session.ticket or {}).get("id") != self.dialog.ticket_id
+            phase is not Phase.WORK or (shift.ticket or {}).get("id") != self.dialog.ticket_id
         ):
             self.dialog.reject()  # about a visitor no longer at the counter
         elif isinstance(self.dialog, TransferDialog):
@@ -280,42 +278,42 @@ class CounterWindow(QMainWindow):
             else:
                 self.setFocus()
         self.setWindowTitle(
-            f"{session.counter_label()} — {tr('app.title', lang)}"
+            f"{shift.counter_label()} — {tr('app.title', lang)}"
             if phase is Phase.WORK
             else tr("app.title", lang)
         )
 
     def _render_header(self) -> None:
-        session, lang = self.session, self.session.language
-        agency = (session.agency or {}).get("short_name", "")
-        if session.phase is Phase.WORK:
-            self.title.setText(f"{session.counter_label()}  ·  {agency}")
-        elif session.phase is Phase.PICK:
+        shift, lang = self.shift, self.shift.language
+        agency = (shift.agency or {}).get("short_name", "")
+        if shift.phase is Phase.WORK:
+            self.title.setText(f"{shift.counter_label()}  ·  {agency}")
+        elif shift.phase is Phase.PICK:
             self.title.setText(f"{tr('app.title', lang)}  ·  {agency}")
         else:
             self.title.setText(tr("app.title", lang))
-        logged_in = session.phase is not Phase.LOGIN
+        logged_in = shift.phase is not Phase.LOGIN
         self.status.setVisible(logged_in)
-        self.status.setText(tr("status.online" if session.online else "status.offline_short", lang))
-        restyle(self.status, "online" if session.online else "offline")
+        self.status.setText(tr("status.online" if shift.online else "status.offline_short", lang))
+        restyle(self.status, "online" if shift.online else "offline")
         self.sending.setText(tr("status.sending", lang))
-        self.sending.setVisible(session.busy is not None)
-        user = session.user or {}
+        self.sending.setVisible(shift.busy is not None)
+        user = shift.user or {}
         name = user.get("display_name") or user.get("username", "")
         self.officer.setText(tr("header.officer", lang, name=name))
         self.officer.setVisible(logged_in)
         self.language.setText(tr("header.language", lang))
         self.compact_button.setText(f"{tr('header.compact', lang)}  ({COMPACT_SHORTCUT})")
-        self.compact_button.setVisible(session.phase is Phase.WORK)
+        self.compact_button.setVisible(shift.phase is Phase.WORK)
         self.logout_button.setText(tr("header.logout", lang))
         self.logout_button.setVisible(logged_in)
 
     def _render_banners(self) -> None:
-        session, lang = self.session, self.session.language
-        logged_in = session.phase is not Phase.LOGIN
+        shift, lang = self.shift, self.shift.language
+        logged_in = shift.phase is not Phase.LOGIN
         self.offline.setText(tr("status.offline", lang))
-        self.offline.setVisible(logged_in and not session.online)
-        message = session.message
+        self.offline.setVisible(logged_in and not shift.online)
+        message = shift.message
         if message is not self._message:
             self._message, self._message_at = message, time.monotonic()
         fresh = message is not None and (
@@ -330,8 +328,8 @@ class CounterWindow(QMainWindow):
             self.strip.show_message(message if fresh else None)
 
     def tick(self) -> None:
-        self.session.tick()
-        if self.session.phase is Phase.WORK:
+        self.shift.tick()
+        if self.shift.phase is Phase.WORK:
             self.working_page.tick()
         self._render_banners()
 

@@ -9,7 +9,7 @@ from PyQt6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidg
 
 from counter_client.actions import COUNTER_BUTTONS, SHORTCUTS, Action
 from counter_client.durations import clock_text, date_text
-from counter_client.session import CounterSession
+from counter_client.shift import CounterShift
 from counter_client.texts import tr
 from counter_client.ui.ticket_panel import TicketPanel
 from counter_client.ui.waiting_panel import WaitingPanel
@@ -26,9 +26,9 @@ class WorkingPage(QWidget):
     """The page an officer works in once the counter is open: the visitor, the action
     buttons with their keys, and the waiting list."""
 
-    def __init__(self, session: CounterSession, press: Callable[[Action], None]) -> None:
+    def __init__(self, shift: CounterShift, press: Callable[[Action], None]) -> None:
         super().__init__()
-        self.session = session
+        self.shift = shift
         self.setObjectName("page")
         row = QHBoxLayout(self)
         row.setContentsMargins(16, 14, 16, 14)
@@ -36,7 +36,7 @@ class WorkingPage(QWidget):
 
         left = QVBoxLayout()
         left.setSpacing(12)
-        self.ticket_panel = TicketPanel(session)
+        self.ticket_panel = TicketPanel(shift)
         left.addWidget(self.ticket_panel, 1)
         grid = QGridLayout()
         grid.setSpacing(8)
@@ -55,7 +55,7 @@ class WorkingPage(QWidget):
         left.addWidget(self._day_figures())
         row.addLayout(left, 11)
 
-        self.waiting = WaitingPanel(session, press)
+        self.waiting = WaitingPanel(shift, press)
         row.addWidget(self.waiting, 9)
 
     def _day_figures(self) -> QFrame:
@@ -82,15 +82,15 @@ class WorkingPage(QWidget):
         return frame
 
     def refresh(self) -> None:
-        session, lang = self.session, self.session.language
-        allowed = session.allowed() if session.online else frozenset()
+        shift, lang = self.shift, self.shift.language
+        allowed = shift.allowed() if shift.online else frozenset()
         for action, button in self.buttons.items():
             button.show_state(tr(f"action.{action.value}", lang), action in allowed)
         self.ticket_panel.refresh()
         self.waiting.refresh()
-        tally = session.tally
-        day = date_text(session.hall.today, lang)
-        self.stats_caption.setText(f"{session.counter_label()} · {day}".upper())
+        tally = shift.tally
+        day = date_text(shift.hall.today, lang)
+        self.stats_caption.setText(f"{shift.counter_label()} · {day}".upper())
         served_key = "stats.served_since_login" if tally.since_login else "stats.served"
         self.served_caption.setText(tr(served_key, lang))
         self.served.setText(str(tally.served))

@@ -14,16 +14,16 @@ from server.domain import access, announce
 from server.domain.areas import WaitingArea
 from server.domain.context import Ctx
 from server.domain.errors import DomainError
+from server.domain.payloads import agency_payload, counter_payload, service_payload, zone_payload
 from server.domain.schedule import remaining_quota
 from server.domain.settings import update_settings
-from server.domain.views import agency_view, counter_view, service_view, zone_view
 from server.models import Agency, Counter, Holiday, Service, SpecialOpening, Zone
 from server.principal import current_principal
 from shared import wire
 from shared.errors import ErrorCode
 
 
-def config_view(ctx: Ctx) -> dict[str, Any]:
+def config_payload(ctx: Ctx) -> dict[str, Any]:
     session = ctx.session
     services = session.scalars(select(Service).order_by(Service.agency_id, Service.position)).all()
     return {
@@ -35,20 +35,20 @@ def config_view(ctx: Ctx) -> dict[str, Any]:
             "server_time": ctx.now.isoformat(),
         },
         "settings": ctx.settings.to_dict(),
-        "zones": [zone_view(z) for z in session.scalars(select(Zone).order_by(Zone.id))],
+        "zones": [zone_payload(z) for z in session.scalars(select(Zone).order_by(Zone.id))],
         "agencies": [
-            agency_view(a) for a in session.scalars(select(Agency).order_by(Agency.position))
+            agency_payload(a) for a in session.scalars(select(Agency).order_by(Agency.position))
         ],
         "services": [
             {
-                **service_view(s),
+                **service_payload(s),
                 "remaining_quota": remaining_quota(session, s, ctx.today),
                 "area": _area(ctx.catalog.area_of_service(session, s.id)),
             }
             for s in services
         ],
         "counters": [
-            counter_view(c)
+            counter_payload(c)
             for c in session.scalars(
                 select(Counter).where(Counter.active.is_(True)).order_by(Counter.position)
             )
@@ -57,7 +57,7 @@ def config_view(ctx: Ctx) -> dict[str, Any]:
             {"date": h.date.isoformat(), "name": h.name}
             for h in session.scalars(select(Holiday).order_by(Holiday.date))
         ],
-        "special_openings": special_openings_view(ctx),
+        "special_openings": special_openings_payload(ctx),
     }
 
 
@@ -67,7 +67,7 @@ def _area(area: WaitingArea | None) -> wire.WaitingArea | None:
     return area.to_dict() if area is not None else None
 
 
-def special_openings_view(ctx: Ctx) -> list[dict[str, Any]]:
+def special_openings_payload(ctx: Ctx) -> list[dict[str, Any]]:
     """The special openings (*buka khusus*) from today on: past ones decide nothing."""
     rows = ctx.session.scalars(
         select(SpecialOpening)
@@ -89,7 +89,7 @@ def special_openings_view(ctx: Ctx) -> list[dict[str, Any]]:
 @bp.get("/config")
 def get_config() -> Response:
     current_principal()
-    return jsonify(run_query(config_view))
+    return jsonify(run_query(config_payload))
 
 
 @bp.get("/settings")

@@ -17,8 +17,8 @@ from server.domain.counter_queue import counter_queue as queue_view
 from server.domain.counter_queue import readable_counter
 from server.domain.errors import not_found
 from server.domain.outbox import current_seq
+from server.domain.payloads import counter_payload, ticket_payload
 from server.domain.tickets import load_service
-from server.domain.views import counter_view, ticket_view
 from server.models import Counter, Ticket
 from server.principal import current_principal
 from shared import events
@@ -61,8 +61,8 @@ def _state(ctx: Ctx, counter: Counter, known: Ticket | None = None) -> dict[str,
         else:
             current = ctx.session.get(Ticket, counter.current_ticket_id)
     return {
-        "counter": counter_view(counter),
-        "ticket": ticket_view(current) if current is not None else None,
+        "counter": counter_payload(counter),
+        "ticket": ticket_payload(current) if current is not None else None,
     }
 
 

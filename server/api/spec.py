@@ -4,7 +4,7 @@ Request bodies are not written out here: they come from the very ``Field`` schem
 handlers validate with (``schema_openapi(ISSUE_SCHEMA)`` and so on), so the document
 cannot promise a field the server refuses, or miss one it takes. Error statuses come from
 ``server.errors.STATUS`` and the error codes from ``shared.errors.ErrorCode``, each
-defined once. Response shapes mirror ``server/domain/views.py`` and ``snapshots.py``;
+defined once. Response shapes mirror ``server/domain/payloads.py`` and ``snapshots.py``;
 ``tests/server/test_openapi.py`` checks every route is documented and validates real
 answers against these schemas, so a view that grows a field fails a test until the
 document says so.
@@ -91,7 +91,7 @@ def array(items: JsonSchema) -> JsonSchema:
 
 
 def obj(properties: dict[str, JsonSchema], description: str = "") -> JsonSchema:
-    """An object whose keys are all always present, and no others: the views' shape."""
+    """An object whose keys are all always present, and no others: the payloads' shape."""
     schema: JsonSchema = {
         "type": "object",
         "additionalProperties": False,
@@ -127,10 +127,10 @@ def ticket_in_line(description: str, ticket: str = "Ticket") -> JsonSchema:
     return obj({"ticket": ref(ticket), **ESTIMATE}, description)
 
 
-# --- response shapes (server/domain/views.py, snapshots.py, the api modules) --------------
+# --- response shapes (server/domain/payloads.py, snapshots.py, the api modules) --------------
 
 # The payloads typed in shared.wire, by the name the document gives them: generated, so
-# the views, the clients and the document share one definition.
+# the payloads, the clients and the document share one definition.
 WIRE_REFS: dict[type, str] = {
     wire.Error: "Error",
     wire.AgencyBrief: "AgencyBrief",

@@ -14,6 +14,7 @@ from server.domain.areas import area_now
 from server.domain.context import Ctx
 from server.domain.errors import DomainError
 from server.domain.outbox import current_seq
+from server.domain.payloads import public_ticket_payload, ticket_payload
 from server.domain.tickets import (
     cancel_ticket,
     find_by_status_code,
@@ -24,7 +25,6 @@ from server.domain.tickets import (
     requeue_no_show,
     ticket_with_estimate,
 )
-from server.domain.views import public_ticket_view, ticket_view
 from server.models import Priority, TicketSource
 from server.principal import current_principal
 from shared import events
@@ -78,7 +78,7 @@ def issue() -> tuple[Response, int]:
         view = {
             # The status code (the QR's secret) goes to the issuer alone, never to a room.
             "ticket": {
-                **ticket_view(issued.ticket),
+                **ticket_payload(issued.ticket),
                 "status_code": issued.ticket.status_code,
                 # Where to wait, as the kiosk's screen and the printed ticket say it.
                 "area": area.to_dict() if area is not None else None,
@@ -103,7 +103,7 @@ def public_status(status_code: str) -> Response:
     def query(ctx: Ctx) -> dict[str, Any]:
         ticket = find_by_status_code(ctx.session, status_code)
         return {
-            "ticket": public_ticket_view(ticket, area_now(ctx, ticket)),
+            "ticket": public_ticket_payload(ticket, area_now(ctx, ticket)),
             **ticket_with_estimate(ctx, ticket),
             "seq": current_seq(ctx.session, events.ticket_room(status_code)),
         }
@@ -118,7 +118,7 @@ def report_printed(ticket_id: int) -> Response:
     body = json_body(PRINTED_SCHEMA)
 
     def command(ctx: Ctx) -> dict[str, Any]:
-        return {"ticket": ticket_view(report_printing(ctx, who, ticket_id, body["printed"]))}
+        return {"ticket": ticket_payload(report_printing(ctx, who, ticket_id, body["printed"]))}
 
     return jsonify(run_command(who.actor, command))
 
@@ -132,7 +132,7 @@ def cancel(ticket_id: int) -> Response:
         ticket = lock_ticket(ctx.session, ticket_id)
         access.require_agency_staff(who, ticket.service.agency_id)
         cancel_ticket(ctx, ticket, body.get("reason"))
-        return {"ticket": ticket_view(ticket)}
+        return {"ticket": ticket_payload(ticket)}
 
     return jsonify(run_command(who.actor, command))
 
@@ -147,6 +147,6 @@ def requeue(ticket_id: int) -> Response:
         ticket = lock_ticket(ctx.session, ticket_id)
         access.require_agency_staff(who, ticket.service.agency_id)
         requeue_no_show(ctx, ticket, body.get("places"))
-        return {"ticket": ticket_view(ticket), **ticket_with_estimate(ctx, ticket)}
+        return {"ticket": ticket_payload(ticket), **ticket_with_estimate(ctx, ticket)}
 
     return jsonify(run_command(who.actor, command))

@@ -1,6 +1,6 @@
 """JSON Schemas of the typed wire payloads (``shared.wire``) for the OpenAPI document.
 
-The payload types are what the views return and the clients read; generating their
+The payload types are what the payload builders return and the clients read; generating their
 schemas from the same types leaves the document nothing to drift from. A payload named
 in ``refs`` becomes a ``$ref`` wherever another one contains it; the others are inlined.
 """

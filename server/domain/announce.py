@@ -11,7 +11,7 @@ from shared.callout import CallOut
 from .areas import area_now
 from .context import Ctx
 from .estimates import line_stats_now
-from .views import counter_view, public_ticket_view, ticket_view
+from .payloads import counter_payload, public_ticket_payload, ticket_payload
 
 
 def _ticket_rooms(ticket: Ticket) -> list[str]:
@@ -37,19 +37,21 @@ def _line_rooms(ctx: Ctx, service: Service) -> list[str]:
 
 def _to_phone(ctx: Ctx, name: str, ticket: Ticket) -> None:
     """The visitor's phone hears its ticket as its public page shows it: no ids, no staff."""
-    payload: wire.PhoneTicketEvent = {"ticket": public_ticket_view(ticket, area_now(ctx, ticket))}
+    payload: wire.PhoneTicketEvent = {
+        "ticket": public_ticket_payload(ticket, area_now(ctx, ticket))
+    }
     ctx.outbox.add(name, [events.ticket_room(ticket.status_code)], payload)
 
 
 def ticket_updated(ctx: Ctx, ticket: Ticket, *, also_rooms: tuple[str, ...] = ()) -> None:
-    payload: wire.TicketEvent = {"ticket": ticket_view(ticket)}
+    payload: wire.TicketEvent = {"ticket": ticket_payload(ticket)}
     ctx.outbox.add(events.TICKET_UPDATED, [*_ticket_rooms(ticket), *also_rooms], payload)
     _to_phone(ctx, events.TICKET_UPDATED, ticket)
 
 
 def ticket_issued(ctx: Ctx, ticket: Ticket) -> None:
     # Not to the ticket's own room: nobody can be in it before the issue response is out.
-    payload: wire.TicketEvent = {"ticket": ticket_view(ticket)}
+    payload: wire.TicketEvent = {"ticket": ticket_payload(ticket)}
     ctx.outbox.add(events.TICKET_ISSUED, _ticket_rooms(ticket), payload)
 
 
@@ -62,7 +64,7 @@ def ticket_called(ctx: Ctx, ticket: Ticket, counter: Counter, *, recall: bool) -
         agency_name=ticket.service.agency.short_name,
     )
     payload: wire.TicketCalledEvent = {
-        "ticket": ticket_view(ticket),
+        "ticket": ticket_payload(ticket),
         "counter": {"id": counter.id, "label": counter.label, "zone": counter.zone.code},
         "recall": recall,
         "call_count": ticket.call_count,
@@ -82,7 +84,7 @@ def counter_updated(ctx: Ctx, counter: Counter) -> None:
         events.counter_room(counter.id),
         events.zone_room(counter.zone.code),
     ]
-    payload: wire.CounterEvent = {"counter": counter_view(counter)}
+    payload: wire.CounterEvent = {"counter": counter_payload(counter)}
     ctx.outbox.add(events.COUNTER_UPDATED, rooms, payload)
 
 

@@ -41,7 +41,7 @@ from server.models import (
 from shared.calling_order import Placed, Waiting, calling_order, fixed_rank, position
 
 from .context import Ctx
-from .views import TICKET_FOR_VIEW
+from .payloads import TICKET_FOR_PAYLOAD
 
 _COLUMNS = (
     Ticket.id,
@@ -86,7 +86,7 @@ def _waiting_at(lines: int, counters: int) -> CompoundSelect[Any]:
 _SENT_TO_COUNTER = _WAITING_TODAY.where(Ticket.target_counter_id == bindparam("counter_id"))
 _CLAIM = (
     select(Ticket)
-    .options(*TICKET_FOR_VIEW)
+    .options(*TICKET_FOR_PAYLOAD)
     .where(Ticket.id == bindparam("ticket_id"), Ticket.state == TicketState.WAITING)
     .with_for_update(of=Ticket, skip_locked=True)
     .execution_options(populate_existing=True)
@@ -297,7 +297,7 @@ def waiting_in_calling_order(
     tickets = {
         t.id: t
         for t in ctx.session.scalars(
-            select(Ticket).options(*TICKET_FOR_VIEW).where(Ticket.id.in_(ids))
+            select(Ticket).options(*TICKET_FOR_PAYLOAD).where(Ticket.id.in_(ids))
         )
     }
     return [(tickets[placed.ticket.id], placed) for placed in order if placed.ticket.id in tickets]

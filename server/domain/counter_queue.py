@@ -18,7 +18,7 @@ from .context import Ctx
 from .counters import service_ids
 from .errors import not_found
 from .estimates import line_stats_now
-from .views import counter_view, ticket_view
+from .payloads import counter_payload, ticket_payload
 
 # A counter client shows this many; a line longer than that is summed in its figures.
 QUEUE_LIMIT = 200
@@ -41,7 +41,7 @@ def counter_queue(
     waiting = waiting_in_calling_order(ctx, counter, ids, limit)
     services = [ctx.session.get(Service, sid) for sid in ids]
     return {
-        "counter": counter_view(counter),
-        "tickets": [{**ticket_view(t), "reason": placed.reason.value} for t, placed in waiting],
+        "counter": counter_payload(counter),
+        "tickets": [{**ticket_payload(t), "reason": placed.reason.value} for t, placed in waiting],
         "lines": [line_stats_now(ctx, s).to_dict() for s in services if s],
     }

@@ -33,9 +33,9 @@ from .areas import ensure_staffed
 from .calling import claim_next
 from .context import Ctx
 from .errors import DomainError, invalid_transition, not_found
+from .payloads import TICKET_FOR_PAYLOAD
 from .ticket_log import transition
 from .tickets import front_key, queue_key_for
-from .views import TICKET_FOR_VIEW
 
 # Built once; the counter comes with the zone and agency every announcement names, and
 # only its own row is locked (FOR UPDATE OF counters).
@@ -46,7 +46,7 @@ _LOCK_COUNTER = (
     .with_for_update(of=Counter)
     .execution_options(populate_existing=True)
 )
-_TICKET = select(Ticket).options(*TICKET_FOR_VIEW).where(Ticket.id == bindparam("ticket_id"))
+_TICKET = select(Ticket).options(*TICKET_FOR_PAYLOAD).where(Ticket.id == bindparam("ticket_id"))
 
 
 def lock_counter(session: Session, counter_id: int) -> Counter:

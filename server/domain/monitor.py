@@ -26,7 +26,7 @@ from shared import printer_health
 from .context import Ctx
 from .estimates import line_stats_now
 from .login_throttle import locks_now
-from .views import TICKET_FOR_VIEW, agency_brief, iso
+from .payloads import TICKET_FOR_PAYLOAD, agency_brief, iso
 
 # A device that has not reached the server for this long is shown as silent. Connected
 # sockets are touched every minute (server.realtime), kiosks report their printer and
@@ -82,7 +82,7 @@ def _counters(ctx: Ctx, agency_id: int | None) -> list[dict[str, Any]]:
         {
             t.id: t
             for t in ctx.session.scalars(
-                select(Ticket).options(*TICKET_FOR_VIEW).where(Ticket.id.in_(ticket_ids))
+                select(Ticket).options(*TICKET_FOR_PAYLOAD).where(Ticket.id.in_(ticket_ids))
             )
         }
         if ticket_ids

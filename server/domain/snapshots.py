@@ -24,7 +24,13 @@ from .context import Ctx
 from .errors import not_found
 from .estimates import line_stats_now
 from .outbox import current_seq
-from .views import TICKET_FOR_VIEW, agency_brief, counter_view, ticket_view, zone_view
+from .payloads import (
+    TICKET_FOR_PAYLOAD,
+    agency_brief,
+    counter_payload,
+    ticket_payload,
+    zone_payload,
+)
 
 # Tickets in a board's "previous calls" (each once, by its newest call): boards keep as
 # many live as the snapshot lists (``last_calls_limit``), so a board that heard every call
@@ -94,7 +100,7 @@ def no_shows_today(ctx: Ctx, service_ids: list[int]) -> list[Ticket]:
     return list(
         ctx.session.scalars(
             select(Ticket)
-            .options(*TICKET_FOR_VIEW)
+            .options(*TICKET_FOR_PAYLOAD)
             .where(
                 Ticket.state == TicketState.NO_SHOW,
                 Ticket.service_date == ctx.today,
@@ -116,9 +122,9 @@ def _counters_with_tickets(ctx: Ctx, counters: list[Counter]) -> list[wire.Count
         )
         out.append(
             {
-                **counter_view(counter),
+                **counter_payload(counter),
                 "agency": agency_brief(counter.agency),
-                "ticket": ticket_view(ticket) if ticket is not None else None,
+                "ticket": ticket_payload(ticket) if ticket is not None else None,
             }
         )
     return out
@@ -160,7 +166,7 @@ def zone_snapshot(ctx: Ctx, zone_code: str) -> wire.ZoneSnapshot:
     calls = session.execute(
         select(TicketEvent, Ticket)
         .join(Ticket, Ticket.id == TicketEvent.ticket_id)
-        .options(*TICKET_FOR_VIEW)
+        .options(*TICKET_FOR_PAYLOAD)
         .where(TicketEvent.id.in_(newest.scalar_subquery()))
         .order_by(TicketEvent.id.desc())
     ).all()
@@ -178,7 +184,7 @@ def zone_snapshot(ctx: Ctx, zone_code: str) -> wire.ZoneSnapshot:
         )
     )
     return {
-        "zone": zone_view(zone),
+        "zone": zone_payload(zone),
         "seq": seq,
         "today": ctx.today.isoformat(),
         "counters": _counters_with_tickets(ctx, counters),
@@ -225,8 +231,8 @@ def agency_snapshot(ctx: Ctx, agency: Agency) -> wire.AgencySnapshot:
         "seq": seq,
         "today": ctx.today.isoformat(),
         "counters": [{**c, "today": today[c["id"]]} for c in counters],
-        "waiting": [ticket_view(t) for t in waiting],
-        "no_shows": [ticket_view(t) for t in no_shows_today(ctx, ids)],
+        "waiting": [ticket_payload(t) for t in waiting],
+        "no_shows": [ticket_payload(t) for t in no_shows_today(ctx, ids)],
         "lines": _lines(ctx, services),
     }
 

@@ -23,10 +23,10 @@ from server.web import (  # noqa: E402, F401
     admin_settings,
     admin_users,
     board,
+    console_auth,
     home,
     monitor,
     reports,
-    session,
     ticket_page,
     vendor,
 )

@@ -28,8 +28,8 @@ from server.domain.errors import DomainError, not_found
 from server.domain.schedule import WEEKDAYS
 from server.models import Agency, Counter, CounterService, Device, Holiday, Role, Service, Zone
 from server.web import bp
-from server.web.i18n import tr
-from server.web.session import staff_page
+from server.web.console_auth import staff_page
+from server.web.i18n import id_en
 from shared.errors import ErrorCode
 from shared.opening_hours import clock_label
 
@@ -69,7 +69,7 @@ def _change(what: str, change: Callable[[Ctx], T]) -> T:
 
 
 def _messages(exc: catalog.Invalid) -> dict[str, str]:
-    return {name: tr(p.id, p.en) for name, p in exc.problems.items()}
+    return {name: id_en(p.id, p.en) for name, p in exc.problems.items()}
 
 
 def _agency_filter() -> int | None:
@@ -92,10 +92,10 @@ def hours_summary(hours: dict[str, list[str]] | None) -> str:
         else:
             runs.append((day, day, key))
     if not runs:
-        return tr("Tutup", "Closed")
+        return id_en("Tutup", "Closed")
 
     def short(day: str) -> str:
-        return tr(*DAY_NAMES[day])[:3]
+        return id_en(*DAY_NAMES[day])[:3]
 
     parts = []
     for first, last, (opens, closes) in runs:
@@ -106,7 +106,7 @@ def hours_summary(hours: dict[str, list[str]] | None) -> str:
 
 @bp.app_template_global()
 def day_name(day: str) -> str:
-    return tr(*DAY_NAMES[day])
+    return id_en(*DAY_NAMES[day])
 
 
 bp.add_app_template_filter(hours_summary, "hours_summary")
@@ -174,9 +174,9 @@ def _deleted_or_kept(
     except DomainError as exc:
         if exc.code != ErrorCode.CONFLICT:
             raise
-        flash(tr(*KEPT[what]), "error")
+        flash(id_en(*KEPT[what]), "error")
         return redirect(url_for(form, **(request.view_args or {})))
-    return _saved(tr(f"{name} dihapus.", f"{name} deleted."), f"web.admin_{what}")
+    return _saved(id_en(f"{name} dihapus.", f"{name} deleted."), f"web.admin_{what}")
 
 
 # --- agencies --------------------------------------------------------------------------
@@ -239,7 +239,7 @@ def admin_agency_form(agency_id: int | None = None) -> Page:
         "admin/catalog/agency_form.html",
         save,
         lambda code: _saved(
-            tr(f"Instansi {code} disimpan.", f"Agency {code} saved."), "web.admin_agencies"
+            id_en(f"Instansi {code} disimpan.", f"Agency {code} saved."), "web.admin_agencies"
         ),
         shown,
     )
@@ -352,11 +352,11 @@ def admin_service_form(service_id: int | None = None) -> Page:
     def saved(result: tuple[str, bool]) -> Response:
         code, unserved = result
         page = _saved(
-            tr(f"Layanan {code} disimpan.", f"Service {code} saved."), "web.admin_services"
+            id_en(f"Layanan {code} disimpan.", f"Service {code} saved."), "web.admin_services"
         )
         if unserved:
             flash(
-                tr(
+                id_en(
                     f"Belum ada loket aktif yang melayani {code}: kios memberi nomornya, tetapi "
                     "tidak ada yang memanggil. Centang layanan ini di formulir sebuah loket.",
                     f"No active counter serves {code} yet: kiosks hand out its numbers but "
@@ -465,11 +465,11 @@ def admin_counter_form(counter_id: int | None = None) -> Page:
 
     def saved(result: tuple[str, list[str]]) -> Response:
         label, left = result
-        page = _saved(tr(f"{label} disimpan.", f"{label} saved."), "web.admin_counters")
+        page = _saved(id_en(f"{label} disimpan.", f"{label} saved."), "web.admin_counters")
         if left:
             names = ", ".join(left)
             flash(
-                tr(
+                id_en(
                     f"Kini tidak ada loket aktif yang melayani {names}: nomornya tidak akan "
                     "dipanggil. Tambahkan ke loket lain.",
                     f"No active counter serves {names} now: its numbers will not be called. "
@@ -571,7 +571,9 @@ def admin_zone_form(zone_id: int | None = None) -> Page:
         "zones",
         "admin/catalog/zone_form.html",
         save,
-        lambda code: _saved(tr(f"Zona {code} disimpan.", f"Zone {code} saved."), "web.admin_zones"),
+        lambda code: _saved(
+            id_en(f"Zona {code} disimpan.", f"Zone {code} saved."), "web.admin_zones"
+        ),
         shown,
     )
 
@@ -610,7 +612,7 @@ def admin_holidays() -> Page:
         return catalog.save_holiday(ctx.session, _who(), None, values).date
 
     def added(day: dt.date) -> Response:
-        message = tr(f"Hari libur {day:%d-%m-%Y} ditambahkan.", f"Holiday {day} added.")
+        message = id_en(f"Hari libur {day:%d-%m-%Y} ditambahkan.", f"Holiday {day} added.")
         return _saved(message, "web.admin_holidays", year=day.year)
 
     def shown(ctx: Ctx, values: dict[str, str] | None) -> dict[str, Any]:
@@ -654,7 +656,7 @@ def admin_holiday_form(day: str) -> Page:
         "admin/catalog/holiday_form.html",
         save,
         lambda saved: _saved(
-            tr("Hari libur disimpan.", "Holiday saved."), "web.admin_holidays", year=saved.year
+            id_en("Hari libur disimpan.", "Holiday saved."), "web.admin_holidays", year=saved.year
         ),
         shown,
     )
@@ -670,5 +672,5 @@ def admin_holiday_delete(day: str) -> Response:
         return original.isoformat()
 
     _change("holidays", delete)
-    flash(tr("Hari libur dihapus.", "Holiday deleted."), "success")
+    flash(id_en("Hari libur dihapus.", "Holiday deleted."), "success")
     return redirect(url_for("web.admin_holidays", year=original.year))

@@ -20,9 +20,9 @@ from server.domain.context import Ctx
 from server.domain.errors import DomainError
 from server.models import Counter, DeviceKind, Role, Zone
 from server.web import bp
+from server.web.console_auth import staff_page
 from server.web.forms import Errors, attempt, forget_tokens, secret_page, text_field
-from server.web.i18n import tr
-from server.web.session import staff_page
+from server.web.i18n import id_en
 from shared.errors import ErrorCode
 from shared.printer_health import PrinterState
 
@@ -45,10 +45,10 @@ PRINTER_NAMES: dict[str, tuple[str, str]] = {
 def ago(moment: dt.datetime | None, now: dt.datetime) -> str:
     """'3 menit lalu' / '3 minutes ago': how long since a device was last heard of."""
     if moment is None:
-        return tr("belum pernah", "never")
+        return id_en("belum pernah", "never")
     seconds = max(0, int((now - moment).total_seconds()))
     if seconds < 60:
-        return tr("baru saja", "just now")
+        return id_en("baru saja", "just now")
     for size, indonesian, english in (
         (86400, "hari", "day"),
         (3600, "jam", "hour"),
@@ -57,7 +57,7 @@ def ago(moment: dt.datetime | None, now: dt.datetime) -> str:
         if seconds >= size:
             count = seconds // size
             plural = "" if count == 1 else "s"
-            return tr(f"{count} {indonesian} lalu", f"{count} {english}{plural} ago")
+            return id_en(f"{count} {indonesian} lalu", f"{count} {english}{plural} ago")
     return ""  # unreachable: seconds >= 60 here
 
 
@@ -66,7 +66,7 @@ def _device_rows(ctx: Ctx) -> list[dict[str, Any]]:
     for device in devices.list_devices(ctx.session):
         health = device.health or {}
         printer = str(health.get("printer"))
-        label = tr(*PRINTER_NAMES.get(printer, (printer, printer)))
+        label = id_en(*PRINTER_NAMES.get(printer, (printer, printer)))
         message = str(health.get("message") or "")
         place = device.zone.name if device.zone else ""
         if device.counter is not None:
@@ -78,7 +78,7 @@ def _device_rows(ctx: Ctx) -> list[dict[str, Any]]:
                 "id": device.id,
                 "name": device.name,
                 "kind": device.kind.value,
-                "kind_name": tr(*KIND_NAMES[device.kind]),
+                "kind_name": id_en(*KIND_NAMES[device.kind]),
                 "place": place,
                 "active": device.active,
                 "last_seen": ago(device.last_seen_at, ctx.now),
@@ -113,7 +113,7 @@ def _devices_page(
     body = render_template(
         "admin/people/devices.html",
         devices=rows,
-        kinds=[(k.value, tr(*KIND_NAMES[k])) for k in DeviceKind],
+        kinds=[(k.value, id_en(*KIND_NAMES[k])) for k in DeviceKind],
         form=form or {},
         errors=errors or {},
         shown_token=shown_token,
@@ -178,7 +178,7 @@ def admin_device_revoke(device_id: int) -> Any:
     name, old = run_command(g.antre_user.actor, revoke)
     forget_tokens([old])
     flash(
-        tr(
+        id_en(
             f"Token {name} dicabut: perangkat ini tidak bisa lagi memakai server.",
             f"{name}'s token revoked: this device can no longer use the server.",
         ),

@@ -37,8 +37,8 @@ from server.web.admin_catalog import (
     day_name,
     hours_values,
 )
-from server.web.i18n import tr
-from server.web.session import staff_page
+from server.web.console_auth import staff_page
+from server.web.i18n import id_en
 from shared.opening_hours import clock_label
 
 # --- one week's hours for many services ------------------------------------------------
@@ -67,7 +67,7 @@ def _plan(ctx: Ctx, values: dict[str, str]) -> tuple[BulkHours | None, dict[str,
 
 
 def _scope_name(agency: Agency | None) -> str:
-    return agency.short_name if agency is not None else tr("seluruh mal", "the whole hall")
+    return agency.short_name if agency is not None else id_en("seluruh mal", "the whole hall")
 
 
 @bp.route("/admin/hours", methods=["GET", "POST"])
@@ -85,7 +85,7 @@ def admin_bulk_hours() -> Page:
             except catalog.Invalid as exc:
                 errors = _messages(exc)
             else:
-                message = tr(
+                message = id_en(
                     f"Jam layanan {count} layanan {scope} diubah.",
                     f"Opening hours of {count} services of {scope} changed.",
                 )
@@ -139,7 +139,7 @@ def _new_opening_values() -> dict[str, str]:
 
 
 def _opening_saved(message: tuple[str, str], day: dt.date) -> Response:
-    return _saved(tr(*message), "web.admin_special_openings", year=day.year)
+    return _saved(id_en(*message), "web.admin_special_openings", year=day.year)
 
 
 @bp.route("/admin/special-openings", methods=["GET", "POST"])

@@ -20,9 +20,9 @@ from server.errors import error_response
 from server.models import Role
 from server.state import app_state
 from server.web import bp
+from server.web.console_auth import staff_page
 from server.web.forms import Errors, attempt, field_message, form_errors
-from server.web.i18n import tr
-from server.web.session import staff_page
+from server.web.i18n import id_en
 from shared.callout import CallOut
 from shared.errors import ErrorCode
 
@@ -62,7 +62,7 @@ def _settings_form() -> tuple[dict[str, Any], Errors, dict[str, str]]:
             if key in settings.INT_SETTINGS:
                 text = raw.strip()
                 if not (text.isascii() and text.lstrip("-").isdigit() and len(text) <= 9):
-                    errors[key] = tr("Harus bilangan bulat.", "Must be a whole number.")
+                    errors[key] = id_en("Harus bilangan bulat.", "Must be a whole number.")
                     continue
                 value = int(text)
             try:
@@ -127,14 +127,14 @@ def admin_settings_save() -> Any:
         return _settings_page(errors, typed, 422)
     if changed:
         flash(
-            tr(
+            id_en(
                 "Pengaturan disimpan dan dikirim ke kios, papan dan loket.",
                 "Settings saved and sent to kiosks, boards and counters.",
             ),
             "success",
         )
     else:
-        flash(tr("Tidak ada yang berubah.", "Nothing changed."), "success")
+        flash(id_en("Tidak ada yang berubah.", "Nothing changed."), "success")
     return redirect(url_for("web.admin_settings"))
 
 
@@ -172,7 +172,9 @@ def admin_settings_logo() -> Any:
     if errors:
         return _settings_page(errors, None, 422)
     flash(
-        tr("Logo dihapus.", "Logo removed.") if remove else tr("Logo disimpan.", "Logo saved."),
+        id_en("Logo dihapus.", "Logo removed.")
+        if remove
+        else id_en("Logo disimpan.", "Logo saved."),
         "success",
     )
     return redirect(url_for("web.admin_settings"))
@@ -186,7 +188,7 @@ def site_logo() -> Any:
     with app_state().db.read() as session:
         logo = settings.load_logo(session)
     if logo is None:
-        raise DomainError(ErrorCode.NOT_FOUND, tr("Belum ada logo.", "There is no logo."))
+        raise DomainError(ErrorCode.NOT_FOUND, id_en("Belum ada logo.", "There is no logo."))
     response = make_response(logo.data)
     response.headers["Content-Type"] = logo.mime
     response.set_etag(logo.version)
@@ -202,7 +204,7 @@ def site_logo() -> Any:
 def _too_large(exc: Exception) -> Any:
     """A body over the server's limit (a logo too big for the form): a page for a person,
     the API's JSON for a fetch, rather than a bare JSON answer in the browser."""
-    message = tr(
+    message = id_en(
         f"Berkas terlalu besar: logo paling besar {settings.MAX_LOGO_BYTES // 1024} KB.",
         f"The file is too large: a logo may be at most {settings.MAX_LOGO_BYTES // 1024} KB.",
     )

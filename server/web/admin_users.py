@@ -22,9 +22,9 @@ from server.domain.context import Ctx
 from server.domain.errors import DomainError
 from server.models import Agency, Counter, CounterState, Role
 from server.web import bp
+from server.web.console_auth import staff_page
 from server.web.forms import Errors, attempt, forget_tokens, secret_page, text_field
-from server.web.i18n import tr
-from server.web.session import staff_page
+from server.web.i18n import id_en
 from shared.errors import ErrorCode
 
 ROLE_NAMES = {
@@ -35,7 +35,7 @@ ROLE_NAMES = {
 
 
 def role_name(role: Role) -> str:
-    return tr(*ROLE_NAMES[role])
+    return id_en(*ROLE_NAMES[role])
 
 
 def _user_rows(ctx: Ctx) -> list[dict[str, Any]]:
@@ -110,7 +110,7 @@ def admin_users_create() -> Any:
     generated = not form["password"]
     password = users.generate_password() if generated else form["password"]
     if not form["username"]:
-        return _users_page(form, {"username": tr("Wajib diisi.", "Required.")}, 422)
+        return _users_page(form, {"username": id_en("Wajib diisi.", "Required.")}, 422)
 
     def create(ctx: Ctx) -> str:
         user = users.create_user_as(
@@ -130,7 +130,7 @@ def admin_users_create() -> Any:
         return _users_page(form, errors, 422)
     if generated:
         return _users_page(shown_password=(username, password), status=201)
-    flash(tr(f"Pengguna {username} dibuat.", f"User {username} created."), "success")
+    flash(id_en(f"Pengguna {username} dibuat.", f"User {username} created."), "success")
     return redirect(url_for("web.admin_users"))
 
 
@@ -199,7 +199,7 @@ def admin_user_change(user_id: int) -> Any:
     if errors:
         return _user_page(user_id, errors, 422, form=form)
     forget_tokens(revoked or [])
-    flash(tr("Perubahan disimpan.", "Changes saved."), "success")
+    flash(id_en("Perubahan disimpan.", "Changes saved."), "success")
     return redirect(url_for("web.admin_user", user_id=user_id))
 
 
@@ -221,7 +221,7 @@ def admin_user_password(user_id: int) -> Any:
     if not typed:
         return _user_page(user_id, shown_password=password)
     flash(
-        tr(
+        id_en(
             "Kata sandi baru disimpan; sesi lama pengguna ini berakhir.",
             "New password saved; this user's old sessions have ended.",
         ),
@@ -236,7 +236,9 @@ def admin_user_active(user_id: int) -> Any:
     who = g.antre_user
     wanted = request.form.get("active")
     if wanted not in ("0", "1"):
-        raise DomainError(ErrorCode.VALIDATION_ERROR, tr("Permintaan tidak sah.", "Bad request."))
+        raise DomainError(
+            ErrorCode.VALIDATION_ERROR, id_en("Permintaan tidak sah.", "Bad request.")
+        )
 
     def toggle(ctx: Ctx) -> users.Disabled:
         user = users.get_user(ctx.session, who, user_id)
@@ -245,10 +247,10 @@ def admin_user_active(user_id: int) -> Any:
     outcome = run_command(who.actor, toggle)
     forget_tokens(outcome.revoked)
     if wanted == "1":
-        flash(tr("Pengguna diaktifkan.", "User enabled."), "success")
+        flash(id_en("Pengguna diaktifkan.", "User enabled."), "success")
     else:
         flash(
-            tr(
+            id_en(
                 "Pengguna dinonaktifkan; semua sesinya berakhir.",
                 "User disabled; all their sessions have ended.",
             ),
@@ -256,11 +258,11 @@ def admin_user_active(user_id: int) -> Any:
         )
     if outcome.closed_counters:
         closed = ", ".join(outcome.closed_counters)
-        flash(tr(f"Ditutup: {closed}.", f"Closed: {closed}."), "success")
+        flash(id_en(f"Ditutup: {closed}.", f"Closed: {closed}."), "success")
     if outcome.busy_counters:
         busy = ", ".join(outcome.busy_counters)
         flash(
-            tr(
+            id_en(
                 f"{busy} masih melayani pengunjung: admin atau supervisor instansinya "
                 "mengambil alih loket itu (API: open dengan takeover), lalu menyelesaikan "
                 "atau mengalihkan pengunjungnya.",

@@ -58,9 +58,9 @@ def _indonesian() -> bool:
     """Whether the page is in Indonesian (outside a request: yes, the site default)."""
     if not has_request_context():
         return True
-    from server.web.i18n import tr
+    from server.web.i18n import id_en
 
-    return tr("id", "en") == "id"
+    return id_en("id", "en") == "id"
 
 
 def number_text(value: float, indonesian: bool = True) -> str:

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from server.domain.reports import Figures, Grouping, Report
 from server.report_requests import DEFINITIONS
-from server.web.i18n import tr
+from server.web.i18n import id_en
 from shared.text import without_controls
 
 Value = int | float | None
@@ -40,7 +40,7 @@ class Column:
 
     @property
     def title(self) -> str:
-        return tr(self.indonesian, self.english)
+        return id_en(self.indonesian, self.english)
 
 
 def _minutes(seconds: float | None) -> float | None:
@@ -124,15 +124,15 @@ class TableRow:
 def table(report: Report) -> tuple[list[str], list[TableRow]]:
     """Headers and rows (the total last) exactly as every output shows them."""
     cols = columns_for(report)
-    group = tr(*GROUP_TITLES[report.grouping])
-    headers = [group, tr("Kode", "Code"), *(c.title + _unit(c.unit) for c in cols)]
+    group = id_en(*GROUP_TITLES[report.grouping])
+    headers = [group, id_en("Kode", "Code"), *(c.title + _unit(c.unit) for c in cols)]
     rows = [
         TableRow(row.label, row.detail, [c.value(row.figures) for c in cols]) for row in report.rows
     ]
     total_label = (
-        tr("Total", "Total") + f" · {report.agency_name}"
+        id_en("Total", "Total") + f" · {report.agency_name}"
         if report.agency_name
-        else tr("Total seluruh mal", "Whole hall total")
+        else id_en("Total seluruh mal", "Whole hall total")
     )
     totals = [c.value(report.total) for c in cols]
     if report.grouping == Grouping.COUNTER:
@@ -143,7 +143,9 @@ def table(report: Report) -> tuple[list[str], list[TableRow]]:
 
 
 def _unit(unit: str) -> str:
-    return {"min": tr(" (menit)", " (min)"), "%": " (%)", "h": tr(" (jam)", " (h)")}.get(unit, "")
+    return {"min": id_en(" (menit)", " (min)"), "%": " (%)", "h": id_en(" (jam)", " (h)")}.get(
+        unit, ""
+    )
 
 
 def file_name(report: Report, extension: str) -> str:
@@ -191,13 +193,13 @@ def xlsx_bytes(report: Report, site_name: str, generated: dt.datetime) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = tr("Laporan", "Report")
+    sheet.title = id_en("Laporan", "Report")
     bold = Font(bold=True)
     sheet.append([cell_text(site_name)])
     sheet["A1"].data_type = "s"  # a string cell, never a formula (see as_text)
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([tr("Periode", "Period"), period_text(report)])
-    sheet.append([tr("Dibuat", "Generated"), generated.strftime("%Y-%m-%d %H:%M")])
+    sheet.append([id_en("Periode", "Period"), period_text(report)])
+    sheet.append([id_en("Dibuat", "Generated"), generated.strftime("%Y-%m-%d %H:%M")])
     for line in definitions():
         sheet.append([line])
     sheet.append([])
@@ -221,12 +223,14 @@ def xlsx_bytes(report: Report, site_name: str, generated: dt.datetime) -> bytes:
         sheet.column_dimensions[get_column_letter(index)].width = 13
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
 
-    hours = book.create_sheet(tr("Per jam", "By hour"))
-    hours.append([tr("Jam", "Hour"), tr("Kedatangan", "Arrivals"), tr("Dilayani", "Served")])
+    hours = book.create_sheet(id_en("Per jam", "By hour"))
+    hours.append(
+        [id_en("Jam", "Hour"), id_en("Kedatangan", "Arrivals"), id_en("Dilayani", "Served")]
+    )
     for hour in range(24):
         hours.append([f"{hour:02d}:00", report.arrivals_by_hour[hour], report.served_by_hour[hour]])
-    days = book.create_sheet(tr("Per hari", "By day"))
-    days.append([tr("Tanggal", "Date"), tr("Diambil", "Issued"), tr("Dilayani", "Served")])
+    days = book.create_sheet(id_en("Per hari", "By day"))
+    days.append([id_en("Tanggal", "Date"), id_en("Diambil", "Issued"), id_en("Dilayani", "Served")])
     for (day, issued), (_, served) in zip(report.issued_by_day, report.served_by_day, strict=True):
         days.append([day, issued, served])
         days.cell(row=days.max_row, column=1).number_format = "yyyy-mm-dd"
@@ -249,4 +253,4 @@ def period_text(report: Report) -> str:
 def definitions() -> list[str]:
     """How every figure is computed, in the page's language (also printed on the page and
     given by the API)."""
-    return [tr(indonesian, english) for indonesian, english in DEFINITIONS]
+    return [id_en(indonesian, english) for indonesian, english in DEFINITIONS]

@@ -16,7 +16,7 @@ from flask import Response, make_response, request
 from server.domain.auth import MIN_PASSWORD_LENGTH
 from server.domain.errors import DomainError
 from server.state import app_state
-from server.web.i18n import tr
+from server.web.i18n import id_en
 from shared.errors import ErrorCode
 
 T = TypeVar("T")
@@ -91,7 +91,7 @@ def field_message(exc: DomainError) -> str:
     if rule is None and exc.code == ErrorCode.NOT_FOUND:
         rule = "not_found"
     pair = texts.get(rule) if isinstance(rule, str) else None
-    return tr(*pair) if pair else exc.message
+    return id_en(*pair) if pair else exc.message
 
 
 def form_errors(exc: DomainError) -> Errors:

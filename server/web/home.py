@@ -12,8 +12,8 @@ from server.errors import STATUS, error_response
 from server.models import Role
 from server.state import app_state
 from server.web import bp
-from server.web.i18n import tr
-from server.web.session import staff_page
+from server.web.console_auth import staff_page
+from server.web.i18n import id_en
 
 # (endpoint, Indonesian, English, roles). A page appears once its module defines it.
 NAVIGATION: tuple[tuple[str, str, str, tuple[Role, ...]], ...] = (
@@ -46,7 +46,7 @@ def _navigation() -> dict[str, Any]:
             {
                 "endpoint": endpoint,
                 "url": url_for(endpoint),
-                "label": tr(indonesian, english),
+                "label": id_en(indonesian, english),
                 "active": request.endpoint == endpoint,
             }
             for endpoint, indonesian, english, roles in NAVIGATION
@@ -86,7 +86,7 @@ def _page_error(exc: DomainError) -> Any:
         return error_response(exc.code, exc.message, exc.details or None)
     status = STATUS.get(exc.code, 400)
     if exc.details.get("reason") == "csrf":
-        text = tr(
+        text = id_en(
             "Formulir ini sudah kedaluwarsa (sesi berakhir atau server dimulai ulang). "
             "Muat ulang halaman lalu coba lagi.",
             "This form has expired (the session ended or the server restarted). "

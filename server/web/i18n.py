@@ -1,7 +1,7 @@
 """Indonesian by default, English by a switch: ``?lang=en`` (or ``id``) on any page sets
 a cookie that later pages follow.
 
-Texts are written as Indonesian/English pairs where they are used (``tr("Antrean",
+Texts are written as Indonesian/English pairs where they are used (``id_en("Antrean",
 "Queue")``) rather than as catalogue keys: a page and both its languages read together,
 and a missing translation cannot happen.
 """
@@ -38,7 +38,7 @@ def _site_default() -> str:
     return cached  # type: ignore[no-any-return]
 
 
-def tr(indonesian: str, english: str) -> str:
+def id_en(indonesian: str, english: str) -> str:
     """The text in the page's language."""
     lang = g.get("antre_lang") or current_lang()
     return english if lang == "en" else indonesian

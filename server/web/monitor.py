@@ -16,7 +16,7 @@ from server.domain.errors import DomainError
 from server.domain.monitor import hall_monitor
 from server.models import Role
 from server.web import bp
-from server.web.session import console_user, staff_page
+from server.web.console_auth import console_user, staff_page
 from shared.errors import ErrorCode
 
 REFRESH_SECONDS = 20

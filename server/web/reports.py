@@ -33,6 +33,7 @@ from server.report_requests import (
 )
 from server.web import bp
 from server.web.charts import Series, bar_chart, line_chart
+from server.web.console_auth import staff_page
 from server.web.exports import (
     COLUMNS,
     TableRow,
@@ -43,8 +44,7 @@ from server.web.exports import (
     table,
     xlsx_bytes,
 )
-from server.web.i18n import tr
-from server.web.session import staff_page
+from server.web.i18n import id_en
 from shared.errors import ErrorCode
 
 ARRIVALS_COLOUR = "#1e5aa8"
@@ -59,11 +59,11 @@ def read_request(args: MultiDict[str, str], who: Principal, today: dt.date) -> R
         args,
         who,
         today,
-        other_agency=tr(
+        other_agency=id_en(
             "Supervisor hanya melihat laporan instansinya sendiri.",
             "A supervisor sees only their own agency's reports.",
         ),
-        unknown_agency=tr("Instansi tidak dikenal.", "Unknown agency."),
+        unknown_agency=id_en("Instansi tidak dikenal.", "Unknown agency."),
     )
 
 
@@ -99,16 +99,16 @@ def charts(report: Report) -> dict[str, Any]:
         else DEFAULT_HOURS
     )
     by_hour = bar_chart(
-        tr("Kedatangan dan dilayani per jam", "Arrivals and served by hour"),
+        id_en("Kedatangan dan dilayani per jam", "Arrivals and served by hour"),
         [f"{h:02d}" for h in shown],
         [
             Series(
-                tr("Kedatangan", "Arrivals"),
+                id_en("Kedatangan", "Arrivals"),
                 [report.arrivals_by_hour[h] for h in shown],
                 ARRIVALS_COLOUR,
             ),
             Series(
-                tr("Dilayani", "Served"),
+                id_en("Dilayani", "Served"),
                 [report.served_by_hour[h] for h in shown],
                 SERVED_COLOUR,
                 dashed=True,
@@ -118,14 +118,16 @@ def charts(report: Report) -> dict[str, Any]:
     by_day = None
     if len(report.issued_by_day) > 1:
         by_day = line_chart(
-            tr("Tiket diambil dan dilayani per hari", "Tickets issued and served by day"),
+            id_en("Tiket diambil dan dilayani per hari", "Tickets issued and served by day"),
             [f"{d.day}" for d, _ in report.issued_by_day],
             [
                 Series(
-                    tr("Diambil", "Issued"), [n for _, n in report.issued_by_day], ARRIVALS_COLOUR
+                    id_en("Diambil", "Issued"),
+                    [n for _, n in report.issued_by_day],
+                    ARRIVALS_COLOUR,
                 ),
                 Series(
-                    tr("Dilayani", "Served"),
+                    id_en("Dilayani", "Served"),
                     [n for _, n in report.served_by_day],
                     SERVED_COLOUR,
                     dashed=True,
@@ -198,7 +200,7 @@ QUIET_NOUNS = {
 def quiet_label(grouping: Grouping, count: int) -> str:
     """ "12 layanan tanpa aktivitas": the folded rows' summary line."""
     indonesian, english = QUIET_NOUNS[grouping]
-    return tr(f"{count} {indonesian} tanpa aktivitas", f"{count} {english} without activity")
+    return id_en(f"{count} {indonesian} tanpa aktivitas", f"{count} {english} without activity")
 
 
 def kpis(report: Report) -> list[tuple[str, str, str]]:
@@ -207,14 +209,18 @@ def kpis(report: Report) -> list[tuple[str, str, str]]:
     values = {c.key: c.value(total) for c in COLUMNS}
     share = fmt(values["service_level"])
     return [
-        ("issued", fmt(total.issued), tr("Tiket diambil", "Tickets issued")),
-        ("served", fmt(total.served), tr("Dilayani", "Served")),
-        ("avg_wait", fmt(values["avg_wait"]), tr("Rata-rata tunggu (menit)", "Average wait (min)")),
-        ("p90_wait", fmt(values["p90_wait"]), tr("Tunggu P90 (menit)", "90th pct. wait (min)")),
+        ("issued", fmt(total.issued), id_en("Tiket diambil", "Tickets issued")),
+        ("served", fmt(total.served), id_en("Dilayani", "Served")),
+        (
+            "avg_wait",
+            fmt(values["avg_wait"]),
+            id_en("Rata-rata tunggu (menit)", "Average wait (min)"),
+        ),
+        ("p90_wait", fmt(values["p90_wait"]), id_en("Tunggu P90 (menit)", "90th pct. wait (min)")),
         (
             "service_level",
             share + ("%" if values["service_level"] is not None else ""),
-            tr(
+            id_en(
                 f"Dalam target ({fmt(total.within_target)} dari {fmt(total.calls)} panggilan)",
                 f"Within target ({fmt(total.within_target)} of {fmt(total.calls)} calls)",
             ),
@@ -225,9 +231,9 @@ def kpis(report: Report) -> list[tuple[str, str, str]]:
 def period_label(report: Report) -> str:
     period = report.period
     if period.kind == PeriodKind.MONTH:
-        return tr("Bulan ", "Month ") + period.first.strftime("%Y-%m")
+        return id_en("Bulan ", "Month ") + period.first.strftime("%Y-%m")
     if period.first == period.last:
-        return tr("Tanggal ", "Date ") + period.first.isoformat()
+        return id_en("Tanggal ", "Date ") + period.first.isoformat()
     return f"{period.first.isoformat()} – {period.last.isoformat()}"
 
 

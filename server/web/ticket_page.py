@@ -19,8 +19,8 @@ from server.domain.areas import area_now
 from server.domain.context import Ctx
 from server.domain.errors import DomainError
 from server.domain.outbox import current_seq
+from server.domain.payloads import public_ticket_payload
 from server.domain.tickets import find_by_status_code, ticket_with_estimate
-from server.domain.views import public_ticket_view
 from server.web import bp
 from shared import events
 
@@ -38,7 +38,7 @@ def ticket_status(ctx: Ctx, status_code: str) -> dict[str, Any] | None:
     except DomainError:
         return None
     return {
-        "ticket": public_ticket_view(ticket, area_now(ctx, ticket)),
+        "ticket": public_ticket_payload(ticket, area_now(ctx, ticket)),
         **ticket_with_estimate(ctx, ticket),
         "seq": current_seq(ctx.session, events.ticket_room(status_code)),
         "timezone": ctx.settings.timezone,

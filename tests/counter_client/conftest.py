@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from counter_client.actions import SHORTCUTS, Action
 from counter_client.app import CounterApp
 from counter_client.config import CounterConfig
-from counter_client.session import Phase
+from counter_client.shift import Phase
 from counter_client.ui.no_show_dialog import NoShowDialog
 from counter_client.ui.waiting_panel import NOTE, NUMBER
 from server.models import Ticket, TicketEvent
@@ -83,22 +83,22 @@ def log_in(qtbot: QtBot, app: CounterApp, username: str, password: str = PASSWOR
     page.password.clear()
     qtbot.keyClicks(page.password, password)
     qtbot.mouseClick(page.submit, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not app.session.logging_in, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not app.shift.logging_in, timeout=WAIT_MS)
 
 
 def open_counter(qtbot: QtBot, app: CounterApp, counter_id: int) -> None:
     """Log-in done: click "Buka loket" on the counter's card and wait for the working view."""
-    qtbot.waitUntil(lambda: app.session.phase is Phase.PICK, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: app.shift.phase is Phase.PICK, timeout=WAIT_MS)
     button = app.window.picker_page.open_buttons[counter_id]
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: app.session.busy is None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: app.shift.busy is None, timeout=WAIT_MS)
 
 
 def start_working(qtbot: QtBot, app: CounterApp, username: str, counter_id: int) -> None:
     """Log in, open the counter, and wait until the live feed is connected."""
     log_in(qtbot, app, username)
     open_counter(qtbot, app, counter_id)
-    qtbot.waitUntil(lambda: app.session.phase is Phase.WORK and app.session.online, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: app.shift.phase is Phase.WORK and app.shift.online, timeout=WAIT_MS)
 
 
 def click(qtbot: QtBot, app: CounterApp, action: Action) -> None:
@@ -133,11 +133,11 @@ def press_key(qtbot: QtBot, app: CounterApp, action: Action) -> None:
 
 def settle(qtbot: QtBot, app: CounterApp) -> None:
     """Wait until no command is in flight."""
-    qtbot.waitUntil(lambda: app.session.busy is None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: app.shift.busy is None, timeout=WAIT_MS)
 
 
 def current_number(app: CounterApp) -> str | None:
-    ticket = app.session.ticket
+    ticket = app.shift.ticket
     return None if ticket is None else str(ticket["number"])
 
 

@@ -90,14 +90,14 @@ def test_a_service_renamed_in_the_console_is_renamed_on_the_open_counter(
 
     rename_service_in_the_console(server, hall.ktp, NEW_NAME)
 
-    qtbot.waitUntil(lambda: hall.ktp in app.session.hall.services, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: hall.ktp in app.shift.hall.services, timeout=WAIT_MS)
     qtbot.waitUntil(
-        lambda: app.session.hall.services[hall.ktp]["name"] == NEW_NAME, timeout=WAIT_MS
+        lambda: app.shift.hall.services[hall.ktp]["name"] == NEW_NAME, timeout=WAIT_MS
     )
     qtbot.waitUntil(lambda: f"{NEW_NAME}: 2" in chips.text(), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: service_column(app) == [NEW_NAME, NEW_NAME], timeout=WAIT_MS)
     qtbot.waitUntil(lambda: at_the_desk.text() == NEW_NAME, timeout=WAIT_MS)
-    assert app.session.online  # the same connection: no restart, no new login
+    assert app.shift.online  # the same connection: no restart, no new login
 
 
 class CountingApi(ApiClient):
@@ -127,7 +127,7 @@ def test_the_configuration_is_fetched_at_login_on_config_updated_and_after_a_rec
     start_working(qtbot, app, "petugas.dk", hall.c1)
     click(qtbot, app, Action.NEXT)
     wait_number(qtbot, app, "DK-001")
-    app.session.resync()  # a gap in the events: the room again
+    app.shift.resync()  # a gap in the events: the room again
     qtbot.waitUntil(lambda: api.count("/agencies/DK/snapshot") >= 3, timeout=WAIT_MS)
     # Opening and every snapshot took the room alone: the login's configuration stands.
     assert api.count("/config") == 1
@@ -138,7 +138,7 @@ def test_the_configuration_is_fetched_at_login_on_config_updated_and_after_a_rec
 
     server.restart()  # a config.updated may be pushed while the feed is away
     qtbot.waitUntil(lambda: api.count("/config") == 3, timeout=3 * WAIT_MS)
-    qtbot.waitUntil(lambda: app.session.online, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: app.shift.online, timeout=WAIT_MS)
     click(qtbot, app, Action.NEXT)
     wait_number(qtbot, app, "DK-002")
     assert api.count("/config") == 3

@@ -49,5 +49,5 @@ def test_served_average_and_no_shows_survive_a_restart_of_the_window(
     c1 = next(c for c in body["counters"] if c["id"] == hall.c1)
     assert c1["today"]["served"] == 2
     assert page.average.text() == clock_text(c1["today"]["average_service_seconds"])
-    assert [t["number"] for t in again.session.no_shows()] == ["DK-003"]
+    assert [t["number"] for t in again.shift.no_shows()] == ["DK-003"]
     assert again.window.working_page.waiting.select_no_show(int(body["no_shows"][0]["id"]))

@@ -34,19 +34,19 @@ def test_with_its_device_token_the_counter_pc_checks_in_on_the_monitor(
     assert monitor_entry(server, PC)["never_seen"], "a fresh hall has never heard of the PC"
 
     app = start_counter(device_token=server.hall.tokens[PC])
-    qtbot.waitUntil(lambda: app.session.device is Presence.SEEN, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: app.shift.device is Presence.SEEN, timeout=WAIT_MS)
 
     entry = monitor_entry(server, PC)
     assert not entry["silent"] and not entry["never_seen"] and entry["last_seen_at"]
     # Reported before anyone logs in: the PC is on, whoever works at it.
-    assert app.session.user is None
+    assert app.shift.user is None
 
 
 def test_a_refused_device_token_is_said_on_the_login_page(
     qtbot: QtBot, start_counter: StartCounter, server: LiveServer
 ) -> None:
     app = start_counter(device_token="ant_d_not-a-registered-token")
-    qtbot.waitUntil(lambda: app.session.device is Presence.REFUSED, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: app.shift.device is Presence.REFUSED, timeout=WAIT_MS)
     wait_shows(qtbot, app.window, "Token perangkat PC ini ([device] token) ditolak server")
 
 
@@ -55,13 +55,13 @@ def test_without_a_device_token_the_client_reports_nothing(
 ) -> None:
     app = start_counter()
     start_working(qtbot, app, "petugas.dk", server.hall.c1)
-    assert app.presence is None and app.session.device is Presence.UNKNOWN
+    assert app.presence is None and app.shift.device is Presence.UNKNOWN
     assert monitor_entry(server, PC)["last_seen_at"] is None
 
 
 def test_a_report_says_what_the_server_said_and_only_a_change_is_passed_on() -> None:
     """``report`` runs on the device's worker and touches nothing; ``take`` keeps the outcome
-    on the GUI thread and tells the session only when it changed."""
+    on the GUI thread and tells the shift only when it changed."""
     answers: list[Exception | None] = [
         None,
         None,

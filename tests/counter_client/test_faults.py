@@ -38,7 +38,7 @@ def test_server_restart_mid_session_refuses_presses_while_away_and_recovers(
     wait_shows(qtbot, app.window, "Tidak tersambung ke server: “Berikutnya” tidak dikirim.")
 
     server.start()
-    qtbot.waitUntil(lambda: app.session.online, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: app.shift.online, timeout=WAIT_MS)
     wait_shows(qtbot, app.window, "Tersambung")
     qtbot.waitUntil(
         lambda: app.window.working_page.buttons[Action.NEXT].isEnabled(), timeout=WAIT_MS
@@ -84,11 +84,11 @@ def test_a_view_that_missed_a_change_never_finishes_a_visitor_it_did_not_show(
 
     # Pushes stop reaching the window, and the counter moves on elsewhere (another login
     # of the same officer presses next): the window still shows DK-001.
-    app.live.received.disconnect(app.session.apply_event)
+    app.live.received.disconnect(app.shift.apply_event)
     with server.officer("petugas.dk") as elsewhere:
         elsewhere.counter(server.hall.c1, "next")
     assert ticket_states(server)["DK-002"] == "called"
-    assert app.session.ticket is not None and app.session.ticket["number"] == "DK-001"
+    assert app.shift.ticket is not None and app.shift.ticket["number"] == "DK-001"
 
     click(qtbot, app, Action.FINISH)  # meant for DK-001, which is already done
     wait_shows(qtbot, app.window, "Nomor di loket ini sudah berubah")

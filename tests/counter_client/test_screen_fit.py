@@ -8,9 +8,9 @@ from PyQt6.QtCore import QPoint, QRect, QSize
 from PyQt6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from counter_client.session import Message
+from counter_client.shift import Message
 from counter_client.ui.window import CounterWindow, opening_size
-from tests.counter_client.test_session import Harness, ticket
+from tests.counter_client.test_shift import Harness, ticket
 
 # A 1366x768 screen less a 40 px taskbar, less a 30 px title bar: the window's inside.
 LAPTOP_INSIDE = QSize(1366, 768 - 40 - 30)
@@ -34,11 +34,11 @@ def test_at_1366x768_the_day_figures_and_every_key_are_on_screen_with_both_messa
         current=ticket(21, call_count=3, priority="elderly"),
         waiting=[ticket(i, "waiting") for i in range(22, 50)],
     )
-    window = CounterWindow(h.session)
+    window = CounterWindow(h.shift)
     qtbot.addWidget(window)
-    h.session.on_change = window.refresh
-    h.session.set_online(False)  # the yellow offline line
-    h.session.message = Message("Nomor di loket ini sudah berubah. " * 3, error=True)
+    h.shift.on_change = window.refresh
+    h.shift.set_online(False)  # the yellow offline line
+    h.shift.message = Message("Nomor di loket ini sudah berubah. " * 3, error=True)
     window.resize(LAPTOP_INSIDE)
     window.show()
     window.refresh()

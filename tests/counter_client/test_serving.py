@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from counter_client.actions import Action
 from counter_client.app import CounterApp
-from counter_client.session import Phase
+from counter_client.shift import Phase
 from counter_client.ui.transfer_dialog import TransferDialog
 from server.models import Ticket
 from tests.counter_client.conftest import (
@@ -55,7 +55,7 @@ def test_next_recall_start_finish_and_no_show_from_the_buttons(
     confirm_no_show(qtbot, app)
     wait_number(qtbot, app, None)
     qtbot.waitUntil(
-        lambda: [t["number"] for t in app.session.no_shows()] == ["DK-001"], timeout=WAIT_MS
+        lambda: [t["number"] for t in app.shift.no_shows()] == ["DK-001"], timeout=WAIT_MS
     )
 
     click(qtbot, app, Action.NEXT)
@@ -87,10 +87,10 @@ def test_the_waiting_list_is_live_with_counts_priority_and_longest_wait(
 
     # In the order "next" takes them: the priority visitor first, and why.
     def listed_in_calling_order() -> None:
-        # Asserted, not compared: a timeout then says what the table and the session held.
+        # Asserted, not compared: a timeout then says what the table and the shift held.
         assert waiting_numbers(app) == ["DK-002", "DK-001"], (
-            f"table {waiting_numbers(app)}, line {[t['number'] for t in app.session.waiting()]},"
-            f" online {app.session.online}, stale {app.session.stale}"
+            f"table {waiting_numbers(app)}, line {[t['number'] for t in app.shift.waiting()]},"
+            f" online {app.shift.online}, stale {app.shift.stale}"
         )
 
     qtbot.waitUntil(listed_in_calling_order, timeout=WAIT_MS)
@@ -129,7 +129,7 @@ def test_calling_a_chosen_ticket_and_putting_a_returning_no_show_back(
     for _ in range(2):
         click(qtbot, app, Action.RECALL)
     confirm_no_show(qtbot, app)
-    qtbot.waitUntil(lambda: bool(app.session.no_shows()), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(app.shift.no_shows()), timeout=WAIT_MS)
 
     assert not waiting.requeue.isEnabled(), "no no-show chosen yet"
     # The visitor comes back: choose the number under "Tidak hadir hari ini" and put it back.
@@ -143,7 +143,7 @@ def test_calling_a_chosen_ticket_and_putting_a_returning_no_show_back(
         timeout=WAIT_MS,
     )
     assert ticket_states(server)["DK-003"] == "waiting"
-    assert not app.session.no_shows()
+    assert not app.shift.no_shows()
 
 
 def test_transfer_to_another_agencys_service_and_to_one_counter(
@@ -208,7 +208,7 @@ def test_pause_resume_and_close_with_their_keys(
     settle(qtbot, app)
     qtbot.keyClick(app.window, Qt.Key.Key_F9)
     wait_shows(qtbot, app.window, "Loket 1 ditutup")
-    assert app.session.phase is Phase.PICK
+    assert app.shift.phase is Phase.PICK
     assert ticket_states(server) == {"DK-001": "done"}
 
 

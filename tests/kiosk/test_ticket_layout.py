@@ -28,7 +28,7 @@ CUT = b"\x1dV"
 
 
 def answer(**ticket: Any) -> dict[str, Any]:
-    """What POST /api/v1/tickets answers (server/domain/views.py ticket_view), trimmed."""
+    """What POST /api/v1/tickets answers (server/domain/payloads.py ticket_payload), trimmed."""
     people_ahead = ticket.pop("people_ahead", 3)
     wait = ticket.pop("estimated_wait_minutes", 15)
     open_counters = ticket.pop("open_counters", 2)

@@ -15,7 +15,7 @@ from .areas import WaitingArea
 
 # Loader options for a ticket about to be shown or announced: its service, agency and
 # series in the same statement, instead of three more as they are first touched.
-TICKET_FOR_VIEW = (
+TICKET_FOR_PAYLOAD = (
     joinedload(Ticket.service, innerjoin=True).joinedload(Service.agency, innerjoin=True),
     joinedload(Ticket.series, innerjoin=True),
 )
@@ -38,7 +38,7 @@ def agency_brief(agency: Agency) -> wire.AgencyBrief:
     }
 
 
-def ticket_view(ticket: Ticket) -> wire.Ticket:
+def ticket_payload(ticket: Ticket) -> wire.Ticket:
     """Everything staff clients need about one ticket. No personal data exists to leak."""
     service = ticket.service
     counter = ticket.counter
@@ -66,7 +66,7 @@ def ticket_view(ticket: Ticket) -> wire.Ticket:
     }
 
 
-def public_ticket_view(ticket: Ticket, area: WaitingArea | None) -> wire.PublicTicket:
+def public_ticket_payload(ticket: Ticket, area: WaitingArea | None) -> wire.PublicTicket:
     """What the visitor's phone sees through the QR code: no ids to walk, no staff data;
     ``area`` is where the visitor waits (``areas.area_now``)."""
     counter = ticket.counter
@@ -84,7 +84,7 @@ def public_ticket_view(ticket: Ticket, area: WaitingArea | None) -> wire.PublicT
     }
 
 
-def counter_view(counter: Counter) -> wire.Counter:
+def counter_payload(counter: Counter) -> wire.Counter:
     current = counter.current_ticket_id
     return {
         "id": counter.id,
@@ -101,7 +101,7 @@ def counter_view(counter: Counter) -> wire.Counter:
     }
 
 
-def service_view(service: Service) -> dict[str, object]:
+def service_payload(service: Service) -> dict[str, object]:
     return {
         "id": service.id,
         "code": service.code,
@@ -118,7 +118,7 @@ def service_view(service: Service) -> dict[str, object]:
     }
 
 
-def agency_view(agency: Agency) -> wire.Agency:
+def agency_payload(agency: Agency) -> wire.Agency:
     return {
         "id": agency.id,
         "code": agency.code,
@@ -130,5 +130,5 @@ def agency_view(agency: Agency) -> wire.Agency:
     }
 
 
-def zone_view(zone: Zone) -> wire.Zone:
+def zone_payload(zone: Zone) -> wire.Zone:
     return {"id": zone.id, "code": zone.code, "name": zone.name}

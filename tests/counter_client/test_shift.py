@@ -1,6 +1,6 @@
-"""The session's decisions without a screen: what it sends, what it refuses, and how it
+"""The shift's decisions without a screen: what it sends, what it refuses, and how it
 takes pushes. Jobs are recorded instead of run; answers are given as the server gives them
-(the window tests run the same session against a real server)."""
+(the window tests run the same shift against a real server)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from counter_client.actions import Action
 from counter_client.config import CounterConfig
 from counter_client.hall import ServerClock
 from counter_client.jobs import Job, Outcome
-from counter_client.session import CounterSession, Phase
+from counter_client.shift import CounterShift, Phase
 from shared.api_client import ApiError
 from shared.errors import ErrorCode
 
@@ -79,14 +79,14 @@ def counter(current: int | None = None, **fields: Any) -> dict[str, Any]:
 
 
 class Harness:
-    """A session logged in and working at Loket 1, with its jobs held for inspection."""
+    """A shift logged in and working at Loket 1, with its jobs held for inspection."""
 
     def __init__(self, config: CounterConfig | None = None, **session_args: Any) -> None:
         self.jobs: list[Job] = []
         self.feed = RecordingFeed()
         self.monotonic = Clock()
         self.server_clock = ServerClock(lambda: NOW)
-        self.session = CounterSession(
+        self.shift = CounterShift(
             config or CounterConfig(server_url="http://antre.test"),
             dispatch=self.jobs.append,
             feed=self.feed,
@@ -97,15 +97,15 @@ class Harness:
 
     def answer(self, result: Any = None, error: ApiError | None = None) -> Job:
         job = self.jobs.pop(0)
-        self.session.complete(Outcome(job, result=result, error=error))
+        self.shift.complete(Outcome(job, result=result, error=error))
         return job
 
     def work(self, current: dict[str, Any] | None = None, waiting: list[Any] = ()) -> None:
-        session = self.session
-        session.login("petugas.dk", "rahasia")
+        shift = self.shift
+        shift.login("petugas.dk", "rahasia")
         expires = (NOW + dt.timedelta(hours=12)).isoformat()
         self.answer(({"token": "tok", "expires_at": expires, "user": USER}, CONFIG))
-        session.choose_counter(7)
+        shift.choose_counter(7)
         here = counter(current["id"] if current else None)
         snapshot = {
             "seq": 40,
@@ -113,14 +113,14 @@ class Harness:
             "waiting": list(waiting),
         }
         self.answer(({"counter": here, "ticket": current}, snapshot))
-        session.set_online(True)
+        shift.set_online(True)
         self.monotonic.now += 60  # the number has been on screen a while
 
 
 def test_login_starts_the_feed_and_opening_resets_its_seq() -> None:
     h = Harness()
     h.work()
-    assert h.session.phase is Phase.WORK
+    assert h.shift.phase is Phase.WORK
     assert h.feed.started == ["tok"]
     assert h.feed.resets == [("agency:DK", 40)]
 
@@ -128,7 +128,7 @@ def test_login_starts_the_feed_and_opening_resets_its_seq() -> None:
 def test_commands_about_the_visitor_carry_the_ticket_the_officer_sees() -> None:
     h = Harness()
     h.work(current=ticket(5))
-    h.session.press(Action.FINISH)
+    h.shift.press(Action.FINISH)
     body = run_body(h)
     assert body == {"expect_ticket_id": 5}
 
@@ -136,69 +136,69 @@ def test_commands_about_the_visitor_carry_the_ticket_the_officer_sees() -> None:
 def test_next_at_an_idle_counter_expects_no_ticket() -> None:
     h = Harness()
     h.work(waiting=[ticket(6, "waiting")])
-    h.session.press(Action.NEXT)
+    h.shift.press(Action.NEXT)
     assert run_body(h) == {"expect_ticket_id": None}
 
 
 def test_a_press_while_offline_is_refused_with_a_message_and_never_sent() -> None:
     h = Harness()
     h.work(current=ticket(5))
-    h.session.set_online(False)
-    assert h.session.press(Action.NEXT) is False
+    h.shift.set_online(False)
+    assert h.shift.press(Action.NEXT) is False
     assert h.jobs == []
-    assert h.session.message is not None and "tidak dikirim" in h.session.message.text
-    h.session.set_online(True)
+    assert h.shift.message is not None and "tidak dikirim" in h.shift.message.text
+    h.shift.set_online(True)
     assert h.jobs == [], "nothing was kept to be sent when the connection came back"
 
 
 def test_a_second_press_while_the_first_is_in_flight_is_dropped() -> None:
     h = Harness()
     h.work(current=ticket(5))
-    assert h.session.press(Action.NEXT) is True
-    assert h.session.press(Action.NEXT) is False
+    assert h.shift.press(Action.NEXT) is True
+    assert h.shift.press(Action.NEXT) is False
     assert len(h.jobs) == 1
 
 
 def test_a_number_that_just_appeared_cannot_be_ended_at_once() -> None:
     h = Harness(settle_seconds=1.0)
     h.work(current=ticket(5))
-    h.session.press(Action.NEXT)
+    h.shift.press(Action.NEXT)
     h.answer({"counter": counter(6), "ticket": ticket(6)})
-    assert h.session.press(Action.FINISH) is False
-    assert h.session.press(Action.RECALL) is True, "recalling does not end anyone's turn"
+    assert h.shift.press(Action.FINISH) is False
+    assert h.shift.press(Action.RECALL) is True, "recalling does not end anyone's turn"
     h.answer({"counter": counter(6), "ticket": ticket(6, call_count=2)})
     h.monotonic.now += 1.5
-    assert h.session.press(Action.FINISH) is True
+    assert h.shift.press(Action.FINISH) is True
 
 
 def test_a_confirmed_no_show_for_a_visitor_no_longer_at_the_counter_is_not_sent() -> None:
     h = Harness()
     h.work(current=ticket(6, call_count=3))
-    assert h.session.asks_before(Action.NO_SHOW)
-    assert h.session.press(Action.NO_SHOW, about=5) is False  # the question was about DK-005
+    assert h.shift.asks_before(Action.NO_SHOW)
+    assert h.shift.press(Action.NO_SHOW, about=5) is False  # the question was about DK-005
     assert h.jobs == []
-    assert h.session.message is not None and "sudah berubah" in h.session.message.text
-    assert h.session.press(Action.NO_SHOW, about=6) is True
+    assert h.shift.message is not None and "sudah berubah" in h.shift.message.text
+    assert h.shift.press(Action.NO_SHOW, about=6) is True
 
 
 def test_the_no_show_question_is_off_by_setting_or_until_logout() -> None:
     h = Harness(config=CounterConfig(server_url="http://antre.test", confirm_no_show=False))
     h.work(current=ticket(6, call_count=3))
-    assert not h.session.asks_before(Action.NO_SHOW)
+    assert not h.shift.asks_before(Action.NO_SHOW)
     asked = Harness()
     asked.work()
-    asked.session.stop_asking_no_show()
-    assert not asked.session.asks_before(Action.NO_SHOW)
-    assert asked.session.logout()
-    assert asked.session.asks_before(Action.NO_SHOW), "asked again after the next login"
+    asked.shift.stop_asking_no_show()
+    assert not asked.shift.asks_before(Action.NO_SHOW)
+    assert asked.shift.logout()
+    assert asked.shift.asks_before(Action.NO_SHOW), "asked again after the next login"
 
 
 def test_the_waiting_list_follows_the_priority_turn_the_counter_pushes() -> None:
     config = {**CONFIG, "settings": {"no_show_after_calls": 3, "priority_every_n": 3}}
     h = Harness()
-    h.session.login("petugas.dk", "rahasia")
+    h.shift.login("petugas.dk", "rahasia")
     h.answer(({"token": "tok", "expires_at": None, "user": USER}, config))
-    h.session.choose_counter(7)
+    h.shift.choose_counter(7)
     past = (NOW - dt.timedelta(hours=1)).isoformat()
     waiting = [
         ticket(6, "waiting"),
@@ -210,20 +210,20 @@ def test_the_waiting_list_follows_the_priority_turn_the_counter_pushes() -> None
     h.answer(({"counter": here, "ticket": None}, snapshot))
 
     def order() -> list[tuple[int, str]]:
-        return [(int(t["id"]), reason.value) for t, reason in h.session.calling_order()]
+        return [(int(t["id"]), reason.value) for t, reason in h.shift.calling_order()]
 
     assert order() == [(6, "arrival"), (7, "priority"), (8, "arrival")]
     two_calls = {"room": "agency:DK", "seq": 41, "counter": counter(calls_since_priority=2)}
-    h.session.apply_event("counter.updated", two_calls)
+    h.shift.apply_event("counter.updated", two_calls)
     assert order() == [(7, "priority"), (6, "arrival"), (8, "arrival")]
 
 
 def test_a_conflict_shows_a_message_and_reloads_the_view() -> None:
     h = Harness()
     h.work(current=ticket(5))
-    h.session.press(Action.FINISH)
+    h.shift.press(Action.FINISH)
     h.answer(error=ApiError(ErrorCode.CONFLICT, "changed", 409))
-    assert h.session.message is not None and "sudah berubah" in h.session.message.text
+    assert h.shift.message is not None and "sudah berubah" in h.shift.message.text
     assert [job.name for job in h.jobs] == ["resync"]
 
 
@@ -231,31 +231,29 @@ def test_pushes_already_in_the_snapshot_are_ignored_and_later_ones_applied() -> 
     h = Harness()
     h.work()
     old = {"room": "agency:DK", "seq": 40, "ticket": ticket(8, "waiting")}
-    h.session.apply_event("ticket.issued", old)
-    assert h.session.waiting() == []
+    h.shift.apply_event("ticket.issued", old)
+    assert h.shift.waiting() == []
     new = {"room": "agency:DK", "seq": 41, "ticket": ticket(9, "waiting")}
-    h.session.apply_event("ticket.issued", new)
-    assert [t["number"] for t in h.session.waiting()] == ["DK-009"]
+    h.shift.apply_event("ticket.issued", new)
+    assert [t["number"] for t in h.shift.waiting()] == ["DK-009"]
 
 
 def test_a_call_heard_from_the_feed_shows_the_new_number() -> None:
     h = Harness()
     h.work(waiting=[ticket(9, "waiting")])
-    h.session.apply_event("ticket.called", {"room": "agency:DK", "seq": 41, "ticket": ticket(9)})
-    h.session.apply_event(
-        "counter.updated", {"room": "agency:DK", "seq": 42, "counter": counter(9)}
-    )
-    assert h.session.ticket is not None and h.session.ticket["number"] == "DK-009"
-    assert h.session.waiting() == []
+    h.shift.apply_event("ticket.called", {"room": "agency:DK", "seq": 41, "ticket": ticket(9)})
+    h.shift.apply_event("counter.updated", {"room": "agency:DK", "seq": 42, "counter": counter(9)})
+    assert h.shift.ticket is not None and h.shift.ticket["number"] == "DK-009"
+    assert h.shift.waiting() == []
 
 
 def test_the_counter_taken_over_elsewhere_returns_to_the_list_with_a_message() -> None:
     h = Harness()
     h.work()
     taken = {"room": "agency:DK", "seq": 41, "counter": counter(officer_id=99)}
-    h.session.apply_event("counter.updated", taken)
-    assert h.session.phase is Phase.PICK
-    assert h.session.message is not None and "diambil alih" in h.session.message.text
+    h.shift.apply_event("counter.updated", taken)
+    assert h.shift.phase is Phase.PICK
+    assert h.shift.message is not None and "diambil alih" in h.shift.message.text
 
 
 def test_a_command_refused_because_the_counter_was_taken_over_leaves_it_once() -> None:
@@ -263,38 +261,38 @@ def test_a_command_refused_because_the_counter_was_taken_over_leaves_it_once() -
     the counter is no longer this officer's. One reload for the list, and no loop."""
     h = Harness()
     h.work(current=ticket(5))
-    h.session.press(Action.FINISH)
+    h.shift.press(Action.FINISH)
     h.answer(error=ApiError(ErrorCode.COUNTER_TAKEN, "taken", 409))
 
-    assert h.session.phase is Phase.PICK
-    assert h.session.counter is None and h.session.ticket is None
-    assert h.session.message is not None
-    assert h.session.message.text.startswith("Loket 1 diambil alih oleh admin atau supervisor")
+    assert h.shift.phase is Phase.PICK
+    assert h.shift.counter is None and h.shift.ticket is None
+    assert h.shift.message is not None
+    assert h.shift.message.text.startswith("Loket 1 diambil alih oleh admin atau supervisor")
     assert [job.name for job in h.jobs] == ["resync"]
     taken = {**counter(5, officer_id=99), "ticket": ticket(5)}
     h.answer(({"seq": 44, "counters": [taken], "waiting": []}, CONFIG))
-    assert h.session.phase is Phase.PICK
+    assert h.shift.phase is Phase.PICK
     assert h.jobs == []
-    assert h.session.picker_counters()[0]["officer_id"] == 99
-    assert "diambil alih" in h.session.message.text
+    assert h.shift.picker_counters()[0]["officer_id"] == 99
+    assert "diambil alih" in h.shift.message.text
 
 
 def test_the_session_ends_when_its_token_expires() -> None:
     h = Harness()
     h.work()
     h.server_clock.sync(NOW + dt.timedelta(hours=12, seconds=1))
-    h.session.tick()
-    assert h.session.phase is Phase.LOGIN
+    h.shift.tick()
+    assert h.shift.phase is Phase.LOGIN
     assert h.feed.stopped == 1
-    assert h.session.message is not None and "berakhir" in h.session.message.text
+    assert h.shift.message is not None and "berakhir" in h.shift.message.text
 
 
 def test_an_account_without_an_agency_is_turned_away() -> None:
     h = Harness()
-    h.session.login("admin", "rahasia")
+    h.shift.login("admin", "rahasia")
     admin = {**USER, "agency": None}
     h.answer(({"token": "tok", "expires_at": None, "user": admin}, CONFIG))
-    assert h.session.phase is Phase.LOGIN
+    assert h.shift.phase is Phase.LOGIN
     assert [job.name for job in h.jobs] == ["logout"]
     assert h.feed.started == []
 
@@ -357,16 +355,16 @@ def asked(job: Job) -> list[str]:
 
 def test_the_configuration_is_asked_at_login_but_not_by_opening_or_reloading() -> None:
     h = Harness()
-    h.session.login("petugas.dk", "rahasia")
+    h.shift.login("petugas.dk", "rahasia")
     assert asked(h.jobs[0]) == ["login", "config"]
     h.answer(({"token": "tok", "expires_at": None, "user": USER}, CONFIG))
-    h.session.choose_counter(7)
+    h.shift.choose_counter(7)
     assert asked(h.jobs[0]) == ["open", "snapshot"]
     here = counter()
     h.answer(({"counter": here, "ticket": None}, {"seq": 40, "counters": [here], "waiting": []}))
-    h.session.set_online(True)
+    h.shift.set_online(True)
 
-    h.session.resync()  # the first connect, a gap in the events, a refusal: the room only
+    h.shift.resync()  # the first connect, a gap in the events, a refusal: the room only
     assert asked(h.jobs[0]) == ["snapshot"]
 
 
@@ -374,12 +372,12 @@ def test_config_updated_reloads_the_configuration_with_the_room() -> None:
     h = Harness()
     h.work()
     h.jobs.clear()
-    h.session.apply_event("config.updated", {})
+    h.shift.apply_event("config.updated", {})
     assert asked(h.jobs[0]) == ["snapshot", "config"]
     renamed = {**CONFIG, "counters": [{**CONFIG["counters"][0], "label": "Loket Satu"}]}
     h.answer(({"seq": 41, "counters": [{**counter(), "ticket": None}], "waiting": []}, renamed))
-    assert h.session.counter_label() == "Loket Satu"
-    h.session.resync()
+    assert h.shift.counter_label() == "Loket Satu"
+    h.shift.resync()
     assert asked(h.jobs[0]) == ["snapshot"]  # once is enough
 
 
@@ -387,9 +385,9 @@ def test_after_the_feed_was_lost_the_next_reload_asks_for_the_configuration_too(
     h = Harness()
     h.work()
     h.jobs.clear()
-    h.session.set_online(False)  # a config.updated may have been pushed meanwhile
-    h.session.set_online(True)
-    h.session.resync()  # what the feed asks for after every (re)connect
+    h.shift.set_online(False)  # a config.updated may have been pushed meanwhile
+    h.shift.set_online(True)
+    h.shift.resync()  # what the feed asks for after every (re)connect
     assert asked(h.jobs[0]) == ["snapshot", "config"]
 
 
@@ -397,7 +395,7 @@ def test_a_config_updated_during_a_reload_without_it_asks_once_more() -> None:
     h = Harness()
     h.work()
     h.jobs.clear()
-    h.session.resync()
-    h.session.apply_event("config.updated", {})  # while the first reload is on its way
+    h.shift.resync()
+    h.shift.apply_event("config.updated", {})  # while the first reload is on its way
     h.answer(({"seq": 41, "counters": [{**counter(), "ticket": None}], "waiting": []}, None))
     assert [asked(job) for job in h.jobs] == [["snapshot", "config"]]

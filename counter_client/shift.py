@@ -1,4 +1,4 @@
-r"""An officer's session at a counter, without any widget.
+r"""An officer's shift at a counter, without any widget.
 
 login -> pick a counter (or the configured one) -> open it -> work -> close / log out
    ^                                                             |
@@ -50,7 +50,7 @@ from shared.calling_order import Reason
 from shared.errors import ErrorCode
 from shared.timestamps import parse_time
 
-# What the session keeps of a counter view (snapshot entries also carry agency and ticket).
+# What the shift keeps of a counter view (snapshot entries also carry agency and ticket).
 COUNTER_FIELDS = (
     "id",
     "label",
@@ -85,7 +85,7 @@ class Message:
 
 
 class Feed(Protocol):
-    """The live push connection, as the session drives it."""
+    """The live push connection, as the shift drives it."""
 
     def start(self, token: str) -> None: ...
 
@@ -94,7 +94,7 @@ class Feed(Protocol):
     def reset(self, room: str, seq: int) -> None: ...
 
 
-class CounterSession:
+class CounterShift:
     """State of one counter client. ``on_change()`` is called after every change."""
 
     def __init__(
@@ -248,7 +248,7 @@ class CounterSession:
         if self.counter is not None and self.counter.get("state") != "closed":
             closing = int(self.counter["id"])
         self._dispatch(Job("logout", jobs.logout_call(closing), self._generation))
-        self._end_session("session.logged_out", error=False)
+        self._end_session("shift.logged_out", error=False)
         return True
 
     def _end_session(self, key: str, *, error: bool) -> None:
@@ -267,7 +267,7 @@ class CounterSession:
         if self.phase is Phase.LOGIN:
             return
         if self.expires_at is not None and self.clock.now() >= self.expires_at:
-            self._end_session("session.expired", error=True)
+            self._end_session("shift.expired", error=True)
             return
         if self.stale and self.online and not self._resync_queued:
             self.resync()
@@ -529,7 +529,7 @@ class CounterSession:
 
     def _fail(self, exc: ApiError, action: str) -> None:
         if exc.code == ErrorCode.UNAUTHENTICATED:
-            self._end_session("session.expired", error=True)
+            self._end_session("shift.expired", error=True)
             return
         if exc.retryable:
             # Nothing to check when a counter did not open; a command may have gone through.
@@ -574,7 +574,7 @@ class CounterSession:
         self._resync_queued = False
         if outcome.error is not None:
             if outcome.error.code == ErrorCode.UNAUTHENTICATED:
-                self._end_session("session.expired", error=True)
+                self._end_session("shift.expired", error=True)
             else:
                 self.stale = True
                 self._config_due = True  # whether it was asked for or not: ask again

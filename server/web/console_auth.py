@@ -36,7 +36,7 @@ from server.principal import (
 )
 from server.state import app_state
 from server.web import bp
-from server.web.i18n import current_lang, remember_choice, tr
+from server.web.i18n import current_lang, id_en, remember_choice
 from shared.errors import ErrorCode
 
 CONSOLE_ROLES = (Role.ADMIN, Role.SUPERVISOR)
@@ -80,7 +80,9 @@ def staff_page(*roles: Role) -> Callable[[F], F]:
             if who.role not in allowed:
                 raise DomainError(
                     ErrorCode.FORBIDDEN,
-                    tr("Halaman ini bukan untuk akun Anda.", "This page is not for your account."),
+                    id_en(
+                        "Halaman ini bukan untuk akun Anda.", "This page is not for your account."
+                    ),
                 )
             g.antre_user = who
             return view(*args, **kwargs)
@@ -116,7 +118,7 @@ def _web_response(response: Response) -> Response:
 
 @bp.app_context_processor
 def _template_globals() -> dict[str, Any]:
-    return {"tr": tr, "csrf_token": csrf_token, "lang": lambda: g.get("antre_lang", "id")}
+    return {"id_en": id_en, "csrf_token": csrf_token, "lang": lambda: g.get("antre_lang", "id")}
 
 
 def _safe_next(target: str | None) -> str:
@@ -142,7 +144,7 @@ def login_submit() -> Any:
     password = (request.form.get("password") or "")[:200]
     target = request.form.get("next")
     if not username or not password:
-        error = tr("Isi nama pengguna dan kata sandi.", "Enter your user name and password.")
+        error = id_en("Isi nama pengguna dan kata sandi.", "Enter your user name and password.")
         status = 422
     else:
         try:
@@ -173,21 +175,21 @@ def _login_message(exc: DomainError) -> str:
     if exc.code == ErrorCode.TOO_MANY_ATTEMPTS:
         seconds = int((exc.details or {}).get("retry_after", 60))
         minutes = max(1, (seconds + 59) // 60)
-        return tr(
+        return id_en(
             f"Terlalu banyak percobaan. Tunggu {minutes} menit lalu coba lagi.",
             f"Too many attempts. Wait {minutes} minute(s) and try again.",
         )
     if exc.code == ErrorCode.VALIDATION_ERROR:
-        return tr(
+        return id_en(
             "Nama pengguna tidak boleh memuat karakter kontrol.",
             "A user name holds no control characters.",
         )
     if exc.code == ErrorCode.FORBIDDEN:
-        return tr(
+        return id_en(
             "Konsol ini hanya untuk admin dan supervisor.",
             "This console is for admins and supervisors only.",
         )
-    return tr("Nama pengguna atau kata sandi salah.", "Wrong user name or password.")
+    return id_en("Nama pengguna atau kata sandi salah.", "Wrong user name or password.")
 
 
 def _end_session() -> None:
