@@ -78,7 +78,8 @@ def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flas
     app.register_blueprint(web_bp)
     security_headers.init_app(app)
 
-    import server.realtime  # registers the socket handlers; makes the queue manager
+    import server.push  # the queue manager, for sending
+    import server.realtime  # registers the socket handlers
 
     # Inside Socket.IO's middleware: its long polls and websockets are not requests to log.
     app.wsgi_app = RequestLog(app.wsgi_app)  # type: ignore[method-assign]
@@ -88,7 +89,7 @@ def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flas
         async_mode=config.async_mode,
         # Always given (None: no queue), so an app made earlier in this process with a
         # queue does not leave its manager behind in the shared ``socketio`` object.
-        client_manager=server.realtime.message_queue_manager(config),
+        client_manager=server.push.message_queue_manager(config),
         logger=False,
         engineio_logger=False,
         ping_interval=10,

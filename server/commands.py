@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
-from server import realtime
+from server import push
 from server.domain.context import Actor, Ctx
 from server.state import app_state
 
@@ -38,7 +38,7 @@ def run_command(actor: Actor, command: Callable[[Ctx], T], *, retries: int = 1) 
             attempt += 1
             if attempt > retries:
                 raise
-    realtime.push(pushes)
+    push.send(pushes)
     return result
 
 

@@ -1,4 +1,4 @@
-"""Socket.IO: authenticate on connect, join rooms, and push what commands produced.
+"""Socket.IO, inbound: authenticate on connect and join rooms (``server/push.py`` sends).
 
 Sockets only listen; every command goes over REST. A connection authenticates with
 ``auth={"token": ...}`` (a device's or an officer's token) or ``auth={"ticket": code}``
@@ -9,8 +9,7 @@ A socket is authenticated when it connects, and then again every
 ``socket_recheck_seconds`` (30 s): each process re-checks the logins behind its own
 sockets (one query per batch, by token hash) and disconnects those whose login ended:
 a logout, a disabled user, a renewed or revoked device token, an expired officer login,
-a pruned ticket. A push never fails the command that made it: its events are committed
-and clients catch up by ``seq``.
+a pruned ticket.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import socketio as socketio_lib
 from flask import Flask, current_app, request
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from sqlalchemy import select, update
@@ -30,13 +28,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
-from server.config import ServerConfig
 from server.domain import access, auth
 from server.domain.access import Principal
-from server.domain.outbox import PushEvent, current_seq
+from server.domain.outbox import current_seq
 from server.extensions import socketio
 from server.models import AuthToken, Counter, Device, Ticket, User
 from server.principal import principal_for_token, session_token
+from server.push import loggable
 from server.state import app_state
 from shared import events, text
 
@@ -63,47 +61,6 @@ _RECHECK_TASK = "antre.realtime.recheck"
 RECHECK_BATCH = 500
 # A connection refused while the database is away: clients retry, as after a 503.
 RETRY_AFTER_SECONDS = 2
-# A Redis host that drops packets must not hold every push for the TCP timeout. Only the
-# connect is bounded: a read timeout would also end the idle subscriber's blocking read.
-REDIS_OPTIONS = {"socket_connect_timeout": 2.0}
-
-
-def loggable(room: str) -> str:
-    """A room name fit for the log: a ticket's status code opens its page, so it is cut."""
-    if room.startswith("ticket:"):
-        return room[: len("ticket:") + 4] + "…"
-    return room
-
-
-def message_queue_manager(config: ServerConfig) -> socketio_lib.RedisManager | None:
-    """The Redis client manager several processes share, with a bounded connect time
-    (Flask-SocketIO's own has no way to pass Redis options); None for one process."""
-    url = config.message_queue
-    if url is None:
-        return None
-    return socketio_lib.RedisManager(
-        url, channel=config.message_queue_channel, redis_options=dict(REDIS_OPTIONS)
-    )
-
-
-def push(pushes: list[PushEvent]) -> None:
-    """Send committed events to their rooms (through Redis when several processes run).
-
-    The events are already committed with their ``seq``: an emit that fails (the message
-    queue away) is logged and skipped, never turned into an error of the command, and
-    the clients that missed it reload when they see the gap.
-    """
-    rooms: dict[str, list[str]] = {}
-    for event in pushes:
-        where = f"{loggable(event.room)}#{event.payload.get('seq')}"
-        try:
-            socketio.emit(event.name, event.payload, to=event.room)
-        except Exception as exc:  # whatever the queue raises; the payload is not logged
-            log.warning("push %s %s failed: %s", event.name, where, type(exc).__name__)
-            continue
-        rooms.setdefault(event.name, []).append(where)
-    for name, sent in rooms.items():
-        log.info("push %s %s", name, " ".join(sent))
 
 
 def _authenticate(sent: Any) -> Listener:

@@ -8,8 +8,10 @@ transition or event cannot be added without the page saying so.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
+from types import ModuleType
 
 from server.domain.ticket_log import TRANSITIONS
 from shared import events
@@ -94,3 +96,41 @@ def test_the_ticket_life_table_has_every_transition_and_no_other() -> None:
 def test_the_push_protocol_names_every_event() -> None:
     section = _section("Push protocol")
     assert [name for name in events.ALL_EVENTS if f"`{name}`" not in section] == []
+
+
+def _import_graph() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "import_graph", ROOT / "tools" / "import_graph.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_layers_drawing_is_the_code_s_import_structure() -> None:
+    graph = _import_graph()
+    assert graph.drawing_in_design_doc() == graph.drawing(), (
+        "regenerate it: .venv/bin/python tools/import_graph.py"
+    )
+
+
+def test_the_drawn_layers_have_no_circle_and_no_adapter_into_the_rest_api() -> None:
+    graph = _import_graph()
+    edges: set[tuple[str, str]] = graph.layer_edges(graph.module_graph())
+    assert {("web", "api"), ("realtime", "api"), ("application", "realtime")} & edges == set()
+    assert {("api", "application"), ("assembly", "api")} <= edges  # read from real imports
+    # Kahn's algorithm: the boxes can be put in an order only if no arrow goes back.
+    boxes = {box for edge in edges for box in edge}
+    incoming = {box: {a for a, b in edges if b == box} for box in boxes}
+    ordered: list[str] = []
+    ready = sorted(box for box in boxes if not incoming[box])
+    while ready:
+        box = ready.pop()
+        ordered.append(box)
+        for other in sorted(boxes):
+            if box in incoming[other]:
+                incoming[other].discard(box)
+                if not incoming[other] and other not in ordered and other not in ready:
+                    ready.append(other)
+    assert sorted(ordered) == sorted(boxes), f"a circle among {set(boxes) - set(ordered)}"

@@ -24,7 +24,7 @@ from .sql import increment_many
 
 @dataclass(frozen=True)
 class PushEvent:
-    """One numbered event for one room, ready for ``server.realtime.push`` once the
+    """One numbered event for one room, ready for ``server.push.send`` once the
     transaction has committed."""
 
     name: str

@@ -91,9 +91,7 @@ def test_a_service_renamed_in_the_console_is_renamed_on_the_open_counter(
     rename_service_in_the_console(server, hall.ktp, NEW_NAME)
 
     qtbot.waitUntil(lambda: hall.ktp in app.shift.hall.services, timeout=WAIT_MS)
-    qtbot.waitUntil(
-        lambda: app.shift.hall.services[hall.ktp]["name"] == NEW_NAME, timeout=WAIT_MS
-    )
+    qtbot.waitUntil(lambda: app.shift.hall.services[hall.ktp]["name"] == NEW_NAME, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: f"{NEW_NAME}: 2" in chips.text(), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: service_column(app) == [NEW_NAME, NEW_NAME], timeout=WAIT_MS)
     qtbot.waitUntil(lambda: at_the_desk.text() == NEW_NAME, timeout=WAIT_MS)

@@ -12,7 +12,7 @@ import socketio.exceptions
 from sqlalchemy.engine import make_url
 
 from server.config import ServerConfig
-from server.realtime import message_queue_manager
+from server.push import message_queue_manager
 from tests.cluster.services import RedisProcess
 from tests.e2e.live import LiveServer, _pg_admin, wait_until
 

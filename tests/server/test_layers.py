@@ -84,8 +84,8 @@ def test_no_adapter_reaches_into_the_rest_api(adapter: str) -> None:
 
 def test_the_application_layer_imports_no_adapter() -> None:
     layer = ("server.commands", "server.principal", "server.principal_cache", "server.login")
-    adapters = ("server.api", "server.web", "server.jobs", "server.cli")
-    for module in (*layer, "server.report_requests", "server.state"):
+    adapters = ("server.api", "server.web", "server.realtime", "server.jobs", "server.cli")
+    for module in (*layer, "server.report_requests", "server.state", "server.push"):
         assert not {t for t in GRAPH[module] if t.startswith(adapters)}, module
 
 
