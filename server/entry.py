@@ -76,10 +76,18 @@ def _use_eventlet() -> None:
     install_offload(tpool.execute)
 
 
+def prepare_async_mode(mode: str) -> None:
+    """Patch the process for ``mode`` before the app is imported (eventlet: the standard
+    library, psycopg, and the offload of CPU-heavy work to real threads); also used by
+    the bench's reference server, so both run the same way."""
+    if mode == "eventlet":
+        _use_eventlet()
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if subcommand(argv) == "run" and async_mode_for(argv, os.environ) == "eventlet":
-        _use_eventlet()
+    if subcommand(argv) == "run":
+        prepare_async_mode(async_mode_for(argv, os.environ))
     from server.cli import cli
 
     cli.main(args=argv, prog_name="antre-server")
