@@ -248,7 +248,7 @@ class CounterShift:
         if self.counter is not None and self.counter.get("state") != "closed":
             closing = int(self.counter["id"])
         self._dispatch(Job("logout", jobs.logout_call(closing), self._generation))
-        self._end_session("shift.logged_out", error=False)
+        self._end_session("session.logged_out", error=False)
         return True
 
     def _end_session(self, key: str, *, error: bool) -> None:
@@ -267,7 +267,7 @@ class CounterShift:
         if self.phase is Phase.LOGIN:
             return
         if self.expires_at is not None and self.clock.now() >= self.expires_at:
-            self._end_session("shift.expired", error=True)
+            self._end_session("session.expired", error=True)
             return
         if self.stale and self.online and not self._resync_queued:
             self.resync()
@@ -529,7 +529,7 @@ class CounterShift:
 
     def _fail(self, exc: ApiError, action: str) -> None:
         if exc.code == ErrorCode.UNAUTHENTICATED:
-            self._end_session("shift.expired", error=True)
+            self._end_session("session.expired", error=True)
             return
         if exc.retryable:
             # Nothing to check when a counter did not open; a command may have gone through.
@@ -574,7 +574,7 @@ class CounterShift:
         self._resync_queued = False
         if outcome.error is not None:
             if outcome.error.code == ErrorCode.UNAUTHENTICATED:
-                self._end_session("shift.expired", error=True)
+                self._end_session("session.expired", error=True)
             else:
                 self.stale = True
                 self._config_due = True  # whether it was asked for or not: ask again
