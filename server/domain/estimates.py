@@ -147,7 +147,7 @@ class TicketEstimate:
     estimated_wait_minutes: int
     open_counters: int
 
-    def to_dict(self) -> dict[str, int | str]:
+    def to_dict(self) -> wire.WaitEstimate:
         return {
             "people_ahead": self.people_ahead,
             "estimated_wait_minutes": self.estimated_wait_minutes,

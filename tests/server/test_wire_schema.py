@@ -79,3 +79,5 @@ def test_the_server_stores_the_words_the_wire_carries() -> None:
     assert models.Priority is states.Priority
     assert models.TicketSource is states.TicketSource
     assert models.CounterState is states.CounterState
+    assert models.Role is states.Role
+    assert models.DeviceKind is states.DeviceKind
