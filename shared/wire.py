@@ -538,7 +538,8 @@ class Service(ServiceDefinition):
 
 
 class Settings(TypedDict):
-    """The site settings (defaults where unset): ``SiteSettings``' fields, one for one."""
+    """The site settings (defaults where unset): one key per field of the server's
+    SiteSettings."""
 
     site_name: str
     site_short_name: str

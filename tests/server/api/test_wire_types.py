@@ -1,4 +1,5 @@
-"""Payloads that mirror a server dataclass or enumeration keep its keys, types and words.
+"""Payloads that mirror a server dataclass, enumeration or request schema keep its keys,
+types and words.
 
 ``SiteSettings.to_dict()`` and the report's figures are ``dataclasses.asdict`` cast to their
 wire type, and the report's period kinds and groupings are literals in ``shared.wire``
@@ -13,6 +14,8 @@ from typing import get_args, get_type_hints
 
 import pytest
 
+from server.api.devices import HEALTH_SCHEMA
+from server.domain.auth import USER_TOKEN_PREFIX
 from server.domain.reports import Figures, Grouping, PeriodKind
 from server.domain.settings import SiteSettings
 from shared import wire
@@ -47,3 +50,14 @@ def test_the_settings_sent_are_every_setting_with_its_value() -> None:
 )
 def test_the_report_words_are_the_domain_enumerations(literal: object, words: type) -> None:
     assert list(get_args(literal)) == [member.value for member in words]
+
+
+def test_a_health_report_holds_what_a_device_may_report_and_when() -> None:
+    reported = set(get_type_hints(wire.DeviceHealthReport))
+    assert reported == {*HEALTH_SCHEMA, "reported_at"}
+
+
+def test_the_login_token_is_described_by_its_prefix() -> None:
+    token = get_type_hints(wire.Login, include_extras=True)["token"]
+    (doc,) = [note for note in token.__metadata__ if isinstance(note, wire.Doc)]
+    assert USER_TOKEN_PREFIX in doc.text
