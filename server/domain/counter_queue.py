@@ -42,5 +42,5 @@ def counter_queue(
     return {
         "counter": counter_payload(counter),
         "tickets": [{**ticket_payload(t), "reason": placed.reason} for t, placed in waiting],
-        "lines": [line_stats_now(ctx, s).to_dict() for s in services if s],
+        "lines": [line_stats_now(ctx, s) for s in services if s],
     }

@@ -34,7 +34,7 @@ def line_outlook(ctx: Ctx, service: Service) -> wire.LineOutlook:
         "service_id": service.id,
         "open_now": open_now(ctx, service),
         "staffed": ctx.catalog.area_of_service(ctx.session, service.id) is not None,
-        "open_counters": stats.open_counters,
-        "waiting": stats.waiting,
-        "estimated_wait_minutes": stats.estimated_wait_minutes,
+        "open_counters": stats["open_counters"],
+        "waiting": stats["waiting"],
+        "estimated_wait_minutes": stats["estimated_wait_minutes"],
     }
