@@ -7,7 +7,6 @@ one sequence; both adapters call it so neither can skip a step.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from server.domain import auth, login_throttle
 from server.domain.errors import DomainError
@@ -15,16 +14,16 @@ from server.domain.settings import load_settings
 from server.models import Role, User
 from server.runtime import offload
 from server.state import app_state
-from shared import text
+from shared import text, wire
 from shared.errors import ErrorCode
 
 
-def user_payload(user: User) -> dict[str, Any]:
+def user_payload(user: User) -> wire.LoginUser:
     return {
         "id": user.id,
         "username": user.username,
         "display_name": user.display_name,
-        "role": user.role.value,
+        "role": user.role,
         "agency": None
         if user.agency is None
         else {"id": user.agency.id, "code": user.agency.code, "short_name": user.agency.short_name},
@@ -37,7 +36,7 @@ def password_login(
     address: str,
     roles: tuple[Role, ...] | None = None,
     prefix: str = auth.USER_TOKEN_PREFIX,
-) -> tuple[str, dt.datetime, dict[str, Any]]:
+) -> tuple[str, dt.datetime, wire.LoginUser]:
     """Check a password (throttled per user name and address) and issue a login token.
 
     Shared by the API and the web console's login form. ``address``: the caller's, for

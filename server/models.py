@@ -30,10 +30,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-# The states and kinds a ticket and a counter carry are wire words too: defined in shared/,
-# taken from here by the server as before.
+# The states, roles and kinds of tickets, counters, users and devices are wire words too:
+# defined in shared/, taken from here by the server as before.
 from shared.states import CounterState as CounterState
+from shared.states import DeviceKind as DeviceKind
 from shared.states import Priority as Priority
+from shared.states import Role as Role
 from shared.states import TicketSource as TicketSource
 from shared.states import TicketState as TicketState
 
@@ -71,24 +73,6 @@ class Base(DeclarativeBase):
 
 
 OPEN_TICKET_STATES = (TicketState.WAITING, TicketState.CALLED, TicketState.SERVING)
-
-
-class Role(enum.StrEnum):
-    """What a staff account may do: an admin runs the whole hall; a supervisor oversees
-    one agency (and may take over its counters); an officer serves at its counters."""
-
-    ADMIN = "admin"
-    SUPERVISOR = "supervisor"
-    OFFICER = "officer"
-
-
-class DeviceKind(enum.StrEnum):
-    """What a registered device is, which decides what its token may do: a kiosk issues,
-    a display shows, a counter calls."""
-
-    KIOSK = "kiosk"
-    DISPLAY = "display"
-    COUNTER = "counter"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:

@@ -1,4 +1,5 @@
-"""The words for a ticket's and a counter's state, priority and source.
+"""The words for a ticket's and a counter's state, priority and source, a user's role and a
+device's kind.
 
 They are stored in the database, sent on the wire and read by every client, so they are
 defined here, beside the payloads (``shared.wire``), and the server's models take them
@@ -48,3 +49,21 @@ class CounterState(enum.StrEnum):
     CLOSED = "closed"
     OPEN = "open"
     PAUSED = "paused"
+
+
+class Role(enum.StrEnum):
+    """What a staff account may do: an admin runs the whole hall; a supervisor oversees
+    one agency (and may take over its counters); an officer serves at its counters."""
+
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    OFFICER = "officer"
+
+
+class DeviceKind(enum.StrEnum):
+    """What a registered device is, which decides what its token may do: a kiosk issues,
+    a display shows, a counter calls."""
+
+    KIOSK = "kiosk"
+    DISPLAY = "display"
+    COUNTER = "counter"

@@ -6,17 +6,24 @@ OpenAPI document's response schemas for them are generated from them
 (``server/api/wire_schema.py``), so a field added here is added everywhere at once and a
 field a view forgets is a type error before it is a failing test.
 
-``Annotated[..., Doc(...)]`` carries what the document says of a field; ``DateTime`` and
-``Date`` are ISO 8601 strings.
+``Annotated[..., Doc(...)]`` carries what the document says of a field, ``Pattern``,
+``Length``, ``Range`` and ``Keys`` the bounds it promises; ``DateTime`` and ``Date`` are
+ISO 8601 strings. A few payloads mirror a server dataclass (``Settings``, ``ReportFigures``):
+tests pin their keys to the dataclass's fields.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, NotRequired, TypedDict
+from typing import Annotated, Literal, NotRequired, Required, TypedDict
 
+from shared.calling_order import Reason
 from shared.errors import ErrorCode
-from shared.states import CounterState, Priority, TicketSource, TicketState
+from shared.opening_hours import WEEKDAYS
+from shared.printer_health import PrinterState
+from shared.states import CounterState, DeviceKind, Priority, Role, TicketSource, TicketState
+from shared.text import SHOWN_TEXT_PATTERN
+from shared.waits import WaitKind
 
 
 @dataclass(frozen=True)
@@ -34,8 +41,44 @@ class Format:
     name: str
 
 
+@dataclass(frozen=True)
+class Pattern:
+    """The regular expression a string matches."""
+
+    regex: str
+
+
+@dataclass(frozen=True)
+class Length:
+    """How long a string (in characters) or a list (in items) may be."""
+
+    min: int | None = None
+    max: int | None = None
+
+
+@dataclass(frozen=True)
+class Range:
+    """The bounds of a number, both inclusive."""
+
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+@dataclass(frozen=True)
+class Keys:
+    """The only keys an object of arbitrary keys (a ``dict``) may have."""
+
+    names: tuple[str, ...]
+
+
 DateTime = Annotated[str, Format("date-time")]
 Date = Annotated[str, Format("date")]
+Clock = Annotated[
+    str,
+    Pattern(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$"),
+    Doc("a time of day in the hall, HH:MM; 24:00 = until midnight"),
+]
+Count = Annotated[int, Range(minimum=0)]
 
 
 class AgencyBrief(TypedDict):
@@ -336,3 +379,384 @@ PushPayload = (
     | QueueStatsEvent
     | ConfigEvent
 )
+
+
+# --- tickets and counters as the REST answers give them (server/api/) ---------------------
+
+
+class IssuedTicket(Ticket):
+    """The ticket as its issuer gets it."""
+
+    status_code: Annotated[
+        str,
+        Length(max=32),
+        Doc("the key of the public status page (the QR); only the issuer gets it"),
+    ]
+    area: WaitingArea | None
+
+
+class QueuedTicket(Ticket):
+    """A waiting ticket in a counter's calling order."""
+
+    reason: Annotated[
+        Reason,
+        Doc(
+            "why it is at its place: sent to this counter, a booking whose slot has come, "
+            "priority, or first come"
+        ),
+    ]
+
+
+class WaitEstimate(TypedDict):
+    """A visitor's place and wait (server/domain/estimates.py), as their ticket is told."""
+
+    people_ahead: Annotated[int, Doc("calls before this ticket by the calling order")]
+    estimated_wait_minutes: int
+    open_counters: Annotated[int, Doc("counters open for its line now (0: nobody can call it yet)")]
+    wait: Annotated[
+        WaitKind,
+        Doc(
+            "how to word the wait (shared/waits.py): no open counter, next, under a minute, "
+            "or the estimated minutes"
+        ),
+    ]
+
+
+class Issued(WaitEstimate):
+    """The new ticket (or, on a replay, the first attempt's)."""
+
+    ticket: IssuedTicket
+
+
+class Requeued(WaitEstimate):
+    """The ticket back in its line."""
+
+    ticket: Ticket
+
+
+class TicketChanged(TypedDict):
+    """The ticket after the change."""
+
+    ticket: Ticket
+
+
+class TicketStatus(WaitEstimate):
+    """A visitor's ticket by its QR code: its public view, place and wait, and its room's
+    seq."""
+
+    ticket: PublicTicket
+    seq: Seq
+
+
+class CounterAndTicket(TypedDict):
+    """The counter after the command; ticket is null when it holds none."""
+
+    counter: Counter
+    ticket: Ticket | None
+
+
+class CounterStatus(CounterAndTicket):
+    """The counter and its ticket, with the counter room's seq."""
+
+    seq: Seq
+
+
+class CounterWaiting(TypedDict):
+    """A counter's waiting tickets in calling order and its lines."""
+
+    counter: Counter
+    tickets: Annotated[
+        list[QueuedTicket], Doc("in the order next takes them (shared/calling_order.py)")
+    ]
+    lines: list[LineStats]
+
+
+class CounterQueue(CounterWaiting):
+    """A counter's waiting tickets and lines, with the counter room's seq."""
+
+    seq: Seq
+
+
+class LineOutlook(TypedDict):
+    """Another line as an officer sees it before sending a visitor there."""
+
+    service_id: int
+    open_now: Annotated[bool, Doc("takes tickets now (hours, holidays)")]
+    staffed: Annotated[bool, Doc("some active counter serves it")]
+    open_counters: int
+    waiting: int
+    estimated_wait_minutes: int
+
+
+class DeviceHealthReport(TypedDict, total=False):
+    """What a device last said of itself, each field as it was last reported."""
+
+    printer: Annotated[PrinterState, Doc("the printer's state as the kiosk last saw it")]
+    message: Annotated[str | None, Length(max=300), Pattern(SHOWN_TEXT_PATTERN)]
+    version: Annotated[str, Length(max=40), Pattern(SHOWN_TEXT_PATTERN)]
+    reported_at: Required[DateTime]
+
+
+class DeviceHealth(TypedDict):
+    """A device's health after its report."""
+
+    health: Annotated[DeviceHealthReport, Doc("the last report merged over earlier ones")]
+
+
+# --- the configuration (GET /config, /settings) ----------------------------------------------
+
+OpeningHours = Annotated[
+    dict[str, Annotated[list[Clock], Length(min=2, max=2)]],
+    Keys(WEEKDAYS),
+    Doc("opening hours per weekday in site time; a missing day is closed"),
+]
+
+
+class ServiceDefinition(TypedDict):
+    """A service as configured: its line's prefix, hours, quota and targets."""
+
+    id: int
+    code: str
+    name: str
+    agency_id: int
+    prefix: str
+    position: int
+    active: bool
+    daily_quota: int | None
+    hours: OpeningHours
+    priority_offered: bool
+    target_wait_minutes: int
+    typical_minutes: float
+
+
+class Service(ServiceDefinition):
+    """A service as the configuration lists it: with today's remaining quota and where
+    its visitors wait (null: no counter serves it)."""
+
+    remaining_quota: int | None
+    area: WaitingArea | None
+
+
+class Settings(TypedDict):
+    """The site settings (defaults where unset): one key per field of the server's
+    SiteSettings."""
+
+    site_name: str
+    site_short_name: str
+    timezone: str
+    number_separator: str
+    number_width: int
+    priority_every_n: int
+    no_show_after_calls: int
+    no_show_return_places: int
+    callout_template_id: str
+    callout_template_en: str
+    ticket_footer: str
+    estimate_sample_size: int
+    estimate_min_samples: int
+    officer_token_hours: int
+    default_language: str
+    logo: str
+
+
+class ConfigSite(TypedDict):
+    """The hall, its time zone and the server's idea of now."""
+
+    name: str
+    short_name: str
+    timezone: str
+    today: Date
+    server_time: DateTime
+
+
+class Holiday(TypedDict):
+    """A day the hall is closed."""
+
+    date: Date
+    name: str
+
+
+class SpecialOpening(TypedDict):
+    """A special opening (buka khusus): the services in scope take tickets on that date in
+    those hours, even on a holiday."""
+
+    date: Date
+    opens: Clock
+    closes: Clock
+    agency_id: Annotated[int | None, Doc("the agency it opens; null: the whole hall")]
+    name: str
+
+
+class Config(TypedDict):
+    """Everything a client needs to draw the hall: site, settings, zones, agencies,
+    services, counters, holidays and special openings."""
+
+    site: ConfigSite
+    settings: Settings
+    zones: list[Zone]
+    agencies: list[Agency]
+    services: list[Service]
+    counters: list[Counter]
+    holidays: list[Holiday]
+    special_openings: Annotated[
+        list[SpecialOpening], Doc("special openings from today on, by date")
+    ]
+
+
+# --- login (POST /auth/login, /auth/logout, GET /auth/me) -------------------------------------
+
+
+class UserAgency(TypedDict):
+    """The agency a supervisor or officer belongs to."""
+
+    id: int
+    code: str
+    short_name: str
+
+
+class LoginUser(TypedDict):
+    """The officer who logged in."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    agency: UserAgency | None
+
+
+class Login(TypedDict):
+    """An officer's bearer token and who it belongs to."""
+
+    token: Annotated[str, Doc("an officer token, ant_u_...")]
+    expires_at: DateTime
+    user: LoginUser
+
+
+class LoggedOut(TypedDict):
+    """The token is revoked."""
+
+    ok: Literal[True]
+
+
+class Me(TypedDict):
+    """Who a token belongs to: a user (role, agency) or a device (kind, zone, counter)."""
+
+    kind: Literal["user", "device"]
+    id: int
+    role: Role | None
+    device_kind: DeviceKind | None
+    agency_code: str | None
+    zone: str | None
+    counter_id: int | None
+
+
+# --- reports (GET /reports; server/domain/reports.py) --------------------------------------
+
+ReportPeriodKind = Literal["day", "range", "month"]
+"""``reports.PeriodKind``'s values (a test keeps them equal)."""
+ReportGrouping = Literal["agency", "service", "counter", "officer"]
+"""``reports.Grouping``'s values (a test keeps them equal)."""
+Seconds = Annotated[float | None, Doc("seconds; null where nothing was measured")]
+Share = Annotated[float | None, Range(minimum=0), Doc("0 to 1; null without a denominator")]
+
+
+class ReportFigures(TypedDict):
+    """One row's figures (or the total): counts, times in seconds, shares 0 to 1."""
+
+    issued: Count
+    served: Count
+    no_show: Count
+    cancelled: Count
+    transferred: Count
+    expired: Count
+    calls: Annotated[
+        Count, Doc("waits measured: the denominator of service_level and the averages")
+    ]
+    within_target: Annotated[Count, Doc("calls that waited no longer than their service's target")]
+    avg_wait: Seconds
+    p90_wait: Annotated[
+        Seconds, Doc("seconds, nearest rank: the ceil(0.9 n)-th of the n sorted waits")
+    ]
+    max_wait: Seconds
+    avg_service: Seconds
+    service_level: Share
+    open_seconds: Annotated[
+        float | None,
+        Doc("a counter's open (not paused) time; null unless grouped by counter, and in the total"),
+    ]
+    utilisation: Annotated[Share, Doc("service time ÷ open time; counter rows only")]
+
+
+class ReportRow(TypedDict):
+    """One row of the report: an agency, service, counter or officer."""
+
+    id: Annotated[
+        int | None,
+        Doc("the agency, service, counter or user id; null for calls no officer made"),
+    ]
+    label: str
+    detail: Annotated[str, Doc("a code, the owning agency or a user name")]
+    figures: ReportFigures
+
+
+class ReportPeriod(TypedDict):
+    """Service dates, both inclusive, in the hall's time zone."""
+
+    kind: ReportPeriodKind
+    first: Date
+    last: Date
+
+
+class ReportAgency(TypedDict):
+    """The one agency a report is about."""
+
+    code: str
+    short_name: str
+
+
+class HourCount(TypedDict):
+    """Arrivals and tickets served in one local hour."""
+
+    hour: Annotated[int, Range(minimum=0, maximum=23)]
+    arrivals: Count
+    served: Count
+
+
+class DayCount(TypedDict):
+    """Tickets issued and served on one day."""
+
+    date: Date
+    issued: Count
+    served: Count
+
+
+class ReportDefinitions(TypedDict):
+    """How each figure is computed, in Indonesian and English."""
+
+    id: list[str]
+    en: list[str]
+
+
+class Report(TypedDict):
+    """The reports page's figures."""
+
+    period: ReportPeriod
+    group: ReportGrouping
+    agency: Annotated[ReportAgency | None, Doc("the one agency reported; null for the whole hall")]
+    timezone: str
+    rows_count_issued: Annotated[
+        bool,
+        Doc(
+            "false when grouped by counter or officer: issued and cancelled belong to a line "
+            "(nobody called them), so only the total counts them"
+        ),
+    ]
+    rows: list[ReportRow]
+    total: ReportFigures
+    by_hour: Annotated[
+        list[HourCount],
+        Length(min=24, max=24),
+        Doc("arrivals and served per local hour, 0 to 23"),
+    ]
+    by_day: Annotated[list[DayCount], Doc("every day of the period, in order")]
+    definitions: ReportDefinitions

@@ -10,6 +10,7 @@ from server.domain import auth
 from server.login import password_login
 from server.principal import bearer_token, current_principal
 from server.state import app_state
+from shared import wire
 
 LOGIN_SCHEMA = {
     "username": Field("string", required=True, min_length=1, max_length=64),
@@ -24,7 +25,8 @@ def login() -> Response:
     token, expires, view = password_login(
         body["username"], body["password"], request.remote_addr or "unknown"
     )
-    return jsonify({"token": token, "expires_at": expires.isoformat(), "user": view})
+    answer: wire.Login = {"token": token, "expires_at": expires.isoformat(), "user": view}
+    return jsonify(answer)
 
 
 @bp.post("/auth/logout")
@@ -36,20 +38,21 @@ def logout() -> Response:
         with state.db.write() as session:
             auth.logout(session, token)
         state.principals.forget(auth.token_hash(token))
-    return jsonify({"ok": True})
+    answer: wire.LoggedOut = {"ok": True}
+    return jsonify(answer)
 
 
 @bp.get("/auth/me")
 def me() -> Response:
     who = current_principal()
-    return jsonify(
-        {
-            "kind": who.kind,
-            "id": who.id,
-            "role": who.role.value if who.role else None,
-            "device_kind": who.device_kind.value if who.device_kind else None,
-            "agency_code": who.agency_code,
-            "zone": who.zone_code,
-            "counter_id": who.counter_id,
-        }
-    )
+    answer: wire.Me = {
+        # A REST caller is a user or a device (a visitor's ticket only subscribes).
+        "kind": "user" if who.kind == "user" else "device",
+        "id": who.id,
+        "role": who.role,
+        "device_kind": who.device_kind,
+        "agency_code": who.agency_code,
+        "zone": who.zone_code,
+        "counter_id": who.counter_id,
+    }
+    return jsonify(answer)

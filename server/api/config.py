@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, jsonify
 from sqlalchemy import select
 
@@ -23,7 +21,7 @@ from shared import wire
 from shared.errors import ErrorCode
 
 
-def config_payload(ctx: Ctx) -> dict[str, Any]:
+def config_payload(ctx: Ctx) -> wire.Config:
     session = ctx.session
     services = session.scalars(select(Service).order_by(Service.agency_id, Service.position)).all()
     return {
@@ -67,7 +65,7 @@ def _area(area: WaitingArea | None) -> wire.WaitingArea | None:
     return area.to_dict() if area is not None else None
 
 
-def special_openings_payload(ctx: Ctx) -> list[dict[str, Any]]:
+def special_openings_payload(ctx: Ctx) -> list[wire.SpecialOpening]:
     """The special openings (*buka khusus*) from today on: past ones decide nothing."""
     rows = ctx.session.scalars(
         select(SpecialOpening)
@@ -107,7 +105,7 @@ def patch_settings() -> Response:
     if not isinstance(body, dict) or not body:
         raise DomainError(ErrorCode.VALIDATION_ERROR, "send an object of settings to change")
 
-    def command(ctx: Ctx) -> dict[str, Any]:
+    def command(ctx: Ctx) -> wire.Settings:
         settings = update_settings(ctx.session, body)
         announce.config_changed(ctx, "settings")
         return settings.to_dict()

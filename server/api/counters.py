@@ -21,7 +21,7 @@ from server.domain.payloads import counter_payload, ticket_payload
 from server.domain.tickets import load_service
 from server.models import Counter, Ticket
 from server.principal import current_principal
-from shared import events
+from shared import events, wire
 
 EMPTY: dict[str, Field] = {}
 # Sent by a counter client with the id of the ticket its officer sees (null: none), so a
@@ -51,7 +51,7 @@ TRANSFER_SCHEMA = {
 }
 
 
-def _state(ctx: Ctx, counter: Counter, known: Ticket | None = None) -> dict[str, Any]:
+def _state(ctx: Ctx, counter: Counter, known: Ticket | None = None) -> wire.CounterAndTicket:
     """The counter and its current ticket; ``known``: a ticket the command already holds
     (a session does not keep loaded objects alive, so it would be read again)."""
     current = None
@@ -78,7 +78,7 @@ def _counter_command(
     who = current_principal()
     body = json_body(schema)
 
-    def command(ctx: Ctx) -> dict[str, Any]:
+    def command(ctx: Ctx) -> wire.CounterAndTicket:
         counter = counter_ops.lock_counter(ctx.session, counter_id)
         access.require_counter_operator(who, counter)
         if held:
@@ -178,7 +178,7 @@ def transfer(counter_id: int) -> Response:
 def counter_status(counter_id: int) -> Response:
     who = current_principal()
 
-    def query(ctx: Ctx) -> dict[str, Any]:
+    def query(ctx: Ctx) -> wire.CounterStatus:
         counter = readable_counter(ctx, who, counter_id)
         return {
             **_state(ctx, counter),
@@ -194,7 +194,7 @@ def counter_queue(counter_id: int) -> Response:
     the reason for its place (shared.calling_order), and the lines' stats."""
     who = current_principal()
 
-    def query(ctx: Ctx) -> dict[str, Any]:
+    def query(ctx: Ctx) -> wire.CounterQueue:
         view = queue_view(ctx, who, counter_id)
         return {**view, "seq": current_seq(ctx.session, events.counter_room(counter_id))}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask import Response, jsonify
 
 from server.api import bp
@@ -10,7 +12,7 @@ from server.commands import run_command
 from server.domain import access
 from server.domain.devices import record_health
 from server.principal import current_principal
-from shared import printer_health
+from shared import printer_health, wire
 
 HEALTH_SCHEMA = {
     "printer": Field(
@@ -30,4 +32,6 @@ def report_health() -> Response:
         raise access.forbidden("only devices report their health")
     body = json_body(HEALTH_SCHEMA)
     health = run_command(who.actor, lambda ctx: record_health(ctx, who, body))
-    return jsonify({"health": health})
+    # Every stored report passed HEALTH_SCHEMA, and the server adds reported_at.
+    answer: wire.DeviceHealth = {"health": cast("wire.DeviceHealthReport", health)}
+    return jsonify(answer)

@@ -10,7 +10,7 @@ people.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import cast
 
 from flask import Response, jsonify, request
 
@@ -28,15 +28,24 @@ from server.report_requests import (
     hall_today,
     read_report_request,
 )
+from shared import wire
 
 # --- the endpoint --------------------------------------------------------------------
 
 
-def _figures(figures: Figures) -> dict[str, Any]:
-    return dataclasses.asdict(figures)
+def _figures(figures: Figures) -> wire.ReportFigures:
+    # The same keys and types (tests/server/api/test_wire_types.py pins them).
+    return cast("wire.ReportFigures", dataclasses.asdict(figures))
 
 
-def report_json(report: Report, agency_code: str | None) -> dict[str, Any]:
+def _agency(report: Report, agency_code: str | None) -> wire.ReportAgency | None:
+    """The one agency reported (it always has a code and a name); None: the whole hall."""
+    if report.agency_id is None or agency_code is None or report.agency_name is None:
+        return None
+    return {"code": agency_code, "short_name": report.agency_name}
+
+
+def report_json(report: Report, agency_code: str | None) -> wire.Report:
     period = report.period
     return {
         "period": {
@@ -45,11 +54,7 @@ def report_json(report: Report, agency_code: str | None) -> dict[str, Any]:
             "last": period.last.isoformat(),
         },
         "group": report.grouping.value,
-        "agency": (
-            None
-            if report.agency_id is None
-            else {"code": agency_code, "short_name": report.agency_name}
-        ),
+        "agency": _agency(report, agency_code),
         "timezone": report.timezone,
         "rows_count_issued": report.shows_issued,
         "rows": [

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, jsonify
 
 from server.api import bp
@@ -13,6 +11,7 @@ from server.domain.context import Ctx
 from server.domain.lines import line_outlook
 from server.domain.tickets import load_service
 from server.principal import current_principal
+from shared import wire
 
 
 @bp.get("/services/<int:service_id>/line")
@@ -22,7 +21,7 @@ def service_line(service_id: int) -> Response:
     if not access.can_see_lines(who):
         raise access.forbidden("only staff and counter terminals see lines")
 
-    def query(ctx: Ctx) -> dict[str, Any]:
+    def query(ctx: Ctx) -> wire.LineOutlook:
         return line_outlook(ctx, load_service(ctx.session, service_id))
 
     return jsonify(run_query(query))

@@ -4,16 +4,15 @@ Request bodies are not written out here: they come from the very ``Field`` schem
 handlers validate with (``schema_openapi(ISSUE_SCHEMA)`` and so on), so the document
 cannot promise a field the server refuses, or miss one it takes. Error statuses come from
 ``server.errors.STATUS`` and the error codes from ``shared.errors.ErrorCode``, each
-defined once. Response shapes mirror ``server/domain/payloads.py`` and ``snapshots.py``;
-``tests/server/test_openapi.py`` checks every route is documented and validates real
-answers against these schemas, so a view that grows a field fails a test until the
-document says so.
+defined once. Response schemas are generated (``wire_schema.py``) from the payload types in
+``shared.wire`` that the builders return and the clients read, so a payload that grows a
+field grows it in the document too; ``tests/server/test_openapi.py`` checks every route
+is documented and validates real answers against these schemas.
 """
 
 from __future__ import annotations
 
 import copy
-import dataclasses
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
@@ -33,14 +32,10 @@ from server.api.validation import Schema, schema_openapi
 from server.api.wire_schema import payload_schema
 from server.domain.auth import DEVICE_TOKEN_PREFIX, USER_TOKEN_PREFIX
 from server.domain.reports import MAX_DAYS, Grouping, PeriodKind
-from server.domain.schedule import WEEKDAYS
 from server.domain.settings import MULTILINE as MULTILINE_SETTINGS
-from server.domain.settings import SiteSettings
 from server.errors import STATUS
-from server.models import DeviceKind, Role
 from server.report_requests import MAX_PARAM
 from shared import text, wire
-from shared.calling_order import Reason
 from shared.errors import ErrorCode
 
 API = "/api/v1"
@@ -52,85 +47,21 @@ JsonSchema = dict[str, Any]
 
 STRING: JsonSchema = {"type": "string"}
 INTEGER: JsonSchema = {"type": "integer"}
-NUMBER: JsonSchema = {"type": "number"}
-BOOLEAN: JsonSchema = {"type": "boolean"}
-DATE: JsonSchema = {"type": "string", "format": "date"}
-DATE_TIME: JsonSchema = {"type": "string", "format": "date-time"}
-CLOCK: JsonSchema = {
-    "type": "string",
-    "pattern": r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$",
-    "description": "a time of day in the hall, HH:MM; 24:00 = until midnight",
-}
-SEQ: JsonSchema = {
-    "type": "integer",
-    "description": "the room's last push seq: apply pushes with a greater seq only",
-}
-_PYTHON_TYPES = {"int": INTEGER, "float": NUMBER, "str": STRING, "bool": BOOLEAN}
 
 
 def ref(name: str) -> JsonSchema:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def nullable(schema: JsonSchema) -> JsonSchema:
-    """``schema`` or null, the JSON Schema 2020-12 way (3.1 has no ``nullable``)."""
-    if "$ref" in schema or "type" not in schema:
-        return {"anyOf": [schema, {"type": "null"}]}
-    out = {**schema, "type": [schema["type"], "null"]}
-    if "enum" in schema:
-        out["enum"] = [*schema["enum"], None]
-    return out
-
-
 def enum(values: Any) -> JsonSchema:
     return {"type": "string", "enum": [str(v) for v in values]}
 
 
-def array(items: JsonSchema) -> JsonSchema:
-    return {"type": "array", "items": items}
+# --- response shapes (shared.wire) -------------------------------------------------------
 
-
-def obj(properties: dict[str, JsonSchema], description: str = "") -> JsonSchema:
-    """An object whose keys are all always present, and no others: the payloads' shape."""
-    schema: JsonSchema = {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": properties,
-        "required": list(properties),
-    }
-    if description:
-        schema["description"] = description
-    return schema
-
-
-def from_dataclass(cls: type, description: str) -> JsonSchema:
-    """A flat dataclass of ints, floats and strings as an object schema."""
-    return obj({f.name: _PYTHON_TYPES[str(f.type)] for f in dataclasses.fields(cls)}, description)
-
-
-ESTIMATE: dict[str, JsonSchema] = {
-    "people_ahead": {**INTEGER, "description": "calls before this ticket by the calling order"},
-    "estimated_wait_minutes": INTEGER,
-    "open_counters": {
-        **INTEGER,
-        "description": "counters open for its line now (0: nobody can call it yet)",
-    },
-    "wait": {
-        **enum(["closed", "next", "soon", "wait"]),
-        "description": "how to word the wait (shared/waits.py): no open counter, next, "
-        "under a minute, or the estimated minutes",
-    },
-}
-
-
-def ticket_in_line(description: str, ticket: str = "Ticket") -> JsonSchema:
-    return obj({"ticket": ref(ticket), **ESTIMATE}, description)
-
-
-# --- response shapes (server/domain/payloads.py, snapshots.py, the api modules) --------------
-
-# The payloads typed in shared.wire, by the name the document gives them: generated, so
-# the payloads, the clients and the document share one definition.
+# Every answer's payload, typed in shared.wire, by the name the document gives it: the
+# schemas are generated, so the builders, the clients and the document share one
+# definition. A payload listed here is a $ref wherever another contains it.
 WIRE_REFS: dict[type, str] = {
     wire.Error: "Error",
     wire.AgencyBrief: "AgencyBrief",
@@ -138,6 +69,8 @@ WIRE_REFS: dict[type, str] = {
     wire.Zone: "Zone",
     wire.WaitingArea: "WaitingArea",
     wire.Ticket: "Ticket",
+    wire.IssuedTicket: "IssuedTicket",
+    wire.QueuedTicket: "QueuedTicket",
     wire.PublicTicket: "PublicTicket",
     wire.Counter: "Counter",
     wire.LineStats: "LineStats",
@@ -148,284 +81,31 @@ WIRE_REFS: dict[type, str] = {
     wire.ZoneSnapshot: "ZoneSnapshot",
     wire.AgencySnapshot: "AgencySnapshot",
     wire.HallSnapshot: "HallSnapshot",
+    wire.Service: "Service",
+    wire.LineOutlook: "LineOutlook",
+    wire.Issued: "Issued",
+    wire.Requeued: "Requeued",
+    wire.TicketChanged: "TicketChanged",
+    wire.TicketStatus: "TicketStatus",
+    wire.CounterAndTicket: "CounterAndTicket",
+    wire.CounterStatus: "CounterStatus",
+    wire.CounterQueue: "CounterQueue",
+    wire.Settings: "Settings",
+    wire.Config: "Config",
+    wire.Login: "Login",
+    wire.LoggedOut: "LoggedOut",
+    wire.Me: "Me",
+    wire.DeviceHealth: "DeviceHealth",
+    wire.ReportFigures: "ReportFigures",
+    wire.ReportRow: "ReportRow",
+    wire.Report: "Report",
 }
 
 
 def _schemas() -> dict[str, JsonSchema]:
-    wired = {name: payload_schema(payload, WIRE_REFS) for payload, name in WIRE_REFS.items()}
-    settings = from_dataclass(SiteSettings, "the site settings (defaults where unset)")
-    schemas: dict[str, JsonSchema] = {
-        **wired,
-        "Service": obj(
-            {
-                "id": INTEGER,
-                "code": STRING,
-                "name": STRING,
-                "agency_id": INTEGER,
-                "prefix": STRING,
-                "position": INTEGER,
-                "active": BOOLEAN,
-                "daily_quota": nullable(INTEGER),
-                "hours": {
-                    "type": "object",
-                    "description": "opening hours per weekday in site time; a missing day "
-                    "is closed",
-                    "propertyNames": {"enum": list(WEEKDAYS)},
-                    "additionalProperties": {**array(CLOCK), "minItems": 2, "maxItems": 2},
-                },
-                "priority_offered": BOOLEAN,
-                "target_wait_minutes": INTEGER,
-                "typical_minutes": NUMBER,
-                "remaining_quota": nullable(INTEGER),
-                "area": nullable(ref("WaitingArea")),
-            }
-        ),
-        "LineOutlook": obj(
-            {
-                "service_id": INTEGER,
-                "open_now": {**BOOLEAN, "description": "takes tickets now (hours, holidays)"},
-                "staffed": {**BOOLEAN, "description": "some active counter serves it"},
-                "open_counters": INTEGER,
-                "waiting": INTEGER,
-                "estimated_wait_minutes": INTEGER,
-            },
-            "another line as an officer sees it before sending a visitor there",
-        ),
-        "Issued": ticket_in_line(
-            "the new ticket (or, on a replay, the first attempt's)", "IssuedTicket"
-        ),
-        "Requeued": ticket_in_line("the ticket back in its line"),
-        "TicketChanged": obj({"ticket": ref("Ticket")}),
-        "TicketStatus": obj(
-            {
-                "ticket": ref("PublicTicket"),
-                **ESTIMATE,
-                "seq": SEQ,
-            }
-        ),
-        "CounterAndTicket": obj(
-            {"counter": ref("Counter"), "ticket": nullable(ref("Ticket"))},
-            "the counter after the command; ticket is null when it holds none",
-        ),
-        "CounterStatus": obj(
-            {"counter": ref("Counter"), "ticket": nullable(ref("Ticket")), "seq": SEQ}
-        ),
-        "CounterQueue": obj(
-            {
-                "counter": ref("Counter"),
-                "tickets": {
-                    **array(ref("QueuedTicket")),
-                    "description": "in the order next takes them (shared/calling_order.py)",
-                },
-                "lines": array(ref("LineStats")),
-                "seq": SEQ,
-            }
-        ),
-        "Settings": settings,
-        "Config": obj(
-            {
-                "site": obj(
-                    {
-                        "name": STRING,
-                        "short_name": STRING,
-                        "timezone": STRING,
-                        "today": DATE,
-                        "server_time": DATE_TIME,
-                    }
-                ),
-                "settings": ref("Settings"),
-                "zones": array(ref("Zone")),
-                "agencies": array(ref("Agency")),
-                "services": array(ref("Service")),
-                "counters": array(ref("Counter")),
-                "holidays": array(obj({"date": DATE, "name": STRING})),
-                "special_openings": {
-                    **array(
-                        obj(
-                            {
-                                "date": DATE,
-                                "opens": CLOCK,
-                                "closes": CLOCK,
-                                "agency_id": {
-                                    **nullable(INTEGER),
-                                    "description": "the agency it opens; null: the whole hall",
-                                },
-                                "name": STRING,
-                            },
-                            "a special opening (buka khusus): the services in scope take "
-                            "tickets on that date in those hours, even on a holiday",
-                        )
-                    ),
-                    "description": "special openings from today on, by date",
-                },
-            }
-        ),
-        "Login": obj(
-            {
-                "token": {**STRING, "description": f"an officer token, {USER_TOKEN_PREFIX}..."},
-                "expires_at": DATE_TIME,
-                "user": obj(
-                    {
-                        "id": INTEGER,
-                        "username": STRING,
-                        "display_name": STRING,
-                        "role": enum(Role),
-                        "agency": nullable(
-                            obj({"id": INTEGER, "code": STRING, "short_name": STRING})
-                        ),
-                    }
-                ),
-            }
-        ),
-        "LoggedOut": obj({"ok": {"const": True}}),
-        "Me": obj(
-            {
-                "kind": enum(("user", "device")),
-                "id": INTEGER,
-                "role": nullable(enum(Role)),
-                "device_kind": nullable(enum(DeviceKind)),
-                "agency_code": nullable(STRING),
-                "zone": nullable(STRING),
-                "counter_id": nullable(INTEGER),
-            }
-        ),
-        "DeviceHealth": obj(
-            {
-                "health": {
-                    "type": "object",
-                    "description": "the last report merged over earlier ones",
-                    "properties": {
-                        **schema_openapi(HEALTH_SCHEMA)["properties"],
-                        "reported_at": DATE_TIME,
-                    },
-                    "required": ["reported_at"],
-                }
-            }
-        ),
-        "OpenApiDocument": {"type": "object", "description": "this document"},
-        **_report_schemas(),
-    }
-    issued = copy.deepcopy(schemas["Ticket"])
-    issued["properties"]["status_code"] = {
-        **STRING,
-        "maxLength": 32,
-        "description": "the key of the public status page (the QR); only the issuer gets it",
-    }
-    issued["required"].append("status_code")
-    issued["properties"]["area"] = nullable(ref("WaitingArea"))
-    issued["required"].append("area")
-    issued["description"] = "the ticket as its issuer gets it"
-    schemas["IssuedTicket"] = issued
-    queued = copy.deepcopy(schemas["Ticket"])
-    queued["properties"]["reason"] = {
-        **enum(Reason),
-        "description": "why it is at its place: sent to this counter, a booking whose slot "
-        "has come, priority, or first come",
-    }
-    queued["required"].append("reason")
-    queued["description"] = "a waiting ticket in a counter's calling order"
-    schemas["QueuedTicket"] = queued
+    schemas = {name: payload_schema(payload, WIRE_REFS) for payload, name in WIRE_REFS.items()}
+    schemas["OpenApiDocument"] = {"type": "object", "description": "this document"}
     return schemas
-
-
-def _report_schemas() -> dict[str, JsonSchema]:
-    """GET /reports (server/api/reports.py): the domain's figures, unrounded."""
-    count = {**INTEGER, "minimum": 0}
-    seconds = nullable({**NUMBER, "description": "seconds; null where nothing was measured"})
-    share = nullable({**NUMBER, "minimum": 0, "description": "0 to 1; null without a denominator"})
-    hour_count = obj(
-        {"hour": {**INTEGER, "minimum": 0, "maximum": 23}, "arrivals": count, "served": count}
-    )
-    return {
-        "ReportFigures": obj(
-            {
-                "issued": count,
-                "served": count,
-                "no_show": count,
-                "cancelled": count,
-                "transferred": count,
-                "expired": count,
-                "calls": {
-                    **count,
-                    "description": "waits measured: the denominator of "
-                    "service_level and the averages",
-                },
-                "within_target": {
-                    **count,
-                    "description": "calls that waited no longer than their service's target",
-                },
-                "avg_wait": seconds,
-                "p90_wait": {
-                    **seconds,
-                    "description": "seconds, nearest rank: the "
-                    "ceil(0.9 n)-th of the n sorted waits",
-                },
-                "max_wait": seconds,
-                "avg_service": seconds,
-                "service_level": share,
-                "open_seconds": {
-                    **nullable(NUMBER),
-                    "description": "a counter's open (not "
-                    "paused) time; null unless grouped by counter, and in the total",
-                },
-                "utilisation": {
-                    **share,
-                    "description": "service time ÷ open time; counter rows only",
-                },
-            },
-            "one row's figures (or the total): counts, times in seconds, shares 0 to 1",
-        ),
-        "ReportRow": obj(
-            {
-                "id": {
-                    **nullable(INTEGER),
-                    "description": "the agency, service, counter or "
-                    "user id; null for calls no officer made",
-                },
-                "label": STRING,
-                "detail": {**STRING, "description": "a code, the owning agency or a user name"},
-                "figures": ref("ReportFigures"),
-            }
-        ),
-        "Report": obj(
-            {
-                "period": obj(
-                    {"kind": enum(PeriodKind), "first": DATE, "last": DATE},
-                    "service dates, both inclusive, in the hall's time zone",
-                ),
-                "group": enum(Grouping),
-                "agency": {
-                    **nullable(obj({"code": STRING, "short_name": STRING})),
-                    "description": "the one agency reported; null for the whole hall",
-                },
-                "timezone": STRING,
-                "rows_count_issued": {
-                    **BOOLEAN,
-                    "description": "false when grouped by "
-                    "counter or officer: issued and cancelled belong to a "
-                    "line (nobody called them), so only the total counts "
-                    "them",
-                },
-                "rows": array(ref("ReportRow")),
-                "total": ref("ReportFigures"),
-                "by_hour": {
-                    **array(hour_count),
-                    "minItems": 24,
-                    "maxItems": 24,
-                    "description": "arrivals and served per local hour, 0 to 23",
-                },
-                "by_day": {
-                    **array(obj({"date": DATE, "issued": count, "served": count})),
-                    "description": "every day of the period, in order",
-                },
-                "definitions": obj(
-                    {"id": array(STRING), "en": array(STRING)},
-                    "how each figure is computed, in Indonesian and English",
-                ),
-            },
-            "the reports page's figures",
-        ),
-    }
 
 
 def _text_pattern(multiline: bool) -> str:

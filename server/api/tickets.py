@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, jsonify, request
 
 from server.api import bp
@@ -27,7 +25,7 @@ from server.domain.tickets import (
 )
 from server.models import Priority, TicketSource
 from server.principal import current_principal
-from shared import events
+from shared import events, wire
 from shared.errors import ErrorCode
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -72,10 +70,10 @@ def issue() -> tuple[Response, int]:
     key = _idempotency_key()
     req = request_for(who, body)
 
-    def command(ctx: Ctx) -> tuple[dict[str, Any], bool]:
+    def command(ctx: Ctx) -> tuple[wire.Issued, bool]:
         issued = issue_as(ctx, who, req, key)
         area = area_now(ctx, issued.ticket)
-        view = {
+        view: wire.Issued = {
             # The status code (the QR's secret) goes to the issuer alone, never to a room.
             "ticket": {
                 **ticket_payload(issued.ticket),
@@ -100,7 +98,7 @@ def public_status(status_code: str) -> Response:
     if len(status_code) > 32:
         raise DomainError(ErrorCode.NOT_FOUND, "ticket not found")
 
-    def query(ctx: Ctx) -> dict[str, Any]:
+    def query(ctx: Ctx) -> wire.TicketStatus:
         ticket = find_by_status_code(ctx.session, status_code)
         return {
             "ticket": public_ticket_payload(ticket, area_now(ctx, ticket)),
@@ -117,7 +115,7 @@ def report_printed(ticket_id: int) -> Response:
     who = current_principal()
     body = json_body(PRINTED_SCHEMA)
 
-    def command(ctx: Ctx) -> dict[str, Any]:
+    def command(ctx: Ctx) -> wire.TicketChanged:
         return {"ticket": ticket_payload(report_printing(ctx, who, ticket_id, body["printed"]))}
 
     return jsonify(run_command(who.actor, command))
@@ -128,7 +126,7 @@ def cancel(ticket_id: int) -> Response:
     who = current_principal()
     body = json_body(CANCEL_SCHEMA)
 
-    def command(ctx: Ctx) -> dict[str, Any]:
+    def command(ctx: Ctx) -> wire.TicketChanged:
         ticket = lock_ticket(ctx.session, ticket_id)
         access.require_agency_staff(who, ticket.service.agency_id)
         cancel_ticket(ctx, ticket, body.get("reason"))
@@ -143,7 +141,7 @@ def requeue(ticket_id: int) -> Response:
     who = current_principal()
     body = json_body(REQUEUE_SCHEMA)
 
-    def command(ctx: Ctx) -> dict[str, Any]:
+    def command(ctx: Ctx) -> wire.Requeued:
         ticket = lock_ticket(ctx.session, ticket_id)
         access.require_agency_staff(who, ticket.service.agency_id)
         requeue_no_show(ctx, ticket, body.get("places"))

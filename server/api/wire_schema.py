@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import (
     Annotated,
     Any,
+    Literal,
     NotRequired,
     Required,
     Union,
@@ -23,7 +24,7 @@ from typing import (
     is_typeddict,
 )
 
-from shared.wire import Doc, Format
+from shared.wire import Doc, Format, Keys, Length, Pattern, Range
 
 JsonSchema = dict[str, Any]
 
@@ -62,8 +63,8 @@ def _required(hint: Any, total: bool) -> bool:
 
 
 def type_schema(hint: Any, refs: Mapping[type, str]) -> JsonSchema:
-    """The schema of one field's type: scalars, enums, lists, plain objects, nested
-    payloads, ``X | None`` and ``Annotated`` notes."""
+    """The schema of one field's type: scalars, enums, literals, lists, objects of arbitrary
+    keys (``dict``), nested payloads, ``X | None`` and ``Annotated`` notes."""
     origin = get_origin(hint)
     if origin in (Required, NotRequired):
         return type_schema(get_args(hint)[0], refs)
@@ -75,7 +76,9 @@ def type_schema(hint: Any, refs: Mapping[type, str]) -> JsonSchema:
     if origin is list:
         return {"type": "array", "items": type_schema(get_args(hint)[0], refs)}
     if origin is dict:
-        return {"type": "object"}
+        return _mapping(get_args(hint)[1], refs)
+    if origin is Literal:
+        return _literal(get_args(hint))
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return {"type": "string", "enum": [member.value for member in hint]}
     if is_typeddict(hint):
@@ -84,6 +87,28 @@ def type_schema(hint: Any, refs: Mapping[type, str]) -> JsonSchema:
     if hint in _SCALARS:
         return dict(_SCALARS[hint])
     raise TypeError(f"no JSON Schema for {hint!r}")
+
+
+def _mapping(values: Any, refs: Mapping[type, str]) -> JsonSchema:
+    """A ``dict[str, X]``: any keys (``Keys`` narrows them), each value an X; a
+    ``dict[str, object]`` says nothing of its values."""
+    if values is object:
+        return {"type": "object"}
+    return {"type": "object", "additionalProperties": type_schema(values, refs)}
+
+
+_JSON_TYPES: dict[type, str] = {bool: "boolean", int: "integer", str: "string"}
+
+
+def _literal(values: tuple[Any, ...]) -> JsonSchema:
+    """One value is a ``const``, several an ``enum`` (strings, or a flag that is always
+    true)."""
+    kinds = {_JSON_TYPES[type(value)] for value in values}
+    if len(kinds) != 1:
+        raise TypeError(f"a literal's values must be of one JSON type, not {values!r}")
+    if len(values) == 1:
+        return {"type": kinds.pop(), "const": values[0]}
+    return {"type": kinds.pop(), "enum": list(values)}
 
 
 def _annotated(schema: JsonSchema, notes: list[object]) -> JsonSchema:
@@ -96,7 +121,27 @@ def _annotated(schema: JsonSchema, notes: list[object]) -> JsonSchema:
                 out["examples"] = [note.example]
         elif isinstance(note, Format):
             out["format"] = note.name
+        elif isinstance(note, Pattern):
+            out["pattern"] = note.regex
+        elif isinstance(note, Length):
+            out.update(_length(out, note))
+        elif isinstance(note, Range):
+            out.update(_bounds(("minimum", note.minimum), ("maximum", note.maximum)))
+        elif isinstance(note, Keys):
+            out["propertyNames"] = {"enum": list(note.names)}
     return out
+
+
+def _length(schema: JsonSchema, note: Length) -> JsonSchema:
+    """A list's length counts items, a string's characters."""
+    kind = schema.get("type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    unit = "Items" if "array" in kinds else "Length"
+    return _bounds((f"min{unit}", note.min), (f"max{unit}", note.max))
+
+
+def _bounds(*bounds: tuple[str, int | None]) -> JsonSchema:
+    return {key: value for key, value in bounds if value is not None}
 
 
 def _union(members: tuple[Any, ...], refs: Mapping[type, str]) -> JsonSchema:

@@ -95,7 +95,7 @@ def line_changed(ctx: Ctx, service: Service) -> None:
     """
 
     def payload() -> wire.QueueStatsEvent:
-        return {"line": line_stats_now(ctx, service).to_dict()}
+        return {"line": line_stats_now(ctx, service)}
 
     ctx.outbox.add(events.QUEUE_STATS, _line_rooms(ctx, service), payload)
 

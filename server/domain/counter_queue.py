@@ -7,9 +7,8 @@ an officer reads is the list their next press walks down.
 
 from __future__ import annotations
 
-from typing import Any
-
 from server.models import Counter, Service
+from shared import wire
 
 from . import access
 from .access import Principal
@@ -35,13 +34,13 @@ def readable_counter(ctx: Ctx, who: Principal, counter_id: int) -> Counter:
 
 def counter_queue(
     ctx: Ctx, who: Principal, counter_id: int, limit: int = QUEUE_LIMIT
-) -> dict[str, Any]:
+) -> wire.CounterWaiting:
     counter = readable_counter(ctx, who, counter_id)
     ids = service_ids(counter)
     waiting = waiting_in_calling_order(ctx, counter, ids, limit)
     services = [ctx.session.get(Service, sid) for sid in ids]
     return {
         "counter": counter_payload(counter),
-        "tickets": [{**ticket_payload(t), "reason": placed.reason.value} for t, placed in waiting],
-        "lines": [line_stats_now(ctx, s).to_dict() for s in services if s],
+        "tickets": [{**ticket_payload(t), "reason": placed.reason} for t, placed in waiting],
+        "lines": [line_stats_now(ctx, s) for s in services if s],
     }

@@ -49,29 +49,6 @@ _LINE = select(func.count(), func.min(Ticket.queued_at), _OPEN).where(
 )
 
 
-@dataclass(frozen=True)
-class LineStats:
-    """One service's line as boards, counters and the console show it (the ``LineStats``
-    payload): how many wait, how many counters serve it, and the estimated wait."""
-
-    service_id: int
-    waiting: int
-    open_counters: int
-    average_service_minutes: float
-    estimated_wait_minutes: int
-    longest_wait_seconds: int
-
-    def to_dict(self) -> wire.LineStats:
-        return {
-            "service_id": self.service_id,
-            "waiting": self.waiting,
-            "open_counters": self.open_counters,
-            "average_service_minutes": round(self.average_service_minutes, 1),
-            "estimated_wait_minutes": self.estimated_wait_minutes,
-            "longest_wait_seconds": self.longest_wait_seconds,
-        }
-
-
 def average_service_minutes(
     session: Session, service: Service, settings: SiteSettings, now: dt.datetime
 ) -> float:
@@ -114,25 +91,28 @@ def line_stats(
     now: dt.datetime,
     *,
     average: float | None = None,
-) -> LineStats:
-    """The line's figures; ``average`` (minutes) when the caller has it already."""
+) -> wire.LineStats:
+    """The line's figures as boards, counters and the console show them (the payload
+    itself: how many wait, how many counters serve it, and the estimated wait);
+    ``average`` (minutes) when the caller has it already."""
     waiting, oldest, counters = session.execute(_LINE, {"service_id": service.id}).one()
     if average is None:
         average = average_service_minutes(session, service, settings, now)
     if oldest is not None and oldest.tzinfo is None:
         oldest = oldest.replace(tzinfo=dt.UTC)  # an aggregate skips the column type
     longest = int((now - oldest).total_seconds()) if oldest else 0
-    return LineStats(
-        service_id=service.id,
-        waiting=int(waiting),
-        open_counters=int(counters),
-        average_service_minutes=average,
-        estimated_wait_minutes=estimate_minutes(int(waiting), int(counters), average),
-        longest_wait_seconds=max(0, longest),
-    )
+    return {
+        "service_id": service.id,
+        "waiting": int(waiting),
+        "open_counters": int(counters),
+        # Shown to a tenth of a minute; the estimate below uses the unrounded average.
+        "average_service_minutes": round(average, 1),
+        "estimated_wait_minutes": estimate_minutes(int(waiting), int(counters), average),
+        "longest_wait_seconds": max(0, longest),
+    }
 
 
-def line_stats_now(ctx: Ctx, service: Service) -> LineStats:
+def line_stats_now(ctx: Ctx, service: Service) -> wire.LineStats:
     """``line_stats`` with the average service time the catalog keeps."""
     return line_stats(
         ctx.session, service, ctx.settings, ctx.now, average=recent_average(ctx, service)
@@ -147,7 +127,7 @@ class TicketEstimate:
     estimated_wait_minutes: int
     open_counters: int
 
-    def to_dict(self) -> dict[str, int | str]:
+    def to_dict(self) -> wire.WaitEstimate:
         return {
             "people_ahead": self.people_ahead,
             "estimated_wait_minutes": self.estimated_wait_minutes,

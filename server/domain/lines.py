@@ -7,9 +7,8 @@ page must say it: a visitor told "you are next" by a line nobody calls waits in 
 
 from __future__ import annotations
 
-from typing import Any
-
 from server.models import Service
+from shared import wire
 from shared.errors import ErrorCode
 
 from .context import Ctx
@@ -29,13 +28,13 @@ def open_now(ctx: Ctx, service: Service) -> bool:
     return True
 
 
-def line_outlook(ctx: Ctx, service: Service) -> dict[str, Any]:
+def line_outlook(ctx: Ctx, service: Service) -> wire.LineOutlook:
     stats = line_stats_now(ctx, service)
     return {
         "service_id": service.id,
         "open_now": open_now(ctx, service),
         "staffed": ctx.catalog.area_of_service(ctx.session, service.id) is not None,
-        "open_counters": stats.open_counters,
-        "waiting": stats.waiting,
-        "estimated_wait_minutes": stats.estimated_wait_minutes,
+        "open_counters": stats["open_counters"],
+        "waiting": stats["waiting"],
+        "estimated_wait_minutes": stats["estimated_wait_minutes"],
     }

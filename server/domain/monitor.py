@@ -131,11 +131,11 @@ def _lines(ctx: Ctx, agency_id: int | None) -> list[dict[str, Any]]:
     for service, agency in ctx.session.execute(query).all():
         stats = line_stats_now(ctx, service)
         target = service.target_wait_minutes
-        longest_over = stats.longest_wait_seconds > target * 60
-        estimate_over = stats.waiting > 0 and stats.estimated_wait_minutes > target
+        longest_over = stats["longest_wait_seconds"] > target * 60
+        estimate_over = stats["waiting"] > 0 and stats["estimated_wait_minutes"] > target
         out.append(
             {
-                **stats.to_dict(),
+                **stats,
                 "service": service.name,
                 "agency": agency_brief(agency),
                 "target_wait_minutes": target,
@@ -143,7 +143,7 @@ def _lines(ctx: Ctx, agency_id: int | None) -> list[dict[str, Any]]:
                 "estimate_over_target": estimate_over,
                 "over_target": longest_over or estimate_over,
                 # People wait while no counter serves them: as urgent as a long wait.
-                "unserved": stats.waiting > 0 and stats.open_counters == 0,
+                "unserved": stats["waiting"] > 0 and stats["open_counters"] == 0,
             }
         )
     return out

@@ -101,7 +101,7 @@ def counter_payload(counter: Counter) -> wire.Counter:
     }
 
 
-def service_payload(service: Service) -> dict[str, object]:
+def service_payload(service: Service) -> wire.ServiceDefinition:
     return {
         "id": service.id,
         "code": service.code,

@@ -12,13 +12,14 @@ import dataclasses
 import hashlib
 import struct
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.models import Setting
+from shared import wire
 from shared.callout import DEFAULT_TEMPLATE_EN, DEFAULT_TEMPLATE_ID, check_template
 from shared.errors import ErrorCode
 from shared.numbering import NumberFormat
@@ -61,8 +62,9 @@ class SiteSettings:
     def number_format(self) -> NumberFormat:
         return NumberFormat(separator=self.number_separator, width=self.number_width)
 
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+    def to_dict(self) -> wire.Settings:
+        # The same keys and types (tests/server/api/test_wire_types.py pins them).
+        return cast("wire.Settings", dataclasses.asdict(self))
 
 
 _LIMITS: dict[str, tuple[int, int]] = {

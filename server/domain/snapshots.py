@@ -131,7 +131,7 @@ def _counters_with_tickets(ctx: Ctx, counters: list[Counter]) -> list[wire.Count
 
 
 def _lines(ctx: Ctx, services: list[Service]) -> list[wire.LineStats]:
-    return [line_stats_now(ctx, s).to_dict() for s in services]
+    return [line_stats_now(ctx, s) for s in services]
 
 
 def zone_snapshot(ctx: Ctx, zone_code: str) -> wire.ZoneSnapshot:

@@ -27,6 +27,7 @@ from server.models import (
     TicketSource,
     TicketState,
 )
+from shared import wire
 from shared.errors import ErrorCode
 
 from . import access, announce
@@ -400,5 +401,5 @@ def expire_open_tickets(ctx: Ctx, before: dt.date) -> int:
     return len(stale)
 
 
-def ticket_with_estimate(ctx: Ctx, ticket: Ticket) -> dict[str, Any]:
+def ticket_with_estimate(ctx: Ctx, ticket: Ticket) -> wire.WaitEstimate:
     return estimate_now(ctx, ticket).to_dict()

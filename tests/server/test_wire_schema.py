@@ -4,7 +4,7 @@ are one definition."""
 
 from __future__ import annotations
 
-from typing import Annotated, NotRequired, TypedDict, get_type_hints
+from typing import Annotated, Literal, NotRequired, TypedDict, get_type_hints
 
 import pytest
 
@@ -58,11 +58,51 @@ def test_a_nullable_reference_is_any_of_it_or_null() -> None:
     assert schema == {"anyOf": [{"$ref": "#/components/schemas/WaitingArea"}, {"type": "null"}]}
 
 
+def test_literals_are_a_const_or_an_enum_of_their_json_type() -> None:
+    assert type_schema(Literal[True], {}) == {"type": "boolean", "const": True}
+    assert type_schema(Literal["user", "device"], {}) == {
+        "type": "string",
+        "enum": ["user", "device"],
+    }
+
+
+def test_an_object_of_arbitrary_keys_states_its_values_and_the_keys_allowed() -> None:
+    hours = Annotated[dict[str, list[wire.Clock]], wire.Keys(("mon", "tue"))]
+    schema = type_schema(hours, {})
+    assert schema["type"] == "object"
+    assert schema["propertyNames"] == {"enum": ["mon", "tue"]}
+    clock = schema["additionalProperties"]["items"]
+    assert clock["type"] == "string"
+    assert clock["pattern"].startswith("^(([01]")
+    assert type_schema(dict[str, object], {}) == {"type": "object"}
+
+
+def test_a_length_counts_a_lists_items_and_a_strings_characters() -> None:
+    pair = type_schema(Annotated[list[int], wire.Length(min=2, max=2)], {})
+    assert (pair["minItems"], pair["maxItems"]) == (2, 2)
+    note = type_schema(Annotated[str | None, wire.Length(max=300)], {})
+    assert note == {"type": ["string", "null"], "maxLength": 300}
+
+
+def test_a_range_bounds_a_number_and_a_pattern_a_string() -> None:
+    assert type_schema(Annotated[int, wire.Range(minimum=0, maximum=23)], {}) == {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 23,
+    }
+    assert type_schema(Annotated[str, wire.Pattern("^a$")], {}) == {
+        "type": "string",
+        "pattern": "^a$",
+    }
+
+
 def test_a_type_the_wire_does_not_use_is_refused_not_guessed() -> None:
     with pytest.raises(TypeError):
         type_schema(int | str, {})
     with pytest.raises(TypeError):
         type_schema(bytes, {})
+    with pytest.raises(TypeError):
+        type_schema(Literal["one", 2], {})
 
 
 def test_the_document_uses_the_generated_schemas() -> None:
@@ -79,3 +119,5 @@ def test_the_server_stores_the_words_the_wire_carries() -> None:
     assert models.Priority is states.Priority
     assert models.TicketSource is states.TicketSource
     assert models.CounterState is states.CounterState
+    assert models.Role is states.Role
+    assert models.DeviceKind is states.DeviceKind
