@@ -4,8 +4,9 @@ zones and holidays.
 Everything an admin or supervisor submits is read here, whatever a browser (or a
 hand-made request) sends: every field is checked and each problem is reported against
 its field in Indonesian and English, all at once, so a form can show them beside the
-inputs. Whatever has history (tickets, events) is deactivated, never deleted; only
-what nothing refers to may be deleted.
+inputs (the problems are named here and worded in ``form_wording``). Whatever has
+history (tickets, events) is deactivated, never deleted; only what nothing refers to may
+be deleted.
 
 No Flask here: the functions take a session, the person acting and the submitted
 values, and leave announcing the change (``config.updated``) to the caller's command.
@@ -16,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, delete, exists, func, select
@@ -42,9 +42,11 @@ from shared.errors import ErrorCode
 from shared.opening_hours import clock_text, parse_clock
 from shared.text import refused_character
 
+from . import form_wording as wording
 from .access import Principal, require_admin, require_agency_staff
 from .areas import SERVED_SERVICE_IDS
 from .errors import DomainError, not_found
+from .form_wording import Problem
 from .schedule import WEEKDAYS
 
 AGENCY_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
@@ -56,14 +58,6 @@ ID_MAX = 2**31 - 1
 POSITION_MAX = 100_000
 Query = TypeVar("Query", bound=Select[Any])
 Row = TypeVar("Row")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What is wrong with one field, in both languages of the console."""
-
-    id: str
-    en: str
 
 
 class Invalid(DomainError):
@@ -79,13 +73,6 @@ class Invalid(DomainError):
         self.problems = dict(problems)
 
 
-REQUIRED = Problem("Wajib diisi.", "Required.")
-NOT_A_TIME = Problem(
-    "Jam seperti 07.30 atau 07:30 (00.00–24.00).", "Times like 07.30 or 07:30 (00.00–24.00)."
-)
-OPEN_BEFORE_CLOSE = Problem("Jam buka harus sebelum jam tutup.", "Opening must be before closing.")
-
-
 class Fields:
     """Reads one submitted form: strings from a browser, or anything a hand-made request
     sends. Each reader returns a clean value (or None) and notes a problem per field;
@@ -95,8 +82,10 @@ class Fields:
         self.raw = raw
         self.problems: dict[str, Problem] = {}
 
-    def fail(self, name: str, indonesian: str, english: str) -> None:
-        self.problems.setdefault(name, Problem(indonesian, english))
+    def fail(self, name: str, problem: Problem) -> None:
+        """Note ``problem`` against ``name``, unless the field has one already (the first
+        found is the one worth fixing first)."""
+        self.problems.setdefault(name, problem)
 
     def check(self) -> None:
         if self.problems:
@@ -114,23 +103,21 @@ class Fields:
         value = self._string(name)
         if not value:
             if required:
-                self.problems.setdefault(name, REQUIRED)
+                self.fail(name, wording.REQUIRED)
             return ""
         if len(value) > max_length:
-            self.fail(
-                name, f"Paling banyak {max_length} karakter.", f"At most {max_length} characters."
-            )
+            self.fail(name, wording.at_most_characters(max_length))
         elif refused_character(value) is not None:
-            self.fail(name, "Tanpa karakter kontrol.", "No control characters.")
+            self.fail(name, wording.NO_CONTROL_CHARACTERS)
         return value[:max_length]
 
-    def code(self, name: str, pattern: re.Pattern[str], hint_id: str, hint_en: str) -> str:
+    def code(self, name: str, pattern: re.Pattern[str], hint: Problem) -> str:
         value = self._string(name)
         value = value.lower() if pattern is ZONE_CODE else value.upper()
         if not value:
-            self.problems.setdefault(name, REQUIRED)
+            self.fail(name, wording.REQUIRED)
         elif not pattern.match(value):
-            self.fail(name, hint_id, hint_en)
+            self.fail(name, hint)
         return value
 
     def integer(
@@ -139,28 +126,28 @@ class Fields:
         value = self._string(name)
         if not value:
             if required and default is None:
-                self.problems.setdefault(name, REQUIRED)
+                self.fail(name, wording.REQUIRED)
             return default
         if not re.fullmatch(r"-?\d{1,12}", value):
-            self.fail(name, "Isi dengan bilangan bulat.", "Enter a whole number.")
+            self.fail(name, wording.NOT_A_WHOLE_NUMBER)
             return None
         number = int(value)
         if not low <= number <= high:
-            self.fail(name, f"Antara {low} dan {high}.", f"Between {low} and {high}.")
+            self.fail(name, wording.between(low, high))
             return None
         return number
 
     def decimal(self, name: str, low: float, high: float) -> float | None:
         value = self._string(name).replace(",", ".")
         if not value:
-            self.problems.setdefault(name, REQUIRED)
+            self.fail(name, wording.REQUIRED)
             return None
         if not re.fullmatch(r"\d{1,6}(\.\d{1,3})?", value):
-            self.fail(name, "Isi dengan angka, mis. 7,5.", "Enter a number, e.g. 7.5.")
+            self.fail(name, wording.NOT_A_NUMBER)
             return None
         number = float(value)
         if not low <= number <= high:
-            self.fail(name, f"Antara {low:g} dan {high:g}.", f"Between {low:g} and {high:g}.")
+            self.fail(name, wording.between(float(low), float(high)))
             return None
         return number
 
@@ -177,14 +164,14 @@ class Fields:
     def day(self, name: str) -> dt.date | None:
         value = self._string(name)
         if not value:
-            self.problems.setdefault(name, REQUIRED)
+            self.fail(name, wording.REQUIRED)
             return None
         try:
             day = dt.date.fromisoformat(value) if len(value) == 10 else None
         except ValueError:
             day = None
         if day is None or not 2000 <= day.year <= 2100:
-            self.fail(name, "Tanggal tidak sah (TTTT-BB-HH).", "Not a valid date (YYYY-MM-DD).")
+            self.fail(name, wording.NOT_A_DATE)
         return day
 
     def span(self, field: str, opens: Any, closes: Any) -> list[str] | None:
@@ -192,15 +179,15 @@ class Fields:
         midnight), stored as ``["07:30", "16:00"]``; a problem against ``field``."""
         texts = [t.strip() if isinstance(t, str) else "" for t in (opens, closes)]
         if not all(texts):
-            self.fail(field, "Isi jam buka dan jam tutup.", "Enter opening and closing times.")
+            self.fail(field, wording.OPENING_AND_CLOSING_NEEDED)
             return None
         try:
             start, end = parse_clock(texts[0]), parse_clock(texts[1])
         except ValueError:
-            self.problems.setdefault(field, NOT_A_TIME)
+            self.fail(field, wording.NOT_A_TIME)
             return None
         if start >= end:
-            self.problems.setdefault(field, OPEN_BEFORE_CLOSE)
+            self.fail(field, wording.OPEN_BEFORE_CLOSE)
             return None
         return [clock_text(start), clock_text(end)]
 
@@ -233,7 +220,7 @@ def _unique_code(form: Fields, session: Session, model: type[Any], code: str, ro
         return
     taken = session.scalar(select(model.id).where(model.code == code))
     if taken is not None and (row is None or taken != row.id):
-        form.fail("code", f"Kode {code} sudah dipakai.", f"Code {code} is taken.")
+        form.fail("code", wording.code_taken(code))
 
 
 def _owning_agency(session: Session, who: Principal, form: Fields, row: Any) -> Agency | None:
@@ -243,7 +230,7 @@ def _owning_agency(session: Session, who: Principal, form: Fields, row: Any) -> 
         agency_id = who.agency_id if not who.is_admin else form.row_id("agency_id")
         agency = session.get(Agency, agency_id) if agency_id else None
         if agency is None and "agency_id" not in form.problems:
-            form.fail("agency_id", "Pilih instansi.", "Choose an agency.")
+            form.fail("agency_id", wording.CHOOSE_AGENCY)
     else:
         agency = row.agency
     if agency is not None:
@@ -280,18 +267,13 @@ def save_agency(
     agency = existing(session, Agency, agency_id, "agency")
     form = Fields(raw)
     if agency is None:
-        code = form.code(
-            "code",
-            AGENCY_CODE,
-            "2–8 huruf besar/angka, diawali huruf (mis. DK).",
-            "2–8 capital letters/digits, starting with a letter (e.g. DK).",
-        )
+        code = form.code("code", AGENCY_CODE, wording.AGENCY_CODE_HINT)
         _unique_code(form, session, Agency, code, None)
     name = form.text("name", 200)
     short_name = form.text("short_name", 40)
     colour = form.text("colour", 7)
     if colour and not COLOUR.match(colour):
-        form.fail("colour", "Warna seperti #1E5AA8.", "A colour like #1E5AA8.")
+        form.fail("colour", wording.NOT_A_COLOUR)
     position = _position(form, session, Agency, None)
     active = form.flag("active")
     form.check()
@@ -336,15 +318,15 @@ def read_hours(form: Fields, hours: Mapping[str, Any]) -> dict[str, list[str]]:
     times also as 07.30, stored as 07:30."""
     out: dict[str, list[str]] = {}
     if not isinstance(hours, Mapping):
-        form.fail("hours", "Jam layanan tidak terbaca.", "The opening hours could not be read.")
+        form.fail("hours", wording.HOURS_UNREADABLE)
         return out
     for day, span in hours.items():
         if day not in WEEKDAYS:
-            form.fail("hours", f"Hari tidak dikenal: {day}.", f"Unknown weekday: {day}.")
+            form.fail("hours", wording.unknown_weekday(day))
             continue
         field = f"hours.{day}"
         if not isinstance(span, Sequence) or isinstance(span, str) or len(span) != 2:
-            form.fail(field, "Isi jam buka dan jam tutup.", "Enter opening and closing times.")
+            form.fail(field, wording.OPENING_AND_CLOSING_NEEDED)
             continue
         clean = form.span(field, span[0], span[1])
         if clean is not None:
@@ -368,31 +350,17 @@ def save_service(
     service = existing(session, Service, service_id, "service")
     form = Fields(raw)
     agency = _owning_agency(session, who, form, service)
-    code = form.code(
-        "code",
-        SERVICE_CODE,
-        "2–16 huruf besar, angka atau -, mis. DK-KTP.",
-        "2–16 capital letters, digits or -, e.g. DK-KTP.",
-    )
+    code = form.code("code", SERVICE_CODE, wording.SERVICE_CODE_HINT)
     _unique_code(form, session, Service, code, service)
     name = form.text("name", 200)
-    prefix = form.code(
-        "prefix",
-        PREFIX,
-        "1–4 huruf besar/angka, diawali huruf (mis. DK).",
-        "1–4 capital letters/digits, starting with a letter (e.g. DK).",
-    )
+    prefix = form.code("prefix", PREFIX, wording.PREFIX_HINT)
     series = None
     if prefix and "prefix" not in form.problems:
         series = session.scalar(select(Series).where(Series.prefix == prefix))
         if series is not None and agency is not None and series.agency_id != agency.id:
             owner = session.get(Agency, series.agency_id)
             owner_name = owner.short_name if owner else "?"
-            form.fail(
-                "prefix",
-                f"Awalan {prefix} dipakai instansi {owner_name}.",
-                f"Prefix {prefix} belongs to {owner_name}.",
-            )
+            form.fail("prefix", wording.prefix_of_other_agency(prefix, owner_name))
     quota = form.integer("daily_quota", 1, 100_000, required=False)
     clean_hours = read_hours(form, hours)
     priority = form.flag("priority_offered")
@@ -474,7 +442,7 @@ def save_counter(
     zone_id = form.row_id("zone_id")
     zone = session.get(Zone, zone_id) if zone_id else None
     if zone is None and "zone_id" not in form.problems:
-        form.fail("zone_id", "Pilih zona.", "Choose a zone.")
+        form.fail("zone_id", wording.CHOOSE_ZONE)
     label = form.text("label", 40)
     if label and zone is not None:
         clash = session.scalar(
@@ -485,22 +453,14 @@ def save_counter(
             )
         )
         if clash is not None:
-            form.fail(
-                "label",
-                f"Sudah ada {label} di zona ini: papan akan membingungkan.",
-                f"{label} exists in this zone already: the board would be ambiguous.",
-            )
+            form.fail("label", wording.label_taken_in_zone(label))
     position = _position(form, session, Counter, agency)
     active = form.flag("active")
     still_working = counter is not None and (
         counter.state != CounterState.CLOSED or counter.current_ticket_id is not None
     )
     if counter is not None and counter.active and not active and still_working:
-        form.fail(
-            "active",
-            "Loket masih buka: tutup loket dulu, lalu nonaktifkan.",
-            "The counter is still open: close it first, then deactivate it.",
-        )
+        form.fail("active", wording.COUNTER_STILL_OPEN)
     chosen = _counter_services(session, form, agency, service_ids)
     form.check()
     assert agency is not None and zone is not None
@@ -529,7 +489,7 @@ def _counter_services(
     for value in service_ids:
         text = str(value).strip() if isinstance(value, str | int) else ""
         if not re.fullmatch(r"\d{1,10}", text) or not 0 < int(text) <= ID_MAX:
-            form.fail("services", "Pilihan layanan tidak sah.", "Not a valid service choice.")
+            form.fail("services", wording.NOT_A_SERVICE_CHOICE)
             return []
         if int(text) not in chosen:
             chosen.append(int(text))
@@ -541,11 +501,7 @@ def _counter_services(
         )
     )
     if own != set(chosen):
-        form.fail(
-            "services",
-            "Loket hanya melayani layanan instansinya sendiri.",
-            "A counter serves only its own agency's services.",
-        )
+        form.fail("services", wording.SERVICE_OF_OTHER_AGENCY)
     return chosen
 
 
@@ -612,12 +568,7 @@ def save_zone(
     zone = existing(session, Zone, zone_id, "zone")
     form = Fields(raw)
     if zone is None:
-        code = form.code(
-            "code",
-            ZONE_CODE,
-            "Huruf kecil, angka atau -, mis. lantai1-a.",
-            "Lowercase letters, digits or -, e.g. floor1-a.",
-        )
+        code = form.code("code", ZONE_CODE, wording.ZONE_CODE_HINT)
         _unique_code(form, session, Zone, code, None)
     name = form.text("name", 100)
     form.check()
@@ -660,7 +611,7 @@ def save_holiday(
     day = form.day("date")
     name = form.text("name", 100)
     if day is not None and day != original and session.get(Holiday, day) is not None:
-        form.fail("date", "Tanggal ini sudah hari libur.", "This date is a holiday already.")
+        form.fail("date", wording.ALREADY_A_HOLIDAY)
     form.check()
     assert day is not None
     if holiday is not None and day != original:

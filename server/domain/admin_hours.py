@@ -7,9 +7,9 @@ special opening opens an agency (or the hall) on one date, like the holiday list
 reverse. What a special opening does to a day is ``shared.opening_hours``'s rule.
 
 Forms are read with ``admin_catalog.Fields`` (every problem at once, against its field,
-in both languages). An admin works on the whole hall or any agency; a supervisor only
-on their own agency, whatever a hand-made request names. No Flask here: announcing the
-change (``config.updated``) is the caller's command.
+in both languages, worded in ``form_wording``). An admin works on the whole hall or any
+agency; a supervisor only on their own agency, whatever a hand-made request names. No
+Flask here: announcing the change (``config.updated``) is the caller's command.
 """
 
 from __future__ import annotations
@@ -26,16 +26,12 @@ from sqlalchemy.orm import Session, joinedload
 
 from server.models import Agency, Holiday, Service, SpecialOpening
 
+from . import form_wording as wording
 from .access import Principal, forbidden, require_admin, require_agency_staff
-from .admin_catalog import ID_MAX, Fields, Invalid, Problem, read_hours
+from .admin_catalog import ID_MAX, Fields, Invalid, read_hours
 from .errors import not_found
 
 HALL = "hall"  # the scope field's value for the whole hall
-
-STALE_PREVIEW = Problem(
-    "Isian atau layanan berubah sejak pratinjau: periksa lagi, lalu terapkan.",
-    "The form or the services changed since the preview: check again, then apply.",
-)
 
 
 def read_scope(session: Session, who: Principal, form: Fields) -> Agency | None:
@@ -53,7 +49,7 @@ def read_scope(session: Session, who: Principal, form: Fields) -> Agency | None:
     if agency is None:
         if not who.is_admin:
             raise forbidden("a supervisor works on their own agency only")
-        form.fail("scope", "Pilih seluruh mal atau satu instansi.", "Choose the hall or an agency.")
+        form.fail("scope", wording.CHOOSE_SCOPE)
         return None
     require_agency_staff(who, agency.id)
     return agency
@@ -105,7 +101,7 @@ def apply_bulk_hours(
     fingerprint of the preview the person saw (else ``Invalid`` on ``confirm``)."""
     plan = plan_bulk_hours(session, who, raw, hours)
     if raw.get("confirm") != plan.fingerprint:
-        raise Invalid({"confirm": STALE_PREVIEW})
+        raise Invalid({"confirm": wording.STALE_PREVIEW})
     for service in plan.changing:
         service.hours = dict(plan.hours)
     session.flush()
@@ -155,11 +151,7 @@ def save_special_opening(
     if day is not None and "scope" not in form.problems:
         twin = _on_day(session, day, agency)
         if twin is not None and (opening is None or twin.id != opening.id):
-            form.fail(
-                "date",
-                "Sudah ada buka khusus untuk cakupan ini pada tanggal ini.",
-                "This scope already has a special opening on this date.",
-            )
+            form.fail("date", wording.SPECIAL_OPENING_TAKEN)
     form.check()
     assert day is not None and span is not None
     if opening is None:

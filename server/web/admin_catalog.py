@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from server.commands import run_command, run_query
 from server.domain import access, announce
 from server.domain import admin_catalog as catalog
+from server.domain import form_wording as wording
 from server.domain.access import Principal
 from server.domain.context import Ctx
 from server.domain.errors import DomainError, not_found
@@ -29,6 +30,7 @@ from server.domain.schedule import WEEKDAYS
 from server.models import Agency, Counter, CounterService, Device, Holiday, Role, Service, Zone
 from server.web import bp
 from server.web.console_auth import staff_page
+from server.web.forms import worded
 from server.web.i18n import id_en
 from shared.errors import ErrorCode
 from shared.opening_hours import clock_label
@@ -69,7 +71,7 @@ def _change(what: str, change: Callable[[Ctx], T]) -> T:
 
 
 def _messages(exc: catalog.Invalid) -> dict[str, str]:
-    return {name: id_en(p.id, p.en) for name, p in exc.problems.items()}
+    return {name: worded(p) for name, p in exc.problems.items()}
 
 
 def _agency_filter() -> int | None:
@@ -146,22 +148,10 @@ def _saved(message: str, endpoint: str, **args: Any) -> Response:
 
 # Why a row with history stays, by the list it is in (said instead of deleting it).
 KEPT = {
-    "agencies": (
-        "Instansi ini punya layanan, loket, pengguna atau perangkat: nonaktifkan saja.",
-        "This agency has services, counters, users or devices: deactivate it instead.",
-    ),
-    "services": (
-        "Layanan ini sudah punya nomor antrean: nonaktifkan saja.",
-        "This service has tickets: deactivate it instead.",
-    ),
-    "counters": (
-        "Loket ini punya riwayat atau perangkat: nonaktifkan saja.",
-        "This counter has history or a device: deactivate it instead.",
-    ),
-    "zones": (
-        "Masih ada loket atau papan di zona ini: pindahkan dulu.",
-        "Counters or display boards are in this zone: move them first.",
-    ),
+    "agencies": wording.AGENCY_KEPT,
+    "services": wording.SERVICE_KEPT,
+    "counters": wording.COUNTER_KEPT,
+    "zones": wording.ZONE_KEPT,
 }
 
 
@@ -174,7 +164,7 @@ def _deleted_or_kept(
     except DomainError as exc:
         if exc.code != ErrorCode.CONFLICT:
             raise
-        flash(id_en(*KEPT[what]), "error")
+        flash(worded(KEPT[what]), "error")
         return redirect(url_for(form, **(request.view_args or {})))
     return _saved(id_en(f"{name} dihapus.", f"{name} deleted."), f"web.admin_{what}")
 

@@ -14,6 +14,7 @@ from flask import Response, flash, g, make_response, redirect, render_template, 
 
 from server.commands import run_command, run_query
 from server.domain import announce, settings
+from server.domain import form_wording as wording
 from server.domain.context import Ctx
 from server.domain.errors import DomainError
 from server.errors import error_response
@@ -21,7 +22,7 @@ from server.models import Role
 from server.state import app_state
 from server.web import bp
 from server.web.console_auth import staff_page
-from server.web.forms import Errors, attempt, field_message, form_errors
+from server.web.forms import Errors, attempt, field_message, form_errors, worded
 from server.web.i18n import id_en
 from shared.callout import CallOut
 from shared.errors import ErrorCode
@@ -62,7 +63,7 @@ def _settings_form() -> tuple[dict[str, Any], Errors, dict[str, str]]:
             if key in settings.INT_SETTINGS:
                 text = raw.strip()
                 if not (text.isascii() and text.lstrip("-").isdigit() and len(text) <= 9):
-                    errors[key] = id_en("Harus bilangan bulat.", "Must be a whole number.")
+                    errors[key] = worded(wording.MUST_BE_WHOLE_NUMBER)
                     continue
                 value = int(text)
             try:

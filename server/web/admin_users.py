@@ -16,6 +16,7 @@ from flask import Response, flash, g, redirect, render_template, request, url_fo
 from sqlalchemy import select
 
 from server.commands import run_command, run_query
+from server.domain import form_wording as wording
 from server.domain import users
 from server.domain.auth import MIN_PASSWORD_LENGTH
 from server.domain.context import Ctx
@@ -23,7 +24,7 @@ from server.domain.errors import DomainError
 from server.models import Agency, Counter, CounterState, Role
 from server.web import bp
 from server.web.console_auth import staff_page
-from server.web.forms import Errors, attempt, forget_tokens, secret_page, text_field
+from server.web.forms import Errors, attempt, forget_tokens, secret_page, text_field, worded
 from server.web.i18n import id_en
 from shared.errors import ErrorCode
 
@@ -110,7 +111,7 @@ def admin_users_create() -> Any:
     generated = not form["password"]
     password = users.generate_password() if generated else form["password"]
     if not form["username"]:
-        return _users_page(form, {"username": id_en("Wajib diisi.", "Required.")}, 422)
+        return _users_page(form, {"username": worded(wording.REQUIRED)}, 422)
 
     def create(ctx: Ctx) -> str:
         user = users.create_user_as(

@@ -2,8 +2,8 @@
 the domain's refusals beside the field they are about, and answering with a secret once.
 
 The domain names the broken rule in its error's details (``field``, ``rule`` and the
-rule's figures); this module turns that into a sentence in the page's language, so the
-rules stay in ``server.domain`` and only their wording lives here.
+rule's figures); this module shows that rule's sentence (``server.domain.form_wording``,
+where every console form's wording lives) in the page's language.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from typing import TypeVar
 
 from flask import Response, make_response, request
 
-from server.domain.auth import MIN_PASSWORD_LENGTH
+from server.domain import form_wording as wording
 from server.domain.errors import DomainError
+from server.domain.form_wording import Problem
 from server.state import app_state
 from server.web.i18n import id_en
 from shared.errors import ErrorCode
@@ -27,71 +28,17 @@ def field_message(exc: DomainError) -> str:
     """A refusal in the page's language, from the rule the domain names in its details."""
     d = exc.details
     rule = d.get("rule")
-    texts: dict[str, tuple[str, str]] = {
-        "required": ("Wajib diisi.", "Required."),
-        "whole_number": ("Harus bilangan bulat.", "Must be a whole number."),
-        "range": (
-            f"Harus antara {d.get('low')} dan {d.get('high')}.",
-            f"Must be between {d.get('low')} and {d.get('high')}.",
-        ),
-        "too_long": (
-            f"Paling banyak {d.get('max')} karakter.",
-            f"At most {d.get('max')} characters.",
-        ),
-        "length": (
-            f"Isi 1 sampai {d.get('max')} karakter.",
-            f"Enter 1 to {d.get('max')} characters.",
-        ),
-        "empty": ("Tidak boleh kosong.", "Must not be empty."),
-        "control": ("Tanpa karakter kontrol.", "No control characters."),
-        "choice": ("Pilih salah satu pilihan.", "Choose one of the options."),
-        "timezone": ("Zona waktu tidak dikenal.", "Unknown time zone."),
-        "template": (
-            "Hanya boleh memakai {prefix}, {number}, {counter} dan {agency}.",
-            "Only {prefix}, {number}, {counter} and {agency} may be used.",
-        ),
-        "template_missing": (
-            "Kalimat panggilan harus memuat " + " dan ".join(d.get("missing", [])) + ".",
-            "The call-out must contain " + " and ".join(d.get("missing", [])) + ".",
-        ),
-        "username": (
-            "2–64 huruf kecil, angka, titik, tanda hubung atau garis bawah.",
-            "2–64 lowercase letters, digits, dots, dashes or underscores.",
-        ),
-        "password": (
-            f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.",
-            f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
-        ),
-        "exists": ("Sudah dipakai.", "Already in use."),
-        "not_found": ("Tidak ditemukan.", "Not found."),
-        "admin_no_agency": (
-            "Admin tidak terikat pada instansi: kosongkan.",
-            "An admin has no agency: leave it empty.",
-        ),
-        "other_agency": (
-            "Loket itu milik instansi lain.",
-            "That counter belongs to another agency.",
-        ),
-        "not_here": ("Hanya untuk PC loket.", "Only for a counter PC."),
-        "image_type": (
-            "Logo harus gambar PNG atau JPEG.",
-            "The logo must be a PNG or JPEG image.",
-        ),
-        "image_size": (
-            f"Logo paling besar {d.get('max_kb')} KB.",
-            f"The logo may be at most {d.get('max_kb')} KB.",
-        ),
-        "image_dimensions": (
-            f"Logo paling besar {d.get('max_side')} piksel per sisi.",
-            f"The logo may be at most {d.get('max_side')} pixels on a side.",
-        ),
-    }
     if rule is None and d.get("field") == "password":
         rule = "password"
     if rule is None and exc.code == ErrorCode.NOT_FOUND:
         rule = "not_found"
-    pair = texts.get(rule) if isinstance(rule, str) else None
-    return id_en(*pair) if pair else exc.message
+    problem = wording.for_rule(rule, d) if isinstance(rule, str) else None
+    return worded(problem) if problem is not None else exc.message
+
+
+def worded(problem: Problem) -> str:
+    """A form problem in the page's language."""
+    return id_en(problem.id, problem.en)
 
 
 def form_errors(exc: DomainError) -> Errors:

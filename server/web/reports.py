@@ -15,6 +15,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from server.commands import run_query
+from server.domain import form_wording as wording
 from server.domain.access import Principal
 from server.domain.context import Ctx
 from server.domain.errors import DomainError
@@ -44,6 +45,7 @@ from server.web.exports import (
     table,
     xlsx_bytes,
 )
+from server.web.forms import worded
 from server.web.i18n import id_en
 from shared.errors import ErrorCode
 
@@ -59,11 +61,8 @@ def read_request(args: MultiDict[str, str], who: Principal, today: dt.date) -> R
         args,
         who,
         today,
-        other_agency=id_en(
-            "Supervisor hanya melihat laporan instansinya sendiri.",
-            "A supervisor sees only their own agency's reports.",
-        ),
-        unknown_agency=id_en("Instansi tidak dikenal.", "Unknown agency."),
+        other_agency=worded(wording.OTHER_AGENCYS_REPORT),
+        unknown_agency=worded(wording.UNKNOWN_AGENCY),
     )
 
 

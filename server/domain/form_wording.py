@@ -1,0 +1,262 @@
+"""What the console says about a submitted form's problems, in Indonesian and English.
+
+The domain decides *that* a field is wrong; this module is the one place that says *how*
+it is put to the person at the console. Each problem is written once, named for what it
+means, with both languages side by side, so a translator reviews one file and the rule
+modules (``admin_catalog``, ``admin_hours``, ``users``, ``settings`` …) hold no wording
+of their own. Problems with a figure in them (a length, a range, a code) are small
+functions; the rest are constants.
+
+Two families meet here. The catalogue's forms (``admin_catalog.Fields``) name a
+``Problem`` directly. The account, device and settings rules raise a ``DomainError``
+whose details name the broken ``rule`` and its figures; ``for_rule`` words those. Some
+sentences look alike across the families but are not the same words (``between`` and
+``must_be_between``): they are kept apart because the pages already show them so, and
+nothing a user sees was to change when the wording moved here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .auth import MIN_PASSWORD_LENGTH
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one field, in both languages of the console."""
+
+    id: str
+    en: str
+
+
+# --- any field ------------------------------------------------------------------------
+
+REQUIRED = Problem("Wajib diisi.", "Required.")
+NO_CONTROL_CHARACTERS = Problem("Tanpa karakter kontrol.", "No control characters.")
+NOT_A_WHOLE_NUMBER = Problem("Isi dengan bilangan bulat.", "Enter a whole number.")
+MUST_BE_WHOLE_NUMBER = Problem("Harus bilangan bulat.", "Must be a whole number.")
+NOT_A_NUMBER = Problem("Isi dengan angka, mis. 7,5.", "Enter a number, e.g. 7.5.")
+NOT_A_DATE = Problem("Tanggal tidak sah (TTTT-BB-HH).", "Not a valid date (YYYY-MM-DD).")
+MUST_NOT_BE_EMPTY = Problem("Tidak boleh kosong.", "Must not be empty.")
+CHOOSE_AN_OPTION = Problem("Pilih salah satu pilihan.", "Choose one of the options.")
+ALREADY_IN_USE = Problem("Sudah dipakai.", "Already in use.")
+NOT_FOUND = Problem("Tidak ditemukan.", "Not found.")
+
+
+def at_most_characters(limit: object) -> Problem:
+    """A text longer than the field keeps."""
+    return Problem(f"Paling banyak {limit} karakter.", f"At most {limit} characters.")
+
+
+def one_to_characters(limit: object) -> Problem:
+    """A text that must be there and fit (a call-out template's words)."""
+    return Problem(f"Isi 1 sampai {limit} karakter.", f"Enter 1 to {limit} characters.")
+
+
+def _figure(number: float) -> str:
+    # A whole number as typed; a decimal without trailing zeros (0.5, 600), as the
+    # decimal fields have always shown their bounds.
+    return str(number) if isinstance(number, int) else f"{number:g}"
+
+
+def between(low: float, high: float) -> Problem:
+    """A catalogue number outside its bounds."""
+    lo, hi = _figure(low), _figure(high)
+    return Problem(f"Antara {lo} dan {hi}.", f"Between {lo} and {hi}.")
+
+
+def must_be_between(low: object, high: object) -> Problem:
+    """A setting's number outside its bounds (the settings page's own sentence)."""
+    return Problem(f"Harus antara {low} dan {high}.", f"Must be between {low} and {high}.")
+
+
+# --- opening hours --------------------------------------------------------------------
+
+NOT_A_TIME = Problem(
+    "Jam seperti 07.30 atau 07:30 (00.00–24.00).", "Times like 07.30 or 07:30 (00.00–24.00)."
+)
+OPEN_BEFORE_CLOSE = Problem("Jam buka harus sebelum jam tutup.", "Opening must be before closing.")
+OPENING_AND_CLOSING_NEEDED = Problem(
+    "Isi jam buka dan jam tutup.", "Enter opening and closing times."
+)
+HOURS_UNREADABLE = Problem("Jam layanan tidak terbaca.", "The opening hours could not be read.")
+
+
+def unknown_weekday(day: str) -> Problem:
+    return Problem(f"Hari tidak dikenal: {day}.", f"Unknown weekday: {day}.")
+
+
+CHOOSE_SCOPE = Problem("Pilih seluruh mal atau satu instansi.", "Choose the hall or an agency.")
+STALE_PREVIEW = Problem(
+    "Isian atau layanan berubah sejak pratinjau: periksa lagi, lalu terapkan.",
+    "The form or the services changed since the preview: check again, then apply.",
+)
+SPECIAL_OPENING_TAKEN = Problem(
+    "Sudah ada buka khusus untuk cakupan ini pada tanggal ini.",
+    "This scope already has a special opening on this date.",
+)
+
+# --- the catalogue: agencies, services, counters, zones, holidays ---------------------
+
+AGENCY_CODE_HINT = Problem(
+    "2–8 huruf besar/angka, diawali huruf (mis. DK).",
+    "2–8 capital letters/digits, starting with a letter (e.g. DK).",
+)
+SERVICE_CODE_HINT = Problem(
+    "2–16 huruf besar, angka atau -, mis. DK-KTP.",
+    "2–16 capital letters, digits or -, e.g. DK-KTP.",
+)
+PREFIX_HINT = Problem(
+    "1–4 huruf besar/angka, diawali huruf (mis. DK).",
+    "1–4 capital letters/digits, starting with a letter (e.g. DK).",
+)
+ZONE_CODE_HINT = Problem(
+    "Huruf kecil, angka atau -, mis. lantai1-a.",
+    "Lowercase letters, digits or -, e.g. floor1-a.",
+)
+NOT_A_COLOUR = Problem("Warna seperti #1E5AA8.", "A colour like #1E5AA8.")
+CHOOSE_AGENCY = Problem("Pilih instansi.", "Choose an agency.")
+CHOOSE_ZONE = Problem("Pilih zona.", "Choose a zone.")
+NOT_A_SERVICE_CHOICE = Problem("Pilihan layanan tidak sah.", "Not a valid service choice.")
+SERVICE_OF_OTHER_AGENCY = Problem(
+    "Loket hanya melayani layanan instansinya sendiri.",
+    "A counter serves only its own agency's services.",
+)
+COUNTER_STILL_OPEN = Problem(
+    "Loket masih buka: tutup loket dulu, lalu nonaktifkan.",
+    "The counter is still open: close it first, then deactivate it.",
+)
+ALREADY_A_HOLIDAY = Problem("Tanggal ini sudah hari libur.", "This date is a holiday already.")
+
+
+# A row with history is deactivated, not deleted (said when a delete is refused).
+AGENCY_KEPT = Problem(
+    "Instansi ini punya layanan, loket, pengguna atau perangkat: nonaktifkan saja.",
+    "This agency has services, counters, users or devices: deactivate it instead.",
+)
+SERVICE_KEPT = Problem(
+    "Layanan ini sudah punya nomor antrean: nonaktifkan saja.",
+    "This service has tickets: deactivate it instead.",
+)
+COUNTER_KEPT = Problem(
+    "Loket ini punya riwayat atau perangkat: nonaktifkan saja.",
+    "This counter has history or a device: deactivate it instead.",
+)
+ZONE_KEPT = Problem(
+    "Masih ada loket atau papan di zona ini: pindahkan dulu.",
+    "Counters or display boards are in this zone: move them first.",
+)
+
+
+def code_taken(code: str) -> Problem:
+    return Problem(f"Kode {code} sudah dipakai.", f"Code {code} is taken.")
+
+
+def prefix_of_other_agency(prefix: str, owner: str) -> Problem:
+    """Two agencies' visitors would hold the same number."""
+    return Problem(
+        f"Awalan {prefix} dipakai instansi {owner}.", f"Prefix {prefix} belongs to {owner}."
+    )
+
+
+def label_taken_in_zone(label: str) -> Problem:
+    """Two counters of one zone with one name: the board could not say which."""
+    return Problem(
+        f"Sudah ada {label} di zona ini: papan akan membingungkan.",
+        f"{label} exists in this zone already: the board would be ambiguous.",
+    )
+
+
+# --- reports: the period and agency asked for -----------------------------------------
+
+OTHER_AGENCYS_REPORT = Problem(
+    "Supervisor hanya melihat laporan instansinya sendiri.",
+    "A supervisor sees only their own agency's reports.",
+)
+UNKNOWN_AGENCY = Problem("Instansi tidak dikenal.", "Unknown agency.")
+
+# --- accounts, devices and settings (worded from a DomainError's ``rule``) ------------
+
+UNKNOWN_TIME_ZONE = Problem("Zona waktu tidak dikenal.", "Unknown time zone.")
+CALL_OUT_PLACEHOLDERS = Problem(
+    "Hanya boleh memakai {prefix}, {number}, {counter} dan {agency}.",
+    "Only {prefix}, {number}, {counter} and {agency} may be used.",
+)
+USERNAME_HINT = Problem(
+    "2–64 huruf kecil, angka, titik, tanda hubung atau garis bawah.",
+    "2–64 lowercase letters, digits, dots, dashes or underscores.",
+)
+ADMIN_HAS_NO_AGENCY = Problem(
+    "Admin tidak terikat pada instansi: kosongkan.",
+    "An admin has no agency: leave it empty.",
+)
+COUNTER_OF_OTHER_AGENCY = Problem(
+    "Loket itu milik instansi lain.", "That counter belongs to another agency."
+)
+COUNTER_PC_ONLY = Problem("Hanya untuk PC loket.", "Only for a counter PC.")
+LOGO_NOT_AN_IMAGE = Problem(
+    "Logo harus gambar PNG atau JPEG.", "The logo must be a PNG or JPEG image."
+)
+
+
+def call_out_missing(placeholders: list[str]) -> Problem:
+    """A call-out template that leaves out what a visitor listens for."""
+    return Problem(
+        "Kalimat panggilan harus memuat " + " dan ".join(placeholders) + ".",
+        "The call-out must contain " + " and ".join(placeholders) + ".",
+    )
+
+
+def password_too_short(minimum: int) -> Problem:
+    return Problem(
+        f"Kata sandi minimal {minimum} karakter.",
+        f"A password needs at least {minimum} characters.",
+    )
+
+
+def logo_too_large(max_kb: object) -> Problem:
+    return Problem(f"Logo paling besar {max_kb} KB.", f"The logo may be at most {max_kb} KB.")
+
+
+def logo_too_wide(max_side: object) -> Problem:
+    return Problem(
+        f"Logo paling besar {max_side} piksel per sisi.",
+        f"The logo may be at most {max_side} pixels on a side.",
+    )
+
+
+RULES: dict[str, Callable[[Mapping[str, Any]], Problem]] = {
+    "required": lambda d: REQUIRED,
+    "whole_number": lambda d: MUST_BE_WHOLE_NUMBER,
+    "range": lambda d: must_be_between(d.get("low"), d.get("high")),
+    "too_long": lambda d: at_most_characters(d.get("max")),
+    "length": lambda d: one_to_characters(d.get("max")),
+    "empty": lambda d: MUST_NOT_BE_EMPTY,
+    "control": lambda d: NO_CONTROL_CHARACTERS,
+    "choice": lambda d: CHOOSE_AN_OPTION,
+    "timezone": lambda d: UNKNOWN_TIME_ZONE,
+    "template": lambda d: CALL_OUT_PLACEHOLDERS,
+    "template_missing": lambda d: call_out_missing(list(d.get("missing", []))),
+    "username": lambda d: USERNAME_HINT,
+    "password": lambda d: password_too_short(MIN_PASSWORD_LENGTH),
+    "exists": lambda d: ALREADY_IN_USE,
+    "not_found": lambda d: NOT_FOUND,
+    "admin_no_agency": lambda d: ADMIN_HAS_NO_AGENCY,
+    "other_agency": lambda d: COUNTER_OF_OTHER_AGENCY,
+    "not_here": lambda d: COUNTER_PC_ONLY,
+    "image_type": lambda d: LOGO_NOT_AN_IMAGE,
+    "image_size": lambda d: logo_too_large(d.get("max_kb")),
+    "image_dimensions": lambda d: logo_too_wide(d.get("max_side")),
+}
+"""The rules a ``DomainError`` names in its details (``rule``), each worded from the
+details' figures (``max``, ``low``/``high``, ``missing`` …)."""
+
+
+def for_rule(rule: str, details: Mapping[str, Any]) -> Problem | None:
+    """The wording of a broken rule, or None for a rule the console has no sentence for
+    (the error's own English message is shown then)."""
+    word = RULES.get(rule)
+    return word(details) if word is not None else None
