@@ -189,12 +189,19 @@ def _owner_of(inodes: set[str], proc: Path) -> int | None:
         if not entry.name.isdigit():
             continue
         try:
-            links = {os.readlink(fd) for fd in (entry / "fd").iterdir()}
-        except OSError:
+            descriptors = list((entry / "fd").iterdir())
+        except OSError:  # another user's process, or gone
             continue
-        if links & inodes:
+        if any(_link(fd) in inodes for fd in descriptors):
             return int(entry.name)
     return None
+
+
+def _link(path: Path) -> str | None:
+    try:
+        return os.readlink(path)
+    except OSError:  # closed meanwhile (the listing's own descriptor is)
+        return None
 
 
 def memory_summary(samples: dict[str, ProcessSample | None]) -> dict[str, Any]:
