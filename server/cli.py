@@ -565,7 +565,7 @@ def prune_command(days: int | None, archive: str | None, batch_size: int) -> Non
 
 @cli.command("simulate", with_appcontext=False)
 @click.option(
-    "--url", default="http://127.0.0.1:5000", show_default=True, help="The running server."
+    "--url", default="http://127.0.0.1:5080", show_default=True, help="The running server."
 )
 @click.option(
     "--speed",

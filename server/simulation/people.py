@@ -29,7 +29,11 @@ from shared.api_client import ApiClient, ApiError
 log = logging.getLogger("antre.simulation")
 
 RECALL_AFTER = 1.0 * MINUTE  # simulated: how long an officer waits before calling again
-IDLE_POLL = 0.5 * MINUTE  # simulated: an officer with nobody waiting looks again after this
+# Simulated: an officer with nobody waiting presses "next" again when their screen shows
+# someone waiting, or after this long at the latest (a ticket the simulation did not
+# issue would not show); pressing it blindly every few seconds would load the server
+# with empty calls no officer makes.
+IDLE_POLL = 5.0 * MINUTE
 RECENT_SERVICES = 10  # the naive estimate's "recent mean service time": this many visits
 
 
@@ -156,9 +160,14 @@ class Officer:
         self.current: SimTicket | None = None
         self.path = f"/counters/{counter.id}"
 
+    def open(self) -> None:
+        """Open the counter before the day's clock starts (officers are at their desks
+        before the first visitor), so 77 counters opening together is not the morning's
+        first latency."""
+        self._command("open", {})
+
     def run(self) -> None:
         day = self.day
-        self._command("open", {})
         while not day.clock.stop.is_set():
             if self.breaks and day.clock.now() >= self.breaks[0].start:
                 self._take_break(self.breaks.pop(0))
@@ -167,18 +176,25 @@ class Officer:
                 break
             called = self._call_next()
             if called is None:
-                day.clock.sleep(IDLE_POLL)
+                self._idle()
                 continue
             self._serve(called)
         self._finish()
         self._command("close", {})
 
-    def _day_over(self) -> bool:
+    def _idle(self) -> None:
         day = self.day
+        day.book.wait_for_waiting(self.counter.service_ids, day.clock.real_seconds(IDLE_POLL))
+
+    def _day_over(self) -> bool:
+        """The window is over, nobody waits in this counter's lines and nobody is still
+        to be transferred into them: the officer closes."""
+        day, lines = self.day, self.counter.service_ids
         return (
             day.issuing_done
             and day.clock.now() >= day.plan.options.end
-            and day.book.waiting(self.counter.service_ids) == 0
+            and day.book.waiting(lines) == 0
+            and not day.book.transfers_pending(lines)
         )
 
     def _command(self, action: str, body: dict[str, Any]) -> dict[str, Any] | None:
@@ -228,7 +244,7 @@ class Officer:
             data, sent, at = day.timed("next", self.client, f"{self.path}/next", self._expect())
         except ApiError as exc:
             day.errors[f"next: {exc.code}"] += 1
-            day.clock.sleep(IDLE_POLL)
+            day.clock.sleep(RECALL_AFTER)
             return None
         if self.current is not None:
             self._served(at)

@@ -95,6 +95,8 @@ class Simulation:
         day.phones = Phones(self.options.url, day.deliveries)
         day.phones.start()
         officers = self._officers()
+        for officer in officers:
+            officer.open()
         desks = self._agency_desks()
         self.clock = day.clock = SimClock(self.plan.options.start, self.options.speed, self.stop)
         self.samples["start"] = self._sample()
@@ -112,6 +114,7 @@ class Simulation:
                 thread.join(max(0.0, self.clock.real_seconds(deadline - self.clock.now())))
         finally:
             self.stop.set()
+            day.book.wake()
             for thread in [*threads, leavers, progress]:
                 thread.join(timeout=30)
         real_seconds = time.monotonic() - started

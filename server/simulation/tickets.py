@@ -52,6 +52,7 @@ class TicketBook:
         self._by_id: dict[int, SimTicket] = {}
         self._by_visit: dict[int, SimTicket] = {}
         self._changed = threading.Condition()
+        self.stopping = False
 
     def add(self, ticket: SimTicket) -> None:
         with self._changed:
@@ -66,6 +67,12 @@ class TicketBook:
             self._changed.wait_for(lambda: ticket_id in self._by_id, timeout)
             return self._by_id.get(ticket_id)
 
+    def wake(self) -> None:
+        """End every wait now (the run is stopping)."""
+        with self._changed:
+            self.stopping = True
+            self._changed.notify_all()
+
     def of_visit(self, index: int) -> SimTicket | None:
         with self._changed:
             return self._by_visit.get(index)
@@ -73,6 +80,7 @@ class TicketBook:
     def move(self, ticket: SimTicket, state: str) -> None:
         with self._changed:
             ticket.state = state
+            self._changed.notify_all()
 
     def state_of(self, ticket: SimTicket) -> str:
         with self._changed:
@@ -85,6 +93,32 @@ class TicketBook:
                 1
                 for t in self._by_id.values()
                 if t.state == WAITING and (service_ids is None or t.service_id in service_ids)
+            )
+
+    def wait_for_waiting(self, service_ids: tuple[int, ...], timeout: float) -> bool:
+        """Wait up to ``timeout`` real seconds for a ticket waiting in these lines (what a
+        counter's screen shows through its pushes); True when there is one."""
+        with self._changed:
+            return self._changed.wait_for(
+                lambda: (
+                    self.stopping
+                    or any(
+                        t.state == WAITING and t.service_id in service_ids
+                        for t in self._by_id.values()
+                    )
+                ),
+                timeout,
+            )
+
+    def transfers_pending(self, service_ids: tuple[int, ...]) -> bool:
+        """Whether a visitor at some counter is still to be sent into one of these lines."""
+        with self._changed:
+            return any(
+                t.state != GONE
+                and t.leg == 1
+                and t.visit.transfer_to in service_ids
+                and t.state != WAITING
+                for t in self._by_id.values()
             )
 
     def open_tickets(self) -> int:
