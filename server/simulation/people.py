@@ -117,6 +117,10 @@ def run_kiosk(day: Day, token: str, visits: list[Visit]) -> None:
 
 
 def _issue(day: Day, client: ApiClient, visit: Visit) -> None:
+    # Real seconds behind the plan: a server (or a simulator) too slow for the speed.
+    day.latencies.add(
+        "behind plan", day.clock.real_seconds(max(0.0, day.clock.now() - visit.arrival))
+    )
     sent = time.time()
     try:
         issued = client.issue_ticket(
