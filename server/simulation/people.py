@@ -230,11 +230,14 @@ class Officer:
 
     def _served(self, at: float) -> None:
         ticket, self.current = self.current, None
-        assert ticket is not None and ticket.started is not None
+        assert ticket is not None and ticket.last_call is not None
+        # As the reports count it: from "start", or from the last call when the run was
+        # stopped before the officer pressed start.
+        began = ticket.started if ticket.started is not None else ticket.last_call
         day = self.day
         self._count_wait(ticket)
-        day.tally.served_for(ticket.service_id, at - ticket.started)
-        day.remember_service(ticket.service_id, day.clock.simulated_seconds(at - ticket.started))
+        day.tally.served_for(ticket.service_id, at - began)
+        day.remember_service(ticket.service_id, day.clock.simulated_seconds(at - began))
         self._gone(ticket)
 
     def _gone(self, ticket: SimTicket) -> None:
