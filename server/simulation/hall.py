@@ -56,7 +56,6 @@ class Hall:
     boards: list[Device]
     officers: dict[str, list[str]] = field(default_factory=dict)
     zones: list[str] = field(default_factory=list)
-    agency_names: dict[str, str] = field(default_factory=dict)
     no_show_after_calls: int = 3
 
 
@@ -90,7 +89,6 @@ def discover(url: str, credentials: Credentials, agencies: list[str] | None = No
         boards=[d for d in devices if d.kind == "display"],
         officers=officers,
         zones=[z["code"] for z in config["zones"]],
-        agency_names={a["code"]: a["short_name"] for a in config["agencies"]},
         no_show_after_calls=int(config["settings"].get("no_show_after_calls", 3)),
     )
 
