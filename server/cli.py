@@ -641,12 +641,11 @@ def simulate_command(
     and compare the day's reports with what was done (exit 1 when they differ or a
     board or phone missed a call). See docs/simulation.md."""
     from server.demo.tokens import TokenFileError
-    from server.simulation.command import DayRequest, simulate_day
+    from server.simulation.command import DayRequest, SimulationStopped, simulate_day
     from server.simulation.hall import demo_credentials
     from server.simulation.plan import PlanOptions, parse_day
     from server.simulation.runner import RunOptions
     from server.simulation.summary import render
-    from shared.api_client import ApiError
 
     try:
         start, end = parse_day(window)
@@ -671,7 +670,7 @@ def simulate_command(
     )
     try:
         summary = simulate_day(request, say=click.echo)
-    except (ApiError, ValueError) as exc:
+    except (SimulationStopped, ValueError) as exc:
         raise click.ClickException(f"simulation stopped: {exc}") from None
     click.echo(render(summary))
     if not summary["ok"]:
