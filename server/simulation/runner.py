@@ -85,6 +85,9 @@ class Simulation:
         """Play the day; returns the summary (``summary["ok"]``: reports equal the tally
         and no delivery was lost or duplicated)."""
         day = self.day
+        if not self.hall.kiosks:
+            # Checked before any counter opens: the run would leave them open for nothing.
+            raise ValueError("no kiosk token: the simulation issues through the hall's kiosks")
         admin = self._login(*self.credentials.admin)
         day.no_show_after = self.hall.no_show_after_calls
         before = report_lines(self._report(admin))
@@ -135,8 +138,6 @@ class Simulation:
 
     def _kiosk_threads(self) -> list[threading.Thread]:
         kiosks = self.hall.kiosks
-        if not kiosks:
-            raise ValueError("no kiosk token: the simulation issues through kiosks")
         share: list[list[Visit]] = [[] for _ in kiosks]
         for visit in self.plan.visits:
             share[visit.index % len(kiosks)].append(visit)

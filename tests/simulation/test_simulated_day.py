@@ -16,7 +16,7 @@ from server.simulation.command import DayRequest, planned_day
 from server.simulation.hall import Credentials
 from server.simulation.plan import HOUR, PlanOptions
 from server.simulation.runner import RunOptions
-from tests.e2e.live import running_server
+from tests.e2e.live import free_port, running_server
 from tests.factories import PASSWORD
 
 OFFICERS = ("petugas.dk", "petugas2.dk", "petugas.sm")
@@ -29,6 +29,15 @@ def test_the_cli_refuses_a_day_that_ends_before_it_starts(tmp_path: Path) -> Non
     )
     assert result.exit_code != 0
     assert "--day" in result.output
+
+
+def test_the_cli_says_why_when_no_server_answers(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    result = CliRunner().invoke(
+        cli, ["simulate", "--url", url, "--tokens-file", str(tmp_path / "none.json")]
+    )
+    assert result.exit_code == 1
+    assert "simulation stopped: unavailable" in result.output
 
 
 @pytest.mark.slow
