@@ -560,5 +560,122 @@ def prune_command(days: int | None, archive: str | None, batch_size: int) -> Non
     click.echo(f"done in {result.batches} batches{where}")
 
 
+# --- simulate -------------------------------------------------------------------------
+
+
+@cli.command("simulate", with_appcontext=False)
+@click.option(
+    "--url", default="http://127.0.0.1:5080", show_default=True, help="The running server."
+)
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0.01),
+    default=20.0,
+    show_default=True,
+    help="1 = real time; 20 = an 8-hour day in about 25 minutes.",
+)
+@click.option(
+    "--day",
+    "window",
+    default="08:00-16:00",
+    show_default=True,
+    help="Which hours of the hall's day to play (HH:MM-HH:MM).",
+)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="The same seed plays the same day."
+)
+@click.option("--visitors", type=click.IntRange(min=1), default=1500, show_default=True)
+@click.option(
+    "--phones",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Visitors whose phone follows their ticket over Socket.IO.",
+)
+@click.option("--agencies", help="Play only these agency codes (comma-separated).")
+@click.option(
+    "--tokens-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("instance/demo/tokens.json"),
+    show_default=True,
+    help="Device tokens (kiosks, boards) as seed-demo --token-file writes them.",
+)
+@click.option(
+    "--officer",
+    "officers",
+    multiple=True,
+    help="An officer's user name (repeat; default: the demo's petugas.<agency>).",
+)
+@click.option(
+    "--officer-password",
+    envvar="ANTRE_SIM_OFFICER_PASSWORD",
+    help="The officers' password (default: the demo's).",
+)
+@click.option("--admin-user", help="An admin login for the reports (default: the demo's).")
+@click.option("--admin-password", envvar="ANTRE_SIM_ADMIN_PASSWORD")
+@click.option(
+    "--server-pid",
+    type=int,
+    help="The server process to measure (default: the one listening on the port).",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the summary as JSON here."
+)
+def simulate_command(
+    url: str,
+    speed: float,
+    window: str,
+    seed: int,
+    visitors: int,
+    phones: int,
+    agencies: str | None,
+    tokens_file: Path,
+    officers: tuple[str, ...],
+    officer_password: str | None,
+    admin_user: str | None,
+    admin_password: str | None,
+    server_pid: int | None,
+    out: Path | None,
+) -> None:
+    """Play a whole hall day against a running server through its public API, measure it,
+    and compare the day's reports with what was done (exit 1 when they differ or a
+    board or phone missed a call). See docs/simulation.md."""
+    from server.demo.tokens import TokenFileError
+    from server.simulation.command import DayRequest, SimulationStopped, simulate_day
+    from server.simulation.hall import demo_credentials
+    from server.simulation.plan import PlanOptions, parse_day
+    from server.simulation.runner import RunOptions
+    from server.simulation.summary import render
+
+    try:
+        start, end = parse_day(window)
+        credentials = demo_credentials(tokens_file)
+    except (ValueError, TokenFileError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if officers:
+        credentials.officers = list(officers)
+    if officer_password:
+        credentials.officer_password = officer_password
+    if admin_user or admin_password:
+        credentials.admin = (
+            admin_user or credentials.admin[0],
+            admin_password or credentials.admin[1],
+        )
+    request = DayRequest(
+        run=RunOptions(url=url, speed=speed, server_pid=server_pid),
+        plan=PlanOptions(visitors=visitors, start=start, end=end, seed=seed, phones=phones),
+        credentials=credentials,
+        agencies=[a.strip() for a in agencies.split(",") if a.strip()] if agencies else None,
+        out=out,
+    )
+    try:
+        summary = simulate_day(request, say=click.echo)
+    except (SimulationStopped, ValueError) as exc:
+        raise click.ClickException(f"simulation stopped: {exc}") from None
+    click.echo(render(summary))
+    if not summary["ok"]:
+        raise SystemExit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover - `python -m server.cli`
     cli.main(prog_name="antre-server")

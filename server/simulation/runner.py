@@ -1,0 +1,336 @@
+"""Play a planned day against a running server and measure it.
+
+The order of a run: read the hall (``hall.discover``), plan the day, take the report
+before (the baseline), connect the boards, log the officers in and let them open their
+counters, then start the kiosks, the leaving visitors and the progress lines on the
+simulated clock. When the day's window ends the kiosks stop; the officers serve whoever
+still waits (at most ``drain_limit`` simulated seconds more) and close. Then the report
+after is compared with the tally, and the summary is built.
+
+The fault schedule of a later session (a process killed, Redis restarted, a board
+offline) fits in as one more thread on the same clock, beside the kiosks.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+from server.simulation.accuracy import accuracy, promise_of
+from server.simulation.clock import SimClock
+from server.simulation.hall import Credentials, Hall
+from server.simulation.listeners import Boards, Phones
+from server.simulation.measures import (
+    ProcessProbe,
+    ProcessSample,
+    cpu_share,
+    memory_summary,
+    percentile,
+    pid_listening_on,
+)
+from server.simulation.people import Day, Officer, run_kiosk, run_leavers
+from server.simulation.plan import HOUR, MINUTE, DayPlan, Visit, clock_text
+from server.simulation.tally import compare, report_delta, report_lines
+from shared.api_client import ApiClient
+
+log = logging.getLogger("antre.simulation")
+Say = Callable[[str], None]
+SETTLE_SECONDS = 1.0  # real: pushes still on their way when the last command returned
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to play the plan: against which server, how fast, what to measure."""
+
+    url: str
+    speed: float = 20.0
+    server_pid: int | None = None
+    progress_every: float = 15 * MINUTE  # simulated
+    drain_limit: float = 2 * HOUR  # simulated, after the window's end
+
+
+class Simulation:
+    """One run of one plan."""
+
+    def __init__(
+        self,
+        hall: Hall,
+        plan: DayPlan,
+        credentials: Credentials,
+        options: RunOptions,
+        say: Say = print,
+    ) -> None:
+        self.hall = hall
+        self.plan = plan
+        self.credentials = credentials
+        self.options = options
+        self.say = say
+        self.stop = threading.Event()
+        self.clock = SimClock(plan.options.start, options.speed, self.stop)
+        self.day = Day(options.url, hall, plan, self.clock)
+        self.probe = self._probe()
+        self.samples: dict[str, ProcessSample | None] = {}
+        self.hourly_cpu: dict[str, float | None] = {}
+        self._clients: list[ApiClient] = []
+
+    # --- the run ----------------------------------------------------------------------
+
+    def run(self) -> dict[str, Any]:
+        """Play the day; returns the summary (``summary["ok"]``: reports equal the tally
+        and no delivery was lost or duplicated)."""
+        day = self.day
+        if not self.hall.kiosks:
+            # Checked before any counter opens: the run would leave them open for nothing.
+            raise ValueError("no kiosk token: the simulation issues through the hall's kiosks")
+        admin = self._login(*self.credentials.admin)
+        day.no_show_after = self.hall.no_show_after_calls
+        before = report_lines(self._report(admin))
+        day.boards = Boards(self.options.url, day.deliveries)
+        for board in self.hall.boards:
+            if board.zone is not None:
+                day.boards.connect(board.name, board.token, board.zone)
+        day.phones = Phones(self.options.url, day.deliveries)
+        day.phones.start()
+        officers = self._officers()
+        for officer in officers:
+            officer.open()
+        desks = self._agency_desks()
+        self.clock = day.clock = SimClock(self.plan.options.start, self.options.speed, self.stop)
+        self.samples["start"] = self._sample()
+        started = time.monotonic()
+        threads = [self._thread(f"officer-{o.counter.id}", o.run) for o in officers]
+        kiosks = self._kiosk_threads()
+        leavers = self._thread("leavers", lambda: run_leavers(day, desks))
+        progress = self._thread("progress", self._progress)
+        try:
+            for kiosk in kiosks:
+                kiosk.join()
+            day.issuing_done = True
+            deadline = self.plan.options.end + self.options.drain_limit
+            for thread in threads:
+                thread.join(max(0.0, self.clock.real_seconds(deadline - self.clock.now())))
+        finally:
+            self.stop.set()
+            day.book.wake()
+            for thread in [*threads, leavers, progress]:
+                thread.join(timeout=30)
+        real_seconds = time.monotonic() - started
+        self.samples["end"] = self._sample()
+        time.sleep(SETTLE_SECONDS)
+        day.phones.close()
+        day.boards.close()
+        after = report_lines(self._report(admin))
+        summary = self._summary(report_delta(before, after), real_seconds)
+        for client in self._clients:
+            client.close()
+        return summary
+
+    def _thread(self, name: str, target: Callable[[], None]) -> threading.Thread:
+        thread = threading.Thread(target=target, name=f"sim-{name}", daemon=True)
+        thread.start()
+        return thread
+
+    def _kiosk_threads(self) -> list[threading.Thread]:
+        kiosks = self.hall.kiosks
+        share: list[list[Visit]] = [[] for _ in kiosks]
+        for visit in self.plan.visits:
+            share[visit.index % len(kiosks)].append(visit)
+        return [
+            self._thread(f"kiosk-{k.name}", functools.partial(run_kiosk, self.day, k.token, v))
+            for k, v in zip(kiosks, share, strict=True)
+        ]
+
+    def _login(self, username: str, password: str) -> ApiClient:
+        client = ApiClient(self.options.url)
+        client.login(username, password)
+        self._clients.append(client)
+        return client
+
+    def _officers(self) -> list[Officer]:
+        """One login per counter (officers of an agency take its counters in turn)."""
+        breaks = self.plan.breaks
+        found = []
+        for number, counter in enumerate(self.hall.shape.counters):
+            names = self.hall.officers.get(counter.agency_code) or []
+            if not names:
+                continue
+            client = self._login(names[number % len(names)], self.credentials.officer_password)
+            mine = [b for b in breaks if b.counter_id == counter.id]
+            found.append(Officer(self.day, counter, client, mine))
+        return found
+
+    def _agency_desks(self) -> dict[str, ApiClient]:
+        """An officer login per agency for cancelling a leaving visitor's ticket."""
+        return {
+            code: self._login(names[0], self.credentials.officer_password)
+            for code, names in self.hall.officers.items()
+            if names
+        }
+
+    def _report(self, admin: ApiClient) -> dict[str, Any]:
+        return admin.get(f"/reports?period=day&date={self.hall.today}&group=service")
+
+    # --- measuring ----------------------------------------------------------------------
+
+    def _probe(self) -> ProcessProbe | None:
+        pid = self.options.server_pid
+        if pid is None:
+            parsed = urlparse(self.options.url)
+            if parsed.hostname in ("127.0.0.1", "localhost", "::1"):
+                pid = pid_listening_on(parsed.port or 80)
+        return ProcessProbe(pid) if pid is not None else None
+
+    def _sample(self) -> ProcessSample | None:
+        return self.probe.sample() if self.probe is not None else None
+
+    def _progress(self) -> None:
+        """Progress lines, the warm-up sample and the CPU share per simulated hour."""
+        options = self.plan.options
+        warm_up = options.start + min(HOUR, (options.end - options.start) / 4)
+        next_line = options.start + self.options.progress_every
+        hour_start, hour_sample = options.start, self.samples.get("start")
+        while not self.stop.is_set():
+            if not self.clock.wait_until(min(next_line, hour_start + HOUR)):
+                return
+            now = self.clock.now()
+            if "warm_up" not in self.samples and now >= warm_up:
+                self.samples["warm_up"] = self._sample()
+            if now >= hour_start + HOUR:
+                sample = self._sample()
+                if hour_sample is not None and sample is not None:
+                    self.hourly_cpu[clock_text(hour_start)] = _rounded(
+                        cpu_share(hour_sample, sample)
+                    )
+                hour_start, hour_sample = hour_start + HOUR, sample
+            if now >= next_line:
+                self.say(self._progress_line(now))
+                next_line += self.options.progress_every
+
+    def _progress_line(self, now: float) -> str:
+        day = self.day
+        p99 = {name: percentile(day.latencies.values(name), 0.99) for name in ("issue", "next")}
+        shown = " ".join(
+            f"{name} {value * 1000:.0f} ms" for name, value in p99.items() if value is not None
+        )
+        return (
+            f"[{clock_text(now)}] issued {day.tally.total('issued')} "
+            f"waiting {day.book.waiting()} served {day.tally.total('served')} "
+            f"| p99 {shown or '-'}"
+        )
+
+    def _push_latencies(self) -> None:
+        """next -> every board of the counter's zone, next -> the called ticket's phone."""
+        day = self.day
+        boards = day.boards.by_zone if day.boards is not None else {}
+        with day.calls_lock:
+            calls = [c for c in day.calls if c.kind == "next"]
+        for call in calls:
+            arrivals = [
+                day.deliveries.arrival(b, call.board_key) for b in boards.get(call.zone, [])
+            ]
+            if arrivals and all(a is not None for a in arrivals):
+                day.latencies.add("next->boards", max(a for a in arrivals if a) - call.sent)
+            if call.phone is not None:
+                at = day.deliveries.arrival(call.phone, call.phone_key)
+                if at is not None:
+                    day.latencies.add("next->phone", at - call.sent)
+
+    def _summary(self, reported: dict[int, dict[str, Any]], real_seconds: float) -> dict[str, Any]:
+        day = self.day
+        self._push_latencies()
+        tally = day.tally.lines()
+        differences = compare(tally, reported)
+        boards, phones = day.deliveries.summary("board:"), day.deliveries.summary("phone:")
+        lost = boards["lost"] + boards["duplicated"] + phones["lost"] + phones["duplicated"]
+        speed = self.options.speed
+        promises = [
+            promise_of(
+                self.hall.shape.service(t.visit.service_id).agency_code,
+                t.issued_sim,
+                t.first_wait,
+                t.promised_minutes,
+                t.naive_minutes,
+                speed,
+            )
+            for t in day.book.all()
+            if t.first_wait is not None
+        ]
+        services = {s.id: s for s in self.hall.shape.services}
+        return {
+            "ok": not differences and lost == 0,
+            "plan": {
+                "fingerprint": self.plan.fingerprint(),
+                **{k: v for k, v in asdict(self.plan.options).items()},
+                "window": f"{clock_text(self.plan.options.start)}-"
+                f"{clock_text(self.plan.options.end)}",
+            },
+            "run": {
+                "url": self.options.url,
+                "speed": speed,
+                "service_date": self.hall.today,
+                "real_seconds": round(real_seconds, 1),
+                "boards": {
+                    z: len(b) for z, b in (day.boards.by_zone if day.boards else {}).items()
+                },
+                "zones_without_board": [
+                    z for z in self.hall.zones if day.boards and z not in day.boards.by_zone
+                ],
+                "phones_failed": day.phones.failed if day.phones else 0,
+                "refused_issues": dict(day.refused),
+                "errors": dict(day.errors),
+                "foreign_tickets": day.foreign,
+                "left_waiting": day.book.waiting(),
+            },
+            "scales": {
+                "latency": "real milliseconds",
+                "waits_and_service_times": "simulated minutes (real x speed)",
+                "report_comparison": "real seconds, as the server stores them",
+            },
+            "latency": day.latencies.summary(),
+            "deliveries": {"boards": boards, "phones": phones},
+            "server": self._server_figures(),
+            "estimate": accuracy(promises),
+            "tally": {
+                services[sid].code if sid in services else str(sid): _simulated(line, speed)
+                for sid, line in tally.items()
+            },
+            "reports_equal_tally": not differences,
+            "differences": [
+                {**d.as_dict(), "service": services[d.service_id].code}
+                if d.service_id in services
+                else d.as_dict()
+                for d in differences
+            ],
+        }
+
+    def _server_figures(self) -> dict[str, Any]:
+        if self.probe is None:
+            return {"pid": None, "note": "no server process found on this machine"}
+        start, end = self.samples.get("start"), self.samples.get("end")
+        return {
+            "pid": self.probe.pid,
+            "cpu_share_of_one_core": {
+                "whole_run": _rounded(cpu_share(start, end)) if start and end else None,
+                "by_hour": self.hourly_cpu,
+            },
+            **memory_summary(self.samples),
+        }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def _simulated(line: dict[str, Any], speed: float) -> dict[str, Any]:
+    """A tally line with its average times in simulated minutes."""
+    shown = dict(line)
+    for name in ("avg_wait", "avg_service"):
+        value = shown.pop(name)
+        shown[f"{name}_min"] = None if value is None else round(value * speed / 60, 2)
+    return shown
