@@ -8,15 +8,25 @@ thread. Each builder below says what one job asks the server.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from counter_client.actions import Action
-from shared.api_client import ApiError
+from shared import wire
+from shared.api_client import ApiError, JsonObject
 from shared.errors import ErrorCode
 
 log = logging.getLogger("antre.counter")
+
+# What each job's call returns (``Outcome.result``), named once for the builder and the
+# shift's handler that unpacks it.
+LoginAnswer = tuple[dict[str, Any], dict[str, Any]]  # the login, the hall's configuration
+ResyncAnswer = tuple[wire.AgencySnapshot, dict[str, Any] | None]  # configuration if asked
+OpenAnswer = tuple[dict[str, Any], wire.AgencySnapshot]  # the counter opened, its room
+CommandAnswer = dict[str, Any]  # the counter and its ticket after the command
+RequeueAnswer = JsonObject  # the ticket back in its line
+LineAnswer = JsonObject  # another line's outlook
 
 
 class CounterApi(Protocol):
@@ -32,11 +42,11 @@ class CounterApi(Protocol):
 
     def counter(self, counter_id: int, action: str, body: Any = None) -> dict[str, Any]: ...
 
-    def agency_snapshot(self, agency_code: str) -> dict[str, Any]: ...
+    def agency_snapshot(self, agency_code: str) -> wire.AgencySnapshot: ...
 
-    def get(self, path: str) -> dict[str, Any]: ...
+    def get(self, path: str) -> JsonObject: ...
 
-    def post(self, path: str, json: Any = None) -> dict[str, Any]: ...
+    def post(self, path: str, json: Any = None) -> JsonObject: ...
 
 
 @dataclass(frozen=True)
@@ -49,7 +59,7 @@ class Job:
     generation: int  # the login it belongs to: results for an older login are dropped
     action: Action | None = None
     counter_id: int | None = None
-    ticket: Mapping[str, Any] | None = None  # the ticket the officer saw when pressing
+    ticket: wire.Ticket | None = None  # the ticket the officer saw when pressing
     note: str = ""  # for the message afterwards (where a visitor was sent)
     service_id: int | None = None  # the line a "line" query asks about
 
@@ -60,6 +70,9 @@ class Outcome:
     ``CounterShift.complete`` on the GUI thread."""
 
     job: Job
+    # What the job's call returned: each builder below names its type, and the shift's
+    # handler for that job (chosen by ``job.name``) declares it again where it unpacks it.
+    # One queue carries every kind of job, so here it can only be Any.
     result: Any = None
     error: ApiError | None = None
 
@@ -78,28 +91,28 @@ def perform(api: CounterApi, job: Job) -> Outcome:
 # --- what each job asks ---------------------------------------------------------------
 
 
-def login_call(username: str, password: str) -> Callable[[CounterApi], Any]:
-    def call(api: CounterApi) -> tuple[dict[str, Any], dict[str, Any]]:
+def login_call(username: str, password: str) -> Callable[[CounterApi], LoginAnswer]:
+    def call(api: CounterApi) -> LoginAnswer:
         return api.login(username, password), api.config()
 
     return call
 
 
-def snapshot_call(agency_code: str, *, with_config: bool) -> Callable[[CounterApi], Any]:
+def snapshot_call(agency_code: str, *, with_config: bool) -> Callable[[CounterApi], ResyncAnswer]:
     """The agency's room (counters, waiting tickets, seq), and the hall's configuration
     when the shift may have missed a change of it (``None`` otherwise)."""
 
-    def call(api: CounterApi) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    def call(api: CounterApi) -> ResyncAnswer:
         return api.agency_snapshot(agency_code), api.config() if with_config else None
 
     return call
 
 
-def open_call(counter_id: int, agency_code: str) -> Callable[[CounterApi], Any]:
+def open_call(counter_id: int, agency_code: str) -> Callable[[CounterApi], OpenAnswer]:
     """Open the counter, then the room as it stands with it open (the hall's configuration
     is the one loaded at login, kept current by ``config.updated``)."""
 
-    def call(api: CounterApi) -> tuple[dict[str, Any], dict[str, Any]]:
+    def call(api: CounterApi) -> OpenAnswer:
         opened = api.counter(counter_id, Action.OPEN.value)
         return opened, api.agency_snapshot(agency_code)
 
@@ -107,31 +120,31 @@ def open_call(counter_id: int, agency_code: str) -> Callable[[CounterApi], Any]:
 
 
 def counter_call(
-    counter_id: int, action: Action, body: dict[str, Any] | None
-) -> Callable[[CounterApi], Any]:
-    def call(api: CounterApi) -> dict[str, Any]:
+    counter_id: int, action: Action, body: dict[str, object] | None
+) -> Callable[[CounterApi], CommandAnswer]:
+    def call(api: CounterApi) -> CommandAnswer:
         return api.counter(counter_id, action.value, body)
 
     return call
 
 
-def requeue_call(ticket_id: int) -> Callable[[CounterApi], Any]:
-    def call(api: CounterApi) -> dict[str, Any]:
+def requeue_call(ticket_id: int) -> Callable[[CounterApi], RequeueAnswer]:
+    def call(api: CounterApi) -> RequeueAnswer:
         return api.post(f"/tickets/{ticket_id}/requeue", {})
 
     return call
 
 
-def line_call(service_id: int) -> Callable[[CounterApi], Any]:
+def line_call(service_id: int) -> Callable[[CounterApi], LineAnswer]:
     """Another line's outlook (open now, counters open, waiting), for the transfer dialog."""
 
-    def call(api: CounterApi) -> dict[str, Any]:
+    def call(api: CounterApi) -> LineAnswer:
         return api.get(f"/services/{service_id}/line")
 
     return call
 
 
-def logout_call(close_counter: int | None) -> Callable[[CounterApi], Any]:
+def logout_call(close_counter: int | None) -> Callable[[CounterApi], None]:
     """Close the counter (a handover must not find it open under the wrong name), then
     end the token; the token is dropped here even when the server cannot be reached."""
 

@@ -41,6 +41,7 @@ from kiosk.opening_hours import (
 )
 from kiosk.standards import ServiceStandard, StandardError
 from kiosk.tap_guard import TapGuard
+from shared import wire
 from shared.api_client import ApiError, Issued
 from shared.errors import ErrorCode
 
@@ -380,7 +381,7 @@ class KioskFlow:
         if lines != self.state.lines:
             self._set(lines=lines)
 
-    def apply_line_stats(self, line: Mapping[str, Any]) -> None:
+    def apply_line_stats(self, line: wire.LineStats) -> None:
         """A ``queue.stats`` push (or a hall snapshot line): waiting and estimated wait."""
         current = self.state.lines.get(line.get("service_id", -1))
         if current is None:
@@ -393,7 +394,7 @@ class KioskFlow:
         if updated != current:
             self._set(lines={**self.state.lines, current.id: updated})
 
-    def apply_hall_snapshot(self, snapshot: Mapping[str, Any]) -> None:
+    def apply_hall_snapshot(self, snapshot: wire.HallSnapshot) -> None:
         """Every line's counts at once (``GET /api/v1/hall/snapshot``)."""
         lines = dict(self.state.lines)
         for stats in snapshot.get("lines", []):

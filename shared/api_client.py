@@ -10,11 +10,17 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import requests
 
+from shared import wire
 from shared.errors import REQUEST_ID_HEADER, ErrorCode
+
+# A JSON object as it came off the wire, before anyone said what it holds: what ``get`` and
+# ``post`` answer for a path this module has no method (and so no type) for.
+JsonObject = dict[str, object]
+Answer = TypeVar("Answer")
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 5.0
@@ -34,14 +40,15 @@ class ApiError(Exception):
         code: str,
         message: str,
         status: int | None = None,
-        details: dict[str, Any] | None = None,
+        details: dict[str, object] | None = None,
         request_id: str | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status
-        self.details: dict[str, Any] = dict(details or {})
+        # Open by design: each error code carries details of its own (``wire.ErrorDetail``).
+        self.details: dict[str, object] = dict(details or {})
         self.request_id = request_id
 
     @property
@@ -92,7 +99,7 @@ class ApiClient:
         path: str,
         json: Any = None,
         headers: dict[str, str] | None = None,
-    ) -> tuple[dict[str, Any], requests.Response]:
+    ) -> tuple[JsonObject, requests.Response]:
         """One HTTP call; a refusal or an unreachable server raises ApiError."""
         all_headers = dict(headers or {})
         if self.token:
@@ -136,17 +143,29 @@ class ApiClient:
             )
         return body, response
 
-    def get(self, path: str) -> dict[str, Any]:
+    def get(self, path: str) -> JsonObject:
         return self.request("GET", path)[0]
 
-    def post(self, path: str, json: Any = None) -> dict[str, Any]:
+    def post(self, path: str, json: Any = None) -> JsonObject:
         return self.request("POST", path, json=json)[0]
+
+    def _answer(self, answer: type[Answer], method: str, path: str, json: Any = None) -> Answer:
+        """One call whose answer the server types as ``answer`` (``shared.wire``).
+
+        The one place the clients take the server at its word: the body is not checked
+        field by field (the server builds it from the same types, and a client reads
+        defensively where an older server may differ), so strict types follow the data
+        from here on without a cost on every answer.
+        """
+        return cast(Answer, self.request(method, path, json=json)[0])
 
     # --- sessions ------------------------------------------------------------------------
 
     def login(self, username: str, password: str) -> dict[str, Any]:
         """Officer login: keeps the token for the following calls."""
-        body = self.post("/auth/login", {"username": username, "password": password})
+        body: dict[str, Any] = self.post(
+            "/auth/login", {"username": username, "password": password}
+        )
         self.token = str(body["token"])
         return body
 
@@ -158,7 +177,8 @@ class ApiClient:
     # --- what clients do -----------------------------------------------------------------
 
     def config(self) -> dict[str, Any]:
-        return self.get("/config")
+        answer: dict[str, Any] = self.get("/config")
+        return answer
 
     def issue_ticket(
         self,
@@ -186,12 +206,13 @@ class ApiClient:
                     raise
                 time.sleep(backoff * attempt)
                 continue
+            issued: dict[str, Any] = data
             return Issued(
-                ticket=data["ticket"],
-                people_ahead=int(data["people_ahead"]),
-                estimated_wait_minutes=int(data["estimated_wait_minutes"]),
+                ticket=issued["ticket"],
+                people_ahead=int(issued["people_ahead"]),
+                estimated_wait_minutes=int(issued["estimated_wait_minutes"]),
                 replayed=response.headers.get("Idempotent-Replayed") == "true",
-                open_counters=int(data.get("open_counters", 1)),
+                open_counters=int(issued.get("open_counters", 1)),
             )
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -203,13 +224,14 @@ class ApiClient:
 
     def counter(self, counter_id: int, action: str, body: Any = None) -> dict[str, Any]:
         """A counter command (open, next, recall, ...): returns the counter and its ticket."""
-        return self.post(f"/counters/{counter_id}/{action}", body)
+        answer: dict[str, Any] = self.post(f"/counters/{counter_id}/{action}", body)
+        return answer
 
-    def zone_snapshot(self, zone: str) -> dict[str, Any]:
-        return self.get(f"/displays/{zone}/snapshot")
+    def zone_snapshot(self, zone: str) -> wire.ZoneSnapshot:
+        return self._answer(wire.ZoneSnapshot, "GET", f"/displays/{zone}/snapshot")
 
-    def agency_snapshot(self, agency_code: str) -> dict[str, Any]:
-        return self.get(f"/agencies/{agency_code}/snapshot")
+    def agency_snapshot(self, agency_code: str) -> wire.AgencySnapshot:
+        return self._answer(wire.AgencySnapshot, "GET", f"/agencies/{agency_code}/snapshot")
 
-    def hall_snapshot(self) -> dict[str, Any]:
-        return self.get("/hall/snapshot")
+    def hall_snapshot(self) -> wire.HallSnapshot:
+        return self._answer(wire.HallSnapshot, "GET", "/hall/snapshot")

@@ -8,8 +8,7 @@ the same ticket across pushes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QBrush, QColor, QFont
@@ -30,6 +29,7 @@ from counter_client.shift import CounterShift
 from counter_client.texts import tr
 from counter_client.ui.style import BOOKING, BRAND, PRIORITY
 from counter_client.ui.widgets import ActionButton, card
+from shared import wire
 from shared.calling_order import Reason
 from shared.qt_widgets import label
 from shared.timestamps import parse_time
@@ -44,8 +44,9 @@ REASON_COLOURS = {
 }
 
 
-def service_name(ticket: Mapping[str, Any]) -> str:
-    return str((ticket.get("service") or {}).get("name", ""))
+def service_name(ticket: wire.Ticket) -> str:
+    service = ticket.get("service")
+    return str(service.get("name", "")) if service else ""
 
 
 class WaitingPanel(QWidget):
@@ -95,8 +96,9 @@ class WaitingPanel(QWidget):
         layout.addWidget(self.no_show_list)
         layout.addWidget(self.requeue)
         column.addWidget(frame)  # as tall as it needs: the rest goes to the waiting list
-        self._rows: tuple[Any, ...] = ()
-        self._no_shows: tuple[Any, ...] = ()
+        # What the rows show but the ticking waits: redrawn when it changes.
+        self._rows: tuple[object, ...] = ()
+        self._no_shows: tuple[object, ...] = ()
 
     # --- what the officer chose -------------------------------------------------------
 
@@ -163,7 +165,7 @@ class WaitingPanel(QWidget):
         requeue = Action.REQUEUE in allowed and self.selected_no_show() is not None
         self.requeue.show_state(tr("action.requeue", lang), requeue)
 
-    def _fill_table(self, order: list[tuple[Mapping[str, Any], Reason]]) -> None:
+    def _fill_table(self, order: list[tuple[wire.Ticket, Reason]]) -> None:
         chosen = self.selected_ticket()
         self.table.setRowCount(len(order))
         bold = QFont()
@@ -186,7 +188,7 @@ class WaitingPanel(QWidget):
         if chosen is not None:
             self.select_ticket(chosen)
 
-    def _reason_text(self, ticket: Mapping[str, Any], reason: Reason) -> tuple[str, str]:
+    def _reason_text(self, ticket: wire.Ticket, reason: Reason) -> tuple[str, str]:
         """Why the ticket stands where it does, short for the row and long for the tip."""
         hall, lang = self.shift.hall, self.shift.language
         if reason is Reason.PRIORITY:
@@ -200,7 +202,7 @@ class WaitingPanel(QWidget):
             return tr("list.reason.transferred", lang), tr("list.why.transferred", lang)
         return "", ""
 
-    def _fill_no_shows(self, no_shows: list[Mapping[str, Any]]) -> None:
+    def _fill_no_shows(self, no_shows: list[wire.Ticket]) -> None:
         chosen = self.selected_no_show()
         lang = self.shift.language
         self.no_show_list.clear()

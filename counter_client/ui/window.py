@@ -260,7 +260,8 @@ class CounterWindow(QMainWindow):
         if phase is not Phase.WORK and self.compact:
             self.show_full()
         if self.dialog is not None and (
-            phase is not Phase.WORK or (shift.ticket or {}).get("id") != self.dialog.ticket_id
+            phase is not Phase.WORK
+            or (shift.ticket.get("id") if shift.ticket else None) != self.dialog.ticket_id
         ):
             self.dialog.reject()  # about a visitor no longer at the counter
         elif isinstance(self.dialog, TransferDialog):
