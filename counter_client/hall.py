@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from shared import wire
 from shared.timestamps import parse_time
@@ -40,7 +39,7 @@ class Hall:
     """Agencies, services and counters by id, plus the site settings the client uses."""
 
     agencies: Mapping[int, wire.Agency] = field(default_factory=dict)
-    services: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
+    services: Mapping[int, wire.Service] = field(default_factory=dict)
     counters: Mapping[int, wire.Counter] = field(default_factory=dict)
     calls_before_no_show: int = 3
     priority_every_n: int = 1  # the calling order's priority turn (site setting)
@@ -49,7 +48,7 @@ class Hall:
     server_time: dt.datetime | None = None
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Hall:
+    def from_config(cls, config: wire.Config) -> Hall:
         settings = config.get("settings") or {}
         site = config.get("site") or {}
         return cls(
@@ -67,6 +66,11 @@ class Hall:
         agency = self.agencies.get(agency_id or 0)
         return str(agency.get("short_name") or agency.get("name")) if agency else ""
 
+    def service_name(self, service_id: int) -> str:
+        """The service's name ("" for one the configuration does not list)."""
+        service = self.services.get(service_id)
+        return str(service.get("name", "")) if service else ""
+
     def counters_of(self, agency_id: int | None) -> list[wire.Counter]:
         """An agency's counters in the hall's order (all of them for an agency of None)."""
         return [c for c in self.counters.values() if agency_id in (None, c.get("agency_id"))]
@@ -81,7 +85,7 @@ class Hall:
         agency = self.agencies.get(agency_id)
         return agency.get("active", True) if agency else True
 
-    def transfer_services(self) -> list[Mapping[str, Any]]:
+    def transfer_services(self) -> list[wire.Service]:
         """Every active service of an active agency, grouped by agency in the hall's order."""
         services = [
             s

@@ -14,19 +14,19 @@ from typing import Any, Protocol
 
 from counter_client.actions import Action
 from shared import wire
-from shared.api_client import ApiError, JsonObject
+from shared.api_client import ApiError
 from shared.errors import ErrorCode
 
 log = logging.getLogger("antre.counter")
 
 # What each job's call returns (``Outcome.result``), named once for the builder and the
 # shift's handler that unpacks it.
-LoginAnswer = tuple[dict[str, Any], dict[str, Any]]  # the login, the hall's configuration
-ResyncAnswer = tuple[wire.AgencySnapshot, dict[str, Any] | None]  # configuration if asked
-OpenAnswer = tuple[dict[str, Any], wire.AgencySnapshot]  # the counter opened, its room
-CommandAnswer = dict[str, Any]  # the counter and its ticket after the command
-RequeueAnswer = JsonObject  # the ticket back in its line
-LineAnswer = JsonObject  # another line's outlook
+LoginAnswer = tuple[wire.Login, wire.Config]
+ResyncAnswer = tuple[wire.AgencySnapshot, wire.Config | None]  # the configuration if asked
+OpenAnswer = tuple[wire.CounterAndTicket, wire.AgencySnapshot]  # the counter opened, its room
+CommandAnswer = wire.CounterAndTicket
+RequeueAnswer = wire.Requeued
+LineAnswer = wire.LineOutlook
 
 
 class CounterApi(Protocol):
@@ -34,19 +34,21 @@ class CounterApi(Protocol):
 
     token: str | None
 
-    def login(self, username: str, password: str) -> dict[str, Any]: ...
+    def login(self, username: str, password: str) -> wire.Login: ...
 
     def logout(self) -> None: ...
 
-    def config(self) -> dict[str, Any]: ...
+    def config(self) -> wire.Config: ...
 
-    def counter(self, counter_id: int, action: str, body: Any = None) -> dict[str, Any]: ...
+    def counter(
+        self, counter_id: int, action: str, body: dict[str, object] | None = None
+    ) -> wire.CounterAndTicket: ...
 
     def agency_snapshot(self, agency_code: str) -> wire.AgencySnapshot: ...
 
-    def get(self, path: str) -> JsonObject: ...
+    def requeue(self, ticket_id: int) -> wire.Requeued: ...
 
-    def post(self, path: str, json: Any = None) -> JsonObject: ...
+    def line(self, service_id: int) -> wire.LineOutlook: ...
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class Job:
     answer on the GUI thread (and to drop it if the login has ended)."""
 
     name: str  # "login", "resync", "open", "logout", or an Action's value
-    call: Callable[[CounterApi], Any]
+    call: Callable[[CounterApi], object]
     generation: int  # the login it belongs to: results for an older login are dropped
     action: Action | None = None
     counter_id: int | None = None
@@ -130,7 +132,7 @@ def counter_call(
 
 def requeue_call(ticket_id: int) -> Callable[[CounterApi], RequeueAnswer]:
     def call(api: CounterApi) -> RequeueAnswer:
-        return api.post(f"/tickets/{ticket_id}/requeue", {})
+        return api.requeue(ticket_id)
 
     return call
 
@@ -139,7 +141,7 @@ def line_call(service_id: int) -> Callable[[CounterApi], LineAnswer]:
     """Another line's outlook (open now, counters open, waiting), for the transfer dialog."""
 
     def call(api: CounterApi) -> LineAnswer:
-        return api.get(f"/services/{service_id}/line")
+        return api.line(service_id)
 
     return call
 

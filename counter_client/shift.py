@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Protocol, cast
+from typing import Protocol, cast
 
 from counter_client import jobs
 from counter_client.actions import (
@@ -118,7 +118,7 @@ class CounterShift:
         self._clear()
 
     def _clear(self) -> None:
-        self.user: dict[str, Any] | None = None
+        self.user: wire.LoginUser | None = None
         self.expires_at: dt.datetime | None = None
         self.hall = Hall()
         self.live_counters: dict[int, wire.Counter] = {}
@@ -138,14 +138,14 @@ class CounterShift:
         self.stale = False  # a reload failed: retried once the feed is back
         # Other lines' outlooks asked for by the transfer dialog: the answer, an error,
         # or None while the question is on its way.
-        self.lines: dict[int, Mapping[str, Any] | ApiError | None] = {}
+        self.lines: dict[int, wire.LineOutlook | ApiError | None] = {}
         # Ask before a no-show (config); the officer may turn it off until they log out.
         self.confirm_no_show = self.config.confirm_no_show
 
     # --- who is logged in -----------------------------------------------------------
 
     @property
-    def agency(self) -> Mapping[str, Any] | None:
+    def agency(self) -> wire.UserAgency | None:
         return self.user.get("agency") if self.user else None
 
     @property
@@ -156,7 +156,9 @@ class CounterShift:
     def room(self) -> str:
         return events.agency_room(self.agency_code)
 
-    def _set_message(self, key: str | None = None, *, error: bool = False, **params: Any) -> None:
+    def _set_message(
+        self, key: str | None = None, *, error: bool = False, **params: object
+    ) -> None:
         self.message = Message(tr(key, self.language, **params), error) if key else None
 
     def say(self, text: str, *, error: bool = False) -> None:
@@ -200,8 +202,9 @@ class CounterShift:
             return
         answer: jobs.LoginAnswer = outcome.result
         body, config = answer
-        user = dict(body["user"])
-        if not user.get("agency"):
+        user = body["user"]
+        agency = user.get("agency")
+        if not agency:
             # An admin has no agency room to follow; counters are run by officers.
             self._dispatch(Job("logout", jobs.logout_call(None), self._generation))
             self._set_message("login.no_agency", error=True)
@@ -210,7 +213,7 @@ class CounterShift:
         self._clear()
         self.user = user
         self.expires_at = parse_time(body.get("expires_at"))
-        self.line.agency_id = int(user["agency"]["id"])
+        self.line.agency_id = int(agency["id"])
         self._take_config(config)
         self.phase = Phase.PICK
         self._set_message(None)
@@ -369,6 +372,7 @@ class CounterShift:
             return False
         assert self.counter is not None
         counter_id = int(self.counter["id"])
+        call: Callable[[jobs.CounterApi], object]
         if action is Action.REQUEUE:
             assert ticket_id is not None
             call = jobs.requeue_call(ticket_id)
@@ -471,13 +475,14 @@ class CounterShift:
         if outcome.error is not None:
             self._fail(outcome.error, job.name)
             return
-        result: jobs.CommandAnswer = outcome.result
         number = job.ticket.get("number", "") if job.ticket else ""
         if job.action is Action.REQUEUE:
-            if self.line.apply(result["ticket"]):
+            requeued: jobs.RequeueAnswer = outcome.result
+            if self.line.apply(requeued["ticket"]):
                 self.resync()
-            self._set_message("done.requeue", number=result["ticket"]["number"])
+            self._set_message("done.requeue", number=requeued["ticket"]["number"])
             return
+        result: jobs.CommandAnswer = outcome.result
         if self.phase is Phase.WORK:
             self._set_counter(result["counter"], result.get("ticket"))
         if job.action is Action.CLOSE:
@@ -522,9 +527,9 @@ class CounterShift:
             where = counter.get("label", "") if counter else ""
             agency = self.hall.agency_name(counter.get("agency_id") if counter else None)
         else:
-            service = self.hall.services.get(int(transfer.get("service_id") or 0)) or {}
-            where = service.get("name", "")
-            agency = self.hall.agency_name(service.get("agency_id"))
+            service = self.hall.services.get(int(transfer.get("service_id") or 0))
+            where = service.get("name", "") if service else ""
+            agency = self.hall.agency_name(service.get("agency_id") if service else None)
         return f"{where} ({agency})" if agency else str(where)
 
     def _fail(self, exc: ApiError, action: str) -> None:
@@ -588,7 +593,7 @@ class CounterShift:
             self._resync_again = False
             self.resync()
 
-    def _take_config(self, config: Mapping[str, Any]) -> None:
+    def _take_config(self, config: wire.Config) -> None:
         self.hall = Hall.from_config(config)
         self.clock.sync(self.hall.server_time)
 

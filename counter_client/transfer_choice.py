@@ -17,7 +17,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypedDict
+from typing import Literal, TypedDict
 
 from counter_client.hall import Hall
 from shared import wire
@@ -91,7 +91,7 @@ def _groups(hall: Hall, targets: Iterable[Target]) -> list[AgencyGroup]:
     ]
 
 
-def staffed(service: Mapping[str, Any]) -> bool:
+def staffed(service: wire.Service) -> bool:
     """Whether some counter serves the service (the configuration's ``area``; a server
     without the field is taken at its word when the transfer is sent)."""
     return "area" not in service or service["area"] is not None
@@ -127,9 +127,7 @@ def counter_groups(
         state = str(current.get("state") or "closed")
         if int(current["id"]) == own_counter_id or state == "closed":
             continue
-        services = [
-            str(hall.services.get(int(sid), {}).get("name", "")) for sid in counter["service_ids"]
-        ]
+        services = [hall.service_name(int(sid)) for sid in counter["service_ids"]]
         detail = " · ".join(name for name in services if name)
         targets.append(
             Target(
@@ -155,7 +153,7 @@ class Outlook:
     warning: bool
 
 
-def line_outlook(line: Mapping[str, Any]) -> Outlook:
+def line_outlook(line: wire.LineOutlook) -> Outlook:
     """``GET /services/<id>/line`` in the officer's terms."""
     if not line.get("staffed", True):
         return Outlook("transfer.line.unstaffed", {}, True)

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, cast
+from typing import cast
 
 from shared import events, wire
 from shared.live import Payload
@@ -127,7 +126,7 @@ class BoardModel:
     # just reloaded shows.
     keep_calls: int = 10
     _agencies: dict[int, wire.Agency] = field(default_factory=dict)
-    _services: dict[int, dict[str, Any]] = field(default_factory=dict)
+    _services: dict[int, wire.Service] = field(default_factory=dict)
     _known_calls: RecentKeys = field(default_factory=RecentKeys)
 
     @property
@@ -148,7 +147,7 @@ class BoardModel:
 
     # --- configuration and snapshot --------------------------------------------------
 
-    def load_config(self, config: Mapping[str, Any]) -> None:
+    def load_config(self, config: wire.Config) -> None:
         """Names, colours, the site's call-out templates (``GET /api/v1/config``)."""
         site = config.get("site", {})
         settings = config.get("settings", {})
@@ -161,7 +160,7 @@ class BoardModel:
         }
         self.number_separator = str(settings.get("number_separator", self.number_separator))
         self._agencies = {int(a["id"]): a for a in config.get("agencies", [])}
-        self._services = {int(s["id"]): dict(s) for s in config.get("services", [])}
+        self._services = {int(s["id"]): s for s in config.get("services", [])}
         for zone in config.get("zones", []):
             if zone.get("code") == self.zone_code:
                 self.zone_name = str(zone.get("name", ""))

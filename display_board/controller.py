@@ -9,7 +9,6 @@ into one more load after it, so the board ends on the newest state.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
@@ -121,17 +120,17 @@ class BoardController(QObject):
         with_config = self._config_wanted
         self._worker.submit(lambda: self._load(with_config), self._apply_loaded, self._load_failed)
 
-    def _load(self, with_config: bool) -> tuple[dict[str, Any] | None, wire.ZoneSnapshot]:
+    def _load(self, with_config: bool) -> tuple[wire.Config | None, wire.ZoneSnapshot]:
         """The hall's configuration (when wanted) and the zone's snapshot (worker thread)."""
         if not self.zone:
-            zone = self.api.get("/auth/me").get("zone")
+            zone = self.api.me().get("zone")
             if not zone:
                 raise ApiError("forbidden", "this token is not a display's (no zone)")
             self.zone = str(zone)
         config = self.api.config() if with_config else None
         return config, self.api.zone_snapshot(self.zone)
 
-    def _apply_loaded(self, loaded: tuple[dict[str, Any] | None, wire.ZoneSnapshot]) -> None:
+    def _apply_loaded(self, loaded: tuple[wire.Config | None, wire.ZoneSnapshot]) -> None:
         config, snapshot = loaded
         self._loading = False
         if config is not None:

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from PyQt6.QtCore import QObject, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QGuiApplication, QImage, QPixmap, QScreen
@@ -182,11 +182,11 @@ class Kiosk(QObject):
         self._last_reload = self.clock()
         self.loading.submit(self._load, self._loaded, self._load_failed)
 
-    def _load(self) -> tuple[dict[str, Any], wire.HallSnapshot]:
+    def _load(self) -> tuple[wire.Config, wire.HallSnapshot]:
         """The configuration and every line's counts (worker thread)."""
         return self.read_api.config(), self.read_api.hall_snapshot()
 
-    def _loaded(self, result: tuple[dict[str, Any], wire.HallSnapshot]) -> None:
+    def _loaded(self, result: tuple[wire.Config, wire.HallSnapshot]) -> None:
         config, snapshot = result
         self.printer.apply_config(config)
         self.flow.apply_config(config)

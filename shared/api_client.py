@@ -66,7 +66,7 @@ class Issued:
     """What the kiosk gets back from issuing a ticket: the ticket to print and the wait
     to show the visitor beside it."""
 
-    ticket: dict[str, Any]
+    ticket: wire.IssuedTicket
     people_ahead: int
     estimated_wait_minutes: int
     replayed: bool
@@ -161,10 +161,10 @@ class ApiClient:
 
     # --- sessions ------------------------------------------------------------------------
 
-    def login(self, username: str, password: str) -> dict[str, Any]:
+    def login(self, username: str, password: str) -> wire.Login:
         """Officer login: keeps the token for the following calls."""
-        body: dict[str, Any] = self.post(
-            "/auth/login", {"username": username, "password": password}
+        body = self._answer(
+            wire.Login, "POST", "/auth/login", {"username": username, "password": password}
         )
         self.token = str(body["token"])
         return body
@@ -176,9 +176,12 @@ class ApiClient:
 
     # --- what clients do -----------------------------------------------------------------
 
-    def config(self) -> dict[str, Any]:
-        answer: dict[str, Any] = self.get("/config")
-        return answer
+    def config(self) -> wire.Config:
+        return self._answer(wire.Config, "GET", "/config")
+
+    def me(self) -> wire.Me:
+        """Who the token belongs to (a board learns its zone from its device)."""
+        return self._answer(wire.Me, "GET", "/auth/me")
 
     def issue_ticket(
         self,
@@ -206,7 +209,7 @@ class ApiClient:
                     raise
                 time.sleep(backoff * attempt)
                 continue
-            issued: dict[str, Any] = data
+            issued = cast(wire.Issued, data)  # the boundary, as in ``_answer``
             return Issued(
                 ticket=issued["ticket"],
                 people_ahead=int(issued["people_ahead"]),
@@ -222,10 +225,18 @@ class ApiClient:
     def report_health(self, printer: str, message: str | None = None) -> None:
         self.post("/devices/me/health", {"printer": printer, "message": message})
 
-    def counter(self, counter_id: int, action: str, body: Any = None) -> dict[str, Any]:
+    def counter(self, counter_id: int, action: str, body: Any = None) -> wire.CounterAndTicket:
         """A counter command (open, next, recall, ...): returns the counter and its ticket."""
-        answer: dict[str, Any] = self.post(f"/counters/{counter_id}/{action}", body)
-        return answer
+        path = f"/counters/{counter_id}/{action}"
+        return self._answer(wire.CounterAndTicket, "POST", path, body)
+
+    def requeue(self, ticket_id: int) -> wire.Requeued:
+        """Put a returning no-show back in its line: the ticket and where it now stands."""
+        return self._answer(wire.Requeued, "POST", f"/tickets/{ticket_id}/requeue", {})
+
+    def line(self, service_id: int) -> wire.LineOutlook:
+        """Another line as an officer sees it before sending a visitor there."""
+        return self._answer(wire.LineOutlook, "GET", f"/services/{service_id}/line")
 
     def zone_snapshot(self, zone: str) -> wire.ZoneSnapshot:
         return self._answer(wire.ZoneSnapshot, "GET", f"/displays/{zone}/snapshot")

@@ -54,9 +54,9 @@ class PickerPage(QWidget):
 
     def refresh(self) -> None:
         shift, lang = self.shift, self.shift.language
-        agency = shift.agency or {}
+        agency = shift.agency.get("short_name", "") if shift.agency else ""
         self.title.setText(tr("pick.title", lang))
-        self.subtitle.setText(tr("pick.subtitle", lang, agency=agency.get("short_name", "")))
+        self.subtitle.setText(tr("pick.subtitle", lang, agency=agency))
         counters = shift.picker_counters()
         shape = (lang, tuple(int(c["id"]) for c in counters))
         if shape != self._shape:
@@ -100,14 +100,11 @@ class PickerPage(QWidget):
     def _update(self, counter: wire.Counter) -> None:
         shift, lang = self.shift, self.shift.language
         services, state_label, button = self._parts[int(counter["id"])]
-        names = [
-            str(shift.hall.services.get(int(sid), {}).get("name", ""))
-            for sid in counter.get("service_ids", [])
-        ]
+        names = [shift.hall.service_name(int(sid)) for sid in counter.get("service_ids", [])]
         services.setText(" · ".join(n for n in names if n))
         state = str(counter.get("state", "closed"))
         officer = counter.get("officer_id")
-        me = (shift.user or {}).get("id")
+        me = shift.user.get("id") if shift.user else None
         text = tr(f"counter.{state}", lang)
         if state != "closed" and officer not in (None, me):
             text = f"{text} — {tr('pick.taken', lang)}"

@@ -25,6 +25,7 @@ from PyQt6.QtWidgets import (
 
 from counter_client.actions import SHORTCUTS, Action
 from counter_client.durations import clock_text, time_of_day
+from counter_client.hall import Hall
 from counter_client.shift import CounterShift
 from counter_client.texts import tr
 from counter_client.ui.style import BOOKING, BRAND, PRIORITY
@@ -47,6 +48,12 @@ REASON_COLOURS = {
 def service_name(ticket: wire.Ticket) -> str:
     service = ticket.get("service")
     return str(service.get("name", "")) if service else ""
+
+
+def _chip_name(hall: Hall, service_id: int) -> str:
+    """The service's name on its count chip (its id when the configuration lacks it)."""
+    service = hall.services.get(service_id)
+    return str(service.get("name", service_id)) if service else str(service_id)
 
 
 class WaitingPanel(QWidget):
@@ -139,10 +146,7 @@ class WaitingPanel(QWidget):
         self.order_hint.setText(tr("list.order_hint", lang))
         self.table.setHorizontalHeaderLabels([tr(k, lang) for k in HEADERS])
         counts = shift.line.counts_by_service()
-        names = [
-            f"{shift.hall.services.get(sid, {}).get('name', sid)}: {n}"
-            for sid, n in sorted(counts.items())
-        ]
+        names = [f"{_chip_name(shift.hall, sid)}: {n}" for sid, n in sorted(counts.items())]
         self.chips.setText("   ·   ".join(names))
         self.chips.setVisible(bool(names))
 
