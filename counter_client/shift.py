@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Protocol, cast
+from typing import Protocol
 
 from counter_client import jobs
 from counter_client.actions import (
@@ -49,7 +49,7 @@ from shared import events, wire
 from shared.api_client import ApiError
 from shared.calling_order import Reason
 from shared.errors import ErrorCode
-from shared.live import Payload
+from shared.live import Payload, read_event
 from shared.states import TicketState
 from shared.timestamps import parse_time
 
@@ -627,12 +627,12 @@ class CounterShift:
         # The event's fields as ``shared.wire`` types them for its name (the agency room
         # gets the staff payloads); read defensively below, a server may be older.
         if name in (events.TICKET_ISSUED, events.TICKET_UPDATED, events.TICKET_CALLED):
-            ticket = cast(wire.TicketEvent, payload).get("ticket")
+            ticket = read_event(payload, wire.TicketEvent).get("ticket")
             if ticket:
                 seq_here = seq if ours and isinstance(seq, int) else None
                 self._ticket_event(ticket, issued=name == events.TICKET_ISSUED, seq=seq_here)
         elif name == events.COUNTER_UPDATED:
-            counter = cast(wire.CounterEvent, payload).get("counter")
+            counter = read_event(payload, wire.CounterEvent).get("counter")
             if counter:
                 self._counter_event(counter)
         elif name == events.CONFIG_UPDATED:

@@ -12,10 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field, replace
-from typing import cast
 
 from shared import events, wire
-from shared.live import Payload
+from shared.live import Payload, read_event
 from shared.timestamps import parse_time
 
 from .announcements import (
@@ -241,13 +240,13 @@ class BoardModel:
         # The payloads as the server types them (shared.wire); read defensively below,
         # since a board must survive a server of another version.
         if name == events.TICKET_CALLED:
-            return self._called(cast(wire.TicketCalledEvent, payload))
+            return self._called(read_event(payload, wire.TicketCalledEvent))
         if name == events.TICKET_UPDATED:
-            return self._ticket_updated(cast(wire.TicketEvent, payload)["ticket"])
+            return self._ticket_updated(read_event(payload, wire.TicketEvent)["ticket"])
         if name == events.COUNTER_UPDATED:
-            return self._counter_updated(cast(wire.CounterEvent, payload)["counter"])
+            return self._counter_updated(read_event(payload, wire.CounterEvent)["counter"])
         if name == events.QUEUE_STATS:
-            line = cast(wire.QueueStatsEvent, payload)["line"]
+            line = read_event(payload, wire.QueueStatsEvent)["line"]
             self.lines[int(line["service_id"])] = line
             return Applied(changed=True)
         if name == events.CONFIG_UPDATED:

@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import cast
 
 from PyQt6.QtCore import QObject, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QGuiApplication, QImage, QPixmap, QScreen
@@ -30,7 +29,7 @@ from kiosk.ticket_printing import KioskPrinter
 from kiosk.ui.window import KioskWindow, StateBridge, qimage_from_pil
 from shared import events, wire
 from shared.api_client import ApiClient, ApiError
-from shared.live import Payload
+from shared.live import Payload, read_event
 from shared.qt_live import QtLiveFeed
 from shared.qt_widgets import fill_screen, unfollow_screen
 from shared.qt_worker import Worker
@@ -208,7 +207,7 @@ class Kiosk(QObject):
     def _event(self, name: str, payload: Payload) -> None:
         # The hall room's payloads, typed by name in ``shared.wire``.
         if name == events.QUEUE_STATS and isinstance(payload.get("line"), dict):
-            self.flow.apply_line_stats(cast(wire.QueueStatsEvent, payload)["line"])
+            self.flow.apply_line_stats(read_event(payload, wire.QueueStatsEvent)["line"])
         elif name == events.CONFIG_UPDATED:
             self.resync()
 

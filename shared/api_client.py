@@ -150,14 +150,26 @@ class ApiClient:
         return self.request("POST", path, json=json)[0]
 
     def _answer(self, answer: type[Answer], method: str, path: str, json: Any = None) -> Answer:
-        """One call whose answer the server types as ``answer`` (``shared.wire``).
+        """One call whose answer the server types as ``answer`` (``shared.wire``)."""
+        return self._typed(answer, method, path, json)[0]
+
+    def _typed(
+        self,
+        answer: type[Answer],
+        method: str,
+        path: str,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[Answer, requests.Response]:
+        """``request``, with the body as the ``shared.wire`` type the endpoint answers.
 
         The one place the clients take the server at its word: the body is not checked
         field by field (the server builds it from the same types, and a client reads
         defensively where an older server may differ), so strict types follow the data
         from here on without a cost on every answer.
         """
-        return cast(Answer, self.request(method, path, json=json)[0])
+        body, response = self.request(method, path, json=json, headers=headers)
+        return cast(Answer, body), response
 
     # --- sessions ------------------------------------------------------------------------
 
@@ -201,15 +213,14 @@ class ApiClient:
         body = {"service_id": service_id, "priority": priority}
         for attempt in range(1, attempts + 1):
             try:
-                data, response = self.request(
-                    "POST", "/tickets", json=body, headers={"Idempotency-Key": key}
+                issued, response = self._typed(
+                    wire.Issued, "POST", "/tickets", body, headers={"Idempotency-Key": key}
                 )
             except ApiError as exc:
                 if not exc.retryable or attempt == attempts:
                     raise
                 time.sleep(backoff * attempt)
                 continue
-            issued = cast(wire.Issued, data)  # the boundary, as in ``_answer``
             return Issued(
                 ticket=issued["ticket"],
                 people_ahead=int(issued["people_ahead"]),

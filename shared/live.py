@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from enum import Enum
+from typing import TypeVar, cast
 
 import socketio
 
@@ -32,12 +33,24 @@ log = logging.getLogger("antre.live")
 # on the name is where the rest gets its type.
 Payload = dict[str, object]
 Event = tuple[str, Payload]
+PushEvent = TypeVar("PushEvent")
 # How long an early event waits for the ones before it: far longer than two handler
 # threads take to swap, far shorter than anyone notices on a board or a counter.
 HOLD_SECONDS = 0.5
 # While other handler threads still queue for the feed's lock, the missing event may be
 # among them (a busy machine, a slow callback): the hold is extended, up to this long.
 MAX_HOLD_SECONDS = 5.0
+
+
+def read_event(payload: Payload, event: type[PushEvent]) -> PushEvent:
+    """A pushed payload as the ``shared.wire`` type its event's name says (the caller
+    picks it by the name: ``wire.TicketEvent`` for ``ticket.updated`` to a staff room).
+
+    The push side's one place of taking the server at its word, as ``ApiClient`` has one
+    for answers: nothing is checked field by field, and clients read defensively where a
+    server of another version may differ.
+    """
+    return cast(PushEvent, payload)
 
 
 class Verdict(Enum):
