@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any
+
+from shared import wire
 
 # The server refuses a command whose ``expect_ticket_id`` is not the counter's current
 # ticket (409 conflict). One switch, in case the client meets a server without the field.
@@ -80,8 +81,8 @@ ENDS_CURRENT = frozenset({Action.NEXT, Action.CALL, Action.FINISH, Action.NO_SHO
 
 
 def allowed_actions(
-    counter: Mapping[str, Any] | None,
-    ticket: Mapping[str, Any] | None,
+    counter: wire.Counter | None,
+    ticket: wire.Ticket | None,
     *,
     calls_needed: int,
     has_waiting: bool,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
+from shared import wire
 from shared.timestamps import parse_time
 
 
@@ -38,9 +38,9 @@ class ServerClock:
 class Hall:
     """Agencies, services and counters by id, plus the site settings the client uses."""
 
-    agencies: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
-    services: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
-    counters: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
+    agencies: Mapping[int, wire.Agency] = field(default_factory=dict)
+    services: Mapping[int, wire.Service] = field(default_factory=dict)
+    counters: Mapping[int, wire.Counter] = field(default_factory=dict)
     calls_before_no_show: int = 3
     priority_every_n: int = 1  # the calling order's priority turn (site setting)
     timezone: str = "Asia/Jakarta"
@@ -48,7 +48,7 @@ class Hall:
     server_time: dt.datetime | None = None
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Hall:
+    def from_config(cls, config: wire.Config) -> Hall:
         settings = config.get("settings") or {}
         site = config.get("site") or {}
         return cls(
@@ -66,18 +66,33 @@ class Hall:
         agency = self.agencies.get(agency_id or 0)
         return str(agency.get("short_name") or agency.get("name")) if agency else ""
 
-    def counters_of(self, agency_id: int | None) -> list[Mapping[str, Any]]:
+    def service_name(self, service_id: int) -> str:
+        """The service's name ("" for one the configuration does not list)."""
+        service = self.services.get(service_id)
+        return str(service.get("name", "")) if service else ""
+
+    def counters_of(self, agency_id: int | None) -> list[wire.Counter]:
         """An agency's counters in the hall's order (all of them for an agency of None)."""
         return [c for c in self.counters.values() if agency_id in (None, c.get("agency_id"))]
 
-    def transfer_services(self) -> list[Mapping[str, Any]]:
+    def agency_position(self, agency_id: int) -> int:
+        """Where the agency stands in the hall's order (an unknown one first)."""
+        agency = self.agencies.get(agency_id)
+        return agency.get("position", 0) if agency else 0
+
+    def agency_active(self, agency_id: int) -> bool:
+        """Whether the agency takes visitors (an unknown one is taken at its word)."""
+        agency = self.agencies.get(agency_id)
+        return agency.get("active", True) if agency else True
+
+    def transfer_services(self) -> list[wire.Service]:
         """Every active service of an active agency, grouped by agency in the hall's order."""
-        order = {aid: a.get("position", 0) for aid, a in self.agencies.items()}
         services = [
             s
             for s in self.services.values()
-            if s.get("active", True) and self.agencies.get(s["agency_id"], {}).get("active", True)
+            if s.get("active", True) and self.agency_active(s["agency_id"])
         ]
         return sorted(
-            services, key=lambda s: (order.get(s["agency_id"], 0), s.get("position", 0), s["id"])
+            services,
+            key=lambda s: (self.agency_position(s["agency_id"]), s.get("position", 0), s["id"]),
         )

@@ -7,10 +7,9 @@ dropped: it belongs to a login that has ended.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PyQt6.QtCore import QObject, pyqtSignal
 
+from shared.live import Payload
 from shared.qt_live import QtLiveFeed
 
 
@@ -46,7 +45,7 @@ class LiveLink(QObject):
     def _current(self, feed: QtLiveFeed) -> bool:
         return feed is self.feed
 
-    def _forward(self, feed: QtLiveFeed, name: str, payload: dict[str, Any]) -> None:
+    def _forward(self, feed: QtLiveFeed, name: str, payload: Payload) -> None:
         if self._current(feed):
             self.received.emit(name, payload)
 

@@ -10,10 +10,9 @@ partial count off as the day's.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
+from shared import wire
 from shared.timestamps import parse_time
 
 
@@ -34,7 +33,7 @@ class ServedTally:
         self._base_timed = 0
         self._seen: dict[int, _Seen] = {}  # ticket id -> what was seen of its finish
 
-    def reset(self, today: Mapping[str, Any] | None, seq: int | None = None) -> None:
+    def reset(self, today: wire.CounterToday | None, seq: int | None = None) -> None:
         """Take the server's figures for the day from a snapshot of ``seq``.
 
         What the snapshot contains is dropped from what was seen: finishes told by an
@@ -55,7 +54,7 @@ class ServedTally:
             if seq is not None and seen.seq is not None and seen.seq > seq
         }
 
-    def add(self, ticket: Mapping[str, Any], seq: int | None = None) -> bool:
+    def add(self, ticket: wire.Ticket, seq: int | None = None) -> bool:
         """Count a finished ticket once; False when it was already counted."""
         tid = int(ticket["id"])
         before = self._seen.get(tid)

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Protocol
+from typing import Protocol
 
 from counter_client import jobs
 from counter_client.actions import (
@@ -43,24 +43,16 @@ from counter_client.hall import Hall, ServerClock
 from counter_client.jobs import Job, Outcome
 from counter_client.served_tally import ServedTally
 from counter_client.texts import error_text, tr
+from counter_client.transfer_choice import TransferBody
 from counter_client.waiting_line import CounterLine
-from shared import events
+from shared import events, wire
 from shared.api_client import ApiError
 from shared.calling_order import Reason
 from shared.errors import ErrorCode
+from shared.live import Payload, read_event
+from shared.states import TicketState
 from shared.timestamps import parse_time
 
-# What the shift keeps of a counter view (snapshot entries also carry agency and ticket).
-COUNTER_FIELDS = (
-    "id",
-    "label",
-    "state",
-    "officer_id",
-    "current_ticket_id",
-    "service_ids",
-    "state_since",
-    "calls_since_priority",
-)
 # A new number on screen cannot be ended (next, finish, no-show...) for this long: the
 # second half of a double press lands here instead of on a visitor nobody has seen.
 SETTLE_SECONDS = 1.0
@@ -126,15 +118,15 @@ class CounterShift:
         self._clear()
 
     def _clear(self) -> None:
-        self.user: dict[str, Any] | None = None
+        self.user: wire.LoginUser | None = None
         self.expires_at: dt.datetime | None = None
         self.hall = Hall()
-        self.live_counters: dict[int, dict[str, Any]] = {}
-        self.counter: dict[str, Any] | None = None
-        self.ticket: dict[str, Any] | None = None
+        self.live_counters: dict[int, wire.Counter] = {}
+        self.counter: wire.Counter | None = None
+        self.ticket: wire.Ticket | None = None
         self.line = CounterLine()
         self.tally = ServedTally()
-        self._recent: dict[int, dict[str, Any]] = {}  # tickets seen at this counter
+        self._recent: dict[int, wire.Ticket] = {}  # tickets seen at this counter
         self._sent_here: set[int] = set()  # tickets seen waiting for this counter alone
         self._base_seq = -1
         self._snapshots = 0  # snapshots taken: a count from one includes what it saw
@@ -146,14 +138,14 @@ class CounterShift:
         self.stale = False  # a reload failed: retried once the feed is back
         # Other lines' outlooks asked for by the transfer dialog: the answer, an error,
         # or None while the question is on its way.
-        self.lines: dict[int, Mapping[str, Any] | ApiError | None] = {}
+        self.lines: dict[int, wire.LineOutlook | ApiError | None] = {}
         # Ask before a no-show (config); the officer may turn it off until they log out.
         self.confirm_no_show = self.config.confirm_no_show
 
     # --- who is logged in -----------------------------------------------------------
 
     @property
-    def agency(self) -> Mapping[str, Any] | None:
+    def agency(self) -> wire.UserAgency | None:
         return self.user.get("agency") if self.user else None
 
     @property
@@ -164,7 +156,9 @@ class CounterShift:
     def room(self) -> str:
         return events.agency_room(self.agency_code)
 
-    def _set_message(self, key: str | None = None, *, error: bool = False, **params: Any) -> None:
+    def _set_message(
+        self, key: str | None = None, *, error: bool = False, **params: object
+    ) -> None:
         self.message = Message(tr(key, self.language, **params), error) if key else None
 
     def say(self, text: str, *, error: bool = False) -> None:
@@ -206,9 +200,11 @@ class CounterShift:
         if outcome.error is not None:
             self._login_refused(outcome.error)
             return
-        body, config = outcome.result
-        user = dict(body["user"])
-        if not user.get("agency"):
+        answer: jobs.LoginAnswer = outcome.result
+        body, config = answer
+        user = body["user"]
+        agency = user.get("agency")
+        if not agency:
             # An admin has no agency room to follow; counters are run by officers.
             self._dispatch(Job("logout", jobs.logout_call(None), self._generation))
             self._set_message("login.no_agency", error=True)
@@ -217,7 +213,7 @@ class CounterShift:
         self._clear()
         self.user = user
         self.expires_at = parse_time(body.get("expires_at"))
-        self.line.agency_id = int(user["agency"]["id"])
+        self.line.agency_id = int(agency["id"])
         self._take_config(config)
         self.phase = Phase.PICK
         self._set_message(None)
@@ -290,18 +286,22 @@ class CounterShift:
         self._changed()
         return True
 
-    def picker_counters(self) -> list[dict[str, Any]]:
+    def picker_counters(self) -> list[wire.Counter]:
         """The agency's counters with their live state (who has them open)."""
         agency_id = self.agency["id"] if self.agency else None
-        return [
-            {**counter, **self.live_counters.get(int(counter["id"]), {})}
-            for counter in self.hall.counters_of(agency_id)
-        ]
+        return [self._live(counter) for counter in self.hall.counters_of(agency_id)]
+
+    def _live(self, counter: wire.Counter) -> wire.Counter:
+        seen = self.live_counters.get(int(counter["id"]))
+        return {**counter, **seen} if seen else counter
 
     def counter_label(self, counter_id: int | None = None) -> str:
-        cid = counter_id if counter_id is not None else (self.counter or {}).get("id")
-        found = self.hall.counters.get(int(cid or 0)) or self.counter or {}
-        return str(found.get("label", ""))
+        if counter_id is not None:
+            cid: int | None = counter_id
+        else:
+            cid = self.counter.get("id") if self.counter else None
+        found = self.hall.counters.get(int(cid or 0)) or self.counter
+        return str(found.get("label", "")) if found else ""
 
     def allowed(self) -> frozenset[Action]:
         if self.phase is not Phase.WORK:
@@ -314,27 +314,29 @@ class CounterShift:
             has_no_shows=bool(self.no_shows()),
         )
 
-    def waiting(self) -> list[Mapping[str, Any]]:
+    def waiting(self) -> list[wire.Ticket]:
         return self.line.waiting()
 
-    def calling_order(self) -> list[tuple[Mapping[str, Any], Reason]]:
+    def calling_order(self) -> list[tuple[wire.Ticket, Reason]]:
         """Who "next" calls, in turn, and why each is where it is; the counter's priority
         turn as the server counts it (``calls_since_priority``, 0 from an older server)."""
         return self.line.in_calling_order(
             now=self.clock.now(),
             priority_every_n=self.hall.priority_every_n,
-            calls_since_priority=int((self.counter or {}).get("calls_since_priority") or 0),
+            calls_since_priority=int(
+                (self.counter.get("calls_since_priority") if self.counter else None) or 0
+            ),
         )
 
     def transferred_here(self, ticket_id: int) -> bool:
         """Whether the ticket was sent to this very counter (its call clears the mark)."""
         return ticket_id in self._sent_here
 
-    def _note_sent_here(self, ticket: Mapping[str, Any]) -> None:
+    def _note_sent_here(self, ticket: wire.Ticket) -> None:
         if self.counter is not None and ticket.get("target_counter_id") == self.counter["id"]:
             self._sent_here.add(int(ticket["id"]))
 
-    def no_shows(self) -> list[Mapping[str, Any]]:
+    def no_shows(self) -> list[wire.Ticket]:
         return self.line.no_shows(self.hall.today)
 
     # --- the officer's commands -------------------------------------------------------
@@ -354,7 +356,7 @@ class CounterShift:
         action: Action,
         *,
         ticket_id: int | None = None,
-        transfer: Mapping[str, Any] | None = None,
+        transfer: TransferBody | None = None,
         about: int | None = None,
     ) -> bool:
         """One button or key. Refused (with a message) when offline, busy, not allowed now,
@@ -362,7 +364,7 @@ class CounterShift:
 
         ``about``: the ticket a dialog asked about (a no-show confirmed, a transfer chosen);
         refused when the counter holds another one by now."""
-        if about is not None and (self.ticket or {}).get("id") != about:
+        if about is not None and (self.ticket.get("id") if self.ticket else None) != about:
             self.message = Message(error_text(ErrorCode.CONFLICT, self.language), True)
             self._changed()
             return False
@@ -370,6 +372,7 @@ class CounterShift:
             return False
         assert self.counter is not None
         counter_id = int(self.counter["id"])
+        call: Callable[[jobs.CounterApi], object]
         if action is Action.REQUEUE:
             assert ticket_id is not None
             call = jobs.requeue_call(ticket_id)
@@ -422,9 +425,9 @@ class CounterShift:
         return None
 
     def _body(
-        self, action: Action, ticket_id: int | None, transfer: Mapping[str, Any] | None
-    ) -> dict[str, Any] | None:
-        body: dict[str, Any] = {}
+        self, action: Action, ticket_id: int | None, transfer: TransferBody | None
+    ) -> dict[str, object] | None:
+        body: dict[str, object] = {}
         if action is Action.CALL:
             body["ticket_id"] = ticket_id
         if action is Action.TRANSFER and transfer:
@@ -458,7 +461,8 @@ class CounterShift:
         if outcome.error is not None:
             self._fail(outcome.error, "open")
             return
-        opened, snapshot = outcome.result
+        answer: jobs.OpenAnswer = outcome.result
+        opened, snapshot = answer
         self._set_counter(opened["counter"], opened.get("ticket"))
         self.phase = Phase.WORK
         self._take_snapshot(snapshot)
@@ -471,13 +475,14 @@ class CounterShift:
         if outcome.error is not None:
             self._fail(outcome.error, job.name)
             return
-        result = outcome.result
-        number = (job.ticket or {}).get("number", "")
+        number = job.ticket.get("number", "") if job.ticket else ""
         if job.action is Action.REQUEUE:
-            if self.line.apply(result["ticket"]):
+            requeued: jobs.RequeueAnswer = outcome.result
+            if self.line.apply(requeued["ticket"]):
                 self.resync()
-            self._set_message("done.requeue", number=result["ticket"]["number"])
+            self._set_message("done.requeue", number=requeued["ticket"]["number"])
             return
+        result: jobs.CommandAnswer = outcome.result
         if self.phase is Phase.WORK:
             self._set_counter(result["counter"], result.get("ticket"))
         if job.action is Action.CLOSE:
@@ -500,7 +505,7 @@ class CounterShift:
             # already, and if not, the visitor's event comes after it.
             self.tally.add({**job.ticket, "finished_at": self.clock.now().isoformat()})
         if job.ticket is not None and job.action is Action.NO_SHOW:
-            self.line.apply({**job.ticket, "state": "no_show"})
+            self.line.apply({**job.ticket, "state": TicketState.NO_SHOW})
 
     def forget_lines(self) -> None:
         """A new transfer dialog asks afresh: lines open and close during the day."""
@@ -515,16 +520,16 @@ class CounterShift:
         job = Job("line", jobs.line_call(service_id), self._generation, service_id=service_id)
         self._dispatch(job)
 
-    def transfer_target_name(self, transfer: Mapping[str, Any]) -> str:
+    def transfer_target_name(self, transfer: TransferBody) -> str:
         """Where a visitor was sent, e.g. ``Loket 4 (Samsat)``, for the officer's message."""
         if transfer.get("counter_id"):
-            counter = self.hall.counters.get(int(transfer["counter_id"])) or {}
-            where = counter.get("label", "")
-            agency = self.hall.agency_name(counter.get("agency_id"))
+            counter = self.hall.counters.get(int(transfer["counter_id"]))
+            where = counter.get("label", "") if counter else ""
+            agency = self.hall.agency_name(counter.get("agency_id") if counter else None)
         else:
-            service = self.hall.services.get(int(transfer.get("service_id") or 0)) or {}
-            where = service.get("name", "")
-            agency = self.hall.agency_name(service.get("agency_id"))
+            service = self.hall.services.get(int(transfer.get("service_id") or 0))
+            where = service.get("name", "") if service else ""
+            agency = self.hall.agency_name(service.get("agency_id") if service else None)
         return f"{where} ({agency})" if agency else str(where)
 
     def _fail(self, exc: ApiError, action: str) -> None:
@@ -579,7 +584,8 @@ class CounterShift:
                 self.stale = True
                 self._config_due = True  # whether it was asked for or not: ask again
             return
-        snapshot, config = outcome.result
+        answer: jobs.ResyncAnswer = outcome.result
+        snapshot, config = answer
         if config is not None:
             self._take_config(config)
         self._take_snapshot(snapshot)
@@ -587,68 +593,74 @@ class CounterShift:
             self._resync_again = False
             self.resync()
 
-    def _take_config(self, config: Mapping[str, Any]) -> None:
+    def _take_config(self, config: wire.Config) -> None:
         self.hall = Hall.from_config(config)
         self.clock.sync(self.hall.server_time)
 
-    def _take_snapshot(self, snapshot: Mapping[str, Any]) -> None:
+    def _take_snapshot(self, snapshot: wire.AgencySnapshot) -> None:
         self.stale = False
         self._snapshots += 1
         self._base_seq = int(snapshot.get("seq", 0))
         self._feed.reset(self.room, self._base_seq)
-        self.live_counters = {int(c["id"]): dict(c) for c in snapshot.get("counters", [])}
+        counters = {int(c["id"]): c for c in snapshot.get("counters", [])}
+        self.live_counters = {cid: counter for cid, counter in counters.items()}
         self.line.load(snapshot.get("waiting", []), snapshot.get("no_shows") or [])
         for ticket in snapshot.get("waiting", []):
             self._note_sent_here(ticket)
         if self.phase is not Phase.WORK or self.counter is None:
             return
-        mine = self.live_counters.get(int(self.counter["id"]))
+        mine = counters.get(int(self.counter["id"]))
         if mine is None:
             self._leave_counter("counter.closed_elsewhere", error=True)
             return
         self.tally.reset(mine.get("today"), self._base_seq)
         self._check_counter(mine, mine.get("ticket"))
 
-    def apply_event(self, name: str, payload: Mapping[str, Any]) -> None:
+    def apply_event(self, name: str, payload: Payload) -> None:
         """One pushed event, in ``seq`` order (the feed resyncs on gaps)."""
         if self.phase is Phase.LOGIN:
             return
-        if payload.get("room") == self.room and int(payload.get("seq", 0)) <= self._base_seq:
+        ours = payload.get("room") == self.room
+        seq = payload.get("seq")
+        if ours and (seq if isinstance(seq, int) else 0) <= self._base_seq:
             return  # already in the snapshot
+        # The event's fields as ``shared.wire`` types them for its name (the agency room
+        # gets the staff payloads); read defensively below, a server may be older.
         if name in (events.TICKET_ISSUED, events.TICKET_UPDATED, events.TICKET_CALLED):
-            seq = payload.get("seq") if payload.get("room") == self.room else None
-            ticket = payload.get("ticket") or {}
-            self._ticket_event(ticket, issued=name == events.TICKET_ISSUED, seq=seq)
+            ticket = read_event(payload, wire.TicketEvent).get("ticket")
+            if ticket:
+                seq_here = seq if ours and isinstance(seq, int) else None
+                self._ticket_event(ticket, issued=name == events.TICKET_ISSUED, seq=seq_here)
         elif name == events.COUNTER_UPDATED:
-            self._counter_event(payload.get("counter") or {})
+            counter = read_event(payload, wire.CounterEvent).get("counter")
+            if counter:
+                self._counter_event(counter)
         elif name == events.CONFIG_UPDATED:
             self._config_due = True
             self.resync()
         self._changed()
 
-    def _ticket_event(
-        self, ticket: dict[str, Any], *, issued: bool, seq: int | None = None
-    ) -> None:
+    def _ticket_event(self, ticket: wire.Ticket, *, issued: bool, seq: int | None = None) -> None:
         if "id" not in ticket:
             return
         self._note_sent_here(ticket)
-        mine = self.counter is not None and (ticket.get("counter") or {}).get("id") == int(
-            self.counter["id"]
-        )
+        at = ticket.get("counter")
+        mine = self.counter is not None and at is not None and at.get("id") == self.counter["id"]
         if mine:
             self._recent[int(ticket["id"])] = ticket
             if ticket.get("state") == "done":
-                self.tally.add(ticket, seq if isinstance(seq, int) else None)
+                self.tally.add(ticket, seq)
         if self.ticket is not None and ticket["id"] == self.ticket["id"]:
             self.ticket = ticket if ticket.get("state") in ("called", "serving") else None
         if self.line.apply(ticket, issued=issued):
             self.resync()
 
-    def _counter_event(self, counter: dict[str, Any]) -> None:
+    def _counter_event(self, counter: wire.Counter) -> None:
         if "id" not in counter:
             return
         cid = int(counter["id"])
-        self.live_counters[cid] = {**self.live_counters.get(cid, {}), **counter}
+        known = self.live_counters.get(cid)
+        self.live_counters[cid] = {**known, **counter} if known else counter
         if self.phase is not Phase.WORK or self.counter is None or cid != self.counter["id"]:
             return
         current = counter.get("current_ticket_id")
@@ -658,7 +670,7 @@ class CounterShift:
             return
         self._check_counter(counter, ticket)
 
-    def _check_counter(self, counter: Mapping[str, Any], ticket: Mapping[str, Any] | None) -> None:
+    def _check_counter(self, counter: wire.Counter, ticket: wire.Ticket | None) -> None:
         """Take the server's view of this counter, unless it is no longer ours."""
         assert self.user is not None
         closing = self.busy is not None and self.busy.action is Action.CLOSE
@@ -669,11 +681,11 @@ class CounterShift:
         elif not closing:
             self._set_counter(counter, ticket)
 
-    def _set_counter(self, counter: Mapping[str, Any], ticket: Mapping[str, Any] | None) -> None:
-        self.counter = {key: counter.get(key) for key in COUNTER_FIELDS}
+    def _set_counter(self, counter: wire.Counter, ticket: wire.Ticket | None) -> None:
+        self.counter = _counter_only(counter)
         self.line.set_counter(self.counter)
         before = self.ticket["id"] if self.ticket else None
-        self.ticket = dict(ticket) if ticket else None
+        self.ticket = ticket.copy() if ticket else None
         if self.ticket is not None:
             self._recent[int(self.ticket["id"])] = self.ticket
             if self.ticket["id"] != before:
@@ -686,3 +698,21 @@ class CounterShift:
         self.ticket = None
         self.line.set_counter(None)
         self._set_message(key, error=error, counter=label)
+
+
+def _counter_only(view: wire.Counter) -> wire.Counter:
+    """A counter's own fields, without what a snapshot entry adds (its agency, ticket and
+    today's figures), so the shift never reads a ticket the counter view no longer holds.
+    Read with ``get``: a field an older server leaves out stays empty, as before."""
+    return wire.Counter(
+        id=view.get("id"),
+        label=view.get("label"),
+        agency_id=view.get("agency_id"),
+        zone=view.get("zone"),
+        state=view.get("state"),
+        officer_id=view.get("officer_id"),
+        current_ticket_id=view.get("current_ticket_id"),
+        service_ids=view.get("service_ids"),
+        state_since=view.get("state_since"),
+        calls_since_priority=view.get("calls_since_priority"),
+    )

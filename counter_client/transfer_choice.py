@@ -17,9 +17,19 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal, TypedDict
 
 from counter_client.hall import Hall
+from shared import wire
+
+
+class TransferBody(TypedDict, total=False):
+    """The body of ``POST /counters/<id>/transfer``: one of the two targets, and where in
+    its line the visitor goes."""
+
+    service_id: int
+    counter_id: int
+    position: Literal["front", "back"]
 
 
 @dataclass(frozen=True)
@@ -36,8 +46,10 @@ class Target:
     state: str = ""  # a counter's state (open, paused)
     words: str = ""  # what the search looks in, folded
 
-    def body(self, position: str) -> dict[str, Any]:
-        return {f"{self.kind}_id": self.id, "position": position}
+    def body(self, position: Literal["front", "back"]) -> TransferBody:
+        if self.kind == "counter":
+            return TransferBody(counter_id=self.id, position=position)
+        return TransferBody(service_id=self.id, position=position)
 
 
 @dataclass(frozen=True)
@@ -61,7 +73,9 @@ def matches(target: Target, group: AgencyGroup, query: str) -> bool:
     return all(word in haystack for word in fold(query).split())
 
 
-def _agency_title(agency: Mapping[str, Any]) -> str:
+def _agency_title(agency: wire.Agency | None) -> str:
+    if agency is None:
+        return ""
     short, name = str(agency.get("short_name") or ""), str(agency.get("name") or "")
     return f"{short} — {name}" if short and name and short != name else (short or name)
 
@@ -70,14 +84,14 @@ def _groups(hall: Hall, targets: Iterable[Target]) -> list[AgencyGroup]:
     by_agency: dict[int, list[Target]] = {}
     for target in targets:
         by_agency.setdefault(target.agency_id, []).append(target)
-    order = sorted(by_agency, key=lambda aid: (hall.agencies.get(aid, {}).get("position", 0), aid))
+    order = sorted(by_agency, key=lambda aid: (hall.agency_position(aid), aid))
     return [
-        AgencyGroup(aid, _agency_title(hall.agencies.get(aid, {})), tuple(by_agency[aid]))
+        AgencyGroup(aid, _agency_title(hall.agencies.get(aid)), tuple(by_agency[aid]))
         for aid in order
     ]
 
 
-def staffed(service: Mapping[str, Any]) -> bool:
+def staffed(service: wire.Service) -> bool:
     """Whether some counter serves the service (the configuration's ``area``; a server
     without the field is taken at its word when the transfer is sent)."""
     return "area" not in service or service["area"] is not None
@@ -102,19 +116,18 @@ def service_groups(hall: Hall, current_service_id: int | None) -> list[AgencyGro
 
 
 def counter_groups(
-    hall: Hall, live: Mapping[int, Mapping[str, Any]], own_counter_id: int | None
+    hall: Hall, live: Mapping[int, wire.Counter], own_counter_id: int | None
 ) -> list[AgencyGroup]:
     """The counters that would call a visitor sent to them: open or paused, not this one.
     States are live for the officer's agency, as of the last configuration for others."""
     targets = []
     for counter in hall.counters.values():
-        current = {**counter, **live.get(int(counter["id"]), {})}
+        seen = live.get(int(counter["id"]))
+        current: wire.Counter = {**counter, **seen} if seen else counter
         state = str(current.get("state") or "closed")
         if int(current["id"]) == own_counter_id or state == "closed":
             continue
-        services = [
-            str(hall.services.get(int(sid), {}).get("name", "")) for sid in counter["service_ids"]
-        ]
+        services = [hall.service_name(int(sid)) for sid in counter["service_ids"]]
         detail = " · ".join(name for name in services if name)
         targets.append(
             Target(
@@ -136,11 +149,11 @@ class Outlook:
     whether it is a warning (the visitor will not be called soon)."""
 
     key: str
-    params: Mapping[str, Any]
+    params: Mapping[str, int | str]
     warning: bool
 
 
-def line_outlook(line: Mapping[str, Any]) -> Outlook:
+def line_outlook(line: wire.LineOutlook) -> Outlook:
     """``GET /services/<id>/line`` in the officer's terms."""
     if not line.get("staffed", True):
         return Outlook("transfer.line.unstaffed", {}, True)

@@ -13,22 +13,24 @@ officer reads is the order "next" takes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
+from shared import wire
 from shared.calling_order import Reason, Waiting, calling_order
 from shared.timestamps import parse_time
 
-Ticket = Mapping[str, Any]
+Ticket = wire.Ticket
 KEPT_STATES = ("waiting", "no_show")
 
 
 def service_id_of(ticket: Ticket) -> int:
-    return int((ticket.get("service") or {}).get("id") or 0)
+    service = ticket.get("service")
+    return int(service.get("id") or 0) if service else 0
 
 
 def agency_id_of(ticket: Ticket) -> int:
-    return int((ticket.get("agency") or {}).get("id") or 0)
+    agency = ticket.get("agency")
+    return int(agency.get("id") or 0) if agency else 0
 
 
 class CounterLine:
@@ -42,7 +44,7 @@ class CounterLine:
         self._rank: dict[int, int] = {}
         self._last_rank = 0
 
-    def set_counter(self, counter: Mapping[str, Any] | None) -> None:
+    def set_counter(self, counter: wire.Counter | None) -> None:
         if counter is None:
             self.counter_id, self.service_ids = None, frozenset()
             return

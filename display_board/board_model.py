@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, cast
 
 from shared import events, wire
+from shared.live import Payload, read_event
 from shared.timestamps import parse_time
 
 from .announcements import (
@@ -119,14 +118,14 @@ class BoardModel:
     number_separator: str = "-"
     counters: dict[int, CounterShown] = field(default_factory=dict)
     last_calls: list[CallShown] = field(default_factory=list)
-    lines: dict[int, dict[str, Any]] = field(default_factory=dict)
+    lines: dict[int, wire.LineStats] = field(default_factory=dict)
     seq: int | None = None
     # Tickets kept in the previous calls, each once: as many as a snapshot lists
     # (its ``last_calls_limit``), so a board that heard every call shows what one that
     # just reloaded shows.
     keep_calls: int = 10
-    _agencies: dict[int, dict[str, Any]] = field(default_factory=dict)
-    _services: dict[int, dict[str, Any]] = field(default_factory=dict)
+    _agencies: dict[int, wire.Agency] = field(default_factory=dict)
+    _services: dict[int, wire.Service] = field(default_factory=dict)
     _known_calls: RecentKeys = field(default_factory=RecentKeys)
 
     @property
@@ -147,7 +146,7 @@ class BoardModel:
 
     # --- configuration and snapshot --------------------------------------------------
 
-    def load_config(self, config: Mapping[str, Any]) -> None:
+    def load_config(self, config: wire.Config) -> None:
         """Names, colours, the site's call-out templates (``GET /api/v1/config``)."""
         site = config.get("site", {})
         settings = config.get("settings", {})
@@ -159,8 +158,8 @@ class BoardModel:
             "en": str(settings.get("callout_template_en", "")),
         }
         self.number_separator = str(settings.get("number_separator", self.number_separator))
-        self._agencies = {int(a["id"]): dict(a) for a in config.get("agencies", [])}
-        self._services = {int(s["id"]): dict(s) for s in config.get("services", [])}
+        self._agencies = {int(a["id"]): a for a in config.get("agencies", [])}
+        self._services = {int(s["id"]): s for s in config.get("services", [])}
         for zone in config.get("zones", []):
             if zone.get("code") == self.zone_code:
                 self.zone_name = str(zone.get("name", ""))
@@ -203,7 +202,7 @@ class BoardModel:
         ]
         self.keep_calls = int(snapshot.get("last_calls_limit") or self.keep_calls)
         del self.last_calls[self.keep_calls :]
-        self.lines = {int(line["service_id"]): dict(line) for line in snapshot.get("lines", [])}
+        self.lines = {int(line["service_id"]): line for line in snapshot.get("lines", [])}
         self.seq = int(snapshot.get("seq", 0))
         missed = self._missed(calls, still_called)  # remembers every call listed
         return [] if first else missed
@@ -230,7 +229,7 @@ class BoardModel:
 
     # --- live events -----------------------------------------------------------------
 
-    def apply(self, name: str, payload: Mapping[str, Any]) -> Applied:
+    def apply(self, name: str, payload: Payload) -> Applied:
         """Move the state on by one event of this zone's room."""
         seq = payload.get("seq")
         if not self.loaded or payload.get("room") != self.room or not isinstance(seq, int):
@@ -241,14 +240,14 @@ class BoardModel:
         # The payloads as the server types them (shared.wire); read defensively below,
         # since a board must survive a server of another version.
         if name == events.TICKET_CALLED:
-            return self._called(cast(wire.TicketCalledEvent, payload))
+            return self._called(read_event(payload, wire.TicketCalledEvent))
         if name == events.TICKET_UPDATED:
-            return self._ticket_updated(payload["ticket"])
+            return self._ticket_updated(read_event(payload, wire.TicketEvent)["ticket"])
         if name == events.COUNTER_UPDATED:
-            return self._counter_updated(payload["counter"])
+            return self._counter_updated(read_event(payload, wire.CounterEvent)["counter"])
         if name == events.QUEUE_STATS:
-            line = payload["line"]
-            self.lines[int(line["service_id"])] = dict(line)
+            line = read_event(payload, wire.QueueStatsEvent)["line"]
+            self.lines[int(line["service_id"])] = line
             return Applied(changed=True)
         if name == events.CONFIG_UPDATED:
             return Applied(reload=True)
@@ -324,50 +323,62 @@ class BoardModel:
         ]
 
     def service_name(self, service_id: int) -> str:
-        return str(self._services.get(service_id, {}).get("name", ""))
+        service = self._services.get(service_id)
+        return str(service.get("name", "")) if service else ""
 
     def services_of(self, counter: CounterShown) -> list[str]:
         return [name for name in map(self.service_name, counter.service_ids) if name]
 
     def waiting(self, by: str = "agency") -> list[WaitingShown]:
         """People waiting per line or per agency of this zone, in the hall's order."""
-        rows: list[tuple[tuple[int, int], WaitingShown]] = []
-        if by == "service":
-            for service_id, line in self.lines.items():
-                service = self._services.get(service_id, {})
-                agency = self._agencies.get(int(service.get("agency_id", 0)), {})
-                rows.append(
-                    (
-                        (int(agency.get("position", 0)), int(service.get("position", 0))),
-                        WaitingShown(
-                            name=str(service.get("name", "")),
-                            colour=str(agency.get("colour") or DEFAULT_COLOUR),
-                            waiting=int(line.get("waiting", 0)),
-                            estimated_wait_minutes=int(line.get("estimated_wait_minutes", 0)),
-                        ),
-                    )
-                )
-            return [row for _, row in sorted(rows, key=lambda r: r[0])]
+        rows = self._waiting_per_service() if by == "service" else self._waiting_per_agency()
+        return [row for _, row in sorted(rows, key=lambda r: r[0])]
+
+    def _agency_id_of(self, service_id: int) -> int:
+        service = self._services.get(service_id)
+        return int(service.get("agency_id", 0)) if service else 0
+
+    def _waiting_per_service(self) -> list[tuple[tuple[int, int], WaitingShown]]:
+        rows = []
+        for service_id, line in self.lines.items():
+            service = self._services.get(service_id)
+            agency = self._agencies.get(self._agency_id_of(service_id))
+            position = int(service.get("position", 0)) if service else 0
+            shown = WaitingShown(
+                name=str(service.get("name", "")) if service else "",
+                colour=_colour(agency),
+                waiting=int(line.get("waiting", 0)),
+                estimated_wait_minutes=int(line.get("estimated_wait_minutes", 0)),
+            )
+            rows.append(((_position(agency), position), shown))
+        return rows
+
+    def _waiting_per_agency(self) -> list[tuple[tuple[int, int], WaitingShown]]:
         totals: dict[int, list[int]] = {}
         for service_id, line in self.lines.items():
-            agency_id = int(self._services.get(service_id, {}).get("agency_id", 0))
-            total = totals.setdefault(agency_id, [0, 0])
+            total = totals.setdefault(self._agency_id_of(service_id), [0, 0])
             total[0] += int(line.get("waiting", 0))
             total[1] = max(total[1], int(line.get("estimated_wait_minutes", 0)))
+        rows = []
         for agency_id, (waiting, minutes) in totals.items():
-            agency = self._agencies.get(agency_id, {})
-            rows.append(
-                (
-                    (int(agency.get("position", 0)), agency_id),
-                    WaitingShown(
-                        name=str(agency.get("short_name", "")),
-                        colour=str(agency.get("colour") or DEFAULT_COLOUR),
-                        waiting=waiting,
-                        estimated_wait_minutes=minutes,
-                    ),
-                )
+            agency = self._agencies.get(agency_id)
+            shown = WaitingShown(
+                name=str(agency.get("short_name", "")) if agency else "",
+                colour=_colour(agency),
+                waiting=waiting,
+                estimated_wait_minutes=minutes,
             )
-        return [row for _, row in sorted(rows, key=lambda r: r[0])]
+            rows.append(((_position(agency), agency_id), shown))
+        return rows
+
+
+def _position(agency: wire.Agency | None) -> int:
+    """Where an agency stands in the hall's order (an unknown one first)."""
+    return int(agency.get("position", 0)) if agency else 0
+
+
+def _colour(agency: wire.Agency | None) -> str:
+    return str(agency.get("colour") or DEFAULT_COLOUR) if agency else DEFAULT_COLOUR
 
 
 def _agency(brief: wire.AgencyBrief) -> AgencyShown:

@@ -9,12 +9,12 @@ into one more load after it, so the board ends on the newest state.
 from __future__ import annotations
 
 import logging
-from typing import Any, cast
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
 from shared import wire
 from shared.api_client import ApiClient, ApiError
+from shared.live import Payload
 from shared.qt_live import QtLiveFeed
 from shared.qt_worker import Worker
 
@@ -64,7 +64,7 @@ class BoardController(QObject):
         self._retry.setSingleShot(True)
         self._retry.timeout.connect(self.resync)
         # Events applied while a snapshot loads: replayed on it when they are newer.
-        self._during_load: list[tuple[str, dict[str, Any]]] = []
+        self._during_load: list[tuple[str, Payload]] = []
         self._hold_limit = QTimer(self)
         self._hold_limit.setSingleShot(True)
         self._hold_limit.timeout.connect(self._release)
@@ -120,24 +120,24 @@ class BoardController(QObject):
         with_config = self._config_wanted
         self._worker.submit(lambda: self._load(with_config), self._apply_loaded, self._load_failed)
 
-    def _load(self, with_config: bool) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    def _load(self, with_config: bool) -> tuple[wire.Config | None, wire.ZoneSnapshot]:
         """The hall's configuration (when wanted) and the zone's snapshot (worker thread)."""
         if not self.zone:
-            zone = self.api.get("/auth/me").get("zone")
+            zone = self.api.me().get("zone")
             if not zone:
                 raise ApiError("forbidden", "this token is not a display's (no zone)")
             self.zone = str(zone)
         config = self.api.config() if with_config else None
         return config, self.api.zone_snapshot(self.zone)
 
-    def _apply_loaded(self, loaded: tuple[dict[str, Any] | None, dict[str, Any]]) -> None:
+    def _apply_loaded(self, loaded: tuple[wire.Config | None, wire.ZoneSnapshot]) -> None:
         config, snapshot = loaded
         self._loading = False
         if config is not None:
             self.model.zone_code = self.zone
             self.model.load_config(config)
             self._config_wanted = False
-        missed = self.model.load_snapshot(cast(wire.ZoneSnapshot, snapshot))
+        missed = self.model.load_snapshot(snapshot)
         # The snapshot may be older than events that came while it loaded: apply them
         # again on top (a call among them is known, so not announced twice).
         for name, payload in self._during_load:
@@ -175,12 +175,12 @@ class BoardController(QObject):
 
     # --- events ----------------------------------------------------------------------
 
-    def _received(self, name: str, payload: dict[str, Any]) -> None:
+    def _received(self, name: str, payload: Payload) -> None:
         # In seq order already: the feed holds an early event back for the ones before it.
         log.debug("event %s #%s", name, payload.get("seq"))
         self._apply(name, payload)
 
-    def _apply(self, name: str, payload: dict[str, Any]) -> None:
+    def _apply(self, name: str, payload: Payload) -> None:
         if self._loading:
             self._during_load.append((name, payload))
         applied = self.model.apply(name, payload)

@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from PyQt6.QtCore import QObject, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QGuiApplication, QImage, QPixmap, QScreen
@@ -28,8 +27,9 @@ from kiosk.flow import IssueJob, IssueOutcome, KioskFlow, KioskState, Screen
 from kiosk.printer import BLOCKING, PrinterConfig, PrinterConfigError, PrinterHealth, TicketPrinter
 from kiosk.ticket_printing import KioskPrinter
 from kiosk.ui.window import KioskWindow, StateBridge, qimage_from_pil
-from shared import events
+from shared import events, wire
 from shared.api_client import ApiClient, ApiError
+from shared.live import Payload, read_event
 from shared.qt_live import QtLiveFeed
 from shared.qt_widgets import fill_screen, unfollow_screen
 from shared.qt_worker import Worker
@@ -181,11 +181,11 @@ class Kiosk(QObject):
         self._last_reload = self.clock()
         self.loading.submit(self._load, self._loaded, self._load_failed)
 
-    def _load(self) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _load(self) -> tuple[wire.Config, wire.HallSnapshot]:
         """The configuration and every line's counts (worker thread)."""
         return self.read_api.config(), self.read_api.hall_snapshot()
 
-    def _loaded(self, result: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    def _loaded(self, result: tuple[wire.Config, wire.HallSnapshot]) -> None:
         config, snapshot = result
         self.printer.apply_config(config)
         self.flow.apply_config(config)
@@ -204,9 +204,10 @@ class Kiosk(QObject):
             self._reload_again = False
             self.resync()
 
-    def _event(self, name: str, payload: dict[str, Any]) -> None:
+    def _event(self, name: str, payload: Payload) -> None:
+        # The hall room's payloads, typed by name in ``shared.wire``.
         if name == events.QUEUE_STATS and isinstance(payload.get("line"), dict):
-            self.flow.apply_line_stats(payload["line"])
+            self.flow.apply_line_stats(read_event(payload, wire.QueueStatsEvent)["line"])
         elif name == events.CONFIG_UPDATED:
             self.resync()
 

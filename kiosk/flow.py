@@ -24,10 +24,10 @@ import datetime as dt
 import logging
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.health_report import HealthReport
@@ -41,6 +41,7 @@ from kiosk.opening_hours import (
 )
 from kiosk.standards import ServiceStandard, StandardError
 from kiosk.tap_guard import TapGuard
+from shared import wire
 from shared.api_client import ApiError, Issued
 from shared.errors import ErrorCode
 
@@ -77,7 +78,7 @@ class TicketApi(Protocol):
     """What the flow needs of the server, so tests drive it with a fake in place of
     ``ApiClient``."""
 
-    def config(self) -> dict[str, Any]: ...
+    def config(self) -> wire.Config: ...
 
     def issue_ticket(
         self, service_id: int, priority: str = "none", *, key: str | None = None
@@ -111,7 +112,7 @@ class Line:
     open: bool = True  # active and within its opening hours now
     remaining_quota: int | None = None
     priority_offered: bool = True
-    hours: Mapping[str, Any] | None = None
+    hours: Mapping[str, Sequence[str]] | None = None
     standard: ServiceStandard | None = None
     # Where its visitors wait (the server's ``area.text``), and whether any counter serves
     # it at all: one nobody serves is refused by the server (``service_unstaffed``).
@@ -181,7 +182,7 @@ class KioskState:
     loaded: bool = False  # agencies and services came from the server
     site_name: str = "Mal Pelayanan Publik"
     site_short_name: str = "MPP"
-    agencies: tuple[dict[str, Any], ...] = ()
+    agencies: tuple[wire.Agency, ...] = ()
     lines: dict[int, Line] = field(default_factory=dict)
 
 
@@ -289,7 +290,7 @@ class KioskFlow:
             return
         self._set(screen=Screen.UNAVAILABLE, message_code=error.code)
 
-    def apply_config(self, config: Mapping[str, Any]) -> None:
+    def apply_config(self, config: wire.Config) -> None:
         site = config.get("site", {})
         try:
             self._zone = ZoneInfo(site.get("timezone") or "Asia/Jakarta")
@@ -335,11 +336,14 @@ class KioskFlow:
         if recovering:
             self.home()
 
-    def _standard_of(self, service: Mapping[str, Any]) -> ServiceStandard | None:
+    def _standard_of(self, service: wire.Service) -> ServiceStandard | None:
         local = self.standards.get(service.get("code", ""))
         if local is not None:
             return None if local.empty else local
-        sent = service.get("standard")
+        # Not a field of the wire yet (no server sends it today): read as an open object,
+        # so a server that adds it is shown without a new kiosk.
+        fields: Mapping[str, object] = service
+        sent = fields.get("standard")
         if not isinstance(sent, Mapping):
             return None
         try:
@@ -380,7 +384,7 @@ class KioskFlow:
         if lines != self.state.lines:
             self._set(lines=lines)
 
-    def apply_line_stats(self, line: Mapping[str, Any]) -> None:
+    def apply_line_stats(self, line: wire.LineStats) -> None:
         """A ``queue.stats`` push (or a hall snapshot line): waiting and estimated wait."""
         current = self.state.lines.get(line.get("service_id", -1))
         if current is None:
@@ -393,7 +397,7 @@ class KioskFlow:
         if updated != current:
             self._set(lines={**self.state.lines, current.id: updated})
 
-    def apply_hall_snapshot(self, snapshot: Mapping[str, Any]) -> None:
+    def apply_hall_snapshot(self, snapshot: wire.HallSnapshot) -> None:
         """Every line's counts at once (``GET /api/v1/hall/snapshot``)."""
         lines = dict(self.state.lines)
         for stats in snapshot.get("lines", []):
@@ -621,7 +625,14 @@ def _health_name(health: object) -> str:
     return value if isinstance(value, str) and value else "error"
 
 
-def _area_of(service: Mapping[str, Any]) -> dict[str, Any]:
+class _Area(TypedDict, total=False):
+    """``Line``'s fields that say where its visitors wait."""
+
+    area: str
+    staffed: bool
+
+
+def _area_of(service: wire.Service) -> _Area:
     """The line's waiting area and whether a counter serves it, from ``GET /config``
     (a server that does not say, an older one, leaves the line as served)."""
     if "area" not in service:

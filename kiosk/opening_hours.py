@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TypeVar
 
-from shared import opening_hours
+from shared import opening_hours, wire
 from shared.opening_hours import WEEKDAYS, SpecialDay, clock_text, parse_clock
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "special_days",
 ]
 
+Entry = TypeVar("Entry")
 # Within this many days the weekday names the day ("Buka Senin 07.30"); further on, the date.
 WEEKDAY_RANGE_DAYS = 6
 DAY_NAMES = {
@@ -77,10 +78,10 @@ def next_opening(
     return opening_hours.next_opening(hours, holidays, special, local_now, agency_id)
 
 
-def holiday_dates(config: Mapping[str, object]) -> frozenset[dt.date]:
+def holiday_dates(config: wire.Config) -> frozenset[dt.date]:
     """The holidays of ``GET /api/v1/config`` as dates (unreadable entries are skipped)."""
     dates = set()
-    for entry in _entries(config, "holidays"):
+    for entry in _listed(config.get("holidays")):
         try:
             dates.add(dt.date.fromisoformat(entry["date"]))
         except (KeyError, TypeError, ValueError):
@@ -88,11 +89,11 @@ def holiday_dates(config: Mapping[str, object]) -> frozenset[dt.date]:
     return frozenset(dates)
 
 
-def special_days(config: Mapping[str, object]) -> tuple[SpecialDay, ...]:
+def special_days(config: wire.Config) -> tuple[SpecialDay, ...]:
     """The special openings (*buka khusus*) of ``GET /api/v1/config`` (unreadable entries
     are skipped: the kiosk then shows the service closed and the server decides)."""
     days = []
-    for entry in _entries(config, "special_openings"):
+    for entry in _listed(config.get("special_openings")):
         try:
             agency = entry.get("agency_id")
             days.append(
@@ -109,8 +110,9 @@ def special_days(config: Mapping[str, object]) -> tuple[SpecialDay, ...]:
     return tuple(days)
 
 
-def _entries(config: Mapping[str, object], key: str) -> list[Any]:
-    entries = config.get(key)
+def _listed(entries: list[Entry] | None) -> list[Entry]:
+    """The configuration's list, or none when an older server leaves it out (or sends
+    something else: the entries are read one by one, each skipped when unreadable)."""
     return entries if isinstance(entries, list) else []
 
 

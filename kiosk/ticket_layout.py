@@ -12,11 +12,10 @@ import logging
 import shutil
 import subprocess
 import textwrap
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import qrcode
@@ -24,6 +23,7 @@ from escpos.constants import QR_ECLEVEL_M
 from escpos.escpos import Escpos
 from PIL import Image, ImageDraw, ImageFont
 
+from shared import wire
 from shared.waits import wait_kind
 
 log = logging.getLogger("antre.kiosk.ticket")
@@ -206,7 +206,7 @@ class TicketLayout:
     @classmethod
     def from_issue(
         cls,
-        answer: Mapping[str, Any],
+        answer: wire.Issued,
         *,
         site_name: str,
         public_url: str,
@@ -236,7 +236,7 @@ class TicketLayout:
                 people_ahead=int(answer["people_ahead"]),
                 estimated_wait_minutes=int(answer["estimated_wait_minutes"]),
                 status_url=f"{public_url.rstrip('/')}/t/{ticket['status_code']}",
-                area=(ticket.get("area") or {}).get("text", ""),
+                area=_area_text(ticket.get("area")),
                 open_counters=int(answer.get("open_counters", 1)),
                 footer=footer,
                 language=language,
@@ -313,6 +313,11 @@ class TicketLayout:
 
 
 # --- shared by both renderers -------------------------------------------------------------
+
+
+def _area_text(area: wire.WaitingArea | None) -> str:
+    """Where the ticket waits, as the server words it ("" when it does not say)."""
+    return str(area.get("text", "")) if area else ""
 
 
 def qr_modules(data: str) -> list[list[bool]]:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 from PIL import Image
 
 from kiosk.printer import TicketPrinter
 from kiosk.ticket_layout import TicketLayout, render_image
+from shared import wire
 from shared.api_client import Issued
+from shared.waits import wait_kind
 
 
 @dataclass(frozen=True)
@@ -46,27 +47,36 @@ class KioskPrinter:
         self._server_url = server_url
         self.settings = TicketSettings(public_url=public_url or server_url, logo_path=logo_path)
 
-    def apply_config(self, config: Mapping[str, Any]) -> None:
+    def apply_config(self, config: wire.Config) -> None:
         """Site name, footer, time zone (and the public URL, when the server knows it)
         from ``GET /api/v1/config``."""
         site = config.get("site", {})
         settings = config.get("settings", {})
+        # ``public_url`` is not a field of the wire's settings (no server sends it yet):
+        # read from the open object, so a server that does is followed.
+        sent: Mapping[str, object] = settings
+        public_url = sent.get("public_url")
         self.settings = replace(
             self.settings,
             site_name=site.get("name") or self.settings.site_name,
             timezone=site.get("timezone") or self.settings.timezone,
             footer=settings.get("ticket_footer", self.settings.footer) or "",
-            public_url=self._public_url or settings.get("public_url") or self._server_url,
+            public_url=self._public_url
+            or (public_url if isinstance(public_url, str) else "")
+            or self._server_url,
         )
 
     def layout_for(self, issued: Issued, language: str) -> TicketLayout:
         settings = self.settings
-        answer = {
-            "ticket": issued.ticket,
-            "people_ahead": issued.people_ahead,
-            "estimated_wait_minutes": issued.estimated_wait_minutes,
-            "open_counters": issued.open_counters,
-        }
+        answer = wire.Issued(
+            ticket=issued.ticket,
+            people_ahead=issued.people_ahead,
+            estimated_wait_minutes=issued.estimated_wait_minutes,
+            open_counters=issued.open_counters,
+            wait=wait_kind(
+                issued.people_ahead, issued.estimated_wait_minutes, issued.open_counters
+            ),
+        )
         return TicketLayout.from_issue(
             answer,
             site_name=settings.site_name,

@@ -10,11 +10,17 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import requests
 
+from shared import wire
 from shared.errors import REQUEST_ID_HEADER, ErrorCode
+
+# A JSON object as it came off the wire, before anyone said what it holds: what ``get`` and
+# ``post`` answer for a path this module has no method (and so no type) for.
+JsonObject = dict[str, object]
+Answer = TypeVar("Answer")
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 5.0
@@ -34,14 +40,15 @@ class ApiError(Exception):
         code: str,
         message: str,
         status: int | None = None,
-        details: dict[str, Any] | None = None,
+        details: dict[str, object] | None = None,
         request_id: str | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status
-        self.details: dict[str, Any] = dict(details or {})
+        # Open by design: each error code carries details of its own (``wire.ErrorDetail``).
+        self.details: dict[str, object] = dict(details or {})
         self.request_id = request_id
 
     @property
@@ -59,7 +66,7 @@ class Issued:
     """What the kiosk gets back from issuing a ticket: the ticket to print and the wait
     to show the visitor beside it."""
 
-    ticket: dict[str, Any]
+    ticket: wire.IssuedTicket
     people_ahead: int
     estimated_wait_minutes: int
     replayed: bool
@@ -92,7 +99,7 @@ class ApiClient:
         path: str,
         json: Any = None,
         headers: dict[str, str] | None = None,
-    ) -> tuple[dict[str, Any], requests.Response]:
+    ) -> tuple[JsonObject, requests.Response]:
         """One HTTP call; a refusal or an unreachable server raises ApiError."""
         all_headers = dict(headers or {})
         if self.token:
@@ -136,17 +143,41 @@ class ApiClient:
             )
         return body, response
 
-    def get(self, path: str) -> dict[str, Any]:
+    def get(self, path: str) -> JsonObject:
         return self.request("GET", path)[0]
 
-    def post(self, path: str, json: Any = None) -> dict[str, Any]:
+    def post(self, path: str, json: Any = None) -> JsonObject:
         return self.request("POST", path, json=json)[0]
+
+    def _answer(self, answer: type[Answer], method: str, path: str, json: Any = None) -> Answer:
+        """One call whose answer the server types as ``answer`` (``shared.wire``)."""
+        return self._typed(answer, method, path, json)[0]
+
+    def _typed(
+        self,
+        answer: type[Answer],
+        method: str,
+        path: str,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[Answer, requests.Response]:
+        """``request``, with the body as the ``shared.wire`` type the endpoint answers.
+
+        The one place the clients take the server at its word: the body is not checked
+        field by field (the server builds it from the same types, and a client reads
+        defensively where an older server may differ), so strict types follow the data
+        from here on without a cost on every answer.
+        """
+        body, response = self.request(method, path, json=json, headers=headers)
+        return cast(Answer, body), response
 
     # --- sessions ------------------------------------------------------------------------
 
-    def login(self, username: str, password: str) -> dict[str, Any]:
+    def login(self, username: str, password: str) -> wire.Login:
         """Officer login: keeps the token for the following calls."""
-        body = self.post("/auth/login", {"username": username, "password": password})
+        body = self._answer(
+            wire.Login, "POST", "/auth/login", {"username": username, "password": password}
+        )
         self.token = str(body["token"])
         return body
 
@@ -157,8 +188,12 @@ class ApiClient:
 
     # --- what clients do -----------------------------------------------------------------
 
-    def config(self) -> dict[str, Any]:
-        return self.get("/config")
+    def config(self) -> wire.Config:
+        return self._answer(wire.Config, "GET", "/config")
+
+    def me(self) -> wire.Me:
+        """Who the token belongs to (a board learns its zone from its device)."""
+        return self._answer(wire.Me, "GET", "/auth/me")
 
     def issue_ticket(
         self,
@@ -178,8 +213,8 @@ class ApiClient:
         body = {"service_id": service_id, "priority": priority}
         for attempt in range(1, attempts + 1):
             try:
-                data, response = self.request(
-                    "POST", "/tickets", json=body, headers={"Idempotency-Key": key}
+                issued, response = self._typed(
+                    wire.Issued, "POST", "/tickets", body, headers={"Idempotency-Key": key}
                 )
             except ApiError as exc:
                 if not exc.retryable or attempt == attempts:
@@ -187,11 +222,11 @@ class ApiClient:
                 time.sleep(backoff * attempt)
                 continue
             return Issued(
-                ticket=data["ticket"],
-                people_ahead=int(data["people_ahead"]),
-                estimated_wait_minutes=int(data["estimated_wait_minutes"]),
+                ticket=issued["ticket"],
+                people_ahead=int(issued["people_ahead"]),
+                estimated_wait_minutes=int(issued["estimated_wait_minutes"]),
                 replayed=response.headers.get("Idempotent-Replayed") == "true",
-                open_counters=int(data.get("open_counters", 1)),
+                open_counters=int(issued.get("open_counters", 1)),
             )
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -201,15 +236,24 @@ class ApiClient:
     def report_health(self, printer: str, message: str | None = None) -> None:
         self.post("/devices/me/health", {"printer": printer, "message": message})
 
-    def counter(self, counter_id: int, action: str, body: Any = None) -> dict[str, Any]:
+    def counter(self, counter_id: int, action: str, body: Any = None) -> wire.CounterAndTicket:
         """A counter command (open, next, recall, ...): returns the counter and its ticket."""
-        return self.post(f"/counters/{counter_id}/{action}", body)
+        path = f"/counters/{counter_id}/{action}"
+        return self._answer(wire.CounterAndTicket, "POST", path, body)
 
-    def zone_snapshot(self, zone: str) -> dict[str, Any]:
-        return self.get(f"/displays/{zone}/snapshot")
+    def requeue(self, ticket_id: int) -> wire.Requeued:
+        """Put a returning no-show back in its line: the ticket and where it now stands."""
+        return self._answer(wire.Requeued, "POST", f"/tickets/{ticket_id}/requeue", {})
 
-    def agency_snapshot(self, agency_code: str) -> dict[str, Any]:
-        return self.get(f"/agencies/{agency_code}/snapshot")
+    def line(self, service_id: int) -> wire.LineOutlook:
+        """Another line as an officer sees it before sending a visitor there."""
+        return self._answer(wire.LineOutlook, "GET", f"/services/{service_id}/line")
 
-    def hall_snapshot(self) -> dict[str, Any]:
-        return self.get("/hall/snapshot")
+    def zone_snapshot(self, zone: str) -> wire.ZoneSnapshot:
+        return self._answer(wire.ZoneSnapshot, "GET", f"/displays/{zone}/snapshot")
+
+    def agency_snapshot(self, agency_code: str) -> wire.AgencySnapshot:
+        return self._answer(wire.AgencySnapshot, "GET", f"/agencies/{agency_code}/snapshot")
+
+    def hall_snapshot(self) -> wire.HallSnapshot:
+        return self._answer(wire.HallSnapshot, "GET", "/hall/snapshot")

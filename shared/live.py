@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from enum import Enum
-from typing import Any
+from typing import TypeVar, cast
 
 import socketio
 
@@ -27,13 +27,30 @@ from shared import events
 
 log = logging.getLogger("antre.live")
 
-Event = tuple[str, dict[str, Any]]
+# A pushed payload as the socket hands it over: ``room`` and ``seq``, which the feed
+# judges, and the event's own fields, typed by its name in ``shared.wire`` (``TicketEvent``
+# for ``ticket.updated``, ...). The feed reads only the first two; each client's dispatch
+# on the name is where the rest gets its type.
+Payload = dict[str, object]
+Event = tuple[str, Payload]
+PushEvent = TypeVar("PushEvent")
 # How long an early event waits for the ones before it: far longer than two handler
 # threads take to swap, far shorter than anyone notices on a board or a counter.
 HOLD_SECONDS = 0.5
 # While other handler threads still queue for the feed's lock, the missing event may be
 # among them (a busy machine, a slow callback): the hold is extended, up to this long.
 MAX_HOLD_SECONDS = 5.0
+
+
+def read_event(payload: Payload, event: type[PushEvent]) -> PushEvent:
+    """A pushed payload as the ``shared.wire`` type its event's name says (the caller
+    picks it by the name: ``wire.TicketEvent`` for ``ticket.updated`` to a staff room).
+
+    The push side's one place of taking the server at its word, as ``ApiClient`` has one
+    for answers: nothing is checked field by field, and clients read defensively where a
+    server of another version may differ.
+    """
+    return cast(PushEvent, payload)
 
 
 class Verdict(Enum):
@@ -61,7 +78,7 @@ class SeqTracker:
         with self._lock:
             return self._last.get(room)
 
-    def accept(self, payload: dict[str, Any]) -> Verdict:
+    def accept(self, payload: Payload) -> Verdict:
         room, seq = payload.get("room"), payload.get("seq")
         if not isinstance(room, str) or not isinstance(seq, int):
             return Verdict.GAP
@@ -128,7 +145,7 @@ class LiveFeed:
         url: str,
         auth: dict[str, str],
         *,
-        on_event: Callable[[str, dict[str, Any]], None],
+        on_event: Callable[[str, Payload], None],
         on_resync: Callable[[], None],
         on_status: Callable[[bool], None] = lambda _connected: None,
         retry_seconds: float = 2.0,
@@ -212,17 +229,17 @@ class LiveFeed:
         self._on_status(True)
         self._on_resync()
 
-    def _disconnected(self, *_: Any) -> None:
+    def _disconnected(self, *_: object) -> None:
         self._on_status(False)
 
-    def _handler(self, name: str) -> Callable[[Any], None]:
-        def handle(payload: Any) -> None:
+    def _handler(self, name: str) -> Callable[[object], None]:
+        def handle(payload: object) -> None:
             if isinstance(payload, dict):
                 self.receive(name, payload)
 
         return handle
 
-    def receive(self, name: str, payload: dict[str, Any]) -> None:
+    def receive(self, name: str, payload: Payload) -> None:
         """Judge one pushed event and deliver it (and any held ones it lets through) in
         order; what the socket's handlers call, from any thread."""
         with self._in_flight_lock:
@@ -233,7 +250,7 @@ class LiveFeed:
             with self._in_flight_lock:
                 self._in_flight -= 1
 
-    def _judge(self, name: str, payload: dict[str, Any]) -> None:
+    def _judge(self, name: str, payload: Payload) -> None:
         room, seq = payload.get("room"), payload.get("seq")
         with self._lock:
             if self._stop.is_set():

@@ -7,11 +7,9 @@ which Qt queues across threads, so a client connects slots and never needs a loc
 
 from __future__ import annotations
 
-from typing import Any
-
 from PyQt6.QtCore import QObject, pyqtSignal
 
-from shared.live import LiveFeed, SeqTracker
+from shared.live import LiveFeed, Payload, SeqTracker
 
 
 class QtLiveFeed(QObject):
@@ -57,5 +55,5 @@ class QtLiveFeed(QObject):
     def stop(self) -> None:
         self.feed.stop()
 
-    def _emit_event(self, name: str, payload: dict[str, Any]) -> None:
+    def _emit_event(self, name: str, payload: Payload) -> None:
         self.received.emit(name, payload)

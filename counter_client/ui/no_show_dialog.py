@@ -22,16 +22,16 @@ class NoShowDialog(QDialog):
         super().__init__(parent)
         self.setStyleSheet(STYLESHEET)
         lang = shift.language
-        ticket = shift.ticket or {}
-        self.ticket_id: int | None = ticket.get("id")
-        number = ticket.get("number", "")
+        ticket = shift.ticket
+        self.ticket_id: int | None = ticket.get("id") if ticket else None
+        number = ticket.get("number", "") if ticket else ""
         self.setWindowTitle(tr("noshow.confirm_title", lang, number=number))
         self.setFixedWidth(480)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(22, 18, 22, 18)
         layout.setSpacing(12)
         layout.addWidget(label(tr("noshow.confirm_title", lang, number=number), "pageTitle"))
-        calls = int(ticket.get("call_count") or 0)
+        calls = int((ticket.get("call_count") if ticket else None) or 0)
         layout.addWidget(
             label(tr("noshow.confirm_text", lang, number=number, n=calls), "dialogText", wrap=True)
         )

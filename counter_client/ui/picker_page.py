@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from PyQt6.QtCore import Qt
-from PyQt6.QtWidgets import QGridLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from counter_client.shift import CounterShift
 from counter_client.texts import tr
 from counter_client.ui.widgets import card
+from shared import wire
 from shared.qt_widgets import label, restyle
 
 COLUMNS = 3
@@ -42,14 +49,14 @@ class PickerPage(QWidget):
         self.grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         scroll.setWidget(holder)
         outer.addWidget(scroll, 1)
-        self._shape: tuple[Any, ...] = ()
+        self._shape: tuple[object, ...] = ()
         self.open_buttons: dict[int, QPushButton] = {}
 
     def refresh(self) -> None:
         shift, lang = self.shift, self.shift.language
-        agency = shift.agency or {}
+        agency = shift.agency.get("short_name", "") if shift.agency else ""
         self.title.setText(tr("pick.title", lang))
-        self.subtitle.setText(tr("pick.subtitle", lang, agency=agency.get("short_name", "")))
+        self.subtitle.setText(tr("pick.subtitle", lang, agency=agency))
         counters = shift.picker_counters()
         shape = (lang, tuple(int(c["id"]) for c in counters))
         if shape != self._shape:
@@ -58,13 +65,13 @@ class PickerPage(QWidget):
         for counter in counters:
             self._update(counter)
 
-    def _build(self, counters: Sequence[Mapping[str, Any]]) -> None:
+    def _build(self, counters: Sequence[wire.Counter]) -> None:
         while self.grid.count():
             item = self.grid.takeAt(0)
             if item is not None and item.widget() is not None:
                 item.widget().deleteLater()  # type: ignore[union-attr]
         self.open_buttons.clear()
-        self._parts: dict[int, tuple[Any, ...]] = {}
+        self._parts: dict[int, tuple[QLabel, QLabel, QPushButton]] = {}
         lang = self.shift.language
         if not counters:
             self.grid.addWidget(label(tr("pick.none", lang), "pageSubtitle", wrap=True), 0, 0)
@@ -90,17 +97,14 @@ class PickerPage(QWidget):
             self.open_buttons[cid] = button
             self._parts[cid] = (services, state, button)
 
-    def _update(self, counter: Mapping[str, Any]) -> None:
+    def _update(self, counter: wire.Counter) -> None:
         shift, lang = self.shift, self.shift.language
         services, state_label, button = self._parts[int(counter["id"])]
-        names = [
-            str(shift.hall.services.get(int(sid), {}).get("name", ""))
-            for sid in counter.get("service_ids", [])
-        ]
+        names = [shift.hall.service_name(int(sid)) for sid in counter.get("service_ids", [])]
         services.setText(" · ".join(n for n in names if n))
         state = str(counter.get("state", "closed"))
         officer = counter.get("officer_id")
-        me = (shift.user or {}).get("id")
+        me = shift.user.get("id") if shift.user else None
         text = tr(f"counter.{state}", lang)
         if state != "closed" and officer not in (None, me):
             text = f"{text} — {tr('pick.taken', lang)}"

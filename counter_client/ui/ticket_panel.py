@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
 
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
@@ -14,12 +12,13 @@ from counter_client.durations import clock_text
 from counter_client.shift import CounterShift
 from counter_client.texts import tr
 from counter_client.ui.widgets import card
+from shared import wire
 from shared.qt_widgets import label, restyle
 from shared.timestamps import parse_time
 
 
 def ticket_times(
-    ticket: Mapping[str, Any], now: dt.datetime
+    ticket: wire.Ticket, now: dt.datetime
 ) -> tuple[dt.timedelta | None, dt.timedelta | None, dt.timedelta | None]:
     """How long the visitor waited (queue to last call), since the call, and in service."""
     queued = parse_time(ticket.get("queued_at"))
@@ -91,8 +90,8 @@ class TicketPanel(QWidget):
 
     def refresh(self) -> None:
         shift, lang = self.shift, self.shift.language
-        counter = shift.counter or {}
-        state = str(counter.get("state", "closed"))
+        counter = shift.counter
+        state = str(counter.get("state", "closed") if counter else "closed")
         self.caption.setText(tr("ticket.current", lang).upper())
         self.counter_state.setText(tr(f"counter.{state}", lang))
         restyle(self.counter_state, f"counter{state.capitalize()}")
@@ -132,7 +131,7 @@ class TicketPanel(QWidget):
         self.hint.setVisible(waiting_for_calls)
         self.tick()
 
-    def _was_sent_here(self, ticket: Mapping[str, Any]) -> bool:
+    def _was_sent_here(self, ticket: wire.Ticket) -> bool:
         return bool(self.shift.transferred_here(int(ticket["id"])))
 
     def tick(self) -> None:

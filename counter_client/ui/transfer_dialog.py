@@ -9,8 +9,6 @@ warns when it will not call the visitor soon. The rules are in
 
 from __future__ import annotations
 
-from typing import Any
-
 from PyQt6.QtCore import QEvent, QObject, Qt
 from PyQt6.QtGui import QBrush, QColor, QFont, QKeyEvent
 from PyQt6.QtWidgets import (
@@ -36,6 +34,7 @@ from counter_client.transfer_choice import (
     AgencyGroup,
     Outlook,
     Target,
+    TransferBody,
     counter_groups,
     counter_outlook,
     line_outlook,
@@ -133,20 +132,22 @@ class TransferDialog(QDialog):
         super().__init__(parent)
         self.shift = shift
         lang = shift.language
-        ticket = shift.ticket or {}
-        self.ticket_id: int | None = ticket.get("id")
-        self.setWindowTitle(tr("transfer.title", lang, number=ticket.get("number", "")))
+        ticket = shift.ticket
+        self.ticket_id: int | None = ticket.get("id") if ticket else None
+        number = ticket.get("number", "") if ticket else ""
+        self.setWindowTitle(tr("transfer.title", lang, number=number))
         self.setMinimumSize(660, 560)
         shift.forget_lines()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.setSpacing(8)
-        layout.addWidget(
-            label(tr("transfer.title", lang, number=ticket.get("number", "")), "pageTitle")
-        )
-        service = ticket.get("service") or {}
-        agency = ticket.get("agency") or {}
-        where = [str(service.get("name") or ""), str(agency.get("short_name") or "")]
+        layout.addWidget(label(tr("transfer.title", lang, number=number), "pageTitle"))
+        service = ticket.get("service") if ticket else None
+        agency = ticket.get("agency") if ticket else None
+        where = [
+            str(service.get("name") or "") if service else "",
+            str(agency.get("short_name") or "") if agency else "",
+        ]
         now = tr("transfer.from", lang, where=" · ".join(part for part in where if part))
         layout.addWidget(label(now, "hint"))
         self.search = QLineEdit()
@@ -155,10 +156,10 @@ class TransferDialog(QDialog):
         self.search.installEventFilter(self)
         layout.addWidget(self.search)
 
-        current_service = service.get("id")
+        current_service = service.get("id") if service else None
         unstaffed = tr("transfer.unstaffed", lang)
         self.services = TargetTree(service_groups(shift.hall, current_service), unstaffed)
-        own = (shift.counter or {}).get("id")
+        own = shift.counter.get("id") if shift.counter else None
         self.counters = TargetTree(counter_groups(shift.hall, shift.live_counters, own), unstaffed)
         self.tabs = QTabWidget()
         no_counters = tr("transfer.no_counters", lang) if not self.counters.items else ""
@@ -290,7 +291,7 @@ class TransferDialog(QDialog):
         self.tabs.setCurrentIndex(1)
         self.counters.setCurrentItem(self.counters.items[counter_id])
 
-    def choice(self) -> dict[str, Any]:
+    def choice(self) -> TransferBody:
         target = self.chosen()
         assert target is not None, "the dialog is accepted only with a target chosen"
         return target.body("front" if self.front.isChecked() else "back")

@@ -8,8 +8,7 @@ the same ticket across pushes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QBrush, QColor, QFont
@@ -26,10 +25,12 @@ from PyQt6.QtWidgets import (
 
 from counter_client.actions import SHORTCUTS, Action
 from counter_client.durations import clock_text, time_of_day
+from counter_client.hall import Hall
 from counter_client.shift import CounterShift
 from counter_client.texts import tr
 from counter_client.ui.style import BOOKING, BRAND, PRIORITY
 from counter_client.ui.widgets import ActionButton, card
+from shared import wire
 from shared.calling_order import Reason
 from shared.qt_widgets import label
 from shared.timestamps import parse_time
@@ -44,8 +45,15 @@ REASON_COLOURS = {
 }
 
 
-def service_name(ticket: Mapping[str, Any]) -> str:
-    return str((ticket.get("service") or {}).get("name", ""))
+def service_name(ticket: wire.Ticket) -> str:
+    service = ticket.get("service")
+    return str(service.get("name", "")) if service else ""
+
+
+def _chip_name(hall: Hall, service_id: int) -> str:
+    """The service's name on its count chip (its id when the configuration lacks it)."""
+    service = hall.services.get(service_id)
+    return str(service.get("name", service_id)) if service else str(service_id)
 
 
 class WaitingPanel(QWidget):
@@ -95,8 +103,9 @@ class WaitingPanel(QWidget):
         layout.addWidget(self.no_show_list)
         layout.addWidget(self.requeue)
         column.addWidget(frame)  # as tall as it needs: the rest goes to the waiting list
-        self._rows: tuple[Any, ...] = ()
-        self._no_shows: tuple[Any, ...] = ()
+        # What the rows show but the ticking waits: redrawn when it changes.
+        self._rows: tuple[object, ...] = ()
+        self._no_shows: tuple[object, ...] = ()
 
     # --- what the officer chose -------------------------------------------------------
 
@@ -137,10 +146,7 @@ class WaitingPanel(QWidget):
         self.order_hint.setText(tr("list.order_hint", lang))
         self.table.setHorizontalHeaderLabels([tr(k, lang) for k in HEADERS])
         counts = shift.line.counts_by_service()
-        names = [
-            f"{shift.hall.services.get(sid, {}).get('name', sid)}: {n}"
-            for sid, n in sorted(counts.items())
-        ]
+        names = [f"{_chip_name(shift.hall, sid)}: {n}" for sid, n in sorted(counts.items())]
         self.chips.setText("   ·   ".join(names))
         self.chips.setVisible(bool(names))
 
@@ -163,7 +169,7 @@ class WaitingPanel(QWidget):
         requeue = Action.REQUEUE in allowed and self.selected_no_show() is not None
         self.requeue.show_state(tr("action.requeue", lang), requeue)
 
-    def _fill_table(self, order: list[tuple[Mapping[str, Any], Reason]]) -> None:
+    def _fill_table(self, order: list[tuple[wire.Ticket, Reason]]) -> None:
         chosen = self.selected_ticket()
         self.table.setRowCount(len(order))
         bold = QFont()
@@ -186,7 +192,7 @@ class WaitingPanel(QWidget):
         if chosen is not None:
             self.select_ticket(chosen)
 
-    def _reason_text(self, ticket: Mapping[str, Any], reason: Reason) -> tuple[str, str]:
+    def _reason_text(self, ticket: wire.Ticket, reason: Reason) -> tuple[str, str]:
         """Why the ticket stands where it does, short for the row and long for the tip."""
         hall, lang = self.shift.hall, self.shift.language
         if reason is Reason.PRIORITY:
@@ -200,7 +206,7 @@ class WaitingPanel(QWidget):
             return tr("list.reason.transferred", lang), tr("list.why.transferred", lang)
         return "", ""
 
-    def _fill_no_shows(self, no_shows: list[Mapping[str, Any]]) -> None:
+    def _fill_no_shows(self, no_shows: list[wire.Ticket]) -> None:
         chosen = self.selected_no_show()
         lang = self.shift.language
         self.no_show_list.clear()

@@ -260,7 +260,8 @@ class CounterWindow(QMainWindow):
         if phase is not Phase.WORK and self.compact:
             self.show_full()
         if self.dialog is not None and (
-            phase is not Phase.WORK or (shift.ticket or {}).get("id") != self.dialog.ticket_id
+            phase is not Phase.WORK
+            or (shift.ticket.get("id") if shift.ticket else None) != self.dialog.ticket_id
         ):
             self.dialog.reject()  # about a visitor no longer at the counter
         elif isinstance(self.dialog, TransferDialog):
@@ -285,7 +286,7 @@ class CounterWindow(QMainWindow):
 
     def _render_header(self) -> None:
         shift, lang = self.shift, self.shift.language
-        agency = (shift.agency or {}).get("short_name", "")
+        agency = shift.agency.get("short_name", "") if shift.agency else ""
         if shift.phase is Phase.WORK:
             self.title.setText(f"{shift.counter_label()}  ·  {agency}")
         elif shift.phase is Phase.PICK:
@@ -298,8 +299,8 @@ class CounterWindow(QMainWindow):
         restyle(self.status, "online" if shift.online else "offline")
         self.sending.setText(tr("status.sending", lang))
         self.sending.setVisible(shift.busy is not None)
-        user = shift.user or {}
-        name = user.get("display_name") or user.get("username", "")
+        user = shift.user
+        name = (user.get("display_name") or user.get("username", "")) if user else ""
         self.officer.setText(tr("header.officer", lang, name=name))
         self.officer.setVisible(logged_in)
         self.language.setText(tr("header.language", lang))

@@ -377,7 +377,8 @@ class Pages:
             tr(f"ticket.{kind}", lang, m=issued.estimated_wait_minutes),
         ]
         # Where this ticket waits as the server says it; the line's area as the config did.
-        area = (ticket.get("area") or {}).get("text") or self.flow.counter_area(
+        waits_at = ticket.get("area")
+        area = (waits_at.get("text") if waits_at else None) or self.flow.counter_area(
             ticket["service"]["id"]
         )
         if area:

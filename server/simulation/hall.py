@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from server.demo.seed import ADMIN_PASSWORD, ADMIN_USER, OFFICER_PASSWORD, officer_username
 from server.demo.tokens import read_tokens
 from server.simulation.plan import CounterShape, HallShape, ServiceShape
+from shared import wire
 from shared.api_client import ApiClient
 
 DEMO_TOKENS = Path("instance/demo/tokens.json")
@@ -112,13 +112,13 @@ def _officers_by_agency(url: str, credentials: Credentials) -> dict[str, list[st
 def _identify(url: str, name: str, token: str) -> Device:
     client = ApiClient(url, token)
     try:
-        me = client.get("/auth/me")
+        me = client.me()
     finally:
         client.close()
     return Device(name, token, str(me.get("device_kind") or ""), me.get("zone"))
 
 
-def hall_shape(config: dict[str, Any], agencies: set[str]) -> HallShape:
+def hall_shape(config: wire.Config, agencies: set[str]) -> HallShape:
     """Services and counters of ``agencies`` from a ``GET /config`` body, each service
     weighted by its agency's counters (the hall sizes desks to demand) times its share of
     the agency's capacity (counters serving it per typical minute)."""

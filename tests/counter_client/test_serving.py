@@ -196,8 +196,12 @@ def test_pause_resume_and_close_with_their_keys(
     qtbot.keyClick(app.window, Qt.Key.Key_F7)
     wait_shows(qtbot, app.window, "Loket sedang istirahat")
     assert not enabled(app, Action.NEXT) and enabled(app, Action.RESUME)
+    # The push may show the new state before the command's answer comes: a key pressed
+    # meanwhile is refused as busy (the one command in flight), so wait for the answer.
+    settle(qtbot, app)
     qtbot.keyClick(app.window, Qt.Key.Key_F8)
     qtbot.waitUntil(lambda: enabled(app, Action.NEXT), timeout=WAIT_MS)
+    settle(qtbot, app)
 
     qtbot.keyClick(app.window, Qt.Key.Key_F1)
     wait_number(qtbot, app, "DK-001")

@@ -338,12 +338,12 @@ class AskedApi:
         self.asked.append("snapshot")
         return {"seq": 50, "counters": [], "waiting": []}
 
-    def get(self, path: str) -> dict[str, Any]:
-        self.asked.append(path)
+    def requeue(self, ticket_id: int) -> dict[str, Any]:
+        self.asked.append("requeue")
         return {}
 
-    def post(self, path: str, json: Any = None) -> dict[str, Any]:
-        self.asked.append(path)
+    def line(self, service_id: int) -> dict[str, Any]:
+        self.asked.append("line")
         return {}
 
 
