@@ -638,8 +638,9 @@ def simulate_command(
     out: Path | None,
 ) -> None:
     """Play a whole hall day against a running server through its public API, measure it,
-    and compare the day's reports with what was done (exit 1 when they differ or a
-    board or phone missed a call). See docs/simulation.md."""
+    and compare the day's reports with what was done (exit 1 when they differ, a board or
+    phone missed a call, or the server grew over 10 % after the warm-up). See
+    docs/simulation.md."""
     from server.demo.tokens import TokenFileError
     from server.simulation.command import DayRequest, SimulationStopped, simulate_day
     from server.simulation.hall import demo_credentials

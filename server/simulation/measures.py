@@ -204,9 +204,16 @@ def _link(path: Path) -> str | None:
         return None
 
 
+# A server that grows more than this over a day after its warm-up keeps something it
+# should not (a cache without a bound, a listener never dropped): a day is not clean.
+MEMORY_GROWTH_LIMIT = 0.10
+
+
 def memory_summary(samples: dict[str, ProcessSample | None]) -> dict[str, Any]:
-    """Resident memory in MB at each named moment, and growth after the warm-up."""
+    """Resident memory in MB at each named moment, the growth after the warm-up, and
+    whether it stayed within ``MEMORY_GROWTH_LIMIT`` (None: not measured)."""
     mb = {k: (None if s is None else round(s.rss_bytes / 2**20, 1)) for k, s in samples.items()}
     warm, end = mb.get("warm_up"), mb.get("end")
     growth = None if not warm or end is None else round((end - warm) / warm, 3)
-    return {"rss_mb": mb, "growth_after_warm_up": growth}
+    within = None if growth is None else growth <= MEMORY_GROWTH_LIMIT
+    return {"rss_mb": mb, "growth_after_warm_up": growth, "memory_within_limit": within}

@@ -262,8 +262,10 @@ class Simulation:
             if t.first_wait is not None
         ]
         services = {s.id: s for s in self.hall.shape.services}
+        server = self._server_figures()
         return {
-            "ok": not differences and lost == 0,
+            # Memory counts only where it was measured (a server on this machine).
+            "ok": not differences and lost == 0 and server.get("memory_within_limit") is not False,
             "plan": {
                 "fingerprint": self.plan.fingerprint(),
                 **{k: v for k, v in asdict(self.plan.options).items()},
@@ -294,7 +296,7 @@ class Simulation:
             },
             "latency": day.latencies.summary(),
             "deliveries": {"boards": boards, "phones": phones},
-            "server": self._server_figures(),
+            "server": server,
             "estimate": accuracy(promises),
             "tally": {
                 services[sid].code if sid in services else str(sid): _simulated(line, speed)

@@ -99,5 +99,6 @@ def _server_lines(server: dict[str, Any]) -> list[str]:
             ""
             if server["growth_after_warm_up"] is None
             else f"; growth after warm-up {server['growth_after_warm_up']:.1%}"
+            + (" (within 10 %)" if server["memory_within_limit"] else " (OVER the 10 % limit)")
         ),
     ]

@@ -15,7 +15,9 @@ from server.simulation.measures import (
     Deliveries,
     Latencies,
     ProcessProbe,
+    ProcessSample,
     cpu_share,
+    memory_summary,
     percentile,
     pid_listening_on,
 )
@@ -139,3 +141,16 @@ def test_the_simulated_clock_runs_speed_times_faster_and_stops_at_once() -> None
     assert not clock.sleep(3600)  # returns at once
     with pytest.raises(ValueError):
         SimClock(0, 0, stop)
+
+
+def _rss(mb: float) -> ProcessSample:
+    return ProcessSample(wall=0.0, cpu_seconds=0.0, rss_bytes=int(mb * 2**20))
+
+
+def test_memory_may_grow_ten_per_cent_after_the_warm_up_and_no_more() -> None:
+    kept = memory_summary({"start": _rss(80), "warm_up": _rss(100), "end": _rss(110)})
+    grown = memory_summary({"start": _rss(80), "warm_up": _rss(100), "end": _rss(111)})
+    unknown = memory_summary({"start": _rss(80), "warm_up": None, "end": _rss(111)})
+    assert kept["growth_after_warm_up"] == 0.1 and kept["memory_within_limit"] is True
+    assert grown["memory_within_limit"] is False
+    assert unknown["memory_within_limit"] is None
