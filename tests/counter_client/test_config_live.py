@@ -131,7 +131,15 @@ def test_the_configuration_is_fetched_at_login_on_config_updated_and_after_a_rec
     assert api.count("/config") == 1
 
     rename_service_in_the_console(server, hall.ktp, NEW_NAME)
-    qtbot.waitUntil(lambda: service_column(app) == [NEW_NAME, NEW_NAME], timeout=WAIT_MS)
+    # The table may show the new name from a snapshot's tickets before the refetched
+    # configuration has arrived: wait for both, then the count must be exactly one more.
+    qtbot.waitUntil(
+        lambda: (
+            service_column(app) == [NEW_NAME, NEW_NAME]
+            and app.shift.hall.services[hall.ktp]["name"] == NEW_NAME
+        ),
+        timeout=WAIT_MS,
+    )
     assert api.count("/config") == 2
 
     server.restart()  # a config.updated may be pushed while the feed is away
