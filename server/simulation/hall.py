@@ -54,6 +54,9 @@ class Hall:
     today: str
     kiosks: list[Device]
     boards: list[Device]
+    # Counter terminals: their PCs report in as the counter client does, so the monitor
+    # does not count the simulated hall's desks as silent.
+    terminals: list[Device] = field(default_factory=list)
     officers: dict[str, list[str]] = field(default_factory=dict)
     zones: list[str] = field(default_factory=list)
     no_show_after_calls: int = 3
@@ -87,6 +90,7 @@ def discover(url: str, credentials: Credentials, agencies: list[str] | None = No
         today=config["site"]["today"],
         kiosks=[d for d in devices if d.kind == "kiosk"],
         boards=[d for d in devices if d.kind == "display"],
+        terminals=[d for d in devices if d.kind == "counter"],
         officers=officers,
         zones=[z["code"] for z in config["zones"]],
         no_show_after_calls=int(config["settings"].get("no_show_after_calls", 3)),

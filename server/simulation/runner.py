@@ -13,6 +13,7 @@ offline) fits in as one more thread on the same clock, beside the kiosks.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import threading
@@ -24,7 +25,7 @@ from urllib.parse import urlparse
 
 from server.simulation.accuracy import accuracy, promise_of
 from server.simulation.clock import SimClock
-from server.simulation.hall import Credentials, Hall
+from server.simulation.hall import Credentials, Device, Hall
 from server.simulation.listeners import Boards, Phones
 from server.simulation.measures import (
     ProcessProbe,
@@ -37,11 +38,14 @@ from server.simulation.measures import (
 from server.simulation.people import Day, Officer, run_kiosk, run_leavers
 from server.simulation.plan import HOUR, MINUTE, DayPlan, Visit, clock_text
 from server.simulation.tally import compare, report_delta, report_lines
-from shared.api_client import ApiClient
+from shared.api_client import ApiClient, ApiError
+from shared.printer_health import PrinterState
 
 log = logging.getLogger("antre.simulation")
 Say = Callable[[str], None]
 SETTLE_SECONDS = 1.0  # real: pushes still on their way when the last command returned
+# Real seconds, as the clients report: well inside the monitor's five silent minutes.
+PRESENCE_EVERY_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ class Simulation:
         kiosks = self._kiosk_threads()
         leavers = self._thread("leavers", lambda: run_leavers(day, desks))
         progress = self._thread("progress", self._progress)
+        presence = self._thread("presence", self._report_presence)
         try:
             for kiosk in kiosks:
                 kiosk.join()
@@ -118,7 +123,7 @@ class Simulation:
         finally:
             self.stop.set()
             day.book.wake()
-            for thread in [*threads, leavers, progress]:
+            for thread in [*threads, leavers, progress, presence]:
                 thread.join(timeout=30)
         real_seconds = time.monotonic() - started
         self.samples["end"] = self._sample()
@@ -145,6 +150,26 @@ class Simulation:
             self._thread(f"kiosk-{k.name}", functools.partial(run_kiosk, self.day, k.token, v))
             for k, v in zip(kiosks, share, strict=True)
         ]
+
+    def _report_presence(self) -> None:
+        """What the hall's devices do besides their work: every kiosk reports its printer
+        and every counter terminal its version, once a real minute, as their clients do
+        (``kiosk/health_report.py``, ``counter_client/device_presence.py``); boards are
+        seen through their sockets. A report the server refuses is not the day's concern."""
+        reporters: list[tuple[Device, dict[str, str]]] = [
+            (d, {"printer": PrinterState.OK}) for d in self.hall.kiosks
+        ]
+        reporters += [(d, {"version": "simulation"}) for d in self.hall.terminals]
+        clients = [(ApiClient(self.options.url, d.token), body) for d, body in reporters]
+        try:
+            while not self.stop.is_set():
+                for client, body in clients:
+                    with contextlib.suppress(ApiError):
+                        client.post("/devices/me/health", body)
+                self.stop.wait(PRESENCE_EVERY_SECONDS)
+        finally:
+            for client, _ in clients:
+                client.close()
 
     def _login(self, username: str, password: str) -> ApiClient:
         client = ApiClient(self.options.url)

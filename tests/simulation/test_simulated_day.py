@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from server.cli import cli
 from server.demo.tokens import write_tokens
+from server.models import Device, DeviceKind
 from server.simulation.command import DayRequest, planned_day
 from server.simulation.hall import Credentials
 from server.simulation.plan import HOUR, PlanOptions
@@ -45,8 +47,9 @@ def test_a_simulated_hour_matches_the_reports_and_loses_no_call(tmp_path: Path) 
     (tmp_path / "server").mkdir()
     with running_server(tmp_path / "server") as live:
         tokens = tmp_path / "tokens.json"
-        # Kiosk and both zones' boards; the counter PC is not needed: officers log in.
-        write_tokens(tokens, {k: v for k, v in live.hall.tokens.items() if k != "counter-pc-1"})
+        # Kiosk, both zones' boards and the counter PC (officers log in with passwords; the
+        # PC only reports in, as the counter client does).
+        write_tokens(tokens, dict(live.hall.tokens))
         out = tmp_path / "day.json"
         args = ["simulate", "--url", live.url, "--speed", "180", "--day", "08:00-09:00"]
         args += ["--seed", str(SEED), "--visitors", "30", "--phones", "6"]
@@ -68,6 +71,8 @@ def test_a_simulated_hour_matches_the_reports_and_loses_no_call(tmp_path: Path) 
             ),
         )
         plan, again = planned_day(request), planned_day(request)
+        with live.db.read() as session:
+            health = {d.kind: d.health for d in session.scalars(select(Device))}
 
     assert result.exit_code == 0, result.output
     assert "Reports equal the tally: yes" in result.output
@@ -98,3 +103,6 @@ def test_a_simulated_hour_matches_the_reports_and_loses_no_call(tmp_path: Path) 
     assert plan == again
     assert plan.fingerprint() == summary["plan"]["fingerprint"]
     assert summary["run"]["real_seconds"] < 85
+    # The devices reported in as their clients do: the monitor shows no silent kiosk or desk.
+    assert health[DeviceKind.KIOSK]["printer"] == "ok"
+    assert health[DeviceKind.COUNTER]["version"] == "simulation"
