@@ -8,13 +8,12 @@ transition or event cannot be added without the page saying so.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
-from types import ModuleType
 
 from server.domain.ticket_log import TRANSITIONS
 from shared import events
+from tools import import_graph as graph
 
 ROOT = Path(__file__).resolve().parent.parent
 DESIGN = ROOT / "docs" / "design.md"
@@ -98,25 +97,13 @@ def test_the_push_protocol_names_every_event() -> None:
     assert [name for name in events.ALL_EVENTS if f"`{name}`" not in section] == []
 
 
-def _import_graph() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "import_graph", ROOT / "tools" / "import_graph.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_layers_drawing_is_the_code_s_import_structure() -> None:
-    graph = _import_graph()
     assert graph.drawing_in_design_doc() == graph.drawing(), (
         "regenerate it: .venv/bin/python tools/import_graph.py"
     )
 
 
 def test_the_drawn_layers_have_no_circle_and_no_adapter_into_the_rest_api() -> None:
-    graph = _import_graph()
     edges: set[tuple[str, str]] = graph.layer_edges(graph.module_graph())
     assert {("web", "api"), ("realtime", "api"), ("application", "realtime")} & edges == set()
     assert {("api", "application"), ("assembly", "api")} <= edges  # read from real imports

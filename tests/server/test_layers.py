@@ -4,62 +4,23 @@ modules import each other round a circle."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
+
+from tools.import_graph import imports_of, module_name
 
 ROOT = Path(__file__).resolve().parents[2]
 ADAPTERS_BESIDE_API = ("server.web", "server.realtime", "server.jobs", "server.cli")
 
 
-def _module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
-
-
-def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
-    """The nodes that run: an ``if TYPE_CHECKING:`` block is for the type checker only."""
-    kept: list[ast.AST] = []
-    pending: list[ast.AST] = [tree]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ast.If) and ast.unparse(node.test) in TYPE_CHECKING:
-            pending.extend(node.orelse)
-            continue
-        kept.append(node)
-        pending.extend(ast.iter_child_nodes(node))
-    return kept
-
-
-TYPE_CHECKING = ("TYPE_CHECKING", "typing.TYPE_CHECKING")
-
-
-def _imports(path: Path, name: str) -> set[str]:
-    """Every project module ``path`` imports when it runs, at the top or in a function."""
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found: set[str] = set()
-    for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.split(".")
-                anchor = anchor[: len(anchor) - node.level + 1]
-                base = ".".join([*anchor, base] if base else anchor)
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
-    return found
-
-
 def _graph() -> dict[str, set[str]]:
+    """The server's modules and the server modules each imports when it runs (the reader
+    is the one that draws docs/design.md#layers)."""
     files = {
-        _module_name(p): p for p in (ROOT / "server").rglob("*.py") if "migrations" not in p.parts
+        module_name(p): p for p in (ROOT / "server").rglob("*.py") if "migrations" not in p.parts
     }
-    return {name: _imports(path, name) & files.keys() - {name} for name, path in files.items()}
+    return {name: imports_of(path, name) & files.keys() - {name} for name, path in files.items()}
 
 
 GRAPH = _graph()
