@@ -76,7 +76,6 @@ class Kiosk(QObject):
             idle_seconds=config.idle_seconds,
             ticket_seconds=config.ticket_seconds,
             language=config.language,
-            standards=config.standards,
             clock=clock,
             tap_guard_seconds=config.tap_guard_ms / 1000,
             run_issue=self._issue_on_worker,

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.standards import ServiceStandard, StandardError
 from kiosk.tap_guard import DEFAULT_GUARD_MS, MAX_GUARD_MS
 from shared.config_file import ConfigFile, ConfigFileError, Table
 
 DUMMY_PRINTER = {"kind": "dummy"}
+
+log = logging.getLogger(__name__)
 
 
 class KioskConfigError(ConfigFileError):
@@ -20,7 +22,7 @@ class KioskConfigError(ConfigFileError):
 @dataclass(frozen=True)
 class KioskConfig:
     """The kiosk's settings from its TOML file, read once at start-up: its server and
-    token, screen timings, printer checks and the services' standards."""
+    token, screen timings and printer checks."""
 
     server_url: str
     token: str
@@ -37,7 +39,6 @@ class KioskConfig:
     tap_guard_ms: int = DEFAULT_GUARD_MS
     logo: str | None = None  # shown on the welcome screen and printed on the ticket
     printer: dict[str, Any] = field(default_factory=lambda: dict(DUMMY_PRINTER))
-    standards: dict[str, ServiceStandard] = field(default_factory=dict)  # by service code
 
 
 def load_kiosk_config(path: str | Path) -> KioskConfig:
@@ -46,7 +47,7 @@ def load_kiosk_config(path: str | Path) -> KioskConfig:
     url = server.required_url("url")
     token = server.required_text("token", hint="antre-server add-device")
     logo = kiosk.path("logo", kind="file", must_exist=False, expect="the path of an image file")
-    return KioskConfig(
+    config = KioskConfig(
         server_url=url,
         token=token,
         language=kiosk.choice("language", "id", ("id", "en")),
@@ -62,8 +63,9 @@ def load_kiosk_config(path: str | Path) -> KioskConfig:
         ),
         logo=str(logo) if logo else None,
         printer=_printer(file),
-        standards=_standards(file),
     )
+    _warn_of_standards(file)
+    return config
 
 
 def _printer(file: ConfigFile) -> dict[str, Any]:
@@ -81,11 +83,13 @@ def _admin_pin(kiosk: Table) -> str:
     return pin
 
 
-def _standards(file: ConfigFile) -> dict[str, ServiceStandard]:
-    standards = {}
-    for code, table in file.tables_in("standards").items():
-        try:
-            standards[code] = ServiceStandard.from_mapping(table.values, f"[{table.name}]")
-        except StandardError as exc:
-            raise KioskConfigError(f"{file.where}: {exc}") from None
-    return standards
+def _warn_of_standards(file: ConfigFile) -> None:
+    """Standards once lived here, one copy per kiosk; they now belong to the service (the
+    console), so every kiosk, the ticket page and the booking page say the same. An old
+    table is ignored with a warning rather than refused: the kiosk must still start."""
+    if "standards" in file.data:
+        log.warning(
+            "%s: [standards] is no longer read; set each service's standar pelayanan in "
+            "the console (Layanan → the service → Standar pelayanan)",
+            file.where,
+        )

@@ -201,7 +201,6 @@ class KioskFlow:
         idle_seconds: float = 45.0,
         ticket_seconds: float = 20.0,
         language: str = "id",
-        standards: Mapping[str, ServiceStandard] | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         tap_guard_seconds: float = 0.0,
@@ -215,7 +214,6 @@ class KioskFlow:
         self.on_change = on_change
         self.idle_seconds = idle_seconds
         self.ticket_seconds = ticket_seconds
-        self.standards = dict(standards or {})
         self.clock = clock
         self.wall_clock = wall_clock
         self.state = KioskState(language=language)
@@ -337,11 +335,8 @@ class KioskFlow:
             self.home()
 
     def _standard_of(self, service: wire.Service) -> ServiceStandard | None:
-        local = self.standards.get(service.get("code", ""))
-        if local is not None:
-            return None if local.empty else local
-        # Not a field of the wire yet (no server sends it today): read as an open object,
-        # so a server that adds it is shown without a new kiosk.
+        # Read as an open object: a server older than the field sends none, and a bad one
+        # must cost the visitor an information button, not the kiosk.
         fields: Mapping[str, object] = service
         sent = fields.get("standard")
         if not isinstance(sent, Mapping):

@@ -1,8 +1,8 @@
 """A service's *standar pelayanan* as the kiosk shows it: requirements, fee, time to complete.
 
 Visitors who read the requirements before queueing do not wait an hour to be sent home for
-a missing photocopy. The texts come from the service in ``GET /api/v1/config`` (a
-``standard`` object) or from the kiosk's own TOML (``[standards."DK-KTP"]``), which wins.
+a missing photocopy. The texts come from the service in ``GET /api/v1/config`` (its
+``standard``), written once in the console, so every kiosk and the ticket page agree.
 """
 
 from __future__ import annotations

@@ -148,6 +148,11 @@ class Service(Base):
     priority_offered: Mapped[bool] = mapped_column(Boolean, default=True)
     target_wait_minutes: Mapped[int] = mapped_column(Integer, default=30)
     typical_minutes: Mapped[float] = mapped_column(Float, default=10.0)
+    # Its *standar pelayanan* as visitors read it before queueing (kiosk, ticket page):
+    # what to bring (one line each), what it costs, how long until it is done.
+    requirements: Mapped[list[str]] = mapped_column(JSON, default=list)
+    fee: Mapped[str] = mapped_column(String(200), default="")
+    completion: Mapped[str] = mapped_column(String(200), default="")
 
     agency: Mapped[Agency] = relationship(back_populates="services")
     series: Mapped[Series] = relationship()

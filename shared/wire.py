@@ -512,8 +512,18 @@ OpeningHours = Annotated[
 ]
 
 
+class ServiceStandard(TypedDict):
+    """A service's *standar pelayanan* as visitors read it before they queue: what to
+    bring (one line each), the fee and how long until it is done; empty texts and an
+    empty list where the hall has not written them."""
+
+    requirements: Annotated[list[Annotated[str, Length(max=200)]], Length(max=20)]
+    fee: Annotated[str, Length(max=200)]
+    completion: Annotated[str, Length(max=200)]
+
+
 class ServiceDefinition(TypedDict):
-    """A service as configured: its line's prefix, hours, quota and targets."""
+    """A service as configured: its line's prefix, hours, quota, targets and standard."""
 
     id: int
     code: str
@@ -527,6 +537,7 @@ class ServiceDefinition(TypedDict):
     priority_offered: bool
     target_wait_minutes: int
     typical_minutes: float
+    standard: ServiceStandard
 
 
 class Service(ServiceDefinition):

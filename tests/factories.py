@@ -77,7 +77,18 @@ def build_hall(session: Session, now: dt.datetime) -> Hall:
         session.flush()
         return svc
 
-    ktp = service(dk, s_dk, "DK-KTP", "Perekaman KTP-el", 1, typical_minutes=8.0)
+    ktp = service(
+        dk,
+        s_dk,
+        "DK-KTP",
+        "Perekaman KTP-el",
+        1,
+        typical_minutes=8.0,
+        # Its standar pelayanan, as an admin writes it in the console.
+        requirements=["Kartu Keluarga (asli dan fotokopi)"],
+        fee="Gratis",
+        completion="1 hari",
+    )
     kk = service(dk, s_dk, "DK-KK", "Perubahan KK", 2)
     pkb = service(sm, s_sm, "SM-PKB", "Pajak kendaraan tahunan", 1)
 

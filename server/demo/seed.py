@@ -42,6 +42,7 @@ from server.models import (
 from shared.opening_hours import WEEKDAYS
 
 DATA = Path(__file__).with_name("mpp_tangerang.toml")
+STANDARDS = Path(__file__).with_name("standards.toml")
 ADMIN_USER = "admin"
 ADMIN_PASSWORD = "admin-mpp-demo"
 OFFICER_PASSWORD = "petugas-demo"
@@ -94,9 +95,13 @@ class DemoCredentials:
         }
 
 
-def load_demo_data(path: Path = DATA) -> dict[str, Any]:
+def load_demo_data(path: Path = DATA, standards: Path = STANDARDS) -> dict[str, Any]:
+    """The hall, with the example standar pelayanan of some services under ``standards``."""
     with path.open("rb") as fh:
-        return tomllib.load(fh)
+        data = tomllib.load(fh)
+    with standards.open("rb") as fh:
+        data.setdefault("standards", tomllib.load(fh))
+    return data
 
 
 def seed_demo(
@@ -196,6 +201,7 @@ def _create_hall(session: Session, data: dict[str, Any]) -> None:
         session.add(Holiday(date=day, name=h["name"]))
     session.flush()
     schedules = data["schedules"]
+    standards: dict[str, dict[str, Any]] = data.get("standards", {})
     label_number = 0
     for position, a in enumerate(data["agencies"], start=1):
         agency = Agency(
@@ -245,6 +251,9 @@ def _create_hall(session: Session, data: dict[str, Any]) -> None:
                 priority_offered=s.get("priority", True),
                 target_wait_minutes=s.get("target_wait", 30),
                 typical_minutes=float(s["minutes"]),
+                requirements=list(standards.get(s["code"], {}).get("requirements", [])),
+                fee=standards.get(s["code"], {}).get("fee", ""),
+                completion=standards.get(s["code"], {}).get("completion", ""),
             )
             session.add(service)
             session.flush()

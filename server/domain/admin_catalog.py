@@ -56,6 +56,9 @@ ZONE_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 ID_MAX = 2**31 - 1
 POSITION_MAX = 100_000
+# A standar pelayanan as a kiosk screen and a ticket page can show it whole (wire.ServiceStandard).
+REQUIREMENTS_MAX = 20
+STANDARD_TEXT_MAX = 200
 Query = TypeVar("Query", bound=Select[Any])
 Row = TypeVar("Row")
 
@@ -110,6 +113,27 @@ class Fields:
         elif refused_character(value) is not None:
             self.fail(name, wording.NO_CONTROL_CHARACTERS)
         return value[:max_length]
+
+    def lines(self, name: str, max_lines: int, max_length: int) -> list[str]:
+        """A text area read as one entry per line (blank lines dropped), or a list of
+        texts from a hand-made request."""
+        value = self.raw.get(name)
+        if isinstance(value, list):
+            if not all(isinstance(item, str) for item in value):
+                self.fail(name, wording.TEXTS_ONLY)
+                return []
+            entries = [item.strip() for item in value]
+        else:
+            entries = [line.strip() for line in self._string(name).splitlines()]
+        entries = [entry for entry in entries if entry]
+        if len(entries) > max_lines:
+            self.fail(name, wording.at_most_lines(max_lines))
+        for number, entry in enumerate(entries, start=1):
+            if len(entry) > max_length:
+                self.fail(name, wording.line_too_long(number, max_length))
+            elif refused_character(entry) is not None:
+                self.fail(name, wording.NO_CONTROL_CHARACTERS)
+        return [entry[:max_length] for entry in entries[:max_lines]]
 
     def code(self, name: str, pattern: re.Pattern[str], hint: Problem) -> str:
         value = self._string(name)
@@ -368,6 +392,9 @@ def save_service(
     typical = form.decimal("typical_minutes", 0.5, 600)
     position = _position(form, session, Service, agency)
     active = form.flag("active")
+    requirements = form.lines("requirements", REQUIREMENTS_MAX, STANDARD_TEXT_MAX)
+    fee = form.text("fee", STANDARD_TEXT_MAX, required=False)
+    completion = form.text("completion", STANDARD_TEXT_MAX, required=False)
     form.check()
     assert agency is not None
     if series is None:
@@ -382,6 +409,7 @@ def save_service(
     service.daily_quota, service.hours, service.priority_offered = quota, clean_hours, priority
     service.target_wait_minutes, service.typical_minutes = target or 1, typical or 1.0
     service.position, service.active = position, active
+    service.requirements, service.fee, service.completion = requirements, fee, completion
     session.flush()
     if old_series_id is not None and old_series_id != series.id:
         _drop_unused_series(session, old_series_id)

@@ -44,11 +44,25 @@ MUST_NOT_BE_EMPTY = Problem("Tidak boleh kosong.", "Must not be empty.")
 CHOOSE_AN_OPTION = Problem("Pilih salah satu pilihan.", "Choose one of the options.")
 ALREADY_IN_USE = Problem("Sudah dipakai.", "Already in use.")
 NOT_FOUND = Problem("Tidak ditemukan.", "Not found.")
+TEXTS_ONLY = Problem("Isi dengan teks.", "Enter text.")
 
 
 def at_most_characters(limit: object) -> Problem:
     """A text longer than the field keeps."""
     return Problem(f"Paling banyak {limit} karakter.", f"At most {limit} characters.")
+
+
+def at_most_lines(limit: object) -> Problem:
+    """A list typed one entry per line (a service's requirements) that is too long."""
+    return Problem(f"Paling banyak {limit} baris.", f"At most {limit} lines.")
+
+
+def line_too_long(number: int, limit: object) -> Problem:
+    """One line of such a list that is longer than the field keeps."""
+    return Problem(
+        f"Baris {number}: paling banyak {limit} karakter.",
+        f"Line {number}: at most {limit} characters.",
+    )
 
 
 def one_to_characters(limit: object) -> Problem:

@@ -115,6 +115,11 @@ def service_payload(service: Service) -> wire.ServiceDefinition:
         "priority_offered": service.priority_offered,
         "target_wait_minutes": service.target_wait_minutes,
         "typical_minutes": service.typical_minutes,
+        "standard": {
+            "requirements": list(service.requirements or []),
+            "fee": service.fee or "",
+            "completion": service.completion or "",
+        },
     }
 
 

@@ -305,6 +305,9 @@ def _service_values(service: Service | None, agency: Agency | None) -> dict[str,
             "typical_minutes": f"{service.typical_minutes:g}",
             "position": service.position,
             "active": service.active,
+            "requirements": "\n".join(service.requirements or []),
+            "fee": service.fee,
+            "completion": service.completion,
         }
         hours = service.hours or {}
     return values | hours_values(hours)

@@ -19,16 +19,30 @@ from server.domain.areas import area_now
 from server.domain.context import Ctx
 from server.domain.errors import DomainError
 from server.domain.outbox import current_seq
-from server.domain.payloads import public_ticket_payload
+from server.domain.payloads import public_ticket_payload, service_payload
 from server.domain.tickets import find_by_status_code, ticket_with_estimate
 from server.web import bp
-from shared import events
+from shared import events, wire
 
 # token_urlsafe's alphabet; anything else cannot be a status code and is not looked up.
 STATUS_CODE = re.compile(r"[A-Za-z0-9_-]{8,32}")
 # While its socket is down a waiting ticket's page polls its status this often (the
 # script's ``data-refresh``); connected, the line's pushes keep it current.
 REFRESH_SECONDS = 15
+
+
+def service_standard(ctx: Ctx, status_code: str) -> wire.ServiceStandard | None:
+    """The standar pelayanan of the ticket's service, when the hall wrote one: shown under
+    the number so a visitor checks their papers while waiting, as the kiosk's Persyaratan
+    button showed it before the ticket was taken."""
+    try:
+        ticket = find_by_status_code(ctx.session, status_code)
+    except DomainError:
+        return None
+    standard = service_payload(ticket.service)["standard"]
+    if not (standard["requirements"] or standard["fee"] or standard["completion"]):
+        return None
+    return standard
 
 
 def ticket_status(ctx: Ctx, status_code: str) -> dict[str, Any] | None:
@@ -47,9 +61,11 @@ def ticket_status(ctx: Ctx, status_code: str) -> dict[str, Any] | None:
 
 @bp.get("/t/<path:status_code>")
 def ticket_page(status_code: str) -> Any:
-    status = None
+    status, standard = None, None
     if STATUS_CODE.fullmatch(status_code):
-        status = run_query(lambda ctx: ticket_status(ctx, status_code))
+        status, standard = run_query(
+            lambda ctx: (ticket_status(ctx, status_code), service_standard(ctx, status_code))
+        )
     if status is None:
         # The same page for a malformed and an unknown code: no hint which codes exist.
         response = make_response(render_template("ticket/not_found.html"), 404)
@@ -58,6 +74,7 @@ def ticket_page(status_code: str) -> Any:
             "ticket/ticket.html",
             code=status_code,
             status=status,
+            standard=standard,
             refresh_seconds=REFRESH_SECONDS,
         )
         response = make_response(body)

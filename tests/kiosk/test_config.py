@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -31,14 +32,13 @@ def test_the_example_config_loads_for_a_desk_and_marks_what_a_real_kiosk_changes
     text = EXAMPLE.read_text(encoding="utf-8")
     assert '# kind = "network"\n# host = "192.168.10.31"' in text
     assert text.count("# REAL KIOSK:") == 3  # fullscreen, hide_cursor, the printer
-    ktp = config.standards["DK-KTP"]
-    assert ktp.fee == "Gratis (tidak dipungut biaya)" and len(ktp.requirements) == 3
+    assert "[standards" not in text  # they belong to the service now (the console)
 
 
 def test_defaults_for_everything_but_the_server_and_the_pin(tmp_path: Path) -> None:
     config = load_kiosk_config(write(tmp_path, BASE))
     assert (config.language, config.idle_seconds, config.ticket_seconds) == ("id", 45, 20)
-    assert config.printer == {"kind": "dummy"} and config.standards == {}
+    assert config.printer == {"kind": "dummy"}
     assert config.public_url is None and config.logo is None
     assert config.tap_guard_ms == 500
 
@@ -62,8 +62,6 @@ def test_a_logo_is_found_beside_the_config_file(tmp_path: Path) -> None:
         (BASE + "tap_guard_ms = -1\n", "tap_guard_ms must be a whole number of milliseconds"),
         (BASE + "tap_guard_ms = 0.5\n", "tap_guard_ms must be a whole number of milliseconds"),
         (BASE + "tap_guard_ms = 5000\n", "tap_guard_ms .* from 0 to 2000"),
-        (BASE + '[standards."DK-KTP"]\nrequirements = "KK"\n', "requirements must be a list"),
-        (BASE + '[standards."DK-KTP"]\ncost = "Gratis"\n', "unknown field"),
         ("[server", "not valid TOML"),
     ],
 )
@@ -95,6 +93,16 @@ def test_the_tap_guard_can_be_tuned_or_switched_off(tmp_path: Path) -> None:
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(KioskConfigError, match="no such file"):
         load_kiosk_config(tmp_path / "nowhere.toml")
+
+
+def test_an_old_kiosk_file_with_standards_still_loads_and_says_they_moved(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    old = BASE + '[standards."DK-KTP"]\nrequirements = ["KK"]\nfee = "Gratis"\n'
+    with caplog.at_level(logging.WARNING, logger="kiosk.config"):
+        config = load_kiosk_config(write(tmp_path, old))
+    assert config.server_url == "http://127.0.0.1:5080"
+    assert "[standards] is no longer read" in caplog.text and "console" in caplog.text
 
 
 def test_an_empty_standard_shows_no_button() -> None:

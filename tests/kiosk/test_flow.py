@@ -454,21 +454,21 @@ def test_opening_follows_the_servers_clock_not_the_kiosks() -> None:
     assert not flow.state.lines[11].open
 
 
-def test_the_standard_from_the_kiosk_config_is_shown_from_the_services_screen() -> None:
-    api = FakeApi()
-    standard = ServiceStandard(requirements=("Fotokopi KK",), fee="Gratis")
-    flow = KioskFlow(api, FakePrinter(), clock=Clock(), standards={"DK-LEG": standard})
+def test_the_standard_the_server_sends_is_shown_from_the_services_screen() -> None:
+    flow = KioskFlow(FakeApi(), FakePrinter(), clock=Clock())
+    written = {"requirements": ["Fotokopi KK"], "fee": "Gratis", "completion": ""}
+    nothing = {"requirements": [], "fee": "", "completion": ""}
     config = {
         **CONFIG,
         "services": [
-            {**CONFIG["services"][1], "code": "DK-LEG"},
-            {**CONFIG["services"][0], "code": "DK-KTP", "standard": {"fee": "Gratis"}},
+            {**CONFIG["services"][1], "code": "DK-LEG", "standard": written},
+            {**CONFIG["services"][0], "code": "DK-KTP", "standard": nothing},
             {**CONFIG["services"][2], "code": "DK-AKTA", "standard": {"fee": 5}},
         ],
     }
     flow.apply_config(config)
-    assert flow.state.lines[11].standard == standard
-    assert flow.state.lines[10].standard == ServiceStandard(fee="Gratis")  # from the server
+    assert flow.state.lines[11].standard == ServiceStandard(("Fotokopi KK",), fee="Gratis")
+    assert flow.state.lines[10].standard is None  # nothing written: no button
     assert flow.state.lines[12].standard is None  # unreadable: left out, not a crash
     flow.choose_agency(1)
     flow.show_standard(11)

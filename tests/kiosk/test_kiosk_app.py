@@ -23,7 +23,6 @@ from sqlalchemy import delete, select
 
 from kiosk.app import Kiosk, main
 from kiosk.flow import Screen
-from kiosk.standards import ServiceStandard
 from kiosk.ui.window import KioskWindow
 from server.models import CounterService, Service
 from shared.api_client import ApiClient
@@ -486,10 +485,8 @@ def test_an_idle_kiosk_reports_an_empty_roll_and_its_refill_before_any_visitor(
 def test_the_information_button_shows_the_standard_before_queueing(
     qtbot: QtBot, server: LiveServer, printer: FakeNetworkPrinter, start_kiosk: StartKiosk
 ) -> None:
-    standard = ServiceStandard(
-        requirements=("Kartu Keluarga (asli dan fotokopi)",), fee="Gratis", completion="1 hari"
-    )
-    kiosk = start_kiosk(kiosk_config(server, printer.port, standards={"DK-KTP": standard}))
+    # The test hall writes DK-KTP's standard, as an admin does in the console.
+    kiosk = start_kiosk(kiosk_config(server, printer.port))
     tap(qtbot, kiosk.window, "Sentuh untuk mulai")
     tap(qtbot, kiosk.window, "Disdukcapil")
     assert find_button(kiosk.window, "Persyaratan: Perubahan KK") is None  # none configured

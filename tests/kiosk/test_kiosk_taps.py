@@ -18,7 +18,6 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
 from kiosk.flow import Screen
-from kiosk.standards import ServiceStandard
 from kiosk.ui.window import KioskWindow
 from tests.e2e.live import LiveServer
 from tests.kiosk.conftest import (
@@ -58,10 +57,7 @@ def clock() -> ManualClock:
 def kiosk(
     server: LiveServer, printer: FakeNetworkPrinter, start_kiosk: StartKiosk, clock: ManualClock
 ) -> Iterator[Kiosk]:
-    standard = ServiceStandard(requirements=("Kartu Keluarga",), fee="Gratis")
-    config = kiosk_config(
-        server, printer.port, tap_guard_ms=GUARD_MS, standards={"DK-KTP": standard}
-    )
+    config = kiosk_config(server, printer.port, tap_guard_ms=GUARD_MS)
     yield start_kiosk(config, clock=clock)
 
 

@@ -105,6 +105,66 @@ def test_a_new_service_is_in_the_kiosk_configuration_with_its_hours(
     assert "DK-AKTA" in listing and "Sen–Kam 08.00–15.00 · Jum 08.00–11.00" in listing
 
 
+def test_the_standard_written_in_the_console_reaches_the_kiosks_one_line_per_requirement(
+    admin: Console, api: Api, hall: Hall
+) -> None:
+    requirements = "Surat keterangan lahir\r\n\r\n  Kartu Keluarga orang tua  \r\nBuku nikah"
+    answer = admin.post(
+        "/admin/services/new",
+        service_form(
+            agency_id=str(hall.dk),
+            requirements=requirements,
+            fee="Gratis (tidak dipungut biaya)",
+            completion="1 hari kerja",
+        ),
+    )
+    assert answer.status_code == 302
+    standard = services_in_config(api)["DK-AKTA"]["standard"]
+    assert standard == {
+        "requirements": ["Surat keterangan lahir", "Kartu Keluarga orang tua", "Buku nikah"],
+        "fee": "Gratis (tidak dipungut biaya)",
+        "completion": "1 hari kerja",
+    }
+    form = admin.get(f"/admin/services/{hall.ktp}").get_data(as_text=True)
+    assert ">Kartu Keluarga (asli dan fotokopi)</textarea>" in form  # the stored one, to edit
+
+
+def test_a_service_without_a_standard_sends_an_empty_one(api: Api) -> None:
+    assert services_in_config(api)["DK-KK"]["standard"] == {
+        "requirements": [],
+        "fee": "",
+        "completion": "",
+    }
+
+
+def test_a_standard_too_long_or_with_control_characters_is_refused_beside_its_field(
+    admin: Console, api: Api, hall: Hall
+) -> None:
+    answer = admin.post(
+        "/admin/services/new",
+        service_form(
+            agency_id=str(hall.dk),
+            requirements="\n".join(f"Berkas {n}" for n in range(1, 23)),
+            fee="x" * 201,
+            completion="Selesai\x07",
+        ),
+    )
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    for message in (
+        "Paling banyak 20 baris.",
+        "Paling banyak 200 karakter.",
+        "Tanpa karakter kontrol.",
+    ):
+        assert message in page, message
+    assert "DK-AKTA" not in services_in_config(api)
+    line = admin.post(
+        "/admin/services/new",
+        service_form(agency_id=str(hall.dk), requirements="KK\n" + "y" * 201),
+    )
+    assert "Baris 2: paling banyak 200 karakter." in line.get_data(as_text=True)
+
+
 def test_every_field_problem_is_shown_beside_its_field_at_once(
     admin: Console, api: Api, hall: Hall
 ) -> None:

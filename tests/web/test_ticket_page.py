@@ -65,6 +65,35 @@ def test_the_page_shows_the_counter_when_the_ticket_is_called_without_a_reload(
     expect(page.locator("#state .note")).to_contain_text("Terima kasih")
 
 
+def test_the_page_shows_what_to_bring_while_waiting_and_hides_it_once_served(
+    web_server: LiveServer, new_page: NewPage
+) -> None:
+    hall = web_server.hall
+    kiosk = web_server.device("kiosk")
+    ktp = kiosk.issue(hall.ktp)  # the test hall wrote DK-KTP's standard
+    kk = kiosk.issue(hall.kk)  # and none for DK-KK
+    page = new_page(viewport=PHONE)
+    page.goto(f"{web_server.url}/t/{ktp['status_code']}")
+    standard = page.locator("#standard")
+    expect(standard.locator("h2")).to_have_text("Standar pelayanan")
+    expect(standard.locator(".requirements li")).to_have_text(
+        ["Kartu Keluarga (asli dan fotokopi)"]
+    )
+    expect(standard).to_contain_text("Gratis")
+    expect(standard).to_contain_text("1 hari")
+
+    officer = web_server.officer("petugas.dk")
+    officer.counter(hall.c1, "open")
+    officer.counter(hall.c1, "next")
+    officer.counter(hall.c1, "finish")
+    expect(page.locator("#state .headline")).to_have_text("Selesai dilayani")
+    expect(standard).to_be_hidden()
+
+    page.goto(f"{web_server.url}/t/{kk['status_code']}")
+    expect(page.locator("#number")).to_have_text(kk["number"])
+    expect(page.locator("#standard")).to_have_count(0)
+
+
 def test_a_finished_ticket_says_so_when_opened_later_and_in_english(
     web_server: LiveServer, new_page: NewPage
 ) -> None:
