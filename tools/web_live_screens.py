@@ -124,8 +124,12 @@ try:
         page.goto(f"{base}/t/{mine['status_code']}")
         page.wait_for_selector("#live.up")
         page.screenshot(path=str(OUT / "web-ticket-phone.png"))
+        page.screenshot(path=str(OUT / "web-ticket-phone-full.png"), full_page=True)
         # board
-        tv = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="id-ID")
+        # The board's page forbids eval (CSP); the wait below evaluates a string.
+        tv = browser.new_context(
+            viewport={"width": 1920, "height": 1080}, locale="id-ID", bypass_csp=True
+        )
         board = tv.new_page()
         board.on("pageerror", lambda e: print("PAGE ERROR", e))
         board.goto(f"{base}/board/{ZONE}#token={hall.display_token}")
