@@ -43,6 +43,12 @@ STATUS: dict[ErrorCode, int] = {
     ErrorCode.NOT_CALLED_ENOUGH: 409,
     ErrorCode.SERVICE_NOT_AT_COUNTER: 409,
     ErrorCode.CONFLICT: 409,
+    ErrorCode.SLOT_FULL: 409,
+    ErrorCode.BOOKING_CLOSED: 409,
+    ErrorCode.DUPLICATE_BOOKING: 409,
+    ErrorCode.BOOKING_BLOCKED: 409,
+    ErrorCode.OUTSIDE_CHECK_IN_WINDOW: 409,
+    ErrorCode.BOOKING_NOT_ACTIVE: 409,
     ErrorCode.UNAVAILABLE: 503,
     ErrorCode.INTERNAL_ERROR: 500,
 }

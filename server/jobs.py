@@ -1,4 +1,5 @@
-"""Background work of a running server: closing the day (expiring what was left open).
+"""Background work of a running server: closing the day (expiring what was left open) and
+ending the bookings nobody checked in (no-shows).
 
 An adapter like the REST and socket handlers: the job runs its domain command through
 the same `server.commands.run_command` (one transaction, pushes after the commit)."""
@@ -10,6 +11,7 @@ import logging
 from flask import Flask
 
 from server.commands import run_command
+from server.domain.bookings import mark_no_shows
 from server.domain.context import SYSTEM
 from server.domain.tickets import expire_open_tickets
 from server.extensions import socketio
@@ -27,10 +29,20 @@ def expire_now(app: Flask) -> int:
     return count
 
 
+def end_missed_bookings(app: Flask) -> int:
+    """Bookings whose check-in window closed without a check-in become no-shows."""
+    with app.app_context():
+        count = run_command(SYSTEM, mark_no_shows)
+    if count:
+        log.info("%d bookings were not checked in: no-shows", count)
+    return count
+
+
 def start_jobs(app: Flask) -> None:
     """Run the day-close check at start and then every ``expiry_interval_seconds``.
 
-    Several processes may run it at once: each ticket expires once, under its row lock.
+    Several processes may run it at once: each ticket expires once, under its row lock,
+    and each missed booking ends once (the rows another process holds are skipped).
     """
     state: AppState = app.extensions["antre"]
     interval = state.config.expiry_interval_seconds
@@ -39,6 +51,7 @@ def start_jobs(app: Flask) -> None:
         while True:
             try:
                 expire_now(app)
+                end_missed_bookings(app)
             except Exception:  # keep the loop alive through a database restart
                 log.exception("day-close check failed; retrying")
             socketio.sleep(interval)

@@ -32,8 +32,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # The states, roles and kinds of tickets, counters, users and devices are wire words too:
 # defined in shared/, taken from here by the server as before.
+from shared.states import BookingQueueRule as BookingQueueRule
+from shared.states import BookingState as BookingState
 from shared.states import CounterState as CounterState
 from shared.states import DeviceKind as DeviceKind
+from shared.states import LateCheckIn as LateCheckIn
 from shared.states import Priority as Priority
 from shared.states import Role as Role
 from shared.states import TicketSource as TicketSource
@@ -409,3 +412,108 @@ class CatalogVersion(Base):
     __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# --- bookings (antrean online, docs/booking.md) ------------------------------------------
+
+
+class BookingSettings(Base):
+    """How one service takes bookings; a service without a row takes none."""
+
+    __tablename__ = "booking_settings"
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    days_ahead: Mapped[int] = mapped_column(Integer, default=7)
+    slot_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    # Places per slot; None: derived from the counters serving the service, its typical
+    # minutes and ``online_share`` (booking_rules.slot_capacity).
+    capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    online_share: Mapped[float] = mapped_column(Float, default=0.3)
+    cutoff_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    check_in_before_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    check_in_after_minutes: Mapped[int] = mapped_column(Integer, default=15)
+    late: Mapped[LateCheckIn] = mapped_column(
+        _enum(LateCheckIn, "late_check_in"), default=LateCheckIn.WALK_IN
+    )
+    queue_rule: Mapped[BookingQueueRule] = mapped_column(
+        _enum(BookingQueueRule, "booking_queue_rule"), default=BookingQueueRule.SLOT_TIME
+    )
+    nik_required: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class BookingBand(Base):
+    """A time band of a service's day with its own daily booking quota (e.g. KK 07.30-09.00,
+    20 a day); a service with bands takes bookings only inside them."""
+
+    __tablename__ = "booking_bands"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
+    starts: Mapped[str] = mapped_column(String(5))  # "07:30", site time
+    ends: Mapped[str] = mapped_column(String(5))
+    quota: Mapped[int] = mapped_column(Integer)
+
+
+class Booking(Base):
+    """A visitor's booked slot. The personal data (name, phone, NIK) lives only here and is
+    emptied by ``prune``; the keyed hashes enforce one active booking per person, and the
+    ``active_*`` columns are those hashes while the booking is active (NULL otherwise), so
+    a unique constraint holds the rule on every database."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        UniqueConstraint("service_id", "service_date", "active_phone", name="uq_bookings_phone"),
+        UniqueConstraint("service_id", "service_date", "active_nik", name="uq_bookings_nik"),
+        Index("ix_bookings_slot", "service_id", "slot_start"),
+        Index("ix_bookings_day", "service_date", "state"),
+        Index("ix_bookings_phone_hash", "phone_hash"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    manage_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the cancel link's secret
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    service_date: Mapped[dt.date] = mapped_column(Date)
+    slot_start: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    slot_minutes: Mapped[int] = mapped_column(Integer)
+    state: Mapped[BookingState] = mapped_column(
+        _enum(BookingState, "booking_state"), default=BookingState.BOOKED
+    )
+    source: Mapped[str] = mapped_column(String(16), default="web")
+    language: Mapped[str] = mapped_column(String(2), default="id")
+    name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(16), nullable=True)  # +628...
+    phone_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    nik_cipher: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    nik_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    nik_last4: Mapped[str | None] = mapped_column(String(4), nullable=True)
+    active_phone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    active_nik: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    checked_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Checked in after the window, given a walk-in ticket (late = "walk_in").
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    ticket_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tickets.id"), nullable=True, unique=True
+    )
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Who cancelled: "visitor", "staff" or "closure"; and why, as staff wrote it.
+    cancelled_by: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    cancel_reason: Mapped[str | None] = mapped_column(String(300), nullable=True)
+
+    service: Mapped[Service] = relationship()
+    ticket: Mapped[Ticket | None] = relationship()
+
+
+class BookingEvent(Base):
+    """Append-only log of a booking's life (booked, rescheduled, checked_in, cancelled,
+    no_show): what the reports count, with no personal data."""
+
+    __tablename__ = "booking_events"
+    __table_args__ = (Index("ix_booking_events_at", "at"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(24))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), nullable=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -43,6 +43,13 @@ class ErrorCode(StrEnum):
     NOT_CALLED_ENOUGH = "not_called_enough"
     SERVICE_NOT_AT_COUNTER = "service_not_at_counter"
     CONFLICT = "conflict"
+    # bookings (antrean online)
+    SLOT_FULL = "slot_full"
+    BOOKING_CLOSED = "booking_closed"
+    DUPLICATE_BOOKING = "duplicate_booking"
+    BOOKING_BLOCKED = "booking_blocked"
+    OUTSIDE_CHECK_IN_WINDOW = "outside_check_in_window"
+    BOOKING_NOT_ACTIVE = "booking_not_active"
     # the server's own trouble
     UNAVAILABLE = "unavailable"
     INTERNAL_ERROR = "internal_error"

@@ -28,6 +28,30 @@ ERRORS: Final[dict[str, dict[str, str]]] = {
         "id": "Layanan ini tidak menyediakan antrean prioritas.",
         "en": "This service has no priority line.",
     },
+    ErrorCode.SLOT_FULL: {
+        "id": "Slot waktu ini sudah penuh. Silakan pilih waktu lain.",
+        "en": "This time slot is full. Please choose another time.",
+    },
+    ErrorCode.BOOKING_CLOSED: {
+        "id": "Pemesanan untuk waktu ini tidak dibuka.",
+        "en": "Booking is not open for this time.",
+    },
+    ErrorCode.DUPLICATE_BOOKING: {
+        "id": "Nomor ini sudah punya pemesanan aktif untuk layanan ini pada hari itu.",
+        "en": "This number already has an active booking for this service on that day.",
+    },
+    ErrorCode.BOOKING_BLOCKED: {
+        "id": "Pemesanan diblokir sementara karena beberapa pemesanan tidak didatangi.",
+        "en": "Booking is blocked for a while: several bookings were not kept.",
+    },
+    ErrorCode.OUTSIDE_CHECK_IN_WINDOW: {
+        "id": "Belum atau sudah lewat waktu check-in pemesanan ini.",
+        "en": "This booking cannot be checked in at this time.",
+    },
+    ErrorCode.BOOKING_NOT_ACTIVE: {
+        "id": "Pemesanan ini sudah dibatalkan atau tidak berlaku lagi.",
+        "en": "This booking was cancelled or is no longer valid.",
+    },
     ErrorCode.UNAVAILABLE: {
         "id": "Layanan sementara tidak tersedia. Mohon tunggu sebentar.",
         "en": "The service is temporarily unavailable. Please wait a moment.",

@@ -67,3 +67,38 @@ class DeviceKind(enum.StrEnum):
     KIOSK = "kiosk"
     DISPLAY = "display"
     COUNTER = "counter"
+
+
+class BookingState(enum.StrEnum):
+    """Where a booking (*antrean online*) is: booked for its slot, checked in at the hall
+    (it then has a ticket, whose own state says served or not), cancelled (by the
+    visitor, staff or a closure), or a no-show (not checked in by the end of its window)."""
+
+    BOOKED = "booked"
+    CHECKED_IN = "checked_in"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+
+class BookingQueueRule(enum.StrEnum):
+    """Where a checked-in booking's ticket stands in its line (docs/booking.md#queue-rule):
+
+    - ``slot_time`` (the default, "fair queuing"): as if the visitor had arrived at the
+      slot's start; walk-ins who came earlier stay ahead, later ones behind;
+    - ``reservation``: a booking reserves a place in the day only; check-in gives a
+      ticket at the back of the line, like a walk-in;
+    - ``due_first``: once its slot has come, before every walk-in (the calling order's
+      rule 2).
+    """
+
+    SLOT_TIME = "slot_time"
+    RESERVATION = "reservation"
+    DUE_FIRST = "due_first"
+
+
+class LateCheckIn(enum.StrEnum):
+    """What a visitor who comes after the check-in window gets: a walk-in ticket at the
+    back of the line, or a refusal with the reason."""
+
+    WALK_IN = "walk_in"
+    REFUSE = "refuse"

@@ -567,6 +567,8 @@ class Settings(TypedDict):
     estimate_min_samples: int
     officer_token_hours: int
     default_language: str
+    booking_no_show_limit: int
+    booking_block_days: int
     logo: str
 
 

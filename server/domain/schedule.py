@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from server.models import Service, Ticket
+from server.models import Booking, BookingState, Service, Ticket
 from shared.errors import ErrorCode
 from shared.opening_hours import (
     WEEKDAYS,
@@ -94,26 +94,21 @@ def ensure_open(ctx: Ctx, service: Service) -> None:
     )
 
 
-def issued_today(session: Session, service_id: int, day: dt.date) -> int:
-    """Tickets issued for the service on ``day`` (transfers in do not use its quota)."""
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Ticket)
-            .where(Ticket.origin_service_id == service_id, Ticket.service_date == day)
-        )
-        or 0
-    )
+def _used(session: Session, service_id: int, day: dt.date) -> int:
+    """Places of the day's quota in use: tickets issued, and bookings of the day not checked
+    in yet (their place is kept for them; docs/booking.md#quota)."""
+    return int(session.execute(_USED, {"service_id": service_id, "day": day}).scalar_one())
 
 
 def ensure_quota(session: Session, service: Service, day: dt.date) -> None:
     """Raise ``quota_exhausted`` when the day's quota is used up.
 
-    Called while the series lock row is held, so two kiosks cannot both take the last one.
+    Called while the series lock row is held (bookings take it too), so two kiosks, or a
+    kiosk and a booking, cannot both take the last place.
     """
     if service.daily_quota is None:
         return
-    if issued_today(session, service.id, day) >= service.daily_quota:
+    if _used(session, service.id, day) >= service.daily_quota:
         raise DomainError(
             ErrorCode.QUOTA_EXHAUSTED,
             f"today's quota of {service.daily_quota} tickets is used up",
@@ -124,4 +119,22 @@ def ensure_quota(session: Session, service: Service, day: dt.date) -> None:
 def remaining_quota(session: Session, service: Service, day: dt.date) -> int | None:
     if service.daily_quota is None:
         return None
-    return max(0, service.daily_quota - issued_today(session, service.id, day))
+    return max(0, service.daily_quota - _used(session, service.id, day))
+
+
+# Built once, as the issue path's other statements.
+_USED = select(
+    select(func.count())
+    .where(
+        Ticket.origin_service_id == bindparam("service_id"),
+        Ticket.service_date == bindparam("day"),
+    )
+    .scalar_subquery()
+    + select(func.count())
+    .where(
+        Booking.service_id == bindparam("service_id"),
+        Booking.service_date == bindparam("day"),
+        Booking.state == BookingState.BOOKED,
+    )
+    .scalar_subquery()
+)

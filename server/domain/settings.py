@@ -55,6 +55,10 @@ class SiteSettings:
     officer_token_hours: int = 12
     # The language pages and clients start in when nobody chose one ("id" or "en").
     default_language: str = "id"
+    # Bookings: this many not kept (no-shows) within ``booking_block_days`` block a phone
+    # number from booking until the last of them is that many days old; 0: never blocked.
+    booking_no_show_limit: int = 0
+    booking_block_days: int = 30
     # The uploaded logo's version ("" when there is none); set by ``store_logo`` only.
     logo: str = ""
 
@@ -75,6 +79,8 @@ _LIMITS: dict[str, tuple[int, int]] = {
     "estimate_sample_size": (1, 500),
     "estimate_min_samples": (1, 500),
     "officer_token_hours": (1, 24 * 7),
+    "booking_no_show_limit": (0, 20),
+    "booking_block_days": (1, 365),
 }
 _MAX_TEXT = {"number_separator": 2, "ticket_footer": 300, "site_short_name": 40}
 _CHOICES = {"default_language": LANGUAGES}

@@ -53,6 +53,9 @@ class IssueRequest:
     source: TicketSource = TicketSource.KIOSK
     printed: bool | None = None
     booked_for: dt.datetime | None = None
+    # Its place in line as if it had come at this time (a checked-in booking under the
+    # slot-time rule: docs/booking.md#queue-rule); None: now, or the booked slot.
+    queue_at: dt.datetime | None = None
 
     def fingerprint(self) -> str:
         """What an idempotent retry must repeat exactly (``printed`` may differ on retry)."""
@@ -202,7 +205,7 @@ def issue_ticket(ctx: Ctx, request: IssueRequest, idempotency_key: str | None = 
     day = ctx.today
     sequence = take_next_number(session, service.series_id, day)
     ensure_quota(session, service, day)  # under the series lock: no race for the last one
-    queued = request.booked_for or ctx.now
+    queued = request.booked_for or request.queue_at or ctx.now
     ticket = Ticket(
         status_code=secrets.token_urlsafe(STATUS_CODE_BYTES),
         service_id=service.id,
