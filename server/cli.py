@@ -619,6 +619,33 @@ def prune_command(days: int | None, archive: str | None, batch_size: int) -> Non
     help="The server process to measure (default: the one listening on the port).",
 )
 @click.option(
+    "--fault",
+    "faults",
+    multiple=True,
+    metavar="HH:MM=KIND",
+    help="Break something at that time of the simulated day (repeat): server-restart, "
+    "redis-restart, kiosk-cut or board-offline. See docs/simulation.md.",
+)
+@click.option(
+    "--server-command",
+    help="How to start the server again after a server-restart kills it (a shell command, "
+    "run in its own process group and stopped at the end of the run).",
+)
+@click.option(
+    "--redis-restart-command",
+    default="service redis-server restart",
+    show_default=True,
+    help="How a redis-restart restarts Redis (a shell command that returns once it is done).",
+)
+@click.option("--redis-url", help="Redis to wait for after a redis-restart (redis://...).")
+@click.option(
+    "--listen-url",
+    "listen_urls",
+    multiple=True,
+    help="With faults: boards and phones connect to these server addresses in turn "
+    "(repeat; default: --url), as a balancer spreads them over a hall's processes.",
+)
+@click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the summary as JSON here."
 )
 def simulate_command(
@@ -635,6 +662,11 @@ def simulate_command(
     admin_user: str | None,
     admin_password: str | None,
     server_pid: int | None,
+    faults: tuple[str, ...],
+    server_command: str | None,
+    redis_restart_command: str,
+    redis_url: str | None,
+    listen_urls: tuple[str, ...],
     out: Path | None,
 ) -> None:
     """Play a whole hall day against a running server through its public API, measure it,
@@ -643,6 +675,7 @@ def simulate_command(
     docs/simulation.md."""
     from server.demo.tokens import TokenFileError
     from server.simulation.command import DayRequest, SimulationStopped, simulate_day
+    from server.simulation.faults import FaultOptions, parse_fault
     from server.simulation.hall import demo_credentials
     from server.simulation.plan import PlanOptions, parse_day
     from server.simulation.runner import RunOptions
@@ -650,6 +683,13 @@ def simulate_command(
 
     try:
         start, end = parse_day(window)
+        schedule = FaultOptions(
+            faults=tuple(parse_fault(f) for f in faults),
+            server_command=server_command,
+            redis_restart_command=redis_restart_command,
+            redis_url=redis_url,
+        )
+        schedule.check()
         credentials = demo_credentials(tokens_file)
     except (ValueError, TokenFileError) as exc:
         raise click.ClickException(str(exc)) from None
@@ -663,7 +703,13 @@ def simulate_command(
             admin_password or credentials.admin[1],
         )
     request = DayRequest(
-        run=RunOptions(url=url, speed=speed, server_pid=server_pid),
+        run=RunOptions(
+            url=url,
+            speed=speed,
+            server_pid=server_pid,
+            faults=schedule,
+            listen_urls=listen_urls,
+        ),
         plan=PlanOptions(visitors=visitors, start=start, end=end, seed=seed, phones=phones),
         credentials=credentials,
         agencies=[a.strip() for a in agencies.split(",") if a.strip()] if agencies else None,

@@ -73,17 +73,40 @@ class Day:
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     recent: dict[int, deque[float]] = field(default_factory=lambda: defaultdict(deque))
     no_show_after: int = 3
+    # With a fault schedule (``faults.FaultPlayer``): how long (real seconds) kiosks and
+    # officers retry a request the server could not answer, and how often they did.
+    faults: Any = None
+    retry_for: float = 0.0
+    retries: Count[str] = field(default_factory=Count)
 
     def timed(
         self, name: str, client: ApiClient, path: str, body: Any = None
     ) -> tuple[dict[str, Any], float, float]:
         """POST ``path``; returns the body, when it was sent, and the round trip's midpoint
-        (what the tally takes as the moment it happened)."""
-        sent = time.time()
-        data = client.post(path, body)
+        (what the tally takes as the moment it happened). While a fault lasts, a request
+        the server could not answer is sent again (``retry_for``): counter commands carry
+        ``expect_ticket_id``, so a retry never acts twice."""
+        first = time.time()
+        while True:
+            sent = time.time()
+            try:
+                data = client.post(path, body)
+                break
+            except ApiError as exc:
+                if not self.retrying(exc, first):
+                    raise
+                self.retries[name] += 1
         back = time.time()
-        self.latencies.add(name, back - sent)
+        self.latencies.add(name, back - first)
         return data, sent, (sent + back) / 2
+
+    def retrying(self, exc: ApiError, first: float) -> bool:
+        """Whether to try ``exc``'s request again (after a pause): the server is away and
+        the fault schedule's retry time is not over."""
+        if not exc.retryable or time.time() - first > self.retry_for or self.clock.stop.is_set():
+            return False
+        time.sleep(0.25)
+        return True
 
     def mean_service(self, service_id: int) -> float:
         """Simulated seconds: the mean of the line's last services as seen so far, or the
@@ -121,16 +144,26 @@ def _issue(day: Day, client: ApiClient, visit: Visit) -> None:
     day.latencies.add(
         "behind plan", day.clock.real_seconds(max(0.0, day.clock.now() - visit.arrival))
     )
-    sent = time.time()
-    try:
-        issued = client.issue_ticket(
-            visit.service_id, visit.priority, key=f"sim-{day.run_id}-{visit.index}"
-        )
-    except ApiError as exc:
-        day.refused[exc.code] += 1
-        return
+    key = f"sim-{day.run_id}-{visit.index}"
+    cut = day.faults is not None and day.faults.cut_issue(client.token, visit, key)
+    first = time.time()
+    while True:
+        sent = time.time()
+        try:
+            issued = client.issue_ticket(visit.service_id, visit.priority, key=key)
+            break
+        except ApiError as exc:
+            if day.retrying(exc, first):
+                day.retries["issue"] += 1
+                continue
+            day.refused[exc.code] += 1
+            if cut:
+                day.faults.after_cut(visit, None, None)
+            return
     back = time.time()
-    day.latencies.add("issue", back - sent)
+    day.latencies.add("issue", back - first)
+    if cut:
+        day.faults.after_cut(visit, str(issued.ticket["number"]), issued.replayed)
     ahead, counters = issued.people_ahead, max(issued.open_counters, 1)
     ticket = SimTicket(
         id=int(issued.ticket["id"]),

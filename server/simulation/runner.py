@@ -7,8 +7,11 @@ simulated clock. When the day's window ends the kiosks stop; the officers serve 
 still waits (at most ``drain_limit`` simulated seconds more) and close. Then the report
 after is compared with the tally, and the summary is built.
 
-The fault schedule of a later session (a process killed, Redis restarted, a board
-offline) fits in as one more thread on the same clock, beside the kiosks.
+With a fault schedule (``RunOptions.faults``, ``faults.py``) one more thread on the same
+clock breaks things (a process killed, Redis restarted, a kiosk cut off, a board
+unplugged); boards and phones are then the reconnecting ones of ``screens.py``, and the
+end of the run also checks that every confirmed ticket reached its end on the server and
+that every board and phone shows what a fresh snapshot shows.
 """
 
 from __future__ import annotations
@@ -19,12 +22,19 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
 from server.simulation.accuracy import accuracy, promise_of
 from server.simulation.clock import SimClock
+from server.simulation.faults import (
+    RETRY_FOR,
+    FaultOptions,
+    FaultPlayer,
+    check_tickets,
+    classify_missed,
+)
 from server.simulation.hall import Credentials, Device, Hall
 from server.simulation.listeners import Boards, Phones
 from server.simulation.measures import (
@@ -37,6 +47,7 @@ from server.simulation.measures import (
 )
 from server.simulation.people import Day, Officer, run_kiosk, run_leavers
 from server.simulation.plan import HOUR, MINUTE, DayPlan, Visit, clock_text
+from server.simulation.screens import LiveBoards, LivePhones, Resyncs
 from server.simulation.tally import compare, report_delta, report_lines
 from shared.api_client import ApiClient, ApiError
 from shared.printer_health import PrinterState
@@ -57,6 +68,10 @@ class RunOptions:
     server_pid: int | None = None
     progress_every: float = 15 * MINUTE  # simulated
     drain_limit: float = 2 * HOUR  # simulated, after the window's end
+    faults: FaultOptions = field(default_factory=FaultOptions)
+    # Where boards and phones connect, in turn (a balancer spreading them over a hall's
+    # processes); empty: ``url``.
+    listen_urls: tuple[str, ...] = ()
 
 
 class Simulation:
@@ -82,6 +97,11 @@ class Simulation:
         self.samples: dict[str, ProcessSample | None] = {}
         self.hourly_cpu: dict[str, float | None] = {}
         self._clients: list[ApiClient] = []
+        # Which server process each sample read: a restart makes a new one.
+        self._sampled: dict[ProcessSample, int] = {}
+        self.restarted_pids: list[int] = []
+        self.resyncs = Resyncs()
+        self.player: FaultPlayer | None = None
 
     # --- the run ----------------------------------------------------------------------
 
@@ -95,11 +115,24 @@ class Simulation:
         admin = self._login(*self.credentials.admin)
         day.no_show_after = self.hall.no_show_after_calls
         before = report_lines(self._report(admin))
-        day.boards = Boards(self.options.url, day.deliveries)
+        faults = self.options.faults
+        urls = list(self.options.listen_urls) or [self.options.url]
+        boards: Boards
+        if faults.faults:
+            faults.check()
+            live_boards = LiveBoards(urls, day.deliveries, self.resyncs)
+            day.boards = boards = live_boards
+            day.phones = LivePhones(urls, day.deliveries, self.resyncs)
+            day.retry_for = RETRY_FOR
+            self.player = day.faults = FaultPlayer(
+                day, faults, live_boards, self._server_pid, self._restarted
+            )
+        else:
+            day.boards = boards = Boards(self.options.url, day.deliveries)
+            day.phones = Phones(self.options.url, day.deliveries)
         for board in self.hall.boards:
             if board.zone is not None:
-                day.boards.connect(board.name, board.token, board.zone)
-        day.phones = Phones(self.options.url, day.deliveries)
+                boards.connect(board.name, board.token, board.zone)
         day.phones.start()
         officers = self._officers()
         for officer in officers:
@@ -113,6 +146,7 @@ class Simulation:
         leavers = self._thread("leavers", lambda: run_leavers(day, desks))
         progress = self._thread("progress", self._progress)
         presence = self._thread("presence", self._report_presence)
+        player = self._thread("faults", self.player.run) if self.player else None
         try:
             for kiosk in kiosks:
                 kiosk.join()
@@ -125,16 +159,86 @@ class Simulation:
             day.book.wake()
             for thread in [*threads, leavers, progress, presence]:
                 thread.join(timeout=30)
+            if player is not None:
+                player.join(timeout=RETRY_FOR)
         real_seconds = time.monotonic() - started
         self.samples["end"] = self._sample()
         time.sleep(SETTLE_SECONDS)
-        day.phones.close()
-        day.boards.close()
-        after = report_lines(self._report(admin))
-        summary = self._summary(report_delta(before, after), real_seconds)
-        for client in self._clients:
-            client.close()
+        try:
+            day.phones.close()
+            stale_boards = self._stale_boards()
+            boards.close()
+            after = report_lines(self._report(admin))
+            summary = self._summary(report_delta(before, after), real_seconds)
+            if self.player is not None:
+                summary.update(self._fault_summary(summary, stale_boards))
+        finally:
+            for client in self._clients:
+                client.close()
+            if self.player is not None:
+                self.player.processes.stop()
         return summary
+
+    # --- faults -------------------------------------------------------------------------
+
+    def _server_pid(self) -> int | None:
+        """The process a server-restart kills: the one measured, else the port's."""
+        if self.probe is not None:
+            return self.probe.pid
+        parsed = urlparse(self.options.url)
+        return pid_listening_on(parsed.port or 80)
+
+    def _restarted(self, pid: int) -> None:
+        self.restarted_pids.append(pid)
+        if self.probe is not None:
+            self.probe = ProcessProbe(pid)
+
+    def _stale_boards(self) -> dict[str, Any]:
+        boards = self.day.boards
+        if not isinstance(boards, LiveBoards):
+            return {}
+        return boards.stale(wait=10.0)
+
+    def _fault_summary(
+        self, summary: dict[str, Any], stale_boards: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The fault schedule's part of the summary, and the verdict it adds: every
+        confirmed ticket ended on the server, no call lost (missed while offline is
+        not lost when a snapshot showed it after), every board and phone shows the truth."""
+        day, player = self.day, self.player
+        assert player is not None
+        boards = day.boards.by_zone if day.boards is not None else {}
+        with day.calls_lock:
+            calls = list(day.calls)
+        deliveries = classify_missed(calls, boards, day.deliveries, self.resyncs, player.windows)
+        phones = day.phones
+        stale_phones = phones.stale if isinstance(phones, LivePhones) else {}
+        tickets = check_tickets(day)
+        lost = sum(d["lost"] + d["duplicated"] for d in deliveries.values())
+        faults_ok = all(r.get("ok") is True for r in player.records)
+        ok = (
+            summary["reports_equal_tally"]
+            and summary["server"].get("memory_within_limit") is not False
+            and lost == 0
+            and tickets["ok"]
+            and not stale_boards
+            and not stale_phones
+            and faults_ok
+        )
+        return {
+            "ok": ok,
+            "deliveries": deliveries,
+            "faults": {
+                "schedule": player.records,
+                "retries": dict(day.retries),
+                "tickets": tickets,
+                "boards_checked": len(getattr(day.boards, "boards", {})),
+                "boards_not_as_snapshot": stale_boards,
+                "phones_checked": phones.checked if isinstance(phones, LivePhones) else 0,
+                "phones_not_as_ticket": stale_phones,
+                "all_made": faults_ok,
+            },
+        }
 
     def _thread(self, name: str, target: Callable[[], None]) -> threading.Thread:
         thread = threading.Thread(target=target, name=f"sim-{name}", daemon=True)
@@ -212,7 +316,18 @@ class Simulation:
         return ProcessProbe(pid) if pid is not None else None
 
     def _sample(self) -> ProcessSample | None:
-        return self.probe.sample() if self.probe is not None else None
+        probe = self.probe
+        sample = probe.sample() if probe is not None else None
+        if probe is not None and sample is not None:
+            self._sampled[sample] = probe.pid
+        return sample
+
+    def _same_process(self, first: ProcessSample | None, last: ProcessSample | None) -> bool:
+        return (
+            first is not None
+            and last is not None
+            and self._sampled.get(first) == self._sampled.get(last)
+        )
 
     def _progress(self) -> None:
         """Progress lines, the warm-up sample and the CPU share per simulated hour."""
@@ -228,7 +343,8 @@ class Simulation:
                 self.samples["warm_up"] = self._sample()
             if now >= hour_start + HOUR:
                 sample = self._sample()
-                if hour_sample is not None and sample is not None:
+                if self._same_process(hour_sample, sample):
+                    assert hour_sample is not None and sample is not None
                     self.hourly_cpu[clock_text(hour_start)] = _rounded(
                         cpu_share(hour_sample, sample)
                     )
@@ -340,13 +456,20 @@ class Simulation:
         if self.probe is None:
             return {"pid": None, "note": "no server process found on this machine"}
         start, end = self.samples.get("start"), self.samples.get("end")
+        memory = memory_summary(self.samples)
+        if not self._same_process(self.samples.get("warm_up"), end):
+            # A restart: the new process's memory says nothing of the old one's growth.
+            memory.update(growth_after_warm_up=None, memory_within_limit=None)
         return {
             "pid": self.probe.pid,
+            **({"restarted_as": self.restarted_pids} if self.restarted_pids else {}),
             "cpu_share_of_one_core": {
-                "whole_run": _rounded(cpu_share(start, end)) if start and end else None,
+                "whole_run": _rounded(cpu_share(start, end))
+                if start and end and self._same_process(start, end)
+                else None,
                 "by_hour": self.hourly_cpu,
             },
-            **memory_summary(self.samples),
+            **memory,
         }
 
 

@@ -39,10 +39,14 @@ def render(summary: dict[str, Any]) -> str:
     lines += [f"  {name:<13} {_ms(figures)}" for name, figures in summary["latency"].items()]
     lines += ["", "Deliveries (must be 0 lost, 0 duplicated):"]
     for kind, d in summary["deliveries"].items():
+        offline = d.get("missed_while_offline")
         lines.append(
             f"  {kind:<7} {d['listeners']} listening, {d['expected']} calls expected, "
             f"{d['lost']} lost, {d['duplicated']} duplicated"
+            + ("" if offline is None else f", {offline} missed while offline (shown after)")
         )
+    if "faults" in summary:
+        lines += ["", *_fault_lines(summary["faults"])]
     lines += ["", *_server_lines(summary["server"])]
     estimate = summary["estimate"]["all"]
     lines += [
@@ -77,6 +81,44 @@ def render(summary: dict[str, Any]) -> str:
         ]
     lines.append("Verdict: " + ("OK" if summary["ok"] else "FAILED"))
     return "\n".join(lines)
+
+
+def _fault_lines(faults: dict[str, Any]) -> list[str]:
+    """Per fault what happened, then what the day still got right."""
+    lines = ["Faults:"]
+    for record in faults["schedule"]:
+        facts = ", ".join(
+            f"{k.replace('_', ' ')} {v}"
+            for k, v in record.items()
+            if k not in ("at", "kind", "ok", "note") and v is not None
+        )
+        verdict = "ok" if record.get("ok") else "FAILED"
+        lines.append(
+            f"  {record['at']} {record['kind']:<14} {verdict}: {record.get('note', '')}"
+            + (f" ({facts})" if facts else "")
+        )
+    if faults["retries"]:
+        lines.append(f"  requests retried while the server was away: {faults['retries']}")
+    tickets = faults["tickets"]
+    lines.append(
+        f"  confirmed tickets {tickets['confirmed']}: {tickets['by_final_state']}, "
+        f"{tickets['transferred_then_served']} transferred then served; "
+        f"unknown to the server {len(tickets['unknown_to_server'])}, "
+        f"not finished {len(tickets['not_finished'])}, given twice {tickets['given_twice']}"
+    )
+    boards, phones = faults["boards_checked"], faults["phones_checked"]
+    boards_right = boards - len(faults["boards_not_as_snapshot"])
+    phones_right = phones - len(faults["phones_not_as_ticket"])
+    lines.append(
+        f"  boards showing a fresh snapshot's state: {boards_right} of {boards}; "
+        f"phones showing their ticket as the server does: {phones_right} of {phones}"
+    )
+    for name, wrong in {
+        **faults["boards_not_as_snapshot"],
+        **faults["phones_not_as_ticket"],
+    }.items():
+        lines.append(f"    {name} differs: {wrong}")
+    return lines
 
 
 def _min(value: float | None) -> str:
