@@ -206,8 +206,11 @@ class FaultPlayer:
             down_seconds=round(time.time() - began, 1),
             server_log=log_file.name,
         )
-        if not back:
-            record["note"] = f"the server did not answer within {RESTART_TIMEOUT:.0f} s"
+        record["note"] = (
+            "killed with SIGKILL, started again with --server-command"
+            if back
+            else f"the server did not answer within {RESTART_TIMEOUT:.0f} s of the kill"
+        )
 
     # --- redis-restart -------------------------------------------------------------------
 
@@ -227,6 +230,7 @@ class FaultPlayer:
         if back and self.options.redis_url is not None:
             back = _wait(lambda: _redis_answers(str(self.options.redis_url)), RESTART_TIMEOUT)
         record.update(ok=back, command=command, seconds=round(time.time() - began, 1))
+        record["note"] = "restarted" if back else "Redis did not come back"
         if done.returncode != 0:
             tail = (done.stderr or done.stdout).decode(errors="replace").strip()[-300:]
             record["note"] = f"exit {done.returncode}: {tail}"
@@ -249,6 +253,7 @@ class FaultPlayer:
         loaded = _wait(lambda: self.day_resyncs().first_after(name, began) is not None, 30)
         record.update(
             ok=loaded,
+            note="unplugged, plugged in again, reloaded its zone",
             board=name.removeprefix("board:"),
             offline_minutes=OFFLINE_FOR / MINUTE,
             offline_real_seconds=round(time.time() - began, 1),
@@ -293,7 +298,6 @@ class FaultPlayer:
         record.update(visit=visit.index, note="request sent, connection closed unread")
         # As a kiosk whose connection dropped: it notices, then presses again.
         time.sleep(RETRY_PAUSE * 2)
-        record["cut"] = True
         return True
 
     def after_cut(self, visit: Visit, number: str | None, replayed: bool | None) -> None:

@@ -318,6 +318,8 @@ class Simulation:
     def _sample(self) -> ProcessSample | None:
         probe = self.probe
         sample = probe.sample() if probe is not None else None
+        if sample is not None and sample.rss_bytes == 0:
+            sample = None  # killed and not yet reaped (a zombie): no server to measure
         if probe is not None and sample is not None:
             self._sampled[sample] = probe.pid
         return sample
