@@ -639,11 +639,11 @@ def prune_command(days: int | None, archive: str | None, batch_size: int) -> Non
 )
 @click.option("--redis-url", help="Redis to wait for after a redis-restart (redis://...).")
 @click.option(
-    "--listen-url",
-    "listen_urls",
+    "--board-url",
+    "board_urls",
     multiple=True,
-    help="With faults: boards and phones connect to these server addresses in turn "
-    "(repeat; default: --url), as a balancer spreads them over a hall's processes.",
+    help="With faults: boards connect to these server addresses in turn (repeat; "
+    "default: --url), as a balancer spreads them over a hall's processes.",
 )
 @click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the summary as JSON here."
@@ -666,7 +666,7 @@ def simulate_command(
     server_command: str | None,
     redis_restart_command: str,
     redis_url: str | None,
-    listen_urls: tuple[str, ...],
+    board_urls: tuple[str, ...],
     out: Path | None,
 ) -> None:
     """Play a whole hall day against a running server through its public API, measure it,
@@ -708,7 +708,7 @@ def simulate_command(
             speed=speed,
             server_pid=server_pid,
             faults=schedule,
-            listen_urls=listen_urls,
+            board_urls=board_urls,
         ),
         plan=PlanOptions(visitors=visitors, start=start, end=end, seed=seed, phones=phones),
         credentials=credentials,

@@ -69,9 +69,9 @@ class RunOptions:
     progress_every: float = 15 * MINUTE  # simulated
     drain_limit: float = 2 * HOUR  # simulated, after the window's end
     faults: FaultOptions = field(default_factory=FaultOptions)
-    # Where boards and phones connect, in turn (a balancer spreading them over a hall's
-    # processes); empty: ``url``.
-    listen_urls: tuple[str, ...] = ()
+    # With faults: where boards connect, in turn (a balancer spreading them over a hall's
+    # processes); empty: ``url``. Phones connect to ``url``.
+    board_urls: tuple[str, ...] = ()
 
 
 class Simulation:
@@ -116,13 +116,13 @@ class Simulation:
         day.no_show_after = self.hall.no_show_after_calls
         before = report_lines(self._report(admin))
         faults = self.options.faults
-        urls = list(self.options.listen_urls) or [self.options.url]
+        urls = list(self.options.board_urls) or [self.options.url]
         boards: Boards
         if faults.faults:
             faults.check()
             live_boards = LiveBoards(urls, day.deliveries, self.resyncs)
             day.boards = boards = live_boards
-            day.phones = LivePhones(urls, day.deliveries, self.resyncs)
+            day.phones = LivePhones([self.options.url], day.deliveries, self.resyncs)
             day.retry_for = RETRY_FOR
             self.player = day.faults = FaultPlayer(
                 day, faults, live_boards, self._server_pid, self._restarted

@@ -130,7 +130,6 @@ def _simulate(live: LiveServer, tmp_path: Path, *extra: str) -> tuple[Any, dict[
     for officer in OFFICERS:
         args += ["--officer", officer]
     result = CliRunner().invoke(cli, [*args, *extra])
-    print(result.output)  # DEBUG
     assert out.exists(), result.output
     return result, json.loads(out.read_text())
 
@@ -211,13 +210,13 @@ def test_a_redis_restart_under_two_processes_leaves_every_board_on_the_snapshot(
         second = LiveServer.sharing(first, tmp_path / "b")
         first.start()
         second.start()
-        # Kiosks and counters on the first process; the boards and phones in turn on
-        # both: a board on the second hears the first's calls only through Redis.
+        # Kiosks, counters and phones on the first process, one board on each: the board
+        # on the second hears the first's calls only through Redis.
         result, summary = _simulate(
             first,
             tmp_path,
             *("--fault", "08:20=redis-restart", "--redis-restart-command", restart),
-            *("--redis-url", mq.url, "--listen-url", first.url, "--listen-url", second.url),
+            *("--redis-url", mq.url, "--board-url", first.url, "--board-url", second.url),
         )
     finally:
         if second is not None:
