@@ -671,8 +671,9 @@ def simulate_command(
 ) -> None:
     """Play a whole hall day against a running server through its public API, measure it,
     and compare the day's reports with what was done (exit 1 when they differ, a board or
-    phone missed a call, or the server grew over 10 % after the warm-up). See
-    docs/simulation.md."""
+    phone missed a call, or the server grew over 10 % after the warm-up; with --fault,
+    also when a fault could not be made, a confirmed ticket did not end on the server,
+    or a board or phone ended showing other than the server). See docs/simulation.md."""
     from server.demo.tokens import TokenFileError
     from server.simulation.command import DayRequest, SimulationStopped, simulate_day
     from server.simulation.faults import FaultOptions, parse_fault
