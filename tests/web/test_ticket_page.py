@@ -94,6 +94,36 @@ def test_the_page_shows_what_to_bring_while_waiting_and_hides_it_once_served(
     expect(page.locator("#standard")).to_have_count(0)
 
 
+def test_a_change_whose_event_was_lost_still_reaches_the_page_while_connected(
+    web_server: LiveServer, new_page: NewPage
+) -> None:
+    """As when Redis restarts between two processes: the socket stays up, the event of
+    the ticket's last change never comes, and nothing later would reveal the gap."""
+    hall = web_server.hall
+    ticket = web_server.device("kiosk").issue(hall.pkb)
+    officer = web_server.officer("petugas.sm")
+    officer.counter(hall.c3, "open")
+    officer.counter(hall.c3, "next")
+    page = new_page(viewport=PHONE)
+    page.add_init_script(  # a one-second refresh: the slow check runs every 8 seconds
+        """(() => {
+          const get = Element.prototype.getAttribute;
+          Element.prototype.getAttribute = function (name) {
+            return name === "data-refresh" ? "1" : get.call(this, name);
+          };
+        })();"""
+    )
+    page.goto(f"{web_server.url}/t/{ticket['status_code']}")
+    expect(page.locator("#state .headline")).to_have_text("Nomor Anda dipanggil")
+    expect(page.locator("#live")).to_have_text("Diperbarui otomatis")
+    with web_server.db.write() as session:  # finished with no event sent
+        row = session.get(Ticket, ticket["id"])
+        assert row is not None
+        row.state = TicketState.DONE
+        row.finished_at = dt.datetime.now(dt.UTC)
+    expect(page.locator("#state .headline")).to_have_text("Selesai dilayani", timeout=20_000)
+
+
 def test_a_finished_ticket_says_so_when_opened_later_and_in_english(
     web_server: LiveServer, new_page: NewPage
 ) -> None:

@@ -3,7 +3,9 @@
    The ticket's events move the page on at once; a line's queue.stats (another ticket
    called, issued, cancelled…) means "people ahead" may have changed, so the status is
    reloaded (debounced: a burst of calls costs one request). Also reloaded after a
-   reconnect or a seq gap; polled only while the socket is down. After a transfer the
+   reconnect or a seq gap; polled while the socket is down, and checked now and then
+   while it is up (an event lost between processes, e.g. while Redis restarts, would
+   otherwise leave a finished ticket showing "being served"). After a transfer the
    socket reconnects, so the server seats it in the new line's room. Once called, the
    counter is shown big and the phone vibrates. Where to wait (zone and counters) comes
    with the ticket and follows a transfer; a line no open counter serves says so instead
@@ -172,8 +174,13 @@
     resync: reload,
     status: setLive
   });
-  /* The fallback while the socket is down (or never came up). */
+  /* The fallback while the socket is down (or never came up), and a slow check while it
+     is up: until the visit ends, a lost event costs at most CHECK_EVERY refreshes. */
+  var CHECK_EVERY = 8, ticks = 0;
+  var OPEN = { waiting: true, called: true, serving: true };
   setInterval(function () {
-    if (!connected && status.ticket.state === "waiting") reload();
+    if (!OPEN[status.ticket.state]) return;
+    ticks += 1;
+    if (!connected || ticks % CHECK_EVERY === 0) reload();
   }, refreshMs);
 })();
