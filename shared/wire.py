@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal, NotRequired, Required, TypedDict
 
+from shared import booking_code
 from shared.calling_order import Reason
 from shared.errors import ErrorCode
 from shared.opening_hours import WEEKDAYS
@@ -773,3 +774,27 @@ class Report(TypedDict):
     ]
     by_day: Annotated[list[DayCount], Doc("every day of the period, in order")]
     definitions: ReportDefinitions
+
+
+# --- check-in (POST /bookings/{code}/check-in; server/api/booking_check_in.py) ------------
+
+
+CHECK_IN_CODE_PATTERN = f"^[{booking_code.ALPHABET}]{{{booking_code.LENGTH}}}$"
+
+
+class CheckedInBooking(TypedDict):
+    """The booking a check-in turned into a ticket: what the kiosk prints beside the number."""
+
+    code: Annotated[str, Pattern(CHECK_IN_CODE_PATTERN), Doc(example="K7QM3XHD")]
+    slot_start: Annotated[DateTime, Doc("the booked slot's start")]
+    slot_minutes: int
+    late: Annotated[
+        bool, Doc("checked in after the window: a walk-in ticket at the back of the line")
+    ]
+
+
+class CheckedIn(Issued):
+    """A booking's ticket: new (201), or the one it got before (200, nothing new to print)."""
+
+    booking: CheckedInBooking
+    already_checked_in: bool

@@ -84,6 +84,7 @@ WIRE_REFS: dict[type, str] = {
     wire.Service: "Service",
     wire.LineOutlook: "LineOutlook",
     wire.Issued: "Issued",
+    wire.CheckedIn: "CheckedIn",
     wire.Requeued: "Requeued",
     wire.TicketChanged: "TicketChanged",
     wire.TicketStatus: "TicketStatus",
@@ -148,6 +149,8 @@ class Operation:
     summary: str
     response: str  # component schema of the success body
     status: int = 200
+    # A second success with the same body (a check-in repeated: 200 beside 201).
+    also: tuple[int, str] | None = None
     body: Schema | None = None  # what the handler passes to json_body()
     lenient_body: JsonSchema | None = None  # a body read without json_body (PATCH /settings)
     errors: tuple[ErrorCode, ...] = ()
@@ -286,6 +289,26 @@ def operations() -> list[Operation]:
             "Requeued",
             body=REQUEUE_SCHEMA,
             errors=(E.NOT_FOUND, E.FORBIDDEN, E.INVALID_TRANSITION),
+            writes=True,
+        ),
+        Operation(
+            "post",
+            f"{API}/bookings/{{code}}/check-in",
+            "check_in_booking",
+            "bookings",
+            "Check a booking in (a kiosk; staff of the booking's agency; an admin): its ticket",
+            "CheckedIn",
+            status=201,
+            also=(200, "OK: it had been checked in already; the same ticket, nothing to print"),
+            errors=(
+                E.FORBIDDEN,
+                E.NOT_FOUND,
+                E.OUTSIDE_CHECK_IN_WINDOW,
+                E.BOOKING_NOT_ACTIVE,
+                E.SERVICE_CLOSED,
+                E.QUOTA_EXHAUSTED,
+                E.SERVICE_UNSTAFFED,
+            ),
             writes=True,
         ),
         _counter_command(
@@ -445,6 +468,11 @@ PATH_PARAMETERS: dict[str, JsonSchema] = {
     "status_code": {**STRING, "maxLength": 32, "description": "the code in the ticket's QR"},
     "zone_code": STRING,
     "agency_code": STRING,
+    "code": {
+        **STRING,
+        "maxLength": 300,
+        "description": "a booking's code as typed or scanned (any case, dashes ignored)",
+    },
 }
 
 
@@ -586,7 +614,11 @@ def _operation(op: Operation) -> dict[str, Any]:
     body = _request_body(op)
     if body is not None:
         out["requestBody"] = body
-    out["responses"] = {str(op.status): success, **_error_responses(op)}
+    out["responses"] = {str(op.status): success}
+    if op.also is not None:
+        status, description = op.also
+        out["responses"][str(status)] = {**success, "description": description}
+    out["responses"].update(_error_responses(op))
     return out
 
 
@@ -627,6 +659,7 @@ def build_document() -> dict[str, Any]:
             for name in (
                 "auth",
                 "tickets",
+                "bookings",
                 "counters",
                 "services",
                 "snapshots",
