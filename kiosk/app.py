@@ -21,6 +21,7 @@ from PyQt6.QtCore import QObject, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QGuiApplication, QImage, QPixmap, QScreen
 from PyQt6.QtWidgets import QApplication
 
+from kiosk.check_in import CheckInJob
 from kiosk.config import KioskConfig, KioskConfigError, load_kiosk_config
 from kiosk.exit_gesture import ExitGesture, PinEntry
 from kiosk.flow import IssueJob, IssueOutcome, KioskFlow, KioskState, Screen
@@ -149,8 +150,9 @@ class Kiosk(QObject):
 
     # --- issuing ---------------------------------------------------------------------------
 
-    def _issue_on_worker(self, job: IssueJob) -> None:
-        """The flow's ``run_issue``: the server and the printer on the worker."""
+    def _issue_on_worker(self, job: IssueJob | CheckInJob) -> None:
+        """The flow's ``run_issue`` (a ticket, or a booking's check-in): the server and the
+        printer on the worker."""
         self.issuing.submit(partial(self.flow.perform, job), self._issued)
 
     def _issued(self, outcome: IssueOutcome) -> None:

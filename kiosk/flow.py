@@ -3,6 +3,8 @@ r"""What the kiosk shows and does, screen by screen, without any widget.
 welcome -> agencies -> services (-> standard) -> (priority) -> issuing -> ticket
                                                           \-> message (quota, closed)
                                                           \-> unavailable (server away)
+welcome -> check_in (keypad) -> issuing -> ticket (a booking's, marked BOOKING)
+any screen -- a scanner's code --^    \-> check_in_result (already in, early, late, ...)
 
 The widgets only show ``KioskState`` and forward taps here. A tap counts only once its
 screen has been shown for the tap guard's time (``kiosk.tap_guard``): the second tap of a
@@ -16,6 +18,11 @@ and returns an ``IssueJob``, which the flow hands to its ``run_issue``; there ``
 ``report`` (worker) tells the server whether it was printed. The kiosk app's ``run_issue``
 puts those on its worker; without one, all of it runs on the calling thread (tests,
 tools). A ticket is shown only after the server confirmed it.
+
+A booking's check-in (``kiosk.check_in``) takes the same way: ``submit_code`` (keypad)
+or ``scanned`` (a scanner, on any screen) claims the one job in flight, a ``CheckInJob``
+that ``perform`` carries out like an issue; a booking checked in before gets its number
+on screen and no new paper.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from enum import Enum
 from typing import Any, Protocol, TypedDict
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kiosk.check_in import CheckInJob, CheckInNote, note_for_refusal, typed_code
 from kiosk.health_report import HealthReport
 from kiosk.opening_hours import (
     SpecialDay,
@@ -43,6 +51,7 @@ from kiosk.standards import ServiceStandard, StandardError
 from kiosk.tap_guard import TapGuard
 from shared import wire
 from shared.api_client import ApiError, Issued
+from shared.booking_code import read_code
 from shared.errors import ErrorCode
 
 log = logging.getLogger("antre.kiosk")
@@ -72,6 +81,8 @@ class Screen(Enum):
     TICKET = "ticket"
     MESSAGE = "message"
     UNAVAILABLE = "unavailable"
+    CHECK_IN = "check_in"
+    CHECK_IN_RESULT = "check_in_result"
 
 
 class TicketApi(Protocol):
@@ -83,6 +94,8 @@ class TicketApi(Protocol):
     def issue_ticket(
         self, service_id: int, priority: str = "none", *, key: str | None = None
     ) -> Issued: ...
+
+    def check_in(self, code: str) -> Issued: ...
 
     def report_printed(self, ticket_id: int, printed: bool) -> None: ...
 
@@ -120,6 +133,7 @@ class Line:
     staffed: bool = True
     # When a closed line opens next (site time), for "Buka Senin 07.30".
     next_opening: dt.datetime | None = None
+    booking_enabled: bool = False  # takes bookings: the welcome screen offers check-in
 
     @property
     def full(self) -> bool:
@@ -145,7 +159,7 @@ class IssueOutcome:
     """The result of one issue job, brought back to the GUI thread: the ticket (or the
     error) and what the printer said."""
 
-    job: IssueJob
+    job: IssueJob | CheckInJob
     issued: Issued | None = None
     error: ApiError | None = None
     printed: bool = False
@@ -184,6 +198,8 @@ class KioskState:
     site_short_name: str = "MPP"
     agencies: tuple[wire.Agency, ...] = ()
     lines: dict[int, Line] = field(default_factory=dict)
+    code: str = ""  # typed on the check-in keypad so far
+    check_in_note: CheckInNote | None = None
 
 
 class KioskFlow:
@@ -204,7 +220,7 @@ class KioskFlow:
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         tap_guard_seconds: float = 0.0,
-        run_issue: Callable[[IssueJob], None] | None = None,
+        run_issue: Callable[[IssueJob | CheckInJob], None] | None = None,
     ) -> None:
         self.api = api
         # How a claimed issue is carried out: the app's worker, or this thread.
@@ -259,7 +275,8 @@ class KioskFlow:
                 self._set(screen=Screen.UNAVAILABLE, message_code=ErrorCode.UNAVAILABLE)
             return
         idle = self.clock() - self._last_touch
-        limit = self.ticket_seconds if self.state.screen is Screen.TICKET else self.idle_seconds
+        shown = self.state.screen in (Screen.TICKET, Screen.CHECK_IN_RESULT)
+        limit = self.ticket_seconds if shown else self.idle_seconds
         if idle >= limit:
             self.home()
 
@@ -318,6 +335,7 @@ class KioskFlow:
                 priority_offered=bool(s.get("priority_offered", True)),
                 hours=s.get("hours"),
                 standard=self._standard_of(s),
+                booking_enabled=bool(s.get("booking_enabled", False)),
                 **_area_of(s),
                 waiting=before.waiting if before else 0,
                 estimated_wait_minutes=before.estimated_wait_minutes if before else 0,
@@ -359,6 +377,10 @@ class KioskFlow:
         if is_open == line.open and upcoming == line.next_opening:
             return line
         return replace(line, open=is_open, next_opening=upcoming)
+
+    def site_time(self, iso: str) -> dt.datetime:
+        """A time the server sent (ISO 8601), in the hall's time zone."""
+        return dt.datetime.fromisoformat(iso).astimezone(self._zone)
 
     def opening_text(self, line: Line, language: str) -> str:
         """ "Buka Senin 07.30" for a closed line that opens within two weeks, else ""."""
@@ -443,6 +465,8 @@ class KioskFlow:
             printed=None,
             printer_fault=None,
             message_code=ErrorCode.UNAVAILABLE if offline else None,
+            code="",
+            check_in_note=None,
         )
 
     def go_home(self) -> None:
@@ -482,9 +506,11 @@ class KioskFlow:
             Screen.STANDARD: Screen.SERVICES,
             Screen.PRIORITY: Screen.SERVICES,
             Screen.MESSAGE: Screen.SERVICES,
+            Screen.CHECK_IN: Screen.WELCOME,
+            Screen.CHECK_IN_RESULT: Screen.CHECK_IN,
         }.get(self.state.screen)
         if previous is not None:
-            self._set(screen=previous, message_code=None)
+            self._set(screen=previous, message_code=None, code="", check_in_note=None)
 
     def pick_service(self, service_id: int) -> None:
         """A service's tile, or "take a number" under its standard: the priority question
@@ -502,6 +528,80 @@ class KioskFlow:
             self._set(screen=Screen.PRIORITY)
             return False
         return True
+
+    # --- a booking's check-in ----------------------------------------------------------------
+
+    def takes_bookings(self) -> bool:
+        """Whether some service of the hall takes bookings (the welcome screen asks)."""
+        return any(line.booking_enabled for line in self.state.lines.values())
+
+    def open_check_in(self) -> None:
+        """ "Sudah booking?": the keypad."""
+        if not self._tap():
+            return
+        if not self.state.loaded:
+            self._set(screen=Screen.UNAVAILABLE, message_code=ErrorCode.UNAVAILABLE)
+            return
+        self._set(screen=Screen.CHECK_IN, code="", check_in_note=None)
+
+    def press_code_key(self, key: str) -> None:
+        if self._tap() and self.state.screen is Screen.CHECK_IN:
+            self._set(code=typed_code(self.state.code, key))
+
+    def erase_code(self) -> None:
+        if self._tap() and self.state.screen is Screen.CHECK_IN:
+            self._set(code=self.state.code[:-1])
+
+    def submit_code(self) -> bool:
+        """The keypad's "Check-in": False when nothing was started."""
+        if not self._tap() or self.state.screen is not Screen.CHECK_IN or not self.state.code:
+            return False
+        return self._start_check_in(self.state.code)
+
+    def scanned(self, text: str) -> bool:
+        """A scanner read a code or a booking's link: checked in from any screen, at once
+        (no tap guard: nobody's finger is involved). False while another job runs."""
+        self.touch()
+        if not self.state.loaded or self.state.screen is Screen.UNAVAILABLE:
+            return False
+        return self._start_check_in(text)
+
+    def _start_check_in(self, text: str) -> bool:
+        if self.state.busy or self.state.screen is Screen.ISSUING:
+            return False
+        code = read_code(text)
+        if code is None:  # not a code nor a booking's link: the server would not know it
+            self._set(screen=Screen.CHECK_IN_RESULT, check_in_note=CheckInNote("not_found"))
+            return False
+        job = CheckInJob(code, self.state.language)
+        self._set(busy=True, screen=Screen.ISSUING, message_code=None, check_in_note=None)
+        self.run_issue(job)
+        return True
+
+    def _checked_in(self, outcome: IssueOutcome) -> None:
+        """``complete`` for a check-in: the ticket, or the note saying why there is none."""
+        error, issued = outcome.error, outcome.issued
+        if error is not None:
+            if error.retryable:
+                self._set(busy=False, screen=Screen.UNAVAILABLE, message_code=error.code)
+            else:
+                note = note_for_refusal(error)
+                self._set(busy=False, screen=Screen.CHECK_IN_RESULT, check_in_note=note)
+            return
+        assert issued is not None
+        self.touch()
+        if issued.already_checked_in:
+            note = CheckInNote("already", number=str(issued.ticket.get("number", "")))
+            self._set(busy=False, screen=Screen.CHECK_IN_RESULT, issued=issued, check_in_note=note)
+            return
+        self._set(
+            busy=False,
+            screen=Screen.TICKET,
+            issued=outcome.issued,
+            printed=outcome.printed,
+            printer_fault=None if outcome.printed else outcome.printer_health,
+            code="",
+        )
 
     # --- issuing ---------------------------------------------------------------------------
 
@@ -532,7 +632,7 @@ class KioskFlow:
         self._pending = PendingKey(service_id, priority, uuid.uuid4().hex, now)
         return self._pending.key
 
-    def perform(self, job: IssueJob) -> IssueOutcome:
+    def perform(self, job: IssueJob | CheckInJob) -> IssueOutcome:
         """Ask the server for the ticket, then print it (worker thread; no state touched).
 
         ``ApiClient.issue_ticket`` retries a lost answer with the job's Idempotency-Key,
@@ -540,10 +640,15 @@ class KioskFlow:
         neither can make two tickets.
         """
         try:
-            issued = self.api.issue_ticket(job.service_id, job.priority, key=job.key)
+            if isinstance(job, CheckInJob):
+                issued = self.api.check_in(job.code)
+            else:
+                issued = self.api.issue_ticket(job.service_id, job.priority, key=job.key)
         except ApiError as exc:
             log.warning("ticket not issued: %s (%s)", exc.code, exc.message)
             return IssueOutcome(job, error=exc)
+        if issued.already_checked_in:  # its paper was printed at the first check-in
+            return IssueOutcome(job, issued)
         try:
             health = self.printer.print_issued(issued, job.language) or "ok"
         except Exception as exc:  # any printer trouble: the ticket is shown on screen instead
@@ -557,7 +662,7 @@ class KioskFlow:
     def report(self, outcome: IssueOutcome) -> None:
         """Tell the server whether the ticket was printed, and the printer's state if it
         changed (worker thread, after the visitor already sees the result)."""
-        if outcome.issued is not None:
+        if outcome.issued is not None and not outcome.issued.already_checked_in:
             try:
                 self.api.report_printed(int(outcome.issued.ticket["id"]), outcome.printed)
             except ApiError as exc:  # the ticket stands; the report is best effort
@@ -567,6 +672,9 @@ class KioskFlow:
 
     def complete(self, outcome: IssueOutcome) -> None:
         """Show what ``perform`` achieved (GUI thread)."""
+        if isinstance(outcome.job, CheckInJob):
+            self._checked_in(outcome)
+            return
         error = outcome.error
         if error is not None:
             retryable = error.retryable
@@ -596,7 +704,7 @@ class KioskFlow:
         self.run_issue(job)
         return True
 
-    def issue_here(self, job: IssueJob) -> None:
+    def issue_here(self, job: IssueJob | CheckInJob) -> None:
         """All of an issue on this thread: the ``run_issue`` of tests and tools."""
         outcome = self.perform(job)
         self.complete(outcome)

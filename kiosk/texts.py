@@ -88,6 +88,56 @@ TEXTS = {
     "pin.ok": {"id": "OK", "en": "OK"},
     "pin.cancel": {"id": "Batal", "en": "Cancel"},
     "pin.erase": {"id": "Hapus", "en": "Erase"},
+    "welcome.booked": {
+        "id": "Sudah booking? Check-in di sini",
+        "en": "Already booked? Check in here",
+    },
+    "check_in.title": {"id": "Check-in pemesanan", "en": "Booking check-in"},
+    "check_in.prompt": {
+        "id": "Ketik kode pemesanan Anda, atau pindai kode QR-nya di pemindai",
+        "en": "Type your booking code, or hold its QR code to the scanner",
+    },
+    "check_in.erase": {"id": "Hapus", "en": "Erase"},
+    "check_in.submit": {"id": "Check-in", "en": "Check in"},
+    "check_in.already.title": {"id": "Anda sudah check-in", "en": "You have already checked in"},
+    "check_in.already.text": {
+        "id": "Nomor antrean Anda tetap sama. Tidak ada tiket baru yang dicetak.",
+        "en": "Your queue number stays the same. No new ticket was printed.",
+    },
+    "check_in.early.title": {"id": "Belum waktunya check-in", "en": "Too early to check in"},
+    "check_in.early.today": {
+        "id": "Silakan kembali pukul {time}.",
+        "en": "Please come back at {time}.",
+    },
+    "check_in.early.day": {
+        "id": "Silakan kembali pada {date} pukul {time}.",
+        "en": "Please come back on {date} at {time}.",
+    },
+    "check_in.late.title": {"id": "Waktu check-in sudah lewat", "en": "Check-in has closed"},
+    "check_in.late.text": {
+        "id": "Check-in untuk jadwal Anda ditutup pukul {time}. Silakan ambil nomor antrean biasa.",
+        "en": "Check-in for your slot closed at {time}. Please take a regular number.",
+    },
+    "check_in.cancelled.title": {
+        "id": "Pemesanan ini sudah dibatalkan",
+        "en": "This booking was cancelled",
+    },
+    "check_in.no_show.title": {"id": "Pemesanan ini sudah lewat", "en": "This booking has passed"},
+    "check_in.ended.text": {
+        "id": "Silakan ambil nomor antrean biasa, atau pesan lagi.",
+        "en": "Please take a regular number, or book again.",
+    },
+    "check_in.not_found.title": {"id": "Kode tidak ditemukan", "en": "Code not found"},
+    "check_in.not_found.text": {
+        "id": "Periksa kembali kode pemesanan Anda (8 huruf dan angka, mis. K7QM-3XHD).",
+        "en": "Please check your booking code (8 letters and digits, e.g. K7QM-3XHD).",
+    },
+    "check_in.refused.title": {
+        "id": "Check-in tidak dapat dilakukan",
+        "en": "Cannot check in now",
+    },
+    "check_in.retry": {"id": "Ketik ulang kode", "en": "Type the code again"},
+    "ticket.booking": {"id": "BOOKING – JADWAL {time}", "en": "BOOKING – SLOT {time}"},
     "nav.back": {"id": "‹ Kembali", "en": "‹ Back"},
     "nav.home": {"id": "Beranda", "en": "Home"},
     "nav.language": {"id": "English", "en": "Bahasa Indonesia"},

@@ -127,6 +127,7 @@ WORDS = {
         "closed": "Menunggu loket dibuka",
         "area": "Tunggu di: {area}",
         "scan": "Pindai untuk cek posisi antrean",
+        "booking": "BOOKING – JADWAL {time}",
     },
     "en": {
         "number": "QUEUE NUMBER",
@@ -137,6 +138,7 @@ WORDS = {
         "closed": "Waiting for a counter to open",
         "area": "Wait at: {area}",
         "scan": "Scan to follow your queue",
+        "booking": "BOOKING – SLOT {time}",
     },
 }
 
@@ -192,6 +194,9 @@ class TicketLayout:
     language: str = "id"
     logo_path: str | None = None
     paper_mm: int = 80
+    # A checked-in booking's slot (site time): the ticket says BOOKING and the time, so the
+    # officer sees why this number may be called before walk-ins who came earlier.
+    booked_slot: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -202,6 +207,8 @@ class TicketLayout:
             raise ValueError(f"unknown priority category {self.priority!r}")
         if self.issued_at.tzinfo is None:
             raise ValueError("issued_at must carry its time zone")
+        if self.booked_slot is not None and self.booked_slot.tzinfo is None:
+            raise ValueError("booked_slot must carry its time zone")
 
     @classmethod
     def from_issue(
@@ -215,12 +222,14 @@ class TicketLayout:
         language: str = "id",
         logo_path: str | None = None,
         paper_mm: int = 80,
+        booked_slot: str | None = None,
     ) -> TicketLayout:
         """Build the layout from the JSON the server answered when it issued the ticket.
 
         ``public_url`` is the base the visitors' phones reach (the QR opens
         ``{public_url}/t/{status_code}``); ``footer`` is ``settings.ticket_footer`` of
-        ``GET /api/v1/config``; ``timezone`` the site's, so the printed time is the hall's.
+        ``GET /api/v1/config``; ``timezone`` the site's, so the printed time is the hall's;
+        ``booked_slot`` a checked-in booking's ``slot_start`` (ISO 8601).
         """
         zone = ZoneInfo(timezone)  # an unknown zone fails here, with its own message
         try:
@@ -242,6 +251,9 @@ class TicketLayout:
                 language=language,
                 logo_path=logo_path,
                 paper_mm=paper_mm,
+                booked_slot=(
+                    dt.datetime.fromisoformat(booked_slot).astimezone(zone) if booked_slot else None
+                ),
             )
         except KeyError as exc:
             raise ValueError(f"the server's ticket answer lacks {exc}") from None
@@ -254,6 +266,13 @@ class TicketLayout:
         """The largest magnification at which the number still fits on one line."""
         cap = 5 if self.paper_mm == 58 else 6  # beyond this the number dwarfs the QR
         return max(1, min(cap, self.paper.columns // max(1, len(self.number))))
+
+    def booking_label(self) -> str | None:
+        """ "BOOKING – JADWAL 09.30" on a checked-in booking's ticket; None on a walk-in's."""
+        if self.booked_slot is None:
+            return None
+        time = self.booked_slot.strftime("%H.%M" if self.language == "id" else "%H:%M")
+        return WORDS[self.language]["booking"].format(time=time)
 
     def outlook(self) -> tuple[str, str]:
         """(people ahead, the wait) as the ticket words them (``wait_kind``)."""
@@ -281,8 +300,8 @@ class TicketLayout:
         blocks.append(Feed())
         text(words["number"])
         text(self.number, size=self.number_size(), bold=True)
-        label = priority_label(self.priority, self.language)
-        if label is not None:
+        marks = [priority_label(self.priority, self.language), self.booking_label()]
+        for label in (m for m in marks if m is not None):
             # Reverse print with a space either side: the mark shows from across the desk.
             size = 2 if len(label) + 2 <= cols // 2 else 1
             for line in wrap(label, cols // size - 2):

@@ -86,6 +86,7 @@ class KioskPrinter:
             language=language,
             logo_path=settings.logo_path,
             paper_mm=self.printer.config.paper_mm,
+            booked_slot=issued.booking["slot_start"] if issued.booking else None,
         )
 
     def print_issued(self, issued: Issued, language: str) -> str:

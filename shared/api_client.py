@@ -11,6 +11,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
+from urllib.parse import quote
 
 import requests
 
@@ -72,6 +73,10 @@ class Issued:
     replayed: bool
     # Counters open for the ticket's line when it was issued (0: nobody can call it yet).
     open_counters: int = 1
+    # A booking's ticket (``check_in``): the booking, and whether it had its ticket before
+    # (then there is nothing new to print).
+    booking: wire.CheckedInBooking | None = None
+    already_checked_in: bool = False
 
 
 class ApiClient:
@@ -227,6 +232,34 @@ class ApiClient:
                 estimated_wait_minutes=int(issued["estimated_wait_minutes"]),
                 replayed=response.headers.get("Idempotent-Replayed") == "true",
                 open_counters=int(issued.get("open_counters", 1)),
+            )
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def check_in(self, code: str, *, attempts: int = 3, backoff: float = 0.5) -> Issued:
+        """Check a booking in by its code (typed or scanned): its ticket.
+
+        Network failures are retried: a check-in is idempotent on the server (the same
+        ticket again). An answer after a retry saying "already checked in" may be this
+        very check-in whose first answer was lost, so it counts as new (printed): a second
+        paper with the same number does no harm, a visitor sent away without one does.
+        """
+        path = f"/bookings/{quote(code.strip()[:300], safe='')}/check-in"
+        for attempt in range(1, attempts + 1):
+            try:
+                body = self._answer(wire.CheckedIn, "POST", path)
+            except ApiError as exc:
+                if not exc.retryable or attempt == attempts:
+                    raise
+                time.sleep(backoff * attempt)
+                continue
+            return Issued(
+                ticket=body["ticket"],
+                people_ahead=int(body["people_ahead"]),
+                estimated_wait_minutes=int(body["estimated_wait_minutes"]),
+                replayed=False,
+                open_counters=int(body.get("open_counters", 1)),
+                booking=body["booking"],
+                already_checked_in=bool(body["already_checked_in"]) and attempt == 1,
             )
         raise AssertionError("unreachable")  # pragma: no cover
 

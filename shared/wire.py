@@ -547,6 +547,9 @@ class Service(ServiceDefinition):
 
     remaining_quota: int | None
     area: WaitingArea | None
+    booking_enabled: Annotated[
+        bool, Doc("takes bookings (antrean online): the kiosk offers the booking check-in")
+    ]
 
 
 class Settings(TypedDict):

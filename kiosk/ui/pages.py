@@ -50,6 +50,8 @@ class Pages:
     _updates: list[Callable[[KioskState], None]]
     _welcome_clock: QLabel | None
     _emblem_text: str
+    _check_in: Callable[[QVBoxLayout, KioskState], None]  # CheckInPages
+    _check_in_result: Callable[[QVBoxLayout, KioskState], None]
 
     # --- sizes ---------------------------------------------------------------------------
 
@@ -104,6 +106,8 @@ class Pages:
             Screen.TICKET: self._ticket,
             Screen.MESSAGE: self._message,
             Screen.UNAVAILABLE: self._unavailable,
+            Screen.CHECK_IN: self._check_in,
+            Screen.CHECK_IN_RESULT: self._check_in_result,
         }[screen]
         build(layout, state)
 
@@ -152,6 +156,10 @@ class Pages:
         layout.addSpacing(m.px(28))
         start = self.tap_button(tr("welcome.start", lang), "primary", self.flow.start)
         layout.addLayout(centred(start))
+        if self.flow.takes_bookings():
+            layout.addSpacing(m.px(28))
+            booked = self.tap_button(tr("welcome.booked", lang), "booked", self.flow.open_check_in)
+            layout.addLayout(centred(booked))
         layout.addStretch(1)
 
     def _agencies(self, layout: QVBoxLayout, state: KioskState) -> None:
@@ -369,6 +377,12 @@ class Pages:
         mark = priority_label(priority, lang)
         if mark is not None:
             column.addLayout(self._mark(priority, mark))
+            column.addSpacing(m.px(12))
+        if issued.booking is not None:
+            slot = self.flow.site_time(issued.booking["slot_start"])
+            time = slot.strftime("%H.%M" if lang == "id" else "%H:%M")
+            booked = label(f" {tr('ticket.booking', lang, time=time)} ", "priorityMark", wrap=False)
+            column.addLayout(centred(booked))
             column.addSpacing(m.px(12))
         kind = wait_kind(issued.people_ahead, issued.estimated_wait_minutes, issued.open_counters)
         lines = [

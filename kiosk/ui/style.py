@@ -74,6 +74,18 @@ QPushButton#pinWord {{ background: #E8EEF6; font-size: {f(26)}px; font-weight: 7
     padding: {p(8)}px; }}
 QPushButton#pinCancel {{ background: white; border: 2px solid {LINE}; font-size: {f(28)}px;
     padding: {p(8)}px; }}
+QPushButton#booked {{ background: white; color: {BRAND}; border: 3px solid {BRAND};
+    font-size: {f(34)}px; font-weight: 700; padding: {p(18)}px {p(48)}px; }}
+QPushButton#booked:pressed {{ background: #DCE6F2; }}
+QLabel#codeEntry {{ font-family: "DejaVu Sans Mono", monospace; font-size: {f(88)}px;
+    font-weight: 700; color: {BRAND}; letter-spacing: {p(6)}px; }}
+QPushButton#codeKey {{ background: white; border: 2px solid {LINE}; font-size: {f(44)}px;
+    font-weight: 700; padding: {p(4)}px; }}
+QPushButton#codeKey:pressed {{ background: #DCE6F2; }}
+QPushButton#codeWord {{ background: white; border: 2px solid {LINE}; font-size: {f(32)}px;
+    font-weight: 700; padding: {p(4)}px; }}
+QPushButton#codeWord:pressed {{ background: #DCE6F2; }}
+QLabel#resultNumber {{ font-size: {f(120)}px; font-weight: 800; color: {BRAND}; }}
 """
 
 

@@ -13,14 +13,24 @@ from collections.abc import Callable
 from typing import Any
 
 from PyQt6.QtCore import QObject, Qt, QTimer, pyqtSignal
-from PyQt6.QtGui import QCloseEvent, QFont, QImage, QMouseEvent, QPixmap, QResizeEvent
+from PyQt6.QtGui import (
+    QCloseEvent,
+    QFont,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPixmap,
+    QResizeEvent,
+)
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.check_in import ScannerReader
 from kiosk.exit_gesture import ExitGesture, PinEntry
 from kiosk.flow import KioskFlow, KioskState, Screen
 from kiosk.screen_metrics import ScreenMetrics
 from kiosk.texts import tr
 from kiosk.ticket_layout import format_issued_at
+from kiosk.ui.check_in_pages import CheckInPages
 from kiosk.ui.pages import Pages
 from kiosk.ui.pin_pad import PinPad
 from kiosk.ui.style import stylesheet
@@ -45,8 +55,8 @@ class StateBridge(QObject):
     changed = pyqtSignal(object)
 
 
-class KioskWindow(Pages, QWidget):
-    """Shows ``KioskState``; every tap goes to the flow."""
+class KioskWindow(Pages, CheckInPages, QWidget):
+    """Shows ``KioskState``; every tap goes to the flow, and a scanner's keys too."""
 
     exit_requested = pyqtSignal()
 
@@ -66,6 +76,7 @@ class KioskWindow(Pages, QWidget):
         self.exit_gesture = exit_gesture or ExitGesture()
         self.logo = logo if logo is not None and not logo.isNull() else None
         self.may_close = False
+        self.scanner = ScannerReader()
         self.setWindowTitle("Antre — Kiosk")
         self._assumed: tuple[float, float] | None = None  # (dpi, ratio) a test or tool gave
         self.metrics = self._measure()
@@ -182,6 +193,21 @@ class KioskWindow(Pages, QWidget):
         self.flow.touch()
         super().mousePressEvent(event)
 
+    def keyPressEvent(self, event: QKeyEvent | None) -> None:
+        """A USB scanner types what it read and presses Enter, on whatever screen is up.
+        Every button refuses focus, so its keys come here; the PIN pad ignores them."""
+        if event is None or self.pin_pad.isVisible():
+            super().keyPressEvent(event)
+            return
+        now = self.flow.clock()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            scanned = self.scanner.enter(now)
+            if scanned is not None:
+                self.flow.scanned(scanned)
+        else:
+            self.scanner.key(event.text(), now)
+        event.accept()
+
     def resizeEvent(self, event: QResizeEvent | None) -> None:
         super().resizeEvent(event)
         QTimer.singleShot(0, self._fit_title)  # once the header has its new width
@@ -220,6 +246,7 @@ class KioskWindow(Pages, QWidget):
             ticket,
             state.printed,
             state.message_code,
+            state.check_in_note,
             self._arrangement(state),
         )
 

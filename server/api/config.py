@@ -15,7 +15,7 @@ from server.domain.errors import DomainError
 from server.domain.payloads import agency_payload, counter_payload, service_payload, zone_payload
 from server.domain.schedule import remaining_quota
 from server.domain.settings import update_settings
-from server.models import Agency, Counter, Holiday, Service, SpecialOpening, Zone
+from server.models import Agency, BookingSettings, Counter, Holiday, Service, SpecialOpening, Zone
 from server.principal import current_principal
 from shared import wire
 from shared.errors import ErrorCode
@@ -24,6 +24,10 @@ from shared.errors import ErrorCode
 def config_payload(ctx: Ctx) -> wire.Config:
     session = ctx.session
     services = session.scalars(select(Service).order_by(Service.agency_id, Service.position)).all()
+    # The kiosk offers "Sudah booking?" only where some service takes bookings.
+    booking = set(
+        session.scalars(select(BookingSettings.service_id).where(BookingSettings.enabled.is_(True)))
+    )
     return {
         "site": {
             "name": ctx.settings.site_name,
@@ -42,6 +46,7 @@ def config_payload(ctx: Ctx) -> wire.Config:
                 **service_payload(s),
                 "remaining_quota": remaining_quota(session, s, ctx.today),
                 "area": _area(ctx.catalog.area_of_service(session, s.id)),
+                "booking_enabled": s.id in booking,
             }
             for s in services
         ],

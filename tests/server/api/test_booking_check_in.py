@@ -205,3 +205,15 @@ def test_a_cancelled_booking_is_not_active(
     error = assert_error(response, 409, "booking_not_active")
     documented.check(response)
     assert error["details"]["state"] == "cancelled"
+
+
+# --- what the kiosk learns from the configuration ----------------------------------------------
+
+
+def test_the_configuration_says_which_services_take_bookings(
+    api: Api, code: str, hall: Hall, documented: DocumentedAnswers
+) -> None:
+    config = documented.check(api.as_device("kiosk").get("/api/v1/config"))
+
+    taking = {s["id"] for s in config["services"] if s["booking_enabled"]}
+    assert taking == {hall.ktp}
