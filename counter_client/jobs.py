@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from counter_client.actions import Action
 from shared import wire
-from shared.api_client import ApiError
+from shared.api_client import ApiError, Issued
 from shared.errors import ErrorCode
 
 log = logging.getLogger("antre.counter")
@@ -27,6 +27,7 @@ OpenAnswer = tuple[wire.CounterAndTicket, wire.AgencySnapshot]  # the counter op
 CommandAnswer = wire.CounterAndTicket
 RequeueAnswer = wire.Requeued
 LineAnswer = wire.LineOutlook
+CheckInAnswer = Issued  # a booking's ticket (``already_checked_in``: the one it had)
 
 
 class CounterApi(Protocol):
@@ -49,6 +50,8 @@ class CounterApi(Protocol):
     def requeue(self, ticket_id: int) -> wire.Requeued: ...
 
     def line(self, service_id: int) -> wire.LineOutlook: ...
+
+    def check_in(self, code: str) -> Issued: ...
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,16 @@ def line_call(service_id: int) -> Callable[[CounterApi], LineAnswer]:
 
     def call(api: CounterApi) -> LineAnswer:
         return api.line(service_id)
+
+    return call
+
+
+def check_in_call(code: str) -> Callable[[CounterApi], CheckInAnswer]:
+    """A booked visitor at the desk: their booking's ticket (the same one again if it was
+    checked in before)."""
+
+    def call(api: CounterApi) -> CheckInAnswer:
+        return api.check_in(code)
 
     return call
 

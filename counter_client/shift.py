@@ -38,7 +38,7 @@ from counter_client.actions import (
 )
 from counter_client.config import CounterConfig
 from counter_client.device_presence import Presence
-from counter_client.durations import wait_text
+from counter_client.durations import date_text, wait_text
 from counter_client.hall import Hall, ServerClock
 from counter_client.jobs import Job, Outcome
 from counter_client.served_tally import ServedTally
@@ -47,6 +47,7 @@ from counter_client.transfer_choice import TransferBody
 from counter_client.waiting_line import CounterLine
 from shared import events, wire
 from shared.api_client import ApiError
+from shared.booking_code import read_code, shown
 from shared.calling_order import Reason
 from shared.errors import ErrorCode
 from shared.live import Payload, read_event
@@ -452,6 +453,8 @@ class CounterShift:
             self.lines[job.service_id] = outcome.error or outcome.result
         elif job.name == "open":
             self._opened(outcome)
+        elif job.name == "check_in":
+            self._checked_in(outcome)
         else:
             self._acted(outcome)
         self._changed()
@@ -506,6 +509,46 @@ class CounterShift:
             self.tally.add({**job.ticket, "finished_at": self.clock.now().isoformat()})
         if job.ticket is not None and job.action is Action.NO_SHOW:
             self.line.apply({**job.ticket, "state": TicketState.NO_SHOW})
+
+    # --- a booked visitor at the desk ---------------------------------------------------
+
+    def check_in(self, typed: str) -> bool:
+        """Check a booking in by the code the visitor shows (typed or scanned into the
+        field): its ticket joins the line like any other. False when nothing was sent."""
+        code = read_code(typed)
+        if code is None:
+            self._set_message("check_in.bad_code", error=True)
+            self._changed()
+            return False
+        if self.phase is Phase.LOGIN:
+            return False
+        job = Job("check_in", jobs.check_in_call(code), self._generation, note=shown(code))
+        self._dispatch(job)
+        return True
+
+    def _checked_in(self, outcome: Outcome) -> None:
+        code = outcome.job.note
+        if outcome.error is not None:
+            error = outcome.error
+            if error.code == ErrorCode.OUTSIDE_CHECK_IN_WINDOW:
+                details = error.details
+                reason = "late" if details.get("reason") == "late" else "early"
+                self._set_message(
+                    f"check_in.{reason}",
+                    error=True,
+                    code=code,
+                    time=str(details.get("time", "")).replace(":", "."),
+                    date=date_text(str(details.get("date", "")), self.language),
+                )
+            else:
+                self._fail(error, "check_in")
+            return
+        answer: jobs.CheckInAnswer = outcome.result
+        ticket: wire.Ticket = answer.ticket
+        if self.line.apply(ticket):
+            self.resync()
+        key = "check_in.already" if answer.already_checked_in else "check_in.done"
+        self._set_message(key, code=code, number=ticket["number"])
 
     def forget_lines(self) -> None:
         """A new transfer dialog asks afresh: lines open and close during the day."""

@@ -151,6 +151,40 @@ TEXTS = {
     "done.finish": {"id": "{number} selesai dilayani", "en": "{number} finished"},
     "done.no-show": {"id": "{number} ditandai tidak hadir", "en": "{number} marked no-show"},
     "done.transfer": {"id": "{number} dialihkan ke {target}", "en": "{number} sent to {target}"},
+    "check_in.field": {"id": "Kode booking", "en": "Booking code"},
+    "check_in.button": {"id": "Check-in booking", "en": "Check in booking"},
+    "check_in.bad_code": {
+        "id": "Kode booking terdiri dari 8 huruf dan angka, mis. K7QM-3XHD.",
+        "en": "A booking code has 8 letters and digits, e.g. K7QM-3XHD.",
+    },
+    "check_in.done": {
+        "id": "Booking {code} check-in: nomor antrean {number}",
+        "en": "Booking {code} checked in: queue number {number}",
+    },
+    "check_in.already": {
+        "id": "Booking {code} sudah check-in sebelumnya: nomor antrean {number}",
+        "en": "Booking {code} was checked in before: queue number {number}",
+    },
+    "check_in.early": {
+        "id": "Booking {code} belum bisa check-in: mulai {date} pukul {time}.",
+        "en": "Booking {code} cannot check in yet: from {date} at {time}.",
+    },
+    "check_in.late": {
+        "id": "Waktu check-in booking {code} sudah lewat (ditutup pukul {time}).",
+        "en": "Check-in for booking {code} closed at {time}.",
+    },
+    "officer.check_in.not_found": {
+        "id": "Kode booking tidak ditemukan.",
+        "en": "Booking code not found.",
+    },
+    "officer.check_in.forbidden": {
+        "id": "Booking ini untuk layanan instansi lain.",
+        "en": "This booking is for another agency's service.",
+    },
+    "officer.check_in.booking_not_active": {
+        "id": "Booking ini sudah dibatalkan atau lewat (tidak hadir).",
+        "en": "This booking was cancelled or has passed (no-show).",
+    },
     "done.requeue": {
         "id": "{number} dikembalikan ke antrean",
         "en": "{number} is back in line",

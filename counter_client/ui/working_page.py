@@ -11,6 +11,7 @@ from counter_client.actions import COUNTER_BUTTONS, SHORTCUTS, Action
 from counter_client.durations import clock_text, date_text
 from counter_client.shift import CounterShift
 from counter_client.texts import tr
+from counter_client.ui.check_in_field import CheckInField
 from counter_client.ui.ticket_panel import TicketPanel
 from counter_client.ui.waiting_panel import WaitingPanel
 from counter_client.ui.widgets import ActionButton
@@ -55,8 +56,13 @@ class WorkingPage(QWidget):
         left.addWidget(self._day_figures())
         row.addLayout(left, 11)
 
+        right = QVBoxLayout()
+        right.setSpacing(8)
         self.waiting = WaitingPanel(shift, press)
-        row.addWidget(self.waiting, 9)
+        right.addWidget(self.waiting, 1)
+        self.check_in = CheckInField(shift)
+        right.addWidget(self.check_in)
+        row.addLayout(right, 9)
 
     def _day_figures(self) -> QFrame:
         """One slim line: the counter and day, then the served count and the average."""
@@ -88,6 +94,7 @@ class WorkingPage(QWidget):
             button.show_state(tr(f"action.{action.value}", lang), action in allowed)
         self.ticket_panel.refresh()
         self.waiting.refresh()
+        self.check_in.refresh()
         tally = shift.tally
         day = date_text(shift.hall.today, lang)
         self.stats_caption.setText(f"{shift.counter_label()} · {day}".upper())
