@@ -12,12 +12,15 @@ from sqlalchemy import delete, select
 from server.db import Database, make_engine
 from server.demo.seed import seed_demo
 from server.migrate import upgrade
-from server.models import Agency, Holiday, Service
+from server.models import Agency, BookingSettings, Holiday, Service
+from tests.server.api.booked import take_booking
 
 ALL_DAY = {d: ["00:00", "24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 CLOSED_SERVICES = {"DK-PINDAH", "DK-LEG"}
 FULL_SERVICE = "DK-IKD"
 CLOSED_AGENCY = "NN"
+BOOKING_SERVICE = "DK-KTP"  # takes bookings, with room for every screenshot's
+BOOKING_SETTINGS = {"capacity": 100, "cutoff_minutes": 0}
 # People already waiting, so the counts are not all zero: (service code, tickets).
 TRAFFIC = [
     ("DK-KTP", 14),
@@ -48,6 +51,9 @@ def seed_demo_hall(url: str) -> str:
             full = session.scalar(select(Service).where(Service.code == FULL_SERVICE))
             if full is not None:
                 full.daily_quota = 0
+            booked = session.scalar(select(Service).where(Service.code == BOOKING_SERVICE))
+            if booked is not None:  # the welcome screen offers the booking check-in
+                session.add(BookingSettings(service_id=booked.id, enabled=True, **BOOKING_SETTINGS))
             agency = session.scalar(select(Agency).where(Agency.code == CLOSED_AGENCY))
             if agency is not None:
                 for service in session.scalars(
@@ -57,6 +63,18 @@ def seed_demo_hall(url: str) -> str:
     finally:
         db.dispose()
     return str(next(d["token"] for d in creds["devices"] if d["kind"] == "kiosk"))
+
+
+def demo_booking(url: str, slot: dt.datetime) -> str:
+    """A booking of ``BOOKING_SERVICE`` for ``slot``, taken now: its code."""
+    db = Database(url)
+    try:
+        with db.read() as session:
+            service_id = session.scalar(select(Service.id).where(Service.code == BOOKING_SERVICE))
+        assert service_id is not None
+        return take_booking(db, dt.datetime.now(dt.UTC), service_id, slot, **BOOKING_SETTINGS)
+    finally:
+        db.dispose()
 
 
 def add_traffic(base_url: str, token: str) -> None:

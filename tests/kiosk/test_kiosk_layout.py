@@ -9,9 +9,11 @@ with its own font's metrics against the room its layout gave it.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from zoneinfo import ZoneInfo
 
 import pytest
 from PyQt6.QtCore import QPoint, QRect, Qt
@@ -19,16 +21,20 @@ from PyQt6.QtGui import QFontInfo
 from PyQt6.QtWidgets import QApplication, QLabel, QPushButton, QStyle, QStyleOptionButton, QWidget
 
 from kiosk.app import Kiosk
+from kiosk.check_in import CheckInJob
 from kiosk.config import load_kiosk_config
 from kiosk.flow import IssueJob, IssueOutcome, Screen
 from kiosk.screen_metrics import HALL_SCREENS, ScreenMetrics
 from shared.api_client import ApiError
 from shared.errors import ErrorCode
 from tests.e2e.live import REPO, LiveServer
-from tests.kiosk.demo_hall import add_traffic, seed_demo_hall
+from tests.kiosk.demo_hall import add_traffic, demo_booking, seed_demo_hall
 from tests.kiosk.fake_printer import FakeNetworkPrinter
+from tests.server.api.booked import next_slot
 
 GAP_MM = 1.5  # two buttons closer than this are one target to a finger
+HALL_TIME = ZoneInfo("Asia/Jakarta")
+DEMO_URL: list[str] = []  # the demo hall's database, for bookings to check in
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +44,7 @@ def demo_kiosk(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> 
     workdir = tmp_path_factory.mktemp("demo-hall")
     url = f"sqlite:///{workdir / 'demo.sqlite3'}"
     token = seed_demo_hall(url)
+    DEMO_URL[:] = [url]
     live = LiveServer(workdir)
     live.database_url = url
     with FakeNetworkPrinter() as printer:
@@ -132,6 +139,36 @@ def reset(kiosk: Kiosk) -> None:
     kiosk.flow.home()
 
 
+def check_in_keypad(kiosk: Kiosk) -> None:
+    kiosk.flow.home()
+    kiosk.flow.open_check_in()
+    for key in "K7QM3X":
+        kiosk.flow.press_code_key(key)
+
+
+def checked_in(kiosk: Kiosk, times: int) -> None:
+    """A real booking checked in ``times`` times: its ticket, or "already checked in"."""
+    code = demo_booking(DEMO_URL[0], next_slot(dt.datetime.now(dt.UTC), HALL_TIME))
+    kiosk.flow.home()
+    for _ in range(times):
+        outcome = kiosk.flow.perform(CheckInJob(code, kiosk.flow.state.language))
+        assert outcome.issued is not None, outcome.error
+    kiosk.flow.complete(outcome)
+
+
+def too_early(kiosk: Kiosk) -> None:
+    """The longest refusal: check-in opens on another day."""
+    kiosk.flow.home()
+    tomorrow = (kiosk.flow.local_now() + dt.timedelta(days=1)).date().isoformat()
+    early = ApiError(
+        ErrorCode.OUTSIDE_CHECK_IN_WINDOW,
+        "early",
+        409,
+        {"reason": "early", "date": tomorrow, "time": "08:30"},
+    )
+    kiosk.flow.complete(IssueOutcome(CheckInJob("K7QM3XHD", "id"), error=early))
+
+
 def agencies(kiosk: Kiosk) -> None:
     kiosk.flow.home()
     kiosk.flow.start()
@@ -159,8 +196,17 @@ SCREENS: dict[str, Callable[[Kiosk], None]] = {
     "message": lambda k: refused(k, ErrorCode.QUOTA_EXHAUSTED),
     "unavailable": lambda k: refused(k, ErrorCode.UNAVAILABLE),
     "pin": lambda k: k.flow.home(),  # then the pad, over the welcome screen
+    "check_in": check_in_keypad,
+    "check-in-ticket": lambda k: checked_in(k, 1),
+    "check_in_result": lambda k: checked_in(k, 2),
+    "check-in-early": too_early,
 }
-EXPECTED = {"printer-failure": Screen.TICKET, "pin": Screen.WELCOME}
+EXPECTED = {
+    "printer-failure": Screen.TICKET,
+    "pin": Screen.WELCOME,
+    "check-in-ticket": Screen.TICKET,
+    "check-in-early": Screen.CHECK_IN_RESULT,
+}
 
 
 def show(kiosk: Kiosk, name: str, language: str) -> None:
