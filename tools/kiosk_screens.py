@@ -11,6 +11,7 @@ gives the on-screen ticket. Every screen is reached by tapping the real buttons.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -20,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -34,13 +36,17 @@ from PyQt6.QtWidgets import QApplication, QPushButton, QWidget  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from kiosk.app import Kiosk  # noqa: E402
+from kiosk.check_in import CheckInJob  # noqa: E402
 from kiosk.config import KioskConfig, load_kiosk_config  # noqa: E402
 from kiosk.flow import Screen  # noqa: E402
 from kiosk.screen_metrics import HALL_SCREENS  # noqa: E402
 from server.db import Database  # noqa: E402
 from server.models import Service  # noqa: E402
-from tests.kiosk.demo_hall import add_traffic, seed_demo_hall  # noqa: E402
+from tests.kiosk.demo_hall import add_traffic, demo_booking, seed_demo_hall  # noqa: E402
 from tests.kiosk.fake_printer import FakeNetworkPrinter  # noqa: E402
+from tests.server.api.booked import next_slot  # noqa: E402
+
+HALL_TIME = ZoneInfo("Asia/Jakarta")  # the demo hall's
 
 
 def free_port() -> int:
@@ -146,6 +152,7 @@ def walk(shooter: Shooter, kiosk: Kiosk, size: str, db_url: str) -> None:
     shooter.size(kiosk, size)
     kiosk.flow.home()
     shooter.grab(kiosk, size, "welcome")
+    check_in(shooter, kiosk, size, db_url)
     tap(app, window, "Sentuh untuk mulai")
     shooter.grab(kiosk, size, "agencies")
     tap(app, window, "Disdukcapil")
@@ -192,6 +199,28 @@ def walk(shooter: Shooter, kiosk: Kiosk, size: str, db_url: str) -> None:
         QTest.mouseClick(window.pin_pad.keys[digit], Qt.MouseButton.LeftButton)
     shooter.grab(kiosk, size, "pin")
     window.pin_pad.close_pad()
+
+
+def check_in(shooter: Shooter, kiosk: Kiosk, size: str, db_url: str) -> None:
+    """The booking check-in: the keypad, a booking's ticket, the same code again, and a
+    visitor a day early (the server's real answers, driven by hand as the issue is)."""
+    app, window, flow = shooter.app, kiosk.window, kiosk.flow
+    tap(app, window, "Sudah booking? Check-in di sini")
+    for key in "K7QM3X":
+        tap(app, window, key)
+    shooter.grab(kiosk, size, "check-in")
+    code = demo_booking(db_url, next_slot(dt.datetime.now(dt.UTC), HALL_TIME))
+    for name in ("check-in-ticket", "check-in-already"):
+        outcome = flow.perform(CheckInJob(code, flow.state.language))
+        flow.complete(outcome)
+        flow.report(outcome)
+        shooter.grab(kiosk, size, name)
+    tomorrow = next_slot(dt.datetime.now(dt.UTC), HALL_TIME) + dt.timedelta(days=1)
+    outcome = flow.perform(CheckInJob(demo_booking(db_url, tomorrow), flow.state.language))
+    flow.complete(outcome)
+    shooter.screen(kiosk, Screen.CHECK_IN_RESULT)
+    shooter.grab(kiosk, size, "check-in-early")
+    flow.home()
 
 
 def shoot(
