@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PyQt6.QtCore import Qt
-from PyQt6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import Kiosk
@@ -52,8 +51,8 @@ def slot() -> dt.datetime:
 
 def scan(qtbot: QtBot, kiosk: Kiosk, text: str) -> None:
     """What a USB scanner does: types what it read, fast, then Enter."""
-    QTest.keyClicks(kiosk.window, text)
-    QTest.keyClick(kiosk.window, Qt.Key.Key_Return)
+    qtbot.keyClicks(kiosk.window, text)
+    qtbot.keyClick(kiosk.window, Qt.Key.Key_Return)
 
 
 def test_a_scanned_booking_link_prints_a_ticket_marked_booking_from_any_screen(
