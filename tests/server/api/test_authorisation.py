@@ -60,6 +60,7 @@ PROTECTED = [
     ("POST", "/api/v1/tickets/<int:ticket_id>/printed"),
     ("POST", "/api/v1/tickets/<int:ticket_id>/cancel"),
     ("POST", "/api/v1/tickets/<int:ticket_id>/requeue"),
+    ("POST", "/api/v1/bookings/<string:code>/check-in"),
 ]
 PUBLIC = [
     ("POST", "/api/v1/auth/login"),
@@ -82,6 +83,7 @@ def fill(rule: str, hall: Hall, ticket_id: int) -> str:
         .replace("<int:service_id>", str(hall.ktp))
         .replace("<string:zone_code>", "zona-a")
         .replace("<string:agency_code>", "DK")
+        .replace("<string:code>", "K7QM3XHD")
     )
 
 
