@@ -274,3 +274,8 @@ def for_rule(rule: str, details: Mapping[str, Any]) -> Problem | None:
     (the error's own English message is shown then)."""
     word = RULES.get(rule)
     return word(details) if word is not None else None
+
+
+# --- bookings (the console's booking settings and bands) ------------------------------
+
+BANDS_OVERLAP = Problem("Rentang waktu tidak boleh tumpang tindih.", "Time bands must not overlap.")

@@ -17,6 +17,7 @@ bp = Blueprint(
 
 # One module per page or area; each registers its routes on ``bp``.
 from server.web import (  # noqa: E402, F401
+    admin_bookings,
     admin_catalog,
     admin_devices,
     admin_hours,

@@ -21,6 +21,7 @@ NAVIGATION: tuple[tuple[str, str, str, tuple[Role, ...]], ...] = (
     ("web.reports", "Laporan", "Reports", (Role.ADMIN, Role.SUPERVISOR)),
     ("web.admin_agencies", "Instansi", "Agencies", (Role.ADMIN,)),
     ("web.admin_services", "Layanan", "Services", (Role.ADMIN, Role.SUPERVISOR)),
+    ("web.admin_bookings", "Pemesanan", "Bookings", (Role.ADMIN, Role.SUPERVISOR)),
     ("web.admin_counters", "Loket", "Counters", (Role.ADMIN, Role.SUPERVISOR)),
     ("web.admin_zones", "Zona", "Zones", (Role.ADMIN,)),
     ("web.admin_holidays", "Hari libur", "Holidays", (Role.ADMIN,)),
