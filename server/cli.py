@@ -527,7 +527,8 @@ def restore(source: str, replace: bool) -> None:
 @click.option("--batch-size", type=click.IntRange(min=1, max=5000), default=500, show_default=True)
 @with_appcontext
 def prune_command(days: int | None, archive: str | None, batch_size: int) -> None:
-    """Delete tickets, their event log, counter events and numbering rows of old days.
+    """Delete tickets, their event log, counter events and numbering rows of old days, and
+    empty old bookings' personal data (name, phone, NIK; the bookings stay for the reports).
 
     Never today's nor anything newer than the cutoff; in batches of short transactions,
     so it may run while the hall is open, and may be run again after an interruption.

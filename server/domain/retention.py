@@ -1,4 +1,5 @@
-"""Pruning old days: tickets, their event log, counter events and numbering rows.
+"""Pruning old days: tickets, their event log, counter events and numbering rows; and the
+personal data of old bookings.
 
 A hall issues some 1,500 tickets and ten times as many events a day; after a few years
 the tables that every "next" reads from are mostly history nobody asks for. Monthly
@@ -8,6 +9,10 @@ reports need the last months, so what is old is a setting of the site
 Each batch is its own short transaction, so a hall at work waits at most for one batch,
 and an interrupted run leaves whole tickets (a ticket and all its rows go together) and
 can simply be run again. Today's service date is never touched, whatever the caller asks.
+
+Old bookings are not deleted: their rows and ``booking_events`` are the booking reports'
+statistics. Only their personal columns (name, phone, NIK and the keyed hashes) are
+emptied, and a pruned ticket's booking loses its link to it.
 When an archive is given, each batch's rows are written to it and made durable before
 that batch is deleted.
 """
@@ -28,12 +33,13 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, delete, select, tuple_
+from sqlalchemy import Table, delete, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from server.models import (
     AuthToken,
     Base,
+    Booking,
     Counter,
     CounterEvent,
     RoomSeq,
@@ -100,7 +106,7 @@ def ticket_dependents() -> list[Table]:
     tickets = _table(Ticket)
     found = []
     for table in Base.metadata.sorted_tables:
-        if table is tickets or table is _table(Counter):
+        if table is tickets or table is _table(Counter) or table is _table(Booking):
             continue
         if any(fk.column.table is tickets for fk in table.foreign_keys):
             found.append(table)
@@ -126,6 +132,7 @@ def prune(
     ]
     steps: list[Callable[[Session], dict[str, int]]] = [
         partial(_tickets_batch, cutoff=cutoff, batch_size=batch_size, archive=archive),
+        partial(_bookings_batch, cutoff=cutoff, batch_size=batch_size),
         *(
             partial(_rows_batch, table=table, old=old, batch_size=batch_size, archive=archive)
             for table, old in older
@@ -177,6 +184,7 @@ def _tickets_batch(
         archive.write(tickets.name, [_plain(r._mapping) for r in rows])
         archive.sync()
     counts: dict[str, int] = {}
+    _forget_tickets(session, ids)
     # Dependents first: their foreign keys point at the tickets.
     for table in ticket_dependents():
         for fk in table.foreign_keys:
@@ -190,6 +198,46 @@ def _tickets_batch(
         session.execute(delete(RoomSeq).where(RoomSeq.room.in_(rooms)))
     )
     return counts
+
+
+def _forget_tickets(session: Session, ids: Sequence[int]) -> None:
+    """A booking checked in long ago keeps its row (the statistics) without its ticket."""
+    session.execute(update(Booking).where(Booking.ticket_id.in_(ids)).values(ticket_id=None))
+
+
+# What a booking holds of its person: emptied when the booking is old.
+BOOKING_PERSONAL = (
+    "name",
+    "phone",
+    "phone_hash",
+    "nik_cipher",
+    "nik_hash",
+    "nik_last4",
+    "active_phone",
+    "active_nik",
+)
+
+
+def _bookings_batch(session: Session, cutoff: Cutoff, batch_size: int) -> dict[str, int]:
+    """Empty the personal columns of a batch of bookings of days before the cutoff (the
+    rows and their events stay: they are the booking reports' figures). Never archived:
+    the archive is for statistics, and personal data is what must go."""
+    columns = [getattr(Booking, name) for name in BOOKING_PERSONAL]
+    ids = list(
+        session.scalars(
+            select(Booking.id)
+            .where(Booking.service_date < cutoff.date, or_(*(c.is_not(None) for c in columns)))
+            .order_by(Booking.id)
+            .limit(batch_size)
+            .with_for_update()
+        )
+    )
+    if not ids:
+        return {}
+    session.execute(
+        update(Booking).where(Booking.id.in_(ids)).values(dict.fromkeys(BOOKING_PERSONAL, None))
+    )
+    return {"bookings (personal data emptied)": len(ids)}
 
 
 def _rows_batch(

@@ -17,15 +17,24 @@ from server.app import create_app
 from server.cli import cli
 from server.config import ServerConfig
 from server.db import Database, make_engine
+from server.domain import bookings
+from server.domain.context import SYSTEM, Ctx
+from server.domain.identity import PersonalDataKey
 from server.domain.retention import (
+    BOOKING_PERSONAL,
     ArchiveDamaged,
     Cutoff,
     JsonLinesArchive,
     prune,
     read_archive,
 )
+from server.domain.settings import load_settings
 from server.migrate import upgrade
 from server.models import (
+    Booking,
+    BookingEvent,
+    BookingSettings,
+    BookingState,
     CounterEvent,
     IdempotencyKey,
     RoomSeq,
@@ -265,3 +274,64 @@ def test_an_archive_damaged_before_its_end_is_refused_and_left_as_it_is(tmp_path
     with pytest.raises(ArchiveDamaged, match="another file"):
         JsonLinesArchive(path)
     assert path.read_bytes() == damaged
+
+
+# --- bookings: the rows and events stay, the person goes ------------------------------------
+
+BOOKING_KEY = PersonalDataKey.from_secret("the prune test's secret, long enough")
+
+
+def _booked(db: Database, clock: FakeClock, service_id: int, phone: str, *, check_in: bool) -> int:
+    """A booking for an hour from now (the test hall is open round the clock), checked in
+    at once (its window opens an hour before) when asked."""
+    slot = (clock() + dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+    with db.write() as session:
+        ctx = Ctx(session, clock(), load_settings(session), SYSTEM)
+        session.merge(BookingSettings(service_id=service_id, enabled=True, nik_required=True))
+        session.flush()
+        request = bookings.BookingRequest(
+            service_id=service_id,
+            slot_start=slot,
+            name="Siti Rahmawati",
+            phone=phone,
+            nik="3603121205850001",
+        )
+        made = bookings.book(ctx, request, BOOKING_KEY)
+        if check_in:
+            bookings.check_in(ctx, made.booking.code)
+        return made.booking.id
+
+
+def test_old_bookings_keep_their_rows_and_events_but_lose_the_persons_data(
+    hall_app: Flask, clock: FakeClock
+) -> None:
+    db, hall = db_of(hall_app), hall_app.config["HALL"]
+    today = clock()
+    clock.set(today - dt.timedelta(days=10))
+    old_served = _booked(db, clock, hall.kk, "0812-3456-7890", check_in=True)
+    old_waiting = _booked(db, clock, hall.ktp, "0813-1111-2222", check_in=False)
+    clock.set(today)
+    recent = _booked(db, clock, hall.kk, "0812-3456-7890", check_in=True)
+    events_before = count(db, BookingEvent)
+
+    result = prune(db.write, Cutoff.older_than(5, clock(), "Asia/Jakarta"))
+
+    assert result.rows["bookings (personal data emptied)"] == 2
+    assert result.rows["tickets"] == 1  # the old booking's ticket
+    assert count(db, Booking) == 3 and count(db, BookingEvent) == events_before
+    with db.read() as session:
+        for booking_id in (old_served, old_waiting):
+            booking = session.get(Booking, booking_id)
+            assert booking is not None
+            assert [getattr(booking, name) for name in BOOKING_PERSONAL] == [None] * 8
+            assert booking.ticket_id is None
+        served = session.get(Booking, old_served)
+        assert served is not None and served.state == BookingState.CHECKED_IN
+        kept = session.get(Booking, recent)
+        assert kept is not None and kept.name == "Siti Rahmawati"
+        assert kept.phone == "+6281234567890" and kept.nik_cipher and kept.ticket_id
+    # Run again: nothing left to empty.
+    assert (
+        "bookings (personal data emptied)"
+        not in prune(db.write, Cutoff.older_than(5, clock(), "Asia/Jakarta")).rows
+    )
