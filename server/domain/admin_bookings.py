@@ -25,17 +25,16 @@ from server.models import (
     Booking,
     BookingBand,
     BookingSettings,
-    BookingState,
     Service,
     Ticket,
 )
-from shared.opening_hours import clock_text, parse_clock
+from shared.opening_hours import END_OF_DAY, Span, clock_text, parse_clock, spans_on
 from shared.states import BookingQueueRule, LateCheckIn, TicketState
 
 from . import bookings
 from . import form_wording as wording
 from .access import Principal, require_agency_staff
-from .admin_catalog import Fields, existing
+from .admin_catalog import Fields, Invalid, existing
 from .areas import serving_counters
 from .booking_rules import BookingRules, counters_lent, slot_capacity
 from .context import Ctx
@@ -305,11 +304,43 @@ def cancel_by_staff(ctx: Ctx, who: Principal, booking_id: int, reason: str) -> B
     return bookings.cancel(ctx, booking, by="staff", reason=text)
 
 
-def closure_count(
-    session: Session, day: dt.date, *, agency_id: int | None = None, service_ids: Sequence[int] = ()
-) -> int:
-    """Bookings a closure of ``day`` would cancel (for the console's warning)."""
-    return len(bookings.bookings_on(session, day, agency_id=agency_id, service_ids=service_ids))
+def stranded_by_holiday(ctx: Ctx, day: dt.date) -> list[Booking]:
+    """The day's bookings not checked in that a holiday on ``day`` leaves without a hall:
+    those whose slot no special opening of that day still covers."""
+    holidays = set(ctx.catalog.holidays(ctx.session)) | {day}
+    special = ctx.catalog.special_days(ctx.session)
+    stranded = []
+    for booking in bookings.bookings_on(ctx.session, day):
+        service = ctx.session.get(Service, booking.service_id)
+        assert service is not None
+        start = booking.slot_start.astimezone(ctx.tz)
+        end = start + dt.timedelta(minutes=booking.slot_minutes)
+        spans = spans_on(service.hours, holidays, special, day, service.agency_id)
+        if not any(_covers(span, start, end) for span in spans):
+            stranded.append(booking)
+    return stranded
+
+
+def _covers(span: Span, start: dt.datetime, end: dt.datetime) -> bool:
+    opens, closes = span
+    if start.time() < opens:
+        return False
+    return closes == END_OF_DAY or (end.date() == start.date() and end.time() <= closes)
+
+
+def close_for_holiday(ctx: Ctx, day: dt.date, name: str, *, confirmed: bool) -> int:
+    """Cancel the bookings a new holiday leaves without a hall (the visitor reads the
+    holiday's name as the reason); unless ``confirmed``, refuse with their count instead,
+    so the console can warn before anything is cancelled."""
+    stranded = stranded_by_holiday(ctx, day)
+    if stranded and not confirmed:
+        raise Invalid({CONFIRM_FIELD: wording.bookings_on_closed_day(len(stranded))})
+    for booking in stranded:
+        bookings.cancel(ctx, booking, by="closure", reason=f"Hari libur: {name}")
+    return len(stranded)
+
+
+CONFIRM_FIELD = "cancel_bookings"
 
 
 CSV_HEADER = (
@@ -348,14 +379,14 @@ def csv_rows(listed: Sequence[Listed]) -> list[tuple[str, ...]]:
 
 __all__ = [
     "BANDS_MAX",
+    "CONFIRM_FIELD",
     "CSV_HEADER",
     "STATES",
-    "BookingState",
     "Listed",
     "ServiceSummary",
     "SlotCount",
     "cancel_by_staff",
-    "closure_count",
+    "close_for_holiday",
     "csv_rows",
     "day_bookings",
     "derived_capacity",
@@ -363,5 +394,6 @@ __all__ = [
     "service_for",
     "settings_values",
     "slot_counts",
+    "stranded_by_holiday",
     "summaries",
 ]

@@ -279,3 +279,13 @@ def for_rule(rule: str, details: Mapping[str, Any]) -> Problem | None:
 # --- bookings (the console's booking settings and bands) ------------------------------
 
 BANDS_OVERLAP = Problem("Rentang waktu tidak boleh tumpang tindih.", "Time bands must not overlap.")
+
+
+def bookings_on_closed_day(count: int) -> Problem:
+    """A holiday added on a day with bookings: what saving it does to them."""
+    return Problem(
+        f"Ada {count} pemesanan pada hari ini. Centang untuk tetap menambahkan hari libur dan "
+        "membatalkannya; pemesan melihat alasannya di halaman pemesanan.",
+        f"There are {count} bookings on this day. Tick to add the holiday anyway and cancel "
+        "them; the visitors see the reason on their booking's page.",
+    )

@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 
 from server.commands import run_command, run_query
 from server.domain import access, announce
+from server.domain import admin_bookings as booking_admin
 from server.domain import admin_catalog as catalog
 from server.domain import form_wording as wording
 from server.domain.access import Principal
@@ -585,6 +586,24 @@ def _year() -> int | None:
     return int(text) if re.fullmatch(r"(19|20|21)\d\d", text) else None
 
 
+def _close_for_holiday(ctx: Ctx, holiday: Holiday, values: dict[str, str]) -> int:
+    """The bookings a new holiday leaves without a hall: refused with their count until
+    the form's box is ticked, then cancelled with the holiday's name as the reason."""
+    confirmed = bool(values.get(booking_admin.CONFIRM_FIELD))
+    return booking_admin.close_for_holiday(ctx, holiday.date, holiday.name, confirmed=confirmed)
+
+
+def _flash_cancelled(count: int) -> None:
+    if count:
+        flash(
+            id_en(
+                f"{count} pemesanan pada hari itu dibatalkan.",
+                f"{count} bookings on that day were cancelled.",
+            ),
+            "warning",
+        )
+
+
 def _holiday_day(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text) if len(text) == 10 else _no_holiday()
@@ -601,11 +620,14 @@ def _no_holiday() -> dt.date:
 def admin_holidays() -> Page:
     """The year's holidays with a form to add one (the page itself takes the new one)."""
 
-    def save(ctx: Ctx, values: dict[str, str]) -> dt.date:
-        return catalog.save_holiday(ctx.session, _who(), None, values).date
+    def save(ctx: Ctx, values: dict[str, str]) -> tuple[dt.date, int]:
+        holiday = catalog.save_holiday(ctx.session, _who(), None, values)
+        return holiday.date, _close_for_holiday(ctx, holiday, values)
 
-    def added(day: dt.date) -> Response:
+    def added(result: tuple[dt.date, int]) -> Response:
+        day, cancelled = result
         message = id_en(f"Hari libur {day:%d-%m-%Y} ditambahkan.", f"Holiday {day} added.")
+        _flash_cancelled(cancelled)
         return _saved(message, "web.admin_holidays", year=day.year)
 
     def shown(ctx: Ctx, values: dict[str, str] | None) -> dict[str, Any]:
@@ -632,8 +654,17 @@ def admin_holidays() -> Page:
 def admin_holiday_form(day: str) -> Page:
     original = _holiday_day(day)
 
-    def save(ctx: Ctx, values: dict[str, str]) -> dt.date:
-        return catalog.save_holiday(ctx.session, _who(), original, values).date
+    def save(ctx: Ctx, values: dict[str, str]) -> tuple[dt.date, int]:
+        holiday = catalog.save_holiday(ctx.session, _who(), original, values)
+        moved = holiday.date != original
+        return holiday.date, _close_for_holiday(ctx, holiday, values) if moved else 0
+
+    def saved(result: tuple[dt.date, int]) -> Response:
+        day, cancelled = result
+        _flash_cancelled(cancelled)
+        return _saved(
+            id_en("Hari libur disimpan.", "Holiday saved."), "web.admin_holidays", year=day.year
+        )
 
     def shown(ctx: Ctx, values: dict[str, str] | None) -> dict[str, Any]:
         holiday = ctx.session.get(Holiday, original)
@@ -648,9 +679,7 @@ def admin_holiday_form(day: str) -> Page:
         "holidays",
         "admin/catalog/holiday_form.html",
         save,
-        lambda saved: _saved(
-            id_en("Hari libur disimpan.", "Holiday saved."), "web.admin_holidays", year=saved.year
-        ),
+        saved,
         shown,
     )
 

@@ -15,7 +15,14 @@ from server.domain import bookings
 from server.domain.context import SYSTEM, Ctx
 from server.domain.identity import PersonalDataKey
 from server.domain.settings import load_settings
-from server.models import Booking, BookingBand, BookingSettings, BookingState
+from server.models import (
+    Booking,
+    BookingBand,
+    BookingSettings,
+    BookingState,
+    Holiday,
+    SpecialOpening,
+)
 from shared.states import BookingQueueRule, LateCheckIn
 from tests.conftest import JAKARTA, FakeClock
 from tests.factories import Hall
@@ -266,3 +273,76 @@ def test_the_settings_page_shows_the_booking_penalty_settings(admin: Console) ->
     page = admin.get("/admin/settings").get_data(as_text=True)
     assert "Batas tidak hadir" in page and 'name="booking_no_show_limit"' in page
     assert "Lama blokir (hari)" in page and 'name="booking_block_days"' in page
+
+
+# --- closures ---------------------------------------------------------------------------
+
+
+def holidays_on(app: Flask, day: dt.date) -> list[str]:
+    with app.extensions["antre"].db.read() as session:
+        return [h.name for h in session.query(Holiday).filter_by(date=day)]
+
+
+def test_a_holiday_on_a_day_with_bookings_warns_with_their_count_then_cancels_them(
+    admin: Console, app: Flask, clock: FakeClock, hall: Hall
+) -> None:
+    enable(app, clock, hall.kk)
+    enable(app, clock, hall.pkb)
+    codes = [
+        book(app, clock, hall.kk, at(10, day=1)),
+        book(app, clock, hall.pkb, at(14, day=1), phone="0813-1111-2222"),
+    ]
+    book(app, clock, hall.kk, at(10, day=2))  # another day: untouched
+    form = {"date": "2026-12-01", "name": "Cuti bersama"}
+    warned = admin.post("/admin/holidays", form)
+    assert warned.status_code == 422
+    page = warned.get_data(as_text=True)
+    assert "Ada 2 pemesanan pada hari ini" in page and 'name="cancel_bookings"' in page
+    assert holidays_on(app, dt.date(2026, 12, 1)) == []  # nothing saved, nothing cancelled
+    answer = admin.post("/admin/holidays", {**form, "cancel_bookings": "on"})
+    assert answer.status_code == 302
+    assert holidays_on(app, dt.date(2026, 12, 1)) == ["Cuti bersama"]
+    with app.extensions["antre"].db.read() as session:
+        states = {
+            b.code: (b.state, b.cancelled_by, b.cancel_reason)
+            for b in session.query(Booking).order_by(Booking.id)
+        }
+    for code in codes:
+        assert states[code] == (BookingState.CANCELLED, "closure", "Hari libur: Cuti bersama")
+    assert sorted(s[0] for s in states.values()) == [
+        BookingState.BOOKED,
+        BookingState.CANCELLED,
+        BookingState.CANCELLED,
+    ]
+    listing = admin.get("/admin/holidays?year=2026").get_data(as_text=True)
+    assert "2 pemesanan pada hari itu dibatalkan" in listing
+
+
+def test_a_holiday_spares_the_bookings_a_special_opening_still_covers(
+    admin: Console, app: Flask, clock: FakeClock, hall: Hall
+) -> None:
+    enable(app, clock, hall.kk)
+    enable(app, clock, hall.pkb)
+    in_hall(
+        app,
+        clock,
+        lambda ctx: ctx.session.add(
+            SpecialOpening(
+                date=dt.date(2026, 12, 1),
+                opens="08:00",
+                closes="12:00",
+                agency_id=hall.sm,
+                name="Samsat keliling",
+            )
+        ),
+    )
+    book(app, clock, hall.pkb, at(10, day=1))  # inside Samsat's special opening: kept
+    book(app, clock, hall.pkb, at(14, day=1), phone="0813-1111-2222")  # after it: cancelled
+    warned = admin.post("/admin/holidays", {"date": "2026-12-01", "name": "Cuti bersama"})
+    assert "Ada 1 pemesanan pada hari ini" in warned.get_data(as_text=True)
+
+
+def test_a_holiday_on_a_day_without_bookings_is_added_at_once(admin: Console, app: Flask) -> None:
+    answer = admin.post("/admin/holidays", {"date": "2026-12-25", "name": "Natal"})
+    assert answer.status_code == 302
+    assert holidays_on(app, dt.date(2026, 12, 25)) == ["Natal"]
