@@ -152,4 +152,22 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
         "Dates are the hall's local service dates; a transferred ticket counts in every "
         "line it waited in.",
     ),
+    (
+        "Bagian online = tiket dari check-in pemesanan ÷ tiket diambil. Tunggu (pesan) = "
+        "rata-rata tunggu pengunjung dengan pemesanan, dari jam slot (atau kedatangan bila "
+        "lebih lambat) sampai dipanggil; Tunggu (langsung) = rata-rata tunggu tiket lainnya.",
+        "Online share = tickets from a booking's check-in ÷ tickets issued. Wait (booked) = "
+        "the booked visitors' average wait, from the slot's start (or arrival, when later) "
+        "to the call; Wait (walk-in) = the other tickets' average wait.",
+    ),
+    (
+        "Pemesanan per layanan dan hari menurut keadaannya kini: dipesan (semua, termasuk "
+        "yang batal), check-in, tidak hadir, batal; tidak hadir (%) = tidak hadir ÷ (check-in "
+        "+ tidak hadir). Ketepatan = jam check-in dibanding jam mulai slot: rata-rata menit "
+        "sebelum slot, dan bagian yang check-in paling lambat saat slot mulai.",
+        "Bookings per service and day by their state now: made (all, cancelled ones too), "
+        "checked in, no-show, cancelled; no-show (%) = no-shows ÷ (checked in + no-shows). "
+        "Punctuality = check-in time against the slot's start: the average minutes before "
+        "the slot, and the share checked in by the slot's start.",
+    ),
 )

@@ -702,6 +702,12 @@ class ReportFigures(TypedDict):
         Doc("a counter's open (not paused) time; null unless grouped by counter, and in the total"),
     ]
     utilisation: Annotated[Share, Doc("service time ÷ open time; counter rows only")]
+    booked: Annotated[Count, Doc("tickets from a booking's check-in (source booking)")]
+    online_share: Annotated[Share, Doc("booked ÷ issued")]
+    avg_wait_booked: Annotated[
+        Seconds, Doc("booked visitors: from the slot's start (or arrival, when later) to the call")
+    ]
+    avg_wait_walk_in: Annotated[Seconds, Doc("every other ticket: from entry to the call")]
 
 
 class ReportRow(TypedDict):
@@ -754,6 +760,32 @@ class ReportDefinitions(TypedDict):
     en: list[str]
 
 
+class BookingReportFigures(TypedDict):
+    """What became of the bookings of a service's day (or of the period's total)."""
+
+    made: Annotated[Count, Doc("every booking of the day, cancelled ones too")]
+    checked_in: Count
+    no_show: Count
+    cancelled: Count
+    late: Annotated[Count, Doc("checked in after the window: given a walk-in ticket")]
+    no_show_share: Annotated[Share, Doc("no_show ÷ (checked_in + no_show)")]
+    avg_minutes_before_slot: Annotated[
+        float | None,
+        Doc("check-in time against the slot's start: positive = before it; null: none"),
+    ]
+    on_time_share: Annotated[Share, Doc("check-ins at or before the slot's start ÷ check-ins")]
+
+
+class BookingReportRow(TypedDict):
+    """One service's bookings on one day."""
+
+    service_id: int
+    code: str
+    name: str
+    date: Date
+    figures: BookingReportFigures
+
+
 class Report(TypedDict):
     """The reports page's figures."""
 
@@ -776,6 +808,10 @@ class Report(TypedDict):
         Doc("arrivals and served per local hour, 0 to 23"),
     ]
     by_day: Annotated[list[DayCount], Doc("every day of the period, in order")]
+    bookings: Annotated[
+        list[BookingReportRow], Doc("per service and day with bookings, in the hall's order")
+    ]
+    bookings_total: BookingReportFigures
     definitions: ReportDefinitions
 
 

@@ -17,6 +17,7 @@ from flask import Response, jsonify, request
 from server.api import bp
 from server.domain import access
 from server.domain.reports import (
+    BookingFigures,
     Figures,
     Report,
 )
@@ -36,6 +37,19 @@ from shared import wire
 def _figures(figures: Figures) -> wire.ReportFigures:
     # The same keys and types (tests/server/api/test_wire_types.py pins them).
     return cast("wire.ReportFigures", dataclasses.asdict(figures))
+
+
+def booking_figures(figures: BookingFigures) -> wire.BookingReportFigures:
+    return {
+        "made": figures.made,
+        "checked_in": figures.checked_in,
+        "no_show": figures.no_show,
+        "cancelled": figures.cancelled,
+        "late": figures.late,
+        "no_show_share": figures.no_show_share,
+        "avg_minutes_before_slot": figures.avg_minutes_before_slot,
+        "on_time_share": figures.on_time_share,
+    }
 
 
 def _agency(report: Report, agency_code: str | None) -> wire.ReportAgency | None:
@@ -79,6 +93,17 @@ def report_json(report: Report, agency_code: str | None) -> wire.Report:
                 report.issued_by_day, report.served_by_day, strict=True
             )
         ],
+        "bookings": [
+            {
+                "service_id": row.service_id,
+                "code": row.code,
+                "name": row.name,
+                "date": row.day.isoformat(),
+                "figures": booking_figures(row.figures),
+            }
+            for row in report.bookings
+        ],
+        "bookings_total": booking_figures(report.bookings_total or BookingFigures()),
         "definitions": {
             "id": [indonesian for indonesian, _ in DEFINITIONS],
             "en": [english for _, english in DEFINITIONS],

@@ -18,7 +18,13 @@ Definitions the page states, so that a hand count can reproduce every number:
 - 90th percentile by the nearest rank: the smallest wait such that at least 90 % of
   the calls waited no longer (sorted waits, the ⌈0.9·n⌉-th);
 - service level = calls whose wait ≤ the service's target ÷ calls;
-- utilisation = service time of the tickets a counter finished ÷ the time it was open.
+- utilisation = service time of the tickets a counter finished ÷ the time it was open;
+- online share = tickets from a booking (checked in) ÷ tickets issued; the booked
+  visitors' wait (from the slot's start, or from arrival when later, to the call) is
+  shown beside the walk-ins' (every other ticket);
+- bookings of a day (``booking_rows``) are counted by their state now: made (all of
+  them, cancelled ones too), checked in, no-show, cancelled; punctuality is the check-in
+  time against the slot's start (``booking_events``' ``minutes_before_slot``).
 """
 
 from __future__ import annotations
@@ -36,8 +42,20 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from server.models import Agency, Counter, CounterEvent, Service, Ticket, TicketEvent, User
+from server.models import (
+    Agency,
+    Booking,
+    BookingEvent,
+    BookingState,
+    Counter,
+    CounterEvent,
+    Service,
+    Ticket,
+    TicketEvent,
+    User,
+)
 from shared.errors import ErrorCode
+from shared.states import TicketSource
 
 from .context import Ctx
 from .errors import DomainError
@@ -166,6 +184,11 @@ class Tally:
     within_target: int = 0
     service_seconds: float = 0.0
     services_timed: int = 0
+    booked: int = 0  # tickets from a booking
+    booked_wait_seconds: float = 0.0
+    booked_calls: int = 0
+    walk_in_wait_seconds: float = 0.0
+    walk_in_calls: int = 0
 
     def figures(self, open_seconds: float | None = None) -> Figures:
         waits = sorted(self.waits)
@@ -191,6 +214,14 @@ class Tally:
                 self.service_seconds / open_seconds
                 if open_seconds is not None and open_seconds > 0
                 else None
+            ),
+            booked=self.booked,
+            online_share=self.booked / self.issued if self.issued else None,
+            avg_wait_booked=(
+                self.booked_wait_seconds / self.booked_calls if self.booked_calls else None
+            ),
+            avg_wait_walk_in=(
+                self.walk_in_wait_seconds / self.walk_in_calls if self.walk_in_calls else None
             ),
         )
 
@@ -222,6 +253,10 @@ class Figures:
     service_level: float | None
     open_seconds: float | None = None
     utilisation: float | None = None
+    booked: int = 0
+    online_share: float | None = None
+    avg_wait_booked: float | None = None
+    avg_wait_walk_in: float | None = None
 
 
 @dataclass(frozen=True)
@@ -253,6 +288,9 @@ class Report:
     served_by_day: list[tuple[dt.date, int]]
     # Issued and cancelled belong to a line, not to a counter or officer (nobody called them).
     shows_issued: bool
+    # Bookings per service and day (service order, then day), and their total.
+    bookings: list[BookingRow] = field(default_factory=list)
+    bookings_total: BookingFigures | None = None
 
 
 # --- replaying the log ---------------------------------------------------------------
@@ -268,6 +306,7 @@ class _Wait:
     counter_id: int | None = None
     officer_id: int | None = None
     started: dt.datetime | None = None
+    booked: bool = False  # the visitor came with a booking
 
 
 @dataclass
@@ -322,6 +361,7 @@ class _Accumulator:
             return
         for tally in self._tallies(wait):
             tally.issued += 1
+            tally.booked += wait.booked
         self.arrivals[at.astimezone(self.tz).hour] += 1
         self.issued_days[service_date] = self.issued_days.get(service_date, 0) + 1
 
@@ -344,6 +384,12 @@ class _Accumulator:
                 tally.waits.append(waited)
                 if waited <= self.catalog.target_seconds.get(wait.service_id, math.inf):
                     tally.within_target += 1
+                if wait.booked:
+                    tally.booked_wait_seconds += waited
+                    tally.booked_calls += 1
+                else:
+                    tally.walk_in_wait_seconds += waited
+                    tally.walk_in_calls += 1
             if outcome is not None:
                 setattr(tally, outcome, getattr(tally, outcome) + 1)
             if service_time is not None:
@@ -372,16 +418,20 @@ def replay_ticket(
     booked_for: dt.datetime | None,
     service_date: dt.date,
     into: _Accumulator,
+    *,
+    from_booking: bool = False,
 ) -> None:
-    """Feed one ticket's events (in log order) to the accumulator as waiting periods."""
+    """Feed one ticket's events (in log order) to the accumulator as waiting periods.
+    ``booked_for``: the booked time a booked visitor waits from (the ticket's own, or its
+    booking's slot start); ``from_booking``: the ticket came from a booking's check-in."""
     wait: _Wait | None = None
     for at, kind, service_id, counter_id, user_id, data in events:
         if kind == "issued":
             entry = max(at, booked_for) if booked_for is not None else at
-            wait = _Wait(service_id, entry)
+            wait = _Wait(service_id, entry, booked=from_booking)
             into.issued(wait, at, service_date)
         elif kind == "requeued":  # back after a no-show: a new wait in the same line
-            wait = _Wait(service_id, at)
+            wait = _Wait(service_id, at, booked=from_booking)
         elif wait is None:
             continue  # a log that starts mid-life (cannot happen; never guess)
         elif kind in ("called", "recalled"):
@@ -394,7 +444,9 @@ def replay_ticket(
             into.close(wait, _OUTCOME[kind], at, service_date)
             if kind == "transferred":
                 target = (data or {}).get("to_service_id")
-                wait = _Wait(target if isinstance(target, int) else service_id, at)
+                wait = _Wait(
+                    target if isinstance(target, int) else service_id, at, booked=from_booking
+                )
             else:
                 wait = None
     if wait is not None:
@@ -413,8 +465,12 @@ _LOG = (
         TicketEvent.data,
         Ticket.booked_for,
         Ticket.service_date,
+        Ticket.source,
+        Booking.slot_start,
     )
     .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+    # A checked-in booking's ticket: its visitor waits from the slot's start.
+    .outerjoin(Booking, Booking.ticket_id == Ticket.id)
     .order_by(TicketEvent.ticket_id, TicketEvent.id)
 )
 
@@ -435,15 +491,18 @@ def _replay_all(session: Session, period: Period, into: _Accumulator) -> None:
     current: int | None = None
     events: list[Any] = []
     booked: dt.datetime | None = None
+    from_booking = False
     day = period.first
     for row in _stream(session, period, into.agency_id):
         if row.ticket_id != current:
             if events:
-                replay_ticket(events, booked, day, into)
-            current, events, booked, day = row.ticket_id, [], row.booked_for, row.service_date
+                replay_ticket(events, booked, day, into, from_booking=from_booking)
+            current, events, day = row.ticket_id, [], row.service_date
+            from_booking = row.source == TicketSource.BOOKING
+            booked = row.booked_for or (row.slot_start if from_booking else None)
         events.append((row.at, row.kind, row.service_id, row.counter_id, row.user_id, row.data))
     if events:
-        replay_ticket(events, booked, day, into)
+        replay_ticket(events, booked, day, into, from_booking=from_booking)
 
 
 # --- counters' open time ---------------------------------------------------------------
@@ -518,6 +577,7 @@ def compute_report(
         start, end = period.bounds(tz)
         open_seconds = counter_open_seconds(session, start, end, ctx.now)
     rows = _rows(session, grouping, into, services, counters, open_seconds, agency_id)
+    booking_rows, booking_total = bookings_by_service_day(session, period, services, agency_id)
     agency_name = None
     if agency_id is not None:
         agency = session.get(Agency, agency_id)
@@ -535,6 +595,8 @@ def compute_report(
         issued_by_day=[(d, into.issued_days.get(d, 0)) for d in period.days],
         served_by_day=[(d, into.served_days.get(d, 0)) for d in period.days],
         shows_issued=grouping in (Grouping.AGENCY, Grouping.SERVICE),
+        bookings=booking_rows,
+        bookings_total=booking_total,
     )
 
 
@@ -644,3 +706,117 @@ def _rows(
 def _user_sort(users: dict[int, User], key: int | None) -> str:
     user = users.get(key) if key is not None else None
     return user.display_name.casefold() if user else ""
+
+
+# --- bookings ------------------------------------------------------------------------------
+
+
+@dataclass
+class BookingFigures:
+    """What became of the bookings of one service on one day (or of the total)."""
+
+    made: int = 0  # every booking of the day, whatever became of it
+    checked_in: int = 0
+    no_show: int = 0
+    cancelled: int = 0
+    late: int = 0  # checked in after the window (a walk-in ticket)
+    check_ins_timed: int = 0
+    minutes_before_slot: float = 0.0  # summed; the average is below
+    before_slot: int = 0  # checked in at or before the slot's start
+
+    @property
+    def avg_minutes_before_slot(self) -> float | None:
+        """Positive: arrived that many minutes before the slot on average; negative: after."""
+        if not self.check_ins_timed:
+            return None
+        return self.minutes_before_slot / self.check_ins_timed
+
+    @property
+    def on_time_share(self) -> float | None:
+        """Check-ins at or before the slot's start ÷ check-ins."""
+        return self.before_slot / self.check_ins_timed if self.check_ins_timed else None
+
+    @property
+    def no_show_share(self) -> float | None:
+        """No-shows ÷ bookings that came to their day's end (checked in or no-show)."""
+        ended = self.checked_in + self.no_show
+        return self.no_show / ended if ended else None
+
+    def add(self, other: BookingFigures) -> None:
+        for name in (
+            "made",
+            "checked_in",
+            "no_show",
+            "cancelled",
+            "late",
+            "check_ins_timed",
+            "minutes_before_slot",
+            "before_slot",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass(frozen=True)
+class BookingRow:
+    """One service's bookings on one day."""
+
+    service_id: int
+    code: str
+    name: str
+    day: dt.date
+    figures: BookingFigures
+
+
+def bookings_by_service_day(
+    session: Session, period: Period, services: list[Service], agency_id: int | None
+) -> tuple[list[BookingRow], BookingFigures]:
+    """Bookings of the period's days per service and day, from the bookings (kept, without
+    their personal data, by prune) and their check-in events."""
+    in_scope = {s.id: s for s in services if agency_id is None or s.agency_id == agency_id}
+    found: dict[tuple[int, dt.date], BookingFigures] = {}
+
+    def of(service_id: int, day: dt.date) -> BookingFigures:
+        return found.setdefault((service_id, day), BookingFigures())
+
+    counted = session.execute(
+        select(Booking.service_id, Booking.service_date, Booking.state, Booking.late, func.count())
+        .where(Booking.service_date.between(period.first, period.last))
+        .group_by(Booking.service_id, Booking.service_date, Booking.state, Booking.late)
+    )
+    for service_id, day, state, late, number in counted:
+        if service_id not in in_scope:
+            continue
+        figures = of(service_id, day)
+        figures.made += number
+        if state == BookingState.CHECKED_IN:
+            figures.checked_in += number
+            figures.late += number if late else 0
+        elif state == BookingState.NO_SHOW:
+            figures.no_show += number
+        elif state == BookingState.CANCELLED:
+            figures.cancelled += number
+    check_ins = session.execute(
+        select(Booking.service_id, Booking.service_date, BookingEvent.data)
+        .join(Booking, Booking.id == BookingEvent.booking_id)
+        .where(
+            BookingEvent.kind == "checked_in",
+            Booking.service_date.between(period.first, period.last),
+        )
+    )
+    for service_id, day, data in check_ins:
+        minutes = (data or {}).get("minutes_before_slot")
+        if service_id not in in_scope or not isinstance(minutes, int | float):
+            continue
+        figures = of(service_id, day)
+        figures.check_ins_timed += 1
+        figures.minutes_before_slot += float(minutes)
+        figures.before_slot += minutes >= 0
+    order = {s.id: i for i, s in enumerate(services)}
+    rows = [
+        BookingRow(service_id, in_scope[service_id].code, in_scope[service_id].name, day, fig)
+        for (service_id, day), fig in sorted(found.items(), key=lambda k: (order[k[0][0]], k[0][1]))
+    ]
+    total = BookingFigures()
+    for row in rows:
+        total.add(row.figures)
+    return rows, total

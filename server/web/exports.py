@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from server.domain.reports import Figures, Grouping, Report
+from server.domain.reports import BookingFigures, Figures, Grouping, Report
 from server.report_requests import DEFINITIONS
 from server.web.i18n import id_en
 from shared.text import without_controls
@@ -37,6 +37,7 @@ class Column:
     unit: str = ""  # "min" or "%": how the page formats it
     counters_only: bool = False
     lines_only: bool = False  # issued and cancelled: nobody called them
+    bookings_only: bool = False  # shown when the period had bookings or booked tickets
 
     @property
     def title(self) -> str:
@@ -77,6 +78,39 @@ COLUMNS: tuple[Column, ...] = (
         "%",
     ),
     Column(
+        "booked",
+        "Dari pemesanan",
+        "From bookings",
+        lambda f: f.booked,
+        lines_only=True,
+        bookings_only=True,
+    ),
+    Column(
+        "online_share",
+        "Bagian online",
+        "Online share",
+        lambda f: _percent(f.online_share),
+        "%",
+        lines_only=True,
+        bookings_only=True,
+    ),
+    Column(
+        "avg_wait_booked",
+        "Tunggu (pesan)",
+        "Wait (booked)",
+        lambda f: _minutes(f.avg_wait_booked),
+        "min",
+        bookings_only=True,
+    ),
+    Column(
+        "avg_wait_walk_in",
+        "Tunggu (langsung)",
+        "Wait (walk-in)",
+        lambda f: _minutes(f.avg_wait_walk_in),
+        "min",
+        bookings_only=True,
+    ),
+    Column(
         "open_hours",
         "Jam buka",
         "Open hours",
@@ -103,11 +137,14 @@ GROUP_TITLES = {
 
 
 def columns_for(report: Report) -> list[Column]:
+    """The columns a report shows: a hall that takes no bookings sees no booking columns."""
+    booked = bool(report.total.booked or report.bookings)
     return [
         column
         for column in COLUMNS
         if (not column.counters_only or report.grouping == Grouping.COUNTER)
         and (not column.lines_only or report.shows_issued)
+        and (not column.bookings_only or booked)
     ]
 
 
@@ -234,13 +271,63 @@ def xlsx_bytes(report: Report, site_name: str, generated: dt.datetime) -> bytes:
     for (day, issued), (_, served) in zip(report.issued_by_day, report.served_by_day, strict=True):
         days.append([day, issued, served])
         days.cell(row=days.max_row, column=1).number_format = "yyyy-mm-dd"
-    for extra in (hours, days):
+    booked = book.create_sheet(id_en("Pemesanan", "Bookings"))
+    booked.append(booking_headers())
+    for booking_row in booking_table(report):
+        booked.append(booking_row)
+        booked.cell(row=booked.max_row, column=1).number_format = "yyyy-mm-dd"
+        for cell in booked[booked.max_row][1:3]:
+            cell.data_type = "s"
+    for extra in (hours, days, booked):
         for cell in extra[1]:
             cell.font = bold
         extra.column_dimensions["A"].width = 14
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def booking_headers() -> list[str]:
+    """The bookings table's headers in the page's language."""
+    return [
+        id_en("Tanggal", "Date"),
+        id_en("Kode", "Code"),
+        id_en("Layanan", "Service"),
+        id_en("Dipesan", "Made"),
+        id_en("Check-in", "Checked in"),
+        id_en("Terlambat", "Late"),
+        id_en("Tidak hadir", "No-show"),
+        id_en("Batal", "Cancelled"),
+        id_en("Tidak hadir (%)", "No-show (%)"),
+        id_en("Menit sebelum slot", "Minutes before slot"),
+        id_en("Tepat waktu (%)", "By the slot (%)"),
+    ]
+
+
+BookingCells = list[dt.date | str | int | float | None]
+
+
+def booking_cells(figures: BookingFigures) -> list[int | float | None]:
+    avg = figures.avg_minutes_before_slot
+    return [
+        figures.made,
+        figures.checked_in,
+        figures.late,
+        figures.no_show,
+        figures.cancelled,
+        _percent(figures.no_show_share),
+        None if avg is None else round(avg, 1),
+        _percent(figures.on_time_share),
+    ]
+
+
+def booking_table(report: Report) -> list[BookingCells]:
+    """The bookings per service and day as every output shows them (no total row: the
+    page shows it apart)."""
+    return [
+        [row.day, cell_text(row.code), cell_text(row.name), *booking_cells(row.figures)]
+        for row in report.bookings
+    ]
 
 
 def period_text(report: Report) -> str:

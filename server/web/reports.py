@@ -38,6 +38,9 @@ from server.web.console_auth import staff_page
 from server.web.exports import (
     COLUMNS,
     TableRow,
+    booking_cells,
+    booking_headers,
+    booking_table,
     columns_for,
     csv_bytes,
     definitions,
@@ -174,6 +177,11 @@ def reports() -> Any:
             charts=charts(report),
             period_label=period_label(report),
             kpis=kpis(report),
+            booking_headers=booking_headers(),
+            booking_rows=booking_table(report),
+            booking_total=booking_cells(report.bookings_total)
+            if report.bookings_total is not None
+            else [],
         )
     body = render_template("reports/index.html", **context)
     return (body, 422) if errors else body

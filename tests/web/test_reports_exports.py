@@ -103,7 +103,8 @@ def test_the_page_shows_the_hand_count(app: Flask, seeded: None) -> None:
     rows = page_table(client.get(f"/reports?{DAY}&group=service").get_data(as_text=True))
 
     # label, code, issued, served, no-show, cancelled, transferred, expired, calls,
-    # average / P90 / longest wait, average service, within target (%)
+    # average / P90 / longest wait, average service, within target (%); the day had a
+    # booked ticket (T8), so: from bookings, online share (%), wait booked / walk-in
     assert rows[0][2:] == [
         "4",
         "1",
@@ -117,6 +118,10 @@ def test_the_page_shows_the_hand_count(app: Flask, seeded: None) -> None:
         "29,0",
         "14,0",
         "66,7",
+        "0",
+        "0,0",
+        "—",
+        "20,7",  # T1 10, T2 23, T6 29
     ]
     assert rows[-1][0] == "Total seluruh mal"
     assert rows[-1][2:] == [
@@ -132,6 +137,10 @@ def test_the_page_shows_the_hand_count(app: Flask, seeded: None) -> None:
         "29,0",
         "11,1",
         "81,8",
+        "1",
+        "10,0",  # T8 of 10 issued
+        "5,0",  # T8: called 09:05, booked for 09:00
+        "14,6",  # the other ten calls: 146 minutes
     ]
 
 

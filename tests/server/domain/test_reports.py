@@ -217,8 +217,13 @@ def figures(
     within: int,
     services: list[int],
     open_minutes: float | None = None,
+    booked_waits: tuple[int, ...] = (),
 ) -> Figures:
-    """The figures a hand count gives, from the waits (minutes) and service times."""
+    """The figures a hand count gives, from the waits (minutes) and service times;
+    ``booked_waits``: those of ``waits`` that booked visitors waited (one ticket each)."""
+    walk_in = list(waits)
+    for wait in booked_waits:
+        walk_in.remove(wait)
     ordered = sorted(waits)
     calls = len(ordered)
     p90 = ordered[-(-9 * calls // 10) - 1] if calls else None  # the ⌈0.9·n⌉-th
@@ -239,6 +244,10 @@ def figures(
         service_level=within / calls if calls else None,
         open_seconds=None if open_minutes is None else open_minutes * MIN,
         utilisation=(served_time / (open_minutes * MIN) if open_minutes else None),
+        booked=len(booked_waits) if issued else 0,
+        online_share=len(booked_waits) / issued if issued else None,
+        avg_wait_booked=sum(booked_waits) * MIN / len(booked_waits) if booked_waits else None,
+        avg_wait_walk_in=sum(walk_in) * MIN / len(walk_in) if walk_in else None,
     )
 
 
@@ -246,7 +255,13 @@ KTP = figures(
     issued=4, served=1, transferred=2, expired=1, waits=[10, 23, 29], within=2, services=[14]
 )
 KK = figures(
-    issued=4, served=4, cancelled=1, waits=[12, 10, 5, 12], within=4, services=[15, 5, 10, 7]
+    issued=4,
+    served=4,
+    cancelled=1,
+    waits=[12, 10, 5, 12],
+    within=4,
+    services=[15, 5, 10, 7],
+    booked_waits=(5,),  # T8, booked for 09:00, called 09:05
 )
 PKB = figures(issued=2, served=3, no_show=1, waits=[7, 28, 5, 10], within=3, services=[20, 8, 10])
 HALL = figures(
@@ -259,6 +274,7 @@ HALL = figures(
     waits=[10, 23, 29, 12, 10, 5, 12, 7, 28, 5, 10],
     within=9,
     services=[14, 15, 5, 10, 7, 20, 8, 10],
+    booked_waits=(5,),
 )
 DK = figures(
     issued=8,
@@ -269,6 +285,7 @@ DK = figures(
     waits=[10, 23, 29, 12, 10, 5, 12],
     within=6,
     services=[14, 15, 5, 10, 7],
+    booked_waits=(5,),
 )
 
 
@@ -319,6 +336,7 @@ def test_per_counter_and_officer_only_called_visitors_count(session: Session, se
         within=4,
         services=[15, 5, 10, 7],
         open_minutes=110,  # paused 09:40-09:50
+        booked_waits=(5,),
     )
     loket3 = figures(
         issued=0,
