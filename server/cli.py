@@ -276,6 +276,15 @@ def init_db() -> None:
 # --- demo, users, devices --------------------------------------------------------------
 
 
+def _personal_data_key(state: Any) -> Any:
+    """The server's key for bookings' personal data (the app state's, or one from the
+    configured secret), so the demo's bookings read as the server's own."""
+    from server.domain.identity import PersonalDataKey
+
+    key = getattr(state, "personal_data_key", None)
+    return key if key is not None else PersonalDataKey.from_secret(state.config.secret_key)
+
+
 @cli.command("seed-demo")
 @click.option(
     "--token-file",
@@ -305,7 +314,13 @@ def seed_demo_command(token_file: Path | None, hours: str | None) -> None:
     try:
         kept = read_tokens(token_file) if token_file is not None else None
         with state.db.write() as session:
-            credentials = seed_demo(session, state.clock(), kept_tokens=kept, hours=hours)
+            credentials = seed_demo(
+                session,
+                state.clock(),
+                kept_tokens=kept,
+                hours=hours,
+                booking_key=_personal_data_key(state),
+            )
         if token_file is not None:
             write_tokens(token_file, {name: token for _, name, _, token in credentials.devices})
             credentials.token_note = f"kept in {token_file} for the next run"

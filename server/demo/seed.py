@@ -19,9 +19,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from server.demo import bookings as demo_bookings
 from server.demo.hours import set_demo_hours
 from server.domain.auth import hash_password, token_hash
 from server.domain.devices import register_device, renew_token
+from server.domain.identity import PersonalDataKey
 from server.domain.settings import update_settings
 from server.domain.users import create_user
 from server.models import (
@@ -64,6 +66,7 @@ class DemoCredentials:
     )  # kind, name, where, token
     created: bool = False
     token_note: str = RENEWED  # whether the tokens below outlive this run
+    bookings: list[demo_bookings.DemoBooking] = field(default_factory=list)
 
     def render(self) -> str:
         lines = [
@@ -83,6 +86,7 @@ class DemoCredentials:
             f"  {kind:<8} {name:<28} {where:<14} {token}"
             for kind, name, where, token in self.devices
         ]
+        lines += ["", *demo_bookings.render(self.bookings)]
         return "\n".join(lines)
 
     def as_dict(self) -> dict[str, Any]:
@@ -111,6 +115,7 @@ def seed_demo(
     *,
     kept_tokens: Mapping[str, str] | None = None,
     hours: str | None = None,
+    booking_key: PersonalDataKey | None = None,
 ) -> DemoCredentials:
     """Create the demo hall once; every run returns its logins and device tokens.
 
@@ -118,6 +123,8 @@ def seed_demo(
     token is still among them keeps it; every other demo device gets a new one. ``hours``
     (``server.demo.hours``): the opening hours to give the services, None to leave them.
     Devices added by hand are never touched: renewing their token would cut them off.
+    ``booking_key`` (the server's personal-data key): given, a few demo services take
+    bookings and today gets some (``server.demo.bookings``).
     """
     data = data or load_demo_data()
     creds = DemoCredentials()
@@ -130,6 +137,9 @@ def seed_demo(
         _ensure_demo_hall(session, data)
     if hours is not None:
         set_demo_hours(session, data, hours)
+    if booking_key is not None:
+        demo_bookings.enable_demo_bookings(session)
+        creds.bookings = demo_bookings.seed_todays_bookings(session, now, booking_key)
     for agency in session.scalars(select(Agency).order_by(Agency.position)):
         username = officer_username(agency.code)
         if session.scalar(select(User.id).where(User.username == username)) is not None:

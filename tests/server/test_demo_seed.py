@@ -29,9 +29,12 @@ from server.cli import cli
 from server.config import ServerConfig
 from server.db import Database
 from server.demo.hours import CHOICES
+from server.domain import bookings
 from server.domain.auth import device_for_token
+from server.domain.context import Ctx
 from server.domain.devices import register_device
-from server.models import Device, Service, Zone
+from server.domain.settings import load_settings
+from server.models import BookingSettings, Device, Service, Zone
 from tests.conftest import JAKARTA, FakeClock
 from tests.factories import Hall
 
@@ -312,3 +315,28 @@ def test_a_demo_hall_without_its_counter_terminal_is_a_clear_error(
     assert result.exit_code != 0
     assert "no counter device of DK" in result.output
     assert "Traceback" not in result.output
+
+
+# --- bookings -------------------------------------------------------------------------------
+
+CODE = re.compile(r"^  ([0-9A-Z]{4}-[0-9A-Z]{4})  (\S+) .*check-in open now$", re.M)
+
+
+def test_a_newcomer_finds_a_booking_to_check_in_at_once_and_a_rerun_keeps_it(
+    demo_url: str, db: Database
+) -> None:
+    first = ok(invoke(demo_url, "seed-demo", "--hours", "around-the-clock"))
+    ready = CODE.findall(first)
+    assert len(ready) == 1 and ready[0][1] == "DK-KTP", first
+    assert len(re.findall(r"^  [0-9A-Z]{4}-[0-9A-Z]{4}  ", first, re.M)) >= 3  # and later ones
+    assert CODE.findall(ok(invoke(demo_url, "seed-demo"))) == ready  # not booked again
+    with db.write() as session:
+        enabled = session.scalars(
+            select(Service.code)
+            .join(BookingSettings, BookingSettings.service_id == Service.id)
+            .where(BookingSettings.enabled)
+        ).all()
+        assert sorted(enabled) == ["DK-KK", "DK-KTP", "IM-PASPOR", "SM-PKB"]
+        now = dt.datetime.now(dt.UTC)
+        checked = bookings.check_in(Ctx(session, now, load_settings(session)), ready[0][0])
+    assert not checked.already and checked.issued.ticket.number.startswith("DK")
