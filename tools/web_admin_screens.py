@@ -34,6 +34,7 @@ from sqlalchemy import select  # noqa: E402
 
 from server.db import Database, make_engine  # noqa: E402
 from server.demo.seed import load_demo_data, seed_demo  # noqa: E402
+from server.domain.identity import PersonalDataKey  # noqa: E402
 from server.migrate import upgrade  # noqa: E402
 from server.models import Device, DeviceKind  # noqa: E402
 from tests.e2e.live import LiveServer  # noqa: E402
@@ -52,7 +53,8 @@ LOGO = """<div id="logo" style="display:inline-flex;align-items:center;gap:18px;
 
 
 def demo_hall(folder: Path) -> tuple[str, dict[str, Any]]:
-    """The demo hall as ``antre-server demo`` seeds it; its URL and credentials."""
+    """The demo hall as ``antre-server demo`` seeds it (its bookings too); its URL and
+    credentials, with the day of its first booking under ``booking_day``."""
     url = f"sqlite:///{folder / 'demo.sqlite3'}"
     engine = make_engine(url)
     upgrade(engine)
@@ -60,7 +62,14 @@ def demo_hall(folder: Path) -> tuple[str, dict[str, Any]]:
     db = Database(url)
     try:
         with db.write() as session:
-            creds = seed_demo(session, dt.datetime.now(dt.UTC)).as_dict()
+            seeded = seed_demo(
+                session,
+                dt.datetime.now(dt.UTC),
+                booking_key=PersonalDataKey.from_secret("the screenshots' throwaway secret"),
+            )
+            creds = seeded.as_dict()
+            first = seeded.bookings[0].slot.date() if seeded.bookings else None
+            creds["booking_day"] = first.isoformat() if first else ""
     finally:
         db.dispose()
     return url, creds
@@ -153,7 +162,17 @@ def unserved_service(page: Page, base: str, out: Path) -> None:
     shoot(page, out, "web-admin-service-unserved", full=False)
 
 
-def screens(base: str, username: str, password: str, out: Path, work: Path) -> None:
+def booking_pages(page: Page, base: str, out: Path, day: str) -> None:
+    """The day of the demo's first bookings, and DK-KTP's booking settings."""
+    page.goto(f"{base}/admin/bookings?day={day}")
+    shoot(page, out, "web-admin-bookings")
+    page.click("#booking-services a >> text=DK-KTP")
+    shoot(page, out, "web-admin-booking-settings")
+
+
+def screens(
+    base: str, username: str, password: str, out: Path, work: Path, booking_day: str = ""
+) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium",
@@ -206,6 +225,8 @@ def screens(base: str, username: str, password: str, out: Path, work: Path) -> N
         shoot(page, out, "web-admin-devices", full=False)
 
         unserved_service(page, base, out)
+        if booking_day:
+            booking_pages(page, base, out, booking_day)
 
         page.goto(base + "/admin/settings")
         page.set_input_files("#f-logo", str(logo))
@@ -228,7 +249,9 @@ def main() -> None:
         try:
             server.start()
             admin = creds["admin"]
-            screens(server.url, admin["username"], admin["password"], out, work)
+            screens(
+                server.url, admin["username"], admin["password"], out, work, creds["booking_day"]
+            )
         finally:
             server.close()
 
