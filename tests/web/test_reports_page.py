@@ -49,8 +49,10 @@ def test_the_page_shows_the_seeded_day_s_hand_count_with_charts(
     # issued, served, no-show, cancelled, transferred, expired, calls, avg, P90, max, service,
     # %; from bookings (T8), online share, wait booked (T8: 5) and walk-in (96 min / 6 calls)
     expect(dk).to_have_text(
-        ["8", "5", "0", "1", "2", "1", "7", "14,4", "29,0", "29,0", "10,2", "85,7"]
-        + ["1", "12,5", "5,0", "16,0"]
+        [
+            *("8", "5", "0", "1", "2", "1", "7", "14,4", "29,0", "29,0", "10,2", "85,7"),
+            *("1", "12,5", "5,0", "16,0"),
+        ]
     )
     chart = page.locator("figure.chart-box svg")
     expect(chart).to_have_count(1)  # one day: the hours chart only
