@@ -10,7 +10,7 @@ from flask import Flask, g, request
 from werkzeug.routing import IntegerConverter
 
 from server import security_headers
-from server.config import ServerConfig, load_config
+from server.config import ServerConfig, load_config, with_lasting_secret
 from server.db import Database
 from server.errors import register_error_handlers
 from server.extensions import socketio
@@ -45,7 +45,7 @@ def configure_logging(level: str) -> None:
 
 
 def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flask:
-    config = config or load_config()
+    config = with_lasting_secret(config or load_config())
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(
         SECRET_KEY=config.secret_key,

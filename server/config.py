@@ -280,6 +280,40 @@ def _read_secret(path: Path) -> str:
         raise ConfigError(f"secret_key_file {path}: {exc}") from None
 
 
+SECRET_FILE_NAME = "antre.secret"
+
+
+def lasting_secret_path(config: ServerConfig) -> Path:
+    """Where a server with no configured secret keeps the one it made up: beside the
+    SQLite database, or in ``instance/`` of the working folder for PostgreSQL."""
+    folder = config.sqlite_path.parent if config.sqlite_path is not None else Path("instance")
+    return folder / SECRET_FILE_NAME
+
+
+def with_lasting_secret(config: ServerConfig) -> ServerConfig:
+    """``config`` with a secret that outlives the process when none was configured.
+
+    The personal-data key (NIKs encrypted at rest, docs/booking.md) is derived from the
+    secret: a secret made up per start would leave every stored NIK unreadable after a
+    restart. So the first start writes one to a file only the server's user may read
+    (mode 0600, created exclusively, so two processes starting at once agree on the
+    first one written) and later starts read it back.
+    """
+    if config.secret_key_shared:
+        return config
+    path = lasting_secret_path(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return replace(config, secret_key=_read_secret(path), secret_key_file=path)
+    except OSError as exc:
+        raise ConfigError(f"cannot write the server's secret to {path}: {exc.strerror}") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(config.secret_key + "\n")
+    return replace(config, secret_key_file=path)
+
+
 def _from_toml(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

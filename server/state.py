@@ -11,19 +11,26 @@ from flask import current_app
 from server.config import ServerConfig
 from server.db import Database
 from server.domain.catalog import Catalog
+from server.domain.identity import PersonalDataKey
 from server.principal_cache import PrincipalCache
 
 
 @dataclass
 class AppState:
     """The objects every adapter of one application shares, kept in ``app.extensions``:
-    config, database, clock, the principal cache and the catalog."""
+    config, database, clock, the principal cache, the catalog, and the key for bookers'
+    personal data (derived from the server's secret, so the same in every process that
+    shares it and across restarts)."""
 
     config: ServerConfig
     db: Database
     clock: Callable[[], dt.datetime]
     principals: PrincipalCache = field(default_factory=PrincipalCache)
     catalog: Catalog = field(default_factory=Catalog)
+    personal_data_key: PersonalDataKey = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.personal_data_key = PersonalDataKey.from_secret(self.config.secret_key)
 
 
 def app_state() -> AppState:

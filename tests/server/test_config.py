@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from server.config import ConfigError, load_config
+from server.config import ConfigError, load_config, with_lasting_secret
+from server.domain.identity import PersonalDataKey
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -153,3 +154,27 @@ def test_the_large_hall_example_is_postgresql_redis_and_one_key_file() -> None:
     assert config.secret_key_file == Path("/etc/antre/secret_key")
     assert config.proxy_hops == 1
     assert config.retention_days == 400
+
+
+def test_a_made_up_secret_is_kept_beside_the_database_for_the_next_start(
+    tmp_path: Path,
+) -> None:
+    """NIKs are encrypted under a key from the secret: a restart must find the same one."""
+    env = {"ANTRE_DATABASE_URL": f"sqlite:///{tmp_path / 'antre.sqlite3'}"}
+    first = with_lasting_secret(load_config(None, env=env))
+    second = with_lasting_secret(load_config(None, env=env))
+    kept = tmp_path / "antre.secret"
+    assert first.secret_key == second.secret_key
+    assert kept.read_text(encoding="utf-8").strip() == first.secret_key
+    assert kept.stat().st_mode & 0o777 == 0o600
+    sealed = PersonalDataKey.from_secret(first.secret_key).encrypt("3603011204900001")
+    assert PersonalDataKey.from_secret(second.secret_key).decrypt(sealed) == "3603011204900001"
+
+
+def test_a_configured_secret_writes_no_file(tmp_path: Path) -> None:
+    env = {
+        "ANTRE_DATABASE_URL": f"sqlite:///{tmp_path / 'antre.sqlite3'}",
+        "ANTRE_SECRET_KEY": "s" * 20,
+    }
+    assert with_lasting_secret(load_config(None, env=env)).secret_key == "s" * 20
+    assert not (tmp_path / "antre.secret").exists()
