@@ -430,7 +430,7 @@ def unlock_user_command(username: str) -> None:
 
 @cli.command("add-device")
 @click.argument("name")
-@click.option("--kind", type=click.Choice(["kiosk", "display", "counter"]), required=True)
+@click.option("--kind", type=click.Choice(["kiosk", "display", "counter", "portal"]), required=True)
 @click.option("--zone", "zone_code", help="Zone code (required for a display).")
 @click.option(
     "--agency",

@@ -62,11 +62,13 @@ class Role(enum.StrEnum):
 
 class DeviceKind(enum.StrEnum):
     """What a registered device is, which decides what its token may do: a kiosk issues,
-    a display shows, a counter calls."""
+    a display shows, a counter calls, a portal (another app: a regency portal, the
+    national MPP app) books for its users through the booking API."""
 
     KIOSK = "kiosk"
     DISPLAY = "display"
     COUNTER = "counter"
+    PORTAL = "portal"
 
 
 class BookingState(enum.StrEnum):

@@ -837,3 +837,106 @@ class CheckedIn(Issued):
 
     booking: CheckedInBooking
     already_checked_in: bool
+
+
+# --- bookings (antrean online: docs/booking.md) -------------------------------------------
+
+BookingCode = Annotated[
+    str, Pattern(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$"), Doc(example="K7QM-3XHD")
+]
+DayStatus = Literal["open", "full", "holiday", "closed", "passed", "not_offered"]
+
+
+class BookableService(TypedDict):
+    """A service that takes bookings, with what a visitor reads before choosing it."""
+
+    id: int
+    code: str
+    name: str
+    agency: AgencyBrief
+    standard: ServiceStandard
+    nik_required: Annotated[bool, Doc("the booker must give a NIK (16 digits)")]
+    days_ahead: Annotated[int, Doc("today and this many days after it can be booked")]
+    slot_minutes: int
+
+
+class BookableServices(TypedDict):
+    """The services that take bookings, in the hall's order."""
+
+    services: list[BookableService]
+
+
+class BookingSlot(TypedDict):
+    """One slot of a day: when, how many places are left, whether it may be taken now."""
+
+    start: DateTime
+    end: DateTime
+    time: Annotated[str, Doc("its start in the hall's time, HH:MM", example="09:30")]
+    left: Count
+    open: Annotated[bool, Doc("places left and not past the cut-off")]
+
+
+class BookingDay(TypedDict):
+    """A day as a visitor may book it."""
+
+    date: Date
+    status: Annotated[
+        DayStatus,
+        Doc(
+            "open: a slot may be taken; full: none left; holiday; closed: the service is "
+            "not open that day; passed: every slot is past the cut-off; not_offered"
+        ),
+    ]
+    slots: list[BookingSlot]
+
+
+class BookingDays(TypedDict):
+    """The days a service offers, from today to its last bookable day."""
+
+    service: BookableService
+    timezone: str
+    days: list[BookingDay]
+
+
+class PublicBooking(TypedDict):
+    """A booking as its code shows it: no name, phone or NIK."""
+
+    code: BookingCode
+    state: Annotated[str, Doc("booked, checked_in, cancelled or no_show")]
+    service: ServiceBrief
+    agency: AgencyBrief
+    date: Date
+    slot_start: DateTime
+    slot_end: DateTime
+    area: Annotated[WaitingArea | None, Doc("where the service's visitors wait")]
+    requirements: Annotated[list[str], Doc("what to bring")]
+    late: bool
+    cancelled_by: Annotated[
+        Literal["visitor", "staff", "closure"] | None, Doc("who cancelled it, when cancelled")
+    ]
+    cancel_reason: Annotated[
+        str | None, Doc("the hall's reason, when the hall cancelled it (never the visitor's)")
+    ]
+
+
+class BookingMade(TypedDict):
+    """A new booking, with the secret of its cancel/reschedule link: given only here."""
+
+    booking: PublicBooking
+    manage_secret: Annotated[
+        str, Doc("cancels or reschedules this booking; stored only hashed, never shown again")
+    ]
+    status_path: Annotated[str, Doc("the booking's status page", example="/b/K7QM3XHD")]
+    manage_path: Annotated[str, Doc("the visitor's cancel/reschedule page, with the secret")]
+
+
+class BookingChanged(TypedDict):
+    """A booking after a cancel or a move."""
+
+    booking: PublicBooking
+
+
+class BookingsFound(TypedDict):
+    """A lost code's look-up: the day's active bookings that match."""
+
+    bookings: list[PublicBooking]

@@ -9,6 +9,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 from server.api import (  # noqa: E402, F401
     auth,
     booking_check_in,
+    bookings,
     config,
     counters,
     devices,

@@ -18,6 +18,8 @@ from importlib import metadata
 from typing import Any
 
 from server.api.auth import LOGIN_SCHEMA
+from server.api.bookings import BOOK_SCHEMA, CODE_MAX, LOOKUP_SCHEMA, RESCHEDULE_SCHEMA
+from server.api.bookings import CANCEL_SCHEMA as BOOKING_CANCEL_SCHEMA
 from server.api.counters import CALL_SCHEMA, EMPTY, OPEN_SCHEMA, TRANSFER_SCHEMA
 from server.api.devices import HEALTH_SCHEMA
 from server.api.tickets import (
@@ -100,6 +102,15 @@ WIRE_REFS: dict[type, str] = {
     wire.ReportFigures: "ReportFigures",
     wire.ReportRow: "ReportRow",
     wire.Report: "Report",
+    wire.BookableService: "BookableService",
+    wire.BookableServices: "BookableServices",
+    wire.BookingSlot: "BookingSlot",
+    wire.BookingDay: "BookingDay",
+    wire.BookingDays: "BookingDays",
+    wire.PublicBooking: "PublicBooking",
+    wire.BookingMade: "BookingMade",
+    wire.BookingChanged: "BookingChanged",
+    wire.BookingsFound: "BookingsFound",
 }
 
 
@@ -448,6 +459,7 @@ def operations() -> list[Operation]:
             errors=(E.FORBIDDEN, E.VALIDATION_ERROR),
             query=REPORT_QUERY,
         ),
+        *booking_operations(),
         Operation(
             "get",
             "/api/openapi.json",
@@ -461,7 +473,111 @@ def operations() -> list[Operation]:
     ]
 
 
+# Every booking call: a caller who is not a partner app, staff, kiosk or counter PC is
+# forbidden; an address over its budget is told to wait (server/booking_limit.py).
+BOOKING_ERRORS = (E.FORBIDDEN, E.TOO_MANY_ATTEMPTS)
+
+
+def booking_operations() -> list[Operation]:
+    """The booking API for partner apps (server/api/bookings.py; docs/booking.md#api)."""
+    return [
+        Operation(
+            "get",
+            f"{API}/booking/services",
+            "bookable_services",
+            "bookings",
+            "The services that take bookings, with their standar pelayanan",
+            "BookableServices",
+            errors=BOOKING_ERRORS,
+        ),
+        Operation(
+            "get",
+            f"{API}/booking/services/{{service_id}}/days",
+            "booking_days",
+            "bookings",
+            "A service's bookable days, from today, each with its status and its slots' "
+            "places left",
+            "BookingDays",
+            errors=(*BOOKING_ERRORS, E.NOT_FOUND),
+        ),
+        Operation(
+            "post",
+            f"{API}/bookings",
+            "book",
+            "bookings",
+            "Book a slot for a visitor; the answer's manage_secret is given only here",
+            "BookingMade",
+            status=201,
+            body=BOOK_SCHEMA,
+            errors=(
+                *BOOKING_ERRORS,
+                E.NOT_FOUND,
+                E.SLOT_FULL,
+                E.BOOKING_CLOSED,
+                E.DUPLICATE_BOOKING,
+                E.BOOKING_BLOCKED,
+            ),
+            writes=True,
+        ),
+        Operation(
+            "get",
+            f"{API}/bookings/{{booking_code}}",
+            "read_booking",
+            "bookings",
+            "A booking by its code (no personal data)",
+            "PublicBooking",
+            errors=(*BOOKING_ERRORS, E.NOT_FOUND),
+        ),
+        Operation(
+            "post",
+            f"{API}/bookings/{{booking_code}}/cancel",
+            "cancel_booking",
+            "bookings",
+            "Cancel a booking with its link's secret (a wrong secret: not_found)",
+            "BookingChanged",
+            body=BOOKING_CANCEL_SCHEMA,
+            errors=(*BOOKING_ERRORS, E.NOT_FOUND, E.BOOKING_NOT_ACTIVE),
+            writes=True,
+        ),
+        Operation(
+            "post",
+            f"{API}/bookings/{{booking_code}}/reschedule",
+            "reschedule_booking",
+            "bookings",
+            "Move a booking to another slot of its service, with its link's secret",
+            "BookingChanged",
+            body=RESCHEDULE_SCHEMA,
+            errors=(
+                *BOOKING_ERRORS,
+                E.NOT_FOUND,
+                E.BOOKING_NOT_ACTIVE,
+                E.SLOT_FULL,
+                E.BOOKING_CLOSED,
+                E.DUPLICATE_BOOKING,
+                E.BOOKING_BLOCKED,
+            ),
+            writes=True,
+        ),
+        Operation(
+            "post",
+            f"{API}/booking/lookup",
+            "lookup_bookings",
+            "bookings",
+            "Find a lost code: the day's active bookings of a phone number, or of a NIK's "
+            "last four digits at one service",
+            "BookingsFound",
+            body=LOOKUP_SCHEMA,
+            errors=BOOKING_ERRORS,
+        ),
+    ]
+
+
 PATH_PARAMETERS: dict[str, JsonSchema] = {
+    "booking_code": {
+        **STRING,
+        "maxLength": CODE_MAX,
+        "description": "the booking's code, K7QM-3XHD or K7QM3XHD (any case)",
+    },
     "counter_id": INTEGER,
     "ticket_id": INTEGER,
     "service_id": INTEGER,
@@ -666,6 +782,7 @@ def build_document() -> dict[str, Any]:
                 "config",
                 "devices",
                 "reports",
+                "bookings",
                 "meta",
             )
         ],

@@ -135,7 +135,7 @@ def get_device(session: Session, device_id: int) -> Device:
 
 
 # Kiosks first: their printers are what staff most often need to look at.
-KIND_ORDER = (DeviceKind.KIOSK, DeviceKind.DISPLAY, DeviceKind.COUNTER)
+KIND_ORDER = (DeviceKind.KIOSK, DeviceKind.DISPLAY, DeviceKind.COUNTER, DeviceKind.PORTAL)
 
 
 def list_devices(session: Session) -> list[Device]:

@@ -30,6 +30,7 @@ KIND_NAMES = {
     DeviceKind.KIOSK: ("Kios", "Kiosk"),
     DeviceKind.DISPLAY: ("Papan tampilan", "Display board"),
     DeviceKind.COUNTER: ("PC loket", "Counter PC"),
+    DeviceKind.PORTAL: ("Aplikasi mitra (booking)", "Partner app (booking)"),
 }
 PRINTER_NAMES: dict[str, tuple[str, str]] = {
     PrinterState.OK: ("Printer baik", "Printer OK"),
