@@ -19,7 +19,7 @@ from shared.opening_hours import clock_text
 
 from .areas import service_area
 from .booking_rules import BookingRules
-from .bookings import DayOffer, Made, offer, rules_of
+from .bookings import DayOffer, Made, _check_secret, find, offer, rules_of
 from .context import Ctx
 from .errors import not_found
 from .payloads import agency_brief, iso, service_payload
@@ -138,3 +138,11 @@ def made_view(ctx: Ctx, made: Made) -> wire.BookingMade:
         "status_path": status_path(code),
         "manage_path": manage_path(code, made.manage_secret),
     }
+
+
+def managed(ctx: Ctx, code: str, secret: str) -> Booking:
+    """The booking its manage link opens; a wrong secret is ``not_found``, as an unknown
+    code (the domain's own check, which cancel and reschedule repeat)."""
+    booking = find(ctx.session, code)
+    _check_secret(booking, secret)
+    return booking

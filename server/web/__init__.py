@@ -24,6 +24,7 @@ from server.web import (  # noqa: E402, F401
     admin_settings,
     admin_users,
     board,
+    booking_pages,
     console_auth,
     home,
     monitor,
