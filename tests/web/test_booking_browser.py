@@ -1,0 +1,93 @@
+"""A visitor books from a phone in headless Chromium: a real server, the real pages, at
+phone size; books a slot, opens the calendar file, cancels and books again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy.orm import Session
+
+from server.models import BookingSettings, Service
+from tests.e2e.live import LiveServer, running_server
+from tests.factories import Hall
+from tests.web.conftest import PHONE, NewPage
+
+
+def bookings_for_kk(session: Session, hall: Hall) -> None:
+    session.add(BookingSettings(service_id=hall.kk, enabled=True, slot_minutes=60, capacity=2))
+    service = session.get(Service, hall.kk)
+    assert service is not None
+    service.requirements = ["KTP-el asli", "Kartu Keluarga lama"]
+
+
+@pytest.fixture
+def booking_server(tmp_path: Path) -> Iterator[LiveServer]:
+    with running_server(tmp_path, prepare=bookings_for_kk) as live:
+        yield live
+
+
+def choose_first_slot(page: Page, server: LiveServer) -> str:
+    """Agency, service, first open day, first open slot: the form's address."""
+    page.goto(f"{server.url}/booking")
+    page.click("a.choice >> nth=0")
+    page.click(".service-choice a.choice >> nth=0")
+    expect(page.locator("details.standard")).to_contain_text("KTP-el asli")
+    page.click("a.day.open >> nth=0")
+    page.click("a.slot.open >> nth=0")
+    expect(page.locator("input[name=name]")).to_be_visible()
+    return page.url
+
+
+def fill_and_book(page: Page) -> None:
+    page.fill("input[name=name]", "Siti Rahmawati")
+    page.fill("input[name=phone]", "0812 3456 7890")
+    page.check("input[name=consent]")
+    page.click("button.primary")
+
+
+def test_a_visitor_books_opens_the_calendar_cancels_and_books_again(
+    booking_server: LiveServer, new_page: NewPage
+) -> None:
+    page = new_page(viewport=PHONE)
+    form = choose_first_slot(page, booking_server)
+    fill_and_book(page)
+    expect(page.locator("text=Booking berhasil")).to_be_visible()
+    code = page.locator("#booking-code").inner_text()
+    assert len(code) == 9 and code[4] == "-"
+    qr = page.locator("img.qr")
+    expect(qr).to_be_visible()
+    assert page.evaluate("document.querySelector('img.qr').naturalWidth") > 0
+    # Nothing is wider than the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    with page.expect_download() as caught:
+        page.click("#add-to-calendar")
+    calendar: Any = Path(caught.value.path()).read_bytes()
+    assert calendar.startswith(b"BEGIN:VCALENDAR\r\n")
+    assert f"UID:{code.replace('-', '')}@".encode() in calendar
+
+    page.click("#cancel-booking")
+    expect(page.locator(".badge.bad")).to_have_text("Dibatalkan")
+    status = new_page(viewport=PHONE)
+    status.goto(f"{booking_server.url}/b/{code}")
+    expect(status.locator(".cancelled")).to_contain_text("Dibatalkan oleh pemesan")
+
+    # The same phone may book the same slot again once the first booking is cancelled.
+    page.goto(form)
+    fill_and_book(page)
+    expect(page.locator("text=Booking berhasil")).to_be_visible()
+    assert page.locator("#booking-code").inner_text() != code
+
+
+def test_the_english_switch_keeps_the_manage_link_working(
+    booking_server: LiveServer, new_page: NewPage
+) -> None:
+    page = new_page(viewport=PHONE)
+    choose_first_slot(page, booking_server)
+    fill_and_book(page)
+    page.click(".langswitch a:text('EN')")
+    expect(page.locator("#cancel-booking")).to_have_text("Cancel my booking")
