@@ -1,0 +1,121 @@
+"""Screenshots of the visitor's booking pages on a phone, into docs/ (by hand).
+
+    .venv/bin/python tools/web_booking_screens.py docs/
+
+It seeds the demo hall (MPP Kabupaten Tangerang) in a throwaway SQLite file, turns
+bookings on for a few Disdukcapil services (KTP-el asking for the NIK), starts a real
+server and walks the booking with Debian's Chromium at phone size (390 x 844):
+docs/web-booking-phone-service.png (the agency's services with their standar pelayanan),
+web-booking-phone-days.png (dates: holidays and full days shown as such),
+web-booking-phone-slots.png (times with places left), web-booking-phone-form.png (name,
+phone, NIK, consent) and web-booking-phone-confirmation.png (code, QR, slot, area, what to
+bring, calendar and manage links).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import requests
+from sqlalchemy import select
+
+from server.db import Database, make_engine
+from server.demo.seed import seed_demo
+from server.migrate import upgrade
+from server.models import BookingSettings, Service
+
+REPO = Path(__file__).resolve().parents[1]
+PHONE = {"width": 390, "height": 844}
+# Services that take bookings in the pictures; KTP-el asks for the NIK.
+BOOKABLE = {"DK-KTP": True, "DK-KK": False, "DK-LAHIR": False}
+
+
+def prepare(url: str) -> None:
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    db = Database(url)
+    with db.write() as session:
+        seed_demo(session, dt.datetime.now(dt.UTC))
+        for service in session.scalars(select(Service).where(Service.code.like("DK-%"))):
+            if service.code in BOOKABLE:
+                session.add(
+                    BookingSettings(
+                        service_id=service.id, enabled=True, nik_required=BOOKABLE[service.code]
+                    )
+                )
+    db.dispose()
+
+
+def screenshots(database_url: str, out: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(REPO))  # run as a script: the repository's tests package
+    from tests.e2e.live import free_port, wait_until
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANTRE_")}
+    env.update(ANTRE_DATABASE_URL=database_url, ANTRE_SECRET_KEY=secrets.token_urlsafe(32))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "server.entry", "run", "--port", str(port)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+
+    def answers() -> bool:
+        try:
+            requests.get(f"{url}/booking", timeout=1)
+        except requests.RequestException:
+            return False
+        return True
+
+    try:
+        wait_until(answers, 20, "the server")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+            )
+            page = browser.new_page(viewport=PHONE, locale="id-ID")  # type: ignore[arg-type]
+            page.goto(f"{url}/booking/DK")
+            page.screenshot(path=str(out / "web-booking-phone-service.png"))
+            page.click(".service-choice a.choice >> nth=0")
+            page.screenshot(path=str(out / "web-booking-phone-days.png"), full_page=True)
+            page.click("a.day.open >> nth=1")
+            page.screenshot(path=str(out / "web-booking-phone-slots.png"))
+            page.click("a.slot.open >> nth=2")
+            page.fill("input[name=name]", "Siti Rahmawati")
+            page.fill("input[name=phone]", "0812 3456 7890")
+            page.fill("input[name=nik]", "3603015204900007")
+            page.check("input[name=consent]")
+            page.screenshot(path=str(out / "web-booking-phone-form.png"), full_page=True)
+            page.click("button.primary")
+            page.wait_for_selector("#booking-code")
+            page.screenshot(path=str(out / "web-booking-phone-confirmation.png"), full_page=True)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/booking.sqlite3"
+        prepare(url)
+        screenshots(url, args.out)
+
+
+if __name__ == "__main__":
+    main()
