@@ -34,8 +34,14 @@ needs_pg_tools = pytest.mark.skipif(
 )
 
 
+# Given, so a command over PostgreSQL does not keep a made-up one in ./instance/.
+CLI_SECRET = "the test commands' secret key"
+
+
 def invoke(url: str, *args: str) -> Result:
-    return CliRunner().invoke(cli, list(args), env={"ANTRE_DATABASE_URL": url})
+    return CliRunner().invoke(
+        cli, list(args), env={"ANTRE_DATABASE_URL": url, "ANTRE_SECRET_KEY": CLI_SECRET}
+    )
 
 
 @contextmanager

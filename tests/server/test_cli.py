@@ -20,10 +20,18 @@ from server.migrate import head_revision
 from server.models import Agency, Counter, Device, Service, User
 from tests import pg
 
+# Given, so a command over PostgreSQL does not keep a made-up one in ./instance/.
+CLI_SECRET = "the test commands' secret key"
+
 
 def invoke(url: str, *args: str, input: str | None = None) -> Result:
     runner = CliRunner()
-    return runner.invoke(cli, list(args), env={"ANTRE_DATABASE_URL": url}, input=input)
+    return runner.invoke(
+        cli,
+        list(args),
+        env={"ANTRE_DATABASE_URL": url, "ANTRE_SECRET_KEY": CLI_SECRET},
+        input=input,
+    )
 
 
 @pytest.fixture
