@@ -31,7 +31,7 @@ from shared import wire
 from shared.booking_code import read_code
 from shared.states import DeviceKind
 
-CODE_MAX = 32  # longer cannot be a code, read forgivingly or not
+CODE_MAX = 300  # as the check-in reads it: a scanned status link at most
 SECRET_MAX = 64
 
 BOOK_SCHEMA = {
@@ -132,19 +132,19 @@ def book() -> tuple[Response, int]:
     return jsonify(run_command(who.actor, command)), 201
 
 
-@bp.get("/bookings/<string:booking_code>")
-def read_booking(booking_code: str) -> Response:
+@bp.get("/bookings/<string:code>")
+def read_booking(code: str) -> Response:
     _caller()
-    found = _code(booking_code)
+    found = _code(code)
     return jsonify(
         run_query(lambda ctx: booking_views.public_booking(ctx, bookings.find(ctx.session, found)))
     )
 
 
-@bp.post("/bookings/<string:booking_code>/cancel")
-def cancel_booking(booking_code: str) -> Response:
+@bp.post("/bookings/<string:code>/cancel")
+def cancel_booking(code: str) -> Response:
     who = _caller()
-    found = _code(booking_code)
+    found = _code(code)
     secret = json_body(CANCEL_SCHEMA)["secret"]
 
     def command(ctx: Ctx) -> wire.BookingChanged:
@@ -154,10 +154,10 @@ def cancel_booking(booking_code: str) -> Response:
     return jsonify(run_command(who.actor, command))
 
 
-@bp.post("/bookings/<string:booking_code>/reschedule")
-def reschedule_booking(booking_code: str) -> Response:
+@bp.post("/bookings/<string:code>/reschedule")
+def reschedule_booking(code: str) -> Response:
     who = _caller()
-    found = _code(booking_code)
+    found = _code(code)
     body = json_body(RESCHEDULE_SCHEMA)
     key = app_state().personal_data_key
 

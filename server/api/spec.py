@@ -18,7 +18,7 @@ from importlib import metadata
 from typing import Any
 
 from server.api.auth import LOGIN_SCHEMA
-from server.api.bookings import BOOK_SCHEMA, CODE_MAX, LOOKUP_SCHEMA, RESCHEDULE_SCHEMA
+from server.api.bookings import BOOK_SCHEMA, LOOKUP_SCHEMA, RESCHEDULE_SCHEMA
 from server.api.bookings import CANCEL_SCHEMA as BOOKING_CANCEL_SCHEMA
 from server.api.counters import CALL_SCHEMA, EMPTY, OPEN_SCHEMA, TRANSFER_SCHEMA
 from server.api.devices import HEALTH_SCHEMA
@@ -521,7 +521,7 @@ def booking_operations() -> list[Operation]:
         ),
         Operation(
             "get",
-            f"{API}/bookings/{{booking_code}}",
+            f"{API}/bookings/{{code}}",
             "read_booking",
             "bookings",
             "A booking by its code (no personal data)",
@@ -530,7 +530,7 @@ def booking_operations() -> list[Operation]:
         ),
         Operation(
             "post",
-            f"{API}/bookings/{{booking_code}}/cancel",
+            f"{API}/bookings/{{code}}/cancel",
             "cancel_booking",
             "bookings",
             "Cancel a booking with its link's secret (a wrong secret: not_found)",
@@ -541,7 +541,7 @@ def booking_operations() -> list[Operation]:
         ),
         Operation(
             "post",
-            f"{API}/bookings/{{booking_code}}/reschedule",
+            f"{API}/bookings/{{code}}/reschedule",
             "reschedule_booking",
             "bookings",
             "Move a booking to another slot of its service, with its link's secret",
@@ -573,11 +573,6 @@ def booking_operations() -> list[Operation]:
 
 
 PATH_PARAMETERS: dict[str, JsonSchema] = {
-    "booking_code": {
-        **STRING,
-        "maxLength": CODE_MAX,
-        "description": "the booking's code, K7QM-3XHD or K7QM3XHD (any case)",
-    },
     "counter_id": INTEGER,
     "ticket_id": INTEGER,
     "service_id": INTEGER,
@@ -782,7 +777,6 @@ def build_document() -> dict[str, Any]:
                 "config",
                 "devices",
                 "reports",
-                "bookings",
                 "meta",
             )
         ],

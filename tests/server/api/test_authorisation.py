@@ -65,9 +65,9 @@ PROTECTED = [
     ("GET", "/api/v1/booking/services/<int:service_id>/days"),
     ("POST", "/api/v1/booking/lookup"),
     ("POST", "/api/v1/bookings"),
-    ("GET", "/api/v1/bookings/<string:booking_code>"),
-    ("POST", "/api/v1/bookings/<string:booking_code>/cancel"),
-    ("POST", "/api/v1/bookings/<string:booking_code>/reschedule"),
+    ("GET", "/api/v1/bookings/<string:code>"),
+    ("POST", "/api/v1/bookings/<string:code>/cancel"),
+    ("POST", "/api/v1/bookings/<string:code>/reschedule"),
 ]
 PUBLIC = [
     ("POST", "/api/v1/auth/login"),
@@ -91,7 +91,7 @@ def fill(rule: str, hall: Hall, ticket_id: int) -> str:
         .replace("<string:zone_code>", "zona-a")
         .replace("<string:agency_code>", "DK")
         .replace("<string:code>", "K7QM3XHD")
-        .replace("<string:booking_code>", "K7QM3XHD")
+        .replace("<string:code>", "K7QM3XHD")
     )
 
 
