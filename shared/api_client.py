@@ -70,6 +70,7 @@ class Issued:
     ticket: wire.IssuedTicket
     people_ahead: int
     estimated_wait_minutes: int
+    estimated_wait_minutes: int
     replayed: bool
     # Counters open for the ticket's line when it was issued (0: nobody can call it yet).
     open_counters: int = 1
@@ -77,6 +78,9 @@ class Issued:
     # (then there is nothing new to print).
     booking: wire.CheckedInBooking | None = None
     already_checked_in: bool = False
+    # The estimate to the second (what the minutes are rounded from); None from a server
+    # older than the field.
+    estimated_wait_seconds: int | None = None
 
 
 class ApiClient:
@@ -232,6 +236,7 @@ class ApiClient:
                 estimated_wait_minutes=int(issued["estimated_wait_minutes"]),
                 replayed=response.headers.get("Idempotent-Replayed") == "true",
                 open_counters=int(issued.get("open_counters", 1)),
+                estimated_wait_seconds=issued.get("estimated_wait_seconds"),
             )
         raise AssertionError("unreachable")  # pragma: no cover
 

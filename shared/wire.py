@@ -412,7 +412,10 @@ class WaitEstimate(TypedDict):
     """A visitor's place and wait (server/domain/estimates.py), as their ticket is told."""
 
     people_ahead: Annotated[int, Doc("calls before this ticket by the calling order")]
-    estimated_wait_minutes: int
+    estimated_wait_minutes: Annotated[int, Doc("the wait as shown: whole minutes, rounded up")]
+    estimated_wait_seconds: Annotated[
+        int, Doc("the same estimate to the second (docs/estimate.md), for measuring it")
+    ]
     open_counters: Annotated[int, Doc("counters open for its line now (0: nobody can call it yet)")]
     wait: Annotated[
         WaitKind,

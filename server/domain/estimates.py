@@ -126,11 +126,13 @@ class TicketEstimate:
     people_ahead: int
     estimated_wait_minutes: int
     open_counters: int
+    estimated_wait_seconds: int = 0
 
     def to_dict(self) -> wire.WaitEstimate:
         return {
             "people_ahead": self.people_ahead,
             "estimated_wait_minutes": self.estimated_wait_minutes,
+            "estimated_wait_seconds": self.estimated_wait_seconds,
             "open_counters": self.open_counters,
             # How to word it (shared.waits), so the phone says what the paper says.
             "wait": wait_kind(self.people_ahead, self.estimated_wait_minutes, self.open_counters),
@@ -144,4 +146,5 @@ def estimate_now(ctx: Ctx, ticket: Ticket) -> TicketEstimate:
     if ahead == 0:
         return TicketEstimate(0, 0, opened)
     minutes = recent_average(ctx, ticket.service)
-    return TicketEstimate(ahead, estimate_minutes(ahead, opened, minutes), opened)
+    seconds = round(ahead / max(1, opened) * minutes * 60)
+    return TicketEstimate(ahead, estimate_minutes(ahead, opened, minutes), opened, seconds)

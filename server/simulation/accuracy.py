@@ -4,11 +4,12 @@ the issue response promised against the wait it really had, next to the naive fo
 observed it) computed at the same moment.
 
 Everything here is in simulated minutes. The server's estimate is made from real service
-times, which run ``speed`` times shorter, so its minutes are multiplied by ``speed``; it
-is a whole number of real minutes, so at high speed its resolution is ``speed`` simulated
-minutes, and before a line has enough finished services the server falls back to the
-service's typical minutes, which are *not* sped up. Only a run at ``--speed 1`` measures
-the estimate exactly as a visitor meets it; faster runs show the method's shape.
+times, which run ``speed`` times shorter, so its figure is multiplied by ``speed``; the
+issue response gives it to the second (``estimated_wait_seconds``), so the scale costs
+no resolution. Before a line has enough finished services the server falls back to the
+service's typical minutes, which are *not* sped up: the figures are therefore given for
+every ticket and, apart, for the tickets issued while their line had that history
+("with_history", docs/estimate.md#measured).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Promise:
     real: float
     server: float
     naive: float
+    with_history: bool = True
 
 
 def _figures(errors: list[tuple[float, float]]) -> dict[str, Any]:
@@ -72,6 +74,7 @@ def accuracy(promises: Iterable[Promise]) -> dict[str, Any]:
     return {
         "scale": "simulated minutes",
         "all": _both(chosen),
+        "with_history": _both([p for p in chosen if p.with_history]),
         "by_agency": {code: _both(ps) for code, ps in sorted(by_agency.items())},
         "by_hour": {f"{hour:02d}": _both(ps) for hour, ps in sorted(by_hour.items())},
     }
@@ -81,15 +84,19 @@ def promise_of(
     agency: str,
     issued_sim: float,
     real_wait_seconds: float,
-    promised: int,
+    promised: float,
     naive: float,
     speed: float,
+    *,
+    with_history: bool = True,
 ) -> Promise:
-    """A ticket's figures on the simulated scale (see the module's note on ``speed``)."""
+    """A ticket's figures on the simulated scale (see the module's note on ``speed``);
+    ``promised`` in real minutes, ``naive`` in simulated ones."""
     return Promise(
         agency=agency,
         hour=int(issued_sim // HOUR) % 24,
         real=real_wait_seconds * speed / 60.0,
         server=promised * speed,
         naive=naive,
+        with_history=with_history,
     )

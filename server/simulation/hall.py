@@ -60,6 +60,9 @@ class Hall:
     officers: dict[str, list[str]] = field(default_factory=dict)
     zones: list[str] = field(default_factory=list)
     no_show_after_calls: int = 3
+    # Below this many finished services of a line the server estimates from the
+    # service's typical minutes, which a sped-up day does not speed up.
+    estimate_min_samples: int = 5
 
 
 def discover(url: str, credentials: Credentials, agencies: list[str] | None = None) -> Hall:
@@ -94,6 +97,7 @@ def discover(url: str, credentials: Credentials, agencies: list[str] | None = No
         officers=officers,
         zones=[z["code"] for z in config["zones"]],
         no_show_after_calls=int(config["settings"].get("no_show_after_calls", 3)),
+        estimate_min_samples=int(config["settings"].get("estimate_min_samples", 5)),
     )
 
 

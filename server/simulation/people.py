@@ -72,6 +72,7 @@ class Day:
     issuing_done: bool = False
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     recent: dict[int, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    finished: Count[int] = field(default_factory=Count)  # services finished, per line
     no_show_after: int = 3
     # With a fault schedule (``faults.FaultPlayer``): how long (real seconds) kiosks and
     # officers retry a request the server could not answer, and how often they did.
@@ -117,6 +118,7 @@ class Day:
         return self.hall.shape.service(service_id).typical_minutes * MINUTE
 
     def remember_service(self, service_id: int, simulated_seconds: float) -> None:
+        self.finished[service_id] += 1
         line = self.recent[service_id]
         line.append(simulated_seconds)
         if len(line) > RECENT_SERVICES:
@@ -173,8 +175,13 @@ def _issue(day: Day, client: ApiClient, visit: Visit) -> None:
         service_id=visit.service_id,
         entered=(sent + back) / 2,
         issued_sim=day.clock.now(),
-        promised_minutes=issued.estimated_wait_minutes,
+        promised_minutes=(
+            issued.estimated_wait_minutes
+            if issued.estimated_wait_seconds is None
+            else issued.estimated_wait_seconds / 60
+        ),
         naive_minutes=ahead / counters * day.mean_service(visit.service_id) / MINUTE,
+        with_history=day.finished[visit.service_id] >= day.hall.estimate_min_samples,
     )
     day.tally.count(visit.service_id, "issued")
     day.book.add(ticket)

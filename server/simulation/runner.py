@@ -400,6 +400,7 @@ class Simulation:
                 t.promised_minutes,
                 t.naive_minutes,
                 speed,
+                with_history=t.with_history,
             )
             for t in day.book.all()
             if t.first_wait is not None

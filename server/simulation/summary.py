@@ -48,12 +48,16 @@ def render(summary: dict[str, Any]) -> str:
     if "faults" in summary:
         lines += ["", *_fault_lines(summary["faults"])]
     lines += ["", *_server_lines(summary["server"])]
-    estimate = summary["estimate"]["all"]
+    estimate = summary["estimate"]
+    history = estimate.get("with_history", estimate["all"])
     lines += [
         "",
-        "Estimated wait against the real wait (simulated minutes):",
-        _accuracy_line("server", estimate["server"]),
-        _accuracy_line("naive", estimate["naive"]),
+        "Estimated wait against the real wait (simulated minutes), every ticket:",
+        _accuracy_line("server", estimate["all"]["server"]),
+        _accuracy_line("naive", estimate["all"]["naive"]),
+        "  issued while their line had the server's minimum of finished services:",
+        _accuracy_line("server", history["server"]),
+        _accuracy_line("naive", history["naive"]),
         "",
         "Tally (waits and service times in simulated minutes):",
     ]

@@ -24,8 +24,11 @@ class SimTicket:
     service_id: int
     entered: float
     issued_sim: float
-    promised_minutes: int
+    promised_minutes: float  # the server's estimate, to the second when it says it
     naive_minutes: float
+    # The line had the server's minimum of finished services when it was issued (so the
+    # server did not estimate from typical minutes: docs/estimate.md#measured).
+    with_history: bool = True
     leg: int = 1
     state: str = WAITING
     last_call: float | None = None
