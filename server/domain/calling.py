@@ -10,7 +10,8 @@ it still waits), so two counters pressing "next" at once take two different tick
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -154,8 +155,23 @@ def claim_next(ctx: Ctx, counter: Counter, service_ids: list[int]) -> Ticket | N
     return None
 
 
-def line_forecast(ctx: Ctx, ticket: Ticket) -> tuple[int, int]:
-    """(people ahead, counters open for its line) for one waiting ticket.
+@dataclass(frozen=True)
+class Forecast:
+    """Who is ahead of one ticket, and who will call them (what ``estimates`` needs)."""
+
+    ahead: int
+    open_counters: int = 0
+    # The counters whose calls were counted (the group that reaches the ticket first,
+    # or the one counter it is sent to); empty for a ticket that is not waiting.
+    counter_ids: tuple[int, ...] = ()
+    # Of ``ahead``, those waiting in each line, where the count knows it (the one-statement
+    # case); the rest (sent to a counter, or counted by the calling order in Python) are
+    # in no line here.
+    ahead_by_service: Mapping[int, int] = field(default_factory=dict)
+
+
+def line_forecast(ctx: Ctx, ticket: Ticket) -> Forecast:
+    """People ahead of one waiting ticket, counters open for its line, and who calls.
 
     Ahead is the ticket's place in the order the counters that may call it would take:
     a visitor sent to one counter waits for those sent there before; anyone else for what
@@ -170,17 +186,21 @@ def line_forecast(ctx: Ctx, ticket: Ticket) -> tuple[int, int]:
         state = session.scalar(_COUNTER_STATE, {"counter_id": ticket.target_counter_id})
         opened = int(state == CounterState.OPEN)
         if ticket.state != TicketState.WAITING:
-            return 0, opened
+            return Forecast(0, opened)
         params = {"today": ticket.service_date, "counter_id": ticket.target_counter_id}
-        return _place(ctx, _read(session, _SENT_TO_COUNTER, params), ticket.id, 0), opened
+        ahead = _place(ctx, _read(session, _SENT_TO_COUNTER, params), ticket.id, 0)
+        return Forecast(ahead, opened, (ticket.target_counter_id,))
     if ticket.state != TicketState.WAITING:
-        return 0, _open_in_line(session, ticket.service_id)
+        return Forecast(0, _open_in_line(session, ticket.service_id))
     groups = _groups(ctx.catalog.serving_counters(session, ticket.service_id))
     every_n = ctx.settings.priority_every_n
     if every_n <= 1 and len(groups) <= 1:
-        # The common case, one statement: who is ahead, and the line's open counters.
-        ids = next(iter(groups.items()), (frozenset(), []))
-        return _count_ahead(ctx, ticket, ids[0], ids[1], priority_first=every_n == 1)
+        # The common case, one statement: who is ahead (by line), the line's open counters.
+        services, counter_ids = next(iter(groups.items()), (frozenset(), []))
+        ahead, opened, by_line = _count_ahead(
+            ctx, ticket, services, counter_ids, priority_first=every_n == 1
+        )
+        return Forecast(ahead, opened, tuple(counter_ids), by_line)
     states = {
         cid: (state == CounterState.OPEN, since or 0)
         for cid, state, since in session.execute(
@@ -188,20 +208,26 @@ def line_forecast(ctx: Ctx, ticket: Ticket) -> tuple[int, int]:
         )
     }
     open_ids = [cid for cid, (is_open, _) in states.items() if is_open]
-    ahead = []
+    # Every counter of the line calls from it, whichever group tells the visitor.
+    every_counter = tuple(c for ids in groups.values() for c in ids)
+    told: Forecast | None = None
     for services, counter_ids in groups.items():
         calling = [c for c in counter_ids if c in open_ids] if open_ids else counter_ids
         if not calling:
             continue  # none of these is open while others are: they call nobody now
+        lines: Mapping[int, int] = {}
         if every_n <= 1:
-            count, _ = _count_ahead(ctx, ticket, services, calling, priority_first=every_n == 1)
-            ahead.append(count)
+            count, _, lines = _count_ahead(
+                ctx, ticket, services, calling, priority_first=every_n == 1
+            )
         else:
             params = {"today": ticket.service_date, **_lines_params(sorted(services), calling)}
             since = max(states.get(c, (False, 0))[1] for c in calling)
             statement = _waiting_at(len(services), len(calling))
-            ahead.append(_place(ctx, _read(session, statement, params), ticket.id, since))
-    return min(ahead, default=0), len(open_ids)
+            count = _place(ctx, _read(session, statement, params), ticket.id, since)
+        if told is None or count < told.ahead:
+            told = Forecast(count, len(open_ids), every_counter, lines)
+    return told or Forecast(0, len(open_ids), every_counter)
 
 
 def _groups(serving: tuple[tuple[int, frozenset[int]], ...]) -> dict[frozenset[int], list[int]]:
@@ -223,10 +249,11 @@ def _count_ahead(
     counter_ids: list[int],
     *,
     priority_first: bool,
-) -> tuple[int, int]:
-    """(people ahead by ``fixed_rank``, open counters of the line), counted in the
-    database: the order of priority always (or never) first is a plain sort, and reading
-    a long line's rows to sort them here cost a quarter of the issue path's speed."""
+) -> tuple[int, int, dict[int, int]]:
+    """(people ahead by ``fixed_rank``, open counters of the line, those ahead in each
+    line), counted in the database: the order of priority always (or never) first is a
+    plain sort, and reading a long line's rows to sort them here cost a quarter of the
+    issue path's speed."""
     me = _waiting(ticket)
     group, _ = fixed_rank(me, ctx.now, priority_first)
     statement = _ahead_statement(priority_first, group, len(services), len(counter_ids))
@@ -240,8 +267,10 @@ def _count_ahead(
         "queue_key": ticket.queue_key,
         "ticket_id": ticket.id,
     }
-    ahead, opened = ctx.session.execute(statement, values).one()
-    return int(ahead), int(opened)
+    *counts, opened = ctx.session.execute(statement, values).one()
+    lines = sorted(services)
+    by_line = {service_id: int(n) for service_id, n in zip(lines, counts, strict=False) if n}
+    return sum(int(n) for n in counts), int(opened), by_line
 
 
 @cache
@@ -272,8 +301,10 @@ def _ahead_statement(priority_first: bool, group: int, lines: int, counters: int
     # Apart, as the reads above: each part uses its own index.
     counts = [waiting_before.where(_in_line(i)).scalar_subquery() for i in range(lines)]
     counts += [waiting_before.where(_sent_to(i)).scalar_subquery() for i in range(counters)]
-    total: ColumnElement[Any] = sum(counts[1:], counts[0]) if counts else literal(0)
-    return select(total, _OPEN_IN_LINE.scalar_subquery())
+    # Each line's count apart (the estimate costs each line's visitors at their own
+    # service's pace), lines first, then those sent to each counter.
+    columns: list[ColumnElement[Any]] = [*counts] if counts else [literal(0)]
+    return select(*columns, _OPEN_IN_LINE.scalar_subquery())
 
 
 def _place(ctx: Ctx, waiting: list[Waiting], ticket_id: int, since: int) -> int:

@@ -1,32 +1,43 @@
-"""People ahead and estimated wait, from recent real service times and open counters
-(docs/design.md#people-ahead-and-estimated-wait).
+"""People ahead and estimated wait, from recent real service times and the counters as
+they are now (docs/estimate.md, docs/design.md#people-ahead-and-estimated-wait).
 
-Estimated wait = people ahead / counters open for the line x recent average service
-time (the last N finished services), falling back to the service's typical minutes
-while there are fewer than the minimum samples.
+A visitor's wait is played out on the counters that will call them: each open counter is
+free when what it serves now is done (its service's recent average less the time it has
+served, or now when it holds nobody), and the people ahead, each at their own service's
+recent average, go in the calling order to whichever counter is free first; the visitor
+is called when the next counter is free after them. A line's figures for boards keep the
+plain formula: people waiting / open counters x the line's recent average service time.
+An average is the mean of the last N finished services, or the service's typical
+minutes while there are fewer than the minimum samples.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from server.models import Service, Ticket, TicketState
+from server.models import Counter, CounterState, Service, Ticket, TicketState
 from shared import wire
 from shared.waits import wait_kind
 
-from .calling import line_forecast, open_counters_of_line
+from .calling import Forecast, line_forecast, open_counters_of_line
 from .settings import SiteSettings
 
 if TYPE_CHECKING:
     from .context import Ctx
 
 HISTORY_DAYS = 30
+# A counter serving longer than its service's average is still expected to take a while
+# (service times have a long tail), not to be free this instant: what is left of an
+# overrunning service is taken as this share of the average.
+OVERRUN_SHARE = 0.25
 
 # Built once: these run for every ticket issued and every call, and building a
 # statement costs more than SQLite takes to run it.
@@ -40,6 +51,13 @@ _RECENT_SERVICE_TIMES = (
     )
     .order_by(Ticket.finished_at.desc())
     .limit(bindparam("samples"))
+)
+# The counters that will call a ticket, as they are now: open or not, and what they hold.
+_COUNTERS_NOW = (
+    select(Counter.state, Ticket.service_id, Ticket.started_at)
+    .select_from(Counter)
+    .outerjoin(Ticket, Ticket.id == Counter.current_ticket_id)
+    .where(Counter.id.in_(bindparam("counter_ids", expanding=True)), Counter.active.is_(True))
 )
 _OPEN_COUNTERS = open_counters_of_line(func.count())
 _OPEN = _OPEN_COUNTERS.scalar_subquery()
@@ -77,6 +95,30 @@ def recent_average(ctx: Ctx, service: Service) -> float:
     if service.id in ctx.finished_services:
         return compute()
     return ctx.catalog.average_minutes(service.id, ctx.now, compute)
+
+
+def recent_average_of(ctx: Ctx, service_id: int) -> float:
+    """``recent_average`` by the service's id (loaded only when the figure is not kept)."""
+
+    def compute() -> float:
+        service = ctx.session.get(Service, service_id)
+        assert service is not None  # a ticket or a counter refers to it
+        return average_service_minutes(ctx.session, service, ctx.settings, ctx.now)
+
+    if service_id in ctx.finished_services:
+        return compute()
+    return ctx.catalog.average_minutes(service_id, ctx.now, compute)
+
+
+def played_wait(free_in: Iterable[float], ahead: int, minutes_each: float) -> float:
+    """Minutes until a counter calls the visitor: ``ahead`` people, ``minutes_each`` each,
+    go one by one to whichever counter is free first (``free_in``: minutes until each
+    counter that will call them is free; none: one counter, free now, as if one opens),
+    and the visitor to the next one free after them."""
+    free = sorted(free_in) or [0.0]
+    for _ in range(ahead):
+        heapq.heapreplace(free, free[0] + minutes_each)
+    return free[0]
 
 
 def estimate_minutes(people_ahead: int, counters: int, average_minutes: float) -> int:
@@ -140,11 +182,51 @@ class TicketEstimate:
 
 
 def estimate_now(ctx: Ctx, ticket: Ticket) -> TicketEstimate:
-    """People ahead by the calling order (``calling.line_forecast``) x the line's recent
-    average service time (as the catalog keeps it) / its open counters."""
-    ahead, opened = line_forecast(ctx, ticket)
-    if ahead == 0:
-        return TicketEstimate(0, 0, opened)
-    minutes = recent_average(ctx, ticket.service)
-    seconds = round(ahead / max(1, opened) * minutes * 60)
-    return TicketEstimate(ahead, estimate_minutes(ahead, opened, minutes), opened, seconds)
+    """People ahead by the calling order (``calling.line_forecast``), and the wait played
+    out on the counters that will call them (``played_wait``), each visitor at their
+    service's recent average (as the catalog keeps it)."""
+    forecast = line_forecast(ctx, ticket)
+    if ticket.state != TicketState.WAITING:
+        return TicketEstimate(0, 0, forecast.open_counters)
+    own = recent_average(ctx, ticket.service)
+    free_in = _counters_free_in(ctx, forecast.counter_ids, ticket.service_id, own)
+    each = _minutes_each(ctx, forecast, ticket.service_id, own)
+    minutes = played_wait(free_in, forecast.ahead, each)
+    seconds = round(minutes * 60)
+    return TicketEstimate(forecast.ahead, math.ceil(seconds / 60), forecast.open_counters, seconds)
+
+
+def _counters_free_in(
+    ctx: Ctx, counter_ids: tuple[int, ...], service_id: int, own: float
+) -> list[float]:
+    """Minutes until each open counter of ``counter_ids`` can call again. A paused or
+    closed counter calls nobody until its officer comes back, which nobody can say."""
+    if not counter_ids:
+        return []
+    free_in = []
+    rows = ctx.session.execute(_COUNTERS_NOW, {"counter_ids": list(counter_ids)})
+    for state, serving, started in rows:
+        if state != CounterState.OPEN:
+            continue
+        if serving is None:
+            free_in.append(0.0)
+            continue
+        average = own if serving == service_id else recent_average_of(ctx, serving)
+        if started is None:
+            free_in.append(average)  # called: the visitor is on their way, or recalled
+            continue
+        served = (ctx.now - started).total_seconds() / 60
+        free_in.append(max(average - served, OVERRUN_SHARE * average))
+    return free_in
+
+
+def _minutes_each(ctx: Ctx, forecast: Forecast, service_id: int, own: float) -> float:
+    """The mean time the people ahead will take: each line's at its own average (those
+    whose line the count does not tell, at the ticket's own)."""
+    if forecast.ahead == 0:
+        return own
+    known = sum(forecast.ahead_by_service.values())
+    total = (forecast.ahead - known) * own
+    for line, count in forecast.ahead_by_service.items():
+        total += count * (own if line == service_id else recent_average_of(ctx, line))
+    return total / forecast.ahead

@@ -1,0 +1,121 @@
+"""The estimated wait played out on the counters as they are now (docs/estimate.md): what
+each counter still has to do, each visitor ahead at their own service's pace, paused
+counters calling nobody."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from server.domain import counters
+from server.domain.estimates import estimate_now, played_wait
+from server.domain.tickets import IssueRequest, issue_ticket
+from server.models import Ticket
+
+if TYPE_CHECKING:
+    from tests.factories import Hall
+    from tests.server.domain.conftest import Desk
+
+
+def told(desk: Desk, ticket: Ticket) -> tuple[int, float]:
+    """(people ahead, estimated minutes to the second) as the visitor is told now."""
+    estimate = estimate_now(desk.ctx(), ticket)
+    return estimate.people_ahead, estimate.estimated_wait_seconds / 60
+
+
+def serving(desk: Desk, counter_id: int, service_id: int, minutes: float) -> Ticket:
+    """The counter calls a visitor of the service and has served them ``minutes``."""
+    ticket = desk.issue(service_id, advance=False)
+    assert desk.next(counter_id) is ticket
+    desk.at(counter_id, counters.start)
+    desk.clock.advance(minutes=minutes)
+    return ticket
+
+
+def test_people_ahead_go_to_whichever_counter_is_free_first() -> None:
+    # Counters free in 2 and 5 minutes, three people ahead of 4 minutes each: 2→6, 5→9,
+    # 6→10; the visitor goes to the one free at 9.
+    assert played_wait([2.0, 5.0], 3, 4.0) == 9.0
+    assert played_wait([0.0, 0.0], 1, 10.0) == 0.0  # the other counter is free
+    assert played_wait([], 2, 10.0) == 20.0  # no counter open: as if one opens now
+
+
+def test_nobody_ahead_still_waits_for_the_counter_to_finish_its_visitor(
+    desk: Desk, hall: Hall
+) -> None:
+    desk.open(hall.c2)
+    serving(desk, hall.c2, hall.kk, minutes=6.5)  # DK-KK: typically 10 minutes
+    mine = desk.issue(hall.kk, advance=False)
+    assert told(desk, mine) == (0, 3.5)
+    estimate = estimate_now(desk.ctx(), mine)
+    # Shown as today: whole minutes rounded up, and "you are next" (nobody is ahead).
+    assert (estimate.estimated_wait_minutes, estimate.to_dict()["wait"]) == (4, "next")
+
+
+def test_the_wait_counts_the_counters_remaining_time_then_each_visitor_ahead(
+    desk: Desk, hall: Hall
+) -> None:
+    desk.open(hall.c2)
+    serving(desk, hall.c2, hall.kk, minutes=4)
+    ahead = desk.issue(hall.kk, advance=False)
+    mine = desk.issue(hall.kk, advance=False)
+    assert told(desk, ahead) == (0, 6.0)
+    assert told(desk, mine) == (1, 16.0)
+
+
+def test_a_service_running_over_its_average_is_expected_to_end_soon_not_now(
+    desk: Desk, hall: Hall
+) -> None:
+    desk.open(hall.c2)
+    serving(desk, hall.c2, hall.kk, minutes=14)
+    mine = desk.issue(hall.kk, advance=False)
+    assert told(desk, mine) == (0, 2.5)  # a quarter of the 10 minutes
+
+
+def test_a_called_visitor_not_yet_at_the_desk_takes_a_whole_service(
+    desk: Desk, hall: Hall
+) -> None:
+    desk.open(hall.c2)
+    desk.issue(hall.kk)
+    desk.next(hall.c2)
+    mine = desk.issue(hall.kk, advance=False)
+    assert told(desk, mine) == (0, 10.0)
+
+
+def test_each_visitor_ahead_costs_their_own_services_time(desk: Desk, hall: Hall) -> None:
+    """Loket 1 serves KTP (typically 8 minutes) and KK (10): a KK visitor behind two KTP
+    visitors waits 16 minutes, not 2 x 10."""
+    desk.open(hall.c1)
+    desk.issue(hall.ktp)
+    desk.issue(hall.ktp)
+    mine = desk.issue(hall.kk, advance=False)
+    assert told(desk, mine) == (2, 16.0)
+
+
+def test_a_paused_counter_is_not_free(desk: Desk, hall: Hall) -> None:
+    desk.open(hall.c1)
+    desk.open(hall.c2)
+    desk.at(hall.c1, counters.pause_counter)
+    serving(desk, hall.c2, hall.kk, minutes=6)
+    mine = desk.issue(hall.kk, advance=False)
+    assert told(desk, mine) == (0, 4.0)
+    desk.at(hall.c1, counters.resume_counter)
+    assert told(desk, mine) == (0, 0.0)
+
+
+def test_the_kiosk_gets_the_estimate_to_the_second(desk: Desk, hall: Hall) -> None:
+    desk.open(hall.c2)
+    serving(desk, hall.c2, hall.kk, minutes=2.5)
+    issued = issue_ticket(desk.ctx(None), IssueRequest(hall.kk)).estimate.to_dict()
+    assert issued["estimated_wait_seconds"] == 450
+    assert issued["estimated_wait_minutes"] == 8  # 7.5 minutes, shown rounded up
+
+
+@pytest.mark.parametrize("minutes", [0.0, 3.0])
+def test_a_ticket_no_longer_waiting_is_told_no_wait(
+    desk: Desk, hall: Hall, minutes: float
+) -> None:
+    desk.open(hall.c2)
+    called = serving(desk, hall.c2, hall.kk, minutes=minutes)
+    assert told(desk, called) == (0, 0.0)
