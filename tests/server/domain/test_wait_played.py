@@ -73,9 +73,7 @@ def test_a_service_running_over_its_average_is_expected_to_end_soon_not_now(
     assert told(desk, mine) == (0, 2.5)  # a quarter of the 10 minutes
 
 
-def test_a_called_visitor_not_yet_at_the_desk_takes_a_whole_service(
-    desk: Desk, hall: Hall
-) -> None:
+def test_a_called_visitor_not_yet_at_the_desk_takes_a_whole_service(desk: Desk, hall: Hall) -> None:
     desk.open(hall.c2)
     desk.issue(hall.kk)
     desk.next(hall.c2)
@@ -113,9 +111,7 @@ def test_the_kiosk_gets_the_estimate_to_the_second(desk: Desk, hall: Hall) -> No
 
 
 @pytest.mark.parametrize("minutes", [0.0, 3.0])
-def test_a_ticket_no_longer_waiting_is_told_no_wait(
-    desk: Desk, hall: Hall, minutes: float
-) -> None:
+def test_a_ticket_no_longer_waiting_is_told_no_wait(desk: Desk, hall: Hall, minutes: float) -> None:
     desk.open(hall.c2)
     called = serving(desk, hall.c2, hall.kk, minutes=minutes)
     assert told(desk, called) == (0, 0.0)
