@@ -38,6 +38,10 @@ HISTORY_DAYS = 30
 # (service times have a long tail), not to be free this instant: what is left of an
 # overrunning service is taken as this share of the average.
 OVERRUN_SHARE = 0.25
+# An average is never zero (officers clicking through would promise no wait at all), but
+# its floor is a second, not half a minute: half a minute was a tenth of a short service
+# at real speed and, on a simulated day at 60x, above every real average.
+SHORTEST_AVERAGE_MINUTES = 1 / 60
 
 # Built once: these run for every ticket issued and every call, and building a
 # statement costs more than SQLite takes to run it.
@@ -82,7 +86,7 @@ def average_service_minutes(
     seconds = [(end - begin).total_seconds() for begin, end in rows if begin and end]
     if len(seconds) < settings.estimate_min_samples:
         return float(service.typical_minutes)
-    return max(0.5, sum(seconds) / len(seconds) / 60)
+    return max(SHORTEST_AVERAGE_MINUTES, sum(seconds) / len(seconds) / 60)
 
 
 def recent_average(ctx: Ctx, service: Service) -> float:
