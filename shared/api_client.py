@@ -70,7 +70,6 @@ class Issued:
     ticket: wire.IssuedTicket
     people_ahead: int
     estimated_wait_minutes: int
-    estimated_wait_minutes: int
     replayed: bool
     # Counters open for the ticket's line when it was issued (0: nobody can call it yet).
     open_counters: int = 1
