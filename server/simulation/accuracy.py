@@ -9,7 +9,8 @@ issue response gives it to the second (``estimated_wait_seconds``), so the scale
 no resolution. Before a line has enough finished services the server falls back to the
 service's typical minutes, which are *not* sped up: the figures are therefore given for
 every ticket and, apart, for the tickets issued while their line had that history
-("with_history", docs/estimate.md#measured).
+("with_history": every line of the counters that call the ticket had that many
+finished services, docs/estimate.md#measured).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def _figures(errors: list[tuple[float, float]]) -> dict[str, Any]:
         return {
             "tickets": 0,
             "median_abs_error_min": None,
+            "median_error_min": None,
             "within_5_min": None,
             "within_25_pct": None,
         }
@@ -48,6 +50,8 @@ def _figures(errors: list[tuple[float, float]]) -> dict[str, Any]:
     return {
         "tickets": len(errors),
         "median_abs_error_min": round(statistics.median(absolute), 2),
+        # Signed (estimate - real): above 0, the promise was too long.
+        "median_error_min": round(statistics.median(e - r for e, r in errors), 2),
         "within_5_min": round(sum(1 for a in absolute if a <= 5) / len(absolute), 3),
         "within_25_pct": round(
             sum(1 for (e, r) in errors if abs(e - r) <= 0.25 * max(r, 1e-9)) / len(errors), 3

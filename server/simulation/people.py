@@ -117,6 +117,19 @@ class Day:
             return sum(recent) / len(recent)
         return self.hall.shape.service(service_id).typical_minutes * MINUTE
 
+    def has_history(self, service_id: int) -> bool:
+        """Every line of the counters that may call the service's visitors has the
+        server's minimum of finished services: the server's estimate then uses no typical
+        minutes (which a sped-up day does not speed up), neither for this line nor for
+        those ahead of it on shared counters, nor for what a counter serves now."""
+        lines = {
+            line
+            for counter in self.hall.shape.counters
+            if service_id in counter.service_ids
+            for line in counter.service_ids
+        }
+        return all(self.finished[line] >= self.hall.estimate_min_samples for line in lines)
+
     def remember_service(self, service_id: int, simulated_seconds: float) -> None:
         self.finished[service_id] += 1
         line = self.recent[service_id]
@@ -181,7 +194,7 @@ def _issue(day: Day, client: ApiClient, visit: Visit) -> None:
             else issued.estimated_wait_seconds / 60
         ),
         naive_minutes=ahead / counters * day.mean_service(visit.service_id) / MINUTE,
-        with_history=day.finished[visit.service_id] >= day.hall.estimate_min_samples,
+        with_history=day.has_history(visit.service_id),
     )
     day.tally.count(visit.service_id, "issued")
     day.book.add(ticket)

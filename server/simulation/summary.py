@@ -55,7 +55,7 @@ def render(summary: dict[str, Any]) -> str:
         "Estimated wait against the real wait (simulated minutes), every ticket:",
         _accuracy_line("server", estimate["all"]["server"]),
         _accuracy_line("naive", estimate["all"]["naive"]),
-        "  issued while their line had the server's minimum of finished services:",
+        "  issued while every line of their counters had the server's minimum of services:",
         _accuracy_line("server", history["server"]),
         _accuracy_line("naive", history["naive"]),
         "",

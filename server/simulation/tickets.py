@@ -26,8 +26,8 @@ class SimTicket:
     issued_sim: float
     promised_minutes: float  # the server's estimate, to the second when it says it
     naive_minutes: float
-    # The line had the server's minimum of finished services when it was issued (so the
-    # server did not estimate from typical minutes: docs/estimate.md#measured).
+    # Every line its counters serve had the server's minimum of finished services when it
+    # was issued (``Day.has_history``: docs/estimate.md#measured).
     with_history: bool = True
     leg: int = 1
     state: str = WAITING
