@@ -19,6 +19,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -56,6 +57,20 @@ _RECENT_SERVICE_TIMES = (
     .order_by(Ticket.finished_at.desc())
     .limit(bindparam("samples"))
 )
+# Today's last finished services of the other lines, with their typical minutes: the
+# pace a line without history of its own is assumed to keep (``_todays_pace``).
+_TODAYS_SERVICE_TIMES = (
+    select(Ticket.started_at, Ticket.finished_at, Service.typical_minutes)
+    .join(Service, Service.id == Ticket.service_id)
+    .where(
+        Ticket.service_date == bindparam("today"),
+        Ticket.state == TicketState.DONE,
+        Ticket.service_id != bindparam("service_id"),
+        Ticket.started_at.is_not(None),
+    )
+    .order_by(Ticket.finished_at.desc())
+    .limit(bindparam("samples"))
+)
 # The counters that will call a ticket, as they are now: open or not, and what they hold.
 _COUNTERS_NOW = (
     select(Counter.state, Ticket.service_id, Ticket.started_at)
@@ -74,7 +89,8 @@ _LINE = select(func.count(), func.min(Ticket.queued_at), _OPEN).where(
 def average_service_minutes(
     session: Session, service: Service, settings: SiteSettings, now: dt.datetime
 ) -> float:
-    """Mean of the last N real service times, or the configured typical minutes."""
+    """Mean of the last N real service times; below the minimum of samples, the
+    configured typical minutes at the pace the hall's other lines keep today."""
     rows = session.execute(
         _RECENT_SERVICE_TIMES,
         {
@@ -85,8 +101,31 @@ def average_service_minutes(
     ).all()
     seconds = [(end - begin).total_seconds() for begin, end in rows if begin and end]
     if len(seconds) < settings.estimate_min_samples:
-        return float(service.typical_minutes)
+        return float(service.typical_minutes) * _todays_pace(session, service, settings, now)
     return max(SHORTEST_AVERAGE_MINUTES, sum(seconds) / len(seconds) / 60)
+
+
+def _todays_pace(
+    session: Session, service: Service, settings: SiteSettings, now: dt.datetime
+) -> float:
+    """Real service time / typical minutes over today's last finished services of the
+    other lines (1 below the minimum of samples): officers who are quicker or slower
+    than the configured minutes are so for a new line too, and so is a simulated day
+    played faster than real time."""
+    today = now.astimezone(ZoneInfo(settings.timezone)).date()
+    rows = session.execute(
+        _TODAYS_SERVICE_TIMES,
+        {"today": today, "service_id": service.id, "samples": settings.estimate_sample_size},
+    ).all()
+    pairs = [
+        ((end - begin).total_seconds() / 60, float(typical))
+        for begin, end, typical in rows
+        if begin and end
+    ]
+    typical_total = sum(typical for _, typical in pairs)
+    if len(pairs) < settings.estimate_min_samples or typical_total <= 0:
+        return 1.0
+    return max(SHORTEST_AVERAGE_MINUTES, sum(real for real, _ in pairs)) / typical_total
 
 
 def recent_average(ctx: Ctx, service: Service) -> float:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from server.domain import counters
-from server.domain.estimates import estimate_now, played_wait
+from server.domain.estimates import average_service_minutes, estimate_now, played_wait
 from server.domain.tickets import IssueRequest, issue_ticket
 from server.models import Ticket
 
@@ -115,3 +115,14 @@ def test_a_ticket_no_longer_waiting_is_told_no_wait(desk: Desk, hall: Hall, minu
     desk.open(hall.c2)
     called = serving(desk, hall.c2, hall.kk, minutes=minutes)
     assert told(desk, called) == (0, 0.0)
+
+
+def test_a_line_without_history_keeps_the_pace_of_the_others_today(desk: Desk, hall: Hall) -> None:
+    """Five KTP visitors served in 4 minutes (typically 8): the hall runs at half its
+    typical minutes today, so KK (typically 10, none served yet) is taken as 5."""
+    desk.open(hall.c1)
+    for _ in range(5):
+        serving(desk, hall.c1, hall.ktp, minutes=4)
+        desk.at(hall.c1, counters.finish)
+    kk = desk.service(hall.kk)
+    assert average_service_minutes(desk.session, kk, desk.ctx().settings, desk.clock()) == 5.0
