@@ -264,6 +264,7 @@ class ApiClient:
                 open_counters=int(body.get("open_counters", 1)),
                 booking=body["booking"],
                 already_checked_in=bool(body["already_checked_in"]) and attempt == 1,
+                estimated_wait_seconds=body.get("estimated_wait_seconds"),
             )
         raise AssertionError("unreachable")  # pragma: no cover
 
