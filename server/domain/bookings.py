@@ -610,6 +610,10 @@ def check_in(ctx: Ctx, code: str) -> CheckedIn:
         )
     rules, _ = rules_of(ctx.session, booking.service_id)
     opens, closes = check_in_window(booking.slot_start, rules)
+    # A ticket belongs to today's line, which closes at midnight: a slot just after
+    # midnight opens its check-in then, not an hour before in yesterday's line.
+    day_starts = dt.datetime.combine(booking.service_date, dt.time(0), ctx.tz)
+    opens = max(opens, day_starts)
     if ctx.now < opens:
         raise _window_refusal("early", opens, ctx)
     late = ctx.now > closes
@@ -618,7 +622,9 @@ def check_in(ctx: Ctx, code: str) -> CheckedIn:
     booking.state = BookingState.CHECKED_IN  # first: its quota place passes to the ticket
     booking.checked_in_at, booking.late = ctx.now, late
     ctx.session.flush()
-    request = _ticket_request(booking, rules, late)
+    # A slot of yesterday checked in after midnight (inside its window): today's line
+    # knows no slot of yesterday, so the visitor queues from now.
+    request = _ticket_request(booking, rules, late or booking.service_date != ctx.today)
     try:
         issued = issue_ticket(ctx, request)
     except DomainError as refused:

@@ -298,6 +298,34 @@ def test_the_window_edges_are_inside_it(desk: Desk, clock: FakeClock) -> None:
     assert not check_in(desk, second.booking.code).booking.late
 
 
+def test_a_slot_just_after_midnight_in_jakarta_opens_its_check_in_at_midnight(
+    desk: Desk, clock: FakeClock
+) -> None:
+    enable(desk, desk.hall.kk)
+    clock.set(at(0, 20))
+    made = book(desk, desk.hall.kk, at(1, 0, 30))  # 00.30 Tuesday: 17.30 Monday in UTC
+    assert made.booking.service_date == at(1, 0).date()
+    clock.set(at(0, 23, 45))  # inside the hour before, but still Monday's line
+    early = refused(check_in, desk, made.booking.code)
+    assert (early.details["date"], early.details["time"]) == ("2026-12-01", "00:00")
+    clock.set(at(1, 0, 1))
+    ticket = check_in(desk, made.booking.code).issued.ticket
+    assert ticket.service_date == at(1, 0).date() and ticket.queue_key == at(1, 0, 30).timestamp()
+
+
+def test_a_slot_just_before_midnight_checked_in_after_it_queues_in_the_new_day(
+    desk: Desk, clock: FakeClock
+) -> None:
+    enable(desk, desk.hall.kk, queue_rule=BookingQueueRule.DUE_FIRST, check_in_after_minutes=45)
+    clock.set(at(0, 20))
+    made = book(desk, desk.hall.kk, at(0, 23, 30))
+    clock.set(at(1, 0, 5))  # in the window, but Monday's line has closed
+    checked = check_in(desk, made.booking.code)
+    ticket = checked.issued.ticket
+    assert not checked.booking.late and ticket.service_date == at(1, 0).date()
+    assert ticket.booked_for is None and ticket.queue_key == at(1, 0, 5).timestamp()
+
+
 def test_a_booking_checked_in_twice_keeps_its_one_ticket(desk: Desk, clock: FakeClock) -> None:
     enable(desk, desk.hall.kk)
     made = book(desk, desk.hall.kk, at(0, 9, 30))
