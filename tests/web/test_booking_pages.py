@@ -100,7 +100,7 @@ def test_booking_leads_to_the_confirmation_with_code_qr_calendar_and_manage_link
     page = client.get(manage).get_data(as_text=True)
     code = manage.split("/")[2]
     assert f"{code[:4]}-{code[4:]}" in page and "Booking berhasil" in page
-    assert "KTP-el asli" in page and "10:00–11:00" in page
+    assert "KTP-el asli" in page and "10.00–11.00" in page
     assert "Zona A" in page  # the counter area of KK's counters
     assert "Siti" not in page and "812" not in page  # nothing personal, even here
 
@@ -190,7 +190,7 @@ def test_a_booking_is_moved_from_its_manage_page(client: FlaskClient, kk: int) -
         data={"csrf_token": csrf(page), "s": secret, "slot": "2026-12-02T05:00:00+00:00"},
     )
     assert moved.status_code == 303
-    assert "12:00–13:00" in client.get(f"/b/{code}").get_data(as_text=True)
+    assert "12.00–13.00" in client.get(f"/b/{code}").get_data(as_text=True)
 
 
 def test_unknown_codes_malformed_codes_and_wrong_secrets_look_the_same(
