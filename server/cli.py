@@ -608,6 +608,13 @@ def prune_command(days: int | None, archive: str | None, batch_size: int) -> Non
     show_default=True,
     help="Visitors whose phone follows their ticket over Socket.IO.",
 )
+@click.option(
+    "--boards-per-zone",
+    type=click.IntRange(min=1, max=20),
+    default=1,
+    show_default=True,
+    help="Boards each display token connects (all are checked for every call).",
+)
 @click.option("--agencies", help="Play only these agency codes (comma-separated).")
 @click.option(
     "--tokens-file",
@@ -671,6 +678,7 @@ def simulate_command(
     seed: int,
     visitors: int,
     phones: int,
+    boards_per_zone: int,
     agencies: str | None,
     tokens_file: Path,
     officers: tuple[str, ...],
@@ -726,6 +734,7 @@ def simulate_command(
             server_pid=server_pid,
             faults=schedule,
             board_urls=board_urls,
+            boards_per_zone=boards_per_zone,
         ),
         plan=PlanOptions(visitors=visitors, start=start, end=end, seed=seed, phones=phones),
         credentials=credentials,

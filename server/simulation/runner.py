@@ -72,6 +72,7 @@ class RunOptions:
     # With faults: where boards connect, in turn (a balancer spreading them over a hall's
     # processes); empty: ``url``. Phones connect to ``url``.
     board_urls: tuple[str, ...] = ()
+    boards_per_zone: int = 1  # boards each display token connects (a zone on several screens)
 
 
 class Simulation:
@@ -130,9 +131,14 @@ class Simulation:
         else:
             day.boards = boards = Boards(self.options.url, day.deliveries)
             day.phones = Phones(self.options.url, day.deliveries)
+        copies = self.options.boards_per_zone
         for board in self.hall.boards:
-            if board.zone is not None:
-                boards.connect(board.name, board.token, board.zone)
+            if board.zone is None:
+                continue
+            for copy in range(1, copies + 1):
+                # Each screen its own socket and listener, checked for every call.
+                name = board.name if copies == 1 else f"{board.name}#{copy}"
+                boards.connect(name, board.token, board.zone)
         day.phones.start()
         officers = self._officers()
         for officer in officers:
