@@ -899,6 +899,8 @@ class Anatomy:
     statements_of_one_issue: list[str]
     statements_of_one_next: list[str]
     profile: str
+    # Function calls per issue under cProfile: the steadiest count of work on a busy machine.
+    calls_per_issue: float = 0.0
 
 
 def request_anatomy(url: str, hall: Hall, samples: int, profile_top: int) -> Anatomy:
@@ -949,6 +951,8 @@ def request_anatomy(url: str, hall: Hall, samples: int, profile_top: int) -> Ana
     for i in range(samples):
         issue(11 + samples + i)
     profiler.disable()
+    if dump := os.environ.get("ANTRE_BENCH_PROFILE_DUMP"):
+        profiler.dump_stats(dump)
 
     desk = hall.desks[1] if len(hall.desks) > 1 else hall.desks[0]
     login = client.post(
@@ -981,7 +985,10 @@ def request_anatomy(url: str, hall: Hall, samples: int, profile_top: int) -> Ana
     stats = pstats.Stats(profiler, stream=text)
     stats.sort_stats("tottime").print_stats(profile_top)
     stats.sort_stats("cumulative").print_stats(profile_top)
-    return Anatomy(sql_issue, sql_next, issue_ms, next_ms, one_issue, one_next, text.getvalue())
+    calls = stats.total_calls / samples  # type: ignore[attr-defined]
+    return Anatomy(
+        sql_issue, sql_next, issue_ms, next_ms, one_issue, one_next, text.getvalue(), calls
+    )
 
 
 # --- report -----------------------------------------------------------------------------
@@ -1058,6 +1065,7 @@ def render_anatomy(anatomy: Anatomy) -> str:
         f"{anatomy.inprocess_ms_per_issue:5.2f} ms",
         f"          next   {anatomy.sql_per_next:5.1f} SQL statements   "
         f"{anatomy.inprocess_ms_per_next:5.2f} ms",
+        f"          issue  {anatomy.calls_per_issue:7.0f} Python function calls (cProfile)",
         "          statements of one issue:",
         *(f"            {s}" for s in anatomy.statements_of_one_issue),
         "          statements of one next:",

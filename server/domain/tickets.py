@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 
 from server.models import (
     OPEN_TICKET_STATES,
@@ -206,7 +206,8 @@ def issue_ticket(ctx: Ctx, request: IssueRequest, idempotency_key: str | None = 
     sequence = take_next_number(session, service.series_id, day)
     ensure_quota(session, service, day)  # under the series lock: no race for the last one
     queued = request.booked_for or request.queue_at or ctx.now
-    ticket = Ticket(
+    ticket = _insert_ticket(
+        session,
         status_code=secrets.token_urlsafe(STATUS_CODE_BYTES),
         service_id=service.id,
         origin_service_id=service.id,
@@ -218,15 +219,19 @@ def issue_ticket(ctx: Ctx, request: IssueRequest, idempotency_key: str | None = 
         source=request.source,
         state=TicketState.WAITING,
         queue_key=queue_key_for(queued),
+        target_counter_id=None,
+        counter_id=None,
+        officer_id=None,
         booked_for=request.booked_for,
         call_count=0,
         printed=request.printed,
         issued_at=ctx.now,
         queued_at=ctx.now,
+        called_at=None,
+        started_at=None,
+        finished_at=None,
         issued_by_device_id=ctx.actor.device_id,
     )
-    session.add(ticket)
-    session.flush()
     record(ctx, ticket, "issued", None, priority=request.priority.value)
     if idempotency_key is not None:
         session.execute(
@@ -246,10 +251,23 @@ def issue_ticket(ctx: Ctx, request: IssueRequest, idempotency_key: str | None = 
 
 # Core statements, built once: the ORM's unit of work costs more than the row is worth
 # for rows nothing reads back in the same transaction.
+_INSERT_TICKET = insert(Ticket.__table__).returning(Ticket.__table__.c.id)  # type: ignore[arg-type]
 _STORE_KEY = insert(IdempotencyKey.__table__)  # type: ignore[arg-type]
 _FIND_KEY = select(IdempotencyKey.request_hash, IdempotencyKey.ticket_id).where(
     IdempotencyKey.owner == bindparam("owner"), IdempotencyKey.key == bindparam("key")
 )
+
+
+def _insert_ticket(session: Session, **columns: Any) -> Ticket:
+    """Insert the new ticket with one prebuilt Core statement and put it in the session
+    as a loaded, persistent object: the ORM's unit of work for one row (a flush, its
+    attribute history and mapper events) cost more than the insert itself. ``columns``
+    names every column but the id, so no attribute is left to be loaded again."""
+    ticket_id = session.execute(_INSERT_TICKET, columns).scalar_one()
+    ticket = Ticket(id=ticket_id, **columns)
+    make_transient_to_detached(ticket)
+    session.add(ticket)
+    return ticket
 
 
 def issue_as(ctx: Ctx, who: Principal, request: IssueRequest, key: str | None = None) -> Issued:
