@@ -195,7 +195,7 @@ def issue_ticket(ctx: Ctx, request: IssueRequest, idempotency_key: str | None = 
         if earlier is not None:
             return earlier
     check_booked_slot(ctx, request.booked_for)
-    service = load_service(session, request.service_id)
+    service = ctx.catalog.service(session, request.service_id, load_service)
     if request.priority != Priority.NONE and not service.priority_offered:
         raise DomainError(
             ErrorCode.PRIORITY_NOT_OFFERED, "this service does not offer priority tickets"

@@ -216,6 +216,7 @@ def test_an_issue_reads_no_settings_holidays_openings_or_zones_once_the_catalog_
     kept = ("FROM settings", "FROM holidays", "FROM special_openings")
     assert [s for s in seen if any(table in s for table in kept)] == []
     assert [s for s in seen if "FROM zones" in s] == []
+    assert [s for s in seen if "FROM services" in s] == []  # nor its service, agency, series
     assert sum("catalog_version" in s for s in seen) == 1
 
 
@@ -265,6 +266,18 @@ def test_a_service_closed_by_another_process_takes_no_next_ticket(
     refused = kiosk.post(TICKETS, json={"service_id": hall.ktp})
 
     assert refused.get_json()["error"]["code"] == "service_closed"
+
+
+def test_a_quota_set_by_another_process_counts_for_the_very_next_ticket(
+    kiosk: Api, hall: Hall, other_process: Database
+) -> None:
+    kiosk.issue(hall.ktp)  # the catalog now holds the service: no quota
+    with other_process.write() as session:
+        session.execute(update(Service).where(Service.id == hall.ktp).values(daily_quota=1))
+
+    refused = kiosk.post(TICKETS, json={"service_id": hall.ktp})
+
+    assert refused.get_json()["error"]["code"] == "quota_exhausted"
 
 
 def test_settings_changed_by_another_process_shape_the_very_next_number(

@@ -47,12 +47,12 @@ def test_a_simulated_hour_matches_the_reports_and_loses_no_call(tmp_path: Path) 
     (tmp_path / "server").mkdir()
     with running_server(tmp_path / "server") as live:
         tokens = tmp_path / "tokens.json"
-        # Kiosk, both zones' boards and the counter PC (officers log in with passwords; the
-        # PC only reports in, as the counter client does).
+        # Kiosk, both zones' boards (two screens each) and the counter PC (officers log in
+        # with passwords; the PC only reports in, as the counter client does).
         write_tokens(tokens, dict(live.hall.tokens))
         out = tmp_path / "day.json"
         args = ["simulate", "--url", live.url, "--speed", "180", "--day", "08:00-09:00"]
-        args += ["--seed", str(SEED), "--visitors", "30", "--phones", "6"]
+        args += ["--seed", str(SEED), "--visitors", "30", "--phones", "6", "--boards-per-zone", "2"]
         args += ["--tokens-file", str(tokens), "--officer-password", PASSWORD]
         args += ["--admin-user", "admin", "--admin-password", PASSWORD, "--out", str(out)]
         for officer in OFFICERS:
@@ -78,12 +78,13 @@ def test_a_simulated_hour_matches_the_reports_and_loses_no_call(tmp_path: Path) 
     assert "Reports equal the tally: yes" in result.output
     assert summary["reports_equal_tally"] and summary["differences"] == []
     assert summary["deliveries"]["boards"] == {
-        "listeners": 2,
+        "listeners": 4,
         "expected": summary["deliveries"]["boards"]["expected"],
         "lost": 0,
         "duplicated": 0,
     }
-    assert summary["deliveries"]["boards"]["expected"] > 20
+    assert summary["deliveries"]["boards"]["expected"] > 40
+    assert sorted(summary["run"]["boards"].values()) == [2, 2]
     assert summary["deliveries"]["phones"]["lost"] == 0
     assert summary["deliveries"]["phones"]["duplicated"] == 0
     assert summary["deliveries"]["phones"]["listeners"] == 6
