@@ -49,14 +49,18 @@ def send(pushes: list[PushEvent]) -> None:
     queue away) is logged and skipped, never turned into an error of the command, and
     the clients that missed it reload when they see the gap.
     """
+    logged = log.isEnabledFor(logging.INFO)  # the room list is built only to be logged
     rooms: dict[str, list[str]] = {}
     for event in pushes:
-        where = f"{loggable(event.room)}#{event.payload.get('seq')}"
         try:
             socketio.emit(event.name, event.payload, to=event.room)
         except Exception as exc:  # whatever the queue raises; the payload is not logged
+            where = f"{loggable(event.room)}#{event.payload.get('seq')}"
             log.warning("push %s %s failed: %s", event.name, where, type(exc).__name__)
             continue
-        rooms.setdefault(event.name, []).append(where)
+        if logged:
+            rooms.setdefault(event.name, []).append(
+                f"{loggable(event.room)}#{event.payload.get('seq')}"
+            )
     for name, sent in rooms.items():
         log.info("push %s %s", name, " ".join(sent))
