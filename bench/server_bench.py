@@ -951,7 +951,8 @@ def request_anatomy(url: str, hall: Hall, samples: int, profile_top: int) -> Ana
     for i in range(samples):
         issue(11 + samples + i)
     profiler.disable()
-    if dump := os.environ.get("ANTRE_BENCH_PROFILE_DUMP"):
+    # ANTRE_BENCH_PROFILE_DUMP=FILE: the issue profile to FILE, one of "next" to FILE.next.
+    if dump := os.environ.get("ANTRE_BENCH_PROFILE_DUMP", ""):
         profiler.dump_stats(dump)
 
     desk = hall.desks[1] if len(hall.desks) > 1 else hall.desks[0]
@@ -979,6 +980,19 @@ def request_anatomy(url: str, hall: Hall, samples: int, profile_top: int) -> Ana
         assert response.status_code == 200 and response.get_json()["ticket"] is not None
     next_ms = (time.perf_counter() - began) * 1000 / samples
     sql_next = len(statements) / samples
+    if dump:
+        for _ in range(samples + 6):
+            client.post(
+                API + "/tickets",
+                json={"service_id": desk.service_ids[0]},
+                headers={**kiosk, "Idempotency-Key": uuid.uuid4().hex},
+            )
+        next_profiler = cProfile.Profile()
+        next_profiler.enable()
+        for _ in range(samples):
+            client.post(f"{API}/counters/{desk.counter_id}/next", headers=officer)
+        next_profiler.disable()
+        next_profiler.dump_stats(dump + ".next")
     app.extensions["antre"].db.dispose()
 
     text = io.StringIO()
