@@ -47,7 +47,12 @@ def demo_answer(priority: Priority) -> wire.Issued:
         area=wire.WaitingArea(text="Lantai 1 — Zona A (Loket 1–4)", zones=[zone]),
     )
     return wire.Issued(
-        ticket=ticket, people_ahead=4, estimated_wait_minutes=24, open_counters=3, wait="wait"
+        ticket=ticket,
+        people_ahead=4,
+        estimated_wait_minutes=24,
+        estimated_wait_seconds=24 * 60,
+        open_counters=3,
+        wait="wait",
     )
 
 

@@ -72,6 +72,12 @@ class KioskPrinter:
             ticket=issued.ticket,
             people_ahead=issued.people_ahead,
             estimated_wait_minutes=issued.estimated_wait_minutes,
+            # An older server sends minutes only.
+            estimated_wait_seconds=(
+                issued.estimated_wait_seconds
+                if issued.estimated_wait_seconds is not None
+                else issued.estimated_wait_minutes * 60
+            ),
             open_counters=issued.open_counters,
             wait=wait_kind(
                 issued.people_ahead, issued.estimated_wait_minutes, issued.open_counters
