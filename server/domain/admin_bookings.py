@@ -336,7 +336,7 @@ def close_for_holiday(ctx: Ctx, day: dt.date, name: str, *, confirmed: bool) -> 
     if stranded and not confirmed:
         raise Invalid({CONFIRM_FIELD: wording.bookings_on_closed_day(len(stranded))})
     for booking in stranded:
-        bookings.cancel(ctx, booking, by="closure", reason=f"Hari libur: {name}")
+        bookings.cancel(ctx, booking, by="closure", reason=wording.holiday_cancel_reason(name).id)
     return len(stranded)
 
 

@@ -65,6 +65,12 @@ def line_too_long(number: int, limit: object) -> Problem:
     )
 
 
+def holiday_cancel_reason(name: str) -> Problem:
+    """The reason stored on bookings a new holiday cancels, read by the visitor on the
+    booking's status page (the Indonesian one is stored: a reason is one text)."""
+    return Problem(f"Hari libur: {name}.", f"Holiday: {name}.")
+
+
 def one_to_characters(limit: object) -> Problem:
     """A text that must be there and fit (a call-out template's words)."""
     return Problem(f"Isi 1 sampai {limit} karakter.", f"Enter 1 to {limit} characters.")

@@ -308,7 +308,7 @@ def test_a_holiday_on_a_day_with_bookings_warns_with_their_count_then_cancels_th
             for b in session.query(Booking).order_by(Booking.id)
         }
     for code in codes:
-        assert states[code] == (BookingState.CANCELLED, "closure", "Hari libur: Cuti bersama")
+        assert states[code] == (BookingState.CANCELLED, "closure", "Hari libur: Cuti bersama.")
     assert sorted(s[0] for s in states.values()) == [
         BookingState.BOOKED,
         BookingState.CANCELLED,
