@@ -10,7 +10,9 @@ accounts, and how many addresses are locked, since those lock their officers out
 A device that has never reached the server is not in trouble: it was registered (by an
 admin, or by the demo) and nobody has started it yet. It is counted apart, as not yet
 connected, so a fresh hall does not open on a red tile for machines still in their
-boxes. Once seen, a device that falls silent is in trouble like any other.
+boxes. Once seen, a device that falls silent is in trouble like any other, except a
+partner app (``portal``): it calls only when somebody books, so a quiet night is not a
+fault.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from server.models import Agency, Counter, Device, Service, Ticket, User, Zone
+from server.models import Agency, Counter, Device, DeviceKind, Service, Ticket, User, Zone
 from shared import printer_health
 
 from .context import Ctx
@@ -169,7 +171,9 @@ def _devices(ctx: Ctx, agency_id: int | None) -> list[dict[str, Any]]:
                 "last_seen_at": iso(seen),
                 # Registered, never started: not silent (see the module's docstring).
                 "never_seen": seen is None,
-                "silent": seen is not None and ctx.now - seen > SILENT_AFTER,
+                "silent": device.kind != DeviceKind.PORTAL
+                and seen is not None
+                and ctx.now - seen > SILENT_AFTER,
                 "printer": printer,
                 "printer_message": health.get("message"),
                 "printer_fault": printer in printer_health.FAULTS,

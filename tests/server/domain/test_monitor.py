@@ -16,7 +16,7 @@ from server.domain.login_throttle import (
     login_keys,
 )
 from server.domain.monitor import hall_monitor
-from server.models import Device
+from server.models import Device, DeviceKind
 from tests.factories import Hall
 
 if TYPE_CHECKING:
@@ -173,3 +173,18 @@ def test_a_locked_address_is_counted_and_a_supervisor_sees_only_their_agencys_ac
 
     assert dk == {"locked_accounts": [], "locked_unknown_names": 0, "locked_addresses": 1}
     assert [a["username"] for a in sm["locked_accounts"]] == ["petugas.sm"]
+
+
+def test_a_partner_app_that_books_now_and_then_is_never_called_silent(desk: Desk) -> None:
+    portal = Device(
+        name="portal-kabupaten",
+        kind=DeviceKind.PORTAL,
+        token_hash="x" * 64,
+        created_at=desk.clock(),
+    )
+    portal.last_seen_at = desk.clock()
+    desk.session.add(portal)
+    desk.session.flush()
+    desk.clock.advance(hours=10)
+    shown = {d["name"]: d for d in hall_monitor(desk.ctx())["devices"]}
+    assert not shown["portal-kabupaten"]["silent"]
