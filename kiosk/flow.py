@@ -66,6 +66,9 @@ UNAVAILABLE_LINE = (
 # A key the server may have used (its answer was lost) is reused for the same choice this
 # long: the visitor who tries again gets that ticket, not a second one.
 PENDING_KEY_SECONDS = 120.0
+# A finger bouncing on a key taps it again 100-300 ms later (kiosk/tap_guard.py); a
+# visitor who means a doubled letter taps it again later than that.
+KEY_BOUNCE_SECONDS = 0.3
 
 
 class Screen(Enum):
@@ -236,6 +239,10 @@ class KioskFlow:
         # No guard unless asked: the kiosk app passes [kiosk] tap_guard_ms; tests and tools
         # that call the flow directly are no trembling finger.
         self.guard = TapGuard(tap_guard_seconds, clock)
+        # The keypad stays on one screen, so the tap guard does not stop a bounce there:
+        # the same key again this soon is the finger bouncing, not a doubled letter.
+        self.key_bounce_seconds = min(tap_guard_seconds, KEY_BOUNCE_SECONDS)
+        self._last_key: tuple[str, float] | None = None
         self._home_language = language
         self._last_touch = clock()
         self._pending: PendingKey | None = None
@@ -545,12 +552,23 @@ class KioskFlow:
         self._set(screen=Screen.CHECK_IN, code="", check_in_note=None)
 
     def press_code_key(self, key: str) -> None:
-        if self._tap() and self.state.screen is Screen.CHECK_IN:
+        if self._key_tap(key):
             self._set(code=typed_code(self.state.code, key))
 
     def erase_code(self) -> None:
-        if self._tap() and self.state.screen is Screen.CHECK_IN:
+        if self._key_tap("erase"):
             self._set(code=self.state.code[:-1])
+
+    def _key_tap(self, key: str) -> bool:
+        """A keypad tap that acts: on the keypad's screen, past the tap guard, and not the
+        same key again within ``key_bounce_seconds`` (another key always acts)."""
+        if not self._tap() or self.state.screen is not Screen.CHECK_IN:
+            return False
+        now, last = self.clock(), self._last_key
+        if last is not None and last[0] == key and now - last[1] < self.key_bounce_seconds:
+            return False
+        self._last_key = (key, now)
+        return True
 
     def submit_code(self) -> bool:
         """The keypad's "Check-in": False when nothing was started."""

@@ -603,3 +603,26 @@ def test_the_idle_timer_is_not_held_by_the_guard(api: FakeApi) -> None:
 def test_a_negative_guard_is_refused(api: FakeApi) -> None:
     with pytest.raises(ValueError, match="negative"):
         KioskFlow(api, FakePrinter(), tap_guard_seconds=-0.1)
+
+
+def test_a_bouncing_finger_on_a_keypad_key_types_it_once_and_a_doubled_letter_twice(
+    api: FakeApi,
+) -> None:
+    clock = Clock()
+    flow = KioskFlow(api, FakePrinter(), clock=clock, tap_guard_seconds=0.5)
+    flow.load_config()
+    flow.open_check_in()
+    clock.now += 1.0  # looked at the keypad
+    flow.press_code_key("Q")
+    clock.now += 0.15  # the same finger, bouncing
+    flow.press_code_key("Q")
+    assert flow.state.code == "Q"
+    clock.now += 0.25  # then pressed on purpose: a code may double a letter
+    flow.press_code_key("Q")
+    assert flow.state.code == "QQ"
+    clock.now += 0.1  # another key at once always counts
+    flow.press_code_key("7")
+    flow.erase_code()
+    clock.now += 0.15
+    flow.erase_code()  # Hapus bouncing takes one letter, not two
+    assert flow.state.code == "QQ"

@@ -8,7 +8,9 @@ whatever widget is there at that moment, as a finger's would be.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 import pytest
 from PyQt6.QtCore import QPoint, QRect, Qt
@@ -31,6 +33,9 @@ from tests.kiosk.conftest import (
 )
 from tests.kiosk.fake_printer import FakeNetworkPrinter
 from tests.kiosk.test_kiosk_app import jobs, set_service
+from tests.server.api.booked import next_slot, take_booking
+
+HALL_TIME = ZoneInfo("Asia/Jakarta")
 
 GUARD_MS = 500  # the default
 LOOKED = 1.0  # seconds a visitor looks at a screen before tapping on purpose
@@ -222,3 +227,47 @@ def test_the_guard_is_invisible(qtbot: QtBot, kiosk: Kiosk, clock: ManualClock) 
         for b in window.findChildren(QPushButton)
         if b.isVisible()
     ]
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080), (1080, 1920)])
+def test_a_double_tap_through_the_booking_check_in_types_each_key_once_and_makes_one_ticket(
+    qtbot: QtBot,
+    server: LiveServer,
+    printer: FakeNetworkPrinter,
+    start_kiosk: StartKiosk,
+    clock: ManualClock,
+    size: tuple[int, int],
+) -> None:
+    now = dt.datetime.now(dt.UTC)
+    code = take_booking(server.db, now, server.hall.ktp, next_slot(now, HALL_TIME))
+    kiosk = start_kiosk(kiosk_config(server, printer.port, tap_guard_ms=GUARD_MS), clock=clock)
+    kiosk.window.resize(*size)
+    window = kiosk.window
+    welcome = "Sudah booking? Check-in di sini"
+    qtbot.waitUntil(  # the welcome screen built again for the new size
+        lambda: window.size().width() == size[0] and find_button(window, welcome) is not None,
+        timeout=WAIT_MS,
+    )
+
+    # The keypad opens under the finger: the bounce presses no key.
+    tap_then_bounce(qtbot, kiosk, clock, welcome, Screen.CHECK_IN)
+    assert kiosk.flow.state.code == ""
+    for key in code:  # each key tapped twice fast, as a hurried finger does
+        clock.advance(LOOKED)
+        at = area(window, key).center()
+        finger(qtbot, window, at)
+        clock.advance(BOUNCE)
+        finger(qtbot, window, at)
+    assert kiosk.flow.state.code == code
+    clock.advance(LOOKED)
+    finger(qtbot, window, area(window, "Hapus").center())
+    clock.advance(BOUNCE)
+    finger(qtbot, window, area(window, "Hapus").center())
+    assert kiosk.flow.state.code == code[:-1]
+    clock.advance(LOOKED)
+    finger(qtbot, window, area(window, code[-1]).center())
+
+    tap_then_bounce(qtbot, kiosk, clock, "Check-in", Screen.TICKET)
+    tap_then_bounce(qtbot, kiosk, clock, "Selesai", Screen.WELCOME)
+    qtbot.waitUntil(lambda: tickets(server) == [("DK-001", True)], timeout=WAIT_MS)
+    assert len(jobs(printer)) == 1
