@@ -16,14 +16,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import secrets
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-import requests
+from screen_server import serving  # beside this script
 from sqlalchemy import select
 
 from server.db import Database, make_engine
@@ -57,54 +53,27 @@ def prepare(url: str) -> None:
 def screenshots(database_url: str, out: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    sys.path.insert(0, str(REPO))  # run as a script: the repository's tests package
-    from tests.e2e.live import free_port, wait_until
-
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ANTRE_")}
-    env.update(ANTRE_DATABASE_URL=database_url, ANTRE_SECRET_KEY=secrets.token_urlsafe(32))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "server.entry", "run", "--port", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-
-    def answers() -> bool:
-        try:
-            requests.get(f"{url}/booking", timeout=1)
-        except requests.RequestException:
-            return False
-        return True
-
-    try:
-        wait_until(answers, 20, "the server")
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
-            )
-            page = browser.new_page(viewport=PHONE, locale="id-ID")  # type: ignore[arg-type]
-            page.goto(f"{url}/booking/DK")
-            page.screenshot(path=str(out / "web-booking-phone-service.png"))
-            page.click(".service-choice a.choice >> nth=0")
-            page.screenshot(path=str(out / "web-booking-phone-days.png"), full_page=True)
-            page.click("a.day.open >> nth=1")
-            page.screenshot(path=str(out / "web-booking-phone-slots.png"))
-            page.click("a.slot.open >> nth=2")
-            page.fill("input[name=name]", "Siti Rahmawati")
-            page.fill("input[name=phone]", "0812 3456 7890")
-            page.fill("input[name=nik]", "3603015204900007")
-            page.check("input[name=consent]")
-            page.screenshot(path=str(out / "web-booking-phone-form.png"), full_page=True)
-            page.click("button.primary")
-            page.wait_for_selector("#booking-code")
-            page.screenshot(path=str(out / "web-booking-phone-confirmation.png"), full_page=True)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with serving(database_url, "/booking") as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page(viewport=PHONE, locale="id-ID")  # type: ignore[arg-type]
+        page.goto(f"{url}/booking/DK")
+        page.screenshot(path=str(out / "web-booking-phone-service.png"))
+        page.click(".service-choice a.choice >> nth=0")
+        page.screenshot(path=str(out / "web-booking-phone-days.png"), full_page=True)
+        page.click("a.day.open >> nth=1")
+        page.screenshot(path=str(out / "web-booking-phone-slots.png"))
+        page.click("a.slot.open >> nth=2")
+        page.fill("input[name=name]", "Siti Rahmawati")
+        page.fill("input[name=phone]", "0812 3456 7890")
+        page.fill("input[name=nik]", "3603015204900007")
+        page.check("input[name=consent]")
+        page.screenshot(path=str(out / "web-booking-phone-form.png"), full_page=True)
+        page.click("button.primary")
+        page.wait_for_selector("#booking-code")
+        page.screenshot(path=str(out / "web-booking-phone-confirmation.png"), full_page=True)
+        browser.close()
 
 
 def main() -> None:

@@ -21,8 +21,6 @@ import heapq
 import os
 import random
 import secrets
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -30,7 +28,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-import requests
+from screen_server import serving  # beside this script
 from sqlalchemy import delete, insert, select
 
 from server.db import Database, make_engine
@@ -355,65 +353,38 @@ PRINT_OVERFLOW = """() => {
 def screenshots(database_url: str, out: Path, month: str, pdf: Path | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
-    sys.path.insert(0, str(REPO))  # run as a script: the repository's tests package
-    from tests.e2e.live import free_port, wait_until
-
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ANTRE_")}
-    env.update(ANTRE_DATABASE_URL=database_url, ANTRE_SECRET_KEY=secrets.token_urlsafe(32))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "server.entry", "run", "--port", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-
-    def answers() -> bool:
-        try:
-            requests.get(f"{url}/login", timeout=1)
-        except requests.RequestException:
-            return False
-        return True
-
-    try:
-        wait_until(answers, 20, "the server")
-        with sync_playwright() as playwright:
-            # Chromium's own controls (the month field) in Indonesian: LANGUAGE=id with
-            # Debian's chromium-l10n; the page's dates and numbers by the locale.
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=["--no-sandbox", "--disable-gpu"],
-                env={**os.environ, "LANGUAGE": "id"},
-            )
-            page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="id-ID")
-            page.goto(f"{url}/login")
-            page.fill("input[name=username]", ADMIN_USER)
-            page.fill("input[name=password]", ADMIN_PASSWORD)
-            page.click("main button[type=submit]")
-            page.wait_for_load_state()
-            page.goto(f"{url}/reports?period=month&month={month}&group=agency")
-            page.screenshot(path=str(out / "web-reports.png"), full_page=True)
-            # A quiet Saturday by service: the few services that worked, the rest folded.
-            page.goto(f"{url}/reports?period=day&date={QUIET_DAY.isoformat()}&group=service")
-            page.screenshot(path=str(out / "web-reports-quiet-day.png"), full_page=True)
-            page.goto(f"{url}/reports?period=month&month={month}&group=service&agency=DK")
-            page.emulate_media(media="print")
-            # A4 landscape less the stylesheet's 10 mm margins, at 96 dpi: 277 x 190 mm.
-            page.set_viewport_size({"width": 1047, "height": 718})
-            overflow = page.evaluate(PRINT_OVERFLOW)
-            if overflow > 0:
-                print(f"warning: the printed table is {overflow} px wider than the page")
-            page.screenshot(path=str(out / "web-reports-print.png"), full_page=True)
-            if pdf is not None:
-                # The whole hall by service runs over several pages: the header row repeats.
-                page.goto(f"{url}/reports?period=month&month={month}&group=service")
-                page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with serving(database_url, "/login") as url, sync_playwright() as playwright:
+        # Chromium's own controls (the month field) in Indonesian: LANGUAGE=id with
+        # Debian's chromium-l10n; the page's dates and numbers by the locale.
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu"],
+            env={**os.environ, "LANGUAGE": "id"},
+        )
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="id-ID")
+        page.goto(f"{url}/login")
+        page.fill("input[name=username]", ADMIN_USER)
+        page.fill("input[name=password]", ADMIN_PASSWORD)
+        page.click("main button[type=submit]")
+        page.wait_for_load_state()
+        page.goto(f"{url}/reports?period=month&month={month}&group=agency")
+        page.screenshot(path=str(out / "web-reports.png"), full_page=True)
+        # A quiet Saturday by service: the few services that worked, the rest folded.
+        page.goto(f"{url}/reports?period=day&date={QUIET_DAY.isoformat()}&group=service")
+        page.screenshot(path=str(out / "web-reports-quiet-day.png"), full_page=True)
+        page.goto(f"{url}/reports?period=month&month={month}&group=service&agency=DK")
+        page.emulate_media(media="print")
+        # A4 landscape less the stylesheet's 10 mm margins, at 96 dpi: 277 x 190 mm.
+        page.set_viewport_size({"width": 1047, "height": 718})
+        overflow = page.evaluate(PRINT_OVERFLOW)
+        if overflow > 0:
+            print(f"warning: the printed table is {overflow} px wider than the page")
+        page.screenshot(path=str(out / "web-reports-print.png"), full_page=True)
+        if pdf is not None:
+            # The whole hall by service runs over several pages: the header row repeats.
+            page.goto(f"{url}/reports?period=month&month={month}&group=service")
+            page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+        browser.close()
 
 
 def main() -> None:
