@@ -75,6 +75,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+# The nine elements (*unsur*) of the SKM questionnaire, PermenPANRB 14/2017 (docs/skm.md).
+SURVEY_ELEMENTS = 9
+
 OPEN_TICKET_STATES = (TicketState.WAITING, TicketState.CALLED, TicketState.SERVING)
 
 
@@ -517,3 +520,100 @@ class BookingEvent(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), nullable=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class SurveyResponse(Base):
+    """One visitor's answer to the *Survei Kepuasan Masyarakat* (docs/skm.md): at most one
+    per ticket. What the IKM needs is copied in (service, agency, counter, officer, the
+    wait and service time the ticket had, its hour), so the figures survive ``prune``
+    thinning the tickets; ``ticket_id`` is only the one-response rule and is emptied when
+    the ticket is pruned. Staff-facing functions never return these rows one by one."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = (
+        Index("ix_survey_responses_day", "service_date", "agency_id"),
+        *(
+            CheckConstraint(f"u{i} BETWEEN 1 AND 4", name=f"u{i}_level")
+            for i in range(1, SURVEY_ELEMENTS + 1)
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tickets.id"), nullable=True, unique=True
+    )
+    service_date: Mapped[dt.date] = mapped_column(Date)
+    answered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    channel: Mapped[str] = mapped_column(String(16))  # counter_tablet, ticket_page, kiosk
+    language: Mapped[str] = mapped_column(String(2), default="id")
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    wait_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    service_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    target_wait_minutes: Mapped[int] = mapped_column(Integer)
+    visit_hour: Mapped[int] = mapped_column(Integer)  # local hour the visit was finished
+    # The respondent's profile: every field optional (NULL: not given).
+    gender: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    age_group: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    education: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    occupation: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # The nine elements of PermenPANRB 14/2017 in the Lampiran's order, 1..4 each.
+    u1: Mapped[int] = mapped_column(Integer)
+    u2: Mapped[int] = mapped_column(Integer)
+    u3: Mapped[int] = mapped_column(Integer)
+    u4: Mapped[int] = mapped_column(Integer)
+    u5: Mapped[int] = mapped_column(Integer)
+    u6: Mapped[int] = mapped_column(Integer)
+    u7: Mapped[int] = mapped_column(Integer)
+    u8: Mapped[int] = mapped_column(Integer)
+    u9: Mapped[int] = mapped_column(Integer)
+    # *Saran/pengaduan*: the text is personal data the visitor may have typed, emptied by
+    # ``prune``; ``had_suggestion`` keeps the count.
+    had_suggestion: Mapped[bool] = mapped_column(Boolean, default=False)
+    suggestion: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    handled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    handled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reply: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+
+
+class SurveyWording(Base):
+    """The unit's own wording of one of the nine elements (question and four levels, in
+    Indonesian and English); an element without a row reads as the regulation writes it.
+    Wording only: the element's place in the IKM never changes."""
+
+    __tablename__ = "survey_wording"
+    element: Mapped[str] = mapped_column(String(4), primary_key=True)  # "U1".."U9"
+    question_id: Mapped[str] = mapped_column(String(300))
+    question_en: Mapped[str] = mapped_column(String(300))
+    levels_id: Mapped[list[str]] = mapped_column(JSON)
+    levels_en: Mapped[list[str]] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+
+class SurveyExtraQuestion(Base):
+    """A question the unit adds to the nine, answered 1..4; reported on its own and never
+    part of the IKM. Retired, not deleted, so old answers keep their question."""
+
+    __tablename__ = "survey_extra_questions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    question_id: Mapped[str] = mapped_column(String(300))
+    question_en: Mapped[str] = mapped_column(String(300))
+    levels_id: Mapped[list[str]] = mapped_column(JSON)
+    levels_en: Mapped[list[str]] = mapped_column(JSON)
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SurveyExtraAnswer(Base):
+    """One answer (1..4) to one of the unit's extra questions, in one response."""
+
+    __tablename__ = "survey_extra_answers"
+    __table_args__ = (CheckConstraint("value BETWEEN 1 AND 4", name="value_level"),)
+    response_id: Mapped[int] = mapped_column(ForeignKey("survey_responses.id"), primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_extra_questions.id"), primary_key=True
+    )
+    value: Mapped[int] = mapped_column(Integer)
