@@ -49,6 +49,8 @@ STATUS: dict[ErrorCode, int] = {
     ErrorCode.BOOKING_BLOCKED: 409,
     ErrorCode.OUTSIDE_CHECK_IN_WINDOW: 409,
     ErrorCode.BOOKING_NOT_ACTIVE: 409,
+    ErrorCode.ALREADY_ANSWERED: 409,
+    ErrorCode.SURVEY_CLOSED: 409,
     ErrorCode.UNAVAILABLE: 503,
     ErrorCode.INTERNAL_ERROR: 500,
 }

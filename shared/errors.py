@@ -50,6 +50,9 @@ class ErrorCode(StrEnum):
     BOOKING_BLOCKED = "booking_blocked"
     OUTSIDE_CHECK_IN_WINDOW = "outside_check_in_window"
     BOOKING_NOT_ACTIVE = "booking_not_active"
+    # the satisfaction survey (SKM)
+    ALREADY_ANSWERED = "already_answered"
+    SURVEY_CLOSED = "survey_closed"
     # the server's own trouble
     UNAVAILABLE = "unavailable"
     INTERNAL_ERROR = "internal_error"

@@ -52,6 +52,14 @@ ERRORS: Final[dict[str, dict[str, str]]] = {
         "id": "Pemesanan ini sudah dibatalkan atau tidak berlaku lagi.",
         "en": "This booking was cancelled or is no longer valid.",
     },
+    ErrorCode.ALREADY_ANSWERED: {
+        "id": "Survei untuk nomor antrean ini sudah diisi. Terima kasih.",
+        "en": "The survey for this ticket has already been answered. Thank you.",
+    },
+    ErrorCode.SURVEY_CLOSED: {
+        "id": "Survei untuk nomor antrean ini tidak dapat diisi di sini atau sudah ditutup.",
+        "en": "The survey for this ticket cannot be answered here, or is closed.",
+    },
     ErrorCode.UNAVAILABLE: {
         "id": "Layanan sementara tidak tersedia. Mohon tunggu sebentar.",
         "en": "The service is temporarily unavailable. Please wait a moment.",

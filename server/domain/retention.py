@@ -13,6 +13,9 @@ can simply be run again. Today's service date is never touched, whatever the cal
 Old bookings are not deleted: their rows and ``booking_events`` are the booking reports'
 statistics. Only their personal columns (name, phone, NIK and the keyed hashes) are
 emptied, and a pruned ticket's booking loses its link to it.
+Survey responses (docs/skm.md#retention) are not deleted either: they are the IKM. A
+pruned ticket's response loses its link to it, and the text a visitor typed as a
+suggestion (and the staff's reply to it) is emptied when its day is old; the numbers stay.
 When an archive is given, each batch's rows are written to it and made durable before
 that batch is deleted.
 """
@@ -44,6 +47,7 @@ from server.models import (
     CounterEvent,
     RoomSeq,
     SeriesDay,
+    SurveyResponse,
     Ticket,
 )
 from shared import events
@@ -104,9 +108,11 @@ def ticket_dependents() -> list[Table]:
     table is not forgotten. Counters only point at a ticket they hold now: such a ticket
     is never pruned."""
     tickets = _table(Ticket)
+    # Bookings and survey responses outlive their ticket: they only lose the link.
+    kept = {_table(Counter), _table(Booking), _table(SurveyResponse)}
     found = []
     for table in Base.metadata.sorted_tables:
-        if table is tickets or table is _table(Counter) or table is _table(Booking):
+        if table is tickets or table in kept:
             continue
         if any(fk.column.table is tickets for fk in table.foreign_keys):
             found.append(table)
@@ -133,6 +139,7 @@ def prune(
     steps: list[Callable[[Session], dict[str, int]]] = [
         partial(_tickets_batch, cutoff=cutoff, batch_size=batch_size, archive=archive),
         partial(_bookings_batch, cutoff=cutoff, batch_size=batch_size),
+        partial(_suggestions_batch, cutoff=cutoff, batch_size=batch_size),
         *(
             partial(_rows_batch, table=table, old=old, batch_size=batch_size, archive=archive)
             for table, old in older
@@ -201,8 +208,12 @@ def _tickets_batch(
 
 
 def _forget_tickets(session: Session, ids: Sequence[int]) -> None:
-    """A booking checked in long ago keeps its row (the statistics) without its ticket."""
+    """A booking checked in long ago, and a survey response, keep their row (the
+    statistics) without their ticket."""
     session.execute(update(Booking).where(Booking.ticket_id.in_(ids)).values(ticket_id=None))
+    session.execute(
+        update(SurveyResponse).where(SurveyResponse.ticket_id.in_(ids)).values(ticket_id=None)
+    )
 
 
 # What a booking holds of its person: emptied when the booking is old.
@@ -238,6 +249,32 @@ def _bookings_batch(session: Session, cutoff: Cutoff, batch_size: int) -> dict[s
         update(Booking).where(Booking.id.in_(ids)).values(dict.fromkeys(BOOKING_PERSONAL, None))
     )
     return {"bookings (personal data emptied)": len(ids)}
+
+
+def _suggestions_batch(session: Session, cutoff: Cutoff, batch_size: int) -> dict[str, int]:
+    """Empty the suggestion text (a visitor may have typed a name, a phone number, a
+    grievance) and the reply of a batch of old survey responses. The answers, the
+    ``had_suggestion`` count and when it was handled stay. Never archived, as bookings."""
+    ids = list(
+        session.scalars(
+            select(SurveyResponse.id)
+            .where(
+                SurveyResponse.service_date < cutoff.date,
+                or_(SurveyResponse.suggestion.is_not(None), SurveyResponse.reply.is_not(None)),
+            )
+            .order_by(SurveyResponse.id)
+            .limit(batch_size)
+            .with_for_update()
+        )
+    )
+    if not ids:
+        return {}
+    session.execute(
+        update(SurveyResponse)
+        .where(SurveyResponse.id.in_(ids))
+        .values(suggestion=None, reply=None)
+    )
+    return {"survey suggestions (text emptied)": len(ids)}
 
 
 def _rows_batch(

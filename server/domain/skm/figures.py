@@ -1,0 +1,364 @@
+"""SKM figures for a period and a grouping: what the survey report, the publication and
+``GET /api/v1/reports/skm`` show. Only aggregates leave this module (and the suggestions'
+text without who wrote it): staff never see one visitor's answers.
+
+Anonymity: a row of a counter or an officer, an hour, or a wait band with fewer than
+``ANONYMITY_FLOOR`` respondents shows its count but no index, since the officer could
+tell who answered what from a handful of visits. Agencies and services are shown from
+one respondent: they are what the regulation asks units to publish.
+
+The population of a row is the tickets done in it in the period (the visitors served);
+for days already pruned it counts what is left, so the sample flag errs towards "below".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from server.models import (
+    Agency,
+    Counter,
+    Service,
+    SurveyExtraAnswer,
+    SurveyExtraQuestion,
+    SurveyResponse,
+    Ticket,
+    TicketState,
+    User,
+)
+from shared.errors import ErrorCode
+
+from ..errors import DomainError
+from ..reports import Grouping, Period, PeriodKind
+from .index import Index, compute_index, minimum_sample
+from .questionnaire import ELEMENTS, PROFILE, Element
+
+ANONYMITY_FLOOR = 3
+LOWEST = 3
+_SEMESTER = re.compile(r"^(\d{4})-S([12])$")
+_YEAR = re.compile(r"^\d{4}$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _invalid(message: str) -> DomainError:
+    return DomainError(ErrorCode.VALIDATION_ERROR, message, field="period")
+
+
+def parse_skm_period(kind: Any, value: Any) -> Period:
+    """A survey period: ``day`` 2026-12-06, ``month`` 2026-12, ``semester`` 2026-S2
+    (January–June is S1) or ``year`` 2026."""
+    if not isinstance(value, str):
+        raise _invalid("a period value is required")
+    try:
+        return _period(kind, value)
+    except ValueError:
+        raise _invalid(f"not a real {kind}") from None
+
+
+def _period(kind: Any, value: str) -> Period:
+    if kind == "day":
+        day = dt.date.fromisoformat(value)
+        return Period(PeriodKind.DAY, day, day)
+    if kind == "month" and (m := _MONTH.match(value)):
+        first = dt.date(int(m[1]), int(m[2]), 1)
+        following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        return Period(PeriodKind.MONTH, first, following - dt.timedelta(days=1))
+    if kind == "semester" and (m := _SEMESTER.match(value)):
+        year, half = int(m[1]), int(m[2])
+        if half == 1:
+            return Period(PeriodKind.RANGE, dt.date(year, 1, 1), dt.date(year, 6, 30))
+        return Period(PeriodKind.RANGE, dt.date(year, 7, 1), dt.date(year, 12, 31))
+    if kind == "year" and _YEAR.match(value):
+        year = int(value)
+        return Period(PeriodKind.RANGE, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    raise _invalid("period kind is day, month (YYYY-MM), semester (YYYY-S1/S2) or year (YYYY)")
+
+
+@dataclass(frozen=True)
+class SkmRow:
+    """One group's survey figures; ``index`` None when nobody answered or the row is
+    under the anonymity floor (``suppressed``)."""
+
+    key: int | None
+    name: str
+    respondents: int
+    population: int
+    index: Index | None
+    suppressed: bool = False
+
+    @property
+    def minimum_sample(self) -> int:
+        return minimum_sample(self.population)
+
+    @property
+    def below_sample(self) -> bool:
+        """Fewer respondents than Krejcie–Morgan asks for the visitors served."""
+        return self.respondents < self.minimum_sample
+
+
+@dataclass(frozen=True)
+class ElementScore:
+    element: Element
+    nrr: Fraction
+
+
+@dataclass(frozen=True)
+class ProfileCount:
+    value: str | None  # None: not given
+    count: int
+
+
+@dataclass(frozen=True)
+class ExtraScore:
+    question_id: int
+    question: str
+    answers: int
+    average: Fraction | None
+
+
+@dataclass(frozen=True)
+class SkmReport:
+    """Everything the survey report shows for one period and grouping."""
+
+    period: Period
+    grouping: Grouping
+    total: SkmRow
+    rows: list[SkmRow]
+    lowest: list[ElementScore]
+    profile: dict[str, list[ProfileCount]]
+    by_hour: list[SkmRow]
+    over_target: SkmRow
+    within_target: SkmRow
+    extra: list[ExtraScore]
+    suggestions: int
+
+
+_SUMS = [func.sum(getattr(SurveyResponse, e.column)) for e in ELEMENTS]
+
+
+def _scope(period: Period, agency_id: int | None) -> list[Any]:
+    where = [SurveyResponse.service_date.between(period.first, period.last)]
+    if agency_id is not None:
+        where.append(SurveyResponse.agency_id == agency_id)
+    return where
+
+
+def _row(
+    key: int | None, name: str, count: int, sums: Sequence[Any], population: int, floor: int
+) -> SkmRow:
+    if count < floor:
+        return SkmRow(key, name, count, population, None, suppressed=count > 0)
+    totals = [int(s or 0) for s in sums]
+    return SkmRow(key, name, count, population, compute_index(totals, [count] * len(totals)))
+
+
+_GROUP_COLUMN = {
+    Grouping.AGENCY: SurveyResponse.agency_id,
+    Grouping.SERVICE: SurveyResponse.service_id,
+    Grouping.COUNTER: SurveyResponse.counter_id,
+    Grouping.OFFICER: SurveyResponse.officer_id,
+}
+_FLOOR = {Grouping.AGENCY: 1, Grouping.SERVICE: 1, Grouping.COUNTER: ANONYMITY_FLOOR}
+
+
+def _population(
+    session: Session, period: Period, grouping: Grouping | None, agency_id: int | None
+) -> dict[int | None, int]:
+    column: Any = {
+        None: None,
+        Grouping.AGENCY: Service.agency_id,
+        Grouping.SERVICE: Ticket.service_id,
+        Grouping.COUNTER: Ticket.counter_id,
+        Grouping.OFFICER: Ticket.officer_id,
+    }[grouping]
+    query = (
+        select(column if column is not None else Ticket.state, func.count(Ticket.id))
+        .join(Service, Service.id == Ticket.service_id)
+        .where(
+            Ticket.state == TicketState.DONE,
+            Ticket.service_date.between(period.first, period.last),
+        )
+    )
+    if agency_id is not None:
+        query = query.where(Service.agency_id == agency_id)
+    if column is not None:
+        return {k: n for k, n in session.execute(query.group_by(column)).all()}
+    return {None: sum(n for _, n in session.execute(query.group_by(Ticket.state)).all())}
+
+
+def _names(session: Session, grouping: Grouping) -> dict[int, str]:
+    model: Any
+    model, label = {
+        Grouping.AGENCY: (Agency, Agency.short_name),
+        Grouping.SERVICE: (Service, Service.name),
+        Grouping.COUNTER: (Counter, Counter.label),
+        Grouping.OFFICER: (User, User.display_name),
+    }[grouping]
+    return {k: v for k, v in session.execute(select(model.id, label)).all()}
+
+
+def skm_report(
+    session: Session, period: Period, grouping: Grouping, *, agency_id: int | None = None
+) -> SkmReport:
+    """The survey figures of ``period`` by ``grouping`` (one agency's when ``agency_id``)."""
+    where = _scope(period, agency_id)
+    total_row = session.execute(select(func.count(SurveyResponse.id), *_SUMS).where(*where)).one()
+    population = _population(session, period, None, agency_id)
+    total = _row(None, "", total_row[0], total_row[1:], population[None], 1)
+    rows = _group_rows(session, period, grouping, agency_id)
+    return SkmReport(
+        period=period,
+        grouping=grouping,
+        total=total,
+        rows=rows,
+        lowest=lowest_elements(total.index),
+        profile=_profile(session, where),
+        by_hour=_by_hour(session, where),
+        over_target=_wait_band(session, where, over=True),
+        within_target=_wait_band(session, where, over=False),
+        extra=_extra(session, where),
+        suggestions=session.scalar(
+            select(func.count(SurveyResponse.id)).where(*where, SurveyResponse.had_suggestion)
+        )
+        or 0,
+    )
+
+
+def _group_rows(
+    session: Session, period: Period, grouping: Grouping, agency_id: int | None
+) -> list[SkmRow]:
+    column = _GROUP_COLUMN[grouping]
+    found = session.execute(
+        select(column, func.count(SurveyResponse.id), *_SUMS)
+        .where(*_scope(period, agency_id))
+        .group_by(column)
+    ).all()
+    population = _population(session, period, grouping, agency_id)
+    names = _names(session, grouping)
+    floor = _FLOOR.get(grouping, ANONYMITY_FLOOR)
+    rows = [
+        _row(r[0], names.get(r[0], "—"), r[1], r[2:], population.get(r[0], 0), floor)
+        for r in found
+    ]
+    answered = {r.key for r in rows}
+    rows += [
+        _row(k, names.get(k, "—") if k is not None else "—", 0, [], n, floor)
+        for k, n in population.items()
+        if k not in answered
+    ]
+    return sorted(rows, key=lambda r: (r.name, r.key or 0))
+
+
+def lowest_elements(index: Index | None, count: int = LOWEST) -> list[ElementScore]:
+    """The elements with the lowest NRR (Lampiran order among equals): what to improve."""
+    if index is None:
+        return []
+    scores = [ElementScore(e, v) for e, v in zip(ELEMENTS, index.nrr, strict=True)]
+    return sorted(scores, key=lambda s: s.nrr)[:count]
+
+
+def _profile(session: Session, where: list[Any]) -> dict[str, list[ProfileCount]]:
+    tables = {}
+    for spec in PROFILE:
+        column = getattr(SurveyResponse, spec.name)
+        counts = dict(
+            session.execute(
+                select(column, func.count(SurveyResponse.id)).where(*where).group_by(column)
+            ).all()
+        )
+        tables[spec.name] = [ProfileCount(v, counts.get(v, 0)) for v in spec.values] + [
+            ProfileCount(None, counts.get(None, 0))
+        ]
+    return tables
+
+
+def _by_hour(session: Session, where: list[Any]) -> list[SkmRow]:
+    found = session.execute(
+        select(SurveyResponse.visit_hour, func.count(SurveyResponse.id), *_SUMS)
+        .where(*where)
+        .group_by(SurveyResponse.visit_hour)
+        .order_by(SurveyResponse.visit_hour)
+    ).all()
+    return [_row(r[0], f"{r[0]:02d}:00", r[1], r[2:], 0, ANONYMITY_FLOOR) for r in found]
+
+
+def _wait_band(session: Session, where: list[Any], *, over: bool) -> SkmRow:
+    """Visitors who waited longer than their service's target wait, or not longer; a
+    response without a known wait is in neither."""
+    target = SurveyResponse.target_wait_minutes * 60
+    wait = SurveyResponse.wait_seconds
+    band = wait > target if over else wait <= target
+    r = session.execute(
+        select(func.count(SurveyResponse.id), *_SUMS).where(*where, and_(wait.is_not(None), band))
+    ).one()
+    name = "over target" if over else "within target"
+    return _row(None, name, r[0], r[1:], 0, ANONYMITY_FLOOR)
+
+
+def _extra(session: Session, where: list[Any]) -> list[ExtraScore]:
+    found = session.execute(
+        select(
+            SurveyExtraQuestion.id,
+            SurveyExtraQuestion.question_id,
+            func.count(SurveyExtraAnswer.value),
+            func.sum(SurveyExtraAnswer.value),
+        )
+        .join(SurveyExtraAnswer, SurveyExtraAnswer.question_id == SurveyExtraQuestion.id)
+        .join(SurveyResponse, SurveyResponse.id == SurveyExtraAnswer.response_id)
+        .where(*where)
+        .group_by(SurveyExtraQuestion.id, SurveyExtraQuestion.question_id)
+        .order_by(SurveyExtraQuestion.id)
+    ).all()
+    return [ExtraScore(q, text, n, Fraction(int(s), n) if n else None) for q, text, n, s in found]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A *saran/pengaduan* as staff see it: the day, the agency and service, the text and
+    its handling. Never the ticket, counter, officer or time of the visit."""
+
+    id: int
+    service_date: dt.date
+    agency: str
+    service: str
+    text: str | None  # None once pruned (docs/skm.md#retention)
+    handled_at: dt.datetime | None
+    reply: str | None
+
+
+def suggestions(
+    session: Session,
+    period: Period,
+    *,
+    agency_id: int | None = None,
+    handled: bool | None = None,
+) -> list[Suggestion]:
+    """The suggestions and complaints of a period, newest day first."""
+    query = (
+        select(
+            SurveyResponse.id,
+            SurveyResponse.service_date,
+            Agency.short_name,
+            Service.name,
+            SurveyResponse.suggestion,
+            SurveyResponse.handled_at,
+            SurveyResponse.reply,
+        )
+        .join(Agency, Agency.id == SurveyResponse.agency_id)
+        .join(Service, Service.id == SurveyResponse.service_id)
+        .where(*_scope(period, agency_id), SurveyResponse.had_suggestion)
+        .order_by(SurveyResponse.service_date.desc(), SurveyResponse.id.desc())
+    )
+    if handled is True:
+        query = query.where(SurveyResponse.handled_at.is_not(None))
+    elif handled is False:
+        query = query.where(SurveyResponse.handled_at.is_(None))
+    return [Suggestion(*row) for row in session.execute(query).all()]
