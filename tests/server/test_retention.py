@@ -29,6 +29,7 @@ from server.domain.retention import (
     read_archive,
 )
 from server.domain.settings import load_settings
+from server.domain.skm.responses import Answers, Channel, submit
 from server.migrate import upgrade
 from server.models import (
     Booking,
@@ -39,8 +40,10 @@ from server.models import (
     IdempotencyKey,
     RoomSeq,
     SeriesDay,
+    SurveyResponse,
     Ticket,
     TicketEvent,
+    TicketState,
 )
 from server.state import AppState
 from tests import pg
@@ -335,3 +338,32 @@ def test_old_bookings_keep_their_rows_and_events_but_lose_the_persons_data(
         "bookings (personal data emptied)"
         not in prune(db.write, Cutoff.older_than(5, clock(), "Asia/Jakarta")).rows
     )
+
+
+def test_old_survey_responses_keep_their_answers_but_lose_the_typed_text(
+    hall_app: Flask, clock: FakeClock
+) -> None:
+    db, hall = db_of(hall_app), hall_app.config["HALL"]
+    today = clock()
+    clock.set(today - dt.timedelta(days=10))
+    a_day_in_the_hall(Api(hall_app.test_client(), hall), hall, 1, "skm")
+    with db.write() as session:
+        ticket = session.scalars(select(Ticket).where(Ticket.state == TicketState.DONE)).one()
+        answers = Answers(
+            elements={f"U{i}": 3 for i in range(1, 10)}, suggestion="Saya Budi, 0812 3456 7890"
+        )
+        ctx = Ctx(session, clock(), load_settings(session), SYSTEM)
+        response = submit(ctx, ticket, Channel.TICKET_PAGE, answers)
+        response.reply = "Terima kasih, Pak Budi."
+        response_id = response.id
+    clock.set(today)
+
+    result = prune(db.write, Cutoff.older_than(5, clock(), "Asia/Jakarta"))
+
+    assert result.rows["survey suggestions (text emptied)"] == 1
+    assert result.rows["tickets"] == 1
+    with db.read() as session:
+        kept = session.get(SurveyResponse, response_id)
+        assert kept is not None
+        assert (kept.ticket_id, kept.suggestion, kept.reply) == (None, None, None)
+        assert kept.had_suggestion and kept.u9 == 3 and kept.counter_id == hall.c1

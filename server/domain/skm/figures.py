@@ -106,18 +106,24 @@ class SkmRow:
 
 @dataclass(frozen=True)
 class ElementScore:
+    """An element and its NRR, for the "what to improve" list."""
+
     element: Element
     nrr: Fraction
 
 
 @dataclass(frozen=True)
 class ProfileCount:
+    """How many respondents chose one option of a profile field."""
+
     value: str | None  # None: not given
     count: int
 
 
 @dataclass(frozen=True)
 class ExtraScore:
+    """One of the unit's extra questions: its answers and their mean (not in the IKM)."""
+
     question_id: int
     question: str
     answers: int
@@ -145,7 +151,7 @@ _SUMS = [func.sum(getattr(SurveyResponse, e.column)) for e in ELEMENTS]
 
 
 def _scope(period: Period, agency_id: int | None) -> list[Any]:
-    where = [SurveyResponse.service_date.between(period.first, period.last)]
+    where: list[Any] = [SurveyResponse.service_date.between(period.first, period.last)]
     if agency_id is not None:
         where.append(SurveyResponse.agency_id == agency_id)
     return where
@@ -245,8 +251,7 @@ def _group_rows(
     names = _names(session, grouping)
     floor = _FLOOR.get(grouping, ANONYMITY_FLOOR)
     rows = [
-        _row(r[0], names.get(r[0], "—"), r[1], r[2:], population.get(r[0], 0), floor)
-        for r in found
+        _row(r[0], names.get(r[0], "—"), r[1], r[2:], population.get(r[0], 0), floor) for r in found
     ]
     answered = {r.key for r in rows}
     rows += [
@@ -269,7 +274,7 @@ def _profile(session: Session, where: list[Any]) -> dict[str, list[ProfileCount]
     tables = {}
     for spec in PROFILE:
         column = getattr(SurveyResponse, spec.name)
-        counts = dict(
+        counts: dict[str | None, int] = dict(
             session.execute(
                 select(column, func.count(SurveyResponse.id)).where(*where).group_by(column)
             ).all()

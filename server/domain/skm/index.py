@@ -56,8 +56,16 @@ _LABELS = {
     Grade.D: ("Tidak Baik", "Poor"),
 }
 # Lower bounds of the intervals, highest first; a value below the last is D.
-UNIT_FLOORS = ((Decimal("88.31"), Grade.A), (Decimal("76.61"), Grade.B), (Decimal("65.00"), Grade.C))
-NRR_FLOORS = ((Decimal("3.5324"), Grade.A), (Decimal("3.0644"), Grade.B), (Decimal("2.60"), Grade.C))
+UNIT_FLOORS = (
+    (Decimal("88.31"), Grade.A),
+    (Decimal("76.61"), Grade.B),
+    (Decimal("65.00"), Grade.C),
+)
+NRR_FLOORS = (
+    (Decimal("3.5324"), Grade.A),
+    (Decimal("3.0644"), Grade.B),
+    (Decimal("2.60"), Grade.C),
+)
 
 
 def rounded(value: Fraction, places: int) -> Decimal:

@@ -59,7 +59,9 @@ class Element:
         return self.en if language == "en" else self.id
 
 
-def _element(code: str, names: tuple[str, str], id_: tuple[str, ...], en: tuple[str, ...]) -> Element:
+def _element(
+    code: str, names: tuple[str, str], id_: tuple[str, ...], en: tuple[str, ...]
+) -> Element:
     return Element(
         code,
         names[0],
@@ -78,11 +80,17 @@ ELEMENTS: tuple[Element, ...] = (
         (
             "Bagaimana pendapat Saudara tentang kesesuaian persyaratan pelayanan dengan "
             "jenis pelayanannya?",
-            "Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai",
+            "Tidak sesuai",
+            "Kurang sesuai",
+            "Sesuai",
+            "Sangat sesuai",
         ),
         (
             "How well did the requirements match the kind of service?",
-            "Not matching", "Poorly matching", "Matching", "Fully matching",
+            "Not matching",
+            "Poorly matching",
+            "Matching",
+            "Fully matching",
         ),
     ),
     _element(
@@ -90,11 +98,17 @@ ELEMENTS: tuple[Element, ...] = (
         ("Sistem, mekanisme, dan prosedur", "System, mechanism and procedure"),
         (
             "Bagaimana pemahaman Saudara tentang kemudahan prosedur pelayanan di unit ini?",
-            "Tidak mudah", "Kurang mudah", "Mudah", "Sangat mudah",
+            "Tidak mudah",
+            "Kurang mudah",
+            "Mudah",
+            "Sangat mudah",
         ),
         (
             "How easy was the service procedure at this unit?",
-            "Not easy", "Not very easy", "Easy", "Very easy",
+            "Not easy",
+            "Not very easy",
+            "Easy",
+            "Very easy",
         ),
     ),
     _element(
@@ -102,11 +116,17 @@ ELEMENTS: tuple[Element, ...] = (
         ("Waktu penyelesaian", "Completion time"),
         (
             "Bagaimana pendapat Saudara tentang kecepatan waktu dalam memberikan pelayanan?",
-            "Tidak cepat", "Kurang cepat", "Cepat", "Sangat cepat",
+            "Tidak cepat",
+            "Kurang cepat",
+            "Cepat",
+            "Sangat cepat",
         ),
         (
             "How fast was the service?",
-            "Not fast", "Not very fast", "Fast", "Very fast",
+            "Not fast",
+            "Not very fast",
+            "Fast",
+            "Very fast",
         ),
     ),
     _element(
@@ -114,11 +134,17 @@ ELEMENTS: tuple[Element, ...] = (
         ("Biaya/tarif", "Cost/fee"),
         (
             "Bagaimana pendapat Saudara tentang kewajaran biaya/tarif dalam pelayanan?",
-            "Sangat mahal", "Cukup mahal", "Murah", "Gratis",
+            "Sangat mahal",
+            "Cukup mahal",
+            "Murah",
+            "Gratis",
         ),
         (
             "How fair was the cost or fee of the service?",
-            "Very expensive", "Rather expensive", "Cheap", "Free",
+            "Very expensive",
+            "Rather expensive",
+            "Cheap",
+            "Free",
         ),
     ),
     _element(
@@ -127,11 +153,17 @@ ELEMENTS: tuple[Element, ...] = (
         (
             "Bagaimana pendapat Saudara tentang kesesuaian produk pelayanan antara yang "
             "tercantum dalam standar pelayanan dengan hasil yang diberikan?",
-            "Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai",
+            "Tidak sesuai",
+            "Kurang sesuai",
+            "Sesuai",
+            "Sangat sesuai",
         ),
         (
             "How well did what you received match what the service standard lists?",
-            "Not matching", "Poorly matching", "Matching", "Fully matching",
+            "Not matching",
+            "Poorly matching",
+            "Matching",
+            "Fully matching",
         ),
     ),
     _element(
@@ -139,11 +171,17 @@ ELEMENTS: tuple[Element, ...] = (
         ("Kompetensi pelaksana", "Staff competence"),
         (
             "Bagaimana pendapat Saudara tentang kompetensi/kemampuan petugas dalam pelayanan?",
-            "Tidak kompeten", "Kurang kompeten", "Kompeten", "Sangat kompeten",
+            "Tidak kompeten",
+            "Kurang kompeten",
+            "Kompeten",
+            "Sangat kompeten",
         ),
         (
             "How competent was the officer who served you?",
-            "Not competent", "Not very competent", "Competent", "Very competent",
+            "Not competent",
+            "Not very competent",
+            "Competent",
+            "Very competent",
         ),
     ),
     _element(
@@ -152,12 +190,16 @@ ELEMENTS: tuple[Element, ...] = (
         (
             "Bagaimana pendapat Saudara tentang perilaku petugas dalam pelayanan terkait "
             "kesopanan dan keramahan?",
-            "Tidak sopan dan ramah", "Kurang sopan dan ramah", "Sopan dan ramah",
+            "Tidak sopan dan ramah",
+            "Kurang sopan dan ramah",
+            "Sopan dan ramah",
             "Sangat sopan dan ramah",
         ),
         (
             "How polite and friendly was the officer?",
-            "Not polite or friendly", "Not very polite or friendly", "Polite and friendly",
+            "Not polite or friendly",
+            "Not very polite or friendly",
+            "Polite and friendly",
             "Very polite and friendly",
         ),
     ),
@@ -166,11 +208,17 @@ ELEMENTS: tuple[Element, ...] = (
         ("Sarana dan prasarana", "Facilities"),
         (
             "Bagaimana pendapat Saudara tentang kualitas sarana dan prasarana?",
-            "Buruk", "Cukup", "Baik", "Sangat baik",
+            "Buruk",
+            "Cukup",
+            "Baik",
+            "Sangat baik",
         ),
         (
             "How good were the facilities?",
-            "Poor", "Fair", "Good", "Very good",
+            "Poor",
+            "Fair",
+            "Good",
+            "Very good",
         ),
     ),
     _element(
@@ -178,13 +226,17 @@ ELEMENTS: tuple[Element, ...] = (
         ("Penanganan pengaduan, saran dan masukan", "Handling of complaints and suggestions"),
         (
             "Bagaimana pendapat Saudara tentang penanganan pengaduan pengguna layanan?",
-            "Tidak ada", "Ada tetapi tidak berfungsi", "Berfungsi kurang maksimal",
+            "Tidak ada",
+            "Ada tetapi tidak berfungsi",
+            "Berfungsi kurang maksimal",
             "Dikelola dengan baik",
         ),
         (
             "How are complaints from service users handled?",
-            "There is no way to complain", "There is one but it does not work",
-            "It works, not fully", "Well managed",
+            "There is no way to complain",
+            "There is one but it does not work",
+            "It works, not fully",
+            "Well managed",
         ),
     ),
 )
