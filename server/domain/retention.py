@@ -270,9 +270,7 @@ def _suggestions_batch(session: Session, cutoff: Cutoff, batch_size: int) -> dic
     if not ids:
         return {}
     session.execute(
-        update(SurveyResponse)
-        .where(SurveyResponse.id.in_(ids))
-        .values(suggestion=None, reply=None)
+        update(SurveyResponse).where(SurveyResponse.id.in_(ids)).values(suggestion=None, reply=None)
     )
     return {"survey suggestions (text emptied)": len(ids)}
 
