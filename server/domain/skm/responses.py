@@ -215,6 +215,14 @@ def _seconds(later: dt.datetime | None, earlier: dt.datetime | None) -> int | No
     return max(0, round((later - earlier).total_seconds()))
 
 
+def _entry(ticket: Ticket) -> dt.datetime:
+    """When the visitor's wait began, as the reports count it: a booked visitor waits from
+    the later of the slot and the arrival (docs/design.md#report-figures)."""
+    if ticket.booked_for is not None and ticket.booked_for > ticket.queued_at:
+        return ticket.booked_for
+    return ticket.queued_at
+
+
 def submit(ctx: Ctx, ticket: Ticket, channel: Channel, answers: Answers) -> SurveyResponse:
     """Store the answers for ``ticket`` (already checked by one of the ``for_*`` guards).
     Every value is validated before anything is written; a second response for the same
@@ -237,7 +245,7 @@ def submit(ctx: Ctx, ticket: Ticket, channel: Channel, answers: Answers) -> Surv
         service_id=service.id,
         counter_id=ticket.counter_id,
         officer_id=ticket.officer_id,
-        wait_seconds=_seconds(ticket.called_at, ticket.queued_at),
+        wait_seconds=_seconds(ticket.called_at, _entry(ticket)),
         service_seconds=_seconds(ticket.finished_at, ticket.started_at or ticket.called_at),
         target_wait_minutes=service.target_wait_minutes,
         visit_hour=finished.astimezone(ctx.tz).hour,
