@@ -1,11 +1,13 @@
 """What a report asks for: the query string read once for ``GET /api/v1/reports``, the
 reports page and its CSV/XLSX files, so the three accept and refuse the same things;
-and the figures' definitions, said once for all of them."""
+and the figures' definitions, said once for all of them. The survey's report (``GET
+/api/v1/reports/skm``, docs/skm.md) is read here too, with the same agency rule."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -23,7 +25,9 @@ from server.domain.reports import (
     parse_grouping,
     parse_period,
 )
+from server.domain.skm.figures import SkmReport, parse_skm_period, skm_report
 from server.models import Agency, Role
+from shared import wire
 from shared.errors import ErrorCode
 
 # Longer than any date, month, grouping or agency code: the rest is noise, cut before
@@ -91,19 +95,34 @@ def read_report_request(
         form.period, date=form.date, month=form.month, first=form.first, last=form.last
     )
     grouping = parse_grouping(form.group)
-    wanted = form.agency or None
+    agency_id, agency_code = agency_scope(
+        form.agency or None, who, other_agency=other_agency, unknown_agency=unknown_agency
+    )
+    return ReportRequest(period, grouping, agency_id, agency_code)
+
+
+def agency_scope(
+    wanted: str | None,
+    who: Principal,
+    *,
+    other_agency: str = "a supervisor sees only their own agency's reports",
+    unknown_agency: str = "agency: unknown agency code",
+) -> tuple[int | None, str | None]:
+    """The agency a report is about (id, code), or (None, None) for the whole hall: a
+    supervisor's is always their own (another one is ``forbidden``), an admin's the one
+    asked for (an unknown code is a ``validation_error``)."""
     if not who.is_admin:
         if wanted is not None and wanted != who.agency_code:
             raise access.forbidden(other_agency)
-        return ReportRequest(period, grouping, who.agency_id, who.agency_code)
+        return who.agency_id, who.agency_code
     if wanted is None:
-        return ReportRequest(period, grouping, None, None)
+        return None, None
     agency_id = run_query(
         lambda ctx: ctx.session.scalar(select(Agency.id).where(Agency.code == wanted))
     )
     if agency_id is None:
         raise DomainError(ErrorCode.VALIDATION_ERROR, unknown_agency, field="agency")
-    return ReportRequest(period, grouping, agency_id, wanted)
+    return agency_id, wanted
 
 
 def compute_requested(wanted: ReportRequest) -> Report:
@@ -115,6 +134,54 @@ def compute_requested(wanted: ReportRequest) -> Report:
 def hall_today() -> dt.date:
     """The service date now, in the hall's time zone: the default period."""
     return run_query(lambda ctx: ctx.today)
+
+
+# --- the satisfaction survey's report --------------------------------------------------
+
+SKM_PERIODS = ("day", "month", "semester", "year")
+
+
+@dataclass(frozen=True)
+class SkmRequest:
+    """A survey report request once checked, with the caller's rights applied."""
+
+    kind: wire.SkmPeriodKind
+    period: Period
+    grouping: Grouping
+    agency_id: int | None
+    agency_code: str | None
+
+
+def semester_of(day: dt.date) -> str:
+    return f"{day.year}-S{1 if day.month <= 6 else 2}"
+
+
+def read_skm_request(args: MultiDict[str, str], who: Principal, today: dt.date) -> SkmRequest:
+    """``period`` (day, month, semester, year; default month) and its value in ``date``,
+    ``month`` (YYYY-MM), ``semester`` (YYYY-S1/S2) or ``year``, each defaulting to the one
+    of today; ``group`` (default agency); ``agency`` as for the queue reports."""
+    kind = _arg(args, "period") or "month"
+    defaults = {
+        "day": today.isoformat(),
+        "month": today.strftime("%Y-%m"),
+        "semester": semester_of(today),
+        "year": str(today.year),
+    }
+    field = "date" if kind == "day" else kind
+    value = _arg(args, field) or defaults.get(kind)
+    period = parse_skm_period(kind, value)
+    grouping = parse_grouping(_arg(args, "group") or Grouping.AGENCY.value)
+    agency_id, agency_code = agency_scope(_arg(args, "agency") or None, who)
+    # parse_skm_period refused every other kind.
+    return SkmRequest(cast("wire.SkmPeriodKind", kind), period, grouping, agency_id, agency_code)
+
+
+def compute_skm(wanted: SkmRequest) -> SkmReport:
+    return run_query(
+        lambda ctx: skm_report(
+            ctx.session, wanted.period, wanted.grouping, agency_id=wanted.agency_id
+        )
+    )
 
 
 # --- the definitions, said once for the page, its files and this endpoint -------------

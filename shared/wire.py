@@ -818,6 +818,102 @@ class Report(TypedDict):
     definitions: ReportDefinitions
 
 
+# --- the satisfaction survey (GET /reports/skm; server/domain/skm/, docs/skm.md) ---------
+
+SkmPeriodKind = Literal["day", "month", "semester", "year"]
+SkmGrade = Literal["A", "B", "C", "D"]
+"""``skm.index.Grade``'s values (a test keeps them equal)."""
+Nrr = Annotated[float, Range(minimum=1, maximum=4), Doc("an average on 1..4, to 4 decimals")]
+
+
+class SkmElementScore(TypedDict):
+    """One element's NRR (sum of its answers ÷ their number) and the NRR interval's grade."""
+
+    code: Annotated[str, Doc("U1..U9, in the order of PermenPANRB 14/2017's Lampiran")]
+    name_id: str
+    name_en: str
+    nrr: Nrr
+    grade: SkmGrade
+
+
+class SkmIndex(TypedDict):
+    """The IKM of a group of responses, as PermenPANRB 14/2017 computes it."""
+
+    elements: Annotated[list[SkmElementScore], Length(min=9, max=9)]
+    weighted: Annotated[
+        float, Doc("the sum of NRR × 1/9 (the regulation's 0.111, exact): 1..4, to 4 decimals")
+    ]
+    ikm: Annotated[
+        float, Range(minimum=25, maximum=100), Doc("weighted × 25, to 2 decimals (half up)")
+    ]
+    grade: Annotated[SkmGrade, Doc("by the 2-decimal ikm: A ≥ 88.31, B ≥ 76.61, C ≥ 65.00")]
+    grade_id: Annotated[str, Doc("Sangat Baik, Baik, Kurang Baik, Tidak Baik")]
+    grade_en: str
+
+
+class SkmRow(TypedDict):
+    """One group's survey figures: an agency, service, counter, officer, hour or wait band."""
+
+    id: Annotated[int | None, Doc("the agency, service, counter or user id, or the hour")]
+    label: str
+    respondents: Count
+    population: Annotated[Count, Doc("visitors served (tickets done) in the period; 0 if n/a")]
+    minimum_sample: Annotated[Count, Doc("Krejcie–Morgan for the population, to the nearest")]
+    below_sample: bool
+    suppressed: Annotated[
+        bool, Doc("fewer respondents than the anonymity floor: the index is withheld")
+    ]
+    index: Annotated[SkmIndex | None, Doc("null without respondents, or when suppressed")]
+
+
+class SkmProfileCount(TypedDict):
+    """How many respondents chose one option of a profile field (null: not given)."""
+
+    value: str | None
+    count: Count
+
+
+class SkmExtraScore(TypedDict):
+    """One of the unit's own questions: reported apart, never part of the IKM."""
+
+    question_id: int
+    question: str
+    answers: Count
+    average: Annotated[float | None, Doc("mean answer on 1..4, to 4 decimals")]
+
+
+class SkmReportPeriod(TypedDict):
+    """Service dates, both inclusive, in the hall's time zone."""
+
+    kind: SkmPeriodKind
+    first: Date
+    last: Date
+
+
+class SkmReport(TypedDict):
+    """The survey's figures for a period: never one visitor's answers (docs/skm.md)."""
+
+    regulation: Annotated[str, Doc("the regulation the computation follows")]
+    period: SkmReportPeriod
+    group: ReportGrouping
+    agency: Annotated[ReportAgency | None, Doc("the one agency reported; null for the whole hall")]
+    anonymity_floor: Annotated[
+        int, Doc("counter, officer, hour and wait rows under this many respondents are withheld")
+    ]
+    rows: list[SkmRow]
+    total: SkmRow
+    lowest: Annotated[list[SkmElementScore], Doc("the lowest NRR first: what to improve")]
+    profile: Annotated[
+        dict[str, list[SkmProfileCount]],
+        Doc("gender, age_group, education, occupation: each option, then not given"),
+    ]
+    by_hour: Annotated[list[SkmRow], Doc("by the local hour the visit was finished")]
+    over_target: Annotated[SkmRow, Doc("visitors who waited longer than their service's target")]
+    within_target: SkmRow
+    extra: list[SkmExtraScore]
+    suggestions: Annotated[Count, Doc("suggestions and complaints written (their text: the page)")]
+
+
 # --- check-in (POST /bookings/{code}/check-in; server/api/booking_check_in.py) ------------
 
 

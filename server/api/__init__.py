@@ -15,6 +15,7 @@ from server.api import (  # noqa: E402, F401
     devices,
     reports,
     services,
+    skm_reports,
     snapshots,
     tickets,
 )

@@ -36,7 +36,7 @@ from server.domain.auth import DEVICE_TOKEN_PREFIX, USER_TOKEN_PREFIX
 from server.domain.reports import MAX_DAYS, Grouping, PeriodKind
 from server.domain.settings import MULTILINE as MULTILINE_SETTINGS
 from server.errors import STATUS
-from server.report_requests import MAX_PARAM
+from server.report_requests import MAX_PARAM, SKM_PERIODS
 from shared import text, wire
 from shared.errors import ErrorCode
 
@@ -102,6 +102,10 @@ WIRE_REFS: dict[type, str] = {
     wire.ReportFigures: "ReportFigures",
     wire.ReportRow: "ReportRow",
     wire.Report: "Report",
+    wire.SkmElementScore: "SkmElementScore",
+    wire.SkmIndex: "SkmIndex",
+    wire.SkmRow: "SkmRow",
+    wire.SkmReport: "SkmReport",
     wire.BookableService: "BookableService",
     wire.BookableServices: "BookableServices",
     wire.BookingSlot: "BookingSlot",
@@ -459,6 +463,18 @@ def operations() -> list[Operation]:
             errors=(E.FORBIDDEN, E.VALIDATION_ERROR),
             query=REPORT_QUERY,
         ),
+        Operation(
+            "get",
+            f"{API}/reports/skm",
+            "skm_reports",
+            "reports",
+            "The satisfaction survey (SKM) and its index (IKM, PermenPANRB 14/2017) for a day, "
+            "month, semester or year, by agency, service, counter or officer: aggregates only "
+            "(admins; supervisors for their own agency only)",
+            "SkmReport",
+            errors=(E.FORBIDDEN, E.VALIDATION_ERROR),
+            query=SKM_QUERY,
+        ),
         *booking_operations(),
         Operation(
             "get",
@@ -607,6 +623,28 @@ REPORT_QUERY: tuple[tuple[str, JsonSchema], ...] = (
     ),
     ("month", _query_text("period=month: YYYY-MM (default this month)", pattern=r"^\d{4}-\d{2}$")),
     ("group", {**enum(Grouping), "default": Grouping.SERVICE.value}),
+    (
+        "agency",
+        _query_text(
+            "an agency code (admins; default the whole hall); a supervisor "
+            "always gets their own agency, another code is forbidden"
+        ),
+    ),
+)
+
+SKM_QUERY: tuple[tuple[str, JsonSchema], ...] = (
+    ("period", {"type": "string", "enum": list(SKM_PERIODS), "default": "month"}),
+    ("date", _query_text("period=day: the service date (default today)", format="date")),
+    ("month", _query_text("period=month: YYYY-MM (default this month)", pattern=r"^\d{4}-\d{2}$")),
+    (
+        "semester",
+        _query_text(
+            "period=semester: YYYY-S1 (January–June) or YYYY-S2 (default this one)",
+            pattern=r"^\d{4}-S[12]$",
+        ),
+    ),
+    ("year", _query_text("period=year: YYYY (default this year)", pattern=r"^\d{4}$")),
+    ("group", {**enum(Grouping), "default": Grouping.AGENCY.value}),
     (
         "agency",
         _query_text(

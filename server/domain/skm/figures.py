@@ -145,6 +145,7 @@ class SkmReport:
     within_target: SkmRow
     extra: list[ExtraScore]
     suggestions: int
+    agency_name: str | None = None  # the one agency reported, when one
 
 
 _SUMS = [func.sum(getattr(SurveyResponse, e.column)) for e in ELEMENTS]
@@ -235,6 +236,9 @@ def skm_report(
             select(func.count(SurveyResponse.id)).where(*where, SurveyResponse.had_suggestion)
         )
         or 0,
+        agency_name=None
+        if agency_id is None
+        else session.scalar(select(Agency.short_name).where(Agency.id == agency_id)),
     )
 
 

@@ -18,6 +18,8 @@ from server.api.devices import HEALTH_SCHEMA
 from server.domain.auth import USER_TOKEN_PREFIX
 from server.domain.reports import Figures, Grouping, PeriodKind
 from server.domain.settings import SiteSettings
+from server.domain.skm.index import Grade
+from server.report_requests import SKM_PERIODS
 from shared import wire
 
 
@@ -46,10 +48,18 @@ def test_the_settings_sent_are_every_setting_with_its_value() -> None:
 
 @pytest.mark.parametrize(
     ("literal", "words"),
-    [(wire.ReportPeriodKind, PeriodKind), (wire.ReportGrouping, Grouping)],
+    [
+        (wire.ReportPeriodKind, PeriodKind),
+        (wire.ReportGrouping, Grouping),
+        (wire.SkmGrade, Grade),
+    ],
 )
 def test_the_report_words_are_the_domain_enumerations(literal: object, words: type) -> None:
     assert list(get_args(literal)) == [member.value for member in words]
+
+
+def test_the_survey_periods_are_the_ones_read() -> None:
+    assert get_args(wire.SkmPeriodKind) == SKM_PERIODS
 
 
 def test_a_health_report_holds_what_a_device_may_report_and_when() -> None:
