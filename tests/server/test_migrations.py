@@ -12,6 +12,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from server.db import make_engine
 from server.migrate import current_revision, downgrade, upgrade
@@ -155,3 +156,45 @@ def test_the_takeover_column_goes_up_down_and_up_again_on_postgresql(
     postgres_engine: Engine,
 ) -> None:
     takeover_up_down_up(postgres_engine)
+
+
+SURVEY_TABLES = {
+    "survey_responses",
+    "survey_wording",
+    "survey_extra_questions",
+    "survey_extra_answers",
+}
+
+
+def survey_up_down_up(engine: Engine) -> None:
+    """0008 adds the survey's tables, whose answers the database itself keeps in 1..4."""
+    upgrade(engine)
+    assert set(inspect(engine).get_table_names()) >= SURVEY_TABLES
+    with pytest.raises(IntegrityError) as refused, engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO survey_extra_questions (position, question_id, question_en, "
+                "levels_id, levels_en, required, active) VALUES (1, 'q', 'q', '[]', '[]', "
+                "false, true)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO survey_extra_answers (response_id, question_id, value) "
+                "VALUES (1, 1, 5)"
+            )
+        )
+    assert "value_level" in str(refused.value)
+    downgrade(engine, "0007")
+    assert not SURVEY_TABLES & set(inspect(engine).get_table_names())
+    upgrade(engine)
+    assert set(inspect(engine).get_table_names()) >= SURVEY_TABLES
+
+
+def test_the_survey_tables_go_up_down_and_up_again_on_sqlite(sqlite_engine: Engine) -> None:
+    survey_up_down_up(sqlite_engine)
+
+
+@pytest.mark.postgres
+def test_the_survey_tables_go_up_down_and_up_again_on_postgresql(postgres_engine: Engine) -> None:
+    survey_up_down_up(postgres_engine)
