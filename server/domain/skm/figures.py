@@ -173,32 +173,45 @@ _GROUP_COLUMN = {
     Grouping.COUNTER: SurveyResponse.counter_id,
     Grouping.OFFICER: SurveyResponse.officer_id,
 }
-_FLOOR = {Grouping.AGENCY: 1, Grouping.SERVICE: 1, Grouping.COUNTER: ANONYMITY_FLOOR}
+_FLOOR = {
+    Grouping.AGENCY: 1,
+    Grouping.SERVICE: 1,
+    Grouping.COUNTER: ANONYMITY_FLOOR,
+    Grouping.OFFICER: ANONYMITY_FLOOR,
+}
 
 
-def _population(
-    session: Session, period: Period, grouping: Grouping | None, agency_id: int | None
-) -> dict[int | None, int]:
-    column: Any = {
-        None: None,
-        Grouping.AGENCY: Service.agency_id,
-        Grouping.SERVICE: Ticket.service_id,
-        Grouping.COUNTER: Ticket.counter_id,
-        Grouping.OFFICER: Ticket.officer_id,
-    }[grouping]
+_SERVED_BY: dict[Grouping, Any] = {
+    Grouping.AGENCY: Service.agency_id,
+    Grouping.SERVICE: Ticket.service_id,
+    Grouping.COUNTER: Ticket.counter_id,
+    Grouping.OFFICER: Ticket.officer_id,
+}
+
+
+def _served(period: Period, agency_id: int | None, *columns: Any) -> Any:
+    """Tickets done in the period (the survey's population), of one agency when given."""
     query = (
-        select(column if column is not None else Ticket.state, func.count(Ticket.id))
+        select(*columns, func.count(Ticket.id))
         .join(Service, Service.id == Ticket.service_id)
         .where(
             Ticket.state == TicketState.DONE,
             Ticket.service_date.between(period.first, period.last),
         )
     )
-    if agency_id is not None:
-        query = query.where(Service.agency_id == agency_id)
-    if column is not None:
-        return {k: n for k, n in session.execute(query.group_by(column)).all()}
-    return {None: sum(n for _, n in session.execute(query.group_by(Ticket.state)).all())}
+    return query if agency_id is None else query.where(Service.agency_id == agency_id)
+
+
+def _population(
+    session: Session, period: Period, grouping: Grouping, agency_id: int | None
+) -> dict[int | None, int]:
+    column = _SERVED_BY[grouping]
+    query = _served(period, agency_id, column).group_by(column)
+    return {key: count for key, count in session.execute(query).all()}
+
+
+def _population_total(session: Session, period: Period, agency_id: int | None) -> int:
+    return int(session.execute(_served(period, agency_id)).scalar_one())
 
 
 def _names(session: Session, grouping: Grouping) -> dict[int, str]:
@@ -218,8 +231,8 @@ def skm_report(
     """The survey figures of ``period`` by ``grouping`` (one agency's when ``agency_id``)."""
     where = _scope(period, agency_id)
     total_row = session.execute(select(func.count(SurveyResponse.id), *_SUMS).where(*where)).one()
-    population = _population(session, period, None, agency_id)
-    total = _row(None, "", total_row[0], total_row[1:], population[None], 1)
+    population = _population_total(session, period, agency_id)
+    total = _row(None, "", total_row[0], total_row[1:], population, 1)
     rows = _group_rows(session, period, grouping, agency_id)
     return SkmReport(
         period=period,
@@ -253,7 +266,7 @@ def _group_rows(
     ).all()
     population = _population(session, period, grouping, agency_id)
     names = _names(session, grouping)
-    floor = _FLOOR.get(grouping, ANONYMITY_FLOOR)
+    floor = _FLOOR[grouping]
     rows = [
         _row(r[0], names.get(r[0], "—"), r[1], r[2:], population.get(r[0], 0), floor) for r in found
     ]
