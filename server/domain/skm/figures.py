@@ -279,6 +279,52 @@ def _group_rows(
     return sorted(rows, key=lambda r: (r.name, r.key or 0))
 
 
+TREND_STEPS = ("day", "month", "semester")
+
+
+def _bucket(day: dt.date, step: str) -> tuple[str, dt.date]:
+    """The sub-period a service date falls in: its label and first day."""
+    if step == "day":
+        return day.isoformat(), day
+    if step == "month":
+        return day.strftime("%Y-%m"), day.replace(day=1)
+    half = 1 if day.month <= 6 else 2
+    return f"{day.year}-S{half}", dt.date(day.year, 1 if half == 1 else 7, 1)
+
+
+def skm_trend(
+    session: Session, period: Period, step: str, *, agency_id: int | None = None
+) -> list[SkmRow]:
+    """The IKM of each day, month or semester of ``period`` that had respondents or
+    visitors, in order (a year by month, a semester by month, a month by day). Rows are
+    the unit's whole figures, so no anonymity floor applies."""
+    if step not in TREND_STEPS:
+        raise DomainError(
+            ErrorCode.VALIDATION_ERROR, "step is day, month or semester", field="step"
+        )
+    answered = session.execute(
+        select(SurveyResponse.service_date, func.count(SurveyResponse.id), *_SUMS)
+        .where(*_scope(period, agency_id))
+        .group_by(SurveyResponse.service_date)
+    ).all()
+    served_query = _served(period, agency_id, Ticket.service_date).group_by(Ticket.service_date)
+    served = session.execute(served_query).all()
+    buckets: dict[dt.date, tuple[str, list[int]]] = {}
+    for day, count, *sums in answered:
+        label, first = _bucket(day, step)
+        totals = buckets.setdefault(first, (label, [0] * (len(ELEMENTS) + 2)))[1]
+        totals[0] += count
+        for i, value in enumerate(sums):
+            totals[2 + i] += int(value or 0)
+    for day, count in served:
+        label, first = _bucket(day, step)
+        buckets.setdefault(first, (label, [0] * (len(ELEMENTS) + 2)))[1][1] += count
+    return [
+        _row(None, label, totals[0], totals[2:], totals[1], 1)
+        for _, (label, totals) in sorted(buckets.items())
+    ]
+
+
 def lowest_elements(index: Index | None, count: int = LOWEST) -> list[ElementScore]:
     """The elements with the lowest NRR (Lampiran order among equals): what to improve."""
     if index is None:

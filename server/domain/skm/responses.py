@@ -98,6 +98,18 @@ def last_finished_at_counter(session: Session, counter_id: int) -> Ticket | None
     ).first()
 
 
+def awaiting_at_counter(session: Session, counter_id: int, now: dt.datetime) -> Ticket | None:
+    """The visit a counter's tablet should ask about now: the one its counter finished
+    last, still within ``COUNTER_WINDOW`` and not answered; None: the tablet idles."""
+    last = last_finished_at_counter(session, counter_id)
+    if last is None or last.finished_at is None or now - last.finished_at > COUNTER_WINDOW:
+        return None
+    answered = session.scalars(
+        select(SurveyResponse.id).where(SurveyResponse.ticket_id == last.id)
+    ).first()
+    return None if answered is not None else last
+
+
 def for_counter(session: Session, counter_id: int, ticket_id: int, now: dt.datetime) -> Ticket:
     """The ticket a counter's tablet may answer for: the one that counter finished last,
     within ``COUNTER_WINDOW`` of its finish, not answered yet. A tablet cannot answer for

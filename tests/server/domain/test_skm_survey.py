@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from server.domain import counters
 from server.domain.errors import DomainError
-from server.domain.reports import Grouping
+from server.domain.reports import Grouping, Period, PeriodKind
 from server.domain.skm import figures, questionnaire, responses
 from server.domain.skm.index import Grade
 from server.domain.skm.questionnaire import Wording
@@ -333,3 +333,40 @@ def test_wording_is_checked_like_other_free_text(desk: Desk) -> None:
     short = Wording("q", ("a", "b", "c"))  # type: ignore[arg-type]
     refused(ErrorCode.VALIDATION_ERROR, lambda: questionnaire.set_wording(ctx, "U1", three, short))
     refused(ErrorCode.NOT_FOUND, lambda: questionnaire.set_wording(ctx, "U10", three, three))
+
+
+def test_the_tablet_asks_about_the_visit_just_finished_until_answered_or_timed_out(
+    desk: Desk, hall: Hall, open_c1: int, clock: FakeClock
+) -> None:
+    assert responses.awaiting_at_counter(desk.session, open_c1, clock()) is None
+    first = served(desk, open_c1, hall.ktp)
+    assert responses.awaiting_at_counter(desk.session, open_c1, clock()) == first
+    responses.submit(desk.ctx(None), first, Channel.COUNTER_TABLET, all_answers(4))
+    assert responses.awaiting_at_counter(desk.session, open_c1, clock()) is None
+    second = served(desk, open_c1, hall.ktp)
+    assert responses.awaiting_at_counter(desk.session, open_c1, clock()) == second
+    clock.advance(minutes=11)
+    assert responses.awaiting_at_counter(desk.session, open_c1, clock()) is None
+
+
+def test_the_trend_gives_each_day_or_month_its_own_index(
+    desk: Desk, hall: Hall, open_c1: int, clock: FakeClock
+) -> None:
+    first_day = desk.ctx().today
+    responses.submit(desk.ctx(None), served(desk, open_c1, hall.ktp), Channel.KIOSK, all_answers(4))
+    clock.advance(days=1)
+    responses.submit(desk.ctx(None), served(desk, open_c1, hall.ktp), Channel.KIOSK, all_answers(2))
+    served(desk, open_c1, hall.ktp)  # served, not answered
+    period = Period(PeriodKind.RANGE, first_day, desk.ctx().today)
+
+    by_day = figures.skm_trend(desk.session, period, "day")
+
+    assert [(r.name, r.respondents, r.population) for r in by_day] == [
+        (first_day.isoformat(), 1, 1),
+        (desk.ctx().today.isoformat(), 1, 2),
+    ]
+    assert [r.index.unit for r in by_day if r.index] == [100, 50]
+    whole = figures.skm_trend(desk.session, period, "semester")
+    assert sum(r.respondents for r in whole) == 2
+    assert sum(r.population for r in whole) == 3
+    refused(ErrorCode.VALIDATION_ERROR, lambda: figures.skm_trend(desk.session, period, "week"))
