@@ -3,6 +3,12 @@
 A backup is taken live (SQLite's online backup API, ``pg_dump``); a restore is done with
 the server processes stopped, into an empty database (or, asked for explicitly, over an
 existing one), and is checked before it is reported done.
+
+The server's own secret file (``antre.secret``, written when no secret is configured:
+docs/booking.md) goes with the database: the NIKs of bookings are encrypted under a key
+derived from it, so a database restored without it keeps NIKs nobody can read. The
+backup keeps a copy beside the database copy, ``NAME.secret``, mode 0600; the restore
+puts it back. The secret's value is never printed.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL, make_url
 
 PG_TIMEOUT_SECONDS = 3600
+SECRET_SUFFIX = ".secret"
 
 
 class RestoreRefused(RuntimeError):
@@ -88,6 +95,50 @@ def backup_database(database_url: str, destination: Path) -> int:
     os.chmod(partial, 0o600)
     os.replace(partial, destination)
     return destination.stat().st_size
+
+
+def secret_copy_path(backup: Path) -> Path:
+    """Where the backup ``backup`` keeps the server's secret: beside it, ``NAME.secret``."""
+    return backup.with_name(backup.name + SECRET_SUFFIX)
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    """``content`` into ``path`` readable by its owner only, renamed into place whole."""
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(content)
+    os.chmod(partial, 0o600)  # whatever the umask
+    os.replace(partial, path)
+
+
+def backup_secret(secret_file: Path, backup: Path) -> Path:
+    """Copy the server's secret file beside the database copy ``backup``; return where."""
+    copy = secret_copy_path(backup.resolve())
+    _write_private(copy, secret_file.read_bytes())
+    return copy
+
+
+def restore_secret(backup: Path, secret_file: Path) -> str:
+    """Put the secret kept beside ``backup`` back as the server's ``secret_file``.
+
+    Returns what happened: ``missing`` (the backup has no secret beside it), ``same``
+    (the server already has it) or ``restored``. A different secret already there is
+    kept as ``antre.secret.before-restore``: it may still be the only key of another
+    copy of the database.
+    """
+    copy = secret_copy_path(backup.resolve())
+    if not copy.is_file():
+        return "missing"
+    content = copy.read_bytes()
+    if secret_file.is_file():
+        if secret_file.read_bytes().strip() == content.strip():
+            return "same"
+        os.replace(secret_file, secret_file.with_name(secret_file.name + ".before-restore"))
+    secret_file.parent.mkdir(parents=True, exist_ok=True)
+    _write_private(secret_file, content)
+    return "restored"
 
 
 def database_is_empty(database_url: str) -> bool:

@@ -14,7 +14,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from server.config import ASYNC_MODES, ConfigError, ServerConfig, load_config
+from server.config import (
+    ASYNC_MODES,
+    ConfigError,
+    ServerConfig,
+    read_secret,
+    lasting_secret_path,
+    load_config,
+)
 from server.state import AppState
 
 CONFIG_META = "antre.config_path"
@@ -480,13 +487,27 @@ def backup(destination: str) -> None:
     SQLite: the online backup API (a consistent copy, writers only pause briefly).
     PostgreSQL: ``pg_dump`` in custom format (restore with ``pg_restore``).
     """
-    from server.backup import backup_database
+    from server.backup import backup_database, backup_secret
 
+    config = _state().config
     try:
-        size = backup_database(_state().config.database_url, Path(destination))
+        size = backup_database(config.database_url, Path(destination))
+        secret = None if config.secret_key_shared else backup_secret(
+            lasting_secret_path(config), Path(destination)
+        )
     except (OSError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"backup written: {destination} ({size} bytes)")
+    if secret is not None:
+        click.echo(
+            f"server secret written: {secret} (0600). It decrypts the bookings' NIKs: "
+            "store it with the backup, as safely as a password"
+        )
+    else:
+        click.echo(
+            "the server's secret is configured (secret_key or secret_key_file) and not "
+            "copied: keep it safe apart from the backup; a restore needs it for the NIKs"
+        )
 
 
 @cli.command("restore")
@@ -520,8 +541,38 @@ def restore(source: str, replace: bool) -> None:
             "before starting the server"
         )
     click.echo(f"restored {source} (schema {revision})")
+    _restore_secret(state.config, Path(source))
     if revision != head_revision():
         click.echo("the backup is of an older schema: run antre-server db upgrade")
+
+
+def _restore_secret(config: ServerConfig, source: Path) -> None:
+    """The server's secret back from beside the backup, or a word on what to do."""
+    from server.backup import restore_secret, secret_copy_path
+
+    copy = secret_copy_path(source.resolve())
+    if config.secret_key_shared:
+        try:
+            differs = copy.is_file() and read_secret(copy) != config.secret_key
+        except ConfigError:
+            differs = True
+        if differs:
+            click.echo(
+                f"the backup's secret {copy} is not the configured one: the restored NIKs "
+                f"can be read only under it (secret_key_file = {copy}, copied somewhere safe)"
+            )
+        return
+    try:
+        outcome = restore_secret(source, lasting_secret_path(config))
+    except OSError as exc:
+        raise click.ClickException(f"the server's secret was not restored: {exc}") from None
+    if outcome == "missing":
+        click.echo(
+            f"no server secret beside the backup ({copy.name}): bookings' NIKs stay "
+            "unreadable unless the secret of the server that made it is put back"
+        )
+    elif outcome == "restored":
+        click.echo(f"server secret restored to {lasting_secret_path(config)} (0600)")
 
 
 # --- pruning ---------------------------------------------------------------------------

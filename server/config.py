@@ -252,7 +252,7 @@ def load_config(
             values[name] = _check(name, env[var], var)
             sources.append(var)
     if not values.get("secret_key") and values.get("secret_key_file") is not None:
-        values["secret_key"] = _read_secret(values["secret_key_file"])
+        values["secret_key"] = read_secret(values["secret_key_file"])
     if not values.get("secret_key"):
         values["secret_key"] = secrets.token_urlsafe(32)
         values["secret_key_shared"] = False
@@ -262,7 +262,7 @@ def load_config(
     )
 
 
-def _read_secret(path: Path) -> str:
+def read_secret(path: Path) -> str:
     """The key several processes share (sessions and CSRF tokens of the web console),
     kept in a file readable by the server's user only, so it stays out of the
     environment and of ``ps``."""
@@ -306,7 +306,7 @@ def with_lasting_secret(config: ServerConfig) -> ServerConfig:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return replace(config, secret_key=_read_secret(path), secret_key_file=path)
+        return replace(config, secret_key=read_secret(path), secret_key_file=path)
     except OSError as exc:
         raise ConfigError(f"cannot write the server's secret to {path}: {exc.strerror}") from None
     with os.fdopen(fd, "w", encoding="utf-8") as out:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,8 +21,9 @@ from flask import Flask
 
 from server.app import create_app
 from server.cli import cli
-from server.config import ServerConfig
+from server.config import ServerConfig, load_config
 from server.db import make_engine
+from server.domain.identity import PersonalDataKey
 from server.migrate import head_revision, upgrade
 from server.state import AppState
 from tests import pg
@@ -203,3 +205,57 @@ def test_a_pg_dump_of_another_database_is_not_restored(tmp_path: Path) -> None:
         result = invoke(target, "restore", str(tmp_path / "other.dump"))
     assert result.exit_code != 0
     assert "not an Antre backup" in result.output
+
+
+def invoke_with_lasting_secret(url: str, *args: str) -> Result:
+    """A command with no secret configured: the server keeps its own ``antre.secret``."""
+    env: dict[str, str | None] = {"ANTRE_DATABASE_URL": url, "ANTRE_SECRET_KEY": None}
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def server_key(url: str) -> PersonalDataKey:
+    app = create_app(load_config(env={"ANTRE_DATABASE_URL": url, "ANTRE_ASYNC_MODE": "threading"}))
+    state: AppState = app.extensions["antre"]
+    state.db.dispose()
+    return state.personal_data_key
+
+
+def test_a_backup_keeps_the_servers_secret_so_a_restore_reads_its_niks(tmp_path: Path) -> None:
+    source = f"sqlite:///{tmp_path / 'hall' / 'antre.sqlite3'}"
+    target = f"sqlite:///{tmp_path / 'new-machine' / 'antre.sqlite3'}"
+    (tmp_path / "hall").mkdir()
+    with busy_hall(source):
+        pass
+    nik = server_key(source).encrypt("3603011203900001")
+    secret = (tmp_path / "hall" / "antre.secret").read_text()
+    backup = tmp_path / "backups" / "antre-2026-11-29.sqlite3"
+
+    made = invoke_with_lasting_secret(source, "backup", str(backup))
+    restored = invoke_with_lasting_secret(target, "restore", str(backup))
+
+    assert made.exit_code == 0, made.output
+    kept = tmp_path / "backups" / "antre-2026-11-29.sqlite3.secret"
+    assert kept.read_text() == secret
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert restored.exit_code == 0, restored.output
+    assert (tmp_path / "new-machine" / "antre.secret").read_text() == secret
+    assert stat.S_IMODE((tmp_path / "new-machine" / "antre.secret").stat().st_mode) == 0o600
+    assert server_key(target).decrypt(nik) == "3603011203900001"
+    assert secret.strip() not in made.output + restored.output
+
+
+def test_a_backup_without_its_secret_says_the_niks_stay_unreadable(tmp_path: Path) -> None:
+    source = f"sqlite:///{tmp_path / 'hall' / 'antre.sqlite3'}"
+    (tmp_path / "hall").mkdir()
+    with busy_hall(source):
+        pass
+    backup = tmp_path / "antre.sqlite3.bak"
+    assert invoke_with_lasting_secret(source, "backup", str(backup)).exit_code == 0
+    (tmp_path / "antre.sqlite3.bak.secret").unlink()
+
+    restored = invoke_with_lasting_secret(
+        f"sqlite:///{tmp_path / 'new' / 'antre.sqlite3'}", "restore", str(backup)
+    )
+
+    assert restored.exit_code == 0, restored.output
+    assert "no server secret beside the backup" in restored.output
