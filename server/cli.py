@@ -18,9 +18,9 @@ from server.config import (
     ASYNC_MODES,
     ConfigError,
     ServerConfig,
-    read_secret,
     lasting_secret_path,
     load_config,
+    read_secret,
 )
 from server.state import AppState
 
@@ -492,8 +492,10 @@ def backup(destination: str) -> None:
     config = _state().config
     try:
         size = backup_database(config.database_url, Path(destination))
-        secret = None if config.secret_key_shared else backup_secret(
-            lasting_secret_path(config), Path(destination)
+        secret = (
+            None
+            if config.secret_key_shared
+            else backup_secret(lasting_secret_path(config), Path(destination))
         )
     except (OSError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None

@@ -18,7 +18,7 @@ import functools
 import io
 from collections.abc import Callable
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import qrcode
 import qrcode.image.svg
@@ -76,9 +76,11 @@ def long_date(day: dt.date) -> str:
 
 
 def lang_url(lang: str) -> str:
-    """This page in another language, keeping its query (a manage link's secret)."""
-    args = {k: v for k, v in request.args.items() if k != "lang"}
-    return f"{request.path}?{urlencode({**args, 'lang': lang})}"
+    """This page in another language, keeping its query (a manage link's secret). A page
+    answering a form sent by POST switches on the page to go back to instead."""
+    target = urlsplit(g.get("antre_lang_target") or request.full_path)
+    args = {k: v for k, v in parse_qsl(target.query) if k != "lang"}
+    return f"{target.path}?{urlencode({**args, 'lang': lang})}"
 
 
 @bp.app_context_processor
@@ -153,8 +155,48 @@ def field_text(exc: DomainError) -> tuple[str, str]:
     return field, texts.get(field, exc.message)
 
 
+def refusal_page(exc: DomainError) -> Response:
+    """A refusal on a visitor's page, as a page of theirs (never the console's)."""
+    if exc.details.get("reason") == "csrf":
+        return expired_form_page()
+    if exc.code == ErrorCode.NOT_FOUND:
+        return not_found_page()
+    response = _page(
+        "booking/problem.html",
+        429 if exc.code == ErrorCode.TOO_MANY_ATTEMPTS else 409,
+        message=refusal_text(exc),
+    )
+    if "retry_after" in exc.details:
+        response.headers["Retry-After"] = str(exc.details["retry_after"])
+    return response
+
+
+def expired_form_page() -> Response:
+    """A form sent with a CSRF token that is missing or no longer the session's: the
+    page stayed open past the session (the phone's browser dropped its cookie, or the
+    server's secret changed). Nothing was done; the visitor starts that step again."""
+    again = _start_again_url()
+    g.antre_lang_target = again
+    return _page("booking/expired.html", 400, again=again)
+
+
+def _start_again_url() -> str:
+    """The page whose form was sent: the form itself, or a booking's manage page when
+    its cancel or move form was (its secret came with the form)."""
+    if request.endpoint in ("web.booking_cancel", "web.booking_reschedule"):
+        code = read_code(str((request.view_args or {}).get("code", "")))
+        secret = request.form.get("s", "")
+        if code is None or not secret or len(secret) > SECRET_MAX:
+            return url_for("web.booking_start")
+        return url_for("web.booking_manage", code=code, s=secret)
+    return request.path
+
+
 def visitor_page(view: F) -> F:
-    """A page for visitors: rate-limited per address; a refusal read as a page."""
+    """A page for visitors: rate-limited per address; a refusal read as a page.
+
+    ``visitor_refusal`` on the view lets the blueprint's error handler answer a refusal
+    raised before the view runs (the CSRF check of every form) the same way."""
 
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
@@ -162,17 +204,9 @@ def visitor_page(view: F) -> F:
             booking_limit.check("page")
             return view(*args, **kwargs)
         except DomainError as exc:
-            if exc.code == ErrorCode.NOT_FOUND:
-                return not_found_page()
-            response = _page(
-                "booking/problem.html",
-                429 if exc.code == ErrorCode.TOO_MANY_ATTEMPTS else 409,
-                message=refusal_text(exc),
-            )
-            if "retry_after" in exc.details:
-                response.headers["Retry-After"] = str(exc.details["retry_after"])
-            return response
+            return refusal_page(exc)
 
+    wrapped.visitor_refusal = refusal_page  # type: ignore[attr-defined]
     return wrapped  # type: ignore[return-value]
 
 
@@ -531,30 +565,63 @@ def booking_reschedule(code: str) -> ResponseReturnValue:
     return redirect(url_for("web.booking_manage", code=found, s=secret, moved=1), 303)
 
 
+def _nik_services(ctx: Ctx) -> list[dict[str, Any]]:
+    """The bookable services that ask for a NIK: those a NIK's last four can find."""
+    return [
+        {"id": service.id, "name": service.name, "agency": service.agency.short_name}
+        for service in booking_views.bookable_services(ctx)
+        if bookings.rules_of(ctx.session, service.id)[0].nik_required
+    ]
+
+
+def _lookup_problems(form: dict[str, str], services: list[dict[str, Any]]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    try:
+        dt.date.fromisoformat(form["date"])
+    except ValueError:
+        errors["date"] = id_en("Pilih tanggal booking.", "Choose the booking's date.")
+    if form["by"] == "nik":
+        if not (len(form["nik_last4"]) == 4 and form["nik_last4"].isdigit()):
+            errors["nik_last4"] = id_en(
+                "Tulis 4 angka terakhir NIK.", "Write the last four digits of the NIK."
+            )
+        if form["service"] not in {str(s["id"]) for s in services}:
+            errors["service"] = id_en("Pilih layanannya.", "Choose the service.")
+    elif normalise_phone(form["phone"]) is None:
+        errors["phone"] = id_en(
+            "Nomor HP Indonesia, misalnya 0812 3456 7890.",
+            "An Indonesian mobile number, e.g. 0812 3456 7890.",
+        )
+    return errors
+
+
 @bp.route("/booking/cari", methods=["GET", "POST"])
 @visitor_page
 def booking_find() -> Response:
-    """A lost code: the phone number and the date give the day's active bookings (their
-    codes and status pages; never the manage link, whose secret is not kept)."""
-    form = {k: request.form.get(k, "").strip() for k in ("phone", "date")}
+    """A lost code: the phone number and the date, or the NIK's last four digits, the
+    date and the service (for services that ask for a NIK), give the day's active
+    bookings: their codes and status pages, never the manage link, whose secret is not
+    kept. Both answer alike: the list, or the same "none" whatever did not match."""
+    fields = ("by", "phone", "nik_last4", "service", "date")
+    form = {k: request.form.get(k, "").strip() for k in fields}
+    form["by"] = "nik" if form["by"] == "nik" else "phone"
+    services = run_query(_nik_services)
     found: list[dict[str, Any]] | None = None
     errors: dict[str, str] = {}
     if request.method == "POST":
-        try:
-            day = dt.date.fromisoformat(form["date"])
-        except ValueError:
-            errors["date"] = id_en("Pilih tanggal booking.", "Choose the booking's date.")
-        if normalise_phone(form["phone"]) is None:
-            errors["phone"] = id_en(
-                "Nomor HP Indonesia, misalnya 0812 3456 7890.",
-                "An Indonesian mobile number, e.g. 0812 3456 7890.",
-            )
+        errors = _lookup_problems(form, services)
         if not errors:
-            key = app_state().personal_data_key
-            found = run_query(
-                lambda ctx: [
-                    dict(booking_views.public_booking(ctx, b), raw_code=b.code)
-                    for b in bookings.lookup(ctx, key, day, phone=form["phone"])
-                ]
-            )
-    return _page("booking/find.html", form=form, errors=errors, found=found)
+            found = run_query(lambda ctx: _lost_codes(ctx, form))
+    return _page("booking/find.html", form=form, errors=errors, found=found, services=services)
+
+
+def _lost_codes(ctx: Ctx, form: dict[str, str]) -> list[dict[str, Any]]:
+    key = app_state().personal_data_key
+    day = dt.date.fromisoformat(form["date"])
+    if form["by"] == "nik":
+        matches = bookings.lookup(
+            ctx, key, day, nik_last4=form["nik_last4"], service_id=int(form["service"])
+        )
+    else:
+        matches = bookings.lookup(ctx, key, day, phone=form["phone"])
+    return [dict(booking_views.public_booking(ctx, b), raw_code=b.code) for b in matches]

@@ -81,7 +81,12 @@ def home() -> Any:
 
 @bp.errorhandler(DomainError)
 def _page_error(exc: DomainError) -> Any:
-    """A page's own fetches get the API's JSON error; a person gets a readable page."""
+    """A page's own fetches get the API's JSON error; a person gets a readable page (a
+    visitor's page its own kind of page, even for a refusal raised before its view)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    visitor_refusal = getattr(view, "visitor_refusal", None)
+    if visitor_refusal is not None:
+        return visitor_refusal(exc)
     accept = request.accept_mimetypes
     if accept.accept_json and not accept.accept_html:
         return error_response(exc.code, exc.message, exc.details or None)

@@ -257,3 +257,91 @@ def test_a_calendar_file_escapes_text_and_folds_long_lines() -> None:
     unfolded = text.replace("\r\n ", "")
     assert "é" * 60 in unfolded
     assert fold("x" * 80).split("\r\n ") == ["x" * 75, "x" * 5]
+
+
+def test_a_form_sent_after_its_session_ended_asks_to_start_again_on_a_booking_page(
+    app: Flask, client: FlaskClient, kk: int
+) -> None:
+    path = f"/booking/s/{kk}/{TUESDAY}/1000"
+    client.get(path)
+    details = {"name": "Siti Rahmawati", "phone": "0812 3456 7890", "consent": "yes"}
+    answers = [
+        client.post(path, data=details),  # no token at all
+        client.post(path, data={**details, "csrf_token": "from-a-session-long-gone"}),
+        app.test_client().post(path, data={**details, "csrf_token": "x"}),  # no cookie left
+    ]
+    for answer in answers:
+        page = answer.get_data(as_text=True)
+        assert answer.status_code == 400
+        assert 'class="booking-page"' in page and "terlalu lama terbuka" in page
+        assert f'href="{path}" id="start-again"' in page
+    assert f'href="{path}?lang=en"' in answers[0].get_data(as_text=True)
+    with state_of(app).db.read() as session:
+        assert session.query(Booking).count() == 0  # nothing booked
+    english = client.post(f"{path}?lang=en", data=details).get_data(as_text=True)
+    assert "This page was open too long" in english and "Start again" in english
+    assert book(client, kk).status_code == 303  # starting again works
+
+
+def test_a_cancel_sent_after_its_session_ended_goes_back_to_the_manage_page(
+    app: Flask, client: FlaskClient, kk: int
+) -> None:
+    manage = book(client, kk).headers["Location"]
+    code, secret = manage.split("/")[2], manage.split("s=")[1].split("&")[0]
+
+    late = app.test_client().post(f"/b/{code}/cancel", data={"s": secret, "csrf_token": "old"})
+
+    page = late.get_data(as_text=True)
+    assert late.status_code == 400 and "terlalu lama terbuka" in page
+    assert f'href="/b/{code}/manage?s={secret}"' in page
+    assert f'href="/b/{code}/manage?s={secret}&amp;lang=en"' in page  # not a GET of /cancel
+    assert "Terdaftar" in client.get(f"/b/{code}").get_data(as_text=True)  # still booked
+
+
+def test_a_lost_code_is_found_with_the_niks_last_four_the_service_and_the_date(
+    app: Flask, client: FlaskClient, kk: int
+) -> None:
+    with state_of(app).db.write() as session:
+        settings = session.get(BookingSettings, kk)
+        assert settings is not None
+        settings.nik_required = True
+    code = book(client, kk, nik="3603015204900007").headers["Location"].split("/")[2]
+    form = client.get("/booking/cari").get_data(as_text=True)
+    assert 'name="nik_last4"' in form and f'<option value="{kk}"' in form
+
+    def look(**fields: str) -> Any:
+        data = {"csrf_token": csrf(form), "by": "nik", "date": TUESDAY, "service": str(kk)}
+        return client.post("/booking/cari", data={**data, **fields})
+
+    found = look(nik_last4="0007").get_data(as_text=True)
+    assert f'href="/b/{code}"' in found and "manage" not in found
+    assert "3603015204900007" not in found and "Siti" not in found
+    # Another person's digits, another day: the same words as the phone look-up's "none".
+    misses = [look(nik_last4="1234"), look(nik_last4="0007", date="2026-12-02")]
+    nobody = client.post(
+        "/booking/cari",
+        data={"csrf_token": csrf(form), "phone": "0813 9999 0000", "date": TUESDAY},
+    )
+    answers = {
+        a.get_data(as_text=True).split('id="found"')[1].split("</section>")[0]
+        for a in [*misses, nobody]
+    }
+    assert len(answers) == 1 and "Tidak ada booking aktif" in answers.pop()
+    assert {a.status_code for a in [*misses, nobody]} == {200}
+    assert "4 angka terakhir NIK" in look(nik_last4="7").get_data(as_text=True)
+
+
+def test_the_nik_look_up_counts_against_the_same_budget(client: FlaskClient, kk: int) -> None:
+    form = client.get("/booking/cari").get_data(as_text=True)
+    data = {"csrf_token": csrf(form), "by": "nik", "date": TUESDAY, "service": str(kk)}
+    answers = [
+        client.post("/booking/cari", data={**data, "nik_last4": f"{n:04d}"})
+        for n in range(PAGE_BUDGET)
+    ]
+    assert answers[-2].status_code == 200 and answers[-1].status_code == 429
+
+
+def test_the_nik_look_up_is_offered_only_where_a_nik_was_asked(
+    client: FlaskClient, kk: int
+) -> None:
+    assert 'name="nik_last4"' not in client.get("/booking/cari").get_data(as_text=True)
