@@ -29,7 +29,7 @@ APPLICATION = {
     "server.commands",
     "server.principal",
     "server.login",
-    "server.booking_limit",
+    "server.public_limit",
     "server.report_requests",
 }
 # What puts the server together: the app factory imports every adapter (and only it may).

@@ -6,7 +6,7 @@ secret, find a lost code. Thin over ``server.domain.bookings``; the visitor's ow
 Every call is authenticated, as the rest of the API: a partner app is registered as a
 device of kind ``portal`` (``antre-server add-device NAME --kind portal``); staff and
 the hall's kiosks and counter terminals may call it too (a display board may not). Each
-address is also rate-limited (``server/booking_limit.py``). A booking's code is read
+address is also rate-limited (``server/public_limit.py``). A booking's code is read
 forgivingly, and an unknown code, a malformed one and a wrong secret are all the same
 ``not_found``.
 """
@@ -17,7 +17,7 @@ import datetime as dt
 
 from flask import Response, jsonify
 
-from server import booking_limit
+from server import public_limit
 from server.api import bp
 from server.api.validation import Field, invalid, json_body
 from server.commands import run_command, run_query
@@ -87,7 +87,7 @@ def _caller() -> Principal:
     who = current_principal()
     if not may_use_booking_api(who):
         raise forbidden("bookings are made by partner apps, staff, kiosks and counter PCs")
-    booking_limit.check("api")
+    public_limit.check("api")
     return who
 
 

@@ -268,9 +268,10 @@ def operations() -> list[Operation]:
             f"{API}/tickets/{{status_code}}",
             "public_status",
             "tickets",
-            "A visitor's ticket by the code in its QR: place in line and estimated wait",
+            "A visitor's ticket by the code in its QR: place in line and estimated wait. "
+            "An address asking too many unknown codes is told to wait (any code, alike)",
             "TicketStatus",
-            errors=(E.NOT_FOUND,),
+            errors=(E.NOT_FOUND, E.TOO_MANY_ATTEMPTS),
             public=True,
         ),
         Operation(
@@ -490,7 +491,7 @@ def operations() -> list[Operation]:
 
 
 # Every booking call: a caller who is not a partner app, staff, kiosk or counter PC is
-# forbidden; an address over its budget is told to wait (server/booking_limit.py).
+# forbidden; an address over its budget is told to wait (server/public_limit.py).
 BOOKING_ERRORS = (E.FORBIDDEN, E.TOO_MANY_ATTEMPTS)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
+from server import public_limit
 from server.api import bp
 from server.api.validation import Field, invalid, json_body
 from server.commands import run_command, run_query
@@ -94,11 +95,15 @@ def issue() -> tuple[Response, int]:
 
 @bp.get("/tickets/<string:status_code>")
 def public_status(status_code: str) -> Response:
-    """The visitor's page: the unguessable code from the QR is the only key needed."""
-    if len(status_code) > 32:
-        raise DomainError(ErrorCode.NOT_FOUND, "ticket not found")
+    """The visitor's page: the unguessable code from the QR is the only key needed.
+
+    An open ticket page polls this, so only the codes that miss count against the
+    address (``server/public_limit.py``); over that budget every code is refused alike."""
+    public_limit.check("misses", count=False)
 
     def query(ctx: Ctx) -> wire.TicketStatus:
+        if len(status_code) > 32:
+            raise DomainError(ErrorCode.NOT_FOUND, "ticket not found")
         ticket = find_by_status_code(ctx.session, status_code)
         return {
             "ticket": public_ticket_payload(ticket, area_now(ctx, ticket)),
@@ -106,7 +111,12 @@ def public_status(status_code: str) -> Response:
             "seq": current_seq(ctx.session, events.ticket_room(status_code)),
         }
 
-    return jsonify(run_query(query))
+    try:
+        return jsonify(run_query(query))
+    except DomainError as exc:
+        if exc.code == ErrorCode.NOT_FOUND:
+            public_limit.count_miss()
+        raise
 
 
 @bp.post("/tickets/<int:ticket_id>/printed")

@@ -6,7 +6,7 @@ No login and no CDN; plain server-rendered pages and forms, one step per page (a
 service, day, slot, who you are), so a cheap phone on a slow link loads a few kilobytes
 per step and the back button works. They call the domain directly (the same rules and
 views as ``/api/v1``'s booking endpoints, ``server.domain.booking_views``). Every page
-counts against the address's rate limit (``server/booking_limit.py``). An unknown code,
+counts against the address's rate limit (``server/public_limit.py``). An unknown code,
 a malformed one and a wrong secret get the same "not found" page. The secret travels in
 the query string, which the request log never writes (it logs the path alone).
 """
@@ -25,7 +25,7 @@ import qrcode.image.svg
 from flask import Response, g, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from server import booking_limit
+from server import public_limit
 from server.commands import run_command, run_query
 from server.domain import booking_views, bookings
 from server.domain.context import SYSTEM, Ctx
@@ -201,7 +201,7 @@ def visitor_page(view: F) -> F:
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         try:
-            booking_limit.check("page")
+            public_limit.check("page")
             return view(*args, **kwargs)
         except DomainError as exc:
             return refusal_page(exc)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import make_response, render_template
+from flask import Response, make_response, render_template
 
+from server import public_limit
 from server.commands import run_query
 from server.domain.areas import area_now
 from server.domain.context import Ctx
@@ -61,6 +62,14 @@ def ticket_status(ctx: Ctx, status_code: str) -> dict[str, Any] | None:
 
 @bp.get("/t/<path:status_code>")
 def ticket_page(status_code: str) -> Any:
+    """Counted against the address's budget of visitor pages: a phone opens this once or
+    twice a visit (its refreshes call the status API), a scanner of codes many times."""
+    try:
+        public_limit.check("page")
+    except DomainError as exc:
+        response = make_response(render_template("ticket/busy.html"), 429)
+        response.headers["Retry-After"] = str(exc.details.get("retry_after", 60))
+        return _private(response)
     status, standard = None, None
     if STATUS_CODE.fullmatch(status_code):
         status, standard = run_query(
@@ -78,6 +87,10 @@ def ticket_page(status_code: str) -> Any:
             refresh_seconds=REFRESH_SECONDS,
         )
         response = make_response(body)
+    return _private(response)
+
+
+def _private(response: Response) -> Response:
     # The link is the ticket's key: never cached by a proxy, never indexed.
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"

@@ -13,9 +13,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from server.booking_limit import PAGE_BUDGET
 from server.domain.identity import PersonalDataKey
 from server.models import Booking, BookingSettings, Holiday, Service
+from server.public_limit import PAGE_BUDGET
 from server.request_log import loggable_path
 from server.state import AppState
 from server.web.booking_ics import CalendarEvent, calendar_file, fold

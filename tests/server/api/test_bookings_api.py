@@ -12,9 +12,9 @@ import pytest
 from flask import Flask
 
 from server.api.spec import build_document
-from server.booking_limit import API_BUDGET
 from server.domain.devices import register_device
 from server.models import BookingSettings
+from server.public_limit import API_BUDGET
 from server.state import AppState
 from tests.conftest import JAKARTA, Api, FakeClock
 from tests.server.test_openapi import DocumentedAnswers

@@ -1,0 +1,97 @@
+"""The visitor's ticket page and its status call against the public pages' rate limit:
+a phone following its own ticket is never refused, a scanner of codes is, and unknown
+and malformed codes are answered alike (server/public_limit.py)."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from server.public_limit import MISS_BUDGET, PAGE_BUDGET
+from tests.conftest import Api, FakeClock
+from tests.factories import Hall
+
+
+def a_ticket(api: Api, hall: Hall) -> str:
+    return api.as_device("kiosk").issue(hall.ktp)["status_code"]  # type: ignore[no-any-return]
+
+
+def from_address(app: Flask, address: str) -> FlaskClient:
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def guess() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def test_a_phone_following_its_ticket_through_a_long_wait_is_never_refused(
+    app: Flask, api: Api, hall: Hall, clock: FakeClock
+) -> None:
+    code = a_ticket(api, hall)
+    phone = from_address(app, "10.1.1.1")
+    answers = [phone.get(f"/t/{code}")]
+    # A busy line: a reload after every call in it, a few a second for a minute...
+    answers += [phone.get(f"/api/v1/tickets/{code}") for _ in range(200)]
+    # ...then two hours with the socket down, polling every 15 s, the page reopened
+    # (the browser dropped it) every ten minutes.
+    for tick in range(480):
+        clock.advance(seconds=15)
+        answers.append(phone.get(f"/api/v1/tickets/{code}"))
+        if tick % 40 == 0:
+            answers.append(phone.get(f"/t/{code}"))
+
+    assert {answer.status_code for answer in answers} == {200}
+
+
+def test_a_scanner_of_codes_on_the_page_is_told_to_wait_whatever_it_asks(
+    app: Flask, api: Api, hall: Hall, clock: FakeClock
+) -> None:
+    code = a_ticket(api, hall)
+    scanner = from_address(app, "10.6.6.6")
+    tries = [scanner.get(f"/t/{guess()}") for _ in range(PAGE_BUDGET)]
+    assert {t.status_code for t in tries} == {404}
+
+    refused = [scanner.get(f"/t/{guess()}"), scanner.get(f"/t/{code}")]
+
+    assert [r.status_code for r in refused] == [429, 429]  # a real code too: no hint
+    assert refused[0].get_data() == refused[1].get_data()
+    assert "Retry-After" in refused[0].headers
+    assert "Tunggu satu menit" in refused[0].get_data(as_text=True)
+    assert from_address(app, "10.1.1.1").get(f"/t/{code}").status_code == 200
+    clock.advance(seconds=61)
+    assert scanner.get(f"/t/{code}").status_code == 200
+
+
+def test_a_scanner_of_codes_on_the_status_call_is_told_to_wait_whatever_it_asks(
+    app: Flask, api: Api, hall: Hall, clock: FakeClock
+) -> None:
+    code = a_ticket(api, hall)
+    scanner = from_address(app, "10.6.6.6")
+    tries = [scanner.get(f"/api/v1/tickets/{guess()}") for _ in range(MISS_BUDGET)]
+    assert {t.status_code for t in tries} == {404}
+
+    refused = [scanner.get(f"/api/v1/tickets/{guess()}"), scanner.get(f"/api/v1/tickets/{code}")]
+
+    assert [r.status_code for r in refused] == [429, 429]
+    assert refused[0].get_json() == refused[1].get_json()
+    assert refused[0].get_json()["error"]["code"] == "too_many_attempts"
+    assert from_address(app, "10.1.1.1").get(f"/api/v1/tickets/{code}").status_code == 200
+    clock.advance(seconds=61)
+    assert scanner.get(f"/api/v1/tickets/{code}").status_code == 200
+
+
+def test_unknown_and_malformed_codes_are_answered_alike(app: Flask, hall: Hall) -> None:
+    client = from_address(app, "10.2.2.2")
+    codes = [guess(), "not a code!", "x" * 200, "ÄÖÜ"]
+
+    pages = [client.get(f"/t/{c}") for c in [*codes, "a/../b"]]
+    calls = [client.get(f"/api/v1/tickets/{c}") for c in codes]
+
+    assert {p.status_code for p in pages} == {404}
+    assert len({p.get_data(as_text=True).split("<main>")[1] for p in pages}) == 1
+    assert {c.status_code for c in calls} == {404}
+    assert len({str(c.get_json()) for c in calls}) == 1
