@@ -18,7 +18,6 @@ import functools
 import io
 from collections.abc import Callable
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import qrcode
 import qrcode.image.svg
@@ -75,17 +74,9 @@ def long_date(day: dt.date) -> str:
     return f"{weekday}, {day.day} {id_en(*MONTH_NAMES[day.month - 1])} {day.year}"
 
 
-def lang_url(lang: str) -> str:
-    """This page in another language, keeping its query (a manage link's secret). A page
-    answering a form sent by POST switches on the page to go back to instead."""
-    target = urlsplit(g.get("antre_lang_target") or request.full_path)
-    args = {k: v for k, v in parse_qsl(target.query) if k != "lang"}
-    return f"{target.path}?{urlencode({**args, 'lang': lang})}"
-
-
 @bp.app_context_processor
 def _booking_helpers() -> dict[str, Any]:
-    return {"long_date": long_date, "lang_url": lang_url, "shown_code": shown}
+    return {"long_date": long_date, "shown_code": shown}
 
 
 def _page(template: str, status: int = 200, **context: Any) -> Response:
@@ -176,7 +167,7 @@ def expired_form_page() -> Response:
     page stayed open past the session (the phone's browser dropped its cookie, or the
     server's secret changed). Nothing was done; the visitor starts that step again."""
     again = _start_again_url()
-    g.antre_lang_target = again
+    g.antre_lang_target = again  # the language switch goes there, not to a POST's address
     return _page("booking/expired.html", 400, again=again)
 
 

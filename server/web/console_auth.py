@@ -36,7 +36,7 @@ from server.principal import (
 )
 from server.state import app_state
 from server.web import bp
-from server.web.i18n import current_lang, id_en, remember_choice
+from server.web.i18n import current_lang, id_en, lang_url, remember_choice
 from shared.errors import ErrorCode
 
 CONSOLE_ROLES = (Role.ADMIN, Role.SUPERVISOR)
@@ -118,7 +118,12 @@ def _web_response(response: Response) -> Response:
 
 @bp.app_context_processor
 def _template_globals() -> dict[str, Any]:
-    return {"id_en": id_en, "csrf_token": csrf_token, "lang": lambda: g.get("antre_lang", "id")}
+    return {
+        "id_en": id_en,
+        "csrf_token": csrf_token,
+        "lang": lambda: g.get("antre_lang", "id"),
+        "lang_url": lang_url,
+    }
 
 
 def _safe_next(target: str | None) -> str:

@@ -8,6 +8,8 @@ and a missing translation cannot happen.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
 from flask import Response, current_app, g, request
 
 LANGUAGES = ("id", "en")
@@ -42,6 +44,18 @@ def id_en(indonesian: str, english: str) -> str:
     """The text in the page's language."""
     lang = g.get("antre_lang") or current_lang()
     return english if lang == "en" else indonesian
+
+
+def lang_url(lang: str) -> str:
+    """This page in another language, keeping its query (a booking's manage link keeps
+    its secret): a link of the query alone, so the page never repeats its own address (a
+    ticket's "not found" is the same page whatever code was asked). A page answering a
+    form sent by POST names the page to switch on instead (``g.antre_lang_target``): a
+    GET of the form's address may not exist."""
+    target = g.get("antre_lang_target")
+    parts = urlsplit(target or "?" + request.query_string.decode("utf-8", "replace"))
+    args = {k: v for k, v in parse_qsl(parts.query) if k != "lang"}
+    return f"{parts.path}?{urlencode({**args, 'lang': lang})}"
 
 
 def remember_choice(response: Response) -> Response:

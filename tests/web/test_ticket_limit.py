@@ -92,6 +92,6 @@ def test_unknown_and_malformed_codes_are_answered_alike(app: Flask, hall: Hall) 
     calls = [client.get(f"/api/v1/tickets/{c}") for c in codes]
 
     assert {p.status_code for p in pages} == {404}
-    assert len({p.get_data(as_text=True).split("<main>")[1] for p in pages}) == 1
+    assert len({p.get_data() for p in pages}) == 1
     assert {c.status_code for c in calls} == {404}
     assert len({str(c.get_json()) for c in calls}) == 1
