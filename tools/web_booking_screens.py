@@ -4,8 +4,9 @@
 
 It seeds the demo hall (MPP Kabupaten Tangerang) in a throwaway SQLite file, turns
 bookings on for a few Disdukcapil services (KTP-el asking for the NIK), starts a real
-server and walks the booking with Debian's Chromium at phone size (390 x 844):
-docs/web-booking-phone-service.png (the agency's services with their standar pelayanan),
+server and walks the booking with Debian's Chromium at phone size (390 x 844), in Indonesian and
+again in English (the same names ending ``-en``): docs/web-booking-phone-agencies.png
+(the agencies, each in its colour), web-booking-phone-service.png (the agency's services with their standar pelayanan),
 web-booking-phone-days.png (dates: holidays and full days shown as such),
 web-booking-phone-slots.png (times with places left), web-booking-phone-form.png (name,
 phone, NIK, consent) and web-booking-phone-confirmation.png (code, QR, slot, area, what to
@@ -18,11 +19,13 @@ import argparse
 import datetime as dt
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from screen_server import serving  # beside this script
 from sqlalchemy import select
 
 from server.db import Database, make_engine
+from server.demo.bookings import enable_demo_bookings
 from server.demo.seed import seed_demo
 from server.migrate import upgrade
 from server.models import BookingSettings, Service
@@ -47,6 +50,8 @@ def prepare(url: str) -> None:
                         service_id=service.id, enabled=True, nik_required=BOOKABLE[service.code]
                     )
                 )
+        session.flush()
+        enable_demo_bookings(session)  # the demo's other agencies too (their colours)
     db.dispose()
 
 
@@ -57,23 +62,41 @@ def screenshots(database_url: str, out: Path) -> None:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
         )
-        page = browser.new_page(viewport=PHONE, locale="id-ID")  # type: ignore[arg-type]
-        page.goto(f"{url}/booking/DK")
-        page.screenshot(path=str(out / "web-booking-phone-service.png"))
-        page.click(".service-choice a.choice >> nth=0")
-        page.screenshot(path=str(out / "web-booking-phone-days.png"), full_page=True)
-        page.click("a.day.open >> nth=1")
-        page.screenshot(path=str(out / "web-booking-phone-slots.png"))
-        page.click("a.slot.open >> nth=2")
-        page.fill("input[name=name]", "Siti Rahmawati")
-        page.fill("input[name=phone]", "0812 3456 7890")
-        page.fill("input[name=nik]", "3603015204900007")
-        page.check("input[name=consent]")
-        page.screenshot(path=str(out / "web-booking-phone-form.png"), full_page=True)
-        page.click("button.primary")
-        page.wait_for_selector("#booking-code")
-        page.screenshot(path=str(out / "web-booking-phone-confirmation.png"), full_page=True)
+        walk(browser, url, out, "id", "0812 3456 7890")
+        walk(browser, url, out, "en", "0813 2222 4444")
         browser.close()
+
+
+def walk(browser: Any, url: str, out: Path, lang: str, phone: str) -> None:
+    """One booking from the agencies to the confirmation, in ``lang`` (Indonesian: the
+    pictures without a suffix; English: ``-en``)."""
+    suffix = "" if lang == "id" else f"-{lang}"
+    locale = "id-ID" if lang == "id" else "en-GB"
+    page = browser.new_page(viewport=PHONE, locale=locale)
+
+    def shot(name: str, full_page: bool = False) -> None:
+        page.screenshot(
+            path=str(out / f"web-booking-phone-{name}{suffix}.png"), full_page=full_page
+        )
+
+    page.goto(f"{url}/booking?lang={lang}")
+    shot("agencies")
+    page.goto(f"{url}/booking/DK")
+    shot("service")
+    page.click(".service-choice a.choice >> nth=0")
+    shot("days", full_page=True)
+    page.click("a.day.open >> nth=1")
+    shot("slots")
+    page.click("a.slot.open >> nth=2")
+    page.fill("input[name=name]", "Siti Rahmawati" if lang == "id" else "Budi Santoso")
+    page.fill("input[name=phone]", phone)
+    page.fill("input[name=nik]", "3603015204900007" if lang == "id" else "3603011203900001")
+    page.check("input[name=consent]")
+    shot("form", full_page=True)
+    page.click("button.primary")
+    page.wait_for_selector("#booking-code")
+    shot("confirmation", full_page=True)
+    page.close()
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ from server.web import (  # noqa: E402, F401
     admin_hours,
     admin_settings,
     admin_users,
+    agency_styles,
     board,
     booking_pages,
     console_auth,

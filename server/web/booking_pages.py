@@ -226,7 +226,7 @@ def _agencies(ctx: Ctx) -> list[dict[str, Any]]:
         agency = service.agency
         entry = by_agency.setdefault(
             agency.id,
-            {"code": agency.code, "name": agency.name, "colour": agency.colour, "services": 0},
+            {"id": agency.id, "code": agency.code, "name": agency.name, "services": 0},
         )
         entry["services"] += 1
     return list(by_agency.values())
@@ -241,7 +241,7 @@ def booking_start() -> Response:
 @bp.get("/booking/<string:agency_code>")
 @visitor_page
 def booking_agency(agency_code: str) -> Response:
-    def query(ctx: Ctx) -> tuple[dict[str, str] | None, list[wire.BookableService]]:
+    def query(ctx: Ctx) -> tuple[dict[str, Any] | None, list[wire.BookableService]]:
         services = [s for s in booking_views.bookable_services(ctx) if s.agency.code == agency_code]
         if not services:
             return None, []
@@ -249,7 +249,8 @@ def booking_agency(agency_code: str) -> Response:
             booking_views.service_view(s, bookings.rules_of(ctx.session, s.id)[0]) for s in services
         ]
         agency = services[0].agency
-        return {"code": agency.code, "name": agency.name, "short_name": agency.short_name}, views
+        brief = {"id": agency.id, "code": agency.code, "name": agency.name}
+        return {**brief, "short_name": agency.short_name}, views
 
     agency, services = run_query(query)
     if agency is None:

@@ -14,10 +14,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from server.domain.identity import PersonalDataKey
-from server.models import Booking, BookingSettings, Holiday, Service
+from server.models import Agency, Booking, BookingSettings, Holiday, Service
 from server.public_limit import PAGE_BUDGET
 from server.request_log import loggable_path
 from server.state import AppState
+from server.web.agency_styles import rgb_of, contrast, readable_ink, stylesheet
 from server.web.booking_ics import CalendarEvent, calendar_file, fold
 from tests.conftest import JAKARTA, FakeClock
 from tests.factories import Hall
@@ -345,3 +346,42 @@ def test_the_nik_look_up_is_offered_only_where_a_nik_was_asked(
     client: FlaskClient, kk: int
 ) -> None:
     assert 'name="nik_last4"' not in client.get("/booking/cari").get_data(as_text=True)
+
+
+def test_each_agency_has_its_colour_from_a_stylesheet_not_an_inline_style(
+    app: Flask, client: FlaskClient, kk: int, hall: Hall
+) -> None:
+    start = client.get("/booking")
+    page = start.get_data(as_text=True)
+    sheet_url = re.search(r'href="(/booking/agencies\.css\?v=\d+)"', page)
+    assert sheet_url is not None
+    assert f'class="choice agency-{hall.dk}"' in page and "style=" not in page
+    assert "style-src 'self'" in start.headers["Content-Security-Policy"]
+    sheet = client.get(sheet_url.group(1))
+    assert sheet.mimetype == "text/css" and "immutable" in sheet.headers["Cache-Control"]
+    with state_of(app).db.read() as session:
+        colour = session.get(Agency, hall.dk).colour.upper()  # type: ignore[union-attr]
+    assert f".agency-{hall.dk} {{ --agency: {colour};" in sheet.get_data(as_text=True)
+    code = book(client, kk).headers["Location"].split("/")[2]
+    assert f"booking-card agency-{hall.dk} " in client.get(f"/b/{code}").get_data(as_text=True)
+
+
+def test_a_new_agency_colour_is_a_new_stylesheet_address(
+    app: Flask, client: FlaskClient, kk: int, hall: Hall
+) -> None:
+    before = re.findall(r'href="(/booking/agencies\.css[^"]*)"', client.get("/booking").text)[0]
+    with state_of(app).db.write() as session:
+        session.get(Agency, hall.dk).colour = "#FFD23F"  # type: ignore[union-attr]
+    after = re.findall(r'href="(/booking/agencies\.css[^"]*)"', client.get("/booking").text)[0]
+    assert after != before
+    sheet = client.get(after).get_data(as_text=True)
+    # A yellow reads badly on white: the text takes a darker shade of it.
+    assert f".agency-{hall.dk} {{ --agency: #FFD23F; --agency-ink: #" in sheet
+    assert "no-cache" in client.get(before).headers["Cache-Control"]
+
+
+def test_an_agency_colour_as_text_always_reads_on_white() -> None:
+    for colour in ("#FFD23F", "#FFFFFF", "#1E5AA8", "#00FF00", "#B3267A"):
+        assert contrast(rgb_of(readable_ink(colour)), (255, 255, 255)) >= 4.5
+    assert readable_ink("#153F77") == "#153F77"  # dark enough already: unchanged
+    assert stylesheet([(1, "red; } body { x"), (2, "#1e5aa8")]).count("--agency:") == 1
