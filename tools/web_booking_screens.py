@@ -4,9 +4,10 @@
 
 It seeds the demo hall (MPP Kabupaten Tangerang) in a throwaway SQLite file, turns
 bookings on for a few Disdukcapil services (KTP-el asking for the NIK), starts a real
-server and walks the booking with Debian's Chromium at phone size (390 x 844), in Indonesian and
-again in English (the same names ending ``-en``): docs/web-booking-phone-agencies.png
-(the agencies, each in its colour), web-booking-phone-service.png (the agency's services with their standar pelayanan),
+server and walks the booking with Debian's Chromium at phone size (390 x 844), in
+Indonesian and again in English (the same names ending ``-en``):
+docs/web-booking-phone-agencies.png (the agencies, each in its colour),
+web-booking-phone-service.png (the agency's services with their standar pelayanan),
 web-booking-phone-days.png (dates: holidays and full days shown as such),
 web-booking-phone-slots.png (times with places left), web-booking-phone-form.png (name,
 phone, NIK, consent) and web-booking-phone-confirmation.png (code, QR, slot, area, what to

@@ -18,7 +18,7 @@ from server.models import Agency, Booking, BookingSettings, Holiday, Service
 from server.public_limit import PAGE_BUDGET
 from server.request_log import loggable_path
 from server.state import AppState
-from server.web.agency_styles import rgb_of, contrast, readable_ink, stylesheet
+from server.web.agency_styles import contrast, readable_ink, rgb_of, stylesheet
 from server.web.booking_ics import CalendarEvent, calendar_file, fold
 from tests.conftest import JAKARTA, FakeClock
 from tests.factories import Hall
