@@ -11,7 +11,9 @@ web-booking-phone-service.png (the agency's services with their standar pelayana
 web-booking-phone-days.png (dates: holidays and full days shown as such),
 web-booking-phone-slots.png (times with places left), web-booking-phone-form.png (name,
 phone, NIK, consent) and web-booking-phone-confirmation.png (code, QR, slot, area, what to
-bring, calendar and manage links).
+bring, calendar and manage links), web-booking-phone-expired.png (a form sent after the
+session ended) and web-booking-phone-find.png (a lost code found by phone, or by the NIK's
+last four digits).
 """
 
 from __future__ import annotations
@@ -87,6 +89,7 @@ def walk(browser: Any, url: str, out: Path, lang: str, phone: str) -> None:
     page.click(".service-choice a.choice >> nth=0")
     shot("days", full_page=True)
     page.click("a.day.open >> nth=1")
+    day = page.url.rstrip("/").split("/")[-1].split("?")[0]
     shot("slots")
     page.click("a.slot.open >> nth=2")
     page.fill("input[name=name]", "Siti Rahmawati" if lang == "id" else "Budi Santoso")
@@ -97,6 +100,17 @@ def walk(browser: Any, url: str, out: Path, lang: str, phone: str) -> None:
     page.click("button.primary")
     page.wait_for_selector("#booking-code")
     shot("confirmation", full_page=True)
+    # The cancel button pressed after the phone's browser dropped its session cookie.
+    page.context.clear_cookies(name="antre_session")  # the language choice stays
+    page.click("#cancel-booking")
+    page.wait_for_selector("#expired")
+    shot("expired")
+    page.goto(f"{url}/booking/cari")
+    page.fill("input[name=phone]", phone)
+    page.fill("#date", day)
+    page.click("#find-by-phone button")
+    page.wait_for_selector("#found")
+    shot("find", full_page=True)
     page.close()
 
 
