@@ -12,7 +12,7 @@ throttle answers. Three budgets (``Scope``):
   opened once or twice a visit (its refreshes go to the status call, not the page).
 - ``api``: every request to the booking API; larger, as one portal books for many.
 - ``misses``: only the unknown or malformed codes asked of the ticket status call
-  (``GET /api/v1/tickets/<code>``). That call is what an open ticket page polls: on
+  (``GET /api/v1/tickets/<code>``) or of a phone's ticket socket (``server/realtime.py``). That call is what an open ticket page polls: on
   every change of its line and every couple of minutes, for every phone in the hall,
   and a hall's guest Wi-Fi puts hundreds of phones behind one address. Counting every
   poll would refuse them; counting what a scanner mostly gets (misses) stops the scan

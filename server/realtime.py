@@ -28,8 +28,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
+from server import public_limit
 from server.domain import access, auth
 from server.domain.access import Principal
+from server.domain.errors import DomainError
 from server.domain.outbox import current_seq
 from server.extensions import socketio
 from server.models import AuthToken, Counter, Device, Ticket, User
@@ -88,19 +90,34 @@ def _look_up(sent: dict[str, Any]) -> Listener:
             if who is not None:
                 return Listener(who, auth.token_hash(token))
         code = sent.get("ticket")
-        if isinstance(code, str) and 0 < len(code) <= 32:
-            ticket = session.execute(
-                select(Ticket.id, Ticket.service_id).where(Ticket.status_code == code)
-            ).first()
-            if ticket is not None:
-                return Listener(
-                    Principal(
-                        kind="ticket",
-                        id=ticket.id,
-                        ticket_code=code,
-                        ticket_service_id=ticket.service_id,
-                    )
+        if code is not None:
+            return _phone(session, code)
+    raise ConnectionRefusedError("unauthenticated")
+
+
+def _phone(session: Session, code: object) -> Listener:
+    """A phone's ticket socket. Its code is another way to guess status codes, so it
+    counts against the same budget of misses as the status call (server/public_limit.py):
+    a phone following its own ticket never misses; over the budget every code is refused
+    alike."""
+    try:
+        public_limit.check("misses", count=False)
+    except DomainError:
+        raise ConnectionRefusedError("too_many_attempts") from None
+    if isinstance(code, str) and 0 < len(code) <= 32:
+        ticket = session.execute(
+            select(Ticket.id, Ticket.service_id).where(Ticket.status_code == code)
+        ).first()
+        if ticket is not None:
+            return Listener(
+                Principal(
+                    kind="ticket",
+                    id=ticket.id,
+                    ticket_code=code,
+                    ticket_service_id=ticket.service_id,
                 )
+            )
+    public_limit.count_miss()
     raise ConnectionRefusedError("unauthenticated")
 
 

@@ -9,6 +9,7 @@ import secrets
 from flask import Flask
 from flask.testing import FlaskClient
 
+from server.extensions import socketio
 from server.public_limit import MISS_BUDGET, PAGE_BUDGET
 from tests.conftest import Api, FakeClock
 from tests.factories import Hall
@@ -95,3 +96,26 @@ def test_unknown_and_malformed_codes_are_answered_alike(app: Flask, hall: Hall) 
     assert len({p.get_data() for p in pages}) == 1
     assert {c.status_code for c in calls} == {404}
     assert len({str(c.get_json()) for c in calls}) == 1
+
+
+def test_a_scanner_of_codes_on_the_socket_is_refused_whatever_it_asks(
+    app: Flask, api: Api, hall: Hall, clock: FakeClock
+) -> None:
+    code = a_ticket(api, hall)
+
+    def phone_socket(ticket: str, address: str) -> bool:
+        client = socketio.test_client(
+            app, auth={"ticket": ticket}, flask_test_client=from_address(app, address)
+        )
+        connected = bool(client.is_connected())
+        if connected:
+            client.disconnect()
+        return connected
+
+    assert phone_socket(code, "10.6.6.6")
+    assert not any(phone_socket(guess(), "10.6.6.6") for _ in range(MISS_BUDGET))
+
+    assert not phone_socket(code, "10.6.6.6")  # over the budget: a real code too
+    assert phone_socket(code, "10.1.1.1")
+    clock.advance(seconds=61)
+    assert phone_socket(code, "10.6.6.6")
