@@ -12,12 +12,13 @@ throttle answers. Three budgets (``Scope``):
   opened once or twice a visit (its refreshes go to the status call, not the page).
 - ``api``: every request to the booking API; larger, as one portal books for many.
 - ``misses``: only the unknown or malformed codes asked of the ticket status call
-  (``GET /api/v1/tickets/<code>``) or of a phone's ticket socket (``server/realtime.py``). That call is what an open ticket page polls: on
-  every change of its line and every couple of minutes, for every phone in the hall,
-  and a hall's guest Wi-Fi puts hundreds of phones behind one address. Counting every
-  poll would refuse them; counting what a scanner mostly gets (misses) stops the scan
-  and never a phone following its own ticket. Once over, every code gets 429 alike,
-  known or not, so the answer tells nothing about which codes exist.
+  (``GET /api/v1/tickets/<code>``) or of a phone's ticket socket (``server/realtime.py``).
+  Those are what an open ticket page uses: it reloads on every change of its line and
+  every couple of minutes, for every phone in the hall, and a hall's guest Wi-Fi puts
+  hundreds of phones behind one address. Counting every reload would refuse them;
+  counting what a scanner mostly gets (misses) stops the scan and never a phone
+  following its own ticket. Once over, every code is refused alike, known or not, so
+  the answer tells nothing about which codes exist.
 
 Kept in this process's memory, unlike the login throttle's rows: a page is read far more
 often than a password is typed, and a database write per page view would cost more than
