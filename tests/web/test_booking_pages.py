@@ -50,6 +50,13 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+def asks_for_the_nik(app: Flask, service_id: int) -> None:
+    with state_of(app).db.write() as session:
+        settings = session.get(BookingSettings, service_id)
+        assert settings is not None
+        settings.nik_required = True
+
+
 def csrf(page: str) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert found is not None
@@ -144,10 +151,7 @@ def test_the_consent_names_the_retention(app: Flask, client: FlaskClient, kk: in
 def test_a_service_that_asks_for_the_nik_keeps_it_encrypted(
     app: Flask, client: FlaskClient, kk: int
 ) -> None:
-    with state_of(app).db.write() as session:
-        settings = session.get(BookingSettings, kk)
-        assert settings is not None
-        settings.nik_required = True
+    asks_for_the_nik(app, kk)
     assert 'name="nik"' in client.get(f"/booking/s/{kk}/{TUESDAY}/1000").get_data(as_text=True)
     assert "16 angka" in book(client, kk, nik="12").get_data(as_text=True)
     assert book(client, kk, nik="3603015204900007").status_code == 303
@@ -302,10 +306,7 @@ def test_a_cancel_sent_after_its_session_ended_goes_back_to_the_manage_page(
 def test_a_lost_code_is_found_with_the_niks_last_four_the_service_and_the_date(
     app: Flask, client: FlaskClient, kk: int
 ) -> None:
-    with state_of(app).db.write() as session:
-        settings = session.get(BookingSettings, kk)
-        assert settings is not None
-        settings.nik_required = True
+    asks_for_the_nik(app, kk)
     code = book(client, kk, nik="3603015204900007").headers["Location"].split("/")[2]
     form = client.get("/booking/cari").get_data(as_text=True)
     assert 'name="nik_last4"' in form and f'<option value="{kk}"' in form
