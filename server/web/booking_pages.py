@@ -249,8 +249,12 @@ def booking_agency(agency_code: str) -> Response:
             booking_views.service_view(s, bookings.rules_of(ctx.session, s.id)[0]) for s in services
         ]
         agency = services[0].agency
-        brief = {"id": agency.id, "code": agency.code, "name": agency.name}
-        return {**brief, "short_name": agency.short_name}, views
+        return {
+            "id": agency.id,
+            "code": agency.code,
+            "name": agency.name,
+            "short_name": agency.short_name,
+        }, views
 
     agency, services = run_query(query)
     if agency is None:
@@ -573,7 +577,8 @@ def _lookup_problems(form: dict[str, str], services: list[dict[str, Any]]) -> di
     except ValueError:
         errors["date"] = id_en("Pilih tanggal booking.", "Choose the booking's date.")
     if form["by"] == "nik":
-        if not (len(form["nik_last4"]) == 4 and form["nik_last4"].isdigit()):
+        digits = form["nik_last4"]
+        if not (len(digits) == 4 and digits.isascii() and digits.isdigit()):
             errors["nik_last4"] = id_en(
                 "Tulis 4 angka terakhir NIK.", "Write the last four digits of the NIK."
             )
