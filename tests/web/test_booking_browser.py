@@ -96,3 +96,39 @@ def test_the_english_switch_keeps_the_manage_link_working(
     fill_and_book(page)
     page.click(".langswitch a:text('EN')")
     expect(page.locator("#cancel-booking")).to_have_text("Cancel my booking")
+
+
+def test_the_agency_colour_is_painted_under_the_pages_csp(
+    booking_server: LiveServer, new_page: NewPage
+) -> None:
+    page = new_page(viewport=PHONE)
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text))
+    page.goto(f"{booking_server.url}/booking")
+    disdukcapil = "rgb(11, 83, 148)"  # #0B5394, the test hall's colour
+    choice = page.locator("a.choice >> nth=0")
+    assert choice.evaluate("e => getComputedStyle(e).borderLeftColor") == disdukcapil
+    choose_first_slot(page, booking_server)
+    fill_and_book(page)
+    card = page.locator(".booking-card")
+    assert card.evaluate("e => getComputedStyle(e).borderTopColor") == disdukcapil
+    assert not [text for text in refused if "Content Security Policy" in text]
+
+
+def test_a_cancel_sent_after_the_session_ended_starts_again_on_the_manage_page(
+    booking_server: LiveServer, new_page: NewPage
+) -> None:
+    page = new_page(viewport=PHONE)
+    choose_first_slot(page, booking_server)
+    fill_and_book(page)
+    manage = page.url.replace("&new=1", "")
+    page.context.clear_cookies(name="antre_session")  # the phone's browser dropped it
+
+    page.click("#cancel-booking")
+
+    expect(page.locator("h1")).to_have_text("Halaman ini terlalu lama terbuka")
+    page.click("#start-again")
+    assert page.url == manage
+    expect(page.locator(".badge.ok")).to_have_text("Terdaftar")  # nothing was cancelled
+    page.click("#cancel-booking")  # and now it works
+    expect(page.locator(".badge.bad")).to_have_text("Dibatalkan")
