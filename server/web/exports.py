@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from server.domain.reports import BookingFigures, Figures, Grouping, Report
 from server.report_requests import DEFINITIONS
@@ -220,7 +221,25 @@ def csv_bytes(report: Report) -> bytes:
     for row in rows:
         values = ("" if v is None else v for v in row.values)
         writer.writerow([as_text(row.label), as_text(row.detail), *values])
+    if report.bookings:
+        # The page's second table, below the first after an empty row and its title, as
+        # the page shows it: a spreadsheet opens one file, and the API has them apart.
+        writer.writerow([])
+        writer.writerow([bookings_title()])
+        writer.writerow(booking_headers())
+        for cells in [*booking_table(report), booking_total_row(report)]:
+            writer.writerow(_csv_cell(value) for value in cells)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_cell(value: dt.date | str | int | float | None) -> str | int | float:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return as_text(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def xlsx_bytes(report: Report, site_name: str, generated: dt.datetime) -> bytes:
@@ -271,13 +290,7 @@ def xlsx_bytes(report: Report, site_name: str, generated: dt.datetime) -> bytes:
     for (day, issued), (_, served) in zip(report.issued_by_day, report.served_by_day, strict=True):
         days.append([day, issued, served])
         days.cell(row=days.max_row, column=1).number_format = "yyyy-mm-dd"
-    booked = book.create_sheet(id_en("Pemesanan", "Bookings"))
-    booked.append(booking_headers())
-    for booking_row in booking_table(report):
-        booked.append(booking_row)
-        booked.cell(row=booked.max_row, column=1).number_format = "yyyy-mm-dd"
-        for cell in booked[booked.max_row][1:3]:
-            cell.data_type = "s"
+    booked = _bookings_sheet(book, report)
     for extra in (hours, days, booked):
         for cell in extra[1]:
             cell.font = bold
@@ -285,6 +298,22 @@ def xlsx_bytes(report: Report, site_name: str, generated: dt.datetime) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _bookings_sheet(book: Workbook, report: Report) -> Worksheet:
+    """The page's bookings table: its rows, then its total (bold)."""
+    booked = book.create_sheet(id_en("Pemesanan", "Bookings"))
+    booked.append(booking_headers())
+    for booking_row in booking_table(report):
+        booked.append(booking_row)
+        booked.cell(row=booked.max_row, column=1).number_format = "yyyy-mm-dd"
+        for cell in booked[booked.max_row][1:3]:
+            cell.data_type = "s"
+    if report.bookings:
+        booked.append(booking_total_row(report))
+        for cell in booked[booked.max_row]:
+            cell.font = Font(bold=True)
+    return booked
 
 
 def booking_headers() -> list[str]:
@@ -328,6 +357,18 @@ def booking_table(report: Report) -> list[BookingCells]:
         [row.day, cell_text(row.code), cell_text(row.name), *booking_cells(row.figures)]
         for row in report.bookings
     ]
+
+
+def booking_total_row(report: Report) -> BookingCells:
+    """The bookings table's total row as the files write it (the page spans the date,
+    code and service cells with "Total")."""
+    total = report.bookings_total or BookingFigures()
+    return [id_en("Total", "Total"), "", "", *booking_cells(total)]
+
+
+def bookings_title() -> str:
+    """The bookings table's title, as the page heads it."""
+    return id_en("Pemesanan per layanan dan hari", "Bookings per service and day")
 
 
 def period_text(report: Report) -> str:
