@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,10 +25,21 @@ from server.models import (
     Booking,
     BookingBand,
     BookingSettings,
+    BookingState,
+    Holiday,
     Service,
+    SpecialOpening,
     Ticket,
 )
-from shared.opening_hours import END_OF_DAY, Span, clock_text, parse_clock, spans_on
+from shared.opening_hours import (
+    END_OF_DAY,
+    Hours,
+    Span,
+    SpecialDay,
+    clock_text,
+    parse_clock,
+    spans_on,
+)
 from shared.states import BookingQueueRule, LateCheckIn, TicketState
 
 from . import bookings
@@ -304,21 +315,54 @@ def cancel_by_staff(ctx: Ctx, who: Principal, booking_id: int, reason: str) -> B
     return bookings.cancel(ctx, booking, by="staff", reason=text)
 
 
-def stranded_by_holiday(ctx: Ctx, day: dt.date) -> list[Booking]:
-    """The day's bookings not checked in that a holiday on ``day`` leaves without a hall:
-    those whose slot no special opening of that day still covers."""
-    holidays = set(ctx.catalog.holidays(ctx.session)) | {day}
-    special = ctx.catalog.special_days(ctx.session)
-    stranded = []
-    for booking in bookings.bookings_on(ctx.session, day):
-        service = ctx.session.get(Service, booking.service_id)
+# --- closures: a change of the hall's hours that leaves bookings outside them -------------
+
+CONFIRM_FIELD = "cancel_bookings"
+
+
+def stranded(
+    ctx: Ctx,
+    candidates: Iterable[Booking],
+    *,
+    hours: Mapping[int, Hours] | None = None,
+    holidays_added: Collection[dt.date] = (),
+) -> list[Booking]:
+    """Of ``candidates``, the bookings not checked in whose slot no opening span of its
+    day covers: by the hall's calendar as this transaction sees it (holidays, special
+    openings and services' weekly hours, a change flushed but not committed included),
+    with ``hours`` for services whose weekly hours are about to change and
+    ``holidays_added`` for days about to be holidays.
+
+    One check for every way a day closes or shortens (a holiday, a special opening
+    changed or deleted, new weekly hours), so they cannot disagree about which bookings a
+    change strands. A slot that has begun is left alone: the visitor may be in the hall,
+    and the day's end makes it a no-show otherwise."""
+    session = ctx.session
+    holidays = frozenset(session.scalars(select(Holiday.date))) | frozenset(holidays_added)
+    special = tuple(
+        SpecialDay(day, parse_clock(opens), parse_clock(closes), agency_id)
+        for day, opens, closes, agency_id in session.execute(
+            select(
+                SpecialOpening.date,
+                SpecialOpening.opens,
+                SpecialOpening.closes,
+                SpecialOpening.agency_id,
+            )
+        )
+    )
+    found = []
+    for booking in candidates:
+        if booking.state != BookingState.BOOKED or booking.slot_start <= ctx.now:
+            continue
+        service = session.get(Service, booking.service_id)
         assert service is not None
+        own = (hours or {}).get(service.id, service.hours)
         start = booking.slot_start.astimezone(ctx.tz)
         end = start + dt.timedelta(minutes=booking.slot_minutes)
-        spans = spans_on(service.hours, holidays, special, day, service.agency_id)
+        spans = spans_on(own, holidays, special, booking.service_date, service.agency_id)
         if not any(_covers(span, start, end) for span in spans):
-            stranded.append(booking)
-    return stranded
+            found.append(booking)
+    return found
 
 
 def _covers(span: Span, start: dt.datetime, end: dt.datetime) -> bool:
@@ -328,19 +372,74 @@ def _covers(span: Span, start: dt.datetime, end: dt.datetime) -> bool:
     return closes == END_OF_DAY or (end.date() == start.date() and end.time() <= closes)
 
 
+def stranded_by_holiday(ctx: Ctx, day: dt.date) -> list[Booking]:
+    """The day's bookings not checked in that a holiday on ``day`` leaves without a hall:
+    those whose slot no special opening of that day still covers."""
+    return stranded(ctx, bookings.bookings_on(ctx.session, day), holidays_added={day})
+
+
+def booked_ahead(session: Session, service_ids: Collection[int], first: dt.date) -> list[Booking]:
+    """The bookings not checked in of some services from ``first`` on: what new weekly
+    hours of those services may strand."""
+    if not service_ids:
+        return []
+    return list(
+        session.scalars(
+            select(Booking)
+            .where(
+                Booking.service_id.in_(service_ids),
+                Booking.service_date >= first,
+                Booking.state == BookingState.BOOKED,
+            )
+            .order_by(Booking.slot_start, Booking.id)
+        )
+    )
+
+
+def by_service(session: Session, found: Iterable[Booking]) -> list[tuple[str, int]]:
+    """How many of ``found`` each service has (its name), most first: what the warning
+    names, so the admin sees which services a change hits."""
+    counts: dict[int, int] = {}
+    for booking in found:
+        counts[booking.service_id] = counts.get(booking.service_id, 0) + 1
+    rows = session.execute(select(Service.id, Service.name).where(Service.id.in_(list(counts))))
+    names = {service_id: name for service_id, name in rows}
+    return sorted(((names[i], n) for i, n in counts.items()), key=lambda item: (-item[1], item[0]))
+
+
+Warning = Callable[[int, Sequence[tuple[str, int]]], wording.Problem]
+
+
+def close_stranded(
+    ctx: Ctx,
+    found: Sequence[Booking],
+    *,
+    confirmed: bool,
+    reason: wording.Problem,
+    warning: Warning = wording.bookings_outside_new_hours,
+) -> int:
+    """Cancel ``found`` (what ``stranded`` gave) with ``reason``, which the visitor reads
+    on the booking's status page; unless ``confirmed``, refuse instead (``Invalid`` on
+    ``CONFIRM_FIELD``) with their count per service, so the console warns before anything
+    is cancelled (and the caller's change rolls back with the refusal)."""
+    if found and not confirmed:
+        raise Invalid({CONFIRM_FIELD: warning(len(found), by_service(ctx.session, found))})
+    for booking in found:
+        bookings.cancel(ctx, booking, by="closure", reason=reason.id)
+    return len(found)
+
+
 def close_for_holiday(ctx: Ctx, day: dt.date, name: str, *, confirmed: bool) -> int:
     """Cancel the bookings a new holiday leaves without a hall (the visitor reads the
     holiday's name as the reason); unless ``confirmed``, refuse with their count instead,
     so the console can warn before anything is cancelled."""
-    stranded = stranded_by_holiday(ctx, day)
-    if stranded and not confirmed:
-        raise Invalid({CONFIRM_FIELD: wording.bookings_on_closed_day(len(stranded))})
-    for booking in stranded:
-        bookings.cancel(ctx, booking, by="closure", reason=wording.holiday_cancel_reason(name).id)
-    return len(stranded)
-
-
-CONFIRM_FIELD = "cancel_bookings"
+    return close_stranded(
+        ctx,
+        stranded_by_holiday(ctx, day),
+        confirmed=confirmed,
+        reason=wording.holiday_cancel_reason(name),
+        warning=wording.bookings_on_closed_day,
+    )
 
 
 CSV_HEADER = (
@@ -385,8 +484,11 @@ __all__ = [
     "Listed",
     "ServiceSummary",
     "SlotCount",
+    "booked_ahead",
+    "by_service",
     "cancel_by_staff",
     "close_for_holiday",
+    "close_stranded",
     "csv_rows",
     "day_bookings",
     "derived_capacity",
@@ -394,6 +496,7 @@ __all__ = [
     "service_for",
     "settings_values",
     "slot_counts",
+    "stranded",
     "stranded_by_holiday",
     "summaries",
 ]

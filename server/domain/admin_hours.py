@@ -18,17 +18,19 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from server.models import Agency, Holiday, Service, SpecialOpening
+from server.models import Agency, Booking, Holiday, Service, SpecialOpening
 
+from . import admin_bookings, bookings
 from . import form_wording as wording
 from .access import Principal, forbidden, require_admin, require_agency_staff
 from .admin_catalog import ID_MAX, Fields, Invalid, read_hours
+from .context import Ctx
 from .errors import not_found
 
 HALL = "hall"  # the scope field's value for the whole hall
@@ -60,51 +62,77 @@ def read_scope(session: Session, who: Principal, form: Fields) -> Agency | None:
 
 @dataclass(frozen=True)
 class BulkHours:
-    """What applying ``hours`` to every service of ``agency`` (None: the hall) changes."""
+    """What applying ``hours`` to every service of ``agency`` (None: the hall) changes,
+    and the bookings not checked in that the new hours would leave outside them."""
 
     agency: Agency | None
     hours: dict[str, list[str]]
     services: list[Service]
     changing: list[Service]
+    stranded: list[Booking] = field(default_factory=list)
 
     @property
     def fingerprint(self) -> str:
-        """Names this very change (scope, hours, the services it changes): the preview's
-        confirmation carries it, so "apply" never applies something nobody previewed."""
+        """Names this very change (scope, hours, the services it changes, the bookings it
+        would cancel): the preview's confirmation carries it, so "apply" never applies
+        something nobody previewed, nor cancels a booking made since."""
         facts = {
             "agency": self.agency.id if self.agency is not None else None,
             "hours": self.hours,
             "changing": sorted(s.id for s in self.changing),
+            "stranded": sorted(b.id for b in self.stranded),
         }
         digest = hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
         return digest[:20]
 
+    @property
+    def stranded_by_service(self) -> list[tuple[str, int]]:
+        """The services whose bookings the change would cancel, and how many each."""
+        counts: dict[str, int] = {}
+        names = {s.id: s.name for s in self.changing}
+        for booking in self.stranded:
+            name = names[booking.service_id]
+            counts[name] = counts.get(name, 0) + 1
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
 
 def plan_bulk_hours(
-    session: Session, who: Principal, raw: Mapping[str, Any], hours: Mapping[str, Any]
+    ctx: Ctx, who: Principal, raw: Mapping[str, Any], hours: Mapping[str, Any]
 ) -> BulkHours:
     """Check the form (scope and hours, as the service form checks hours) and say which
-    services of the scope would get new hours; nothing is changed."""
+    services of the scope would get new hours, and which of their bookings from today on
+    would fall outside them; nothing is changed."""
     form = Fields(raw)
-    agency = read_scope(session, who, form)
+    agency = read_scope(ctx.session, who, form)
     clean = read_hours(form, hours)
     form.check()
-    services = services_in_scope(session, agency)
+    services = services_in_scope(ctx.session, agency)
     changing = [s for s in services if (s.hours or {}) != clean]
-    return BulkHours(agency, clean, services, changing)
+    ahead = admin_bookings.booked_ahead(ctx.session, [s.id for s in changing], ctx.today)
+    new_hours = dict.fromkeys((s.id for s in changing), clean)
+    stranded = admin_bookings.stranded(ctx, ahead, hours=new_hours)
+    return BulkHours(agency, clean, services, changing, stranded)
 
 
 def apply_bulk_hours(
-    session: Session, who: Principal, raw: Mapping[str, Any], hours: Mapping[str, Any]
+    ctx: Ctx, who: Principal, raw: Mapping[str, Any], hours: Mapping[str, Any]
 ) -> BulkHours:
     """Give every service of the scope the hours, if the form's ``confirm`` is the
-    fingerprint of the preview the person saw (else ``Invalid`` on ``confirm``)."""
-    plan = plan_bulk_hours(session, who, raw, hours)
+    fingerprint of the preview the person saw (else ``Invalid`` on ``confirm``); the
+    bookings the hours strand are cancelled only when the form also ticks
+    ``cancel_bookings`` (else ``Invalid`` on it, with their count per service)."""
+    plan = plan_bulk_hours(ctx, who, raw, hours)
     if raw.get("confirm") != plan.fingerprint:
         raise Invalid({"confirm": wording.STALE_PREVIEW})
     for service in plan.changing:
         service.hours = dict(plan.hours)
-    session.flush()
+    ctx.session.flush()
+    admin_bookings.close_stranded(
+        ctx,
+        plan.stranded,
+        confirmed=bool(raw.get(admin_bookings.CONFIRM_FIELD)),
+        reason=wording.HOURS_CANCEL_REASON,
+    )
     return plan
 
 
@@ -204,6 +232,56 @@ def delete_special_opening(session: Session, who: Principal, opening_id: int) ->
     session.delete(opening)
     session.flush()
     return day
+
+
+@dataclass(frozen=True)
+class OpeningChanged:
+    """A special opening saved or deleted: its date, and the bookings that cancelled."""
+
+    date: dt.date
+    cancelled: int
+
+
+def change_special_opening(
+    ctx: Ctx, who: Principal, opening_id: int | None, raw: Mapping[str, Any]
+) -> OpeningChanged:
+    """Save a special opening (``save_special_opening``). Moving or shortening one may
+    leave bookings of its old date outside the hours their slot needs: they are cancelled
+    when the form ticks ``cancel_bookings``, else the save is refused with their count per
+    service (a new opening only ever opens, and strands nothing)."""
+    before = _bookings_of(ctx, who, opening_id)
+    opening = save_special_opening(ctx.session, who, opening_id, raw)
+    cancelled = _close(ctx, before, opening.name, raw)
+    return OpeningChanged(opening.date, cancelled)
+
+
+def remove_special_opening(
+    ctx: Ctx, who: Principal, opening_id: int, raw: Mapping[str, Any]
+) -> OpeningChanged:
+    """Delete a special opening; the bookings it alone held open are cancelled as when
+    it is changed (``change_special_opening``)."""
+    before = _bookings_of(ctx, who, opening_id)
+    name = _editable(ctx.session, who, opening_id).name
+    day = delete_special_opening(ctx.session, who, opening_id)
+    return OpeningChanged(day, _close(ctx, before, name, raw))
+
+
+def _bookings_of(ctx: Ctx, who: Principal, opening_id: int | None) -> list[Booking]:
+    """The bookings not checked in that an existing opening may be holding open: those of
+    its date and scope, read before it changes."""
+    if opening_id is None:
+        return []
+    opening = _editable(ctx.session, who, opening_id)
+    return bookings.bookings_on(ctx.session, opening.date, agency_id=opening.agency_id)
+
+
+def _close(ctx: Ctx, candidates: list[Booking], name: str, raw: Mapping[str, Any]) -> int:
+    return admin_bookings.close_stranded(
+        ctx,
+        admin_bookings.stranded(ctx, candidates),
+        confirmed=bool(raw.get(admin_bookings.CONFIRM_FIELD)),
+        reason=wording.special_opening_cancel_reason(name),
+    )
 
 
 def special_openings_for(session: Session, who: Principal, year: int) -> list[SpecialOpening]:

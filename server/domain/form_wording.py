@@ -17,7 +17,7 @@ nothing a user sees was to change when the wording moved here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -287,11 +287,48 @@ def for_rule(rule: str, details: Mapping[str, Any]) -> Problem | None:
 BANDS_OVERLAP = Problem("Rentang waktu tidak boleh tumpang tindih.", "Time bands must not overlap.")
 
 
-def bookings_on_closed_day(count: int) -> Problem:
+def _per_service(services: Sequence[tuple[str, int]]) -> str:
+    """ "Perekaman KTP-el: 2, Perubahan KK: 1": the services a closure hits, and how many
+    bookings of each."""
+    return ", ".join(f"{name}: {count}" for name, count in services)
+
+
+def bookings_on_closed_day(count: int, services: Sequence[tuple[str, int]] = ()) -> Problem:
     """A holiday added on a day with bookings: what saving it does to them."""
+    which = f" ({_per_service(services)})" if services else ""
     return Problem(
-        f"Ada {count} pemesanan pada hari ini. Centang untuk tetap menambahkan hari libur dan "
-        "membatalkannya; pemesan melihat alasannya di halaman pemesanan.",
-        f"There are {count} bookings on this day. Tick to add the holiday anyway and cancel "
-        "them; the visitors see the reason on their booking's page.",
+        f"Ada {count} pemesanan pada hari ini{which}. Centang untuk tetap menambahkan hari "
+        "libur dan membatalkannya; pemesan melihat alasannya di halaman pemesanan.",
+        f"There are {count} bookings on this day{which}. Tick to add the holiday anyway and "
+        "cancel them; the visitors see the reason on their booking's page.",
     )
+
+
+def bookings_outside_new_hours(count: int, services: Sequence[tuple[str, int]]) -> Problem:
+    """New weekly hours, or a special opening changed or deleted, that leave bookings not
+    checked in outside the hours their slot needs: what saving does to them."""
+    return Problem(
+        f"{count} pemesanan yang belum check-in jatuh di luar jam buka yang baru "
+        f"({_per_service(services)}). Centang untuk tetap menyimpan dan membatalkannya; "
+        "pemesan melihat alasannya di halaman pemesanan.",
+        f"{count} bookings not checked in fall outside the new opening hours "
+        f"({_per_service(services)}). Tick to save anyway and cancel them; the visitors "
+        "see the reason on their booking's page.",
+    )
+
+
+def special_opening_cancel_reason(name: str) -> Problem:
+    """The reason stored on bookings a changed or deleted special opening cancels (the
+    Indonesian one is stored, as for a holiday)."""
+    which = f" ({name})" if name else ""
+    return Problem(
+        f"Buka khusus{which} diubah: layanan tutup pada jam itu.",
+        f"The special opening{which} changed: the service is closed at that time.",
+    )
+
+
+HOURS_CANCEL_REASON = Problem(
+    "Jam layanan diubah: layanan tutup pada jam itu.",
+    "The opening hours changed: the service is closed at that time.",
+)
+"""The reason stored on bookings that new weekly hours of their service cancel."""

@@ -8,7 +8,7 @@ Each change is one command that pushes ``config.updated`` once.
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from flask import render_template, request
@@ -17,7 +17,8 @@ from werkzeug.wrappers import Response
 from server.commands import run_query
 from server.domain import admin_catalog as catalog
 from server.domain import admin_hours
-from server.domain.admin_hours import HALL, BulkHours
+from server.domain import form_wording as wording
+from server.domain.admin_hours import HALL, BulkHours, OpeningChanged
 from server.domain.context import Ctx
 from server.domain.schedule import WEEKDAYS
 from server.models import Agency, SpecialOpening
@@ -27,6 +28,7 @@ from server.web.admin_catalog import (
     Page,
     _agency_filter,
     _change,
+    _flash_cancelled,
     _form_page,
     _messages,
     _saved,
@@ -38,6 +40,7 @@ from server.web.admin_catalog import (
     hours_values,
 )
 from server.web.console_auth import staff_page
+from server.web.forms import worded
 from server.web.i18n import id_en
 from shared.opening_hours import clock_label
 
@@ -60,7 +63,7 @@ def _first_values(ctx: Ctx) -> dict[str, Any]:
 
 def _plan(ctx: Ctx, values: dict[str, str]) -> tuple[BulkHours | None, dict[str, str]]:
     try:
-        plan = admin_hours.plan_bulk_hours(ctx.session, _who(), values, _submitted_hours(values))
+        plan = admin_hours.plan_bulk_hours(ctx, _who(), values, _submitted_hours(values))
     except catalog.Invalid as exc:
         return None, _messages(exc)
     return plan, {}
@@ -81,7 +84,9 @@ def admin_bulk_hours() -> Page:
         values = _submitted()
         if values.get("action") == "apply":
             try:
-                count, scope, agency_id = _change("services", lambda ctx: _apply(ctx, values))
+                count, scope, agency_id, cancelled = _change(
+                    "services", lambda ctx: _apply(ctx, values)
+                )
             except catalog.Invalid as exc:
                 errors = _messages(exc)
             else:
@@ -89,6 +94,7 @@ def admin_bulk_hours() -> Page:
                     f"Jam layanan {count} layanan {scope} diubah.",
                     f"Opening hours of {count} services of {scope} changed.",
                 )
+                _flash_cancelled(cancelled)
                 return _saved(message, "web.admin_services", agency=agency_id)
 
     def page(ctx: Ctx) -> tuple[str, int]:
@@ -105,6 +111,7 @@ def admin_bulk_hours() -> Page:
             errors=problems,
             plan=plan,
             scope_name=_scope_name(plan.agency) if plan else "",
+            stranded_warning=_stranded_warning(plan),
             weekdays=WEEKDAYS,
         )
         return body, 422 if problems else 200
@@ -112,11 +119,19 @@ def admin_bulk_hours() -> Page:
     return run_query(page)
 
 
-def _apply(ctx: Ctx, values: dict[str, str]) -> tuple[int, str, int | None]:
-    """How many services changed, of which scope (its name, its agency id)."""
-    plan = admin_hours.apply_bulk_hours(ctx.session, _who(), values, _submitted_hours(values))
+def _stranded_warning(plan: BulkHours | None) -> str:
+    """What the preview says of the bookings the new hours would cancel (none: nothing)."""
+    if plan is None or not plan.stranded:
+        return ""
+    return worded(wording.bookings_outside_new_hours(len(plan.stranded), plan.stranded_by_service))
+
+
+def _apply(ctx: Ctx, values: dict[str, str]) -> tuple[int, str, int | None, int]:
+    """How many services changed, of which scope (its name, its agency id), and how many
+    bookings the new hours cancelled."""
+    plan = admin_hours.apply_bulk_hours(ctx, _who(), values, _submitted_hours(values))
     agency_id = plan.agency.id if plan.agency is not None else None
-    return len(plan.changing), _scope_name(plan.agency), agency_id
+    return len(plan.changing), _scope_name(plan.agency), agency_id, len(plan.stranded)
 
 
 # --- special openings --------------------------------------------------------------------
@@ -138,8 +153,9 @@ def _new_opening_values() -> dict[str, str]:
     return {"scope": scope, "opens": "08.00", "closes": "12.00"}
 
 
-def _opening_saved(message: tuple[str, str], day: dt.date) -> Response:
-    return _saved(id_en(*message), "web.admin_special_openings", year=day.year)
+def _opening_saved(message: tuple[str, str], changed: OpeningChanged) -> Response:
+    _flash_cancelled(changed.cancelled)
+    return _saved(id_en(*message), "web.admin_special_openings", year=changed.date.year)
 
 
 @bp.route("/admin/special-openings", methods=["GET", "POST"])
@@ -147,12 +163,14 @@ def _opening_saved(message: tuple[str, str], day: dt.date) -> Response:
 def admin_special_openings() -> Page:
     """The year's special openings with a form to add one (the page takes the new one)."""
 
-    def save(ctx: Ctx, values: dict[str, str]) -> dt.date:
-        return admin_hours.save_special_opening(ctx.session, _who(), None, values).date
+    def save(ctx: Ctx, values: dict[str, str]) -> OpeningChanged:
+        return admin_hours.change_special_opening(ctx, _who(), None, values)
 
-    def added(day: dt.date) -> Response:
+    def added(changed: OpeningChanged) -> Response:
+        day = changed.date
         return _opening_saved(
-            (f"Buka khusus {day:%d-%m-%Y} ditambahkan.", f"Special opening {day} added."), day
+            (f"Buka khusus {day:%d-%m-%Y} ditambahkan.", f"Special opening {day} added."),
+            changed,
         )
 
     def shown(ctx: Ctx, values: dict[str, str] | None) -> dict[str, Any]:
@@ -177,31 +195,54 @@ def admin_special_openings() -> Page:
 @bp.route("/admin/special-openings/<int:opening_id>", methods=["GET", "POST"])
 @staff_page()
 def admin_special_opening_form(opening_id: int) -> Page:
-    def save(ctx: Ctx, values: dict[str, str]) -> dt.date:
-        return admin_hours.save_special_opening(ctx.session, _who(), opening_id, values).date
-
-    def shown(ctx: Ctx, values: dict[str, str] | None) -> dict[str, Any]:
-        opening = admin_hours.special_opening(ctx.session, _who(), opening_id)
-        return {
-            "opening": opening,
-            "agencies": catalog.agencies_for(ctx.session, _who()),
-            "values": values or _opening_values(opening),
-        }
+    def save(ctx: Ctx, values: dict[str, str]) -> OpeningChanged:
+        return admin_hours.change_special_opening(ctx, _who(), opening_id, values)
 
     return _form_page(
         "special_openings",
         "admin/catalog/special_opening_form.html",
         save,
-        lambda day: _opening_saved(("Buka khusus disimpan.", "Special opening saved."), day),
-        shown,
+        lambda changed: _opening_saved(
+            ("Buka khusus disimpan.", "Special opening saved."), changed
+        ),
+        _opening_form(opening_id),
     )
+
+
+def _opening_form(
+    opening_id: int, deleting: bool = False
+) -> Callable[[Ctx, dict[str, str] | None], dict[str, Any]]:
+    def shown(ctx: Ctx, values: dict[str, str] | None) -> dict[str, Any]:
+        opening = admin_hours.special_opening(ctx.session, _who(), opening_id)
+        return {
+            "opening": opening,
+            "agencies": catalog.agencies_for(ctx.session, _who()),
+            "values": _opening_values(opening) if deleting or not values else values,
+            "deleting": deleting,
+        }
+
+    return shown
 
 
 @bp.post("/admin/special-openings/<int:opening_id>/delete")
 @staff_page()
-def admin_special_opening_delete(opening_id: int) -> Response:
-    day = _change(
-        "special_openings",
-        lambda ctx: admin_hours.delete_special_opening(ctx.session, _who(), opening_id),
-    )
-    return _opening_saved(("Buka khusus dihapus.", "Special opening deleted."), day)
+def admin_special_opening_delete(opening_id: int) -> Page:
+    """Delete; when that leaves bookings outside the hours their slot needs, the opening's
+    form again (422) with their count and a box to delete anyway and cancel them."""
+    values = _submitted()
+    try:
+        changed = _change(
+            "special_openings",
+            lambda ctx: admin_hours.remove_special_opening(ctx, _who(), opening_id, values),
+        )
+    except catalog.Invalid as exc:
+        errors = _messages(exc)
+        shown = _opening_form(opening_id, deleting=True)
+
+        def page(ctx: Ctx) -> str:
+            return render_template(
+                "admin/catalog/special_opening_form.html", errors=errors, **shown(ctx, None)
+            )
+
+        return run_query(page), 422
+    return _opening_saved(("Buka khusus dihapus.", "Special opening deleted."), changed)

@@ -15,6 +15,7 @@ from server.domain.admin_catalog import Invalid
 from server.domain.errors import DomainError
 from server.models import Role, Service, SpecialOpening
 from tests.factories import ALL_DAY, Hall
+from tests.server.domain.conftest import CtxFactory
 
 ADMIN = Principal(kind="user", id=1, role=Role.ADMIN)
 WEEK = {"mon": ["07.30", "16.00"], "fri": ["07:30", "11.00"]}
@@ -32,14 +33,14 @@ def hours(session: Session, service_id: int) -> dict[str, Any]:
 
 
 def test_a_preview_changes_nothing_and_apply_does_what_it_previewed(
-    session: Session, hall: Hall
+    session: Session, hall: Hall, ctx: CtxFactory
 ) -> None:
-    plan = admin_hours.plan_bulk_hours(session, ADMIN, {"scope": str(hall.dk)}, WEEK)
+    plan = admin_hours.plan_bulk_hours(ctx(session), ADMIN, {"scope": str(hall.dk)}, WEEK)
     assert [s.code for s in plan.changing] == ["DK-KTP", "DK-KK"]
     assert plan.hours == STORED and hours(session, hall.ktp) == ALL_DAY
 
     done = admin_hours.apply_bulk_hours(
-        session, ADMIN, {"scope": str(hall.dk), "confirm": plan.fingerprint}, WEEK
+        ctx(session), ADMIN, {"scope": str(hall.dk), "confirm": plan.fingerprint}, WEEK
     )
 
     assert len(done.changing) == 2
@@ -47,8 +48,10 @@ def test_a_preview_changes_nothing_and_apply_does_what_it_previewed(
     assert hours(session, hall.pkb) == ALL_DAY
 
 
-def test_a_service_changed_since_the_preview_makes_it_stale(session: Session, hall: Hall) -> None:
-    plan = admin_hours.plan_bulk_hours(session, ADMIN, {"scope": "hall"}, WEEK)
+def test_a_service_changed_since_the_preview_makes_it_stale(
+    session: Session, hall: Hall, ctx: CtxFactory
+) -> None:
+    plan = admin_hours.plan_bulk_hours(ctx(session), ADMIN, {"scope": "hall"}, WEEK)
     service = session.get(Service, hall.kk)
     assert service is not None
     service.hours = dict(STORED)  # someone else set these hours meanwhile: one fewer changes
@@ -56,7 +59,7 @@ def test_a_service_changed_since_the_preview_makes_it_stale(session: Session, ha
 
     with pytest.raises(Invalid) as refused:
         admin_hours.apply_bulk_hours(
-            session, ADMIN, {"scope": "hall", "confirm": plan.fingerprint}, WEEK
+            ctx(session), ADMIN, {"scope": "hall", "confirm": plan.fingerprint}, WEEK
         )
     assert list(refused.value.problems) == ["confirm"]
     assert hours(session, hall.ktp) == ALL_DAY
@@ -64,16 +67,18 @@ def test_a_service_changed_since_the_preview_makes_it_stale(session: Session, ha
 
 @pytest.mark.parametrize("scope", ["hall", "SM", "424242"])
 def test_a_supervisor_names_no_other_scope_than_their_agency(
-    session: Session, hall: Hall, scope: str
+    session: Session, hall: Hall, ctx: CtxFactory, scope: str
 ) -> None:
     value = str(hall.sm) if scope == "SM" else scope
     with pytest.raises(DomainError) as refused:
-        admin_hours.plan_bulk_hours(session, supervisor_of(hall), {"scope": value}, WEEK)
+        admin_hours.plan_bulk_hours(ctx(session), supervisor_of(hall), {"scope": value}, WEEK)
     assert refused.value.code == "forbidden"
 
 
-def test_a_supervisors_empty_scope_is_their_agency(session: Session, hall: Hall) -> None:
-    plan = admin_hours.plan_bulk_hours(session, supervisor_of(hall), {}, WEEK)
+def test_a_supervisors_empty_scope_is_their_agency(
+    session: Session, hall: Hall, ctx: CtxFactory
+) -> None:
+    plan = admin_hours.plan_bulk_hours(ctx(session), supervisor_of(hall), {}, WEEK)
     assert plan.agency is not None and plan.agency.id == hall.dk
 
 

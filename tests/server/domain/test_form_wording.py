@@ -74,7 +74,12 @@ def rule_modules() -> list[Path]:
 
 
 def sample(annotation: str) -> object:
-    return {"str": "DK", "list[str]": ["{number}"]}.get(annotation, 7)
+    samples = {
+        "str": "DK",
+        "list[str]": ["{number}"],
+        "Sequence[tuple[str, int]]": [("Perekaman KTP-el", 2)],
+    }
+    return samples.get(annotation, 7)
 
 
 def every_problem() -> Iterator[tuple[str, Problem]]:
