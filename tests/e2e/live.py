@@ -226,8 +226,13 @@ class LiveServer:
         pg_admin_url: str | None = None,
         prepare: Prepare | None = None,
         message_queue: str | None = None,
+        clock_start: dt.datetime | None = None,
     ) -> None:
         self.workdir = workdir
+        # Set: the server's clock reads this at start and runs on at the real pace
+        # (``tests.e2e.clocked_entry``), so a test chooses the time of day it runs at.
+        self.clock_start = clock_start
+        self.clock_anchor = time.monotonic()
         self.mode = mode
         self.pg_admin_url = pg_admin_url
         self.prepare = prepare
@@ -288,11 +293,22 @@ class LiveServer:
 
     # process
 
+    def now(self) -> dt.datetime:
+        """The server's time: its set clock (``clock_start``), or the wall clock."""
+        if self.clock_start is None:
+            return dt.datetime.now(dt.UTC)
+        elapsed = dt.timedelta(seconds=time.monotonic() - self.clock_anchor)
+        return (self.clock_start + elapsed).astimezone(dt.UTC)
+
     def command(self, port: int | None = None, mode: str | None = None) -> list[str]:
+        entry = ["server.entry"]
+        if self.clock_start is not None:
+            start = self.clock_start.isoformat()
+            entry = ["tests.e2e.clocked_entry", start, repr(self.clock_anchor)]
         return [
             sys.executable,
             "-m",
-            "server.entry",
+            *entry,
             "run",
             "--port",
             str(port or self.port),

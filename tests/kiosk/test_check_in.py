@@ -1,11 +1,16 @@
 """A booking checked in at the kiosk against a real server and a printer on 127.0.0.1:
 a scanner's keys on any screen, the code keypad, and the visitors who get no new paper
 (already checked in, too early). Bookings are taken through the domain on the server's
-database, for the slot about to start by the wall clock."""
+database, for the slot about to start by the server's clock, which these tests set to a
+Monday morning (``MORNING``): a slot booked "about to start" at 23.45 would be
+tomorrow's, whose check-in opens at midnight, so by the wall clock they failed late at
+night."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,7 +21,7 @@ from kiosk.app import Kiosk
 from kiosk.flow import Screen
 from shared.api_client import ApiClient
 from shared.booking_code import shown
-from tests.e2e.live import LiveServer
+from tests.e2e.live import LiveServer, running_server
 from tests.kiosk.conftest import (
     PUBLIC_URL,
     WAIT_MS,
@@ -33,10 +38,15 @@ from tests.kiosk.test_kiosk_app import jobs
 from tests.server.api.booked import booking_state, next_slot, take_booking
 
 HALL_TIME = ZoneInfo("Asia/Jakarta")
+# When the server's clock starts: the next slot is 10.30, its window open since 09.30.
+MORNING = dt.datetime(2026, 11, 30, 10, 10, tzinfo=HALL_TIME)
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[LiveServer]:
+    """``antre-server run`` over the small test hall, its clock set to ``MORNING``."""
+    with running_server(tmp_path, clock_start=MORNING) as live:
+        yield live
 
 
 def slot_label(slot: dt.datetime) -> str:
@@ -44,9 +54,9 @@ def slot_label(slot: dt.datetime) -> str:
 
 
 @pytest.fixture
-def slot() -> dt.datetime:
+def slot(server: LiveServer) -> dt.datetime:
     """The next slot to start: its check-in window (an hour before it) is open."""
-    return next_slot(now(), HALL_TIME)
+    return next_slot(server.now(), HALL_TIME)
 
 
 def scan(qtbot: QtBot, kiosk: Kiosk, text: str) -> None:
@@ -71,7 +81,7 @@ def test_a_scanned_booking_link_prints_a_ticket_marked_booking_from_any_screen(
     start_kiosk: StartKiosk,
     slot: dt.datetime,
 ) -> None:
-    code = take_booking(server.db, now(), server.hall.ktp, slot)
+    code = take_booking(server.db, server.now(), server.hall.ktp, slot)
     kiosk = start_kiosk(kiosk_config(server, printer.port))
     tap(qtbot, kiosk.window, "Sentuh untuk mulai")  # someone was choosing an agency
 
@@ -79,6 +89,7 @@ def test_a_scanned_booking_link_prints_a_ticket_marked_booking_from_any_screen(
 
     wait_screen(qtbot, kiosk, Screen.TICKET)
     mark = f"BOOKING – JADWAL {slot_label(slot)}"
+    assert slot_label(slot) == "10.30"
     assert shows(kiosk.window, "DK-001")
     assert shows(kiosk.window, mark)
     qtbot.waitUntil(lambda: len(jobs(printer)) == 1, timeout=WAIT_MS)
@@ -96,7 +107,7 @@ def test_a_visitor_types_the_code_on_the_keypad(
     start_kiosk: StartKiosk,
     slot: dt.datetime,
 ) -> None:
-    code = take_booking(server.db, now(), server.hall.ktp, slot)
+    code = take_booking(server.db, server.now(), server.hall.ktp, slot)
     kiosk = start_kiosk(kiosk_config(server, printer.port))
 
     tap(qtbot, kiosk.window, "Sudah booking? Check-in di sini")
@@ -117,7 +128,7 @@ def test_a_visitor_already_checked_in_sees_the_same_number_and_nothing_is_printe
     start_kiosk: StartKiosk,
     slot: dt.datetime,
 ) -> None:
-    code = take_booking(server.db, now(), server.hall.ktp, slot)
+    code = take_booking(server.db, server.now(), server.hall.ktp, slot)
     first = ApiClient(server.url, server.hall.tokens["kiosk"]).check_in(code)
     kiosk = start_kiosk(kiosk_config(server, printer.port))
 
@@ -140,7 +151,7 @@ def test_an_early_visitor_is_told_when_to_come_back_in_either_language(
     slot: dt.datetime,
 ) -> None:
     later = slot + dt.timedelta(hours=3)
-    code = take_booking(server.db, now(), server.hall.ktp, later)
+    code = take_booking(server.db, server.now(), server.hall.ktp, later)
     opens = later - dt.timedelta(hours=1)
     kiosk = start_kiosk(kiosk_config(server, printer.port))
     tap(qtbot, kiosk.window, "Sudah booking? Check-in di sini")
