@@ -227,12 +227,14 @@ class LiveServer:
         prepare: Prepare | None = None,
         message_queue: str | None = None,
         clock_start: dt.datetime | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
         self.workdir = workdir
         # Set: the server's clock reads this at start and runs on at the real pace
         # (``tests.e2e.clocked_entry``), so a test chooses the time of day it runs at.
         self.clock_start = clock_start
         self.clock_anchor = time.monotonic()
+        self.extra_env = dict(env or {})  # more ANTRE_* settings for the process
         self.mode = mode
         self.pg_admin_url = pg_admin_url
         self.prepare = prepare
@@ -326,6 +328,7 @@ class LiveServer:
         )
         if self.message_queue is not None:
             env["ANTRE_MESSAGE_QUEUE"] = self.message_queue
+        env.update(self.extra_env)
         return env
 
     def start(self) -> None:
