@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,6 +30,8 @@ HALL_TIME = ZoneInfo("Asia/Jakarta")
 SLOT = dt.datetime(2026, 11, 30, 10, 0, tzinfo=HALL_TIME)
 WINDOW_CLOSES = SLOT + dt.timedelta(minutes=15)  # the default: 15 minutes after the start
 STARTS = WINDOW_CLOSES - dt.timedelta(seconds=4)
+
+pytestmark = pytest.mark.slow
 
 
 def book_the_ten_o_clock_slots(session: Session, hall: Hall) -> list[str]:
