@@ -263,7 +263,8 @@ def remove_special_opening(
     before = _bookings_of(ctx, who, opening_id)
     name = _editable(ctx.session, who, opening_id).name
     day = delete_special_opening(ctx.session, who, opening_id)
-    return OpeningChanged(day, _close(ctx, before, name, raw))
+    held = wording.bookings_held_by_opening
+    return OpeningChanged(day, _close(ctx, before, name, raw, warning=held))
 
 
 def _bookings_of(ctx: Ctx, who: Principal, opening_id: int | None) -> list[Booking]:
@@ -275,12 +276,19 @@ def _bookings_of(ctx: Ctx, who: Principal, opening_id: int | None) -> list[Booki
     return bookings.bookings_on(ctx.session, opening.date, agency_id=opening.agency_id)
 
 
-def _close(ctx: Ctx, candidates: list[Booking], name: str, raw: Mapping[str, Any]) -> int:
+def _close(
+    ctx: Ctx,
+    candidates: list[Booking],
+    name: str,
+    raw: Mapping[str, Any],
+    warning: admin_bookings.Warning = wording.bookings_outside_new_hours,
+) -> int:
     return admin_bookings.close_stranded(
         ctx,
         admin_bookings.stranded(ctx, candidates),
         confirmed=bool(raw.get(admin_bookings.CONFIRM_FIELD)),
         reason=wording.special_opening_cancel_reason(name),
+        warning=warning,
     )
 
 

@@ -317,6 +317,19 @@ def bookings_outside_new_hours(count: int, services: Sequence[tuple[str, int]]) 
     )
 
 
+def bookings_held_by_opening(count: int, services: Sequence[tuple[str, int]]) -> Problem:
+    """A special opening about to be deleted that alone holds bookings open: what
+    deleting it does to them."""
+    return Problem(
+        f"{count} pemesanan yang belum check-in hanya tertampung oleh buka khusus ini "
+        f"({_per_service(services)}). Centang untuk tetap menghapusnya dan membatalkan "
+        "pemesanan itu; pemesan melihat alasannya di halaman pemesanan.",
+        f"{count} bookings not checked in are held open by this special opening alone "
+        f"({_per_service(services)}). Tick to delete it anyway and cancel them; the "
+        "visitors see the reason on their booking's page.",
+    )
+
+
 def special_opening_cancel_reason(name: str) -> Problem:
     """The reason stored on bookings a changed or deleted special opening cancels (the
     Indonesian one is stored, as for a holiday)."""

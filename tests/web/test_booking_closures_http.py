@@ -194,7 +194,8 @@ def test_a_special_opening_deleted_warns_then_cancels_the_bookings_it_held_open(
 
     assert warned.status_code == 422
     page = page_of(warned)
-    assert 'id="delete-warning"' in page and "3 pemesanan yang belum check-in" in page
+    assert 'id="delete-warning"' in page
+    assert "3 pemesanan yang belum check-in hanya tertampung oleh buka khusus ini" in page
     assert "(Perekaman KTP-el: 2, Perubahan KK: 1)" in page
     with app.extensions["antre"].db.read() as session:
         assert session.get(SpecialOpening, opening_id) is not None
