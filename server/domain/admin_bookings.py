@@ -429,6 +429,16 @@ def close_stranded(
     return len(found)
 
 
+def close_for_new_hours(ctx: Ctx, service_ids: Collection[int], *, confirmed: bool) -> int:
+    """After services' weekly hours changed (flushed, not committed): cancel their bookings
+    from today on that the hours no longer hold, or refuse with their count per service
+    unless ``confirmed`` (the change then rolls back with the refusal)."""
+    ahead = booked_ahead(ctx.session, service_ids, ctx.today)
+    return close_stranded(
+        ctx, stranded(ctx, ahead), confirmed=confirmed, reason=wording.HOURS_CANCEL_REASON
+    )
+
+
 def close_for_holiday(ctx: Ctx, day: dt.date, name: str, *, confirmed: bool) -> int:
     """Cancel the bookings a new holiday leaves without a hall (the visitor reads the
     holiday's name as the reason); unless ``confirmed``, refuse with their count instead,
@@ -488,6 +498,7 @@ __all__ = [
     "by_service",
     "cancel_by_staff",
     "close_for_holiday",
+    "close_for_new_hours",
     "close_stranded",
     "csv_rows",
     "day_bookings",

@@ -338,13 +338,20 @@ def _submitted_hours(values: dict[str, str]) -> dict[str, list[str]]:
 @bp.route("/admin/services/<int:service_id>", methods=["GET", "POST"])
 @staff_page()
 def admin_service_form(service_id: int | None = None) -> Page:
-    def save(ctx: Ctx, values: dict[str, str]) -> tuple[str, bool]:
+    def save(ctx: Ctx, values: dict[str, str]) -> tuple[str, bool, int]:
         hours = _submitted_hours(values)
         service = catalog.save_service(ctx.session, _who(), service_id, values, hours)
-        return service.code, bool(catalog.unserved_services(ctx.session, [service.id]))
+        confirmed = bool(values.get(booking_admin.CONFIRM_FIELD))
+        cancelled = booking_admin.close_for_new_hours(ctx, [service.id], confirmed=confirmed)
+        return (
+            service.code,
+            bool(catalog.unserved_services(ctx.session, [service.id])),
+            cancelled,
+        )
 
-    def saved(result: tuple[str, bool]) -> Response:
-        code, unserved = result
+    def saved(result: tuple[str, bool, int]) -> Response:
+        code, unserved, cancelled = result
+        _flash_cancelled(cancelled, outside_hours=True)
         page = _saved(
             id_en(f"Layanan {code} disimpan.", f"Service {code} saved."), "web.admin_services"
         )
@@ -593,15 +600,22 @@ def _close_for_holiday(ctx: Ctx, holiday: Holiday, values: dict[str, str]) -> in
     return booking_admin.close_for_holiday(ctx, holiday.date, holiday.name, confirmed=confirmed)
 
 
-def _flash_cancelled(count: int) -> None:
-    if count:
-        flash(
-            id_en(
-                f"{count} pemesanan pada hari itu dibatalkan.",
-                f"{count} bookings on that day were cancelled.",
-            ),
-            "warning",
+def _flash_cancelled(count: int, *, outside_hours: bool = False) -> None:
+    """Say how many bookings a closure cancelled: of the day (a holiday, a special
+    opening), or outside new weekly hours (on any day ahead)."""
+    if not count:
+        return
+    if outside_hours:
+        text = id_en(
+            f"{count} pemesanan di luar jam layanan yang baru dibatalkan.",
+            f"{count} bookings outside the new opening hours were cancelled.",
         )
+    else:
+        text = id_en(
+            f"{count} pemesanan pada hari itu dibatalkan.",
+            f"{count} bookings on that day were cancelled.",
+        )
+    flash(text, "warning")
 
 
 def _holiday_day(text: str) -> dt.date:

@@ -94,7 +94,7 @@ def admin_bulk_hours() -> Page:
                     f"Jam layanan {count} layanan {scope} diubah.",
                     f"Opening hours of {count} services of {scope} changed.",
                 )
-                _flash_cancelled(cancelled)
+                _flash_cancelled(cancelled, outside_hours=True)
                 return _saved(message, "web.admin_services", agency=agency_id)
 
     def page(ctx: Ctx) -> tuple[str, int]:

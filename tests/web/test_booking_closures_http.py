@@ -1,6 +1,6 @@
 """A day closed or shortened after bookings exist, in the console over plain HTTP
-(in-process): new weekly hours for many services, and a special opening changed or
-deleted, warn with the bookings they would leave outside the hours their slot needs (how
+(in-process): new weekly hours for many services or for one, and a special opening
+changed or deleted, warn with the bookings they would leave outside the hours their slot needs (how
 many, of which services) and save nothing until the box is ticked; then they save and
 cancel those bookings, whose visitors read why on the booking's status page (issue 16,
 point 4). The holiday does the same (tests/web/test_admin_bookings_http.py).
@@ -19,7 +19,7 @@ from server.models import Booking, BookingState, Service, SpecialOpening
 from tests.conftest import FakeClock
 from tests.factories import Hall
 from tests.web.test_admin_bookings_http import at, book, enable, in_hall
-from tests.web.test_admin_catalog_http import Console
+from tests.web.test_admin_catalog_http import Console, service_form
 from tests.web.test_admin_catalog_http import admin as admin  # fixtures, used by name
 from tests.web.test_admin_hours_http import SATURDAY_TOO, confirmation, page_of
 
@@ -83,7 +83,7 @@ def test_new_weekly_hours_warn_of_the_bookings_outside_them_and_cancel_them_when
     assert after[kept] == (BookingState.BOOKED, None, None)
     assert f"Dibatalkan oleh MPP: {reason}" in status_page(app, evening)
     listing = page_of(admin.get(answer.headers["Location"]))
-    assert "2 pemesanan pada hari itu dibatalkan" in listing
+    assert "2 pemesanan di luar jam layanan yang baru dibatalkan" in listing
 
 
 def test_new_hours_that_keep_every_booking_ask_nothing(
@@ -228,3 +228,30 @@ def test_a_holiday_s_warning_names_the_services_too(
     assert "Ada 3 pemesanan pada hari ini (Perubahan KK: 2, Pajak kendaraan tahunan: 1)" in (
         page_of(warned)
     )
+
+
+# --- one service's own hours ----------------------------------------------------------------
+
+
+def test_a_service_s_own_new_hours_warn_and_cancel_the_same_way(
+    admin: Console, app: Flask, clock: FakeClock, hall: Hall
+) -> None:
+    enable(app, clock, hall.kk, capacity=5)
+    saturday = book(app, clock, hall.kk, at(10, day=5))  # the form opens Monday to Friday
+    friday = book(app, clock, hall.kk, at(10, day=4), phone="0813-1111-2222")  # 08.00-11.00
+    form = service_form(code="DK-KK", name="Perubahan KK", agency_id=str(hall.dk))
+
+    warned = admin.post(f"/admin/services/{hall.kk}", form)
+
+    assert warned.status_code == 422
+    assert "1 pemesanan yang belum check-in jatuh di luar jam buka yang baru" in page_of(warned)
+    assert "(Perubahan KK: 1)" in page_of(warned)
+    assert "sat" in hours_of(app, hall.kk) and states(app)[saturday][0] == BookingState.BOOKED
+
+    answer = admin.post(f"/admin/services/{hall.kk}", {**form, "cancel_bookings": "on"})
+
+    assert answer.status_code == 302
+    assert "sat" not in hours_of(app, hall.kk)
+    reason = "Jam layanan diubah: layanan tutup pada jam itu."
+    assert states(app)[saturday] == (BookingState.CANCELLED, "closure", reason)
+    assert states(app)[friday][0] == BookingState.BOOKED
