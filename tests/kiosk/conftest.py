@@ -4,10 +4,12 @@ the real window, driven by taps on its buttons."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from PyQt6.QtCore import QPoint, Qt
@@ -32,6 +34,19 @@ WAIT_MS = 10_000  # the longest any one step may take (server start-up excluded)
 def server(tmp_path: Path) -> Iterator[LiveServer]:
     """``antre-server run`` over the small test hall (open all day), stopped afterwards."""
     with running_server(tmp_path) as live:
+        yield live
+
+
+# The server's clock for the check-in tests: a Monday morning, whatever the wall clock
+# says (by it, a slot booked "about to start" at 23.45 is tomorrow's, whose check-in opens
+# at midnight). The next slot is 10.30; its window has been open since 09.30.
+MORNING = dt.datetime(2026, 11, 30, 10, 10, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+
+@pytest.fixture
+def morning_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """``antre-server run`` over the small test hall, its clock set to ``MORNING``."""
+    with running_server(tmp_path, clock_start=MORNING) as live:
         yield live
 
 

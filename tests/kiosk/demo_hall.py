@@ -65,14 +65,16 @@ def seed_demo_hall(url: str) -> str:
     return str(next(d["token"] for d in creds["devices"] if d["kind"] == "kiosk"))
 
 
-def demo_booking(url: str, slot: dt.datetime) -> str:
-    """A booking of ``BOOKING_SERVICE`` for ``slot``, taken now: its code."""
+def demo_booking(url: str, slot: dt.datetime, now: dt.datetime | None = None) -> str:
+    """A booking of ``BOOKING_SERVICE`` for ``slot``, taken at ``now`` (the server's
+    time; by default the wall clock's): its code."""
     db = Database(url)
     try:
         with db.read() as session:
             service_id = session.scalar(select(Service.id).where(Service.code == BOOKING_SERVICE))
         assert service_id is not None
-        return take_booking(db, dt.datetime.now(dt.UTC), service_id, slot, **BOOKING_SETTINGS)
+        taken = now or dt.datetime.now(dt.UTC)
+        return take_booking(db, taken, service_id, slot, **BOOKING_SETTINGS)
     finally:
         db.dispose()
 

@@ -2,15 +2,13 @@
 a scanner's keys on any screen, the code keypad, and the visitors who get no new paper
 (already checked in, too early). Bookings are taken through the domain on the server's
 database, for the slot about to start by the server's clock, which these tests set to a
-Monday morning (``MORNING``): a slot booked "about to start" at 23.45 would be
+Monday morning (``conftest.MORNING``): a slot booked "about to start" at 23.45 would be
 tomorrow's, whose check-in opens at midnight, so by the wall clock they failed late at
 night."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,7 +19,7 @@ from kiosk.app import Kiosk
 from kiosk.flow import Screen
 from shared.api_client import ApiClient
 from shared.booking_code import shown
-from tests.e2e.live import LiveServer, running_server
+from tests.e2e.live import LiveServer
 from tests.kiosk.conftest import (
     PUBLIC_URL,
     WAIT_MS,
@@ -38,15 +36,12 @@ from tests.kiosk.test_kiosk_app import jobs
 from tests.server.api.booked import booking_state, next_slot, take_booking
 
 HALL_TIME = ZoneInfo("Asia/Jakarta")
-# When the server's clock starts: the next slot is 10.30, its window open since 09.30.
-MORNING = dt.datetime(2026, 11, 30, 10, 10, tzinfo=HALL_TIME)
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    """``antre-server run`` over the small test hall, its clock set to ``MORNING``."""
-    with running_server(tmp_path, clock_start=MORNING) as live:
-        yield live
+def server(morning_server: LiveServer) -> LiveServer:
+    """The server of every test here runs on the kiosk tests' ``MORNING``."""
+    return morning_server
 
 
 def slot_label(slot: dt.datetime) -> str:

@@ -28,6 +28,7 @@ from kiosk.screen_metrics import HALL_SCREENS, ScreenMetrics
 from shared.api_client import ApiError
 from shared.errors import ErrorCode
 from tests.e2e.live import REPO, LiveServer
+from tests.kiosk.conftest import MORNING
 from tests.kiosk.demo_hall import add_traffic, demo_booking, seed_demo_hall
 from tests.kiosk.fake_printer import FakeNetworkPrinter
 from tests.server.api.booked import next_slot
@@ -35,6 +36,7 @@ from tests.server.api.booked import next_slot
 GAP_MM = 1.5  # two buttons closer than this are one target to a finger
 HALL_TIME = ZoneInfo("Asia/Jakarta")
 DEMO_URL: list[str] = []  # the demo hall's database, for bookings to check in
+DEMO_SERVER: list[LiveServer] = []  # its server, whose clock the bookings are taken by
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +47,9 @@ def demo_kiosk(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> 
     url = f"sqlite:///{workdir / 'demo.sqlite3'}"
     token = seed_demo_hall(url)
     DEMO_URL[:] = [url]
-    live = LiveServer(workdir)
+    live = LiveServer(workdir, clock_start=MORNING)  # a booking's check-in open at any hour
     live.database_url = url
+    DEMO_SERVER[:] = [live]
     with FakeNetworkPrinter() as printer:
         try:
             live.start()
@@ -148,7 +151,8 @@ def check_in_keypad(kiosk: Kiosk) -> None:
 
 def checked_in(kiosk: Kiosk, times: int) -> None:
     """A real booking checked in ``times`` times: its ticket, or "already checked in"."""
-    code = demo_booking(DEMO_URL[0], next_slot(dt.datetime.now(dt.UTC), HALL_TIME))
+    now = DEMO_SERVER[0].now()
+    code = demo_booking(DEMO_URL[0], next_slot(now, HALL_TIME), now)
     kiosk.flow.home()
     for _ in range(times):
         outcome = kiosk.flow.perform(CheckInJob(code, kiosk.flow.state.language))

@@ -8,7 +8,6 @@ whatever widget is there at that moment, as a finger's would be.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
@@ -232,13 +231,14 @@ def test_the_guard_is_invisible(qtbot: QtBot, kiosk: Kiosk, clock: ManualClock) 
 @pytest.mark.parametrize("size", [(1366, 768), (1920, 1080), (1080, 1920)])
 def test_a_double_tap_through_the_booking_check_in_types_each_key_once_and_makes_one_ticket(
     qtbot: QtBot,
-    server: LiveServer,
+    morning_server: LiveServer,
     printer: FakeNetworkPrinter,
     start_kiosk: StartKiosk,
     clock: ManualClock,
     size: tuple[int, int],
 ) -> None:
-    now = dt.datetime.now(dt.UTC)
+    server = morning_server  # its clock set: the next slot's check-in is open at any hour
+    now = server.now()
     code = take_booking(server.db, now, server.hall.ktp, next_slot(now, HALL_TIME))
     kiosk = start_kiosk(kiosk_config(server, printer.port, tap_guard_ms=GUARD_MS), clock=clock)
     kiosk.window.resize(*size)
