@@ -29,9 +29,9 @@ def seeded(app: Flask, hall: Hall) -> None:
         seed_day(session, hall)
 
 
-def page_table(html: str) -> list[list[str]]:
-    """The report table's rows as the page writes them (label, code, figures)."""
-    body = html.split('id="report-table"', 1)[1].split("</table>", 1)[0]
+def page_table(html: str, table_id: str = "report-table") -> list[list[str]]:
+    """A table's rows as the page writes them (the report's: label, code, figures)."""
+    body = html.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
     rows = []
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body.split("<tbody>", 1)[1], re.S):
         cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
