@@ -407,7 +407,8 @@ def by_service(session: Session, found: Iterable[Booking]) -> list[tuple[str, in
     return sorted(((names[i], n) for i, n in counts.items()), key=lambda item: (-item[1], item[0]))
 
 
-Warning = Callable[[int, Sequence[tuple[str, int]]], wording.Problem]
+ClosureWarning = Callable[[int, Sequence[tuple[str, int]]], wording.Problem]
+"""How a refusal words the bookings a change would cancel: their count, and per service."""
 
 
 def close_stranded(
@@ -416,7 +417,7 @@ def close_stranded(
     *,
     confirmed: bool,
     reason: wording.Problem,
-    warning: Warning = wording.bookings_outside_new_hours,
+    warning: ClosureWarning = wording.bookings_outside_new_hours,
 ) -> int:
     """Cancel ``found`` (what ``stranded`` gave) with ``reason``, which the visitor reads
     on the booking's status page; unless ``confirmed``, refuse instead (``Invalid`` on
@@ -491,6 +492,7 @@ __all__ = [
     "CONFIRM_FIELD",
     "CSV_HEADER",
     "STATES",
+    "ClosureWarning",
     "Listed",
     "ServiceSummary",
     "SlotCount",

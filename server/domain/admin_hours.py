@@ -85,16 +85,6 @@ class BulkHours:
         digest = hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
         return digest[:20]
 
-    @property
-    def stranded_by_service(self) -> list[tuple[str, int]]:
-        """The services whose bookings the change would cancel, and how many each."""
-        counts: dict[str, int] = {}
-        names = {s.id: s.name for s in self.changing}
-        for booking in self.stranded:
-            name = names[booking.service_id]
-            counts[name] = counts.get(name, 0) + 1
-        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-
 
 def plan_bulk_hours(
     ctx: Ctx, who: Principal, raw: Mapping[str, Any], hours: Mapping[str, Any]
@@ -281,7 +271,7 @@ def _close(
     candidates: list[Booking],
     name: str,
     raw: Mapping[str, Any],
-    warning: admin_bookings.Warning = wording.bookings_outside_new_hours,
+    warning: admin_bookings.ClosureWarning = wording.bookings_outside_new_hours,
 ) -> int:
     return admin_bookings.close_stranded(
         ctx,

@@ -15,6 +15,7 @@ from flask import render_template, request
 from werkzeug.wrappers import Response
 
 from server.commands import run_query
+from server.domain import admin_bookings as booking_admin
 from server.domain import admin_catalog as catalog
 from server.domain import admin_hours
 from server.domain import form_wording as wording
@@ -111,7 +112,7 @@ def admin_bulk_hours() -> Page:
             errors=problems,
             plan=plan,
             scope_name=_scope_name(plan.agency) if plan else "",
-            stranded_warning=_stranded_warning(plan),
+            stranded_warning=_stranded_warning(ctx, plan),
             weekdays=WEEKDAYS,
         )
         return body, 422 if problems else 200
@@ -119,11 +120,12 @@ def admin_bulk_hours() -> Page:
     return run_query(page)
 
 
-def _stranded_warning(plan: BulkHours | None) -> str:
+def _stranded_warning(ctx: Ctx, plan: BulkHours | None) -> str:
     """What the preview says of the bookings the new hours would cancel (none: nothing)."""
     if plan is None or not plan.stranded:
         return ""
-    return worded(wording.bookings_outside_new_hours(len(plan.stranded), plan.stranded_by_service))
+    per_service = booking_admin.by_service(ctx.session, plan.stranded)
+    return worded(wording.bookings_outside_new_hours(len(plan.stranded), per_service))
 
 
 def _apply(ctx: Ctx, values: dict[str, str]) -> tuple[int, str, int | None, int]:
