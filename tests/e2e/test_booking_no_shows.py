@@ -4,7 +4,8 @@ check-in window closes, its day-close job (``server.jobs``, every
 anything (issue 16, point 4).
 
 The server's clock is set a few seconds before the window of a 10.00 slot closes (10.15)
-and the job runs every second; the test only watches the database.
+and the job runs every second; the test only watches the database (SQLite, and
+PostgreSQL, where the job skips the rows another process holds).
 """
 
 from __future__ import annotations
@@ -50,11 +51,16 @@ def book_the_ten_o_clock_slots(session: Session, hall: Hall) -> list[str]:
     return codes
 
 
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def test_bookings_not_checked_in_by_the_window_s_end_become_no_shows_on_their_own(
-    tmp_path: Path,
+    tmp_path: Path, request: pytest.FixtureRequest, backend: str
 ) -> None:
+    admin_url = request.getfixturevalue("pg_url") if backend == "postgres" else None
     with running_server(
         tmp_path,
+        pg_admin_url=admin_url,
         prepare=book_the_ten_o_clock_slots,
         clock_start=STARTS,
         env={"ANTRE_EXPIRY_INTERVAL_SECONDS": "1"},
