@@ -30,6 +30,7 @@ from server.web import (  # noqa: E402, F401
     home,
     monitor,
     reports,
+    skm_reports,
     ticket_page,
     vendor,
 )

@@ -19,6 +19,7 @@ from server.web.i18n import id_en
 NAVIGATION: tuple[tuple[str, str, str, tuple[Role, ...]], ...] = (
     ("web.monitor", "Monitor", "Monitor", (Role.ADMIN, Role.SUPERVISOR)),
     ("web.reports", "Laporan", "Reports", (Role.ADMIN, Role.SUPERVISOR)),
+    ("web.skm_report", "SKM", "Survey", (Role.ADMIN, Role.SUPERVISOR)),
     ("web.admin_agencies", "Instansi", "Agencies", (Role.ADMIN,)),
     ("web.admin_services", "Layanan", "Services", (Role.ADMIN, Role.SUPERVISOR)),
     ("web.admin_bookings", "Pemesanan", "Bookings", (Role.ADMIN, Role.SUPERVISOR)),
