@@ -20,7 +20,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.demo import bookings as demo_bookings
+from server.demo.history import Busy, simulate
 from server.demo.hours import set_demo_hours
+from server.demo.survey import seed_survey
 from server.domain.auth import hash_password, token_hash
 from server.domain.devices import register_device, renew_token
 from server.domain.identity import PersonalDataKey
@@ -132,6 +134,7 @@ def seed_demo(
         _create_hall(session, data)
         _create_special_openings(session, data, now)
         _create_people_and_devices(session, data, now)
+        seed_past_month(session, now, data["site"]["timezone"])
         creds.created = True
     else:
         _ensure_demo_hall(session, data)
@@ -148,6 +151,26 @@ def seed_demo(
         token = _kept_or_renewed(session, device, kept_tokens or {})
         creds.devices.append((device.kind.value, device.name, _where(device), token))
     return creds
+
+
+# Visitors a day in the demo's past month: enough for every report to show something,
+# few enough to keep the first start quick.
+PAST_DAYS = 30
+PAST_PER_DAY = 300
+# Where the demo's waits grow long (the hall's busiest desks), so the survey report can
+# show what a long wait does to the answers.
+PAST_BUSY = {"DK": Busy(5.0, 2), "IM": Busy(3.0, 1), "SM": Busy(2.5, 1)}
+
+
+def seed_past_month(session: Session, now: dt.datetime, timezone: str) -> None:
+    """The last ``PAST_DAYS`` days up to yesterday: visits (``server.demo.history``) and
+    survey answers to some of them (``server.demo.survey``), so the queue and survey
+    reports show a month at once, and the same month."""
+    today = now.astimezone(ZoneInfo(timezone)).date()
+    first = today - dt.timedelta(days=PAST_DAYS)
+    closed = set(session.scalars(select(Holiday.date)))
+    simulate(session, first, PAST_DAYS, PAST_PER_DAY, closed=closed, busy=PAST_BUSY)
+    seed_survey(session, first, today - dt.timedelta(days=1), now)
 
 
 def demo_devices(session: Session, data: dict[str, Any]) -> list[Device]:

@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from server.domain.context import SYSTEM, Ctx
 from server.domain.settings import load_settings
-from server.domain.users import create_user
 from server.domain.skm.responses import Answers, Channel, submit
+from server.domain.users import create_user
 from server.models import SurveyResponse, Ticket, TicketState
 from server.state import AppState
 from tests.conftest import Api, FakeClock

@@ -235,6 +235,27 @@ def _entry(ticket: Ticket) -> dt.datetime:
     return ticket.queued_at
 
 
+def visit_facts(
+    ticket: Ticket, service: Service, now: dt.datetime, tz: dt.tzinfo
+) -> dict[str, object]:
+    """What a response copies from its ticket (so the IKM outlives ``prune``): the day,
+    the service, agency, counter and officer, the wait and service time as the reports
+    count them, the service's target wait and the local hour the visit ended."""
+    finished = ticket.finished_at or now
+    return {
+        "ticket_id": ticket.id,
+        "service_date": ticket.service_date,
+        "agency_id": service.agency_id,
+        "service_id": service.id,
+        "counter_id": ticket.counter_id,
+        "officer_id": ticket.officer_id,
+        "wait_seconds": _seconds(ticket.called_at, _entry(ticket)),
+        "service_seconds": _seconds(ticket.finished_at, ticket.started_at or ticket.called_at),
+        "target_wait_minutes": service.target_wait_minutes,
+        "visit_hour": finished.astimezone(tz).hour,
+    }
+
+
 def submit(ctx: Ctx, ticket: Ticket, channel: Channel, answers: Answers) -> SurveyResponse:
     """Store the answers for ``ticket`` (already checked by one of the ``for_*`` guards).
     Every value is validated before anything is written; a second response for the same
@@ -246,21 +267,11 @@ def submit(ctx: Ctx, ticket: Ticket, channel: Channel, answers: Answers) -> Surv
     _refuse_answered(ctx.session, ticket)
     service = ctx.session.get(Service, ticket.service_id)
     assert service is not None
-    finished = ticket.finished_at or ctx.now
     response = SurveyResponse(
-        ticket_id=ticket.id,
-        service_date=ticket.service_date,
+        **visit_facts(ticket, service, ctx.now, ctx.tz),
         answered_at=ctx.now,
         channel=str(channel),
         language="en" if answers.language == "en" else "id",
-        agency_id=service.agency_id,
-        service_id=service.id,
-        counter_id=ticket.counter_id,
-        officer_id=ticket.officer_id,
-        wait_seconds=_seconds(ticket.called_at, _entry(ticket)),
-        service_seconds=_seconds(ticket.finished_at, ticket.started_at or ticket.called_at),
-        target_wait_minutes=service.target_wait_minutes,
-        visit_hour=finished.astimezone(ctx.tz).hour,
         had_suggestion=suggestion is not None,
         suggestion=suggestion,
         **profile,
