@@ -1,14 +1,21 @@
 """A busy month in the demo hall, the report's computing time, and screenshots of the
-reports page into docs/ (by hand).
+reports pages into docs/ (by hand).
 
     .venv/bin/python tools/web_reports_screens.py docs/ [--days 30] [--per-day 1500] [--pdf F]
+    .venv/bin/python tools/web_reports_screens.py docs/ --skm
 
 It seeds the demo hall (MPP Kabupaten Tangerang) in a throwaway SQLite file, writes a
 month of ticket history straight into the event log (``server.demo.history``), times
 ``compute_report`` for the month by each grouping, then starts a real server and
-photographs the page with Debian's Chromium: docs/web-reports.png (screen), docs/web-reports-quiet-day.png (a quiet Saturday
-by service: the services without activity folded) and docs/web-reports-print.png (print
-view).
+photographs the page with Debian's Chromium: docs/web-reports.png (screen),
+docs/web-reports-quiet-day.png (a quiet Saturday by service: the services without
+activity folded) and docs/web-reports-print.png (print view).
+
+With ``--skm``: the demo hall as ``scripts/demo`` seeds it on 1 December 2026 (November's
+visits and survey answers), photographed as the survey report (docs/web-skm-report.png),
+its publication printed to PDF by Chromium (docs/web-skm-publication.pdf) and that
+PDF's page turned into docs/web-skm-publication.png (pdftoppm, Debian's poppler-utils), and the questionnaire's
+admin page (docs/web-admin-survey.png).
 """
 
 from __future__ import annotations
@@ -16,9 +23,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from screen_server import serving  # beside this script
 from sqlalchemy import delete
@@ -99,6 +108,67 @@ def screenshots(database_url: str, out: Path, month: str, pdf: Path | None = Non
         browser.close()
 
 
+# 08.00 in Jakarta on 1 December 2026: the demo's past month is November.
+SKM_NOW = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC)
+SKM_MONTH = "2026-11"
+
+
+def _browser(playwright: Any) -> Any:
+    return playwright.chromium.launch(
+        executable_path="/usr/bin/chromium",
+        args=["--no-sandbox", "--disable-gpu"],
+        env={**os.environ, "LANGUAGE": "id"},
+    )
+
+
+def _log_in(page: Any, url: str) -> None:
+    page.goto(f"{url}/login")
+    page.fill("input[name=username]", ADMIN_USER)
+    page.fill("input[name=password]", ADMIN_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
+def skm_screenshots(out: Path) -> None:
+    """The survey report, its printed publication and the questionnaire's admin page."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/skm.sqlite3"
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        db = Database(url)
+        began = time.perf_counter()
+        with db.write() as session:
+            seed_demo(session, SKM_NOW)
+        print(f"seeded the demo with its month in {time.perf_counter() - began:.1f} s")
+        db.dispose()
+        pdf = out / "web-skm-publication.pdf"
+        with serving(url, "/login") as base, sync_playwright() as playwright:
+            browser = _browser(playwright)
+            page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="id-ID")
+            _log_in(page, base)
+            query = f"period=month&month={SKM_MONTH}"
+            page.goto(f"{base}/reports/skm?{query}&group=agency")
+            page.screenshot(path=str(out / "web-skm-report.png"), full_page=True)
+            page.goto(f"{base}/admin/survey")
+            page.screenshot(path=str(out / "web-admin-survey.png"), full_page=True)
+            page.goto(f"{base}/reports/skm/publikasi?{query}")
+            page.emulate_media(media="print")
+            page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+            browser.close()
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+        pages = next(line for line in info.stdout.splitlines() if line.startswith("Pages"))
+        if pages.split()[-1] != "1":
+            print(f"warning: the publication does not fit one A4 page ({pages})")
+        target = out / "web-skm-publication"
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "90", "-f", "1", "-l", "1", "-singlefile", str(pdf), target],
+            check=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
@@ -107,7 +177,11 @@ def main() -> None:
     parser.add_argument("--month", default="2026-10")
     parser.add_argument("--no-screens", action="store_true")
     parser.add_argument("--pdf", type=Path, help="also print the whole hall's report to this PDF")
+    parser.add_argument("--skm", action="store_true", help="the survey report's pictures only")
     args = parser.parse_args()
+    if args.skm:
+        skm_screenshots(args.out)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/reports.sqlite3"
         engine = make_engine(url)
@@ -115,7 +189,7 @@ def main() -> None:
         engine.dispose()
         db = Database(url)
         with db.write() as session:
-            seed_demo(session, dt.datetime.now(dt.UTC))
+            seed_demo(session, dt.datetime.now(dt.UTC), past_month=False)
             session.execute(delete(Holiday))
         began = time.perf_counter()
         first = dt.date.fromisoformat(args.month + "-01")

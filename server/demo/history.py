@@ -25,6 +25,7 @@ from server.models import (
     Agency,
     CounterEvent,
     Series,
+    SeriesDay,
     Service,
     Ticket,
     TicketEvent,
@@ -309,6 +310,16 @@ class SimulatedDay:
             connection.execute(insert(TicketEvent.__table__), self.events)
         if self.counter_events:
             session.connection().execute(insert(CounterEvent.__table__), self.counter_events)
+        if self.sequences:
+            # The numbering's lock rows: a ticket issued later on this day (a test's clock
+            # turned back) takes the number after the history's, not one of them.
+            session.connection().execute(
+                insert(SeriesDay.__table__),
+                [
+                    {"series_id": series, "service_date": self.day, "last_number": last}
+                    for series, last in self.sequences.items()
+                ],
+            )
 
 
 def simulate(

@@ -118,6 +118,7 @@ def seed_demo(
     kept_tokens: Mapping[str, str] | None = None,
     hours: str | None = None,
     booking_key: PersonalDataKey | None = None,
+    past_month: bool = True,
 ) -> DemoCredentials:
     """Create the demo hall once; every run returns its logins and device tokens.
 
@@ -126,7 +127,8 @@ def seed_demo(
     (``server.demo.hours``): the opening hours to give the services, None to leave them.
     Devices added by hand are never touched: renewing their token would cut them off.
     ``booking_key`` (the server's personal-data key): given, a few demo services take
-    bookings and today gets some (``server.demo.bookings``).
+    bookings and today gets some (``server.demo.bookings``). ``past_month``: a new hall
+    gets the last month's visits and survey answers (``seed_past_month``).
     """
     data = data or load_demo_data()
     creds = DemoCredentials()
@@ -134,7 +136,8 @@ def seed_demo(
         _create_hall(session, data)
         _create_special_openings(session, data, now)
         _create_people_and_devices(session, data, now)
-        seed_past_month(session, now, data["site"]["timezone"])
+        if past_month:
+            seed_past_month(session, now, data["site"]["timezone"])
         creds.created = True
     else:
         _ensure_demo_hall(session, data)

@@ -39,8 +39,8 @@ ELEMENT_OFFSET = (0.15, 0.0, -0.75, 0.9, 0.1, 0.25, 0.35, -0.2, -0.3)
 WAITED_LONG = (-0.35, -0.3, -0.9, 0.0, -0.2, -0.2, -0.3, -0.35, -0.3)
 MOOD = 3.15
 NOISE = 0.55
-SUGGESTION_SHARE = 0.05
-HANDLED_SHARE = 0.6
+SUGGESTION_SHARE = 0.015
+HANDLED_SHARE = 0.7
 SUGGESTIONS = (
     "Antrean di loket terlalu lama, mohon tambah petugas pada jam sibuk.",
     "AC di ruang tunggu kurang dingin siang hari.",
@@ -132,7 +132,7 @@ def seed_survey(
     for ticket in _done(session, first, last):
         service = services[ticket.service_id]
         agency = agencies.setdefault(
-            service.agency_id, Agency(rng.gauss(0.1, 0.3), rng.uniform(0.1, 0.7))
+            service.agency_id, Agency(rng.gauss(0.1, 0.3), rng.uniform(0.08, 0.5))
         )
         if rng.random() >= agency.rate:
             continue

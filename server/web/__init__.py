@@ -22,6 +22,7 @@ from server.web import (  # noqa: E402, F401
     admin_devices,
     admin_hours,
     admin_settings,
+    admin_survey,
     admin_users,
     agency_styles,
     board,

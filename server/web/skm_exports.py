@@ -127,11 +127,28 @@ def grade_label(grade: str | None) -> str:
     return id_en(Grade(grade).label_id, Grade(grade).label_en)
 
 
+MONTHS = (
+    ("Januari", "January"),
+    ("Februari", "February"),
+    ("Maret", "March"),
+    ("April", "April"),
+    ("Mei", "May"),
+    ("Juni", "June"),
+    ("Juli", "July"),
+    ("Agustus", "August"),
+    ("September", "September"),
+    ("Oktober", "October"),
+    ("November", "November"),
+    ("Desember", "December"),
+)
+
+
 def period_label(kind: str, first: dt.date, last: dt.date) -> str:
+    """The period as a unit names it on paper: "November 2026", "Semester II 2026"."""
     if kind == "day":
-        return first.isoformat()
+        return f"{first.day} {id_en(*MONTHS[first.month - 1])} {first.year}"
     if kind == "month":
-        return first.strftime("%Y-%m")
+        return f"{id_en(*MONTHS[first.month - 1])} {first.year}"
     if kind == "semester":
         half = "I" if first.month == 1 else "II"
         return id_en(f"Semester {half} {first.year}", f"Semester {half} {first.year}")

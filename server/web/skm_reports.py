@@ -193,6 +193,11 @@ def decimal_text(value: Any) -> str:
     return text.replace(".", ",") if g.get("antre_lang", "id") == "id" else text
 
 
+def count_text(value: int) -> str:
+    """A count with the page's thousands separator: 6.678 in Indonesian, 6,678 in English."""
+    return f"{value:,}".replace(",", "." if g.get("antre_lang", "id") == "id" else ",")
+
+
 def charts(computed: Computed) -> dict[str, Markup | None]:
     trend = [r for r in computed.trend if r.index is not None]
     by_hour = [r for r in computed.report.by_hour if r.index is not None]
@@ -269,6 +274,7 @@ def _context(computed: Computed, form: SkmForm) -> dict[str, Any]:
         "period_label": period_label(computed.wanted.kind, report.period.first, report.period.last),
         "grade_label": grade_label,
         "dec": decimal_text,
+        "num": count_text,
         "ikm_text": _ikm_text,
         "line": line,
         "query": form.query(),
