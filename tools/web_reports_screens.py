@@ -153,6 +153,7 @@ def skm_screenshots(out: Path) -> None:
             page.goto(f"{base}/reports/skm?{query}&group=agency")
             page.screenshot(path=str(out / "web-skm-report.png"), full_page=True)
             page.goto(f"{base}/admin/survey")
+            page.click("#U3 summary")  # one element open: its wording in both languages
             page.screenshot(path=str(out / "web-admin-survey.png"), full_page=True)
             page.goto(f"{base}/reports/skm/publikasi?{query}")
             page.emulate_media(media="print")

@@ -9,6 +9,7 @@ questions are reported apart and never enter the IKM.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
@@ -27,14 +28,30 @@ from server.web.i18n import id_en
 from shared.errors import ErrorCode
 
 
+@dataclass(frozen=True)
+class ExtraRow:
+    """One of the unit's own questions as the page lists it."""
+
+    id: int
+    question_id: str
+    question_en: str
+    levels_id: tuple[str, ...]
+    required: bool
+    active: bool
+
+
 def _page(ctx: Ctx) -> dict[str, Any]:
     own = set(ctx.session.scalars(select(SurveyWording.element)))
     asked = survey.questionnaire(ctx.session)
-    extras = ctx.session.scalars(
-        select(SurveyExtraQuestion).order_by(
-            SurveyExtraQuestion.active.desc(), SurveyExtraQuestion.position
+    # Plain values: the page is rendered after the read transaction has closed.
+    extras = [
+        ExtraRow(x.id, x.question_id, x.question_en, tuple(x.levels_id), x.required, x.active)
+        for x in ctx.session.scalars(
+            select(SurveyExtraQuestion).order_by(
+                SurveyExtraQuestion.active.desc(), SurveyExtraQuestion.position
+            )
         )
-    ).all()
+    ]
     return {
         "elements": [(q, q.key in own) for q in asked if q.element is not None],
         "extras": extras,
