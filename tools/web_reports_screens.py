@@ -12,7 +12,8 @@ docs/web-reports-quiet-day.png (a quiet Saturday by service: the services withou
 activity folded) and docs/web-reports-print.png (print view).
 
 With ``--skm``: the demo hall as ``scripts/demo`` seeds it on 1 December 2026 (November's
-visits and survey answers), photographed as the survey report (docs/web-skm-report.png),
+visits and survey answers), photographed as the survey report (docs/web-skm-report.png
+and docs/web-skm-report-queue.png),
 its publication printed to PDF by Chromium (docs/web-skm-publication.pdf) and that
 PDF's page turned into docs/web-skm-publication.png (pdftoppm, Debian's poppler-utils), and the questionnaire's
 admin page (docs/web-admin-survey.png).
@@ -151,7 +152,22 @@ def skm_screenshots(out: Path) -> None:
             _log_in(page, base)
             query = f"period=month&month={SKM_MONTH}"
             page.goto(f"{base}/reports/skm?{query}&group=agency")
-            page.screenshot(path=str(out / "web-skm-report.png"), full_page=True)
+            # The head (IKM, grade, what to improve, per element), then what only the
+            # queue knows (the trend, waits over the target, by hour): the whole page
+            # with a month of suggestions is too long to read as one picture.
+            page.screenshot(
+                path=str(out / "web-skm-report.png"),
+                clip={"x": 0, "y": 0, "width": 1366, "height": 1330},
+            )
+            top = page.locator("section.charts").bounding_box()
+            bottom = page.locator("section.skm-grid").bounding_box()
+            assert top is not None and bottom is not None
+            height = bottom["y"] + bottom["height"] - top["y"] + 16
+            page.screenshot(
+                path=str(out / "web-skm-report-queue.png"),
+                clip={"x": 0, "y": top["y"] - 8, "width": 1366, "height": min(height, 1500)},
+                full_page=True,
+            )
             page.goto(f"{base}/admin/survey")
             page.click("#U3 summary")  # one element open: its wording in both languages
             page.screenshot(path=str(out / "web-admin-survey.png"), full_page=True)
