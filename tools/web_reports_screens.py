@@ -13,9 +13,9 @@ activity folded) and docs/web-reports-print.png (print view).
 
 With ``--skm``: the demo hall as ``scripts/demo`` seeds it on 1 December 2026 (November's
 visits and survey answers), photographed as the survey report (docs/web-skm-report.png
-and docs/web-skm-report-queue.png),
-its publication printed to PDF by Chromium (docs/web-skm-publication.pdf) and that
-PDF's page turned into docs/web-skm-publication.png (pdftoppm, Debian's poppler-utils), and the questionnaire's
+and docs/web-skm-report-queue.png), its publication printed to PDF by Chromium
+(docs/web-skm-publication.pdf) and that PDF's page turned into
+docs/web-skm-publication.png (pdftoppm, Debian's poppler-utils), and the questionnaire's
 admin page (docs/web-admin-survey.png).
 """
 
