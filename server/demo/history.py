@@ -15,10 +15,10 @@ import random
 import secrets
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from server.models import (
@@ -33,6 +33,11 @@ from server.models import (
 )
 
 TZ = ZoneInfo("Asia/Jakarta")
+# The tables written with Core inserts (see ``SimulatedDay.write``).
+TICKETS = cast(Table, Ticket.__table__)
+TICKET_EVENTS = cast(Table, TicketEvent.__table__)
+COUNTER_EVENTS = cast(Table, CounterEvent.__table__)
+SERIES_DAYS = cast(Table, SeriesDay.__table__)
 # Share of a day's arrivals per hour from 07:00 (about 40 % between 08.00 and 11.00).
 PROFILE = [0.05, 0.14, 0.15, 0.13, 0.11, 0.09, 0.11, 0.12, 0.10]
 
@@ -299,7 +304,7 @@ class SimulatedDay:
             # many rows runs row by row on SQLite, three times slower.
             # Core inserts: the ORM's bulk path sent these one row at a time.
             connection = session.connection()
-            connection.execute(insert(Ticket.__table__), self.tickets)
+            connection.execute(insert(TICKETS), self.tickets)
             found = session.execute(
                 select(Ticket.status_code, Ticket.id).where(Ticket.service_date == self.day)
             )
@@ -307,14 +312,14 @@ class SimulatedDay:
             ids = [by_code[ticket["status_code"]] for ticket in self.tickets]
             for event in self.events:
                 event["ticket_id"] = ids[event["ticket_id"]]
-            connection.execute(insert(TicketEvent.__table__), self.events)
+            connection.execute(insert(TICKET_EVENTS), self.events)
         if self.counter_events:
-            session.connection().execute(insert(CounterEvent.__table__), self.counter_events)
+            session.connection().execute(insert(COUNTER_EVENTS), self.counter_events)
         if self.sequences:
             # The numbering's lock rows: a ticket issued later on this day (a test's clock
             # turned back) takes the number after the history's, not one of them.
             session.connection().execute(
-                insert(SeriesDay.__table__),
+                insert(SERIES_DAYS),
                 [
                     {"series_id": series, "service_date": self.day, "last_number": last}
                     for series, last in self.sequences.items()

@@ -96,7 +96,7 @@ def _profile(rng: random.Random) -> dict[str, object]:
     return profile
 
 
-def _answers(rng: random.Random, agency: Agency, waited_long: bool) -> dict[str, object]:
+def _answers(rng: random.Random, agency: Agency, waited_long: bool) -> dict[str, int]:
     mood = MOOD + agency.level + rng.gauss(0, 0.25)
     values = {}
     for i, offset in enumerate(ELEMENT_OFFSET):
