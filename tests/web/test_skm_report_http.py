@@ -20,7 +20,7 @@ from server.domain.context import SYSTEM, Ctx
 from server.domain.settings import load_settings
 from server.domain.skm.responses import Answers, Channel, submit
 from server.domain.users import create_user
-from server.models import SurveyResponse, Ticket, TicketState
+from server.models import Agency, SurveyResponse, Ticket, TicketState
 from server.state import AppState
 from tests.conftest import Api, FakeClock
 from tests.factories import PASSWORD, Hall
@@ -242,3 +242,24 @@ def test_a_bad_request_is_a_4xx_on_the_page(app: Flask, hall: Hall, query: str) 
 
     assert admin.get(f"/reports/skm?{query}").status_code == 422
     assert admin.get(f"/reports/skm.csv?{query}").status_code in (400, 422)
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_both_files(
+    app: Flask, api: Api, hall: Hall, clock: FakeClock
+) -> None:
+    serve(api, hall.c1, hall.ktp, 3, "petugas.dk")
+    answer(app, clock, MIX, None)
+    state: AppState = app.extensions["antre"]
+    with state.db.write() as session:
+        agency = session.get(Agency, hall.dk)
+        assert agency is not None
+        agency.short_name = '=HYPERLINK("http://x","y")'
+    admin = client_session(app, "admin")
+
+    row = csv_rows(admin, "group=agency")[1]
+    answer_ = admin.get("/reports/skm.xlsx?group=agency")
+    sheet = load_workbook(io.BytesIO(answer_.get_data()))["IKM"]
+    cell = next(c for c in sheet["A"] if str(c.value).startswith("=HYPERLINK"))
+
+    assert row[0] == '\'=HYPERLINK("http://x","y")'
+    assert cell.data_type == "s"
