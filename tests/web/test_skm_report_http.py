@@ -263,3 +263,19 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_both_files(
 
     assert row[0] == '\'=HYPERLINK("http://x","y")'
     assert cell.data_type == "s"
+
+
+def test_a_period_without_answers_and_the_english_page_read_clearly(app: Flask, hall: Hall) -> None:
+    admin = client_session(app, "admin")
+
+    empty = admin.get("/reports/skm?period=year&year=2020").get_data(as_text=True)
+    english = admin.get("/reports/skm?lang=en&group=service")
+    publication = admin.get("/reports/skm/publikasi?period=year&year=2020&lang=en")
+    questionnaire = admin.get("/admin/survey?lang=en")
+
+    assert 'data-kpi="ikm">—<' in empty and "Tidak ada saran" in empty
+    assert english.status_code == 200 and "What to improve" not in english.get_data(as_text=True)
+    assert "Survey report" in english.get_data(as_text=True)
+    assert "No respondents in this period." in publication.get_data(as_text=True)
+    assert "Back to the regulation" not in questionnaire.get_data(as_text=True)
+    assert "regulation&#39;s wording" in questionnaire.get_data(as_text=True)
