@@ -158,6 +158,7 @@ def skm_screenshots(out: Path) -> None:
             page.screenshot(
                 path=str(out / "web-skm-report.png"),
                 clip={"x": 0, "y": 0, "width": 1366, "height": 1330},
+                full_page=True,
             )
             top = page.locator("section.charts").bounding_box()
             bottom = page.locator("section.skm-grid").bounding_box()
