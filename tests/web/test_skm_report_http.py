@@ -33,6 +33,15 @@ MIX = [
     [3, 3, 2, 4, 3, 3, 4, 2, 3],
     [4, 4, 3, 4, 3, 4, 4, 3, 2],
 ]
+
+
+def threes_and_fours(respondents: int, total: int) -> list[list[int]]:
+    """``respondents`` answer sheets of 3s summing to ``total``: the first answers, sheet
+    by sheet, raised to 4 until the sum is reached."""
+    fours = total - 27 * respondents
+    return [[4 if 9 * r + e < fours else 3 for e in range(9)] for r in range(respondents)]
+
+
 # Each case: the answers, then the hand count: the IKM on 25..100 to 2 decimals, its
 # grade, and U1's NRR to 4 decimals.
 CASES = {
@@ -43,6 +52,12 @@ CASES = {
     "on_the_c_border": ([[3] * 9] * 3 + [[2] * 9] * 2, "65.00", "C", "2.6000"),
     # sums 11 10 7 12 9 11 12 8 8 = 88 over 27 answers: 25 × 88 ÷ 27 = 81.4814… → 81.48.
     "a_mix": (MIX, "81.48", "B", "3.6667"),
+    # 25 × 763 ÷ (9 × 24) = 88.3101…: 88.31, the lowest A; U1 (13 × 4 + 11 × 3) ÷ 24.
+    "on_the_a_border": (threes_and_fours(24, 763), "88.31", "A", "3.5417"),
+    # 25 × 604 ÷ 171 = 88.3040…: 88.30, the highest B; U1 (11 × 4 + 8 × 3) ÷ 19.
+    "just_under_a": (threes_and_fours(19, 604), "88.30", "B", "3.5789"),
+    # 25 × 524 ÷ 171 = 76.6081…: 76.61, the lowest B; U1 (2 × 4 + 17 × 3) ÷ 19.
+    "on_the_b_border": (threes_and_fours(19, 524), "76.61", "B", "3.1053"),
 }
 
 
