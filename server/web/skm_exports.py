@@ -20,7 +20,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from server.domain.reports import Grouping
 from server.domain.skm.figures import ElementScore, SkmReport, SkmRow
 from server.domain.skm.index import Grade, Index, nrr_grade, rounded
 from server.domain.skm.questionnaire import ELEMENTS, PROFILE
@@ -348,7 +347,3 @@ def _extra_sheet(book: Workbook, report: SkmReport) -> None:
         sheet.cell(row=sheet.max_row, column=1).data_type = "s"
         sheet.cell(row=sheet.max_row, column=3).number_format = "0.0000"
     sheet.column_dimensions["A"].width = 60
-
-
-def grouping_noun(grouping: Grouping) -> str:
-    return id_en(*GROUP_TITLES[grouping]).lower()

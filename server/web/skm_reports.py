@@ -276,7 +276,6 @@ def _context(computed: Computed, form: SkmForm) -> dict[str, Any]:
         "dec": decimal_text,
         "num": count_text,
         "ikm_text": _ikm_text,
-        "line": line,
         "query": form.query(),
         "regulation": REGULATION,
         "reply_max": REPLY_MAX,
