@@ -31,7 +31,6 @@ from server.domain.skm.responses import REPLY_MAX, mark_handled
 from server.models import SurveyResponse
 from server.report_requests import (
     SkmRequest,
-    compute_skm,
     hall_today,
     read_skm_request,
     semester_of,
@@ -166,19 +165,20 @@ class Computed:
 
 
 def _compute(wanted: SkmRequest) -> Computed:
+    """The figures, trend and suggestions read in one snapshot, so they agree."""
     step = TREND_STEP.get(wanted.kind)
+    agency = wanted.agency_id
 
-    def query(ctx: Ctx) -> tuple[list[SkmRow], list[Suggestion]]:
-        trend = (
-            figures.skm_trend(ctx.session, wanted.period, step, agency_id=wanted.agency_id)
-            if step
-            else []
+    def query(ctx: Ctx) -> Computed:
+        session = ctx.session
+        return Computed(
+            wanted,
+            figures.skm_report(session, wanted.period, wanted.grouping, agency_id=agency),
+            figures.skm_trend(session, wanted.period, step, agency_id=agency) if step else [],
+            figures.suggestions(session, wanted.period, agency_id=agency),
         )
-        found = figures.suggestions(ctx.session, wanted.period, agency_id=wanted.agency_id)
-        return trend, found
 
-    trend, found = run_query(query)
-    return Computed(wanted, compute_skm(wanted), trend, found)
+    return run_query(query)
 
 
 def _ikm_text(row: SkmRow) -> str:
