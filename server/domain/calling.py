@@ -43,6 +43,7 @@ from shared.calling_order import Placed, Waiting, calling_order, fixed_rank, pos
 
 from .context import Ctx
 from .payloads import TICKET_FOR_PAYLOAD
+from .sql import run
 
 _COLUMNS = (
     Ticket.id,
@@ -127,7 +128,7 @@ def _waiting(row: Row[Any] | Ticket) -> Waiting:
 
 
 def _read(session: Session, query: Executable, params: dict[str, Any]) -> list[Waiting]:
-    return [_waiting(row) for row in session.execute(query, params)]
+    return [_waiting(row) for row in run(session, query, params)]
 
 
 def counter_order(ctx: Ctx, counter: Counter, service_ids: Sequence[int]) -> list[Placed]:
@@ -203,8 +204,8 @@ def line_forecast(ctx: Ctx, ticket: Ticket) -> Forecast:
         return Forecast(ahead, opened, tuple(counter_ids), by_line)
     states = {
         cid: (state == CounterState.OPEN, since or 0)
-        for cid, state, since in session.execute(
-            _COUNTER_STATES, {"counter_ids": [c for ids in groups.values() for c in ids]}
+        for cid, state, since in run(
+            session, _COUNTER_STATES, {"counter_ids": [c for ids in groups.values() for c in ids]}
         )
     }
     open_ids = [cid for cid, (is_open, _) in states.items() if is_open]
@@ -239,7 +240,7 @@ def _groups(serving: tuple[tuple[int, frozenset[int]], ...]) -> dict[frozenset[i
 
 
 def _open_in_line(session: Session, service_id: int) -> int:
-    return int(session.execute(_OPEN_IN_LINE, {"service_id": service_id}).scalar_one())
+    return int(run(session, _OPEN_IN_LINE, {"service_id": service_id}).scalar_one())
 
 
 def _count_ahead(
@@ -267,7 +268,7 @@ def _count_ahead(
         "queue_key": ticket.queue_key,
         "ticket_id": ticket.id,
     }
-    *counts, opened = ctx.session.execute(statement, values).one()
+    *counts, opened = run(ctx.session, statement, values).one()
     lines = sorted(services)
     by_line = {service_id: int(n) for service_id, n in zip(lines, counts, strict=False) if n}
     return sum(int(n) for n in counts), int(opened), by_line

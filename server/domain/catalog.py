@@ -46,6 +46,7 @@ from shared.opening_hours import SpecialDay, parse_clock
 
 from .areas import WaitingArea, counter_area, service_area, serving_counters
 from .settings import SiteSettings, load_settings
+from .sql import run
 
 AVERAGE_SECONDS = 5.0
 _Row = TypeVar("_Row", Service, Agency, Series)
@@ -185,7 +186,7 @@ class CatalogSnapshot:
         then returned to it, not kept for others."""
         if self.version is None:
             return True  # this transaction's own snapshot
-        return session.execute(_VERSION).scalar() == self.version
+        return run(session, _VERSION).scalar() == self.version
 
     def average_minutes(
         self, service_id: int, now: dt.datetime, compute: Callable[[], float]
@@ -231,7 +232,7 @@ class Catalog:
     def snapshot(self, session: Session) -> CatalogSnapshot:
         """The snapshot for the transaction ``session`` runs: call it before anything else
         is read in that transaction, so nothing it reads is older than the version."""
-        version = session.execute(_VERSION).scalar()
+        version = run(session, _VERSION).scalar()
         current = self._current
         if version is None:
             return CatalogSnapshot()  # no version row (a hand-made database): no caching

@@ -30,6 +30,7 @@ from shared.waits import wait_kind
 
 from .calling import Forecast, line_forecast, open_counters_of_line
 from .settings import SiteSettings
+from .sql import run
 
 if TYPE_CHECKING:
     from .context import Ctx
@@ -91,7 +92,8 @@ def average_service_minutes(
 ) -> float:
     """Mean of the last N real service times; below the minimum of samples, the
     configured typical minutes at the pace the hall's other lines keep today."""
-    rows = session.execute(
+    rows = run(
+        session,
         _RECENT_SERVICE_TIMES,
         {
             "service_id": service.id,
@@ -113,7 +115,8 @@ def _todays_pace(
     than the configured minutes are so for a new line too, and so is a simulated day
     played faster than real time."""
     today = now.astimezone(ZoneInfo(settings.timezone)).date()
-    rows = session.execute(
+    rows = run(
+        session,
         _TODAYS_SERVICE_TIMES,
         {"today": today, "service_id": service.id, "samples": settings.estimate_sample_size},
     ).all()
@@ -180,7 +183,7 @@ def line_stats(
     """The line's figures as boards, counters and the console show them (the payload
     itself: how many wait, how many counters serve it, and the estimated wait);
     ``average`` (minutes) when the caller has it already."""
-    waiting, oldest, counters = session.execute(_LINE, {"service_id": service.id}).one()
+    waiting, oldest, counters = run(session, _LINE, {"service_id": service.id}).one()
     if average is None:
         average = average_service_minutes(session, service, settings, now)
     if oldest is not None and oldest.tzinfo is None:
@@ -247,7 +250,7 @@ def _counters_free_in(
     if not counter_ids:
         return []
     free_in = []
-    rows = ctx.session.execute(_COUNTERS_NOW, {"counter_ids": list(counter_ids)})
+    rows = run(ctx.session, _COUNTERS_NOW, {"counter_ids": list(counter_ids)})
     for state, serving, started in rows:
         if state != CounterState.OPEN:
             continue

@@ -5,9 +5,23 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, TextClause, bindparam, text
+from sqlalchemy import CursorResult, Executable, Table, TextClause, bindparam, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+
+def run(session: Session, statement: Executable, params: dict[str, Any] | None = None) -> Any:
+    """Execute a prebuilt Core statement (columns, counts, inserts: no ORM entities) on
+    the session's connection, after the same autoflush ``session.execute`` would do.
+
+    ``Session.execute`` sends every statement through the ORM's execution path (compile
+    state, events, result adaptation), which costs about 25 µs a statement more than the
+    connection's own (44 against 19 µs for a two-column select on SQLite): a tenth of an
+    issue over its ten statements (docs/benchmarks.md). What it returns is the same rows.
+    """
+    session.flush()  # nothing to do, and almost free, when nothing is pending
+    result: CursorResult[Any] = session.connection().execute(statement, params)
+    return result
 
 
 def insert_if_missing(session: Session, table: Table, values: dict[str, Any]) -> None:
@@ -22,7 +36,7 @@ def increment(session: Session, table: Table, key: dict[str, Any], column: str, 
     return the new value. One upsert statement: it takes the row lock (PostgreSQL) that
     queues concurrent callers until commit, with no separate "create the row" step."""
     stmt = _increment_statement(session.get_bind().dialect.name, table, tuple(key), column)
-    return int(session.execute(stmt, {**key, "by": by}).scalar_one())
+    return int(run(session, stmt, {**key, "by": by}).scalar_one())
 
 
 @lru_cache(maxsize=32)
@@ -51,7 +65,7 @@ def increment_many(
         params[f"k{i}"] = name
         params[f"n{i}"] = amounts[name]
     stmt = _increment_many_statement(table.name, key, column, len(ordered))
-    return {row[0]: int(row[1]) for row in session.execute(stmt, params)}
+    return {row[0]: int(row[1]) for row in run(session, stmt, params)}
 
 
 @lru_cache(maxsize=64)

@@ -11,6 +11,7 @@ from server.models import Ticket, TicketEvent, TicketState
 
 from .context import Ctx
 from .errors import invalid_transition
+from .sql import run
 
 # The ticket life (docs/design.md#ticket-life): (from, action) -> to.
 TRANSITIONS: dict[tuple[TicketState | None, str], TicketState] = {
@@ -65,7 +66,8 @@ _APPEND = insert(TicketEvent.__table__)  # type: ignore[arg-type]
 
 def record(ctx: Ctx, ticket: Ticket, kind: str, before: TicketState | None, **data: Any) -> None:
     """Append one row to the ticket event log now (the ticket must be flushed: its id)."""
-    ctx.session.execute(
+    run(
+        ctx.session,
         _APPEND,
         {
             "ticket_id": ticket.id,

@@ -38,6 +38,7 @@ from .errors import DomainError, not_found
 from .estimates import TicketEstimate, estimate_now
 from .numbering import take_next_number
 from .schedule import ensure_open, ensure_quota
+from .sql import run
 from .ticket_log import record, transition
 
 STATUS_CODE_BYTES = 12  # 96 random bits: the QR link cannot be guessed or walked
@@ -234,7 +235,8 @@ def issue_ticket(ctx: Ctx, request: IssueRequest, idempotency_key: str | None = 
     )
     record(ctx, ticket, "issued", None, priority=request.priority.value)
     if idempotency_key is not None:
-        session.execute(
+        run(
+            session,
             _STORE_KEY,
             {
                 "owner": ctx.actor.owner_key,
@@ -263,7 +265,7 @@ def _insert_ticket(session: Session, **columns: Any) -> Ticket:
     as a loaded, persistent object: the ORM's unit of work for one row (a flush, its
     attribute history and mapper events) cost more than the insert itself. ``columns``
     names every column but the id, so no attribute is left to be loaded again."""
-    ticket_id = session.execute(_INSERT_TICKET, columns).scalar_one()
+    ticket_id = run(session, _INSERT_TICKET, columns).scalar_one()
     ticket = Ticket(id=ticket_id, **columns)
     make_transient_to_detached(ticket)
     session.add(ticket)
@@ -278,7 +280,7 @@ def issue_as(ctx: Ctx, who: Principal, request: IssueRequest, key: str | None = 
 
 
 def _replay(ctx: Ctx, request: IssueRequest, key: str) -> Issued | None:
-    row = ctx.session.execute(_FIND_KEY, {"owner": ctx.actor.owner_key, "key": key}).first()
+    row = run(ctx.session, _FIND_KEY, {"owner": ctx.actor.owner_key, "key": key}).first()
     if row is None:
         return None
     request_hash, ticket_id = row
