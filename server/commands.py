@@ -32,7 +32,7 @@ def run_command(actor: Actor, command: Callable[[Ctx], T], *, retries: int = 1) 
                 ctx = Ctx(session, state.clock(), settings, actor, catalog=catalog)
                 result = command(ctx)
                 session.flush()
-                pushes = ctx.outbox.flush(session)
+                pushes = ctx.outbox.flush(session, push.listened)
             break
         except IntegrityError:
             attempt += 1

@@ -42,16 +42,16 @@ def message_queue_manager(config: ServerConfig) -> socketio_lib.RedisManager | N
     )
 
 
-def _nobody_listens(room: str) -> bool:
-    """Whether no socket of any process can be in ``room``: one process (no message
-    queue) and none of its sockets in it. Such an event is not encoded or sent at all (a
-    hall's monitor, counter clients and phones come and go; the event keeps its ``seq``,
-    which a socket joining later reads from its snapshot). With a message queue the
-    other processes' sockets are unknown here, so every event is published."""
+def listened(room: str) -> bool:
+    """Whether a socket of any process may be in ``room``: with a message queue the
+    other processes' sockets are unknown here, so always; with one process, whether one
+    of its sockets is in it. An event for a room nobody is in is not computed, encoded
+    or sent at all (a hall's monitor, counter clients and phones come and go; the event
+    keeps its ``seq``, which a socket joining later reads from its snapshot)."""
     manager = socketio.server.manager
     if isinstance(manager, socketio_lib.PubSubManager):
-        return False
-    return not manager.rooms.get("/", {}).get(room)
+        return True
+    return bool(manager.rooms.get("/", {}).get(room))
 
 
 def send(pushes: list[PushEvent]) -> None:
@@ -64,7 +64,7 @@ def send(pushes: list[PushEvent]) -> None:
     logged = log.isEnabledFor(logging.INFO)  # the room list is built only to be logged
     rooms: dict[str, list[str]] = {}
     for event in pushes:
-        if _nobody_listens(event.room):
+        if not listened(event.room):  # left since the outbox handed the event out
             continue
         try:
             socketio.emit(event.name, event.payload, to=event.room)

@@ -51,7 +51,11 @@ def ticket_updated(ctx: Ctx, ticket: Ticket, *, also_rooms: tuple[str, ...] = ()
 
 def ticket_issued(ctx: Ctx, ticket: Ticket) -> None:
     # Not to the ticket's own room: nobody can be in it before the issue response is out.
-    payload: wire.TicketEvent = {"ticket": ticket_payload(ticket)}
+    # Built when the outbox numbers it (nothing changes a new ticket after this), and
+    # only when a socket may hear it.
+    def payload() -> wire.TicketEvent:
+        return {"ticket": ticket_payload(ticket)}
+
     ctx.outbox.add(events.TICKET_ISSUED, _ticket_rooms(ticket), payload)
 
 
