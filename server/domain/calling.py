@@ -10,6 +10,7 @@ it still waits), so two counters pressing "next" at once take two different tick
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -156,6 +157,10 @@ def claim_next(ctx: Ctx, counter: Counter, service_ids: list[int]) -> Ticket | N
     return None
 
 
+# (state, service of the ticket held, when that service started) of one counter.
+CounterNow = tuple[CounterState | None, int | None, dt.datetime | None]
+
+
 @dataclass(frozen=True)
 class Forecast:
     """Who is ahead of one ticket, and who will call them (what ``estimates`` needs)."""
@@ -169,6 +174,10 @@ class Forecast:
     # case); the rest (sent to a counter, or counted by the calling order in Python) are
     # in no line here.
     ahead_by_service: Mapping[int, int] = field(default_factory=dict)
+    # Each of ``counter_ids`` as it is now, read by the same statement (the one-statement
+    # case): (state, service of the ticket it holds, when that one's service started);
+    # state None for an inactive counter. None: not read here.
+    counters_now: tuple[CounterNow, ...] | None = None
 
 
 def line_forecast(ctx: Ctx, ticket: Ticket) -> Forecast:
@@ -198,10 +207,10 @@ def line_forecast(ctx: Ctx, ticket: Ticket) -> Forecast:
     if every_n <= 1 and len(groups) <= 1:
         # The common case, one statement: who is ahead (by line), the line's open counters.
         services, counter_ids = next(iter(groups.items()), (frozenset(), []))
-        ahead, opened, by_line = _count_ahead(
-            ctx, ticket, services, counter_ids, priority_first=every_n == 1
+        ahead, opened, by_line, now = _count_ahead(
+            ctx, ticket, services, counter_ids, priority_first=every_n == 1, counters_now=True
         )
-        return Forecast(ahead, opened, tuple(counter_ids), by_line)
+        return Forecast(ahead, opened, tuple(counter_ids), by_line, now)
     states = {
         cid: (state == CounterState.OPEN, since or 0)
         for cid, state, since in run(
@@ -218,7 +227,7 @@ def line_forecast(ctx: Ctx, ticket: Ticket) -> Forecast:
             continue  # none of these is open while others are: they call nobody now
         lines: Mapping[int, int] = {}
         if every_n <= 1:
-            count, _, lines = _count_ahead(
+            count, _, lines, _ = _count_ahead(
                 ctx, ticket, services, calling, priority_first=every_n == 1
             )
         else:
@@ -250,14 +259,18 @@ def _count_ahead(
     counter_ids: list[int],
     *,
     priority_first: bool,
-) -> tuple[int, int, dict[int, int]]:
+    counters_now: bool = False,
+) -> tuple[int, int, dict[int, int], tuple[CounterNow, ...] | None]:
     """(people ahead by ``fixed_rank``, open counters of the line, those ahead in each
-    line), counted in the database: the order of priority always (or never) first is a
-    plain sort, and reading a long line's rows to sort them here cost a quarter of the
-    issue path's speed."""
+    line, and with ``counters_now`` each counter as it is now), counted in the database:
+    the order of priority always (or never) first is a plain sort, and reading a long
+    line's rows to sort them here cost a quarter of the issue path's speed."""
     me = _waiting(ticket)
     group, _ = fixed_rank(me, ctx.now, priority_first)
-    statement = _ahead_statement(priority_first, group, len(services), len(counter_ids))
+    counters = len(counter_ids)
+    statement = _ahead_statement(
+        priority_first, group, len(services), counters, counters_now=counters_now
+    )
     values = {
         "today": ticket.service_date,
         **_lines_params(sorted(services), counter_ids),
@@ -268,16 +281,26 @@ def _count_ahead(
         "queue_key": ticket.queue_key,
         "ticket_id": ticket.id,
     }
-    *counts, opened = run(ctx.session, statement, values).one()
+    row = tuple(run(ctx.session, statement, values).one())
+    now: tuple[CounterNow, ...] | None = None
+    if counters_now:
+        read = row[len(row) - 3 * counters :]
+        row = row[: len(row) - 3 * counters]
+        now = tuple((read[i], read[i + 1], read[i + 2]) for i in range(0, len(read), 3))
+    *counts, opened = row
     lines = sorted(services)
     by_line = {service_id: int(n) for service_id, n in zip(lines, counts, strict=False) if n}
-    return sum(int(n) for n in counts), int(opened), by_line
+    return sum(int(n) for n in counts), int(opened), by_line, now
 
 
 @cache
-def _ahead_statement(priority_first: bool, group: int, lines: int, counters: int) -> Select[Any]:
+def _ahead_statement(
+    priority_first: bool, group: int, lines: int, counters: int, *, counters_now: bool = False
+) -> Select[Any]:
     """Waiting tickets of the counters' lines before one of ``group`` (``fixed_rank``, as
-    SQL: the same groups, then the slot for bookings, then queue_key and id)."""
+    SQL: the same groups, then the slot for bookings, then queue_key and id); with
+    ``counters_now``, then each counter's ``CounterNow`` (three columns a counter: one
+    statement fewer for the estimate than reading them apart)."""
     booked_due = (Ticket.source == TicketSource.BOOKING) & (
         Ticket.booked_for <= bindparam("now", type_=Ticket.booked_for.type)
     )
@@ -305,7 +328,26 @@ def _ahead_statement(priority_first: bool, group: int, lines: int, counters: int
     # Each line's count apart (the estimate costs each line's visitors at their own
     # service's pace), lines first, then those sent to each counter.
     columns: list[ColumnElement[Any]] = [*counts] if counts else [literal(0)]
-    return select(*columns, _OPEN_IN_LINE.scalar_subquery())
+    columns.append(_OPEN_IN_LINE.scalar_subquery())
+    if counters_now:
+        for i in range(counters):
+            columns += _counter_now(i)
+    return select(*columns)
+
+
+def _counter_now(i: int) -> list[ColumnElement[Any]]:
+    """``CounterNow`` of the counter bound as ``counter_i``, as three scalar subqueries
+    (each a primary-key look-up): its state while active, and the service and start of
+    the ticket it holds."""
+    counter = Counter.id == bindparam(f"counter_{i}")
+    held = select(Ticket.service_id, Ticket.started_at).join(
+        Counter, Counter.current_ticket_id == Ticket.id
+    )
+    return [
+        select(Counter.state).where(counter, Counter.active.is_(True)).scalar_subquery(),
+        held.with_only_columns(Ticket.service_id).where(counter).scalar_subquery(),
+        held.with_only_columns(Ticket.started_at).where(counter).scalar_subquery(),
+    ]
 
 
 def _place(ctx: Ctx, waiting: list[Waiting], ticket_id: int, since: int) -> int:

@@ -28,7 +28,7 @@ from server.models import Counter, CounterState, Service, Ticket, TicketState
 from shared import wire
 from shared.waits import wait_kind
 
-from .calling import Forecast, line_forecast, open_counters_of_line
+from .calling import CounterNow, Forecast, line_forecast, open_counters_of_line
 from .settings import SiteSettings
 from .sql import run
 
@@ -235,22 +235,22 @@ def estimate_now(ctx: Ctx, ticket: Ticket) -> TicketEstimate:
     if ticket.state != TicketState.WAITING:
         return TicketEstimate(0, 0, forecast.open_counters)
     own = recent_average(ctx, ticket.service)
-    free_in = _counters_free_in(ctx, forecast.counter_ids, ticket.service_id, own)
+    free_in = _counters_free_in(ctx, forecast, ticket.service_id, own)
     each = _minutes_each(ctx, forecast, ticket.service_id, own)
     minutes = played_wait(free_in, forecast.ahead, each)
     seconds = round(minutes * 60)
     return TicketEstimate(forecast.ahead, math.ceil(seconds / 60), forecast.open_counters, seconds)
 
 
-def _counters_free_in(
-    ctx: Ctx, counter_ids: tuple[int, ...], service_id: int, own: float
-) -> list[float]:
-    """Minutes until each open counter of ``counter_ids`` can call again. A paused or
+def _counters_free_in(ctx: Ctx, forecast: Forecast, service_id: int, own: float) -> list[float]:
+    """Minutes until each open counter of the forecast's can call again. A paused or
     closed counter calls nobody until its officer comes back, which nobody can say."""
-    if not counter_ids:
+    if not forecast.counter_ids:
         return []
     free_in = []
-    rows = run(ctx.session, _COUNTERS_NOW, {"counter_ids": list(counter_ids)})
+    rows: Iterable[CounterNow] = forecast.counters_now or run(
+        ctx.session, _COUNTERS_NOW, {"counter_ids": list(forecast.counter_ids)}
+    )
     for state, serving, started in rows:
         if state != CounterState.OPEN:
             continue
