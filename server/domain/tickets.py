@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.models import (
     OPEN_TICKET_STATES,
@@ -209,6 +210,7 @@ def issue_ticket(ctx: Ctx, request: IssueRequest, idempotency_key: str | None = 
     queued = request.booked_for or request.queue_at or ctx.now
     ticket = _insert_ticket(
         session,
+        service,
         status_code=secrets.token_urlsafe(STATUS_CODE_BYTES),
         service_id=service.id,
         origin_service_id=service.id,
@@ -260,14 +262,19 @@ _FIND_KEY = select(IdempotencyKey.request_hash, IdempotencyKey.ticket_id).where(
 )
 
 
-def _insert_ticket(session: Session, **columns: Any) -> Ticket:
+def _insert_ticket(session: Session, service: Service, **columns: Any) -> Ticket:
     """Insert the new ticket with one prebuilt Core statement and put it in the session
     as a loaded, persistent object: the ORM's unit of work for one row (a flush, its
     attribute history and mapper events) cost more than the insert itself. ``columns``
-    names every column but the id, so no attribute is left to be loaded again."""
+    names every column but the id, so no attribute is left to be loaded again; its
+    service, series and (no) counter are set as loaded too, not looked up when first
+    read."""
     ticket_id = run(session, _INSERT_TICKET, columns).scalar_one()
     ticket = Ticket(id=ticket_id, **columns)
     make_transient_to_detached(ticket)
+    set_committed_value(ticket, "service", service)
+    set_committed_value(ticket, "series", service.series)
+    set_committed_value(ticket, "counter", None)
     session.add(ticket)
     return ticket
 
