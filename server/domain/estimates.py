@@ -248,9 +248,12 @@ def _counters_free_in(ctx: Ctx, forecast: Forecast, service_id: int, own: float)
     if not forecast.counter_ids:
         return []
     free_in = []
-    rows: Iterable[CounterNow] = forecast.counters_now or run(
-        ctx.session, _COUNTERS_NOW, {"counter_ids": list(forecast.counter_ids)}
-    )
+    rows: Iterable[CounterNow] = forecast.counters_now or [
+        (state, serving, started)
+        for state, serving, started in run(
+            ctx.session, _COUNTERS_NOW, {"counter_ids": list(forecast.counter_ids)}
+        )
+    ]
     for state, serving, started in rows:
         if state != CounterState.OPEN:
             continue

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVarTuple, overload
 
-from sqlalchemy import CursorResult, Executable, Table, TextClause, bindparam, text
+from sqlalchemy import Executable, Result, Table, bindparam, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import TypedReturnsRows
+
+_Ts = TypeVarTuple("_Ts")
 
 
+@overload
+def run(
+    session: Session,
+    statement: TypedReturnsRows[*_Ts],
+    params: dict[str, Any] | None = None,
+) -> Result[*_Ts]: ...
+@overload
+def run(
+    session: Session, statement: Executable, params: dict[str, Any] | None = None
+) -> Result[*tuple[Any, ...]]: ...
 def run(session: Session, statement: Executable, params: dict[str, Any] | None = None) -> Any:
     """Execute a prebuilt Core statement (columns, counts, inserts: no ORM entities) on
     the session's connection, after the same autoflush ``session.execute`` would do.
@@ -20,8 +33,7 @@ def run(session: Session, statement: Executable, params: dict[str, Any] | None =
     issue over its ten statements (docs/benchmarks.md). What it returns is the same rows.
     """
     session.flush()  # nothing to do, and almost free, when nothing is pending
-    result: CursorResult[Any] = session.connection().execute(statement, params)
-    return result
+    return session.connection().execute(statement, params)
 
 
 def insert_if_missing(session: Session, table: Table, values: dict[str, Any]) -> None:
@@ -69,7 +81,7 @@ def increment_many(
 
 
 @lru_cache(maxsize=64)
-def _increment_many_statement(table: str, key: str, column: str, rows: int) -> TextClause:
+def _increment_many_statement(table: str, key: str, column: str, rows: int) -> Executable:
     # Text, not a Core insert: SQLAlchemy builds the cache key of a many-row insert anew
     # for every execution, which costs more than six single upserts. Both SQLite and
     # PostgreSQL read this upsert the same way.
