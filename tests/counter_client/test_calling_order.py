@@ -1,10 +1,17 @@
 """The waiting list is the calling order: the top row is the number "next" calls, each
-row says why it stands there, and pressing Next walks down the list as shown."""
+row says why it stands there, and pressing Next walks down the list as shown. Against a
+server whose clock is set to a Monday morning (``MORNING``): the bookings are due or not
+by that clock, never by the wall clock's time of day (just after midnight a slot ten
+minutes ago was yesterday's, late in the evening one two hours ahead tomorrow's)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import pytest
 import requests
 from pytestqt.qtbot import QtBot
 
@@ -20,7 +27,16 @@ from tests.counter_client.conftest import (
     waiting_notes,
     waiting_numbers,
 )
-from tests.e2e.live import LiveServer
+from tests.e2e.live import LiveServer, running_server
+
+MORNING = dt.datetime(2026, 11, 30, 10, 10, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[LiveServer]:
+    """``antre-server run`` over the small test hall, its clock set to ``MORNING``."""
+    with running_server(tmp_path, clock_start=MORNING) as live:
+        yield live
 
 
 def book(server: LiveServer, service_id: int, slot: dt.datetime) -> None:
@@ -59,7 +75,7 @@ def test_the_list_shows_who_next_calls_and_why(
         assert sent.status_code == 200, sent.text
     issue(server, hall.ktp, 2)  # DK-002, DK-003
     issue(server, hall.kk, priority="elderly")  # DK-004
-    now = dt.datetime.now(dt.UTC)
+    now = server.now()
     book(server, hall.ktp, now - dt.timedelta(minutes=10))  # DK-005: the slot has come
     book(server, hall.ktp, now + dt.timedelta(hours=2))  # DK-006: not yet, in line order
 
