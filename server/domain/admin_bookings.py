@@ -334,9 +334,12 @@ def stranded(
     ``holidays_added`` for days about to be holidays.
 
     One check for every way a day closes or shortens (a holiday, a special opening
-    changed or deleted, new weekly hours), so they cannot disagree about which bookings a
-    change strands. A slot that has begun is left alone: the visitor may be in the hall,
-    and the day's end makes it a no-show otherwise."""
+    changed or deleted, new weekly hours, the service or its agency deactivated), so they
+    cannot disagree about which bookings a change strands. A slot that has begun is left
+    alone: the visitor may be in the hall, and the day's end makes it a no-show otherwise;
+    except for a service no longer offered, which gives no ticket at check-in, so its
+    visitor would be made a no-show (and counted towards a booking block) for the hall's
+    decision."""
     session = ctx.session
     holidays = frozenset(session.scalars(select(Holiday.date))) | frozenset(holidays_added)
     special = tuple(
@@ -352,10 +355,15 @@ def stranded(
     )
     found = []
     for booking in candidates:
-        if booking.state != BookingState.BOOKED or booking.slot_start <= ctx.now:
+        if booking.state != BookingState.BOOKED:
             continue
         service = session.get(Service, booking.service_id)
         assert service is not None
+        if not (service.active and service.agency.active):
+            found.append(booking)
+            continue
+        if booking.slot_start <= ctx.now:
+            continue
         own = (hours or {}).get(service.id, service.hours)
         start = booking.slot_start.astimezone(ctx.tz)
         end = start + dt.timedelta(minutes=booking.slot_minutes)
@@ -440,6 +448,20 @@ def close_for_new_hours(ctx: Ctx, service_ids: Collection[int], *, confirmed: bo
     )
 
 
+def close_for_deactivation(ctx: Ctx, service_ids: Collection[int], *, confirmed: bool) -> int:
+    """After services, or their agency, were deactivated (flushed, not committed): cancel
+    their bookings not checked in from today on, which no ticket can serve now, or refuse
+    with their count per service unless ``confirmed`` (the change then rolls back)."""
+    ahead = booked_ahead(ctx.session, service_ids, ctx.today)
+    return close_stranded(
+        ctx,
+        stranded(ctx, ahead),
+        confirmed=confirmed,
+        reason=wording.DEACTIVATED_CANCEL_REASON,
+        warning=wording.bookings_of_deactivated,
+    )
+
+
 def close_for_holiday(ctx: Ctx, day: dt.date, name: str, *, confirmed: bool) -> int:
     """Cancel the bookings a new holiday leaves without a hall (the visitor reads the
     holiday's name as the reason); unless ``confirmed``, refuse with their count instead,
@@ -499,6 +521,7 @@ __all__ = [
     "booked_ahead",
     "by_service",
     "cancel_by_staff",
+    "close_for_deactivation",
     "close_for_holiday",
     "close_for_new_hours",
     "close_stranded",

@@ -241,7 +241,7 @@ def change_special_opening(
     service (a new opening only ever opens, and strands nothing)."""
     before = _bookings_of(ctx, who, opening_id)
     opening = save_special_opening(ctx.session, who, opening_id, raw)
-    cancelled = _close(ctx, before, opening.name, raw)
+    cancelled = _close(ctx, before, wording.special_opening_cancel_reason(opening.name), raw)
     return OpeningChanged(opening.date, cancelled)
 
 
@@ -254,7 +254,8 @@ def remove_special_opening(
     name = _editable(ctx.session, who, opening_id).name
     day = delete_special_opening(ctx.session, who, opening_id)
     held = wording.bookings_held_by_opening
-    return OpeningChanged(day, _close(ctx, before, name, raw, warning=held))
+    reason = wording.special_opening_deleted_reason(name)
+    return OpeningChanged(day, _close(ctx, before, reason, raw, warning=held))
 
 
 def _bookings_of(ctx: Ctx, who: Principal, opening_id: int | None) -> list[Booking]:
@@ -269,7 +270,7 @@ def _bookings_of(ctx: Ctx, who: Principal, opening_id: int | None) -> list[Booki
 def _close(
     ctx: Ctx,
     candidates: list[Booking],
-    name: str,
+    reason: wording.Problem,
     raw: Mapping[str, Any],
     warning: admin_bookings.ClosureWarning = wording.bookings_outside_new_hours,
 ) -> int:
@@ -277,7 +278,7 @@ def _close(
         ctx,
         admin_bookings.stranded(ctx, candidates),
         confirmed=bool(raw.get(admin_bookings.CONFIRM_FIELD)),
-        reason=wording.special_opening_cancel_reason(name),
+        reason=reason,
         warning=warning,
     )
 

@@ -331,13 +331,44 @@ def bookings_held_by_opening(count: int, services: Sequence[tuple[str, int]]) ->
 
 
 def special_opening_cancel_reason(name: str) -> Problem:
-    """The reason stored on bookings a changed or deleted special opening cancels (the
-    Indonesian one is stored, as for a holiday)."""
+    """The reason stored on bookings a changed special opening cancels (the Indonesian
+    one is stored, as for a holiday)."""
     which = f" ({name})" if name else ""
     return Problem(
         f"Buka khusus{which} diubah: layanan tutup pada jam itu.",
         f"The special opening{which} changed: the service is closed at that time.",
     )
+
+
+def special_opening_deleted_reason(name: str) -> Problem:
+    """The reason stored on bookings a deleted special opening cancels: the visitor is
+    told it was withdrawn, not changed."""
+    which = f" ({name})" if name else ""
+    return Problem(
+        f"Buka khusus{which} ditiadakan: layanan tutup pada jam itu.",
+        f"The special opening{which} was called off: the service is closed at that time.",
+    )
+
+
+def bookings_of_deactivated(count: int, services: Sequence[tuple[str, int]]) -> Problem:
+    """A service or an agency about to be deactivated that has bookings not checked in
+    from today on: what saving does to them (an inactive service gives no ticket)."""
+    return Problem(
+        f"{count} pemesanan yang belum check-in, dari hari ini ke depan, tidak dapat dilayani "
+        f"bila dinonaktifkan ({_per_service(services)}). Centang untuk tetap menyimpan dan "
+        "membatalkannya; pemesan melihat alasannya di halaman pemesanan.",
+        f"{count} bookings not checked in, from today on, cannot be served once this is "
+        f"deactivated ({_per_service(services)}). Tick to save anyway and cancel them; the "
+        "visitors see the reason on their booking's page.",
+    )
+
+
+DEACTIVATED_CANCEL_REASON = Problem(
+    "Layanan dihentikan: tidak dilayani lagi di mal ini.",
+    "The service was withdrawn: it is no longer served at this hall.",
+)
+"""The reason stored on bookings cancelled because their service (or its agency) was
+deactivated."""
 
 
 HOURS_CANCEL_REASON = Problem(

@@ -214,8 +214,21 @@ def _agency_values(agency: Agency | None, session: Any) -> dict[str, Any]:
 @bp.route("/admin/agencies/<int:agency_id>", methods=["GET", "POST"])
 @staff_page(Role.ADMIN)
 def admin_agency_form(agency_id: int | None = None) -> Page:
-    def save(ctx: Ctx, values: dict[str, str]) -> str:
-        return catalog.save_agency(ctx.session, _who(), agency_id, values).code
+    def save(ctx: Ctx, values: dict[str, str]) -> tuple[str, int]:
+        agency = catalog.save_agency(ctx.session, _who(), agency_id, values)
+        cancelled = 0
+        if not agency.active:
+            confirmed = bool(values.get(booking_admin.CONFIRM_FIELD))
+            services = [service.id for service in agency.services]
+            cancelled = booking_admin.close_for_deactivation(ctx, services, confirmed=confirmed)
+        return agency.code, cancelled
+
+    def saved(result: tuple[str, int]) -> Response:
+        code, cancelled = result
+        _flash_cancelled(cancelled, deactivated=True)
+        return _saved(
+            id_en(f"Instansi {code} disimpan.", f"Agency {code} saved."), "web.admin_agencies"
+        )
 
     def shown(ctx: Ctx, values: dict[str, str] | None) -> dict[str, Any]:
         agency = catalog.existing(ctx.session, Agency, agency_id, "agency")
@@ -225,15 +238,7 @@ def admin_agency_form(agency_id: int | None = None) -> Page:
             "deletable": agency is not None and not catalog.agency_uses(ctx.session, agency),
         }
 
-    return _form_page(
-        "agencies",
-        "admin/catalog/agency_form.html",
-        save,
-        lambda code: _saved(
-            id_en(f"Instansi {code} disimpan.", f"Agency {code} saved."), "web.admin_agencies"
-        ),
-        shown,
-    )
+    return _form_page("agencies", "admin/catalog/agency_form.html", save, saved, shown)
 
 
 @bp.post("/admin/agencies/<int:agency_id>/delete")
@@ -338,20 +343,22 @@ def _submitted_hours(values: dict[str, str]) -> dict[str, list[str]]:
 @bp.route("/admin/services/<int:service_id>", methods=["GET", "POST"])
 @staff_page()
 def admin_service_form(service_id: int | None = None) -> Page:
-    def save(ctx: Ctx, values: dict[str, str]) -> tuple[str, bool, int]:
+    def save(ctx: Ctx, values: dict[str, str]) -> tuple[str, bool, int, bool]:
         hours = _submitted_hours(values)
         service = catalog.save_service(ctx.session, _who(), service_id, values, hours)
         confirmed = bool(values.get(booking_admin.CONFIRM_FIELD))
-        cancelled = booking_admin.close_for_new_hours(ctx, [service.id], confirmed=confirmed)
-        return (
-            service.code,
-            bool(catalog.unserved_services(ctx.session, [service.id])),
-            cancelled,
+        offered = service.active and service.agency.active
+        # Not offered, no booking ahead can be served: the visitor is told that, not hours.
+        close = (
+            booking_admin.close_for_new_hours if offered else booking_admin.close_for_deactivation
         )
+        cancelled = close(ctx, [service.id], confirmed=confirmed)
+        unserved = bool(catalog.unserved_services(ctx.session, [service.id]))
+        return service.code, unserved, cancelled, offered
 
-    def saved(result: tuple[str, bool, int]) -> Response:
-        code, unserved, cancelled = result
-        _flash_cancelled(cancelled, outside_hours=True)
+    def saved(result: tuple[str, bool, int, bool]) -> Response:
+        code, unserved, cancelled, offered = result
+        _flash_cancelled(cancelled, outside_hours=offered, deactivated=not offered)
         page = _saved(
             id_en(f"Layanan {code} disimpan.", f"Service {code} saved."), "web.admin_services"
         )
@@ -600,12 +607,18 @@ def _close_for_holiday(ctx: Ctx, holiday: Holiday, values: dict[str, str]) -> in
     return booking_admin.close_for_holiday(ctx, holiday.date, holiday.name, confirmed=confirmed)
 
 
-def _flash_cancelled(count: int, *, outside_hours: bool = False) -> None:
+def _flash_cancelled(count: int, *, outside_hours: bool = False, deactivated: bool = False) -> None:
     """Say how many bookings a closure cancelled: of the day (a holiday, a special
-    opening), or outside new weekly hours (on any day ahead)."""
+    opening), outside new weekly hours (on any day ahead), or of a service or agency
+    deactivated."""
     if not count:
         return
-    if outside_hours:
+    if deactivated:
+        text = id_en(
+            f"{count} pemesanan yang tidak dapat dilayani lagi dibatalkan.",
+            f"{count} bookings that can no longer be served were cancelled.",
+        )
+    elif outside_hours:
         text = id_en(
             f"{count} pemesanan di luar jam layanan yang baru dibatalkan.",
             f"{count} bookings outside the new opening hours were cancelled.",

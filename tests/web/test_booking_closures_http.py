@@ -1,9 +1,10 @@
 """A day closed or shortened after bookings exist, in the console over plain HTTP
 (in-process): new weekly hours for many services or for one, and a special opening
-changed or deleted, warn with the bookings they would leave outside the hours their slot needs (how
-many, of which services) and save nothing until the box is ticked; then they save and
-cancel those bookings, whose visitors read why on the booking's status page (issue 16,
-point 4). The holiday does the same (tests/web/test_admin_bookings_http.py).
+changed or deleted, warn with the bookings they would leave outside the hours their slot
+needs (how many, of which services) and save nothing until the box is ticked; then they
+save and cancel those bookings, whose visitors read why on the booking's status page
+(issue 16, point 4). A service or an agency deactivated does the same for its bookings
+from today on. The holiday does the same (tests/web/test_admin_bookings_http.py).
 
 The test hall opens round the clock; the clock is Monday 30 November 2026, 09.00 in
 Jakarta; Sunday 6 December is a day the special opening opens."""
@@ -212,6 +213,9 @@ def test_a_special_opening_deleted_warns_then_cancels_the_bookings_it_held_open(
         (BookingState.CANCELLED, "closure"),
         (BookingState.BOOKED, None),  # Monday's: its own hours hold
     ]
+    reason = "Buka khusus (Minggu layanan) ditiadakan: layanan tutup pada jam itu."
+    assert after[codes[0]][2] == reason  # called off, not "diubah" (changed)
+    assert f"Dibatalkan oleh MPP: {reason}" in status_page(app, codes[0])
 
 
 def test_a_holiday_s_warning_names_the_services_too(
@@ -255,3 +259,88 @@ def test_a_service_s_own_new_hours_warn_and_cancel_the_same_way(
     reason = "Jam layanan diubah: layanan tutup pada jam itu."
     assert states(app)[saturday] == (BookingState.CANCELLED, "closure", reason)
     assert states(app)[friday][0] == BookingState.BOOKED
+
+
+# --- a service or an agency deactivated ---------------------------------------------------
+
+WITHDRAWN = "Layanan dihentikan: tidak dilayani lagi di mal ini."
+
+
+def test_a_service_deactivated_warns_then_cancels_its_bookings_from_today_on(
+    admin: Console, app: Flask, clock: FakeClock, hall: Hall
+) -> None:
+    enable(app, clock, hall.kk, capacity=5)
+    enable(app, clock, hall.pkb, capacity=5)
+    begun = book(app, clock, hall.kk, at(10))  # its slot has begun when the form is sent
+    thursday = book(app, clock, hall.kk, at(10, day=3), phone="0813-1111-2222")
+    other = book(app, clock, hall.pkb, at(10, day=1), phone="0813-3333-4444")
+    clock.set(at(10, 5))
+    form = service_form(code="DK-KK", name="Perubahan KK", agency_id=str(hall.dk), active=None)
+
+    warned = admin.post(f"/admin/services/{hall.kk}", form)
+
+    assert warned.status_code == 422
+    page = page_of(warned)
+    assert "2 pemesanan yang belum check-in, dari hari ini ke depan, tidak dapat dilayani" in page
+    assert "(Perubahan KK: 2)" in page and 'name="cancel_bookings"' in page
+    with app.extensions["antre"].db.read() as session:
+        assert session.get(Service, hall.kk).active  # type: ignore[union-attr]
+    assert {s[0] for s in states(app).values()} == {BookingState.BOOKED}
+
+    answer = admin.post(f"/admin/services/{hall.kk}", {**form, "cancel_bookings": "on"})
+
+    assert answer.status_code == 302
+    after = states(app)
+    assert after[begun] == after[thursday] == (BookingState.CANCELLED, "closure", WITHDRAWN)
+    assert after[other] == (BookingState.BOOKED, None, None)
+    assert f"Dibatalkan oleh MPP: {WITHDRAWN}" in status_page(app, thursday)
+    listing = page_of(admin.get(answer.headers["Location"]))
+    assert "2 pemesanan yang tidak dapat dilayani lagi dibatalkan" in listing
+
+
+def test_an_inactive_service_saved_again_asks_nothing(
+    admin: Console, app: Flask, clock: FakeClock, hall: Hall
+) -> None:
+    form = service_form(code="DK-KK", name="Perubahan KK", agency_id=str(hall.dk), active=None)
+    assert admin.post(f"/admin/services/{hall.kk}", form).status_code == 302
+
+    assert admin.post(f"/admin/services/{hall.kk}", form).status_code == 302
+
+
+def test_an_agency_deactivated_warns_then_cancels_its_services_bookings(
+    admin: Console, app: Flask, clock: FakeClock, hall: Hall
+) -> None:
+    enable(app, clock, hall.pkb, capacity=5)
+    enable(app, clock, hall.kk, capacity=5)
+    samsat = book(app, clock, hall.pkb, at(11, day=2))
+    disdukcapil = book(app, clock, hall.kk, at(11, day=2))
+    form = {"name": "Samsat", "short_name": "Samsat", "colour": "#b45f06", "position": "2"}
+
+    warned = admin.post(f"/admin/agencies/{hall.sm}", form)
+
+    assert warned.status_code == 422
+    page = page_of(warned)
+    assert "1 pemesanan yang belum check-in, dari hari ini ke depan" in page
+    assert "(Pajak kendaraan tahunan: 1)" in page and 'name="cancel_bookings"' in page
+    assert states(app)[samsat][0] == BookingState.BOOKED
+
+    answer = admin.post(f"/admin/agencies/{hall.sm}", {**form, "cancel_bookings": "on"})
+
+    assert answer.status_code == 302
+    after = states(app)
+    assert after[samsat] == (BookingState.CANCELLED, "closure", WITHDRAWN)
+    assert after[disdukcapil] == (BookingState.BOOKED, None, None)
+    assert f"Dibatalkan oleh MPP: {WITHDRAWN}" in status_page(app, samsat)
+
+
+def test_an_active_agency_saved_asks_nothing(
+    admin: Console, app: Flask, clock: FakeClock, hall: Hall
+) -> None:
+    enable(app, clock, hall.pkb, capacity=5)
+    kept = book(app, clock, hall.pkb, at(11, day=2))
+    form = {"name": "Samsat", "short_name": "Samsat", "colour": "#b45f06", "position": "2"}
+
+    answer = admin.post(f"/admin/agencies/{hall.sm}", {**form, "active": "on"})
+
+    assert answer.status_code == 302
+    assert states(app)[kept][0] == BookingState.BOOKED
