@@ -602,7 +602,11 @@ def check_in(ctx: Ctx, code: str) -> CheckedIn:
     if booking.state == BookingState.CHECKED_IN and booking.ticket_id is not None:
         ticket = load_ticket(ctx.session, booking.ticket_id)
         return CheckedIn(booking, Issued(ticket, estimate_now(ctx, ticket), True), True)
-    if booking.state != BookingState.BOOKED:
+    # The day-close job makes a booking a no-show as soon as its window closes; a visitor
+    # who comes later that day is still late, not gone: the service's ``late`` setting
+    # answers them, whether the job has run yet or not.
+    missed_today = booking.state == BookingState.NO_SHOW and booking.service_date == ctx.today
+    if booking.state != BookingState.BOOKED and not missed_today:
         raise DomainError(
             ErrorCode.BOOKING_NOT_ACTIVE,
             f"this booking is {booking.state.value}",
@@ -621,6 +625,7 @@ def check_in(ctx: Ctx, code: str) -> CheckedIn:
         raise _window_refusal("late", closes, ctx)
     booking.state = BookingState.CHECKED_IN  # first: its quota place passes to the ticket
     booking.checked_in_at, booking.late = ctx.now, late
+    booking.ended_at = None  # a no-show of today checked in late is no longer one
     ctx.session.flush()
     # A slot of yesterday checked in after midnight (inside its window): today's line
     # knows no slot of yesterday, so the visitor queues from now.

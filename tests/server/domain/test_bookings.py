@@ -391,6 +391,34 @@ def test_bookings_not_checked_in_by_the_end_of_their_window_become_no_shows(
     assert missed.active_phone is None  # the phone may book again
 
 
+def test_a_no_show_who_comes_later_that_day_is_answered_as_late_by_the_service_s_setting(
+    desk: Desk, clock: FakeClock
+) -> None:
+    enable(desk, desk.hall.kk)
+    missed = book(desk, desk.hall.kk, at(0, 10), phone="081111111111").booking
+    clock.set(at(0, 10, 20))
+    assert bookings.mark_no_shows(desk.ctx(None)) == 1  # the job ran before they came
+
+    late = check_in(desk, missed.code)
+
+    assert late.booking.state == BookingState.CHECKED_IN and late.booking.late
+    assert late.issued.ticket.queue_key == at(0, 10, 20).timestamp()  # at the back
+    assert late.booking.ended_at is None  # not counted towards a booking block
+
+    enable(desk, desk.hall.kk, late=LateCheckIn.REFUSE)
+    other = book(desk, desk.hall.kk, at(0, 11), phone="081299999999").booking
+    clock.set(at(0, 11, 20))
+    bookings.mark_no_shows(desk.ctx(None))
+    refusal = refused(check_in, desk, other.code)
+    assert (refusal.code, refusal.details["reason"]) == (
+        ErrorCode.OUTSIDE_CHECK_IN_WINDOW,
+        "late",
+    )
+    clock.set(at(1, 9))  # the next day it is gone
+    gone = refused(check_in, desk, other.code)
+    assert (gone.code, gone.details["state"]) == (ErrorCode.BOOKING_NOT_ACTIVE, "no_show")
+
+
 def test_the_no_show_penalty_blocks_a_phone_for_a_while(desk: Desk, clock: FakeClock) -> None:
     enable(desk, desk.hall.kk)
     desk.settings(booking_no_show_limit=2, booking_block_days=30)
