@@ -11,6 +11,7 @@ import re
 import shutil
 import sqlite3
 import stat
+import subprocess
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -340,3 +341,19 @@ def test_a_newcomer_finds_a_booking_to_check_in_at_once_and_a_rerun_keeps_it(
         now = dt.datetime.now(dt.UTC)
         checked = bookings.check_in(Ctx(session, now, load_settings(session)), ready[0][0])
     assert not checked.already and checked.issued.ticket.number.startswith("DK")
+
+
+def test_scripts_demo_help_prints_its_usage_and_does_nothing_else(tmp_path: Path) -> None:
+    """``--help`` used to be passed on to ``antre-server run`` after the set-up (apt, pip)
+    and seeding had run."""
+    script = tmp_path / "scripts" / "demo"
+    script.parent.mkdir()
+    shutil.copy(Path(__file__).parents[2] / "scripts" / "demo", script)
+
+    shown = subprocess.run(
+        [str(script), "--help"], capture_output=True, text=True, timeout=10, check=True
+    )
+
+    assert "scripts/demo [--real-hours]" in shown.stdout
+    assert "--real-hours" in shown.stdout and "set -euo" not in shown.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scripts"]  # nothing set up
