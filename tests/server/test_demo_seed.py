@@ -21,6 +21,7 @@ from click.testing import CliRunner, Result
 from flask import Flask
 from sqlalchemy import select
 
+import server.app
 from counter_client.config import load_counter_config
 from display_board.config import load_display_config
 from kiosk.config import load_kiosk_config
@@ -324,11 +325,17 @@ CODE = re.compile(r"^  ([0-9A-Z]{4}-[0-9A-Z]{4})  (\S+) .*check-in open now$", r
 
 
 def test_a_newcomer_finds_a_booking_to_check_in_at_once_and_a_rerun_keeps_it(
-    demo_url: str, db: Database
+    demo_url: str, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The commands' clock stands at 10.10 tomorrow in the hall: by the wall clock, from
+    # about 23.00 no slot of today could be booked and checked in at once any more.
+    tomorrow = dt.datetime.now(JAKARTA).date() + dt.timedelta(days=1)
+    now = dt.datetime.combine(tomorrow, dt.time(10, 10), JAKARTA).astimezone(dt.UTC)
+    monkeypatch.setattr(server.app, "utc_now", lambda: now)
     first = ok(invoke(demo_url, "seed-demo", "--hours", "around-the-clock"))
     ready = CODE.findall(first)
     assert len(ready) == 1 and ready[0][1] == "DK-KTP", first
+    assert f"DK-KTP     {tomorrow.isoformat()} 11.00  check-in open now" in first  # by that clock
     assert len(re.findall(r"^  [0-9A-Z]{4}-[0-9A-Z]{4}  ", first, re.M)) >= 3  # and later ones
     assert CODE.findall(ok(invoke(demo_url, "seed-demo"))) == ready  # not booked again
     with db.write() as session:
@@ -338,7 +345,6 @@ def test_a_newcomer_finds_a_booking_to_check_in_at_once_and_a_rerun_keeps_it(
             .where(BookingSettings.enabled)
         ).all()
         assert sorted(enabled) == ["DK-KK", "DK-KTP", "IM-PASPOR", "SM-PKB"]
-        now = dt.datetime.now(dt.UTC)
         checked = bookings.check_in(Ctx(session, now, load_settings(session)), ready[0][0])
     assert not checked.already and checked.issued.ticket.number.startswith("DK")
 
