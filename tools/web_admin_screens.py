@@ -152,6 +152,22 @@ def hours_closing_on_bookings(page: Page, base: str, out: Path, booking_day: str
     shoot(page, out, "web-admin-hours-closure", full=False)
 
 
+def deactivating_a_booked_service(page: Page, base: str, out: Path) -> None:
+    """A demo service with bookings ahead, its *Aktif* box unticked: the warning of the
+    bookings deactivating it would cancel (nothing is saved: the box stays unticked)."""
+    for code in ("DK-KTP", "DK-KK", "SM-PKB"):
+        page.goto(base + "/admin/services")
+        page.click(f"table.data a >> text={code}")
+        page.uncheck("#f-active")
+        page.click("button[type=submit].primary")
+        page.wait_for_load_state("networkidle")
+        if page.locator("#closure-warning").count():
+            page.locator("#closure-warning").scroll_into_view_if_needed()
+            shoot(page, out, "web-admin-service-deactivate", full=False)
+            return
+    print("NOT WRITTEN web-admin-service-deactivate: no demo service has bookings ahead")
+
+
 def special_openings(page: Page, base: str, out: Path) -> None:
     """The demo's Disdukcapil Saturday, and a whole-hall opening added here on the next
     holiday (the list says the opening wins)."""
@@ -224,6 +240,7 @@ def screens(
         shoot(page, out, "web-admin-service-form")
         bulk_hours(page, base, out)
         hours_closing_on_bookings(page, base, out, booking_day)
+        deactivating_a_booked_service(page, base, out)
         special_openings(page, base, out)
         page.goto(base + "/admin/counters")
         shoot(page, out, "web-admin-counters", full=False)
