@@ -437,14 +437,21 @@ def unlock_user_command(username: str) -> None:
 
 @cli.command("add-device")
 @click.argument("name")
-@click.option("--kind", type=click.Choice(["kiosk", "display", "counter", "portal"]), required=True)
+@click.option(
+    "--kind", type=click.Choice(["kiosk", "display", "counter", "survey", "portal"]), required=True
+)
 @click.option("--zone", "zone_code", help="Zone code (required for a display).")
 @click.option(
     "--agency",
     "agency_code",
     help="Agency code (a counter terminal only; kiosks and displays serve the hall).",
 )
-@click.option("--counter", "counter_id", type=int, help="Counter id (for a counter terminal).")
+@click.option(
+    "--counter",
+    "counter_id",
+    type=int,
+    help="Counter id (for a counter terminal or a survey tablet).",
+)
 @with_appcontext
 def add_device(
     name: str, kind: str, zone_code: str | None, agency_code: str | None, counter_id: int | None

@@ -63,12 +63,14 @@ class Role(enum.StrEnum):
 class DeviceKind(enum.StrEnum):
     """What a registered device is, which decides what its token may do: a kiosk issues,
     a display shows, a counter calls, a portal (another app: a regency portal, the
-    national MPP app) books for its users through the booking API."""
+    national MPP app) books for its users through the booking API, a survey tablet asks
+    the visitors of its one counter the satisfaction survey (docs/skm.md)."""
 
     KIOSK = "kiosk"
     DISPLAY = "display"
     COUNTER = "counter"
     PORTAL = "portal"
+    SURVEY = "survey"
 
 
 class BookingState(enum.StrEnum):

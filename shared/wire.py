@@ -914,6 +914,41 @@ class SkmReport(TypedDict):
     suggestions: Annotated[Count, Doc("suggestions and complaints written (their text: the page)")]
 
 
+# --- the survey where visitors answer (docs/skm.md#where-visitors-answer) -----------------
+
+
+class SurveyVisit(TypedDict):
+    """The visit a counter's survey tablet asks about: no personal data, the number and
+    service only, for the visitor to recognise their own."""
+
+    ticket_id: Annotated[int, Doc("what the tablet sends back with the answers")]
+    number: str
+    service: str
+    agency: AgencyBrief
+    finished_at: DateTime
+    closes_at: Annotated[DateTime, Doc("after this the tablet may no longer answer for it")]
+
+
+class CounterSurvey(TypedDict):
+    """What a counter's survey tablet shows now: a visit to ask about, or nothing (idle)."""
+
+    counter: CallingCounter
+    asking: Annotated[
+        SurveyVisit | None,
+        Doc("the visit the counter just finished, while it may be answered; null: idle"),
+    ]
+    form_version: Annotated[
+        str, Doc("fingerprint of the questions' wording: a page showing another reloads")
+    ]
+
+
+class SurveyAnswered(TypedDict):
+    """An answer stored: the visit it was for."""
+
+    number: str
+    answered_at: DateTime
+
+
 # --- check-in (POST /bookings/{code}/check-in; server/api/booking_check_in.py) ------------
 
 

@@ -17,5 +17,6 @@ from server.api import (  # noqa: E402, F401
     services,
     skm_reports,
     snapshots,
+    survey,
     tickets,
 )

@@ -22,6 +22,7 @@ from server.api.bookings import BOOK_SCHEMA, LOOKUP_SCHEMA, RESCHEDULE_SCHEMA
 from server.api.bookings import CANCEL_SCHEMA as BOOKING_CANCEL_SCHEMA
 from server.api.counters import CALL_SCHEMA, EMPTY, OPEN_SCHEMA, TRANSFER_SCHEMA
 from server.api.devices import HEALTH_SCHEMA
+from server.api.survey import ANSWER_SCHEMA as SURVEY_ANSWER_SCHEMA
 from server.api.tickets import (
     CANCEL_SCHEMA,
     IDEMPOTENCY_HEADER,
@@ -106,6 +107,9 @@ WIRE_REFS: dict[type, str] = {
     wire.SkmIndex: "SkmIndex",
     wire.SkmRow: "SkmRow",
     wire.SkmReport: "SkmReport",
+    wire.SurveyVisit: "SurveyVisit",
+    wire.CounterSurvey: "CounterSurvey",
+    wire.SurveyAnswered: "SurveyAnswered",
     wire.BookableService: "BookableService",
     wire.BookableServices: "BookableServices",
     wire.BookingSlot: "BookingSlot",
@@ -476,6 +480,7 @@ def operations() -> list[Operation]:
             errors=(E.FORBIDDEN, E.VALIDATION_ERROR),
             query=SKM_QUERY,
         ),
+        *survey_operations(),
         *booking_operations(),
         Operation(
             "get",
@@ -486,6 +491,35 @@ def operations() -> list[Operation]:
             "OpenApiDocument",
             public=True,
             uses_database=False,
+        ),
+    ]
+
+
+def survey_operations() -> list[Operation]:
+    """The counter's survey tablet (server/api/survey.py; docs/skm.md)."""
+    return [
+        Operation(
+            "get",
+            f"{API}/survey/counters/{{counter_id}}",
+            "counter_survey",
+            "survey",
+            "What the counter's survey tablet asks about now: the visit its counter just "
+            "finished, or nothing (the tablet registered at that counter only)",
+            "CounterSurvey",
+            errors=(E.FORBIDDEN, E.NOT_FOUND),
+        ),
+        Operation(
+            "post",
+            f"{API}/survey/counters/{{counter_id}}/answers",
+            "counter_survey_answer",
+            "survey",
+            "A visitor's answers on the counter's tablet, only for the visit that counter "
+            "finished last, within 10 minutes, once",
+            "SurveyAnswered",
+            status=201,
+            body=SURVEY_ANSWER_SCHEMA,
+            errors=(E.FORBIDDEN, E.SURVEY_CLOSED, E.ALREADY_ANSWERED),
+            writes=True,
         ),
     ]
 
@@ -816,6 +850,7 @@ def build_document() -> dict[str, Any]:
                 "config",
                 "devices",
                 "reports",
+                "survey",
                 "meta",
             )
         ],

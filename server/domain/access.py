@@ -111,6 +111,16 @@ def can_read_counter(who: Principal, counter: Counter) -> bool:
     return False
 
 
+def require_survey_tablet(who: Principal, counter_id: int) -> None:
+    """Only the survey tablet registered at ``counter_id`` asks that counter's visitors:
+    not another counter's tablet, not a kiosk, not staff (an officer must not answer for
+    the visitor they served)."""
+    if who.kind != "device" or who.device_kind != DeviceKind.SURVEY:
+        raise forbidden("only a counter's survey tablet asks its visitors")
+    if who.counter_id != counter_id:
+        raise forbidden("this tablet stands at another counter")
+
+
 def can_see_lines(who: Principal) -> bool:
     """Any line's counts (before a transfer): staff of any agency and counter terminals;
     no tickets, no personal data."""
@@ -177,6 +187,10 @@ def default_rooms(who: Principal) -> list[str]:
         return [events.HALL_ROOM]
     if who.device_kind == DeviceKind.DISPLAY and who.zone_code:
         return [events.zone_room(who.zone_code)]
+    if who.device_kind == DeviceKind.SURVEY and who.counter_id is not None:
+        # Its counter's room only: the finish of a visit (ticket.updated, done) is what
+        # turns the tablet to that visit's survey, a call what ends it.
+        return [events.counter_room(who.counter_id)]
     if who.device_kind == DeviceKind.COUNTER:
         rooms = []
         if who.agency_code:
@@ -217,6 +231,8 @@ def may_join(
     if kind == "agency":
         return can_read_agency(who, key)
     if kind == "counter":
+        if who.kind == "device" and who.device_kind == DeviceKind.SURVEY:
+            return str(who.counter_id) == key
         if who.kind == "device" and who.device_kind == DeviceKind.COUNTER:
             return str(who.counter_id) == key or who.agency_id == counter_agency
         return who.kind == "user" and who.agency_id == counter_agency

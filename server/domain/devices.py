@@ -1,4 +1,5 @@
-"""Registering kiosks, display boards and counter terminals, and ending their tokens.
+"""Registering kiosks, display boards, counter terminals and survey tablets, and ending
+their tokens.
 
 A token exists in clear only in the answer that creates it (registration or renewal);
 the database keeps its hash. Revoking or renewing returns the old hash so the caller's
@@ -27,6 +28,10 @@ from .errors import DomainError
 from .users import find_agency
 
 MAX_NAME = 100
+# Devices that stand at one counter. A survey tablet also takes its counter's agency, so
+# a supervisor's monitor lists it with their counters' terminals; it reads nothing of the
+# agency (access.can_read_agency is for counter terminals only).
+AT_A_COUNTER = (DeviceKind.COUNTER, DeviceKind.SURVEY)
 
 
 def _invalid(field_name: str, message: str, rule: str, **details: Any) -> DomainError:
@@ -64,7 +69,7 @@ def register_device(
             raise DomainError(ErrorCode.NOT_FOUND, f"no zone {zone_code}", field="zone")
     if kind_value == DeviceKind.DISPLAY and zone is None:
         raise _invalid("zone", "a display shows one zone: give --zone", "required")
-    if agency_code is not None and kind_value != DeviceKind.COUNTER:
+    if agency_code is not None and kind_value not in AT_A_COUNTER:
         # A kiosk serves the whole hall and a display its zone: an agency stored on them
         # would read like a permission they do not have (access.can_read_agency).
         raise _invalid(
@@ -76,8 +81,11 @@ def register_device(
     agency = find_agency(session, agency_code)
     counter = None
     if counter_id is not None:
-        if kind_value != DeviceKind.COUNTER:
-            raise _invalid("counter", "only a counter terminal belongs to a counter", "not_here")
+        if kind_value not in AT_A_COUNTER:
+            raise _invalid(
+                "counter", "only a counter terminal or survey tablet belongs to a counter",
+                "not_here",
+            )  # fmt: skip
         counter = session.get(Counter, counter_id)
         if counter is None or not counter.active:
             raise DomainError(ErrorCode.NOT_FOUND, f"no counter {counter_id}", field="counter")
@@ -86,6 +94,9 @@ def register_device(
         agency = counter.agency
     if kind_value == DeviceKind.COUNTER and agency is None:
         raise _invalid("counter", "a counter terminal needs --agency or --counter", "required")
+    if kind_value == DeviceKind.SURVEY and counter is None:
+        # It asks about the visits of one counter only (responses.for_counter).
+        raise _invalid("counter", "a survey tablet stands at one counter: give --counter", "required")
     if session.scalar(select(Device.id).where(Device.name == name)) is not None:
         raise DomainError(
             ErrorCode.CONFLICT, f"a device named {name} exists already", field="name", rule="exists"
@@ -135,7 +146,13 @@ def get_device(session: Session, device_id: int) -> Device:
 
 
 # Kiosks first: their printers are what staff most often need to look at.
-KIND_ORDER = (DeviceKind.KIOSK, DeviceKind.DISPLAY, DeviceKind.COUNTER, DeviceKind.PORTAL)
+KIND_ORDER = (
+    DeviceKind.KIOSK,
+    DeviceKind.DISPLAY,
+    DeviceKind.COUNTER,
+    DeviceKind.SURVEY,
+    DeviceKind.PORTAL,
+)
 
 
 def list_devices(session: Session) -> list[Device]:

@@ -32,6 +32,7 @@ from server.web import (  # noqa: E402, F401
     monitor,
     reports,
     skm_reports,
+    survey_tablet,
     ticket_page,
     vendor,
 )

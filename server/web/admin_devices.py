@@ -1,4 +1,5 @@
-"""Console page (admin only): the hall's kiosks, display boards and counter PCs.
+"""Console page (admin only): the hall's kiosks, display boards, counter PCs and survey
+tablets.
 
 Registering or renewing shows the device's token once, in that answer only (no-store,
 never in a redirect, a cookie or the log); revoking or renewing stops this process
@@ -30,6 +31,7 @@ KIND_NAMES = {
     DeviceKind.KIOSK: ("Kios", "Kiosk"),
     DeviceKind.DISPLAY: ("Papan tampilan", "Display board"),
     DeviceKind.COUNTER: ("PC loket", "Counter PC"),
+    DeviceKind.SURVEY: ("Tablet survei loket", "Counter survey tablet"),
     DeviceKind.PORTAL: ("Aplikasi mitra (booking)", "Partner app (booking)"),
 }
 PRINTER_NAMES: dict[str, tuple[str, str]] = {
@@ -145,7 +147,7 @@ def admin_devices_register() -> Any:
     who = g.antre_user
     form = {name: text_field(name) for name in ("name", "kind", "zone", "counter")}
     kind = form["kind"]
-    is_counter = kind == DeviceKind.COUNTER.value
+    is_counter = kind in (DeviceKind.COUNTER.value, DeviceKind.SURVEY.value)
 
     def register(ctx: Ctx) -> tuple[str, str]:
         if is_counter and not form["counter"]:

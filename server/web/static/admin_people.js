@@ -31,7 +31,8 @@
     });
   });
 
-  /* Device form: show the zone for kiosks and boards, the counter for counter PCs. */
+  /* Device form: show the zone for kiosks and boards, the counter for counter PCs and
+     survey tablets. */
   var kind = document.getElementById("f-kind");
   function showKind() {
     document.querySelectorAll("[data-for-kind]").forEach(function (part) {

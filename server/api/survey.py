@@ -1,0 +1,73 @@
+"""The counter's survey tablet over REST (docs/skm.md#where-visitors-answer): what to ask
+now, and the visitor's answers. Only the tablet registered at that counter, with its
+device token; it may answer only for the visit its counter just finished
+(``responses.for_counter``), so an officer's PC, another counter's tablet or a kiosk is
+refused, and so is an older visitor of its own.
+"""
+
+from __future__ import annotations
+
+from flask import Response, jsonify
+
+from server.api import bp
+from server.api.validation import Field, json_body
+from server.commands import run_command, run_query
+from server.domain import access
+from server.domain.context import Ctx
+from server.domain.payloads import iso
+from server.domain.skm import asking, responses
+from server.domain.skm.questionnaire import questionnaire
+from server.principal import current_principal
+from shared import wire
+
+ANSWER_SCHEMA = {
+    "ticket_id": Field(
+        "integer", required=True, minimum=1, description="the visit asked about (asking)"
+    ),
+    "answers": Field(
+        "object", required=True, description="U1..U9: each 1 (worst) to 4 (best), all nine"
+    ),
+    "extra": Field("object", nullable=True, description="the unit's own questions, X<id>: 1..4"),
+    "profile": Field(
+        "object",
+        nullable=True,
+        description="optional: gender (l, p), age_group, education, occupation",
+    ),
+    "suggestion": Field(
+        "string",
+        nullable=True,
+        max_length=responses.SUGGESTION_MAX,
+        multiline=True,
+        description="the visitor's saran/pengaduan, optional",
+    ),
+    "language": Field("string", choices=("id", "en"), description="the form's language"),
+}
+
+
+@bp.get("/survey/counters/<int:counter_id>")
+def counter_survey(counter_id: int) -> Response:
+    who = current_principal()
+    access.require_survey_tablet(who, counter_id)
+
+    def query(ctx: Ctx) -> wire.CounterSurvey:
+        version = asking.form_version(questionnaire(ctx.session))
+        return asking.counter_survey(ctx.session, counter_id, ctx.now, version)
+
+    response = jsonify(run_query(query))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/survey/counters/<int:counter_id>/answers")
+def counter_survey_answer(counter_id: int) -> tuple[Response, int]:
+    who = current_principal()
+    access.require_survey_tablet(who, counter_id)
+    body = json_body(ANSWER_SCHEMA)
+    answers = asking.answers_from_json(body)
+
+    def command(ctx: Ctx) -> wire.SurveyAnswered:
+        ticket = responses.for_counter(ctx.session, counter_id, body["ticket_id"], ctx.now)
+        stored = responses.submit(ctx, ticket, responses.Channel.COUNTER_TABLET, answers)
+        return {"number": ticket.number, "answered_at": iso(stored.answered_at)}
+
+    return jsonify(run_command(who.actor, command)), 201

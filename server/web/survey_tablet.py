@@ -1,0 +1,71 @@
+"""The counter's survey tablet: ``/survey/counter/<id>``, full screen beside the counter
+(docs/skm.md#where-visitors-answer).
+
+Idle it thanks the visitor in the hall's name; when its counter finishes a visit it asks
+that visit's survey by itself, and goes back to idle after the answer, after two minutes
+without a touch, or when the counter calls somebody else. The page carries no secret, as
+the browser board: the tablet's device token reaches it in the URL fragment (``#token=…``,
+never sent to a server) or is typed once, and is kept in localStorage; the page sends it
+as a bearer token to ``/api/v1/survey/counters/<id>`` and in the socket's auth, which
+puts the tablet in its counter's room (a finish there is ``ticket.updated``, done).
+
+The questionnaire is rendered here in both languages (one template with the ticket
+page's survey, ``survey/_questions.html``); the tablet switches language without a
+reload, and back to Indonesian for the next visitor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import make_response, render_template
+
+from server.commands import run_query
+from server.domain.context import Ctx
+from server.domain.errors import DomainError
+from server.domain.skm import asking
+from server.domain.skm.questionnaire import PROFILE, questionnaire
+from server.domain.skm.responses import SUGGESTION_MAX
+from server.models import Counter
+from server.web import bp
+from shared.errors import ErrorCode
+
+# Back to idle after this long without a touch: the visitor walked away mid-survey.
+IDLE_AFTER_SECONDS = 120
+# How long the thank-you stays after an answer.
+THANKS_SECONDS = 6
+
+
+def survey_page_context(ctx: Ctx) -> dict[str, Any]:
+    """What every survey form renders: the questions as worded now, the profile, the
+    suggestion's bound and the wording's fingerprint."""
+    questions = questionnaire(ctx.session)
+    return {
+        "questions": questions,
+        "profile": PROFILE,
+        "suggestion_max": SUGGESTION_MAX,
+        "form_version": asking.form_version(questions),
+    }
+
+
+@bp.get("/survey/counter/<int:counter_id>")
+def survey_tablet(counter_id: int) -> Any:
+    def query(ctx: Ctx) -> dict[str, Any] | None:
+        counter = ctx.session.get(Counter, counter_id)
+        if counter is None or not counter.active:
+            return None
+        return {"counter_label": counter.label, **survey_page_context(ctx)}
+
+    found = run_query(query)
+    if found is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "counter not found")
+    page = render_template(
+        "survey/tablet.html",
+        counter_id=counter_id,
+        idle_after=IDLE_AFTER_SECONDS,
+        thanks_seconds=THANKS_SECONDS,
+        **found,
+    )
+    response = make_response(page)
+    response.headers["Cache-Control"] = "no-store"
+    return response
