@@ -52,6 +52,7 @@ class ClientConfig:
     device: str
     zone: str  # where the device stands (a counter terminal: its counter's zone)
     username: str = ""  # the officer who logs in (a counter)
+    address: str = ""  # a page to open in a browser, token in its fragment (the tablet)
 
 
 def write_client_configs(
@@ -83,7 +84,20 @@ def write_client_configs(
         write_private(path, text + "\n")
         username = officer_username(COUNTER_AGENCY) if client == "counter" else ""
         written.append(ClientConfig(client, path, device.name, _zone(device), username))
+    tablet = next((d for d in devices if d.kind == DeviceKind.SURVEY), None)
+    if tablet is not None:
+        written.append(_survey_tablet(tablet, tokens[tablet.name], folder, server_url))
     return written
+
+
+def _survey_tablet(device: Device, token: str, folder: Path, server_url: str) -> ClientConfig:
+    """The survey tablet is a browser page: its address, with the token in the fragment
+    as the page reads it, kept in a private file like the configs."""
+    assert device.counter_id is not None
+    address = f"{server_url}/survey/counter/{device.counter_id}#token={token}"
+    path = folder / "survey-tablet.url"
+    write_private(path, address + "\n")
+    return ClientConfig("survey", path, device.name, _zone(device), address=address)
 
 
 def _first(devices: list[Device], kind: DeviceKind, agency: str | None) -> Device:
@@ -233,6 +247,12 @@ def client_commands(configs: list[ClientConfig], server_url: str, cwd: Path | No
         "Boards of the other zones: " + ", ".join(_shown(c.path, cwd) for c in others),
         f"Web console and hall monitor: {server_url}/ ({ADMIN_USER} / {ADMIN_PASSWORD})",
     ]
+    tablet = next((c for c in configs if c.client == "survey"), None)
+    if tablet is not None:
+        lines += [
+            "Survey tablet at the counter above (open in a browser; press Selesai/Berikutnya",
+            f"at the counter and it asks that visitor): {tablet.address}",
+        ]
     return "\n".join(lines)
 
 

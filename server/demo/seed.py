@@ -51,6 +51,9 @@ ADMIN_USER = "admin"
 ADMIN_PASSWORD = "admin-mpp-demo"
 OFFICER_PASSWORD = "petugas-demo"
 RENEWED = "renewed on every seed-demo run"
+# The agency whose first counter has a survey tablet: Disdukcapil, whose first counter the
+# demo's counter client opens, so finishing a visit there turns the tablet to its survey.
+SURVEY_TABLET_AGENCY = "DK"
 
 
 class NotTheDemoHall(Exception):
@@ -77,6 +80,8 @@ class DemoCredentials:
             f"Admin: {self.admin[0]} / {self.admin[1]}",
             "  web console: / on this server (e.g. http://127.0.0.1:5080/)",
             "  browser board: /board/<zone>#token=<that zone's display token below>",
+            "  survey tablet: /survey/counter/<counter id>#token=<its survey token below>"
+            " (scripts/demo prints the whole address)",
             "",
             "Officers (one per agency; all with the same demo password):",
         ]
@@ -141,6 +146,7 @@ def seed_demo(
         creds.created = True
     else:
         _ensure_demo_hall(session, data)
+        _add_new_demo_devices(session, data, now)
     if hours is not None:
         set_demo_hours(session, data, hours)
     if booking_key is not None:
@@ -325,6 +331,16 @@ def _create_people_and_devices(session: Session, data: dict[str, Any], now: dt.d
         register_device(session, spec.name, spec.kind, spec.zone, None, spec.counter_id, now)
 
 
+def _add_new_demo_devices(session: Session, data: dict[str, Any], now: dt.datetime) -> None:
+    """A demo seeded before the survey tablet existed gets one on its next run. Only
+    then: a demo device an admin renamed or revoked is theirs, never made again."""
+    if session.scalar(select(Device.id).where(Device.kind == DeviceKind.SURVEY)) is not None:
+        return
+    for spec in _device_specs(session, data):
+        if spec.kind == DeviceKind.SURVEY.value:
+            register_device(session, spec.name, spec.kind, spec.zone, None, spec.counter_id, now)
+
+
 @dataclass(frozen=True)
 class _DeviceSpec:
     name: str
@@ -335,7 +351,8 @@ class _DeviceSpec:
 
 def _device_specs(session: Session, data: dict[str, Any]) -> list[_DeviceSpec]:
     """The demo's devices: its kiosks, a board per zone, a terminal at the first counter
-    of each agency."""
+    of each agency, and a survey tablet beside the first of them (the counter the demo's
+    counter client opens: server.demo.client_configs)."""
     specs = [_DeviceSpec(k["name"], "kiosk", k["zone"]) for k in data["kiosks"]]
     specs += [_DeviceSpec(f"Papan {z['name']}", "display", z["code"]) for z in data["zones"]]
     for agency in session.scalars(select(Agency).order_by(Agency.position)):
@@ -343,6 +360,9 @@ def _device_specs(session: Session, data: dict[str, Any]) -> list[_DeviceSpec]:
         if first is not None:
             name = f"PC {first.label} {agency.short_name}"
             specs.append(_DeviceSpec(name, "counter", counter_id=first.id))
+        if first is not None and agency.code == SURVEY_TABLET_AGENCY:
+            name = f"Tablet survei {first.label} {agency.short_name}"
+            specs.append(_DeviceSpec(name, "survey", counter_id=first.id))
     return specs
 
 

@@ -12,7 +12,10 @@ admin, or by the demo) and nobody has started it yet. It is counted apart, as no
 connected, so a fresh hall does not open on a red tile for machines still in their
 boxes. Once seen, a device that falls silent is in trouble like any other, except a
 partner app (``portal``): it calls only when somebody books, so a quiet night is not a
-fault.
+fault. A counter's survey tablet idles most of the day, but its page keeps a socket open
+(marked seen every minute) and asks the server what to show every minute: an idle
+tablet is seen like a board, and one that is silent has its page closed or its network
+cut, which is worth a look.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import make_response, render_template
+from flask import make_response, render_template, request
 
 from server.commands import run_query
 from server.domain.context import Ctx
@@ -30,8 +30,10 @@ from server.models import Counter
 from server.web import bp
 from shared.errors import ErrorCode
 
-# Back to idle after this long without a touch: the visitor walked away mid-survey.
+# Back to idle after this long without a touch: the visitor walked away mid-survey. A
+# hall may choose another (``?idle_seconds=N`` in the tablet's address).
 IDLE_AFTER_SECONDS = 120
+IDLE_BOUNDS = (5, 600)
 # How long the thank-you stays after an answer.
 THANKS_SECONDS = 6
 
@@ -48,6 +50,16 @@ def survey_page_context(ctx: Ctx) -> dict[str, Any]:
     }
 
 
+def _idle_seconds() -> int:
+    raw = request.args.get("idle_seconds", str(IDLE_AFTER_SECONDS))
+    low, high = IDLE_BOUNDS
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise DomainError(
+            ErrorCode.VALIDATION_ERROR, f"idle_seconds must be from {low} to {high}"
+        )
+    return int(raw)
+
+
 @bp.get("/survey/counter/<int:counter_id>")
 def survey_tablet(counter_id: int) -> Any:
     def query(ctx: Ctx) -> dict[str, Any] | None:
@@ -62,7 +74,7 @@ def survey_tablet(counter_id: int) -> Any:
     page = render_template(
         "survey/tablet.html",
         counter_id=counter_id,
-        idle_after=IDLE_AFTER_SECONDS,
+        idle_after=_idle_seconds(),
         thanks_seconds=THANKS_SECONDS,
         **found,
     )

@@ -76,7 +76,7 @@ def test_seed_demo_builds_the_tangerang_hall_and_prints_every_credential(migrate
         counters = session.scalar(select(func.count()).select_from(Counter)) or 0
         assert 60 <= counters <= 90
         devices = session.scalars(select(Device)).all()
-        assert {d.kind.value for d in devices} == {"kiosk", "display", "counter"}
+        assert {d.kind.value for d in devices} == {"kiosk", "display", "counter", "survey"}
         assert len(tokens) == len(devices)
         assert all(device_for_token(session, t) is not None for t in tokens)
         officers = session.scalar(

@@ -282,6 +282,34 @@ def test_the_commands_to_start_each_client_are_printed(demo_url: str, tmp_path: 
     assert "petugas.dk / petugas-demo" in output
 
 
+def test_the_survey_tablets_address_is_printed_with_its_token_for_the_counters_counter(
+    demo_url: str, tmp_path: Path, db: Database
+) -> None:
+    folder, output = write_configs(demo_url, tmp_path, "--port", "5097")
+    counter_id = load_counter_config(folder / "counter-dk.toml").counter_id
+    found = re.search(r"http://127\.0\.0\.1:5097/survey/counter/(\d+)#token=(\S+)", output)
+    assert found is not None, output
+    assert int(found.group(1)) == counter_id
+    with db.read() as session:
+        tablet = device_for_token(session, found.group(2))
+        assert tablet is not None and tablet.kind.value == "survey"
+        assert tablet.counter_id == counter_id
+    assert stat.S_IMODE((folder / "survey-tablet.url").stat().st_mode) == 0o600
+
+
+def test_a_demo_seeded_before_the_survey_tablet_gets_one_on_its_next_run(
+    demo_url: str, db: Database
+) -> None:
+    with db.write() as session:
+        tablet = session.scalars(select(Device).where(Device.kind == "survey")).one()
+        session.delete(tablet)
+    output = ok(invoke(demo_url, "seed-demo"))
+    assert "survey   Tablet survei Loket" in output
+    ok(invoke(demo_url, "seed-demo"))
+    with db.read() as session:
+        assert len(session.scalars(select(Device).where(Device.kind == "survey")).all()) == 1
+
+
 def test_a_server_listening_everywhere_is_reached_at_the_loopback_address(
     demo_url: str, tmp_path: Path
 ) -> None:
