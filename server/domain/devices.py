@@ -96,7 +96,9 @@ def register_device(
         raise _invalid("counter", "a counter terminal needs --agency or --counter", "required")
     if kind_value == DeviceKind.SURVEY and counter is None:
         # It asks about the visits of one counter only (responses.for_counter).
-        raise _invalid("counter", "a survey tablet stands at one counter: give --counter", "required")
+        raise _invalid(
+            "counter", "a survey tablet stands at one counter: give --counter", "required"
+        )
     if session.scalar(select(Device.id).where(Device.name == name)) is not None:
         raise DomainError(
             ErrorCode.CONFLICT, f"a device named {name} exists already", field="name", rule="exists"

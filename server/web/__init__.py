@@ -34,5 +34,6 @@ from server.web import (  # noqa: E402, F401
     skm_reports,
     survey_tablet,
     ticket_page,
+    ticket_survey,
     vendor,
 )

@@ -54,9 +54,7 @@ def _idle_seconds() -> int:
     raw = request.args.get("idle_seconds", str(IDLE_AFTER_SECONDS))
     low, high = IDLE_BOUNDS
     if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
-        raise DomainError(
-            ErrorCode.VALIDATION_ERROR, f"idle_seconds must be from {low} to {high}"
-        )
+        raise DomainError(ErrorCode.VALIDATION_ERROR, f"idle_seconds must be from {low} to {high}")
     return int(raw)
 
 

@@ -21,6 +21,7 @@ from server.domain.context import Ctx
 from server.domain.errors import DomainError
 from server.domain.outbox import current_seq
 from server.domain.payloads import public_ticket_payload, service_payload
+from server.domain.skm.asking import ticket_page_offer
 from server.domain.tickets import find_by_status_code, ticket_with_estimate
 from server.web import bp
 from shared import events, wire
@@ -70,10 +71,14 @@ def ticket_page(status_code: str) -> Any:
         response = make_response(render_template("ticket/busy.html"), 429)
         response.headers["Retry-After"] = str(exc.details.get("retry_after", 60))
         return _private(response)
-    status, standard = None, None
+    status, standard, offer = None, None, None
     if STATUS_CODE.fullmatch(status_code):
-        status, standard = run_query(
-            lambda ctx: (ticket_status(ctx, status_code), service_standard(ctx, status_code))
+        status, standard, offer = run_query(
+            lambda ctx: (
+                ticket_status(ctx, status_code),
+                service_standard(ctx, status_code),
+                ticket_page_offer(ctx.session, status_code, ctx.now),
+            )
         )
     if status is None:
         # The same page for a malformed and an unknown code: no hint which codes exist.
@@ -84,6 +89,7 @@ def ticket_page(status_code: str) -> Any:
             code=status_code,
             status=status,
             standard=standard,
+            survey_offer=offer,
             refresh_seconds=REFRESH_SECONDS,
         )
         response = make_response(body)

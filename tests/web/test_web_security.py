@@ -110,8 +110,9 @@ def test_every_console_post_without_the_csrf_secret_is_refused_and_changes_nothi
     assert "/admin/services/new" in paths and "/logout" in paths
     before = api.as_user("admin").get("/api/v1/config").get_json()
     for path in paths:
-        # The visitor's booking forms refuse it too, with their own page ("open too long").
-        refused = 400 if path.startswith(("/booking", "/b/")) else 403
+        # The visitor's booking and survey forms refuse it too, with their own page ("open
+        # too long").
+        refused = 400 if path.startswith(("/booking", "/b/", "/t/")) else 403
         forged = admin.post(path, {"name": "forged", "code": "ZZ-FORGED"}, csrf=False)
         assert forged.status_code == refused, path
         wrong = admin.client.post(

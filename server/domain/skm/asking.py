@@ -13,19 +13,24 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
+from typing import Literal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.models import Counter, Ticket
+from server.models import Counter, SurveyResponse, Ticket, TicketState
 from shared import wire
 from shared.errors import ErrorCode
 
 from ..errors import DomainError, not_found
 from ..payloads import agency_brief, iso
 from .questionnaire import PROFILE, Question
-from .responses import COUNTER_WINDOW, Answers, awaiting_at_counter
+from .responses import COUNTER_WINDOW, Answers, awaiting_at_counter, for_ticket_page
 
 PROFILE_NAMES = tuple(f.name for f in PROFILE)
+Offer = Literal["open", "answered"]
+# States from which a ticket may still become done (its page then offers the survey).
+NOT_YET_DONE = (TicketState.WAITING, TicketState.CALLED, TicketState.SERVING)
 
 
 def form_version(questions: list[Question]) -> str:
@@ -67,6 +72,25 @@ def counter_survey(
         "asking": visit(ticket) if ticket is not None else None,
         "form_version": version,
     }
+
+
+def ticket_page_offer(session: Session, status_code: str, now: dt.datetime) -> Offer | None:
+    """What the ticket page says of the survey: ``open`` (a link, shown once the visit is
+    done, live), ``answered`` (thanks), or None (never: cancelled, expired, a visitor
+    who did not come, or a visit done more than ``TICKET_PAGE_DAYS`` ago)."""
+    ticket = session.scalars(select(Ticket).where(Ticket.status_code == status_code)).first()
+    if ticket is None:
+        return None
+    answered = select(SurveyResponse.id).where(SurveyResponse.ticket_id == ticket.id)
+    if session.scalar(answered) is not None:
+        return "answered"
+    if ticket.state in NOT_YET_DONE:
+        return "open"
+    try:
+        for_ticket_page(session, status_code, now)
+    except DomainError:
+        return None
+    return "open"
 
 
 def _invalid(field_name: str, message: str) -> DomainError:

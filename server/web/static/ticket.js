@@ -101,6 +101,9 @@
     }
     fit(document.getElementById("number"));
     fit(box.querySelector(".counter"));
+    /* the survey's offer (server-rendered: open or answered) shows once the visit is done */
+    var offer = document.getElementById("survey-offer");
+    if (offer) offer.hidden = t.state !== "done";
   }
 
   /* A new call (or a recall: a new call time) makes the phone buzz. */
