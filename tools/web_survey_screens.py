@@ -6,7 +6,7 @@ Seeds a throwaway demo hall (every service open all day), starts a real server, 
 the demo's survey tablet (Disdukcapil's first counter) at 1280x800 and photographs it
 idle; finishes a visit at that counter over REST and photographs the tablet asking
 (the first question, then the profile); and, at 360x800, the visitor's phone: the
-ticket page's survey for that visit (when the ticket page offers it).
+ticket page offering the survey once served, and the survey with two answers chosen.
 """
 
 from __future__ import annotations
@@ -108,12 +108,17 @@ def phone_survey(browser: object, base: str, issued: dict[str, object]) -> None:
     )
     page = context.new_page()
     page.on("pageerror", lambda e: print("PAGE ERROR", e))
+    page.goto(f"{base}/t/{issued['status_code']}")
+    page.wait_for_selector("#survey-offer", state="visible")
+    shoot(page, "web-survey-phone-offer.png")
     response = page.goto(f"{base}/t/{issued['status_code']}/survey")
     if response is None or response.status != 200:
         print("the ticket page offers no survey here: no phone picture")
         return
+    page.click("fieldset[data-key=U1] .level-4")
+    page.click("fieldset[data-key=U2] .level-3")
+    page.evaluate("window.scrollTo(0, 0)")
     shoot(page, "web-survey-phone.png")
-    page.screenshot(path=str(OUT / "web-survey-phone-full.png"), full_page=True)
 
 
 if __name__ == "__main__":
