@@ -127,6 +127,7 @@ WORDS = {
         "closed": "Menunggu loket dibuka",
         "area": "Tunggu di: {area}",
         "scan": "Pindai untuk cek posisi antrean",
+        "survey": "Nilai layanan kami: pindai kode QR ini setelah dilayani",
         "booking": "BOOKING – JADWAL {time}",
     },
     "en": {
@@ -138,6 +139,7 @@ WORDS = {
         "closed": "Waiting for a counter to open",
         "area": "Wait at: {area}",
         "scan": "Scan to follow your queue",
+        "survey": "Rate our service: scan this QR code after your visit",
         "booking": "BOOKING – SLOT {time}",
     },
 }
@@ -191,6 +193,8 @@ class TicketLayout:
     area: str = ""
     open_counters: int = 1
     footer: str = ""
+    # The hall's ``ticket_survey_line``: the QR also rates the service once served.
+    survey_line: bool = False
     language: str = "id"
     logo_path: str | None = None
     paper_mm: int = 80
@@ -218,6 +222,7 @@ class TicketLayout:
         site_name: str,
         public_url: str,
         footer: str = "",
+        survey_line: bool = False,
         timezone: str = "Asia/Jakarta",
         language: str = "id",
         logo_path: str | None = None,
@@ -248,6 +253,7 @@ class TicketLayout:
                 area=_area_text(ticket.get("area")),
                 open_counters=int(answer.get("open_counters", 1)),
                 footer=footer,
+                survey_line=survey_line,
                 language=language,
                 logo_path=logo_path,
                 paper_mm=paper_mm,
@@ -325,6 +331,9 @@ class TicketLayout:
                 text(place, bold=True)
         blocks.append(Qr(self.status_url))
         text(words["scan"])
+        if self.survey_line:
+            # The same QR: the ticket page offers the satisfaction survey once served.
+            text(words["survey"], bold=True)
         if self.footer.strip():
             blocks.append(Rule())
             text(self.footer.strip())

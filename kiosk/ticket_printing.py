@@ -27,6 +27,7 @@ class TicketSettings:
     public_url: str
     site_name: str = "Mal Pelayanan Publik"
     footer: str = ""
+    survey_line: bool = False
     timezone: str = "Asia/Jakarta"
     logo_path: str | None = None
 
@@ -61,6 +62,8 @@ class KioskPrinter:
             site_name=site.get("name") or self.settings.site_name,
             timezone=site.get("timezone") or self.settings.timezone,
             footer=settings.get("ticket_footer", self.settings.footer) or "",
+            # An older server does not send it: no line it never asked for.
+            survey_line=settings.get("ticket_survey_line", 0) == 1,
             public_url=self._public_url
             or (public_url if isinstance(public_url, str) else "")
             or self._server_url,
@@ -88,6 +91,7 @@ class KioskPrinter:
             site_name=settings.site_name,
             public_url=settings.public_url,
             footer=settings.footer,
+            survey_line=settings.survey_line,
             timezone=settings.timezone,
             language=language,
             logo_path=settings.logo_path,

@@ -570,6 +570,11 @@ class Settings(TypedDict):
     callout_template_id: str
     callout_template_en: str
     ticket_footer: str
+    ticket_survey_line: Annotated[
+        int,
+        Range(minimum=0, maximum=1),
+        Doc("1: the ticket says its QR rates the service once served (the SKM survey)"),
+    ]
     estimate_sample_size: int
     estimate_min_samples: int
     officer_token_hours: int

@@ -50,6 +50,9 @@ class SiteSettings:
     callout_template_id: str = DEFAULT_TEMPLATE_ID
     callout_template_en: str = DEFAULT_TEMPLATE_EN
     ticket_footer: str = "Terima kasih. Simpan tiket ini sampai nomor Anda dipanggil."
+    # 1: the ticket says under its QR that the same code rates the service once served
+    # (the ticket page offers the SKM survey then: docs/skm.md); 0: the line is left out.
+    ticket_survey_line: int = 1
     estimate_sample_size: int = 20
     estimate_min_samples: int = 5
     officer_token_hours: int = 12
@@ -81,6 +84,7 @@ _LIMITS: dict[str, tuple[int, int]] = {
     "officer_token_hours": (1, 24 * 7),
     "booking_no_show_limit": (0, 20),
     "booking_block_days": (1, 365),
+    "ticket_survey_line": (0, 1),
 }
 _MAX_TEXT = {"number_separator": 2, "ticket_footer": 300, "site_short_name": 40}
 _CHOICES = {"default_language": LANGUAGES}

@@ -33,7 +33,10 @@ TIMEZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
 # The form's groups, in order; each field is a setting's key.
 SETTINGS_FORM: tuple[tuple[tuple[str, str], tuple[str, ...]], ...] = (
     (("Identitas", "Identity"), ("site_name", "site_short_name", "default_language", "timezone")),
-    (("Tiket", "Ticket"), ("ticket_footer", "number_separator", "number_width")),
+    (
+        ("Tiket", "Ticket"),
+        ("ticket_footer", "ticket_survey_line", "number_separator", "number_width"),
+    ),
     (
         ("Urutan panggilan", "Calling order"),
         ("priority_every_n", "no_show_after_calls", "no_show_return_places"),
