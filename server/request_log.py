@@ -33,8 +33,9 @@ WHO_KEY = "antre.who"
 # 64 random bits: unique enough over a hall's lifetime of logs, short enough to read out.
 REQUEST_ID_BYTES = 8
 
-# A ticket's status code is the key of its public answer and of its page (the QR's link).
-_TICKET_STATUS = re.compile(r"^(/api/v1/tickets/|/t/)([A-Za-z0-9_-]{4})[^/]{5,}$")
+# A ticket's status code is the key of its public answer and of its page (the QR's link),
+# and of the pages under it (its survey: /t/<code>/survey).
+_TICKET_STATUS = re.compile(r"^(/api/v1/tickets/|/t/)([A-Za-z0-9_-]{4})[^/]{5,}(/.*)?$")
 # A booking's code opens its status page: a log keeps two of its characters.
 _BOOKING_CODE = re.compile(r"^(/api/v1/bookings/|/b/)([A-Za-z0-9]{2})[^/]{3,}")
 
@@ -51,7 +52,7 @@ def request_id_of(environ: WSGIEnvironment) -> str:
 def loggable_path(path: str) -> str:
     """The path without the part of a ticket's status code that would let a log reader
     open the visitor's ticket page."""
-    return _BOOKING_CODE.sub(r"\1\2…", _TICKET_STATUS.sub(r"\1\2…", path))
+    return _BOOKING_CODE.sub(r"\1\2…", _TICKET_STATUS.sub(r"\1\2…\3", path))
 
 
 def _path(environ: WSGIEnvironment) -> str:

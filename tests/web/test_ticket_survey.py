@@ -155,3 +155,15 @@ def test_a_form_without_its_session_is_refused_and_nothing_is_stored(
     assert "terlalu lama terbuka" in sent.text
     with web_server.db.read() as session:
         assert session.scalars(select(SurveyResponse)).first() is None
+
+
+def test_the_survey_address_is_logged_without_the_tickets_code(
+    web_server: LiveServer,
+) -> None:
+    ticket = served(web_server)
+    code = ticket["status_code"]
+    assert requests.get(f"{web_server.url}/t/{code}/survey", timeout=5).status_code == 200
+
+    log = web_server.log_text()
+    assert f"/t/{code[:4]}…/survey" in log
+    assert code not in log
