@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Response, flash, g, redirect, render_template, url_for
+from flask import Response, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from server.commands import run_command, run_query
@@ -110,7 +110,7 @@ def _devices_page(
     form: dict[str, str] | None = None,
     errors: Errors | None = None,
     status: int = 200,
-    shown_token: tuple[str, str] | None = None,
+    shown_token: tuple[str, str, bool] | None = None,
 ) -> Response:
     rows, choices = run_query(lambda ctx: (_device_rows(ctx), _device_choices(ctx)))
     body = render_template(
@@ -149,7 +149,7 @@ def admin_devices_register() -> Any:
     kind = form["kind"]
     is_counter = kind in (DeviceKind.COUNTER.value, DeviceKind.SURVEY.value)
 
-    def register(ctx: Ctx) -> tuple[str, str]:
+    def register(ctx: Ctx) -> tuple[str, str, bool]:
         if is_counter and not form["counter"]:
             raise DomainError(
                 ErrorCode.VALIDATION_ERROR, "choose a counter", field="counter", rule="required"
@@ -163,7 +163,7 @@ def admin_devices_register() -> Any:
             _counter_id(form["counter"]) if is_counter else None,
             ctx.now,
         )
-        return device.name, token
+        return device.name, *_secret_shown(device.kind, device.counter_id, token)
 
     made, errors = attempt(lambda: run_command(who.actor, register))
     if errors or made is None:
@@ -193,11 +193,20 @@ def admin_device_revoke(device_id: int) -> Any:
 @bp.post("/admin/devices/<int:device_id>/renew")
 @staff_page(Role.ADMIN)
 def admin_device_renew(device_id: int) -> Any:
-    def renew(ctx: Ctx) -> tuple[str, str, str]:
+    def renew(ctx: Ctx) -> tuple[tuple[str, str, bool], str]:
         device = devices.get_device(ctx.session, device_id)
         old = device.token_hash
-        return device.name, devices.renew_token(ctx.session, device), old
+        token = devices.renew_token(ctx.session, device)
+        return (device.name, *_secret_shown(device.kind, device.counter_id, token)), old
 
-    name, token, old = run_command(g.antre_user.actor, renew)
+    shown, old = run_command(g.antre_user.actor, renew)
     forget_tokens([old])
-    return _devices_page(shown_token=(name, token))
+    return _devices_page(shown_token=shown)
+
+
+def _secret_shown(kind: DeviceKind, counter_id: int | None, token: str) -> tuple[str, bool]:
+    """What the admin copies: the token, or for a survey tablet the whole address to open
+    on it, the token in the fragment (the page keeps it; docs/skm.md); and which one."""
+    if kind != DeviceKind.SURVEY or counter_id is None:
+        return token, False
+    return f"{request.host_url}survey/counter/{counter_id}#token={token}", True

@@ -228,6 +228,27 @@ def test_every_form_needs_the_csrf_secret(admin: Console, hall: Hall) -> None:
 # --- devices --------------------------------------------------------------------------
 
 
+def test_a_survey_tablet_is_registered_at_a_counter_and_its_address_is_shown_once(
+    admin: Console, api: Api, hall: Hall
+) -> None:
+    missing = admin.post("/admin/devices", {"name": "Tablet L1", "kind": "survey"})
+    assert missing.status_code == 422 and "counter" in field_errors(missing)
+
+    answer = admin.post(
+        "/admin/devices", {"name": "Tablet L1", "kind": "survey", "counter": str(hall.c1)}
+    )
+
+    assert answer.status_code == 201
+    address = shown_once(answer)
+    found = re.fullmatch(rf"http://localhost/survey/counter/{hall.c1}#token=(\S+)", address)
+    assert found is not None, address
+    tablet = Api(api.client, api.hall, found.group(1))
+    assert tablet.get(f"/api/v1/survey/counters/{hall.c1}").status_code == 200
+    assert tablet.post("/api/v1/tickets", json={"service_id": hall.ktp}).status_code == 403
+    assert tablet.get("/api/v1/hall/snapshot").status_code == 403
+    assert tablet.get("/api/v1/agencies/DK/snapshot").status_code == 403
+
+
 def test_a_device_token_is_shown_once_works_and_dies_when_revoked(
     admin: Console, api: Api, caplog: pytest.LogCaptureFixture
 ) -> None:
