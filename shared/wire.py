@@ -947,6 +947,14 @@ class CounterSurvey(TypedDict):
     ]
 
 
+class KioskSurveyVisit(TypedDict):
+    """A visit done today, found at the kiosk by the number printed on its ticket."""
+
+    number: str
+    service: str
+    agency: AgencyBrief
+
+
 class SurveyAnswered(TypedDict):
     """An answer stored: the visit it was for."""
 

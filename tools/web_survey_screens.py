@@ -6,7 +6,8 @@ Seeds a throwaway demo hall (every service open all day), starts a real server, 
 the demo's survey tablet (Disdukcapil's first counter) at 1280x800 and photographs it
 idle; finishes a visit at that counter over REST and photographs the tablet asking
 (the first question, then the profile); and, at 360x800, the visitor's phone: the
-ticket page offering the survey once served, and the survey with two answers chosen.
+ticket page offering the survey once served, and the survey with two answers chosen;
+and the kiosk's survey page (1280x800) refusing a number not in today's queue.
 """
 
 from __future__ import annotations
@@ -98,6 +99,14 @@ def main() -> None:
             page.click("fieldset[data-key=profile] .pill:has-text('30–39 tahun')")
             shoot(page, "web-survey-tablet-profile.png")
             phone_survey(browser, base, issued)
+            stand = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
+            at_kiosk = stand.new_page()
+            at_kiosk.on("pageerror", lambda e: print("PAGE ERROR", e))
+            at_kiosk.goto(f"{base}/survey/kiosk#token={kiosk_token}")
+            at_kiosk.fill("#number-input", "DK-077")
+            at_kiosk.click(".number-go")
+            at_kiosk.wait_for_selector("#number-error", state="visible")
+            shoot(at_kiosk, "web-survey-kiosk.png")
             browser.close()
 
 

@@ -23,6 +23,7 @@ from server.api.bookings import CANCEL_SCHEMA as BOOKING_CANCEL_SCHEMA
 from server.api.counters import CALL_SCHEMA, EMPTY, OPEN_SCHEMA, TRANSFER_SCHEMA
 from server.api.devices import HEALTH_SCHEMA
 from server.api.survey import ANSWER_SCHEMA as SURVEY_ANSWER_SCHEMA
+from server.api.survey import KIOSK_ANSWER_SCHEMA, KIOSK_LOOKUP_SCHEMA
 from server.api.tickets import (
     CANCEL_SCHEMA,
     IDEMPOTENCY_HEADER,
@@ -110,6 +111,7 @@ WIRE_REFS: dict[type, str] = {
     wire.SurveyVisit: "SurveyVisit",
     wire.CounterSurvey: "CounterSurvey",
     wire.SurveyAnswered: "SurveyAnswered",
+    wire.KioskSurveyVisit: "KioskSurveyVisit",
     wire.BookableService: "BookableService",
     wire.BookableServices: "BookableServices",
     wire.BookingSlot: "BookingSlot",
@@ -519,6 +521,29 @@ def survey_operations() -> list[Operation]:
             status=201,
             body=SURVEY_ANSWER_SCHEMA,
             errors=(E.FORBIDDEN, E.SURVEY_CLOSED, E.ALREADY_ANSWERED),
+            writes=True,
+        ),
+        Operation(
+            "post",
+            f"{API}/survey/kiosk/lookup",
+            "kiosk_survey_lookup",
+            "survey",
+            "The kiosk's survey page: a visit done today, by the number printed on its ticket "
+            "(kiosks only)",
+            "KioskSurveyVisit",
+            body=KIOSK_LOOKUP_SCHEMA,
+            errors=(E.FORBIDDEN, E.NOT_FOUND, E.SURVEY_CLOSED, E.ALREADY_ANSWERED),
+        ),
+        Operation(
+            "post",
+            f"{API}/survey/kiosk/answers",
+            "kiosk_survey_answer",
+            "survey",
+            "A visitor's answers at the kiosk, for a ticket done today, once (kiosks only)",
+            "SurveyAnswered",
+            status=201,
+            body=KIOSK_ANSWER_SCHEMA,
+            errors=(E.FORBIDDEN, E.NOT_FOUND, E.SURVEY_CLOSED, E.ALREADY_ANSWERED),
             writes=True,
         ),
     ]

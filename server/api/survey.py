@@ -1,8 +1,13 @@
-"""The counter's survey tablet over REST (docs/skm.md#where-visitors-answer): what to ask
-now, and the visitor's answers. Only the tablet registered at that counter, with its
-device token; it may answer only for the visit its counter just finished
-(``responses.for_counter``), so an officer's PC, another counter's tablet or a kiosk is
-refused, and so is an older visitor of its own.
+"""The survey's places over REST (docs/skm.md#where-visitors-answer).
+
+The counter's tablet: what to ask now, and the visitor's answers. Only the tablet
+registered at that counter, with its device token; it may answer only for the visit its
+counter just finished (``responses.for_counter``), so an officer's PC, another counter's
+tablet or a kiosk is refused, and so is an older visitor of its own.
+
+The kiosk's survey page: a visitor who left without answering types the number printed
+on their ticket; a kiosk's token only, a ticket done today only, once
+(``responses.for_kiosk``).
 """
 
 from __future__ import annotations
@@ -44,6 +49,16 @@ ANSWER_SCHEMA = {
 }
 
 
+NUMBER = Field(
+    "string", required=True, min_length=1, max_length=20, description="as printed, e.g. DK-012"
+)
+KIOSK_LOOKUP_SCHEMA = {"number": NUMBER}
+KIOSK_ANSWER_SCHEMA = {
+    "number": NUMBER,
+    **{name: spec for name, spec in ANSWER_SCHEMA.items() if name != "ticket_id"},
+}
+
+
 @bp.get("/survey/counters/<int:counter_id>")
 def counter_survey(counter_id: int) -> Response:
     who = current_principal()
@@ -68,6 +83,34 @@ def counter_survey_answer(counter_id: int) -> tuple[Response, int]:
     def command(ctx: Ctx) -> wire.SurveyAnswered:
         ticket = responses.for_counter(ctx.session, counter_id, body["ticket_id"], ctx.now)
         stored = responses.submit(ctx, ticket, responses.Channel.COUNTER_TABLET, answers)
+        return {"number": ticket.number, "answered_at": iso(stored.answered_at)}
+
+    return jsonify(run_command(who.actor, command)), 201
+
+
+@bp.post("/survey/kiosk/lookup")
+def kiosk_survey_lookup() -> Response:
+    who = current_principal()
+    access.require_kiosk(who)
+    number = json_body(KIOSK_LOOKUP_SCHEMA)["number"]
+
+    def query(ctx: Ctx) -> wire.KioskSurveyVisit:
+        ticket = responses.for_kiosk(ctx.session, number, ctx.today)
+        return asking.kiosk_visit(ticket)
+
+    return jsonify(run_query(query))
+
+
+@bp.post("/survey/kiosk/answers")
+def kiosk_survey_answer() -> tuple[Response, int]:
+    who = current_principal()
+    access.require_kiosk(who)
+    body = json_body(KIOSK_ANSWER_SCHEMA)
+    answers = asking.answers_from_json(body)
+
+    def command(ctx: Ctx) -> wire.SurveyAnswered:
+        ticket = responses.for_kiosk(ctx.session, body["number"], ctx.today)
+        stored = responses.submit(ctx, ticket, responses.Channel.KIOSK, answers)
         return {"number": ticket.number, "answered_at": iso(stored.answered_at)}
 
     return jsonify(run_command(who.actor, command)), 201

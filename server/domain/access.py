@@ -121,6 +121,13 @@ def require_survey_tablet(who: Principal, counter_id: int) -> None:
         raise forbidden("this tablet stands at another counter")
 
 
+def require_kiosk(who: Principal) -> None:
+    """The kiosk's survey page (a visitor who left the counter without answering) runs
+    with a kiosk's token only."""
+    if who.kind != "device" or who.device_kind != DeviceKind.KIOSK:
+        raise forbidden("only a kiosk asks the survey by a ticket's number")
+
+
 def can_see_lines(who: Principal) -> bool:
     """Any line's counts (before a transfer): staff of any agency and counter terminals;
     no tickets, no personal data."""

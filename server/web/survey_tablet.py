@@ -1,5 +1,5 @@
-"""The counter's survey tablet: ``/survey/counter/<id>``, full screen beside the counter
-(docs/skm.md#where-visitors-answer).
+"""The counter's survey tablet: ``/survey/counter/<id>``, full screen beside the counter,
+and the kiosk's survey page, ``/survey/kiosk`` (docs/skm.md#where-visitors-answer).
 
 Idle it thanks the visitor in the hall's name; when its counter finishes a visit it asks
 that visit's survey by itself, and goes back to idle after the answer, after two minutes
@@ -8,6 +8,10 @@ the browser board: the tablet's device token reaches it in the URL fragment (``#
 never sent to a server) or is typed once, and is kept in localStorage; the page sends it
 as a bearer token to ``/api/v1/survey/counters/<id>`` and in the socket's auth, which
 puts the tablet in its counter's room (a finish there is ``ticket.updated``, done).
+
+The kiosk's page is the same page without a counter: a visitor who left the counter
+without answering types the number printed on their ticket (a kiosk's token; a ticket
+done today; ``responses.for_kiosk``), answers, and the page waits for the next.
 
 The questionnaire is rendered here in both languages (one template with the ticket
 page's survey, ``survey/_questions.html``); the tablet switches language without a
@@ -69,12 +73,21 @@ def survey_tablet(counter_id: int) -> Any:
     found = run_query(query)
     if found is None:
         raise DomainError(ErrorCode.NOT_FOUND, "counter not found")
+    return _survey_page(mode="counter", counter_id=counter_id, **found)
+
+
+@bp.get("/survey/kiosk")
+def survey_kiosk() -> Any:
+    form = run_query(survey_page_context)
+    return _survey_page(mode="kiosk", counter_id="", counter_label="", **form)
+
+
+def _survey_page(**context: Any) -> Any:
     page = render_template(
         "survey/tablet.html",
-        counter_id=counter_id,
         idle_after=_idle_seconds(),
         thanks_seconds=THANKS_SECONDS,
-        **found,
+        **context,
     )
     response = make_response(page)
     response.headers["Cache-Control"] = "no-store"

@@ -139,3 +139,31 @@ def test_the_tablet_page_answers_an_unknown_counter_and_a_bad_timeout_clearly(
     assert requests.get(f"{live.url}/survey/counter/999", timeout=5).status_code == 404
     bad = requests.get(f"{live.url}/survey/counter/{live.hall.c1}?idle_seconds=1", timeout=5)
     assert bad.status_code == 422
+
+
+def test_at_the_kiosk_page_a_visitor_types_their_number_and_answers(
+    live: LiveServer, new_page: NewPage
+) -> None:
+    number = finish_a_visit(live)
+    page = new_page(viewport=TABLET)
+    page.goto(f"{live.url}/survey/kiosk#token={live.hall.tokens['kiosk']}")
+    assert "token" not in page.url
+    page.fill("#number-input", "ZZ-999")
+    page.click(".number-go")
+    expect(page.locator("#number-error")).to_contain_text("tidak ditemukan")
+
+    page.fill("#number-input", number.lower())
+    page.click(".number-go")
+
+    expect(page.locator("#visit-number")).to_have_text(number)
+    answer_every_question(page, 2)
+    page.click("#skip")  # the profile
+    page.click("#send")
+    expect(page.locator("#thanks")).to_be_visible()
+    expect(page.locator("#number-form")).to_be_visible(timeout=15_000)
+    page.fill("#number-input", number)
+    page.click(".number-go")
+    expect(page.locator("#number-error")).to_contain_text("sudah dinilai")
+    with live.db.read() as session:
+        stored = session.scalars(select(SurveyResponse)).one()
+        assert (stored.channel, stored.u3) == ("kiosk", 2)

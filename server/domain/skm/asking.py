@@ -58,6 +58,15 @@ def visit(ticket: Ticket) -> wire.SurveyVisit:
     }
 
 
+def kiosk_visit(ticket: Ticket) -> wire.KioskSurveyVisit:
+    """The visit a number typed at the kiosk found: for the visitor to check it is theirs."""
+    return {
+        "number": ticket.number,
+        "service": ticket.service.name,
+        "agency": agency_brief(ticket.service.agency),
+    }
+
+
 def counter_survey(
     session: Session, counter_id: int, now: dt.datetime, version: str
 ) -> wire.CounterSurvey:

@@ -11,18 +11,23 @@
    who was served is still at the desk: a call ends the survey only when the survey has
    been showing a while (CALL_GRACE_MS) and the visitor is not touching it.
 
+   The kiosk's survey page (data-mode="kiosk") is the same page without a counter: idle
+   it asks the number printed on the visitor's ticket, the server finds that visit done
+   today (POST /api/v1/survey/kiosk/lookup), and the answers go with the number.
+
    The token comes in the URL fragment (#token=…, never sent to a server), or is typed
    in; it is kept in localStorage and the fragment is removed from the address bar. */
 (function () {
   "use strict";
   var body = document.body;
   var counterId = body.getAttribute("data-counter");
+  var kiosk = body.getAttribute("data-mode") === "kiosk";
   var version = body.getAttribute("data-version");
   var IDLE_MS = 1000 * (parseInt(body.getAttribute("data-idle-after"), 10) || 120);
   var THANKS_MS = 1000 * (parseInt(body.getAttribute("data-thanks-seconds"), 10) || 6);
   var CALL_GRACE_MS = 20000, POLL_MS = 60000, ADVANCE_MS = 250;
-  var KEY = "antre.survey.token." + counterId;
-  var URL = "/api/v1/survey/counters/" + encodeURIComponent(counterId);
+  var KEY = kiosk ? "antre.survey.kiosk.token" : "antre.survey.token." + counterId;
+  var URL = kiosk ? "/api/v1/survey/kiosk" : "/api/v1/survey/counters/" + encodeURIComponent(counterId);
   var T = JSON.parse(document.getElementById("survey-texts").textContent);
 
   var form = document.getElementById("survey-form");
@@ -91,6 +96,7 @@
     return fetch(url, options).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (response.status === 401 || response.status === 403) {
+          /* the token is refused: asked again (a refused answer is never a 403) */
           try { window.localStorage.removeItem(KEY); } catch (e) { /* nothing kept */ }
           if (feed) feed.socket.disconnect();
           askToken(true);
@@ -143,6 +149,40 @@
     form.reset();
     setLang("id");
     show("idle");
+    if (kiosk) resetNumber();
+  }
+
+  // --- the kiosk: the visitor types the number on their ticket --------------------------
+
+  var numberForm = byId("number-form");
+
+  function resetNumber() {
+    numberForm.reset();
+    byId("number-error").hidden = true;
+  }
+
+  function numberRefused(code) {
+    var key = { not_found: "not_found", survey_closed: "not_done",
+                already_answered: "answered" }[code] || "failed";
+    var message = byId("number-error");
+    message.textContent = text(key);
+    message.hidden = false;
+  }
+
+  if (kiosk) {
+    numberForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var number = byId("number-input").value.trim();
+      if (!number || !token) return;
+      var chosen = lang();
+      call("POST", URL + "/lookup", { number: number }).then(function (found) {
+        ask({ ticket_id: found.number, number: found.number, service: found.service });
+        setLang(chosen);
+      }).catch(function (error) { numberRefused(error && error.code); });
+    });
+    byId("idle-lang").addEventListener("click", function () {
+      setLang(lang() === "en" ? "id" : "en");
+    });
   }
 
   function thank(note) {
@@ -229,8 +269,10 @@
       else profile[name] = input.value;
     });
     var suggestion = form.elements.suggestion.value.trim();
-    return { ticket_id: visit.ticket_id, answers: answers, extra: extra, profile: profile,
-             suggestion: suggestion || null, language: lang() };
+    var sent = { answers: answers, extra: extra, profile: profile,
+                 suggestion: suggestion || null, language: lang() };
+    if (kiosk) sent.number = visit.number; else sent.ticket_id = visit.ticket_id;
+    return sent;
   }
 
   function send() {
@@ -277,6 +319,7 @@
 
   function start() {
     if (!token) { askToken(false); return; }
+    if (kiosk) return;  /* nothing to listen to: the visitor starts it */
     refresh();
     if (feed) { feed.socket.connect(); return; }
     var noop = function () {};
@@ -289,7 +332,7 @@
     });
   }
 
-  setInterval(function () { if (token) refresh(); }, POLL_MS);
+  if (!kiosk) setInterval(function () { if (token) refresh(); }, POLL_MS);
   show("idle");
   start();
 })();

@@ -58,6 +58,8 @@ PROTECTED = [
     ("GET", "/api/v1/reports/skm"),
     ("GET", "/api/v1/survey/counters/<int:counter_id>"),
     ("POST", "/api/v1/survey/counters/<int:counter_id>/answers"),
+    ("POST", "/api/v1/survey/kiosk/lookup"),
+    ("POST", "/api/v1/survey/kiosk/answers"),
     ("GET", "/api/v1/services/<int:service_id>/line"),
     ("POST", "/api/v1/tickets"),
     ("POST", "/api/v1/tickets/<int:ticket_id>/printed"),

@@ -234,3 +234,69 @@ def test_a_survey_tablet_is_registered_at_one_counter(app: Flask, clock: FakeClo
     with state.db.write() as session, pytest.raises(DomainError) as refused:
         register_device(session, "tablet-x", "survey", None, None, None, clock())
     assert refused.value.details.get("field") == "counter"
+
+
+# --- the kiosk's survey page: by the number printed on the ticket ----------------------
+
+KIOSK_LOOKUP = "/api/v1/survey/kiosk/lookup"
+KIOSK_ANSWERS = "/api/v1/survey/kiosk/answers"
+
+
+def test_the_kiosk_finds_a_visit_done_today_by_its_number_and_stores_one_answer(
+    app: Flask, api: Api, tablets: Hall, officer: Api
+) -> None:
+    ticket = serve_one(api, officer, tablets.c1, tablets.ktp)
+    kiosk = api.as_device("kiosk")
+    typed = ticket["number"].lower().replace("-", "- ")  # as a visitor may type it
+
+    found = ok(kiosk.post(KIOSK_LOOKUP, json={"number": ticket["number"]}))
+    sent = kiosk.post(KIOSK_ANSWERS, json={"number": typed, "answers": dict(ALL_THREES)})
+
+    assert (found["number"], found["service"]) == (ticket["number"], "Perekaman KTP-el")
+    assert sent.status_code == 201, sent.get_json()
+    state: AppState = app.extensions["antre"]
+    with state.db.read() as session:
+        assert session.scalars(select(SurveyResponse.channel)).one() == "kiosk"
+    again = kiosk.post(KIOSK_ANSWERS, json={"number": ticket["number"], "answers": ALL_THREES})
+    assert_error(again, 409, "already_answered")
+    assert_error(
+        kiosk.post(KIOSK_LOOKUP, json={"number": ticket["number"]}), 409, "already_answered"
+    )
+
+
+def test_the_kiosk_refuses_a_number_not_done_yesterdays_or_unknown(
+    api: Api, tablets: Hall, officer: Api, clock: FakeClock
+) -> None:
+    kiosk = api.as_device("kiosk")
+    waiting = kiosk.issue(tablets.ktp)
+    assert_error(kiosk.post(KIOSK_LOOKUP, json={"number": waiting["number"]}), 409, "survey_closed")
+    assert_error(kiosk.post(KIOSK_LOOKUP, json={"number": "ZZ-999"}), 404, "not_found")
+    done = serve_one(api, officer, tablets.c1, tablets.ktp)
+
+    clock.advance(days=1)
+
+    refused = kiosk.post(KIOSK_ANSWERS, json={"number": done["number"], "answers": ALL_THREES})
+    assert_error(refused, 404, "not_found")
+
+
+@pytest.mark.parametrize("caller", ["tablet-1", "counter-pc-1", "display-a", "petugas.dk"])
+def test_only_a_kiosk_asks_by_number(api: Api, tablets: Hall, officer: Api, caller: str) -> None:
+    ticket = serve_one(api, officer, tablets.c1, tablets.ktp)
+    who = api.as_device(caller) if caller in tablets.tokens else api.as_user(caller)
+
+    assert_error(who.post(KIOSK_LOOKUP, json={"number": ticket["number"]}), 403, "forbidden")
+    sent = who.post(KIOSK_ANSWERS, json={"number": ticket["number"], "answers": ALL_THREES})
+    assert_error(sent, 403, "forbidden")
+
+
+def test_the_kiosks_answers_are_the_documented_shapes(
+    app: Flask, api: Api, tablets: Hall, officer: Api
+) -> None:
+    documented = DocumentedAnswers(app, api.client.get(DOCUMENT_URL).get_json())
+    kiosk = api.as_device("kiosk")
+    ticket = serve_one(api, officer, tablets.c1, tablets.ktp)
+    documented.check(kiosk.post(KIOSK_LOOKUP, json={"number": ticket["number"]}))
+    documented.check(kiosk.post(KIOSK_LOOKUP, json={"number": "ZZ-999"}))
+    body = {"number": ticket["number"], "answers": ALL_THREES}
+    documented.check(kiosk.post(KIOSK_ANSWERS, json=body))
+    documented.check(kiosk.post(KIOSK_ANSWERS, json=body))
