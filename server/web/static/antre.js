@@ -116,6 +116,22 @@
     };
   }
 
+  /* deviceToken(key): the device token of a page that carries no secret (the browser
+     board, the survey tablet): from the URL fragment (#token=…, never sent to a server),
+     then kept in localStorage under key and removed from the address bar; else the one
+     kept before; null when there is none. */
+  function deviceToken(key) {
+    var match = /(?:^#|&)token=([^&]+)/.exec(window.location.hash);
+    var stored = null;
+    try { stored = window.localStorage.getItem(key); } catch (e) { /* storage off */ }
+    if (match) {
+      stored = decodeURIComponent(match[1]);
+      try { window.localStorage.setItem(key, stored); } catch (e) { /* kept in memory */ }
+      window.history.replaceState(null, "", window.location.pathname + window.location.search);
+    }
+    return stored;
+  }
+
   /* What a template may not write inline under the pages' Content-Security-Policy
      (server/security_headers.py: no style= or onclick= attributes): an agency's colour
      swatch (data-colour) and the print button (data-print). The scripts load at the end
@@ -131,5 +147,5 @@
   decorate(document);
 
   window.Antre = { csrf: csrf, api: api, live: live, minutes: minutes, texts: texts, el: el,
-                   oneAtATime: oneAtATime, later: later };
+                   oneAtATime: oneAtATime, later: later, deviceToken: deviceToken };
 })();

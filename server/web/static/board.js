@@ -21,7 +21,7 @@
   var PAGE_LINE_OF_SCREEN = 0.034;
   var WAITING_CHIP_OF_SCREEN = 0.2, WAITING_FONT_VH = [3, 2.6, 2.2, 1.8];
 
-  var token = takeToken();
+  var token = Antre.deviceToken(KEY);
   var data = null, feed = null, offsetMs = 0;
   var known = {};                 /* call keys already shown or announced */
   var queue = [], announcing = null;
@@ -32,18 +32,6 @@
   function wait(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
 
   // --- the token -----------------------------------------------------------------------
-
-  function takeToken() {
-    var match = /(?:^#|&)token=([^&]+)/.exec(window.location.hash);
-    var stored = null;
-    try { stored = window.localStorage.getItem(KEY); } catch (e) { /* storage off */ }
-    if (match) {
-      stored = decodeURIComponent(match[1]);
-      try { window.localStorage.setItem(KEY, stored); } catch (e) { /* kept in memory */ }
-      window.history.replaceState(null, "", window.location.pathname + window.location.search);
-    }
-    return stored;
-  }
 
   function askToken(error) {
     document.getElementById("setup").hidden = false;

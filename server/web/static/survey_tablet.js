@@ -34,7 +34,7 @@
   var steps = Array.prototype.slice.call(form.querySelectorAll(".step"));
   var questionCount = form.querySelectorAll(".step.question").length;
   var screens = { idle: byId("idle"), asking: byId("asking"), thanks: byId("thanks") };
-  var token = takeToken();
+  var token = Antre.deviceToken(KEY);
   var visit = null;           /* the visit being asked about */
   var dismissed = {};         /* visits left unanswered here: not asked again */
   var step = 0, shownAt = 0, touchedAt = 0, idleTimer = null, thanksTimer = null;
@@ -55,18 +55,6 @@
   }
 
   // --- the token -----------------------------------------------------------------------
-
-  function takeToken() {
-    var match = /(?:^#|&)token=([^&]+)/.exec(window.location.hash);
-    var stored = null;
-    try { stored = window.localStorage.getItem(KEY); } catch (e) { /* storage off */ }
-    if (match) {
-      stored = decodeURIComponent(match[1]);
-      try { window.localStorage.setItem(KEY, stored); } catch (e) { /* kept in memory */ }
-      window.history.replaceState(null, "", window.location.pathname + window.location.search);
-    }
-    return stored;
-  }
 
   function askToken(error) {
     byId("setup").hidden = false;
