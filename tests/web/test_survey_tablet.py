@@ -167,3 +167,39 @@ def test_at_the_kiosk_page_a_visitor_types_their_number_and_answers(
     with live.db.read() as session:
         stored = session.scalars(select(SurveyResponse)).one()
         assert (stored.channel, stored.u3) == ("kiosk", 2)
+
+
+def test_next_which_finishes_and_calls_at_once_leaves_the_served_visitor_their_survey(
+    live: LiveServer, new_page: NewPage
+) -> None:
+    page = new_page(viewport=TABLET)
+    open_tablet(live, page)
+    kiosk = live.device("kiosk")
+    served, following = kiosk.issue(live.hall.ktp), kiosk.issue(live.hall.ktp)
+    officer = live.officer("petugas.dk")
+    officer.counter(live.hall.c1, "open")
+    officer.counter(live.hall.c1, "next")
+
+    called = officer.counter(live.hall.c1, "next")  # finishes the first, calls the second
+
+    assert called["ticket"]["number"] == following["number"]
+    expect(page.locator("#visit-number")).to_have_text(served["number"])
+    page.wait_for_timeout(1500)  # the call came with the finish: the survey stays
+    expect(page.locator("#asking")).to_be_visible()
+
+
+def test_a_later_call_at_the_counter_ends_an_untouched_survey(
+    live: LiveServer, new_page: NewPage
+) -> None:
+    page = new_page(viewport=TABLET)
+    open_tablet(live, page)
+    finish_a_visit(live)
+    live.device("kiosk").issue(live.hall.ktp)
+    expect(page.locator("#asking")).to_be_visible()
+
+    # The survey's grace for a call (CALL_GRACE_MS in survey_tablet.js: 20 s) passes
+    # with nobody touching it; then the officer calls the next visitor.
+    page.wait_for_timeout(21_000)
+    live.officer("petugas.dk").counter(live.hall.c1, "next")
+
+    expect(page.locator("#idle")).to_be_visible()
