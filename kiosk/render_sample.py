@@ -67,6 +67,7 @@ def render_samples(folder: Path) -> list[Path]:
             site_name=SITE_NAME,
             public_url=PUBLIC_URL,
             footer=FOOTER,
+            survey_line=True,  # the server's default ticket_survey_line
             paper_mm=paper_mm,
         )
         path = folder / f"ticket-{paper_mm}mm.png"
