@@ -3,6 +3,7 @@ visit is done, for that ticket only, once; a second answer is refused in words."
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -10,7 +11,10 @@ import requests
 from playwright.sync_api import Page, ViewportSize, expect
 from sqlalchemy import select
 
-from server.models import SurveyResponse
+from server.domain.context import SYSTEM, Ctx
+from server.domain.settings import load_settings
+from server.domain.skm.questionnaire import Wording, add_extra_question
+from server.models import SurveyExtraAnswer, SurveyResponse
 from tests.e2e.live import LiveServer
 from tests.web.conftest import NewPage
 
@@ -167,3 +171,25 @@ def test_the_survey_address_is_logged_without_the_tickets_code(
     log = web_server.log_text()
     assert f"/t/{code[:4]}…/survey" in log
     assert code not in log
+
+
+def test_the_phone_asks_the_units_own_question_after_the_nine(web_server: LiveServer) -> None:
+    with web_server.db.write() as session:
+        ctx = Ctx(session, dt.datetime.now(dt.UTC), load_settings(session), SYSTEM)
+        question = add_extra_question(
+            ctx,
+            Wording("Bagaimana kebersihan toilet?", ("Buruk", "Cukup", "Baik", "Sangat baik")),
+            Wording("How clean were the toilets?", ("Poor", "Fair", "Good", "Very good")),
+        )
+        key = f"X{question.id}"
+    ticket = served(web_server)
+    url = f"{web_server.url}/t/{ticket['status_code']}/survey"
+    phone = requests.Session()
+    csrf = form_of(phone, url)
+    assert "Bagaimana kebersihan toilet?" in phone.get(url, timeout=5).text
+
+    sent = phone.post(url, data={**every_answer(csrf), key: "4"}, timeout=5, allow_redirects=False)
+
+    assert sent.status_code == 303
+    with web_server.db.read() as session:
+        assert session.scalars(select(SurveyExtraAnswer.value)).one() == 4

@@ -9,10 +9,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from server.domain.context import SYSTEM, Ctx
 from server.domain.devices import register_device
 from server.domain.errors import DomainError
+from server.domain.settings import load_settings
+from server.domain.skm.questionnaire import Wording, add_extra_question
 from server.extensions import socketio
-from server.models import SurveyResponse
+from server.models import SurveyExtraAnswer, SurveyResponse
 from server.state import AppState
 from tests.conftest import Api, FakeClock
 from tests.factories import Hall
@@ -300,3 +303,30 @@ def test_the_kiosks_answers_are_the_documented_shapes(
     body = {"number": ticket["number"], "answers": ALL_THREES}
     documented.check(kiosk.post(KIOSK_ANSWERS, json=body))
     documented.check(kiosk.post(KIOSK_ANSWERS, json=body))
+
+
+def test_the_units_own_question_is_answered_beside_the_nine_and_a_required_one_is_needed(
+    app: Flask, api: Api, tablets: Hall, officer: Api, clock: FakeClock
+) -> None:
+    state: AppState = app.extensions["antre"]
+    with state.db.write() as session:
+        ctx = Ctx(session, clock(), load_settings(session), SYSTEM)
+        levels = ("Buruk", "Cukup", "Baik", "Sangat baik")
+        question = add_extra_question(
+            ctx,
+            Wording("Bagaimana kebersihan toilet?", levels),
+            Wording("How clean were the toilets?", ("Poor", "Fair", "Good", "Very good")),
+            required=True,
+        )
+        key = f"X{question.id}"
+    ticket = serve_one(api, officer, tablets.c1, tablets.ktp)
+    tablet = api.as_device("tablet-1")
+
+    missing = answer(tablet, tablets.c1, ticket["id"])
+    sent = answer(tablet, tablets.c1, ticket["id"], extra={key: 2})
+
+    assert_error(missing, 422, "validation_error")
+    assert missing.get_json()["error"]["details"]["field"] == key
+    assert sent.status_code == 201, sent.get_json()
+    with state.db.read() as session:
+        assert session.scalars(select(SurveyExtraAnswer.value)).one() == 2
