@@ -945,6 +945,7 @@ class CounterSurvey(TypedDict):
     form_version: Annotated[
         str, Doc("fingerprint of the questions' wording: a page showing another reloads")
     ]
+    now: Annotated[DateTime, Doc("the server's clock: a tablet's own may be wrong")]
 
 
 class KioskSurveyVisit(TypedDict):

@@ -203,3 +203,17 @@ def test_a_later_call_at_the_counter_ends_an_untouched_survey(
     live.officer("petugas.dk").counter(live.hall.c1, "next")
 
     expect(page.locator("#idle")).to_be_visible()
+
+
+def test_a_tablet_whose_clock_is_an_hour_fast_still_asks(
+    live: LiveServer, new_page: NewPage
+) -> None:
+    page = new_page(viewport=TABLET)
+    page.clock.install(time=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
+    open_tablet(live, page)
+
+    number = finish_a_visit(live)
+
+    expect(page.locator("#visit-number")).to_have_text(number)
+    page.wait_for_timeout(1500)  # by its own clock the visit closed 50 minutes ago
+    expect(page.locator("#asking")).to_be_visible()

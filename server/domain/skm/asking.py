@@ -80,6 +80,7 @@ def counter_survey(
         "counter": {"id": counter.id, "label": counter.label, "zone": counter.zone.code},
         "asking": visit(ticket) if ticket is not None else None,
         "form_version": version,
+        "now": iso(now),
     }
 
 

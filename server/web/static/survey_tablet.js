@@ -39,6 +39,7 @@
   var dismissed = {};         /* visits left unanswered here: not asked again */
   var step = 0, shownAt = 0, touchedAt = 0, idleTimer = null, thanksTimer = null;
   var feed = null;
+  var offsetMs = 0;           /* the server's clock minus this tablet's */
 
   function byId(id) { return document.getElementById(id); }
   function lang() { return body.classList.contains("lang-en") ? "en" : "id"; }
@@ -99,6 +100,8 @@
 
   var refresh = Antre.oneAtATime(function () {
     return call("GET", URL).then(function (now) {
+      var serverNow = Date.parse(now.now);
+      if (!isNaN(serverNow)) offsetMs = serverNow - Date.now();
       if (now.form_version !== version && !visit) { window.location.reload(); return; }
       var asked = now.asking;
       if (asked && dismissed[asked.ticket_id]) asked = null;
@@ -185,7 +188,7 @@
   function keepAwake() {
     clearTimeout(idleTimer);
     if (!visit) return;
-    var closes = Date.parse(visit.closes_at) - Date.now();
+    var closes = Date.parse(visit.closes_at) - (Date.now() + offsetMs);
     idleTimer = setTimeout(toIdle, Math.max(0, Math.min(IDLE_MS, isNaN(closes) ? IDLE_MS : closes)));
   }
 
