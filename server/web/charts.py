@@ -1,7 +1,9 @@
 """Bar and line charts drawn as SVG on the server: no chart library in the browser, the
 same picture on screen and on paper (dark strokes, values written on the bars, a
-dashed second series so a black-and-white print still tells the two apart). Both chart
-counts of visitors, so their axes are marked in whole numbers only."""
+dashed second series so a black-and-white print still tells the two apart). By default
+they chart counts of visitors, so their axes start at 0 and are marked in whole numbers
+only; a ``Scale`` gives a chart a fixed axis of its own (the survey index lives on
+25..100) with faint reference lines at the borders of its bands (its grades)."""
 
 from __future__ import annotations
 
@@ -28,6 +30,45 @@ class Series:
     colour: str
     dashed: bool = False
 
+
+@dataclass(frozen=True)
+class Band:
+    """A named stretch of a ``Scale`` from ``floor`` up to the next band's floor (a
+    grade of the survey index): a faint line at its floor, its name beside the plot."""
+
+    floor: float
+    name: str
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A value axis that is not a count: its ends and step, its title written along it,
+    its bands, and how many decimals its values are written with (the IKM's two: 76,61
+    is a B and 76,60 a C, which one decimal would not tell apart)."""
+
+    bottom: float
+    top: float
+    step: float
+    title: str
+    bands: Sequence[Band] = ()
+    decimals: int | None = None
+
+    @property
+    def marks(self) -> list[float]:
+        count = round((self.top - self.bottom) / self.step)
+        return [self.bottom + self.step * i for i in range(count + 1)]
+
+
+def count_scale(largest: float) -> Scale:
+    """The axis of a count chart: from 0 to ``count_axis(largest)``."""
+    top, step = count_axis(largest)
+    return Scale(0, top, step, "")
+
+
+# Room right of the plot for the names of a scale's bands.
+BAND_ROOM = 22
+# The scale's title is written up the left edge, left of the axis marks.
+TITLE_X = 10
 
 # At most this many steps up the count axis: enough lines to read a bar against.
 MAX_STEPS = 5
@@ -63,10 +104,13 @@ def _indonesian() -> bool:
     return id_en("id", "en") == "id"
 
 
-def number_text(value: float, indonesian: bool = True) -> str:
+def number_text(value: float, indonesian: bool = True, decimals: int | None = None) -> str:
     """A value as the rest of the report writes it: 3.476 and 2,5 in Indonesian, 3,476
-    and 2.5 in English."""
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    and 2.5 in English; with ``decimals``, always that many (78,20)."""
+    if decimals is not None:
+        text = f"{value:,.{decimals}f}"
+    else:
+        text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
     if indonesian:
         text = text.translate(str.maketrans(",.", ".,"))
     return text
@@ -82,33 +126,53 @@ def label_size(text: str, room: float, largest: float) -> float:
     return min(largest, room / max(text_em(text), 0.1))
 
 
-def _frame(
-    title: str,
-    axis: tuple[int, int],
-    plot_w: float,
-    plot_h: float,
-    legend: list[Series],
-    indonesian: bool,
-) -> list[str]:
+@dataclass(frozen=True)
+class Plot:
+    """Where the plot sits in the chart and how a value maps to a height in it."""
+
+    scale: Scale
+    width: float
+    height: float
+
+    def y(self, value: float) -> float:
+        """The chart's y of ``value``, held inside the plot."""
+        low, high = self.scale.bottom, self.scale.top
+        share = (min(max(value, low), high) - low) / (high - low)
+        return TOP + self.height - self.height * share
+
+
+def _plot(scale: Scale) -> Plot:
+    right = RIGHT + (BAND_ROOM if scale.bands else 0)
+    return Plot(scale, WIDTH - LEFT - right, HEIGHT - TOP - BOTTOM)
+
+
+def _frame(title: str, plot: Plot, legend: list[Series], indonesian: bool) -> list[str]:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'class="chart" role="img" aria-label="{escape(title)}" {FONT} font-size="11">',
         f"<title>{escape(title)}</title>",
     ]
-    top, step = axis
-    for i in range(top // step + 1):
-        value = step * i
-        y = TOP + plot_h - plot_h * value / top
+    scale = plot.scale
+    for i, value in enumerate(scale.marks):
+        y = plot.y(value)
         parts.append(
-            f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'<line x1="{LEFT}" x2="{LEFT + plot.width}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="{"#333" if i == 0 else "#ccc"}" stroke-width="{1 if i == 0 else 0.6}"/>'
         )
         text = number_text(value, indonesian)
-        size = label_size(text, LEFT - 8, 11)
+        size = label_size(text, LEFT - 8 - (TITLE_X + 6 if scale.title else 0), 11)
         parts.append(
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#333"'
             f' font-size="{size:.1f}">{text}</text>'
         )
+    if scale.title:
+        middle = TOP + plot.height / 2
+        parts.append(
+            f'<text x="{TITLE_X}" y="{middle:.1f}" transform="rotate(-90 {TITLE_X} {middle:.1f})"'
+            f' text-anchor="middle" dominant-baseline="central" fill="#333" font-size="10">'
+            f"{escape(scale.title)}</text>"
+        )
+    parts.extend(_bands(plot, indonesian))
     x = LEFT
     for series in legend:
         dash = ' stroke-dasharray="5 3"' if series.dashed else ""
@@ -120,6 +184,35 @@ def _frame(
             f'<text x="{x + 18}" y="{LEGEND_TOP + 9}" fill="#222">{escape(series.name)}</text>'
         )
         x += 30 + 7 * len(series.name)
+    return parts
+
+
+def _bands(plot: Plot, indonesian: bool) -> list[str]:
+    """Each band's floor as a faint dashed line across the plot, its value at the line's
+    end and the band's name in the middle of its stretch, right of the plot: a reader sees
+    which band a point or a bar is in without a legend to look up."""
+    scale = plot.scale
+    right = LEFT + plot.width
+    floors = sorted(scale.bands, key=lambda band: band.floor)
+    parts = []
+    for i, band in enumerate(floors):
+        ceiling = floors[i + 1].floor if i + 1 < len(floors) else scale.top
+        low = max(band.floor, scale.bottom)
+        if ceiling <= scale.bottom or low >= scale.top:
+            continue
+        if band.floor > scale.bottom:
+            y = plot.y(band.floor)
+            value = number_text(band.floor, indonesian, scale.decimals)
+            parts.append(
+                f'<line class="band-floor" x1="{LEFT}" x2="{right + 3}" y1="{y:.1f}" '
+                f'y2="{y:.1f}" stroke="#888" stroke-width="0.7" stroke-dasharray="3 3">'
+                f"<title>{escape(band.name)} ≥ {value}</title></line>"
+            )
+        middle = (plot.y(low) + plot.y(min(ceiling, scale.top))) / 2
+        parts.append(
+            f'<text class="band-name" x="{right + BAND_ROOM / 2 + 2:.1f}" y="{middle + 4:.1f}"'
+            f' text-anchor="middle" fill="#555" font-weight="700">{escape(band.name)}</text>'
+        )
     return parts
 
 
@@ -178,13 +271,17 @@ def place_labels(wanted: Sequence[Label], obstacles: Sequence[Box], ceiling: flo
     return placed
 
 
-def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> Markup:
-    """Grouped bars, one group per label (an hour of the day), values above the bars."""
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    axis = count_axis(max((v for s in series for v in s.values), default=0))
-    top = axis[0]
+def bar_chart(
+    title: str, labels: Sequence[str], series: Sequence[Series], scale: Scale | None = None
+) -> Markup:
+    """Grouped bars, one group per label (an hour of the day), values above the bars;
+    on a count axis from 0 unless a ``scale`` is given (bars then rise from its bottom)."""
+    if scale is None:
+        scale = count_scale(max((v for s in series for v in s.values), default=0))
+    plot = _plot(scale)
+    plot_w, plot_h = plot.width, plot.height
     indonesian = _indonesian()
-    parts = _frame(title, axis, plot_w, plot_h, list(series), indonesian)
+    parts = _frame(title, plot, list(series), indonesian)
     group_w = plot_w / max(1, len(labels))
     bar_w = group_w * 0.8 / max(1, len(series))
     bars: list[Box] = []
@@ -193,10 +290,10 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> Ma
         x0 = LEFT + group_w * i + group_w * 0.1
         for j, one in enumerate(series):
             value = one.values[i]
-            text = number_text(value, indonesian)
-            height = plot_h * value / top
+            text = number_text(value, indonesian, scale.decimals)
+            y = plot.y(value)
+            height = TOP + plot_h - y
             x = x0 + bar_w * j
-            y = TOP + plot_h - height
             pattern = ' stroke-dasharray="3 2"' if one.dashed else ""
             parts.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w - 1:.1f}" height="{height:.1f}" '
@@ -211,7 +308,7 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> Ma
             hi = x + bar_w - 0.5 if j < len(series) - 1 else x0 + group_w * 0.9
             lo, hi = lo + LABEL_GAP / 2, hi - LABEL_GAP / 2
             size = label_size(text, hi - lo, 8.5)
-            if value and size >= 6:
+            if height and size >= 6:
                 half = size * text_em(text) / 2
                 centre = min(max(x + (bar_w - 1) / 2, lo + half), hi - half)
                 values.append(Label(text, centre, y - LABEL_GAP - 0.01, size))
@@ -231,21 +328,25 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> Ma
     return Markup("".join(parts))
 
 
-def line_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> Markup:
+def line_chart(
+    title: str, labels: Sequence[str], series: Sequence[Series], scale: Scale | None = None
+) -> Markup:
     """One line per series over the labels (the days of a month), with points marked;
-    only every few labels are written so that 31 days stay readable."""
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    axis = count_axis(max((v for s in series for v in s.values), default=0))
-    top = axis[0]
+    only every few labels are written so that 31 days stay readable. On a count axis from
+    0 unless a ``scale`` is given."""
+    if scale is None:
+        scale = count_scale(max((v for s in series for v in s.values), default=0))
+    plot = _plot(scale)
+    plot_w = plot.width
     indonesian = _indonesian()
-    parts = _frame(title, axis, plot_w, plot_h, list(series), indonesian)
+    parts = _frame(title, plot, list(series), indonesian)
     count = len(labels)
     step_x = plot_w / max(1, count - 1) if count > 1 else 0.0
     every = max(1, math.ceil(count / 16))
 
     def xy(i: int, value: float) -> tuple[float, float]:
         x = LEFT + (step_x * i if count > 1 else plot_w / 2)
-        return x, TOP + plot_h - plot_h * value / top
+        return x, plot.y(value)
 
     for i, label in enumerate(labels):
         if i % every == 0 or i == count - 1:
@@ -264,7 +365,8 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series]) -> M
         for (x, y), label, value in zip(points, labels, one.values, strict=True):
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.6" fill="{one.colour}">'
-                f"<title>{escape(label)} · {escape(one.name)}: {number_text(value, indonesian)}"
+                f"<title>{escape(label)} · {escape(one.name)}: "
+                f"{number_text(value, indonesian, scale.decimals)}"
                 "</title></circle>"
             )
     parts.append("</svg>")

@@ -25,7 +25,7 @@ from server.domain.context import Ctx
 from server.domain.errors import DomainError
 from server.domain.skm import figures
 from server.domain.skm.figures import SkmReport, SkmRow, Suggestion
-from server.domain.skm.index import nrr_grade
+from server.domain.skm.index import UNIT_FLOORS, Grade, nrr_grade
 from server.domain.skm.questionnaire import ELEMENTS, PROFILE
 from server.domain.skm.responses import REPLY_MAX, mark_handled
 from server.models import SurveyResponse
@@ -36,7 +36,7 @@ from server.report_requests import (
     semester_of,
 )
 from server.web import bp
-from server.web.charts import Series, bar_chart, line_chart
+from server.web.charts import Band, Scale, Series, bar_chart, line_chart
 from server.web.console_auth import staff_page
 from server.web.exports import definitions as queue_definitions
 from server.web.forms import field_message
@@ -198,6 +198,21 @@ def count_text(value: int) -> str:
     return f"{value:,}".replace(",", "." if g.get("antre_lang", "id") == "id" else ",")
 
 
+def ikm_scale() -> Scale:
+    """The axis of the IKM charts: the index's whole range, 25 to 100 (0 is no IKM at all,
+    and from 0 every month looked the same flat line at 78), with the grade borders drawn
+    across it so a day or an hour reads as A, B, C or D at a glance."""
+    bands = [Band(float(floor), grade.value) for floor, grade in UNIT_FLOORS]
+    return Scale(
+        25,
+        100,
+        25,
+        id_en("IKM (skala 25–100)", "IKM (scale 25–100)"),
+        [Band(25, Grade.D.value), *bands],
+        decimals=2,
+    )
+
+
 def charts(computed: Computed) -> dict[str, Markup | None]:
     trend = [r for r in computed.trend if r.index is not None]
     by_hour = [r for r in computed.report.by_hour if r.index is not None]
@@ -207,12 +222,14 @@ def charts(computed: Computed) -> dict[str, Markup | None]:
             id_en("IKM per periode", "IKM by period"),
             [_short(r.name) for r in trend],
             [Series("IKM", [float(r.index.unit_rounded) for r in trend if r.index], IKM_COLOUR)],
+            ikm_scale(),
         )
     if by_hour:
         result["by_hour"] = bar_chart(
             id_en("IKM menurut jam selesai dilayani", "IKM by the hour the visit ended"),
             [r.name[:2] for r in by_hour],
             [Series("IKM", [float(r.index.unit_rounded) for r in by_hour if r.index], IKM_COLOUR)],
+            ikm_scale(),
         )
     return result
 

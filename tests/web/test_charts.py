@@ -1,5 +1,6 @@
 """The report's bar chart writes its values the Indonesian way and never lets two of them
-touch, nor a value run over another bar (figures of a busy month: four digits each)."""
+touch, nor a value run over another bar (figures of a busy month: four digits each); the
+survey's IKM charts stand on the index's own scale, 25 to 100, with its grades marked."""
 
 from __future__ import annotations
 
@@ -8,8 +9,19 @@ import random
 import re
 
 import pytest
+from flask import Flask, g
 
-from server.web.charts import Box, Series, bar_chart, count_axis, line_chart, number_text, text_em
+from server.web.charts import (
+    LEGEND_TOP,
+    Box,
+    Series,
+    bar_chart,
+    count_axis,
+    line_chart,
+    number_text,
+    text_em,
+)
+from server.web.skm_reports import ikm_scale
 
 RECT = re.compile(r'<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="#')
 VALUE = re.compile(
@@ -104,3 +116,62 @@ def test_the_axis_top_covers_the_largest_value_in_at_most_five_round_steps(large
     top, step = count_axis(largest)
     assert top >= largest and top % step == 0 and 1 <= top // step <= 5
     assert re.fullmatch(r"[125]0*", str(step))
+
+
+# A month whose every day sits in grade B or C: from 0 it was a flat line at 78.
+IKM_DAYS = [78.22, 80.1, 76.61, 76.6, 88.31, 71.4, 65.0]
+BAND_NAME = re.compile(r'<text class="band-name"[^>]*>([A-D])<')
+BAND_FLOOR = re.compile(
+    r'<line class="band-floor"[^>]* y1="([\d.]+)"[^>]*><title>([A-D]) ≥ ([^<]+)<'
+)
+
+
+def ikm_charts(lang: str = "id") -> list[str]:
+    app = Flask(__name__)
+    with app.test_request_context("/"):
+        g.antre_lang = lang
+        scale = ikm_scale()
+        days = [str(day) for day in range(1, len(IKM_DAYS) + 1)]
+        return [
+            str(chart("IKM", days, [Series("IKM", IKM_DAYS, "#1e5aa8")], scale))
+            for chart in (line_chart, bar_chart)
+        ]
+
+
+def test_the_ikm_charts_axis_is_the_index_s_scale_not_a_count_from_zero() -> None:
+    for svg in ikm_charts():
+        marks = [text for _, text in AXIS_LABEL.findall(svg)]
+        assert marks == ["25", "50", "75", "100"]
+        assert "IKM (skala 25–100)" in svg
+    assert "IKM (scale 25–100)" in ikm_charts("en")[0]
+
+
+def test_the_grade_borders_are_faint_lines_with_each_grade_named_beside_its_stretch() -> None:
+    for svg in ikm_charts():
+        assert BAND_NAME.findall(svg) == ["D", "C", "B", "A"]
+        floors = BAND_FLOOR.findall(svg)
+        assert [(grade, value) for _, grade, value in floors] == [
+            ("C", "65,00"),
+            ("B", "76,61"),
+            ("A", "88,31"),
+        ]
+        heights = [float(y) for y, _, _ in floors]
+        assert heights == sorted(heights, reverse=True)  # higher grade, higher line
+    assert "B ≥ 76.61" in ikm_charts("en")[0]
+
+
+def test_an_ikm_is_written_with_two_decimals_so_76_61_and_76_60_differ() -> None:
+    line, bars = ikm_charts()
+    for day in ("3 · IKM: 76,61", "4 · IKM: 76,60", "7 · IKM: 65,00"):
+        assert day in line
+    written = [text for text, _ in value_boxes(bars)]
+    assert written == ["78,22", "80,10", "76,61", "76,60", "88,31", "71,40", "65,00"]
+
+
+def test_a_bar_on_the_ikm_scale_rises_from_25_in_proportion_to_its_value() -> None:
+    bars = [bar for bar in bar_boxes(ikm_charts()[1]) if bar.top > LEGEND_TOP + 10]
+    bottom = {round(bar.bottom, 1) for bar in bars}
+    assert len(bottom) == 1
+    unit = (bars[0].bottom - bars[0].top) / (78.22 - 25)
+    for bar, value in zip(bars, IKM_DAYS, strict=True):
+        assert bar.bottom - bar.top == pytest.approx(unit * (value - 25), abs=0.15)
