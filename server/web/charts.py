@@ -211,7 +211,8 @@ def _bands(plot: Plot, indonesian: bool) -> list[str]:
         middle = (plot.y(low) + plot.y(min(ceiling, scale.top))) / 2
         parts.append(
             f'<text class="band-name" x="{right + BAND_ROOM / 2 + 2:.1f}" y="{middle + 4:.1f}"'
-            f' text-anchor="middle" fill="#555" font-weight="700">{escape(band.name)}</text>'
+            f' text-anchor="middle" fill="#555" font-size="12" font-weight="700">'
+            f"{escape(band.name)}</text>"
         )
     return parts
 

@@ -10,6 +10,7 @@ and the suggestions' text reach the page (docs/skm.md#what-staff-see-aggregates-
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -198,38 +199,43 @@ def count_text(value: int) -> str:
     return f"{value:,}".replace(",", "." if g.get("antre_lang", "id") == "id" else ",")
 
 
-def ikm_scale() -> Scale:
-    """The axis of the IKM charts: the index's whole range, 25 to 100 (0 is no IKM at all,
-    and from 0 every month looked the same flat line at 78), with the grade borders drawn
-    across it so a day or an hour reads as A, B, C or D at a glance."""
-    bands = [Band(float(floor), grade.value) for floor, grade in UNIT_FLOORS]
-    return Scale(
-        25,
-        100,
-        25,
-        id_en("IKM (skala 25–100)", "IKM (scale 25–100)"),
-        [Band(25, Grade.D.value), *bands],
-        decimals=2,
-    )
+# The IKM charts start at 50 when no value is below 55: the grades C, B and A and a
+# stretch of D stay in sight, and a month hovering around 78 is drawn twice as tall.
+ZOOM_BOTTOM, ZOOM_WHEN_ALL_FROM = 50, 55
+
+
+def ikm_scale(values: Sequence[float]) -> Scale:
+    """The axis of the IKM charts: on the index's own scale, never from 0 (no IKM is below
+    25, and from 0 every month was the same flat line at 78): its whole range 25 to 100,
+    or 50 to 100 when every value is 55 or more, the axis then titled so. The grade
+    borders are drawn across it so a day or an hour reads as A, B, C or D at a glance."""
+    bands = [Band(25, Grade.D.value)]
+    bands += [Band(float(floor), grade.value) for floor, grade in UNIT_FLOORS]
+    if values and min(values) >= ZOOM_WHEN_ALL_FROM:
+        title = id_en("IKM (sumbu 50–100)", "IKM (axis 50–100)")
+        return Scale(ZOOM_BOTTOM, 100, 10, title, bands, decimals=2)
+    title = id_en("IKM (skala 25–100)", "IKM (scale 25–100)")
+    return Scale(25, 100, 25, title, bands, decimals=2)
 
 
 def charts(computed: Computed) -> dict[str, Markup | None]:
-    trend = [r for r in computed.trend if r.index is not None]
+    trend = [float(r.index.unit_rounded) for r in computed.trend if r.index is not None]
     by_hour = [r for r in computed.report.by_hour if r.index is not None]
+    hourly = [float(r.index.unit_rounded) for r in by_hour if r.index is not None]
     result: dict[str, Markup | None] = {"trend": None, "by_hour": None}
     if len(trend) > 1:
         result["trend"] = line_chart(
             id_en("IKM per periode", "IKM by period"),
-            [_short(r.name) for r in trend],
-            [Series("IKM", [float(r.index.unit_rounded) for r in trend if r.index], IKM_COLOUR)],
-            ikm_scale(),
+            [_short(r.name) for r in computed.trend if r.index is not None],
+            [Series("IKM", trend, IKM_COLOUR)],
+            ikm_scale(trend),
         )
     if by_hour:
         result["by_hour"] = bar_chart(
             id_en("IKM menurut jam selesai dilayani", "IKM by the hour the visit ended"),
             [r.name[:2] for r in by_hour],
-            [Series("IKM", [float(r.index.unit_rounded) for r in by_hour if r.index], IKM_COLOUR)],
-            ikm_scale(),
+            [Series("IKM", hourly, IKM_COLOUR)],
+            ikm_scale(hourly),
         )
     return result
 

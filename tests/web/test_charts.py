@@ -120,34 +120,49 @@ def test_the_axis_top_covers_the_largest_value_in_at_most_five_round_steps(large
 
 # A month whose every day sits in grade B or C: from 0 it was a flat line at 78.
 IKM_DAYS = [78.22, 80.1, 76.61, 76.6, 88.31, 71.4, 65.0]
+# The same month with one poor day (D).
+POOR_DAY = [*IKM_DAYS[:-1], 52.4]
 BAND_NAME = re.compile(r'<text class="band-name"[^>]*>([A-D])<')
 BAND_FLOOR = re.compile(
     r'<line class="band-floor"[^>]* y1="([\d.]+)"[^>]*><title>([A-D]) ≥ ([^<]+)<'
 )
 
 
-def ikm_charts(lang: str = "id") -> list[str]:
+def ikm_charts(values: list[float] = IKM_DAYS, lang: str = "id") -> list[str]:
+    """The survey report's day line and hour bars of ``values``."""
     app = Flask(__name__)
     with app.test_request_context("/"):
         g.antre_lang = lang
-        scale = ikm_scale()
-        days = [str(day) for day in range(1, len(IKM_DAYS) + 1)]
+        days = [str(day) for day in range(1, len(values) + 1)]
         return [
-            str(chart("IKM", days, [Series("IKM", IKM_DAYS, "#1e5aa8")], scale))
+            str(chart("IKM", days, [Series("IKM", values, "#1e5aa8")], ikm_scale(values)))
             for chart in (line_chart, bar_chart)
         ]
 
 
+def axis_marks(svg: str) -> list[str]:
+    return [text for _, text in AXIS_LABEL.findall(svg)]
+
+
 def test_the_ikm_charts_axis_is_the_index_s_scale_not_a_count_from_zero() -> None:
-    for svg in ikm_charts():
-        marks = [text for _, text in AXIS_LABEL.findall(svg)]
-        assert marks == ["25", "50", "75", "100"]
+    for svg in ikm_charts(POOR_DAY):
+        assert axis_marks(svg) == ["25", "50", "75", "100"]
         assert "IKM (skala 25–100)" in svg
-    assert "IKM (scale 25–100)" in ikm_charts("en")[0]
+    assert "IKM (scale 25–100)" in ikm_charts(POOR_DAY, "en")[0]
 
 
-def test_the_grade_borders_are_faint_lines_with_each_grade_named_beside_its_stretch() -> None:
-    for svg in ikm_charts():
+def test_a_month_without_a_value_below_55_is_drawn_from_50_and_its_axis_says_so() -> None:
+    for svg in ikm_charts(IKM_DAYS):
+        assert axis_marks(svg) == ["50", "60", "70", "80", "90", "100"]
+        assert "IKM (sumbu 50–100)" in svg
+    assert "IKM (axis 50–100)" in ikm_charts(IKM_DAYS, "en")[0]
+
+
+@pytest.mark.parametrize("values", [IKM_DAYS, POOR_DAY], ids=["from-50", "from-25"])
+def test_the_grade_borders_are_faint_lines_with_each_grade_named_beside_its_stretch(
+    values: list[float],
+) -> None:
+    for svg in ikm_charts(values):
         assert BAND_NAME.findall(svg) == ["D", "C", "B", "A"]
         floors = BAND_FLOOR.findall(svg)
         assert [(grade, value) for _, grade, value in floors] == [
@@ -157,7 +172,7 @@ def test_the_grade_borders_are_faint_lines_with_each_grade_named_beside_its_stre
         ]
         heights = [float(y) for y, _, _ in floors]
         assert heights == sorted(heights, reverse=True)  # higher grade, higher line
-    assert "B ≥ 76.61" in ikm_charts("en")[0]
+    assert "B ≥ 76.61" in ikm_charts(values, "en")[0]
 
 
 def test_an_ikm_is_written_with_two_decimals_so_76_61_and_76_60_differ() -> None:
@@ -168,10 +183,12 @@ def test_an_ikm_is_written_with_two_decimals_so_76_61_and_76_60_differ() -> None
     assert written == ["78,22", "80,10", "76,61", "76,60", "88,31", "71,40", "65,00"]
 
 
-def test_a_bar_on_the_ikm_scale_rises_from_25_in_proportion_to_its_value() -> None:
-    bars = [bar for bar in bar_boxes(ikm_charts()[1]) if bar.top > LEGEND_TOP + 10]
-    bottom = {round(bar.bottom, 1) for bar in bars}
-    assert len(bottom) == 1
-    unit = (bars[0].bottom - bars[0].top) / (78.22 - 25)
-    for bar, value in zip(bars, IKM_DAYS, strict=True):
-        assert bar.bottom - bar.top == pytest.approx(unit * (value - 25), abs=0.15)
+@pytest.mark.parametrize(("values", "bottom"), [(IKM_DAYS, 50), (POOR_DAY, 25)])
+def test_an_ikm_bar_rises_from_the_axis_bottom_in_proportion_to_its_value(
+    values: list[float], bottom: int
+) -> None:
+    bars = [bar for bar in bar_boxes(ikm_charts(values)[1]) if bar.top > LEGEND_TOP + 10]
+    assert len({round(bar.bottom, 1) for bar in bars}) == 1
+    unit = (bars[0].bottom - bars[0].top) / (values[0] - bottom)
+    for bar, value in zip(bars, values, strict=True):
+        assert bar.bottom - bar.top == pytest.approx(unit * (value - bottom), abs=0.15)
