@@ -56,4 +56,5 @@ def test_every_entry_of_the_admin_s_menu_fits_the_screen_in_both_languages(
             page.goto(f"{named_hall.url}{path}?lang={lang}")
             assert page.locator(".brand").inner_text().split()[1:] == SITE_NAME.split()
             measured = page.evaluate(ROWS)
-            assert measured == {"rows": rows, "shown": len(NAVIGATION), "wider": 0}, (lang, path)
+            assert measured["rows"] <= rows, (lang, path, measured)
+            assert measured["shown"] == len(NAVIGATION) and measured["wider"] == 0, measured
