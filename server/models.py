@@ -617,3 +617,80 @@ class SurveyExtraAnswer(Base):
         ForeignKey("survey_extra_questions.id"), primary_key=True
     )
     value: Mapped[int] = mapped_column(Integer)
+
+
+# --- notices to the visitor's phone (docs/notifications.md) ------------------------------
+# Not to be confused with ``server.domain.outbox``: that one numbers Socket.IO pushes inside
+# a transaction; these are messages to WhatsApp, Telegram or SMS, sent by a worker later.
+
+
+class NoticeState(enum.StrEnum):
+    """Where one notice is on its way to the visitor's phone."""
+
+    QUEUED = "queued"  # waiting for its next attempt
+    SENDING = "sending"  # a worker holds its lease and is talking to the provider
+    SENT = "sent"  # the provider accepted it (its message id is kept)
+    DELIVERED = "delivered"  # the provider reported it reached the phone
+    FAILED = "failed"  # given up, with the reason
+    EXPIRED = "expired"  # its deadline passed before it could be sent
+
+
+class NoticeSubscription(Base):
+    """A visitor's consent to notices about one ticket or one booking, on one channel.
+
+    The address (a ``+628…`` number or a Telegram chat id) is stored here only, and the
+    row is deleted by ``prune`` with the ticket's or booking's day."""
+
+    __tablename__ = "notice_subscriptions"
+    __table_args__ = (
+        CheckConstraint(
+            "ticket_id IS NOT NULL OR booking_id IS NOT NULL", name="ticket_or_booking"
+        ),
+        Index("ix_notice_subscriptions_ticket", "ticket_id"),
+        Index("ix_notice_subscriptions_booking", "booking_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), nullable=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(2), default="id")
+    consented_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Notice(Base):
+    """One message to one subscription, written in the transaction of the event that
+    causes it and sent by a notice worker (``server.notify``) afterwards.
+
+    ``lease_owner``/``lease_until`` make one worker at a time the sender, across
+    processes; ``interrupted`` records that a lease once ran out mid-send, after which
+    the notice is tried at most once more (docs/notifications.md#guarantees)."""
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        Index("ix_notices_due", "state", "channel", "next_attempt_at"),
+        Index("ix_notices_subscription", "subscription_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("notice_subscriptions.id"))
+    channel: Mapped[str] = mapped_column(String(16))  # the subscription's, for the claim
+    kind: Mapped[str] = mapped_column(String(24))
+    body: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    template: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    parameters: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[NoticeState] = mapped_column(
+        _enum(NoticeState, "notice_state"), default=NoticeState.QUEUED
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    deadline: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    lease_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    interrupted: Mapped[bool] = mapped_column(Boolean, default=False)
+    provider_message_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
