@@ -165,6 +165,17 @@ _SPEC: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "socket_recheck_seconds": ("server", "socket_recheck_seconds", _positive),
     "demo": ("server", "demo", _bool),
     "board_clips_dir": ("board", "clips_dir", _folder),
+    # Notices to visitors' phones (docs/notifications.md#configuration).
+    "notify_in_server": ("notify", "in_server", _bool),
+    "notify_interval_seconds": ("notify", "interval_seconds", _positive),
+    "notify_timeout_seconds": ("notify", "timeout_seconds", _positive),
+    "notify_fonnte_token": ("notify", "fonnte_token", _text),
+    "notify_fonnte_url": ("notify", "fonnte_url", _http_url),
+    "notify_fonnte_per_minute": ("notify", "fonnte_per_minute", _positive),
+    "notify_telegram_token": ("notify", "telegram_token", _text),
+    "notify_telegram_bot": ("notify", "telegram_bot", _text),
+    "notify_telegram_url": ("notify", "telegram_url", _http_url),
+    "notify_telegram_per_minute": ("notify", "telegram_per_minute", _positive),
 }
 
 
@@ -209,6 +220,22 @@ class ServerConfig:
     # Recorded call-out words (display_board's clip names) the browser board plays when
     # its browser has no Indonesian voice; None: that board only chimes.
     board_clips_dir: Path | None = None
+    # Notices (docs/notifications.md): a channel is on when its token is set. The worker
+    # runs in the server unless ``in_server`` is off (``antre-server notify-worker``).
+    notify_in_server: bool = True
+    notify_interval_seconds: int = 2
+    # Each provider call's connect and read timeout; a notice's lease is a little longer.
+    notify_timeout_seconds: int = 10
+    notify_fonnte_token: str | None = field(default=None, repr=False)
+    notify_fonnte_url: str = "https://api.fonnte.com"
+    # Fonnte's own advice is a pause between messages so the device's WhatsApp account
+    # is not flagged as a spammer; 20 a minute is one every 3 seconds.
+    notify_fonnte_per_minute: int = 20
+    notify_telegram_token: str | None = field(default=None, repr=False)
+    notify_telegram_bot: str | None = None  # the bot's username, for t.me deep links
+    notify_telegram_url: str = "https://api.telegram.org"
+    # Telegram's FAQ: about 30 messages a second in bulk, one a second to one chat.
+    notify_telegram_per_minute: int = 1200
     source: str = "defaults"
 
     def with_overrides(self, **values: Any) -> ServerConfig:

@@ -1,0 +1,38 @@
+"""The channels a configuration turns on: a channel is on when its token is set, and
+with none set the hall has no notices at all (nothing is offered, nothing queued)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from server.config import ServerConfig
+from server.domain.notices.pacing import TokenBucket
+from server.domain.notices.sending import Channel
+
+from .fonnte import FonnteChannel
+from .telegram import TelegramChannel
+
+
+def configured_channels(config: ServerConfig) -> dict[str, Channel]:
+    """Channel name (as the visitor chooses it) → the adapter that serves it."""
+    timeout = float(config.notify_timeout_seconds)
+    channels: dict[str, Channel] = {}
+    if config.notify_fonnte_token:
+        channels["whatsapp"] = FonnteChannel(
+            config.notify_fonnte_token, base_url=config.notify_fonnte_url, timeout=timeout
+        )
+    if config.notify_telegram_token:
+        channels["telegram"] = TelegramChannel(
+            config.notify_telegram_token, base_url=config.notify_telegram_url, timeout=timeout
+        )
+    return channels
+
+
+def configured_buckets(
+    config: ServerConfig, clock: Callable[[], float] = time.monotonic
+) -> dict[str, TokenBucket]:
+    return {
+        "whatsapp": TokenBucket(config.notify_fonnte_per_minute, clock=clock),
+        "telegram": TokenBucket(config.notify_telegram_per_minute, clock=clock),
+    }

@@ -1,0 +1,85 @@
+"""Fonnte (fonnte.com), a WhatsApp gateway many Indonesian halls already pay for.
+
+``POST https://api.fonnte.com/send``, the device token in ``Authorization`` (no
+"Bearer"), form fields ``target``, ``message`` and ``countryCode``. Fonnte answers HTTP
+200 with ``{"status": true, "id": [...], "detail": ...}`` when the message is queued on
+its side, and ``{"status": false, "reason": ...}`` otherwise. It sends through the
+hall's own WhatsApp account on a linked phone, which WhatsApp may ban for bulk sending
+(Fonnte warns of it): docs/notifications.md#fonnte. No idempotency key is offered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from server.domain.notices.sending import OutgoingNotice, SendResult
+
+from . import http
+
+# Words of Fonnte's ``reason`` that no retry will fix.
+_PERMANENT = ("token", "target", "invalid", "not registered", "not exist")
+
+
+class FonnteChannel:
+    """WhatsApp through Fonnte: plain text only (no templates)."""
+
+    idempotent = False
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        base_url: str = "https://api.fonnte.com",
+        timeout: float = 10.0,
+        name: str = "whatsapp",
+        session: requests.Session | None = None,
+    ) -> None:
+        self.name = name
+        self._token = token
+        self._url = base_url.rstrip("/") + "/send"
+        self._timeout = timeout
+        self._session = session or requests.Session()
+
+    def __repr__(self) -> str:  # never the token
+        return f"FonnteChannel({self._url!r})"
+
+    def send(self, notice: OutgoingNotice) -> SendResult:
+        if notice.body is None:
+            return SendResult.permanent("Fonnte sends text only; this notice is a template")
+        answer = http.post(
+            self._session,
+            self._url,
+            timeout=self._timeout,
+            headers={"Authorization": self._token},
+            data={
+                "target": notice.address.removeprefix("+"),
+                "message": notice.body,
+                "countryCode": "62",
+            },
+        )
+        if isinstance(answer, SendResult):
+            return answer
+        return _result(answer)
+
+
+def _result(response: requests.Response) -> SendResult:
+    decided = http.by_status(response)
+    if decided is not None:
+        return decided
+    body = http.json_body(response)
+    if body is None:
+        return SendResult.temporary(f"unreadable answer (HTTP {response.status_code})")
+    if body.get("status") is True:
+        return SendResult.sent(_first_id(body.get("id")))
+    reason = str(body.get("reason") or f"refused (HTTP {response.status_code})")
+    if any(word in reason.lower() for word in _PERMANENT):
+        return SendResult.permanent(f"Fonnte: {reason}")
+    return SendResult.temporary(f"Fonnte: {reason}")
+
+
+def _first_id(ids: Any) -> str | None:
+    if isinstance(ids, list) and ids:
+        return str(ids[0])
+    return None if ids is None else str(ids)

@@ -1,0 +1,77 @@
+"""The one way an adapter calls a provider: a POST with a timeout, whose failures are
+sorted into temporary and permanent and described without the request's URL.
+
+The URL matters: Telegram puts the bot's token in the path, and a ``requests``
+exception's text repeats the URL. So no exception text leaves this module, only the
+kind of failure.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from typing import Any
+
+import requests
+
+from server.domain.notices.sending import SendResult
+
+# Retry-After beyond this is taken as "not today": the notice's deadline decides.
+MAX_RETRY_AFTER_SECONDS = 3600.0
+
+
+def post(
+    session: requests.Session,
+    url: str,
+    *,
+    timeout: float,
+    data: dict[str, str] | None = None,
+    json: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> requests.Response | SendResult:
+    """The provider's response, or a temporary ``SendResult`` when there was none
+    (timeout, refused connection, broken TLS)."""
+    try:
+        return session.post(
+            url, data=data, json=json, headers=headers, timeout=timeout, allow_redirects=False
+        )
+    except requests.Timeout:
+        return SendResult.temporary(f"no answer within {timeout:g} s")
+    except requests.ConnectionError:
+        return SendResult.temporary("cannot connect to the provider")
+    except requests.RequestException as exc:
+        return SendResult.temporary(f"request failed ({type(exc).__name__})")
+
+
+def retry_after(response: requests.Response) -> float | None:
+    """The Retry-After header in seconds (a number or an HTTP date), if any."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        seconds = when.timestamp() - time.time()
+    return min(max(0.0, seconds), MAX_RETRY_AFTER_SECONDS)
+
+
+def json_body(response: requests.Response) -> dict[str, Any] | None:
+    """The response's JSON object, or None when it is not one (an HTML error page)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def by_status(response: requests.Response) -> SendResult | None:
+    """The result a status code alone decides (429, 5xx), else None."""
+    if response.status_code == 429:
+        return SendResult.temporary("rate limited (HTTP 429)", retry_after(response))
+    if response.status_code >= 500:
+        return SendResult.temporary(f"provider error (HTTP {response.status_code})")
+    return None

@@ -1,0 +1,94 @@
+"""Fixtures for notices: a seeded SQLite database with a ticket, fake providers on
+127.0.0.1, and a worker whose clock the test moves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from server.db import Database
+from server.domain.context import Ctx
+from server.domain.notices.queueing import enqueue_notice, subscribe
+from server.domain.settings import load_settings
+from server.domain.tickets import IssueRequest, issue_ticket
+from server.models import Notice
+from tests.conftest import FakeClock, HallTemplate
+from tests.factories import Hall
+
+from .fake_provider import FakeProvider, fonnte_ok, telegram_ok
+
+FONNTE_TOKEN = "fonnte-device-token-SECRET-1"
+TELEGRAM_TOKEN = "123456:telegram-bot-token-SECRET"
+VISITOR_PHONE = "0812-3456-7890"
+VISITOR_CHAT = "987654321"
+
+
+@dataclass
+class Notices:
+    """A database with one ticket, and a way to queue notices for it."""
+
+    db: Database
+    hall: Hall
+    clock: FakeClock
+    ticket_id: int
+
+    def queue(
+        self, channel: str, body: str = "Nomor A001 dipanggil: silakan ke Loket 1", *,
+        minutes: float = 30, address: str | None = None, key: str | None = None,
+    ) -> int:
+        now = self.clock()
+        with self.db.write() as session:
+            sub = subscribe(
+                session, channel=channel, now=now, ticket_id=self.ticket_id,
+                address=address or (VISITOR_CHAT if channel == "telegram" else VISITOR_PHONE),
+            )
+            notice = enqueue_notice(
+                session, sub, kind="called", now=now, body=body,
+                deadline=now + dt.timedelta(minutes=minutes), idempotency_key=key,
+            )
+            assert notice is not None
+            return notice.id
+
+    def notice(self, notice_id: int) -> Notice:
+        with self.db.read() as session:
+            found = session.get(Notice, notice_id)
+            assert found is not None
+            session.expunge(found)  # read()'s rollback would expire it
+            return found
+
+
+def ticket_in(db: Database, hall: Hall, now: dt.datetime) -> int:
+    with db.write() as session:
+        ctx = Ctx(session, now, load_settings(session))
+        return issue_ticket(ctx, IssueRequest(service_id=hall.ktp)).ticket.id
+
+
+@pytest.fixture
+def notices(
+    tmp_path: Path, clock: FakeClock, hall_template: HallTemplate
+) -> Iterator[Notices]:
+    seeded, hall = hall_template(clock())
+    path = tmp_path / "notices.sqlite3"
+    shutil.copy(seeded, path)
+    db = Database(f"sqlite:///{path}")
+    yield Notices(db, hall, clock, ticket_in(db, hall, clock()))
+    db.dispose()
+
+
+@pytest.fixture
+def fonnte() -> Iterator[FakeProvider]:
+    provider = FakeProvider(fonnte_ok)
+    yield provider
+    provider.close()
+
+
+@pytest.fixture
+def telegram() -> Iterator[FakeProvider]:
+    provider = FakeProvider(telegram_ok)
+    yield provider
+    provider.close()

@@ -1,0 +1,117 @@
+"""A fake notice provider on 127.0.0.1: answers each request with the next scripted
+reply (or the provider's usual success) and remembers what it was sent.
+
+Fonnte and Telegram speak the shapes their documentation shows (docs/notifications.md);
+a reply may also hang until the test ends, to stand for a provider that never answers.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+# A hanging reply waits this long at most: the test's own bound.
+HANG_SECONDS = 15.0
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int = 200
+    body: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    hang: bool = False
+
+
+@dataclass(frozen=True)
+class Received:
+    path: str
+    headers: dict[str, str]
+    fields: dict[str, Any]
+
+
+def fonnte_ok(received: Received, n: int) -> Reply:
+    return Reply(body={"status": True, "detail": "success! message in queue", "id": [str(8000 + n)],
+                       "process": "pending", "target": [received.fields.get("target")]})
+
+
+def telegram_ok(received: Received, n: int) -> Reply:
+    return Reply(body={"ok": True, "result": {"message_id": 100 + n, "chat": {"id": received.fields.get("chat_id")}}})
+
+
+class FakeProvider:
+    """``provider.script(Reply(...), ...)`` queues replies; ``provider.received`` lists
+    the requests in arrival order."""
+
+    def __init__(self, usual: Callable[[Received, int], Reply]) -> None:
+        self.usual = usual
+        self.replies: deque[Reply] = deque()
+        self.received: list[Received] = []
+        self.released = threading.Event()
+        self._lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def script(self, *replies: Reply) -> None:
+        self.replies.extend(replies)
+
+    def close(self) -> None:
+        self.released.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+    def _answer(self, received: Received) -> Reply:
+        with self._lock:
+            self.received.append(received)
+            n = len(self.received)
+            return self.replies.popleft() if self.replies else self.usual(received, n)
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        provider = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *_: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    fields = json.loads(raw)
+                else:
+                    fields = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+                reply = provider._answer(Received(self.path, dict(self.headers), fields))
+                if reply.hang:
+                    provider.released.wait(HANG_SECONDS)
+                    return
+                payload = json.dumps(reply.body or {}).encode()
+                self.send_response(reply.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(payload)
+
+        return Handler
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return condition()
