@@ -9,12 +9,17 @@ kind of failure.
 from __future__ import annotations
 
 import email.utils
+import logging
 import time
 from typing import Any
 
 import requests
 
 from server.domain.notices.sending import SendResult
+
+# urllib3 logs every request line at DEBUG, and Telegram's request line holds the bot's
+# token: a server run with the DEBUG level must not write it out.
+logging.getLogger("urllib3.connectionpool").setLevel(logging.INFO)
 
 # Retry-After beyond this is taken as "not today": the notice's deadline decides.
 MAX_RETRY_AFTER_SECONDS = 3600.0
