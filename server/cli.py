@@ -482,6 +482,30 @@ def expire_day() -> None:
     click.echo(f"{count} tickets expired")
 
 
+@cli.command("notify-worker")
+@click.option("--once", is_flag=True, help="Send what is due now, then stop.")
+@with_appcontext
+def notify_worker_command(once: bool) -> None:
+    """Send the visitors' notices (for a large hall: set [notify] in_server = false)."""
+    import logging
+    import time
+
+    from server.notify.channels import configured_worker
+
+    state = _state()
+    worker = configured_worker(state.config, state.db, state.clock)
+    if worker is None:
+        raise click.ClickException("no notice channel configured ([notify] in the config)")
+    logging.basicConfig(level=state.config.log_level, format="%(asctime)s %(name)s %(message)s")
+    click.echo(f"notice worker {worker.owner}: {', '.join(sorted(worker.channels))}")
+    while True:
+        count = worker.run_once()
+        if once:
+            click.echo(f"{count} notices sent or settled")
+            return
+        time.sleep(state.config.notify_interval_seconds)
+
+
 # --- backup ----------------------------------------------------------------------------
 
 

@@ -1,5 +1,5 @@
-"""Background work of a running server: closing the day (expiring what was left open) and
-ending the bookings nobody checked in (no-shows).
+"""Background work of a running server: closing the day (expiring what was left open),
+ending the bookings nobody checked in (no-shows), and sending the visitors' notices.
 
 An adapter like the REST and socket handlers: the job runs its domain command through
 the same `server.commands.run_command` (one transaction, pushes after the commit)."""
@@ -15,6 +15,7 @@ from server.domain.bookings import mark_no_shows
 from server.domain.context import SYSTEM
 from server.domain.tickets import expire_open_tickets
 from server.extensions import socketio
+from server.notify.channels import configured_worker
 from server.state import AppState
 
 log = logging.getLogger("antre.jobs")
@@ -57,3 +58,31 @@ def start_jobs(app: Flask) -> None:
             socketio.sleep(interval)
 
     socketio.start_background_task(loop)
+    if state.config.notify_in_server:
+        start_notice_worker(app)
+
+
+def start_notice_worker(app: Flask) -> bool:
+    """Send the queued notices every ``notify_interval_seconds`` while the server runs;
+    False (and nothing started) when no channel is configured.
+
+    Under eventlet the provider calls yield to the other greenlets (sockets are patched
+    before ``requests`` is imported), so a provider that hangs holds up only the notices
+    behind it, for at most the timeout each."""
+    state: AppState = app.extensions["antre"]
+    worker = configured_worker(state.config, state.db, state.clock)
+    if worker is None:
+        return False
+    interval = state.config.notify_interval_seconds
+    log.info("notices: sending through %s", ", ".join(sorted(worker.channels)))
+
+    def loop() -> None:
+        while True:
+            try:
+                worker.run_once()
+            except Exception:  # keep sending through a database restart
+                log.exception("notice round failed; retrying")
+            socketio.sleep(interval)
+
+    socketio.start_background_task(loop)
+    return True

@@ -16,6 +16,9 @@ emptied, and a pruned ticket's booking loses its link to it.
 Survey responses (docs/skm.md#retention) are not deleted either: they are the IKM. A
 pruned ticket's response loses its link to it, and the text a visitor typed as a
 suggestion (and the staff's reply to it) is emptied when its day is old; the numbers stay.
+Notice subscriptions (the visitor's phone number or Telegram chat) and their notices are
+deleted with their ticket's or booking's day, first and never archived
+(docs/notifications.md#privacy).
 When an archive is given, each batch's rows are written to it and made durable before
 that batch is deleted.
 """
@@ -45,6 +48,8 @@ from server.models import (
     Booking,
     Counter,
     CounterEvent,
+    Notice,
+    NoticeSubscription,
     RoomSeq,
     SeriesDay,
     SurveyResponse,
@@ -110,6 +115,8 @@ def ticket_dependents() -> list[Table]:
     tickets = _table(Ticket)
     # Bookings and survey responses outlive their ticket: they only lose the link.
     kept = {_table(Counter), _table(Booking), _table(SurveyResponse)}
+    # Notice subscriptions go before their tickets, with their notices (_notices_batch).
+    kept.add(_table(NoticeSubscription))
     found = []
     for table in Base.metadata.sorted_tables:
         if table is tickets or table in kept:
@@ -137,6 +144,7 @@ def prune(
         (_table(AuthToken), AuthToken.expires_at < cutoff.moment),
     ]
     steps: list[Callable[[Session], dict[str, int]]] = [
+        partial(_notices_batch, cutoff=cutoff, batch_size=batch_size),
         partial(_tickets_batch, cutoff=cutoff, batch_size=batch_size, archive=archive),
         partial(_bookings_batch, cutoff=cutoff, batch_size=batch_size),
         partial(_suggestions_batch, cutoff=cutoff, batch_size=batch_size),
@@ -205,6 +213,34 @@ def _tickets_batch(
         session.execute(delete(RoomSeq).where(RoomSeq.room.in_(rooms)))
     )
     return counts
+
+
+def _notices_batch(session: Session, cutoff: Cutoff, batch_size: int) -> dict[str, int]:
+    """Delete a batch of the subscriptions of old tickets and bookings, with their notices:
+    the address is personal data, and a notice without it is of no use. Never archived."""
+    old_tickets = select(Ticket.id).where(Ticket.service_date < cutoff.date)
+    old_bookings = select(Booking.id).where(Booking.service_date < cutoff.date)
+    ids = list(
+        session.scalars(
+            select(NoticeSubscription.id)
+            .where(
+                or_(
+                    NoticeSubscription.ticket_id.in_(old_tickets),
+                    NoticeSubscription.booking_id.in_(old_bookings),
+                )
+            )
+            .order_by(NoticeSubscription.id)
+            .limit(batch_size)
+            .with_for_update()
+        )
+    )
+    if not ids:
+        return {}
+    notices = _deleted(session.execute(delete(Notice).where(Notice.subscription_id.in_(ids))))
+    subscriptions = _deleted(
+        session.execute(delete(NoticeSubscription).where(NoticeSubscription.id.in_(ids)))
+    )
+    return {Notice.__tablename__: notices, NoticeSubscription.__tablename__: subscriptions}
 
 
 def _forget_tickets(session: Session, ids: Sequence[int]) -> None:

@@ -3,15 +3,18 @@ with none set the hall has no notices at all (nothing is offered, nothing queued
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 
 from server.config import ServerConfig
+from server.db import Database
 from server.domain.notices.pacing import TokenBucket
 from server.domain.notices.sending import Channel
 
 from .fonnte import FonnteChannel
 from .telegram import TelegramChannel
+from .worker import NoticeWorker
 
 
 def configured_channels(config: ServerConfig) -> dict[str, Channel]:
@@ -36,3 +39,19 @@ def configured_buckets(
         "whatsapp": TokenBucket(config.notify_fonnte_per_minute, clock=clock),
         "telegram": TokenBucket(config.notify_telegram_per_minute, clock=clock),
     }
+
+
+def configured_worker(
+    config: ServerConfig, db: Database, clock: Callable[[], dt.datetime]
+) -> NoticeWorker | None:
+    """The worker for the configured channels; None when no channel is configured."""
+    channels = configured_channels(config)
+    if not channels:
+        return None
+    return NoticeWorker(
+        db,
+        channels,
+        configured_buckets(config),
+        clock=clock,
+        timeout_seconds=config.notify_timeout_seconds,
+    )

@@ -1,0 +1,56 @@
+"""``antre-server notify-worker`` for a large hall, and the [notify] settings that turn
+the channels on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from server.cli import cli
+from server.config import ServerConfig, load_config
+from server.models import NoticeState
+from server.notify.channels import configured_channels, configured_worker
+
+from .conftest import TELEGRAM_TOKEN, Notices
+from .fake_provider import FakeProvider
+
+
+def test_the_worker_command_sends_what_is_due(notices: Notices, telegram: FakeProvider) -> None:
+    notices.clock.set(dt.datetime.now(dt.UTC))  # the command runs on the real clock
+    notice_id = notices.queue("telegram")
+    env = {
+        "ANTRE_DATABASE_URL": notices.db.url,
+        "ANTRE_SECRET_KEY": "the test commands' secret key",
+        "ANTRE_NOTIFY_TELEGRAM_TOKEN": TELEGRAM_TOKEN,
+        "ANTRE_NOTIFY_TELEGRAM_URL": telegram.url,
+    }
+
+    result = CliRunner().invoke(cli, ["notify-worker", "--once"], env=env)
+
+    assert result.exit_code == 0, result.output
+    assert "telegram" in result.output and "1 notices sent" in result.output
+    assert TELEGRAM_TOKEN not in result.output
+    assert notices.notice(notice_id).state == NoticeState.SENT
+
+
+def test_the_worker_command_without_a_channel_says_so(notices: Notices) -> None:
+    env = {"ANTRE_DATABASE_URL": notices.db.url, "ANTRE_SECRET_KEY": "x" * 32}
+    result = CliRunner().invoke(cli, ["notify-worker", "--once"], env=env)
+    assert result.exit_code == 1
+    assert "no notice channel configured" in result.output
+
+
+def test_a_channel_is_on_when_its_token_is_set_in_toml_or_the_environment(tmp_path: Path) -> None:
+    toml = tmp_path / "antre.toml"
+    toml.write_text('[notify]\nfonnte_token = "from-the-file"\nfonnte_per_minute = 12\n')
+    config = load_config(toml, env={"ANTRE_NOTIFY_TELEGRAM_TOKEN": "1:from-env"})
+
+    assert sorted(configured_channels(config)) == ["telegram", "whatsapp"]
+    assert config.notify_fonnte_per_minute == 12
+    assert "from-the-file" not in repr(config) and "from-env" not in repr(config)
+
+
+def test_with_no_channel_configured_there_is_no_worker(notices: Notices) -> None:
+    assert configured_worker(ServerConfig(), notices.db, notices.clock) is None
