@@ -176,6 +176,12 @@ _SPEC: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "notify_telegram_bot": ("notify", "telegram_bot", _text),
     "notify_telegram_url": ("notify", "telegram_url", _http_url),
     "notify_telegram_per_minute": ("notify", "telegram_per_minute", _positive),
+    "notify_whatsapp_token": ("notify", "whatsapp_token", _text),
+    "notify_whatsapp_phone_number_id": ("notify", "whatsapp_phone_number_id", _text),
+    "notify_whatsapp_app_secret": ("notify", "whatsapp_app_secret", _text),
+    "notify_whatsapp_url": ("notify", "whatsapp_url", _http_url),
+    "notify_whatsapp_version": ("notify", "whatsapp_version", _text),
+    "notify_whatsapp_per_minute": ("notify", "whatsapp_per_minute", _positive),
 }
 
 
@@ -236,6 +242,14 @@ class ServerConfig:
     notify_telegram_url: str = "https://api.telegram.org"
     # Telegram's FAQ: about 30 messages a second in bulk, one a second to one chat.
     notify_telegram_per_minute: int = 1200
+    # WhatsApp Business Cloud API (Meta); preferred over Fonnte when both are configured.
+    notify_whatsapp_token: str | None = field(default=None, repr=False)
+    notify_whatsapp_phone_number_id: str | None = None
+    notify_whatsapp_app_secret: str | None = field(default=None, repr=False)  # webhooks
+    notify_whatsapp_url: str = "https://graph.facebook.com"
+    notify_whatsapp_version: str = "v21.0"
+    # Meta allows 80 messages a second per number; one a second is plenty for a hall.
+    notify_whatsapp_per_minute: int = 60
     source: str = "defaults"
 
     def with_overrides(self, **values: Any) -> ServerConfig:

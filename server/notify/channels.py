@@ -14,6 +14,7 @@ from server.domain.notices.sending import Channel
 
 from .fonnte import FonnteChannel
 from .telegram import TelegramChannel
+from .whatsapp_cloud import WhatsAppCloudChannel
 from .worker import NoticeWorker
 
 
@@ -21,7 +22,15 @@ def configured_channels(config: ServerConfig) -> dict[str, Channel]:
     """Channel name (as the visitor chooses it) → the adapter that serves it."""
     timeout = float(config.notify_timeout_seconds)
     channels: dict[str, Channel] = {}
-    if config.notify_fonnte_token:
+    if config.notify_whatsapp_token and config.notify_whatsapp_phone_number_id:
+        channels["whatsapp"] = WhatsAppCloudChannel(
+            config.notify_whatsapp_token,
+            config.notify_whatsapp_phone_number_id,
+            base_url=config.notify_whatsapp_url,
+            version=config.notify_whatsapp_version,
+            timeout=timeout,
+        )
+    elif config.notify_fonnte_token:
         channels["whatsapp"] = FonnteChannel(
             config.notify_fonnte_token, base_url=config.notify_fonnte_url, timeout=timeout
         )
@@ -35,8 +44,13 @@ def configured_channels(config: ServerConfig) -> dict[str, Channel]:
 def configured_buckets(
     config: ServerConfig, clock: Callable[[], float] = time.monotonic
 ) -> dict[str, TokenBucket]:
+    whatsapp = (
+        config.notify_whatsapp_per_minute
+        if config.notify_whatsapp_token
+        else config.notify_fonnte_per_minute
+    )
     return {
-        "whatsapp": TokenBucket(config.notify_fonnte_per_minute, clock=clock),
+        "whatsapp": TokenBucket(whatsapp, clock=clock),
         "telegram": TokenBucket(config.notify_telegram_per_minute, clock=clock),
     }
 

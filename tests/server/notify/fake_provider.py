@@ -115,3 +115,15 @@ def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
             return True
         time.sleep(0.01)
     return condition()
+
+
+def whatsapp_cloud_ok(received: Received, n: int) -> Reply:
+    return Reply(body={"messaging_product": "whatsapp",
+                       "contacts": [{"input": received.fields.get("to"), "wa_id": received.fields.get("to")}],
+                       "messages": [{"id": f"wamid.TEST{n}"}]})
+
+
+def graph_error(code: int, message: str, status: int = 400) -> Reply:
+    return Reply(status, {"error": {"message": message, "type": "OAuthException", "code": code,
+                                    "error_data": {"messaging_product": "whatsapp", "details": message},
+                                    "fbtrace_id": "AbCdEf"}})
