@@ -31,6 +31,8 @@ class OutgoingNotice:
 
 
 class Outcome(enum.StrEnum):
+    """How a send ended, as far as retrying is concerned."""
+
     SENT = "sent"  # the provider accepted it
     TEMPORARY = "temporary"  # try again later (timeout, 5xx, 429, device offline)
     PERMANENT = "permanent"  # trying again would fail the same way (bad number, bad token)

@@ -38,18 +38,31 @@ class Notices:
     ticket_id: int
 
     def queue(
-        self, channel: str, body: str = "Nomor A001 dipanggil: silakan ke Loket 1", *,
-        minutes: float = 30, address: str | None = None, key: str | None = None,
+        self,
+        channel: str,
+        body: str = "Nomor A001 dipanggil: silakan ke Loket 1",
+        *,
+        minutes: float = 30,
+        address: str | None = None,
+        key: str | None = None,
     ) -> int:
         now = self.clock()
         with self.db.write() as session:
             sub = subscribe(
-                session, channel=channel, now=now, ticket_id=self.ticket_id,
+                session,
+                channel=channel,
+                now=now,
+                ticket_id=self.ticket_id,
                 address=address or (VISITOR_CHAT if channel == "telegram" else VISITOR_PHONE),
             )
             notice = enqueue_notice(
-                session, sub, kind="called", now=now, body=body,
-                deadline=now + dt.timedelta(minutes=minutes), idempotency_key=key,
+                session,
+                sub,
+                kind="called",
+                now=now,
+                body=body,
+                deadline=now + dt.timedelta(minutes=minutes),
+                idempotency_key=key,
             )
             assert notice is not None
             return notice.id
@@ -69,9 +82,7 @@ def ticket_in(db: Database, hall: Hall, now: dt.datetime) -> int:
 
 
 @pytest.fixture
-def notices(
-    tmp_path: Path, clock: FakeClock, hall_template: HallTemplate
-) -> Iterator[Notices]:
+def notices(tmp_path: Path, clock: FakeClock, hall_template: HallTemplate) -> Iterator[Notices]:
     seeded, hall = hall_template(clock())
     path = tmp_path / "notices.sqlite3"
     shutil.copy(seeded, path)

@@ -37,12 +37,24 @@ class Received:
 
 
 def fonnte_ok(received: Received, n: int) -> Reply:
-    return Reply(body={"status": True, "detail": "success! message in queue", "id": [str(8000 + n)],
-                       "process": "pending", "target": [received.fields.get("target")]})
+    return Reply(
+        body={
+            "status": True,
+            "detail": "success! message in queue",
+            "id": [str(8000 + n)],
+            "process": "pending",
+            "target": [received.fields.get("target")],
+        }
+    )
 
 
 def telegram_ok(received: Received, n: int) -> Reply:
-    return Reply(body={"ok": True, "result": {"message_id": 100 + n, "chat": {"id": received.fields.get("chat_id")}}})
+    return Reply(
+        body={
+            "ok": True,
+            "result": {"message_id": 100 + n, "chat": {"id": received.fields.get("chat_id")}},
+        }
+    )
 
 
 class FakeProvider:
@@ -118,12 +130,25 @@ def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
 
 
 def whatsapp_cloud_ok(received: Received, n: int) -> Reply:
-    return Reply(body={"messaging_product": "whatsapp",
-                       "contacts": [{"input": received.fields.get("to"), "wa_id": received.fields.get("to")}],
-                       "messages": [{"id": f"wamid.TEST{n}"}]})
+    return Reply(
+        body={
+            "messaging_product": "whatsapp",
+            "contacts": [{"input": received.fields.get("to"), "wa_id": received.fields.get("to")}],
+            "messages": [{"id": f"wamid.TEST{n}"}],
+        }
+    )
 
 
 def graph_error(code: int, message: str, status: int = 400) -> Reply:
-    return Reply(status, {"error": {"message": message, "type": "OAuthException", "code": code,
-                                    "error_data": {"messaging_product": "whatsapp", "details": message},
-                                    "fbtrace_id": "AbCdEf"}})
+    return Reply(
+        status,
+        {
+            "error": {
+                "message": message,
+                "type": "OAuthException",
+                "code": code,
+                "error_data": {"messaging_product": "whatsapp", "details": message},
+                "fbtrace_id": "AbCdEf",
+            }
+        },
+    )

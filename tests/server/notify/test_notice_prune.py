@@ -29,7 +29,8 @@ def test_an_old_days_subscriptions_and_notices_go_with_its_tickets(
 
     with JsonLinesArchive(tmp_path / "archive.jsonl.gz") as archive:
         result = prune(
-            notices.db.write, Cutoff.older_than(3, notices.clock(), "Asia/Jakarta"),
+            notices.db.write,
+            Cutoff.older_than(3, notices.clock(), "Asia/Jakarta"),
             archive=archive,
         )
 

@@ -13,6 +13,7 @@ from server.domain.notices.pacing import TokenBucket
 from server.domain.notices.queueing import address_for, enqueue_notice, subscribe, unsubscribe
 from server.domain.notices.sending import SendResult
 from server.models import Notice, NoticeState, NoticeSubscription
+
 from .conftest import Notices
 
 LEASE = dt.timedelta(seconds=40)
@@ -21,7 +22,11 @@ LEASE = dt.timedelta(seconds=40)
 def claim(notices: Notices, notice_id: int, owner: str, idempotent: bool = False) -> bool:
     with notices.db.write() as session:
         return delivery.claim(
-            session, notice_id, owner=owner, now=notices.clock(), lease=LEASE,
+            session,
+            notice_id,
+            owner=owner,
+            now=notices.clock(),
+            lease=LEASE,
             idempotent=idempotent,
         )
 
@@ -43,10 +48,16 @@ def test_an_address_is_kept_in_one_form_or_refused() -> None:
 def test_a_notice_rolled_back_with_its_event_was_never_queued(notices: Notices) -> None:
     now = notices.clock()
     with pytest.raises(RuntimeError), notices.db.write() as session:
-        sub = subscribe(session, channel="whatsapp", address="081234567890", now=now,
-                        ticket_id=notices.ticket_id)
-        enqueue_notice(session, sub, kind="called", now=now, body="x",
-                       deadline=now + dt.timedelta(minutes=5))
+        sub = subscribe(
+            session,
+            channel="whatsapp",
+            address="081234567890",
+            now=now,
+            ticket_id=notices.ticket_id,
+        )
+        enqueue_notice(
+            session, sub, kind="called", now=now, body="x", deadline=now + dt.timedelta(minutes=5)
+        )
         raise RuntimeError("the call failed")
     with notices.db.read() as session:
         assert session.query(Notice).count() == 0
@@ -102,10 +113,12 @@ def test_an_answer_after_the_lease_was_lost_is_not_recorded(notices: Notices) ->
     notices.clock.advance(seconds=41)
     claim(notices, notice_id, "quick")
     with notices.db.write() as session:
-        late = delivery.record(session, notice_id, owner="slow",
-                               result=SendResult.sent("1"), now=notices.clock())
-        kept = delivery.record(session, notice_id, owner="quick",
-                               result=SendResult.sent("2"), now=notices.clock())
+        late = delivery.record(
+            session, notice_id, owner="slow", result=SendResult.sent("1"), now=notices.clock()
+        )
+        kept = delivery.record(
+            session, notice_id, owner="quick", result=SendResult.sent("2"), now=notices.clock()
+        )
     assert (late, kept) == (None, NoticeState.SENT)
     assert notices.notice(notice_id).provider_message_id == "2"
 
@@ -127,8 +140,17 @@ def test_unsubscribing_fails_what_was_queued_and_queues_nothing_more(notices: No
         sub = session.get(NoticeSubscription, notices.notice(notice_id).subscription_id)
         assert sub is not None
         assert unsubscribe(session, sub, now) == 1
-        assert enqueue_notice(session, sub, kind="called", now=now, body="x",
-                              deadline=now + dt.timedelta(minutes=5)) is None
+        assert (
+            enqueue_notice(
+                session,
+                sub,
+                kind="called",
+                now=now,
+                body="x",
+                deadline=now + dt.timedelta(minutes=5),
+            )
+            is None
+        )
     stopped = notices.notice(notice_id)
     assert (stopped.state, stopped.reason) == (NoticeState.FAILED, "unsubscribed")
 
@@ -137,8 +159,9 @@ def test_a_delivery_report_marks_the_sent_notice_delivered(notices: Notices) -> 
     notice_id = notices.queue("whatsapp")
     claim(notices, notice_id, "w")
     with notices.db.write() as session:
-        delivery.record(session, notice_id, owner="w", result=SendResult.sent("wamid.1"),
-                        now=notices.clock())
+        delivery.record(
+            session, notice_id, owner="w", result=SendResult.sent("wamid.1"), now=notices.clock()
+        )
         assert delivery.record_delivery(session, "whatsapp", "wamid.1", notices.clock())
         assert not delivery.record_delivery(session, "whatsapp", "wamid.unknown", notices.clock())
     assert notices.notice(notice_id).state == NoticeState.DELIVERED

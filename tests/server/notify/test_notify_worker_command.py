@@ -59,9 +59,11 @@ def test_with_no_channel_configured_there_is_no_worker(notices: Notices) -> None
 def test_the_cloud_api_serves_whatsapp_when_both_it_and_fonnte_are_configured() -> None:
     from server.notify.whatsapp_cloud import WhatsAppCloudChannel
 
-    config = load_config(env={
-        "ANTRE_NOTIFY_FONNTE_TOKEN": "fonnte",
-        "ANTRE_NOTIFY_WHATSAPP_TOKEN": "EAAG",
-        "ANTRE_NOTIFY_WHATSAPP_PHONE_NUMBER_ID": "1065",
-    })
+    config = load_config(
+        env={
+            "ANTRE_NOTIFY_FONNTE_TOKEN": "fonnte",
+            "ANTRE_NOTIFY_WHATSAPP_TOKEN": "EAAG",
+            "ANTRE_NOTIFY_WHATSAPP_PHONE_NUMBER_ID": "1065",
+        }
+    )
     assert isinstance(configured_channels(config)["whatsapp"], WhatsAppCloudChannel)

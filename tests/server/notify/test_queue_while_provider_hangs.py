@@ -38,15 +38,23 @@ def test_the_kiosk_and_the_counter_go_on_while_the_provider_hangs(
     first = kiosk.issue(hall.ktp)
     now = state.clock()
     with state.db.write() as session:
-        sub = subscribe(session, channel="whatsapp", address="081234567890", now=now,
-                        ticket_id=first["id"])
+        sub = subscribe(
+            session, channel="whatsapp", address="081234567890", now=now, ticket_id=first["id"]
+        )
         for n in range(3):
-            enqueue_notice(session, sub, kind="called", now=now, body=f"notice {n}",
-                           deadline=now + dt.timedelta(minutes=30))
+            enqueue_notice(
+                session,
+                sub,
+                kind="called",
+                now=now,
+                body=f"notice {n}",
+                deadline=now + dt.timedelta(minutes=30),
+            )
     fonnte.script(*[Reply(hang=True)] * 3)
     channel = FonnteChannel(FONNTE_TOKEN, base_url=fonnte.url, timeout=PROVIDER_TIMEOUT)
-    worker = NoticeWorker(state.db, {"whatsapp": channel}, {}, clock=state.clock,
-                          timeout_seconds=PROVIDER_TIMEOUT)
+    worker = NoticeWorker(
+        state.db, {"whatsapp": channel}, {}, clock=state.clock, timeout_seconds=PROVIDER_TIMEOUT
+    )
     sending = threading.Thread(target=worker.run_once, daemon=True)
     sending.start()
     assert wait_for(lambda: len(fonnte.received) == 1)  # the worker is stuck on the provider
@@ -101,7 +109,11 @@ def test_under_eventlet_a_hanging_provider_call_lets_other_greenlets_run(
     fonnte.script(Reply(hang=True))
     done = subprocess.run(
         [sys.executable, "-c", EVENTLET_PROBE, fonnte.url],
-        capture_output=True, text=True, timeout=30, cwd=ROOT, env={"PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT)},
     )
     assert done.returncode == 0, done.stderr
     ticks, seconds, *reason = done.stdout.split()

@@ -42,9 +42,15 @@ def test_flood_control_is_retried_after_telegrams_retry_after(
     notices: Notices, telegram: FakeProvider
 ) -> None:
     telegram.script(
-        Reply(429, {"ok": False, "error_code": 429,
-                    "description": "Too Many Requests: retry after 17",
-                    "parameters": {"retry_after": 17}})
+        Reply(
+            429,
+            {
+                "ok": False,
+                "error_code": 429,
+                "description": "Too Many Requests: retry after 17",
+                "parameters": {"retry_after": 17},
+            },
+        )
     )
     notice_id = notices.queue("telegram")
     worker = worker_for(notices, telegram.url)
@@ -62,8 +68,11 @@ def test_flood_control_is_retried_after_telegrams_retry_after(
 @pytest.mark.parametrize(
     ("status", "description", "reason"),
     [
-        (403, "Forbidden: bot was blocked by the user",
-         "Telegram: Forbidden: bot was blocked by the user"),
+        (
+            403,
+            "Forbidden: bot was blocked by the user",
+            "Telegram: Forbidden: bot was blocked by the user",
+        ),
         (400, "Bad Request: chat not found", "Telegram: Bad Request: chat not found"),
         (401, "Unauthorized", "Telegram refused the bot token"),
     ],

@@ -34,18 +34,30 @@ def graph() -> Iterator[FakeProvider]:
 
 def worker_for(notices: Notices, graph: FakeProvider) -> NoticeWorker:
     channel = WhatsAppCloudChannel(ACCESS_TOKEN, PHONE_NUMBER_ID, base_url=graph.url, timeout=2)
-    return NoticeWorker(notices.db, {"whatsapp": channel}, {}, clock=notices.clock,
-                        timeout_seconds=2)
+    return NoticeWorker(
+        notices.db, {"whatsapp": channel}, {}, clock=notices.clock, timeout_seconds=2
+    )
 
 
 def queue_template(notices: Notices, minutes: float = 30) -> int:
     now = notices.clock()
     with notices.db.write() as session:
-        sub = subscribe(session, channel="whatsapp", address="081234567890", now=now,
-                        ticket_id=notices.ticket_id)
-        notice = enqueue_notice(session, sub, kind="called", now=now, template="antre_dipanggil",
-                                parameters=["A001", "Loket 1"],
-                                deadline=now + dt.timedelta(minutes=minutes))
+        sub = subscribe(
+            session,
+            channel="whatsapp",
+            address="081234567890",
+            now=now,
+            ticket_id=notices.ticket_id,
+        )
+        notice = enqueue_notice(
+            session,
+            sub,
+            kind="called",
+            now=now,
+            template="antre_dipanggil",
+            parameters=["A001", "Loket 1"],
+            deadline=now + dt.timedelta(minutes=minutes),
+        )
         assert notice is not None
         return notice.id
 
@@ -70,8 +82,15 @@ def test_a_template_notice_is_sent_once_as_meta_documents_it(
         "template": {
             "name": "antre_dipanggil",
             "language": {"code": "id"},
-            "components": [{"type": "body", "parameters": [
-                {"type": "text", "text": "A001"}, {"type": "text", "text": "Loket 1"}]}],
+            "components": [
+                {
+                    "type": "body",
+                    "parameters": [
+                        {"type": "text", "text": "A001"},
+                        {"type": "text", "text": "Loket 1"},
+                    ],
+                }
+            ],
         },
     }
     sent = notices.notice(notice_id)
@@ -91,12 +110,21 @@ def test_a_text_notice_goes_out_as_text(notices: Notices, graph: FakeProvider) -
         (graph_error(131056, "Pair rate limit hit"), NoticeState.QUEUED, "WhatsApp 131056"),
         (graph_error(131000, "Something went wrong", 500), NoticeState.QUEUED, "WhatsApp 131000"),
         (Reply(503, {}), NoticeState.QUEUED, "provider error (HTTP 503)"),
-        (graph_error(131047, "Re-engagement message"), NoticeState.FAILED,
-         "WhatsApp 131047: more than 24 hours since the visitor wrote: a template is needed"),
-        (graph_error(190, "Error validating access token", 401), NoticeState.FAILED,
-         "WhatsApp 190: access token expired"),
-        (graph_error(131026, "Message undeliverable"), NoticeState.FAILED,
-         "WhatsApp 131026: the number cannot receive WhatsApp messages"),
+        (
+            graph_error(131047, "Re-engagement message"),
+            NoticeState.FAILED,
+            "WhatsApp 131047: more than 24 hours since the visitor wrote: a template is needed",
+        ),
+        (
+            graph_error(190, "Error validating access token", 401),
+            NoticeState.FAILED,
+            "WhatsApp 190: access token expired",
+        ),
+        (
+            graph_error(131026, "Message undeliverable"),
+            NoticeState.FAILED,
+            "WhatsApp 131026: the number cannot receive WhatsApp messages",
+        ),
     ],
 )
 def test_errors_are_retried_or_given_up_by_their_code(
@@ -123,10 +151,30 @@ def test_a_template_notice_is_never_sent_after_its_deadline(
 
 
 def webhook(message_id: str, status: str) -> dict[str, object]:
-    return {"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{
-        "field": "messages", "value": {"messaging_product": "whatsapp", "statuses": [
-            {"id": message_id, "status": status, "timestamp": "1764990000",
-             "recipient_id": "6281234567890"}]}}]}]}
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": "WABA",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "statuses": [
+                                {
+                                    "id": message_id,
+                                    "status": status,
+                                    "timestamp": "1764990000",
+                                    "recipient_id": "6281234567890",
+                                }
+                            ],
+                        },
+                    }
+                ],
+            }
+        ],
+    }
 
 
 def test_a_signed_delivery_report_marks_the_notice_delivered(
@@ -147,8 +195,13 @@ def test_a_signed_delivery_report_marks_the_notice_delivered(
 
 @pytest.mark.parametrize(
     "header",
-    [None, "", "sha1=abc", "sha256=" + "0" * 64,
-     "sha256=" + hmac.new(b"another secret", b"{}", hashlib.sha256).hexdigest()],
+    [
+        None,
+        "",
+        "sha1=abc",
+        "sha256=" + "0" * 64,
+        "sha256=" + hmac.new(b"another secret", b"{}", hashlib.sha256).hexdigest(),
+    ],
 )
 def test_a_webhook_with_a_missing_or_bad_signature_is_refused(header: str | None) -> None:
     assert not signature_ok(APP_SECRET, b"{}", header)

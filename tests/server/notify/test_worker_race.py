@@ -36,7 +36,7 @@ def _prepared(url: str, clock: FakeClock) -> Notices:
     return Notices(db, hall, clock, ticket_in(db, hall, clock()))
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def shared(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock) -> Iterator[Notices]:
     if request.param == "sqlite":
         notices = _prepared(f"sqlite:///{tmp_path / 'race.sqlite3'}", clock)
@@ -62,8 +62,14 @@ def test_racing_workers_send_each_notice_exactly_once(
     def work(n: int) -> int:
         db = Database(shared.db.url)  # its own engine and pool, as another process
         channel = FonnteChannel(FONNTE_TOKEN, base_url=fonnte.url, timeout=5)
-        worker = NoticeWorker(db, {"whatsapp": channel}, {}, clock=shared.clock,
-                              timeout_seconds=5, owner=f"worker-{n}")
+        worker = NoticeWorker(
+            db,
+            {"whatsapp": channel},
+            {},
+            clock=shared.clock,
+            timeout_seconds=5,
+            owner=f"worker-{n}",
+        )
         start.wait()
         try:
             return worker.run_once()
