@@ -40,12 +40,15 @@ class Notices:
     def queue(
         self,
         channel: str,
-        body: str = "Nomor A001 dipanggil: silakan ke Loket 1",
+        body: str | None = "Nomor A001 dipanggil: silakan ke Loket 1",
         *,
         minutes: float = 30,
         address: str | None = None,
         key: str | None = None,
+        template: str | None = None,
+        parameters: tuple[str, ...] = (),
     ) -> int:
+        """Queue one notice for the ticket (a template one when ``template`` is given)."""
         now = self.clock()
         with self.db.write() as session:
             sub = subscribe(
@@ -60,7 +63,9 @@ class Notices:
                 sub,
                 kind="called",
                 now=now,
-                body=body,
+                body=None if template else body,
+                template=template,
+                parameters=parameters,
                 deadline=now + dt.timedelta(minutes=minutes),
                 idempotency_key=key,
             )

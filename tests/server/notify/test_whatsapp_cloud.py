@@ -3,7 +3,6 @@ messages, errors sorted by their code, and the delivery webhook's signature."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import json
@@ -12,7 +11,6 @@ from collections.abc import Iterator
 import pytest
 
 from server.domain.notices import delivery
-from server.domain.notices.queueing import enqueue_notice, subscribe
 from server.models import NoticeState
 from server.notify.whatsapp_cloud import WhatsAppCloudChannel, signature_ok, statuses
 from server.notify.worker import NoticeWorker
@@ -40,26 +38,9 @@ def worker_for(notices: Notices, graph: FakeProvider) -> NoticeWorker:
 
 
 def queue_template(notices: Notices, minutes: float = 30) -> int:
-    now = notices.clock()
-    with notices.db.write() as session:
-        sub = subscribe(
-            session,
-            channel="whatsapp",
-            address="081234567890",
-            now=now,
-            ticket_id=notices.ticket_id,
-        )
-        notice = enqueue_notice(
-            session,
-            sub,
-            kind="called",
-            now=now,
-            template="antre_dipanggil",
-            parameters=["A001", "Loket 1"],
-            deadline=now + dt.timedelta(minutes=minutes),
-        )
-        assert notice is not None
-        return notice.id
+    return notices.queue(
+        "whatsapp", template="antre_dipanggil", parameters=("A001", "Loket 1"), minutes=minutes
+    )
 
 
 def test_a_template_notice_is_sent_once_as_meta_documents_it(
