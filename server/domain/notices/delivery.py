@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from server.models import Notice, NoticeState, NoticeSubscription
@@ -41,7 +42,12 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(BACKOFF_MAX_SECONDS, seconds))
 
 
-def _lease_ran_out(now: dt.datetime) -> object:
+def _changed(result: Any) -> int:
+    """Rows an UPDATE changed (``Result`` is typed without ``rowcount``)."""
+    return int(result.rowcount or 0)
+
+
+def _lease_ran_out(now: dt.datetime) -> ColumnElement[bool]:
     return and_(Notice.state == NoticeState.SENDING, Notice.lease_until < now)
 
 
@@ -54,7 +60,7 @@ def expire_overdue(session: Session, now: dt.datetime) -> int:
     )
     stranded = session.execute(
         update(Notice)
-        .where(_lease_ran_out(now), Notice.deadline <= now)  # type: ignore[arg-type]
+        .where(_lease_ran_out(now), Notice.deadline <= now)
         .values(
             state=NoticeState.EXPIRED,
             lease_owner=None,
@@ -62,7 +68,7 @@ def expire_overdue(session: Session, now: dt.datetime) -> int:
             reason="deadline passed after an interrupted send (it may have been delivered)",
         )
     )
-    return int(queued.rowcount or 0) + int(stranded.rowcount or 0)  # type: ignore[attr-defined]
+    return _changed(queued) + _changed(stranded)
 
 
 def give_up_twice_interrupted(session: Session, channel: str, now: dt.datetime) -> int:
@@ -72,7 +78,7 @@ def give_up_twice_interrupted(session: Session, channel: str, now: dt.datetime) 
         update(Notice)
         .where(
             Notice.channel == channel,
-            _lease_ran_out(now),  # type: ignore[arg-type]
+            _lease_ran_out(now),
             Notice.interrupted.is_(True),
         )
         .values(
@@ -82,7 +88,7 @@ def give_up_twice_interrupted(session: Session, channel: str, now: dt.datetime) 
             reason="interrupted twice mid-send; not tried again (it may have been delivered)",
         )
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return _changed(result)
 
 
 def due_ids(session: Session, channel: str, now: dt.datetime, limit: int) -> list[int]:
@@ -97,7 +103,7 @@ def due_ids(session: Session, channel: str, now: dt.datetime, limit: int) -> lis
                 Notice.deadline > now,
                 or_(
                     and_(Notice.state == NoticeState.QUEUED, Notice.next_attempt_at <= now),
-                    _lease_ran_out(now),  # type: ignore[arg-type]
+                    _lease_ran_out(now),
                 ),
             )
             .order_by(Notice.next_attempt_at, Notice.id)
@@ -133,15 +139,13 @@ def claim(
         )
         .values(taken)
     )
-    if fresh.rowcount == 1:  # type: ignore[attr-defined]
+    if _changed(fresh) == 1:
         return True
     stranded = [Notice.id == notice_id, _lease_ran_out(now), Notice.deadline > now]
     if not idempotent:
         stranded.append(Notice.interrupted.is_(False))
-    again = session.execute(
-        update(Notice).where(*stranded).values({**taken, "interrupted": True})  # type: ignore[arg-type]
-    )
-    return bool(again.rowcount == 1)  # type: ignore[attr-defined]
+    again = session.execute(update(Notice).where(*stranded).values({**taken, "interrupted": True}))
+    return _changed(again) == 1
 
 
 def outgoing(session: Session, notice_ids: Iterable[int]) -> list[OutgoingNotice]:
@@ -236,4 +240,4 @@ def record_delivery(
         )
         .values(state=NoticeState.DELIVERED, delivered_at=now)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return _changed(result) > 0
