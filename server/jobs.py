@@ -7,6 +7,7 @@ the same `server.commands.run_command` (one transaction, pushes after the commit
 from __future__ import annotations
 
 import logging
+import threading
 
 from flask import Flask
 
@@ -62,9 +63,10 @@ def start_jobs(app: Flask) -> None:
         start_notice_worker(app)
 
 
-def start_notice_worker(app: Flask) -> bool:
+def start_notice_worker(app: Flask) -> threading.Event | None:
     """Send the queued notices every ``notify_interval_seconds`` while the server runs;
-    False (and nothing started) when no channel is configured.
+    returns the event that stops it, or None (nothing started) when no channel is
+    configured.
 
     Under eventlet the provider calls yield to the other greenlets (sockets are patched
     before ``requests`` is imported), so a provider that hangs holds up only the notices
@@ -72,12 +74,13 @@ def start_notice_worker(app: Flask) -> bool:
     state: AppState = app.extensions["antre"]
     worker = configured_worker(state.config, state.db, state.clock)
     if worker is None:
-        return False
+        return None
     interval = state.config.notify_interval_seconds
+    stop = threading.Event()  # green under eventlet: the entry point patched threading
     log.info("notices: sending through %s", ", ".join(sorted(worker.channels)))
 
     def loop() -> None:
-        while True:
+        while not stop.is_set():
             try:
                 worker.run_once()
             except Exception:  # keep sending through a database restart
@@ -85,4 +88,4 @@ def start_notice_worker(app: Flask) -> bool:
             socketio.sleep(interval)
 
     socketio.start_background_task(loop)
-    return True
+    return stop

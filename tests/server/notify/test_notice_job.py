@@ -1,0 +1,44 @@
+"""The notice worker as a job of the server process: started with the server when a
+channel is configured, and not at all when none is."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from flask import Flask
+
+from server.jobs import start_notice_worker
+from server.models import NoticeState
+from server.state import AppState
+from tests.conftest import FakeClock
+
+from .conftest import TELEGRAM_TOKEN, Notices, ticket_in
+from .fake_provider import FakeProvider, wait_for
+
+
+def test_without_a_channel_the_server_starts_no_notice_worker(app: Flask) -> None:
+    assert start_notice_worker(app) is None
+
+
+def test_the_servers_notice_job_sends_a_queued_notice_within_a_second(
+    app: Flask, clock: FakeClock, telegram: FakeProvider
+) -> None:
+    state: AppState = app.extensions["antre"]
+    state.config = dataclasses.replace(
+        state.config,
+        notify_telegram_token=TELEGRAM_TOKEN,
+        notify_telegram_url=telegram.url,
+        notify_interval_seconds=1,
+    )
+    hall = app.config["HALL"]
+    notices = Notices(state.db, hall, clock, ticket_in(state.db, hall, clock()))
+    notice_id = notices.queue("telegram")
+
+    stop = start_notice_worker(app)
+    try:
+        assert stop is not None
+        assert wait_for(lambda: notices.notice(notice_id).state == NoticeState.SENT, timeout=1.5)
+    finally:
+        if stop is not None:
+            stop.set()
+    assert len(telegram.received) == 1
