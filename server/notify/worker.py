@@ -56,6 +56,9 @@ class NoticeWorker:
     def run_once(self) -> int:
         """One round: give up what must be given up, then send what is due while the
         buckets allow; returns how many notices were sent or settled."""
+        with self.db.read() as session:
+            if not delivery.any_open(session):
+                return 0  # no write transaction (and no SQLite write lock) when idle
         self._settle_overdue()
         return sum(self._drain(name, channel) for name, channel in self.channels.items())
 

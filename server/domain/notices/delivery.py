@@ -91,6 +91,14 @@ def give_up_twice_interrupted(session: Session, channel: str, now: dt.datetime) 
     return _changed(result)
 
 
+def any_open(session: Session) -> bool:
+    """Whether any notice is queued or being sent: an idle worker round is one read."""
+    open_states = (NoticeState.QUEUED, NoticeState.SENDING)
+    return (
+        session.scalar(select(Notice.id).where(Notice.state.in_(open_states)).limit(1)) is not None
+    )
+
+
 def due_ids(session: Session, channel: str, now: dt.datetime, limit: int) -> list[int]:
     """Notices of ``channel`` a worker may claim now, oldest due first."""
     if limit < 1:

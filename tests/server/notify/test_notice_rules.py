@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import event
 
 from server.domain.errors import DomainError
 from server.domain.notices import delivery
@@ -13,6 +14,7 @@ from server.domain.notices.pacing import TokenBucket
 from server.domain.notices.queueing import address_for, enqueue_notice, subscribe, unsubscribe
 from server.domain.notices.sending import SendResult
 from server.models import Notice, NoticeState, NoticeSubscription
+from server.notify.worker import NoticeWorker
 
 from .conftest import Notices
 
@@ -181,3 +183,16 @@ def test_a_bucket_allows_its_rate_and_its_burst() -> None:
     assert bucket.take(5) == 2
     bucket.give_back(1)
     assert bucket.available() == 1
+
+
+def test_an_idle_worker_round_writes_nothing(notices: Notices) -> None:
+    writes: list[bool] = []
+    event.listen(
+        notices.db.engine,
+        "begin",
+        lambda conn: writes.append(bool(conn.get_execution_options().get("antre_write"))),
+    )
+    worker = NoticeWorker(notices.db, {}, {}, clock=notices.clock, timeout_seconds=1)
+
+    assert worker.run_once() == 0
+    assert writes == [False]  # one read, no write transaction
