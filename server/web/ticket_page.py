@@ -96,6 +96,15 @@ def ticket_page(status_code: str) -> Any:
     return _private(response)
 
 
+def _refused_before_the_page(exc: DomainError) -> Response:
+    """A request refused before the view runs (a NUL in the address, ``/t/%00``:
+    ``check_request_text``) is a malformed code: the same page as an unknown one."""
+    return _private(make_response(render_template("ticket/not_found.html"), 404))
+
+
+ticket_page.visitor_refusal = _refused_before_the_page  # type: ignore[attr-defined]
+
+
 def _private(response: Response) -> Response:
     # The link is the ticket's key: never cached by a proxy, never indexed.
     response.headers["Cache-Control"] = "no-store"

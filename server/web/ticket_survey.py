@@ -52,7 +52,7 @@ def refusal(exc: DomainError) -> Response:
     code = code if isinstance(code, str) and STATUS_CODE.fullmatch(code) else None
     if exc.details.get("reason") == "csrf":
         return _notice("expired", 400, code)
-    if exc.code == ErrorCode.NOT_FOUND:
+    if exc.code == ErrorCode.NOT_FOUND or _malformed_address(exc):
         return _page("ticket/not_found.html", 404)
     if exc.code == ErrorCode.TOO_MANY_ATTEMPTS:
         response = _page("ticket/busy.html", 429)
@@ -63,6 +63,12 @@ def refusal(exc: DomainError) -> Response:
     if exc.code == ErrorCode.SURVEY_CLOSED:
         return _notice("closed", 200 if request.method == "GET" else 409, code)
     return _notice("failed", 400, code)
+
+
+def _malformed_address(exc: DomainError) -> bool:
+    """A NUL in the address (``/t/%00/survey``) is refused before the view runs
+    (``check_request_text``): it is a malformed code, and gets the page of an unknown one."""
+    return exc.code == ErrorCode.VALIDATION_ERROR and exc.details.get("field") == "path"
 
 
 def visitor_survey_page(view: F) -> F:

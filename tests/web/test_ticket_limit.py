@@ -119,3 +119,17 @@ def test_a_scanner_of_codes_on_the_socket_is_refused_whatever_it_asks(
     assert phone_socket(code, "10.1.1.1")
     clock.advance(seconds=61)
     assert phone_socket(code, "10.6.6.6")
+
+
+def test_a_nul_in_the_code_gets_the_page_of_an_unknown_code_on_the_page_and_its_survey(
+    app: Flask,
+) -> None:
+    """``%00`` is refused before any view (``check_request_text``); a visitor's page still
+    answers it as the unknown code it is, not with an error page of its own."""
+    client = from_address(app, "10.2.2.3")
+    unknown_page, unknown_survey = client.get(f"/t/{guess()}"), client.get(f"/t/{guess()}/survey")
+
+    for address, unknown in (("/t/%00", unknown_page), ("/t/ab%00cd/survey", unknown_survey)):
+        malformed = client.get(address)
+        assert malformed.status_code == unknown.status_code == 404
+        assert malformed.get_data() == unknown.get_data()
