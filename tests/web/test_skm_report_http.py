@@ -130,6 +130,34 @@ def test_page_api_csv_and_xlsx_show_the_hand_count(
     assert f'data-pub="grade">{grade}<' in publication
 
 
+def test_a_period_below_its_minimum_sample_is_flagged_on_the_page_api_files_and_publication(
+    app: Flask, api: Api, hall: Hall, clock: FakeClock
+) -> None:
+    # Four served, three answered: Krejcie–Morgan asks all four of a population of 4.
+    serve(api, hall.c1, hall.ktp, 4, "petugas.dk")
+    answer(app, clock, MIX, None)
+    admin = client_session(app, "admin")
+    query = "group=agency"
+
+    total = ok(api.as_user("admin").get(f"/api/v1/reports/skm?{query}"))["total"]
+    html = admin.get(f"/reports/skm?{query}").get_data(as_text=True)
+    header, *_, last = csv_rows(admin, query)
+    sheet = xlsx_rows(admin, query)
+    top = next(i for i, row in enumerate(sheet) if row[0] == "Instansi")
+    publication = admin.get(f"/reports/skm/publikasi?{query}").get_data(as_text=True)
+
+    assert (total["respondents"], total["population"], total["minimum_sample"]) == (3, 4, 4)
+    assert total["below_sample"] is True
+    assert "di bawah sampel" in html.split('data-kpi="respondents"', 1)[1].split("</div>", 1)[0]
+    assert [last[header.index(h)] for h in ("Sampel minimum", "Di bawah sampel")] == ["4", "ya"]
+    xheader, xtotal = sheet[top], sheet[-1]
+    assert (xtotal[xheader.index("Sampel minimum")], xtotal[xheader.index("Di bawah sampel")]) == (
+        4,
+        "ya",
+    )
+    assert "di bawah sampel minimum" in publication
+
+
 def test_the_mix_names_its_lowest_elements_what_to_improve(
     app: Flask, api: Api, hall: Hall, clock: FakeClock
 ) -> None:
