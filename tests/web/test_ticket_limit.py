@@ -13,6 +13,7 @@ from server.extensions import socketio
 from server.public_limit import MISS_BUDGET, PAGE_BUDGET
 from tests.conftest import Api, FakeClock
 from tests.factories import Hall
+from tests.web.console_login import FORM_SECRET, secret
 
 
 def a_ticket(api: Api, hall: Hall) -> str:
@@ -133,3 +134,27 @@ def test_a_nul_in_the_code_gets_the_page_of_an_unknown_code_on_the_page_and_its_
         malformed = client.get(address)
         assert malformed.status_code == unknown.status_code == 404
         assert malformed.get_data() == unknown.get_data()
+
+
+def test_a_scanner_of_survey_addresses_is_told_to_wait_whatever_it_asks_or_sends(
+    app: Flask, api: Api, hall: Hall, clock: FakeClock
+) -> None:
+    code = a_ticket(api, hall)
+    officer = api.as_user("petugas.dk")
+    for action in ("open", "next", "finish"):
+        assert officer.counter(hall.c1, action).status_code == 200
+    scanner = from_address(app, "10.7.7.7")
+    form = scanner.get(f"/t/{code}/survey").get_data(as_text=True)
+    answers = {"csrf_token": secret(FORM_SECRET, form), **{f"U{i}": "3" for i in range(1, 10)}}
+    half = PAGE_BUDGET // 2
+    tries = [scanner.get(f"/t/{guess()}/survey") for _ in range(half)]
+    tries += [scanner.post(f"/t/{guess()}/survey", data=answers) for _ in range(half - 1)]
+    assert {t.status_code for t in tries} == {404}
+
+    refused = [scanner.get(f"/t/{guess()}/survey"), scanner.get(f"/t/{code}/survey")]
+
+    assert [r.status_code for r in refused] == [429, 429]  # a real code too: no hint
+    assert refused[0].get_data() == refused[1].get_data()
+    assert from_address(app, "10.1.1.2").get(f"/t/{code}/survey").status_code == 200
+    clock.advance(seconds=61)
+    assert scanner.get(f"/t/{code}/survey").status_code == 200
