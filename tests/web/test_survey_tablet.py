@@ -169,6 +169,39 @@ def test_at_the_kiosk_page_a_visitor_types_their_number_and_answers(
         assert (stored.channel, stored.u3) == ("kiosk", 2)
 
 
+def test_the_kiosk_page_switches_to_english_for_one_visitor_and_back_for_the_next(
+    live: LiveServer, new_page: NewPage
+) -> None:
+    number = finish_a_visit(live)
+    page = new_page(viewport=TABLET)
+    page.goto(f"{live.url}/survey/kiosk#token={live.hall.tokens['kiosk']}")
+    start = page.locator(".number-go")
+    expect(start.locator(".l-id")).to_be_visible()
+    expect(start.locator(".l-en")).to_be_hidden()
+
+    page.click("#idle-lang")
+    expect(start.locator(".l-en")).to_have_text("Start the survey")
+    expect(start.locator(".l-en")).to_be_visible()
+    expect(start.locator(".l-id")).to_be_hidden()
+    page.fill("#number-input", "ZZ-999")
+    page.click(".number-go")
+    expect(page.locator("#number-error")).to_contain_text("not in today")
+    page.fill("#number-input", number)
+    page.click(".number-go")
+
+    expect(page.locator("fieldset[data-key=U1] legend")).to_contain_text("requirements")
+    answer_every_question(page, 3)
+    expect(page.locator("#skip .l-en")).to_be_visible()
+    page.click("#skip")  # the profile: optional
+    page.click("#send")
+    expect(page.locator("#thanks")).to_be_visible()
+    expect(page.locator("#number-form")).to_be_visible(timeout=15_000)
+    expect(start.locator(".l-id")).to_be_visible()
+    with live.db.read() as session:
+        stored = session.scalars(select(SurveyResponse)).one()
+        assert (stored.channel, stored.language, stored.gender) == ("kiosk", "en", None)
+
+
 def test_next_which_finishes_and_calls_at_once_leaves_the_served_visitor_their_survey(
     live: LiveServer, new_page: NewPage
 ) -> None:
