@@ -179,7 +179,9 @@ def with_suggestion(app: Flask, api: Api, hall: Hall, clock: FakeClock) -> None:
     answer(app, clock, MIX, "<script>alert(1)</script> Antrean lama, AC mati")
 
 
-def test_no_staff_page_or_file_tells_who_answered_what(app: Flask, with_suggestion: None) -> None:
+def test_no_staff_page_or_file_tells_who_answered_what(
+    app: Flask, api: Api, with_suggestion: None
+) -> None:
     admin = client_session(app, "admin")
     state: AppState = app.extensions["antre"]
     with state.db.read() as session:
@@ -198,6 +200,11 @@ def test_no_staff_page_or_file_tells_who_answered_what(app: Flask, with_suggesti
     assert "Loket" not in suggestion and "Petugas" not in suggestion
     assert not re.search(r"\b\d{2}[:.]\d{2}\b", suggestion)
     assert "Antrean lama" not in str(files)
+    # Nor does the publication or the API: they count suggestions, never quote one.
+    publication = admin.get("/reports/skm/publikasi?group=officer").get_data(as_text=True)
+    answer_ = ok(api.as_user("sup.dk").get("/api/v1/reports/skm?group=officer"))
+    assert answer_["suggestions"] == 1
+    assert "Antrean lama" not in publication and "Antrean lama" not in str(answer_)
 
 
 def test_a_counter_under_three_respondents_shows_its_count_only(
