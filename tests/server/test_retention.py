@@ -341,7 +341,7 @@ def test_old_bookings_keep_their_rows_and_events_but_lose_the_persons_data(
 
 
 def test_old_survey_responses_keep_their_answers_but_lose_the_typed_text(
-    hall_app: Flask, clock: FakeClock
+    hall_app: Flask, clock: FakeClock, tmp_path: Path
 ) -> None:
     db, hall = db_of(hall_app), hall_app.config["HALL"]
     today = clock()
@@ -357,9 +357,13 @@ def test_old_survey_responses_keep_their_answers_but_lose_the_typed_text(
         response.reply = "Terima kasih, Pak Budi."
         response_id = response.id
     clock.set(today)
+    path = tmp_path / "arsip.jsonl.gz"
 
-    result = prune(db.write, Cutoff.older_than(5, clock(), "Asia/Jakarta"))
+    with JsonLinesArchive(path) as archive:
+        result = prune(db.write, Cutoff.older_than(5, clock(), "Asia/Jakarta"), archive=archive)
 
+    archived = str(read_archive(path))
+    assert "tickets" in archived and "Budi" not in archived and "0812" not in archived
     assert result.rows["survey suggestions (text emptied)"] == 1
     assert result.rows["tickets"] == 1
     with db.read() as session:
