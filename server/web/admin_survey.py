@@ -20,7 +20,7 @@ from server.commands import run_command, run_query
 from server.domain.context import Ctx
 from server.domain.errors import DomainError
 from server.domain.skm import questionnaire as survey
-from server.domain.skm.questionnaire import LEVEL_MAX, QUESTION_MAX, Wording
+from server.domain.skm.questionnaire import ELEMENTS, LEVEL_MAX, QUESTION_MAX, Wording
 from server.models import Role, SurveyExtraQuestion, SurveyWording
 from server.web import bp
 from server.web.console_auth import staff_page
@@ -74,6 +74,13 @@ def _wording(language: str) -> Wording:
     return Wording(question, (levels[0], levels[1], levels[2], levels[3]))
 
 
+def _element_anchor(code: str) -> str:
+    """Where the page goes back to after a wording form: that element, or the top for a
+    code that is none (the domain refuses it; the address is the caller's, and a newline
+    in it must not reach the Location header)."""
+    return code if code in {element.code for element in ELEMENTS} else ""
+
+
 def _done(work: Any, message: tuple[str, str], anchor: str) -> Response:
     """Run one command; say what happened; back to the page at the part it touched."""
     try:
@@ -85,7 +92,7 @@ def _done(work: Any, message: tuple[str, str], anchor: str) -> Response:
         flash(f"{anchor} {field}: {field_message(exc)}".strip(), "error")
     else:
         flash(id_en(*message), "success")
-    return redirect(url_for("web.admin_survey") + f"#{anchor}")
+    return redirect(url_for("web.admin_survey") + (f"#{anchor}" if anchor else ""))
 
 
 @bp.post("/admin/survey/<code>")
@@ -95,7 +102,7 @@ def admin_survey_wording(code: str) -> Response:
     return _done(
         lambda ctx: survey.set_wording(ctx, code[:4], id_, en),
         ("Kata-kata pertanyaan disimpan.", "Wording saved."),
-        code[:4],
+        _element_anchor(code),
     )
 
 
@@ -105,7 +112,7 @@ def admin_survey_reset(code: str) -> Response:
     return _done(
         lambda ctx: survey.reset_wording(ctx, code[:4]),
         ("Kembali ke kata-kata peraturan.", "Back to the regulation's wording."),
-        code[:4],
+        _element_anchor(code),
     )
 
 

@@ -96,6 +96,23 @@ def test_a_wording_without_four_levels_is_refused_and_nothing_changes(
     assert 'class="flash error"' in html
 
 
+def test_an_address_that_names_no_element_is_refused_in_words_not_a_500(
+    app: Flask, hall: Hall
+) -> None:
+    """The element's code is in the address: a newline there once reached the
+    redirect's Location header and failed the request."""
+    admin = client_session(app, "admin")
+    page = admin.get("/admin/survey").get_data(as_text=True)
+
+    for path in ("/admin/survey/U%0a1", "/admin/survey/U1%0d%0a/reset", "/admin/survey/ZZ"):
+        answer_ = admin.post(path, data=wording_form(page, "Pertanyaan baru", "New question"))
+        assert answer_.status_code == 302
+        assert answer_.headers["Location"] == "/admin/survey"
+        html = admin.get("/admin/survey").get_data(as_text=True)
+        assert 'class="flash error"' in html
+    assert asked(app)["U1"][0] == ELEMENTS[0].id.question
+
+
 def test_the_units_own_question_is_added_asked_after_the_nine_and_retired(
     app: Flask, hall: Hall
 ) -> None:
