@@ -11,6 +11,7 @@ it still waits), so two counters pressing "next" at once take two different tick
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -26,6 +27,7 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    literal_column,
     select,
     union_all,
 )
@@ -293,6 +295,19 @@ def _count_ahead(
     return sum(int(n) for n in counts), int(opened), by_line, now
 
 
+def _sql_constant(value: enum.Enum | int) -> ColumnElement[Any]:
+    """A constant written into the SQL, not bound: SQLite takes positional parameters, so
+    every occurrence of a bound value is processed again at each execution (the count
+    below repeats its states and ranks in every line's and counter's subquery: 27 of its
+    49 parameters for one line and one counter). Only fixed enum values and small
+    integers come here, never what a caller sends."""
+    text = str(value.value) if isinstance(value, enum.Enum) else str(int(value))
+    if isinstance(value, enum.Enum):
+        assert text.isidentifier(), text  # a plain word: nothing to quote or escape
+        return literal_column(f"'{text}'")
+    return literal_column(text)
+
+
 @cache
 def _ahead_statement(
     priority_first: bool, group: int, lines: int, counters: int, *, counters_now: bool = False
@@ -301,16 +316,16 @@ def _ahead_statement(
     SQL: the same groups, then the slot for bookings, then queue_key and id); with
     ``counters_now``, then each counter's ``CounterNow`` (three columns a counter: one
     statement fewer for the estimate than reading them apart)."""
-    booked_due = (Ticket.source == TicketSource.BOOKING) & (
+    booked_due = (Ticket.source == _sql_constant(TicketSource.BOOKING)) & (
         Ticket.booked_for <= bindparam("now", type_=Ticket.booked_for.type)
     )
-    cases: list[tuple[ColumnElement[bool], int]] = [
-        (Ticket.target_counter_id.is_not(None), 0),
-        (booked_due, 1),
+    cases: list[tuple[ColumnElement[bool], Any]] = [
+        (Ticket.target_counter_id.is_not(None), _sql_constant(0)),
+        (booked_due, _sql_constant(1)),
     ]
     if priority_first:
-        cases.append((Ticket.priority != Priority.NONE, 2))
-    rank = case(*cases, else_=3)
+        cases.append((Ticket.priority != _sql_constant(Priority.NONE), _sql_constant(2)))
+    rank = case(*cases, else_=_sql_constant(3))
     line_before = (Ticket.queue_key < bindparam("queue_key")) | (
         (Ticket.queue_key == bindparam("queue_key")) & (Ticket.id < bindparam("ticket_id"))
     )
@@ -320,7 +335,9 @@ def _ahead_statement(
         same_before = (Ticket.booked_for < slot) | ((Ticket.booked_for == slot) & line_before)
     before = (rank < bindparam("group")) | ((rank == bindparam("group")) & same_before)
     waiting_before = select(func.count()).where(
-        Ticket.state == TicketState.WAITING, Ticket.service_date == bindparam("today"), before
+        Ticket.state == _sql_constant(TicketState.WAITING),
+        Ticket.service_date == bindparam("today"),
+        before,
     )
     # Apart, as the reads above: each part uses its own index.
     counts = [waiting_before.where(_in_line(i)).scalar_subquery() for i in range(lines)]
