@@ -29,6 +29,7 @@ from sqlalchemy import (
     literal,
     literal_column,
     select,
+    tuple_,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -326,14 +327,18 @@ def _ahead_statement(
     if priority_first:
         cases.append((Ticket.priority != _sql_constant(Priority.NONE), _sql_constant(2)))
     rank = case(*cases, else_=_sql_constant(3))
-    line_before = (Ticket.queue_key < bindparam("queue_key")) | (
-        (Ticket.queue_key == bindparam("queue_key")) & (Ticket.id < bindparam("ticket_id"))
-    )
-    same_before = line_before
-    if group == 1:
-        slot = bindparam("slot", type_=Ticket.booked_for.type)
-        same_before = (Ticket.booked_for < slot) | ((Ticket.booked_for == slot) & line_before)
-    before = (rank < bindparam("group")) | ((rank == bindparam("group")) & same_before)
+    # Before in the order: a lower rank, or the same rank and then (for due bookings)
+    # an earlier slot, an earlier queue_key, a lower id. One row-value comparison
+    # (lexicographic, in SQLite and PostgreSQL alike), so the rank's CASE and each value
+    # appear once per subquery, not twice.
+    mine: list[ColumnElement[Any]] = [bindparam("group")]
+    theirs: list[ColumnElement[Any]] = [rank]
+    if group == 1:  # a due booking: the slot first (a due booking's is never NULL)
+        mine.append(bindparam("slot", type_=Ticket.booked_for.type))
+        theirs.append(Ticket.booked_for)
+    mine += [bindparam("queue_key"), bindparam("ticket_id")]
+    theirs += [Ticket.queue_key, Ticket.id]
+    before = tuple_(*theirs) < tuple_(*mine)
     waiting_before = select(func.count()).where(
         Ticket.state == _sql_constant(TicketState.WAITING),
         Ticket.service_date == bindparam("today"),
