@@ -257,6 +257,7 @@ def issue_ticket(ctx: Ctx, request: IssueRequest, idempotency_key: str | None = 
 # for rows nothing reads back in the same transaction.
 _INSERT_TICKET = insert(Ticket.__table__).returning(Ticket.__table__.c.id)  # type: ignore[arg-type]
 _STORE_KEY = insert(IdempotencyKey.__table__)  # type: ignore[arg-type]
+_TICKET_MANAGER = Ticket.__mapper__.class_manager
 _FIND_KEY = select(IdempotencyKey.request_hash, IdempotencyKey.ticket_id).where(
     IdempotencyKey.owner == bindparam("owner"), IdempotencyKey.key == bindparam("key")
 )
@@ -270,7 +271,11 @@ def _insert_ticket(session: Session, service: Service, **columns: Any) -> Ticket
     service, series and (no) counter are set as loaded too, not looked up when first
     read."""
     ticket_id = run(session, _INSERT_TICKET, columns).scalar_one()
-    ticket = Ticket(id=ticket_id, **columns)
+    # Filled as a loaded row is (its values straight into the instance's dict), not by
+    # the constructor: each attribute set through it fires the ORM's events and records
+    # a change that make_transient_to_detached then commits away.
+    ticket: Ticket = _TICKET_MANAGER.new_instance()
+    ticket.__dict__.update(columns, id=ticket_id)
     make_transient_to_detached(ticket)
     set_committed_value(ticket, "service", service)
     set_committed_value(ticket, "series", service.series)
