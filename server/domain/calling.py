@@ -32,7 +32,7 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from server.models import (
     Counter,
@@ -332,7 +332,7 @@ def _ahead_statement(
     # (lexicographic, in SQLite and PostgreSQL alike), so the rank's CASE and each value
     # appear once per subquery, not twice.
     mine: list[ColumnElement[Any]] = [bindparam("group")]
-    theirs: list[ColumnElement[Any]] = [rank]
+    theirs: list[ColumnElement[Any] | QueryableAttribute[Any]] = [rank]
     if group == 1:  # a due booking: the slot first (a due booking's is never NULL)
         mine.append(bindparam("slot", type_=Ticket.booked_for.type))
         theirs.append(Ticket.booked_for)
