@@ -91,10 +91,13 @@ SKM_DEFINITIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "Anonimitas: baris loket, petugas, jam atau kelompok waktu tunggu dengan kurang dari "
-        "3 responden hanya menampilkan jumlahnya; staf tidak pernah melihat jawaban "
-        "perorangan.",
+        "3 responden hanya menampilkan jumlahnya, dan bila perlu baris terkecil lainnya juga "
+        "disembunyikan agar jawaban yang disembunyikan tidak dapat dihitung dari total; staf "
+        "tidak pernah melihat jawaban perorangan.",
         "Anonymity: a counter, officer, hour or wait row with fewer than 3 respondents shows "
-        "only its count; staff never see one visitor's answers.",
+        "only its count, and when needed the next smallest rows are withheld too so that the "
+        "withheld answers cannot be worked out from the total; staff never see one "
+        "visitor's answers.",
     ),
     (
         "Menunggu lebih dari target = waktu tunggu tiket (dihitung seperti laporan antrean) > "

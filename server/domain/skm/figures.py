@@ -7,6 +7,14 @@ Anonymity: a row of a counter or an officer, an hour, or a wait band with fewer 
 tell who answered what from a handful of visits. Agencies and services are shown from
 one respondent: they are what the regulation asks units to publish.
 
+The floor also resists subtraction (complementary suppression, ``_complement``): rows
+that add up to a shown whole (an agency's counters or officers against the agency's row,
+every row of a report against its total, the hours against the total, the two wait bands
+and the responses without a known wait against the total) never leave 1 or 2 respondents
+withheld, since the whole minus the shown parts would be their sums per element. The
+counts stay visible: a count says how many answered, not what, and the sample size is
+what the unit must report; only the index (the per-element sums) is withheld.
+
 The population of a row is the tickets done in it in the period (the visitors served);
 for days already pruned it counts what is left, so the sample flag errs towards "below".
 """
@@ -16,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -167,6 +175,35 @@ def _row(
     return SkmRow(key, name, count, population, compute_index(totals, [count] * len(totals)))
 
 
+def _withheld(row: SkmRow) -> int:
+    return row.respondents if row.suppressed else 0
+
+
+def _complement(rows: list[SkmRow], parts: Sequence[Sequence[int]], hidden: int = 0) -> None:
+    """Withhold further rows in place until, in each set of ``parts`` (indices into
+    ``rows`` that add up to a shown whole), the withheld rows hold none or at least
+    ``ANONYMITY_FLOOR`` respondents. ``hidden`` respondents of the first set's whole are
+    in no row (they count as withheld). The smallest shown rows go first (fewest answers
+    lost); when every row of a set is withheld and still under the floor, the set's
+    breakdown is gone and only the whole, published by design, remains. Sets may
+    overlap, so this repeats until nothing changes."""
+    changed = True
+    while changed:
+        changed = False
+        for n, part in enumerate(parts):
+            withheld = sum(_withheld(rows[i]) for i in part) + (hidden if n == 0 else 0)
+            shown = sorted(
+                (i for i in part if rows[i].index is not None),
+                key=lambda i: (rows[i].respondents, rows[i].name, rows[i].key or 0),
+            )
+            for i in shown:
+                if not 0 < withheld < ANONYMITY_FLOOR:
+                    break
+                rows[i] = replace(rows[i], index=None, suppressed=True)
+                withheld += rows[i].respondents
+                changed = True
+
+
 _GROUP_COLUMN = {
     Grouping.AGENCY: SurveyResponse.agency_id,
     Grouping.SERVICE: SurveyResponse.service_id,
@@ -234,6 +271,7 @@ def skm_report(
     population = _population_total(session, period, agency_id)
     total = _row(None, "", total_row[0], total_row[1:], population, 1)
     rows = _group_rows(session, period, grouping, agency_id)
+    over, within = _wait_bands(session, where, total.respondents)
     return SkmReport(
         period=period,
         grouping=grouping,
@@ -242,8 +280,8 @@ def skm_report(
         lowest=lowest_elements(total.index),
         profile=_profile(session, where),
         by_hour=_by_hour(session, where),
-        over_target=_wait_band(session, where, over=True),
-        within_target=_wait_band(session, where, over=False),
+        over_target=over,
+        within_target=within,
         extra=_extra(session, where),
         suggestions=session.scalar(
             select(func.count(SurveyResponse.id)).where(*where, SurveyResponse.had_suggestion)
@@ -276,7 +314,40 @@ def _group_rows(
         for k, n in population.items()
         if k not in answered
     ]
-    return sorted(rows, key=lambda r: (r.name, r.key or 0))
+    rows.sort(key=lambda r: (r.name, r.key or 0))
+    if floor > 1:
+        _complement(rows, _parts(session, period, grouping, agency_id, rows))
+    return rows
+
+
+def _parts(
+    session: Session,
+    period: Period,
+    grouping: Grouping,
+    agency_id: int | None,
+    rows: list[SkmRow],
+) -> list[list[int]]:
+    """The sets of rows that add up to a whole staff can see: per agency, the rows whose
+    every response is that agency's (against the agency's row of the report by agency,
+    or the total of the agency's own report), and all the rows (against the report's
+    total) unless the agencies' sets already cover every row that has respondents: then
+    each agency's set holds and so does their union, and an agency whose few respondents
+    are all withheld shows them through its own row anyway (published by design), so
+    withholding another agency's rows for it would protect nothing."""
+    column = _GROUP_COLUMN[grouping]
+    agencies: dict[int | None, set[int]] = {}
+    for key, agency in session.execute(
+        select(column, SurveyResponse.agency_id).where(*_scope(period, agency_id)).distinct()
+    ).all():
+        agencies.setdefault(key, set()).add(agency)
+    by_agency: dict[int, list[int]] = {}
+    for i, row in enumerate(rows):
+        if len(found := agencies.get(row.key, set())) == 1:
+            by_agency.setdefault(next(iter(found)), []).append(i)
+    parts = list(by_agency.values())
+    if sum(map(len, parts)) < sum(1 for r in rows if r.respondents):
+        parts.append(list(range(len(rows))))
+    return parts
 
 
 TREND_STEPS = ("day", "month", "semester")
@@ -355,7 +426,9 @@ def _by_hour(session: Session, where: list[Any]) -> list[SkmRow]:
         .group_by(SurveyResponse.visit_hour)
         .order_by(SurveyResponse.visit_hour)
     ).all()
-    return [_row(r[0], f"{r[0]:02d}:00", r[1], r[2:], 0, ANONYMITY_FLOOR) for r in found]
+    rows = [_row(r[0], f"{r[0]:02d}:00", r[1], r[2:], 0, ANONYMITY_FLOOR) for r in found]
+    _complement(rows, [range(len(rows))])
+    return rows
 
 
 def _wait_band(session: Session, where: list[Any], *, over: bool) -> SkmRow:
@@ -369,6 +442,14 @@ def _wait_band(session: Session, where: list[Any], *, over: bool) -> SkmRow:
     ).one()
     name = "over target" if over else "within target"
     return _row(None, name, r[0], r[1:], 0, ANONYMITY_FLOOR)
+
+
+def _wait_bands(session: Session, where: list[Any], respondents: int) -> tuple[SkmRow, SkmRow]:
+    """Both wait bands, withheld together as ``_complement`` asks: they and the responses
+    without a known wait (never a row of their own) add up to the total."""
+    bands = [_wait_band(session, where, over=True), _wait_band(session, where, over=False)]
+    _complement(bands, [range(2)], hidden=respondents - sum(b.respondents for b in bands))
+    return bands[0], bands[1]
 
 
 def _extra(session: Session, where: list[Any]) -> list[ExtraScore]:
