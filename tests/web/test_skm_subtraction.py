@@ -8,6 +8,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -140,3 +141,43 @@ def test_nothing_more_is_withheld_when_the_withheld_rows_hold_three(
 
     assert counters["Loket 2"]["suppressed"] and counters["Loket 5"]["suppressed"]
     assert counters["Loket 1"]["index"]["ikm"] == 100.0  # 2 + 1 withheld: nothing more
+
+
+def wait(app: Flask, counter_id: int, seconds: int | None) -> None:
+    state: AppState = app.extensions["antre"]
+    with state.db.write() as session:
+        for response in session.scalars(
+            select(SurveyResponse).where(SurveyResponse.counter_id == counter_id)
+        ):
+            response.wait_seconds = seconds
+
+
+def lone_counter(app: Flask) -> int:
+    state: AppState = app.extensions["antre"]
+    with state.db.write() as session:
+        found = session.scalar(select(Counter.id).where(Counter.label == "Loket 5"))
+        assert found is not None
+        return found
+
+
+@pytest.mark.parametrize(("loket_2_wait", "within_shown"), [(60, False), (None, True)])
+def test_the_wait_bands_cannot_be_subtracted_from_the_total(
+    app: Flask,
+    api: Api,
+    hall: Hall,
+    clock: FakeClock,
+    loket_2_wait: int | None,
+    within_shown: bool,
+) -> None:
+    """The lone visitor waited over the target, everyone else within it; with Loket 2's
+    waits unknown those three are in neither band, and already hide the lone one."""
+    seed(app, hall, clock, at_loket_2=3)
+    wait(app, hall.c1, 60)
+    wait(app, hall.c2, loket_2_wait)
+    wait(app, lone_counter(app), 30 * 60)
+
+    body, _ = api_rows(api, "counter")
+    over, within = body["over_target"], body["within_target"]
+
+    assert (over["respondents"], over["suppressed"]) == (1, True)
+    assert (within["index"] is not None) is within_shown
