@@ -520,7 +520,7 @@ def survey_operations() -> list[Operation]:
             "SurveyAnswered",
             status=201,
             body=SURVEY_ANSWER_SCHEMA,
-            errors=(E.FORBIDDEN, E.SURVEY_CLOSED, E.ALREADY_ANSWERED),
+            errors=(E.FORBIDDEN, E.NOT_FOUND, E.SURVEY_CLOSED, E.ALREADY_ANSWERED),
             writes=True,
         ),
         Operation(

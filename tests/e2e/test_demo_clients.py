@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from counter_client.config import load_counter_config
 from display_board.app import DisplayBoard, build_board
@@ -189,8 +189,11 @@ def officer(server: LiveServer, username: str) -> ApiClient:
 
 
 def printed_tickets(server: LiveServer) -> list[tuple[str, bool | None]]:
+    """Today's tickets (the demo also holds a month of past days for its reports)."""
     with server.db.read() as session:
-        return [(t.number, t.printed) for t in session.scalars(select(Ticket).order_by(Ticket.id))]
+        today = session.scalar(select(func.max(Ticket.service_date)))
+        tickets = select(Ticket).where(Ticket.service_date == today).order_by(Ticket.id)
+        return [(t.number, t.printed) for t in session.scalars(tickets)]
 
 
 def kiosk_printer_report(server: LiveServer) -> object:
