@@ -69,6 +69,7 @@ def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flas
     from server.api import bp as api_bp
     from server.api.openapi import bp as openapi_bp
     from server.api.validation import check_request_text
+    from server.hooks import bp as hooks_bp
     from server.web import bp as web_bp
 
     app.before_request(check_request_text)  # every route's URL and form, before any lookup
@@ -76,6 +77,7 @@ def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flas
     app.register_blueprint(api_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(web_bp)
+    app.register_blueprint(hooks_bp)
     security_headers.init_app(app)
 
     import server.push  # the queue manager, for sending

@@ -175,10 +175,12 @@ _SPEC: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "notify_telegram_token": ("notify", "telegram_token", _text),
     "notify_telegram_bot": ("notify", "telegram_bot", _text),
     "notify_telegram_url": ("notify", "telegram_url", _http_url),
+    "notify_telegram_webhook_secret": ("notify", "telegram_webhook_secret", _text),
     "notify_telegram_per_minute": ("notify", "telegram_per_minute", _positive),
     "notify_whatsapp_token": ("notify", "whatsapp_token", _text),
     "notify_whatsapp_phone_number_id": ("notify", "whatsapp_phone_number_id", _text),
     "notify_whatsapp_app_secret": ("notify", "whatsapp_app_secret", _text),
+    "notify_whatsapp_verify_token": ("notify", "whatsapp_verify_token", _text),
     "notify_whatsapp_url": ("notify", "whatsapp_url", _http_url),
     "notify_whatsapp_version": ("notify", "whatsapp_version", _text),
     "notify_whatsapp_per_minute": ("notify", "whatsapp_per_minute", _positive),
@@ -240,12 +242,16 @@ class ServerConfig:
     notify_telegram_token: str | None = field(default=None, repr=False)
     notify_telegram_bot: str | None = None  # the bot's username, for t.me deep links
     notify_telegram_url: str = "https://api.telegram.org"
+    # setWebhook's secret_token: Telegram sends it back in X-Telegram-Bot-Api-Secret-Token.
+    notify_telegram_webhook_secret: str | None = field(default=None, repr=False)
     # Telegram's FAQ: about 30 messages a second in bulk, one a second to one chat.
     notify_telegram_per_minute: int = 1200
     # WhatsApp Business Cloud API (Meta); preferred over Fonnte when both are configured.
     notify_whatsapp_token: str | None = field(default=None, repr=False)
     notify_whatsapp_phone_number_id: str | None = None
     notify_whatsapp_app_secret: str | None = field(default=None, repr=False)  # webhooks
+    # The verify token typed into the Meta app's webhook settings (the GET handshake).
+    notify_whatsapp_verify_token: str | None = field(default=None, repr=False)
     notify_whatsapp_url: str = "https://graph.facebook.com"
     notify_whatsapp_version: str = "v21.0"
     # Meta allows 80 messages a second per number; one a second is plenty for a hall.

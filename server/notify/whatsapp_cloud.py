@@ -165,3 +165,25 @@ def _status(status: dict[str, Any]) -> StatusUpdate | None:
     return StatusUpdate(
         str(status["id"]), str(status["status"]), code if isinstance(code, int) else None
     )
+
+
+@dataclass(frozen=True)
+class IncomingText:
+    """A text a visitor wrote to the hall's number (``value.messages[]`` of type text):
+    read only to hear "STOP"."""
+
+    sender: str  # wa_id digits, ``6281…``
+    text: str
+
+
+def incoming_texts(payload: Any) -> list[IncomingText]:
+    found: list[IncomingText] = []
+    for entry in _list(_dict(payload).get("entry")):
+        for change in _list(_dict(entry).get("changes")):
+            for message in _list(_dict(_dict(change).get("value")).get("messages")):
+                message = _dict(message)
+                body = _dict(message.get("text")).get("body")
+                sender = message.get("from")
+                if message.get("type") == "text" and isinstance(body, str) and sender:
+                    found.append(IncomingText(str(sender), body))
+    return found

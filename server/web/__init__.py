@@ -33,6 +33,7 @@ from server.web import (  # noqa: E402, F401
     reports,
     skm_reports,
     survey_tablet,
+    ticket_notices,
     ticket_page,
     ticket_survey,
     vendor,

@@ -23,6 +23,7 @@ from server.domain.outbox import current_seq
 from server.domain.payloads import public_ticket_payload, service_payload
 from server.domain.skm.asking import ticket_page_offer
 from server.domain.tickets import find_by_status_code, ticket_with_estimate
+from server.state import app_state
 from server.web import bp
 from shared import events, wire
 
@@ -71,28 +72,42 @@ def ticket_page(status_code: str) -> Any:
         response = make_response(render_template("ticket/busy.html"), 429)
         response.headers["Retry-After"] = str(exc.details.get("retry_after", 60))
         return _private(response)
-    status, standard, offer = None, None, None
+    return ticket_response(status_code)
+
+
+def ticket_response(
+    status_code: str, *, notice_error: str | None = None, status: int = 200
+) -> Response:
+    """The page itself; the notices form answers with it too when it refuses an entry
+    (``notice_error``: ``phone``, ``consent`` or ``expired``)."""
+    from server.web.ticket_notices import notice_offer
+
+    config = app_state().config
+    found, standard, offer, notices = None, None, None, None
     if STATUS_CODE.fullmatch(status_code):
-        status, standard, offer = run_query(
+        found, standard, offer, notices = run_query(
             lambda ctx: (
                 ticket_status(ctx, status_code),
                 service_standard(ctx, status_code),
                 ticket_page_offer(ctx.session, status_code, ctx.now),
+                notice_offer(ctx, config, status_code),
             )
         )
-    if status is None:
+    if found is None:
         # The same page for a malformed and an unknown code: no hint which codes exist.
         response = make_response(render_template("ticket/not_found.html"), 404)
     else:
         body = render_template(
             "ticket/ticket.html",
             code=status_code,
-            status=status,
+            status=found,
             standard=standard,
             survey_offer=offer,
+            notices=notices,
+            notice_error=notice_error,
             refresh_seconds=REFRESH_SECONDS,
         )
-        response = make_response(body)
+        response = make_response(body, status)
     return _private(response)
 
 

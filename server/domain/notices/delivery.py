@@ -249,3 +249,20 @@ def record_delivery(
         .values(state=NoticeState.DELIVERED, delivered_at=now)
     )
     return _changed(result) > 0
+
+
+def record_provider_failure(
+    session: Session, channel: str, provider_message_id: str, reason: str
+) -> bool:
+    """The provider reported, after accepting it, that the message could not be delivered
+    (a ``failed`` status webhook): the console shows it failed, with the reason."""
+    result = session.execute(
+        update(Notice)
+        .where(
+            Notice.channel == channel,
+            Notice.provider_message_id == provider_message_id,
+            Notice.state.in_((NoticeState.SENT, NoticeState.DELIVERED)),
+        )
+        .values(state=NoticeState.FAILED, reason=reason[:200])
+    )
+    return _changed(result) > 0

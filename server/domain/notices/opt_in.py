@@ -1,0 +1,152 @@
+"""A visitor's opt-in from the ticket page, the Telegram binding and "STOP".
+
+The ticket page offers WhatsApp (a number typed in, with consent) and Telegram (the bot's
+deep link ``https://t.me/<bot>?start=<payload>``). The payload is not the ticket's status
+code (which opens the ticket page and must not travel through Telegram): it is the
+ticket's id with an HMAC of it under a key used for this purpose only, so it cannot be
+guessed for another ticket and opens nothing but the binding. No table is needed for it.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.domain.identity import masked_phone
+from server.models import OPEN_TICKET_STATES, NoticeSubscription, Ticket
+
+from .queueing import enqueue_notice, subscribe, unsubscribe
+
+# t<ticket id>_<22 characters of base64url HMAC>: at most 1 + 10 + 1 + 22 = 34 ≤ 64.
+_PAYLOAD = re.compile(r"t([1-9][0-9]{0,9})_([A-Za-z0-9_-]{22})")
+_PURPOSE = b"antre telegram start payload v1"
+# What a visitor writes to stop (any case, surrounding spaces and a leading slash allowed).
+STOP_WORDS = frozenset({"stop", "berhenti", "unsubscribe"})
+CONFIRMATION_DEADLINE = dt.timedelta(minutes=30)
+
+
+def _mac(secret: str, ticket_id: int) -> str:
+    key = hmac.new(secret.encode(), _PURPOSE, hashlib.sha256).digest()
+    digest = hmac.new(key, str(ticket_id).encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
+
+
+def start_payload(secret: str, ticket_id: int) -> str:
+    """The deep link's ``start`` payload for one ticket (Telegram's alphabet, ≤ 64)."""
+    return f"t{ticket_id}_{_mac(secret, ticket_id)}"
+
+
+def ticket_id_from_payload(secret: str, payload: str) -> int | None:
+    """The ticket a payload was made for, or None for anything not made by this server."""
+    match = _PAYLOAD.fullmatch(payload)
+    if match is None:
+        return None
+    ticket_id = int(match.group(1))
+    return ticket_id if hmac.compare_digest(_mac(secret, ticket_id), match.group(2)) else None
+
+
+def is_stop(text: str) -> bool:
+    return text.strip().lstrip("/").strip().lower() in STOP_WORDS
+
+
+def active_for_ticket(session: Session, ticket_id: int) -> list[NoticeSubscription]:
+    return list(
+        session.scalars(
+            select(NoticeSubscription)
+            .where(
+                NoticeSubscription.ticket_id == ticket_id,
+                NoticeSubscription.unsubscribed_at.is_(None),
+            )
+            .order_by(NoticeSubscription.id)
+        )
+    )
+
+
+def shown_address(subscription: NoticeSubscription) -> str:
+    """The address as the visitor's page and the console show it: never in full."""
+    if subscription.channel == "telegram":
+        return "Telegram"
+    return masked_phone(subscription.address)
+
+
+def subscribe_whatsapp(
+    session: Session, ticket: Ticket, phone: str, language: str, now: dt.datetime
+) -> NoticeSubscription:
+    """The number typed on the ticket page; a second number replaces the first (one
+    WhatsApp address per ticket)."""
+    for old in active_for_ticket(session, ticket.id):
+        if old.channel == "whatsapp":
+            unsubscribe(session, old, now)
+    return subscribe(
+        session,
+        channel="whatsapp",
+        address=phone,
+        now=now,
+        ticket_id=ticket.id,
+        language=language,
+    )
+
+
+def stop_ticket(session: Session, ticket_id: int, now: dt.datetime) -> int:
+    """The page's "stop" button: every active subscription of the ticket ends."""
+    found = active_for_ticket(session, ticket_id)
+    for row in found:
+        unsubscribe(session, row, now)
+    return len(found)
+
+
+def stop_address(session: Session, channel: str, address: str, now: dt.datetime) -> int:
+    """ "STOP" written to the bot or to the hall's WhatsApp number: every active
+    subscription of that chat or number ends (tickets and bookings alike)."""
+    found = session.scalars(
+        select(NoticeSubscription).where(
+            NoticeSubscription.channel == channel,
+            NoticeSubscription.address == address,
+            NoticeSubscription.unsubscribed_at.is_(None),
+        )
+    ).all()
+    for row in found:
+        unsubscribe(session, row, now)
+    return len(found)
+
+
+def bind_telegram(
+    session: Session, secret: str, payload: str, chat_id: str, now: dt.datetime
+) -> NoticeSubscription | None:
+    """``/start <payload>``: the chat gets the ticket's notices, and a confirmation is
+    queued (the bot may write now: the visitor started it). None when the payload is
+    not one of ours, or the ticket is gone or finished. Binding twice is one binding."""
+    ticket_id = ticket_id_from_payload(secret, payload)
+    ticket = session.get(Ticket, ticket_id) if ticket_id is not None else None
+    if ticket is None or ticket.state not in OPEN_TICKET_STATES:
+        return None
+    for row in active_for_ticket(session, ticket.id):
+        if row.channel == "telegram" and row.address == chat_id:
+            return row
+    row = subscribe(session, channel="telegram", address=chat_id, now=now, ticket_id=ticket.id)
+    enqueue_notice(
+        session,
+        row,
+        kind="subscribed",
+        now=now,
+        deadline=now + CONFIRMATION_DEADLINE,
+        body=confirmation_text(ticket.number),
+        idempotency_key=f"subscription:{row.id}:subscribed",
+    )
+    return row
+
+
+def confirmation_text(number: str) -> str:
+    """Indonesian first, English under it: the bot does not know the visitor's choice
+    of language on the page. Nothing personal beyond the ticket's number."""
+    return (
+        f"Pemberitahuan untuk nomor antrean {number} aktif. Kami kabari saat giliran Anda "
+        "hampir tiba dan saat nomor Anda dipanggil. Kirim STOP untuk berhenti.\n\n"
+        f"Notices for ticket {number} are on. Send STOP to stop them."
+    )

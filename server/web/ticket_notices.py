@@ -1,0 +1,133 @@
+"""The ticket page's opt-in to notices (docs/notifications.md#what-the-visitor-sees):
+``POST /t/<code>/notices`` (a WhatsApp number with consent) and ``POST
+/t/<code>/notices/stop``.
+
+Offered only when the hall configured a channel; Telegram is a deep link to the bot
+(``https://t.me/<bot>?start=<payload>``), bound when the bot hears ``/start``
+(``server/hooks.py``). Plain forms with the page's CSRF secret, counted against the
+address's budget of visitor pages like the survey; refusals are the visitor's pages.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import g, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+
+from server import public_limit
+from server.commands import run_command
+from server.config import ServerConfig
+from server.domain.context import SYSTEM, Ctx
+from server.domain.errors import DomainError
+from server.domain.notices import opt_in
+from server.domain.tickets import find_by_status_code
+from server.models import OPEN_TICKET_STATES
+from server.notify.channels import configured_channels
+from server.state import app_state
+from server.web import bp
+from server.web.ticket_page import STATUS_CODE, ticket_response
+from server.web.ticket_survey import refusal
+from shared.errors import ErrorCode
+
+F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
+
+PHONE_MAX = 32
+
+
+def notice_offer(ctx: Ctx, config: ServerConfig, status_code: str) -> dict[str, Any] | None:
+    """What the page shows about notices: None with no channel configured or a finished
+    ticket; otherwise the channels offered and the active subscriptions, masked."""
+    channels = configured_channels(config)
+    if not channels:
+        return None
+    try:
+        ticket = find_by_status_code(ctx.session, status_code)
+    except DomainError:
+        return None
+    if ticket.state not in OPEN_TICKET_STATES:
+        return None
+    telegram_link = None
+    if "telegram" in channels and config.notify_telegram_bot:
+        payload = opt_in.start_payload(config.secret_key, ticket.id)
+        telegram_link = f"https://t.me/{config.notify_telegram_bot}?start={payload}"
+    active = [
+        {"channel": row.channel, "address": opt_in.shown_address(row)}
+        for row in opt_in.active_for_ticket(ctx.session, ticket.id)
+    ]
+    return {"whatsapp": "whatsapp" in channels, "telegram_link": telegram_link, "active": active}
+
+
+def _notice_refusal(exc: DomainError) -> ResponseReturnValue:
+    code = request.view_args.get("status_code") if request.view_args else None
+    if (
+        exc.details.get("reason") == "csrf"
+        and isinstance(code, str)
+        and STATUS_CODE.fullmatch(code)
+    ):
+        return ticket_response(code, notice_error="expired", status=400)
+    return refusal(exc)
+
+
+def visitor_notice_form(view: F) -> F:
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            public_limit.check("page")
+            return view(*args, **kwargs)
+        except DomainError as exc:
+            return _notice_refusal(exc)
+
+    wrapped.visitor_refusal = _notice_refusal  # type: ignore[attr-defined]
+    return wrapped  # type: ignore[return-value]
+
+
+def _open_ticket(ctx: Ctx, status_code: str) -> Any:
+    if not STATUS_CODE.fullmatch(status_code):
+        raise DomainError(ErrorCode.NOT_FOUND, "ticket not found")
+    ticket = find_by_status_code(ctx.session, status_code)
+    if ticket.state not in OPEN_TICKET_STATES:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "the ticket is finished", field="ticket")
+    return ticket
+
+
+def _back(status_code: str) -> ResponseReturnValue:
+    return redirect(url_for("web.ticket_page", status_code=status_code) + "#notices", 303)
+
+
+@bp.post("/t/<string:status_code>/notices")
+@visitor_notice_form
+def ticket_notices_subscribe(status_code: str) -> ResponseReturnValue:
+    if "whatsapp" not in configured_channels(app_state().config):
+        raise DomainError(ErrorCode.NOT_FOUND, "no WhatsApp notices here")
+    phone = request.form.get("phone", "")[:PHONE_MAX]
+    if request.form.get("consent") != "yes":
+        return ticket_response(status_code, notice_error="consent", status=422)
+    language = g.get("antre_lang", "id")
+
+    def command(ctx: Ctx) -> None:
+        ticket = _open_ticket(ctx, status_code)
+        opt_in.subscribe_whatsapp(ctx.session, ticket, phone, language, ctx.now)
+
+    try:
+        run_command(SYSTEM, command)
+    except DomainError as exc:
+        if exc.code != ErrorCode.VALIDATION_ERROR:
+            raise
+        return ticket_response(status_code, notice_error="phone", status=422)
+    return _back(status_code)
+
+
+@bp.post("/t/<string:status_code>/notices/stop")
+@visitor_notice_form
+def ticket_notices_stop(status_code: str) -> ResponseReturnValue:
+    def command(ctx: Ctx) -> None:
+        if not STATUS_CODE.fullmatch(status_code):
+            raise DomainError(ErrorCode.NOT_FOUND, "ticket not found")
+        ticket = find_by_status_code(ctx.session, status_code)
+        opt_in.stop_ticket(ctx.session, ticket.id, ctx.now)
+
+    run_command(SYSTEM, command)
+    return _back(status_code)
