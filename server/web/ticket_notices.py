@@ -57,7 +57,12 @@ def notice_offer(ctx: Ctx, config: ServerConfig, status_code: str) -> dict[str, 
         {"channel": row.channel, "address": opt_in.shown_address(row)}
         for row in opt_in.active_for_ticket(ctx.session, ticket.id)
     ]
-    return {"whatsapp": "whatsapp" in channels, "telegram_link": telegram_link, "active": active}
+    return {
+        "whatsapp": "whatsapp" in channels,
+        "telegram_link": telegram_link,
+        "active": active,
+        "retention_days": config.retention_days,
+    }
 
 
 def _notice_refusal(exc: DomainError) -> ResponseReturnValue:

@@ -68,10 +68,11 @@ def active_for_ticket(session: Session, ticket_id: int) -> list[NoticeSubscripti
     )
 
 
-def shown_address(subscription: NoticeSubscription) -> str:
-    """The address as the visitor's page and the console show it: never in full."""
+def shown_address(subscription: NoticeSubscription, *, chat_hint: bool = False) -> str:
+    """The address as the visitor's page and the console show it: never in full (the
+    console sees a chat id's last three digits, to tell two chats apart)."""
     if subscription.channel == "telegram":
-        return "Telegram"
+        return f"Telegram …{subscription.address[-3:]}" if chat_hint else "Telegram"
     return masked_phone(subscription.address)
 
 

@@ -71,6 +71,7 @@ def test_a_visitor_opts_in_by_whatsapp_sees_the_masked_number_and_stops(
     client = notifying.test_client()
     page = client.get(f"/t/{code}").get_data(as_text=True)
     assert "Kabari saya lewat WhatsApp" in page and "Kabari saya lewat Telegram" in page
+    assert "hanya untuk mengirim pemberitahuan antrean" in page
     link = re.search(r'href="(https://t\.me/MppTestBot\?start=([^"]+))"', page)
     assert link is not None and code not in link.group(1)
     assert re.fullmatch(r"[A-Za-z0-9_-]{1,64}", link.group(2))
@@ -265,3 +266,38 @@ def test_the_start_payload_is_bound_to_one_ticket_and_one_secret() -> None:
     assert opt_in.ticket_id_from_payload("t" * 32, payload) is None
     assert opt_in.ticket_id_from_payload("s" * 32, payload.replace("t42", "t43")) is None
     assert opt_in.ticket_id_from_payload("s" * 32, "t42_short") is None
+
+
+def test_the_message_log_shows_masked_addresses_states_and_no_bodies(
+    notifying: Flask, api: Api
+) -> None:
+    from tests.web.console_login import client_session
+
+    code = issued(api)["status_code"]
+    visitor = notifying.test_client()
+    csrf = CSRF.search(visitor.get(f"/t/{code}").get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+    visitor.post(
+        f"/t/{code}/notices", data={"csrf_token": csrf, "phone": "081234567890", "consent": "yes"}
+    )
+    state: AppState = notifying.extensions["antre"]
+    with state.db.write() as session:
+        sub = session.scalars(select(NoticeSubscription)).one()
+        for n, body in enumerate(("Nomor DK-001 dipanggil", "Sisa 3 orang")):
+            notice = enqueue_notice(
+                session, sub, kind="called", now=state.clock(),
+                deadline=state.clock().replace(year=2100), body=body, idempotency_key=f"k{n}",
+            )  # fmt: skip
+            assert notice is not None
+            if n:
+                notice.state, notice.reason = NoticeState.FAILED, "target invalid"
+
+    admin = client_session(notifying, "admin")
+    page = admin.get("/admin/notices").get_data(as_text=True)
+    assert page.count('data-notice="') == 2
+    assert "+62 812-****-7890" in page and "Gagal" in page and "target invalid" in page
+    assert "Nomor DK-001 dipanggil" not in page
+    assert "Sisa 3 orang" not in page and "81234567890" not in page
+    failed = admin.get("/admin/notices?state=failed").get_data(as_text=True)
+    assert failed.count('data-notice="') == 1
+    assert admin.get("/admin/notices?state=nonsense").status_code == 422
+    assert client_session(notifying, "sup.dk").get("/admin/notices").status_code == 403
