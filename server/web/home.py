@@ -34,7 +34,6 @@ NAVIGATION: tuple[tuple[str, str, str, tuple[Role, ...]], ...] = (
     ),
     ("web.admin_users", "Pengguna", "Users", (Role.ADMIN, Role.SUPERVISOR)),
     ("web.admin_devices", "Perangkat", "Devices", (Role.ADMIN,)),
-    ("web.admin_notices", "Pesan", "Messages", (Role.ADMIN,)),
     ("web.admin_survey", "Kuesioner", "Questionnaire", (Role.ADMIN,)),
     ("web.admin_settings", "Pengaturan", "Settings", (Role.ADMIN,)),
 )
