@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from server.demo import bookings as demo_bookings
 from server.demo.history import Busy, simulate
 from server.demo.hours import set_demo_hours
+from server.demo.notices import seed_demo_notices
 from server.demo.survey import seed_survey
 from server.domain.auth import hash_password, token_hash
 from server.domain.devices import register_device, renew_token
@@ -180,6 +181,7 @@ def seed_past_month(session: Session, now: dt.datetime, timezone: str) -> None:
     closed = set(session.scalars(select(Holiday.date)))
     simulate(session, first, PAST_DAYS, PAST_PER_DAY, closed=closed, busy=PAST_BUSY)
     seed_survey(session, first, today - dt.timedelta(days=1), now)
+    seed_demo_notices(session)
 
 
 def demo_devices(session: Session, data: dict[str, Any]) -> list[Device]:

@@ -391,3 +391,15 @@ def test_scripts_demo_help_prints_its_usage_and_does_nothing_else(tmp_path: Path
     assert "scripts/demo [--real-hours]" in shown.stdout
     assert "--real-hours" in shown.stdout and "set -euo" not in shown.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scripts"]  # nothing set up
+
+
+def test_the_demo_message_log_shows_each_state_with_made_up_numbers(db: Database) -> None:
+    from server.domain.notices import log
+
+    with db.read() as session:
+        rows = log.recent(session, "Asia/Jakarta", dt.datetime.now(dt.UTC))
+    assert {row.state for row in rows} == {"delivered", "sent", "failed", "expired"}
+    assert all(row.ticket for row in rows)
+    assert {row.address for row in rows if row.channel == "whatsapp"} <= {
+        f"+62 812-****-{n:04d}" for n in range(10)
+    }
