@@ -16,7 +16,9 @@ from server.domain.bookings import mark_no_shows
 from server.domain.context import SYSTEM
 from server.domain.tickets import expire_open_tickets
 from server.extensions import socketio
+from server.hooks import handle_telegram_text
 from server.notify.channels import configured_worker
+from server.notify.telegram_updates import TelegramUpdates
 from server.state import AppState
 
 log = logging.getLogger("antre.jobs")
@@ -61,6 +63,7 @@ def start_jobs(app: Flask) -> None:
     socketio.start_background_task(loop)
     if state.config.notify_in_server:
         start_notice_worker(app)
+    start_telegram_polling(app)
 
 
 def start_notice_worker(app: Flask) -> threading.Event | None:
@@ -89,3 +92,49 @@ def start_notice_worker(app: Flask) -> threading.Event | None:
 
     socketio.start_background_task(loop)
     return stop
+
+
+# How long one getUpdates waits for a text (Telegram's long poll), seconds.
+TELEGRAM_WAIT_SECONDS = 25
+
+
+def start_telegram_polling(app: Flask) -> threading.Event | None:
+    """Read the bot's ``/start`` and "STOP" by long polling, when the hall has a bot but
+    no webhook (``telegram_webhook_secret`` unset); None when it does not poll. Its own
+    background task: a long poll never delays a notice."""
+    config = app.extensions["antre"].config
+    if not config.notify_telegram_token or config.notify_telegram_webhook_secret:
+        return None
+    updates = TelegramUpdates(
+        config.notify_telegram_token,
+        base_url=config.notify_telegram_url,
+        timeout=float(config.notify_timeout_seconds),
+    )
+    stop = threading.Event()
+
+    def loop() -> None:
+        offset: int | None = None
+        while not stop.is_set():
+            try:
+                before = offset
+                offset = poll_telegram_once(app, updates, offset, TELEGRAM_WAIT_SECONDS)
+                if offset == before:
+                    socketio.sleep(config.notify_interval_seconds)  # no answer: not a busy loop
+            except Exception:  # keep reading through a database restart
+                log.exception("telegram polling failed; retrying")
+                socketio.sleep(config.notify_interval_seconds)
+
+    socketio.start_background_task(loop)
+    return stop
+
+
+def poll_telegram_once(
+    app: Flask, updates: TelegramUpdates, offset: int | None, wait_seconds: int
+) -> int | None:
+    """One getUpdates: each text is handled as the webhook handles it; returns the next
+    offset."""
+    texts, following = updates.fetch(offset, wait_seconds)
+    with app.app_context():
+        for text in texts:
+            handle_telegram_text(text.chat_id, text.text)
+    return following
