@@ -90,13 +90,13 @@ def handle_telegram_text(chat_id: str, text: str) -> str:
             return opt_in.bind_telegram(ctx.session, secret, words[1], chat_id, ctx.now) is not None
 
         outcome = "bound" if run_command(SYSTEM, bind) else "unknown"
-        log.info("telegram webhook: start %s", outcome)
+        log.info("telegram: start %s", outcome)
         return outcome
     if opt_in.is_stop(text):
         stopped = run_command(
             SYSTEM, lambda ctx: opt_in.stop_address(ctx.session, "telegram", chat_id, ctx.now)
         )
-        log.info("telegram webhook: stop (%d subscriptions)", stopped)
+        log.info("telegram: stop (%d subscriptions)", stopped)
         return "stopped"
     return "ignored"
 
