@@ -66,13 +66,13 @@ def notice_offer(ctx: Ctx, config: ServerConfig, status_code: str) -> dict[str, 
 
 
 def _notice_refusal(exc: DomainError) -> ResponseReturnValue:
+    """A form left open too long (CSRF) is said on the ticket page itself; an unknown or
+    malformed code gets the unknown code's page (``ticket_response`` decides which)."""
     code = request.view_args.get("status_code") if request.view_args else None
-    if (
-        exc.details.get("reason") == "csrf"
-        and isinstance(code, str)
-        and STATUS_CODE.fullmatch(code)
-    ):
-        return ticket_response(code, notice_error="expired", status=400)
+    if exc.details.get("reason") == "csrf":
+        return ticket_response(
+            code if isinstance(code, str) else "", notice_error="expired", status=400
+        )
     return refusal(exc)
 
 

@@ -301,3 +301,18 @@ def test_the_message_log_shows_masked_addresses_states_and_no_bodies(
     assert failed.count('data-notice="') == 1
     assert admin.get("/admin/notices?state=nonsense").status_code == 422
     assert client_session(notifying, "sup.dk").get("/admin/notices").status_code == 403
+
+
+def test_malformed_codes_on_the_notice_forms_get_the_unknown_codes_page(
+    notifying: Flask,
+) -> None:
+    client = notifying.test_client()
+    for path in ("/t/%00/notices", "/t/short/notices", "/t/doesnotexist123/notices/stop"):
+        answer = client.post(path, data={"phone": "081234567890", "consent": "yes"})
+        assert answer.status_code == 404, path
+        assert "Nomor antrean tidak ditemukan" in answer.get_data(as_text=True)
+        assert "Traceback" not in answer.get_data(as_text=True)
+    nul = telegram(
+        client, {"update_id": 1, "message": {"chat": {"id": 1, "type": "private"}, "text": "\x00"}}
+    )
+    assert nul.status_code == 200
