@@ -316,3 +316,18 @@ def test_malformed_codes_on_the_notice_forms_get_the_unknown_codes_page(
         client, {"update_id": 1, "message": {"chat": {"id": 1, "type": "private"}, "text": "\x00"}}
     )
     assert nul.status_code == 200
+
+
+def test_the_webhook_secrets_load_from_the_environment_and_stay_out_of_repr() -> None:
+    from server.config import load_config
+
+    config = load_config(
+        None,
+        env={
+            "ANTRE_NOTIFY_TELEGRAM_WEBHOOK_SECRET": "tg-hook-value-1",
+            "ANTRE_NOTIFY_WHATSAPP_VERIFY_TOKEN": "verify-value-2",
+        },
+    )
+    assert config.notify_telegram_webhook_secret == "tg-hook-value-1"
+    assert config.notify_whatsapp_verify_token == "verify-value-2"
+    assert "tg-hook-value-1" not in repr(config) and "verify-value-2" not in repr(config)
