@@ -109,7 +109,7 @@ def ticket_notices_subscribe(status_code: str) -> ResponseReturnValue:
         raise DomainError(ErrorCode.NOT_FOUND, "no WhatsApp notices here")
     phone = request.form.get("phone", "")[:PHONE_MAX]
     if request.form.get("consent") != "yes":
-        return ticket_response(status_code, notice_error="consent", status=422)
+        return ticket_response(status_code, notice_error="consent", notice_phone=phone, status=422)
     language = g.get("antre_lang", "id")
 
     def command(ctx: Ctx) -> None:
@@ -121,7 +121,7 @@ def ticket_notices_subscribe(status_code: str) -> ResponseReturnValue:
     except DomainError as exc:
         if exc.code != ErrorCode.VALIDATION_ERROR:
             raise
-        return ticket_response(status_code, notice_error="phone", status=422)
+        return ticket_response(status_code, notice_error="phone", notice_phone=phone, status=422)
     return _back(status_code)
 
 

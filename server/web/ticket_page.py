@@ -76,10 +76,15 @@ def ticket_page(status_code: str) -> Any:
 
 
 def ticket_response(
-    status_code: str, *, notice_error: str | None = None, status: int = 200
+    status_code: str,
+    *,
+    notice_error: str | None = None,
+    notice_phone: str = "",
+    status: int = 200,
 ) -> Response:
     """The page itself; the notices form answers with it too when it refuses an entry
-    (``notice_error``: ``phone``, ``consent`` or ``expired``)."""
+    (``notice_error``: ``phone``, ``consent`` or ``expired``; ``notice_phone``: what the
+    visitor typed, given back to correct)."""
     from server.web.ticket_notices import notice_offer
 
     config = app_state().config
@@ -105,6 +110,7 @@ def ticket_response(
             survey_offer=offer,
             notices=notices,
             notice_error=notice_error,
+            notice_phone=notice_phone,
             refresh_seconds=REFRESH_SECONDS,
         )
         response = make_response(body, status)

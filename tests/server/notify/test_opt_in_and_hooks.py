@@ -82,6 +82,11 @@ def test_a_visitor_opts_in_by_whatsapp_sees_the_masked_number_and_stops(
     )
     assert refused.status_code == 422
     assert "bukan nomor ponsel Indonesia" in refused.get_data(as_text=True)
+    assert 'value="12345"' in refused.get_data(as_text=True)  # given back to correct
+    hostile = client.post(
+        f"/t/{code}/notices", data={"csrf_token": csrf, "phone": '"><b>x', "consent": "yes"}
+    ).get_data(as_text=True)
+    assert "<b>x" not in hostile and "&lt;b&gt;x" in hostile
     no_consent = client.post(f"/t/{code}/notices", data={"csrf_token": csrf, "phone": "0812"})
     assert no_consent.status_code == 422
     forged = client.post(f"/t/{code}/notices", data={"phone": "081234567890", "consent": "yes"})
