@@ -90,12 +90,11 @@ def visitor_notice_form(view: F) -> F:
 
 
 def _open_ticket(ctx: Ctx, status_code: str) -> Any:
+    """The ticket, or None once its visit is over (a form left open: nothing to notify)."""
     if not STATUS_CODE.fullmatch(status_code):
         raise DomainError(ErrorCode.NOT_FOUND, "ticket not found")
     ticket = find_by_status_code(ctx.session, status_code)
-    if ticket.state not in OPEN_TICKET_STATES:
-        raise DomainError(ErrorCode.VALIDATION_ERROR, "the ticket is finished", field="ticket")
-    return ticket
+    return ticket if ticket.state in OPEN_TICKET_STATES else None
 
 
 def _back(status_code: str) -> ResponseReturnValue:
@@ -114,7 +113,8 @@ def ticket_notices_subscribe(status_code: str) -> ResponseReturnValue:
 
     def command(ctx: Ctx) -> None:
         ticket = _open_ticket(ctx, status_code)
-        opt_in.subscribe_whatsapp(ctx.session, ticket, phone, language, ctx.now)
+        if ticket is not None:
+            opt_in.subscribe_whatsapp(ctx.session, ticket, phone, language, ctx.now)
 
     try:
         run_command(SYSTEM, command)

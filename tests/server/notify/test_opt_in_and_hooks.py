@@ -336,3 +336,21 @@ def test_the_webhook_secrets_load_from_the_environment_and_stay_out_of_repr() ->
     assert config.notify_telegram_webhook_secret == "tg-hook-value-1"
     assert config.notify_whatsapp_verify_token == "verify-value-2"
     assert "tg-hook-value-1" not in repr(config) and "verify-value-2" not in repr(config)
+
+
+def test_a_form_left_open_after_the_visit_subscribes_nothing(notifying: Flask, api: Api) -> None:
+    ticket = issued(api)
+    client = notifying.test_client()
+    csrf = CSRF.search(client.get(f"/t/{ticket['status_code']}").get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+    officer = api.as_user("petugas.dk")
+    officer.counter(api.hall.c1, "open")
+    officer.counter(api.hall.c1, "next")
+    officer.counter(api.hall.c1, "finish")
+
+    answer = client.post(
+        f"/t/{ticket['status_code']}/notices",
+        data={"csrf_token": csrf, "phone": "081234567890", "consent": "yes"},
+    )
+    assert answer.status_code == 303
+    assert subscriptions(notifying) == []
+    assert 'id="notices"' not in client.get(f"/t/{ticket['status_code']}").get_data(as_text=True)
