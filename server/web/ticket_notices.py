@@ -66,12 +66,15 @@ def notice_offer(ctx: Ctx, config: ServerConfig, status_code: str) -> dict[str, 
 
 
 def _notice_refusal(exc: DomainError) -> ResponseReturnValue:
-    """A form left open too long (CSRF) is said on the ticket page itself; an unknown or
-    malformed code gets the unknown code's page (``ticket_response`` decides which)."""
+    """A form left open too long (CSRF) is said on the ticket page itself, 400 as every
+    visitor form's; with an unknown or malformed code, the unknown code's page, alike."""
     code = request.view_args.get("status_code") if request.view_args else None
     if exc.details.get("reason") == "csrf":
         return ticket_response(
-            code if isinstance(code, str) else "", notice_error="expired", status=400
+            code if isinstance(code, str) else "",
+            notice_error="expired",
+            status=400,
+            missing_status=400,
         )
     return refusal(exc)
 

@@ -81,6 +81,7 @@ def ticket_response(
     notice_error: str | None = None,
     notice_phone: str = "",
     status: int = 200,
+    missing_status: int = 404,
 ) -> Response:
     """The page itself; the notices form answers with it too when it refuses an entry
     (``notice_error``: ``phone``, ``consent`` or ``expired``; ``notice_phone``: what the
@@ -100,7 +101,7 @@ def ticket_response(
         )
     if found is None:
         # The same page for a malformed and an unknown code: no hint which codes exist.
-        response = make_response(render_template("ticket/not_found.html"), 404)
+        response = make_response(render_template("ticket/not_found.html"), missing_status)
     else:
         body = render_template(
             "ticket/ticket.html",
