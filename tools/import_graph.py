@@ -63,6 +63,7 @@ LABELS = {
     "application": "application layer<br>commands, principal, login",
     "push": "server/push<br>events to Socket.IO rooms",
     "notify": "server/notify<br>notices to phones",
+    "hooks": "server/hooks<br>providers' webhooks",
     "domain": "server/domain<br>rules, no Flask or Qt",
     "models": "server/models<br>tables",
     "plumbing": "server plumbing<br>config, db, state, errors",

@@ -14,17 +14,14 @@ the query string, which the request log never writes (it logs the path alone).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
 from flask import Response, g, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from server import public_limit
 from server.commands import run_command, run_query
 from server.domain import booking_views, bookings
 from server.domain.context import SYSTEM, Ctx
@@ -33,12 +30,12 @@ from server.domain.identity import nik_problem, normalise_phone
 from server.state import app_state
 from server.web import bp
 from server.web.booking_ics import CalendarEvent, calendar_file
-from server.web.i18n import id_en
+from server.web.i18n import MONTH_NAMES, id_en
+from server.web.visitor_view import visitor_view
 from shared import wire
 from shared.booking_code import read_code, shown
 from shared.errors import ErrorCode
 
-F = TypeVar("F", bound=Callable[..., Any])
 DAY_NAMES = (
     ("Senin", "Monday"),
     ("Selasa", "Tuesday"),
@@ -47,20 +44,6 @@ DAY_NAMES = (
     ("Jumat", "Friday"),
     ("Sabtu", "Saturday"),
     ("Minggu", "Sunday"),
-)
-MONTH_NAMES = (
-    ("Januari", "January"),
-    ("Februari", "February"),
-    ("Maret", "March"),
-    ("April", "April"),
-    ("Mei", "May"),
-    ("Juni", "June"),
-    ("Juli", "July"),
-    ("Agustus", "August"),
-    ("September", "September"),
-    ("Oktober", "October"),
-    ("November", "November"),
-    ("Desember", "December"),
 )
 SECRET_MAX = 64
 
@@ -183,22 +166,8 @@ def _start_again_url() -> str:
     return request.path
 
 
-def visitor_page(view: F) -> F:
-    """A page for visitors: rate-limited per address; a refusal read as a page.
-
-    ``visitor_refusal`` on the view lets the blueprint's error handler answer a refusal
-    raised before the view runs (the CSRF check of every form) the same way."""
-
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        try:
-            public_limit.check("page")
-            return view(*args, **kwargs)
-        except DomainError as exc:
-            return refusal_page(exc)
-
-    wrapped.visitor_refusal = refusal_page  # type: ignore[attr-defined]
-    return wrapped  # type: ignore[return-value]
+# A page for visitors: rate-limited per address; a refusal read as the booking's page.
+visitor_page = visitor_view(refusal_page)
 
 
 def _day(text: str) -> dt.date:

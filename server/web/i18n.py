@@ -14,6 +14,21 @@ from flask import Response, current_app, g, request
 
 LANGUAGES = ("id", "en")
 COOKIE = "antre_lang"
+# The months as both languages name them, for dates written out on pages and files.
+MONTH_NAMES = (
+    ("Januari", "January"),
+    ("Februari", "February"),
+    ("Maret", "March"),
+    ("April", "April"),
+    ("Mei", "May"),
+    ("Juni", "June"),
+    ("Juli", "July"),
+    ("Agustus", "August"),
+    ("September", "September"),
+    ("Oktober", "October"),
+    ("November", "November"),
+    ("Desember", "December"),
+)
 
 
 def current_lang() -> str:

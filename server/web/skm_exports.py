@@ -24,7 +24,7 @@ from server.domain.skm.figures import ElementScore, SkmReport, SkmRow
 from server.domain.skm.index import Grade, Index, nrr_grade, rounded
 from server.domain.skm.questionnaire import ELEMENTS, PROFILE
 from server.web.exports import GROUP_TITLES, as_text, cell_text
-from server.web.i18n import id_en
+from server.web.i18n import MONTH_NAMES, id_en
 
 REGULATION = "Peraturan Menteri PANRB No. 14 Tahun 2017"
 
@@ -126,28 +126,12 @@ def grade_label(grade: str | None) -> str:
     return id_en(Grade(grade).label_id, Grade(grade).label_en)
 
 
-MONTHS = (
-    ("Januari", "January"),
-    ("Februari", "February"),
-    ("Maret", "March"),
-    ("April", "April"),
-    ("Mei", "May"),
-    ("Juni", "June"),
-    ("Juli", "July"),
-    ("Agustus", "August"),
-    ("September", "September"),
-    ("Oktober", "October"),
-    ("November", "November"),
-    ("Desember", "December"),
-)
-
-
 def period_label(kind: str, first: dt.date, last: dt.date) -> str:
     """The period as a unit names it on paper: "November 2026", "Semester II 2026"."""
     if kind == "day":
-        return f"{first.day} {id_en(*MONTHS[first.month - 1])} {first.year}"
+        return f"{first.day} {id_en(*MONTH_NAMES[first.month - 1])} {first.year}"
     if kind == "month":
-        return f"{id_en(*MONTHS[first.month - 1])} {first.year}"
+        return f"{id_en(*MONTH_NAMES[first.month - 1])} {first.year}"
     if kind == "semester":
         half = "I" if first.month == 1 else "II"
         return id_en(f"Semester {half} {first.year}", f"Semester {half} {first.year}")

@@ -10,14 +10,11 @@ address's budget of visitor pages like the survey; refusals are the visitor's pa
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
-from server import public_limit
 from server.commands import run_command
 from server.config import ServerConfig
 from server.domain.context import SYSTEM, Ctx
@@ -30,9 +27,8 @@ from server.state import app_state
 from server.web import bp
 from server.web.ticket_page import STATUS_CODE, ticket_response
 from server.web.ticket_survey import refusal
+from server.web.visitor_view import visitor_view
 from shared.errors import ErrorCode
-
-F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 
 PHONE_MAX = 32
 
@@ -79,17 +75,7 @@ def _notice_refusal(exc: DomainError) -> ResponseReturnValue:
     return refusal(exc)
 
 
-def visitor_notice_form(view: F) -> F:
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        try:
-            public_limit.check("page")
-            return view(*args, **kwargs)
-        except DomainError as exc:
-            return _notice_refusal(exc)
-
-    wrapped.visitor_refusal = _notice_refusal  # type: ignore[attr-defined]
-    return wrapped  # type: ignore[return-value]
+visitor_notice_form = visitor_view(_notice_refusal)
 
 
 def _open_ticket(ctx: Ctx, status_code: str) -> Any:

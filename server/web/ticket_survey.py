@@ -11,14 +11,11 @@ ticket page's own "not found", whichever it is.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import Response, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from server import public_limit
 from server.commands import run_command, run_query
 from server.domain.context import SYSTEM, Ctx
 from server.domain.errors import DomainError
@@ -28,9 +25,8 @@ from server.web import bp
 from server.web.i18n import id_en
 from server.web.survey_tablet import survey_page_context
 from server.web.ticket_page import STATUS_CODE
+from server.web.visitor_view import visitor_view
 from shared.errors import ErrorCode
-
-F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 
 
 def _page(template: str, status: int = 200, **context: Any) -> Response:
@@ -71,20 +67,7 @@ def _malformed_address(exc: DomainError) -> bool:
     return exc.code == ErrorCode.VALIDATION_ERROR and exc.details.get("field") == "path"
 
 
-def visitor_survey_page(view: F) -> F:
-    """Rate-limited per address; every refusal read as a page of the visitor's (also the
-    CSRF check, which runs before the view: ``visitor_refusal``)."""
-
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        try:
-            public_limit.check("page")
-            return view(*args, **kwargs)
-        except DomainError as exc:
-            return refusal(exc)
-
-    wrapped.visitor_refusal = refusal  # type: ignore[attr-defined]
-    return wrapped  # type: ignore[return-value]
+visitor_survey_page = visitor_view(refusal)
 
 
 def _checked_code(status_code: str) -> str:
