@@ -25,6 +25,7 @@ from server.domain.skm.asking import ticket_page_offer
 from server.domain.tickets import find_by_status_code, ticket_with_estimate
 from server.state import app_state
 from server.web import bp
+from server.web.notice_offer import notice_offer
 from shared import events, wire
 
 # token_urlsafe's alphabet; anything else cannot be a status code and is not looked up.
@@ -86,8 +87,6 @@ def ticket_response(
     """The page itself; the notices form answers with it too when it refuses an entry
     (``notice_error``: ``phone``, ``consent`` or ``expired``; ``notice_phone``: what the
     visitor typed, given back to correct)."""
-    from server.web.ticket_notices import notice_offer
-
     config = app_state().config
     found, standard, offer, notices = None, None, None, None
     if STATUS_CODE.fullmatch(status_code):
