@@ -124,8 +124,9 @@ def test_a_visitor_who_walks_away_leaves_the_tablet_idle_and_is_not_asked_again(
 
     expect(page.locator("#idle")).to_be_visible(timeout=12_000)
     # a reconnect asks the server again, which still offers that visit (10 minutes)
-    live.restart()
-    expect(page.locator("#offline")).to_be_visible()
+    live.stop()
+    expect(page.locator("#offline")).to_be_visible(timeout=10_000)
+    live.start()
     expect(page.locator("#offline")).to_be_hidden(timeout=20_000)
     page.wait_for_timeout(1000)
     expect(page.locator("#idle")).to_be_visible()
