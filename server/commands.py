@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from flask import has_request_context, request
 from sqlalchemy.exc import IntegrityError
 
 from server import push
 from server.domain.context import Actor, Ctx
+from server.notify.channels import any_channel
 from server.state import app_state
 
 T = TypeVar("T")
@@ -29,7 +31,14 @@ def run_command(actor: Actor, command: Callable[[Ctx], T], *, retries: int = 1) 
             with state.db.write() as session:
                 catalog = state.catalog.snapshot(session)
                 settings = catalog.settings(session)
-                ctx = Ctx(session, state.clock(), settings, actor, catalog=catalog)
+                ctx = Ctx(
+                    session,
+                    state.clock(),
+                    settings,
+                    actor,
+                    catalog=catalog,
+                    notice_link_base=_notice_link_base(),
+                )
                 result = command(ctx)
                 session.flush()
                 pushes = ctx.outbox.flush(session, push.listened)
@@ -39,7 +48,19 @@ def run_command(actor: Actor, command: Callable[[Ctx], T], *, retries: int = 1) 
             if attempt > retries:
                 raise
     push.send(pushes)
+    if ctx.notices_queued:
+        state.notices_queued.set()
     return result
+
+
+def _notice_link_base() -> str | None:
+    """Where notices' status links start; None (no trigger runs) with no channel."""
+    config = app_state().config
+    if not any_channel(config):
+        return None
+    if config.public_url:
+        return config.public_url
+    return request.host_url if has_request_context() else ""
 
 
 def run_query(query: Callable[[Ctx], T]) -> T:

@@ -88,7 +88,9 @@ def start_notice_worker(app: Flask) -> threading.Event | None:
                 worker.run_once()
             except Exception:  # keep sending through a database restart
                 log.exception("notice round failed; retrying")
-            socketio.sleep(interval)
+            # A pause, cut short by a command that queued a notice (green under eventlet).
+            if state.notices_queued.wait(interval):
+                state.notices_queued.clear()
 
     socketio.start_background_task(loop)
     return stop

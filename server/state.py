@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,6 +29,9 @@ class AppState:
     principals: PrincipalCache = field(default_factory=PrincipalCache)
     catalog: Catalog = field(default_factory=Catalog)
     personal_data_key: PersonalDataKey = field(init=False, repr=False)
+    # Set after a command that queued notices commits: the in-server worker starts its
+    # round at once instead of at the end of its pause (a call notice within a second).
+    notices_queued: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def __post_init__(self) -> None:
         self.personal_data_key = PersonalDataKey.from_secret(self.config.secret_key)

@@ -575,6 +575,7 @@ class Settings(TypedDict):
         Range(minimum=0, maximum=1),
         Doc("1: the ticket says its QR rates the service once served (the SKM survey)"),
     ]
+    notice_ahead_threshold: int
     estimate_sample_size: int
     estimate_min_samples: int
     officer_token_hours: int

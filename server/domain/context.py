@@ -49,6 +49,12 @@ class Ctx:
     # Services a ticket was finished in by this transaction: their average service time
     # moved, so it is computed afresh here and not kept for others before the commit.
     finished_services: set[int] = field(default_factory=set)
+    # Where the visitor's status links in notices start (``https://hall.example``), or
+    # None when the hall configured no notice channel: then no trigger reads or queues
+    # anything (server.domain.notices.triggers).
+    notice_link_base: str | None = None
+    # How many notices this transaction queued (the worker is woken after the commit).
+    notices_queued: int = 0
 
     @property
     def tz(self) -> ZoneInfo:

@@ -33,6 +33,7 @@ from .areas import ensure_staffed
 from .calling import claim_next
 from .context import Ctx
 from .errors import DomainError, invalid_transition, not_found
+from .notices import triggers
 from .payloads import TICKET_FOR_PAYLOAD
 from .ticket_log import transition
 from .tickets import front_key, queue_key_for
@@ -240,13 +241,16 @@ def service_ids(counter: Counter) -> list[int]:
 def call_next(ctx: Ctx, counter: Counter) -> Ticket | None:
     """ "Next": finish the ticket at the counter, then call whoever is next in line."""
     _require_open(counter)
+    finished = None
     if counter.current_ticket_id is not None:
-        _finish_current(ctx, counter)
+        finished = _finish_current(ctx, counter)
     ticket = claim_next(ctx, counter, service_ids(counter))
     if ticket is None:
         announce.counter_updated(ctx, counter)
+        if finished is not None:
+            triggers.ticket_finished(ctx, finished)
         return None
-    _call(ctx, counter, ticket)
+    _call(ctx, counter, ticket, finished)
     return ticket
 
 
@@ -272,13 +276,15 @@ def call_ticket(ctx: Ctx, counter: Counter, ticket_id: int) -> Ticket:
         raise DomainError(
             ErrorCode.SERVICE_NOT_AT_COUNTER, "this ticket is not in this counter's lines"
         )
+    finished = None
     if counter.current_ticket_id is not None:
-        _finish_current(ctx, counter)
-    _call(ctx, counter, ticket)
+        finished = _finish_current(ctx, counter)
+    _call(ctx, counter, ticket, finished)
     return ticket
 
 
-def _call(ctx: Ctx, counter: Counter, ticket: Ticket) -> None:
+def _call(ctx: Ctx, counter: Counter, ticket: Ticket, finished: Ticket | None = None) -> None:
+    """Call ``ticket`` (``finished``: the one served before it, for its notices)."""
     ticket.counter_id = counter.id
     ticket.officer_id = ctx.actor.user_id
     ticket.target_counter_id = None
@@ -292,6 +298,7 @@ def _call(ctx: Ctx, counter: Counter, ticket: Ticket) -> None:
         counter.calls_since_priority += 1
     ctx.session.flush()
     announce.ticket_called(ctx, ticket, counter, recall=False)
+    triggers.ticket_called(ctx, ticket, counter, recall=False, finished=finished)
     announce.counter_updated(ctx, counter)
     announce.line_changed(ctx, ticket.service)
 
@@ -322,6 +329,7 @@ def recall(ctx: Ctx, counter: Counter) -> Ticket:
     transition(ctx, ticket, "recalled", call_count=ticket.call_count)
     ctx.session.flush()
     announce.ticket_called(ctx, ticket, counter, recall=True)
+    triggers.ticket_called(ctx, ticket, counter, recall=True)
     return ticket
 
 
@@ -340,6 +348,7 @@ def start(ctx: Ctx, counter: Counter) -> Ticket:
 def finish(ctx: Ctx, counter: Counter) -> Ticket:
     _require_not_closed(counter)
     ticket = _finish_current(ctx, counter)
+    triggers.ticket_finished(ctx, ticket)
     announce.counter_updated(ctx, counter)
     # A finished service moves the line's average service time, hence its estimated wait.
     announce.line_changed(ctx, ticket.service)
@@ -432,6 +441,7 @@ def transfer(
 
         old_rooms = (agency_room(old_service.agency.code),)
     announce.ticket_updated(ctx, ticket, also_rooms=old_rooms)
+    triggers.ticket_transferred(ctx, ticket)
     announce.counter_updated(ctx, counter)
     announce.line_changed(ctx, target_service)
     if old_service.id != target_service.id:

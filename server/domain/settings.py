@@ -53,6 +53,9 @@ class SiteSettings:
     # 1: the ticket says under its QR that the same code rates the service once served
     # (the ticket page offers the SKM survey then: docs/skm.md); 0: the line is left out.
     ticket_survey_line: int = 1
+    # "N people ahead of you" is sent once to a subscribed waiting ticket when a call
+    # leaves this many or fewer ahead of it; 0: not sent.
+    notice_ahead_threshold: int = 5
     estimate_sample_size: int = 20
     estimate_min_samples: int = 5
     officer_token_hours: int = 12
@@ -85,6 +88,7 @@ _LIMITS: dict[str, tuple[int, int]] = {
     "booking_no_show_limit": (0, 20),
     "booking_block_days": (1, 365),
     "ticket_survey_line": (0, 1),
+    "notice_ahead_threshold": (0, 50),
 }
 _MAX_TEXT = {"number_separator": 2, "ticket_footer": 300, "site_short_name": 40}
 _CHOICES = {"default_language": LANGUAGES}

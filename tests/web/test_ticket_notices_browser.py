@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from sqlalchemy import select
 
 from server.models import NoticeSubscription
 from tests.e2e.live import LiveServer, running_server
-from tests.server.notify.fake_provider import FakeProvider, fonnte_ok, telegram_ok
+from tests.server.notify.fake_provider import FakeProvider, fonnte_ok, telegram_ok, wait_for
 from tests.web.conftest import NewPage
 
 SMALL_PHONE = {"width": 360, "height": 800}
@@ -81,3 +82,41 @@ def test_a_visitor_opts_in_with_a_number_and_stops_at_phone_size(
     expect(page.locator("#notice-form")).to_be_visible()
     with live.db.read() as session:
         assert session.scalars(select(NoticeSubscription)).one().unsubscribed_at is not None
+
+
+def test_opted_in_on_the_page_the_call_reaches_the_fake_whatsapp_within_a_second(
+    tmp_path: Path, new_page: NewPage
+) -> None:
+    """The issue's end-to-end test: opt in in Chromium, the counter calls over REST, and
+    the hall's (fake) WhatsApp gateway receives "go to Loket 1" within a second."""
+    fonnte = FakeProvider(fonnte_ok)
+    env = {
+        "ANTRE_NOTIFY_FONNTE_TOKEN": "fonnte-SECRET",
+        "ANTRE_NOTIFY_FONNTE_URL": fonnte.url,
+        "ANTRE_NOTIFY_INTERVAL_SECONDS": "30",  # the call wakes the worker, not its pause
+    }
+    try:
+        with running_server(tmp_path, env=env) as live:
+            ticket = live.device("kiosk").issue(live.hall.ktp)
+            page = new_page(viewport=SMALL_PHONE)
+            page.goto(f"{live.url}/t/{ticket['status_code']}")
+            page.fill("#notice-phone", "0812 3456 7890")
+            page.check("#notice-consent")
+            page.click("#notice-whatsapp")
+            expect(page.locator("#notices-title")).to_have_text("Pemberitahuan aktif")
+            # Let the worker's first round (at start) pass, so only the wake-up can be quick.
+            time.sleep(0.3)
+
+            officer = live.officer("petugas.dk")
+            officer.counter(live.hall.c1, "open")
+            called_at = time.monotonic()
+            assert officer.counter(live.hall.c1, "next")["ticket"]["id"] == ticket["id"]
+            assert wait_for(lambda: len(fonnte.received) >= 1, timeout=1.0), "no message"
+            took = time.monotonic() - called_at
+            [sent] = fonnte.received
+            assert sent.fields["target"] == "6281234567890"
+            assert "Silakan ke Loket 1 sekarang" in sent.fields["message"]
+            assert f"/t/{ticket['status_code']}" in sent.fields["message"]
+            assert took < 1.0
+    finally:
+        fonnte.close()
