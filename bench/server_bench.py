@@ -914,8 +914,15 @@ def request_anatomy(url: str, hall: Hall, samples: int, profile_top: int) -> Ana
     from server.app import create_app
     from server.config import ServerConfig
 
+    # ANTRE_BENCH_NOTICES=1: a notice channel configured (no subscriber), so the call
+    # path reads the subscriptions (docs/notifications.md#triggers); nothing is sent.
+    notices = os.environ.get("ANTRE_BENCH_NOTICES") == "1"
     config = ServerConfig(
-        database_url=url, async_mode="threading", log_level="WARNING", secret_key="b" * 32
+        database_url=url,
+        async_mode="threading",
+        log_level="WARNING",
+        secret_key="b" * 32,
+        notify_fonnte_token="bench" if notices else None,
     )
     app = create_app(config)
     engine = app.extensions["antre"].db.engine

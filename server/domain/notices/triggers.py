@@ -53,8 +53,11 @@ def _link(ctx: Ctx, ticket: Ticket, tail: str = "") -> str:
     return f"{(ctx.notice_link_base or '').rstrip('/')}/t/{ticket.status_code}{tail}"
 
 
-def _queue(ctx: Ctx, subscription: NoticeSubscription, **notice: Any) -> None:
-    if enqueue_notice(ctx.session, subscription, now=ctx.now, **notice) is not None:
+def _queue(ctx: Ctx, subscription: NoticeSubscription, *, key: str, **notice: Any) -> None:
+    """Queue one notice; ``key`` names the event, and each subscription (a visitor may
+    have WhatsApp and Telegram both) gets its own copy of it."""
+    key = f"{key}:s{subscription.id}"
+    if enqueue_notice(ctx.session, subscription, now=ctx.now, idempotency_key=key, **notice):
         ctx.notices_queued += 1
 
 
@@ -112,7 +115,7 @@ def ticket_called(
             body=texts.called(
                 subscription.language, ticket.number, counter.label, _link(ctx, ticket)
             ),
-            idempotency_key=_called_key(ticket),
+            key=_called_key(ticket),
         )
     if waiting:
         _ahead(ctx, waiting)
@@ -124,7 +127,6 @@ def _ahead(ctx: Ctx, waiting: list[tuple[NoticeSubscription, Ticket]]) -> None:
         return
     told: dict[int, int] = {}
     for subscription, owner in waiting:
-        key = f"ticket:{owner.id}:ahead:{subscription.id}"
         if owner.id not in told:
             told[owner.id] = line_forecast(ctx, owner).ahead
         ahead = told[owner.id]
@@ -136,7 +138,7 @@ def _ahead(ctx: Ctx, waiting: list[tuple[NoticeSubscription, Ticket]]) -> None:
             kind="ahead",
             deadline=ctx.now + AHEAD_DEADLINE,
             body=texts.ahead(subscription.language, owner.number, ahead, _link(ctx, owner)),
-            idempotency_key=key,
+            key=f"ticket:{owner.id}:ahead",
         )
 
 
@@ -153,7 +155,7 @@ def ticket_transferred(ctx: Ctx, ticket: Ticket) -> None:
             body=texts.transferred(
                 subscription.language, ticket.number, ticket.service.name, _link(ctx, ticket)
             ),
-            idempotency_key=f"ticket:{ticket.id}:transferred:{ticket.queued_at.timestamp():.6f}",
+            key=f"ticket:{ticket.id}:transferred:{ticket.queued_at.timestamp():.6f}",
         )
 
 
@@ -174,5 +176,5 @@ def _survey(ctx: Ctx, subscription: NoticeSubscription, ticket: Ticket) -> None:
         kind="survey",
         deadline=ctx.now + SURVEY_DEADLINE,
         body=texts.survey(subscription.language, ticket.number, _link(ctx, ticket, "/survey")),
-        idempotency_key=f"ticket:{ticket.id}:survey",
+        key=f"ticket:{ticket.id}:survey",
     )

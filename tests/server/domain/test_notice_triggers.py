@@ -248,3 +248,14 @@ def test_next_sends_the_survey_to_the_one_served_and_the_call_to_the_next(
     desk.next(hall.c1)
     assert [n.kind for n in notices(desk, served)] == ["called", "survey"]
     assert [n.kind for n in notices(desk, waiting)] == ["called"]
+
+
+def test_whatsapp_and_telegram_each_get_the_call(desk: Desk, hall: Hall) -> None:
+    ticket = desk.issue(hall.ktp)
+    opt_in(desk, ticket)
+    subscribe(
+        desk.session, channel="telegram", address="123456789", now=desk.clock(), ticket_id=ticket.id
+    )
+    desk.open(hall.c1)
+    desk.next(hall.c1)
+    assert sorted(n.channel for n in notices(desk, ticket, "called")) == ["telegram", "whatsapp"]
