@@ -3,6 +3,7 @@ what an admin does on the page reaches devices and officers at once."""
 
 from __future__ import annotations
 
+import os
 import re
 
 import requests
@@ -92,3 +93,19 @@ def test_a_supervisor_disables_an_officer_whose_token_then_stops(
         expect(page.locator(".flash.success").first).to_contain_text("dinonaktifkan")
         expect(page).to_have_url(re.compile(r"/admin/users/\d+$"))
         assert officer.get("/api/v1/auth/me").status_code == 401
+
+
+def test_the_people_ahead_threshold_is_a_setting_of_its_own_group(
+    web_server: LiveServer, new_page: NewPage
+) -> None:
+    page = admin_page(new_page, web_server)
+    page.goto(f"{web_server.url}/admin/settings")
+    field = page.locator("#f-notice_ahead_threshold")
+    expect(field).to_have_value("5")
+    field.fill("3")
+    page.click("#settings button[type=submit]")
+    expect(page.locator(".flash.success")).to_contain_text("Pengaturan disimpan")
+    expect(page.locator("#f-notice_ahead_threshold")).to_have_value("3")
+    if shots := os.environ.get("ANTRE_SCREENSHOTS"):
+        page.locator("#f-notice_ahead_threshold").scroll_into_view_if_needed()
+        page.screenshot(path=f"{shots}/settings-notices.png")
