@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 
 from server import push
 from server.domain.context import Actor, Ctx
-from server.notify.channels import any_channel
 from server.state import app_state
 
 T = TypeVar("T")
@@ -56,7 +55,7 @@ def run_command(actor: Actor, command: Callable[[Ctx], T], *, retries: int = 1) 
 def _notice_link_base() -> str | None:
     """Where notices' status links start; None (no trigger runs) with no channel."""
     config = app_state().config
-    if not any_channel(config):
+    if not config.notices_on:
         return None
     if config.public_url:
         return config.public_url

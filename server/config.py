@@ -268,6 +268,13 @@ class ServerConfig:
         return replace(self, **checked)
 
     @property
+    def notices_on(self) -> bool:
+        """Whether any notice channel is configured (the test ``server.notify.channels``
+        builds its adapters by; asked by every queue command, so no adapter is built)."""
+        whatsapp = bool(self.notify_whatsapp_token and self.notify_whatsapp_phone_number_id)
+        return whatsapp or bool(self.notify_fonnte_token or self.notify_telegram_token)
+
+    @property
     def sqlite_path(self) -> Path | None:
         url = make_url(self.database_url)
         if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":

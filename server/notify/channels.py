@@ -41,13 +41,6 @@ def configured_channels(config: ServerConfig) -> dict[str, Channel]:
     return channels
 
 
-def any_channel(config: ServerConfig) -> bool:
-    """Whether notices are on at all (the same test as ``configured_channels``, without
-    building an adapter: every queue command asks)."""
-    whatsapp = bool(config.notify_whatsapp_token and config.notify_whatsapp_phone_number_id)
-    return whatsapp or bool(config.notify_fonnte_token or config.notify_telegram_token)
-
-
 def configured_buckets(
     config: ServerConfig, clock: Callable[[], float] = time.monotonic
 ) -> dict[str, TokenBucket]:

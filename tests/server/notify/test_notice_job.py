@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 from flask import Flask
 
 from server.jobs import start_notice_worker
@@ -42,3 +43,21 @@ def test_the_servers_notice_job_sends_a_queued_notice_within_a_second(
         if stop is not None:
             stop.set()
     assert len(telegram.received) == 1
+
+
+@pytest.mark.parametrize(
+    "tokens",
+    [
+        {},
+        {"notify_fonnte_token": "f"},
+        {"notify_telegram_token": "1:t"},
+        {"notify_whatsapp_token": "w"},
+        {"notify_whatsapp_token": "w", "notify_whatsapp_phone_number_id": "1"},
+    ],
+)
+def test_notices_on_agrees_with_the_channels_built(tokens: dict[str, str]) -> None:
+    from server.config import ServerConfig
+    from server.notify.channels import configured_channels
+
+    config = ServerConfig(secret_key="s" * 32, **tokens)  # type: ignore[arg-type]
+    assert config.notices_on == bool(configured_channels(config))
