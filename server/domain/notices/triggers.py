@@ -9,9 +9,9 @@ waits for one.
 
 ``ctx.notice_link_base`` is None when the hall configured no channel: then nothing is
 read and nothing is queued (the issue/next path costs no statement). Otherwise the
-call path costs one statement more (the subscriptions of the called ticket and of the
-line's waiting tickets together), and the line's forecast only for each subscribed
-waiting ticket not yet told.
+call path costs one statement more (the subscriptions of the called ticket, of the one
+just served and of the waiting tickets of the counter's lines, together), and a
+line's forecast only for each subscribed waiting ticket.
 """
 
 from __future__ import annotations
@@ -82,6 +82,8 @@ def ticket_called(
         # One statement for the called ticket, the one just served and the line's
         # subscribed waiting tickets.
         mine = [ticket.id] if finished is None else [ticket.id, finished.id]
+        # Every line this counter calls from moved forward, not only the called one's.
+        lines = {ticket.service_id, *(link.service_id for link in counter.service_links)}
         found = ctx.session.execute(
             select(NoticeSubscription, Ticket)
             .join(Ticket, Ticket.id == NoticeSubscription.ticket_id)
@@ -90,7 +92,7 @@ def ticket_called(
                 or_(
                     Ticket.id.in_(mine),
                     and_(
-                        Ticket.service_id == ticket.service_id,
+                        Ticket.service_id.in_(sorted(lines)),
                         Ticket.service_date == ticket.service_date,
                         Ticket.state == TicketState.WAITING,
                     ),

@@ -259,3 +259,15 @@ def test_whatsapp_and_telegram_each_get_the_call(desk: Desk, hall: Hall) -> None
     desk.open(hall.c1)
     desk.next(hall.c1)
     assert sorted(n.channel for n in notices(desk, ticket, "called")) == ["telegram", "whatsapp"]
+
+
+def test_a_call_from_one_line_tells_the_counters_other_line_too(desk: Desk, hall: Hall) -> None:
+    """Loket 1 calls from KTP and KK: a KTP call moves the KK visitor forward as well."""
+    desk.settings(notice_ahead_threshold=1)
+    desk.issue(hall.ktp)
+    desk.issue(hall.ktp)
+    watcher = desk.issue(hall.kk)
+    opt_in(desk, watcher)
+    desk.open(hall.c1)
+    desk.next(hall.c1)
+    assert [n.kind for n in notices(desk, watcher)] == ["ahead"]
