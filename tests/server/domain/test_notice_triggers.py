@@ -229,6 +229,24 @@ def test_with_no_channel_a_call_reads_nothing_more(
     assert off > 0
 
 
+def test_a_next_costs_exactly_one_statement_more_with_a_channel_and_no_subscriber(
+    desk: Desk, hall: Hall, statements: list[str], link_base: dict[str, str | None]
+) -> None:
+    for _ in range(6):
+        desk.issue(hall.ktp)
+    desk.open(hall.c1)
+    desk.next(hall.c1)
+    counts: dict[str | None, int] = {}
+    for base in (None, BASE, None, BASE):
+        link_base["base"] = base
+        desk.session.flush()
+        statements.clear()
+        desk.next(hall.c1)
+        desk.session.flush()
+        counts[base] = len(statements)
+    assert counts[BASE] == counts[None] + 1
+
+
 def test_with_a_channel_and_no_subscriber_a_call_costs_one_statement_more(
     desk: Desk, hall: Hall, statements: list[str]
 ) -> None:
