@@ -251,3 +251,21 @@ def test_a_tablet_whose_clock_is_an_hour_fast_still_asks(
     expect(page.locator("#visit-number")).to_have_text(number)
     page.wait_for_timeout(1500)  # by its own clock the visit closed 50 minutes ago
     expect(page.locator("#asking")).to_be_visible()
+
+
+def test_a_tablet_without_a_token_asks_for_one_and_refuses_a_wrong_one(
+    live: LiveServer, new_page: NewPage
+) -> None:
+    page = new_page(viewport=TABLET)
+    page.goto(f"{live.url}/survey/counter/{live.hall.c1}")
+    expect(page.locator("#setup h1")).to_have_text("Tablet survei · Loket 1")
+    page.fill("#setup-token", "not-a-token")
+    page.click("#setup button[type=submit]")
+    expect(page.locator("#setup-error")).to_contain_text("Token tidak diterima")
+    page.fill("#setup-token", str(live.extra))
+    page.click("#setup button[type=submit]")
+    expect(page.locator("#setup")).to_be_hidden()
+    expect(page.locator("#idle")).to_be_visible()
+    page.reload()  # kept in this browser
+    expect(page.locator("#idle")).to_be_visible()
+    expect(page.locator("#setup")).to_be_hidden()

@@ -132,6 +132,29 @@
     return stored;
   }
 
+  /* tokenForm(key, refused, saved): the setup card of templates/_device_token_form.html.
+     Typing a token keeps it under key and calls saved(token); the function returned
+     shows the card again, with the refused() text when the server refused the token. */
+  function tokenForm(key, refused, saved) {
+    var card = document.getElementById("setup");
+    var message = document.getElementById("setup-error");
+    var input = document.getElementById("setup-token");
+    document.getElementById("setup-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var typed = input.value.trim();
+      if (!typed) return;
+      try { window.localStorage.setItem(key, typed); } catch (e) { /* kept in memory */ }
+      card.hidden = true;
+      saved(typed);
+    });
+    return function ask(error) {
+      card.hidden = false;
+      message.hidden = !error;
+      message.textContent = error ? refused() : "";
+      input.focus();
+    };
+  }
+
   /* What a template may not write inline under the pages' Content-Security-Policy
      (server/security_headers.py: no style= or onclick= attributes): an agency's colour
      swatch (data-colour) and the print button (data-print). The scripts load at the end
@@ -147,5 +170,6 @@
   decorate(document);
 
   window.Antre = { csrf: csrf, api: api, live: live, minutes: minutes, texts: texts, el: el,
-                   oneAtATime: oneAtATime, later: later, deviceToken: deviceToken };
+                   oneAtATime: oneAtATime, later: later, deviceToken: deviceToken,
+                   tokenForm: tokenForm };
 })();

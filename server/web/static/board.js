@@ -33,24 +33,12 @@
 
   // --- the token -----------------------------------------------------------------------
 
-  function askToken(error) {
-    document.getElementById("setup").hidden = false;
-    var message = document.getElementById("setup-error");
-    message.hidden = !error;
-    message.textContent = error ? text("bad_token") : "";
-    document.getElementById("setup-token").focus();
-  }
-
-  document.getElementById("setup-form").addEventListener("submit", function (event) {
-    event.preventDefault();
-    var typed = document.getElementById("setup-token").value.trim();
-    if (!typed) return;
-    token = typed;
-    try { window.localStorage.setItem(KEY, token); } catch (e) { /* kept in memory */ }
-    document.getElementById("setup").hidden = true;
-    unlockSound();  /* the click is the gesture the browser wants for sound */
-    start();
-  });
+  var askToken = Antre.tokenForm(KEY, function () { return text("bad_token"); },
+    function (typed) {
+      token = typed;
+      unlockSound();  /* the click is the gesture the browser wants for sound */
+      start();
+    });
 
   // --- loading the zone ----------------------------------------------------------------
 

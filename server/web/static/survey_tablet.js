@@ -57,23 +57,8 @@
 
   // --- the token -----------------------------------------------------------------------
 
-  function askToken(error) {
-    byId("setup").hidden = false;
-    var message = byId("setup-error");
-    message.hidden = !error;
-    message.textContent = error ? T.bad_token.id + " " + T.bad_token.en : "";
-    byId("setup-token").focus();
-  }
-
-  byId("setup-form").addEventListener("submit", function (event) {
-    event.preventDefault();
-    var typed = byId("setup-token").value.trim();
-    if (!typed) return;
-    token = typed;
-    try { window.localStorage.setItem(KEY, token); } catch (e) { /* kept in memory */ }
-    byId("setup").hidden = true;
-    start();
-  });
+  var askToken = Antre.tokenForm(KEY, function () { return T.bad_token.id + " " + T.bad_token.en; },
+    function (typed) { token = typed; start(); });
 
   function call(method, url, payload) {
     var options = { method: method, cache: "no-store", credentials: "omit",
