@@ -694,3 +694,19 @@ class Notice(Base):
     reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class NoticeText(Base):
+    """An admin's wording of one notice kind in one language, over the default of
+    ``server.domain.notices.texts`` (a kind with no row says the default).
+
+    Part of the configuration: the catalog version's triggers (migration 0010) move with
+    it, so the cache that spares the call path a read of this table sees an edit at once.
+    ``updated_by``/``updated_at`` say who last changed it (the console shows them)."""
+
+    __tablename__ = "notice_texts"
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    text: Mapped[str] = mapped_column(String(1000))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)

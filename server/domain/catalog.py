@@ -45,6 +45,7 @@ from server.models import (
 from shared.opening_hours import SpecialDay, parse_clock
 
 from .areas import WaitingArea, counter_area, service_area, serving_counters
+from .notices.texts import NoticeTexts, stored_texts
 from .settings import SiteSettings, load_settings
 from .sql import run
 
@@ -87,6 +88,7 @@ class CatalogSnapshot:
     )
     _averages: dict[int, tuple[dt.datetime, float]] = field(default_factory=dict, init=False)
     _services: dict[int, Service] = field(default_factory=dict, init=False)
+    _notice_texts: NoticeTexts | None = field(default=None, init=False)
 
     def service(
         self, session: Session, service_id: int, load: Callable[[Session, int], Service]
@@ -112,6 +114,16 @@ class CatalogSnapshot:
             if self._may_keep(session):
                 self._settings = settings
         return settings
+
+    def notice_texts(self, session: Session) -> NoticeTexts:
+        """The notices' words as the console edited them (read only when a notice is
+        queued, then kept: a call costs no statement for them)."""
+        texts = self._notice_texts
+        if texts is None:
+            texts = stored_texts(session)
+            if self._may_keep(session):
+                self._notice_texts = texts
+        return texts
 
     def holidays(self, session: Session) -> frozenset[dt.date]:
         holidays = self._holidays

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -53,6 +54,11 @@ class Ctx:
     # None when the hall configured no notice channel: then no trigger reads or queues
     # anything (server.domain.notices.triggers).
     notice_link_base: str | None = None
+    # The Cloud API's approved template of each notice kind (``[notify]
+    # whatsapp_templates`` over ``texts.TEMPLATE_NAMES``) when WhatsApp goes through
+    # Meta's Cloud API, which takes only templates outside its 24-hour window; None:
+    # WhatsApp notices are plain text (Fonnte).
+    whatsapp_templates: Mapping[str, str] | None = None
     # How many notices this transaction queued (the worker is woken after the commit).
     notices_queued: int = 0
 

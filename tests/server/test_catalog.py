@@ -28,6 +28,7 @@ from server.models import (
     CounterService,
     CounterState,
     Holiday,
+    NoticeText,
     Service,
     Setting,
     SpecialOpening,
@@ -47,6 +48,7 @@ WATCHED = (
     "zones",
     "counter_services",
     "counters",
+    "notice_texts",
 )
 TICKETS = "/api/v1/tickets"
 
@@ -124,6 +126,15 @@ def _raw_sql_from_a_console(session: Session, _: Hall) -> None:
     session.execute(text("UPDATE agencies SET active = 0 WHERE code = 'SM'"))
 
 
+def _edit_a_notice_text(session: Session, _: Hall) -> None:
+    session.add(
+        NoticeText(
+            kind="called", language="id", text="Giliran {number}: ke {counter}. {link}",
+            updated_at=dt.datetime(2026, 12, 5, tzinfo=dt.UTC),
+        )
+    )  # fmt: skip
+
+
 CHANGES = {
     "setting": _add_setting,
     "holiday": _add_holiday,
@@ -133,6 +144,7 @@ CHANGES = {
     "counter-zone": _move_a_counter,
     "counter-services": _unlink_a_counters_services,
     "raw-sql": _raw_sql_from_a_console,
+    "notice-text": _edit_a_notice_text,
 }
 
 

@@ -1,11 +1,31 @@
 """The words of each notice, Indonesian first, English when the visitor chose it.
 
-Plain templates in one place (the console's editor comes later). Nothing personal:
-the ticket's number, the counter's label, the service's name and the ticket's own
-status link only.
+``_TEXTS`` holds the defaults, one entry per notice kind: the console's editor
+(``/admin/notices/texts``) lists every kind found here, and a kind's default Indonesian
+text is also the list of placeholders its edited texts may use, in the order the
+WhatsApp Cloud template of the kind takes them as ``{{1}}``, ``{{2}}`` … (so a kind added
+here is editable, checked and sendable as a template with nothing else to write).
+
+An admin's edits are kept in ``notice_texts`` (``stored_texts`` reads them, through the
+catalog cache: no statement on the queue's path while nothing changed) and win over the
+defaults. Nothing personal: the ticket's number, the counter's label, the service's name
+and the ticket's own status link only; every text must carry ``{link}``.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.domain.errors import DomainError
+from server.models import NoticeText
+from shared.errors import ErrorCode
+from shared.text import refused_character
 
 _TEXTS: dict[str, dict[str, str]] = {
     "called": {
@@ -31,23 +51,223 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
+LANGUAGES = ("id", "en")
+# The rendered message goes into ``notices.body`` (1000 characters); a text of this
+# length still fits with a long service name and status link filled in. WhatsApp's own
+# limits (4096 for a text, 1024 for a template's body) and Telegram's (4096) are higher.
+MAX_TEXT = 700
+# An SMS holds 160 plain characters (70 with any character outside GSM 7-bit), 306 in
+# two parts: shown beside the preview, not enforced (no SMS gateway is built yet).
+SMS_PART = 160
+SMS_TWO_PARTS = 306
+# What each placeholder stands for, for the editor's list and its preview.
+PLACEHOLDERS: dict[str, tuple[str, str]] = {
+    "number": ("nomor antrean", "ticket number"),
+    "counter": ("nama loket", "counter label"),
+    "service": ("nama layanan", "service name"),
+    "ahead": ("jumlah orang di depan", "people ahead"),
+    "link": ("tautan status tiket (wajib)", "the ticket's status link (required)"),
+}
+SAMPLE_VALUES: dict[str, object] = {
+    "number": "DK-012",
+    "counter": "Loket 3",
+    "service": "Kartu Keluarga",
+    "ahead": 3,
+    "link": "https://mpp.example.go.id/t/Hk3pQ9zX",
+}
+_FORMATTER = string.Formatter()
 
-def _text(kind: str, language: str, **values: object) -> str:
+
+def kinds() -> list[str]:
+    """Every notice kind that has texts, in the order they are defined."""
+    return list(_TEXTS)
+
+
+def default_text(kind: str, language: str) -> str:
     words = _TEXTS[kind]
-    return words.get(language, words["id"]).format(**values)
+    return words.get(language, words["id"])
 
 
-def called(language: str, number: str, counter: str, link: str) -> str:
-    return _text("called", language, number=number, counter=counter, link=link)
+def placeholders(kind: str) -> tuple[str, ...]:
+    """The placeholders a kind's texts may use, in the order of its default Indonesian
+    text: also the order of its WhatsApp template's parameters."""
+    found: list[str] = []
+    for _, name, _, _ in _FORMATTER.parse(default_text(kind, "id")):
+        if name and name not in found:
+            found.append(name)
+    return tuple(found)
 
 
-def ahead(language: str, number: str, ahead: int, link: str) -> str:
-    return _text("ahead", language, number=number, ahead=ahead, link=link)
+def _refuse(field: str, message: str, rule: str, **details: object) -> DomainError:
+    return DomainError(ErrorCode.VALIDATION_ERROR, message, field=field, rule=rule, **details)
 
 
-def transferred(language: str, number: str, service: str, link: str) -> str:
-    return _text("transferred", language, number=number, service=service, link=link)
+def check_text(kind: str, language: str, text: str) -> str:
+    """``text`` if it may replace the kind's words in ``language``, else a refusal naming
+    the rule broken (``notice_*`` rules, worded by ``form_wording``). Only placeholders of
+    the kind, written plainly (``{number}``, never ``{number.x}`` or ``{number!r}``), and
+    ``{link}`` always: every message carries the ticket's status link."""
+    field = f"{kind}.{language}"
+    if kind not in _TEXTS or language not in LANGUAGES:
+        raise _refuse(field, f"unknown notice text {field}", "unknown")
+    if not text.strip():
+        raise _refuse(field, f"{field} must not be empty", "empty")
+    if len(text) > MAX_TEXT:
+        raise _refuse(field, f"{field} is too long", "too_long", max=MAX_TEXT)
+    if refused_character(text, newlines=True) is not None:
+        raise _refuse(field, f"{field} must not contain control characters", "control")
+    allowed = placeholders(kind)
+    used: list[str] = []
+    try:
+        parts = list(_FORMATTER.parse(text))
+    except ValueError as exc:
+        raise _refuse(field, f"{field}: {exc}", "notice_braces") from exc
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if spec or conversion:
+            raise _refuse(field, f"{field}: write {{{name}}} plainly", "notice_braces")
+        if name not in allowed:
+            raise _refuse(
+                field, f"{field}: unknown placeholder {{{name}}}", "notice_placeholder",
+                placeholder=name, allowed=list(allowed),
+            )  # fmt: skip
+        used.append(name)
+    if "link" not in used:
+        raise _refuse(field, f"{field} must contain {{link}}", "notice_link")
+    return text
 
 
-def survey(language: str, number: str, link: str) -> str:
-    return _text("survey", language, number=number, link=link)
+@dataclass(frozen=True)
+class NoticeTexts:
+    """The hall's texts: the admin's edits over the defaults, as one transaction read
+    them (kept by the catalog cache while the configuration is unchanged)."""
+
+    edited: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    changed_at: Mapping[tuple[str, str], dt.datetime] = field(default_factory=dict)
+
+    def text(self, kind: str, language: str) -> str:
+        language = language if language in LANGUAGES else "id"
+        return self.edited.get((kind, language)) or default_text(kind, language)
+
+    def render(self, kind: str, language: str, values: Mapping[str, object]) -> str:
+        """The message for a visitor. An edited text that no longer checks (the kind's
+        placeholders changed since) gives way to the default rather than failing a call."""
+        language = language if language in LANGUAGES else "id"
+        text = self.text(kind, language)
+        try:
+            check_text(kind, language, text)
+        except DomainError:
+            text = default_text(kind, language)
+        return text.format_map(dict(values))
+
+    def is_edited(self, kind: str, language: str) -> bool:
+        return (kind, language) in self.edited
+
+
+DEFAULT_TEXTS = NoticeTexts()
+
+
+def stored_texts(session: Session) -> NoticeTexts:
+    """The edited texts (one statement; ``CatalogSnapshot.notice_texts`` keeps them)."""
+    rows = session.execute(
+        select(NoticeText.kind, NoticeText.language, NoticeText.text, NoticeText.updated_at)
+    ).all()
+    return NoticeTexts(
+        edited={(kind, lang): text for kind, lang, text, _ in rows if kind in _TEXTS},
+        changed_at={(kind, lang): when for kind, lang, _, when in rows if kind in _TEXTS},
+    )
+
+
+def save_text(
+    session: Session, kind: str, language: str, text: str, *, now: dt.datetime, user_id: int | None
+) -> None:
+    """Keep an admin's wording (checked first); the same as the default removes the row,
+    so a later change of the default reaches the hall."""
+    text = check_text(kind, language, text.replace("\r\n", "\n"))
+    row = session.get(NoticeText, (kind, language))
+    if text == default_text(kind, language):
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(
+            NoticeText(kind=kind, language=language, text=text, updated_at=now, updated_by=user_id)
+        )
+    elif row.text != text:
+        row.text, row.updated_at, row.updated_by = text, now, user_id
+    session.flush()
+
+
+def reset_text(session: Session, kind: str, language: str) -> bool:
+    """Back to the default; whether there was an edit to drop."""
+    if kind not in _TEXTS or language not in LANGUAGES:
+        raise _refuse(f"{kind}.{language}", "unknown notice text", "unknown")
+    row = session.get(NoticeText, (kind, language))
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
+
+
+def sms_parts(text: str) -> int:
+    """How many SMS parts a message takes (GSM 7-bit assumed; a rough guide)."""
+    if len(text) <= SMS_PART:
+        return 1
+    return -(-len(text) // 153)
+
+
+# --- WhatsApp Cloud templates ----------------------------------------------------------
+
+# The approved template of each kind, unless ``[notify] whatsapp_templates`` names
+# another; a kind not listed uses ``antre_<kind>``.
+TEMPLATE_NAMES: dict[str, str] = {
+    "called": "antre_dipanggil",
+    "ahead": "antre_hampir",
+    "transferred": "antre_dipindah",
+    "survey": "antre_survei",
+}
+# Meta refuses a template body that ends (or starts) with a variable, and the status
+# link is the last placeholder of every default text: the template adds this sentence
+# after it (true on the Cloud API, whose webhook hears STOP).
+TEMPLATE_TAIL = {"id": "Balas STOP untuk berhenti.", "en": "Reply STOP to stop."}
+
+
+def template_name(kind: str, names: Mapping[str, str]) -> str:
+    return names.get(kind) or TEMPLATE_NAMES.get(kind) or f"antre_{kind}"
+
+
+def template_parameters(kind: str, values: Mapping[str, object]) -> list[str]:
+    """The template's ``{{1}}``, ``{{2}}`` … in order (``placeholders``)."""
+    return [str(values[name]) for name in placeholders(kind)]
+
+
+def template_body(kind: str, language: str) -> str:
+    """The body to submit to Meta for the kind in ``language``: the default text with
+    ``{{n}}`` for each placeholder, and ``TEMPLATE_TAIL`` after the link."""
+    order = placeholders(kind)
+    parts: list[str] = []
+    for literal, name, _, _ in _FORMATTER.parse(default_text(kind, language)):
+        parts.append(literal)
+        if name is not None:
+            parts.append("{{" + str(order.index(name) + 1) + "}}")
+    return "".join(parts).rstrip() + " " + TEMPLATE_TAIL.get(language, TEMPLATE_TAIL["id"])
+
+
+# --- the words each trigger fills in (``NoticeTexts.render``, ``template_parameters``) --
+
+
+def called(number: str, counter: str, link: str) -> dict[str, object]:
+    return {"number": number, "counter": counter, "link": link}
+
+
+def ahead(number: str, ahead: int, link: str) -> dict[str, object]:
+    return {"number": number, "ahead": ahead, "link": link}
+
+
+def transferred(number: str, service: str, link: str) -> dict[str, object]:
+    return {"number": number, "service": service, "link": link}
+
+
+def survey(number: str, link: str) -> dict[str, object]:
+    return {"number": number, "link": link}

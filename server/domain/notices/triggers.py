@@ -53,11 +53,29 @@ def _link(ctx: Ctx, ticket: Ticket, tail: str = "") -> str:
     return f"{(ctx.notice_link_base or '').rstrip('/')}/t/{ticket.status_code}{tail}"
 
 
-def _queue(ctx: Ctx, subscription: NoticeSubscription, *, key: str, **notice: Any) -> None:
+def _queue(
+    ctx: Ctx,
+    subscription: NoticeSubscription,
+    *,
+    key: str,
+    kind: str,
+    words: dict[str, object],
+    **notice: Any,
+) -> None:
     """Queue one notice; ``key`` names the event, and each subscription (a visitor may
-    have WhatsApp and Telegram both) gets its own copy of it."""
+    have WhatsApp and Telegram both) gets its own copy of it. ``words`` fill the kind's
+    text as the console edited it, or, for WhatsApp through the Cloud API, the kind's
+    approved template (``texts.template_parameters``)."""
     key = f"{key}:s{subscription.id}"
-    if enqueue_notice(ctx.session, subscription, now=ctx.now, idempotency_key=key, **notice):
+    if subscription.channel == "whatsapp" and ctx.whatsapp_templates is not None:
+        notice["template"] = texts.template_name(kind, ctx.whatsapp_templates)
+        notice["parameters"] = texts.template_parameters(kind, words)
+    else:
+        stored = ctx.catalog.notice_texts(ctx.session)
+        notice["body"] = stored.render(kind, subscription.language, words)
+    if enqueue_notice(
+        ctx.session, subscription, now=ctx.now, idempotency_key=key, kind=kind, **notice
+    ):
         ctx.notices_queued += 1
 
 
@@ -114,9 +132,7 @@ def ticket_called(
             subscription,
             kind="called",
             deadline=ctx.now + CALLED_DEADLINE,
-            body=texts.called(
-                subscription.language, ticket.number, counter.label, _link(ctx, ticket)
-            ),
+            words=texts.called(ticket.number, counter.label, _link(ctx, ticket)),
             key=_called_key(ticket),
         )
     if waiting:
@@ -139,7 +155,7 @@ def _ahead(ctx: Ctx, waiting: list[tuple[NoticeSubscription, Ticket]]) -> None:
             subscription,
             kind="ahead",
             deadline=ctx.now + AHEAD_DEADLINE,
-            body=texts.ahead(subscription.language, owner.number, ahead, _link(ctx, owner)),
+            words=texts.ahead(owner.number, ahead, _link(ctx, owner)),
             key=f"ticket:{owner.id}:ahead",
         )
 
@@ -154,9 +170,7 @@ def ticket_transferred(ctx: Ctx, ticket: Ticket) -> None:
             subscription,
             kind="transferred",
             deadline=ctx.now + TRANSFERRED_DEADLINE,
-            body=texts.transferred(
-                subscription.language, ticket.number, ticket.service.name, _link(ctx, ticket)
-            ),
+            words=texts.transferred(ticket.number, ticket.service.name, _link(ctx, ticket)),
             key=f"ticket:{ticket.id}:transferred:{ticket.queued_at.timestamp():.6f}",
         )
 
@@ -177,6 +191,6 @@ def _survey(ctx: Ctx, subscription: NoticeSubscription, ticket: Ticket) -> None:
         subscription,
         kind="survey",
         deadline=ctx.now + SURVEY_DEADLINE,
-        body=texts.survey(subscription.language, ticket.number, _link(ctx, ticket, "/survey")),
+        words=texts.survey(ticket.number, _link(ctx, ticket, "/survey")),
         key=f"ticket:{ticket.id}:survey",
     )
