@@ -37,6 +37,7 @@ def run_command(actor: Actor, command: Callable[[Ctx], T], *, retries: int = 1) 
                     actor,
                     catalog=catalog,
                     notice_link_base=_notice_link_base(),
+                    whatsapp_templates=_whatsapp_templates(),
                 )
                 result = command(ctx)
                 session.flush()
@@ -60,6 +61,12 @@ def _notice_link_base() -> str | None:
     if config.public_url:
         return config.public_url
     return request.host_url if has_request_context() else ""
+
+
+def _whatsapp_templates() -> dict[str, str] | None:
+    """The Cloud API's template names when WhatsApp goes through it; None otherwise."""
+    config = app_state().config
+    return dict(config.notify_whatsapp_templates) if config.whatsapp_cloud else None
 
 
 def run_query(query: Callable[[Ctx], T]) -> T:

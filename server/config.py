@@ -120,6 +120,24 @@ def _folder(value: Any) -> Path | None:
     return path
 
 
+def _templates(value: Any) -> tuple[tuple[str, str], ...]:
+    """``{called = "antre_dipanggil", …}`` in TOML, ``called=antre_dipanggil,…`` in the
+    environment: the Cloud API template of each notice kind, named as Meta allows."""
+    if isinstance(value, str):
+        pairs = [item.split("=", 1) for item in value.split(",") if item.strip()]
+        if any(len(pair) != 2 for pair in pairs):
+            raise ValueError("must be kind=template_name pairs separated by commas")
+        value = {kind.strip(): name.strip() for kind, name in pairs}
+    if not isinstance(value, dict):
+        raise ValueError("must be a table of notice kind = template name")
+    for kind, name in value.items():
+        if not re.fullmatch(r"[a-z_]{1,24}", str(kind)):
+            raise ValueError(f"{kind!r} is not a notice kind")
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9_]{1,64}", name):
+            raise ValueError(f"template names are 1-64 lowercase letters, digits or _: {name!r}")
+    return tuple(sorted(value.items()))
+
+
 def _count(value: Any) -> int:
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value)
@@ -184,6 +202,7 @@ _SPEC: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "notify_whatsapp_url": ("notify", "whatsapp_url", _http_url),
     "notify_whatsapp_version": ("notify", "whatsapp_version", _text),
     "notify_whatsapp_per_minute": ("notify", "whatsapp_per_minute", _positive),
+    "notify_whatsapp_templates": ("notify", "whatsapp_templates", _templates),
 }
 
 
@@ -256,6 +275,8 @@ class ServerConfig:
     notify_whatsapp_version: str = "v21.0"
     # Meta allows 80 messages a second per number; one a second is plenty for a hall.
     notify_whatsapp_per_minute: int = 60
+    # Notice kind -> the approved template's name, over ``notices.texts.TEMPLATE_NAMES``.
+    notify_whatsapp_templates: tuple[tuple[str, str], ...] = ()
     source: str = "defaults"
 
     def with_overrides(self, **values: Any) -> ServerConfig:
@@ -273,6 +294,11 @@ class ServerConfig:
         builds its adapters by; asked by every queue command, so no adapter is built)."""
         whatsapp = bool(self.notify_whatsapp_token and self.notify_whatsapp_phone_number_id)
         return whatsapp or bool(self.notify_fonnte_token or self.notify_telegram_token)
+
+    @property
+    def whatsapp_cloud(self) -> bool:
+        """Whether WhatsApp goes through Meta's Cloud API (preferred over Fonnte)."""
+        return bool(self.notify_whatsapp_token and self.notify_whatsapp_phone_number_id)
 
     @property
     def sqlite_path(self) -> Path | None:

@@ -178,3 +178,17 @@ def test_a_configured_secret_writes_no_file(tmp_path: Path) -> None:
     }
     assert with_lasting_secret(load_config(None, env=env)).secret_key == "s" * 20
     assert not (tmp_path / "antre.secret").exists()
+
+
+def test_whatsapp_template_names_come_from_the_file_or_the_environment(tmp_path: Path) -> None:
+    toml = tmp_path / "antre.toml"
+    toml.write_text('[notify]\nwhatsapp_templates = { called = "mpp_dipanggil" }\n')
+    assert load_config(toml, env={}).notify_whatsapp_templates == (("called", "mpp_dipanggil"),)
+    env = {"ANTRE_NOTIFY_WHATSAPP_TEMPLATES": "survey=mpp_survei, ahead=mpp_hampir"}
+    assert load_config(None, env=env).notify_whatsapp_templates == (
+        ("ahead", "mpp_hampir"),
+        ("survey", "mpp_survei"),
+    )
+    for wrong in ("called", "called=Antre Dipanggil"):
+        with pytest.raises(ConfigError, match="whatsapp_templates|template|kind"):
+            load_config(None, env={"ANTRE_NOTIFY_WHATSAPP_TEMPLATES": wrong})

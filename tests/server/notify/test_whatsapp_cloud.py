@@ -3,17 +3,23 @@ messages, errors sorted by their code, and the delivery webhook's signature."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
 from collections.abc import Iterator
 
 import pytest
+from flask import Flask
 
 from server.domain.notices import delivery
+from server.domain.notices.queueing import subscribe
 from server.models import NoticeState
+from server.notify.channels import configured_worker
 from server.notify.whatsapp_cloud import WhatsAppCloudChannel, signature_ok, statuses
 from server.notify.worker import NoticeWorker
+from server.state import AppState
+from tests.conftest import Api, FakeClock
 
 from .conftest import Notices
 from .fake_provider import FakeProvider, Reply, graph_error, whatsapp_cloud_ok
@@ -194,3 +200,50 @@ def test_a_webhook_of_other_shapes_yields_no_status() -> None:
     failed = webhook("wamid.X", "failed")
     failed["entry"][0]["changes"][0]["value"]["statuses"][0]["errors"] = [{"code": 131026}]  # type: ignore[index]
     assert statuses(failed)[0].error_code == 131026
+
+
+def test_a_call_reaches_meta_as_the_approved_template_in_the_visitors_language(
+    app: Flask, api: Api, graph: FakeProvider, clock: FakeClock
+) -> None:
+    """WhatsApp through the Cloud API: the call's notice leaves as the ``called`` kind's
+    template (its name from ``[notify] whatsapp_templates``), with the number, the
+    counter and the status link as its parameters, in the visitor's language."""
+    state: AppState = app.extensions["antre"]
+    state.config = dataclasses.replace(
+        state.config,
+        public_url="https://mpp.example",
+        notify_whatsapp_token=ACCESS_TOKEN,
+        notify_whatsapp_phone_number_id=PHONE_NUMBER_ID,
+        notify_whatsapp_url=graph.url,
+        notify_whatsapp_templates=(("called", "mpp_dipanggil"),),
+    )
+    ticket = api.as_device("kiosk").issue(api.hall.ktp)
+    with state.db.write() as session:
+        subscribe(
+            session, channel="whatsapp", address="0812-3456-7890", now=clock(),
+            ticket_id=ticket["id"], language="en",
+        )  # fmt: skip
+    officer = api.as_user("petugas.dk")
+    officer.counter(api.hall.c1, "open")
+    assert officer.counter(api.hall.c1, "next").status_code == 200
+
+    worker = configured_worker(state.config, state.db, clock)
+    assert worker is not None
+    worker.run_once()
+
+    [request] = graph.received
+    assert request.fields["type"] == "template"
+    assert request.fields["template"] == {
+        "name": "mpp_dipanggil",
+        "language": {"code": "en"},
+        "components": [
+            {
+                "type": "body",
+                "parameters": [
+                    {"type": "text", "text": ticket["number"]},
+                    {"type": "text", "text": "Loket 1"},
+                    {"type": "text", "text": f"https://mpp.example/t/{ticket['status_code']}"},
+                ],
+            }
+        ],
+    }
