@@ -230,6 +230,27 @@ def call_out_missing(placeholders: list[str]) -> Problem:
     )
 
 
+NOTICE_NEEDS_LINK = Problem(
+    "Teks harus memuat {link}: setiap pesan membawa tautan status tiket.",
+    "The text must contain {link}: every message carries the ticket's status link.",
+)
+NOTICE_BRACES = Problem(
+    "Kurung kurawal tidak sah: tulis penanda polos seperti {number}, "
+    "dan {{ atau }} untuk kurung kurawal biasa.",
+    "Braces not valid: write placeholders plainly like {number}, "
+    "and {{ or }} for a brace itself.",
+)
+
+
+def notice_placeholder(name: object, allowed: object) -> Problem:
+    """A notice text naming a placeholder its kind does not fill."""
+    listed = " ".join(f"{{{item}}}" for item in allowed) if isinstance(allowed, list) else ""
+    return Problem(
+        f"Penanda {{{name}}} tidak dikenal untuk pesan ini. Yang boleh: {listed}.",
+        f"Placeholder {{{name}}} is not known for this message. Allowed: {listed}.",
+    )
+
+
 def password_too_short(minimum: int) -> Problem:
     return Problem(
         f"Kata sandi minimal {minimum} karakter.",
@@ -270,6 +291,9 @@ RULES: dict[str, Callable[[Mapping[str, Any]], Problem]] = {
     "image_type": lambda d: LOGO_NOT_AN_IMAGE,
     "image_size": lambda d: logo_too_large(d.get("max_kb")),
     "image_dimensions": lambda d: logo_too_wide(d.get("max_side")),
+    "notice_link": lambda d: NOTICE_NEEDS_LINK,
+    "notice_braces": lambda d: NOTICE_BRACES,
+    "notice_placeholder": lambda d: notice_placeholder(d.get("placeholder"), d.get("allowed")),
 }
 """The rules a ``DomainError`` names in its details (``rule``), each worded from the
 details' figures (``max``, ``low``/``high``, ``missing`` …)."""

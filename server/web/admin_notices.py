@@ -29,6 +29,8 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "subscribed": ("Konfirmasi", "Confirmation"),
     "called": ("Dipanggil", "Called"),
     "ahead": ("Hampir tiba", "Almost your turn"),
+    "transferred": ("Dipindahkan", "Transferred"),
+    "survey": ("Survei", "Survey"),
     "reminder": ("Pengingat", "Reminder"),
 }
 

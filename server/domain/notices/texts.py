@@ -14,7 +14,6 @@ and the ticket's own status link only; every text must carry ``{link}``.
 
 from __future__ import annotations
 
-import datetime as dt
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -59,7 +58,6 @@ MAX_TEXT = 700
 # An SMS holds 160 plain characters (70 with any character outside GSM 7-bit), 306 in
 # two parts: shown beside the preview, not enforced (no SMS gateway is built yet).
 SMS_PART = 160
-SMS_TWO_PARTS = 306
 # What each placeholder stands for, for the editor's list and its preview.
 PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "number": ("nomor antrean", "ticket number"),
@@ -102,14 +100,21 @@ def _refuse(field: str, message: str, rule: str, **details: object) -> DomainErr
     return DomainError(ErrorCode.VALIDATION_ERROR, message, field=field, rule=rule, **details)
 
 
+def require_known(kind: str, language: str) -> None:
+    """A refusal (``not_found``) for a kind or language that has no text."""
+    if kind not in _TEXTS or language not in LANGUAGES:
+        raise DomainError(
+            ErrorCode.NOT_FOUND, f"no notice text {kind}.{language}", field=f"{kind}.{language}"
+        )
+
+
 def check_text(kind: str, language: str, text: str) -> str:
     """``text`` if it may replace the kind's words in ``language``, else a refusal naming
     the rule broken (``notice_*`` rules, worded by ``form_wording``). Only placeholders of
     the kind, written plainly (``{number}``, never ``{number.x}`` or ``{number!r}``), and
     ``{link}`` always: every message carries the ticket's status link."""
+    require_known(kind, language)
     field = f"{kind}.{language}"
-    if kind not in _TEXTS or language not in LANGUAGES:
-        raise _refuse(field, f"unknown notice text {field}", "unknown")
     if not text.strip():
         raise _refuse(field, f"{field} must not be empty", "empty")
     if len(text) > MAX_TEXT:
@@ -144,7 +149,6 @@ class NoticeTexts:
     them (kept by the catalog cache while the configuration is unchanged)."""
 
     edited: Mapping[tuple[str, str], str] = field(default_factory=dict)
-    changed_at: Mapping[tuple[str, str], dt.datetime] = field(default_factory=dict)
 
     def text(self, kind: str, language: str) -> str:
         language = language if language in LANGUAGES else "id"
@@ -170,51 +174,8 @@ DEFAULT_TEXTS = NoticeTexts()
 
 def stored_texts(session: Session) -> NoticeTexts:
     """The edited texts (one statement; ``CatalogSnapshot.notice_texts`` keeps them)."""
-    rows = session.execute(
-        select(NoticeText.kind, NoticeText.language, NoticeText.text, NoticeText.updated_at)
-    ).all()
-    return NoticeTexts(
-        edited={(kind, lang): text for kind, lang, text, _ in rows if kind in _TEXTS},
-        changed_at={(kind, lang): when for kind, lang, _, when in rows if kind in _TEXTS},
-    )
-
-
-def save_text(
-    session: Session, kind: str, language: str, text: str, *, now: dt.datetime, user_id: int | None
-) -> None:
-    """Keep an admin's wording (checked first); the same as the default removes the row,
-    so a later change of the default reaches the hall."""
-    text = check_text(kind, language, text.replace("\r\n", "\n"))
-    row = session.get(NoticeText, (kind, language))
-    if text == default_text(kind, language):
-        if row is not None:
-            session.delete(row)
-    elif row is None:
-        session.add(
-            NoticeText(kind=kind, language=language, text=text, updated_at=now, updated_by=user_id)
-        )
-    elif row.text != text:
-        row.text, row.updated_at, row.updated_by = text, now, user_id
-    session.flush()
-
-
-def reset_text(session: Session, kind: str, language: str) -> bool:
-    """Back to the default; whether there was an edit to drop."""
-    if kind not in _TEXTS or language not in LANGUAGES:
-        raise _refuse(f"{kind}.{language}", "unknown notice text", "unknown")
-    row = session.get(NoticeText, (kind, language))
-    if row is None:
-        return False
-    session.delete(row)
-    session.flush()
-    return True
-
-
-def sms_parts(text: str) -> int:
-    """How many SMS parts a message takes (GSM 7-bit assumed; a rough guide)."""
-    if len(text) <= SMS_PART:
-        return 1
-    return -(-len(text) // 153)
+    rows = session.execute(select(NoticeText.kind, NoticeText.language, NoticeText.text))
+    return NoticeTexts({(kind, lang): text for kind, lang, text in rows if kind in _TEXTS})
 
 
 # --- WhatsApp Cloud templates ----------------------------------------------------------

@@ -15,9 +15,10 @@ from server.domain import counters
 from server.domain.catalog import Catalog
 from server.domain.context import SYSTEM, Actor, Ctx
 from server.domain.errors import DomainError
-from server.domain.notices import texts
+from server.domain.notices import text_editor, texts
 from server.domain.settings import load_settings
 from server.models import Notice, NoticeText
+from shared.errors import ErrorCode
 from tests.conftest import FakeClock
 from tests.factories import Hall
 from tests.server.domain.test_notice_triggers import (
@@ -105,14 +106,16 @@ def test_every_kind_may_be_edited_in_both_languages_and_each_default_passes() ->
         assert "link" in texts.placeholders(kind)
         for language in texts.LANGUAGES:
             texts.check_text(kind, language, texts.default_text(kind, language))
-    assert refusal("nonsense", "id", "{link}") == "unknown"
-    assert refusal("called", "fr", "{link}") == "unknown"
+    for kind, language in (("nonsense", "id"), ("called", "fr")):
+        with pytest.raises(DomainError) as caught:
+            texts.check_text(kind, language, "{link}")
+        assert caught.value.code == ErrorCode.NOT_FOUND
 
 
 def test_the_call_notice_says_the_edited_words_in_the_visitors_language(
     desk: Desk, hall: Hall
 ) -> None:
-    texts.save_text(
+    text_editor.save_text(
         desk.session, "called", "en", "Your turn, {number}: {counter}. {link}",
         now=desk.clock(), user_id=hall.users["admin"],
     )  # fmt: skip
@@ -132,13 +135,13 @@ def test_the_call_notice_says_the_edited_words_in_the_visitors_language(
 
 def test_saving_the_default_or_resetting_drops_the_edit(session: Session, hall: Hall) -> None:
     now = FakeClock()()
-    texts.save_text(session, "survey", "id", "Nilai kami: {link}", now=now, user_id=None)
+    text_editor.save_text(session, "survey", "id", "Nilai kami: {link}", now=now, user_id=None)
     assert texts.stored_texts(session).text("survey", "id") == "Nilai kami: {link}"
-    texts.save_text(session, "survey", "id", texts.default_text("survey", "id"), now=now, user_id=None)
+    text_editor.save_text(session, "survey", "id", texts.default_text("survey", "id"), now=now, user_id=None)
     assert session.scalars(select(NoticeText)).all() == []
-    texts.save_text(session, "survey", "en", "Rate us: {link}", now=now, user_id=None)
-    assert texts.reset_text(session, "survey", "en") is True
-    assert texts.reset_text(session, "survey", "en") is False
+    text_editor.save_text(session, "survey", "en", "Rate us: {link}", now=now, user_id=None)
+    assert text_editor.reset_text(session, "survey", "en") is True
+    assert text_editor.reset_text(session, "survey", "en") is False
     assert not texts.stored_texts(session).is_edited("survey", "en")
 
 
@@ -206,3 +209,29 @@ def test_each_template_body_numbers_the_placeholders_and_does_not_end_with_one()
         for language in texts.LANGUAGES:
             body = texts.template_body(kind, language)
             assert not body.endswith("}}") and not body.startswith("{{")
+
+
+def test_the_preview_fills_the_sample_values_and_counts_sms_parts() -> None:
+    short = text_editor.preview("called", "id", "Giliran {number}: {counter}. {link}")
+    assert short.body == "Giliran DK-012: Loket 3. https://mpp.example.go.id/t/Hk3pQ9zX"
+    assert (short.length, short.sms_parts) == (len(short.body), 1)
+    long = text_editor.preview("called", "id", "x" * 300 + " {link}")
+    assert long.sms_parts == 3  # 336 characters: 153 a part once joined
+    with pytest.raises(DomainError):
+        text_editor.preview("called", "id", "no link")
+
+
+def test_the_editor_lists_every_kind_in_both_languages_with_who_changed_it(
+    session: Session, hall: Hall
+) -> None:
+    now = FakeClock()()
+    text_editor.save_text(
+        session, "ahead", "id", "{number}: tinggal {ahead}. {link}", now=now,
+        user_id=hall.users["admin"],
+    )  # fmt: skip
+    listed = {(e.kind, e.language): e for e in text_editor.entries(session)}
+    assert set(listed) == {(k, lang) for k in texts.kinds() for lang in ("id", "en")}
+    edited = listed[("ahead", "id")]
+    assert (edited.edited, edited.changed_by, edited.changed_at) == (True, "admin", now)
+    assert listed[("ahead", "en")].text == texts.default_text("ahead", "en")
+    assert not listed[("ahead", "en")].edited
