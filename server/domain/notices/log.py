@@ -5,10 +5,11 @@ console's)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from server.models import Notice, NoticeState, NoticeSubscription, Ticket
@@ -28,6 +29,7 @@ class LoggedNotice:
     channel: str
     address: str  # masked
     ticket: str  # the ticket's number, or "" for a booking's notice
+    ticket_id: int | None
     state: str
     attempts: int
     reason: str
@@ -48,7 +50,7 @@ def recent(
 ) -> list[LoggedNotice]:
     """The latest notices first, at most ``LIMIT``; only one state when asked."""
     query = (
-        select(Notice, NoticeSubscription, Ticket.number)
+        select(Notice, NoticeSubscription, Ticket.number, Ticket.id)
         .join(NoticeSubscription, Notice.subscription_id == NoticeSubscription.id)
         .outerjoin(Ticket, NoticeSubscription.ticket_id == Ticket.id)
         .order_by(Notice.id.desc())
@@ -56,6 +58,14 @@ def recent(
     )
     if state is not None:
         query = query.where(Notice.state == state)
+    return _rows(session.execute(query), timezone, now)
+
+
+def _rows(
+    found: Iterable[Row[tuple[Notice, NoticeSubscription, str, int]]],
+    timezone: str,
+    now: dt.datetime,
+) -> list[LoggedNotice]:
     zone = ZoneInfo(timezone)
     today = now.astimezone(zone).date()
     return [
@@ -65,6 +75,7 @@ def recent(
             channel=notice.channel,
             address=shown_address(subscription, chat_hint=True),
             ticket=number or "",
+            ticket_id=ticket_id,
             state=str(notice.state),
             attempts=notice.attempts,
             reason=notice.reason or "",
@@ -72,5 +83,67 @@ def recent(
             sent=_when(notice.sent_at, zone, today),
             delivered=_when(notice.delivered_at, zone, today),
         )
-        for notice, subscription, number in session.execute(query)
+        for notice, subscription, number, ticket_id in found
     ]
+
+
+@dataclass(frozen=True)
+class LoggedSubscription:
+    """One consent of a ticket's visitor, masked."""
+
+    channel: str
+    address: str
+    language: str
+    consented: str
+    stopped: str
+
+
+@dataclass(frozen=True)
+class TicketNotices:
+    """Everything the log knows of one ticket: its consents and its notices, oldest
+    first (what the visitor was told, in order), masked, no bodies."""
+
+    ticket_id: int
+    number: str
+    service_date: dt.date
+    subscriptions: list[LoggedSubscription]
+    notices: list[LoggedNotice]
+
+
+def for_ticket(
+    session: Session, timezone: str, now: dt.datetime, ticket_id: int
+) -> TicketNotices | None:
+    """The notices of one ticket; None when there is no such ticket."""
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is None:
+        return None
+    zone = ZoneInfo(timezone)
+    today = now.astimezone(zone).date()
+    subscriptions = session.scalars(
+        select(NoticeSubscription)
+        .where(NoticeSubscription.ticket_id == ticket_id)
+        .order_by(NoticeSubscription.id)
+    ).all()
+    found = session.execute(
+        select(Notice, NoticeSubscription, Ticket.number, Ticket.id)
+        .join(NoticeSubscription, Notice.subscription_id == NoticeSubscription.id)
+        .join(Ticket, NoticeSubscription.ticket_id == Ticket.id)
+        .where(Ticket.id == ticket_id)
+        .order_by(Notice.id)
+    )
+    return TicketNotices(
+        ticket.id,
+        ticket.number,
+        ticket.service_date,
+        [
+            LoggedSubscription(
+                s.channel,
+                shown_address(s, chat_hint=True),
+                s.language,
+                _when(s.consented_at, zone, today),
+                _when(s.unsubscribed_at, zone, today),
+            )
+            for s in subscriptions
+        ],
+        _rows(found, timezone, now),
+    )
