@@ -237,8 +237,7 @@ NOTICE_NEEDS_LINK = Problem(
 NOTICE_BRACES = Problem(
     "Kurung kurawal tidak sah: tulis penanda polos seperti {number}, "
     "dan {{ atau }} untuk kurung kurawal biasa.",
-    "Braces not valid: write placeholders plainly like {number}, "
-    "and {{ or }} for a brace itself.",
+    "Braces not valid: write placeholders plainly like {number}, and {{ or }} for a brace itself.",
 )
 
 

@@ -190,5 +190,5 @@ def test_whatsapp_template_names_come_from_the_file_or_the_environment(tmp_path:
         ("survey", "mpp_survei"),
     )
     for wrong in ("called", "called=Antre Dipanggil"):
-        with pytest.raises(ConfigError, match="whatsapp_templates|template|kind"):
+        with pytest.raises(ConfigError, match=r"whatsapp_templates|template|kind"):
             load_config(None, env={"ANTRE_NOTIFY_WHATSAPP_TEMPLATES": wrong})

@@ -57,7 +57,9 @@ def test_the_editor_lists_every_kind_in_both_languages_with_placeholders_and_lin
 
 
 def test_the_preview_fills_sample_values_and_saves_nothing(admin: Console, app: Flask) -> None:
-    answer = admin.post(f"{PAGE}/called", both("Giliran {number}, ke {counter}. {link}", action="preview"))
+    answer = admin.post(
+        f"{PAGE}/called", both("Giliran {number}, ke {counter}. {link}", action="preview")
+    )
     assert answer.status_code == 200
     page = text(answer)
     assert "Giliran DK-012, ke Loket 3. https://mpp.example.go.id/t/Hk3pQ9zX" in page
@@ -107,7 +109,10 @@ def test_saved_words_reach_the_next_call_notice_and_reset_brings_the_default_bac
     officer.counter(api.hall.c1, "next")
     with state.db.read() as session:
         [body] = session.scalars(select(Notice.body)).all()
-    assert body == f"Giliran {ticket['number']}: ke Loket 1. https://mpp.example/t/{ticket['status_code']}"
+    assert (
+        body
+        == f"Giliran {ticket['number']}: ke Loket 1. https://mpp.example/t/{ticket['status_code']}"
+    )
 
     assert admin.post(f"{PAGE}/called/reset", {"language": "id"}).status_code == 302
     assert stored(app) == {}
@@ -129,6 +134,8 @@ def test_only_admins_with_the_pages_secret_may_edit_and_unknown_kinds_are_not_fo
 def test_the_english_console_says_it_in_english(admin: Console) -> None:
     page = text(admin.get(f"{PAGE}?lang=en"))
     assert "Texts of the messages to visitors" in page and ">Preview<" in page
-    answer = admin.post(f"{PAGE}/survey", {"text_id": "Nilai {nomor} {link}", "text_en": "x {link}"})
+    answer = admin.post(
+        f"{PAGE}/survey", {"text_id": "Nilai {nomor} {link}", "text_en": "x {link}"}
+    )
     assert "Placeholder {nomor} is not known" in html.unescape(text(answer))
     assert re.search(r'aria-invalid="true" aria-describedby="survey-id-error"', text(answer))

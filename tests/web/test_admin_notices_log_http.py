@@ -49,9 +49,7 @@ def two_tickets_with_notices(app: Flask, api: Api) -> tuple[int, str, int]:
     return first["id"], first["number"], second["id"]
 
 
-def test_the_log_says_reasons_in_indonesian_and_in_english_as_stored(
-    app: Flask, api: Api
-) -> None:
+def test_the_log_says_reasons_in_indonesian_and_in_english_as_stored(app: Flask, api: Api) -> None:
     two_tickets_with_notices(app, api)
     admin = Console(app, "admin")
     page = html.unescape(text(admin.get("/admin/notices")))
@@ -60,9 +58,7 @@ def test_the_log_says_reasons_in_indonesian_and_in_english_as_stored(
     assert ">Telegram: Forbidden: bot was blocked by the user</td>" in english
 
 
-def test_one_tickets_notices_are_reached_from_the_log_by_its_number(
-    app: Flask, api: Api
-) -> None:
+def test_one_tickets_notices_are_reached_from_the_log_by_its_number(app: Flask, api: Api) -> None:
     ticket_id, number, other_id = two_tickets_with_notices(app, api)
     admin = Console(app, "admin")
     log = text(admin.get("/admin/notices"))

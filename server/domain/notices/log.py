@@ -62,7 +62,7 @@ def recent(
 
 
 def _rows(
-    found: Iterable[Row[tuple[Notice, NoticeSubscription, str, int]]],
+    found: Iterable[Row[Notice, NoticeSubscription, str, int]],
     timezone: str,
     now: dt.datetime,
 ) -> list[LoggedNotice]:

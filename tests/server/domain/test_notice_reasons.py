@@ -26,12 +26,27 @@ from server.domain.notices.reasons import indonesian
             "WhatsApp 131047: more than 24 hours since the visitor wrote: a template is needed",
             "WhatsApp 131047: lebih dari 24 jam sejak pengunjung menulis: perlu template",
         ),
-        ("WhatsApp 131056: rate limit or passing trouble", "WhatsApp 131056: batas kecepatan atau gangguan sesaat di Meta"),
-        ("WhatsApp 368: Temporarily blocked for policies violations", "WhatsApp 368: Temporarily blocked for policies violations"),
-        ("WhatsApp reported the message failed (code 131049)", "WhatsApp melaporkan pesan gagal (kode 131049)"),
+        (
+            "WhatsApp 131056: rate limit or passing trouble",
+            "WhatsApp 131056: batas kecepatan atau gangguan sesaat di Meta",
+        ),
+        (
+            "WhatsApp 368: Temporarily blocked for policies violations",
+            "WhatsApp 368: Temporarily blocked for policies violations",
+        ),
+        (
+            "WhatsApp reported the message failed (code 131049)",
+            "WhatsApp melaporkan pesan gagal (kode 131049)",
+        ),
         ("Telegram: Forbidden: bot was blocked by the user", "Pengunjung memblokir bot Telegram"),
-        ("Telegram: Bad Request: chat not found", "Obrolan tidak ditemukan: pengunjung belum memulai bot"),
-        ("Telegram: Bad Request: message is too long", "Telegram menolak: Bad Request: message is too long"),
+        (
+            "Telegram: Bad Request: chat not found",
+            "Obrolan tidak ditemukan: pengunjung belum memulai bot",
+        ),
+        (
+            "Telegram: Bad Request: message is too long",
+            "Telegram menolak: Bad Request: message is too long",
+        ),
         ("Telegram refused the bot token", "Telegram menolak token bot"),
         ("Fonnte: target invalid", "Nomor tujuan tidak sah (Fonnte)"),
         ("Fonnte: device disconnected", "Perangkat Fonnte terputus"),

@@ -137,7 +137,9 @@ def test_saving_the_default_or_resetting_drops_the_edit(session: Session, hall: 
     now = FakeClock()()
     text_editor.save_text(session, "survey", "id", "Nilai kami: {link}", now=now, user_id=None)
     assert texts.stored_texts(session).text("survey", "id") == "Nilai kami: {link}"
-    text_editor.save_text(session, "survey", "id", texts.default_text("survey", "id"), now=now, user_id=None)
+    text_editor.save_text(
+        session, "survey", "id", texts.default_text("survey", "id"), now=now, user_id=None
+    )
     assert session.scalars(select(NoticeText)).all() == []
     text_editor.save_text(session, "survey", "en", "Rate us: {link}", now=now, user_id=None)
     assert text_editor.reset_text(session, "survey", "en") is True
@@ -152,7 +154,9 @@ def test_an_edited_text_that_no_longer_checks_gives_way_to_the_default() -> None
 
 
 def test_the_call_path_reads_the_texts_once_and_not_again_while_nothing_changes(
-    desk: Desk, hall: Hall, statements: list[str]  # noqa: F811
+    desk: Desk,
+    hall: Hall,
+    statements: list[str],  # noqa: F811
 ) -> None:
     line = [desk.issue(hall.ktp) for _ in range(3)]
     for ticket in line:
@@ -179,7 +183,10 @@ def test_whatsapp_through_the_cloud_api_queues_the_kinds_template_with_its_param
     link = f"{BASE}/t/{ticket.status_code}"
     assert (called.template, called.body) == ("mpp_dipanggil", None)
     assert called.parameters == [ticket.number, "Loket 1", link]
-    assert (survey.template, survey.parameters) == ("antre_survei", [ticket.number, f"{link}/survey"])
+    assert (survey.template, survey.parameters) == (
+        "antre_survei",
+        [ticket.number, f"{link}/survey"],
+    )
 
 
 def test_telegram_keeps_plain_text_beside_the_cloud_apis_templates(
@@ -200,8 +207,7 @@ def test_telegram_keeps_plain_text_beside_the_cloud_apis_templates(
 
 def test_each_template_body_numbers_the_placeholders_and_does_not_end_with_one() -> None:
     assert texts.template_body("called", "id") == (
-        "Nomor antrean {{1}} dipanggil. Silakan ke {{2}} sekarang. {{3}} "
-        "Balas STOP untuk berhenti."
+        "Nomor antrean {{1}} dipanggil. Silakan ke {{2}} sekarang. {{3}} Balas STOP untuk berhenti."
     )
     # English words another order may keep the Indonesian numbering.
     assert texts.template_body("ahead", "en").startswith("Ticket {{1}}: {{2}} people ahead")
