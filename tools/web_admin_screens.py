@@ -12,7 +12,10 @@ demo's bookings, with the warning of the bookings that would cancel; the special
 openings after adding one on the next holiday, and a new service nobody serves yet with
 its warning. The devices page is
 taken right after registering a new board, so the token shown once is in the picture;
-the settings page after uploading a logo drawn here.
+the settings page after uploading a logo drawn here. The notices' message log and the
+editor of their texts (previewing a reworded call) are docs/notifications-log.png and
+docs/notifications-texts.png (and one ticket's notices, reached from the log,
+docs/notifications-ticket.png); ``notices`` after the folder takes those two only.
 
 Chromium writes its own controls (file inputs, month fields) in the language of its
 interface: ``LANGUAGE=id`` and Debian's ``chromium-l10n`` package make them Indonesian.
@@ -208,8 +211,31 @@ def booking_pages(page: Page, base: str, out: Path, day: str) -> None:
     shoot(page, out, "web-admin-booking-settings")
 
 
+def notice_pages(page: Page, base: str, out: Path) -> None:
+    """The message log of the demo's notices, and the texts editor previewing a call
+    reworded by the hall (nothing is saved)."""
+    page.goto(base + "/admin/notices")
+    shoot(page, out, "notifications-log", full=False)
+    page.click("#notices a.ticket-link >> nth=2")
+    shoot(page, out, "notifications-ticket", full=False)
+    page.goto(base + "/admin/notices/texts")
+    page.fill(
+        "#f-called-id",
+        "Nomor antrean {number}, silakan menuju {counter} sekarang. Status antrean: {link}",
+    )
+    page.click("#text-called button[value=preview]")
+    page.wait_for_selector("#text-called.previewed")
+    shoot(page, out, "notifications-texts", full=False)
+
+
 def screens(
-    base: str, username: str, password: str, out: Path, work: Path, booking_day: str = ""
+    base: str,
+    username: str,
+    password: str,
+    out: Path,
+    work: Path,
+    booking_day: str = "",
+    only_notices: bool = False,
 ) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -225,9 +251,14 @@ def screens(
         page.goto(f"{base}/login")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
-        shoot(page, out, "web-login", full=False)
+        if not only_notices:
+            shoot(page, out, "web-login", full=False)
         page.click("main button[type=submit]")
         page.wait_for_url(lambda url: "/login" not in url)
+        notice_pages(page, base, out)
+        if only_notices:
+            browser.close()
+            return
 
         for path, name in [
             ("/admin/agencies", "web-admin-agencies"),
@@ -290,7 +321,13 @@ def main() -> None:
             server.start()
             admin = creds["admin"]
             screens(
-                server.url, admin["username"], admin["password"], out, work, creds["booking_day"]
+                server.url,
+                admin["username"],
+                admin["password"],
+                out,
+                work,
+                creds["booking_day"],
+                only_notices=sys.argv[2:3] == ["notices"],
             )
         finally:
             server.close()

@@ -64,6 +64,7 @@ def test_the_preview_fills_sample_values_and_saves_nothing(admin: Console, app: 
     page = text(answer)
     assert "Giliran DK-012, ke Loket 3. https://mpp.example.go.id/t/Hk3pQ9zX" in page
     assert "Giliran {number}, ke {counter}. {link}</textarea>" in page  # kept in the form
+    assert "Belum disimpan." in page
     assert stored(app) == {}
 
 
