@@ -5,6 +5,7 @@ while nothing changed."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import pytest
@@ -205,16 +206,21 @@ def test_telegram_keeps_plain_text_beside_the_cloud_apis_templates(
     assert notice.template is None and notice.body is not None and "Loket 1" in notice.body
 
 
-def test_each_template_body_numbers_the_placeholders_and_does_not_end_with_one() -> None:
+def test_each_template_body_follows_metas_rules_for_variables() -> None:
+    """Meta refuses a body that starts or ends with a variable, or whose variables do not
+    appear as {{1}}, {{2}}, … in order: a kind's English words must keep the order of its
+    Indonesian ones (its template's parameters)."""
     assert texts.template_body("called", "id") == (
         "Nomor antrean {{1}} dipanggil. Silakan ke {{2}} sekarang. {{3}} Balas STOP untuk berhenti."
     )
-    # English words another order may keep the Indonesian numbering.
+    # The English template takes the same parameters, numbered alike.
     assert texts.template_body("ahead", "en").startswith("Ticket {{1}}: {{2}} people ahead")
     for kind in texts.kinds():
         for language in texts.LANGUAGES:
             body = texts.template_body(kind, language)
             assert not body.endswith("}}") and not body.startswith("{{")
+            numbers = [int(n) for n in re.findall(r"\{\{(\d+)\}\}", body)]
+            assert numbers == list(range(1, len(texts.placeholders(kind)) + 1)), (kind, language)
 
 
 def test_the_preview_fills_the_sample_values_and_counts_sms_parts() -> None:
