@@ -403,9 +403,10 @@ class RoomSeq(Base):
 class CatalogVersion(Base):
     """One row: a number the database raises whenever the hall's configuration changes.
 
-    Database triggers (migrations 0002 and 0003) raise it in the same transaction as any
-    insert, update or delete of settings, holidays, special openings, agencies, series,
-    services, zones, counter_services, or a counter's agency, zone, label or active flag,
+    Database triggers (migrations 0002, 0003, 0007 and 0010) raise it in the same
+    transaction as any insert, update or delete of settings, holidays, special openings,
+    agencies, series, services, zones, counter_services, booking settings and bands, notice texts,
+    or a counter's agency, zone, label or active flag,
     whoever makes the change. ``server.domain.catalog`` reads it first in every
     transaction and keeps what it read of that configuration only for as long as the
     number stays the same.

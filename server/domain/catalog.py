@@ -5,9 +5,9 @@ its service from the database: statements on every request for facts that change
 few times a year. A ``Catalog`` keeps them per process (and the special openings),
 keyed by the database's catalog version (``server.models.CatalogVersion``): a number
 that triggers raise in the same transaction as any change of settings, holidays,
-special openings, agencies, series, services, zones, counter_services or a counter's
-agency, zone, label or active flag, whoever makes it (this process, another server
-process, the command line, an SQL console).
+special openings, agencies, series, services, zones, counter_services, the notices'
+edited texts or a counter's agency, zone, label or active flag, whoever makes it (this
+process, another server process, the command line, an SQL console).
 Each transaction reads that number first and uses what is kept only when it was read
 at the same number, so a change is seen by the very next transaction of every
 process: the cache never decides ``service_closed`` on old hours or holidays.
