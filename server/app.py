@@ -66,6 +66,7 @@ def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flas
     configure_logging(config.log_level)
     register_error_handlers(app)
 
+    import server.hooks_gateways  # the gateways' hooks, on hooks_bp before it is registered
     from server.api import bp as api_bp
     from server.api.openapi import bp as openapi_bp
     from server.api.validation import check_request_text

@@ -15,12 +15,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, urlparse
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 ASYNC_MODES = ("eventlet", "threading")
+# The generic SMS gateway's request body, and how it wants the visitor's number written.
+SMS_BODIES = ("form", "json")
+SMS_NUMBER_FORMATS = ("+62", "62", "0")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -94,6 +97,27 @@ def _secret(value: Any) -> str:
     text = _text(value)
     if len(text) < 16:
         raise ValueError("must be at least 16 characters")
+    return text
+
+
+def _field_name(value: Any) -> str:
+    """A gateway's field or header name; dots reach into a JSON answer (``data.status``)."""
+    text = _text(value)
+    if not re.fullmatch(r"[A-Za-z0-9_.\[\]-]{1,64}", text):
+        raise ValueError("must be 1-64 letters, digits or _ . - [ ]")
+    return text
+
+
+def _form_fields(value: Any) -> str:
+    """Fixed fields every SMS request carries (``userkey=…&passkey=…``), as a query
+    string: one text, so the environment can set it like the TOML file."""
+    text = _text(value)
+    try:
+        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=True)
+    except ValueError:
+        raise ValueError("must be name=value pairs joined by & (userkey=abc&passkey=def)") from None
+    if not pairs:
+        raise ValueError("must be name=value pairs joined by & (userkey=abc&passkey=def)")
     return text
 
 
@@ -203,6 +227,24 @@ _SPEC: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "notify_whatsapp_version": ("notify", "whatsapp_version", _text),
     "notify_whatsapp_per_minute": ("notify", "whatsapp_per_minute", _positive),
     "notify_whatsapp_templates": ("notify", "whatsapp_templates", _templates),
+    "notify_fonnte_webhook_secret": ("notify", "fonnte_webhook_secret", _secret),
+    "notify_wablas_token": ("notify", "wablas_token", _text),
+    "notify_wablas_url": ("notify", "wablas_url", _http_url),
+    "notify_wablas_per_minute": ("notify", "wablas_per_minute", _positive),
+    "notify_wablas_webhook_secret": ("notify", "wablas_webhook_secret", _secret),
+    "notify_sms_url": ("notify", "sms_url", _http_url),
+    "notify_sms_body": ("notify", "sms_body", _choice(SMS_BODIES)),
+    "notify_sms_number_field": ("notify", "sms_number_field", _field_name),
+    "notify_sms_text_field": ("notify", "sms_text_field", _field_name),
+    "notify_sms_number_format": ("notify", "sms_number_format", _choice(SMS_NUMBER_FORMATS)),
+    "notify_sms_auth_header": ("notify", "sms_auth_header", _field_name),
+    "notify_sms_auth_value": ("notify", "sms_auth_value", _text),
+    "notify_sms_fields": ("notify", "sms_fields", _form_fields),
+    "notify_sms_success_field": ("notify", "sms_success_field", _field_name),
+    "notify_sms_success_value": ("notify", "sms_success_value", _text),
+    "notify_sms_id_field": ("notify", "sms_id_field", _field_name),
+    "notify_sms_idempotency_field": ("notify", "sms_idempotency_field", _field_name),
+    "notify_sms_per_minute": ("notify", "sms_per_minute", _positive),
 }
 
 
@@ -277,6 +319,30 @@ class ServerConfig:
     notify_whatsapp_per_minute: int = 60
     # Notice kind -> the approved template's name, over ``notices.texts.TEMPLATE_NAMES``.
     notify_whatsapp_templates: tuple[tuple[str, str], ...] = ()
+    # Fonnte signs nothing: its incoming-message webhook proves itself by this secret in
+    # its URL (``/hooks/fonnte/<secret>``), which only the hall and Fonnte know.
+    notify_fonnte_webhook_secret: str | None = field(default=None, repr=False)
+    # Wablas (a second WhatsApp gateway): the device token, or ``token.secret_key`` for
+    # accounts that have a secret key, and the hall's Wablas server (``https://jogja.wablas.com``).
+    notify_wablas_token: str | None = field(default=None, repr=False)
+    notify_wablas_url: str | None = None
+    notify_wablas_per_minute: int = 20  # the same caution as Fonnte: one every 3 s
+    notify_wablas_webhook_secret: str | None = field(default=None, repr=False)
+    # A generic HTTP SMS gateway (docs/notifications.md#sms): on when its URL is set.
+    notify_sms_url: str | None = field(default=None, repr=False)  # may carry a key
+    notify_sms_body: str = "form"
+    notify_sms_number_field: str = "to"
+    notify_sms_text_field: str = "message"
+    notify_sms_number_format: str = "62"
+    notify_sms_auth_header: str = "Authorization"
+    notify_sms_auth_value: str | None = field(default=None, repr=False)
+    notify_sms_fields: str | None = field(default=None, repr=False)  # userkey=…&passkey=…
+    notify_sms_success_field: str | None = None
+    notify_sms_success_value: str | None = None
+    notify_sms_id_field: str | None = None
+    # Only for a gateway that drops a repeated request carrying the same value there.
+    notify_sms_idempotency_field: str | None = None
+    notify_sms_per_minute: int = 60
     source: str = "defaults"
 
     def with_overrides(self, **values: Any) -> ServerConfig:
@@ -293,7 +359,8 @@ class ServerConfig:
         """Whether any notice channel is configured (the test ``server.notify.channels``
         builds its adapters by; asked by every queue command, so no adapter is built)."""
         whatsapp = bool(self.notify_whatsapp_token and self.notify_whatsapp_phone_number_id)
-        return whatsapp or bool(self.notify_fonnte_token or self.notify_telegram_token)
+        gateways = self.notify_fonnte_token or self.notify_wablas_token
+        return whatsapp or bool(gateways or self.notify_telegram_token or self.notify_sms_url)
 
     @property
     def whatsapp_cloud(self) -> bool:
@@ -336,10 +403,29 @@ def load_config(
     if not values.get("secret_key"):
         values["secret_key"] = secrets.token_urlsafe(32)
         values["secret_key_shared"] = False
+    _check_notify(values)
     known = {f.name for f in fields(ServerConfig)}
     return ServerConfig(
         **{k: v for k, v in values.items() if k in known}, source=", ".join(sources)
     )
+
+
+def _check_notify(values: Mapping[str, Any]) -> None:
+    """Settings that are wrong together: a hall sends WhatsApp through one gateway (two
+    would each need their own linked phone, and which one a visitor hears from would
+    be a guess), Wablas has no default server, and an SMS success value needs its field."""
+    if values.get("notify_fonnte_token") and values.get("notify_wablas_token"):
+        raise ConfigError(
+            "[notify] fonnte_token and wablas_token are both set: a hall sends WhatsApp "
+            "through one gateway; remove one of them"
+        )
+    if values.get("notify_wablas_token") and not values.get("notify_wablas_url"):
+        raise ConfigError(
+            "[notify] wablas_token needs wablas_url, the hall's Wablas server "
+            "(e.g. https://jogja.wablas.com, as shown in the Wablas dashboard)"
+        )
+    if values.get("notify_sms_success_value") and not values.get("notify_sms_success_field"):
+        raise ConfigError("[notify] sms_success_value needs sms_success_field")
 
 
 def read_secret(path: Path) -> str:

@@ -36,6 +36,8 @@ APPLICATION = {
 ASSEMBLY = {"server.app"}
 # The process entry runs the command line (``antre-server run`` is one of its commands).
 COMMAND_LINE = {"server.cli", "server.entry"}
+# Webhooks that sit beside server/hooks on its blueprint (the WhatsApp gateways' STOP).
+HOOKS = {"server.hooks_gateways"}
 # Plumbing every layer may use: configuration, database engine, the per-app state and
 # its caches, error mapping, request log, headers, migrations, backups.
 PLUMBING = {
@@ -85,6 +87,8 @@ def group_of(module: str) -> str:
         return "cli"
     if module in PLUMBING:
         return "plumbing"
+    if module in HOOKS:
+        return "hooks"
     top, _, rest = module.partition(".")
     if top != "server":
         return top

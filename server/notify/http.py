@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import re
 import time
 from typing import Any
 
@@ -80,3 +81,12 @@ def by_status(response: requests.Response) -> SendResult | None:
     if response.status_code >= 500:
         return SendResult.temporary(f"provider error (HTTP {response.status_code})")
     return None
+
+
+# A run of digits as long as a phone number: a provider's message may repeat the number.
+_NUMBER = re.compile(r"\+?\d[\d -]{6,}\d")
+
+
+def scrubbed(text: str, limit: int = 120) -> str:
+    """A provider's own words, fit for a reason: no phone number, one line, short."""
+    return _NUMBER.sub("…", " ".join(text.split()))[:limit]

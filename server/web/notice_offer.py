@@ -39,6 +39,7 @@ def notice_offer(ctx: Ctx, config: ServerConfig, status_code: str) -> dict[str, 
     ]
     return {
         "whatsapp": "whatsapp" in channels,
+        "sms": "sms" in channels,
         "telegram_link": telegram_link,
         "active": active,
         "retention_days": config.retention_days,

@@ -1,6 +1,6 @@
 """The ticket page's opt-in to notices (docs/notifications.md#what-the-visitor-sees):
-``POST /t/<code>/notices`` (a WhatsApp number with consent) and ``POST
-/t/<code>/notices/stop``.
+``POST /t/<code>/notices`` (a number with consent, for WhatsApp or SMS: the button
+pressed says which) and ``POST /t/<code>/notices/stop``.
 
 Offered only when the hall configured a channel; Telegram is a deep link to the bot
 (``https://t.me/<bot>?start=<payload>``), bound when the bot hears ``/start``
@@ -64,8 +64,11 @@ def _back(status_code: str) -> ResponseReturnValue:
 @bp.post("/t/<string:status_code>/notices")
 @visitor_notice_form
 def ticket_notices_subscribe(status_code: str) -> ResponseReturnValue:
-    if "whatsapp" not in configured_channels(app_state().config):
-        raise DomainError(ErrorCode.NOT_FOUND, "no WhatsApp notices here")
+    channel = request.form.get("channel", "whatsapp")
+    if channel not in opt_in.PHONE_CHANNELS or channel not in configured_channels(
+        app_state().config
+    ):
+        raise DomainError(ErrorCode.NOT_FOUND, "no such notices here")
     phone = request.form.get("phone", "")[:PHONE_MAX]
     if request.form.get("consent") != "yes":
         return ticket_response(status_code, notice_error="consent", notice_phone=phone, status=422)
@@ -74,7 +77,7 @@ def ticket_notices_subscribe(status_code: str) -> ResponseReturnValue:
     def command(ctx: Ctx) -> None:
         ticket = _open_ticket(ctx, status_code)
         if ticket is not None:
-            opt_in.subscribe_whatsapp(ctx.session, ticket, phone, language, ctx.now)
+            opt_in.subscribe_phone(ctx.session, ticket, channel, phone, language, ctx.now)
 
     try:
         run_command(SYSTEM, command)

@@ -76,17 +76,28 @@ def shown_address(subscription: NoticeSubscription, *, chat_hint: bool = False) 
     return masked_phone(subscription.address)
 
 
-def subscribe_whatsapp(
-    session: Session, ticket: Ticket, phone: str, language: str, now: dt.datetime
+# The channels a visitor reaches by a phone number typed on the ticket page.
+PHONE_CHANNELS = ("whatsapp", "sms")
+
+
+def subscribe_phone(
+    session: Session,
+    ticket: Ticket,
+    channel: str,
+    phone: str,
+    language: str,
+    now: dt.datetime,
 ) -> NoticeSubscription:
-    """The number typed on the ticket page; a second number replaces the first (one
-    WhatsApp address per ticket)."""
+    """The number typed on the ticket page for WhatsApp or SMS; a second number on the
+    same channel replaces the first (one address per channel and ticket)."""
+    if channel not in PHONE_CHANNELS:
+        raise ValueError(f"{channel!r} is not reached by a phone number")
     for old in active_for_ticket(session, ticket.id):
-        if old.channel == "whatsapp":
+        if old.channel == channel:
             unsubscribe(session, old, now)
     return subscribe(
         session,
-        channel="whatsapp",
+        channel=channel,
         address=phone,
         now=now,
         ticket_id=ticket.id,

@@ -20,10 +20,12 @@ from server.models import Notice
 from tests.conftest import FakeClock, HallTemplate
 from tests.factories import Hall
 
-from .fake_provider import FakeProvider, fonnte_ok, telegram_ok
+from .fake_provider import FakeProvider, fonnte_ok, sms_ok, telegram_ok, wablas_ok
 
 FONNTE_TOKEN = "fonnte-device-token-SECRET-1"
 TELEGRAM_TOKEN = "123456:telegram-bot-token-SECRET"
+WABLAS_TOKEN = "wablas-device-token.SECRET-key"
+SMS_KEY = "sms-gateway-key-SECRET"
 VISITOR_PHONE = "0812-3456-7890"
 VISITOR_CHAT = "987654321"
 
@@ -106,5 +108,19 @@ def fonnte() -> Iterator[FakeProvider]:
 @pytest.fixture
 def telegram() -> Iterator[FakeProvider]:
     provider = FakeProvider(telegram_ok)
+    yield provider
+    provider.close()
+
+
+@pytest.fixture
+def wablas() -> Iterator[FakeProvider]:
+    provider = FakeProvider(wablas_ok)
+    yield provider
+    provider.close()
+
+
+@pytest.fixture
+def sms_gateway() -> Iterator[FakeProvider]:
+    provider = FakeProvider(sms_ok)
     yield provider
     provider.close()

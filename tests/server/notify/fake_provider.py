@@ -1,7 +1,8 @@
 """A fake notice provider on 127.0.0.1: answers each request with the next scripted
 reply (or the provider's usual success) and remembers what it was sent.
 
-Fonnte and Telegram speak the shapes their documentation shows (docs/notifications.md);
+Fonnte, Wablas, Telegram, the Cloud API and a typical SMS gateway speak the shapes
+their documentation shows (docs/notifications.md);
 a reply may also hang until the test ends, to stand for a provider that never answers.
 """
 
@@ -152,3 +153,80 @@ def graph_error(code: int, message: str, status: int = 400) -> Reply:
             }
         },
     )
+
+
+def wablas_ok(received: Received, n: int) -> Reply:
+    """Wablas' answer to ``/api/send-message``: queued on its side, with the message id."""
+    return Reply(
+        body={
+            "status": True,
+            "message": "Message is pending and waiting to be processed",
+            "data": {
+                "device_id": "DEV123",
+                "quota": 999,
+                "messages": [
+                    {
+                        "id": f"wablas-{n}",
+                        "phone": received.fields.get("phone"),
+                        "message": received.fields.get("message"),
+                        "status": "pending",
+                    }
+                ],
+            },
+        }
+    )
+
+
+def sms_ok(received: Received, n: int) -> Reply:
+    """A typical Indonesian SMS gateway's yes (Zenziva's shape): ``status`` "1"."""
+    return Reply(
+        body={
+            "messageId": f"sms-{n}",
+            "to": received.fields.get("to"),
+            "status": "1",
+            "text": "Success",
+        }
+    )
+
+
+def fonnte_incoming(sender: str, message: str, *, group: bool = False) -> dict[str, Any]:
+    """What Fonnte POSTs (JSON) to the device's webhook URL for an incoming message."""
+    return {
+        "quick": False,
+        "device": "6282227097005",
+        "pesan": message,
+        "pengirim": sender,
+        "member": sender if group else "",
+        "message": message,
+        "text": "non-button message",
+        "sender": "120363400835772540@g.us" if group else sender,
+        "name": "Pengunjung",
+        "location": "",
+        "url": "",
+        "type": "text",
+        "extension": "",
+        "filename": "",
+        "pollname": "",
+        "choices": [],
+        "inboxid": 0,
+        "isgroup": group,
+        "isforwarded": False,
+    }
+
+
+def wablas_incoming(phone: str, message: str, *, group: bool = False) -> dict[str, Any]:
+    """What Wablas POSTs to the device's webhook URL for an incoming message."""
+    return {
+        "id": "3EB0C1A2B3",
+        "pushName": "Pengunjung",
+        "isGroup": group,
+        "group": {},
+        "message": message,
+        "phone": phone,
+        "messageType": "text",
+        "file": "",
+        "mimeType": "",
+        "deviceId": "DEV123",
+        "sender": "6282227097005",
+        "timestamp": "2026-12-06T09:00:00Z",
+    }

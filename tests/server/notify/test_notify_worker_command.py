@@ -67,3 +67,53 @@ def test_the_cloud_api_serves_whatsapp_when_both_it_and_fonnte_are_configured() 
         }
     )
     assert isinstance(configured_channels(config)["whatsapp"], WhatsAppCloudChannel)
+
+
+def test_wablas_serves_whatsapp_with_its_token_server_and_pace() -> None:
+    from server.notify.channels import configured_buckets
+    from server.notify.wablas import WablasChannel
+
+    config = load_config(
+        env={
+            "ANTRE_NOTIFY_WABLAS_TOKEN": "wablas-token.secret-key",
+            "ANTRE_NOTIFY_WABLAS_URL": "https://jogja.wablas.com",
+            "ANTRE_NOTIFY_WABLAS_PER_MINUTE": "15",
+        }
+    )
+    channel = configured_channels(config)["whatsapp"]
+    assert isinstance(channel, WablasChannel)
+    assert "jogja.wablas.com/api/send-message" in repr(channel)
+    assert "wablas-token" not in repr(channel) and "wablas-token" not in repr(config)
+    assert configured_buckets(config)["whatsapp"].rate == 15 / 60
+    assert config.notices_on
+
+
+def test_two_whatsapp_gateways_or_wablas_without_its_server_are_refused_at_start() -> None:
+    import pytest
+
+    from server.config import ConfigError
+
+    with pytest.raises(ConfigError, match="one gateway"):
+        load_config(
+            env={
+                "ANTRE_NOTIFY_FONNTE_TOKEN": "fonnte",
+                "ANTRE_NOTIFY_WABLAS_TOKEN": "wablas",
+                "ANTRE_NOTIFY_WABLAS_URL": "https://jogja.wablas.com",
+            }
+        )
+    with pytest.raises(ConfigError, match="wablas_url"):
+        load_config(env={"ANTRE_NOTIFY_WABLAS_TOKEN": "wablas"})
+
+
+def test_the_cloud_api_serves_whatsapp_over_a_gateway() -> None:
+    from server.notify.whatsapp_cloud import WhatsAppCloudChannel
+
+    config = load_config(
+        env={
+            "ANTRE_NOTIFY_WABLAS_TOKEN": "wablas",
+            "ANTRE_NOTIFY_WABLAS_URL": "https://jogja.wablas.com",
+            "ANTRE_NOTIFY_WHATSAPP_TOKEN": "EAAG",
+            "ANTRE_NOTIFY_WHATSAPP_PHONE_NUMBER_ID": "1065",
+        }
+    )
+    assert isinstance(configured_channels(config)["whatsapp"], WhatsAppCloudChannel)

@@ -1,0 +1,95 @@
+"""Incoming messages from the WhatsApp gateways: ``POST /hooks/fonnte/<secret>`` and
+``POST /hooks/wablas/<secret>``, where a visitor's "STOP" ends their notices
+(docs/notifications.md#webhooks).
+
+Fonnte and Wablas sign nothing, so the URL typed into the gateway's device settings
+carries a secret of the hall's (``[notify] fonnte_webhook_secret``,
+``wablas_webhook_secret``), compared in constant time: 404 when the hall set none, 403
+when it differs. Both gateways POST the message as JSON (Wablas may send a form), the
+sender's number in ``sender`` (Fonnte) or ``phone`` (Wablas). Registered on the
+``hooks`` blueprint of ``server.hooks``; no number is logged.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, request
+
+from server.commands import run_command
+from server.domain.context import SYSTEM
+from server.domain.identity import normalise_phone
+from server.domain.notices import opt_in
+from server.hooks import MAX_BODY, _answer, _json_body, bp
+from server.state import app_state
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class GatewayShape:
+    """Where one gateway puts the sender, the text and "this came from a group"."""
+
+    name: str
+    sender: str
+    text: str
+    group: str
+
+
+FONNTE = GatewayShape("fonnte", sender="sender", text="message", group="isgroup")
+WABLAS = GatewayShape("wablas", sender="phone", text="message", group="isGroup")
+
+
+@bp.post("/fonnte/<string:secret>")
+def fonnte_incoming(secret: str) -> Response:
+    return _incoming(FONNTE, app_state().config.notify_fonnte_webhook_secret, secret)
+
+
+@bp.post("/wablas/<string:secret>")
+def wablas_incoming(secret: str) -> Response:
+    return _incoming(WABLAS, app_state().config.notify_wablas_webhook_secret, secret)
+
+
+def _incoming(shape: GatewayShape, expected: str | None, sent: str) -> Response:
+    if not expected:
+        return _answer(404, "not configured")
+    if not hmac.compare_digest(expected.encode(), sent.encode()):
+        log.warning("%s webhook: refused (wrong secret in the URL)", shape.name)
+        return _answer(403, "forbidden")
+    payload = _payload()
+    if payload is None:
+        return _answer(400, f"not a {shape.name} message")
+    phone = stop_sender(shape, payload)
+    if phone is None:
+        return _answer(200)
+    stopped = run_command(
+        SYSTEM, lambda ctx: opt_in.stop_address(ctx.session, "whatsapp", phone, ctx.now)
+    )
+    log.info("%s webhook: stop (%d subscriptions)", shape.name, stopped)
+    return _answer(200)
+
+
+def _payload() -> dict[str, Any] | None:
+    """The message as a JSON object, or as a form when the gateway sent one."""
+    if len(request.get_data(cache=True)) > MAX_BODY:
+        return None
+    if request.mimetype == "application/x-www-form-urlencoded":
+        return request.form.to_dict()
+    body = _json_body()
+    return body if isinstance(body, dict) else None
+
+
+def stop_sender(shape: GatewayShape, payload: dict[str, Any]) -> str | None:
+    """The sender's number (``+628…``) when the message is a visitor's own "STOP" in a
+    private chat; None for anything else (a group, a status report, other words)."""
+    sender, text = payload.get(shape.sender), payload.get(shape.text)
+    if not isinstance(sender, str) or not isinstance(text, str):
+        return None
+    if payload.get(shape.group) in (True, "true", "1", 1) or "@" in sender:
+        return None
+    if not opt_in.is_stop(text):
+        return None
+    return normalise_phone(sender if sender.startswith(("+", "0")) else "+" + sender)

@@ -1,0 +1,86 @@
+"""Wablas (wablas.com), the other WhatsApp gateway Indonesian halls already pay for.
+
+``POST https://<server>.wablas.com/api/send-message`` (each account lives on one server,
+e.g. ``jogja.wablas.com``), the device token in ``Authorization`` (``token.secret_key``
+for accounts that have a secret key), form fields ``phone`` and ``message``. Wablas
+answers ``{"status": true, "message": ..., "data": {"messages": [{"id": ...}]}}`` when
+the message is queued on its side and ``{"status": false, "message": ...}`` otherwise.
+Like Fonnte it sends through the hall's own WhatsApp account on a linked phone, which
+WhatsApp may ban for bulk sending: docs/notifications.md#wablas. No idempotency key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from server.domain.notices.sending import OutgoingNotice, SendResult
+
+from . import http
+
+# Words of Wablas' ``message`` that no retry will fix (a refused token, a bad number).
+_PERMANENT = ("token", "invalid", "not registered", "not exist", "unauthorized")
+
+
+class WablasChannel:
+    """WhatsApp through Wablas: plain text only (no templates)."""
+
+    idempotent = False
+
+    def __init__(
+        self,
+        token: str,
+        base_url: str,
+        *,
+        timeout: float = 10.0,
+        name: str = "whatsapp",
+        session: requests.Session | None = None,
+    ) -> None:
+        self.name = name
+        self._token = token
+        self._url = base_url.rstrip("/") + "/api/send-message"
+        self._timeout = timeout
+        self._session = session or requests.Session()
+
+    def __repr__(self) -> str:  # never the token
+        return f"WablasChannel({self._url!r})"
+
+    def send(self, notice: OutgoingNotice) -> SendResult:
+        if notice.body is None:
+            return SendResult.permanent("Wablas sends text only; this notice is a template")
+        answer = http.post(
+            self._session,
+            self._url,
+            timeout=self._timeout,
+            headers={"Authorization": self._token},
+            data={"phone": notice.address.removeprefix("+"), "message": notice.body},
+        )
+        if isinstance(answer, SendResult):
+            return answer
+        return _result(answer)
+
+
+def _result(response: requests.Response) -> SendResult:
+    decided = http.by_status(response)
+    if decided is not None:
+        return decided
+    body = http.json_body(response)
+    if response.status_code in (401, 403):
+        return SendResult.permanent(f"Wablas refused the token (HTTP {response.status_code})")
+    if body is None:
+        return SendResult.temporary(f"unreadable answer (HTTP {response.status_code})")
+    if body.get("status") is True and response.ok:
+        return SendResult.sent(_first_id(body.get("data")))
+    said = http.scrubbed(str(body.get("message") or f"refused (HTTP {response.status_code})"))
+    if any(word in said.lower() for word in _PERMANENT):
+        return SendResult.permanent(f"Wablas: {said}")
+    return SendResult.temporary(f"Wablas: {said}")
+
+
+def _first_id(data: Any) -> str | None:
+    messages = data.get("messages") if isinstance(data, dict) else None
+    if isinstance(messages, list) and messages and isinstance(messages[0], dict):
+        found = messages[0].get("id")
+        return None if found is None else str(found)
+    return None
