@@ -21,6 +21,8 @@ _LINES = (
     ("called", "telegram", NoticeState.FAILED, 1, "bot blocked by the visitor (Telegram 403)"),
     ("ahead", "whatsapp", NoticeState.FAILED, 1, "target invalid (Fonnte)"),
     ("called", "whatsapp", NoticeState.EXPIRED, 3, "past its deadline after: device disconnected"),
+    ("called", "sms", NoticeState.SENT, 1, None),
+    ("ahead", "sms", NoticeState.FAILED, 1, "SMS gateway: Saldo tidak mencukupi (HTTP 200)"),
 )
 
 
@@ -39,7 +41,7 @@ def seed_demo_notices(session: Session) -> int:
         at = ticket.called_at - dt.timedelta(minutes=5 if kind == "ahead" else 0)
         if kind == "subscribed":
             at = ticket.issued_at + dt.timedelta(minutes=1)
-        address = f"08120000{n:04d}" if channel == "whatsapp" else f"70000{n:04d}"
+        address = f"70000{n:04d}" if channel == "telegram" else f"08120000{n:04d}"
         subscription = subscribe(
             session, channel=channel, address=address, now=ticket.issued_at, ticket_id=ticket.id
         )

@@ -400,6 +400,7 @@ def test_the_demo_message_log_shows_each_state_with_made_up_numbers(db: Database
         rows = log.recent(session, "Asia/Jakarta", dt.datetime.now(dt.UTC))
     assert {row.state for row in rows} == {"delivered", "sent", "failed", "expired"}
     assert all(row.ticket for row in rows)
-    assert {row.address for row in rows if row.channel == "whatsapp"} <= {
+    assert {row.channel for row in rows} == {"whatsapp", "telegram", "sms"}
+    assert {row.address for row in rows if row.channel in ("whatsapp", "sms")} <= {
         f"+62 812-****-{n:04d}" for n in range(10)
     }

@@ -200,3 +200,24 @@ def test_the_hook_secrets_load_from_the_environment_and_stay_out_of_repr() -> No
     assert FONNTE_HOOK not in repr(config) and WABLAS_HOOK not in repr(config)
     with pytest.raises(ConfigError, match="at least 16"):
         load_config(None, env={"ANTRE_NOTIFY_FONNTE_WEBHOOK_SECRET": "short"})
+
+
+def test_the_message_log_shows_an_sms_notice_masked_like_whatsapp(
+    gateways: Flask, api: Api
+) -> None:
+    from server.domain.notices.queueing import enqueue_notice
+    from tests.web.console_login import client_session
+
+    opt_in(gateways, api, "sms")
+    state: AppState = gateways.extensions["antre"]
+    with state.db.write() as session:
+        sub = session.scalars(select(NoticeSubscription)).one()
+        enqueue_notice(
+            session, sub, kind="called", now=state.clock(),
+            deadline=state.clock().replace(year=2100), body="Nomor DK-001 dipanggil",
+        )  # fmt: skip
+
+    page = client_session(gateways, "admin").get("/admin/notices").get_data(as_text=True)
+
+    assert "<td>SMS</td>" in page and "+62 812-****-7890" in page
+    assert "81234567890" not in page and "Nomor DK-001 dipanggil" not in page
