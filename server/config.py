@@ -328,7 +328,8 @@ class ServerConfig:
     notify_wablas_url: str | None = None
     notify_wablas_per_minute: int = 20  # the same caution as Fonnte: one every 3 s
     notify_wablas_webhook_secret: str | None = field(default=None, repr=False)
-    # A generic HTTP SMS gateway (docs/notifications.md#sms): on when its URL is set.
+    # A generic HTTP SMS gateway, on when its URL is set
+    # (docs/notifications.md#sms-a-generic-http-gateway).
     notify_sms_url: str | None = field(default=None, repr=False)  # may carry a key
     notify_sms_body: str = "form"
     notify_sms_number_field: str = "to"
@@ -359,7 +360,7 @@ class ServerConfig:
         """Whether any notice channel is configured (the test ``server.notify.channels``
         builds its adapters by; asked by every queue command, so no adapter is built)."""
         whatsapp = bool(self.notify_whatsapp_token and self.notify_whatsapp_phone_number_id)
-        gateways = self.notify_fonnte_token or self.notify_wablas_token
+        gateways = self.notify_fonnte_token or (self.notify_wablas_token and self.notify_wablas_url)
         return whatsapp or bool(gateways or self.notify_telegram_token or self.notify_sms_url)
 
     @property

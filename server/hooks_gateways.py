@@ -76,7 +76,7 @@ def _payload() -> dict[str, Any] | None:
     """The message as a JSON object, or as a form when the gateway sent one."""
     if len(request.get_data(cache=True)) > MAX_BODY:
         return None
-    if request.mimetype == "application/x-www-form-urlencoded":
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return request.form.to_dict()
     body = _json_body()
     return body if isinstance(body, dict) else None

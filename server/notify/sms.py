@@ -6,7 +6,8 @@ fixed fields (``userkey=…&passkey=…``), the number written ``+62…``, ``62�
 and success told by HTTP 2xx and sometimes by a field of the JSON answer (``status`` =
 ``1``). ``SmsShape`` holds those choices; ``SmsChannel`` sends with them. A gateway that
 drops a repeated request carrying the same reference gets the notice's idempotency key
-in that field, and the channel is then ``idempotent`` (docs/notifications.md#sms).
+in that field, and the channel is then ``idempotent``
+(docs/notifications.md#sms-a-generic-http-gateway).
 """
 
 from __future__ import annotations

@@ -106,6 +106,13 @@ def test_stop_sent_to_the_wablas_device_as_json_or_form(gateways: Flask, api: Ap
     assert client.post(f"/hooks/wablas/{WABLAS_HOOK}", data=form).status_code == 200
     assert active(gateways) == []
 
+    opt_in(gateways, api, "whatsapp")
+    multipart = client.post(
+        f"/hooks/wablas/{WABLAS_HOOK}", data=form, content_type="multipart/form-data"
+    )
+    assert multipart.status_code == 200
+    assert active(gateways) == []
+
 
 @pytest.mark.parametrize("gateway", ["fonnte", "wablas"])
 def test_a_gateway_hook_refuses_a_wrong_secret_and_a_body_that_is_not_a_message(

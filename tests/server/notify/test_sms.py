@@ -28,7 +28,7 @@ def worker_for(notices: Notices, channel: SmsChannel, timeout: float = 2.0) -> N
     )
 
 
-def zenziva_like(gateway: FakeProvider, **changes: str) -> SmsChannel:
+def zenziva_like(gateway: FakeProvider) -> SmsChannel:
     """Keys as fixed form fields, success when ``status`` is "1" (Zenziva's shape)."""
     shape = SmsShape(
         url=gateway.url + "/api/sendsms",
@@ -38,8 +38,6 @@ def zenziva_like(gateway: FakeProvider, **changes: str) -> SmsChannel:
         success_value="1",
         id_field="messageId",
     )
-    for name, value in changes.items():
-        shape = SmsShape(**{**shape.__dict__, name: value})
     return SmsChannel(shape, timeout=2.0)
 
 
