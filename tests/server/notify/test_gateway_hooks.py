@@ -228,3 +228,27 @@ def test_the_message_log_shows_an_sms_notice_masked_like_whatsapp(
 
     assert "<td>SMS</td>" in page and "+62 812-****-7890" in page
     assert "81234567890" not in page and "Nomor DK-001 dipanggil" not in page
+
+
+def test_an_sms_visitor_hears_the_call_through_the_configured_gateway(app: Flask, api: Api) -> None:
+    from server.notify.channels import configured_worker
+
+    from .fake_provider import FakeProvider, sms_ok
+
+    gateway = FakeProvider(sms_ok)
+    try:
+        configure(app, notify_sms_url=gateway.url + "/send", notify_sms_number_format="0")
+        opt_in(app, api, "sms")
+        officer = api.as_user("petugas.dk")
+        officer.counter(api.hall.c1, "open")
+        officer.counter(api.hall.c1, "next")
+
+        state: AppState = app.extensions["antre"]
+        worker = configured_worker(state.config, state.db, state.clock)
+        assert worker is not None and worker.run_once() == 1
+
+        [request] = gateway.received
+        assert request.fields["to"] == "081234567890"
+        assert "dipanggil" in request.fields["message"]
+    finally:
+        gateway.close()

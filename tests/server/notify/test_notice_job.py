@@ -53,6 +53,9 @@ def test_the_servers_notice_job_sends_a_queued_notice_within_a_second(
         {"notify_telegram_token": "1:t"},
         {"notify_whatsapp_token": "w"},
         {"notify_whatsapp_token": "w", "notify_whatsapp_phone_number_id": "1"},
+        {"notify_wablas_token": "w"},
+        {"notify_wablas_token": "w", "notify_wablas_url": "https://jogja.wablas.com"},
+        {"notify_sms_url": "https://sms.example/send"},
     ],
 )
 def test_notices_on_agrees_with_the_channels_built(tokens: dict[str, str]) -> None:
