@@ -245,6 +245,9 @@ _SPEC: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "notify_sms_id_field": ("notify", "sms_id_field", _field_name),
     "notify_sms_idempotency_field": ("notify", "sms_idempotency_field", _field_name),
     "notify_sms_per_minute": ("notify", "sms_per_minute", _positive),
+    "notify_sms_webhook_secret": ("notify", "sms_webhook_secret", _secret),
+    "notify_sms_inbound_number_field": ("notify", "sms_inbound_number_field", _field_name),
+    "notify_sms_inbound_text_field": ("notify", "sms_inbound_text_field", _field_name),
 }
 
 
@@ -344,6 +347,11 @@ class ServerConfig:
     # Only for a gateway that drops a repeated request carrying the same value there.
     notify_sms_idempotency_field: str | None = None
     notify_sms_per_minute: int = 60
+    # The gateway's inbound-SMS callback (``/hooks/sms/<secret>``), for STOP by SMS, and
+    # its names for the sender's number and the text.
+    notify_sms_webhook_secret: str | None = field(default=None, repr=False)
+    notify_sms_inbound_number_field: str = "from"
+    notify_sms_inbound_text_field: str = "message"
     source: str = "defaults"
 
     def with_overrides(self, **values: Any) -> ServerConfig:

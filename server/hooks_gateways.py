@@ -1,13 +1,14 @@
-"""Incoming messages from the WhatsApp gateways: ``POST /hooks/fonnte/<secret>`` and
-``POST /hooks/wablas/<secret>``, where a visitor's "STOP" ends their notices
+"""Incoming messages from the gateways: ``POST /hooks/fonnte/<secret>``, ``POST
+/hooks/wablas/<secret>`` (WhatsApp) and ``POST /hooks/sms/<secret>`` (the SMS gateway's
+inbound callback), where a visitor's "STOP" ends their notices on that channel
 (docs/notifications.md#webhooks).
 
-Fonnte and Wablas sign nothing, so the URL typed into the gateway's device settings
-carries a secret of the hall's (``[notify] fonnte_webhook_secret``,
-``wablas_webhook_secret``), compared in constant time: 404 when the hall set none, 403
-when it differs. Both gateways POST the message as JSON (Wablas may send a form), the
-sender's number in ``sender`` (Fonnte) or ``phone`` (Wablas). Registered on the
-``hooks`` blueprint of ``server.hooks``; no number is logged.
+These gateways sign nothing, so the URL typed into the gateway's settings carries a
+secret of the hall's (``[notify] fonnte_webhook_secret``, ``wablas_webhook_secret``,
+``sms_webhook_secret``), compared in constant time: 404 when the hall set none, 403 when
+it differs. The message comes as JSON or a form, the sender's number in ``sender``
+(Fonnte), ``phone`` (Wablas) or the field the hall names for its SMS gateway.
+Registered on the ``hooks`` blueprint of ``server.hooks``; no number is logged.
 """
 
 from __future__ import annotations
@@ -31,16 +32,18 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class GatewayShape:
-    """Where one gateway puts the sender, the text and "this came from a group"."""
+    """Where one gateway puts the sender, the text and "this came from a group", and
+    which channel's subscriptions its STOP ends."""
 
     name: str
+    channel: str
     sender: str
     text: str
-    group: str
+    group: str | None = None
 
 
-FONNTE = GatewayShape("fonnte", sender="sender", text="message", group="isgroup")
-WABLAS = GatewayShape("wablas", sender="phone", text="message", group="isGroup")
+FONNTE = GatewayShape("fonnte", "whatsapp", sender="sender", text="message", group="isgroup")
+WABLAS = GatewayShape("wablas", "whatsapp", sender="phone", text="message", group="isGroup")
 
 
 @bp.post("/fonnte/<string:secret>")
@@ -51,6 +54,18 @@ def fonnte_incoming(secret: str) -> Response:
 @bp.post("/wablas/<string:secret>")
 def wablas_incoming(secret: str) -> Response:
     return _incoming(WABLAS, app_state().config.notify_wablas_webhook_secret, secret)
+
+
+@bp.post("/sms/<string:secret>")
+def sms_incoming(secret: str) -> Response:
+    config = app_state().config
+    shape = GatewayShape(
+        "sms",
+        "sms",
+        sender=config.notify_sms_inbound_number_field,
+        text=config.notify_sms_inbound_text_field,
+    )
+    return _incoming(shape, config.notify_sms_webhook_secret, secret)
 
 
 def _incoming(shape: GatewayShape, expected: str | None, sent: str) -> Response:
@@ -66,7 +81,7 @@ def _incoming(shape: GatewayShape, expected: str | None, sent: str) -> Response:
     if phone is None:
         return _answer(200)
     stopped = run_command(
-        SYSTEM, lambda ctx: opt_in.stop_address(ctx.session, "whatsapp", phone, ctx.now)
+        SYSTEM, lambda ctx: opt_in.stop_address(ctx.session, shape.channel, phone, ctx.now)
     )
     log.info("%s webhook: stop (%d subscriptions)", shape.name, stopped)
     return _answer(200)
@@ -88,7 +103,8 @@ def stop_sender(shape: GatewayShape, payload: dict[str, Any]) -> str | None:
     sender, text = payload.get(shape.sender), payload.get(shape.text)
     if not isinstance(sender, str) or not isinstance(text, str):
         return None
-    if payload.get(shape.group) in (True, "true", "1", 1) or "@" in sender:
+    grouped = shape.group is not None and payload.get(shape.group) in (True, "true", "1", 1)
+    if grouped or "@" in sender:
         return None
     if not opt_in.is_stop(text):
         return None

@@ -22,6 +22,7 @@ from .fake_provider import fonnte_incoming, wablas_incoming
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 FONNTE_HOOK = "fonnte-hook-path-SECRET-0123"
 WABLAS_HOOK = "wablas-hook-path-SECRET-4567"
+SMS_HOOK = "sms-hook-path-SECRET-89ab"
 PHONE = "081234567890"
 
 
@@ -38,6 +39,7 @@ def gateways(app: Flask) -> Flask:
         notify_fonnte_webhook_secret=FONNTE_HOOK,
         notify_wablas_webhook_secret=WABLAS_HOOK,
         notify_sms_url="http://127.0.0.1:9/sms",
+        notify_sms_webhook_secret=SMS_HOOK,
     )
     return app
 
@@ -144,11 +146,38 @@ def test_a_gateway_hook_refuses_a_wrong_secret_and_a_body_that_is_not_a_message(
     assert active(gateways) != []
 
 
+def test_stop_by_sms_through_the_gateways_inbound_callback_ends_the_sms_notices(
+    gateways: Flask, api: Api
+) -> None:
+    opt_in(gateways, api, "whatsapp")
+    opt_in(gateways, api, "sms")
+    client = gateways.test_client()
+    assert (
+        client.post(f"/hooks/sms/{SMS_HOOK}x", data={"from": "+6281234567890"}).status_code == 403
+    )
+
+    stop = client.post(f"/hooks/sms/{SMS_HOOK}", data={"from": "+6281234567890", "message": "STOP"})
+
+    assert stop.status_code == 200
+    assert active(gateways) == [("whatsapp", "+6281234567890")]  # WhatsApp is another channel
+
+    configure(
+        gateways, notify_sms_inbound_number_field="msisdn", notify_sms_inbound_text_field="text"
+    )
+    opt_in(gateways, api, "sms")
+    renamed = client.post(
+        f"/hooks/sms/{SMS_HOOK}", json={"msisdn": "081234567890", "text": "berhenti"}
+    )
+    assert renamed.status_code == 200
+    assert active(gateways) == [("whatsapp", "+6281234567890")]
+
+
 def test_the_gateway_hooks_are_absent_without_their_secrets(app: Flask) -> None:
     client = app.test_client()
     stop = fonnte_incoming("6281234567890", "STOP")
     assert client.post("/hooks/fonnte/anything-at-all-here", json=stop).status_code == 404
     assert client.post("/hooks/wablas/anything-at-all-here", json=stop).status_code == 404
+    assert client.post("/hooks/sms/anything-at-all-here", json=stop).status_code == 404
 
 
 def test_the_ticket_page_offers_sms_beside_whatsapp_and_shows_it_masked(
@@ -198,8 +227,10 @@ def test_the_hook_secrets_load_from_the_environment_and_stay_out_of_repr() -> No
         env={
             "ANTRE_NOTIFY_FONNTE_WEBHOOK_SECRET": FONNTE_HOOK,
             "ANTRE_NOTIFY_WABLAS_WEBHOOK_SECRET": WABLAS_HOOK,
+            "ANTRE_NOTIFY_SMS_WEBHOOK_SECRET": SMS_HOOK,
         },
     )
+    assert config.notify_sms_webhook_secret == SMS_HOOK and SMS_HOOK not in repr(config)
     assert (config.notify_fonnte_webhook_secret, config.notify_wablas_webhook_secret) == (
         FONNTE_HOOK,
         WABLAS_HOOK,
