@@ -576,6 +576,7 @@ class Settings(TypedDict):
         Doc("1: the ticket says its QR rates the service once served (the SKM survey)"),
     ]
     notice_ahead_threshold: int
+    notice_ahead_minutes: int
     estimate_sample_size: int
     estimate_min_samples: int
     officer_token_hours: int

@@ -187,8 +187,12 @@ def close_counter(ctx: Ctx, counter: Counter) -> None:
         transition(ctx, ticket, "returned_to_line", from_counter_id=counter.id)
         ctx.session.flush()
         announce.ticket_updated(ctx, ticket)
-    for service in {ticket.service_id: ticket.service for ticket in stranded}.values():
+    moved = {ticket.service_id: ticket.service for ticket in stranded}
+    for service in moved.values():
         announce.line_changed(ctx, service)
+    if moved:
+        # Sent to the front of their lines: they (and nobody else) came nearer their turn.
+        triggers.line_moved(ctx, ctx.today, moved.keys())
 
 
 def expect_current(counter: Counter, expected: int | None) -> None:
@@ -348,7 +352,7 @@ def start(ctx: Ctx, counter: Counter) -> Ticket:
 def finish(ctx: Ctx, counter: Counter) -> Ticket:
     _require_not_closed(counter)
     ticket = _finish_current(ctx, counter)
-    triggers.ticket_finished(ctx, ticket)
+    triggers.ticket_finished(ctx, ticket, freed=counter)
     announce.counter_updated(ctx, counter)
     # A finished service moves the line's average service time, hence its estimated wait.
     announce.line_changed(ctx, ticket.service)
@@ -370,6 +374,7 @@ def no_show(ctx: Ctx, counter: Counter) -> Ticket:
     transition(ctx, ticket, "no_show", call_count=ticket.call_count)
     _release(ctx, counter)
     announce.ticket_updated(ctx, ticket)
+    triggers.counter_freed(ctx, counter)
     announce.counter_updated(ctx, counter)
     return ticket
 
@@ -441,7 +446,7 @@ def transfer(
 
         old_rooms = (agency_room(old_service.agency.code),)
     announce.ticket_updated(ctx, ticket, also_rooms=old_rooms)
-    triggers.ticket_transferred(ctx, ticket)
+    triggers.ticket_transferred(ctx, ticket, freed=counter)
     announce.counter_updated(ctx, counter)
     announce.line_changed(ctx, target_service)
     if old_service.id != target_service.id:

@@ -56,6 +56,9 @@ class SiteSettings:
     # "N people ahead of you" is sent once to a subscribed waiting ticket when a call
     # leaves this many or fewer ahead of it; 0: not sent.
     notice_ahead_threshold: int = 5
+    # ... or when the ticket's estimated wait (what its page shows) falls to this many
+    # minutes, whichever comes first; 0: by the count only.
+    notice_ahead_minutes: int = 10
     estimate_sample_size: int = 20
     estimate_min_samples: int = 5
     officer_token_hours: int = 12
@@ -89,6 +92,7 @@ _LIMITS: dict[str, tuple[int, int]] = {
     "booking_block_days": (1, 365),
     "ticket_survey_line": (0, 1),
     "notice_ahead_threshold": (0, 50),
+    "notice_ahead_minutes": (0, 120),
 }
 _MAX_TEXT = {"number_separator": 2, "ticket_footer": 300, "site_short_name": 40}
 _CHOICES = {"default_language": LANGUAGES}

@@ -37,6 +37,7 @@ from .areas import ensure_staffed
 from .context import Ctx
 from .errors import DomainError, not_found
 from .estimates import TicketEstimate, estimate_now
+from .notices import triggers
 from .numbering import take_next_number
 from .schedule import ensure_open, ensure_quota
 from .sql import run
@@ -336,6 +337,8 @@ def cancel_ticket(ctx: Ctx, ticket: Ticket, reason: str | None = None) -> None:
     ticket.target_counter_id = None
     announce.ticket_updated(ctx, ticket)
     announce.line_changed(ctx, ticket.service)
+    # Everyone behind it moved up a place, without a call.
+    triggers.line_moved(ctx, ticket.service_date, [ticket.service_id])
 
 
 def requeue_no_show(ctx: Ctx, ticket: Ticket, places: int | None = None) -> None:

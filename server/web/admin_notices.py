@@ -31,6 +31,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "subscribed": ("Konfirmasi", "Confirmation"),
     "called": ("Dipanggil", "Called"),
     "ahead": ("Hampir tiba", "Almost your turn"),
+    "ahead_minutes": ("Hampir tiba (menit)", "Almost your turn (minutes)"),
     "transferred": ("Dipindahkan", "Transferred"),
     "survey": ("Survei", "Survey"),
     "reminder": ("Pengingat", "Reminder"),

@@ -41,7 +41,7 @@ SETTINGS_FORM: tuple[tuple[tuple[str, str], tuple[str, ...]], ...] = (
         ("Urutan panggilan", "Calling order"),
         ("priority_every_n", "no_show_after_calls", "no_show_return_places"),
     ),
-    (("Pemberitahuan", "Notices"), ("notice_ahead_threshold",)),
+    (("Pemberitahuan", "Notices"), ("notice_ahead_threshold", "notice_ahead_minutes")),
     (("Pemesanan", "Bookings"), ("booking_no_show_limit", "booking_block_days")),
     (("Kalimat panggilan", "Call-out"), ("callout_template_id", "callout_template_en")),
     (

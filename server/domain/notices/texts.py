@@ -37,6 +37,13 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Ticket {number}: {ahead} people ahead of you. "
         "Please come back to the waiting area. {link}",
     },
+    # "ahead" when the estimated wait, not the count, reached the hall's setting.
+    "ahead_minutes": {
+        "id": "Nomor antrean {number}: sekitar {minutes} menit lagi giliran Anda "
+        "({ahead} orang di depan). Mohon kembali ke ruang tunggu. {link}",
+        "en": "Ticket {number}: about {minutes} minutes to your turn "
+        "({ahead} people ahead). Please come back to the waiting area. {link}",
+    },
     "transferred": {
         "id": "Nomor antrean {number} dipindahkan ke layanan {service}. "
         "Nomor Anda tetap; tunggu panggilan berikutnya. {link}",
@@ -64,6 +71,7 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "counter": ("nama loket", "counter label"),
     "service": ("nama layanan", "service name"),
     "ahead": ("jumlah orang di depan", "people ahead"),
+    "minutes": ("perkiraan menit tunggu", "estimated minutes of waiting"),
     "link": ("tautan status tiket (wajib)", "the ticket's status link (required)"),
 }
 SAMPLE_VALUES: dict[str, object] = {
@@ -71,6 +79,7 @@ SAMPLE_VALUES: dict[str, object] = {
     "counter": "Loket 3",
     "service": "Kartu Keluarga",
     "ahead": 3,
+    "minutes": 10,
     "link": "https://mpp.example.go.id/t/Hk3pQ9zX",
 }
 _FORMATTER = string.Formatter()
@@ -185,6 +194,7 @@ def stored_texts(session: Session) -> NoticeTexts:
 TEMPLATE_NAMES: dict[str, str] = {
     "called": "antre_dipanggil",
     "ahead": "antre_hampir",
+    "ahead_minutes": "antre_hampir_menit",
     "transferred": "antre_dipindah",
     "survey": "antre_survei",
 }
@@ -224,6 +234,10 @@ def called(number: str, counter: str, link: str) -> dict[str, object]:
 
 def ahead(number: str, ahead: int, link: str) -> dict[str, object]:
     return {"number": number, "ahead": ahead, "link": link}
+
+
+def ahead_minutes(number: str, minutes: int, ahead: int, link: str) -> dict[str, object]:
+    return {"number": number, "minutes": minutes, "ahead": ahead, "link": link}
 
 
 def transferred(number: str, service: str, link: str) -> dict[str, object]:

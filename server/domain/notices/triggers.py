@@ -17,12 +17,15 @@ line's forecast only for each subscribed waiting ticket.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, or_, select
 
 from server.domain.calling import line_forecast
 from server.domain.context import Ctx
+from server.domain.estimates import estimate_now
 from server.models import Counter, NoticeSubscription, Ticket, TicketState
 
 from . import texts
@@ -102,23 +105,7 @@ def ticket_called(
         mine = [ticket.id] if finished is None else [ticket.id, finished.id]
         # Every line this counter calls from moved forward, not only the called one's.
         lines = {ticket.service_id, *(link.service_id for link in counter.service_links)}
-        found = ctx.session.execute(
-            select(NoticeSubscription, Ticket)
-            .join(Ticket, Ticket.id == NoticeSubscription.ticket_id)
-            .where(
-                NoticeSubscription.unsubscribed_at.is_(None),
-                or_(
-                    Ticket.id.in_(mine),
-                    and_(
-                        Ticket.service_id.in_(sorted(lines)),
-                        Ticket.service_date == ticket.service_date,
-                        Ticket.state == TicketState.WAITING,
-                    ),
-                ),
-            )
-            .order_by(NoticeSubscription.id)
-        ).all()
-        rows = [(s, t) for s, t in found]
+        rows = _subscribed(ctx, ticket.service_date, lines, mine)
     waiting: list[tuple[NoticeSubscription, Ticket]] = []
     for subscription, owner in rows:
         if finished is not None and owner.id == finished.id:
@@ -140,31 +127,119 @@ def ticket_called(
 
 
 def _ahead(ctx: Ctx, waiting: list[tuple[NoticeSubscription, Ticket]]) -> None:
-    threshold = ctx.settings.notice_ahead_threshold
-    if threshold <= 0:
+    """ "N people ahead" (or "about M minutes"), once per ticket, to those of ``waiting``
+    now near their turn by the hall's count or minutes, whichever they reached first."""
+    if not _ahead_on(ctx):
         return
-    told: dict[int, int] = {}
+    near: dict[int, _Near | None] = {}
     for subscription, owner in waiting:
-        if owner.id not in told:
-            told[owner.id] = line_forecast(ctx, owner).ahead
-        ahead = told[owner.id]
-        if not 0 < ahead <= threshold:
+        if owner.id not in near:
+            near[owner.id] = _near(ctx, owner)
+        found = near[owner.id]
+        if found is None:
             continue
+        link = _link(ctx, owner)
         _queue(
             ctx,
             subscription,
-            kind="ahead",
+            kind="ahead" if found.minutes is None else "ahead_minutes",
             deadline=ctx.now + AHEAD_DEADLINE,
-            words=texts.ahead(owner.number, ahead, _link(ctx, owner)),
+            words=texts.ahead(owner.number, found.ahead, link)
+            if found.minutes is None
+            else texts.ahead_minutes(owner.number, found.minutes, found.ahead, link),
             key=f"ticket:{owner.id}:ahead",
         )
 
 
-def ticket_transferred(ctx: Ctx, ticket: Ticket) -> None:
-    """Sent to another service's line: which one, and that the number stays."""
+def _ahead_on(ctx: Ctx) -> bool:
+    settings = ctx.settings
+    return settings.notice_ahead_threshold > 0 or settings.notice_ahead_minutes > 0
+
+
+@dataclass(frozen=True)
+class _Near:
+    """A waiting ticket near its turn: people ahead, and the estimated minutes when
+    those (not the count) brought it within the hall's setting."""
+
+    ahead: int
+    minutes: int | None = None
+
+
+def _near(ctx: Ctx, ticket: Ticket) -> _Near | None:
+    """Whether ``ticket`` is near its turn, by the figures its page shows. Nobody ahead:
+    not "near" (the ``called`` notice follows); no counter open: no minutes promised."""
+    threshold = ctx.settings.notice_ahead_threshold
+    minutes = ctx.settings.notice_ahead_minutes
+    if minutes <= 0:
+        ahead = line_forecast(ctx, ticket).ahead
+        return _Near(ahead) if 0 < ahead <= threshold else None
+    estimate = estimate_now(ctx, ticket)
+    ahead = estimate.people_ahead
+    if ahead <= 0:
+        return None
+    if ahead <= threshold:
+        return _Near(ahead)
+    if estimate.open_counters > 0 and estimate.estimated_wait_minutes <= minutes:
+        return _Near(ahead, max(1, estimate.estimated_wait_minutes))
+    return None
+
+
+def _subscribed(
+    ctx: Ctx, day: dt.date, lines: Iterable[int], mine: Iterable[int] = ()
+) -> list[tuple[NoticeSubscription, Ticket]]:
+    """In one statement: the active subscriptions of the tickets ``mine`` and of the
+    waiting tickets of ``lines`` on ``day``."""
+    found = ctx.session.execute(
+        select(NoticeSubscription, Ticket)
+        .join(Ticket, Ticket.id == NoticeSubscription.ticket_id)
+        .where(
+            NoticeSubscription.unsubscribed_at.is_(None),
+            or_(
+                Ticket.id.in_(sorted(mine)),
+                and_(
+                    Ticket.service_id.in_(sorted(lines)),
+                    Ticket.service_date == day,
+                    Ticket.state == TicketState.WAITING,
+                ),
+            ),
+        )
+        .order_by(NoticeSubscription.id)
+    ).all()
+    return [(s, t) for s, t in found]
+
+
+def lines_of(ctx: Ctx, service_id: int) -> set[int]:
+    """Every line whose waiting tickets have ``service_id``'s tickets in their calling
+    order: the lines of the counters that serve it (and that line itself)."""
+    lines = {service_id}
+    for _, services in ctx.catalog.serving_counters(ctx.session, service_id):
+        lines |= services
+    return lines
+
+
+def line_moved(ctx: Ctx, day: dt.date, services: Iterable[int]) -> None:
+    """Lines moved forward without a call (a waiting ticket cancelled, visitors sent
+    back from a closed counter to the front of theirs, a counter freed): the "ahead"
+    check a call runs, for the subscribed waiting tickets of ``services``' lines and of
+    every line called by the same counters. With a channel and the notice on, one
+    statement (and a forecast per subscribed waiting ticket); none otherwise."""
+    if ctx.notice_link_base is None or not _ahead_on(ctx):
+        return
+    lines: set[int] = set()
+    for service_id in set(services):
+        lines |= lines_of(ctx, service_id)
+    if lines:
+        _ahead(ctx, _subscribed(ctx, day, lines))
+
+
+def ticket_transferred(ctx: Ctx, ticket: Ticket, freed: Counter | None = None) -> None:
+    """Sent to another service's line: which one, and that the number stays. ``freed``:
+    the counter it left, whose lines' waits just shortened (``counter_freed``), read in
+    the same statement."""
     if ctx.notice_link_base is None:
         return
-    for subscription in _subscriptions_of(ctx, ticket):
+    rows, waiting = _own_and_freed(ctx, ticket, freed)
+    for subscription in rows:
         _queue(
             ctx,
             subscription,
@@ -173,14 +248,55 @@ def ticket_transferred(ctx: Ctx, ticket: Ticket) -> None:
             words=texts.transferred(ticket.number, ticket.service.name, _link(ctx, ticket)),
             key=f"ticket:{ticket.id}:transferred:{ticket.queued_at.timestamp():.6f}",
         )
+    if waiting:
+        _ahead(ctx, waiting)
 
 
-def ticket_finished(ctx: Ctx, ticket: Ticket) -> None:
-    """After service, the SKM survey link, where the hall offers the survey."""
-    if ctx.notice_link_base is None or not ctx.settings.ticket_survey_line:
+def ticket_finished(ctx: Ctx, ticket: Ticket, freed: Counter | None = None) -> None:
+    """After service, the SKM survey link, where the hall offers the survey; ``freed``:
+    the counter that served it (``counter_freed``), read in the same statement."""
+    if ctx.notice_link_base is None:
         return
-    for subscription in _subscriptions_of(ctx, ticket):
+    survey = bool(ctx.settings.ticket_survey_line)
+    if not survey and not _freed_lines(ctx, freed):
+        return
+    rows, waiting = _own_and_freed(ctx, ticket, freed, own=survey)
+    for subscription in rows:
         _survey(ctx, subscription, ticket)
+    if waiting:
+        _ahead(ctx, waiting)
+
+
+def counter_freed(ctx: Ctx, counter: Counter) -> None:
+    """A counter let its visitor go without calling the next (no-show): nobody's place
+    moved, but the waits of its lines shortened, so the minutes check runs for them
+    (one statement with a channel and ``notice_ahead_minutes`` on; none otherwise)."""
+    if ctx.notice_link_base is None:
+        return
+    lines = _freed_lines(ctx, counter)
+    if lines:
+        _ahead(ctx, _subscribed(ctx, ctx.today, lines))
+
+
+def _freed_lines(ctx: Ctx, counter: Counter | None) -> set[int]:
+    """The lines whose estimated wait a freed ``counter`` shortens, when the hall sends
+    "ahead" by minutes (the count of people ahead did not change)."""
+    if counter is None or ctx.settings.notice_ahead_minutes <= 0:
+        return set()
+    return {link.service_id for link in counter.service_links}
+
+
+def _own_and_freed(
+    ctx: Ctx, ticket: Ticket, freed: Counter | None, *, own: bool = True
+) -> tuple[list[NoticeSubscription], list[tuple[NoticeSubscription, Ticket]]]:
+    """``ticket``'s own subscriptions (when ``own``) and the subscribed waiting tickets of
+    ``freed``'s lines, in one statement."""
+    lines = _freed_lines(ctx, freed)
+    if not lines:
+        return (_subscriptions_of(ctx, ticket) if own else []), []
+    rows = _subscribed(ctx, ticket.service_date, lines, [ticket.id] if own else [])
+    mine = [s for s, owner in rows if owner.id == ticket.id]
+    return mine, [(s, owner) for s, owner in rows if owner.id != ticket.id]
 
 
 def _survey(ctx: Ctx, subscription: NoticeSubscription, ticket: Ticket) -> None:
