@@ -3,7 +3,8 @@
 Every counter with its state, officer and current ticket; every line with its waiting
 people, longest wait and estimated wait against the service's target; every device that
 went silent or whose printer failed; every account that failed logins locked ("akun
-terkunci", from the login throttle's rows while the lock holds). One read, one
+terkunci", from the login throttle's rows while the lock holds); every notice channel
+whose messages stopped going out (``notices.health``). One read, one
 consistent picture; a supervisor sees only their agency (of the locks: their agency's
 accounts, and how many addresses are locked, since those lock their officers out too).
 
@@ -31,6 +32,7 @@ from shared import printer_health
 from .context import Ctx
 from .estimates import line_stats_now
 from .login_throttle import locks_now
+from .notices.health import channel_alerts
 from .payloads import TICKET_FOR_PAYLOAD, agency_brief, iso
 
 # A device that has not reached the server for this long is shown as silent. Connected
@@ -45,6 +47,8 @@ def hall_monitor(ctx: Ctx, agency_id: int | None = None) -> dict[str, Any]:
     lines = _lines(ctx, agency_id)
     devices = _devices(ctx, agency_id)
     logins = _logins(ctx, agency_id)
+    # Hall-wide: a supervisor's visitors use the same channels.
+    notices = [alert.to_dict() for alert in channel_alerts(ctx.session, ctx.now)]
     return {
         "now": ctx.now.isoformat(),
         "today": ctx.today.isoformat(),
@@ -54,6 +58,7 @@ def hall_monitor(ctx: Ctx, agency_id: int | None = None) -> dict[str, Any]:
         "lines": lines,
         "devices": devices,
         "logins": logins,
+        "notices": notices,
         "summary": {
             "counters_open": sum(1 for c in counters if c["state"] == "open"),
             "counters": len(counters),
@@ -62,6 +67,7 @@ def hall_monitor(ctx: Ctx, agency_id: int | None = None) -> dict[str, Any]:
             "devices_in_trouble": sum(1 for d in devices if d["silent"] or d["printer_fault"]),
             "devices_never_seen": sum(1 for d in devices if d["never_seen"]),
             "accounts_locked": len(logins["locked_accounts"]),
+            "notice_channels_failing": len(notices),
         },
     }
 

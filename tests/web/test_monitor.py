@@ -131,3 +131,52 @@ def test_a_supervisor_sees_the_locks_of_their_own_agencys_accounts_only(
     assert admin["summary"]["accounts_locked"] == 2
     assert [a["username"] for a in supervisor["logins"]["locked_accounts"]] == ["petugas.dk"]
     assert supervisor["summary"]["accounts_locked"] == 1
+
+
+def test_a_notice_channel_failing_three_times_shows_on_the_monitor_until_one_goes_through(
+    web_server: LiveServer, new_page: NewPage
+) -> None:
+    import datetime as dt
+
+    from server.domain.notices.queueing import enqueue_notice, subscribe
+    from server.models import NoticeState
+
+    ticket = web_server.device("kiosk").issue(web_server.hall.ktp)
+    now = web_server.now()
+    with web_server.db.write() as session:
+        whatsapp = subscribe(
+            session, channel="whatsapp", address="081234567890", now=now, ticket_id=ticket["id"]
+        )
+        for n in range(3):
+            notice = enqueue_notice(
+                session,
+                whatsapp,
+                kind="called",
+                now=now,
+                deadline=now + dt.timedelta(minutes=3),
+                body="…",
+                idempotency_key=f"monitor:{n}",
+            )
+            assert notice is not None
+            notice.state, notice.reason = NoticeState.FAILED, "device disconnected"
+    page = new_page()
+    log_in(page, web_server, "admin")
+    page.goto(f"{web_server.url}/monitor")
+    alert = page.locator("#notice-alerts li[data-channel='whatsapp']")
+    expect(alert).to_contain_text("Pemberitahuan WhatsApp gagal terkirim (3 terakhir)")
+    expect(alert).to_contain_text("alasan: device disconnected")
+
+    with web_server.db.write() as session:
+        notice = enqueue_notice(
+            session,
+            whatsapp,
+            kind="called",
+            now=now,
+            deadline=now + dt.timedelta(minutes=3),
+            body="…",
+            idempotency_key="monitor:through",
+        )
+        assert notice is not None
+        notice.state = NoticeState.SENT
+    page.reload()
+    expect(page.locator("#notice-alerts")).to_be_hidden()

@@ -183,9 +183,31 @@
       !(locks.locked_accounts.length || locks.locked_addresses || locks.locked_unknown_names);
   }
 
+  /* A notice channel whose messages stopped going out (server.domain.notices.health). */
+  var CHANNELS = { whatsapp: "WhatsApp", telegram: "Telegram", sms: "SMS" };
+  function renderNotices() {
+    var alerts = data.notices || [];
+    var list = document.getElementById("notice-alert-list");
+    list.textContent = "";
+    alerts.forEach(function (a) {
+      var channel = CHANNELS[a.channel] || a.channel;
+      var item = el("li");
+      item.dataset.channel = a.channel;
+      if (a.kind === "failed") {
+        item.appendChild(el("strong", null, text("notice_failed", { channel: channel, n: a.failed })));
+        if (a.reason) item.appendChild(el("span", "muted", " · " + text("notice_reason", { reason: a.reason })));
+      } else {
+        item.appendChild(el("strong", null, text("notice_overdue", { channel: channel, t: hallTime(a.since) })));
+        item.appendChild(el("span", "muted", " · " + text("notice_overdue_why")));
+      }
+      list.appendChild(item);
+    });
+    document.getElementById("notice-alerts").hidden = !alerts.length;
+  }
+
   function render() {
     offsetMs = Date.parse(data.now) - Date.now();
-    renderSummary(); renderLocks(); renderLines(); renderCounters(); renderDevices();
+    renderSummary(); renderLocks(); renderNotices(); renderLines(); renderCounters(); renderDevices();
     document.getElementById("updated-at").textContent = hallTime(data.now);
   }
 
