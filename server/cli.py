@@ -484,13 +484,19 @@ def expire_day() -> None:
 
 @cli.command("notify-worker")
 @click.option("--once", is_flag=True, help="Send what is due now, then stop.")
+@click.option(
+    "--poll",
+    is_flag=True,
+    help="Only poll every interval_seconds: no LISTEN or Redis wake "
+    "(e.g. behind PgBouncer in transaction mode, where LISTEN does not work).",
+)
 @with_appcontext
-def notify_worker_command(once: bool) -> None:
+def notify_worker_command(once: bool, poll: bool) -> None:
     """Send the visitors' notices (for a large hall: set [notify] in_server = false)."""
     import logging
-    import time
 
     from server.notify.channels import configured_worker
+    from server.notify.wake import Pause, waker_for
 
     state = _state()
     worker = configured_worker(state.config, state.db, state.clock)
@@ -498,12 +504,22 @@ def notify_worker_command(once: bool) -> None:
         raise click.ClickException("no notice channel configured ([notify] in the config)")
     logging.basicConfig(level=state.config.log_level, format="%(asctime)s %(name)s %(message)s")
     click.echo(f"notice worker {worker.owner}: {', '.join(sorted(worker.channels))}")
-    while True:
-        count = worker.run_once()
-        if once:
-            click.echo(f"{count} notices sent or settled")
-            return
-        time.sleep(state.config.notify_interval_seconds)
+    if once:
+        click.echo(f"{worker.run_once()} notices sent or settled")
+        return
+    config = state.config
+    # Woken at once when a command queues a notice (server.notify.wake); else it polls.
+    waker = (
+        Pause()
+        if poll
+        else waker_for(config.database_url, config.message_queue, config.message_queue_channel)
+    )
+    try:
+        while True:
+            worker.run_once()
+            waker.wait(config.notify_interval_seconds)
+    finally:
+        waker.close()
 
 
 # --- backup ----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from server import push
 from server.domain.context import Actor, Ctx
+from server.notify import wake
 from server.state import app_state
 
 T = TypeVar("T")
@@ -40,6 +41,8 @@ def run_command(actor: Actor, command: Callable[[Ctx], T], *, retries: int = 1) 
                     whatsapp_templates=_whatsapp_templates(),
                 )
                 result = command(ctx)
+                if ctx.notices_queued and not state.config.notify_in_server:
+                    wake.announce_queued(session)  # delivered at commit (PostgreSQL)
                 session.flush()
                 pushes = ctx.outbox.flush(session, push.listened)
             break
@@ -49,8 +52,20 @@ def run_command(actor: Actor, command: Callable[[Ctx], T], *, retries: int = 1) 
                 raise
     push.send(pushes)
     if ctx.notices_queued:
-        state.notices_queued.set()
+        _wake_workers(ctx.notices_queued)
     return result
+
+
+def _wake_workers(queued: int) -> None:
+    """The in-server worker by its event; a ``notify-worker`` beside the servers on SQLite
+    through the Redis message queue, where there is one (on PostgreSQL the transaction's
+    NOTIFY did it: ``server.notify.wake``)."""
+    state = app_state()
+    config = state.config
+    if config.notify_in_server:
+        state.notices_queued.set()
+    elif config.message_queue and not config.database_url.startswith("postgresql"):
+        wake.publish_queued(config.message_queue, wake.redis_channel(config.message_queue_channel))
 
 
 def _notice_link_base() -> str | None:
