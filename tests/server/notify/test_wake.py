@@ -4,6 +4,7 @@ or the connection drops (then it connects again)."""
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import subprocess
 import sys
@@ -12,12 +13,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from sqlalchemy import text
 
+from server.commands import run_command
 from server.db import Database
+from server.domain.context import SYSTEM, Ctx
 from server.domain.notices.queueing import subscribe
 from server.notify import wake
 from server.notify.wake import Pause, PostgresListen, RedisSubscribe, psycopg2_dsn, waker_for
+from server.state import AppState
 from tests.e2e.live import REPO, running_server
 from tests.pg import ADMIN_URL, fresh_database, require_postgres
 
@@ -206,3 +211,46 @@ def test_a_call_reaches_the_provider_within_a_second_through_a_separate_worker_o
             worker.terminate()
             worker.wait(10)
         fonnte.close()
+
+
+def queue_one(ctx: Ctx) -> None:
+    ctx.notices_queued += 1  # what a trigger does after queueing a notice
+
+
+def test_a_command_that_queued_a_notice_wakes_the_in_server_worker_by_its_event(
+    app: Flask,
+) -> None:
+    state: AppState = app.extensions["antre"]
+    state.notices_queued.clear()
+    with app.app_context():
+        run_command(SYSTEM, lambda ctx: None)
+        assert not state.notices_queued.is_set()
+        run_command(SYSTEM, queue_one)
+    assert state.notices_queued.is_set()
+
+
+def test_on_sqlite_a_separate_worker_is_woken_through_the_redis_message_queue(
+    app: Flask,
+) -> None:
+    if not redis_up():
+        pytest.skip("Redis is not reachable on 127.0.0.1:6379")
+    state: AppState = app.extensions["antre"]
+    channel = f"antre-test-{secrets.token_hex(4)}"
+    state.config = dataclasses.replace(
+        state.config,
+        notify_in_server=False,
+        message_queue=REDIS_URL,
+        message_queue_channel=channel,
+    )
+    waiting = RedisSubscribe(REDIS_URL, wake.redis_channel(channel))
+    try:
+        assert waiting.wait(0.05) is False
+        with app.app_context():
+            run_command(SYSTEM, lambda ctx: None)
+            assert waiting.wait(0.2) is False  # nothing queued, nobody woken
+            run_command(SYSTEM, queue_one)
+        woken, took = timed(waiting, 10)
+        assert woken and took < 1.0
+        assert not state.notices_queued.is_set()  # no worker in this process
+    finally:
+        waiting.close()
