@@ -1,6 +1,9 @@
 """Screenshots of the ticket page, the hall monitor and the browser board (demo hall):
 ``.venv/bin/python tools/web_live_screens.py docs/``.
 
+The monitor shows the notice alert: three WhatsApp notices failed in a row ("device
+disconnected", a Fonnte phone that lost its link).
+
 The board: 1920x1080 with sound turned on (the server offers recorded words, silent ones
 made here, so the setup line is gone) and 1280x720 as it opens, before sound is allowed
 (the setup line with "Aktifkan suara"); zone Lantai 1 — Zona A has 21 counters, in pages.
@@ -101,6 +104,33 @@ try:
             t.issued_at -= back
             t.queued_at -= back
             t.queue_key = t.queued_at.timestamp()
+        # The hall's WhatsApp gateway lost its phone: the monitor's notice alert.
+        from server.domain.notices.queueing import enqueue_notice, subscribe
+        from server.models import NoticeState
+
+        waiting = session.scalars(
+            select(Ticket).where(Ticket.state == TicketState.WAITING).limit(3)
+        ).all()
+        for n, ticket in enumerate(waiting):
+            whatsapp = subscribe(
+                session,
+                channel="whatsapp",
+                address=f"08120000{n:04d}",
+                now=now,
+                ticket_id=ticket.id,
+            )
+            notice = enqueue_notice(
+                session,
+                whatsapp,
+                kind="ahead",
+                now=now - dt.timedelta(minutes=9 - n),
+                deadline=now + dt.timedelta(minutes=1),
+                body="…",
+                idempotency_key=f"screens:{n}",
+            )
+            assert notice is not None
+            notice.state, notice.attempts = NoticeState.FAILED, 1
+            notice.reason = "device disconnected (Fonnte)"
     db.dispose()
     # the visitor's ticket: a line with people ahead
     service_id = kept["service_ids"][0]
