@@ -44,13 +44,13 @@ def test_the_estimated_minutes_send_ahead_before_the_count_does_and_say_the_minu
     desk.open(hall.c1)
     desk.next(hall.c1)
     [told] = notices(desk, watcher)
-    assert told.kind == "ahead"
+    assert told.kind == "ahead_minutes"  # its own text, editable apart from the count's
     assert told.body == (
         f"Nomor antrean {watcher.number}: sekitar 24 menit lagi giliran Anda "
         f"(2 orang di depan). Mohon kembali ke ruang tunggu. {BASE}/t/{watcher.status_code}"
     )
     desk.next(hall.c1)  # now 1 ahead, the count's threshold: already told, once per ticket
-    assert kinds(desk, watcher) == ["ahead"]
+    assert kinds(desk, watcher) == ["ahead_minutes"]
 
 
 def test_the_minutes_text_in_english(desk: Desk, hall: Hall) -> None:
@@ -179,7 +179,7 @@ def test_a_transfer_still_tells_the_transferred_visitor(desk: Desk, hall: Hall) 
     opt_in(desk, line[0])
     transfer_out(desk, hall)
     assert kinds(desk, line[0]) == ["transferred"]
-    assert kinds(desk, watcher) == ["ahead"]
+    assert kinds(desk, watcher) == ["ahead_minutes"]
 
 
 def test_visitors_sent_back_to_their_line_by_a_closing_counter_are_checked(
