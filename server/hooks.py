@@ -87,7 +87,9 @@ def handle_telegram_text(chat_id: str, text: str) -> str:
     if words and words[0].split("@")[0] == "/start" and len(words) == 2:
 
         def bind(ctx: Ctx) -> bool:
-            return opt_in.bind_telegram(ctx.session, secret, words[1], chat_id, ctx.now) is not None
+            link_base = ctx.notice_link_base or ""  # a booking's confirmation links its page
+            row = opt_in.bind_telegram(ctx.session, secret, words[1], chat_id, ctx.now, link_base)
+            return row is not None
 
         outcome = "bound" if run_command(SYSTEM, bind) else "unknown"
         log.info("telegram: start %s", outcome)

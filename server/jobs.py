@@ -1,5 +1,6 @@
 """Background work of a running server: closing the day (expiring what was left open),
-ending the bookings nobody checked in (no-shows), and sending the visitors' notices.
+ending the bookings nobody checked in (no-shows), queueing the booking reminders that
+are due, and sending the visitors' notices.
 
 An adapter like the REST and socket handlers: the job runs its domain command through
 the same `server.commands.run_command` (one transaction, pushes after the commit)."""
@@ -14,6 +15,7 @@ from flask import Flask
 from server.commands import run_command
 from server.domain.bookings import mark_no_shows
 from server.domain.context import SYSTEM
+from server.domain.notices.booking_triggers import queue_due_reminders
 from server.domain.tickets import expire_open_tickets
 from server.extensions import socketio
 from server.hooks import handle_telegram_text
@@ -42,6 +44,15 @@ def end_missed_bookings(app: Flask) -> int:
     return count
 
 
+def queue_booking_reminders(app: Flask) -> int:
+    """The booking reminders now due (the day before, an hour before) are queued."""
+    with app.app_context():
+        count = run_command(SYSTEM, queue_due_reminders)
+    if count:
+        log.info("%d booking reminders queued", count)
+    return count
+
+
 def start_jobs(app: Flask) -> None:
     """Run the day-close check at start and then every ``expiry_interval_seconds``.
 
@@ -50,12 +61,15 @@ def start_jobs(app: Flask) -> None:
     """
     state: AppState = app.extensions["antre"]
     interval = state.config.expiry_interval_seconds
+    if state.config.notices_on and not state.config.public_url:
+        log.warning("booking reminders: [server] public_url is unset; their links lack the host")
 
     def loop() -> None:
         while True:
             try:
                 expire_now(app)
                 end_missed_bookings(app)
+                queue_booking_reminders(app)
             except Exception:  # keep the loop alive through a database restart
                 log.exception("day-close check failed; retrying")
             socketio.sleep(interval)

@@ -11,7 +11,7 @@ import os
 import secrets
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,14 +21,18 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @contextmanager
-def serving(database_url: str, ready_path: str) -> Iterator[str]:
-    """The server's base URL while the ``with`` block runs."""
+def serving(
+    database_url: str, ready_path: str, settings: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """The server's base URL while the ``with`` block runs; ``settings``: ``ANTRE_*``
+    variables the pictures need (a notice channel, say)."""
     sys.path.insert(0, str(REPO))  # run as a script: the repository's tests package
     from tests.e2e.live import free_port, wait_until
 
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANTRE_")}
     env.update(ANTRE_DATABASE_URL=database_url, ANTRE_SECRET_KEY=secrets.token_urlsafe(32))
+    env.update(settings or {})
     server = subprocess.Popen(
         [sys.executable, "-m", "server.entry", "run", "--port", str(port)],
         cwd=REPO,

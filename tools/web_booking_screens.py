@@ -10,9 +10,11 @@ docs/web-booking-phone-agencies.png (the agencies, each in its colour),
 web-booking-phone-service.png (the agency's services with their standar pelayanan),
 web-booking-phone-days.png (dates: holidays and full days shown as such),
 web-booking-phone-slots.png (times with places left), web-booking-phone-form.png (name,
-phone, NIK, consent) and web-booking-phone-confirmation.png (code, QR, slot, area, what to
-bring, calendar and manage links), web-booking-phone-expired.png (a form sent after the
-session ended) and web-booking-phone-find.png (a lost code found by phone, or by the NIK's
+phone, NIK, consent, and the box for WhatsApp reminders: the server runs with a Fonnte
+channel pointed at 127.0.0.1) and web-booking-phone-confirmation.png (code, QR, slot,
+notices on, area, what to bring, calendar and manage links),
+web-booking-phone-expired.png (a form sent after the session ended) and
+web-booking-phone-find.png (a lost code found by phone, or by the NIK's
 last four digits).
 """
 
@@ -35,6 +37,12 @@ from server.models import BookingSettings, Service
 
 REPO = Path(__file__).resolve().parents[1]
 PHONE = {"width": 390, "height": 844}
+# A WhatsApp channel, so the form offers its box: a Fonnte token whose address is the
+# discard port of this machine (nothing leaves it; the confirmation simply fails).
+NOTICES = {
+    "ANTRE_NOTIFY_FONNTE_TOKEN": "screenshots",
+    "ANTRE_NOTIFY_FONNTE_URL": "http://127.0.0.1:9",
+}
 # Services that take bookings in the pictures; KTP-el asks for the NIK.
 BOOKABLE = {"DK-KTP": True, "DK-KK": False, "DK-LAHIR": False}
 
@@ -61,7 +69,7 @@ def prepare(url: str) -> None:
 def screenshots(database_url: str, out: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    with serving(database_url, "/booking") as url, sync_playwright() as playwright:
+    with serving(database_url, "/booking", NOTICES) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
         )
@@ -96,6 +104,7 @@ def walk(browser: Any, url: str, out: Path, lang: str, phone: str) -> None:
     page.fill("input[name=phone]", phone)
     page.fill("input[name=nik]", "3603015204900007" if lang == "id" else "3603011203900001")
     page.check("input[name=consent]")
+    page.check("input[name=notices]")
     shot("form", full_page=True)
     page.click("button.primary")
     page.wait_for_selector("#booking-code")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from server.demo.notices import seed_booking_consent
 from server.domain import bookings
 from server.domain.booking_rules import check_in_window
 from server.domain.context import SYSTEM, Ctx
@@ -71,6 +72,7 @@ def seed_todays_bookings(
     if len(upcoming(ctx)) < 2:
         for code in LATER_SERVICES:
             _book_first(ctx, key, code, ready=False)
+    seed_booking_consent(session, now)
     return upcoming(ctx)
 
 

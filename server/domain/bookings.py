@@ -56,6 +56,7 @@ from .context import Ctx
 from .errors import DomainError, not_found
 from .estimates import estimate_now
 from .identity import PersonalDataKey, nik_problem, normalise_phone
+from .notices import booking_opt_in, booking_triggers
 from .sql import increment
 from .tickets import Issued, IssueRequest, issue_ticket, load_service, load_ticket
 
@@ -232,6 +233,9 @@ class BookingRequest:
     nik: str | None = None
     language: str = "id"
     source: str = "web"
+    # The box "send the confirmation and reminders to this number" on the form: the
+    # channel (``whatsapp`` or ``sms``) the hall offered, or None (no notices).
+    notice_channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -458,6 +462,8 @@ def book(ctx: Ctx, request: BookingRequest, key: PersonalDataKey) -> Made:
     ctx.session.add(booking)
     ctx.session.flush()
     _event(ctx, booking, "booked", source=request.source, slot=slot.start.isoformat())
+    if request.notice_channel is not None:
+        booking_opt_in.consent_at_booking(ctx, booking, request.notice_channel)
     return Made(booking, secret)
 
 
@@ -509,6 +515,7 @@ def cancel(ctx: Ctx, booking: Booking, *, by: str, reason: str | None = None) ->
     booking.cancelled_by = by
     booking.cancel_reason = (reason or "").strip()[:300] or None
     _event(ctx, booking, "cancelled", by=by)
+    booking_triggers.booking_cancelled(ctx, booking)
     return booking
 
 
@@ -540,6 +547,7 @@ def reschedule(
         slot.minutes,
     )
     _event(ctx, booking, "rescheduled", was=before.isoformat(), slot=slot.start.isoformat())
+    booking_triggers.booking_rescheduled(ctx, booking)
     return booking
 
 
@@ -642,6 +650,7 @@ def check_in(ctx: Ctx, code: str) -> CheckedIn:
                 raise _window_refusal("early", opening, ctx) from None
         raise
     booking.ticket_id = issued.ticket.id
+    booking_triggers.booking_checked_in(ctx, booking, issued.ticket)
     _event(
         ctx,
         booking,

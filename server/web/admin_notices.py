@@ -35,6 +35,10 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "transferred": ("Dipindahkan", "Transferred"),
     "survey": ("Survei", "Survey"),
     "reminder": ("Pengingat", "Reminder"),
+    "booking_confirmed": ("Booking tercatat", "Booking confirmed"),
+    "booking_reminder_day": ("Pengingat H-1", "Reminder, day before"),
+    "booking_reminder_hour": ("Pengingat 1 jam", "Reminder, hour before"),
+    "booking_cancelled": ("Booking dibatalkan", "Booking cancelled"),
 }
 
 

@@ -27,8 +27,9 @@ from server.domain import booking_views, bookings
 from server.domain.context import SYSTEM, Ctx
 from server.domain.errors import DomainError
 from server.domain.identity import nik_problem, normalise_phone
+from server.domain.notices import booking_opt_in
 from server.state import app_state
-from server.web import bp
+from server.web import booking_notices, bp
 from server.web.booking_ics import CalendarEvent, calendar_file
 from server.web.i18n import MONTH_NAMES, id_en
 from server.web.visitor_view import visitor_view
@@ -300,16 +301,18 @@ def booking_form(service_id: int, date: str, hhmm: str) -> ResponseReturnValue:
         }
 
     found = run_query(query)
+    box = booking_notices.form_box(app_state().config)
     form = {k: request.form.get(k, "") for k in ("name", "phone", "nik")}
     errors: dict[str, str] = {}
     if request.method == "POST":
         errors = _form_problems(form, found["service"]["nik_required"])
         if not errors:
-            made = _book(service_id, found["start"], form)
+            channel = box["channel"] if box and request.form.get("notices") == "yes" else None
+            made = _book(service_id, found["start"], form, channel)
             if isinstance(made, str):
                 return redirect(made, 303)
             errors = made
-    return _page("booking/form.html", form=form, errors=errors, day=day, **found)
+    return _page("booking/form.html", form=form, errors=errors, day=day, notice_box=box, **found)
 
 
 def _form_problems(form: dict[str, str], nik_required: bool) -> dict[str, str]:
@@ -334,7 +337,9 @@ def _form_problems(form: dict[str, str], nik_required: bool) -> dict[str, str]:
     return errors
 
 
-def _book(service_id: int, start: dt.datetime, form: dict[str, str]) -> str | dict[str, str]:
+def _book(
+    service_id: int, start: dt.datetime, form: dict[str, str], notice_channel: str | None
+) -> str | dict[str, str]:
     """The confirmation's address, or the form's problems."""
     booking_request = bookings.BookingRequest(
         service_id=service_id,
@@ -344,6 +349,7 @@ def _book(service_id: int, start: dt.datetime, form: dict[str, str]) -> str | di
         nik=form["nik"].strip() or None,
         language=g.get("antre_lang", "id"),
         source="web",
+        notice_channel=notice_channel,
     )
     key = app_state().personal_data_key
     try:
@@ -378,6 +384,7 @@ def _booking(code_text: str) -> dict[str, Any]:
         view["start"] = start
         view["end"] = start + dt.timedelta(minutes=booking.slot_minutes)
         view["raw_code"] = booking.code
+        view["notices"] = booking_notices.status_panel(ctx, app_state().config, booking)
         return view
 
     return run_query(query)
@@ -446,6 +453,22 @@ def booking_calendar(code: str) -> Response:
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.post("/b/<string:code>/notices/stop")
+@visitor_page
+def booking_notices_stop(code: str) -> ResponseReturnValue:
+    """The status page's "stop notices": every subscription of the booking ends."""
+    found = read_code(code) if len(code) <= 32 else None
+    if found is None:
+        return not_found_page()
+
+    def command(ctx: Ctx) -> None:
+        booking = bookings.find(ctx.session, found)
+        booking_opt_in.stop_booking(ctx.session, booking.id, ctx.now)
+
+    run_command(SYSTEM, command)
+    return redirect(url_for("web.booking_status", code=found) + "#notices", 303)
 
 
 def _secret() -> str:

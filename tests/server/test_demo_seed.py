@@ -401,6 +401,8 @@ def test_the_demo_message_log_shows_each_state_with_made_up_numbers(db: Database
     assert {row.state for row in rows} == {"delivered", "sent", "failed", "expired"}
     assert all(row.ticket for row in rows)
     assert {row.channel for row in rows} == {"whatsapp", "telegram", "sms"}
+    [booked] = [row for row in rows if row.kind == "booking_confirmed"]
+    assert booked.state == "sent" and booked.ticket.startswith("booking ")
     assert {row.address for row in rows if row.channel in ("whatsapp", "sms")} <= {
         f"+62 812-****-{n:04d}" for n in range(10)
     }

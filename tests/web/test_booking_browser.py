@@ -1,5 +1,6 @@
 """A visitor books from a phone in headless Chromium: a real server, the real pages, at
-phone size; books a slot, opens the calendar file, cancels and books again."""
+phone size; books a slot (with WhatsApp notices: the confirmation reaches a fake Fonnte),
+opens the calendar file, cancels and books again."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from server.models import BookingSettings, Service
 from tests.e2e.live import LiveServer, running_server
 from tests.factories import Hall
+from tests.server.notify.fake_provider import FakeProvider, fonnte_ok, wait_for
 from tests.web.conftest import PHONE, NewPage
 
 
@@ -28,8 +30,17 @@ def bookings_for_kk(session: Session, hall: Hall) -> None:
 
 
 @pytest.fixture
-def booking_server(tmp_path: Path) -> Iterator[LiveServer]:
-    with running_server(tmp_path, prepare=bookings_for_kk) as live:
+def fonnte() -> Iterator[FakeProvider]:
+    provider = FakeProvider(fonnte_ok)
+    yield provider
+    provider.close()
+
+
+@pytest.fixture
+def booking_server(tmp_path: Path, fonnte: FakeProvider) -> Iterator[LiveServer]:
+    """Bookings for KK, and a WhatsApp channel (a fake Fonnte on 127.0.0.1)."""
+    env = {"ANTRE_NOTIFY_FONNTE_TOKEN": "fonnte-SECRET", "ANTRE_NOTIFY_FONNTE_URL": fonnte.url}
+    with running_server(tmp_path, prepare=bookings_for_kk, env=env) as live:
         yield live
 
 
@@ -45,21 +56,32 @@ def choose_first_slot(page: Page, server: LiveServer) -> str:
     return page.url
 
 
-def fill_and_book(page: Page) -> None:
+def fill_and_book(page: Page, *, notices: bool = False) -> None:
     page.fill("input[name=name]", "Siti Rahmawati")
     page.fill("input[name=phone]", "0812 3456 7890")
     page.check("input[name=consent]")
+    if notices:
+        page.check("#notice-box")
     page.click("button.primary")
 
 
 def test_a_visitor_books_opens_the_calendar_cancels_and_books_again(
-    booking_server: LiveServer, new_page: NewPage
+    booking_server: LiveServer, new_page: NewPage, fonnte: FakeProvider
 ) -> None:
     page = new_page(viewport=PHONE)
     form = choose_first_slot(page, booking_server)
-    fill_and_book(page)
+    expect(page.locator("label.notice-box")).to_contain_text(
+        "Kirim konfirmasi dan pengingat ke WhatsApp nomor ini"
+    )
+    fill_and_book(page, notices=True)
     expect(page.locator("text=Booking berhasil")).to_be_visible()
+    expect(page.locator("#notices .masked")).to_have_text("+62 812-****-7890")
     code = page.locator("#booking-code").inner_text()
+    # The confirmation reaches the (fake) WhatsApp gateway with the status link.
+    assert wait_for(lambda: len(fonnte.received) == 1, timeout=3)
+    message = fonnte.received[0].fields["message"]
+    assert f"Booking {code} tercatat" in message
+    assert message.endswith(f"{booking_server.url}/b/{code.replace('-', '')}")
     assert len(code) == 9 and code[4] == "-"
     qr = page.locator("img.qr")
     expect(qr).to_be_visible()

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from server.models import Notice, NoticeState, NoticeSubscription, Ticket
+from server.models import Booking, Notice, NoticeState, NoticeSubscription, Ticket
+from shared.booking_code import shown
 
 from .opt_in import shown_address
 
@@ -28,7 +29,7 @@ class LoggedNotice:
     kind: str
     channel: str
     address: str  # masked
-    ticket: str  # the ticket's number, or "" for a booking's notice
+    ticket: str  # the ticket's number, or "booking <code>" for a booking's notice
     ticket_id: int | None
     state: str
     attempts: int
@@ -50,9 +51,10 @@ def recent(
 ) -> list[LoggedNotice]:
     """The latest notices first, at most ``LIMIT``; only one state when asked."""
     query = (
-        select(Notice, NoticeSubscription, Ticket.number, Ticket.id)
+        select(Notice, NoticeSubscription, Ticket.number, Ticket.id, Booking.code)
         .join(NoticeSubscription, Notice.subscription_id == NoticeSubscription.id)
         .outerjoin(Ticket, NoticeSubscription.ticket_id == Ticket.id)
+        .outerjoin(Booking, NoticeSubscription.booking_id == Booking.id)
         .order_by(Notice.id.desc())
         .limit(LIMIT)
     )
@@ -62,7 +64,7 @@ def recent(
 
 
 def _rows(
-    found: Iterable[Row[Notice, NoticeSubscription, str, int]],
+    found: Iterable[Row[Notice, NoticeSubscription, str, int, str]],
     timezone: str,
     now: dt.datetime,
 ) -> list[LoggedNotice]:
@@ -74,7 +76,7 @@ def _rows(
             kind=notice.kind,
             channel=notice.channel,
             address=shown_address(subscription, chat_hint=True),
-            ticket=number or "",
+            ticket=number or (f"booking {shown(code)}" if code else ""),
             ticket_id=ticket_id,
             state=str(notice.state),
             attempts=notice.attempts,
@@ -83,7 +85,7 @@ def _rows(
             sent=_when(notice.sent_at, zone, today),
             delivered=_when(notice.delivered_at, zone, today),
         )
-        for notice, subscription, number, ticket_id in found
+        for notice, subscription, number, ticket_id, code in found
     ]
 
 
@@ -125,9 +127,10 @@ def for_ticket(
         .order_by(NoticeSubscription.id)
     ).all()
     found = session.execute(
-        select(Notice, NoticeSubscription, Ticket.number, Ticket.id)
+        select(Notice, NoticeSubscription, Ticket.number, Ticket.id, Booking.code)
         .join(NoticeSubscription, Notice.subscription_id == NoticeSubscription.id)
         .join(Ticket, NoticeSubscription.ticket_id == Ticket.id)
+        .outerjoin(Booking, NoticeSubscription.booking_id == Booking.id)
         .where(Ticket.id == ticket_id)
         .order_by(Notice.id)
     )

@@ -21,19 +21,24 @@ from sqlalchemy.orm import Session
 from server.domain.identity import masked_phone
 from server.models import OPEN_TICKET_STATES, NoticeSubscription, Ticket
 
+from . import booking_opt_in
 from .queueing import enqueue_notice, subscribe, unsubscribe
 
-# t<ticket id>_<22 characters of base64url HMAC>: at most 1 + 10 + 1 + 22 = 34 ≤ 64.
-_PAYLOAD = re.compile(r"t([1-9][0-9]{0,9})_([A-Za-z0-9_-]{22})")
+# t<ticket id>_<22 characters of base64url HMAC>: at most 1 + 10 + 1 + 22 = 34 ≤ 64;
+# b<booking id>_<…> for a booking (docs/notifications.md#opt-in-at-booking).
+_PAYLOAD = re.compile(r"([tb])([1-9][0-9]{0,9})_([A-Za-z0-9_-]{22})")
 _PURPOSE = b"antre telegram start payload v1"
 # What a visitor writes to stop (any case, surrounding spaces and a leading slash allowed).
 STOP_WORDS = frozenset({"stop", "berhenti", "unsubscribe"})
 CONFIRMATION_DEADLINE = dt.timedelta(minutes=30)
 
 
-def _mac(secret: str, ticket_id: int) -> str:
+def _mac(secret: str, ticket_id: int, prefix: str = "t") -> str:
     key = hmac.new(secret.encode(), _PURPOSE, hashlib.sha256).digest()
-    digest = hmac.new(key, str(ticket_id).encode(), hashlib.sha256).digest()
+    # A ticket's MAC covers the bare id (the links already given out); a booking's covers
+    # "b<id>", so a ticket's payload cannot be turned into a booking's of the same id.
+    message = str(ticket_id) if prefix == "t" else f"{prefix}{ticket_id}"
+    digest = hmac.new(key, message.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
 
 
@@ -42,13 +47,27 @@ def start_payload(secret: str, ticket_id: int) -> str:
     return f"t{ticket_id}_{_mac(secret, ticket_id)}"
 
 
-def ticket_id_from_payload(secret: str, payload: str) -> int | None:
-    """The ticket a payload was made for, or None for anything not made by this server."""
+def booking_start_payload(secret: str, booking_id: int) -> str:
+    """The deep link's ``start`` payload for one booking (its status page offers it)."""
+    return f"b{booking_id}_{_mac(secret, booking_id, 'b')}"
+
+
+def payload_target(secret: str, payload: str) -> tuple[str, int] | None:
+    """``("t", ticket id)`` or ``("b", booking id)`` for a payload this server made, or
+    None for anything else."""
     match = _PAYLOAD.fullmatch(payload)
     if match is None:
         return None
-    ticket_id = int(match.group(1))
-    return ticket_id if hmac.compare_digest(_mac(secret, ticket_id), match.group(2)) else None
+    prefix, number = match.group(1), int(match.group(2))
+    if not hmac.compare_digest(_mac(secret, number, prefix), match.group(3)):
+        return None
+    return prefix, number
+
+
+def ticket_id_from_payload(secret: str, payload: str) -> int | None:
+    """The ticket a payload was made for, or None for anything not made by this server."""
+    target = payload_target(secret, payload)
+    return target[1] if target is not None and target[0] == "t" else None
 
 
 def is_stop(text: str) -> bool:
@@ -129,12 +148,21 @@ def stop_address(session: Session, channel: str, address: str, now: dt.datetime)
 
 
 def bind_telegram(
-    session: Session, secret: str, payload: str, chat_id: str, now: dt.datetime
+    session: Session,
+    secret: str,
+    payload: str,
+    chat_id: str,
+    now: dt.datetime,
+    link_base: str = "",
 ) -> NoticeSubscription | None:
-    """``/start <payload>``: the chat gets the ticket's notices, and a confirmation is
-    queued (the bot may write now: the visitor started it). None when the payload is
-    not one of ours, or the ticket is gone or finished. Binding twice is one binding."""
-    ticket_id = ticket_id_from_payload(secret, payload)
+    """``/start <payload>``: the chat gets the ticket's (or the booking's) notices, and a
+    confirmation is queued (the bot may write now: the visitor started it). None when the
+    payload is not one of ours, or the ticket is gone or finished (the booking no longer
+    booked). Binding twice is one binding."""
+    target = payload_target(secret, payload)
+    if target is not None and target[0] == "b":
+        return booking_opt_in.bind_telegram(session, target[1], chat_id, now, link_base)
+    ticket_id = target[1] if target is not None else None
     ticket = session.get(Ticket, ticket_id) if ticket_id is not None else None
     if ticket is None or ticket.state not in OPEN_TICKET_STATES:
         return None

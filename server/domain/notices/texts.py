@@ -55,6 +55,36 @@ _TEXTS: dict[str, dict[str, str]] = {
         "Isi survei kepuasan di sini: {link}",
         "en": "Thank you. How was our service for ticket {number}? Rate it here: {link}",
     },
+    "booking_confirmed": {
+        "id": "Booking {code} tercatat: {service}, {date} pukul {time}. "
+        "Check-in di kios dengan kode atau QR di halaman ini: {link}",
+        "en": "Booking {code} is confirmed: {service}, {date} at {time}. "
+        "Check in at the kiosk with the code or the QR on this page: {link}",
+    },
+    "booking_reminder_day": {
+        "id": "Pengingat: booking {code} besok, {date} pukul {time}, {service}. "
+        "Check-in di kios dengan kode atau QR: {link}",
+        "en": "Reminder: booking {code} is tomorrow, {date} at {time}, {service}. "
+        "Check in at the kiosk with the code or the QR: {link}",
+    },
+    "booking_reminder_hour": {
+        "id": "Pengingat: booking {code} mulai pukul {time}, {service}. "
+        "Check-in di kios dengan kode atau QR: {link}",
+        "en": "Reminder: booking {code} starts at {time}, {service}. "
+        "Check in at the kiosk with the code or the QR: {link}",
+    },
+    "booking_cancelled": {
+        "id": "Mohon maaf, booking {code} ({service}, {date} pukul {time}) dibatalkan oleh "
+        "MPP. Alasannya, dan booking jam lain: {link}",
+        "en": "We are sorry: booking {code} ({service}, {date} at {time}) was cancelled by "
+        "the hall. Why, and another booking: {link}",
+    },
+    "booking_subscribed": {
+        "id": "Pemberitahuan untuk booking {code} aktif. Kami kirim pengingat sehari dan "
+        "satu jam sebelum jadwal. Kirim STOP untuk berhenti. {link}",
+        "en": "Notices for booking {code} are on: a reminder the day before and an hour "
+        "before. Send STOP to stop them. {link}",
+    },
 }
 
 LANGUAGES = ("id", "en")
@@ -73,6 +103,9 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "ahead": ("jumlah orang di depan", "people ahead"),
     "minutes": ("perkiraan menit tunggu", "estimated minutes of waiting"),
     "link": ("tautan status tiket (wajib)", "the ticket's status link (required)"),
+    "code": ("kode booking", "booking code"),
+    "date": ("tanggal booking", "the booking's date"),
+    "time": ("jam booking", "the booking's time"),
 }
 SAMPLE_VALUES: dict[str, object] = {
     "number": "DK-012",
@@ -81,6 +114,9 @@ SAMPLE_VALUES: dict[str, object] = {
     "ahead": 3,
     "minutes": 10,
     "link": "https://mpp.example.go.id/t/Hk3pQ9zX",
+    "code": "K7QM-3XHD",
+    "date": "Selasa, 1 Desember 2026",
+    "time": "10.00",
 }
 _FORMATTER = string.Formatter()
 
@@ -246,3 +282,12 @@ def transferred(number: str, service: str, link: str) -> dict[str, object]:
 
 def survey(number: str, link: str) -> dict[str, object]:
     return {"number": number, "link": link}
+
+
+def booking(code: str, service: str, date: str, time: str, link: str) -> dict[str, object]:
+    """A booking's notice (``booking_*`` kinds): its code, service, slot and status page."""
+    return {"code": code, "service": service, "date": date, "time": time, "link": link}
+
+
+def booking_subscribed(code: str, link: str) -> dict[str, object]:
+    return {"code": code, "link": link}
