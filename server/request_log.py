@@ -90,6 +90,8 @@ class RequestLog:
 
     @staticmethod
     def _line(environ: WSGIEnvironment, status: list[str], started: float) -> None:
+        if not log.isEnabledFor(logging.INFO):
+            return  # its arguments (the path's masking above all) cost more than the call
         # The path, never the query string or headers: those may carry credentials.
         log.info(
             "%s %s %s %.1fms %s request_id=%s",
