@@ -164,7 +164,7 @@ def test_a_notice_channel_failing_three_times_shows_on_the_monitor_until_one_goe
     page.goto(f"{web_server.url}/monitor")
     alert = page.locator("#notice-alerts li[data-channel='whatsapp']")
     expect(alert).to_contain_text("Pemberitahuan WhatsApp gagal terkirim (3 terakhir)")
-    expect(alert).to_contain_text("alasan: device disconnected")
+    expect(alert).to_contain_text("alasan: Perangkat Fonnte terputus")  # the log's words
 
     with web_server.db.write() as session:
         notice = enqueue_notice(

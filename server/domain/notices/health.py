@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from server.models import Notice, NoticeState, UTCDateTime
 
 from .queueing import CHANNELS
+from .reasons import indonesian
 
 # Three in a row: one visitor's wrong number or blocked bot is not the channel's fault;
 # three different visitors' in a row rarely are.
@@ -53,6 +54,8 @@ class ChannelAlert:
             "channel": self.channel,
             "kind": self.kind,
             "reason": self.reason,
+            # For the Indonesian monitor: the log's words for it (``reasons.indonesian``).
+            "reason_id": indonesian(self.reason) if self.reason else None,
             "failed": self.failed,
             "since": self.since.isoformat() if self.since is not None else None,
         }

@@ -195,7 +195,8 @@
       item.dataset.channel = a.channel;
       if (a.kind === "failed") {
         item.appendChild(el("strong", null, text("notice_failed", { channel: channel, n: a.failed })));
-        if (a.reason) item.appendChild(el("span", "muted", " · " + text("notice_reason", { reason: a.reason })));
+        var reason = a[text("notice_reason_key")] || a.reason;  /* Indonesian on the Indonesian page */
+        if (reason) item.appendChild(el("span", "muted", " · " + text("notice_reason", { reason: reason })));
       } else {
         item.appendChild(el("strong", null, text("notice_overdue", { channel: channel, t: hallTime(a.since) })));
         item.appendChild(el("span", "muted", " · " + text("notice_overdue_why")));
