@@ -20,8 +20,6 @@ import pytest
 from flask import Flask
 
 from server.api.spec import build_document
-from server.db import make_engine
-from server.migrate import upgrade
 from server.models import Setting
 from tests.conftest import Api
 from tests.factories import PASSWORD, Hall
@@ -55,12 +53,7 @@ def database_url(
         shutil.copy(schema_template, target)
         yield f"sqlite:///{target}"
         return
-    with fresh_database() as url:
-        engine = make_engine(url)
-        try:
-            upgrade(engine)
-        finally:
-            engine.dispose()
+    with fresh_database(migrated=True) as url:
         yield url
 
 

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import delete, select
 
-from server.db import Database, make_engine
+from server.db import Database
 from server.domain.errors import DomainError
 from server.domain.login_throttle import (
     FAILURE_WINDOW,
@@ -26,7 +26,6 @@ from server.domain.login_throttle import (
     login_keys,
     unlock_user,
 )
-from server.migrate import upgrade
 from server.models import LoginThrottle
 from shared.errors import ErrorCode
 from tests.conftest import JAKARTA
@@ -42,12 +41,7 @@ LIMIT = MAX_FAILURES_PER_ADDRESS
 def postgres_db() -> Iterator[Database]:
     """One PostgreSQL database with the test hall for the module (making one per test
     costs seconds); each test starts from an empty throttle."""
-    with fresh_database() as url:
-        engine = make_engine(url)
-        try:
-            upgrade(engine)
-        finally:
-            engine.dispose()
+    with fresh_database(migrated=True) as url:
         database = Database(url)
         try:
             with database.write() as session:

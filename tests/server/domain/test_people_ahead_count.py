@@ -15,9 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import select
 
-from server.db import make_engine
 from server.domain import calling, counters
-from server.migrate import upgrade
 from server.models import Priority, Ticket, TicketSource, TicketState
 from tests.pg import fresh_database
 
@@ -35,12 +33,7 @@ def database_url(
         shutil.copy(schema_template, target)
         yield f"sqlite:///{target}"
         return
-    with fresh_database() as url:
-        engine = make_engine(url)
-        try:
-            upgrade(engine)
-        finally:
-            engine.dispose()
+    with fresh_database(migrated=True) as url:
         yield url
 
 

@@ -13,10 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from server.db import make_engine
 from server.domain import counters
 from server.domain.snapshots import agency_snapshot
-from server.migrate import upgrade
 from server.models import Agency
 from tests.conftest import FakeClock
 from tests.factories import Hall
@@ -36,12 +34,7 @@ def database_url(
         shutil.copy(schema_template, target)
         yield f"sqlite:///{target}"
         return
-    with fresh_database() as url:
-        engine = make_engine(url)
-        try:
-            upgrade(engine)
-        finally:
-            engine.dispose()
+    with fresh_database(migrated=True) as url:
         yield url
 
 
