@@ -492,18 +492,26 @@ def expire_day() -> None:
 )
 @with_appcontext
 def notify_worker_command(once: bool, poll: bool) -> None:
-    """Send the visitors' notices (for a large hall: set [notify] in_server = false)."""
+    """Send the visitors' notices (for a large hall: set [notify] in_server = false).
+
+    With no channel configured it waits for one (set up on the console, within a few
+    seconds); ``--once`` with none is an error, as there is nothing it could send."""
     import logging
 
-    from server.notify.channels import configured_worker
+    from server.notify.channels import CurrentWorker
     from server.notify.wake import Pause, waker_for
+    from server.notify.worker import worker_name
 
     state = _state()
-    worker = configured_worker(state.config, state.db, state.clock)
-    if worker is None:
-        raise click.ClickException("no notice channel configured ([notify] in the config)")
+    worker = CurrentWorker(state.notice_config, state.db, state.clock)
+    current = worker.refresh()
+    if current is None and once:
+        raise click.ClickException(
+            "no notice channel configured ([notify] in the config, or on the console)"
+        )
     logging.basicConfig(level=state.config.log_level, format="%(asctime)s %(name)s %(message)s")
-    click.echo(f"notice worker {worker.owner}: {', '.join(sorted(worker.channels))}")
+    channels = ", ".join(sorted(current.channels)) if current else "no channel yet"
+    click.echo(f"notice worker {current.owner if current else worker_name()}: {channels}")
     if once:
         click.echo(f"{worker.run_once()} notices sent or settled")
         return
@@ -517,7 +525,7 @@ def notify_worker_command(once: bool, poll: bool) -> None:
     try:
         while True:
             worker.run_once()
-            waker.wait(config.notify_interval_seconds)
+            waker.wait(worker.interval)
     finally:
         waker.close()
 

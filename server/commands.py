@@ -10,6 +10,7 @@ from flask import has_request_context, request
 from sqlalchemy.exc import IntegrityError
 
 from server import push
+from server.config import ServerConfig
 from server.domain.context import Actor, Ctx
 from server.notify import wake
 from server.state import app_state
@@ -25,6 +26,7 @@ def run_command(actor: Actor, command: Callable[[Ctx], T], *, retries: int = 1) 
     what the other one committed.
     """
     state = app_state()
+    config = state.notice_config()  # before the transaction: it may read the settings
     attempt = 0
     while True:
         try:
@@ -37,8 +39,8 @@ def run_command(actor: Actor, command: Callable[[Ctx], T], *, retries: int = 1) 
                     settings,
                     actor,
                     catalog=catalog,
-                    notice_link_base=_notice_link_base(),
-                    whatsapp_templates=_whatsapp_templates(),
+                    notice_link_base=_notice_link_base(config),
+                    whatsapp_templates=_whatsapp_templates(config),
                 )
                 result = command(ctx)
                 if ctx.notices_queued and not state.config.notify_in_server:
@@ -68,9 +70,8 @@ def _wake_workers(queued: int) -> None:
         wake.publish_queued(config.message_queue, wake.redis_channel(config.message_queue_channel))
 
 
-def _notice_link_base() -> str | None:
+def _notice_link_base(config: ServerConfig) -> str | None:
     """Where notices' status links start; None (no trigger runs) with no channel."""
-    config = app_state().config
     if not config.notices_on:
         return None
     if config.public_url:
@@ -78,9 +79,8 @@ def _notice_link_base() -> str | None:
     return request.host_url if has_request_context() else ""
 
 
-def _whatsapp_templates() -> dict[str, str] | None:
+def _whatsapp_templates(config: ServerConfig) -> dict[str, str] | None:
     """The Cloud API's template names when WhatsApp goes through it; None otherwise."""
-    config = app_state().config
     return dict(config.notify_whatsapp_templates) if config.whatsapp_cloud else None
 
 

@@ -353,6 +353,11 @@ class ServerConfig:
     notify_sms_inbound_number_field: str = "from"
     notify_sms_inbound_text_field: str = "message"
     source: str = "defaults"
+    # The settings the TOML file, the environment or an option gave: the console's
+    # notice channel settings (server.notify.settings) fill only the others.
+    set_keys: frozenset[str] = frozenset()
+    # Those of ``set_keys`` that came from ``ANTRE_*`` (the console names the variable).
+    env_keys: frozenset[str] = frozenset()
 
     def with_overrides(self, **values: Any) -> ServerConfig:
         """Checked overrides (from command-line options, tests)."""
@@ -361,7 +366,7 @@ class ServerConfig:
             if value is None:
                 continue
             checked[name] = _check(name, value, "option")
-        return replace(self, **checked)
+        return replace(self, **checked, set_keys=self.set_keys | frozenset(checked))
 
     @property
     def notices_on(self) -> bool:
@@ -384,6 +389,23 @@ class ServerConfig:
         return Path(url.database)
 
 
+def check_setting(name: str, value: Any, where: str) -> Any:
+    """``value`` as setting ``name`` holds it, by the rules of the file and environment;
+    ConfigError (naming ``where``) when it breaks them."""
+    return _check(name, value, where)
+
+
+def setting_place(name: str) -> tuple[str, str]:
+    """The TOML table and key of setting ``name``."""
+    table, key, _ = _SPEC[name]
+    return table, key
+
+
+def secret_settings() -> frozenset[str]:
+    """The settings never shown or logged (``repr=False`` in ServerConfig)."""
+    return frozenset(f.name for f in fields(ServerConfig) if not f.repr and f.name in _SPEC)
+
+
 def _check(name: str, value: Any, where: str) -> Any:
     check = _SPEC[name][2]
     try:
@@ -402,11 +424,14 @@ def load_config(
     if path is not None:
         values.update(_from_toml(Path(path)))
         sources.append(str(path))
+    from_env: set[str] = set()
     for name in _SPEC:
         var = f"ANTRE_{name.upper()}"
         if var in env:
             values[name] = _check(name, env[var], var)
             sources.append(var)
+            from_env.add(name)
+    explicit = frozenset(values)
     if not values.get("secret_key") and values.get("secret_key_file") is not None:
         values["secret_key"] = read_secret(values["secret_key_file"])
     if not values.get("secret_key"):
@@ -415,8 +440,16 @@ def load_config(
     _check_notify(values)
     known = {f.name for f in fields(ServerConfig)}
     return ServerConfig(
-        **{k: v for k, v in values.items() if k in known}, source=", ".join(sources)
+        **{k: v for k, v in values.items() if k in known},
+        source=", ".join(sources),
+        set_keys=explicit,
+        env_keys=frozenset(from_env),
     )
+
+
+def check_notify(values: Mapping[str, Any]) -> None:
+    """The rules across notice settings (ConfigError), for the console's merged values."""
+    _check_notify(values)
 
 
 def _check_notify(values: Mapping[str, Any]) -> None:

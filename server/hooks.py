@@ -56,7 +56,7 @@ def _same(expected: str, sent: str | None) -> bool:
 
 @bp.post("/telegram")
 def telegram_update() -> Response:
-    config = app_state().config
+    config = app_state().notice_config()
     secret = config.notify_telegram_webhook_secret
     if not (secret and config.notify_telegram_token):
         return _answer(404, "not configured")
@@ -107,7 +107,7 @@ def handle_telegram_text(chat_id: str, text: str) -> str:
 def whatsapp_verify() -> Response | tuple[str, int, dict[str, str]]:
     """Meta's handshake when the webhook is set up: echo ``hub.challenge`` when the
     verify token is ours."""
-    token = app_state().config.notify_whatsapp_verify_token
+    token = app_state().notice_config().notify_whatsapp_verify_token
     if not token:
         return _answer(404, "not configured")
     if request.args.get("hub.mode") != "subscribe" or not _same(
@@ -122,7 +122,7 @@ def whatsapp_verify() -> Response | tuple[str, int, dict[str, str]]:
 
 @bp.post("/whatsapp")
 def whatsapp_event() -> Response:
-    app_secret = app_state().config.notify_whatsapp_app_secret
+    app_secret = app_state().notice_config().notify_whatsapp_app_secret
     if not app_secret:
         return _answer(404, "not configured")
     raw = request.get_data(cache=True)

@@ -48,17 +48,17 @@ WABLAS = GatewayShape("wablas", "whatsapp", sender="phone", text="message", grou
 
 @bp.post("/fonnte/<string:secret>")
 def fonnte_incoming(secret: str) -> Response:
-    return _incoming(FONNTE, app_state().config.notify_fonnte_webhook_secret, secret)
+    return _incoming(FONNTE, app_state().notice_config().notify_fonnte_webhook_secret, secret)
 
 
 @bp.post("/wablas/<string:secret>")
 def wablas_incoming(secret: str) -> Response:
-    return _incoming(WABLAS, app_state().config.notify_wablas_webhook_secret, secret)
+    return _incoming(WABLAS, app_state().notice_config().notify_wablas_webhook_secret, secret)
 
 
 @bp.post("/sms/<string:secret>")
 def sms_incoming(secret: str) -> Response:
-    config = app_state().config
+    config = app_state().notice_config()
     shape = GatewayShape(
         "sms",
         "sms",

@@ -13,13 +13,14 @@ import threading
 from flask import Flask
 
 from server.commands import run_command
+from server.config import ServerConfig
 from server.domain.bookings import mark_no_shows
 from server.domain.context import SYSTEM
 from server.domain.notices.booking_triggers import queue_due_reminders
 from server.domain.tickets import expire_open_tickets
 from server.extensions import socketio
 from server.hooks import handle_telegram_text
-from server.notify.channels import configured_worker
+from server.notify.channels import CurrentWorker
 from server.notify.telegram_updates import TelegramUpdates
 from server.state import AppState
 
@@ -61,7 +62,8 @@ def start_jobs(app: Flask) -> None:
     """
     state: AppState = app.extensions["antre"]
     interval = state.config.expiry_interval_seconds
-    if state.config.notices_on and not state.config.public_url:
+    notices = state.notice_config()
+    if notices.notices_on and not notices.public_url:
         log.warning("booking reminders: [server] public_url is unset; their links lack the host")
 
     def loop() -> None:
@@ -80,21 +82,18 @@ def start_jobs(app: Flask) -> None:
     start_telegram_polling(app)
 
 
-def start_notice_worker(app: Flask) -> threading.Event | None:
+def start_notice_worker(app: Flask) -> threading.Event:
     """Send the queued notices every ``notify_interval_seconds`` while the server runs;
-    returns the event that stops it, or None (nothing started) when no channel is
-    configured.
+    returns the event that stops it. It runs with no channel configured too, so a channel
+    an admin sets up on the console sends without a restart (``CurrentWorker``: such a
+    round is one small query every few seconds at most).
 
     Under eventlet the provider calls yield to the other greenlets (sockets are patched
     before ``requests`` is imported), so a provider that hangs holds up only the notices
     behind it, for at most the timeout each."""
     state: AppState = app.extensions["antre"]
-    worker = configured_worker(state.config, state.db, state.clock)
-    if worker is None:
-        return None
-    interval = state.config.notify_interval_seconds
+    worker = CurrentWorker(state.notice_config, state.db, state.clock)
     stop = threading.Event()  # green under eventlet: the entry point patched threading
-    log.info("notices: sending through %s", ", ".join(sorted(worker.channels)))
 
     def loop() -> None:
         while not stop.is_set():
@@ -103,7 +102,7 @@ def start_notice_worker(app: Flask) -> threading.Event | None:
             except Exception:  # keep sending through a database restart
                 log.exception("notice round failed; retrying")
             # A pause, cut short by a command that queued a notice (green under eventlet).
-            if state.notices_queued.wait(interval):
+            if state.notices_queued.wait(worker.interval):
                 state.notices_queued.clear()
 
     socketio.start_background_task(loop)
@@ -114,24 +113,42 @@ def start_notice_worker(app: Flask) -> threading.Event | None:
 TELEGRAM_WAIT_SECONDS = 25
 
 
-def start_telegram_polling(app: Flask) -> threading.Event | None:
-    """Read the bot's ``/start`` and "STOP" by long polling, when the hall has a bot but
-    no webhook (``telegram_webhook_secret`` unset); None when it does not poll. Its own
-    background task: a long poll never delays a notice."""
-    config = app.extensions["antre"].config
+def telegram_polling(config: ServerConfig) -> tuple[str, str, float] | None:
+    """What long polling reads with (token, Telegram's URL, timeout), when the hall has a
+    bot and no webhook (``telegram_webhook_secret`` unset); None when it does not poll."""
     if not config.notify_telegram_token or config.notify_telegram_webhook_secret:
         return None
-    updates = TelegramUpdates(
+    return (
         config.notify_telegram_token,
-        base_url=config.notify_telegram_url,
-        timeout=float(config.notify_timeout_seconds),
+        config.notify_telegram_url,
+        float(config.notify_timeout_seconds),
     )
+
+
+def start_telegram_polling(app: Flask) -> threading.Event:
+    """Read the bot's ``/start`` and "STOP" by long polling while ``telegram_polling``
+    says so: it begins when a bot token appears (on the console too) and ends, within one
+    long poll, when it goes or a webhook secret is set. Its own background task: a long
+    poll never delays a notice."""
+    state: AppState = app.extensions["antre"]
     stop = threading.Event()
 
     def loop() -> None:
         offset: int | None = None
+        reading: tuple[str, str, float] | None = None
+        updates: TelegramUpdates | None = None
         while not stop.is_set():
+            config = state.notice_config()
+            wanted = telegram_polling(config)
             try:
+                if wanted is None:
+                    reading, updates = None, None
+                    socketio.sleep(config.notify_interval_seconds)
+                    continue
+                if wanted != reading or updates is None:
+                    reading, offset = wanted, None
+                    updates = TelegramUpdates(wanted[0], base_url=wanted[1], timeout=wanted[2])
+                    log.info("telegram: reading the bot's messages by long polling")
                 before = offset
                 offset = poll_telegram_once(app, updates, offset, TELEGRAM_WAIT_SECONDS)
                 if offset == before:

@@ -711,3 +711,20 @@ class NoticeText(Base):
     text: Mapped[str] = mapped_column(String(1000))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+
+class NoticeChannelSetting(Base):
+    """A notice channel setting an admin gave on the console (``[notify]`` key ``key``,
+    e.g. ``notify_fonnte_token``), under what the file and environment set
+    (``server.notify.settings``). ``value`` None: switched off on the console (the row
+    stays, so who did it and when stays too). Secrets are sealed with the hall's key
+    (``sealed``), the others kept as typed."""
+
+    __tablename__ = "notice_channel_settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    sealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Raised at every change: the sum over the rows is the version other processes watch.
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)

@@ -13,6 +13,7 @@ from server.config import ServerConfig
 from server.db import Database
 from server.domain.catalog import Catalog
 from server.domain.identity import PersonalDataKey
+from server.notify.settings import ChannelSettings
 from server.principal_cache import PrincipalCache
 
 
@@ -32,9 +33,17 @@ class AppState:
     # Set after a command that queued notices commits: the in-server worker starts its
     # round at once instead of at the end of its pause (a call notice within a second).
     notices_queued: threading.Event = field(default_factory=threading.Event, repr=False)
+    # The console's notice channel settings over ``config`` (server.notify.settings).
+    channel_settings: ChannelSettings = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.personal_data_key = PersonalDataKey.from_secret(self.config.secret_key)
+        self.channel_settings = ChannelSettings(self.db, self.personal_data_key)
+
+    def notice_config(self) -> ServerConfig:
+        """``config`` with the notice channels the console set up: what every reader of a
+        ``notify_*`` setting goes by."""
+        return self.channel_settings.current(self.config)
 
 
 def app_state() -> AppState:

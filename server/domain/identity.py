@@ -89,17 +89,19 @@ class PersonalDataKey:
         """A keyed hash of ``value`` (``kind`` keeps a phone and a NIK apart)."""
         return hmac.new(self.hashing, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
-    def encrypt(self, value: str) -> str:
+    def encrypt(self, value: str, purpose: bytes = b"antre-nik") -> str:
+        """``value`` sealed; ``purpose`` (the associated data) keeps a NIK from opening as
+        another kind of secret sealed with the same key, and the reverse."""
         nonce = os.urandom(12)
-        sealed = AESGCM(self.encryption).encrypt(nonce, value.encode(), b"antre-nik")
+        sealed = AESGCM(self.encryption).encrypt(nonce, value.encode(), purpose)
         return "v1:" + base64.urlsafe_b64encode(nonce + sealed).decode()
 
-    def decrypt(self, stored: str) -> str | None:
-        """The value, or None when it was sealed with another key or is damaged."""
+    def decrypt(self, stored: str, purpose: bytes = b"antre-nik") -> str | None:
+        """The value, or None when it was sealed with another key or purpose, or is damaged."""
         if not stored.startswith("v1:"):
             return None
         try:
             raw = base64.urlsafe_b64decode(stored[3:])
-            return AESGCM(self.encryption).decrypt(raw[:12], raw[12:], b"antre-nik").decode()
+            return AESGCM(self.encryption).decrypt(raw[:12], raw[12:], purpose).decode()
         except (InvalidTag, ValueError):
             return None

@@ -2,11 +2,15 @@
 with none set the hall has no notices at all (nothing is offered, nothing queued).
 
 WhatsApp has one provider: the Cloud API when its token and number id are set, else
-Fonnte, else Wablas (``load_config`` refuses Fonnte and Wablas together)."""
+Fonnte, else Wablas (``load_config`` refuses Fonnte and Wablas together).
+
+The configuration given is the one in effect (``AppState.notice_config()``, the console's
+settings over the file's); ``CurrentWorker`` follows it as it changes."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable
 
@@ -21,6 +25,8 @@ from .telegram import TelegramChannel
 from .wablas import WablasChannel
 from .whatsapp_cloud import WhatsAppCloudChannel
 from .worker import NoticeWorker
+
+log = logging.getLogger("antre.notify")
 
 
 def configured_channels(config: ServerConfig) -> dict[str, Channel]:
@@ -85,3 +91,48 @@ def configured_worker(
         clock=clock,
         timeout_seconds=config.notify_timeout_seconds,
     )
+
+
+class CurrentWorker:
+    """The worker for the channels configured now: rebuilt, with its rate buckets, when
+    the settings in effect change (the console's settings: ``server.notify.settings``).
+
+    With no channel a round costs what looking at the settings costs (at most one small
+    query every few seconds) and sends nothing: nothing was queued either, since the
+    triggers queue nothing with no channel."""
+
+    def __init__(
+        self,
+        settings: Callable[[], ServerConfig],
+        db: Database,
+        clock: Callable[[], dt.datetime],
+        owner: str | None = None,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.clock = clock
+        self.owner = owner
+        self.config: ServerConfig | None = None
+        self.worker: NoticeWorker | None = None
+
+    def refresh(self) -> NoticeWorker | None:
+        """The worker for the settings now in effect (None: no channel)."""
+        config = self.settings()
+        if config is not self.config:
+            before = sorted(self.worker.channels) if self.worker else []
+            self.config = config
+            self.worker = configured_worker(config, self.db, self.clock)
+            if self.worker is not None and self.owner is not None:
+                self.worker.owner = self.owner
+            now = sorted(self.worker.channels) if self.worker else []
+            if now != before:
+                log.info("notices: sending through %s", ", ".join(now) or "no channel")
+        return self.worker
+
+    def run_once(self) -> int:
+        worker = self.refresh()
+        return worker.run_once() if worker is not None else 0
+
+    @property
+    def interval(self) -> int:
+        return (self.config or self.settings()).notify_interval_seconds

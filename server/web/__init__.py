@@ -21,6 +21,7 @@ from server.web import (  # noqa: E402, F401
     admin_catalog,
     admin_devices,
     admin_hours,
+    admin_notice_channels,
     admin_notice_texts,
     admin_notices,
     admin_settings,

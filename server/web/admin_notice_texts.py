@@ -63,7 +63,7 @@ def _page(
                 else "",
             }
         )
-    config = app_state().config
+    config = app_state().notice_config()
     names = dict(config.notify_whatsapp_templates)
     body = render_template(
         "admin/notice_texts.html",

@@ -301,7 +301,7 @@ def booking_form(service_id: int, date: str, hhmm: str) -> ResponseReturnValue:
         }
 
     found = run_query(query)
-    box = booking_notices.form_box(app_state().config)
+    box = booking_notices.form_box(app_state().notice_config())
     form = {k: request.form.get(k, "") for k in ("name", "phone", "nik")}
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -384,7 +384,7 @@ def _booking(code_text: str) -> dict[str, Any]:
         view["start"] = start
         view["end"] = start + dt.timedelta(minutes=booking.slot_minutes)
         view["raw_code"] = booking.code
-        view["notices"] = booking_notices.status_panel(ctx, app_state().config, booking)
+        view["notices"] = booking_notices.status_panel(ctx, app_state().notice_config(), booking)
         return view
 
     return run_query(query)

@@ -66,7 +66,7 @@ def _back(status_code: str) -> ResponseReturnValue:
 def ticket_notices_subscribe(status_code: str) -> ResponseReturnValue:
     channel = request.form.get("channel", "whatsapp")
     if channel not in opt_in.PHONE_CHANNELS or channel not in configured_channels(
-        app_state().config
+        app_state().notice_config()
     ):
         raise DomainError(ErrorCode.NOT_FOUND, "no such notices here")
     phone = request.form.get("phone", "")[:PHONE_MAX]

@@ -87,7 +87,7 @@ def ticket_response(
     """The page itself; the notices form answers with it too when it refuses an entry
     (``notice_error``: ``phone``, ``consent`` or ``expired``; ``notice_phone``: what the
     visitor typed, given back to correct)."""
-    config = app_state().config
+    config = app_state().notice_config()
     found, standard, offer, notices = None, None, None, None
     if STATUS_CODE.fullmatch(status_code):
         found, standard, offer, notices = run_query(

@@ -198,3 +198,40 @@ def test_the_survey_tables_go_up_down_and_up_again_on_sqlite(sqlite_engine: Engi
 @pytest.mark.postgres
 def test_the_survey_tables_go_up_down_and_up_again_on_postgresql(postgres_engine: Engine) -> None:
     survey_up_down_up(postgres_engine)
+
+
+def channel_settings_up_down_up(engine: Engine) -> None:
+    """0011 adds the console's notice channel settings, one row per [notify] key."""
+    upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO notice_channel_settings (key, value, sealed, revision, updated_at) "
+                "VALUES ('notify_fonnte_url', 'https://api.fonnte.com', false, 1, "
+                "'2026-12-06 08:00:00')"
+            )
+        )
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO notice_channel_settings (key, value, sealed, revision, updated_at) "
+                "VALUES ('notify_fonnte_url', 'twice', false, 1, '2026-12-06 08:00:00')"
+            )
+        )
+    downgrade(engine, "0010")
+    assert "notice_channel_settings" not in inspect(engine).get_table_names()
+    upgrade(engine)
+    assert "notice_channel_settings" in inspect(engine).get_table_names()
+
+
+def test_the_channel_settings_table_goes_up_down_and_up_again_on_sqlite(
+    sqlite_engine: Engine,
+) -> None:
+    channel_settings_up_down_up(sqlite_engine)
+
+
+@pytest.mark.postgres
+def test_the_channel_settings_table_goes_up_down_and_up_again_on_postgresql(
+    postgres_engine: Engine,
+) -> None:
+    channel_settings_up_down_up(postgres_engine)

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
-from server.jobs import poll_telegram_once, start_telegram_polling
+from server.jobs import poll_telegram_once, telegram_polling
 from server.models import NoticeSubscription
 from server.notify.telegram_updates import TelegramUpdates
 from server.state import AppState
@@ -85,6 +85,9 @@ def test_start_and_stop_are_read_by_polling_and_confirmed_by_offset(app: Flask, 
 
 
 def test_no_polling_with_a_webhook_or_without_a_bot(app: Flask) -> None:
-    assert start_telegram_polling(app) is None
+    state: AppState = app.extensions["antre"]
+    assert telegram_polling(state.notice_config()) is None
+    configure(app, "http://127.0.0.1:9")
+    assert telegram_polling(state.notice_config()) is not None
     configure(app, "http://127.0.0.1:9", notify_telegram_webhook_secret="s")
-    assert start_telegram_polling(app) is None
+    assert telegram_polling(state.notice_config()) is None
