@@ -692,6 +692,9 @@ class Notice(Base):
     lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     interrupted: Mapped[bool] = mapped_column(Boolean, default=False)
     provider_message_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    # Fonnte's ``stateid``: its status webhook names the message by ``id`` once, then
+    # reports WhatsApp's "delivered" and "read" by this id alone.
+    provider_state_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

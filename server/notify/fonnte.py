@@ -6,6 +6,8 @@
 its side, and ``{"status": false, "reason": ...}`` otherwise. It sends through the
 hall's own WhatsApp account on a linked phone, which WhatsApp may ban for bulk sending
 (Fonnte warns of it): docs/notifications.md#fonnte. No idempotency key is offered.
+
+``status_report`` reads what Fonnte POSTs to the device's status webhook.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 import requests
 
+from server.domain.notices.gateway_reports import DeliveryReport
 from server.domain.notices.sending import OutgoingNotice, SendResult
 
 from . import http
@@ -83,3 +86,38 @@ def _first_id(ids: Any) -> str | None:
     if isinstance(ids, list) and ids:
         return str(ids[0])
     return None if ids is None else str(ids)
+
+
+# WhatsApp's acknowledgements in the status webhook's ``state``: the phone has it.
+_REACHED = ("delivered", "read", "played")
+# Fonnte's own ``status`` of a message it will not send after all (its message-status
+# page): a bad number, or a device offline so long that Fonnte dropped it.
+_GIVEN_UP = {
+    "invalid": "Fonnte reported after sending: invalid target",
+    "expired": "Fonnte reported the message expired (the device was offline; not sent)",
+}
+
+
+def status_report(payload: dict[str, Any]) -> DeliveryReport | None:
+    """Fonnte's status webhook (``{"device", "id", "stateid", "status", "state"}``, as
+    Fonnte's example script reads it): the first report names the message by ``id`` and
+    ``stateid`` with Fonnte's ``status``, the later ones by ``stateid`` with WhatsApp's
+    ``state``. None when it names no message (not a status report)."""
+    message_id, state_id = _an_id(payload.get("id")), _an_id(payload.get("stateid"))
+    if message_id is None and state_id is None:
+        return None
+    status = str(payload.get("status") or "").strip().lower()
+    state = str(payload.get("state") or "").strip().lower()
+    return DeliveryReport(
+        message_id=message_id,
+        state_id=state_id,
+        delivered=state in _REACHED,
+        failure=_GIVEN_UP.get(status),
+    )
+
+
+def _an_id(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    text = str(value).strip()
+    return text if 0 < len(text) <= 128 else None

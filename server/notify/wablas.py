@@ -7,6 +7,8 @@ answers ``{"status": true, "message": ..., "data": {"messages": [{"id": ...}]}}`
 the message is queued on its side and ``{"status": false, "message": ...}`` otherwise.
 Like Fonnte it sends through the hall's own WhatsApp account on a linked phone, which
 WhatsApp may ban for bulk sending: docs/notifications.md#wablas. No idempotency key.
+
+``status_report`` reads what Wablas POSTs to the device's "webhook tracking" URL.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 import requests
 
+from server.domain.notices.gateway_reports import DeliveryReport
 from server.domain.notices.sending import OutgoingNotice, SendResult
 
 from . import http
@@ -84,3 +87,30 @@ def _first_id(data: Any) -> str | None:
         found = messages[0].get("id")
         return None if found is None else str(found)
     return None
+
+
+# The tracking webhook's ``status`` once the phone has the message, and when Wablas gave
+# it up (its words: sent, read, cancel, received, reject, pending).
+_REACHED = ("received", "delivered", "read")
+_GIVEN_UP = {
+    "cancel": "Wablas reported the message cancelled",
+    "reject": "Wablas reported the message rejected",
+    "rejected": "Wablas reported the message rejected",
+    "failed": "Wablas reported the message failed",
+}
+
+
+def status_report(payload: dict[str, Any]) -> DeliveryReport | None:
+    """Wablas' tracking webhook (``id``, ``phone``, ``status``, ``device_id``): the
+    message by the id ``/api/send-message`` answered, and its new status. None when the
+    body has no message id or no status (not a tracking report)."""
+    found, status = payload.get("id"), payload.get("status")
+    if isinstance(found, bool) or not isinstance(found, (str, int)) or not isinstance(status, str):
+        return None
+    message_id = str(found).strip()
+    if not 0 < len(message_id) <= 128:
+        return None
+    word = status.strip().lower()
+    return DeliveryReport(
+        message_id=message_id, delivered=word in _REACHED, failure=_GIVEN_UP.get(word)
+    )

@@ -65,6 +65,13 @@ _CATALOGUE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Telegram: .*user is deactivated.*", "Akun Telegram pengunjung sudah nonaktif"),
         (r"Telegram: (.+)", "Telegram menolak: {g1}"),
         (r".*(target invalid|invalid target).*", "Nomor tujuan tidak sah (Fonnte)"),
+        (
+            r"Fonnte reported the message expired.*",
+            "Fonnte melaporkan pesan kedaluwarsa (perangkat lama terputus; tidak terkirim)",
+        ),
+        (r"Wablas reported the message cancelled", "Wablas melaporkan pesan dibatalkan"),
+        (r"Wablas reported the message rejected", "Wablas melaporkan pesan ditolak"),
+        (r"Wablas reported the message failed", "Wablas melaporkan pesan gagal"),
         (r"Fonnte: .*(invalid token|token invalid).*", "Token perangkat Fonnte ditolak"),
         (r".*device disconnected.*", "Perangkat Fonnte terputus"),
         (r"Fonnte: (.+)", "Fonnte menolak: {g1}"),

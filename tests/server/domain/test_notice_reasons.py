@@ -51,6 +51,12 @@ from server.domain.notices.reasons import indonesian
         ("Fonnte: target invalid", "Nomor tujuan tidak sah (Fonnte)"),
         ("Fonnte: device disconnected", "Perangkat Fonnte terputus"),
         ("Fonnte: quota exceeded", "Fonnte menolak: quota exceeded"),
+        ("Fonnte reported after sending: invalid target", "Nomor tujuan tidak sah (Fonnte)"),
+        (
+            "Fonnte reported the message expired (the device was offline; not sent)",
+            "Fonnte melaporkan pesan kedaluwarsa (perangkat lama terputus; tidak terkirim)",
+        ),
+        ("Wablas reported the message rejected", "Wablas melaporkan pesan ditolak"),
         ("Fonnte sends text only; this notice is a template", "Fonnte hanya mengirim teks"),
         (
             "past its deadline after: device disconnected",

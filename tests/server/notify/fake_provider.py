@@ -233,3 +233,26 @@ def wablas_incoming(phone: str, message: str, *, group: bool = False) -> dict[st
         "sender": "6282227097005",
         "timestamp": "2026-12-06T09:00:00Z",
     }
+
+
+def fonnte_status(
+    *, id: str | None = None, stateid: str | None = None, status: str = "", state: str = ""
+) -> dict[str, Any]:
+    """What Fonnte POSTs (JSON) to the device's status webhook: first the message by
+    ``id`` and ``stateid`` with Fonnte's ``status``, then WhatsApp's ``state`` by
+    ``stateid`` alone (the fields of Fonnte's example webhook script)."""
+    report: dict[str, Any] = {"device": "6282227097005"}
+    if id is not None:
+        report["id"] = id
+    if stateid is not None:
+        report["stateid"] = stateid
+    if status:
+        report["status"] = status
+    if state:
+        report["state"] = state
+    return report
+
+
+def wablas_status(message_id: str, status: str, phone: str = "6281234567890") -> dict[str, str]:
+    """What Wablas POSTs to the device's tracking webhook when a message's status moves."""
+    return {"id": message_id, "phone": phone, "status": status, "device_id": "DEV123"}
