@@ -1,6 +1,7 @@
 """Background work of a running server: closing the day (expiring what was left open),
 ending the bookings nobody checked in (no-shows), queueing the booking reminders that
-are due, and sending the visitors' notices.
+are due, the "about N minutes" notices that time alone made due, and sending the
+visitors' notices.
 
 An adapter like the REST and socket handlers: the job runs its domain command through
 the same `server.commands.run_command` (one transaction, pushes after the commit)."""
@@ -17,6 +18,7 @@ from server.config import ServerConfig
 from server.domain.bookings import mark_no_shows
 from server.domain.context import SYSTEM
 from server.domain.notices.booking_triggers import queue_due_reminders
+from server.domain.notices.triggers import waits_shortened
 from server.domain.tickets import expire_open_tickets
 from server.extensions import socketio
 from server.hooks import handle_telegram_text
@@ -54,11 +56,23 @@ def queue_booking_reminders(app: Flask) -> int:
     return count
 
 
+def queue_ahead_by_minutes(app: Flask) -> int:
+    """The "about N minutes" notices that time alone made due (a long service ran on)."""
+    with app.app_context():
+        count = run_command(SYSTEM, waits_shortened)
+    if count:
+        log.info("%d ahead notices queued as waits shortened", count)
+    return count
+
+
 def start_jobs(app: Flask) -> None:
     """Run the day-close check at start and then every ``expiry_interval_seconds``.
 
     Several processes may run it at once: each ticket expires once, under its row lock,
-    and each missed booking ends once (the rows another process holds are skipped).
+    and each missed booking ends once (the rows another process holds are skipped); a
+    reminder or an "ahead" notice is queued once (its idempotency key). Here rather than
+    in the notice worker's round: every server process runs this loop, while the worker
+    may run in a separate ``notify-worker`` or not at all.
     """
     state: AppState = app.extensions["antre"]
     interval = state.config.expiry_interval_seconds
@@ -72,6 +86,7 @@ def start_jobs(app: Flask) -> None:
                 expire_now(app)
                 end_missed_bookings(app)
                 queue_booking_reminders(app)
+                queue_ahead_by_minutes(app)
             except Exception:  # keep the loop alive through a database restart
                 log.exception("day-close check failed; retrying")
             socketio.sleep(interval)

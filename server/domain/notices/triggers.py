@@ -21,12 +21,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, exists, or_, select
 
 from server.domain.calling import line_forecast
 from server.domain.context import Ctx
 from server.domain.estimates import estimate_now
-from server.models import Counter, NoticeSubscription, Ticket, TicketState
+from server.models import Counter, Notice, NoticeSubscription, Ticket, TicketState
 
 from . import texts
 from .queueing import enqueue_notice
@@ -230,6 +230,39 @@ def line_moved(ctx: Ctx, day: dt.date, services: Iterable[int]) -> None:
         lines |= lines_of(ctx, service_id)
     if lines:
         _ahead(ctx, _subscribed(ctx, day, lines))
+
+
+AHEAD_KINDS = ("ahead", "ahead_minutes")
+
+
+def waits_shortened(ctx: Ctx) -> int:
+    """The minutes check on a timer: an estimated wait also falls while nothing moves (a
+    long service runs on; its counter is then expected free sooner), so the day-close
+    loop runs this every round. Today's subscribed waiting tickets not yet told get the
+    "ahead" notice when they are near their turn now, once (the trigger's key, so two
+    servers running it at once queue one). One statement when nobody waits subscribed
+    (or everyone was told); none with no channel or the minutes off. Returns how many
+    notices it queued."""
+    if ctx.notice_link_base is None or ctx.settings.notice_ahead_minutes <= 0:
+        return 0
+    told = exists().where(
+        Notice.subscription_id == NoticeSubscription.id, Notice.kind.in_(AHEAD_KINDS)
+    )
+    rows = ctx.session.execute(
+        select(NoticeSubscription, Ticket)
+        .join(Ticket, Ticket.id == NoticeSubscription.ticket_id)
+        .where(
+            NoticeSubscription.unsubscribed_at.is_(None),
+            Ticket.service_date == ctx.today,
+            Ticket.state == TicketState.WAITING,
+            ~told,
+        )
+        .order_by(NoticeSubscription.id)
+    ).all()
+    before = ctx.notices_queued
+    if rows:
+        _ahead(ctx, [(s, t) for s, t in rows])
+    return ctx.notices_queued - before
 
 
 def ticket_transferred(ctx: Ctx, ticket: Ticket, freed: Counter | None = None) -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from server.domain import counters
+from server.domain.notices.triggers import waits_shortened
 from server.domain.tickets import cancel_ticket
 from server.models import Ticket
 from tests.factories import Hall
@@ -247,3 +248,58 @@ def test_the_minutes_setting_is_a_whole_number_from_0_to_120(desk: Desk) -> None
         with pytest.raises(DomainError) as refused:
             desk.settings(notice_ahead_minutes=wrong)
         assert refused.value.details["field"] == "notice_ahead_minutes"
+
+
+def test_time_alone_brings_the_minutes_notice_once_while_the_line_does_not_move(
+    desk: Desk, hall: Hall
+) -> None:
+    # Count off, minutes at 20. Three ahead of the watcher; the first is being served
+    # (KTP takes 8 minutes): 8 + 2 x 8 = 24 minutes, not yet near.
+    desk.settings(notice_ahead_threshold=0, notice_ahead_minutes=20)
+    line = [desk.issue(hall.ktp) for _ in range(4)]
+    watcher = line[3]
+    opt_in(desk, watcher)
+    desk.open(hall.c1)
+    desk.next(hall.c1)
+    desk.at(hall.c1, counters.start)
+    assert waits_shortened(desk.ctx(None)) == 0
+    assert notices(desk, watcher) == []
+
+    # Nobody moves; five minutes of that service pass: its counter is free in 3.
+    desk.clock.advance(minutes=5)
+    assert waits_shortened(desk.ctx(None)) == 1
+
+    [told] = notices(desk, watcher)
+    assert told.kind == "ahead_minutes"
+    assert f"Nomor antrean {watcher.number}: sekitar 19 menit lagi" in (told.body or "")
+    desk.clock.advance(minutes=1)
+    assert waits_shortened(desk.ctx(None)) == 0  # the next round: already told
+    desk.next(hall.c1)  # and a later move does not tell it again either
+    assert kinds(desk, watcher) == ["ahead_minutes"]
+
+
+def test_the_timer_reads_one_statement_with_nobody_subscribed_and_none_without_a_channel(
+    desk: Desk, hall: Hall, statements: list[str], link_base: dict[str, str | None]
+) -> None:
+    desk.settings(notice_ahead_minutes=10)
+    for _ in range(3):
+        desk.issue(hall.ktp)
+    desk.open(hall.c1)
+    desk.next(hall.c1)
+    for base, expected in ((BASE, 1), (None, 0)):
+        link_base["base"] = base
+        ctx = desk.ctx(None)
+        desk.session.flush()
+        statements.clear()
+        assert waits_shortened(ctx) == 0
+        assert len(statements) == expected, statements
+
+
+def test_the_timer_is_off_with_the_minutes_setting_at_zero(desk: Desk, hall: Hall) -> None:
+    desk.settings(notice_ahead_threshold=5, notice_ahead_minutes=0)
+    line = [desk.issue(hall.ktp) for _ in range(3)]
+    opt_in(desk, line[2])
+    desk.open(hall.c1)
+
+    assert waits_shortened(desk.ctx(None)) == 0
+    assert notices(desk, line[2]) == []
