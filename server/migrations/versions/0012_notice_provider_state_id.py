@@ -1,7 +1,7 @@
 """notices: the gateway's second message id, for its delivery reports
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-06
 
 Fonnte's status webhook names a message by its ``id`` (the one ``/send`` answered) and,
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
