@@ -39,6 +39,7 @@ from server.web.channel_fields import (
     CHOICES,
     GROUPS,
     HELP,
+    LABELS,
     RULES,
     Words,
     choice_words,
@@ -100,16 +101,27 @@ def _status(config: ServerConfig) -> dict[str, tuple[bool, str]]:
     return status
 
 
-def _hooks(config: ServerConfig) -> dict[str, list[str]]:
-    """The addresses to paste into each provider's settings; a secret part as <rahasia>."""
+def _hooks(config: ServerConfig) -> dict[str, list[tuple[str, str]]]:
+    """The addresses to paste into each provider's settings, each with what it receives;
+    a secret part as <rahasia>."""
     base = (config.public_url or request.host_url).rstrip("/")
     secret = id_en("<rahasia>", "<secret>")
+    incoming = id_en("pesan masuk (STOP)", "incoming messages (STOP)")
+    reports = id_en("laporan terkirim", "delivery reports")
     return {
-        "whatsapp_cloud": [f"{base}/hooks/whatsapp"],
-        "fonnte": [f"{base}/hooks/fonnte/{secret}"],
-        "wablas": [f"{base}/hooks/wablas/{secret}"],
-        "telegram": [f"{base}/hooks/telegram"],
-        "sms": [f"{base}/hooks/sms/{secret}"],
+        "whatsapp_cloud": [
+            (id_en("status dan pesan masuk", "statuses and incoming"), f"{base}/hooks/whatsapp")
+        ],
+        "fonnte": [
+            (incoming, f"{base}/hooks/fonnte/{secret}"),
+            (reports, f"{base}/hooks/fonnte/{secret}/status"),
+        ],
+        "wablas": [
+            (incoming, f"{base}/hooks/wablas/{secret}"),
+            (reports, f"{base}/hooks/wablas/{secret}/status"),
+        ],
+        "telegram": [(id_en("pembaruan bot", "bot updates"), f"{base}/hooks/telegram")],
+        "sms": [(incoming, f"{base}/hooks/sms/{secret}")],
     }
 
 
@@ -148,6 +160,7 @@ def _field(
     field: dict[str, Any] = {
         "key": key,
         "name": setting_place(key)[1],
+        "label": _words(LABELS[key]),
         "help": _words(HELP[key]),
         "secret": secret,
         "where": where,
