@@ -164,16 +164,23 @@ class PostgresListen(_Reconnecting):
 
     def _wait(self, timeout: float) -> bool:
         conn = self._conn
+        deadline = time.monotonic() + timeout
         # Wakes that came during the last round are already buffered: no wait then.
         conn.poll()
-        if not conn.notifies:
-            ready, _, _ = select.select([conn], [], [], timeout)
+        while not conn.notifies:
+            # A connection the server ended (its FATAL read by the poll) is lost, not a
+            # wake; anything else readable that is not a notify keeps the pause going.
+            if conn.closed:
+                raise ConnectionError("the LISTEN connection was closed")
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            ready, _, _ = select.select([conn], [], [], left)
             if not ready:
                 return False
             conn.poll()
-        woken = bool(conn.notifies)
         conn.notifies.clear()
-        return woken
+        return True
 
     def close(self) -> None:
         conn, self._conn = self._conn, None
