@@ -41,7 +41,9 @@ def test_fonnte_set_up_on_the_console_sends_the_call_without_a_restart(
             expect(admin.locator("#state-notify_fonnte_token")).to_contain_text("tersimpan")
             assert TOKEN not in admin.content()
             if SHOTS:  # Fonnte's box at the top: on, its token stored and not shown
-                admin.locator("#channel-fonnte").evaluate("box => window.scrollTo(0, box.offsetTop - 100)")
+                admin.locator("#channel-fonnte").evaluate(
+                    "box => window.scrollTo(0, box.offsetTop - 100)"
+                )
                 admin.screenshot(path=str(Path(SHOTS) / "notifications-channels.png"))
 
             visitor.goto(f"{live.url}/t/{ticket['status_code']}")
