@@ -6,7 +6,8 @@ sample values and saves nothing, so the page needs no script (and stays within t
 CSP). Every text is checked by ``notices.texts.check_text``; a refusal shows beside its
 field, in the page's language, and nothing of the form is saved. WhatsApp through the
 Cloud API sends Meta's approved templates instead of these words: the page says so, with
-each kind's template name.
+each kind's template name (none for the confirmations after Start, which go to Telegram
+only).
 """
 
 from __future__ import annotations
@@ -72,7 +73,11 @@ def _page(
         language_names={key: id_en(*names) for key, names in LANGUAGE_NAMES.items()},
         placeholders={kind: texts.placeholders(kind) for kind in shown},
         placeholder_names={key: id_en(*words) for key, words in texts.PLACEHOLDERS.items()},
-        template_names={kind: texts.template_name(kind, names) for kind in shown},
+        template_names={
+            kind: texts.template_name(kind, names)
+            for kind in shown
+            if kind not in texts.TELEGRAM_ONLY
+        },
         cloud=config.whatsapp_cloud,
         previewed=previewed,
         errors=errors or {},

@@ -28,7 +28,7 @@ STATE_NAMES: dict[str, tuple[str, str]] = {
 }
 STATE_LEVEL = {"delivered": "ok", "sent": "ok", "failed": "bad", "expired": "warn"}
 KIND_NAMES: dict[str, tuple[str, str]] = {
-    "subscribed": ("Konfirmasi", "Confirmation"),
+    "subscribed": ("Konfirmasi Telegram", "Telegram confirmation"),
     "called": ("Dipanggil", "Called"),
     "ahead": ("Hampir tiba", "Almost your turn"),
     "ahead_minutes": ("Hampir tiba (menit)", "Almost your turn (minutes)"),
@@ -39,6 +39,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "booking_reminder_day": ("Pengingat H-1", "Reminder, day before"),
     "booking_reminder_hour": ("Pengingat 1 jam", "Reminder, hour before"),
     "booking_cancelled": ("Booking dibatalkan", "Booking cancelled"),
+    "booking_subscribed": ("Konfirmasi Telegram booking", "Telegram confirmation, booking"),
 }
 
 

@@ -65,10 +65,13 @@ def form_box(config: ServerConfig) -> dict[str, str] | None:
     }
 
 
-def status_panel(ctx: Ctx, config: ServerConfig, booking: Booking) -> dict[str, Any] | None:
+def status_panel(
+    ctx: Ctx, config: ServerConfig, booking: Booking, language: str
+) -> dict[str, Any] | None:
     """The status page's panel while the booking is booked: the active notices (the
-    number masked) with the stop button, and the Telegram link when the hall has a bot.
-    None with no channel configured, or once the booking is over or checked in."""
+    number masked) with the stop button, and the Telegram link (carrying the page's
+    ``language``) when the hall has a bot. None with no channel configured, or once the
+    booking is over or checked in."""
     channels = configured_channels(config)
     if not channels or booking.state != BookingState.BOOKED:
         return None
@@ -80,7 +83,7 @@ def status_panel(ctx: Ctx, config: ServerConfig, booking: Booking) -> dict[str, 
     telegram_link = None
     bound = any(row["channel"] == "telegram" for row in active)
     if "telegram" in channels and config.notify_telegram_bot and not bound:
-        payload = opt_in.booking_start_payload(config.secret_key, booking.id)
+        payload = opt_in.booking_start_payload(config.secret_key, booking.id, language)
         telegram_link = f"https://t.me/{config.notify_telegram_bot}?start={payload}"
     if not active and telegram_link is None:
         return None

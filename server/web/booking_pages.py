@@ -377,6 +377,8 @@ def _booking(code_text: str) -> dict[str, Any]:
     if code is None:
         raise DomainError(ErrorCode.NOT_FOUND, "booking not found")
 
+    language = g.get("antre_lang", "id")
+
     def query(ctx: Ctx) -> dict[str, Any]:
         booking = bookings.find(ctx.session, code)
         view = dict(booking_views.public_booking(ctx, booking))
@@ -384,7 +386,9 @@ def _booking(code_text: str) -> dict[str, Any]:
         view["start"] = start
         view["end"] = start + dt.timedelta(minutes=booking.slot_minutes)
         view["raw_code"] = booking.code
-        view["notices"] = booking_notices.status_panel(ctx, app_state().notice_config(), booking)
+        view["notices"] = booking_notices.status_panel(
+            ctx, app_state().notice_config(), booking, language
+        )
         return view
 
     return run_query(query)

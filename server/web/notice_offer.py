@@ -17,9 +17,12 @@ from server.models import OPEN_TICKET_STATES
 from server.notify.channels import configured_channels
 
 
-def notice_offer(ctx: Ctx, config: ServerConfig, status_code: str) -> dict[str, Any] | None:
+def notice_offer(
+    ctx: Ctx, config: ServerConfig, status_code: str, language: str
+) -> dict[str, Any] | None:
     """What the page shows about notices: None with no channel configured or a finished
-    ticket; otherwise the channels offered and the active subscriptions, masked."""
+    ticket; otherwise the channels offered and the active subscriptions, masked. The
+    Telegram link carries the page's ``language``: the bot answers and notifies in it."""
     channels = configured_channels(config)
     if not channels:
         return None
@@ -31,7 +34,7 @@ def notice_offer(ctx: Ctx, config: ServerConfig, status_code: str) -> dict[str, 
         return None
     telegram_link = None
     if "telegram" in channels and config.notify_telegram_bot:
-        payload = opt_in.start_payload(config.secret_key, ticket.id)
+        payload = opt_in.start_payload(config.secret_key, ticket.id, language)
         telegram_link = f"https://t.me/{config.notify_telegram_bot}?start={payload}"
     active = [
         {"channel": row.channel, "address": opt_in.shown_address(row)}

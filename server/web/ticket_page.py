@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Response, make_response, render_template
+from flask import Response, g, make_response, render_template
 
 from server import public_limit
 from server.commands import run_query
@@ -88,6 +88,7 @@ def ticket_response(
     (``notice_error``: ``phone``, ``consent`` or ``expired``; ``notice_phone``: what the
     visitor typed, given back to correct)."""
     config = app_state().notice_config()
+    language = g.get("antre_lang", "id")
     found, standard, offer, notices = None, None, None, None
     if STATUS_CODE.fullmatch(status_code):
         found, standard, offer, notices = run_query(
@@ -95,7 +96,7 @@ def ticket_response(
                 ticket_status(ctx, status_code),
                 service_standard(ctx, status_code),
                 ticket_page_offer(ctx.session, status_code, ctx.now),
-                notice_offer(ctx, config, status_code),
+                notice_offer(ctx, config, status_code, language),
             )
         )
     if found is None:

@@ -16,6 +16,7 @@ from server.domain.notices import texts
 from server.domain.notices.queueing import subscribe
 from server.models import Notice, NoticeText
 from server.state import AppState
+from server.web.admin_notices import KIND_NAMES
 from tests.conftest import Api, FakeClock
 from tests.web.test_admin_people_forms import Console, text
 
@@ -54,6 +55,16 @@ def test_the_editor_lists_every_kind_in_both_languages_with_placeholders_and_lin
     assert "antre_dipanggil" in page and "memakai template yang disetujui Meta" in page
     assert 'href="/admin/notices"' in page
     assert 'href="/admin/notices/texts"' in text(admin.get("/admin/notices"))
+
+
+def test_each_kind_has_an_indonesian_name_and_the_telegram_confirmations_no_template(
+    admin: Console,
+) -> None:
+    assert set(texts.kinds()) <= set(KIND_NAMES)
+    page = text(admin.get(PAGE))
+    assert "Konfirmasi Telegram <code" in page and "Konfirmasi Telegram booking <code" in page
+    assert page.count("Hanya Telegram") == len(texts.TELEGRAM_ONLY)
+    assert "antre_subscribed" not in page and "antre_booking_tercatat" in page
 
 
 def test_the_preview_fills_sample_values_and_saves_nothing(admin: Console, app: Flask) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from server.models import Booking, Notice, NoticeSubscription
@@ -91,7 +92,7 @@ def test_ticked_the_confirmation_is_queued_and_the_status_page_stops_it(
     page = client.get(f"/b/{code}").get_data(as_text=True)
     assert "Pemberitahuan aktif" in page and "+62 812-****-7890" in page
     assert "3456-7890" not in page and "6281234567890" not in page
-    link = re.search(r'href="https://t\.me/MppTestBot\?start=(b[0-9]+_[A-Za-z0-9_-]{22})"', page)
+    link = re.search(r'href="https://t\.me/MppTestBot\?start=(b[0-9]+-id_[A-Za-z0-9_-]{22})"', page)
     assert link is not None and code not in link.group(1)
 
     forged = client.post(f"/b/{code}/notices/stop")
@@ -125,6 +126,20 @@ def test_the_servers_job_queues_the_day_reminder_with_the_public_link(
     assert reminder.body.endswith(f"https://mpp.example/b/{code_of(notifying)}")
 
 
+def start_on_the_status_page(client: FlaskClient, code: str, query: str = "") -> int:
+    """Open the booking's status page, press its Telegram link (as chat 4242): the
+    webhook's answer."""
+    page = client.get(f"/b/{code}{query}").get_data(as_text=True)
+    payload = re.search(r"start=(b[0-9]+-(?:id|en)_[A-Za-z0-9_-]{22})", page).group(1)  # type: ignore[union-attr]
+    chat = {"id": 4242, "type": "private"}
+    update = {
+        "update_id": 7,
+        "message": {"message_id": 1, "chat": chat, "text": f"/start {payload}"},
+    }
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "tg-hook-SECRET"}
+    return client.post("/hooks/telegram", json=update, headers=headers).status_code
+
+
 def test_the_status_pages_telegram_link_binds_the_chat_through_the_webhook(
     notifying: Flask,
     kk: int,  # noqa: F811
@@ -133,18 +148,29 @@ def test_the_status_pages_telegram_link_binds_the_chat_through_the_webhook(
     client = notifying.test_client()
     assert book(client, kk).status_code == 303
     code = code_of(notifying)
-    page = client.get(f"/b/{code}").get_data(as_text=True)
-    payload = re.search(r"start=(b[0-9]+_[A-Za-z0-9_-]{22})", page).group(1)  # type: ignore[union-attr]
-    chat = {"id": 4242, "type": "private"}
-    update = {
-        "update_id": 7,
-        "message": {"message_id": 1, "chat": chat, "text": f"/start {payload}"},
-    }
-    headers = {"X-Telegram-Bot-Api-Secret-Token": "tg-hook-SECRET"}
-    assert client.post("/hooks/telegram", json=update, headers=headers).status_code == 200
+    assert start_on_the_status_page(client, code) == 200
     [row] = rows(notifying, NoticeSubscription)
-    assert (row.channel, row.address, row.ticket_id) == ("telegram", "4242", None)
+    assert (row.channel, row.address, row.ticket_id, row.language) == (
+        "telegram", "4242", None, "id"
+    )  # fmt: skip
     [confirmation] = rows(notifying, Notice)
+    assert confirmation.body.startswith("Pemberitahuan untuk booking")
     assert confirmation.body.endswith(f"https://mpp.example/b/{code}")
     page = client.get(f"/b/{code}").get_data(as_text=True)
     assert "Pemberitahuan aktif" in page and "start=b" not in page
+
+
+def test_the_english_status_pages_telegram_link_binds_in_english(
+    notifying: Flask,
+    kk: int,  # noqa: F811
+) -> None:
+    configure(notifying, notify_telegram_webhook_secret="tg-hook-SECRET")
+    client = notifying.test_client()
+    assert book(client, kk).status_code == 303  # booked on the Indonesian form
+    code = code_of(notifying)
+    assert start_on_the_status_page(client, code, "?lang=en") == 200
+    [row] = rows(notifying, NoticeSubscription)
+    assert row.language == "en"
+    [confirmation] = rows(notifying, Notice)
+    assert confirmation.body.startswith("Notices for booking")
+    assert confirmation.body.endswith(f"https://mpp.example/b/{code}")

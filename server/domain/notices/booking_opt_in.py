@@ -55,10 +55,17 @@ def stop_booking(session: Session, booking_id: int, now: dt.datetime) -> int:
 
 
 def bind_telegram(
-    session: Session, booking_id: int, chat_id: str, now: dt.datetime, link_base: str
+    session: Session,
+    booking_id: int,
+    chat_id: str,
+    now: dt.datetime,
+    link_base: str,
+    language: str | None = None,
 ) -> NoticeSubscription | None:
     """``/start b<id>_…``: the chat gets the booking's notices while it is booked, and a
-    confirmation in the language the booking was made in. Twice is once."""
+    confirmation, in the language of the status page the link was on (``language``), or
+    the booking's own for a link made before the page's language was carried. Twice is
+    once."""
     booking = session.get(Booking, booking_id)
     if booking is None or booking.state != BookingState.BOOKED:
         return None
@@ -71,14 +78,25 @@ def bind_telegram(
         address=chat_id,
         now=now,
         booking_id=booking.id,
-        language=booking.language,
+        language=language or booking.language,
     )
-    # The hall's edited words (the console's editor), as the triggers read them.
-    body = texts.stored_texts(session).render(
-        "booking_subscribed",
-        booking.language,
-        texts.booking_subscribed(shown(booking.code), status_link(link_base, booking)),
-    )
+    words = texts.booking_subscribed(shown(booking.code), status_link(link_base, booking))
+    queue_confirmation(session, row, "booking_subscribed", words, now)
+    return row
+
+
+def queue_confirmation(
+    session: Session,
+    row: NoticeSubscription,
+    text_kind: str,
+    words: dict[str, object],
+    now: dt.datetime,
+) -> None:
+    """The bot's first message to a chat that pressed Start (a ticket's or a booking's):
+    through the outbox like every notice, in the subscription's language, with the
+    hall's edited words (the console's editor, as the triggers read them). Plain text
+    only: it goes to Telegram, never as a WhatsApp template."""
+    body = texts.stored_texts(session).render(text_kind, row.language, words)
     enqueue_notice(
         session,
         row,
@@ -88,4 +106,3 @@ def bind_telegram(
         body=body,
         idempotency_key=f"subscription:{row.id}:subscribed",
     )
-    return row

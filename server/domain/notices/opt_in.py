@@ -5,6 +5,9 @@ deep link ``https://t.me/<bot>?start=<payload>``). The payload is not the ticket
 code (which opens the ticket page and must not travel through Telegram): it is the
 ticket's id with an HMAC of it under a key used for this purpose only, so it cannot be
 guessed for another ticket and opens nothing but the binding. No table is needed for it.
+The page's language rides along (``t42-en_…``, under the same HMAC), so the confirmation
+and the notices come in the language the visitor read the page in; a payload made before
+the language was carried (``t42_…``) still binds, in Indonesian.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import datetime as dt
 import hashlib
 import hmac
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,53 +25,73 @@ from sqlalchemy.orm import Session
 from server.domain.identity import masked_phone
 from server.models import OPEN_TICKET_STATES, NoticeSubscription, Ticket
 
-from . import booking_opt_in
-from .queueing import enqueue_notice, subscribe, unsubscribe
+from . import booking_opt_in, texts
+from .queueing import LANGUAGES, subscribe, unsubscribe
 
-# t<ticket id>_<22 characters of base64url HMAC>: at most 1 + 10 + 1 + 22 = 34 ≤ 64;
-# b<booking id>_<…> for a booking (docs/notifications.md#opt-in-at-booking).
-_PAYLOAD = re.compile(r"([tb])([1-9][0-9]{0,9})_([A-Za-z0-9_-]{22})")
+# t<ticket id>-<language>_<22 characters of base64url HMAC>: at most 1 + 10 + 3 + 1 + 22
+# = 37 ≤ 64; b<booking id>… for a booking (docs/notifications.md#opt-in-at-booking). The
+# "-<language>" is absent from the payloads made before it was carried.
+_PAYLOAD = re.compile(r"([tb])([1-9][0-9]{0,9})(?:-(id|en))?_([A-Za-z0-9_-]{22})")
 _PURPOSE = b"antre telegram start payload v1"
 # What a visitor writes to stop (any case, surrounding spaces and a leading slash allowed).
 STOP_WORDS = frozenset({"stop", "berhenti", "unsubscribe"})
-CONFIRMATION_DEADLINE = dt.timedelta(minutes=30)
 
 
-def _mac(secret: str, ticket_id: int, prefix: str = "t") -> str:
+@dataclass(frozen=True)
+class StartTarget:
+    """What a ``/start`` payload of ours names: a ticket (``t``) or a booking (``b``), and
+    the page's language, or None for a payload made before the language was carried."""
+
+    kind: str
+    id: int
+    language: str | None
+
+
+def _mac(secret: str, number: int, prefix: str, language: str | None) -> str:
     key = hmac.new(secret.encode(), _PURPOSE, hashlib.sha256).digest()
-    # A ticket's MAC covers the bare id (the links already given out); a booking's covers
-    # "b<id>", so a ticket's payload cannot be turned into a booking's of the same id.
-    message = str(ticket_id) if prefix == "t" else f"{prefix}{ticket_id}"
+    # A ticket's MAC covers the bare id (the links given out before bookings); a booking's
+    # covers "b<id>", so a ticket's payload cannot be turned into a booking's of the same
+    # id; the language, when carried, is covered too (":en"), so it cannot be swapped.
+    message = str(number) if prefix == "t" else f"{prefix}{number}"
+    if language is not None:
+        message += f":{language}"
     digest = hmac.new(key, message.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
 
 
-def start_payload(secret: str, ticket_id: int) -> str:
-    """The deep link's ``start`` payload for one ticket (Telegram's alphabet, ≤ 64)."""
-    return f"t{ticket_id}_{_mac(secret, ticket_id)}"
+def _payload(secret: str, prefix: str, number: int, language: str) -> str:
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}")
+    return f"{prefix}{number}-{language}_{_mac(secret, number, prefix, language)}"
 
 
-def booking_start_payload(secret: str, booking_id: int) -> str:
+def start_payload(secret: str, ticket_id: int, language: str) -> str:
+    """The deep link's ``start`` payload for one ticket, read in ``language`` (Telegram's
+    alphabet, ≤ 64)."""
+    return _payload(secret, "t", ticket_id, language)
+
+
+def booking_start_payload(secret: str, booking_id: int, language: str) -> str:
     """The deep link's ``start`` payload for one booking (its status page offers it)."""
-    return f"b{booking_id}_{_mac(secret, booking_id, 'b')}"
+    return _payload(secret, "b", booking_id, language)
 
 
-def payload_target(secret: str, payload: str) -> tuple[str, int] | None:
-    """``("t", ticket id)`` or ``("b", booking id)`` for a payload this server made, or
-    None for anything else."""
+def payload_target(secret: str, payload: str) -> StartTarget | None:
+    """The ticket or booking (and language) of a payload this server made, or None for
+    anything else."""
     match = _PAYLOAD.fullmatch(payload)
     if match is None:
         return None
-    prefix, number = match.group(1), int(match.group(2))
-    if not hmac.compare_digest(_mac(secret, number, prefix), match.group(3)):
+    prefix, number, language = match.group(1), int(match.group(2)), match.group(3)
+    if not hmac.compare_digest(_mac(secret, number, prefix, language), match.group(4)):
         return None
-    return prefix, number
+    return StartTarget(prefix, number, language)
 
 
 def ticket_id_from_payload(secret: str, payload: str) -> int | None:
     """The ticket a payload was made for, or None for anything not made by this server."""
     target = payload_target(secret, payload)
-    return target[1] if target is not None and target[0] == "t" else None
+    return target.id if target is not None and target.kind == "t" else None
 
 
 def is_stop(text: str) -> bool:
@@ -155,38 +179,34 @@ def bind_telegram(
     now: dt.datetime,
     link_base: str = "",
 ) -> NoticeSubscription | None:
-    """``/start <payload>``: the chat gets the ticket's (or the booking's) notices, and a
-    confirmation is queued (the bot may write now: the visitor started it). None when the
-    payload is not one of ours, or the ticket is gone or finished (the booking no longer
-    booked). Binding twice is one binding."""
+    """``/start <payload>``: the chat gets the ticket's (or the booking's) notices in the
+    payload's language, and a confirmation is queued (the bot may write now: the visitor
+    started it). None when the payload is not one of ours, or the ticket is gone or
+    finished (the booking no longer booked). Binding twice is one binding."""
     target = payload_target(secret, payload)
-    if target is not None and target[0] == "b":
-        return booking_opt_in.bind_telegram(session, target[1], chat_id, now, link_base)
-    ticket_id = target[1] if target is not None else None
-    ticket = session.get(Ticket, ticket_id) if ticket_id is not None else None
+    if target is None:
+        return None
+    if target.kind == "b":
+        return booking_opt_in.bind_telegram(
+            session, target.id, chat_id, now, link_base, target.language
+        )
+    ticket = session.get(Ticket, target.id)
     if ticket is None or ticket.state not in OPEN_TICKET_STATES:
         return None
     for row in active_for_ticket(session, ticket.id):
         if row.channel == "telegram" and row.address == chat_id:
             return row
-    row = subscribe(session, channel="telegram", address=chat_id, now=now, ticket_id=ticket.id)
-    enqueue_notice(
+    language = target.language or "id"
+    row = subscribe(
         session,
-        row,
-        kind="subscribed",
+        channel="telegram",
+        address=chat_id,
         now=now,
-        deadline=now + CONFIRMATION_DEADLINE,
-        body=confirmation_text(ticket.number),
-        idempotency_key=f"subscription:{row.id}:subscribed",
+        ticket_id=ticket.id,
+        language=language,
+    )
+    link = f"{link_base.rstrip('/')}/t/{ticket.status_code}"
+    booking_opt_in.queue_confirmation(
+        session, row, "subscribed", texts.subscribed(ticket.number, link), now
     )
     return row
-
-
-def confirmation_text(number: str) -> str:
-    """Indonesian first, English under it: the bot does not know the visitor's choice
-    of language on the page. Nothing personal beyond the ticket's number."""
-    return (
-        f"Pemberitahuan untuk nomor antrean {number} aktif. Kami kabari saat giliran Anda "
-        "hampir tiba dan saat nomor Anda dipanggil. Kirim STOP untuk berhenti.\n\n"
-        f"Notices for ticket {number} are on. Send STOP to stop them."
-    )

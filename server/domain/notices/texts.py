@@ -55,6 +55,13 @@ _TEXTS: dict[str, dict[str, str]] = {
         "Isi survei kepuasan di sini: {link}",
         "en": "Thank you. How was our service for ticket {number}? Rate it here: {link}",
     },
+    # The bot's answer to Start from the ticket page (``opt_in.bind_telegram``).
+    "subscribed": {
+        "id": "Pemberitahuan untuk nomor antrean {number} aktif. Kami kabari saat giliran "
+        "Anda hampir tiba dan saat nomor Anda dipanggil. Kirim STOP untuk berhenti. {link}",
+        "en": "Notices for ticket {number} are on: we tell you when your turn is near and "
+        "when you are called. Send STOP to stop them. {link}",
+    },
     "booking_confirmed": {
         "id": "Booking {code} tercatat: {service}, {date} pukul {time}. "
         "Check-in di kios dengan kode atau QR di halaman ini: {link}",
@@ -79,6 +86,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "We are sorry: booking {code} ({service}, {date} at {time}) was cancelled by "
         "the hall. Why, and another booking: {link}",
     },
+    # The bot's answer to Start from the booking's status page (``booking_opt_in``).
     "booking_subscribed": {
         "id": "Pemberitahuan untuk booking {code} aktif. Kami kirim pengingat sehari dan "
         "satu jam sebelum jadwal. Kirim STOP untuk berhenti. {link}",
@@ -93,7 +101,8 @@ LANGUAGES = ("id", "en")
 # limits (4096 for a text, 1024 for a template's body) and Telegram's (4096) are higher.
 MAX_TEXT = 700
 # An SMS holds 160 plain characters (70 with any character outside GSM 7-bit), 306 in
-# two parts: shown beside the preview, not enforced (no SMS gateway is built yet).
+# two parts: shown beside the preview as a guide, not enforced (a longer text goes out
+# in more parts, each one paid to the hall's SMS gateway).
 SMS_PART = 160
 # What each placeholder stands for, for the editor's list and its preview.
 PLACEHOLDERS: dict[str, tuple[str, str]] = {
@@ -233,7 +242,14 @@ TEMPLATE_NAMES: dict[str, str] = {
     "ahead_minutes": "antre_hampir_menit",
     "transferred": "antre_dipindah",
     "survey": "antre_survei",
+    "booking_confirmed": "antre_booking_tercatat",
+    "booking_reminder_day": "antre_booking_besok",
+    "booking_reminder_hour": "antre_booking_sejam",
+    "booking_cancelled": "antre_booking_batal",
 }
+# The confirmations after Start: only ever sent to a Telegram chat (the bot's answer), so
+# no WhatsApp template is submitted for them.
+TELEGRAM_ONLY = frozenset({"subscribed", "booking_subscribed"})
 # Meta refuses a template body that ends (or starts) with a variable, and the status
 # link is the last placeholder of every default text: the template adds this sentence
 # after it (true on the Cloud API, whose webhook hears STOP).
@@ -281,6 +297,10 @@ def transferred(number: str, service: str, link: str) -> dict[str, object]:
 
 
 def survey(number: str, link: str) -> dict[str, object]:
+    return {"number": number, "link": link}
+
+
+def subscribed(number: str, link: str) -> dict[str, object]:
     return {"number": number, "link": link}
 
 

@@ -6,7 +6,10 @@ clock."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import hmac
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -231,9 +234,9 @@ def test_a_move_fails_the_old_slots_reminder_and_the_new_slot_is_reminded(
 
 def test_telegram_binds_to_a_booking_by_its_own_payload_only(desk: Desk, kk: int) -> None:
     booking = book(desk, at(1, 10), channel=None)
-    payload = opt_in.booking_start_payload(SECRET, booking.id)
-    assert payload.startswith(f"b{booking.id}_") and len(payload) <= 64
-    ticket_payload = opt_in.start_payload(SECRET, booking.id)
+    payload = opt_in.booking_start_payload(SECRET, booking.id, "id")
+    assert payload.startswith(f"b{booking.id}-id_") and len(payload) <= 64
+    ticket_payload = opt_in.start_payload(SECRET, booking.id, "id")
     forged = "b" + ticket_payload[1:]  # a ticket's MAC with a booking's prefix
     now = desk.clock()
     assert opt_in.bind_telegram(desk.session, SECRET, forged, "555", now, BASE) is None
@@ -245,6 +248,37 @@ def test_telegram_binds_to_a_booking_by_its_own_payload_only(desk: Desk, kk: int
         confirmation.body or ""
     )
     assert remind(desk, at(0, 16)) == 1  # the bound chat is reminded like a phone
+
+
+def test_a_booking_bound_from_the_english_status_page_is_confirmed_in_english(
+    desk: Desk, kk: int
+) -> None:
+    booking = book(desk, at(1, 10), channel=None)  # made on the Indonesian page
+    payload = opt_in.booking_start_payload(SECRET, booking.id, "en")
+    row = opt_in.bind_telegram(desk.session, SECRET, payload, "555", desk.clock(), BASE)
+    assert row is not None and row.language == "en"
+    [confirmation] = notices(desk)
+    assert (confirmation.body or "").startswith(f"Notices for booking {shown(booking.code)}")
+    assert f"{BASE}/b/{booking.code}" in (confirmation.body or "")
+
+
+def test_a_booking_link_made_before_the_language_was_carried_binds_in_the_bookings_own(
+    desk: Desk, kk: int
+) -> None:
+    booking = book(desk, at(1, 10), channel=None, language="en")
+    row = opt_in.bind_telegram(
+        desk.session, SECRET, old_payload(SECRET, "b", booking.id), "555", desk.clock(), BASE
+    )
+    assert row is not None and row.language == "en"
+
+
+def old_payload(secret: str, prefix: str, number: int) -> str:
+    """A deep link's payload as this server made them before the page's language rode
+    along (``t<id>_<mac>``): links already given out must keep working."""
+    key = hmac.new(secret.encode(), b"antre telegram start payload v1", hashlib.sha256).digest()
+    message = str(number) if prefix == "t" else f"{prefix}{number}"
+    digest = hmac.new(key, message.encode(), hashlib.sha256).digest()
+    return f"{prefix}{number}_{base64.urlsafe_b64encode(digest[:16]).decode().rstrip('=')}"
 
 
 def admin_principal(desk: Desk, hall: Hall) -> Principal:

@@ -223,6 +223,24 @@ def test_each_template_body_follows_metas_rules_for_variables() -> None:
             assert numbers == list(range(1, len(texts.placeholders(kind)) + 1)), (kind, language)
 
 
+def test_every_kind_sent_on_whatsapp_has_a_default_template_name_of_its_own() -> None:
+    """The booking kinds go out as Cloud API templates like the queue's: each needs a
+    name the docs' table lists for the hall to submit, not the ``antre_<kind>`` guess."""
+    sendable = [kind for kind in texts.kinds() if kind not in texts.TELEGRAM_ONLY]
+    assert {"booking_confirmed", "booking_reminder_day", "booking_cancelled"} <= set(sendable)
+    names = [texts.TEMPLATE_NAMES[kind] for kind in sendable]
+    assert len(set(names)) == len(names)
+    assert all(re.fullmatch(r"antre_[a-z_]+", name) for name in names)
+    assert texts.template_name("booking_confirmed", {}) == "antre_booking_tercatat"
+    assert texts.template_name("booking_confirmed", {"booking_confirmed": "mpp_b"}) == "mpp_b"
+
+
+def test_the_confirmations_after_start_are_telegram_only_and_carry_the_link() -> None:
+    for kind in texts.TELEGRAM_ONLY:
+        assert kind in texts.kinds() and kind not in texts.TEMPLATE_NAMES
+    assert texts.placeholders("subscribed") == ("number", "link")
+
+
 def test_the_preview_fills_the_sample_values_and_counts_sms_parts() -> None:
     short = text_editor.preview("called", "id", "Giliran {number}: {counter}. {link}")
     assert short.body == "Giliran DK-012: Loket 3. https://mpp.example.go.id/t/Hk3pQ9zX"

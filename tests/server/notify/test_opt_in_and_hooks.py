@@ -3,6 +3,7 @@ signed and unsigned requests built here, against the real app and database."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 import hmac
@@ -15,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from server.domain.notices import opt_in
+from server.domain.notices import opt_in, text_editor
 from server.domain.notices.queueing import enqueue_notice
 from server.models import Notice, NoticeState, NoticeSubscription, Ticket
 from server.state import AppState
@@ -264,13 +265,105 @@ def test_whatsapp_statuses_and_stop(notifying: Flask, api: Api) -> None:
     assert sub.unsubscribed_at is not None
 
 
-def test_the_start_payload_is_bound_to_one_ticket_and_one_secret() -> None:
-    payload = opt_in.start_payload("s" * 32, 42)
+def test_the_start_payload_is_bound_to_one_ticket_one_secret_and_one_language() -> None:
+    payload = opt_in.start_payload("s" * 32, 42, "en")
     assert len(payload) <= 64 and re.fullmatch(r"[A-Za-z0-9_-]+", payload)
+    assert opt_in.payload_target("s" * 32, payload) == opt_in.StartTarget("t", 42, "en")
     assert opt_in.ticket_id_from_payload("s" * 32, payload) == 42
     assert opt_in.ticket_id_from_payload("t" * 32, payload) is None
     assert opt_in.ticket_id_from_payload("s" * 32, payload.replace("t42", "t43")) is None
+    assert opt_in.ticket_id_from_payload("s" * 32, payload.replace("-en_", "-id_")) is None
+    assert opt_in.ticket_id_from_payload("s" * 32, payload.replace("-en_", "_")) is None
     assert opt_in.ticket_id_from_payload("s" * 32, "t42_short") is None
+    longest = opt_in.booking_start_payload("s" * 32, 9_999_999_999, "id")
+    assert len(longest) <= 64 and re.fullmatch(r"[A-Za-z0-9_-]+", longest)
+
+
+def test_a_start_payload_made_before_the_language_was_carried_still_binds_in_indonesian() -> None:
+    old = old_payload("s" * 32, "t", 42)
+    assert opt_in.payload_target("s" * 32, old) == opt_in.StartTarget("t", 42, None)
+    assert opt_in.payload_target("t" * 32, old) is None
+
+
+def start_payload_on(client: FlaskClient, code: str, query: str = "") -> str:
+    page = client.get(f"/t/{code}{query}").get_data(as_text=True)
+    return re.search(r"start=([A-Za-z0-9_-]+)", page).group(1)  # type: ignore[union-attr]
+
+
+def confirmation(app: Flask) -> Notice:
+    state: AppState = app.extensions["antre"]
+    with state.db.read() as session:
+        [notice] = session.scalars(select(Notice).where(Notice.kind == "subscribed")).all()
+        session.expunge_all()
+        return notice
+
+
+def test_telegram_from_the_english_page_confirms_and_notifies_in_english_with_the_link(
+    notifying: Flask, api: Api
+) -> None:
+    ticket = issued(api)
+    client = notifying.test_client()
+    payload = start_payload_on(client, ticket["status_code"], "?lang=en")
+    assert "-en_" in payload
+
+    assert telegram(client, text_update(987654321, f"/start {payload}")).status_code == 200
+    [row] = subscriptions(notifying)
+    assert row.language == "en"
+    body = confirmation(notifying).body or ""
+    assert body.startswith(f"Notices for ticket {ticket['number']} are on")
+    assert body.endswith(f"/t/{ticket['status_code']}") and "Pemberitahuan" not in body
+
+
+def test_telegram_from_the_indonesian_page_confirms_in_indonesian_only(
+    notifying: Flask, api: Api
+) -> None:
+    ticket = issued(api)
+    client = notifying.test_client()
+    payload = start_payload_on(client, ticket["status_code"])
+    telegram(client, text_update(987654321, f"/start {payload}"))
+    [row] = subscriptions(notifying)
+    assert row.language == "id"
+    body = confirmation(notifying).body or ""
+    assert body.startswith(f"Pemberitahuan untuk nomor antrean {ticket['number']} aktif")
+    assert body.endswith(f"/t/{ticket['status_code']}") and "Notices" not in body
+
+
+def test_an_old_start_link_without_the_language_still_binds_in_indonesian(
+    notifying: Flask, api: Api
+) -> None:
+    issued(api)
+    state: AppState = notifying.extensions["antre"]
+    with state.db.read() as session:
+        ticket_id = session.scalars(select(Ticket.id)).one()
+    payload = old_payload(state.config.secret_key, "t", ticket_id)
+    telegram(notifying.test_client(), text_update(987654321, f"/start {payload}"))
+    [row] = subscriptions(notifying)
+    assert (row.ticket_id, row.language) == (ticket_id, "id")
+
+
+def test_the_confirmation_says_the_halls_edited_words(notifying: Flask, api: Api) -> None:
+    ticket = issued(api)
+    state: AppState = notifying.extensions["antre"]
+    with state.db.write() as session:
+        text_editor.save_text(
+            session, "subscribed", "en", "Bot on for {number}. STOP ends it. {link}",
+            now=state.clock(), user_id=None,
+        )  # fmt: skip
+    client = notifying.test_client()
+    payload = start_payload_on(client, ticket["status_code"], "?lang=en")
+    telegram(client, text_update(987654321, f"/start {payload}"))
+    assert confirmation(notifying).body == (
+        f"Bot on for {ticket['number']}. STOP ends it. http://localhost/t/{ticket['status_code']}"
+    )
+
+
+def old_payload(secret: str, prefix: str, number: int) -> str:
+    """A deep link's payload as this server made them before the page's language rode
+    along (``t<id>_<mac>``): links already given out must keep working."""
+    key = hmac.new(secret.encode(), b"antre telegram start payload v1", hashlib.sha256).digest()
+    message = str(number) if prefix == "t" else f"{prefix}{number}"
+    digest = hmac.new(key, message.encode(), hashlib.sha256).digest()
+    return f"{prefix}{number}_{base64.urlsafe_b64encode(digest[:16]).decode().rstrip('=')}"
 
 
 def test_the_message_log_shows_masked_addresses_states_and_no_bodies(
