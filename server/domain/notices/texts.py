@@ -111,7 +111,10 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "service": ("nama layanan", "service name"),
     "ahead": ("jumlah orang di depan", "people ahead"),
     "minutes": ("perkiraan menit tunggu", "estimated minutes of waiting"),
-    "link": ("tautan status tiket (wajib)", "the ticket's status link (required)"),
+    "link": (
+        "tautan status tiket atau booking (wajib)",
+        "the status link of the ticket or booking (required)",
+    ),
     "code": ("kode booking", "booking code"),
     "date": ("tanggal booking", "the booking's date"),
     "time": ("jam booking", "the booking's time"),
