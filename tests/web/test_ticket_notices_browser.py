@@ -57,7 +57,7 @@ def test_a_visitor_opts_in_with_a_number_and_stops_at_phone_size(
 
     expect(page.locator("#notice-whatsapp")).to_have_text("Kabari saya lewat WhatsApp")
     expect(page.locator("#notice-telegram")).to_have_attribute(
-        "href", re.compile(r"^https://t\.me/MppKotaBot\?start=t\d+_[A-Za-z0-9_-]{22}$")
+        "href", re.compile(r"^https://t\.me/MppKotaBot\?start=t\d+-id_[A-Za-z0-9_-]{22}$")
     )
     box = page.locator("#notice-whatsapp").bounding_box()
     assert box is not None and box["height"] >= 44 and box["width"] >= 280
