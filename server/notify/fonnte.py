@@ -76,7 +76,7 @@ def _result(response: requests.Response) -> SendResult:
         return SendResult.temporary(f"unreadable answer (HTTP {response.status_code})")
     if body.get("status") is True:
         return SendResult.sent(_first_id(body.get("id")))
-    reason = str(body.get("reason") or f"refused (HTTP {response.status_code})")
+    reason = http.scrubbed(str(body.get("reason") or f"refused (HTTP {response.status_code})"))
     if any(word in reason.lower() for word in _PERMANENT):
         return SendResult.permanent(f"Fonnte: {reason}")
     return SendResult.temporary(f"Fonnte: {reason}")

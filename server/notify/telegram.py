@@ -68,7 +68,7 @@ def _result(response: requests.Response) -> SendResult:
         result = body.get("result")
         message_id = result.get("message_id") if isinstance(result, dict) else None
         return SendResult.sent(None if message_id is None else str(message_id))
-    description = str(body.get("description") or f"HTTP {response.status_code}")[:120]
+    description = http.scrubbed(str(body.get("description") or f"HTTP {response.status_code}"))
     if response.status_code == 429:
         return SendResult.temporary(f"Telegram: {description}", _retry_after(body, response))
     if response.status_code in (401, 404):

@@ -114,7 +114,7 @@ def _result(response: requests.Response) -> SendResult:
         return decided
     if not isinstance(code, int):
         return SendResult.temporary(f"unreadable answer (HTTP {response.status_code})")
-    reason = PERMANENT_REASONS.get(code) or str(error.get("message") or "refused")[:120]
+    reason = PERMANENT_REASONS.get(code) or http.scrubbed(str(error.get("message") or "refused"))
     return SendResult.permanent(f"WhatsApp {code}: {reason}")
 
 

@@ -28,6 +28,15 @@ WABLAS_TOKEN = "wablas-device-token.SECRET-key"
 SMS_KEY = "sms-gateway-key-SECRET"
 VISITOR_PHONE = "0812-3456-7890"
 VISITOR_CHAT = "987654321"
+# The visitor's number as a provider writes it back (Fonnte's ``target``, Meta's ``to``).
+VISITOR_DIGITS = "6281234567890"
+
+
+def parts_of(number: str, text: str, run: int = 4) -> list[str]:
+    """The runs of ``run`` digits of ``number`` that ``text`` repeats: what a log reader
+    could piece the number together from."""
+    runs = (number[i : i + run] for i in range(len(number) - run + 1))
+    return [part for part in runs if part in text]
 
 
 @dataclass

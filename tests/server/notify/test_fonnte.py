@@ -1,6 +1,6 @@
 """WhatsApp through Fonnte, against a fake Fonnte on 127.0.0.1: a notice is sent once,
 retried on a temporary error, given up on a permanent one, never sent after its
-deadline, and no log line holds the device token."""
+deadline, and no log line holds the device token, nor the reason the visitor's number."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from server.models import NoticeState
 from server.notify.fonnte import FonnteChannel
 from server.notify.worker import NoticeWorker
 
-from .conftest import FONNTE_TOKEN, Notices
+from .conftest import FONNTE_TOKEN, VISITOR_DIGITS, Notices, parts_of
 from .fake_provider import FakeProvider, Reply
 
 
@@ -153,3 +153,25 @@ def test_no_log_line_of_a_failed_send_holds_the_token_or_the_number(
     assert FONNTE_TOKEN not in caplog.text
     assert "3456" not in caplog.text
     assert FONNTE_TOKEN not in repr(FonnteChannel(FONNTE_TOKEN))
+
+
+@pytest.mark.parametrize(
+    ("said", "kept"),
+    [
+        (f"target {VISITOR_DIGITS} invalid", "Fonnte: target … invalid"),
+        ("number +62 812-3456-7890 not registered", "Fonnte: number … not registered"),
+    ],
+)
+def test_a_refusal_that_repeats_the_number_is_kept_and_logged_without_it(
+    notices: Notices, fonnte: FakeProvider, caplog: pytest.LogCaptureFixture, said: str, kept: str
+) -> None:
+    fonnte.script(Reply(200, {"status": False, "reason": said}))
+    notice_id = notices.queue("whatsapp")
+    caplog.set_level(logging.DEBUG)
+
+    worker_for(notices, fonnte).run_once()
+
+    failed = notices.notice(notice_id)
+    assert (failed.state, failed.reason) == (NoticeState.FAILED, kept)
+    assert kept in caplog.text
+    assert parts_of(VISITOR_DIGITS, caplog.text) == []

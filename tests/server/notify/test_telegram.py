@@ -12,7 +12,7 @@ from server.models import NoticeState
 from server.notify.telegram import TelegramChannel
 from server.notify.worker import NoticeWorker
 
-from .conftest import TELEGRAM_TOKEN, VISITOR_CHAT, Notices
+from .conftest import TELEGRAM_TOKEN, VISITOR_CHAT, Notices, parts_of
 from .fake_provider import FakeProvider, Reply
 
 
@@ -87,6 +87,26 @@ def test_a_blocked_bot_an_unknown_chat_or_a_revoked_token_is_given_up(
 
     failed = notices.notice(notice_id)
     assert (failed.state, failed.reason) == (NoticeState.FAILED, reason)
+
+
+@pytest.mark.parametrize("chat", [VISITOR_CHAT, "77001"])  # the oldest accounts: five digits
+def test_telegram_s_words_are_kept_and_logged_without_the_chat_id(
+    notices: Notices, telegram: FakeProvider, caplog: pytest.LogCaptureFixture, chat: str
+) -> None:
+    said = f"Bad Request: chat {chat} not found"
+    telegram.script(Reply(400, {"ok": False, "error_code": 400, "description": said}))
+    notice_id = notices.queue("telegram", address=chat)
+    caplog.set_level(logging.DEBUG)
+
+    worker_for(notices, telegram.url).run_once()
+
+    failed = notices.notice(notice_id)
+    assert (failed.state, failed.reason) == (
+        NoticeState.FAILED,
+        "Telegram: Bad Request: chat … not found",
+    )
+    assert "chat … not found" in caplog.text
+    assert parts_of(chat, caplog.text) == []
 
 
 def test_a_bad_gateway_is_retried(notices: Notices, telegram: FakeProvider) -> None:

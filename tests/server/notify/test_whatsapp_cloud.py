@@ -1,5 +1,6 @@
 """WhatsApp through Meta's Cloud API, against a fake Graph API on 127.0.0.1: template
-messages, errors sorted by their code, and the delivery webhook's signature."""
+messages, errors sorted by their code (Meta's own words kept without the visitor's
+number), and the delivery webhook's signature."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import dataclasses
 import hashlib
 import hmac
 import json
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -21,7 +23,7 @@ from server.notify.worker import NoticeWorker
 from server.state import AppState
 from tests.conftest import Api, FakeClock
 
-from .conftest import Notices
+from .conftest import VISITOR_DIGITS, Notices, parts_of
 from .fake_provider import FakeProvider, Reply, graph_error, whatsapp_cloud_ok
 
 ACCESS_TOKEN = "EAAG-cloud-access-token-SECRET"
@@ -125,6 +127,24 @@ def test_errors_are_retried_or_given_up_by_their_code(
     result = notices.notice(notice_id)
     assert result.state == state
     assert (result.reason or "").startswith(reason)
+
+
+def test_meta_s_words_for_an_unnamed_error_are_kept_and_logged_without_the_number(
+    notices: Notices, graph: FakeProvider, caplog: pytest.LogCaptureFixture
+) -> None:
+    graph.script(graph_error(100, f"Invalid parameter: {VISITOR_DIGITS}"))
+    notice_id = queue_template(notices)
+    caplog.set_level(logging.DEBUG)
+
+    worker_for(notices, graph).run_once()
+
+    failed = notices.notice(notice_id)
+    assert (failed.state, failed.reason) == (
+        NoticeState.FAILED,
+        "WhatsApp 100: Invalid parameter: …",
+    )
+    assert "Invalid parameter" in caplog.text
+    assert parts_of(VISITOR_DIGITS, caplog.text) == []
 
 
 def test_a_template_notice_is_never_sent_after_its_deadline(
