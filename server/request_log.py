@@ -38,6 +38,10 @@ REQUEST_ID_BYTES = 8
 _TICKET_STATUS = re.compile(r"^(/api/v1/tickets/|/t/)([A-Za-z0-9_-]{4})[^/]{5,}(/.*)?$")
 # A booking's code opens its status page: a log keeps two of its characters.
 _BOOKING_CODE = re.compile(r"^(/api/v1/bookings/|/b/)([A-Za-z0-9]{2})[^/]{3,}")
+# The gateways' webhooks carry the hall's secret as a path segment (they sign nothing):
+# /hooks/fonnte/<secret>[/status], /hooks/wablas/…, /hooks/sms/<secret>. A log reader
+# holding it could post STOPs and delivery reports as the gateway: none of it is kept.
+_HOOK_SECRET = re.compile(r"^(/hooks/[^/]+/)[^/]+")
 
 
 def new_request_id() -> str:
@@ -50,9 +54,11 @@ def request_id_of(environ: WSGIEnvironment) -> str:
 
 
 def loggable_path(path: str) -> str:
-    """The path without the part of a ticket's status code that would let a log reader
-    open the visitor's ticket page."""
-    return _BOOKING_CODE.sub(r"\1\2…", _TICKET_STATUS.sub(r"\1\2…\3", path))
+    """The path without the part of a ticket's status code or a booking's code that
+    would let a log reader open the visitor's page, and without a webhook's secret."""
+    path = _TICKET_STATUS.sub(r"\1\2…\3", path)
+    path = _BOOKING_CODE.sub(r"\1\2…", path)
+    return _HOOK_SECRET.sub(r"\1…", path)
 
 
 def _path(environ: WSGIEnvironment) -> str:

@@ -183,6 +183,14 @@ def test_nginx_sets_every_forwarded_header_the_server_trusts() -> None:
             assert re.search(rf"proxy_set_header\s+{header}\s", body), (path, header)
 
 
+def test_nginx_writes_no_access_log_of_the_webhooks_whose_urls_hold_a_secret() -> None:
+    site = (ROOT / "deploy" / "nginx" / "antre.conf").read_text(encoding="utf-8")
+
+    hooks = _locations(site)["/hooks/"]
+    assert re.search(r"^\s*access_log\s+off;", hooks, re.MULTILINE)
+    assert "proxy_pass http://antre_servers;" in hooks
+
+
 def _unit(name: str) -> str:
     return (ROOT / "deploy" / "systemd" / name).read_text(encoding="utf-8")
 

@@ -172,6 +172,30 @@ def test_stop_by_sms_through_the_gateways_inbound_callback_ends_the_sms_notices(
     assert active(gateways) == [("whatsapp", "+6281234567890")]
 
 
+@pytest.mark.parametrize(
+    ("path", "logged"),
+    [
+        (f"/hooks/fonnte/{FONNTE_HOOK}", "POST /hooks/fonnte/… 200"),
+        (f"/hooks/fonnte/{FONNTE_HOOK}/status", "POST /hooks/fonnte/…/status 200"),
+        (f"/hooks/wablas/{WABLAS_HOOK}", "POST /hooks/wablas/… 200"),
+        (f"/hooks/wablas/{WABLAS_HOOK}/status", "POST /hooks/wablas/…/status 200"),
+        (f"/hooks/sms/{SMS_HOOK}", "POST /hooks/sms/… 200"),
+        (f"/hooks/sms/{SMS_HOOK}x", "POST /hooks/sms/… 403"),
+    ],
+)
+def test_the_request_log_keeps_no_part_of_a_hook_s_secret(
+    gateways: Flask, caplog: pytest.LogCaptureFixture, path: str, logged: str
+) -> None:
+    caplog.set_level(logging.INFO, logger="antre.http")
+
+    answer = gateways.test_client().post(path, json={"id": "80001", "status": "sent"})
+    answer.close()  # the body is sent: the access line is written
+
+    [line] = [r.getMessage() for r in caplog.records if r.name == "antre.http"]
+    assert line.startswith(logged)
+    assert "hook-path" not in line and "SECRET" not in line  # no part of the secret
+
+
 def test_the_gateway_hooks_are_absent_without_their_secrets(app: Flask) -> None:
     client = app.test_client()
     stop = fonnte_incoming("6281234567890", "STOP")
