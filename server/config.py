@@ -121,6 +121,23 @@ def _form_fields(value: Any) -> str:
     return text
 
 
+# Telegram's rule for a bot's username: 5-32 letters, digits or _, ending in "bot".
+_BOT_USERNAME = re.compile(r"[A-Za-z0-9_]{2,29}[Bb][Oo][Tt]")
+
+
+def _telegram_bot(value: Any) -> str:
+    """The bot's username as the t.me link takes it. "@MppKotaBot" is refused, not
+    mended: what is typed here is what the ticket page links to, and a near miss (a
+    display name, a token) should be seen by whoever typed it."""
+    text = _text(value)
+    if not _BOT_USERNAME.fullmatch(text):
+        raise ValueError(
+            'must be the bot\'s username without "@": 5-32 letters, digits or _, '
+            'ending in "bot" (e.g. MppKotaBot)'
+        )
+    return text
+
+
 def _channel(value: Any) -> str:
     text = _text(value)
     if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", text):
@@ -215,7 +232,7 @@ _SPEC: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "notify_fonnte_url": ("notify", "fonnte_url", _http_url),
     "notify_fonnte_per_minute": ("notify", "fonnte_per_minute", _positive),
     "notify_telegram_token": ("notify", "telegram_token", _text),
-    "notify_telegram_bot": ("notify", "telegram_bot", _text),
+    "notify_telegram_bot": ("notify", "telegram_bot", _telegram_bot),
     "notify_telegram_url": ("notify", "telegram_url", _http_url),
     "notify_telegram_webhook_secret": ("notify", "telegram_webhook_secret", _text),
     "notify_telegram_per_minute": ("notify", "telegram_per_minute", _positive),

@@ -93,12 +93,27 @@ def _status(config: ServerConfig) -> dict[str, tuple[bool, str]]:
         ),
         "fonnte": served_by_cloud(fonnte, "notify_fonnte_token"),
         "wablas": served_by_cloud(wablas, "notify_wablas_token"),
-        "telegram": (True, on) if config.notify_telegram_token else needs("notify_telegram_token"),
+        "telegram": _telegram_status(config, on),
         "sms": (True, on) if config.notify_sms_url else needs("notify_sms_url"),
     }
     if config.notify_wablas_token and not config.notify_wablas_url:
         status["wablas"] = needs("notify_wablas_url")
     return status
+
+
+def _telegram_status(config: ServerConfig, on: str) -> tuple[bool, str]:
+    """A token without the bot's username still sends to visitors who started the bot
+    before, but the ticket page has no t.me link to offer new ones."""
+    if not config.notify_telegram_token:
+        name = setting_place("notify_telegram_token")[1]
+        return False, id_en(f"tidak aktif: butuh {name}", f"off: needs {name}")
+    if not config.notify_telegram_bot:
+        name = setting_place("notify_telegram_bot")[1]
+        return False, id_en(
+            f"tidak ditawarkan ke pengunjung: butuh {name}",
+            f"not offered to visitors: needs {name}",
+        )
+    return True, on
 
 
 def _hooks(config: ServerConfig) -> dict[str, list[tuple[str, str]]]:

@@ -302,6 +302,11 @@ RULES: dict[str, Words] = {
         "Pasangan jenis=nama_template dipisah koma; nama: huruf kecil, angka, _.",
         "kind=template_name pairs separated by commas; names: lowercase, digits, _.",
     ),
+    "telegram_bot": (
+        "Nama pengguna bot tanpa @: 5–32 huruf, angka atau _, diakhiri “bot” (mis. MppKotaBot).",
+        "The bot's username without @: 5-32 letters, digits or _, ending in “bot” "
+        "(e.g. MppKotaBot).",
+    ),
     "text": ("Isian ini tidak sah.", "This value is not valid."),
     "too_long": ("Terlalu panjang.", "Too long."),
 }
@@ -321,6 +326,8 @@ def rule_of(key: str) -> str:
         return "pairs"
     if key == "notify_whatsapp_templates":
         return "templates"
+    if key == "notify_telegram_bot":
+        return "telegram_bot"
     if key in CHOICES:
         return "choice"
     return "text"

@@ -21,8 +21,12 @@ def notice_offer(
     ctx: Ctx, config: ServerConfig, status_code: str, language: str
 ) -> dict[str, Any] | None:
     """What the page shows about notices: None with no channel configured or a finished
-    ticket; otherwise the channels offered and the active subscriptions, masked. The
-    Telegram link carries the page's ``language``: the bot answers and notifies in it."""
+    ticket, or with nothing to offer and nothing on; otherwise the channels offered and
+    the active subscriptions, masked. The Telegram link carries the page's ``language``:
+    the bot answers and notifies in it.
+
+    Telegram is offered only with the bot's username: without it there is no t.me link
+    to press (a token alone still sends to visitors bound before)."""
     channels = configured_channels(config)
     if not channels:
         return None
@@ -40,6 +44,8 @@ def notice_offer(
         {"channel": row.channel, "address": opt_in.shown_address(row)}
         for row in opt_in.active_for_ticket(ctx.session, ticket.id)
     ]
+    if not active and telegram_link is None and not {"whatsapp", "sms"} & channels.keys():
+        return None  # an empty panel, nothing to press
     return {
         "whatsapp": "whatsapp" in channels,
         "sms": "sms" in channels,

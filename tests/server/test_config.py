@@ -75,6 +75,27 @@ def test_a_bad_environment_value_is_a_clear_error(env: dict[str, str], fragment:
     assert fragment in str(caught.value)
 
 
+@pytest.mark.parametrize("username", ["MppKotaBot", "antre_mpp_bot", "Kota5BOT", "a" * 29 + "bot"])
+def test_a_telegram_bot_username_is_taken_as_telegram_allows_it(username: str) -> None:
+    config = load_config(None, env={"ANTRE_NOTIFY_TELEGRAM_BOT": username})
+    assert config.notify_telegram_bot == username
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["@MppKotaBot", "MppKota", "abot", "Mpp Kota Bot", "a" * 30 + "bot", "https://t.me/MppBot"],
+)
+def test_a_telegram_bot_username_breaking_telegram_s_rule_is_refused_naming_it(
+    username: str,
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(None, env={"ANTRE_NOTIFY_TELEGRAM_BOT": username})
+    said = str(caught.value)
+    assert said.startswith("ANTRE_NOTIFY_TELEGRAM_BOT: ")
+    assert 'without "@"' in said and "5-32 letters, digits or _" in said
+    assert 'ending in "bot"' in said
+
+
 def test_unknown_setting_in_the_file_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "[server]\nprot = 5000\n")
     with pytest.raises(ConfigError, match=r"unknown setting \[server\] prot"):

@@ -128,15 +128,40 @@ def test_a_value_the_file_sets_is_read_only_and_a_crafted_post_does_not_override
 def test_a_bad_value_or_combination_is_refused_beside_its_field_and_nothing_is_saved(
     app: Flask, admin: Console, form: dict[str, str], field: str, said: str
 ) -> None:
-    answer = admin.post(PAGE, {**form, "notify_telegram_bot": "StillTyped"})
+    answer = admin.post(PAGE, {**form, "notify_telegram_bot": "StillTypedBot"})
     assert answer.status_code == 422
     page = text(answer)
     assert f'id="{field}-error"' in page and said in page
-    assert 'value="StillTyped"' in page  # what was typed is kept
+    assert 'value="StillTypedBot"' in page  # what was typed is kept
     assert (
         TOKEN not in page and "short" not in page.split('id="f-notify_sms_webhook_secret"')[1][:80]
     )
     assert rows(app) == {}
+
+
+@pytest.mark.parametrize("username", ["@MppKotaBot", "MppKota"])
+def test_a_bot_username_telegram_would_not_take_is_refused_naming_the_rule(
+    app: Flask, admin: Console, username: str
+) -> None:
+    answer = admin.post(
+        PAGE, {"notify_telegram_token": "2:console", "notify_telegram_bot": username}
+    )
+    assert answer.status_code == 422
+    page = text(answer)
+    assert 'id="notify_telegram_bot-error"' in page
+    assert "Nama pengguna bot tanpa @: 5–32 huruf, angka atau _, diakhiri “bot”" in page
+    assert rows(app) == {}
+
+
+def test_a_telegram_token_without_the_bot_s_username_says_what_it_needs(
+    app: Flask, admin: Console
+) -> None:
+    admin.post(PAGE, {"notify_telegram_token": "2:console"})
+    page = text(admin.get(PAGE))
+    assert 'id="status-telegram">tidak ditawarkan ke pengunjung: butuh telegram_bot' in page
+
+    admin.post(PAGE, {"notify_telegram_bot": "MppKotaBot"})
+    assert 'id="status-telegram">aktif' in text(admin.get(PAGE))
 
 
 def test_a_console_value_cannot_make_an_invalid_whole_with_a_file_value(

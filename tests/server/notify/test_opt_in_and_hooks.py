@@ -167,6 +167,34 @@ def test_telegram_start_binds_the_chat_confirms_and_stop_unsubscribes(
     assert "987654321" not in caplog.text and TG_SECRET not in caplog.text
 
 
+def test_a_telegram_token_without_the_bot_s_username_offers_no_empty_panel(
+    notifying: Flask, api: Api
+) -> None:
+    configure(notifying, notify_fonnte_token=None, notify_telegram_bot=None)
+    code = issued(api)["status_code"]
+    client = notifying.test_client()
+    page = client.get(f"/t/{code}").get_data(as_text=True)
+    assert 'id="notices"' not in page and "Tunggu di mana saja" not in page
+
+    configure(notifying, notify_fonnte_token="fonnte-SECRET")  # WhatsApp beside it
+    page = client.get(f"/t/{code}").get_data(as_text=True)
+    assert "Kabari saya lewat WhatsApp" in page and "t.me/" not in page
+
+
+def test_a_visitor_bound_to_the_bot_can_still_stop_once_its_username_is_gone(
+    notifying: Flask, api: Api
+) -> None:
+    code = issued(api)["status_code"]
+    client = notifying.test_client()
+    page = client.get(f"/t/{code}").get_data(as_text=True)
+    payload = re.search(r"start=([A-Za-z0-9_-]+)", page).group(1)  # type: ignore[union-attr]
+    assert telegram(client, text_update(987654321, f"/start {payload}")).status_code == 200
+
+    configure(notifying, notify_fonnte_token=None, notify_telegram_bot=None)
+    page = client.get(f"/t/{code}").get_data(as_text=True)
+    assert "Pemberitahuan aktif" in page and 'id="notices-stop"' in page
+
+
 def test_telegram_refuses_a_wrong_secret_and_malformed_bodies(notifying: Flask) -> None:
     client = notifying.test_client()
     assert telegram(client, text_update(1, "STOP"), secret=None).status_code == 403
