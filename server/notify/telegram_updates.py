@@ -6,16 +6,41 @@ Telegram refuses ``getUpdates`` while a webhook is set, so the server polls only
 ``offset``) come again, for 24 hours: after a restart a ``/start`` or "STOP" may be read
 twice, which binds or stops once all the same. The URL holds the token: as for sending,
 no URL and no exception text is logged (``http``).
+
+Telegram answers 409 Conflict when a webhook is set for the bot after all (set by hand,
+or by another installation) or when another program reads the same bot's updates: two
+Antre server processes polling with one token (a large hall), another bot program. No
+retry mends either, and a poller that only retried would leave the visitors' /start
+unanswered without a word: the first 409 is logged as a WARNING saying what to do.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 import requests
 
 from . import http
+
+log = logging.getLogger("antre.notify")
+
+_WEBHOOK_SET = (
+    "telegram: getUpdates refused (409 Conflict): a webhook is set for this bot, and "
+    "Telegram gives its messages only there. Either set [notify] telegram_webhook_secret "
+    "and let Telegram call /hooks/telegram (docs/notifications.md), or remove the webhook "
+    "(Bot API deleteWebhook) so that this server reads them; until then visitors' /start "
+    "and STOP go unread"
+)
+_ANOTHER_READER = (
+    "telegram: getUpdates refused (409 Conflict): another program reads this bot's "
+    "messages with the same token (another Antre server process, or another bot "
+    "program). Only one may: with several server processes set [notify] "
+    "telegram_webhook_secret so Telegram calls /hooks/telegram instead, otherwise stop "
+    "the other program or give this hall its own bot; until then some /start and STOP "
+    "go unread"
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +66,8 @@ class TelegramUpdates:
         self._url = f"{base_url.rstrip('/')}/bot{token}/getUpdates"
         self._timeout = timeout
         self._session = session or requests.Session()
+        # Once per reader, so once per token: the loop makes a new one when it changes.
+        self._warned_of_conflict = False
 
     def __repr__(self) -> str:  # never the token in the URL
         return "TelegramUpdates()"
@@ -54,6 +81,8 @@ class TelegramUpdates:
         answer = http.post(
             self._session, self._url, json=body, timeout=wait_seconds + self._timeout
         )
+        if isinstance(answer, requests.Response) and answer.status_code == 409:
+            self._conflict(answer)
         if not isinstance(answer, requests.Response) or answer.status_code != 200:
             return [], offset
         try:
@@ -63,6 +92,14 @@ class TelegramUpdates:
         if not isinstance(payload, dict) or payload.get("ok") is not True:
             return [], offset
         return texts_in(payload.get("result")), next_offset(payload.get("result"), offset)
+
+    def _conflict(self, answer: requests.Response) -> None:
+        if self._warned_of_conflict:
+            log.debug("telegram: getUpdates refused again (409 Conflict)")
+            return
+        self._warned_of_conflict = True
+        description = str((http.json_body(answer) or {}).get("description") or "")
+        log.warning(_WEBHOOK_SET if "webhook" in description.lower() else _ANOTHER_READER)
 
 
 def next_offset(updates: Any, offset: int | None) -> int | None:

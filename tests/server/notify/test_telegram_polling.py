@@ -1,12 +1,15 @@
 """The bot's ``/start`` and STOP read by long polling (``getUpdates``) against a fake
-Telegram on 127.0.0.1, for a hall without a webhook."""
+Telegram on 127.0.0.1, for a hall without a webhook; a 409 Conflict (a webhook set after
+all, another reader of the bot) said once in the log."""
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -91,3 +94,40 @@ def test_no_polling_with_a_webhook_or_without_a_bot(app: Flask) -> None:
     assert telegram_polling(state.notice_config()) is not None
     configure(app, "http://127.0.0.1:9", notify_telegram_webhook_secret="s")
     assert telegram_polling(state.notice_config()) is None
+
+
+@pytest.mark.parametrize(
+    ("description", "said"),
+    [
+        (
+            "Conflict: can't use getUpdates method while webhook is active; "
+            "use deleteWebhook to delete the webhook first",
+            "a webhook is set for this bot",
+        ),
+        (
+            "Conflict: terminated by other getUpdates request; "
+            "make sure that only one bot instance is running",
+            "another program reads this bot's messages",
+        ),
+    ],
+)
+def test_a_conflict_is_logged_once_as_a_warning_saying_what_to_do(
+    app: Flask, caplog: pytest.LogCaptureFixture, description: str, said: str
+) -> None:
+    conflict = Reply(409, {"ok": False, "error_code": 409, "description": description})
+    provider = FakeProvider(lambda _r, _n: conflict)
+    try:
+        updates = TelegramUpdates(TOKEN, base_url=provider.url, timeout=2)
+        caplog.set_level(logging.DEBUG)
+
+        offsets = [poll_telegram_once(app, updates, 45, 0) for _ in range(3)]
+
+        assert offsets == [45, 45, 45]
+        warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+        assert len(warnings) == 1, caplog.text
+        assert warnings[0].name == "antre.notify"
+        assert said in warnings[0].getMessage()
+        assert "telegram_webhook_secret" in warnings[0].getMessage()
+        assert TOKEN not in caplog.text
+    finally:
+        provider.close()
