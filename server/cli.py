@@ -378,6 +378,43 @@ def demo_configs_command(
     click.echo(client_commands(configs, url))
 
 
+@cli.command("demo-phone", with_appcontext=False)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=5090, show_default=True, help="Port to listen on.")
+@click.option(
+    "--token",
+    envvar="ANTRE_NOTIFY_FONNTE_TOKEN",
+    required=True,
+    help="The device token it accepts (default: ANTRE_NOTIFY_FONNTE_TOKEN, the server's).",
+)
+def demo_phone_command(host: str, port: int, token: str) -> None:
+    """Demo only: a stand-in for Fonnte's WhatsApp gateway whose page shows the messages
+    the server sends (point [notify] fonnte_url at it). Nothing leaves this machine; the
+    last 200 messages are kept in memory, under masked numbers."""
+    from server.demo.phone import MAX_MESSAGES, DemoPhone
+
+    ensure_port_free(host, port)
+    phone = DemoPhone(token, host, port)
+    click.echo(f"Demo phone on {phone.url}/ (Fonnte's /send; the last {MAX_MESSAGES} messages)")
+    try:
+        phone.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        phone.server.server_close()
+
+
+@cli.command("notice-channels")
+@with_appcontext
+def notice_channels_command() -> None:
+    """Print the notice channels in effect (the file, ANTRE_* and the console's
+    settings), one a line with the adapter that serves it; nothing when there is none."""
+    from server.notify.channels import configured_channels
+
+    for name, adapter in sorted(configured_channels(_state().notice_config()).items()):
+        click.echo(f"{name} {type(adapter).__name__}")
+
+
 @cli.command("add-user")
 @click.argument("username")
 @click.option("--role", type=click.Choice(["admin", "supervisor", "officer"]), required=True)

@@ -126,6 +126,7 @@ def test_scripts_demo_prints_the_command_that_starts_each_client(demo: Demo) -> 
     ):
         assert line in demo.output
     assert f"{demo.server.url}/" in demo.output
+    assert "Demo phone (the WhatsApp messages visitors get): http://127.0.0.1:5090/" in demo.output
 
 
 def test_every_written_token_works_and_keeps_working_when_the_demo_runs_again(

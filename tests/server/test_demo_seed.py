@@ -15,6 +15,7 @@ import subprocess
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -35,10 +36,15 @@ from server.domain import bookings
 from server.domain.auth import device_for_token
 from server.domain.context import Ctx
 from server.domain.devices import register_device
+from server.domain.notices.reasons import indonesian
+from server.domain.notices.sending import OutgoingNotice
 from server.domain.settings import load_settings
-from server.models import BookingSettings, Device, Service, Zone
+from server.models import BookingSettings, Device, Notice, Service, Zone
+from server.notify.fonnte import FonnteChannel
+from server.notify.telegram import TelegramChannel
 from tests.conftest import JAKARTA, FakeClock
 from tests.factories import Hall
+from tests.server.notify.fake_provider import FakeProvider, Reply
 
 TOKEN = re.compile(r"ant_d_[A-Za-z0-9_-]+")
 SATURDAY_AFTERNOON = dt.datetime(2026, 12, 5, 14, 14, tzinfo=JAKARTA)  # every service closed
@@ -390,6 +396,7 @@ def test_scripts_demo_help_prints_its_usage_and_does_nothing_else(tmp_path: Path
 
     assert "scripts/demo [--real-hours]" in shown.stdout
     assert "--real-hours" in shown.stdout and "set -euo" not in shown.stdout
+    assert "--no-phone" in shown.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scripts"]  # nothing set up
 
 
@@ -406,3 +413,60 @@ def test_the_demo_message_log_shows_each_state_with_made_up_numbers(db: Database
     assert {row.address for row in rows if row.channel in ("whatsapp", "sms")} <= {
         f"+62 812-****-{n:04d}" for n in range(10)
     }
+
+
+def adapters_reason(channel: Any, reply: Reply) -> str | None:
+    """The reason the real adapter gives when its provider answers ``reply``."""
+    provider = FakeProvider(lambda _received, _n: reply)
+    try:
+        result = channel(provider.url).send(
+            OutgoingNotice(
+                1, "x", "+6281200000001", "Nomor DK-001", None, (), "id", "k", FAR_DEADLINE, 1
+            )
+        )
+    finally:
+        provider.close()
+    return result.reason
+
+
+FAR_DEADLINE = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+
+
+def test_the_demo_notices_are_worded_as_the_real_adapters_and_triggers_word_them(
+    db: Database,
+) -> None:
+    with db.read() as session:
+        seeded = session.execute(select(Notice.kind, Notice.channel, Notice.reason, Notice.body))
+        rows = [tuple(row) for row in seeded]
+    reasons = {reason for _, _, reason, _ in rows if reason}
+    fonnte = adapters_reason(
+        lambda url: FonnteChannel("t", base_url=url),
+        Reply(body={"status": False, "reason": "target invalid"}),
+    )
+    blocked = adapters_reason(
+        lambda url: TelegramChannel("1:t", base_url=url),
+        Reply(403, {"ok": False, "description": "Forbidden: bot was blocked by the user"}),
+    )
+    assert {fonnte, blocked} <= reasons
+    # Each reads in Indonesian on the console, but the SMS gateway's own words.
+    assert [r for r in reasons if indonesian(r) == r] == [
+        "SMS gateway: Saldo tidak mencukupi (HTTP 200)"
+    ]
+    # A confirmation is only Telegram's (the bot's /start); bodies are the kinds' texts.
+    assert {channel for kind, channel, _, _ in rows if kind == "subscribed"} == {"telegram"}
+    calls = [body for kind, _, _, body in rows if kind == "called"]
+    assert calls and all("dipanggil. Silakan ke " in body and "/t/" in body for body in calls)
+    [booking] = [body for kind, _, _, body in rows if kind == "booking_confirmed"]
+    assert booking.startswith("Booking ") and "Check-in di kios" in booking and "/b/" in booking
+
+
+def test_notice_channels_names_the_channels_in_effect_and_nothing_without_one(
+    demo_url: str,
+) -> None:
+    assert ok(invoke(demo_url, "notice-channels")) == ""
+    with_fonnte = CliRunner().invoke(
+        cli,
+        ["notice-channels"],
+        env={"ANTRE_DATABASE_URL": demo_url, "ANTRE_NOTIFY_FONNTE_TOKEN": "t"},
+    )
+    assert ok(with_fonnte) == "whatsapp FonnteChannel\n"

@@ -25,8 +25,8 @@ _WHATSAPP_CODES = {
     "133010": "nomor mal belum terdaftar di Cloud API",
 }
 
-# (pattern, Indonesian): ``{g1}``, ``{g2}`` … are the pattern's groups, ``{t1}`` the first
-# group translated again (a reason that wraps another). First match wins.
+# (pattern, Indonesian): ``{g1}``, ``{g2}`` … are the pattern's groups, ``{t1}``, ``{t2}`` …
+# the same translated again (a reason that wraps another). First match wins.
 _CATALOGUE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), words)
     for pattern, words in (
@@ -40,7 +40,8 @@ _CATALOGUE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"interrupted twice mid-send.*",
             "Terputus dua kali saat dikirim; tidak dicoba lagi (mungkin sudah sampai)",
         ),
-        (r"past its deadline after: (.+)", "Lewat batas waktu setelah: {t1}"),
+        (r"deadline passed while retrying: (.+)", "Lewat batas waktu saat dicoba lagi: {t1}"),
+        (r"gave up after (\d+) tries: (.+)", "Berhenti setelah {g1} kali dicoba: {t2}"),
         (r"no answer within (\S+) s", "Tidak ada jawaban dalam {g1} detik"),
         (r"cannot connect to the provider", "Tidak dapat terhubung ke penyedia"),
         (r"request failed \((\w+)\)", "Permintaan gagal ({g1})"),
@@ -87,8 +88,9 @@ def indonesian(reason: str) -> str:
             continue
         groups = found.groups()
         values = {f"g{n}": value or "" for n, value in enumerate(groups, start=1)}
-        if "{t1}" in words:
-            values["t1"] = indonesian(groups[0])
+        for n, value in enumerate(groups, start=1):
+            if f"{{t{n}}}" in words:
+                values[f"t{n}"] = indonesian(value or "")
         if "{whatsapp}" in words:
             values["whatsapp"] = _WHATSAPP_CODES.get(groups[0], groups[1])
         return words.format_map(values)

@@ -59,8 +59,12 @@ from server.domain.notices.reasons import indonesian
         ("Wablas reported the message rejected", "Wablas melaporkan pesan ditolak"),
         ("Fonnte sends text only; this notice is a template", "Fonnte hanya mengirim teks"),
         (
-            "past its deadline after: device disconnected",
-            "Lewat batas waktu setelah: Perangkat Fonnte terputus",
+            "deadline passed while retrying: Fonnte: device disconnected",
+            "Lewat batas waktu saat dicoba lagi: Perangkat Fonnte terputus",
+        ),
+        (
+            "gave up after 8 tries: no answer within 10 s",
+            "Berhenti setelah 8 kali dicoba: Tidak ada jawaban dalam 10 detik",
         ),
         ("adapter error (KeyError)", "Kesalahan di server Antre (KeyError)"),
         ("something new {link}", "something new {link}"),
