@@ -371,7 +371,7 @@ class ServerConfig:
     notify_sms_inbound_text_field: str = "message"
     source: str = "defaults"
     # The settings the TOML file, the environment or an option gave: the console's
-    # notice channel settings (server.notify.settings) fill only the others.
+    # notice channel settings (server.channel_settings) fill only the others.
     set_keys: frozenset[str] = frozenset()
     # Those of ``set_keys`` that came from ``ANTRE_*`` (the console names the variable).
     env_keys: frozenset[str] = frozenset()

@@ -719,7 +719,7 @@ class NoticeText(Base):
 class NoticeChannelSetting(Base):
     """A notice channel setting an admin gave on the console (``[notify]`` key ``key``,
     e.g. ``notify_fonnte_token``), under what the file and environment set
-    (``server.notify.settings``). ``value`` None: switched off on the console (the row
+    (``server.channel_settings``). ``value`` None: switched off on the console (the row
     stays, so who did it and when stays too). Secrets are sealed with the hall's key
     (``sealed``), the others kept as typed."""
 

@@ -13,7 +13,7 @@ from server.config import ServerConfig
 from server.db import Database
 from server.domain.catalog import Catalog
 from server.domain.identity import PersonalDataKey
-from server.notify.settings import ChannelSettings
+from server.channel_settings import ChannelSettings
 from server.principal_cache import PrincipalCache
 
 
@@ -33,7 +33,7 @@ class AppState:
     # Set after a command that queued notices commits: the in-server worker starts its
     # round at once instead of at the end of its pause (a call notice within a second).
     notices_queued: threading.Event = field(default_factory=threading.Event, repr=False)
-    # The console's notice channel settings over ``config`` (server.notify.settings).
+    # The console's notice channel settings over ``config`` (server.channel_settings).
     channel_settings: ChannelSettings = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -43,6 +43,7 @@ HOOKS = {"server.hooks_gateways"}
 PLUMBING = {
     "server",
     "server.backup",
+    "server.channel_settings",
     "server.config",
     "server.db",
     "server.errors",

@@ -95,7 +95,7 @@ def configured_worker(
 
 class CurrentWorker:
     """The worker for the channels configured now: rebuilt, with its rate buckets, when
-    the settings in effect change (the console's settings: ``server.notify.settings``).
+    the settings in effect change (the console's settings: ``server.channel_settings``).
 
     With no channel a round costs what looking at the settings costs (at most one small
     query every few seconds) and sends nothing: nothing was queued either, since the

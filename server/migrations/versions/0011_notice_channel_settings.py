@@ -7,7 +7,7 @@ Create Date: 2026-12-06
 An admin sets up the notice channels on the console (docs/notifications.md#di-konsol);
 a key the file or the environment sets wins over its row. Secrets are stored sealed
 with the hall's key. No catalog triggers: the servers and the notice worker notice a
-change by the sum of the rows' ``revision`` (server.notify.settings).
+change by the sum of the rows' ``revision`` (server.channel_settings).
 """
 
 from __future__ import annotations

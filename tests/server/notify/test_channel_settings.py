@@ -1,4 +1,4 @@
-"""The console's notice channel settings under the file's (server.notify.settings):
+"""The console's notice channel settings under the file's (server.channel_settings):
 precedence, the rules across settings on the merged whole, sealing, and a worker that
 follows a change without a restart."""
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 from server.config import load_config
 from server.domain.identity import PersonalDataKey
-from server.notify import settings
+from server import channel_settings as settings
 from server.notify.channels import CurrentWorker
-from server.notify.settings import ChannelSettings, Stored
+from server.channel_settings import ChannelSettings, Stored
 
 from .conftest import Notices
 
