@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
+from server.channel_settings import ChannelSettings
 from server.config import ServerConfig
 from server.db import Database
 from server.domain.catalog import Catalog
 from server.domain.identity import PersonalDataKey
-from server.channel_settings import ChannelSettings
 from server.principal_cache import PrincipalCache
 
 

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from server.domain.context import Ctx
 from server.domain.notices import booking_opt_in, texts
-from server.domain.notices.opt_in import confirmation_text
 from server.domain.notices.queueing import enqueue_notice, subscribe
 from server.domain.settings import load_settings
 from server.models import (
@@ -68,9 +67,9 @@ LINES = (
 
 def _body(session: Session, ticket: Ticket, kind: str) -> str:
     """The text the trigger of ``kind`` renders for ``ticket`` (Indonesian)."""
-    if kind == "subscribed":
-        return confirmation_text(ticket.number)
     link = f"{LINK_BASE}/t/{ticket.status_code}"
+    if kind == "subscribed":
+        return texts.stored_texts(session).render(kind, "id", texts.subscribed(ticket.number, link))
     counter = session.get(Counter, ticket.counter_id) if ticket.counter_id else None
     words = (
         texts.called(ticket.number, counter.label if counter else "Loket", link)

@@ -27,12 +27,12 @@ from flask import (
     url_for,
 )
 
+from server import channel_settings
+from server.channel_settings import CONSOLE_KEYS, MAX_VALUE, SECRET_KEYS, Stored
 from server.commands import run_command, run_query
 from server.config import ConfigError, ServerConfig, check_notify, check_setting, setting_place
 from server.domain.context import Ctx
 from server.models import Role
-from server import channel_settings
-from server.channel_settings import CONSOLE_KEYS, MAX_VALUE, SECRET_KEYS, Stored
 from server.state import app_state
 from server.web import bp
 from server.web.channel_fields import (

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from server import channel_settings as settings
+from server.channel_settings import ChannelSettings, Stored
 from server.config import load_config
 from server.domain.identity import PersonalDataKey
-from server import channel_settings as settings
 from server.notify.channels import CurrentWorker
-from server.channel_settings import ChannelSettings, Stored
 
 from .conftest import Notices
 
