@@ -731,3 +731,16 @@ class NoticeChannelSetting(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+
+class NoticePace(Base):
+    """When a channel's next notice may be sent at the earliest, shared by every worker of
+    the hall so that together they keep the provider's pace (``server.domain.notices.pacing``).
+
+    ``free_at`` is in seconds since the Unix epoch, not a datetime: the statement that
+    takes a send slot computes the next value itself, and arithmetic on a number reads
+    the same on SQLite and PostgreSQL. A row is created by the channel's first send."""
+
+    __tablename__ = "notice_pace"
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    free_at: Mapped[float] = mapped_column(Float)

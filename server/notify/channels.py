@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from collections.abc import Callable
 
 from server.config import ServerConfig
 from server.db import Database
-from server.domain.notices.pacing import TokenBucket
+from server.domain.notices.pacing import Pace
 from server.domain.notices.sending import Channel
 
 from .fonnte import FonnteChannel
@@ -58,13 +57,12 @@ def configured_channels(config: ServerConfig) -> dict[str, Channel]:
     return channels
 
 
-def configured_buckets(
-    config: ServerConfig, clock: Callable[[], float] = time.monotonic
-) -> dict[str, TokenBucket]:
+def configured_paces(config: ServerConfig) -> dict[str, Pace]:
+    """Channel name → the pace its provider allows the whole hall."""
     return {
-        "whatsapp": TokenBucket(whatsapp_per_minute(config), clock=clock),
-        "telegram": TokenBucket(config.notify_telegram_per_minute, clock=clock),
-        "sms": TokenBucket(config.notify_sms_per_minute, clock=clock),
+        "whatsapp": Pace.of(whatsapp_per_minute(config)),
+        "telegram": Pace.of(config.notify_telegram_per_minute),
+        "sms": Pace.of(config.notify_sms_per_minute),
     }
 
 
@@ -87,15 +85,15 @@ def configured_worker(
     return NoticeWorker(
         db,
         channels,
-        configured_buckets(config),
+        configured_paces(config),
         clock=clock,
         timeout_seconds=config.notify_timeout_seconds,
     )
 
 
 class CurrentWorker:
-    """The worker for the channels configured now: rebuilt, with its rate buckets, when
-    the settings in effect change (the console's settings: ``server.channel_settings``).
+    """The worker for the channels configured now: rebuilt, with its paces, when the
+    settings in effect change (the console's settings: ``server.channel_settings``).
 
     With no channel a round costs what looking at the settings costs (at most one small
     query every few seconds) and sends nothing: nothing was queued either, since the

@@ -5,8 +5,10 @@ the answer. Runs as a job of the server (``server.jobs``) or as its own process
 Each notice is claimed in a transaction of its own that commits before the provider is
 called, and its answer recorded in another: nothing holds a database lock across the
 network, so a provider that hangs delays only further notices (by the timeout), never
-a ticket. Under eventlet the HTTP call yields (the entry point patches sockets before
-``requests`` is imported), so the server's other greenlets go on meanwhile.
+a ticket. The claim's transaction also takes the channel's send slot, so that all the
+workers together keep the channel's pace (``server.domain.notices.pacing``). Under
+eventlet the HTTP call yields (the entry point patches sockets before ``requests`` is
+imported), so the server's other greenlets go on meanwhile.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ import os
 import socket
 from collections.abc import Callable, Mapping
 
+from sqlalchemy.orm import Session
+
 from server.db import Database
-from server.domain.notices import delivery
-from server.domain.notices.pacing import TokenBucket
+from server.domain.notices import delivery, pacing
+from server.domain.notices.pacing import Pace
 from server.domain.notices.sending import Channel, OutgoingNotice, SendResult
 
 log = logging.getLogger("antre.notify")
@@ -34,13 +38,14 @@ def worker_name() -> str:
 
 
 class NoticeWorker:
-    """Sends the due notices of its channels, within each channel's bucket."""
+    """Sends the due notices of its channels, each channel at the pace the hall shares
+    (``paces``; a channel without one is not paced)."""
 
     def __init__(
         self,
         db: Database,
         channels: Mapping[str, Channel],
-        buckets: Mapping[str, TokenBucket],
+        paces: Mapping[str, Pace],
         *,
         clock: Callable[[], dt.datetime],
         timeout_seconds: float,
@@ -48,14 +53,17 @@ class NoticeWorker:
     ) -> None:
         self.db = db
         self.channels = dict(channels)
-        self.buckets = dict(buckets)
+        self.paces = dict(paces)
         self.clock = clock
         self.lease = dt.timedelta(seconds=timeout_seconds) + LEASE_MARGIN
         self.owner = owner or worker_name()
+        # The channel's next free slot as this worker last took it: the shared moment is
+        # at least that late (it never moves back), so until then asking is a wasted write.
+        self.free_at: dict[str, dt.datetime] = {}
 
     def run_once(self) -> int:
         """One round: give up what must be given up, then send what is due while the
-        buckets allow; returns how many notices were sent or settled."""
+        paces allow; returns how many notices were sent or settled."""
         with self.db.read() as session:
             if not delivery.any_open(session):
                 return 0  # no write transaction (and no SQLite write lock) when idle
@@ -76,32 +84,51 @@ class NoticeWorker:
 
     def _drain(self, name: str, channel: Channel) -> int:
         done = 0
-        bucket = self.buckets.get(name)
-        while bucket is None or bucket.take(1):
-            notice = self._claim_one(name, channel)
-            if notice is None:
-                if bucket is not None:
-                    bucket.give_back(1)
-                break
+        while (notice := self._claim_one(name, channel)) is not None:
             self._deliver(channel, notice)
             done += 1
         return done
 
     def _claim_one(self, name: str, channel: Channel) -> OutgoingNotice | None:
+        """The next due notice of the channel, claimed with its send slot; None when none
+        is due or the pace allows no send now."""
         now = self.clock()
+        pace = self.paces.get(name)
+        if pace is not None and now < self.free_at.get(name, now):
+            return None
         with self.db.write() as session:
-            for notice_id in delivery.due_ids(session, name, now, limit=5):
-                if delivery.claim(
-                    session,
-                    notice_id,
-                    owner=self.owner,
-                    now=now,
-                    lease=self.lease,
-                    idempotent=channel.idempotent,
-                ):
-                    ready = delivery.outgoing(session, [notice_id])
-                    if ready:
-                        return ready[0]
+            notice_ids = delivery.due_ids(session, name, now, limit=5)
+            if not notice_ids:
+                return None  # no pace statement when nothing is due
+            if pace is None:
+                return self._claim_first(session, notice_ids, channel, now)
+            free_at = pacing.take_slot(session, name, pace, now)
+            if free_at is None:
+                return None
+            notice = self._claim_first(session, notice_ids, channel, now)
+            if notice is None:
+                pacing.give_back_slot(session, name, pace)
+                return None
+        self.free_at[name] = free_at
+        return notice
+
+    def _claim_first(
+        self, session: Session, notice_ids: list[int], channel: Channel, now: dt.datetime
+    ) -> OutgoingNotice | None:
+        """The first of ``notice_ids`` this worker can claim and send; None when other
+        workers were quicker for all of them."""
+        for notice_id in notice_ids:
+            if delivery.claim(
+                session,
+                notice_id,
+                owner=self.owner,
+                now=now,
+                lease=self.lease,
+                idempotent=channel.idempotent,
+            ):
+                ready = delivery.outgoing(session, [notice_id])
+                if ready:
+                    return ready[0]
         return None
 
     def _deliver(self, channel: Channel, notice: OutgoingNotice) -> None:

@@ -235,3 +235,27 @@ def test_the_channel_settings_table_goes_up_down_and_up_again_on_postgresql(
     postgres_engine: Engine,
 ) -> None:
     channel_settings_up_down_up(postgres_engine)
+
+
+def notice_pace_up_down_up(engine: Engine) -> None:
+    """0013 adds the channels' shared pace, one row per channel."""
+    upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO notice_pace (channel, free_at) VALUES ('whatsapp', 1.5)"))
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(text("INSERT INTO notice_pace (channel, free_at) VALUES ('whatsapp', 2.5)"))
+    downgrade(engine, "0012")
+    assert "notice_pace" not in inspect(engine).get_table_names()
+    upgrade(engine)
+    assert "notice_pace" in inspect(engine).get_table_names()
+
+
+def test_the_notice_pace_table_goes_up_down_and_up_again_on_sqlite(sqlite_engine: Engine) -> None:
+    notice_pace_up_down_up(sqlite_engine)
+
+
+@pytest.mark.postgres
+def test_the_notice_pace_table_goes_up_down_and_up_again_on_postgresql(
+    postgres_engine: Engine,
+) -> None:
+    notice_pace_up_down_up(postgres_engine)

@@ -29,7 +29,7 @@ from .sending import Outcome, OutgoingNotice, SendResult
 
 # Waits between tries: 5 s, 10 s, 20 s … up to 5 minutes, unless the provider asks for
 # more. Without jitter: one worker's retries do not need spreading, and a hall's notices
-# are few; the per-channel bucket keeps a burst of retries within the provider's rate.
+# are few; the channel's pace keeps a burst of retries within the provider's rate.
 BACKOFF_FIRST_SECONDS = 5.0
 BACKOFF_MAX_SECONDS = 300.0
 # Also bounded by count, for a notice with a far deadline (a booking reminder).

@@ -16,9 +16,11 @@ from server.domain.context import Ctx
 from server.domain.notices.queueing import enqueue_notice, subscribe
 from server.domain.settings import load_settings
 from server.domain.tickets import IssueRequest, issue_ticket
+from server.migrate import upgrade
 from server.models import Notice
 from tests.conftest import FakeClock, HallTemplate
-from tests.factories import Hall
+from tests.factories import Hall, build_hall
+from tests.pg import fresh_database
 
 from .fake_provider import FakeProvider, fonnte_ok, sms_ok, telegram_ok, wablas_ok
 
@@ -105,6 +107,31 @@ def notices(tmp_path: Path, clock: FakeClock, hall_template: HallTemplate) -> It
     db = Database(f"sqlite:///{path}")
     yield Notices(db, hall, clock, ticket_in(db, hall, clock()))
     db.dispose()
+
+
+def _prepared(url: str, clock: FakeClock) -> Notices:
+    db = Database(url)
+    upgrade(db.engine)
+    with db.write() as session:
+        hall = build_hall(session, clock())
+    return Notices(db, hall, clock, ticket_in(db, hall, clock()))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def shared(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock) -> Iterator[Notices]:
+    """``notices`` on SQLite and on PostgreSQL, for workers that each open their own
+    ``Database`` on ``shared.db.url``, as separate processes would."""
+    if request.param == "sqlite":
+        notices = _prepared(f"sqlite:///{tmp_path / 'shared.sqlite3'}", clock)
+        yield notices
+        notices.db.dispose()
+        return
+    with fresh_database() as url:
+        notices = _prepared(url, clock)
+        try:
+            yield notices
+        finally:
+            notices.db.dispose()
 
 
 @pytest.fixture

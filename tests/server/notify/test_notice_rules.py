@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import event
 
 from server.domain.errors import DomainError
-from server.domain.notices import delivery
-from server.domain.notices.pacing import TokenBucket
+from server.domain.notices import delivery, pacing
+from server.domain.notices.pacing import Pace
 from server.domain.notices.queueing import address_for, enqueue_notice, subscribe, unsubscribe
 from server.domain.notices.sending import SendResult
 from server.models import Notice, NoticeState, NoticeSubscription
@@ -174,15 +174,28 @@ def test_back_off_doubles_up_to_five_minutes() -> None:
     assert waits == [5, 10, 20, 40, 80, 160, 300, 300]
 
 
-def test_a_bucket_allows_its_rate_and_its_burst() -> None:
-    now = [0.0]
-    bucket = TokenBucket(60, burst=3, clock=lambda: now[0])
-    assert bucket.take(5) == 3
-    assert bucket.take(1) == 0
-    now[0] += 2.0
-    assert bucket.take(5) == 2
-    bucket.give_back(1)
-    assert bucket.available() == 1
+def test_a_pace_allows_its_rate_and_its_burst(notices: Notices) -> None:
+    pace = Pace(60, burst=3)
+
+    def take(channel: str = "whatsapp") -> bool:
+        with notices.db.write() as session:
+            return pacing.take_slot(session, channel, pace, notices.clock()) is not None
+
+    assert [take() for _ in range(4)] == [True, True, True, False]
+    assert take("telegram")  # each channel has its own pace
+    notices.clock.advance(seconds=2)
+    assert [take() for _ in range(3)] == [True, True, False]
+    notices.clock.advance(seconds=1)
+    with notices.db.write() as session:
+        assert pacing.take_slot(session, "whatsapp", pace, notices.clock()) is not None
+        pacing.give_back_slot(session, "whatsapp", pace)
+    assert [take() for _ in range(2)] == [True, False]
+
+
+def test_the_burst_is_a_seconds_worth_of_sends() -> None:
+    assert Pace.of(1200).burst == 20  # Telegram
+    assert Pace.of(20).burst == 1  # Fonnte: one every 3 s
+    assert Pace.of(20).interval == 3
 
 
 def test_an_idle_worker_round_writes_nothing(notices: Notices) -> None:

@@ -70,7 +70,7 @@ def test_the_cloud_api_serves_whatsapp_when_both_it_and_fonnte_are_configured() 
 
 
 def test_wablas_serves_whatsapp_with_its_token_server_and_pace() -> None:
-    from server.notify.channels import configured_buckets
+    from server.notify.channels import configured_paces
     from server.notify.wablas import WablasChannel
 
     config = load_config(
@@ -84,7 +84,7 @@ def test_wablas_serves_whatsapp_with_its_token_server_and_pace() -> None:
     assert isinstance(channel, WablasChannel)
     assert "jogja.wablas.com/api/send-message" in repr(channel)
     assert "wablas-token" not in repr(channel) and "wablas-token" not in repr(config)
-    assert configured_buckets(config)["whatsapp"].rate == 15 / 60
+    assert configured_paces(config)["whatsapp"].per_minute == 15
     assert config.notices_on
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from server.config import ConfigError, ServerConfig, load_config
 from server.models import NoticeState
-from server.notify.channels import configured_buckets, configured_channels
+from server.notify.channels import configured_channels, configured_paces
 from server.notify.sms import SmsChannel, SmsShape, written_number
 from server.notify.worker import NoticeWorker
 
@@ -200,7 +200,7 @@ def test_the_sms_gateway_is_configured_from_toml_and_the_environment(tmp_path: P
     assert isinstance(channel, SmsChannel)
     assert channel.shape.fixed_fields == (("userkey", "abc"), ("passkey", SMS_KEY))
     assert channel.shape.number_format == "0"
-    assert configured_buckets(config)["sms"].rate == 30 / 60
+    assert configured_paces(config)["sms"].per_minute == 30
     assert config.notices_on
     assert SMS_KEY not in repr(config) and "zenziva" not in repr(config)
     assert "sms" not in configured_channels(ServerConfig())

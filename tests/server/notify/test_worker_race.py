@@ -6,49 +6,18 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-
-import pytest
 
 from server.db import Database
-from server.migrate import upgrade
 from server.models import Notice, NoticeState
 from server.notify.fonnte import FonnteChannel
 from server.notify.worker import NoticeWorker
-from tests.conftest import FakeClock
-from tests.factories import build_hall
-from tests.pg import fresh_database
 
-from .conftest import FONNTE_TOKEN, Notices, ticket_in
+from .conftest import FONNTE_TOKEN, Notices
 from .fake_provider import FakeProvider
 
 WORKERS = 4
 NOTICES = 40
-
-
-def _prepared(url: str, clock: FakeClock) -> Notices:
-    db = Database(url)
-    upgrade(db.engine)
-    with db.write() as session:
-        hall = build_hall(session, clock())
-    return Notices(db, hall, clock, ticket_in(db, hall, clock()))
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def shared(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock) -> Iterator[Notices]:
-    if request.param == "sqlite":
-        notices = _prepared(f"sqlite:///{tmp_path / 'race.sqlite3'}", clock)
-        yield notices
-        notices.db.dispose()
-        return
-    with fresh_database() as url:
-        notices = _prepared(url, clock)
-        try:
-            yield notices
-        finally:
-            notices.db.dispose()
 
 
 def test_racing_workers_send_each_notice_exactly_once(
