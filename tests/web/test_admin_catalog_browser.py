@@ -132,3 +132,20 @@ def test_a_saturday_for_every_disdukcapil_service_after_a_preview(
         "DK-KK": ["08:00", "12:00"],
         "SM-PKB": ["00:00", "24:00"],
     }
+
+
+def test_an_agency_chosen_before_the_page_s_script_ran_still_gives_its_prefix(
+    web_server: LiveServer, new_page: NewPage
+) -> None:
+    page = new_page()
+    log_in(page, web_server, "admin")
+    page.route("**/admin.js*", lambda route: route.abort())  # the script not there yet
+    page.goto(f"{web_server.url}/admin/services")
+    page.click("text=+ Layanan baru")
+    page.select_option("select[name=agency_id]", label="DK · Disdukcapil")
+    script = page.locator("script[src*='admin.js']").get_attribute("src")
+    page.unroute("**/admin.js*")
+
+    page.add_script_tag(url=f"{web_server.url}{script}")  # it arrives late
+
+    expect(page.locator("input[name=prefix]")).to_have_value("DK")

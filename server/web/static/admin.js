@@ -33,13 +33,17 @@
   document.querySelectorAll("select[data-prefix-from]").forEach(function (select) {
     var prefix = document.getElementById(select.getAttribute("data-prefix-from"));
     var filled = prefix ? prefix.value : "";
-    select.addEventListener("change", function () {
+    var follow = function () {
       var option = select.options[select.selectedIndex];
       if (prefix && prefix.value === filled && option) {
         prefix.value = option.getAttribute("data-code") || "";
         filled = prefix.value;
       }
-    });
+    };
+    select.addEventListener("change", follow);
+    /* An agency chosen before this script ran (a slow page, or the browser restoring the
+       form): its code now, as the change would have given it. */
+    if (prefix && !prefix.value && select.value) follow();
   });
 
   /* Opening hours: a closed day greys its times; Monday's hours copy to Tue-Thu. */
