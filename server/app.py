@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 from server import security_headers
 from server.config import ServerConfig, load_config, with_lasting_secret
+from server.cookie_session import KeptSerializerSessions
 from server.db import Database
 from server.errors import register_error_handlers
 from server.extensions import socketio
@@ -58,6 +59,7 @@ def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flas
         SESSION_COOKIE_SECURE=config.secure_cookies,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.session_interface = KeptSerializerSessions()
     app.url_map.converters["int"] = RowId
     if config.sqlite_path is not None:
         config.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
