@@ -118,6 +118,11 @@ def _within(span: Span, moment: dt.time) -> bool:
     return _seconds(span[0]) <= _seconds(moment) < _seconds(span[1])
 
 
+def open_within(spans: Iterable[Span], moment: dt.time) -> bool:
+    """Whether ``moment`` (a time of day, no zone) falls in one of a day's ``spans``."""
+    return any(_within(span, moment) for span in spans)
+
+
 def open_at(
     hours: Hours | None,
     holidays: Collection[dt.date],
@@ -127,8 +132,7 @@ def open_at(
 ) -> bool:
     """Whether the service takes tickets at ``local_now`` (a time in the hall's zone)."""
     now = local_now.time().replace(tzinfo=None)
-    spans = spans_on(hours, holidays, special_days, local_now.date(), agency_id)
-    return any(_within(span, now) for span in spans)
+    return open_within(spans_on(hours, holidays, special_days, local_now.date(), agency_id), now)
 
 
 def next_opening(

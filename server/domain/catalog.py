@@ -42,7 +42,7 @@ from server.models import (
     SpecialOpening,
     Zone,
 )
-from shared.opening_hours import SpecialDay, parse_clock
+from shared.opening_hours import Hours, Span, SpecialDay, parse_clock, spans_on
 
 from .areas import WaitingArea, counter_area, service_area, serving_counters
 from .notices.texts import NoticeTexts, stored_texts
@@ -88,6 +88,7 @@ class CatalogSnapshot:
     )
     _averages: dict[int, tuple[dt.datetime, float]] = field(default_factory=dict, init=False)
     _services: dict[int, Service] = field(default_factory=dict, init=False)
+    _open_spans: dict[int, _DaySpans] = field(default_factory=dict, init=False)
     _notice_texts: NoticeTexts | None = field(default=None, init=False)
 
     def service(
@@ -148,6 +149,25 @@ class CatalogSnapshot:
             if self._may_keep(session):
                 self._special_days = days
         return days
+
+    def open_spans(self, session: Session, service: Service, day: dt.date) -> tuple[Span, ...]:
+        """``shared.opening_hours.spans_on`` for ``service`` on ``day``: when it takes
+        tickets that day by its hours, the holidays and the special openings.
+
+        Worked out once a day per service and version, not on every issue (two times of
+        day parsed, the special openings scanned). The hours it was worked out from are
+        kept with it and compared with ``service.hours`` (a dictionary comparison, no
+        parsing), so a service whose hours a transaction changed in its own session
+        never gets the spans of the hours it had before."""
+        hours, agency_id = service.hours, service.agency_id
+        kept = self._open_spans.get(service.id)
+        if kept is not None and kept.day == day and kept.matches(hours, agency_id):
+            return kept.spans
+        holidays, special = self.holidays(session), self.special_days(session)
+        spans = tuple(spans_on(hours, holidays, special, day, agency_id))
+        if self._may_keep(session):
+            self._open_spans[service.id] = _DaySpans(day, deepcopy(hours), agency_id, spans)
+        return spans
 
     def zones_of_service(self, session: Session, service_id: int) -> tuple[str, ...]:
         """The codes of the zones whose boards show a counter serving the service, sorted."""
@@ -215,6 +235,19 @@ class CatalogSnapshot:
     def forget_average(self, service_id: int) -> None:
         """A ticket of the service was finished: its average has moved."""
         self._averages.pop(service_id, None)
+
+
+@dataclass(frozen=True)
+class _DaySpans:
+    """One service's spans on one day, with what they were worked out from."""
+
+    day: dt.date
+    hours: Hours | None
+    agency_id: int | None
+    spans: tuple[Span, ...]
+
+    def matches(self, hours: Hours | None, agency_id: int | None) -> bool:
+        return self.agency_id == agency_id and self.hours == hours
 
 
 def _detached_copy(service: Service) -> Service:

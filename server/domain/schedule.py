@@ -19,9 +19,8 @@ from shared.errors import ErrorCode
 from shared.opening_hours import (
     WEEKDAYS,
     clock_text,
-    open_at,
+    open_within,
     parse_clock,
-    spans_on,
 )
 
 from .context import Ctx
@@ -72,17 +71,14 @@ def ensure_open(ctx: Ctx, service: Service) -> None:
     if not service.active or not service.agency.active:
         raise DomainError(ErrorCode.SERVICE_CLOSED, "this service is not offered")
     session, local_now = ctx.session, ctx.local_now
-    holidays = ctx.catalog.holidays(session)
-    special = ctx.catalog.special_days(session)
-    if open_at(service.hours, holidays, special, local_now, service.agency_id):
+    day, now = local_now.date(), local_now.time().replace(tzinfo=None)
+    spans = ctx.catalog.open_spans(session, service, day)
+    if open_within(spans, now):
         return
-    day = local_now.date()
-    spans = spans_on(service.hours, holidays, special, day, service.agency_id)
     if not spans:
-        if day in holidays:
+        if ctx.catalog.is_holiday(session, day):
             raise DomainError(ErrorCode.SERVICE_CLOSED, "the hall is closed today (holiday)")
         raise DomainError(ErrorCode.SERVICE_CLOSED, "this service is closed today")
-    now = local_now.time().replace(tzinfo=None)
     # The span still to come today, else the day's last: what the visitor is told.
     opens, closes = next((s for s in spans if s[0] > now), spans[-1])
     opens_text, closes_text = clock_text(opens), clock_text(closes)

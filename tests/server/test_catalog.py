@@ -280,6 +280,79 @@ def test_a_service_closed_by_another_process_takes_no_next_ticket(
     assert refused.get_json()["error"]["code"] == "service_closed"
 
 
+def test_hours_reopened_by_another_process_take_the_very_next_ticket(
+    kiosk: Api, hall: Hall, other_process: Database
+) -> None:
+    with other_process.write() as session:
+        session.execute(
+            update(Service).where(Service.id == hall.ktp).values(hours={"mon": ["07:30", "08:30"]})
+        )
+    refused = kiosk.post(TICKETS, json={"service_id": hall.ktp})
+    assert refused.get_json()["error"]["code"] == "service_closed"  # kept: closed at 09:00
+
+    with other_process.write() as session:
+        session.execute(
+            update(Service).where(Service.id == hall.ktp).values(hours={"mon": ["07:30", "16:00"]})
+        )
+
+    assert kiosk.issue(hall.ktp)["number"] == "DK-001"
+
+
+def test_the_hours_kept_for_one_day_do_not_decide_the_next(
+    kiosk: Api, hall: Hall, clock: FakeClock, other_process: Database
+) -> None:
+    with other_process.write() as session:
+        session.execute(
+            update(Service).where(Service.id == hall.ktp).values(hours={"mon": ["07:30", "16:00"]})
+        )
+    kiosk.issue(hall.ktp)  # Monday 09:00: open, and kept so
+
+    clock.advance(days=1)  # Tuesday 09:00, nothing else changed: the same catalog version
+    refused = kiosk.post(TICKETS, json={"service_id": hall.ktp})
+
+    assert refused.get_json()["error"]["message"] == "this service is closed today"
+
+
+def test_hours_a_transaction_changes_itself_decide_for_it_and_are_not_kept(
+    app: Flask, hall: Hall
+) -> None:
+    state = app.extensions["antre"]
+    monday = dt.date(2026, 11, 30)
+    all_day = ((dt.time(0, 0), dt.time.max),)
+    with state.db.read() as session:
+        catalog = state.catalog.snapshot(session)
+        assert catalog.open_spans(session, session.get(Service, hall.ktp), monday) == all_day
+
+    with pytest.raises(RuntimeError), state.db.write() as session:
+        catalog = state.catalog.snapshot(session)
+        service = session.get(Service, hall.ktp)
+        service.hours = {"mon": ["07:30", "08:30"]}
+        assert catalog.open_spans(session, service, monday) == ((dt.time(7, 30), dt.time(8, 30)),)
+        raise RuntimeError("the admin's change fails further on")
+
+    with state.db.read() as session:
+        catalog = state.catalog.snapshot(session)
+        assert catalog.open_spans(session, session.get(Service, hall.ktp), monday) == all_day
+
+
+def test_a_holiday_a_transaction_adds_itself_closes_only_its_own_day_spans(
+    app: Flask, hall: Hall
+) -> None:
+    state = app.extensions["antre"]
+    monday = dt.date(2026, 11, 30)
+    with pytest.raises(RuntimeError), state.db.write() as session:
+        catalog = state.catalog.snapshot(session)
+        session.add(Holiday(date=monday, name="Cuti bersama"))
+        session.flush()
+        assert catalog.open_spans(session, session.get(Service, hall.ktp), monday) == ()
+        raise RuntimeError("the admin's change fails further on")
+
+    with state.db.read() as session:
+        catalog = state.catalog.snapshot(session)
+        service = session.get(Service, hall.ktp)
+        assert catalog.open_spans(session, service, monday) == ((dt.time(0, 0), dt.time.max),)
+
+
 def test_a_quota_set_by_another_process_counts_for_the_very_next_ticket(
     kiosk: Api, hall: Hall, other_process: Database
 ) -> None:

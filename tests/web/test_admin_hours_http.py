@@ -168,6 +168,26 @@ def test_the_previewed_hours_go_to_every_service_of_the_agency_in_one_push(
     assert "Jam layanan 2 layanan Disdukcapil diubah." in listing
 
 
+def test_hours_applied_on_the_console_decide_the_very_next_ticket(
+    admin: Console, api: Api, hall: Hall
+) -> None:
+    kiosk = api.as_device("kiosk")
+    kiosk.issue(hall.ktp)  # Monday 09:00, open all day: what this process now keeps
+
+    def apply(fields: dict[str, str]) -> None:
+        form = {"scope": str(hall.dk), **fields}
+        preview = page_of(admin.post("/admin/hours", {**form, "action": "preview"}))
+        confirm = confirmation(preview)
+        assert admin.post("/admin/hours", {**form, "action": "apply", "confirm": confirm})
+
+    apply({"open_mon": "on", "from_mon": "07.30", "to_mon": "08.30"})
+    refused = kiosk.post("/api/v1/tickets", json={"service_id": hall.ktp})
+    assert refused.get_json()["error"]["details"] == {"opens": "07:30", "closes": "08:30"}
+
+    apply({"open_mon": "on", "from_mon": "08.00", "to_mon": "16.00"})
+    assert kiosk.issue(hall.ktp)["number"] == "DK-002"
+
+
 def test_the_whole_hall_gets_the_hours_and_a_second_preview_says_nothing_changes(
     admin: Console, api: Api
 ) -> None:
