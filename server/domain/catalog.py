@@ -2,7 +2,8 @@
 
 Every ticket used to read the site settings, the holiday of the day and the zones of
 its service from the database: statements on every request for facts that change a
-few times a year. A ``Catalog`` keeps them per process (and the special openings),
+few times a year. A ``Catalog`` keeps them per process (and the special openings, and
+each service's opening spans of the day worked out from them),
 keyed by the database's catalog version (``server.models.CatalogVersion``): a number
 that triggers raise in the same transaction as any change of settings, holidays,
 special openings, agencies, series, services, zones, counter_services, the notices'
