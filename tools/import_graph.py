@@ -44,6 +44,7 @@ PLUMBING = {
     "server",
     "server.backup",
     "server.channel_settings",
+    "server.cookie_session",
     "server.config",
     "server.db",
     "server.errors",
