@@ -17,54 +17,29 @@ from typing import Any
 import requests
 
 from server.domain.notices.gateway_reports import DeliveryReport
-from server.domain.notices.sending import OutgoingNotice, SendResult
+from server.domain.notices.sending import SendResult
 
 from . import http
+from .phone_gateway import PhoneGateway, message_id
 
 # Words of Fonnte's ``reason`` that no retry will fix.
 _PERMANENT = ("token", "target", "invalid", "not registered", "not exist")
 
 
-class FonnteChannel:
+class FonnteChannel(PhoneGateway):
     """WhatsApp through Fonnte: plain text only (no templates)."""
 
-    idempotent = False
+    label = "Fonnte"
+    path = "/send"
 
-    def __init__(
-        self,
-        token: str,
-        *,
-        base_url: str = "https://api.fonnte.com",
-        timeout: float = 10.0,
-        name: str = "whatsapp",
-        session: requests.Session | None = None,
-    ) -> None:
-        self.name = name
-        self._token = token
-        self._url = base_url.rstrip("/") + "/send"
-        self._timeout = timeout
-        self._session = session or requests.Session()
+    def __init__(self, token: str, *, base_url: str = "https://api.fonnte.com", **kw: Any) -> None:
+        super().__init__(token, base_url, **kw)
 
-    def __repr__(self) -> str:  # never the token
-        return f"FonnteChannel({self._url!r})"
+    def form(self, number: str, text: str) -> dict[str, str]:
+        return {"target": number, "message": text, "countryCode": "62"}
 
-    def send(self, notice: OutgoingNotice) -> SendResult:
-        if notice.body is None:
-            return SendResult.permanent("Fonnte sends text only; this notice is a template")
-        answer = http.post(
-            self._session,
-            self._url,
-            timeout=self._timeout,
-            headers={"Authorization": self._token},
-            data={
-                "target": notice.address.removeprefix("+"),
-                "message": notice.body,
-                "countryCode": "62",
-            },
-        )
-        if isinstance(answer, SendResult):
-            return answer
-        return _result(answer)
+    def result(self, response: requests.Response) -> SendResult:
+        return _result(response)
 
 
 def _result(response: requests.Response) -> SendResult:
@@ -103,21 +78,14 @@ def status_report(payload: dict[str, Any]) -> DeliveryReport | None:
     Fonnte's example script reads it): the first report names the message by ``id`` and
     ``stateid`` with Fonnte's ``status``, the later ones by ``stateid`` with WhatsApp's
     ``state``. None when it names no message (not a status report)."""
-    message_id, state_id = _an_id(payload.get("id")), _an_id(payload.get("stateid"))
-    if message_id is None and state_id is None:
+    found, state_id = message_id(payload.get("id")), message_id(payload.get("stateid"))
+    if found is None and state_id is None:
         return None
     status = str(payload.get("status") or "").strip().lower()
     state = str(payload.get("state") or "").strip().lower()
     return DeliveryReport(
-        message_id=message_id,
+        message_id=found,
         state_id=state_id,
         delivered=state in _REACHED,
         failure=_GIVEN_UP.get(status),
     )
-
-
-def _an_id(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        return None
-    text = str(value).strip()
-    return text if 0 < len(text) <= 128 else None

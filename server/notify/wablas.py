@@ -18,50 +18,26 @@ from typing import Any
 import requests
 
 from server.domain.notices.gateway_reports import DeliveryReport
-from server.domain.notices.sending import OutgoingNotice, SendResult
+from server.domain.notices.sending import SendResult
 
 from . import http
+from .phone_gateway import PhoneGateway, message_id
 
 # Words of Wablas' ``message`` that no retry will fix (a refused token, a bad number).
 _PERMANENT = ("token", "invalid", "not registered", "not exist", "unauthorized")
 
 
-class WablasChannel:
+class WablasChannel(PhoneGateway):
     """WhatsApp through Wablas: plain text only (no templates)."""
 
-    idempotent = False
+    label = "Wablas"
+    path = "/api/send-message"
 
-    def __init__(
-        self,
-        token: str,
-        base_url: str,
-        *,
-        timeout: float = 10.0,
-        name: str = "whatsapp",
-        session: requests.Session | None = None,
-    ) -> None:
-        self.name = name
-        self._token = token
-        self._url = base_url.rstrip("/") + "/api/send-message"
-        self._timeout = timeout
-        self._session = session or requests.Session()
+    def form(self, number: str, text: str) -> dict[str, str]:
+        return {"phone": number, "message": text}
 
-    def __repr__(self) -> str:  # never the token
-        return f"WablasChannel({self._url!r})"
-
-    def send(self, notice: OutgoingNotice) -> SendResult:
-        if notice.body is None:
-            return SendResult.permanent("Wablas sends text only; this notice is a template")
-        answer = http.post(
-            self._session,
-            self._url,
-            timeout=self._timeout,
-            headers={"Authorization": self._token},
-            data={"phone": notice.address.removeprefix("+"), "message": notice.body},
-        )
-        if isinstance(answer, SendResult):
-            return answer
-        return _result(answer)
+    def result(self, response: requests.Response) -> SendResult:
+        return _result(response)
 
 
 def _result(response: requests.Response) -> SendResult:
@@ -104,13 +80,8 @@ def status_report(payload: dict[str, Any]) -> DeliveryReport | None:
     """Wablas' tracking webhook (``id``, ``phone``, ``status``, ``device_id``): the
     message by the id ``/api/send-message`` answered, and its new status. None when the
     body has no message id or no status (not a tracking report)."""
-    found, status = payload.get("id"), payload.get("status")
-    if isinstance(found, bool) or not isinstance(found, (str, int)) or not isinstance(status, str):
-        return None
-    message_id = str(found).strip()
-    if not 0 < len(message_id) <= 128:
+    found, status = message_id(payload.get("id")), payload.get("status")
+    if found is None or not isinstance(status, str):
         return None
     word = status.strip().lower()
-    return DeliveryReport(
-        message_id=message_id, delivered=word in _REACHED, failure=_GIVEN_UP.get(word)
-    )
+    return DeliveryReport(message_id=found, delivered=word in _REACHED, failure=_GIVEN_UP.get(word))
