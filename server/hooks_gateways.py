@@ -83,12 +83,12 @@ def wablas_incoming(secret: str) -> Response:
 
 @bp.post("/fonnte/<string:secret>/status")
 def fonnte_status(secret: str) -> Response:
-    return _status(FONNTE, app_state().config.notify_fonnte_webhook_secret, secret)
+    return _status(FONNTE, app_state().notice_config().notify_fonnte_webhook_secret, secret)
 
 
 @bp.post("/wablas/<string:secret>/status")
 def wablas_status(secret: str) -> Response:
-    return _status(WABLAS, app_state().config.notify_wablas_webhook_secret, secret)
+    return _status(WABLAS, app_state().notice_config().notify_wablas_webhook_secret, secret)
 
 
 @bp.post("/sms/<string:secret>")

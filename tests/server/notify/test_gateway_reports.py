@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from server import channel_settings
 from server.models import Notice, NoticeState
 from server.notify.channels import configured_worker
 from server.state import AppState
@@ -212,3 +213,25 @@ def test_a_status_hook_refuses_a_wrong_secret_and_a_body_that_is_not_a_report(
         assert b"status report" in answer.data
     no_id = {"device": "6282227097005", "status": "sent", "state": "read"}
     assert client.post(url, json=no_id).status_code == 400
+
+
+@pytest.mark.parametrize("gateway", ["fonnte", "wablas"])
+def test_a_status_webhook_secret_set_on_the_console_opens_the_status_url(
+    app: Flask, gateway: str
+) -> None:
+    state: AppState = app.extensions["antre"]
+    secret = f"{gateway}-console-hook-0123456789"
+    with state.db.write() as session:
+        channel_settings.save(
+            session,
+            {f"notify_{gateway}_webhook_secret": secret},
+            state.personal_data_key,
+            now=state.clock(),
+            user_id=None,
+        )
+    state.channel_settings.forget()
+    report = {"id": "not-ours", "stateid": "S-1", "state": "delivered", "status": "sent"}
+
+    answer = app.test_client().post(f"/hooks/{gateway}/{secret}/status", json=report)
+
+    assert answer.status_code == 200  # read (about no notice of ours), not "not configured"
