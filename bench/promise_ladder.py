@@ -1,0 +1,104 @@
+"""What each promise of the issue path costs, against the reference server: Antre with
+one more part left out at each rung (``bench/ladder_app.py``), alternating with
+``bench/reference_app.py`` under the same load generator.
+
+    .venv/bin/python bench/promise_ladder.py [--rounds 3] [--tickets 3000] [--clients 8]
+
+Each round runs every rung once and the reference twice (first and last); printed: each
+run's tickets per second and server CPU per ticket, then per rung the medians and the
+ratios Antre ÷ reference (docs/benchmarks.md, the sixth pass). Nothing here is a
+setting of the server: the rungs exist only in the bench's own entry module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent / "server_bench.py"
+# Cumulative: each rung leaves out what the one before did, and one part more.
+RUNGS: tuple[tuple[str, str], ...] = (
+    ("Antre as it is", ""),
+    ("without the estimate", "estimate"),
+    ("... and the push events", "estimate,events"),
+    ("... and the event log row", "estimate,events,log"),
+    ("... and the idempotency key", "estimate,events,log,idempotency"),
+    ("the view without its command", "command"),
+)
+REFERENCE = "reference"
+
+
+def one_run(entry: str, leave_out: str, args: argparse.Namespace) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "figures.json"
+        command = [
+            sys.executable,
+            str(BENCH),
+            "--skip-calls",
+            "--entry-module",
+            entry,
+            "--tickets",
+            str(args.tickets),
+            "--clients",
+            str(args.clients),
+            "--json",
+            str(out),
+        ]
+        env = {**os.environ, "ANTRE_BENCH_LEAVE_OUT": leave_out}
+        done = subprocess.run(command, capture_output=True, text=True, env=env)
+        if done.returncode != 0:
+            raise SystemExit(
+                f"{entry} {leave_out}: server_bench failed:\n{done.stdout}{done.stderr}"
+            )
+        issue: dict[str, Any] = json.loads(out.read_text())["issue"]
+    ok = issue["ok"]
+    if issue["errors"]:
+        raise SystemExit(f"{entry} {leave_out}: errors {issue['errors']}")
+    return {
+        "per_second": issue["per_second"],
+        "server_cpu_ms": 1000 * issue["server_cpu_seconds"] / ok if ok else float("nan"),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--tickets", type=int, default=3000)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args(argv)
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name, _ in RUNGS}
+    runs[REFERENCE] = []
+    for round_ in range(1, args.rounds + 1):
+        plan = [
+            (REFERENCE, "bench.reference_app", ""),
+            *((n, "bench.ladder_app", p) for n, p in RUNGS),
+        ]
+        plan.append(plan[0])
+        for name, entry, parts in plan:
+            found = one_run(entry, parts, args)
+            runs[name].append(found)
+            print(
+                f"round {round_} {name:32s} {found['per_second']:7.1f} tickets/s  "
+                f"server CPU {found['server_cpu_ms']:5.2f} ms/ticket",
+                flush=True,
+            )
+    reference = runs[REFERENCE]
+    ref_rate = statistics.median(r["per_second"] for r in reference)
+    ref_cpu = statistics.median(r["server_cpu_ms"] for r in reference)
+    print(f"\nreference: {ref_rate:.0f} tickets/s, {ref_cpu:.2f} ms of server CPU per ticket")
+    print(f"{'rung':32s} {'tickets/s':>9s} {'CPU ms':>7s}  ÷ reference (tickets/s, by CPU)")
+    for name, _ in RUNGS:
+        rate = statistics.median(r["per_second"] for r in runs[name])
+        cpu = statistics.median(r["server_cpu_ms"] for r in runs[name])
+        print(f"{name:32s} {rate:9.0f} {cpu:7.2f}  {rate / ref_rate:.2f}, {ref_cpu / cpu:.2f}")
+
+
+if __name__ == "__main__":
+    main()
