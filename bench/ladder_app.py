@@ -19,8 +19,10 @@ in this process only.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,42 +32,50 @@ if str(ROOT) not in sys.path:
 
 from server.entry import async_mode_for, prepare_async_mode  # noqa: E402
 
-PARTS = ("estimate", "events", "log", "idempotency", "command")
 FIXED_ANSWER = {"ticket": {"id": 1, "number": "A-001"}, "people_ahead": 0}
 
 
+def _no_estimate(ctx: Any, ticket: Any) -> Any:
+    from server.domain.estimates import TicketEstimate
+
+    return TicketEstimate(0, 0, 1)
+
+
+def _nothing(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+def _fixed(actor: Any, command: Any, **kwargs: Any) -> tuple[dict[str, Any], bool]:
+    return dict(FIXED_ANSWER), False
+
+
+# Each part: the (module, name, stand-in) it replaces, where the issue path looks the
+# name up (the modules' own imports).
+TARGETS: dict[str, tuple[tuple[str, str, Callable[..., Any]], ...]] = {
+    "estimate": (("server.domain.tickets", "estimate_now", _no_estimate),),
+    "events": (
+        ("server.domain.announce", "ticket_issued", _nothing),
+        ("server.domain.announce", "line_changed", _nothing),
+    ),
+    "log": (("server.domain.tickets", "record", _nothing),),
+    "idempotency": (("server.api.tickets", "_idempotency_key", _nothing),),
+    "command": (("server.api.tickets", "run_command", _fixed),),
+}
+PARTS = tuple(TARGETS)
+
+
 def leave_out(parts: set[str]) -> None:
-    """Replace the issue path's functions for ``parts`` (names from ``PARTS``)."""
+    """Replace the issue path's functions for ``parts`` (names from ``PARTS``); a name
+    that is no longer there stops the bench rather than measure nothing."""
     unknown = parts - set(PARTS)
     if unknown:
         raise SystemExit(f"ANTRE_BENCH_LEAVE_OUT: unknown parts {sorted(unknown)}; {PARTS}")
-    import server.api.tickets as api
-    import server.domain.announce as announce
-    import server.domain.tickets as tickets
-    from server.domain.estimates import TicketEstimate
-
-    def no_estimate(ctx: Any, ticket: Any) -> TicketEstimate:
-        return TicketEstimate(0, 0, 1)
-
-    def nothing(*args: Any, **kwargs: Any) -> None:
-        return None
-
-    def fixed(actor: Any, command: Any, **kwargs: Any) -> tuple[dict[str, Any], bool]:
-        return dict(FIXED_ANSWER), False
-
-    # setattr: the names are the modules' own imports, replaced where the issue path
-    # looks them up.
-    if "estimate" in parts:
-        setattr(tickets, "estimate_now", no_estimate)  # noqa: B010
-    if "events" in parts:
-        setattr(announce, "ticket_issued", nothing)  # noqa: B010
-        setattr(announce, "line_changed", nothing)  # noqa: B010
-    if "log" in parts:
-        setattr(tickets, "record", nothing)  # noqa: B010
-    if "idempotency" in parts:
-        setattr(api, "_idempotency_key", nothing)  # noqa: B010
-    if "command" in parts:
-        setattr(api, "run_command", fixed)  # noqa: B010
+    for part in sorted(parts):
+        for module_name, name, stand_in in TARGETS[part]:
+            module = importlib.import_module(module_name)
+            if not callable(getattr(module, name, None)):
+                raise SystemExit(f"{part}: {module_name}.{name} is gone; update the ladder")
+            setattr(module, name, stand_in)
 
 
 def main(argv: list[str] | None = None) -> None:
