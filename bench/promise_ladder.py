@@ -13,16 +13,16 @@ setting of the server: the rungs exist only in the bench's own entry module.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
-from typing import Any
 
-BENCH = Path(__file__).resolve().parent / "server_bench.py"
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import reference_ratio  # noqa: E402
+
 # Cumulative: each rung leaves out what the one before did, and one part more.
 RUNGS: tuple[tuple[str, str], ...] = (
     ("Antre as it is", ""),
@@ -36,35 +36,10 @@ REFERENCE = "reference"
 
 
 def one_run(entry: str, leave_out: str, args: argparse.Namespace) -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "figures.json"
-        command = [
-            sys.executable,
-            str(BENCH),
-            "--skip-calls",
-            "--entry-module",
-            entry,
-            "--tickets",
-            str(args.tickets),
-            "--clients",
-            str(args.clients),
-            "--json",
-            str(out),
-        ]
-        env = {**os.environ, "ANTRE_BENCH_LEAVE_OUT": leave_out}
-        done = subprocess.run(command, capture_output=True, text=True, env=env)
-        if done.returncode != 0:
-            raise SystemExit(
-                f"{entry} {leave_out}: server_bench failed:\n{done.stdout}{done.stderr}"
-            )
-        issue: dict[str, Any] = json.loads(out.read_text())["issue"]
-    ok = issue["ok"]
-    if issue["errors"]:
-        raise SystemExit(f"{entry} {leave_out}: errors {issue['errors']}")
-    return {
-        "per_second": issue["per_second"],
-        "server_cpu_ms": 1000 * issue["server_cpu_seconds"] / ok if ok else float("nan"),
-    }
+    found = reference_ratio.one_run(entry, args, {"ANTRE_BENCH_LEAVE_OUT": leave_out})
+    if found["errors"]:
+        raise SystemExit(f"{entry} {leave_out}: errors {found['errors']}")
+    return {"per_second": found["per_second"], "server_cpu_ms": found["server_cpu_ms"]}
 
 
 def main(argv: list[str] | None = None) -> None:

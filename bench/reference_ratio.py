@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -26,7 +27,11 @@ BENCH = Path(__file__).resolve().parent / "server_bench.py"
 ENTRIES = {"antre": "server.entry", "reference": "bench.reference_app"}
 
 
-def one_run(entry: str, args: argparse.Namespace) -> dict[str, Any]:
+def one_run(
+    entry: str, args: argparse.Namespace, env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """One ``server_bench.py --skip-calls`` run of the server module ``entry`` (with
+    ``env`` over this process's environment); its tickets/s, CPU per ticket and errors."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "figures.json"
         command = [
@@ -40,11 +45,13 @@ def one_run(entry: str, args: argparse.Namespace) -> dict[str, Any]:
             "--clients",
             str(args.clients),
             "--async-mode",
-            args.async_mode,
+            getattr(args, "async_mode", "eventlet"),
             "--json",
             str(out),
         ]
-        done = subprocess.run(command, capture_output=True, text=True)
+        done = subprocess.run(
+            command, capture_output=True, text=True, env={**os.environ, **(env or {})}
+        )
         if done.returncode != 0:
             raise SystemExit(f"{entry}: server_bench failed:\n{done.stdout}{done.stderr}")
         issue: dict[str, Any] = json.loads(out.read_text())["issue"]
