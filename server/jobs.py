@@ -12,6 +12,8 @@ import logging
 import threading
 
 from flask import Flask
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from server.commands import run_command
 from server.config import ServerConfig
@@ -65,6 +67,22 @@ def queue_ahead_by_minutes(app: Flask) -> int:
     return count
 
 
+# What a database restarting, gone, or with every connection busy raises.
+DATABASE_AWAY = (OperationalError, InterfaceError, PoolTimeout)
+
+
+def round_failed(what: str, exc: Exception) -> None:
+    """Log a background round that failed; the loop tries again at its next round.
+
+    A database away is expected in a hall's life (a restart, a failover) and is said in
+    one line, as a request says it; anything else comes with its traceback, since it is
+    a fault to look at."""
+    if isinstance(exc, DATABASE_AWAY):
+        log.warning("%s: database unavailable (%s); retrying", what, type(exc).__name__)
+    else:
+        log.error("%s failed; retrying", what, exc_info=exc)
+
+
 def start_jobs(app: Flask) -> None:
     """Run the day-close check at start and then every ``expiry_interval_seconds``.
 
@@ -87,8 +105,8 @@ def start_jobs(app: Flask) -> None:
                 end_missed_bookings(app)
                 queue_booking_reminders(app)
                 queue_ahead_by_minutes(app)
-            except Exception:  # keep the loop alive through a database restart
-                log.exception("day-close check failed; retrying")
+            except Exception as exc:  # keep the loop alive through a database restart
+                round_failed("day-close check", exc)
             socketio.sleep(interval)
 
     socketio.start_background_task(loop)
@@ -114,8 +132,8 @@ def start_notice_worker(app: Flask) -> threading.Event:
         while not stop.is_set():
             try:
                 worker.run_once()
-            except Exception:  # keep sending through a database restart
-                log.exception("notice round failed; retrying")
+            except Exception as exc:  # keep sending through a database restart
+                round_failed("notice round", exc)
             # A pause, cut short by a command that queued a notice (green under eventlet).
             if state.notices_queued.wait(worker.interval):
                 state.notices_queued.clear()
@@ -168,8 +186,8 @@ def start_telegram_polling(app: Flask) -> threading.Event:
                 offset = poll_telegram_once(app, updates, offset, TELEGRAM_WAIT_SECONDS)
                 if offset == before:
                     socketio.sleep(config.notify_interval_seconds)  # no answer: not a busy loop
-            except Exception:  # keep reading through a database restart
-                log.exception("telegram polling failed; retrying")
+            except Exception as exc:  # keep reading through a database restart
+                round_failed("telegram polling", exc)
                 socketio.sleep(config.notify_interval_seconds)
 
     socketio.start_background_task(loop)

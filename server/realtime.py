@@ -137,7 +137,9 @@ def on_connect(sent: Any = None) -> None:
     if who.kind == "device":
         try:
             _mark_seen([who.id])
-        except Exception:  # a busy database must not refuse a board; the loop retries
+        except (OperationalError, PoolTimeout) as exc:  # the loop retries; a board stays
+            log.warning("could not mark device %d as seen: %s", who.id, type(exc).__name__)
+        except Exception:  # a fault must not refuse a board either; the loop retries
             log.exception("could not mark device %d as seen", who.id)
         _keep_devices_seen(app)
 
@@ -165,6 +167,10 @@ def _keep_devices_seen(app: Flask) -> None:
             try:
                 with app.app_context():
                     _mark_seen(ids)
+            except (OperationalError, PoolTimeout) as exc:  # the database away: next round
+                log.warning(
+                    "could not mark %d connected devices as seen: %s", len(ids), type(exc).__name__
+                )
             except Exception:  # the next round tries again; the monitor shows it meanwhile
                 log.exception("could not mark %d connected devices as seen", len(ids))
 
