@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import filecmp
+import logging
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -28,6 +29,22 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 JAKARTA = dt.timezone(dt.timedelta(hours=7))
 MONDAY_9AM = dt.datetime(2026, 11, 30, 9, 0, tzinfo=JAKARTA)
+
+
+@pytest.fixture(autouse=True)
+def _root_logging_as_it_was() -> Iterator[None]:
+    """A client's ``main()`` configures the root logger (``basicConfig(force=True)``) with
+    a handler on the stderr of its moment, which under pytest is that test's capture:
+    left behind, the next test's log lines would go to a closed file."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        # pytest's own capture handlers are the same objects in every phase: kept.
+        added = handler not in handlers and isinstance(handler, logging.StreamHandler)
+        if added and not type(handler).__module__.startswith("_pytest"):
+            root.removeHandler(handler)
+    root.setLevel(level)
 
 
 class FakeClock:
