@@ -3,6 +3,7 @@ one more part left out at each rung (``bench/ladder_app.py``), alternating with
 ``bench/reference_app.py`` under the same load generator.
 
     .venv/bin/python bench/promise_ladder.py [--rounds 3] [--tickets 3000] [--clients 8]
+        [--async-mode eventlet|threading]
 
 Each round runs every rung once and the reference twice (first and last); printed: each
 run's tickets per second and server CPU per ticket, then per rung the medians and the
@@ -47,6 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--tickets", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--async-mode", choices=("eventlet", "threading"), default="eventlet")
     args = parser.parse_args(argv)
     runs: dict[str, list[dict[str, float]]] = {name: [] for name, _ in RUNGS}
     runs[REFERENCE] = []

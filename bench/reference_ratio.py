@@ -45,7 +45,7 @@ def one_run(
             "--clients",
             str(args.clients),
             "--async-mode",
-            getattr(args, "async_mode", "eventlet"),
+            args.async_mode,
             "--json",
             str(out),
         ]

@@ -27,10 +27,14 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# What a database restarting, gone, locked too long, or with every connection busy
+# raises: expected in a hall's life, retried, and logged in one line, not as a fault.
+DATABASE_AWAY = (OperationalError, InterfaceError, PoolTimeout)
 _WRITE = "antre_write"
 
 

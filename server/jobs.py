@@ -12,11 +12,10 @@ import logging
 import threading
 
 from flask import Flask
-from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from server.commands import run_command
 from server.config import ServerConfig
+from server.db import DATABASE_AWAY
 from server.domain.bookings import mark_no_shows
 from server.domain.context import SYSTEM
 from server.domain.notices.booking_triggers import queue_due_reminders
@@ -65,10 +64,6 @@ def queue_ahead_by_minutes(app: Flask) -> int:
     if count:
         log.info("%d ahead notices queued as waits shortened", count)
     return count
-
-
-# What a database restarting, gone, or with every connection busy raises.
-DATABASE_AWAY = (OperationalError, InterfaceError, PoolTimeout)
 
 
 def round_failed(what: str, exc: Exception) -> None:

@@ -24,11 +24,10 @@ from typing import Any, TypeVar
 from flask import Flask, current_app, request
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from sqlalchemy import select, update
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from server import public_limit
+from server.db import DATABASE_AWAY
 from server.domain import access, auth
 from server.domain.access import Principal
 from server.domain.errors import DomainError
@@ -75,7 +74,7 @@ def _authenticate(sent: Any) -> Listener:
         raise ConnectionRefusedError("validation_error")
     try:
         return _look_up(sent if isinstance(sent, dict) else {})
-    except (OperationalError, PoolTimeout) as exc:
+    except DATABASE_AWAY as exc:
         # The database is restarting or every connection is busy: the client retries.
         log.warning("socket refused, database unavailable: %s", type(exc).__name__)
         raise ConnectionRefusedError("unavailable", {"retry_after": RETRY_AFTER_SECONDS}) from None
@@ -137,7 +136,7 @@ def on_connect(sent: Any = None) -> None:
     if who.kind == "device":
         try:
             _mark_seen([who.id])
-        except (OperationalError, PoolTimeout) as exc:  # the loop retries; a board stays
+        except DATABASE_AWAY as exc:  # the loop retries; a board stays
             log.warning("could not mark device %d as seen: %s", who.id, type(exc).__name__)
         except Exception:  # a fault must not refuse a board either; the loop retries
             log.exception("could not mark device %d as seen", who.id)
@@ -167,7 +166,7 @@ def _keep_devices_seen(app: Flask) -> None:
             try:
                 with app.app_context():
                     _mark_seen(ids)
-            except (OperationalError, PoolTimeout) as exc:  # the database away: next round
+            except DATABASE_AWAY as exc:  # the database away: next round
                 log.warning(
                     "could not mark %d connected devices as seen: %s", len(ids), type(exc).__name__
                 )
@@ -285,7 +284,7 @@ def _keep_checking(app: Flask) -> None:
             socketio.sleep(every)
             try:
                 recheck_sockets(app)
-            except (OperationalError, PoolTimeout) as exc:  # keep the sockets; next round
+            except DATABASE_AWAY as exc:  # keep the sockets; next round
                 log.warning("could not re-check the open sockets: %s", type(exc).__name__)
             except Exception:  # never end the loop: it is what ends revoked sockets
                 log.exception("could not re-check the open sockets' logins")
