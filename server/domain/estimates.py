@@ -7,8 +7,9 @@ served, or now when it holds nobody), and the people ahead, each at their own se
 recent average, go in the calling order to whichever counter is free first; the visitor
 is called when the next counter is free after them. A line's figures for boards keep the
 plain formula: people waiting / open counters x the line's recent average service time.
-An average is the mean of the last N finished services, or the service's typical
-minutes while there are fewer than the minimum samples.
+An average is the mean of the last N finished services, those of earlier days brought to
+the pace the hall keeps today, or the service's typical minutes (at today's pace) while
+there are fewer than the minimum samples.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -45,10 +46,19 @@ OVERRUN_SHARE = 0.25
 # at real speed and, on a simulated day at 60x, above every real average.
 SHORTEST_AVERAGE_MINUTES = 1 / 60
 
+# The hall's pace (real service time ÷ typical minutes) by which a line's services of
+# earlier days are brought to today's (``pace_against_history``): over today's last
+# HALL_PACE_SAMPLES finished services of every line, once there are HALL_PACE_MIN_SAMPLES
+# (fewer would move a month's averages on a handful of visits), against the last
+# EARLIER_PACE_SAMPLES of the days before.
+HALL_PACE_SAMPLES = 100
+HALL_PACE_MIN_SAMPLES = 20
+EARLIER_PACE_SAMPLES = 500
+
 # Built once: these run for every ticket issued and every call, and building a
 # statement costs more than SQLite takes to run it.
 _RECENT_SERVICE_TIMES = (
-    select(Ticket.started_at, Ticket.finished_at)
+    select(Ticket.started_at, Ticket.finished_at, Ticket.service_date)
     .where(
         Ticket.service_id == bindparam("service_id"),
         Ticket.state == TicketState.DONE,
@@ -72,6 +82,19 @@ _TODAYS_SERVICE_TIMES = (
     .order_by(Ticket.finished_at.desc())
     .limit(bindparam("samples"))
 )
+# The hall's last finished services between two service dates, with their typical minutes.
+_HALL_SERVICE_TIMES = (
+    select(Ticket.started_at, Ticket.finished_at, Service.typical_minutes)
+    .join(Service, Service.id == Ticket.service_id)
+    .where(
+        Ticket.service_date >= bindparam("first"),
+        Ticket.service_date <= bindparam("last"),
+        Ticket.state == TicketState.DONE,
+        Ticket.started_at.is_not(None),
+    )
+    .order_by(Ticket.finished_at.desc())
+    .limit(bindparam("samples"))
+)
 # The counters that will call a ticket, as they are now: open or not, and what they hold.
 _COUNTERS_NOW = (
     select(Counter.state, Ticket.service_id, Ticket.started_at)
@@ -88,10 +111,16 @@ _LINE = select(func.count(), func.min(Ticket.queued_at), _OPEN).where(
 
 
 def average_service_minutes(
-    session: Session, service: Service, settings: SiteSettings, now: dt.datetime
+    session: Session,
+    service: Service,
+    settings: SiteSettings,
+    now: dt.datetime,
+    history_pace: Callable[[], float] | None = None,
 ) -> float:
-    """Mean of the last N real service times; below the minimum of samples, the
-    configured typical minutes at the pace the hall's other lines keep today."""
+    """Mean of the last N real service times, those of earlier days times
+    ``history_pace()`` (default: ``pace_against_history`` read now); below the minimum of
+    samples, the configured typical minutes at the pace the hall's other lines keep
+    today."""
     rows = run(
         session,
         _RECENT_SERVICE_TIMES,
@@ -101,10 +130,55 @@ def average_service_minutes(
             "samples": settings.estimate_sample_size,
         },
     ).all()
-    seconds = [(end - begin).total_seconds() for begin, end in rows if begin and end]
-    if len(seconds) < settings.estimate_min_samples:
+    served = [(end - begin, day) for begin, end, day in rows if begin and end]
+    if len(served) < settings.estimate_min_samples:
         return float(service.typical_minutes) * _todays_pace(session, service, settings, now)
-    return max(SHORTEST_AVERAGE_MINUTES, sum(seconds) / len(seconds) / 60)
+    today = now.astimezone(ZoneInfo(settings.timezone)).date()
+    scale = 1.0
+    if any(day < today for _, day in served):
+        scale = history_pace() if history_pace else pace_against_history(session, settings, now)
+    seconds = sum(took.total_seconds() * (scale if day < today else 1.0) for took, day in served)
+    return max(SHORTEST_AVERAGE_MINUTES, seconds / len(served) / 60)
+
+
+def pace_against_history(session: Session, settings: SiteSettings, now: dt.datetime) -> float:
+    """How much quicker (below 1) or slower the hall serves today than on its earlier
+    days: today's pace over the earlier days' (1 until today has
+    ``HALL_PACE_MIN_SAMPLES`` finished services, or without earlier days). A line's
+    average is mostly its earlier days' services early in the day; an office quicker
+    or slower today than its month (new officers, a slow network, a simulated day
+    played faster than real time) is so on every line."""
+    today = now.astimezone(ZoneInfo(settings.timezone)).date()
+    current = todays_hall_pace(session, today)
+    if current is None:
+        return 1.0
+    earlier = earlier_hall_pace(session, today)
+    return 1.0 if earlier is None else current / earlier
+
+
+def todays_hall_pace(session: Session, today: dt.date) -> float | None:
+    """Real ÷ typical minutes over the hall's last finished services of ``today``."""
+    rows = run(
+        session,
+        _HALL_SERVICE_TIMES,
+        {"first": today, "last": today, "samples": HALL_PACE_SAMPLES},
+    ).all()
+    return _pace(rows, HALL_PACE_MIN_SAMPLES)
+
+
+def earlier_hall_pace(session: Session, today: dt.date) -> float | None:
+    """Real ÷ typical minutes over the hall's last finished services before ``today``
+    (within ``HISTORY_DAYS``, as a line's own samples)."""
+    rows = run(
+        session,
+        _HALL_SERVICE_TIMES,
+        {
+            "first": today - dt.timedelta(days=HISTORY_DAYS),
+            "last": today - dt.timedelta(days=1),
+            "samples": EARLIER_PACE_SAMPLES,
+        },
+    ).all()
+    return _pace(rows, HALL_PACE_MIN_SAMPLES)
 
 
 def _todays_pace(
@@ -120,14 +194,22 @@ def _todays_pace(
         _TODAYS_SERVICE_TIMES,
         {"today": today, "service_id": service.id, "samples": settings.estimate_sample_size},
     ).all()
+    return _pace(rows, settings.estimate_min_samples) or 1.0
+
+
+def _pace(
+    rows: Sequence[tuple[dt.datetime | None, dt.datetime | None, float]], min_samples: int
+) -> float | None:
+    """Real ÷ typical minutes over (start, finish, typical minutes) rows; None below
+    ``min_samples``."""
     pairs = [
         ((end - begin).total_seconds() / 60, float(typical))
         for begin, end, typical in rows
         if begin and end
     ]
     typical_total = sum(typical for _, typical in pairs)
-    if len(pairs) < settings.estimate_min_samples or typical_total <= 0:
-        return 1.0
+    if len(pairs) < min_samples or typical_total <= 0:
+        return None
     return max(SHORTEST_AVERAGE_MINUTES, sum(real for real, _ in pairs)) / typical_total
 
 
@@ -136,7 +218,9 @@ def recent_average(ctx: Ctx, service: Service) -> float:
     afresh in a transaction that finished a ticket of the service)."""
 
     def compute() -> float:
-        return average_service_minutes(ctx.session, service, ctx.settings, ctx.now)
+        return average_service_minutes(
+            ctx.session, service, ctx.settings, ctx.now, lambda: hall_pace_now(ctx)
+        )
 
     if service.id in ctx.finished_services:
         return compute()
@@ -149,11 +233,24 @@ def recent_average_of(ctx: Ctx, service_id: int) -> float:
     def compute() -> float:
         service = ctx.session.get(Service, service_id)
         assert service is not None  # a ticket or a counter refers to it
-        return average_service_minutes(ctx.session, service, ctx.settings, ctx.now)
+        return average_service_minutes(
+            ctx.session, service, ctx.settings, ctx.now, lambda: hall_pace_now(ctx)
+        )
 
     if service_id in ctx.finished_services:
         return compute()
     return ctx.catalog.average_minutes(service_id, ctx.now, compute)
+
+
+def hall_pace_now(ctx: Ctx) -> float:
+    """``pace_against_history`` as the catalog keeps it: today's pace for
+    ``AVERAGE_SECONDS``, the earlier days' for the day."""
+    today = ctx.now.astimezone(ctx.tz).date()
+    current = ctx.catalog.todays_pace(today, ctx.now, lambda: todays_hall_pace(ctx.session, today))
+    if current is None:
+        return 1.0
+    earlier = ctx.catalog.earlier_pace(today, lambda: earlier_hall_pace(ctx.session, today))
+    return 1.0 if earlier is None else current / earlier
 
 
 def played_wait(free_in: Iterable[float], ahead: int, minutes_each: float) -> float:

@@ -4,6 +4,7 @@ counters calling nobody."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import pytest
@@ -126,3 +127,62 @@ def test_a_line_without_history_keeps_the_pace_of_the_others_today(desk: Desk, h
         desk.at(hall.c1, counters.finish)
     kk = desk.service(hall.kk)
     assert average_service_minutes(desk.session, kk, desk.ctx().settings, desk.clock()) == 5.0
+
+
+def serve_many(desk: Desk, counter_id: int, service_id: int, times: int, minutes: float) -> None:
+    for _ in range(times):
+        serving(desk, counter_id, service_id, minutes)
+        desk.at(counter_id, counters.finish)
+
+
+def test_a_line_s_earlier_days_are_taken_at_the_pace_the_hall_keeps_today(
+    desk: Desk, hall: Hall
+) -> None:
+    """A week ago KK (typically 10) took its 10 minutes; today the hall serves in half
+    its typical minutes (KTP, typically 8, in 4): KK's week-old services count as 5."""
+    today = desk.clock()
+    desk.clock.set(today - dt.timedelta(days=7))
+    desk.open(hall.c2)
+    serve_many(desk, hall.c2, hall.kk, times=20, minutes=10)
+    desk.clock.set(today)
+    desk.open(hall.c1)
+    kk = desk.service(hall.kk)
+
+    serve_many(desk, hall.c1, hall.ktp, times=19, minutes=4)
+    # Nineteen services today are too few to move a month of averages.
+    assert average_service_minutes(desk.session, kk, desk.ctx().settings, desk.clock()) == 10.0
+
+    serve_many(desk, hall.c1, hall.ktp, times=1, minutes=4)
+    assert average_service_minutes(desk.session, kk, desk.ctx().settings, desk.clock()) == 5.0
+    # The estimate a visitor is told goes through the catalog's kept paces alike.
+    mine = desk.issue(hall.kk, advance=False)
+    desk.at(hall.c2, counters.pause_counter)
+    desk.at(hall.c1, counters.pause_counter)
+    assert told(desk, mine) == (0, 0.0)  # nobody open: as if one opens now
+    behind = desk.issue(hall.kk, advance=False)
+    assert told(desk, behind) == (1, 5.0)
+
+
+def test_today_s_own_services_count_as_they_took(desk: Desk, hall: Hall) -> None:
+    """KK's last twenty: ten today of 6 minutes, ten a week ago of 10. Today the hall
+    took 100 minutes for 180 typical (KK 10 x 6 for 10 x 10, KTP 10 x 4 for 10 x 8): the
+    week-old ten count as 10 x 100/180, today's ten as the 6 they took."""
+    today = desk.clock()
+    desk.clock.set(today - dt.timedelta(days=7))
+    desk.open(hall.c2)
+    serve_many(desk, hall.c2, hall.kk, times=20, minutes=10)
+    desk.clock.set(today)
+    desk.open(hall.c1)
+    serve_many(desk, hall.c1, hall.kk, times=10, minutes=6)
+    serve_many(desk, hall.c1, hall.ktp, times=10, minutes=4)
+    kk = desk.service(hall.kk)
+    average = average_service_minutes(desk.session, kk, desk.ctx().settings, desk.clock())
+    assert average == pytest.approx((10 * 6 + 10 * 10 * 100 / 180) / 20)
+
+
+def test_without_earlier_days_the_hall_s_pace_changes_nothing(desk: Desk, hall: Hall) -> None:
+    desk.open(hall.c1)
+    serve_many(desk, hall.c1, hall.ktp, times=20, minutes=4)
+    serve_many(desk, hall.c1, hall.kk, times=5, minutes=7)
+    kk = desk.service(hall.kk)
+    assert average_service_minutes(desk.session, kk, desk.ctx().settings, desk.clock()) == 7.0
