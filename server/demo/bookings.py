@@ -77,7 +77,8 @@ def seed_todays_bookings(
 
 
 def upcoming(ctx: Ctx) -> list[DemoBooking]:
-    """Bookings of today and later not checked in yet, the first ten."""
+    """Bookings of today and later not checked in yet and still open to a check-in (one
+    whose window closed earlier today is a no-show, not one to try), the first ten."""
     found = []
     query = (
         select(Booking, Service)
@@ -89,6 +90,8 @@ def upcoming(ctx: Ctx) -> list[DemoBooking]:
     for booking, service in ctx.session.execute(query):
         rules, _ = bookings.rules_of(ctx.session, service.id)
         opens, closes = check_in_window(booking.slot_start, rules)
+        if closes < ctx.now:
+            continue
         found.append(
             DemoBooking(
                 booking.code,

@@ -383,6 +383,35 @@ def test_a_newcomer_finds_a_booking_to_check_in_at_once_and_a_rerun_keeps_it(
     assert not checked.already and checked.issued.ticket.number.startswith("DK")
 
 
+def test_bookings_whose_check_in_closed_are_not_listed_and_new_ones_are_made(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seeded at 06.00, the demo's bookings of that morning are no-shows by 10.10: the
+    list a newcomer reads then leaves them out and offers a new one to check in, with
+    later ones (it once counted them as still to come, and booked nothing more)."""
+    day = dt.datetime.now(JAKARTA).date() + dt.timedelta(days=1)
+    six, ten_past_ten = (
+        dt.datetime.combine(day, t, JAKARTA) for t in (dt.time(6), dt.time(10, 10))
+    )
+    monkeypatch.setattr(server.app, "utc_now", lambda: six.astimezone(dt.UTC))
+    early = LISTED.findall(ok(invoke(demo_url, "seed-demo", "--hours", "around-the-clock")))
+    gone = {code for code, slot in early if _in_the_hall(slot) < ten_past_ten}
+    assert gone, early  # bookings of that morning, before 10.10
+
+    monkeypatch.setattr(server.app, "utc_now", lambda: ten_past_ten.astimezone(dt.UTC))
+    late = ok(invoke(demo_url, "seed-demo"))
+    assert not gone & {code for code, _ in LISTED.findall(late)}, late
+    assert len(CODE.findall(late)) == 1 and len(LISTED.findall(late)) >= 3, late
+
+
+# A listed booking: its code, and its slot's day and time in the hall (2026-12-08 11.00).
+LISTED = re.compile(r"^  ([0-9A-Z]{4}-[0-9A-Z]{4})  \S+ +(\d{4}-\d\d-\d\d \d\d\.\d\d) ", re.M)
+
+
+def _in_the_hall(slot: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(slot.replace(".", ":")).replace(tzinfo=JAKARTA)
+
+
 def test_scripts_demo_help_prints_its_usage_and_does_nothing_else(tmp_path: Path) -> None:
     """``--help`` used to be passed on to ``antre-server run`` after the set-up (apt, pip)
     and seeding had run."""
