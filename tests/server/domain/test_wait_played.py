@@ -135,17 +135,23 @@ def serve_many(desk: Desk, counter_id: int, service_id: int, times: int, minutes
         desk.at(counter_id, counters.finish)
 
 
-def test_a_line_s_earlier_days_are_taken_at_the_pace_the_hall_keeps_today(
-    desk: Desk, hall: Hall
-) -> None:
-    """A week ago KK (typically 10) took its 10 minutes; today the hall serves in half
-    its typical minutes (KTP, typically 8, in 4): KK's week-old services count as 5."""
+def kk_served_a_week_ago(desk: Desk, hall: Hall) -> None:
+    """Twenty KK visitors served at Loket 2 in their typical 10 minutes a week ago; then
+    back to today, Loket 1 open."""
     today = desk.clock()
     desk.clock.set(today - dt.timedelta(days=7))
     desk.open(hall.c2)
     serve_many(desk, hall.c2, hall.kk, times=20, minutes=10)
     desk.clock.set(today)
     desk.open(hall.c1)
+
+
+def test_a_line_s_earlier_days_are_taken_at_the_pace_the_hall_keeps_today(
+    desk: Desk, hall: Hall
+) -> None:
+    """A week ago KK (typically 10) took its 10 minutes; today the hall serves in half
+    its typical minutes (KTP, typically 8, in 4): KK's week-old services count as 5."""
+    kk_served_a_week_ago(desk, hall)
     kk = desk.service(hall.kk)
 
     serve_many(desk, hall.c1, hall.ktp, times=19, minutes=4)
@@ -167,12 +173,7 @@ def test_today_s_own_services_count_as_they_took(desk: Desk, hall: Hall) -> None
     """KK's last twenty: ten today of 6 minutes, ten a week ago of 10. Today the hall
     took 100 minutes for 180 typical (KK 10 x 6 for 10 x 10, KTP 10 x 4 for 10 x 8): the
     week-old ten count as 10 x 100/180, today's ten as the 6 they took."""
-    today = desk.clock()
-    desk.clock.set(today - dt.timedelta(days=7))
-    desk.open(hall.c2)
-    serve_many(desk, hall.c2, hall.kk, times=20, minutes=10)
-    desk.clock.set(today)
-    desk.open(hall.c1)
+    kk_served_a_week_ago(desk, hall)
     serve_many(desk, hall.c1, hall.kk, times=10, minutes=6)
     serve_many(desk, hall.c1, hall.ktp, times=10, minutes=4)
     kk = desk.service(hall.kk)
