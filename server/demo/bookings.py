@@ -85,8 +85,9 @@ def upcoming(ctx: Ctx) -> list[DemoBooking]:
         .join(Service, Service.id == Booking.service_id)
         .where(Booking.service_date >= ctx.today, Booking.state == BookingState.BOOKED)
         .order_by(Booking.slot_start)
-        .limit(10)
     )
+    # Filtered here, so a morning of bookings gone by does not hide the later ones; a
+    # demo hall holds a few dozen bookings ahead at the most.
     for booking, service in ctx.session.execute(query):
         rules, _ = bookings.rules_of(ctx.session, service.id)
         opens, closes = check_in_window(booking.slot_start, rules)
@@ -101,6 +102,8 @@ def upcoming(ctx: Ctx) -> list[DemoBooking]:
                 opens <= ctx.now <= closes,
             )
         )
+        if len(found) == 10:
+            break
     return found
 
 

@@ -16,15 +16,15 @@ process: the cache never decides ``service_closed`` on old hours or holidays.
 The recent average service time is different: it moves with every finished ticket,
 and it only feeds an estimate. It is kept ``AVERAGE_SECONDS`` of the server clock; a
 ticket finished in this process drops its service's figure at once, one finished in
-another process shows in the estimates within that time. So is the hall's pace today;
-its pace on the days before today is kept for the day.
+another process shows in the estimates within that time. So are the hall's last
+services of today; its services' means on the days before today are kept for the day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -89,10 +89,12 @@ class CatalogSnapshot:
         default_factory=dict, init=False
     )
     _averages: dict[int, tuple[dt.datetime, float]] = field(default_factory=dict, init=False)
-    # The hall's pace today (kept like an average) and on the days before it (kept for
-    # the day: those days are over), by service date; None: too few services to tell.
-    _todays_pace: tuple[dt.date, dt.datetime, float | None] | None = field(default=None, init=False)
-    _earlier_pace: tuple[dt.date, float | None] | None = field(default=None, init=False)
+    # The hall's last services today (kept like an average) and its services' means on
+    # the days before (kept for the day: those days are over), by service date.
+    _todays_services: tuple[dt.date, dt.datetime, tuple[tuple[int, float], ...]] | None = field(
+        default=None, init=False
+    )
+    _earlier_means: tuple[dt.date, Mapping[int, float]] | None = field(default=None, init=False)
     _services: dict[int, Service] = field(default_factory=dict, init=False)
     _open_spans: dict[int, _DaySpans] = field(default_factory=dict, init=False)
     _notice_texts: NoticeTexts | None = field(default=None, init=False)
@@ -242,30 +244,36 @@ class CatalogSnapshot:
         """A ticket of the service was finished: its average has moved."""
         self._averages.pop(service_id, None)
 
-    def todays_pace(
-        self, today: dt.date, now: dt.datetime, compute: Callable[[], float | None]
-    ) -> float | None:
-        """The hall's pace on ``today`` as computed within the last ``AVERAGE_SECONDS``,
-        or ``compute()`` now (one more finished service barely moves it)."""
-        kept = self._todays_pace
+    def todays_services(
+        self,
+        today: dt.date,
+        now: dt.datetime,
+        compute: Callable[[], tuple[tuple[int, float], ...]],
+    ) -> tuple[tuple[int, float], ...]:
+        """The hall's last finished services of ``today`` as read within the last
+        ``AVERAGE_SECONDS``, or ``compute()`` now (one more barely moves its pace)."""
+        kept = self._todays_services
         if (
             kept is not None
             and kept[0] == today
             and kept[1] <= now < kept[1] + dt.timedelta(seconds=AVERAGE_SECONDS)
         ):
             return kept[2]
-        pace = compute()
-        self._todays_pace = (today, now, pace)
-        return pace
+        services = compute()
+        self._todays_services = (today, now, services)
+        return services
 
-    def earlier_pace(self, today: dt.date, compute: Callable[[], float | None]) -> float | None:
-        """The hall's pace on the days before ``today``, computed once for the day."""
-        kept = self._earlier_pace
+    def earlier_means(
+        self, today: dt.date, compute: Callable[[], Mapping[int, float]]
+    ) -> Mapping[int, float]:
+        """Each service's mean minutes on the days before ``today``, read once for the
+        day (real service times only: no configuration of this version goes into it)."""
+        kept = self._earlier_means
         if kept is not None and kept[0] == today:
             return kept[1]
-        pace = compute()
-        self._earlier_pace = (today, pace)
-        return pace
+        means = compute()
+        self._earlier_means = (today, means)
+        return means
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -46,14 +46,15 @@ OVERRUN_SHARE = 0.25
 # at real speed and, on a simulated day at 60x, above every real average.
 SHORTEST_AVERAGE_MINUTES = 1 / 60
 
-# The hall's pace (real service time ÷ typical minutes) by which a line's services of
-# earlier days are brought to today's (``pace_against_history``): over today's last
-# HALL_PACE_SAMPLES finished services of every line, once there are HALL_PACE_MIN_SAMPLES
-# (fewer would move a month's averages on a handful of visits), against the last
-# EARLIER_PACE_SAMPLES of the days before.
+# How much quicker or slower the hall serves today than on its earlier days
+# (``pace_against_history``), by which a line's services of earlier days are brought to
+# today's: today's last HALL_PACE_SAMPLES finished services of every line, each against
+# its own service's mean over the last EARLIER_SAMPLES services of the days before (so
+# a morning of quick lines is not taken for a quick hall), once HALL_PACE_MIN_SAMPLES
+# of them have such a mean (fewer would move a month's averages on a handful of visits).
 HALL_PACE_SAMPLES = 100
 HALL_PACE_MIN_SAMPLES = 20
-EARLIER_PACE_SAMPLES = 500
+EARLIER_SAMPLES = 2000
 
 # Built once: these run for every ticket issued and every call, and building a
 # statement costs more than SQLite takes to run it.
@@ -82,10 +83,10 @@ _TODAYS_SERVICE_TIMES = (
     .order_by(Ticket.finished_at.desc())
     .limit(bindparam("samples"))
 )
-# The hall's last finished services between two service dates, with their typical minutes.
+# The hall's last finished services between two service dates: the service and its
+# start and finish.
 _HALL_SERVICE_TIMES = (
-    select(Ticket.started_at, Ticket.finished_at, Service.typical_minutes)
-    .join(Service, Service.id == Ticket.service_id)
+    select(Ticket.service_id, Ticket.started_at, Ticket.finished_at)
     .where(
         Ticket.service_date >= bindparam("first"),
         Ticket.service_date <= bindparam("last"),
@@ -143,42 +144,59 @@ def average_service_minutes(
 
 def pace_against_history(session: Session, settings: SiteSettings, now: dt.datetime) -> float:
     """How much quicker (below 1) or slower the hall serves today than on its earlier
-    days: today's pace over the earlier days' (1 until today has
-    ``HALL_PACE_MIN_SAMPLES`` finished services, or without earlier days). A line's
-    average is mostly its earlier days' services early in the day; an office quicker
-    or slower today than its month (new officers, a slow network, a simulated day
-    played faster than real time) is so on every line."""
+    days (``pace_ratio`` of today's services and the earlier days' means). A line's
+    average is mostly its earlier days' services early in the day; an office quicker or
+    slower today than its month (new officers, a slow network, a simulated day played
+    faster than real time) is so on every line."""
     today = now.astimezone(ZoneInfo(settings.timezone)).date()
-    current = todays_hall_pace(session, today)
-    if current is None:
+    return pace_ratio(todays_services(session, today), lambda: earlier_means(session, today))
+
+
+def pace_ratio(
+    today: Sequence[tuple[int, float]], earlier: Callable[[], Mapping[int, float]]
+) -> float:
+    """Today's service minutes ÷ what the same services took on average on the earlier
+    days, over those of ``today`` ((service, minutes) pairs) whose service ``earlier()``
+    has a mean for; 1 below ``HALL_PACE_MIN_SAMPLES`` of them (read only then)."""
+    if len(today) < HALL_PACE_MIN_SAMPLES:
         return 1.0
-    earlier = earlier_hall_pace(session, today)
-    return 1.0 if earlier is None else current / earlier
+    means = earlier()
+    pairs = [(minutes, means[service]) for service, minutes in today if service in means]
+    expected = sum(mean for _, mean in pairs)
+    if len(pairs) < HALL_PACE_MIN_SAMPLES or expected <= 0:
+        return 1.0
+    return max(SHORTEST_AVERAGE_MINUTES, sum(minutes for minutes, _ in pairs)) / expected
 
 
-def todays_hall_pace(session: Session, today: dt.date) -> float | None:
-    """Real ÷ typical minutes over the hall's last finished services of ``today``."""
+def todays_services(session: Session, today: dt.date) -> tuple[tuple[int, float], ...]:
+    """The hall's last finished services of ``today``: (service, minutes) pairs."""
     rows = run(
-        session,
-        _HALL_SERVICE_TIMES,
-        {"first": today, "last": today, "samples": HALL_PACE_SAMPLES},
-    ).all()
-    return _pace(rows, HALL_PACE_MIN_SAMPLES)
+        session, _HALL_SERVICE_TIMES, {"first": today, "last": today, "samples": HALL_PACE_SAMPLES}
+    )
+    return tuple(
+        (service, (end - begin).total_seconds() / 60)
+        for service, begin, end in rows
+        if begin and end
+    )
 
 
-def earlier_hall_pace(session: Session, today: dt.date) -> float | None:
-    """Real ÷ typical minutes over the hall's last finished services before ``today``
-    (within ``HISTORY_DAYS``, as a line's own samples)."""
+def earlier_means(session: Session, today: dt.date) -> dict[int, float]:
+    """Each service's mean minutes over the hall's last finished services before
+    ``today`` (within ``HISTORY_DAYS``, as a line's own samples)."""
     rows = run(
         session,
         _HALL_SERVICE_TIMES,
         {
             "first": today - dt.timedelta(days=HISTORY_DAYS),
             "last": today - dt.timedelta(days=1),
-            "samples": EARLIER_PACE_SAMPLES,
+            "samples": EARLIER_SAMPLES,
         },
-    ).all()
-    return _pace(rows, HALL_PACE_MIN_SAMPLES)
+    )
+    totals: dict[int, list[float]] = {}
+    for service, begin, end in rows:
+        if begin and end:
+            totals.setdefault(service, []).append((end - begin).total_seconds() / 60)
+    return {service: sum(minutes) / len(minutes) for service, minutes in totals.items()}
 
 
 def _todays_pace(
@@ -243,14 +261,16 @@ def recent_average_of(ctx: Ctx, service_id: int) -> float:
 
 
 def hall_pace_now(ctx: Ctx) -> float:
-    """``pace_against_history`` as the catalog keeps it: today's pace for
-    ``AVERAGE_SECONDS``, the earlier days' for the day."""
+    """``pace_against_history`` as the catalog keeps its parts: today's services for
+    ``AVERAGE_SECONDS``, the earlier days' means for the day."""
     today = ctx.now.astimezone(ctx.tz).date()
-    current = ctx.catalog.todays_pace(today, ctx.now, lambda: todays_hall_pace(ctx.session, today))
-    if current is None:
-        return 1.0
-    earlier = ctx.catalog.earlier_pace(today, lambda: earlier_hall_pace(ctx.session, today))
-    return 1.0 if earlier is None else current / earlier
+    services = ctx.catalog.todays_services(
+        today, ctx.now, lambda: todays_services(ctx.session, today)
+    )
+    return pace_ratio(
+        services,
+        lambda: ctx.catalog.earlier_means(today, lambda: earlier_means(ctx.session, today)),
+    )
 
 
 def played_wait(free_in: Iterable[float], ahead: int, minutes_each: float) -> float:

@@ -135,55 +135,64 @@ def serve_many(desk: Desk, counter_id: int, service_id: int, times: int, minutes
         desk.at(counter_id, counters.finish)
 
 
-def kk_served_a_week_ago(desk: Desk, hall: Hall) -> None:
-    """Twenty KK visitors served at Loket 2 in their typical 10 minutes a week ago; then
-    back to today, Loket 1 open."""
+def served_a_week_ago(desk: Desk, hall: Hall, *lines: tuple[int, int, float]) -> None:
+    """(service, visitors, minutes each) served at Loket 1 a week ago; then back to
+    today, the counter still open."""
     today = desk.clock()
     desk.clock.set(today - dt.timedelta(days=7))
-    desk.open(hall.c2)
-    serve_many(desk, hall.c2, hall.kk, times=20, minutes=10)
-    desk.clock.set(today)
     desk.open(hall.c1)
+    for service, times, minutes in lines:
+        serve_many(desk, hall.c1, service, times=times, minutes=minutes)
+    desk.clock.set(today)
+
+
+def kk_average(desk: Desk, hall: Hall) -> float:
+    kk = desk.service(hall.kk)
+    return average_service_minutes(desk.session, kk, desk.ctx().settings, desk.clock())
 
 
 def test_a_line_s_earlier_days_are_taken_at_the_pace_the_hall_keeps_today(
     desk: Desk, hall: Hall
 ) -> None:
-    """A week ago KK (typically 10) took its 10 minutes; today the hall serves in half
-    its typical minutes (KTP, typically 8, in 4): KK's week-old services count as 5."""
-    kk_served_a_week_ago(desk, hall)
-    kk = desk.service(hall.kk)
+    """A week ago KK took 10 minutes and KTP 8; today KTP takes 4, half its week-ago
+    time: the hall serves at half its pace, so KK's week-old services count as 5."""
+    served_a_week_ago(desk, hall, (hall.kk, 20, 10), (hall.ktp, 20, 8))
 
     serve_many(desk, hall.c1, hall.ktp, times=19, minutes=4)
     # Nineteen services today are too few to move a month of averages.
-    assert average_service_minutes(desk.session, kk, desk.ctx().settings, desk.clock()) == 10.0
+    assert kk_average(desk, hall) == 10.0
 
     serve_many(desk, hall.c1, hall.ktp, times=1, minutes=4)
-    assert average_service_minutes(desk.session, kk, desk.ctx().settings, desk.clock()) == 5.0
-    # The estimate a visitor is told goes through the catalog's kept paces alike.
+    assert kk_average(desk, hall) == 5.0
+    # The estimate a visitor is told goes through the catalog's kept parts alike.
     mine = desk.issue(hall.kk, advance=False)
-    desk.at(hall.c2, counters.pause_counter)
     desk.at(hall.c1, counters.pause_counter)
     assert told(desk, mine) == (0, 0.0)  # nobody open: as if one opens now
     behind = desk.issue(hall.kk, advance=False)
     assert told(desk, behind) == (1, 5.0)
 
 
+def test_a_morning_of_quick_lines_is_not_taken_for_a_quick_hall(desk: Desk, hall: Hall) -> None:
+    """KTP always takes 4 minutes (typically 8): twenty of them first thing today say
+    nothing about KK, whose week-old 10 minutes stay 10."""
+    served_a_week_ago(desk, hall, (hall.kk, 20, 10), (hall.ktp, 20, 4))
+    serve_many(desk, hall.c1, hall.ktp, times=20, minutes=4)
+    assert kk_average(desk, hall) == 10.0
+
+
 def test_today_s_own_services_count_as_they_took(desk: Desk, hall: Hall) -> None:
-    """KK's last twenty: ten today of 6 minutes, ten a week ago of 10. Today the hall
-    took 100 minutes for 180 typical (KK 10 x 6 for 10 x 10, KTP 10 x 4 for 10 x 8): the
-    week-old ten count as 10 x 100/180, today's ten as the 6 they took."""
-    kk_served_a_week_ago(desk, hall)
+    """KK's last twenty: ten today of 6 minutes, ten a week ago of 10. Today's twenty
+    services took 100 minutes where the same services took 180 a week ago (KK 10 x 6
+    against 10 x 10, KTP 10 x 4 against 10 x 8): the week-old ten count as 10 x 100/180,
+    today's ten as the 6 they took."""
+    served_a_week_ago(desk, hall, (hall.kk, 20, 10), (hall.ktp, 10, 8))
     serve_many(desk, hall.c1, hall.kk, times=10, minutes=6)
     serve_many(desk, hall.c1, hall.ktp, times=10, minutes=4)
-    kk = desk.service(hall.kk)
-    average = average_service_minutes(desk.session, kk, desk.ctx().settings, desk.clock())
-    assert average == pytest.approx((10 * 6 + 10 * 10 * 100 / 180) / 20)
+    assert kk_average(desk, hall) == pytest.approx((10 * 6 + 10 * 10 * 100 / 180) / 20)
 
 
 def test_without_earlier_days_the_hall_s_pace_changes_nothing(desk: Desk, hall: Hall) -> None:
     desk.open(hall.c1)
     serve_many(desk, hall.c1, hall.ktp, times=20, minutes=4)
     serve_many(desk, hall.c1, hall.kk, times=5, minutes=7)
-    kk = desk.service(hall.kk)
-    assert average_service_minutes(desk.session, kk, desk.ctx().settings, desk.clock()) == 7.0
+    assert kk_average(desk, hall) == 7.0
