@@ -212,22 +212,14 @@ def _todays_pace(
         _TODAYS_SERVICE_TIMES,
         {"today": today, "service_id": service.id, "samples": settings.estimate_sample_size},
     ).all()
-    return _pace(rows, settings.estimate_min_samples) or 1.0
-
-
-def _pace(
-    rows: Sequence[tuple[dt.datetime | None, dt.datetime | None, float]], min_samples: int
-) -> float | None:
-    """Real ÷ typical minutes over (start, finish, typical minutes) rows; None below
-    ``min_samples``."""
     pairs = [
         ((end - begin).total_seconds() / 60, float(typical))
         for begin, end, typical in rows
         if begin and end
     ]
     typical_total = sum(typical for _, typical in pairs)
-    if len(pairs) < min_samples or typical_total <= 0:
-        return None
+    if len(pairs) < settings.estimate_min_samples or typical_total <= 0:
+        return 1.0
     return max(SHORTEST_AVERAGE_MINUTES, sum(real for real, _ in pairs)) / typical_total
 
 
