@@ -234,7 +234,7 @@ class CatalogSnapshot:
         """The service's recent average service time, as computed within the last
         ``AVERAGE_SECONDS`` of the server clock, or ``compute()`` now."""
         kept = self._averages.get(service_id)
-        if kept is not None and kept[0] <= now < kept[0] + dt.timedelta(seconds=AVERAGE_SECONDS):
+        if kept is not None and _recent(kept[0], now):
             return kept[1]
         minutes = compute()
         self._averages[service_id] = (now, minutes)
@@ -253,11 +253,7 @@ class CatalogSnapshot:
         """The hall's last finished services of ``today`` as read within the last
         ``AVERAGE_SECONDS``, or ``compute()`` now (one more barely moves its pace)."""
         kept = self._todays_services
-        if (
-            kept is not None
-            and kept[0] == today
-            and kept[1] <= now < kept[1] + dt.timedelta(seconds=AVERAGE_SECONDS)
-        ):
+        if kept is not None and kept[0] == today and _recent(kept[1], now):
             return kept[2]
         services = compute()
         self._todays_services = (today, now, services)
@@ -274,6 +270,12 @@ class CatalogSnapshot:
         means = compute()
         self._earlier_means = (today, means)
         return means
+
+
+def _recent(computed_at: dt.datetime, now: dt.datetime) -> bool:
+    """Whether a figure computed at ``computed_at`` may still be given at ``now`` (a clock
+    turned back computes afresh)."""
+    return computed_at <= now < computed_at + dt.timedelta(seconds=AVERAGE_SECONDS)
 
 
 @dataclass(frozen=True)
