@@ -79,7 +79,13 @@ StartKiosk = Callable[..., Kiosk]
 @pytest.fixture
 def start_kiosk(qtbot: QtBot) -> Iterator[StartKiosk]:
     """``start_kiosk(config, **kiosk_args)``: the kiosk shown at 1920x1080, its feed
-    connected and its configuration loaded; closed (feed stopped, workers joined) after."""
+    connected, its configuration loaded and its first page up; closed (feed stopped, workers
+    joined) after.
+
+    "Up" is waited for too: on a busy machine the feed's first attempt can fail, which puts
+    the empty kiosk on "unavailable" until the reload that the reconnect asks for is back,
+    a moment after the feed already reads as connected (CI saw a test look for the welcome
+    page in that moment)."""
     kiosks: list[Kiosk] = []
 
     def start(config: KioskConfig, **kwargs: Any) -> Kiosk:
@@ -88,7 +94,17 @@ def start_kiosk(qtbot: QtBot) -> Iterator[StartKiosk]:
         qtbot.addWidget(kiosk.window)
         kiosk.window.resize(1920, 1080)
         kiosk.start()
-        qtbot.waitUntil(lambda: kiosk.flow.state.loaded and kiosk.live.connected, timeout=WAIT_MS)
+
+        def up() -> bool:
+            state = kiosk.flow.state
+            return (
+                state.loaded
+                and kiosk.live.connected
+                and state.online
+                and state.screen is not Screen.UNAVAILABLE
+            )
+
+        qtbot.waitUntil(up, timeout=WAIT_MS)
         return kiosk
 
     yield start
