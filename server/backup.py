@@ -17,6 +17,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 from sqlalchemy import inspect, text
@@ -152,22 +153,29 @@ def database_is_empty(database_url: str) -> bool:
         engine.dispose()
 
 
-def _other_sessions(database_url: str) -> int:
+def _other_sessions(database_url: str, *, settle_seconds: float = 3.0) -> int:
     """Client sessions on the database besides this one: a running server would keep
-    serving its own idea of the day over the restored one."""
+    serving its own idea of the day over the restored one. Counted again for a moment
+    while some are there: a connection closed just before (this command's own check that
+    the database is empty) leaves ``pg_stat_activity`` a little after its client let go,
+    and a restore refused for it would send the operator looking for a server that is
+    not running. A server's sessions stay."""
     from server.db import make_engine
 
     engine = make_engine(database_url)
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+    )
+    deadline = time.monotonic() + settle_seconds
     try:
         with engine.connect() as conn:
-            return int(
-                conn.execute(
-                    text(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                        " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
-                    )
-                ).scalar_one()
-            )
+            while True:
+                others = int(conn.execute(query).scalar_one())
+                conn.rollback()  # the statistics are a snapshot per transaction
+                if others == 0 or time.monotonic() >= deadline:
+                    return others
+                time.sleep(0.1)
     finally:
         engine.dispose()
 
