@@ -161,7 +161,7 @@ def claim_next(ctx: Ctx, counter: Counter, service_ids: list[int]) -> Ticket | N
 
 
 # (state, service of the ticket held, when that service started) of one counter.
-CounterNow = tuple[CounterState | None, int | None, dt.datetime | None]
+CounterNow = tuple[CounterState | None, dt.datetime | None, int | None, dt.datetime | None]
 
 
 @dataclass(frozen=True)
@@ -178,8 +178,8 @@ class Forecast:
     # in no line here.
     ahead_by_service: Mapping[int, int] = field(default_factory=dict)
     # Each of ``counter_ids`` as it is now, read by the same statement (the one-statement
-    # case): (state, service of the ticket it holds, when that one's service started);
-    # state None for an inactive counter. None: not read here.
+    # case): (state, since when, service of the ticket it holds, when that one's service
+    # started); state None for an inactive counter. None: not read here.
     counters_now: tuple[CounterNow, ...] | None = None
 
 
@@ -287,9 +287,11 @@ def _count_ahead(
     row = tuple(run(ctx.session, statement, values).one())
     now: tuple[CounterNow, ...] | None = None
     if counters_now:
-        read = row[len(row) - 3 * counters :]
-        row = row[: len(row) - 3 * counters]
-        now = tuple((read[i], read[i + 1], read[i + 2]) for i in range(0, len(read), 3))
+        read = row[len(row) - 4 * counters :]
+        row = row[: len(row) - 4 * counters]
+        now = tuple(
+            (read[i], read[i + 1], read[i + 2], read[i + 3]) for i in range(0, len(read), 4)
+        )
     *counts, opened = row
     lines = sorted(services)
     by_line = {service_id: int(n) for service_id, n in zip(lines, counts, strict=False) if n}
@@ -315,7 +317,7 @@ def _ahead_statement(
 ) -> Select[Any]:
     """Waiting tickets of the counters' lines before one of ``group`` (``fixed_rank``, as
     SQL: the same groups, then the slot for bookings, then queue_key and id); with
-    ``counters_now``, then each counter's ``CounterNow`` (three columns a counter: one
+    ``counters_now``, then each counter's ``CounterNow`` (four columns a counter: one
     statement fewer for the estimate than reading them apart)."""
     booked_due = (Ticket.source == _sql_constant(TicketSource.BOOKING)) & (
         Ticket.booked_for <= bindparam("now", type_=Ticket.booked_for.type)
@@ -358,15 +360,16 @@ def _ahead_statement(
 
 
 def _counter_now(i: int) -> list[ColumnElement[Any]]:
-    """``CounterNow`` of the counter bound as ``counter_i``, as three scalar subqueries
-    (each a primary-key look-up): its state while active, and the service and start of
-    the ticket it holds."""
+    """``CounterNow`` of the counter bound as ``counter_i``, as four scalar subqueries
+    (each a primary-key look-up): its state while active and since when, and the service
+    and start of the ticket it holds."""
     counter = Counter.id == bindparam(f"counter_{i}")
     held = select(Ticket.service_id, Ticket.started_at).join(
         Counter, Counter.current_ticket_id == Ticket.id
     )
     return [
         select(Counter.state).where(counter, Counter.active.is_(True)).scalar_subquery(),
+        select(Counter.state_since).where(counter).scalar_subquery(),
         held.with_only_columns(Ticket.service_id).where(counter).scalar_subquery(),
         held.with_only_columns(Ticket.started_at).where(counter).scalar_subquery(),
     ]

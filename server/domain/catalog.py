@@ -95,6 +95,10 @@ class CatalogSnapshot:
         default=None, init=False
     )
     _earlier_means: tuple[dt.date, Mapping[int, float]] | None = field(default=None, init=False)
+    # How long the hall's pauses took today (kept like an average).
+    _typical_pause: tuple[dt.date, dt.datetime, float | None] | None = field(
+        default=None, init=False
+    )
     _services: dict[int, Service] = field(default_factory=dict, init=False)
     _open_spans: dict[int, _DaySpans] = field(default_factory=dict, init=False)
     _notice_texts: NoticeTexts | None = field(default=None, init=False)
@@ -258,6 +262,18 @@ class CatalogSnapshot:
         services = compute()
         self._todays_services = (today, now, services)
         return services
+
+    def typical_pause(
+        self, today: dt.date, now: dt.datetime, compute: Callable[[], float | None]
+    ) -> float | None:
+        """Minutes of the hall's finished pauses of ``today`` on average, as read within
+        the last ``AVERAGE_SECONDS``, or ``compute()`` now."""
+        kept = self._typical_pause
+        if kept is not None and kept[0] == today and _recent(kept[1], now):
+            return kept[2]
+        minutes = compute()
+        self._typical_pause = (today, now, minutes)
+        return minutes
 
     def earlier_means(
         self, today: dt.date, compute: Callable[[], Mapping[int, float]]

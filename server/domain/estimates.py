@@ -3,9 +3,12 @@ they are now (docs/estimate.md, docs/design.md#people-ahead-and-estimated-wait).
 
 A visitor's wait is played out on the counters that will call them: each open counter is
 free when what it serves now is done (its service's recent average less the time it has
-served, or now when it holds nobody), and the people ahead, each at their own service's
-recent average, go in the calling order to whichever counter is free first; the visitor
-is called when the next counter is free after them. A line's figures for boards keep the
+served, or now when it holds nobody), a paused one after the rest of the hall's typical
+pause of the day, and the people ahead, each at their own service's recent average, go
+in the calling order to whichever counter is free first; the visitor is called when the
+next counter is free after them. Where today's services tell how service times spread
+and few are ahead, the visitor is told the median of many such playings, each service
+drawn from that spread (``wait_spread``). A line's figures for boards keep the
 plain formula: people waiting / open counters x the line's recent average service time.
 An average is the mean of the last N finished services, those of earlier days brought to
 the pace the hall keeps today, or the service's typical minutes (at today's pace) while
@@ -25,13 +28,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from server.models import Counter, CounterState, Service, Ticket, TicketState
+from server.models import Counter, CounterEvent, CounterState, Service, Ticket, TicketState
 from shared import wire
 from shared.waits import wait_kind
 
 from .calling import CounterNow, Forecast, line_forecast, open_counters_of_line
 from .settings import SiteSettings
 from .sql import run
+from .wait_spread import MOST_AHEAD, CounterAhead, Spread, median_wait, spread_of
 
 if TYPE_CHECKING:
     from .context import Ctx
@@ -96,12 +100,23 @@ _HALL_SERVICE_TIMES = (
     .order_by(Ticket.finished_at.desc())
     .limit(bindparam("samples"))
 )
-# The counters that will call a ticket, as they are now: open or not, and what they hold.
+# The counters that will call a ticket, as they are now: open or not (since when), and
+# what they hold.
 _COUNTERS_NOW = (
-    select(Counter.state, Ticket.service_id, Ticket.started_at)
+    select(Counter.state, Counter.state_since, Ticket.service_id, Ticket.started_at)
     .select_from(Counter)
     .outerjoin(Ticket, Ticket.id == Counter.current_ticket_id)
     .where(Counter.id.in_(bindparam("counter_ids", expanding=True)), Counter.active.is_(True))
+)
+# The hall's last pauses and resumes (newest first, by the primary key: no scan of the
+# older days), from which today's finished pauses are read.
+PAUSE_EVENTS = 200
+MIN_PAUSES = 3
+_PAUSE_EVENTS = (
+    select(CounterEvent.counter_id, CounterEvent.kind, CounterEvent.at)
+    .where(CounterEvent.kind.in_(("paused", "resumed")))
+    .order_by(CounterEvent.id.desc())
+    .limit(PAUSE_EVENTS)
 )
 _OPEN_COUNTERS = open_counters_of_line(func.count())
 _OPEN = _OPEN_COUNTERS.scalar_subquery()
@@ -338,44 +353,110 @@ class TicketEstimate:
 
 def estimate_now(ctx: Ctx, ticket: Ticket) -> TicketEstimate:
     """People ahead by the calling order (``calling.line_forecast``), and the wait played
-    out on the counters that will call them (``played_wait``), each visitor at their
-    service's recent average (as the catalog keeps it)."""
+    out on the counters that will call them, each visitor at their service's recent
+    average (as the catalog keeps it): the median of many playings with today's spread of
+    service times (``wait_spread``) where there is one and few are ahead, else the one
+    playing at the averages (``played_wait``)."""
     forecast = line_forecast(ctx, ticket)
     if ticket.state != TicketState.WAITING:
         return TicketEstimate(0, 0, forecast.open_counters)
     own = recent_average(ctx, ticket.service)
-    free_in = _counters_free_in(ctx, forecast, ticket.service_id, own)
+    counters = _counters_ahead(ctx, forecast, ticket.service_id, own)
     each = _minutes_each(ctx, forecast, ticket.service_id, own)
-    minutes = played_wait(free_in, forecast.ahead, each)
+    spread = None
+    busy = any(counter.fixed is None for counter in counters)
+    if busy and forecast.ahead <= MOST_AHEAD:
+        spread = spread_now(ctx)
+    if spread is not None:
+        minutes = median_wait(counters, forecast.ahead, each, spread, ticket.id, OVERRUN_SHARE)
+    else:
+        minutes = played_wait(map(_expected_free_in, counters), forecast.ahead, each)
     seconds = round(minutes * 60)
     return TicketEstimate(forecast.ahead, math.ceil(seconds / 60), forecast.open_counters, seconds)
 
 
-def _counters_free_in(ctx: Ctx, forecast: Forecast, service_id: int, own: float) -> list[float]:
-    """Minutes until each open counter of the forecast's can call again. A paused or
-    closed counter calls nobody until its officer comes back, which nobody can say."""
+def spread_now(ctx: Ctx) -> Spread | None:
+    """``wait_spread.spread_of`` today's services, as the catalog keeps them."""
+    today = ctx.now.astimezone(ctx.tz).date()
+    services = ctx.catalog.todays_services(
+        today, ctx.now, lambda: todays_services(ctx.session, today)
+    )
+    return spread_of(services)
+
+
+def _expected_free_in(counter: CounterAhead) -> float:
+    """Minutes until the counter is free if its service takes its average."""
+    if counter.fixed is not None:
+        return counter.fixed
+    if counter.served is None:
+        return counter.average
+    return max(counter.average - counter.served, OVERRUN_SHARE * counter.average)
+
+
+def _counters_ahead(
+    ctx: Ctx, forecast: Forecast, service_id: int, own: float
+) -> list[CounterAhead]:
+    """Each counter of the forecast's that will call again, as it is now: idle, busy with
+    a service (its average, how long it has run), or paused, back after the rest of a
+    typical pause of today's (a paused counter is left out while the hall has not
+    finished enough pauses today to tell one); closed counters call nobody."""
     if not forecast.counter_ids:
         return []
-    free_in = []
     rows: Iterable[CounterNow] = forecast.counters_now or [
-        (state, serving, started)
-        for state, serving, started in run(
+        (state, since, serving, started)
+        for state, since, serving, started in run(
             ctx.session, _COUNTERS_NOW, {"counter_ids": list(forecast.counter_ids)}
         )
     ]
-    for state, serving, started in rows:
+    counters = []
+    pause: float | None = None
+    for state, since, serving, started in rows:
+        if state == CounterState.PAUSED:
+            pause = pause if pause is not None else typical_pause_now(ctx)
+            if pause is not None and since is not None:
+                paused = (ctx.now - since).total_seconds() / 60
+                counters.append(CounterAhead(max(pause - paused, OVERRUN_SHARE * pause)))
+            continue
         if state != CounterState.OPEN:
             continue
         if serving is None:
-            free_in.append(0.0)
+            counters.append(CounterAhead(0.0))
             continue
         average = own if serving == service_id else recent_average_of(ctx, serving)
-        if started is None:
-            free_in.append(average)  # called: the visitor is on their way, or recalled
+        if started is None:  # called: the visitor is on their way, or recalled
+            counters.append(CounterAhead(average=average))
             continue
         served = (ctx.now - started).total_seconds() / 60
-        free_in.append(max(average - served, OVERRUN_SHARE * average))
-    return free_in
+        counters.append(CounterAhead(average=average, served=served))
+    return counters
+
+
+def typical_pause_now(ctx: Ctx) -> float | None:
+    """``typical_pause`` as the catalog keeps it."""
+    today = ctx.now.astimezone(ctx.tz).date()
+    return ctx.catalog.typical_pause(
+        today, ctx.now, lambda: typical_pause(ctx.session, ctx.now, ctx.tz)
+    )
+
+
+def typical_pause(session: Session, now: dt.datetime, tz: dt.tzinfo) -> float | None:
+    """Mean minutes of the hall's pauses finished today (of its last ``PAUSE_EVENTS``
+    pauses and resumes), or None below ``MIN_PAUSES``: how long a paused counter is
+    likely to stay away, read from the hall's own day (a break's length is the office's
+    habit, and a simulated day's are as much shorter as its services)."""
+    today = now.astimezone(tz).date()
+    pauses: list[float] = []
+    resumed: dict[int, dt.datetime] = {}
+    for counter_id, kind, at in run(session, _PAUSE_EVENTS, {}):
+        if at.astimezone(tz).date() != today:
+            break  # newest first: the rest are of the days before
+        if kind == "resumed":
+            resumed[counter_id] = at
+        elif counter_id in resumed:
+            pauses.append((resumed.pop(counter_id) - at).total_seconds() / 60)
+    if len(pauses) < MIN_PAUSES:
+        return None
+    return sum(pauses) / len(pauses)
 
 
 def _minutes_each(ctx: Ctx, forecast: Forecast, service_id: int, own: float) -> float:

@@ -1,5 +1,6 @@
-"""The parts of the hall's pace as a process keeps them: today's last services for a few
-seconds of the server clock, like a line's average; the earlier days' means for the day."""
+"""The parts of the hall's pace as a process keeps them: today's last services and the
+day's typical pause for a few seconds of the server clock, like a line's average; the
+earlier days' means for the day."""
 
 from __future__ import annotations
 
@@ -41,6 +42,17 @@ def test_today_s_services_are_read_again_after_the_average_s_seconds() -> None:
     read.answers.append(())
     assert snapshot.todays_services(tuesday, after, read) == ()
     assert read.calls == 3
+
+
+def test_the_typical_pause_is_read_again_after_the_average_s_seconds() -> None:
+    snapshot = CatalogSnapshot()
+    read: Reads[float | None] = Reads(None, 20.0)
+    assert snapshot.typical_pause(MONDAY, NOON, read) is None  # kept too: no pause yet
+    later = NOON + dt.timedelta(seconds=AVERAGE_SECONDS - 1)
+    assert snapshot.typical_pause(MONDAY, later, read) is None
+    after = NOON + dt.timedelta(seconds=AVERAGE_SECONDS)
+    assert snapshot.typical_pause(MONDAY, after, read) == 20.0
+    assert read.calls == 2
 
 
 def test_the_earlier_days_means_are_read_once_a_day() -> None:

@@ -1,6 +1,7 @@
 """The estimated wait played out on the counters as they are now (docs/estimate.md): what
 each counter still has to do, each visitor ahead at their own service's pace, paused
-counters calling nobody."""
+counters back after the hall's typical pause of the day (calling nobody until it has
+one), and, with today's spread of service times, the median of many playings."""
 
 from __future__ import annotations
 
@@ -101,6 +102,58 @@ def test_a_paused_counter_is_not_free(desk: Desk, hall: Hall) -> None:
     assert told(desk, mine) == (0, 4.0)
     desk.at(hall.c1, counters.resume_counter)
     assert told(desk, mine) == (0, 0.0)
+
+
+def pause_for(desk: Desk, counter_id: int, minutes: float) -> None:
+    desk.at(counter_id, counters.pause_counter)
+    desk.clock.advance(minutes=minutes)
+    desk.at(counter_id, counters.resume_counter)
+
+
+def test_a_paused_counter_is_back_after_the_hall_s_typical_pause_of_the_day(
+    desk: Desk, hall: Hall
+) -> None:
+    """Loket 1 alone serves KTP. Its officer went on a break five minutes ago; the
+    hall's breaks today took 10, 20 and 30 minutes: back in about 15."""
+    desk.open(hall.c1)
+    desk.open(hall.c2)
+    pause_for(desk, hall.c2, 10)
+    pause_for(desk, hall.c2, 20)
+    desk.at(hall.c2, counters.pause_counter)
+    desk.clock.advance(minutes=25)
+    desk.at(hall.c1, counters.pause_counter)
+    desk.clock.advance(minutes=5)
+    mine = desk.issue(hall.ktp, advance=False)
+    assert told(desk, mine) == (0, 0.0)  # two breaks tell no typical one: as if one opens
+
+    desk.at(hall.c2, counters.resume_counter)  # after 30 minutes
+    desk.clock.advance(seconds=6)  # the catalog keeps a figure a few seconds
+    assert told(desk, mine) == (0, pytest.approx(15.0, abs=0.2))
+    desk.clock.advance(minutes=25)  # still away, past the typical break: soon back
+    assert told(desk, mine) == (0, pytest.approx(5.0, abs=0.2))
+
+
+def test_with_today_s_spread_two_busy_counters_promise_less_than_their_average(
+    desk: Desk, hall: Hall
+) -> None:
+    """KK is served at Loket 1 and 2, both of which just began a visitor. Played at the
+    average, the next KK visitor waits the average; but the first of two services to
+    end usually ends sooner, which today's spread of KTP and KK services tells."""
+    desk.open(hall.c1)
+    desk.open(hall.c2)
+    for minutes in (5, 6, 7, 8, 9, 10, 11, 12, 14, 17, 22):
+        serving(desk, hall.c1, hall.ktp, minutes * 0.8)
+        desk.at(hall.c1, counters.finish)
+        serving(desk, hall.c2, hall.kk, minutes)
+        desk.at(hall.c2, counters.finish)
+    average = kk_average(desk, hall)
+    serving(desk, hall.c1, hall.kk, 0)
+    serving(desk, hall.c2, hall.kk, 0)
+    desk.clock.advance(seconds=6)  # the catalog reads today's services again
+    mine = desk.issue(hall.kk, advance=False)
+    ahead, minutes = told(desk, mine)
+    assert ahead == 0
+    assert 0.5 * average < minutes < 0.85 * average
 
 
 def test_the_kiosk_gets_the_estimate_to_the_second(desk: Desk, hall: Hall) -> None:
