@@ -44,6 +44,7 @@ class Device:
     token: str
     kind: str
     zone: str | None
+    counter_id: int | None = None
 
 
 @dataclass
@@ -57,6 +58,9 @@ class Hall:
     # Counter terminals: their PCs report in as the counter client does, so the monitor
     # does not count the simulated hall's desks as silent.
     terminals: list[Device] = field(default_factory=list)
+    # Survey tablets: their page asks every minute what to show, so the monitor does
+    # not count a tablet the simulation identified as silent either.
+    tablets: list[Device] = field(default_factory=list)
     officers: dict[str, list[str]] = field(default_factory=dict)
     zones: list[str] = field(default_factory=list)
     no_show_after_calls: int = 3
@@ -94,6 +98,7 @@ def discover(url: str, credentials: Credentials, agencies: list[str] | None = No
         kiosks=[d for d in devices if d.kind == "kiosk"],
         boards=[d for d in devices if d.kind == "display"],
         terminals=[d for d in devices if d.kind == "counter"],
+        tablets=[d for d in devices if d.kind == "survey" and d.counter_id is not None],
         officers=officers,
         zones=[z["code"] for z in config["zones"]],
         no_show_after_calls=int(config["settings"].get("no_show_after_calls", 3)),
@@ -123,7 +128,9 @@ def _identify(url: str, name: str, token: str) -> Device:
         me = client.me()
     finally:
         client.close()
-    return Device(name, token, str(me.get("device_kind") or ""), me.get("zone"))
+    return Device(
+        name, token, str(me.get("device_kind") or ""), me.get("zone"), me.get("counter_id")
+    )
 
 
 def hall_shape(config: wire.Config, agencies: set[str]) -> HallShape:

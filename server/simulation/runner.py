@@ -60,6 +60,30 @@ PRESENCE_EVERY_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
+class Presence:
+    """One device's request of every real minute: a GET without ``body``, else a POST."""
+
+    device: Device
+    path: str
+    body: dict[str, str] | None = None
+
+
+def presence_requests(hall: Hall) -> list[Presence]:
+    """What the hall's devices do besides their work, as their clients do once a minute:
+    every kiosk reports its printer and every counter terminal its version
+    (``kiosk/health_report.py``, ``counter_client/device_presence.py``), every survey
+    tablet asks what its counter's visitor is to be asked (``survey_tablet.js``); boards
+    are seen through their sockets. The simulation asks the server who each token is,
+    which counts as the device being seen: one it then left silent would be shown in
+    trouble on the hall monitor."""
+    return [
+        *(Presence(d, "/devices/me/health", {"printer": PrinterState.OK}) for d in hall.kiosks),
+        *(Presence(d, "/devices/me/health", {"version": "simulation"}) for d in hall.terminals),
+        *(Presence(d, f"/survey/counters/{d.counter_id}") for d in hall.tablets),
+    ]
+
+
+@dataclass(frozen=True)
 class RunOptions:
     """How to play the plan: against which server, how fast, what to measure."""
 
@@ -262,23 +286,22 @@ class Simulation:
         ]
 
     def _report_presence(self) -> None:
-        """What the hall's devices do besides their work: every kiosk reports its printer
-        and every counter terminal its version, once a real minute, as their clients do
-        (``kiosk/health_report.py``, ``counter_client/device_presence.py``); boards are
-        seen through their sockets. A report the server refuses is not the day's concern."""
-        reporters: list[tuple[Device, dict[str, str]]] = [
-            (d, {"printer": PrinterState.OK}) for d in self.hall.kiosks
+        """Every device's minute request (``presence_requests``) until the day ends. A
+        request the server refuses is not the day's concern."""
+        requests = [
+            (ApiClient(self.options.url, p.device.token), p) for p in presence_requests(self.hall)
         ]
-        reporters += [(d, {"version": "simulation"}) for d in self.hall.terminals]
-        clients = [(ApiClient(self.options.url, d.token), body) for d, body in reporters]
         try:
             while not self.stop.is_set():
-                for client, body in clients:
+                for client, request in requests:
                     with contextlib.suppress(ApiError):
-                        client.post("/devices/me/health", body)
+                        if request.body is None:
+                            client.get(request.path)
+                        else:
+                            client.post(request.path, request.body)
                 self.stop.wait(PRESENCE_EVERY_SECONDS)
         finally:
-            for client, _ in clients:
+            for client, _ in requests:
                 client.close()
 
     def _login(self, username: str, password: str) -> ApiClient:
