@@ -160,7 +160,8 @@ def claim_next(ctx: Ctx, counter: Counter, service_ids: list[int]) -> Ticket | N
     return None
 
 
-# (state, service of the ticket held, when that service started) of one counter.
+# (state, since when, service of the ticket held, when that service started) of one
+# counter.
 CounterNow = tuple[CounterState | None, dt.datetime | None, int | None, dt.datetime | None]
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
+import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -109,9 +110,14 @@ _COUNTERS_NOW = (
     .where(Counter.id.in_(bindparam("counter_ids", expanding=True)), Counter.active.is_(True))
 )
 # The hall's last pauses and resumes (newest first, by the primary key: no scan of the
-# older days), from which today's finished pauses are read.
+# older days), from which today's finished pauses are read: at least MIN_PAUSES of them
+# longer than SHORTEST_PAUSE_SECONDS (a pause key pressed twice is no break). A counter
+# paused for more than PAUSE_GIVE_UP typical pauses (its officer went home, or into a
+# meeting) is left out again, as it was before the pause was known.
 PAUSE_EVENTS = 200
 MIN_PAUSES = 3
+SHORTEST_PAUSE_SECONDS = 5.0
+PAUSE_GIVE_UP = 3.0
 _PAUSE_EVENTS = (
     select(CounterEvent.counter_id, CounterEvent.kind, CounterEvent.at)
     .where(CounterEvent.kind.in_(("paused", "resumed")))
@@ -368,7 +374,7 @@ def estimate_now(ctx: Ctx, ticket: Ticket) -> TicketEstimate:
     if busy and forecast.ahead <= MOST_AHEAD:
         spread = spread_now(ctx)
     if spread is not None:
-        minutes = median_wait(counters, forecast.ahead, each, spread, ticket.id, OVERRUN_SHARE)
+        minutes = median_wait(counters, forecast.ahead, each, spread, OVERRUN_SHARE)
     else:
         minutes = played_wait(map(_expected_free_in, counters), forecast.ahead, each)
     seconds = round(minutes * 60)
@@ -399,7 +405,8 @@ def _counters_ahead(
     """Each counter of the forecast's that will call again, as it is now: idle, busy with
     a service (its average, how long it has run), or paused, back after the rest of a
     typical pause of today's (a paused counter is left out while the hall has not
-    finished enough pauses today to tell one); closed counters call nobody."""
+    finished enough pauses today to tell one, and once it has been away for
+    ``PAUSE_GIVE_UP`` of them); closed counters call nobody."""
     if not forecast.counter_ids:
         return []
     rows: Iterable[CounterNow] = forecast.counters_now or [
@@ -415,7 +422,8 @@ def _counters_ahead(
             pause = pause if pause is not None else typical_pause_now(ctx)
             if pause is not None and since is not None:
                 paused = (ctx.now - since).total_seconds() / 60
-                counters.append(CounterAhead(max(pause - paused, OVERRUN_SHARE * pause)))
+                if paused <= PAUSE_GIVE_UP * pause:
+                    counters.append(CounterAhead(max(pause - paused, OVERRUN_SHARE * pause)))
             continue
         if state != CounterState.OPEN:
             continue
@@ -440,10 +448,12 @@ def typical_pause_now(ctx: Ctx) -> float | None:
 
 
 def typical_pause(session: Session, now: dt.datetime, tz: dt.tzinfo) -> float | None:
-    """Mean minutes of the hall's pauses finished today (of its last ``PAUSE_EVENTS``
-    pauses and resumes), or None below ``MIN_PAUSES``: how long a paused counter is
-    likely to stay away, read from the hall's own day (a break's length is the office's
-    habit, and a simulated day's are as much shorter as its services)."""
+    """Median minutes of the hall's pauses finished today (of its last ``PAUSE_EVENTS``
+    pauses and resumes; those under ``SHORTEST_PAUSE_SECONDS`` left out), or None below
+    ``MIN_PAUSES``: how long a paused counter is likely to stay away, read from the
+    hall's own day (a break's length is the office's habit, and a simulated day's are as
+    much shorter as its services). The median: one long lunch does not make every
+    break long."""
     today = now.astimezone(tz).date()
     pauses: list[float] = []
     resumed: dict[int, dt.datetime] = {}
@@ -453,10 +463,12 @@ def typical_pause(session: Session, now: dt.datetime, tz: dt.tzinfo) -> float | 
         if kind == "resumed":
             resumed[counter_id] = at
         elif counter_id in resumed:
-            pauses.append((resumed.pop(counter_id) - at).total_seconds() / 60)
+            seconds = (resumed.pop(counter_id) - at).total_seconds()
+            if seconds >= SHORTEST_PAUSE_SECONDS:
+                pauses.append(seconds / 60)
     if len(pauses) < MIN_PAUSES:
         return None
-    return sum(pauses) / len(pauses)
+    return statistics.median(pauses)
 
 
 def _minutes_each(ctx: Ctx, forecast: Forecast, service_id: int, own: float) -> float:

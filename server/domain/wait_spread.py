@@ -14,7 +14,8 @@ the middle of the day's visitors).
 The spread is the hall's own: each of today's last finished services, against the mean
 of the services of its line among them (log ratios, pooled over the lines), so no shape
 is assumed. Without enough of today's services to tell it, there is no spread, and the
-estimate stays the single played-out figure.
+estimate stays the single played-out figure. Every estimate plays with the same draws
+(``SEED``), so a visitor one place further back is never told a shorter wait.
 """
 
 from __future__ import annotations
@@ -98,24 +99,30 @@ class CounterAhead:
     served: float | None = None
 
 
+# The same draws for every estimate (common random numbers): the same hall tells the same
+# wait whoever asks and in whatever order its counters were read, and one more person
+# ahead is never told a shorter wait (each playing's wait only grows with them).
+SEED = 20261207
+
+
 def median_wait(
     counters: Sequence[CounterAhead],
     ahead: int,
     minutes_each: float,
     spread: Spread,
-    seed: int,
     overrun_share: float,
 ) -> float:
     """The median over ``ROUNDS`` playings of when a counter calls the visitor: each busy
     counter's service drawn from ``spread`` beyond what it has run (or, where too few of
     today's ran that long, ``overrun_share`` of its average still to go), each of the
     ``ahead`` people's from ``spread`` around ``minutes_each``, to whichever counter is
-    free first. ``seed`` (the ticket) makes the figure the same each time it is asked."""
-    rng = random.Random(seed)
+    free first."""
+    rng = random.Random(SEED)
+    ordered = sorted(counters, key=_order)
     waits = []
     for _ in range(ROUNDS):
         free = []
-        for counter in counters:
+        for counter in ordered:
             if counter.fixed is not None:
                 free.append(counter.fixed)
             elif counter.served is None:
@@ -129,6 +136,13 @@ def median_wait(
             heapq.heapreplace(free, free[0] + minutes_each * spread.draw(rng))
         waits.append(free[0])
     return statistics.median(waits)
+
+
+def _order(counter: CounterAhead) -> tuple[float, float, float]:
+    """Counters in one order whatever order they were read in (draws go in turn)."""
+    fixed = -1.0 if counter.fixed is None else counter.fixed
+    served = -1.0 if counter.served is None else counter.served
+    return fixed, counter.average, served
 
 
 def _rest(counter: CounterAhead, spread: Spread, rng: random.Random, overrun: float) -> float:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from server.domain import counters
 from server.domain.calling import line_forecast
-from server.domain.estimates import estimate_now
+from server.domain.estimates import estimate_now, spread_now, typical_pause_now
 from server.domain.tickets import cancel_ticket
 from server.models import Counter, Ticket, TicketState
 
@@ -94,3 +94,40 @@ def test_counters_read_with_the_count_equal_those_read_apart_through_a_hall_morn
     desk.session.get_one(Counter, hall.c4).active = False
     check()  # an inactive counter calls nobody
     assert together >= 10
+
+
+def test_with_today_s_spread_and_typical_pause_counters_read_together_equal_apart(
+    desk: Desk, hall: Hall
+) -> None:
+    """The counters' pause times and the services under way feed the playings with
+    today's spread: read with the count or apart, the estimate is the same."""
+    desk.open(hall.c1)
+    desk.open(hall.c3, "petugas.sm")
+    desk.open(hall.c4, "petugas.sm")
+    for minutes in (4, 5, 6, 7, 8, 9, 10, 11, 13, 16, 21, 30):
+        for counter, service, user in (
+            (hall.c1, hall.ktp, "petugas.dk"),
+            (hall.c3, hall.pkb, "petugas.sm"),
+        ):
+            desk.issue(service, advance=False)
+            desk.at(counter, counters.call_next, user)
+            desk.at(counter, counters.start, user)
+            desk.clock.advance(minutes=minutes)
+            desk.at(counter, counters.finish, user)
+    for minutes in (10, 15, 20):
+        desk.at(hall.c4, counters.pause_counter, "petugas.sm")
+        desk.clock.advance(minutes=minutes)
+        desk.at(hall.c4, counters.resume_counter, "petugas.sm")
+    for service in (hall.pkb, hall.pkb, hall.pkb, hall.ktp, hall.kk, hall.ktp):
+        desk.issue(service)
+    desk.at(hall.c3, counters.call_next, "petugas.sm")
+    desk.at(hall.c3, counters.start, "petugas.sm")
+    desk.at(hall.c4, counters.pause_counter, "petugas.sm")
+    desk.at(hall.c1, counters.call_next)
+    desk.at(hall.c1, counters.start)
+    desk.clock.advance(minutes=6)
+
+    ctx = desk.ctx()
+    assert spread_now(ctx) is not None
+    assert typical_pause_now(ctx) == 15.0
+    assert read_together_equals_read_apart(desk) >= 3

@@ -93,7 +93,9 @@ def test_each_visitor_ahead_costs_their_own_services_time(desk: Desk, hall: Hall
     assert told(desk, mine) == (2, 16.0)
 
 
-def test_a_paused_counter_is_not_free(desk: Desk, hall: Hall) -> None:
+def test_a_paused_counter_is_not_free_while_the_day_tells_no_typical_pause(
+    desk: Desk, hall: Hall
+) -> None:
     desk.open(hall.c1)
     desk.open(hall.c2)
     desk.at(hall.c1, counters.pause_counter)
@@ -131,6 +133,24 @@ def test_a_paused_counter_is_back_after_the_hall_s_typical_pause_of_the_day(
     assert told(desk, mine) == (0, pytest.approx(15.0, abs=0.2))
     desk.clock.advance(minutes=25)  # still away, past the typical break: soon back
     assert told(desk, mine) == (0, pytest.approx(5.0, abs=0.2))
+    desk.clock.advance(minutes=31)  # away for over three typical breaks: gone, it seems
+    assert told(desk, mine) == (0, 0.0)  # as if one opens, as before breaks were known
+
+
+def test_a_pause_key_pressed_twice_is_no_break(desk: Desk, hall: Hall) -> None:
+    """Three breaks of 20 minutes, and five pauses ended at once: a typical break is
+    still 20 minutes, not a moment."""
+    desk.open(hall.c1)
+    desk.open(hall.c2)
+    for _ in range(3):
+        pause_for(desk, hall.c2, 20)
+    for _ in range(5):
+        desk.at(hall.c2, counters.pause_counter)
+        desk.clock.advance(seconds=1)
+        desk.at(hall.c2, counters.resume_counter)
+    desk.at(hall.c1, counters.pause_counter)
+    mine = desk.issue(hall.ktp, advance=False)
+    assert told(desk, mine) == (0, pytest.approx(20.0, abs=0.2))
 
 
 def test_with_today_s_spread_two_busy_counters_promise_less_than_their_average(

@@ -67,13 +67,13 @@ def test_three_busy_counters_call_sooner_than_any_one_of_them_on_average() -> No
     waits 10 minutes; the first of three to finish is usually done sooner."""
     busy = [CounterAhead(average=10.0, served=0.0)] * 3
     assert played_wait([10.0] * 3, 0, 10.0) == 10.0
-    typical = median_wait(busy, 0, 10.0, spread(), seed=1, overrun_share=OVERRUN_SHARE)
+    typical = median_wait(busy, 0, 10.0, spread(), overrun_share=OVERRUN_SHARE)
     assert 5.0 < typical < 8.5
 
 
 def test_one_busy_counter_is_told_about_its_average() -> None:
     one = [CounterAhead(average=10.0, served=0.0)]
-    typical = median_wait(one, 0, 10.0, spread(), seed=1, overrun_share=OVERRUN_SHARE)
+    typical = median_wait(one, 0, 10.0, spread(), overrun_share=OVERRUN_SHARE)
     assert 8.0 < typical < 12.0  # the median of one service, near its mean
 
 
@@ -82,13 +82,13 @@ def test_a_service_past_its_average_runs_on_as_today_s_long_ones_did() -> None:
     their line's time ran to 1.4, 1.7 and 2.2 of it, so about 2 to 10 minutes are left,
     more than the quarter of an average that a service past it is given otherwise."""
     late = [CounterAhead(average=10.0, served=12.0)]
-    typical = median_wait(late, 0, 10.0, spread(), seed=1, overrun_share=OVERRUN_SHARE)
+    typical = median_wait(late, 0, 10.0, spread(), overrun_share=OVERRUN_SHARE)
     assert OVERRUN_SHARE * 10.0 < typical < 10.0
 
 
 def test_past_what_today_s_services_ran_a_quarter_of_the_average_is_left() -> None:
     very_late = [CounterAhead(average=10.0, served=30.0)]
-    typical = median_wait(very_late, 0, 10.0, spread(), seed=1, overrun_share=OVERRUN_SHARE)
+    typical = median_wait(very_late, 0, 10.0, spread(), overrun_share=OVERRUN_SHARE)
     assert typical == OVERRUN_SHARE * 10.0
 
 
@@ -96,21 +96,34 @@ def test_idle_and_paused_counters_are_free_when_they_are() -> None:
     counters = [CounterAhead(fixed=0.0), CounterAhead(fixed=6.0)]
     # Nobody ahead: the idle counter calls at once; one ahead: they take it, and the
     # visitor goes to the paused counter when it is back.
-    assert median_wait(counters, 0, 10.0, spread(), seed=1, overrun_share=OVERRUN_SHARE) == 0.0
-    assert median_wait(counters, 1, 10.0, spread(), seed=1, overrun_share=OVERRUN_SHARE) == 6.0
+    assert median_wait(counters, 0, 10.0, spread(), overrun_share=OVERRUN_SHARE) == 0.0
+    assert median_wait(counters, 1, 10.0, spread(), overrun_share=OVERRUN_SHARE) == 6.0
 
 
-def test_the_same_ticket_is_told_the_same_wait() -> None:
-    busy = [CounterAhead(average=10.0, served=3.0), CounterAhead(average=8.0, served=1.0)]
-    first = median_wait(busy, 4, 9.0, spread(), seed=7, overrun_share=OVERRUN_SHARE)
-    again = median_wait(busy, 4, 9.0, spread(), seed=7, overrun_share=OVERRUN_SHARE)
+def test_the_order_the_counters_were_read_in_changes_nothing() -> None:
+    busy = [
+        CounterAhead(average=10.0, served=3.0),
+        CounterAhead(average=8.0, served=1.0),
+        CounterAhead(average=12.0),
+    ]
+    first = median_wait(busy, 4, 9.0, spread(), overrun_share=OVERRUN_SHARE)
+    again = median_wait(busy[::-1], 4, 9.0, spread(), overrun_share=OVERRUN_SHARE)
     assert first == again
+
+
+def test_one_place_further_back_is_never_told_a_shorter_wait() -> None:
+    busy = [CounterAhead(average=10.0, served=3.0), CounterAhead(average=8.0, served=9.0)]
+    waits = [
+        median_wait(busy, ahead, 9.0, spread(), overrun_share=OVERRUN_SHARE) for ahead in range(11)
+    ]
+    assert waits == sorted(waits)
+    assert waits[-1] > waits[0]
 
 
 def test_the_people_ahead_cost_about_their_averages() -> None:
     """Six ahead of 10 minutes on two counters just free: about 30 minutes, as played at
     the averages, give or take the spread of six services."""
     free = [CounterAhead(fixed=0.0), CounterAhead(fixed=0.0)]
-    typical = median_wait(free, 6, 10.0, spread(), seed=3, overrun_share=OVERRUN_SHARE)
+    typical = median_wait(free, 6, 10.0, spread(), overrun_share=OVERRUN_SHARE)
     assert played_wait([0.0, 0.0], 6, 10.0) == 30.0
     assert 24.0 < typical < 34.0
