@@ -95,7 +95,7 @@ class CatalogSnapshot:
         default=None, init=False
     )
     _earlier_means: tuple[dt.date, Mapping[int, float]] | None = field(default=None, init=False)
-    # How long the hall's pauses took today (kept like an average).
+    # How long the hall's pauses typically took today (kept like an average).
     _typical_pause: tuple[dt.date, dt.datetime, float | None] | None = field(
         default=None, init=False
     )
@@ -266,8 +266,9 @@ class CatalogSnapshot:
     def typical_pause(
         self, today: dt.date, now: dt.datetime, compute: Callable[[], float | None]
     ) -> float | None:
-        """Minutes of the hall's finished pauses of ``today`` on average, as read within
-        the last ``AVERAGE_SECONDS``, or ``compute()`` now."""
+        """The typical minutes of the hall's finished pauses of ``today``
+        (``estimates.typical_pause``), as read within the last ``AVERAGE_SECONDS``, or
+        ``compute()`` now."""
         kept = self._typical_pause
         if kept is not None and kept[0] == today and _recent(kept[1], now):
             return kept[2]
