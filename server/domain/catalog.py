@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable, Mapping
 from copy import deepcopy
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import Session, make_transient_to_detached
@@ -53,6 +53,7 @@ from .sql import run
 
 AVERAGE_SECONDS = 5.0
 _Row = TypeVar("_Row", Service, Agency, Series)
+_T = TypeVar("_T")
 
 # Read in every transaction: a Core select of the table, lighter than an ORM one.
 _VERSION_ROW = CatalogVersion.__table__
@@ -68,6 +69,22 @@ _ZONES_OF_SERVICE = (
     .where(CounterService.service_id == bindparam("service_id"))
     .distinct()
 )
+
+
+@dataclass
+class _KeptToday(Generic[_T]):
+    """A figure of one service date, kept ``AVERAGE_SECONDS`` of the server clock like
+    an average (read afresh on another date, or with the clock turned back)."""
+
+    _kept: tuple[dt.date, dt.datetime, _T] | None = None
+
+    def get(self, today: dt.date, now: dt.datetime, compute: Callable[[], _T]) -> _T:
+        kept = self._kept
+        if kept is not None and kept[0] == today and _recent(kept[1], now):
+            return kept[2]
+        value = compute()
+        self._kept = (today, now, value)
+        return value
 
 
 @dataclass
@@ -91,14 +108,12 @@ class CatalogSnapshot:
     _averages: dict[int, tuple[dt.datetime, float]] = field(default_factory=dict, init=False)
     # The hall's last services today (kept like an average) and its services' means on
     # the days before (kept for the day: those days are over), by service date.
-    _todays_services: tuple[dt.date, dt.datetime, tuple[tuple[int, float], ...]] | None = field(
-        default=None, init=False
+    _todays_services: _KeptToday[tuple[tuple[int, float], ...]] = field(
+        default_factory=_KeptToday, init=False
     )
     _earlier_means: tuple[dt.date, Mapping[int, float]] | None = field(default=None, init=False)
     # How long the hall's pauses typically took today (kept like an average).
-    _typical_pause: tuple[dt.date, dt.datetime, float | None] | None = field(
-        default=None, init=False
-    )
+    _typical_pause: _KeptToday[float | None] = field(default_factory=_KeptToday, init=False)
     _services: dict[int, Service] = field(default_factory=dict, init=False)
     _open_spans: dict[int, _DaySpans] = field(default_factory=dict, init=False)
     _notice_texts: NoticeTexts | None = field(default=None, init=False)
@@ -256,12 +271,7 @@ class CatalogSnapshot:
     ) -> tuple[tuple[int, float], ...]:
         """The hall's last finished services of ``today`` as read within the last
         ``AVERAGE_SECONDS``, or ``compute()`` now (one more barely moves its pace)."""
-        kept = self._todays_services
-        if kept is not None and kept[0] == today and _recent(kept[1], now):
-            return kept[2]
-        services = compute()
-        self._todays_services = (today, now, services)
-        return services
+        return self._todays_services.get(today, now, compute)
 
     def typical_pause(
         self, today: dt.date, now: dt.datetime, compute: Callable[[], float | None]
@@ -269,12 +279,7 @@ class CatalogSnapshot:
         """The typical minutes of the hall's finished pauses of ``today``
         (``estimates.typical_pause``), as read within the last ``AVERAGE_SECONDS``, or
         ``compute()`` now."""
-        kept = self._typical_pause
-        if kept is not None and kept[0] == today and _recent(kept[1], now):
-            return kept[2]
-        minutes = compute()
-        self._typical_pause = (today, now, minutes)
-        return minutes
+        return self._typical_pause.get(today, now, compute)
 
     def earlier_means(
         self, today: dt.date, compute: Callable[[], Mapping[int, float]]
