@@ -32,9 +32,9 @@ from functools import lru_cache
 # Today's services a spread is read from: lines with two or more of them among today's
 # last ``estimates.HALL_PACE_SAMPLES`` give one deviation each beyond the first.
 SPREAD_MIN_DEVIATIONS = 20
-# Waits played out for one estimate: the median of 31 is within a few percent of the
-# median of many more on the simulated days (docs/estimate.md), at a cost the issue
-# path can carry.
+# Waits played out for one estimate: the median of 31 is typically within a few per cent
+# of the median of many more (a reviewer's check on the simulated days' estimates), at a
+# cost the issue path can carry (docs/estimate.md, "Cost").
 ROUNDS = 31
 # Beyond this many people ahead the spread's effect is small against the wait (the sum
 # of many services varies less than each), and the played-out figure is kept.
