@@ -9,8 +9,11 @@ minutes); ``events``: no push event is numbered or sent (no ``ticket.issued``, n
 figures); ``log``: no event log row; ``idempotency``: the ``Idempotency-Key`` is ignored
 (no look-up, no stored key: a retried kiosk would get a second ticket); ``command``: the
 whole command is skipped and a fixed answer returned after the kiosk was authenticated
-and the body checked (what the framework alone costs). ``bench/promise_ladder.py`` runs
-them in turn against the reference server (docs/benchmarks.md, the sixth pass).
+and the body checked (what the framework alone costs); ``driver``, ``driver-session``
+and ``driver-ctx``: the command replaced by the issue's own statements sent straight to
+the sqlite3 driver (``bench/driver_rung.py``; the ladder's ``--driver`` rungs).
+``bench/promise_ladder.py`` runs them in turn against the reference server
+(docs/benchmarks.md, the sixth and seventh passes).
 
 It takes ``server.entry``'s command line and patches the async mode the same way
 before anything else is imported, then replaces the named functions of the issue path
@@ -51,7 +54,8 @@ def _fixed(actor: Any, command: Any, **kwargs: Any) -> tuple[dict[str, Any], boo
 
 # Each part: the (module, name, stand-in) it replaces, where the issue path looks the
 # name up (the modules' own imports).
-TARGETS: dict[str, tuple[tuple[str, str, Callable[..., Any]], ...]] = {
+# A stand-in named "module:function" is imported only when its part is asked for.
+TARGETS: dict[str, tuple[tuple[str, str, Callable[..., Any] | str], ...]] = {
     "estimate": (("server.domain.tickets", "estimate_now", _no_estimate),),
     "events": (
         ("server.domain.announce", "ticket_issued", _nothing),
@@ -60,6 +64,10 @@ TARGETS: dict[str, tuple[tuple[str, str, Callable[..., Any]], ...]] = {
     "log": (("server.domain.tickets", "record", _nothing),),
     "idempotency": (("server.api.tickets", "_idempotency_key", _nothing),),
     "command": (("server.api.tickets", "run_command", _fixed),),
+    # The issue's statements on the driver (bench/driver_rung.py), in three settings.
+    "driver": (("server.api.tickets", "run_command", "bench.driver_rung:on_own_connection"),),
+    "driver-session": (("server.api.tickets", "run_command", "bench.driver_rung:in_session"),),
+    "driver-ctx": (("server.api.tickets", "run_command", "bench.driver_rung:in_context"),),
 }
 PARTS = tuple(TARGETS)
 
@@ -75,6 +83,9 @@ def leave_out(parts: set[str]) -> None:
             module = importlib.import_module(module_name)
             if not callable(getattr(module, name, None)):
                 raise SystemExit(f"{part}: {module_name}.{name} is gone; update the ladder")
+            if isinstance(stand_in, str):
+                where, _, function = stand_in.partition(":")
+                stand_in = getattr(importlib.import_module(where), function)
             setattr(module, name, stand_in)
 
 

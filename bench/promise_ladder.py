@@ -3,7 +3,7 @@ one more part left out at each rung (``bench/ladder_app.py``), alternating with
 ``bench/reference_app.py`` under the same load generator.
 
     .venv/bin/python bench/promise_ladder.py [--rounds 3] [--tickets 3000] [--clients 8]
-        [--async-mode eventlet|threading]
+        [--async-mode eventlet|threading] [--driver]
 
 Each round runs every rung once and the reference twice (first and last); printed: each
 run's tickets per second and server CPU per ticket, then per rung the medians and the
@@ -33,6 +33,15 @@ RUNGS: tuple[tuple[str, str], ...] = (
     ("... and the idempotency key", "estimate,events,log,idempotency"),
     ("the view without its command", "command"),
 )
+# --driver: the issue's statements on the driver (bench/driver_rung.py), then wrapped in
+# what every command of the server runs in, one layer at a time.
+DRIVER_RUNGS: tuple[tuple[str, str], ...] = (
+    ("Antre as it is", ""),
+    ("the issue on the driver", "driver"),
+    ("... in the write session", "driver-session"),
+    ("... and the command's context", "driver-ctx"),
+    ("the view without its command", "command"),
+)
 REFERENCE = "reference"
 
 
@@ -49,13 +58,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tickets", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--async-mode", choices=("eventlet", "threading"), default="eventlet")
+    parser.add_argument(
+        "--driver", action="store_true", help="the driver rungs instead of the promises"
+    )
     args = parser.parse_args(argv)
-    runs: dict[str, list[dict[str, float]]] = {name: [] for name, _ in RUNGS}
+    rungs = DRIVER_RUNGS if args.driver else RUNGS
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name, _ in rungs}
     runs[REFERENCE] = []
     for round_ in range(1, args.rounds + 1):
         plan = [
             (REFERENCE, "bench.reference_app", ""),
-            *((n, "bench.ladder_app", p) for n, p in RUNGS),
+            *((n, "bench.ladder_app", p) for n, p in rungs),
         ]
         plan.append(plan[0])
         for name, entry, parts in plan:
@@ -71,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     ref_cpu = statistics.median(r["server_cpu_ms"] for r in reference)
     print(f"\nreference: {ref_rate:.0f} tickets/s, {ref_cpu:.2f} ms of server CPU per ticket")
     print(f"{'rung':32s} {'tickets/s':>9s} {'CPU ms':>7s}  ÷ reference (tickets/s, by CPU)")
-    for name, _ in RUNGS:
+    for name, _ in rungs:
         rate = statistics.median(r["per_second"] for r in runs[name])
         cpu = statistics.median(r["server_cpu_ms"] for r in runs[name])
         print(f"{name:32s} {rate:9.0f} {cpu:7.2f}  {rate / ref_rate:.2f}, {ref_cpu / cpu:.2f}")
