@@ -3,30 +3,47 @@ sent only after it commits."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from flask import has_request_context, request
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import DetachedInstanceError
 
 from server import push
 from server.config import ServerConfig
 from server.domain.context import Actor, Ctx
+from server.driver_session import NeedsSession
 from server.notify import wake
 from server.state import app_state
 
 T = TypeVar("T")
+log = logging.getLogger("antre.commands")
 
 
-def run_command(actor: Actor, command: Callable[[Ctx], T], *, retries: int = 1) -> T:
+def run_command(
+    actor: Actor, command: Callable[[Ctx], T], *, retries: int = 1, on_driver: bool = False
+) -> T:
     """Run ``command`` in a write transaction; return its (already serialised) result.
 
     An integrity error (two processes creating the same lock row or idempotency key at
     the same instant) rolls everything back; the command is then run once more and sees
     what the other one committed.
+
+    ``on_driver``: first without the ORM session, on SQLite (``server.driver_session``;
+    only for a command that changes nothing it merges: the kiosk's issue). Whatever that
+    cannot do, or an integrity error, rolls it back, and the command runs as any other.
     """
     state = app_state()
     config = state.notice_config()  # before the transaction: it may read the settings
+    if on_driver and state.db.driver_writes:
+        try:
+            return _on_driver(actor, command, config)
+        except (NeedsSession, DetachedInstanceError, IntegrityError) as exc:
+            # Rolled back: nothing of it was committed or sent.
+            log.debug("in a session after all: %s: %s", type(exc).__name__, exc)
     attempt = 0
     while True:
         try:
@@ -55,6 +72,29 @@ def run_command(actor: Actor, command: Callable[[Ctx], T], *, retries: int = 1) 
     push.send(pushes)
     if ctx.notices_queued:
         _wake_workers(ctx.notices_queued)
+    return result
+
+
+def _on_driver(actor: Actor, command: Callable[[Ctx], T], config: ServerConfig) -> T:
+    """``run_command``'s transaction with a ``DriverSession`` in place of the session."""
+    state = app_state()
+    with state.db.driver_write() as driver:
+        session = cast(Session, driver)  # the part of a Session the domain uses here
+        catalog = state.catalog.snapshot(session)
+        ctx = Ctx(
+            session,
+            state.clock(),
+            catalog.settings(session),
+            actor,
+            catalog=catalog,
+            notice_link_base=_notice_link_base(config),
+            whatsapp_templates=_whatsapp_templates(config),
+        )
+        result = command(ctx)
+        if ctx.notices_queued:
+            raise NeedsSession("notices to announce")  # as the session's path does
+        pushes = ctx.outbox.flush(session, push.listened)
+    push.send(pushes)
     return result
 
 

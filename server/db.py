@@ -31,6 +31,8 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
+from server.driver_session import DriverSession, driver_transaction
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # What a database restarting, gone, locked too long, or with every connection busy
 # raises: expected in a hall's life, retried, and logged in one line, not as a fault.
@@ -109,6 +111,18 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    @property
+    def driver_writes(self) -> bool:
+        """Whether ``driver_write`` can run here (SQLite)."""
+        return self._sqlite
+
+    @contextmanager
+    def driver_write(self) -> Iterator[DriverSession]:
+        """A write transaction on the driver itself, in this process's write turn, for a
+        command that may run without the ORM session (``server.driver_session``)."""
+        with self._one_writer(), driver_transaction(self.engine) as session:
+            yield session
 
     @contextmanager
     def _one_writer(self) -> Iterator[None]:

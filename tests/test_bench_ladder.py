@@ -24,3 +24,11 @@ def test_an_unknown_part_stops_the_bench_before_anything_is_replaced() -> None:
     from server.domain import estimates, tickets
 
     assert tickets.estimate_now is estimates.estimate_now
+
+
+@pytest.mark.parametrize("part", ladder_app.PARTS)
+def test_every_stand_in_named_by_text_can_be_imported(part: str) -> None:
+    for _, _, stand_in in ladder_app.TARGETS[part]:
+        if isinstance(stand_in, str):
+            where, _, function = stand_in.partition(":")
+            assert callable(getattr(importlib.import_module(where), function, None)), stand_in

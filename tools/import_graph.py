@@ -39,7 +39,8 @@ COMMAND_LINE = {"server.cli", "server.entry"}
 # Webhooks that sit beside server/hooks on its blueprint (the WhatsApp gateways' STOP).
 HOOKS = {"server.hooks_gateways"}
 # Plumbing every layer may use: configuration, database engine, the per-app state and
-# its caches, error mapping, request log, headers, migrations, backups.
+# its caches, the driver transaction, error mapping, request log, headers, migrations,
+# backups.
 PLUMBING = {
     "server",
     "server.backup",
@@ -47,6 +48,7 @@ PLUMBING = {
     "server.cookie_session",
     "server.config",
     "server.db",
+    "server.driver_session",
     "server.errors",
     "server.extensions",
     "server.migrate",

@@ -86,7 +86,7 @@ def issue() -> tuple[Response, int]:
         }
         return view, issued.replayed
 
-    view, replayed = run_command(who.actor, command)
+    view, replayed = run_command(who.actor, command, on_driver=who.kind == "device")
     response = jsonify(view)
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"

@@ -128,12 +128,12 @@ def test_the_agency_colour_is_painted_under_the_pages_csp(
     page.on("console", lambda message: refused.append(message.text))
     page.goto(f"{booking_server.url}/booking")
     disdukcapil = "rgb(11, 83, 148)"  # #0B5394, the test hall's colour
-    choice = page.locator("a.choice >> nth=0")
-    assert choice.evaluate("e => getComputedStyle(e).borderLeftColor") == disdukcapil
+    # Waited for: the colours come in a stylesheet of their own, which may still be on
+    # its way when the element is already there.
+    expect(page.locator("a.choice >> nth=0")).to_have_css("border-left-color", disdukcapil)
     choose_first_slot(page, booking_server)
     fill_and_book(page)
-    card = page.locator(".booking-card")
-    assert card.evaluate("e => getComputedStyle(e).borderTopColor") == disdukcapil
+    expect(page.locator(".booking-card")).to_have_css("border-top-color", disdukcapil)
     assert not [text for text in refused if "Content Security Policy" in text]
 
 

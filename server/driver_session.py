@@ -1,0 +1,313 @@
+"""A write transaction on the sqlite3 driver itself, for the kiosk's issue: the domain
+code unchanged, its statements without the ORM session and SQLAlchemy's execution.
+
+Why (docs/benchmarks.md, the seventh pass): the statements of a kiosk issue cost the
+driver about a third of a millisecond, commit included, and the ORM session with
+SQLAlchemy's execution around them two milliseconds more. A ``DriverSession`` stands in
+for the ``Session`` of one command. It runs the very Core statements the domain builds,
+compiled by SQLAlchemy once per statement for the dialect, on the driver's cursor, with
+the same type processing: each bind parameter through its type's own bind processor,
+each result column through its type's own result processor, as SQLAlchemy's execution
+does (public API only: ``Compiled.positiontup`` and ``binds``,
+``TypeEngine.dialect_impl``). The engine's ``before_cursor_execute`` listeners still
+see every statement, and a driver error is still SQLAlchemy's (``IntegrityError``,
+``OperationalError``), so callers and error handlers cannot tell the difference.
+
+What only the ORM session does (load an entity, autoflush a change, an ``IN`` list, a
+column default computed in Python, a lazy load, ...) raises ``NeedsSession``: the caller
+rolls the transaction back and runs the command again in a real session. Such a case
+costs time, never a different answer. ``merge(load=False)`` hands back the catalog's
+kept, detached copy itself: only a command that never changes what it merges (the
+issue) may run here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import weakref
+from collections import namedtuple
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound
+from sqlalchemy.sql.elements import ClauseElement
+
+# Plans kept per statement and parameter names; statements are module constants or kept
+# by the functions that build them, so this stays small. A statement built anew for
+# every call would only fill it: past this size it is emptied (and that statement
+# compiled again, as SQLAlchemy would).
+MOST_PLANS = 512
+_MISSING = object()
+
+
+class NeedsSession(Exception):
+    """The command asked for what only an ORM session does; nothing of it is committed."""
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """One statement as the driver takes it: SQL text, where each positional value comes
+    from and how it is converted, and how each result column is read back."""
+
+    sql: str
+    keys: tuple[str, ...]
+    defaults: tuple[Any, ...]
+    binders: tuple[Callable[[Any], Any] | None, ...]
+    loaders: tuple[Callable[[Any], Any] | None, ...]
+    row: type[tuple[Any, ...]] | None
+    # A statement with a parameter rendered at execution (an ``IN`` list): SQLAlchemy's
+    # own ``construct_expanded_state`` gives its SQL and values for each execution.
+    expanding: Any = None
+
+    def sql_and_values(self, given: Mapping[str, Any]) -> tuple[str, list[Any]]:
+        if self.expanding is not None:
+            state = self.expanding.construct_expanded_state(given)
+            processors = state.processors
+            values = []
+            for name in state.positiontup or ():
+                value, processor = state.parameters[name], processors.get(name)
+                values.append(value if processor is None else processor(value))
+            return state.statement, values
+        values = []
+        for key, default, binder in zip(self.keys, self.defaults, self.binders, strict=True):
+            value = given.get(key, _MISSING)
+            if value is _MISSING:
+                value = default
+            values.append(value if binder is None else binder(value))
+        return self.sql, values
+
+
+def _row_type(names: list[str]) -> type[tuple[Any, ...]]:
+    """Rows that unpack, index and name their columns as SQLAlchemy's ``Row`` does."""
+    base = namedtuple("Row", names, rename=True)  # type: ignore[misc]
+
+    class Row(base):
+        __slots__ = ()
+
+        @property
+        def _mapping(self) -> Mapping[str, Any]:
+            return dict(zip(names, self, strict=True))
+
+    return Row
+
+
+def _plan_of(statement: Any, keys: frozenset[str], engine: Engine) -> _Plan:
+    dialect = engine.dialect
+    if getattr(statement, "is_select", False) and _selects_entities(statement):
+        raise NeedsSession("a statement that loads ORM entities")
+    compiled = statement.compile(dialect=dialect, column_keys=sorted(keys))
+    positions = compiled.positiontup
+    if positions is None:
+        raise NeedsSession("a dialect without positional parameters")
+    if getattr(compiled, "insert_prefetch", ()) or getattr(compiled, "update_prefetch", ()):
+        raise NeedsSession("a column default computed in Python")
+    plan_keys, defaults, binders = [], [], []
+    binds = [compiled.binds[name] for name in positions]
+    expanding = any(bind.expanding or bind.literal_execute for bind in binds)
+    for bind in binds:
+        if bind.key not in keys and bind.required:
+            raise NeedsSession(f"no value for the required parameter {bind.key!r}")
+        plan_keys.append(bind.key)
+        defaults.append(bind.effective_value)
+        binders.append(bind.type.dialect_impl(dialect).bind_processor(dialect))
+    columns = list(getattr(statement, "exported_columns", ()))
+    loaders = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
+    names = [str(getattr(c, "key", None) or f"column_{i}") for i, c in enumerate(columns)]
+    return _Plan(
+        compiled.string,
+        tuple(plan_keys),
+        tuple(defaults),
+        tuple(binders),
+        loaders,
+        _row_type(names) if columns else None,
+        compiled if expanding else None,
+    )
+
+
+def _selects_entities(statement: Any) -> bool:
+    parts = getattr(statement, "selects", None)  # a UNION's selects
+    if parts is not None:
+        return any(_selects_entities(part) for part in parts)
+    for described in getattr(statement, "column_descriptions", ()):
+        kind = described.get("type")
+        if isinstance(kind, type) and hasattr(kind, "__mapper__"):
+            return True
+    return False
+
+
+class DriverResult:
+    """The rows of one statement, read at once, with the ``Result`` methods the domain
+    uses; any other is asked of a real session."""
+
+    def __init__(self, rows: list[Any], rowcount: int) -> None:
+        self._rows = rows
+        self.rowcount = rowcount
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._rows)
+
+    def all(self) -> list[Any]:
+        return list(self._rows)
+
+    fetchall = all
+
+    def first(self) -> Any:
+        return self._rows[0] if self._rows else None
+
+    def one_or_none(self) -> Any:
+        if len(self._rows) > 1:
+            raise MultipleResultsFound("Multiple rows were found when one or none was required")
+        return self.first()
+
+    def one(self) -> Any:
+        if not self._rows:
+            raise NoResultFound("No row was found when one was required")
+        if len(self._rows) > 1:
+            raise MultipleResultsFound("Multiple rows were found when exactly one was required")
+        return self._rows[0]
+
+    def scalar(self) -> Any:
+        return self._rows[0][0] if self._rows else None
+
+    def scalar_one(self) -> Any:
+        return self.one()[0]
+
+    def scalar_one_or_none(self) -> Any:
+        row = self.one_or_none()
+        return None if row is None else row[0]
+
+    def scalars(self) -> DriverResult:
+        """The first column's values, as ``ScalarResult`` gives them."""
+        return DriverResult([row[0] for row in self._rows], self.rowcount)
+
+    def __getattr__(self, name: str) -> Any:
+        raise NeedsSession(f"Result.{name}")
+
+
+class DriverSession:
+    """Stands in for the ``Session`` of one write command (see the module's docstring)."""
+
+    def __init__(self, driver: sqlite3.Connection, engine: Engine) -> None:
+        self._driver = driver
+        self._engine = engine
+        self._plans = _plans_of(engine)
+        self._listened = engine.dispatch.before_cursor_execute
+        self._held: list[Any] = []
+
+    def execute(
+        self, statement: Any, params: Mapping[str, Any] | None = None, **options: Any
+    ) -> DriverResult:
+        if options or not isinstance(statement, ClauseElement):
+            raise NeedsSession("execution options")
+        given = params or {}
+        keys = frozenset(given)
+        plan = self._plans.get((statement, keys))
+        if plan is None:
+            plan = _plan_of(statement, keys, self._engine)
+            if len(self._plans) >= MOST_PLANS:
+                self._plans.clear()
+            self._plans[(statement, keys)] = plan
+        sql, values = plan.sql_and_values(given)
+        cursor = self._driver.cursor()
+        if self._listened:
+            self._listened(None, cursor, sql, tuple(values), None, False)
+        try:
+            cursor.execute(sql, values)
+            raw = cursor.fetchall() if cursor.description is not None else []
+        except sqlite3.Error as exc:
+            raise DBAPIError.instance(sql, values, exc, sqlite3.Error) from exc
+        if plan.row is None or not raw:
+            return DriverResult(raw, cursor.rowcount)
+        loaders, row = plan.loaders, plan.row
+        if any(loaders):
+            raw = [[v if f is None else f(v) for f, v in zip(loaders, r, strict=True)] for r in raw]
+        return DriverResult([row(*r) for r in raw], cursor.rowcount)
+
+    def scalar(self, statement: Any, params: Mapping[str, Any] | None = None) -> Any:
+        return self.execute(statement, params).scalar()
+
+    def scalars(self, statement: Any, params: Mapping[str, Any] | None = None) -> DriverResult:
+        return self.execute(statement, params).scalars()
+
+    def connection(self, **options: Any) -> DriverSession:
+        """Itself: ``server.domain.sql.run`` executes on the session's connection."""
+        if options:
+            raise NeedsSession("connection options")
+        return self
+
+    def flush(self) -> None:
+        """Nothing is ever pending here: every change is a statement, sent at once."""
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Engine:
+        return self._engine
+
+    def merge(self, instance: Any, *, load: bool = True) -> Any:
+        """The catalog's kept copy itself (see the module's docstring)."""
+        if load:
+            raise NeedsSession("merge with load")
+        self._held.append(instance)
+        return instance
+
+    def add(self, instance: Any) -> None:
+        """An object already in the database and unchanged (the issue's new ticket,
+        inserted by its own statement and built as loaded): nothing to flush. A new or
+        changed object is a session's work."""
+        state = inspect(instance)
+        if state.key is None or state.modified:
+            raise NeedsSession("an object to flush")
+        self._held.append(instance)
+
+    def ensure_nothing_to_flush(self) -> None:
+        """Before the commit: an object the command merged or added and then changed
+        would have been flushed by a session; here it would be lost (and the catalog's
+        kept copy changed for everyone), so the command goes to a session."""
+        if any(inspect(instance).modified for instance in self._held):
+            raise NeedsSession("a change to flush")
+
+    def __getattr__(self, name: str) -> Any:
+        raise NeedsSession(f"Session.{name}")
+
+
+_PLANS: weakref.WeakKeyDictionary[Engine, dict[tuple[Any, frozenset[str]], _Plan]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _plans_of(engine: Engine) -> dict[tuple[Any, frozenset[str]], _Plan]:
+    """The plans compiled for ``engine`` (one engine per application)."""
+    plans = _PLANS.get(engine)
+    if plans is None:
+        plans = _PLANS[engine] = {}
+    return plans
+
+
+@contextmanager
+def driver_transaction(engine: Engine) -> Iterator[DriverSession]:
+    """``BEGIN IMMEDIATE`` on a pooled connection's driver; committed on success, rolled
+    back on any error (``NeedsSession`` included). The caller holds the write turn."""
+    pooled = engine.raw_connection()
+    try:
+        driver = pooled.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        _driver_sql(driver, "BEGIN IMMEDIATE")
+        try:
+            session = DriverSession(driver, engine)
+            yield session
+            session.ensure_nothing_to_flush()
+            _driver_sql(driver, "COMMIT")
+        except BaseException:
+            if driver.in_transaction:
+                driver.rollback()
+            raise
+    finally:
+        pooled.close()
+
+
+def _driver_sql(driver: sqlite3.Connection, sql: str) -> None:
+    try:
+        driver.execute(sql)
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(sql, (), exc, sqlite3.Error) from exc

@@ -1,0 +1,192 @@
+"""A kiosk's issue runs on the sqlite3 driver (server.driver_session), and a kiosk cannot
+tell: the same answer, the same rows, the same numbers; what the driver cannot do is done
+once, in an ORM session."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+import server.api.tickets
+import server.domain.tickets
+from server.app import create_app
+from server.commands import run_command
+from server.config import ServerConfig
+from server.db import Database
+from server.driver_session import DriverSession, NeedsSession
+from tests.conftest import Api, FakeClock
+from tests.factories import PASSWORD, Hall
+
+TICKETS = "/api/v1/tickets"
+# Every table an issue writes, and what in them differs from one run to the next.
+WRITTEN = {
+    "tickets": "SELECT * FROM tickets ORDER BY id",
+    "ticket_events": "SELECT * FROM ticket_events ORDER BY id",
+    "idempotency_keys": "SELECT owner, key, request_hash, ticket_id, created_at"
+    " FROM idempotency_keys ORDER BY ticket_id",
+    "series_days": "SELECT * FROM series_days ORDER BY series_id, service_date",
+    "room_seqs": "SELECT * FROM room_seqs ORDER BY room",
+}
+
+
+def path_of(app: Flask) -> str:
+    db: Database = app.extensions["antre"].db
+    return db.url.removeprefix("sqlite:///")
+
+
+def rows(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
+    with sqlite3.connect(path_of(app)) as conn:
+        conn.row_factory = sqlite3.Row
+        found = {}
+        for table, query in WRITTEN.items():
+            found[table] = [
+                tuple(v for k, v in zip(r.keys(), r, strict=True) if k != "status_code")
+                for r in conn.execute(query)
+            ]
+        return found
+
+
+@pytest.fixture
+def twin(app: Flask, clock: FakeClock, tmp_path: Path) -> Iterator[Flask]:
+    """A second server on a copy of ``app``'s database, on the same clock."""
+    copy = tmp_path / "twin.db"
+    with sqlite3.connect(path_of(app)) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    config = ServerConfig(
+        database_url=f"sqlite:///{copy}", async_mode="threading", secret_key="x" * 32
+    )
+    other = create_app(config, clock=clock)
+    yield other
+    other.extensions["antre"].db.dispose()
+
+
+def in_a_session_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    def session_only(actor: Any, command: Any, **_: Any) -> Any:
+        return run_command(actor, command)
+
+    monkeypatch.setattr(server.api.tickets, "run_command", session_only)
+
+
+def kiosk_issue(app: Flask, hall: Hall, key: str, service_id: int, priority: str = "none") -> Any:
+    response = app.test_client().post(
+        TICKETS,
+        json={"service_id": service_id, "printed": True, "priority": priority},
+        headers={"Authorization": f"Bearer {hall.tokens['kiosk']}", "Idempotency-Key": key},
+    )
+    assert response.status_code == 201, response.get_json()
+    return response
+
+
+def sessions_opened(app: Flask, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    db: Database = app.extensions["antre"].db
+    opened: list[int] = []
+    write = db.write
+
+    def counted() -> Any:
+        opened.append(1)
+        return write()
+
+    monkeypatch.setattr(db, "write", counted)
+    return opened
+
+
+def test_a_kiosk_issue_on_a_warm_server_opens_no_orm_session(
+    app: Flask, hall: Hall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kiosk_issue(app, hall, "warm-1", hall.ktp)  # the catalog reads the service: a session
+    opened = sessions_opened(app, monkeypatch)
+
+    kiosk_issue(app, hall, "k-2", hall.ktp)
+    kiosk_issue(app, hall, "k-3", hall.kk)
+
+    assert opened == [1]  # the first issue of KK read that service in a session
+    kiosk_issue(app, hall, "k-4", hall.kk)
+    assert opened == [1]
+
+
+def priority_every(app: Flask, n: int) -> None:
+    client = app.test_client()
+    login = client.post("/api/v1/auth/login", json={"username": "admin", "password": PASSWORD})
+    token = login.get_json()["token"]
+    changed = client.patch(
+        "/api/v1/settings",
+        json={"priority_every_n": n},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert changed.status_code == 200, changed.get_json()
+
+
+# Which service each kiosk issue is for, and with which priority.
+LINE = (("ktp", "none"), ("ktp", "elderly"), ("pkb", "none"), ("ktp", "none"), ("pkb", "none"))
+
+
+@pytest.mark.parametrize("every_n", [1, 3], ids=["priority first", "every third call"])
+def test_the_driver_answers_and_stores_what_a_session_would(
+    app: Flask, twin: Flask, hall: Hall, monkeypatch: pytest.MonkeyPatch, every_n: int
+) -> None:
+    """The people ahead are counted in one statement when priority goes first, and read
+    as a UNION of the line's tickets when it goes every third call."""
+    for server_ in (app, twin):
+        priority_every(server_, every_n)
+        kiosk_issue(server_, hall, "warm-1", hall.ktp)
+        kiosk_issue(server_, hall, "warm-2", hall.pkb)
+    opened = sessions_opened(app, monkeypatch)
+
+    def issue_line(server_: Flask) -> list[Any]:
+        return [
+            kiosk_issue(server_, hall, f"k-{i}", getattr(hall, line), priority).get_json()
+            for i, (line, priority) in enumerate(LINE)
+        ]
+
+    on_driver = issue_line(app)
+    with monkeypatch.context() as patched:
+        in_a_session_only(patched)
+        in_session = issue_line(twin)
+
+    assert opened == []
+    for answer in (*on_driver, *in_session):
+        answer["ticket"].pop("status_code")
+    assert on_driver == in_session
+    assert rows(app) == rows(twin)
+
+
+def test_an_issue_the_driver_cannot_finish_is_issued_once_in_a_session(
+    app: Flask, api: Api, hall: Hall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Handed back after its number, ticket, log row and key were written: the session
+    gives the same number, and boards see each room's events numbered without a gap."""
+    kiosk_issue(app, hall, "warm-1", hall.ktp)
+    before = rows(app)
+    estimate_now = server.domain.tickets.estimate_now
+
+    def not_on_the_driver(ctx: Any, ticket: Any) -> Any:
+        if isinstance(ctx.session, DriverSession):
+            raise NeedsSession("for this test")
+        return estimate_now(ctx, ticket)
+
+    monkeypatch.setattr(server.domain.tickets, "estimate_now", not_on_the_driver)
+    answer = kiosk_issue(app, hall, "k-2", hall.ktp).get_json()
+
+    after = rows(app)
+    assert answer["ticket"]["number"] == "DK-002"
+    assert len(after["tickets"]) == len(before["tickets"]) + 1
+    assert len(after["ticket_events"]) == len(before["ticket_events"]) + 1
+    assert len(after["idempotency_keys"]) == len(before["idempotency_keys"]) + 1
+    seqs_before, seqs_after = dict(before["room_seqs"]), dict(after["room_seqs"])
+    assert seqs_after["hall"] == seqs_before["hall"] + 2  # ticket.issued, queue.stats
+
+
+def test_a_retry_of_an_issue_made_on_the_driver_gets_its_ticket(app: Flask, hall: Hall) -> None:
+    kiosk_issue(app, hall, "warm-1", hall.ktp)
+    first = kiosk_issue(app, hall, "k-2", hall.ktp)
+
+    retry = kiosk_issue(app, hall, "k-2", hall.ktp)
+
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert retry.get_json()["ticket"]["id"] == first.get_json()["ticket"]["id"]
+    assert len(rows(app)["tickets"]) == 2
