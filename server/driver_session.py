@@ -53,9 +53,12 @@ class _Plan:
     from and how it is converted, and how each result column is read back."""
 
     sql: str
+    # Each parameter once (a statement may use one several times, as the people-ahead
+    # count does the day and the time), converted once, and where each position takes it.
     keys: tuple[str, ...]
     defaults: tuple[Any, ...]
     binders: tuple[Callable[[Any], Any] | None, ...]
+    slots: tuple[int, ...]
     loaders: tuple[Callable[[Any], Any] | None, ...]
     row: type[tuple[Any, ...]] | None
     # A statement with a parameter rendered at execution (an ``IN`` list): SQLAlchemy's
@@ -71,13 +74,13 @@ class _Plan:
                 value, processor = state.parameters[name], processors.get(name)
                 values.append(value if processor is None else processor(value))
             return state.statement, values
-        values = []
+        once = []
         for key, default, binder in zip(self.keys, self.defaults, self.binders, strict=True):
             value = given.get(key, _MISSING)
             if value is _MISSING:
                 value = default
-            values.append(value if binder is None else binder(value))
-        return self.sql, values
+            once.append(value if binder is None else binder(value))
+        return self.sql, [once[slot] for slot in self.slots]
 
 
 def _row_type(names: list[str]) -> type[tuple[Any, ...]]:
@@ -105,7 +108,8 @@ def _plan_of(statement: Any, keys: frozenset[str], engine: Engine) -> _Plan:
     if getattr(compiled, "insert_prefetch", ()) or getattr(compiled, "update_prefetch", ()):
         raise NeedsSession("a column default computed in Python")
     plan_keys, defaults, binders = [], [], []
-    binds = [compiled.binds[name] for name in positions]
+    names = list(dict.fromkeys(positions))
+    binds = [compiled.binds[name] for name in names]
     expanding = any(bind.expanding or bind.literal_execute for bind in binds)
     for bind in binds:
         if bind.key not in keys and bind.required:
@@ -115,14 +119,15 @@ def _plan_of(statement: Any, keys: frozenset[str], engine: Engine) -> _Plan:
         binders.append(bind.type.dialect_impl(dialect).bind_processor(dialect))
     columns = list(getattr(statement, "exported_columns", ()))
     loaders = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
-    names = [str(getattr(c, "key", None) or f"column_{i}") for i, c in enumerate(columns)]
+    labels = [str(getattr(c, "key", None) or f"column_{i}") for i, c in enumerate(columns)]
     return _Plan(
         compiled.string,
         tuple(plan_keys),
         tuple(defaults),
         tuple(binders),
+        tuple(names.index(name) for name in positions),
         loaders,
-        _row_type(names) if columns else None,
+        _row_type(labels) if columns else None,
         compiled if expanding else None,
     )
 
