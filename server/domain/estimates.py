@@ -262,8 +262,9 @@ def recent_average_of(ctx: Ctx, service_id: int) -> float:
     """``recent_average`` by the service's id (loaded only when the figure is not kept)."""
 
     def compute() -> float:
-        service = ctx.session.get(Service, service_id)
-        assert service is not None  # a ticket or a counter refers to it
+        # The catalog's copy: no statement once read in this version, and one that a
+        # transaction without an ORM session can use (server/driver_session.py).
+        service = ctx.catalog.service(ctx.session, service_id, _service_by_id)
         return average_service_minutes(
             ctx.session, service, ctx.settings, ctx.now, lambda: hall_pace_now(ctx)
         )
@@ -271,6 +272,12 @@ def recent_average_of(ctx: Ctx, service_id: int) -> float:
     if service_id in ctx.finished_services:
         return compute()
     return ctx.catalog.average_minutes(service_id, ctx.now, compute)
+
+
+def _service_by_id(session: Session, service_id: int) -> Service:
+    service = session.get(Service, service_id)
+    assert service is not None  # a ticket or a counter refers to it
+    return service
 
 
 def hall_pace_now(ctx: Ctx) -> float:

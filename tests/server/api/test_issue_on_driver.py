@@ -125,6 +125,26 @@ def priority_every(app: Flask, n: int) -> None:
 LINE = (("ktp", "none"), ("ktp", "elderly"), ("pkb", "none"), ("ktp", "none"), ("pkb", "none"))
 
 
+def test_a_counter_busy_with_another_line_is_estimated_on_the_driver(
+    app: Flask, api: Api, hall: Hall, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loket 1 calls KTP and KK: while it serves a KK visitor, a KTP ticket's wait counts
+    KK's average, read again once it is older than the catalog keeps it."""
+    officer = api.as_user("petugas.dk")
+    assert officer.counter(hall.c1, "open").status_code == 200
+    kiosk_issue(app, hall, "kk-1", hall.kk)
+    assert officer.counter(hall.c1, "next").status_code == 200
+    assert officer.counter(hall.c1, "start").status_code == 200
+    kiosk_issue(app, hall, "ktp-1", hall.ktp)
+    clock.advance(minutes=3)  # KK's kept average is stale now
+    opened = sessions_opened(app, monkeypatch)
+
+    answer = kiosk_issue(app, hall, "ktp-2", hall.ktp).get_json()
+
+    assert opened == []
+    assert answer["people_ahead"] == 1 and answer["estimated_wait_seconds"] > 0
+
+
 @pytest.mark.parametrize("every_n", [1, 3], ids=["priority first", "every third call"])
 def test_the_driver_answers_and_stores_what_a_session_would(
     app: Flask, twin: Flask, hall: Hall, monkeypatch: pytest.MonkeyPatch, every_n: int
