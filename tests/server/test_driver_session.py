@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-import threading
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,9 +12,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-import server.db
 from server.db import Database
 from server.domain import calling
 from server.domain.sql import increment_many, run
@@ -249,29 +246,6 @@ def test_the_engines_listeners_see_every_statement(app: Flask) -> None:
         event.remove(engine, "before_cursor_execute", count)
 
     assert len(seen) == 2 and seen[0].startswith("SELECT counters.id")
-
-
-def test_the_driver_takes_the_same_write_turn_as_a_session(
-    app: Flask, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    db = db_of(app)
-    monkeypatch.setattr(server.db, "SQLITE_BUSY_TIMEOUT_MS", 50)
-    holding, done = threading.Event(), threading.Event()
-
-    def long_writer() -> None:
-        with db.write():
-            holding.set()
-            done.wait(timeout=10)
-
-    other = threading.Thread(target=long_writer)
-    other.start()
-    try:
-        assert holding.wait(timeout=10)
-        with pytest.raises(PoolTimeout), db.driver_write():
-            pass
-    finally:
-        done.set()
-        other.join(timeout=10)
 
 
 def test_the_event_log_row_is_stored_as_the_session_stores_it(app: Flask, hall: Hall) -> None:

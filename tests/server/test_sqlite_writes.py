@@ -13,11 +13,13 @@ import server.db
 from server.db import Database
 
 
+@pytest.mark.parametrize("writer", ["write", "driver_write"], ids=["session", "driver"])
 def test_a_writer_that_gets_no_turn_in_time_is_turned_away(
-    app: Flask, monkeypatch: pytest.MonkeyPatch
+    app: Flask, monkeypatch: pytest.MonkeyPatch, writer: str
 ) -> None:
     """The turn is waited for as long as SQLite would wait for its lock; then the request
-    is answered 503 (as an exhausted pool is), and the caller may retry."""
+    is answered 503 (as an exhausted pool is), and the caller may retry. A transaction on
+    the driver (server.driver_session) takes the same turn as a session."""
     db: Database = app.extensions["antre"].db
     monkeypatch.setattr(server.db, "SQLITE_BUSY_TIMEOUT_MS", 50)
     holding, done = threading.Event(), threading.Event()
@@ -31,10 +33,10 @@ def test_a_writer_that_gets_no_turn_in_time_is_turned_away(
     other.start()
     try:
         assert holding.wait(timeout=10)
-        with pytest.raises(PoolTimeout), db.write():
+        with pytest.raises(PoolTimeout), getattr(db, writer)():
             pass
     finally:
         done.set()
         other.join(timeout=10)
-    with db.write():  # the turn is free again
+    with getattr(db, writer)():  # the turn is free again
         pass
