@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import DetachedInstanceError
 from server import push
 from server.config import ServerConfig
 from server.domain.context import Actor, Ctx
-from server.driver_session import NeedsSession
+from server.driver_session import HeldObjectChanged, NeedsSession
 from server.notify import wake
 from server.state import app_state
 
@@ -34,15 +34,18 @@ def run_command(
 
     ``on_driver``: first without the ORM session, on SQLite (``server.driver_session``;
     only for a command that changes nothing it merges: the kiosk's issue). Whatever that
-    cannot do, or an integrity error, rolls it back, and the command runs as any other.
+    cannot do rolls it back, and the command runs as any other. An integrity error is
+    not retried there: in the write turn nothing races it, so it would come again.
     """
     state = app_state()
     config = state.notice_config()  # before the transaction: it may read the settings
     if on_driver and state.db.driver_writes:
         try:
             return _on_driver(actor, command, config)
-        except (NeedsSession, DetachedInstanceError, IntegrityError) as exc:
+        except (NeedsSession, DetachedInstanceError) as exc:
             # Rolled back: nothing of it was committed or sent.
+            if isinstance(exc, HeldObjectChanged):
+                state.catalog.start_over()  # the change may have been to a kept copy
             log.debug("in a session after all: %s: %s", type(exc).__name__, exc)
     attempt = 0
     while True:

@@ -114,8 +114,8 @@ class Database:
 
     @property
     def driver_writes(self) -> bool:
-        """Whether ``driver_write`` can run here (SQLite)."""
-        return self._sqlite
+        """Whether ``driver_write`` can run here (SQLite through Python's own sqlite3)."""
+        return self._sqlite and self.engine.dialect.driver == "pysqlite"
 
     @contextmanager
     def driver_write(self) -> Iterator[DriverSession]:

@@ -23,16 +23,18 @@ issue) may run here.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import weakref
 from collections import namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Engine, inspect
-from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound
+from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound, StatementError
 from sqlalchemy.sql.elements import ClauseElement
 
 # Plans kept per statement and parameter names; statements are module constants or kept
@@ -45,6 +47,11 @@ _MISSING = object()
 
 class NeedsSession(Exception):
     """The command asked for what only an ORM session does; nothing of it is committed."""
+
+
+class HeldObjectChanged(NeedsSession):
+    """The command changed an object it was handed: a session would flush the change,
+    and the object may be the catalog's kept copy, which is no longer to be trusted."""
 
 
 @dataclass(frozen=True)
@@ -202,11 +209,17 @@ class DriverSession:
         self._listened = engine.dispatch.before_cursor_execute
         self._held: list[Any] = []
 
+    # Nothing is ever loaded into it by identity (``get`` is a session's work), so a
+    # lookup there finds nothing, as in a session that has read nothing yet.
+    identity_map: Mapping[Any, Any] = MappingProxyType({})
+
     def execute(
         self, statement: Any, params: Mapping[str, Any] | None = None, **options: Any
     ) -> DriverResult:
         if options or not isinstance(statement, ClauseElement):
             raise NeedsSession("execution options")
+        if params is not None and not isinstance(params, Mapping):
+            raise NeedsSession("several parameter sets (executemany)")
         given = params or {}
         keys = frozenset(given)
         plan = self._plans.get((statement, keys))
@@ -215,7 +228,10 @@ class DriverSession:
             if len(self._plans) >= MOST_PLANS:
                 self._plans.clear()
             self._plans[(statement, keys)] = plan
-        sql, values = plan.sql_and_values(given)
+        try:
+            sql, values = plan.sql_and_values(given)
+        except (ValueError, TypeError, OverflowError) as exc:  # a value its type refuses
+            raise StatementError(str(exc), plan.sql, dict(given), exc) from exc
         cursor = self._driver.cursor()
         if self._listened:
             self._listened(None, cursor, sql, tuple(values), None, False)
@@ -224,18 +240,27 @@ class DriverSession:
             raw = cursor.fetchall() if cursor.description is not None else []
         except sqlite3.Error as exc:
             raise DBAPIError.instance(sql, values, exc, sqlite3.Error) from exc
-        if plan.row is None or not raw:
+        except (ValueError, TypeError, OverflowError) as exc:  # one the driver refuses
+            raise StatementError(str(exc), sql, values, exc) from exc
+        if not raw:
             return DriverResult(raw, cursor.rowcount)
+        if plan.row is None:  # a text statement: its columns named as the driver says
+            row = _text_row(tuple(column[0] for column in cursor.description))
+            return DriverResult([row(*r) for r in raw], cursor.rowcount)
         loaders, row = plan.loaders, plan.row
         if any(loaders):
             raw = [[v if f is None else f(v) for f, v in zip(loaders, r, strict=True)] for r in raw]
         return DriverResult([row(*r) for r in raw], cursor.rowcount)
 
-    def scalar(self, statement: Any, params: Mapping[str, Any] | None = None) -> Any:
-        return self.execute(statement, params).scalar()
+    def scalar(
+        self, statement: Any, params: Mapping[str, Any] | None = None, **options: Any
+    ) -> Any:
+        return self.execute(statement, params, **options).scalar()
 
-    def scalars(self, statement: Any, params: Mapping[str, Any] | None = None) -> DriverResult:
-        return self.execute(statement, params).scalars()
+    def scalars(
+        self, statement: Any, params: Mapping[str, Any] | None = None, **options: Any
+    ) -> DriverResult:
+        return self.execute(statement, params, **options).scalars()
 
     def connection(self, **options: Any) -> DriverSession:
         """Itself: ``server.domain.sql.run`` executes on the session's connection."""
@@ -266,14 +291,26 @@ class DriverSession:
         self._held.append(instance)
 
     def ensure_nothing_to_flush(self) -> None:
-        """Before the commit: an object the command merged or added and then changed
-        would have been flushed by a session; here it would be lost (and the catalog's
-        kept copy changed for everyone), so the command goes to a session."""
-        if any(inspect(instance).modified for instance in self._held):
-            raise NeedsSession("a change to flush")
+        """Before the commit: an object the command merged or added, or one loaded with
+        it (a service's agency and series, a ticket's service), that the command then
+        changed would have been flushed by a session; here it would be lost."""
+        for instance in self._held:
+            state = inspect(instance)
+            related = [state.dict.get(relation.key) for relation in state.mapper.relationships]
+            if state.modified or any(
+                inspect(other).modified
+                for other in related
+                if other is not None and hasattr(other, "_sa_instance_state")
+            ):
+                raise HeldObjectChanged("a change to flush")
 
     def __getattr__(self, name: str) -> Any:
         raise NeedsSession(f"Session.{name}")
+
+
+@functools.lru_cache(maxsize=64)
+def _text_row(names: tuple[str, ...]) -> type[tuple[Any, ...]]:
+    return _row_type(list(names))
 
 
 _PLANS: weakref.WeakKeyDictionary[Engine, dict[tuple[Any, frozenset[str]], _Plan]] = (
@@ -297,6 +334,9 @@ def driver_transaction(engine: Engine) -> Iterator[DriverSession]:
     try:
         driver = pooled.driver_connection
         assert isinstance(driver, sqlite3.Connection)
+        listened = engine.dispatch.before_cursor_execute
+        if listened:  # as a session's begin shows it (server.db)
+            listened(None, None, "BEGIN IMMEDIATE", (), None, False)
         _driver_sql(driver, "BEGIN IMMEDIATE")
         try:
             session = DriverSession(driver, engine)

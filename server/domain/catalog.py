@@ -32,6 +32,7 @@ from typing import Generic, TypeVar
 from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from server.models import (
     Agency,
@@ -126,10 +127,13 @@ class CatalogSnapshot:
         Read once per version; later transactions get a copy merged into their session
         without a statement (``merge(load=False)``), which costs a fifth of the joined
         select. The kept copy is detached and never changed: a transaction that changes
-        a service loads its own (and moves the version)."""
+        a service loads its own (and moves the version). A service the session holds
+        already is returned as it is: merging the kept copy over it would undo the
+        transaction's own change of it."""
         kept = self._services.get(service_id)
         if kept is not None:
-            return session.merge(kept, load=False)
+            held = session.identity_map.get(identity_key(Service, service_id))
+            return held if held is not None else session.merge(kept, load=False)
         service = load(session, service_id)
         if self._may_keep(session):
             self._services[service_id] = _detached_copy(service)
@@ -336,6 +340,12 @@ class Catalog:
     def __init__(self) -> None:
         self._current = CatalogSnapshot()
         self._lock = threading.Lock()
+
+    def start_over(self) -> None:
+        """Drop everything kept: a command changed a kept copy it was handed
+        (``server.driver_session``), so none of it can be trusted."""
+        with self._lock:
+            self._current = CatalogSnapshot()
 
     def snapshot(self, session: Session) -> CatalogSnapshot:
         """The snapshot for the transaction ``session`` runs: call it before anything else

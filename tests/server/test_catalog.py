@@ -21,6 +21,7 @@ from server.domain import counters
 from server.domain.catalog import AVERAGE_SECONDS
 from server.domain.context import Actor, Ctx
 from server.domain.settings import load_settings
+from server.domain.tickets import load_service
 from server.migrate import upgrade
 from server.models import (
     CatalogVersion,
@@ -333,6 +334,22 @@ def test_hours_a_transaction_changes_itself_decide_for_it_and_are_not_kept(
     with state.db.read() as session:
         catalog = state.catalog.snapshot(session)
         assert catalog.open_spans(session, session.get(Service, hall.ktp), monday) == all_day
+
+
+def test_a_service_a_transaction_changed_is_not_undone_by_the_kept_copy(
+    app: Flask, hall: Hall
+) -> None:
+    state = app.extensions["antre"]
+    with state.db.read() as session:
+        state.catalog.snapshot(session).service(session, hall.ktp, load_service)  # kept now
+
+    with pytest.raises(RuntimeError), state.db.write() as session:
+        catalog = state.catalog.snapshot(session)
+        service = session.get(Service, hall.ktp)
+        service.typical_minutes = 42.0
+        again = catalog.service(session, hall.ktp, load_service)
+        assert again is service and again.typical_minutes == 42.0
+        raise RuntimeError("nothing of it is kept")
 
 
 def test_a_holiday_a_transaction_adds_itself_closes_only_its_own_day_spans(

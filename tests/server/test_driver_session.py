@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, event, insert, select, text, update
+from sqlalchemy.exc import IntegrityError, StatementError
 
 from server.db import Database
 from server.domain import calling
@@ -191,22 +191,44 @@ def test_a_failed_command_leaves_nothing_behind(app: Flask, hall: Hall) -> None:
 
 
 @pytest.mark.parametrize(
-    "ask",
+    ("ask", "why"),
     [
-        pytest.param(lambda d: d.execute(select(Ticket)), id="an entity"),
-        pytest.param(lambda d: d.get(Ticket, 1), id="get"),
-        pytest.param(lambda d: d.merge(object()), id="merge that loads"),
+        pytest.param(lambda d: d.execute(select(Ticket)), "loads ORM entities", id="an entity"),
+        pytest.param(lambda d: d.get(Ticket, 1), "Session.get", id="get"),
+        pytest.param(lambda d: d.merge(object()), "merge with load", id="merge that loads"),
         pytest.param(
             # priority, source, call_count... are column defaults computed in Python
             lambda d: d.execute(insert(TICKETS), {"status_code": "x", "service_id": 1}),
+            "column default",
             id="a column default",
         ),
-        pytest.param(lambda d: d.execute(select(Ticket.id)).partitions(), id="a Result method"),
+        pytest.param(
+            lambda d: d.execute(insert(TICKETS), [{"status_code": "x"}, {"status_code": "y"}]),
+            "executemany",
+            id="several rows",
+        ),
+        pytest.param(
+            lambda d: d.execute(select(Ticket.id)).partitions(),
+            "Result.partitions",
+            id="a Result method",
+        ),
     ],
 )
-def test_what_only_a_session_does_is_handed_back(app: Flask, ask: Any) -> None:
-    with pytest.raises(NeedsSession), db_of(app).driver_write() as driver:
+def test_what_only_a_session_does_is_handed_back(app: Flask, ask: Any, why: str) -> None:
+    with pytest.raises(NeedsSession, match=why), db_of(app).driver_write() as driver:
         ask(driver)
+
+
+def test_a_value_its_type_refuses_is_sqlalchemys_statement_error(app: Flask) -> None:
+    naive = select(Ticket.id).where(Ticket.issued_at < bindparam("at"))
+    with pytest.raises(StatementError), db_of(app).driver_write() as driver:
+        driver.execute(naive, {"at": dt.datetime(2026, 12, 1, 9, 0)})  # no time zone
+
+
+def test_rows_of_a_text_statement_name_their_columns(app: Flask) -> None:
+    with db_of(app).driver_write() as driver:
+        row = driver.execute(text("SELECT 7 AS seven, 'x' AS letter")).one()
+    assert (row.seven, row.letter, row._mapping["seven"]) == (7, "x", 7)
 
 
 def test_a_new_object_is_a_sessions_to_insert(app: Flask) -> None:
@@ -245,7 +267,9 @@ def test_the_engines_listeners_see_every_statement(app: Flask) -> None:
     finally:
         event.remove(engine, "before_cursor_execute", count)
 
-    assert len(seen) == 2 and seen[0].startswith("SELECT counters.id")
+    # The begin too, as a session's write transaction shows it (server.db).
+    assert seen[0] == "BEGIN IMMEDIATE"
+    assert len(seen) == 3 and seen[1].startswith("SELECT counters.id")
 
 
 def test_the_event_log_row_is_stored_as_the_session_stores_it(app: Flask, hall: Hall) -> None:

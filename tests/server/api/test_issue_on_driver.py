@@ -179,7 +179,7 @@ def test_an_issue_the_driver_cannot_finish_is_issued_once_in_a_session(
     app: Flask, api: Api, hall: Hall, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Handed back after its number, ticket, log row and key were written: the session
-    gives the same number, and boards see each room's events numbered without a gap."""
+    gives the same number, and each room's seq moves once per event, as boards count."""
     kiosk_issue(app, hall, "warm-1", hall.ktp)
     before = rows(app)
     estimate_now = server.domain.tickets.estimate_now
@@ -199,6 +199,28 @@ def test_an_issue_the_driver_cannot_finish_is_issued_once_in_a_session(
     assert len(after["idempotency_keys"]) == len(before["idempotency_keys"]) + 1
     seqs_before, seqs_after = dict(before["room_seqs"]), dict(after["room_seqs"])
     assert seqs_after["hall"] == seqs_before["hall"] + 2  # ticket.issued, queue.stats
+
+
+def test_a_change_to_the_catalogs_copy_is_made_in_a_session_and_nothing_is_left_stale(
+    app: Flask, hall: Hall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should the issue ever change the service it is handed (the catalog's own copy on
+    the driver), the change is made in a session, and the next issues still work."""
+    kiosk_issue(app, hall, "warm-1", hall.ktp)
+    ensure_quota = server.domain.tickets.ensure_quota
+
+    def raising_the_quota(session: Any, service: Any, day: Any) -> None:
+        service.daily_quota = 500
+        ensure_quota(session, service, day)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(server.domain.tickets, "ensure_quota", raising_the_quota)
+        kiosk_issue(app, hall, "k-2", hall.ktp)
+
+    with sqlite3.connect(path_of(app)) as conn:
+        stored = conn.execute("SELECT daily_quota FROM services WHERE id = ?", (hall.ktp,))
+        assert stored.fetchone() == (500,)
+    assert kiosk_issue(app, hall, "k-3", hall.ktp).get_json()["ticket"]["number"] == "DK-003"
 
 
 def test_a_retry_of_an_issue_made_on_the_driver_gets_its_ticket(app: Flask, hall: Hall) -> None:
