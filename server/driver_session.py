@@ -218,7 +218,7 @@ class DriverSession:
     ) -> DriverResult:
         if options or not isinstance(statement, ClauseElement):
             raise NeedsSession("execution options")
-        if params is not None and not isinstance(params, Mapping):
+        if isinstance(params, list | tuple):
             raise NeedsSession("several parameter sets (executemany)")
         given = params or {}
         keys = frozenset(given)
@@ -296,16 +296,23 @@ class DriverSession:
         changed would have been flushed by a session; here it would be lost."""
         for instance in self._held:
             state = inspect(instance)
-            related = [state.dict.get(relation.key) for relation in state.mapper.relationships]
-            if state.modified or any(
-                inspect(other).modified
-                for other in related
-                if other is not None and hasattr(other, "_sa_instance_state")
-            ):
+            if state.modified:
                 raise HeldObjectChanged("a change to flush")
+            loaded = state.dict
+            for key in _relations_of(state.mapper):
+                other = inspect(loaded[key], raiseerr=False) if key in loaded else None
+                if other is not None and other.modified:
+                    raise HeldObjectChanged("a change to flush")
 
     def __getattr__(self, name: str) -> Any:
         raise NeedsSession(f"Session.{name}")
+
+
+@functools.lru_cache(maxsize=64)
+def _relations_of(mapper: Any) -> tuple[str, ...]:
+    """A mapper's one-to-one and many-to-one relations (a collection holds no state of
+    its own to check)."""
+    return tuple(r.key for r in mapper.relationships if not r.uselist)
 
 
 @functools.lru_cache(maxsize=64)

@@ -32,7 +32,6 @@ from typing import Generic, TypeVar
 from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
 
 from server.models import (
     Agency,
@@ -59,6 +58,7 @@ _T = TypeVar("_T")
 # Read in every transaction: a Core select of the table, lighter than an ORM one.
 _VERSION_ROW = CatalogVersion.__table__
 _VERSION = select(_VERSION_ROW.c.version).where(_VERSION_ROW.c.id == 1)
+_SERVICE_ROWS = inspect(Service)
 _HOLIDAYS = select(Holiday.date)
 _SPECIAL_DAYS = select(
     SpecialOpening.date, SpecialOpening.opens, SpecialOpening.closes, SpecialOpening.agency_id
@@ -132,7 +132,8 @@ class CatalogSnapshot:
         transaction's own change of it."""
         kept = self._services.get(service_id)
         if kept is not None:
-            held = session.identity_map.get(identity_key(Service, service_id))
+            key = _SERVICE_ROWS.identity_key_from_primary_key((service_id,))
+            held = session.identity_map.get(key)
             return held if held is not None else session.merge(kept, load=False)
         service = load(session, service_id)
         if self._may_keep(session):
