@@ -102,10 +102,18 @@ def start_working(qtbot: QtBot, app: CounterApp, username: str, counter_id: int)
 
 
 def click(qtbot: QtBot, app: CounterApp, action: Action) -> None:
-    """Click the action's button once it is enabled, then wait for the server's answer."""
+    """Click the action's button once the press would be sent (the button enabled, the
+    live feed connected, no command in flight), then wait for the server's answer. On a
+    busy machine the feed may be reconnecting for a moment, and a press then is refused
+    with a message: that fails here, saying so, instead of as a later step's timeout."""
     button = app.window.working_page.buttons[action]
-    qtbot.waitUntil(button.isEnabled, timeout=WAIT_MS)
+    shift = app.shift
+    qtbot.waitUntil(
+        lambda: button.isEnabled() and shift.online and shift.busy is None, timeout=WAIT_MS
+    )
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    refused = shift.busy is None and shift.message is not None and shift.message.error
+    assert not refused, f"{action.value} was refused: {shift.message.text if shift.message else ''}"
     settle(qtbot, app)
 
 
