@@ -191,12 +191,42 @@ class DriverResult:
         row = self.one_or_none()
         return None if row is None else row[0]
 
-    def scalars(self) -> DriverResult:
-        """The first column's values, as ``ScalarResult`` gives them."""
-        return DriverResult([row[0] for row in self._rows], self.rowcount)
+    def scalars(self) -> DriverScalars:
+        return DriverScalars([row[0] for row in self._rows])
 
     def __getattr__(self, name: str) -> Any:
         raise NeedsSession(f"Result.{name}")
+
+
+class DriverScalars:
+    """The first column's values, with the ``ScalarResult`` methods the domain uses."""
+
+    def __init__(self, values: list[Any]) -> None:
+        self._values = values
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values)
+
+    def all(self) -> list[Any]:
+        return list(self._values)
+
+    def first(self) -> Any:
+        return self._values[0] if self._values else None
+
+    def one_or_none(self) -> Any:
+        if len(self._values) > 1:
+            raise MultipleResultsFound("Multiple rows were found when one or none was required")
+        return self.first()
+
+    def one(self) -> Any:
+        if len(self._values) != 1:
+            raise (MultipleResultsFound if self._values else NoResultFound)(
+                "exactly one row was required"
+            )
+        return self._values[0]
+
+    def __getattr__(self, name: str) -> Any:
+        raise NeedsSession(f"ScalarResult.{name}")
 
 
 class DriverSession:
@@ -259,7 +289,7 @@ class DriverSession:
 
     def scalars(
         self, statement: Any, params: Mapping[str, Any] | None = None, **options: Any
-    ) -> DriverResult:
+    ) -> DriverScalars:
         return self.execute(statement, params, **options).scalars()
 
     def connection(self, **options: Any) -> DriverSession:

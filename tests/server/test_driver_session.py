@@ -225,6 +225,19 @@ def test_a_value_its_type_refuses_is_sqlalchemys_statement_error(app: Flask) -> 
         driver.execute(naive, {"at": dt.datetime(2026, 12, 1, 9, 0)})  # no time zone
 
 
+def test_scalars_are_the_first_columns_values(app: Flask, hall: Hall) -> None:
+    ids = select(Counter.id).order_by(Counter.id)
+    with db_of(app).read() as session:
+        expected = session.scalars(ids).all()
+        first = session.scalars(ids).first()
+    with db_of(app).driver_write() as driver:
+        assert driver.scalars(ids).all() == expected
+        assert driver.scalars(ids).first() == first
+        assert driver.scalars(ids.where(Counter.id == hall.c2)).one() == hall.c2
+        with pytest.raises(NeedsSession, match=r"ScalarResult\.partitions"):
+            driver.scalars(ids).partitions()
+
+
 def test_rows_of_a_text_statement_name_their_columns(app: Flask) -> None:
     with db_of(app).driver_write() as driver:
         row = driver.execute(text("SELECT 7 AS seven, 'x' AS letter")).one()
