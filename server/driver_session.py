@@ -150,39 +150,51 @@ def _selects_entities(statement: Any) -> bool:
     return False
 
 
-class DriverResult:
-    """The rows of one statement, read at once, with the ``Result`` methods the domain
-    uses; any other is asked of a real session."""
+class _Rows:
+    """What was read, at once, with the methods of SQLAlchemy's results the domain uses;
+    any other is asked of a real session."""
 
-    def __init__(self, rows: list[Any], rowcount: int) -> None:
-        self._rows = rows
-        self.rowcount = rowcount
+    _kind = "Result"
+
+    def __init__(self, items: list[Any]) -> None:
+        self._items = items
 
     def __iter__(self) -> Iterator[Any]:
-        return iter(self._rows)
+        return iter(self._items)
 
     def all(self) -> list[Any]:
-        return list(self._rows)
-
-    fetchall = all
+        return list(self._items)
 
     def first(self) -> Any:
-        return self._rows[0] if self._rows else None
+        return self._items[0] if self._items else None
 
     def one_or_none(self) -> Any:
-        if len(self._rows) > 1:
+        if len(self._items) > 1:
             raise MultipleResultsFound("Multiple rows were found when one or none was required")
         return self.first()
 
     def one(self) -> Any:
-        if not self._rows:
+        if not self._items:
             raise NoResultFound("No row was found when one was required")
-        if len(self._rows) > 1:
+        if len(self._items) > 1:
             raise MultipleResultsFound("Multiple rows were found when exactly one was required")
-        return self._rows[0]
+        return self._items[0]
+
+    def __getattr__(self, name: str) -> Any:
+        raise NeedsSession(f"{self._kind}.{name}")
+
+
+class DriverResult(_Rows):
+    """The rows of one statement, as ``Result`` gives them."""
+
+    def __init__(self, rows: list[Any], rowcount: int) -> None:
+        super().__init__(rows)
+        self.rowcount = rowcount
+
+    fetchall = _Rows.all
 
     def scalar(self) -> Any:
-        return self._rows[0][0] if self._rows else None
+        return self._items[0][0] if self._items else None
 
     def scalar_one(self) -> Any:
         return self.one()[0]
@@ -192,41 +204,13 @@ class DriverResult:
         return None if row is None else row[0]
 
     def scalars(self) -> DriverScalars:
-        return DriverScalars([row[0] for row in self._rows])
-
-    def __getattr__(self, name: str) -> Any:
-        raise NeedsSession(f"Result.{name}")
+        return DriverScalars([row[0] for row in self._items])
 
 
-class DriverScalars:
-    """The first column's values, with the ``ScalarResult`` methods the domain uses."""
+class DriverScalars(_Rows):
+    """The first column's values, as ``ScalarResult`` gives them."""
 
-    def __init__(self, values: list[Any]) -> None:
-        self._values = values
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self._values)
-
-    def all(self) -> list[Any]:
-        return list(self._values)
-
-    def first(self) -> Any:
-        return self._values[0] if self._values else None
-
-    def one_or_none(self) -> Any:
-        if len(self._values) > 1:
-            raise MultipleResultsFound("Multiple rows were found when one or none was required")
-        return self.first()
-
-    def one(self) -> Any:
-        if len(self._values) != 1:
-            raise (MultipleResultsFound if self._values else NoResultFound)(
-                "exactly one row was required"
-            )
-        return self._values[0]
-
-    def __getattr__(self, name: str) -> Any:
-        raise NeedsSession(f"ScalarResult.{name}")
+    _kind = "ScalarResult"
 
 
 class DriverSession:
