@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import DetachedInstanceError
 from server import push
 from server.config import ServerConfig
 from server.domain.context import Actor, Ctx
+from server.domain.tickets import load_every_service
 from server.driver_session import HeldObjectChanged, NeedsSession
 from server.notify import wake
 from server.state import app_state
@@ -84,6 +85,12 @@ def _on_driver(actor: Actor, command: Callable[[Ctx], T], config: ServerConfig) 
     with state.db.driver_write() as driver:
         session = cast(Session, driver)  # the part of a Session the domain uses here
         catalog = state.catalog.snapshot(session)
+        if not catalog.every_service_kept:
+            # Entities are a session's to load: read every service once per version in
+            # a reader beside the transaction (it holds the write lock, so the reader
+            # sees the version it read), not the first issue of each twice.
+            with state.db.read() as reader:
+                catalog.keep_every_service(reader, load_every_service)
         ctx = Ctx(
             session,
             state.clock(),

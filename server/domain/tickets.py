@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,6 +139,14 @@ _SERVICE = (
     .options(joinedload(Service.agency), joinedload(Service.series))
     .where(Service.id == bindparam("service_id"))
 )
+
+
+_EVERY_SERVICE = select(Service).options(joinedload(Service.agency), joinedload(Service.series))
+
+
+def load_every_service(session: Session) -> Sequence[Service]:
+    """Every service with its agency and series, in one statement (``Catalog``'s copies)."""
+    return session.scalars(_EVERY_SERVICE).all()
 
 
 def load_service(session: Session, service_id: int) -> Service:
