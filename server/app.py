@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, g, request
 from werkzeug.routing import IntegerConverter
 
-from server import security_headers
+from server import json_answers, security_headers
 from server.config import ServerConfig, load_config, with_lasting_secret
 from server.cookie_session import KeptSerializerSessions
 from server.db import Database
@@ -51,14 +51,13 @@ def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flas
     app.config.update(
         SECRET_KEY=config.secret_key,
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
-        JSON_SORT_KEYS=False,
         SESSION_COOKIE_NAME="antre_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         # Behind TLS (nginx, docs/large-hall.md) the cookie must never travel in clear.
         SESSION_COOKIE_SECURE=config.secure_cookies,
     )
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    json_answers.init_app(app)  # in the order the views build them, as before
     app.session_interface = KeptSerializerSessions()
     app.url_map.converters["int"] = RowId
     if config.sqlite_path is not None:

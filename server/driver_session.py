@@ -218,9 +218,13 @@ class DriverSession:
 
     def __init__(self, driver: sqlite3.Connection, engine: Engine) -> None:
         self._driver = driver
+        # One cursor for the transaction: each statement's rows are read in full before
+        # the next is sent.
+        self._cursor = driver.cursor()
         self._engine = engine
         self._plans = _plans_of(engine)
-        self._listened = engine.dispatch.before_cursor_execute
+        listened = engine.dispatch.before_cursor_execute
+        self._listened = listened if listened else None  # asked once, not per statement
         self._held: list[Any] = []
 
     # Nothing is ever loaded into it by identity (``get`` is a session's work), so a
@@ -246,8 +250,8 @@ class DriverSession:
             sql, values = plan.sql_and_values(given)
         except (ValueError, TypeError, OverflowError) as exc:  # a value its type refuses
             raise StatementError(str(exc), plan.sql, dict(given), exc) from exc
-        cursor = self._driver.cursor()
-        if self._listened:
+        cursor = self._cursor
+        if self._listened is not None:
             self._listened(None, cursor, sql, tuple(values), None, False)
         try:
             cursor.execute(sql, values)

@@ -39,8 +39,8 @@ COMMAND_LINE = {"server.cli", "server.entry"}
 # Webhooks that sit beside server/hooks on its blueprint (the WhatsApp gateways' STOP).
 HOOKS = {"server.hooks_gateways"}
 # Plumbing every layer may use: configuration, database engine, the per-app state and
-# its caches, the driver transaction, error mapping, request log, headers, migrations,
-# backups.
+# its caches, the driver transaction, error mapping, request log, headers, JSON answers,
+# migrations, backups.
 PLUMBING = {
     "server",
     "server.backup",
@@ -51,6 +51,7 @@ PLUMBING = {
     "server.driver_session",
     "server.errors",
     "server.extensions",
+    "server.json_answers",
     "server.migrate",
     "server.principal_cache",
     "server.request_log",
