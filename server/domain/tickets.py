@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
 
 from server.models import (
     OPEN_TICKET_STATES,
@@ -283,12 +282,13 @@ def _insert_ticket(session: Session, service: Service, **columns: Any) -> Ticket
     # Filled as a loaded row is (its values straight into the instance's dict), not by
     # the constructor: each attribute set through it fires the ORM's events and records
     # a change that make_transient_to_detached then commits away.
+    # Its service, series and (no) counter too, as a joined load fills them: committed
+    # with the columns below, not looked up when first read.
     ticket: Ticket = _TICKET_MANAGER.new_instance()
-    ticket.__dict__.update(columns, id=ticket_id)
+    ticket.__dict__.update(
+        columns, id=ticket_id, service=service, series=service.series, counter=None
+    )
     make_transient_to_detached(ticket)
-    set_committed_value(ticket, "service", service)
-    set_committed_value(ticket, "series", service.series)
-    set_committed_value(ticket, "counter", None)
     session.add(ticket)
     return ticket
 
