@@ -14,6 +14,8 @@ from sqlalchemy.orm.exc import DetachedInstanceError
 
 from server import push
 from server.config import ServerConfig
+from server.db import DATABASE_AWAY
+from server.domain.catalog import CatalogSnapshot
 from server.domain.context import Actor, Ctx
 from server.domain.tickets import load_every_service
 from server.driver_session import HeldObjectChanged, NeedsSession
@@ -85,12 +87,8 @@ def _on_driver(actor: Actor, command: Callable[[Ctx], T], config: ServerConfig) 
     with state.db.driver_write() as driver:
         session = cast(Session, driver)  # the part of a Session the domain uses here
         catalog = state.catalog.snapshot(session)
-        if not catalog.every_service_kept:
-            # Entities are a session's to load: read every service once per version in
-            # a reader beside the transaction (it holds the write lock, so the reader
-            # sees the version it read), not the first issue of each twice.
-            with state.db.read() as reader:
-                catalog.keep_every_service(reader, load_every_service)
+        if catalog.version is not None and not catalog.every_service_kept:
+            _keep_every_service(catalog)
         ctx = Ctx(
             session,
             state.clock(),
@@ -106,6 +104,19 @@ def _on_driver(actor: Actor, command: Callable[[Ctx], T], config: ServerConfig) 
         pushes = ctx.outbox.flush(session, push.listened)
     push.send(pushes)
     return result
+
+
+def _keep_every_service(catalog: CatalogSnapshot) -> None:
+    """Every service read once per catalog version, in a reader beside the driver's
+    transaction (which holds the write lock, so the reader sees the version it read):
+    loading entities is a session's work, and without this the first issue of each
+    service would be handed back and written twice. A reader the database refuses
+    changes nothing: each service is then read in a session, as before."""
+    try:
+        with app_state().db.read() as reader:
+            catalog.keep_every_service(reader, load_every_service)
+    except DATABASE_AWAY as exc:
+        log.debug("every service not kept: %s", type(exc).__name__)
 
 
 def _wake_workers(queued: int) -> None:

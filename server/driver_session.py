@@ -322,6 +322,10 @@ class DriverSession:
                 if other is not None and other.modified:
                     raise HeldObjectChanged("a change to flush")
 
+    def done(self) -> None:
+        """The transaction is over: its cursor is closed."""
+        self._cursor.close()
+
     def __getattr__(self, name: str) -> Any:
         raise NeedsSession(f"Session.{name}")
 
@@ -363,8 +367,8 @@ def driver_transaction(engine: Engine) -> Iterator[DriverSession]:
         if listened:  # as a session's begin shows it (server.db)
             listened(None, None, "BEGIN IMMEDIATE", (), None, False)
         _driver_sql(driver, "BEGIN IMMEDIATE")
+        session = DriverSession(driver, engine)
         try:
-            session = DriverSession(driver, engine)
             yield session
             session.ensure_nothing_to_flush()
             _driver_sql(driver, "COMMIT")
@@ -372,6 +376,8 @@ def driver_transaction(engine: Engine) -> Iterator[DriverSession]:
             if driver.in_transaction:
                 driver.rollback()
             raise
+        finally:
+            session.done()
     finally:
         pooled.close()
 

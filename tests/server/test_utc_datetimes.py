@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, insert, select, text
@@ -20,6 +21,8 @@ MOMENTS = [
     dt.datetime(2026, 12, 7, 8, 30, tzinfo=dt.UTC),  # no microseconds: still written
     dt.datetime(2026, 12, 7, 6, 59, 59, 999999, tzinfo=JAKARTA),  # the day before in UTC
     dt.datetime(999, 1, 2, 3, 4, 5, 6, tzinfo=dt.UTC),  # a short year, zero-padded
+    # The hour a clock shows twice: the second time (fold 1) is an hour later in UTC.
+    dt.datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=ZoneInfo("America/New_York")),
 ]
 
 
@@ -57,6 +60,6 @@ def test_stored_and_read_back_as_the_same_moment(tmp_path: Path) -> None:
         stored = conn.execute(text("SELECT at FROM moments WHERE id = 0")).scalar_one()
     engine.dispose()
 
-    assert read == MOMENTS
+    assert read == [moment.astimezone(dt.UTC) for moment in MOMENTS]
     assert all(moment.tzinfo is dt.UTC for moment in read)
     assert stored == "2026-12-07 08:30:05.123456"

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 import server.api.tickets
 import server.domain.tickets
@@ -112,6 +113,53 @@ def test_a_kiosk_issue_opens_no_orm_session_also_the_first_of_a_service(
     kiosk_issue(app, hall, "k-3", hall.pkb)
     kiosk_issue(app, hall, "k-4", hall.kk)
     assert opened == []
+
+
+def test_services_are_read_once_per_catalog_version_and_a_change_is_seen_at_once(
+    app: Flask, hall: Hall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service renamed from an SQL console moves the catalog's version: the next issue
+    on the driver reads every service again and prints the new name; otherwise the
+    services are not read again."""
+    db: Database = app.extensions["antre"].db
+    reads: list[int] = []
+    read = db.read
+
+    def counted() -> Any:
+        reads.append(1)
+        return read()
+
+    kiosk_issue(app, hall, "k-1", hall.ktp)
+    monkeypatch.setattr(db, "read", counted)
+    kiosk_issue(app, hall, "k-2", hall.kk)
+    assert reads == []  # every service is kept already
+
+    with sqlite3.connect(path_of(app)) as conn:
+        conn.execute("UPDATE services SET name = 'Kartu Keluarga Baru' WHERE id = ?", (hall.kk,))
+    opened = sessions_opened(app, monkeypatch)
+    answer = kiosk_issue(app, hall, "k-3", hall.kk).get_json()
+    kiosk_issue(app, hall, "k-4", hall.ktp)
+
+    assert answer["ticket"]["service"]["name"] == "Kartu Keluarga Baru"
+    assert reads == [1] and opened == []
+
+
+def test_a_refused_read_of_the_services_costs_the_issue_nothing(
+    app: Flask, hall: Hall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database refusing the reader (its connections all busy, say): the issue goes
+    on, the service read in a session as it was before every service was kept."""
+    kiosk_issue(app, hall, "k-1", hall.ktp)
+    priority_every(app, 3)  # a new version: the services are to be read again
+    db: Database = app.extensions["antre"].db
+
+    def refused() -> Any:
+        raise PoolTimeout("no connection")
+
+    monkeypatch.setattr(db, "read", refused)
+    answer = kiosk_issue(app, hall, "k-2", hall.kk).get_json()
+
+    assert answer["ticket"]["number"]
 
 
 def priority_every(app: Flask, n: int) -> None:
