@@ -83,17 +83,22 @@ def kiosk_issue(app: Flask, hall: Hall, key: str, service_id: int, priority: str
     return response
 
 
-def sessions_opened(app: Flask, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def calls_to(app: Flask, monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
+    """A 1 for each transaction opened by the database's ``name`` (``write``, ``read``)."""
     db: Database = app.extensions["antre"].db
-    opened: list[int] = []
-    write = db.write
+    calls: list[int] = []
+    opening = getattr(db, name)
 
     def counted() -> Any:
-        opened.append(1)
-        return write()
+        calls.append(1)
+        return opening()
 
-    monkeypatch.setattr(db, "write", counted)
-    return opened
+    monkeypatch.setattr(db, name, counted)
+    return calls
+
+
+def sessions_opened(app: Flask, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    return calls_to(app, monkeypatch, "write")
 
 
 def test_a_kiosk_issue_opens_no_orm_session_also_the_first_of_a_service(
@@ -121,16 +126,8 @@ def test_services_are_read_once_per_catalog_version_and_a_change_is_seen_at_once
     """A service renamed from an SQL console moves the catalog's version: the next issue
     on the driver reads every service again and prints the new name; otherwise the
     services are not read again."""
-    db: Database = app.extensions["antre"].db
-    reads: list[int] = []
-    read = db.read
-
-    def counted() -> Any:
-        reads.append(1)
-        return read()
-
     kiosk_issue(app, hall, "k-1", hall.ktp)
-    monkeypatch.setattr(db, "read", counted)
+    reads = calls_to(app, monkeypatch, "read")
     kiosk_issue(app, hall, "k-2", hall.kk)
     assert reads == []  # every service is kept already
 
