@@ -33,7 +33,8 @@ from flask import Flask, Response
 from flask.json.provider import JSONProvider
 from werkzeug.http import http_date
 
-# Keys that are not text (a count by service id) written as text, as json.dumps does.
+# Keys that are not text (a count by service id) written as text, as json.dumps does;
+# dates and dataclasses handed to ``_default``, to be written as Flask wrote them.
 _OPTIONS = (
     orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 )
