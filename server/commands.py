@@ -87,8 +87,7 @@ def _on_driver(actor: Actor, command: Callable[[Ctx], T], config: ServerConfig) 
     with state.db.driver_write() as driver:
         session = cast(Session, driver)  # the part of a Session the domain uses here
         catalog = state.catalog.snapshot(session)
-        if catalog.version is not None and not catalog.every_service_kept:
-            _keep_every_service(catalog)
+        _keep_every_service(catalog)
         ctx = Ctx(
             session,
             state.clock(),
@@ -113,8 +112,7 @@ def _keep_every_service(catalog: CatalogSnapshot) -> None:
     service would be handed back and written twice. A reader the database refuses
     changes nothing: each service is then read in a session, as before."""
     try:
-        with app_state().db.read() as reader:
-            catalog.keep_every_service(reader, load_every_service)
+        catalog.keep_every_service(app_state().db.read, load_every_service)
     except DATABASE_AWAY as exc:
         log.debug("every service not kept: %s", type(exc).__name__)
 

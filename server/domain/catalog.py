@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager
 from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -117,7 +118,7 @@ class CatalogSnapshot:
     _typical_pause: _KeptToday[float | None] = field(default_factory=_KeptToday, init=False)
     _services: dict[int, Service] = field(default_factory=dict, init=False)
     # Whether ``_services`` holds every service of this version (``keep_every_service``).
-    every_service_kept: bool = field(default=False, init=False)
+    _every_service_kept: bool = field(default=False, init=False)
     _open_spans: dict[int, _DaySpans] = field(default_factory=dict, init=False)
     _notice_texts: NoticeTexts | None = field(default=None, init=False)
 
@@ -143,22 +144,26 @@ class CatalogSnapshot:
         return service
 
     def keep_every_service(
-        self, session: Session, load_all: Callable[[Session], Iterable[Service]]
+        self,
+        reader: Callable[[], AbstractContextManager[Session]],
+        load_all: Callable[[Session], Iterable[Service]],
     ) -> None:
         """Keep a copy of every service (with its agency and series, as ``load_all``
-        reads them in one statement) when ``session`` reads this very version.
+        reads them in one statement) unless they are kept already: read in a session of
+        its own from ``reader``, and kept only when that session reads this very version.
 
         For a transaction that cannot load entities itself (``server.driver_session``):
         with every copy kept beforehand, the first issue of each service after a start or
         a change of the catalog needs no ORM session either. Copies already kept stay."""
-        if self.every_service_kept or self.version is None:
-            return
-        services = list(load_all(session))
-        if not self._may_keep(session):
-            return  # read at another version: whoever reads this one again keeps it
-        for service in services:
-            self._services.setdefault(service.id, _detached_copy(service))
-        self.every_service_kept = True
+        if self._every_service_kept or self.version is None:
+            return  # a snapshot without a version is its transaction's own: nothing kept
+        with reader() as session:
+            services = list(load_all(session))
+            if not self._may_keep(session):
+                return  # read at another version: whoever reads this one keeps it
+            for service in services:
+                self._services.setdefault(service.id, _detached_copy(service))
+        self._every_service_kept = True
 
     def settings(self, session: Session) -> SiteSettings:
         settings = self._settings

@@ -133,14 +133,8 @@ class Issued:
 
 # Built once: ``Session.get`` with loader options builds and keys a new statement at
 # every call, which costs more than the query.
-_SERVICE = (
-    select(Service)
-    .options(joinedload(Service.agency), joinedload(Service.series))
-    .where(Service.id == bindparam("service_id"))
-)
-
-
 _EVERY_SERVICE = select(Service).options(joinedload(Service.agency), joinedload(Service.series))
+_SERVICE = _EVERY_SERVICE.where(Service.id == bindparam("service_id"))
 
 
 def load_every_service(session: Session) -> Sequence[Service]:
