@@ -49,6 +49,11 @@ def make_engine(url: str, *, sqlite_synchronous: str = "full", **kwargs: Any) ->
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        # The connection used last is handed out next. Each SQLite connection keeps its
+        # own page cache, valid only until another connection writes: taken in turn
+        # (the pool's default), every issue found its connection's cache stale and read
+        # its ~60 pages again (docs/benchmarks.md, the ninth pass).
+        kwargs.setdefault("pool_use_lifo", True)
         engine = create_engine(
             url,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
