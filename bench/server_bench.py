@@ -25,6 +25,7 @@ import math
 import os
 import platform
 import pstats
+import shutil
 import signal
 import socket
 import subprocess
@@ -437,6 +438,50 @@ class PySpy:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+class SyscallCount:
+    """Count the server's system calls while a phase runs (``--syscalls``; needs strace).
+    Calls per ticket do not depend on how fast the host runs, as CPU per ticket does:
+    they show a change in what the server asks of the disk (pages read again, written,
+    synced) on a host too noisy to time it. strace slows the server several times over,
+    so the run's other figures are not comparable with those of a run without it."""
+
+    def __init__(self, pid: int, out: Path) -> None:
+        strace = shutil.which("strace")
+        if strace is None:
+            raise SystemExit("--syscalls needs strace (Debian's package strace)")
+        self.out = out
+        self.proc = subprocess.Popen(
+            [strace, "-f", "-c", "-o", str(out), "-p", str(pid)],
+            stdout=subprocess.DEVNULL,
+            stderr=out.with_suffix(".log").open("wb"),  # why it failed, if it did
+        )
+        time.sleep(1.0)  # let it attach before the load starts
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def summarise_syscalls(table: Path, requests: int, top: int = 10) -> str:
+    """strace's summary (``-c``) as calls per issue request, most frequent first."""
+    counts: Tally[str] = Tally()
+    for row in table.read_text().splitlines():
+        parts = row.split()
+        # "% time  seconds  usecs/call  calls  [errors]  syscall"
+        if len(parts) in (5, 6) and parts[3].isdigit() and parts[-1] != "total":
+            counts[parts[-1]] += int(parts[3])
+    if not counts or not requests:
+        return "strace counted no system calls"
+    lines = [f"  {n / requests:8.2f}  {name}" for name, n in counts.most_common(top)]
+    return "\n".join(
+        [f"system calls of the server per issue request ({requests}, warm-up included):", *lines]
+    )
 
 
 def _without_line(frame: str) -> str:
@@ -1150,6 +1195,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="sample the server with py-spy during the issue phase (raw stacks to FILE)",
     )
     parser.add_argument(
+        "--syscalls",
+        type=Path,
+        metavar="FILE",
+        help="count the (first) server's system calls with strace during the issue phase "
+        "(its table to FILE) and print them per issue; slows the server",
+    )
+    parser.add_argument(
         "--log-level",
         choices=("DEBUG", "INFO", "WARNING"),
         help="ANTRE_LOG_LEVEL for the server (default WARNING; INFO is the server's default)",
@@ -1173,6 +1225,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write figures as JSON")
     return parser.parse_args(argv)
+
+
+def watched_issue(cluster: Cluster, hall: Hall, args: argparse.Namespace) -> IssueResult:
+    """The issue phase, with py-spy and strace on the server if asked for."""
+    pid = cluster.first.pid
+    watchers: list[PySpy | SyscallCount] = []
+    try:
+        if args.py_spy:
+            watchers.append(PySpy(pid, args.py_spy))
+        if args.syscalls:
+            watchers.append(SyscallCount(pid, args.syscalls))
+        return measure_issue(cluster, hall, args.clients, args.tickets)
+    finally:
+        for watcher in watchers:
+            watcher.stop()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -1207,12 +1274,7 @@ def main(argv: list[str] | None = None) -> None:
         with running(cluster, Path(logs)):
             if not args.skip_issue:
                 print("issuing tickets ...", file=sys.stderr)
-                spy = PySpy(cluster.first.pid, args.py_spy) if args.py_spy else None
-                try:
-                    issue = measure_issue(cluster, hall, args.clients, args.tickets)
-                finally:
-                    if spy is not None:
-                        spy.stop()
+                issue = watched_issue(cluster, hall, args)
             if not args.skip_calls:
                 print("calling ...", file=sys.stderr)
                 plan = CallPlan(args.sockets, args.calls, args.spacing_ms / 1000, args.boards)
@@ -1227,6 +1289,9 @@ def main(argv: list[str] | None = None) -> None:
             print(anatomy.profile)
         if args.py_spy and args.py_spy.exists():
             print(summarise_stacks(args.py_spy))
+        if args.syscalls and args.syscalls.exists() and issue is not None:
+            requests = (issue.ok + issue.errors + WARMUP_TICKETS) // args.servers
+            print(summarise_syscalls(args.syscalls, requests))
         for server in cluster.servers:
             logged = server.logged_while_running()
             if logged:
