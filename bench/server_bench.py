@@ -416,16 +416,14 @@ def _py_spy() -> str:
     return str(beside) if beside.exists() else "py-spy"
 
 
-class PySpy:
-    """Sample the server's stacks with py-spy while a phase runs (``--py-spy``)."""
+class Watcher:
+    """A tool attached to the server while a phase runs; SIGINT stops it, and it writes
+    its findings to ``out`` then."""
 
-    def __init__(self, pid: int, out: Path) -> None:
+    def __init__(self, command: list[str], out: Path) -> None:
         self.out = out
         self.proc = subprocess.Popen(
-            [
-                *(_py_spy(), "record", "--pid", str(pid), "--format", "raw"),
-                *("--rate", "250", "--nonblocking", "--output", str(out)),
-            ],
+            command,
             stdout=subprocess.DEVNULL,
             stderr=out.with_suffix(".log").open("wb"),  # why it failed, if it did
         )
@@ -440,7 +438,20 @@ class PySpy:
             self.proc.wait()
 
 
-class SyscallCount:
+class PySpy(Watcher):
+    """Sample the server's stacks with py-spy while a phase runs (``--py-spy``)."""
+
+    def __init__(self, pid: int, out: Path) -> None:
+        super().__init__(
+            [
+                *(_py_spy(), "record", "--pid", str(pid), "--format", "raw"),
+                *("--rate", "250", "--nonblocking", "--output", str(out)),
+            ],
+            out,
+        )
+
+
+class SyscallCount(Watcher):
     """Count the server's system calls while a phase runs (``--syscalls``; needs strace).
     Calls per ticket do not depend on how fast the host runs, as CPU per ticket does:
     they show a change in what the server asks of the disk (pages read again, written,
@@ -451,21 +462,7 @@ class SyscallCount:
         strace = shutil.which("strace")
         if strace is None:
             raise SystemExit("--syscalls needs strace (Debian's package strace)")
-        self.out = out
-        self.proc = subprocess.Popen(
-            [strace, "-f", "-c", "-o", str(out), "-p", str(pid)],
-            stdout=subprocess.DEVNULL,
-            stderr=out.with_suffix(".log").open("wb"),  # why it failed, if it did
-        )
-        time.sleep(1.0)  # let it attach before the load starts
-
-    def stop(self) -> None:
-        self.proc.send_signal(signal.SIGINT)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        super().__init__([strace, "-f", "-c", "-o", str(out), "-p", str(pid)], out)
 
 
 def summarise_syscalls(table: Path, requests: int, top: int = 10) -> str:
@@ -1230,7 +1227,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def watched_issue(cluster: Cluster, hall: Hall, args: argparse.Namespace) -> IssueResult:
     """The issue phase, with py-spy and strace on the server if asked for."""
     pid = cluster.first.pid
-    watchers: list[PySpy | SyscallCount] = []
+    watchers: list[Watcher] = []
     try:
         if args.py_spy:
             watchers.append(PySpy(pid, args.py_spy))
