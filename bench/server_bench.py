@@ -422,12 +422,13 @@ class Watcher:
 
     def __init__(self, command: list[str], out: Path) -> None:
         self.out = out
-        self.proc = subprocess.Popen(
-            command,
-            stdout=subprocess.DEVNULL,
-            stderr=out.with_suffix(".log").open("wb"),  # why it failed, if it did
-        )
-        time.sleep(1.0)  # let it attach before the load starts
+        with out.with_suffix(".log").open("wb") as log:  # why it failed, if it did
+            self.proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            time.sleep(1.0)  # let it attach before the load starts
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGINT)
@@ -459,10 +460,14 @@ class SyscallCount(Watcher):
     so the run's other figures are not comparable with those of a run without it."""
 
     def __init__(self, pid: int, out: Path) -> None:
-        strace = shutil.which("strace")
-        if strace is None:
-            raise SystemExit("--syscalls needs strace (Debian's package strace)")
-        super().__init__([strace, "-f", "-c", "-o", str(out), "-p", str(pid)], out)
+        super().__init__([_strace(), "-f", "-c", "-o", str(out), "-p", str(pid)], out)
+
+
+def _strace() -> str:
+    found = shutil.which("strace")
+    if found is None:
+        raise SystemExit("--syscalls needs strace (Debian's package strace)")
+    return found
 
 
 def summarise_syscalls(table: Path, requests: int, top: int = 10) -> str:
@@ -1195,8 +1200,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--syscalls",
         type=Path,
         metavar="FILE",
-        help="count the (first) server's system calls with strace during the issue phase "
-        "(its table to FILE) and print them per issue; slows the server",
+        help="count the server's system calls with strace during the issue phase (its "
+        "table to FILE) and print them per issue; slows the server; one server only",
     )
     parser.add_argument(
         "--log-level",
@@ -1221,7 +1226,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="module to run as the server (an experiment may wrap server.entry with a patch)",
     )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write figures as JSON")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.syscalls:
+        if args.servers != 1:
+            parser.error("--syscalls counts one server's calls: use it with --servers 1")
+        _strace()  # said before the hall is prepared, not after
+    return args
 
 
 def watched_issue(cluster: Cluster, hall: Hall, args: argparse.Namespace) -> IssueResult:
@@ -1287,7 +1297,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.py_spy and args.py_spy.exists():
             print(summarise_stacks(args.py_spy))
         if args.syscalls and args.syscalls.exists() and issue is not None:
-            requests = (issue.ok + issue.errors + WARMUP_TICKETS) // args.servers
+            requests = issue.ok + issue.errors + WARMUP_TICKETS
             print(summarise_syscalls(args.syscalls, requests))
         for server in cluster.servers:
             logged = server.logged_while_running()

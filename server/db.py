@@ -21,15 +21,17 @@ commit that finds it long (no measurable gain here).
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import InterfaceError, OperationalError, SADeprecationWarning
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from server.driver_session import DriverSession, driver_transaction
 
@@ -49,11 +51,12 @@ def make_engine(url: str, *, sqlite_synchronous: str = "full", **kwargs: Any) ->
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        # The connection used last is handed out next. Each SQLite connection keeps its
-        # own page cache, valid only until another connection writes: taken in turn
-        # (the pool's default), every issue found its connection's cache stale and read
-        # its ~60 pages again (docs/benchmarks.md, the ninth pass).
-        kwargs.setdefault("pool_use_lifo", True)
+        if _queue_pooled(parsed, kwargs):
+            # The connection used last is handed out next. Each SQLite connection keeps
+            # its own page cache, valid only until another connection writes: taken in
+            # turn (the pool's default), every issue found its connection's cache stale
+            # and read its ~70 pages again (docs/benchmarks.md, the ninth pass).
+            kwargs.setdefault("pool_use_lifo", True)
         engine = create_engine(
             url,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
@@ -69,6 +72,20 @@ def make_engine(url: str, *, sqlite_synchronous: str = "full", **kwargs: Any) ->
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     return create_engine(url, **kwargs)
+
+
+def _queue_pooled(parsed: URL, kwargs: dict[str, Any]) -> bool:
+    """Whether the engine gets SQLAlchemy's ``QueuePool`` (a database file); an
+    in-memory database gets a pool of its own, which takes no order."""
+    if "pool" in kwargs:
+        return False  # the caller's own pool, in the caller's order
+    if "poolclass" in kwargs:
+        return issubclass(kwargs["poolclass"], QueuePool)
+    with warnings.catch_warnings():
+        # Asked again by create_engine, which says it then, if it has to (mode=memory).
+        warnings.simplefilter("ignore", SADeprecationWarning)
+        dialect: Any = parsed.get_dialect()  # DefaultDialect's, not in the interface
+        return issubclass(dialect.get_pool_class(parsed), QueuePool)
 
 
 def _install_sqlite_hooks(engine: Engine, synchronous: str) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 import server.db
-from server.db import Database
+from server.db import Database, make_engine
 from server.models import CatalogVersion
 
 
@@ -64,3 +64,14 @@ def test_writes_and_reads_in_turn_take_the_connection_used_last(app: Flask) -> N
             session.execute(select(CatalogVersion.version))
     assert len(taken) == 6
     assert len(set(taken)) == 1
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_database_keeps_the_pool_sqlalchemy_gives_it(url: str) -> None:
+    """Its pool holds one connection and takes no order: asking for one refused the URL."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT 1").scalar() == 1
+    finally:
+        engine.dispose()
