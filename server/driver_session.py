@@ -23,6 +23,7 @@ issue) may run here.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sqlite3
 import weakref
@@ -257,7 +258,7 @@ class DriverSession:
             cursor.execute(sql, values)
             raw = cursor.fetchall() if cursor.description is not None else []
         except sqlite3.Error as exc:
-            raise DBAPIError.instance(sql, values, exc, sqlite3.Error) from exc
+            raise _as_sqlalchemys(self._engine, self._driver, sql, values, exc) from exc
         except (ValueError, TypeError, OverflowError) as exc:  # one the driver refuses
             raise StatementError(str(exc), sql, values, exc) from exc
         if not raw:
@@ -323,8 +324,10 @@ class DriverSession:
                     raise HeldObjectChanged("a change to flush")
 
     def done(self) -> None:
-        """The transaction is over: its cursor is closed."""
-        self._cursor.close()
+        """The transaction is over: its cursor is closed (with a connection that broke,
+        it is closed already, and says so)."""
+        with contextlib.suppress(sqlite3.ProgrammingError):
+            self._cursor.close()
 
     def __getattr__(self, name: str) -> Any:
         raise NeedsSession(f"Session.{name}")
@@ -366,24 +369,46 @@ def driver_transaction(engine: Engine) -> Iterator[DriverSession]:
         listened = engine.dispatch.before_cursor_execute
         if listened:  # as a session's begin shows it (server.db)
             listened(None, None, "BEGIN IMMEDIATE", (), None, False)
-        _driver_sql(driver, "BEGIN IMMEDIATE")
+        _driver_sql(engine, driver, "BEGIN IMMEDIATE")
         session = DriverSession(driver, engine)
         try:
             yield session
             session.ensure_nothing_to_flush()
-            _driver_sql(driver, "COMMIT")
-        except BaseException:
-            if driver.in_transaction:
+            _driver_sql(engine, driver, "COMMIT")
+        except BaseException as exc:
+            # A closed connection refuses even the question; the pool gives it up below.
+            if not _gone(exc) and driver.in_transaction:
                 driver.rollback()
             raise
         finally:
             session.done()
+    except DBAPIError as exc:
+        if _gone(exc):
+            # As a session's connection does: the pool drops it and opens a new one for
+            # the next checkout, and the caller answers 503 (server.errors).
+            pooled.invalidate(exc.orig)
+        raise
     finally:
         pooled.close()
 
 
-def _driver_sql(driver: sqlite3.Connection, sql: str) -> None:
+def _gone(exc: BaseException) -> bool:
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+def _driver_sql(engine: Engine, driver: sqlite3.Connection, sql: str) -> None:
     try:
         driver.execute(sql)
     except sqlite3.Error as exc:
-        raise DBAPIError.instance(sql, (), exc, sqlite3.Error) from exc
+        raise _as_sqlalchemys(engine, driver, sql, (), exc) from exc
+
+
+def _as_sqlalchemys(
+    engine: Engine, driver: sqlite3.Connection, sql: str, values: Any, exc: sqlite3.Error
+) -> StatementError:
+    """The error SQLAlchemy's execution raises for ``exc``: of its own class, and marked
+    ``connection_invalidated`` when the dialect says the connection is gone (closed under
+    the pool), so the caller answers "try again" rather than a fault."""
+    dialect: Any = engine.dialect  # typed for DBAPI protocols sqlite3's classes lack
+    gone = dialect.is_disconnect(exc, driver, None)
+    return DBAPIError.instance(sql, values, exc, sqlite3.Error, connection_invalidated=gone)

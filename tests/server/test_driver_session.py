@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask
 from sqlalchemy import bindparam, event, insert, select, text, update
-from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
 from server.db import Database
 from server.domain import calling
@@ -29,6 +29,7 @@ from server.models import (
     TicketSource,
     TicketState,
 )
+from tests.conftest import Api
 from tests.factories import Hall
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -315,3 +316,61 @@ def test_the_event_log_row_is_stored_as_the_session_stores_it(app: Flask, hall: 
             "SELECT at, kind, data FROM ticket_events WHERE ticket_id = ?", (ticket_id,)
         ).fetchall()
     assert len(rows) == 2 and rows[0] == rows[1]
+
+
+def close_the_next_connection_handed_out(app: Flask) -> None:
+    """The next connection the pool hands out is closed under it, as one that broke while
+    it waited in the pool."""
+
+    def close(dbapi_connection: sqlite3.Connection, *_: Any) -> None:
+        dbapi_connection.close()
+
+    event.listen(db_of(app).engine, "checkout", close, once=True)
+
+
+def test_a_connection_that_broke_is_a_503_and_the_next_issue_gets_a_new_one(
+    api: Api, hall: Hall
+) -> None:
+    kiosk = api.as_device("kiosk")
+    kiosk.issue(hall.ktp, printed=True)  # the kiosk known: the issue takes the next connection
+    close_the_next_connection_handed_out(api.client.application)
+
+    lost = kiosk.post("/api/v1/tickets", json={"service_id": hall.ktp, "printed": True})
+
+    # The answer a session gives for a lost connection: nothing was written, try again.
+    assert lost.status_code == 503, lost.get_json()
+    assert lost.get_json()["error"]["code"] == "unavailable"
+    again = kiosk.post("/api/v1/tickets", json={"service_id": hall.ktp, "printed": True})
+    assert again.status_code == 201, again.get_json()
+    assert again.get_json()["ticket"]["sequence"] == 2  # the lost attempt took no number
+
+
+def test_a_driver_transaction_on_a_broken_connection_gives_it_up(app: Flask) -> None:
+    close_the_next_connection_handed_out(app)
+
+    with pytest.raises(DBAPIError) as raised, db_of(app).driver_write():
+        pass
+
+    assert raised.value.connection_invalidated
+    with db_of(app).driver_write() as driver:  # a new connection: the pool opened it
+        assert driver.execute(select(Counter.id)).all()
+
+
+def test_a_connection_that_breaks_during_the_transaction_is_given_up_too(app: Flask) -> None:
+    engine = db_of(app).engine
+
+    def break_it(_conn: Any, cursor: sqlite3.Cursor, statement: str, *_: Any) -> None:
+        if statement.startswith("SELECT tickets.id"):
+            cursor.connection.close()
+
+    event.listen(engine, "before_cursor_execute", break_it)
+    try:
+        with pytest.raises(DBAPIError) as raised, db_of(app).driver_write() as driver:
+            driver.execute(select(Counter.id))
+            driver.execute(select(Ticket.id))
+    finally:
+        event.remove(engine, "before_cursor_execute", break_it)
+
+    assert raised.value.connection_invalidated
+    with db_of(app).driver_write() as driver:
+        assert driver.execute(select(Counter.id)).all()
