@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, session
+from flask import Flask, request, session
 
 from server.cookie_session import KeptSerializerSessions
 
@@ -66,3 +66,26 @@ def test_one_serializer_serves_every_request_under_one_key() -> None:
     assert isinstance(interface, KeptSerializerSessions)
 
     assert interface.get_signing_serializer(app) is interface.get_signing_serializer(app)
+
+
+def test_a_request_without_a_cookie_gets_an_empty_session_without_reading_cookies() -> None:
+    app = session_app("first key " * 4)
+    seen: dict[str, object] = {}
+
+    @app.get("/peek")
+    def peek() -> str:
+        seen["parsed"] = "cookies" in request.__dict__  # Werkzeug keeps what it parsed there
+        seen["empty"] = not session
+        return "ok"
+
+    app.test_client().get("/peek")
+
+    assert seen == {"parsed": False, "empty": True}
+
+
+def test_without_a_secret_key_the_session_refuses_to_be_written_as_flasks_does() -> None:
+    app = session_app("first key " * 4)
+    app.secret_key = None
+    app.config["TESTING"] = False
+
+    assert app.test_client().post("/remember/antre").status_code == 500
