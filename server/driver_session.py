@@ -25,17 +25,19 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import operator
 import sqlite3
 import weakref
 from collections import namedtuple
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound, StatementError
+from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.sql.elements import ClauseElement
 
 # Plans kept per statement and parameter names; statements are module constants or kept
@@ -43,7 +45,6 @@ from sqlalchemy.sql.elements import ClauseElement
 # every call would only fill it: past this size it is emptied (and that statement
 # compiled again, as SQLAlchemy would).
 MOST_PLANS = 512
-_MISSING = object()
 
 
 class NeedsSession(Exception):
@@ -58,22 +59,30 @@ class HeldObjectChanged(NeedsSession):
 @dataclass(frozen=True)
 class _Plan:
     """One statement as the driver takes it: SQL text, where each positional value comes
-    from and how it is converted, and how each result column is read back."""
+    from and how it is converted, and how each result column is read back.
+
+    Prepared so that an execution does no more than it must: an issue binds about 80
+    values over its statements and reads back a few rows, and looping over every
+    parameter or column to ask whether it needs converting was a tenth of the issue's
+    Python (the tenth pass)."""
 
     sql: str
     # Each parameter once (a statement may use one several times, as the people-ahead
-    # count does the day and the time), converted once, and where each position takes it.
-    keys: tuple[str, ...]
-    defaults: tuple[Any, ...]
-    binders: tuple[Callable[[Any], Any] | None, ...]
-    slots: tuple[int, ...]
-    loaders: tuple[Callable[[Any], Any] | None, ...]
+    # count does the day and the time): those given first, then the defaults of those
+    # not given (the plan is kept per set of names given); and by position in that
+    # list, those that a bind processor converts.
+    take: Callable[[Mapping[str, Any]], list[Any]]
+    converted: tuple[tuple[int, Callable[[Any], Any]], ...]
+    # The values in the SQL's positional order, picked from that list (once converted).
+    positional: Callable[[list[Any]], Sequence[Any]]
+    # The result columns that a result processor converts, by position.
+    loaded: tuple[tuple[int, Callable[[Any], Any]], ...]
     row: type[tuple[Any, ...]] | None
     # A statement with a parameter rendered at execution (an ``IN`` list): SQLAlchemy's
     # own ``construct_expanded_state`` gives its SQL and values for each execution.
     expanding: Any = None
 
-    def sql_and_values(self, given: Mapping[str, Any]) -> tuple[str, list[Any]]:
+    def sql_and_values(self, given: Mapping[str, Any]) -> tuple[str, Sequence[Any]]:
         if self.expanding is not None:
             state = self.expanding.construct_expanded_state(given)
             processors = state.processors
@@ -82,13 +91,56 @@ class _Plan:
                 value, processor = state.parameters[name], processors.get(name)
                 values.append(value if processor is None else processor(value))
             return state.statement, values
-        once = []
-        for key, default, binder in zip(self.keys, self.defaults, self.binders, strict=True):
-            value = given.get(key, _MISSING)
-            if value is _MISSING:
-                value = default
-            once.append(value if binder is None else binder(value))
-        return self.sql, [once[slot] for slot in self.slots]
+        once = self.take(given)
+        for i, convert in self.converted:
+            once[i] = convert(once[i])
+        return self.sql, self.positional(once)
+
+    def rows(self, raw: list[tuple[Any, ...]]) -> list[Any]:
+        """The driver's rows as SQLAlchemy's execution reads them back."""
+        row = self.row
+        assert row is not None
+        if not self.loaded:
+            return [row(*r) for r in raw]
+        out = []
+        for r in raw:
+            values = list(r)
+            for i, load in self.loaded:
+                values[i] = load(values[i])
+            out.append(row(*values))
+        return out
+
+
+def _taker(given: list[str], defaults: tuple[Any, ...]) -> Callable[[Mapping[str, Any]], list[Any]]:
+    """The parameters' list from a mapping holding ``given`` (in that order), followed by
+    ``defaults``: one C-level item getter instead of a look-up per name in Python."""
+    if not given:
+        return lambda values: list(defaults)
+    if len(given) == 1:
+        only = given[0]
+        return lambda values: [values[only], *defaults]
+    get = operator.itemgetter(*given)
+    if defaults:
+        return lambda values: [*get(values), *defaults]
+    return lambda values: list(get(values))
+
+
+def _positional(slots: tuple[int, ...], parameters: int) -> Callable[[list[Any]], Sequence[Any]]:
+    """How the SQL's positional values are picked from the parameters' list: the list
+    itself when each is used once and in order (most statements), else by position."""
+    if slots == tuple(range(parameters)):
+        return _same
+    if len(slots) == 1:
+        only = slots[0]
+        return lambda once: (once[only],)
+    if not slots:
+        return lambda once: ()
+    pick = operator.itemgetter(*slots)
+    return pick  # a tuple for two or more
+
+
+def _same(once: list[Any]) -> list[Any]:
+    return once
 
 
 def _row_type(names: list[str]) -> type[tuple[Any, ...]]:
@@ -115,26 +167,33 @@ def _plan_of(statement: Any, keys: frozenset[str], engine: Engine) -> _Plan:
         raise NeedsSession("a dialect without positional parameters")
     if getattr(compiled, "insert_prefetch", ()) or getattr(compiled, "update_prefetch", ()):
         raise NeedsSession("a column default computed in Python")
-    plan_keys, defaults, binders = [], [], []
-    names = list(dict.fromkeys(positions))
-    binds = [compiled.binds[name] for name in names]
+    unique = list(dict.fromkeys(positions))
+    binds = [compiled.binds[name] for name in unique]
     expanding = any(bind.expanding or bind.literal_execute for bind in binds)
     for bind in binds:
         if bind.key not in keys and bind.required:
             raise NeedsSession(f"no value for the required parameter {bind.key!r}")
-        plan_keys.append(bind.key)
-        defaults.append(bind.effective_value)
-        binders.append(bind.type.dialect_impl(dialect).bind_processor(dialect))
+    # Those given first, then those left to their defaults (see ``_Plan.take``).
+    order = sorted(range(len(binds)), key=lambda i: binds[i].key not in keys)
+    names = [unique[i] for i in order]
+    ordered = [binds[i] for i in order]
+    given = [bind.key for bind in ordered if bind.key in keys]
+    defaults = tuple(bind.effective_value for bind in ordered if bind.key not in keys)
+    converted = []
+    for i, bind in enumerate(ordered):
+        binder = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if binder is not None:
+            converted.append((i, binder))
+    slots = tuple(names.index(name) for name in positions)
     columns = list(getattr(statement, "exported_columns", ()))
-    loaders = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
+    loaders = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns]
     labels = [str(getattr(c, "key", None) or f"column_{i}") for i, c in enumerate(columns)]
     return _Plan(
         compiled.string,
-        tuple(plan_keys),
-        tuple(defaults),
-        tuple(binders),
-        tuple(names.index(name) for name in positions),
-        loaders,
+        _taker(given, defaults),
+        tuple(converted),
+        _positional(slots, len(names)),
+        tuple((i, load) for i, load in enumerate(loaders) if load is not None),
         _row_type(labels) if columns else None,
         compiled if expanding else None,
     )
@@ -266,10 +325,7 @@ class DriverSession:
         if plan.row is None:  # a text statement: its columns named as the driver says
             row = _text_row(tuple(column[0] for column in cursor.description))
             return DriverResult([row(*r) for r in raw], cursor.rowcount)
-        loaders, row = plan.loaders, plan.row
-        if any(loaders):
-            raw = [[v if f is None else f(v) for f, v in zip(loaders, r, strict=True)] for r in raw]
-        return DriverResult([row(*r) for r in raw], cursor.rowcount)
+        return DriverResult(plan.rows(raw), cursor.rowcount)
 
     def scalar(
         self, statement: Any, params: Mapping[str, Any] | None = None, **options: Any
@@ -304,7 +360,7 @@ class DriverSession:
         """An object already in the database and unchanged (the issue's new ticket,
         inserted by its own statement and built as loaded): nothing to flush. A new or
         changed object is a session's work."""
-        state = inspect(instance)
+        state = instance_state(instance)
         if state.key is None or state.modified:
             raise NeedsSession("an object to flush")
         self._held.append(instance)
@@ -313,14 +369,16 @@ class DriverSession:
         """Before the commit: an object the command merged or added, or one loaded with
         it (a service's agency and series, a ticket's service), that the command then
         changed would have been flushed by a session; here it would be lost."""
+        # ``instance_state``, not ``inspect``: the same state, without the inspection
+        # registry's dispatch for each of the half-dozen objects an issue holds.
         for instance in self._held:
-            state = inspect(instance)
+            state = instance_state(instance)
             if state.modified:
                 raise HeldObjectChanged("a change to flush")
             loaded = state.dict
             for key in _relations_of(state.mapper):
-                other = inspect(loaded[key], raiseerr=False) if key in loaded else None
-                if other is not None and other.modified:
+                other = loaded.get(key)
+                if other is not None and instance_state(other).modified:
                     raise HeldObjectChanged("a change to flush")
 
     def done(self) -> None:

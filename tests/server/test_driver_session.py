@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
-from sqlalchemy import bindparam, event, insert, select, text, update
+from sqlalchemy import Integer, bindparam, event, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
 from server.db import Database
@@ -374,3 +374,25 @@ def test_a_connection_that_breaks_during_the_transaction_is_given_up_too(app: Fl
     assert raised.value.connection_invalidated
     with db_of(app).driver_write() as driver:
         assert driver.execute(select(Counter.id)).all()
+
+
+def test_a_parameter_left_out_takes_its_default_and_one_used_twice_is_bound_once(
+    app: Flask,
+) -> None:
+    at = bindparam("at", type_=Ticket.issued_at.type)
+    statement = select(
+        bindparam("a", type_=Integer) + bindparam("b", value=10, type_=Integer),
+        bindparam("a", type_=Integer),
+        at,
+        at,
+    )
+    moment = dt.datetime(2026, 12, 1, 8, 0, tzinfo=WIB)
+    utc = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC)
+
+    with db_of(app).driver_write() as driver:
+        left_out = driver.execute(statement, {"a": 1, "at": moment}).one()
+        given = driver.execute(statement, {"b": 2, "a": 1, "at": moment}).one()
+
+    # The zone-aware moment goes in once, as UTC text, and comes back as UTC twice.
+    assert tuple(left_out) == (11, 1, utc, utc)
+    assert tuple(given) == (3, 1, utc, utc)
