@@ -38,6 +38,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound, StatementError
 from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.exc import NO_STATE
 from sqlalchemy.sql.elements import ClauseElement
 
 # Plans kept per statement and parameter names; statements are module constants or kept
@@ -129,14 +130,9 @@ def _positional(slots: tuple[int, ...], parameters: int) -> Callable[[list[Any]]
     """How the SQL's positional values are picked from the parameters' list: the list
     itself when each is used once and in order (most statements), else by position."""
     if slots == tuple(range(parameters)):
-        return _same
-    if len(slots) == 1:
-        only = slots[0]
-        return lambda once: (once[only],)
-    if not slots:
-        return lambda once: ()
+        return _same  # also every statement of one parameter or none
     pick = operator.itemgetter(*slots)
-    return pick  # a tuple for two or more
+    return pick  # two or more slots: a tuple
 
 
 def _same(once: list[Any]) -> list[Any]:
@@ -378,7 +374,13 @@ class DriverSession:
             loaded = state.dict
             for key in _relations_of(state.mapper):
                 other = loaded.get(key)
-                if other is not None and instance_state(other).modified:
+                if other is None:
+                    continue
+                try:
+                    changed = instance_state(other).modified
+                except NO_STATE:
+                    raise NeedsSession("a relation holding what is not a mapped object") from None
+                if changed:
                     raise HeldObjectChanged("a change to flush")
 
     def done(self) -> None:
@@ -421,8 +423,8 @@ def driver_transaction(engine: Engine) -> Iterator[DriverSession]:
     """``BEGIN IMMEDIATE`` on a pooled connection's driver; committed on success, rolled
     back on any error (``NeedsSession`` included). The caller holds the write turn."""
     pooled = engine.raw_connection()
+    driver = pooled.driver_connection
     try:
-        driver = pooled.driver_connection
         assert isinstance(driver, sqlite3.Connection)
         listened = engine.dispatch.before_cursor_execute
         if listened:  # as a session's begin shows it (server.db)
@@ -433,25 +435,35 @@ def driver_transaction(engine: Engine) -> Iterator[DriverSession]:
             yield session
             session.ensure_nothing_to_flush()
             _driver_sql(engine, driver, "COMMIT")
-        except BaseException as exc:
-            # A closed connection refuses even the question; the pool gives it up below.
-            if not _gone(exc) and driver.in_transaction:
-                driver.rollback()
+        except BaseException:
+            # A closed connection refuses even the question, which would hide what went
+            # wrong (a NeedsSession would no longer send the command to a session).
+            with contextlib.suppress(sqlite3.ProgrammingError):
+                if driver.in_transaction:
+                    driver.rollback()
             raise
         finally:
             session.done()
-    except DBAPIError as exc:
-        if _gone(exc):
-            # As a session's connection does: the pool drops it and opens a new one for
-            # the next checkout, and the caller answers 503 (server.errors).
-            pooled.invalidate(exc.orig)
+    except BaseException:
+        if isinstance(driver, sqlite3.Connection) and _closed(driver):
+            # Given up, whatever was raised: the pool opens a new connection for the next
+            # checkout. (SQLAlchemy's own execution also retires the pool's older
+            # connections on a lost connection; one SQLite connection closed under the
+            # pool says nothing of the others.) A statement that found it closed raised
+            # the lost connection's error, which the caller answers with 503.
+            pooled.invalidate()
         raise
     finally:
         pooled.close()
 
 
-def _gone(exc: BaseException) -> bool:
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+def _closed(driver: sqlite3.Connection) -> bool:
+    """Whether the connection was closed (sqlite3 says so only by refusing a question)."""
+    try:
+        driver.in_transaction  # noqa: B018  # asked for its refusal alone
+    except sqlite3.ProgrammingError:
+        return True
+    return False
 
 
 def _driver_sql(engine: Engine, driver: sqlite3.Connection, sql: str) -> None:

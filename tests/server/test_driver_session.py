@@ -396,3 +396,55 @@ def test_a_parameter_left_out_takes_its_default_and_one_used_twice_is_bound_once
     # The zone-aware moment goes in once, as UTC text, and comes back as UTC twice.
     assert tuple(left_out) == (11, 1, utc, utc)
     assert tuple(given) == (3, 1, utc, utc)
+
+
+def connections_handed_out(app: Flask) -> list[sqlite3.Connection]:
+    handed: list[sqlite3.Connection] = []
+
+    def note(dbapi_connection: sqlite3.Connection, *_: Any) -> None:
+        handed.append(dbapi_connection)
+
+    event.listen(db_of(app).engine, "checkout", note)
+    return handed
+
+
+def test_a_command_handed_back_on_a_closed_connection_still_goes_to_a_session(
+    app: Flask,
+) -> None:
+    handed = connections_handed_out(app)
+
+    with pytest.raises(NeedsSession), db_of(app).driver_write() as driver:
+        handed[-1].close()
+        driver.get(Ticket, 1)  # only a session loads an entity
+
+    with db_of(app).driver_write() as driver:
+        assert driver.execute(select(Counter.id)).all()
+    assert handed[1] is not handed[0]  # the closed one was given up
+
+
+def test_a_lost_connection_elsewhere_does_not_cost_this_one(app: Flask) -> None:
+    handed = connections_handed_out(app)
+    lost = sqlite3.ProgrammingError("Cannot operate on a closed database.")
+
+    with pytest.raises(DBAPIError), db_of(app).driver_write():
+        # As the reader beside the transaction would raise it, about its own connection.
+        raise DBAPIError.instance("SELECT 1", (), lost, sqlite3.Error, connection_invalidated=True)
+
+    with db_of(app).driver_write() as driver:
+        assert driver.execute(select(Counter.id)).all()
+    assert handed[1] is handed[0]
+
+
+def test_a_held_object_whose_relation_is_not_mapped_goes_to_a_session(
+    app: Flask, hall: Hall
+) -> None:
+    with db_of(app).write() as session:
+        row = {**a_ticket(hall, "odd"), "series_id": series_of(app, hall)}
+        ticket_id = run(session, INSERT_TICKET, row).scalar_one()
+    with db_of(app).read() as session:
+        ticket = session.get(Ticket, ticket_id)
+    assert ticket is not None
+    ticket.__dict__["service"] = object()  # nothing the domain writes; only the guard is asked
+
+    with pytest.raises(NeedsSession, match="not a mapped object"), db_of(app).driver_write() as d:
+        d.add(ticket)
