@@ -6,7 +6,8 @@
 Never for a hall: each part left out is a promise the issue path keeps. ``estimate``:
 the ticket's people ahead and wait are not worked out (the answer says 0 ahead, 0
 minutes); ``events``: no push event is numbered or sent (no ``ticket.issued``, no line
-figures); ``log``: no event log row; ``idempotency``: the ``Idempotency-Key`` is ignored
+figures); ``log``: no event log row; ``area``: the answer does not say where to wait;
+``idempotency``: the ``Idempotency-Key`` is ignored
 (no look-up, no stored key: a retried kiosk would get a second ticket); ``command``: the
 whole command is skipped and a fixed answer returned after the kiosk was authenticated
 and the body checked (what the framework alone costs); ``driver``, ``driver-session``
@@ -62,6 +63,7 @@ TARGETS: dict[str, tuple[tuple[str, str, Callable[..., Any] | str], ...]] = {
         ("server.domain.announce", "line_changed", _nothing),
     ),
     "log": (("server.domain.tickets", "record", _nothing),),
+    "area": (("server.api.tickets", "area_now", _nothing),),
     "idempotency": (("server.api.tickets", "_idempotency_key", _nothing),),
     "command": (("server.api.tickets", "run_command", _fixed),),
     # The issue's statements on the driver (bench/driver_rung.py), in three settings.

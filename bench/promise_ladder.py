@@ -3,7 +3,11 @@ one more part left out at each rung (``bench/ladder_app.py``), alternating with
 ``bench/reference_app.py`` under the same load generator.
 
     .venv/bin/python bench/promise_ladder.py [--rounds 3] [--tickets 3000] [--clients 8]
-        [--async-mode eventlet|threading] [--driver]
+        [--async-mode eventlet|threading] [--driver | --alone]
+
+``--alone``: each part left out on its own instead of one more at each rung, so that a
+rung's difference to Antre as it is is that part's cost in the running server, the rest
+of the request run as it always is (the tenth pass).
 
 Each round runs every rung once and the reference twice (first and last); printed: each
 run's tickets per second and server CPU per ticket, then per rung the medians and the
@@ -42,6 +46,16 @@ DRIVER_RUNGS: tuple[tuple[str, str], ...] = (
     ("... and the command's context", "driver-ctx"),
     ("the view without its command", "command"),
 )
+# --alone: one part left out at a time.
+ALONE_RUNGS: tuple[tuple[str, str], ...] = (
+    ("Antre as it is", ""),
+    ("without the estimate", "estimate"),
+    ("without the push events", "events"),
+    ("without the event log row", "log"),
+    ("without the waiting area", "area"),
+    ("without the idempotency key", "idempotency"),
+    ("the view without its command", "command"),
+)
 REFERENCE = "reference"
 
 
@@ -58,11 +72,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tickets", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--async-mode", choices=("eventlet", "threading"), default="eventlet")
-    parser.add_argument(
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
         "--driver", action="store_true", help="the driver rungs instead of the promises"
     )
+    which.add_argument(
+        "--alone", action="store_true", help="each promise left out on its own, not in turn"
+    )
     args = parser.parse_args(argv)
-    rungs = DRIVER_RUNGS if args.driver else RUNGS
+    rungs = DRIVER_RUNGS if args.driver else ALONE_RUNGS if args.alone else RUNGS
     runs: dict[str, list[dict[str, float]]] = {name: [] for name, _ in rungs}
     runs[REFERENCE] = []
     for round_ in range(1, args.rounds + 1):
@@ -84,10 +102,14 @@ def main(argv: list[str] | None = None) -> None:
     ref_cpu = statistics.median(r["server_cpu_ms"] for r in reference)
     print(f"\nreference: {ref_rate:.0f} tickets/s, {ref_cpu:.2f} ms of server CPU per ticket")
     print(f"{'rung':32s} {'tickets/s':>9s} {'CPU ms':>7s}  ÷ reference (tickets/s, by CPU)")
+    whole = statistics.median(r["server_cpu_ms"] for r in runs[rungs[0][0]])
     for name, _ in rungs:
         rate = statistics.median(r["per_second"] for r in runs[name])
         cpu = statistics.median(r["server_cpu_ms"] for r in runs[name])
-        print(f"{name:32s} {rate:9.0f} {cpu:7.2f}  {rate / ref_rate:.2f}, {ref_cpu / cpu:.2f}")
+        saved = f"  {1000 * (cpu - whole):+5.0f} µs" if name != rungs[0][0] else ""
+        print(
+            f"{name:32s} {rate:9.0f} {cpu:7.2f}  {rate / ref_rate:.2f}, {ref_cpu / cpu:.2f}{saved}"
+        )
 
 
 if __name__ == "__main__":

@@ -63,9 +63,10 @@ class _Plan:
     from and how it is converted, and how each result column is read back.
 
     Prepared so that an execution does no more than it must: an issue binds about 80
-    values over its statements and reads back a few rows, and looping over every
-    parameter or column to ask whether it needs converting was a tenth of the issue's
-    Python (the tenth pass)."""
+    values over its statements and reads back a few rows, and looping in Python over
+    every parameter or column to ask whether it needs converting was about a seventh of
+    the opcodes an issue runs in the application (docs/benchmarks.md, the tenth pass;
+    the CPU that saved was small, most of an issue's time being spent in C)."""
 
     sql: str
     # Each parameter once (a statement may use one several times, as the people-ahead
