@@ -70,10 +70,9 @@ class _Plan:
 
     sql: str
     # Each parameter once (a statement may use one several times, as the people-ahead
-    # count does the day and the time): those given first, then the defaults of those
-    # not given (the plan is kept per set of names given); and by position in that
-    # list, those that a bind processor converts.
-    take: Callable[[Mapping[str, Any]], list[Any]]
+    # count does the day and the time) with its default; and by position in that list,
+    # those that a bind processor converts.
+    wanted: tuple[tuple[str, Any], ...]
     converted: tuple[tuple[int, Callable[[Any], Any]], ...]
     # The values in the SQL's positional order, picked from that list (once converted).
     positional: Callable[[list[Any]], Sequence[Any]]
@@ -93,7 +92,8 @@ class _Plan:
                 value, processor = state.parameters[name], processors.get(name)
                 values.append(value if processor is None else processor(value))
             return state.statement, values
-        once = self.take(given)
+        get = given.get
+        once = [get(key, default) for key, default in self.wanted]
         for i, convert in self.converted:
             once[i] = convert(once[i])
         return self.sql, self.positional(once)
@@ -111,20 +111,6 @@ class _Plan:
                 values[i] = load(values[i])
             out.append(row(*values))
         return out
-
-
-def _taker(given: list[str], defaults: tuple[Any, ...]) -> Callable[[Mapping[str, Any]], list[Any]]:
-    """The parameters' list from a mapping holding ``given`` (in that order), followed by
-    ``defaults``: one C-level item getter instead of a look-up per name in Python."""
-    if not given:
-        return lambda values: list(defaults)
-    if len(given) == 1:
-        only = given[0]
-        return lambda values: [values[only], *defaults]
-    get = operator.itemgetter(*given)
-    if defaults:
-        return lambda values: [*get(values), *defaults]
-    return lambda values: list(get(values))
 
 
 def _positional(slots: tuple[int, ...], parameters: int) -> Callable[[list[Any]], Sequence[Any]]:
@@ -167,29 +153,22 @@ def _plan_of(statement: Any, keys: frozenset[str], engine: Engine) -> _Plan:
     unique = list(dict.fromkeys(positions))
     binds = [compiled.binds[name] for name in unique]
     expanding = any(bind.expanding or bind.literal_execute for bind in binds)
-    for bind in binds:
+    converted = []
+    for i, bind in enumerate(binds):
         if bind.key not in keys and bind.required:
             raise NeedsSession(f"no value for the required parameter {bind.key!r}")
-    # Those given first, then those left to their defaults (see ``_Plan.take``).
-    order = sorted(range(len(binds)), key=lambda i: binds[i].key not in keys)
-    names = [unique[i] for i in order]
-    ordered = [binds[i] for i in order]
-    given = [bind.key for bind in ordered if bind.key in keys]
-    defaults = tuple(bind.effective_value for bind in ordered if bind.key not in keys)
-    converted = []
-    for i, bind in enumerate(ordered):
         binder = bind.type.dialect_impl(dialect).bind_processor(dialect)
         if binder is not None:
             converted.append((i, binder))
-    slots = tuple(names.index(name) for name in positions)
+    slots = tuple(unique.index(name) for name in positions)
     columns = list(getattr(statement, "exported_columns", ()))
     loaders = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns]
     labels = [str(getattr(c, "key", None) or f"column_{i}") for i, c in enumerate(columns)]
     return _Plan(
         compiled.string,
-        _taker(given, defaults),
+        tuple((bind.key, bind.effective_value) for bind in binds),
         tuple(converted),
-        _positional(slots, len(names)),
+        _positional(slots, len(unique)),
         tuple((i, load) for i, load in enumerate(loaders) if load is not None),
         _row_type(labels) if columns else None,
         compiled if expanding else None,
