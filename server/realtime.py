@@ -51,7 +51,22 @@ class Listener:
     token_hash: str | None = None  # None for a phone's ticket socket
 
 
-_sockets: dict[str, Listener] = {}
+_SOCKETS = "antre.realtime.sockets"
+
+
+def _sockets_of(app: Flask) -> dict[str, Listener]:
+    """The sockets connected to ``app``, by sid. Kept per application, not per process:
+    the re-check and the devices' seen marks of one application look its sockets up in
+    its own database (a second application in the process, as in the tests, would
+    otherwise find another's logins unknown and disconnect them)."""
+    sockets: dict[str, Listener] = app.extensions.setdefault(_SOCKETS, {})
+    return sockets
+
+
+def _sockets() -> dict[str, Listener]:
+    """The sockets of the application handling this event."""
+    return _sockets_of(current_app._get_current_object())  # type: ignore[attr-defined]
+
 
 # A board only listens, so it makes no REST call for hours: its open socket is what says
 # it is alive. Connecting marks a device seen, and while connected it is marked again
@@ -125,8 +140,8 @@ def on_connect(sent: Any = None) -> None:
     listener = _authenticate(sent)
     who = listener.who
     sid: str = request.sid  # type: ignore[attr-defined]
-    _sockets[sid] = listener
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    _sockets_of(app)[sid] = listener
     _keep_checking(app)
     rooms = access.default_rooms(who)
     for room in rooms:
@@ -160,7 +175,8 @@ def _keep_devices_seen(app: Flask) -> None:
     def loop() -> None:
         while True:
             socketio.sleep(SEEN_EVERY_SECONDS)
-            ids = sorted({s.who.id for s in list(_sockets.values()) if s.who.kind == "device"})
+            connected = list(_sockets_of(app).values())
+            ids = sorted({s.who.id for s in connected if s.who.kind == "device"})
             if not ids:
                 continue
             try:
@@ -256,7 +272,8 @@ def ended_sockets(session: Session, sockets: dict[str, Listener], now: dt.dateti
 
 def recheck_sockets(app: Flask) -> int:
     """Disconnect this process's sockets whose login ended; how many were."""
-    sockets = dict(_sockets)  # a copy: handlers add and remove sids meanwhile
+    registry = _sockets_of(app)
+    sockets = dict(registry)  # a copy: handlers add and remove sids meanwhile
     if not sockets:
         return 0
     with app.app_context():
@@ -264,7 +281,7 @@ def recheck_sockets(app: Flask) -> int:
         with state.db.read() as session:
             ended = ended_sockets(session, sockets, state.clock())
     for sid in ended:
-        listener = _sockets.pop(sid, None)
+        listener = registry.pop(sid, None)
         if listener is None:
             continue  # it went away by itself meanwhile
         log.info("socket disconnect %s: its login ended", listener.who.label())
@@ -294,7 +311,7 @@ def _keep_checking(app: Flask) -> None:
 
 @socketio.on("disconnect")
 def on_disconnect(*_: Any) -> None:
-    _sockets.pop(request.sid, None)  # type: ignore[attr-defined]
+    _sockets().pop(request.sid, None)  # type: ignore[attr-defined]
 
 
 MAX_ROOM_LENGTH = 64
@@ -321,7 +338,7 @@ def room_asked(args: tuple[Any, ...]) -> str | None:
 @socketio.on(events.SUBSCRIBE)
 def on_subscribe(*args: Any) -> dict[str, Any]:
     """Join one more room the caller may listen to; the ack carries the room's seq."""
-    listener = _sockets.get(request.sid)  # type: ignore[attr-defined]
+    listener = _sockets().get(request.sid)  # type: ignore[attr-defined]
     who = listener.who if listener is not None else None
     room = room_asked(args)
     if who is None or room is None:
