@@ -24,7 +24,7 @@ from escpos.escpos import Escpos
 from PIL import Image, ImageDraw, ImageFont
 
 from shared import wire
-from shared.waits import wait_kind
+from shared.waits import told_kind
 
 log = logging.getLogger("antre.kiosk.ticket")
 
@@ -125,6 +125,8 @@ WORDS = {
         "next": "Anda berikutnya",
         "soon": "segera",
         "closed": "Menunggu loket dibuka",
+        "paused": "Loket sedang istirahat",
+        "break": "Loket istirahat, tunggu: ±{m} menit",
         "area": "Tunggu di: {area}",
         "scan": "Pindai untuk cek posisi antrean",
         "survey": "Nilai layanan kami: pindai kode QR ini setelah dilayani",
@@ -137,6 +139,8 @@ WORDS = {
         "next": "You are next",
         "soon": "soon",
         "closed": "Waiting for a counter to open",
+        "paused": "The counters are on a break",
+        "break": "On a break, wait: about {m} min",
         "area": "Wait at: {area}",
         "scan": "Scan to follow your queue",
         "survey": "Rate our service: scan this QR code after your visit",
@@ -192,6 +196,9 @@ class TicketLayout:
     # open: "you are next" only when one can call.
     area: str = ""
     open_counters: int = 1
+    # How the server words the wait (``shared.waits``: only it knows whether the line's
+    # counters are on a break); None: as the figures give it.
+    wait: str | None = None
     footer: str = ""
     # The hall's ``ticket_survey_line``: the QR also rates the service once served.
     survey_line: bool = False
@@ -252,6 +259,7 @@ class TicketLayout:
                 status_url=f"{public_url.rstrip('/')}/t/{ticket['status_code']}",
                 area=_area_text(ticket.get("area")),
                 open_counters=int(answer.get("open_counters", 1)),
+                wait=answer.get("wait"),
                 footer=footer,
                 survey_line=survey_line,
                 language=language,
@@ -281,10 +289,12 @@ class TicketLayout:
         return WORDS[self.language]["booking"].format(time=time)
 
     def outlook(self) -> tuple[str, str]:
-        """(people ahead, the wait) as the ticket words them (``wait_kind``)."""
+        """(people ahead, the wait) as the ticket words them (``shared.waits``)."""
         words = WORDS[self.language]
         ahead = words["ahead"].format(n=self.people_ahead)
-        kind = wait_kind(self.people_ahead, self.estimated_wait_minutes, self.open_counters)
+        kind = told_kind(
+            self.wait, self.people_ahead, self.estimated_wait_minutes, self.open_counters
+        )
         return ahead, words[kind].format(m=self.estimated_wait_minutes)
 
     def blocks(self) -> tuple[Block, ...]:

@@ -16,7 +16,6 @@ from kiosk.printer import TicketPrinter
 from kiosk.ticket_layout import TicketLayout, render_image
 from shared import wire
 from shared.api_client import Issued
-from shared.waits import wait_kind
 
 
 @dataclass(frozen=True)
@@ -82,9 +81,7 @@ class KioskPrinter:
                 else issued.estimated_wait_minutes * 60
             ),
             open_counters=issued.open_counters,
-            wait=wait_kind(
-                issued.people_ahead, issued.estimated_wait_minutes, issued.open_counters
-            ),
+            wait=issued.wait_kind,
         )
         return TicketLayout.from_issue(
             answer,

@@ -17,6 +17,7 @@ import requests
 
 from shared import wire
 from shared.errors import REQUEST_ID_HEADER, ErrorCode
+from shared.waits import WaitKind, told_kind
 
 # A JSON object as it came off the wire, before anyone said what it holds: what ``get`` and
 # ``post`` answer for a path this module has no method (and so no type) for.
@@ -80,6 +81,16 @@ class Issued:
     # The estimate to the second (what the minutes are rounded from); None from a server
     # older than the field.
     estimated_wait_seconds: int | None = None
+    # How the server words the wait (``shared.waits``); None from a server that sent none.
+    wait: str | None = None
+
+    @property
+    def wait_kind(self) -> WaitKind:
+        """The wording to show and print: the server's, which alone knows whether the
+        line's counters are on a break, else the one the figures give."""
+        return told_kind(
+            self.wait, self.people_ahead, self.estimated_wait_minutes, self.open_counters
+        )
 
 
 class ApiClient:
@@ -236,6 +247,7 @@ class ApiClient:
                 replayed=response.headers.get("Idempotent-Replayed") == "true",
                 open_counters=int(issued.get("open_counters", 1)),
                 estimated_wait_seconds=issued.get("estimated_wait_seconds"),
+                wait=issued.get("wait"),
             )
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -265,6 +277,7 @@ class ApiClient:
                 booking=body["booking"],
                 already_checked_in=bool(body["already_checked_in"]) and attempt == 1,
                 estimated_wait_seconds=body.get("estimated_wait_seconds"),
+                wait=body.get("wait"),
             )
         raise AssertionError("unreachable")  # pragma: no cover
 

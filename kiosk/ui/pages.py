@@ -34,7 +34,6 @@ from kiosk.ui.widgets import (
 )
 from shared.errors import ErrorCode
 from shared.qt_widgets import centred
-from shared.waits import wait_kind
 
 TILE_ASPECT = 1.5  # agency tiles a little wider than tall: room for a two-word name
 CARD_ASPECT = 1.75  # a priority answer standing in a row of five: at most this tall per wide
@@ -384,7 +383,7 @@ class Pages:
             booked = label(f" {tr('ticket.booking', lang, time=time)} ", "priorityMark", wrap=False)
             column.addLayout(centred(booked))
             column.addSpacing(m.px(12))
-        kind = wait_kind(issued.people_ahead, issued.estimated_wait_minutes, issued.open_counters)
+        kind = issued.wait_kind
         lines = [
             f"{ticket['agency']['short_name']} — {ticket['service']['name']}",
             tr("ticket.ahead", lang, n=issued.people_ahead),

@@ -346,12 +346,19 @@ def line_stats_now(ctx: Ctx, service: Service) -> wire.LineStats:
 
 @dataclass(frozen=True)
 class TicketEstimate:
-    """What a visitor is told: people ahead, the wait, and whether a counter is open."""
+    """What a visitor is told: people ahead, the wait, and whether a counter is open.
+
+    With none open, whether the line's counters are on a break rather than closed, and
+    whether the wait counts on their return (the hall has a typical pause today): a
+    visitor who comes at lunch is told the counters are on a break, and, where the day
+    tells it, when they are likely back (``shared.waits``)."""
 
     people_ahead: int
     estimated_wait_minutes: int
     open_counters: int
     estimated_wait_seconds: int = 0
+    paused_counters: int = 0
+    break_known: bool = False
 
     def to_dict(self) -> wire.WaitEstimate:
         return {
@@ -360,7 +367,13 @@ class TicketEstimate:
             "estimated_wait_seconds": self.estimated_wait_seconds,
             "open_counters": self.open_counters,
             # How to word it (shared.waits), so the phone says what the paper says.
-            "wait": wait_kind(self.people_ahead, self.estimated_wait_minutes, self.open_counters),
+            "wait": wait_kind(
+                self.people_ahead,
+                self.estimated_wait_minutes,
+                self.open_counters,
+                paused_counters=self.paused_counters,
+                break_known=self.break_known,
+            ),
         }
 
 
@@ -374,7 +387,7 @@ def estimate_now(ctx: Ctx, ticket: Ticket) -> TicketEstimate:
     if ticket.state != TicketState.WAITING:
         return TicketEstimate(0, 0, forecast.open_counters)
     own = recent_average(ctx, ticket.service)
-    counters = _counters_ahead(ctx, forecast, ticket.service_id, own)
+    counters, paused = _counters_ahead(ctx, forecast, ticket.service_id, own)
     each = _minutes_each(ctx, forecast, ticket.service_id, own)
     spread = None
     busy = any(counter.fixed is None for counter in counters)
@@ -385,7 +398,15 @@ def estimate_now(ctx: Ctx, ticket: Ticket) -> TicketEstimate:
     else:
         minutes = played_wait(map(_expected_free_in, counters), forecast.ahead, each)
     seconds = round(minutes * 60)
-    return TicketEstimate(forecast.ahead, math.ceil(seconds / 60), forecast.open_counters, seconds)
+    return TicketEstimate(
+        forecast.ahead,
+        math.ceil(seconds / 60),
+        forecast.open_counters,
+        seconds,
+        paused_counters=paused,
+        # With none open, every counter played is one back from its break.
+        break_known=forecast.open_counters == 0 and bool(counters),
+    )
 
 
 def spread_now(ctx: Ctx) -> Spread | None:
@@ -408,14 +429,15 @@ def _expected_free_in(counter: CounterAhead) -> float:
 
 def _counters_ahead(
     ctx: Ctx, forecast: Forecast, service_id: int, own: float
-) -> list[CounterAhead]:
+) -> tuple[list[CounterAhead], int]:
     """Each counter of the forecast's that will call again, as it is now: idle, busy with
     a service (its average, how long it has run), or paused, back after the rest of a
     typical pause of today's (a paused counter is left out while the hall has not
     finished enough pauses today to tell one, and once it has been away for
-    ``PAUSE_GIVE_UP`` of them); closed counters call nobody."""
+    ``PAUSE_GIVE_UP`` of them); closed counters call nobody. Also how many of them are
+    paused now, played or not (what the visitor is told with no counter open)."""
     if not forecast.counter_ids:
-        return []
+        return [], 0
     rows: Iterable[CounterNow] = forecast.counters_now or [
         (state, since, serving, started)
         for state, since, serving, started in run(
@@ -424,8 +446,10 @@ def _counters_ahead(
     ]
     counters = []
     pause: float | None = None
+    paused_now = 0
     for state, since, serving, started in rows:
         if state == CounterState.PAUSED:
+            paused_now += 1
             pause = pause if pause is not None else typical_pause_now(ctx)
             if pause is not None and since is not None:
                 paused = (ctx.now - since).total_seconds() / 60
@@ -443,7 +467,7 @@ def _counters_ahead(
             continue
         served = (ctx.now - started).total_seconds() / 60
         counters.append(CounterAhead(average=average, served=served))
-    return counters
+    return counters, paused_now
 
 
 def typical_pause_now(ctx: Ctx) -> float | None:

@@ -544,6 +544,22 @@ def test_the_ticket_says_where_to_wait_and_never_you_are_next_to_a_line_nobody_c
     assert shows(kiosk.window, "Tunggu di: Zona A (Loket 1–2)")
 
 
+def test_a_visitor_who_comes_while_the_line_s_counters_are_on_a_break_is_told_so(
+    qtbot: QtBot, server: LiveServer, printer: FakeNetworkPrinter, start_kiosk: StartKiosk
+) -> None:
+    officer = server.officer("petugas.dk")
+    officer.counter(server.hall.c1, "open")  # Loket 1 alone serves KTP
+    officer.counter(server.hall.c1, "pause")  # and its officer went to lunch
+    kiosk = start_kiosk(kiosk_config(server, printer.port))
+    take_ticket(qtbot, kiosk)
+    # The hall has had no break today to tell when it is back: the break, no minutes.
+    assert shows(kiosk.window, "Loket sedang istirahat — nomor Anda tetap tercatat")
+    assert not shows(kiosk.window, "Belum ada loket yang buka")
+    qtbot.waitUntil(lambda: len(jobs(printer)) == 1, timeout=WAIT_MS)
+    assert b"Loket sedang istirahat" in jobs(printer)[0]
+    assert b"Menunggu loket dibuka" not in jobs(printer)[0]
+
+
 def test_a_service_no_counter_serves_is_shown_as_such_and_cannot_be_taken(
     qtbot: QtBot, server: LiveServer, printer: FakeNetworkPrinter, start_kiosk: StartKiosk
 ) -> None:

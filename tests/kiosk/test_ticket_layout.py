@@ -32,6 +32,7 @@ def answer(**ticket: Any) -> dict[str, Any]:
     people_ahead = ticket.pop("people_ahead", 3)
     wait = ticket.pop("estimated_wait_minutes", 15)
     open_counters = ticket.pop("open_counters", 2)
+    told = {"wait": ticket.pop("wait")} if "wait" in ticket else {}
     base = {
         "id": 7,
         "number": "DK-012",
@@ -52,6 +53,7 @@ def answer(**ticket: Any) -> dict[str, Any]:
         "people_ahead": people_ahead,
         "estimated_wait_minutes": wait,
         "open_counters": open_counters,
+        **told,
     }
 
 
@@ -172,6 +174,28 @@ def test_nobody_ahead_of_a_line_no_counter_has_opened_is_not_told_they_are_next(
     text = lines(layout(people_ahead=0, estimated_wait_minutes=0, open_counters=0))
     assert "Anda berikutnya" not in " ".join(text)
     assert "Menunggu loket dibuka" in " ".join(text)
+
+
+def test_a_line_on_a_break_is_told_so_on_paper_with_the_wait_where_the_server_knows_it() -> None:
+    on_break = lines(
+        layout(people_ahead=2, estimated_wait_minutes=35, open_counters=0, wait="break")
+    )
+    assert "Antrean di depan Anda: 2" in on_break
+    assert "Loket istirahat, tunggu: ±35 menit" in on_break
+    paused = " ".join(lines(layout(people_ahead=2, open_counters=0, wait="paused")))
+    assert "Loket sedang istirahat" in paused
+    assert "±" not in paused and "Menunggu loket dibuka" not in paused
+    english = " ".join(
+        lines(layout("en", estimated_wait_minutes=35, open_counters=0, wait="break"))
+    )
+    assert "On a break, wait: about 35 min" in english
+
+
+def test_a_wording_the_kiosk_does_not_know_falls_back_to_the_figures() -> None:
+    """A newer server's wording, or none from an older one: the kiosk words the figures."""
+    for told in ({"wait": "later"}, {"wait": None}, {}):
+        text = " ".join(lines(layout(people_ahead=0, open_counters=0, **told)))
+        assert "Menunggu loket dibuka" in text
 
 
 def test_a_wait_under_a_minute_reads_soon_not_zero_minutes() -> None:

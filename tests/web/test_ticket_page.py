@@ -9,7 +9,7 @@ import sys
 import requests
 from playwright.sync_api import Page, expect
 
-from server.models import Ticket, TicketState
+from server.models import CounterEvent, Ticket, TicketState
 from tests.e2e.live import REPO, LiveServer
 from tests.web.conftest import PHONE, WAIT_MS, NewPage
 
@@ -255,6 +255,49 @@ def test_the_page_says_where_to_wait_and_follows_a_transfer_and_the_call(
     samsat.counter(hall.c4, "next")
     expect(page.locator("#state .counter")).to_have_text("Loket 4")
     expect(page.locator("#state .zone")).to_have_text("di Zona B")
+
+
+def test_a_line_whose_counter_went_on_a_break_says_so_live(
+    web_server: LiveServer, new_page: NewPage
+) -> None:
+    hall = web_server.hall
+    mine = web_server.device("kiosk").issue(hall.ktp)
+    page = new_page(viewport=PHONE)
+    with_slow_poll(page)
+    page.goto(f"{web_server.url}/t/{mine['status_code']}")
+    officer = web_server.officer("petugas.dk")
+    officer.counter(hall.c1, "open")  # Loket 1 alone serves KTP
+    expect(page.locator("#state .ahead .value")).to_have_text("Anda berikutnya")
+
+    officer.counter(hall.c1, "pause")
+    # No break finished today tells when it is back: the break, and no minutes.
+    expect(page.locator("#state .break .value")).to_have_text("Sedang istirahat")
+    expect(page.locator("#state .ahead .value")).to_have_text("Tidak ada")  # not "next"
+    expect(page.locator("#state .note")).to_contain_text("setelah loket kembali melayani")
+    expect(page.locator("#state .estimate")).to_have_count(0)
+
+
+def test_a_line_on_a_break_tells_the_wait_once_the_day_has_a_typical_break(
+    web_server: LiveServer, new_page: NewPage
+) -> None:
+    hall = web_server.hall
+    now = dt.datetime.now(dt.UTC)
+    with web_server.db.write() as session:  # Loket 2's three breaks of the last minutes
+        for started, seconds in ((-150, 30), (-110, 40), (-60, 50)):
+            paused = now + dt.timedelta(seconds=started)
+            session.add(CounterEvent(counter_id=hall.c2, at=paused, kind="paused"))
+            resumed = paused + dt.timedelta(seconds=seconds)
+            session.add(CounterEvent(counter_id=hall.c2, at=resumed, kind="resumed"))
+    officer = web_server.officer("petugas.dk")
+    officer.counter(hall.c1, "open")
+    officer.counter(hall.c1, "pause")  # back in about a typical break: 40 seconds
+    mine = web_server.device("kiosk").issue(hall.ktp)
+    page = new_page(viewport=PHONE)
+    page.goto(f"{web_server.url}/t/{mine['status_code']}")
+    expect(page.locator("#state .break .label")).to_have_text("Loket")
+    expect(page.locator("#state .break .value")).to_have_text("Sedang istirahat")
+    expect(page.locator("#state .estimate .value")).to_have_text("± 1 menit")
+    expect(page.locator("#state .note")).to_contain_text("lama istirahat yang biasa hari ini")
 
 
 def close_the_day_after(web_server: LiveServer, ticket_id: int) -> str:

@@ -71,20 +71,28 @@
       box.appendChild(el("h1", "headline", text("waiting")));
       /* worded as the kiosk and the paper word it (shared/waits.py) */
       var kind = status.wait, nobody = kind === "closed";
+      /* none open, the line's counters on a break: back in about the minutes ("break"),
+         or when the day cannot tell yet ("paused") */
+      var resting = kind === "break" || kind === "paused";
+      var told = kind === "wait" || kind === "soon" || kind === "break";
       if (!kind) {
         /* just moved into this line: its figures come with the reload under way */
       } else if (status.people_ahead > 0) {
         box.appendChild(fact(text("ahead"), text("people", { n: status.people_ahead }), "ahead"));
-        if (kind === "wait" || kind === "soon") {
-          box.appendChild(fact(text("estimate"), kind === "soon" ? text("soon")
-            : text("minutes", { m: status.estimated_wait_minutes }), "estimate"));
-        }
+      } else if (resting) {
+        box.appendChild(fact(text("ahead"), text("nobody"), "ahead"));
       } else {
         box.appendChild(fact(text("ahead"), text(nobody ? "no_counter_open" : "you_are_next"),
           nobody ? "ahead closed" : "ahead next"));
       }
+      if (resting) box.appendChild(fact(text("counters"), text("on_break"), "break"));
+      if (told && (status.people_ahead > 0 || kind === "break")) {
+        box.appendChild(fact(text("estimate"), kind === "soon" ? text("soon")
+          : text("minutes", { m: status.estimated_wait_minutes }), "estimate"));
+      }
       if (t.area) box.appendChild(fact(text("wait_at"), t.area.text, "area"));
-      box.appendChild(el("p", "note", text(nobody ? "no_counter_note" : "estimate_note")));
+      var note = nobody ? "no_counter_note" : resting ? kind + "_note" : "estimate_note";
+      box.appendChild(el("p", "note", text(note)));
     } else if (t.state === "called") {
       box.appendChild(el("h1", "headline", text("called")));
       box.appendChild(el("div", "go-to", text("go_to")));

@@ -137,6 +137,39 @@ def test_a_paused_counter_is_back_after_the_hall_s_typical_pause_of_the_day(
     assert told(desk, mine) == (0, 0.0)  # as if one opens, as before breaks were known
 
 
+def worded(desk: Desk, ticket: Ticket) -> tuple[str, int]:
+    """(how the wait is worded, the minutes shown) as the ticket's answer says them."""
+    estimate = estimate_now(desk.ctx(), ticket).to_dict()
+    return estimate["wait"], estimate["estimated_wait_minutes"]
+
+
+def test_a_line_whose_counters_are_all_on_a_break_is_told_so(desk: Desk, hall: Hall) -> None:
+    """Loket 1 alone serves KTP, and its officer went to lunch: the visitor is told the
+    counters are on a break (not that none has opened yet), with the wait once the day
+    tells a typical break, and without it while it does not."""
+    desk.open(hall.c1)
+    desk.open(hall.c2)
+    mine = desk.issue(hall.ktp, advance=False)
+    assert worded(desk, mine) == ("next", 0)
+    desk.at(hall.c1, counters.pause_counter)
+    assert worded(desk, mine) == ("paused", 0)  # no typical break today yet
+    desk.at(hall.c1, counters.resume_counter)
+
+    for minutes in (10, 20, 30):  # Loket 2's breaks: a typical one is 20 minutes
+        pause_for(desk, hall.c2, minutes)
+    desk.at(hall.c1, counters.pause_counter)
+    desk.clock.advance(minutes=5)
+    assert worded(desk, mine) == ("break", 15)
+    behind = desk.issue(hall.ktp, advance=False)
+    kind, minutes = worded(desk, behind)
+    assert kind == "break" and minutes > 15
+
+    desk.clock.advance(minutes=56)  # away for over three typical breaks: gone, it seems
+    assert worded(desk, mine) == ("paused", 0)
+    desk.at(hall.c1, counters.close_counter)
+    assert worded(desk, mine) == ("closed", 0)
+
+
 def test_a_pause_key_pressed_twice_is_no_break(desk: Desk, hall: Hall) -> None:
     """Three breaks of 20 minutes, and five pauses ended at once: a typical break is
     still 20 minutes, not a moment."""
