@@ -32,9 +32,7 @@ def wait_kind(
     if open_counters <= 0:
         if paused_counters <= 0:
             return "closed"
-        if not break_known:
-            return "paused"
-        return "soon" if minutes <= 0 else "break"
+        return "break" if break_known else "paused"
     if people_ahead == 0:
         return "next"
     return "soon" if minutes <= 0 else "wait"

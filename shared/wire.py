@@ -420,7 +420,7 @@ class WaitEstimate(TypedDict):
     wait: Annotated[
         WaitKind,
         Doc(
-            "how to word the wait (shared/waits.py): no counter open or on a break "
+            "how to word the wait (shared/waits.py): none open and none on a break "
             "(closed), counters on a break with no return known yet (paused), on a break "
             "and back in about the estimated minutes (break), next, under a minute (soon), "
             "or the estimated minutes (wait)"

@@ -434,8 +434,8 @@ def _counters_ahead(
     a service (its average, how long it has run), or paused, back after the rest of a
     typical pause of today's (a paused counter is left out while the hall has not
     finished enough pauses today to tell one, and once it has been away for
-    ``PAUSE_GIVE_UP`` of them); closed counters call nobody. Also how many of them are
-    paused now, played or not (what the visitor is told with no counter open)."""
+    ``PAUSE_GIVE_UP`` of them); closed counters call nobody. Also how many of them went
+    on a break today, played or not (what the visitor is told with no counter open)."""
     if not forecast.counter_ids:
         return [], 0
     rows: Iterable[CounterNow] = forecast.counters_now or [
@@ -449,7 +449,10 @@ def _counters_ahead(
     paused_now = 0
     for state, since, serving, started in rows:
         if state == CounterState.PAUSED:
-            paused_now += 1
+            if since is not None and since.astimezone(ctx.tz).date() == ctx.today:
+                # One paused on an earlier day was left so (a PC switched off at a
+                # break): to the visitor it is closed, not on a break.
+                paused_now += 1
             pause = pause if pause is not None else typical_pause_now(ctx)
             if pause is not None and since is not None:
                 paused = (ctx.now - since).total_seconds() / 60

@@ -10,7 +10,9 @@ import zxingcpp
 from escpos.printer import Dummy
 from PIL import Image, ImageChops
 
+from kiosk.texts import TEXTS
 from kiosk.ticket_layout import (
+    WORDS,
     Feed,
     Logo,
     Qr,
@@ -20,6 +22,7 @@ from kiosk.ticket_layout import (
     render_escpos,
     render_image,
 )
+from shared.waits import WAIT_KINDS
 from tests.kiosk.fake_printer import raster_images
 
 ESC_INIT = b"\x1b@"
@@ -181,14 +184,14 @@ def test_a_line_on_a_break_is_told_so_on_paper_with_the_wait_where_the_server_kn
         layout(people_ahead=2, estimated_wait_minutes=35, open_counters=0, wait="break")
     )
     assert "Antrean di depan Anda: 2" in on_break
-    assert "Loket istirahat, tunggu: ±35 menit" in on_break
+    assert "Istirahat, perkiraan ±35 menit" in on_break
     paused = " ".join(lines(layout(people_ahead=2, open_counters=0, wait="paused")))
     assert "Loket sedang istirahat" in paused
     assert "±" not in paused and "Menunggu loket dibuka" not in paused
     english = " ".join(
         lines(layout("en", estimated_wait_minutes=35, open_counters=0, wait="break"))
     )
-    assert "On a break, wait: about 35 min" in english
+    assert "Counters on break: about 35 min" in english
 
 
 def test_a_wording_the_kiosk_does_not_know_falls_back_to_the_figures() -> None:
@@ -359,3 +362,10 @@ def test_a_phone_reads_the_status_link_from_the_paper_and_from_the_screen(paper_
 def test_feeds_and_rules_are_blocks_both_renderers_know() -> None:
     kinds = {type(b) for b in layout(priority="child").blocks()}
     assert kinds == {Text, Qr, Rule, Feed}
+
+
+def test_every_wording_of_the_wait_has_its_words_on_paper_and_on_screen() -> None:
+    for kind in WAIT_KINDS:
+        for language in ("id", "en"):
+            assert WORDS[language][kind]
+            assert TEXTS[f"ticket.{kind}"][language]

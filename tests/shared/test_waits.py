@@ -30,7 +30,6 @@ def test_the_wait_is_worded_by_what_the_visitor_can_expect(
         (3, 30, 2, False, "paused"),  # on a break, back when the day cannot tell yet
         (0, 25, 1, True, "break"),  # nobody ahead: back in about 25 minutes
         (3, 40, 1, True, "break"),
-        (0, 0, 1, True, "soon"),  # back within the minute
     ],
 )
 def test_a_line_with_no_counter_open_is_told_whether_its_counters_are_on_a_break(

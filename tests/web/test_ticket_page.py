@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import requests
 from playwright.sync_api import Page, expect
 
 from server.models import CounterEvent, Ticket, TicketState
-from tests.e2e.live import REPO, LiveServer
+from tests.e2e.live import REPO, LiveServer, running_server
 from tests.web.conftest import PHONE, WAIT_MS, NewPage
 
 # Far longer than any wait below: what changes the page is the socket, not the poll.
@@ -277,27 +279,34 @@ def test_a_line_whose_counter_went_on_a_break_says_so_live(
     expect(page.locator("#state .estimate")).to_have_count(0)
 
 
+# Lunch in the hall, whatever the wall clock says: the breaks placed just before it
+# fall on the same service date.
+MIDDAY = dt.datetime(2026, 11, 30, 12, 10, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+
 def test_a_line_on_a_break_tells_the_wait_once_the_day_has_a_typical_break(
-    web_server: LiveServer, new_page: NewPage
+    tmp_path: Path, new_page: NewPage
 ) -> None:
-    hall = web_server.hall
-    now = dt.datetime.now(dt.UTC)
-    with web_server.db.write() as session:  # Loket 2's three breaks of the last minutes
-        for started, seconds in ((-150, 30), (-110, 40), (-60, 50)):
-            paused = now + dt.timedelta(seconds=started)
-            session.add(CounterEvent(counter_id=hall.c2, at=paused, kind="paused"))
-            resumed = paused + dt.timedelta(seconds=seconds)
-            session.add(CounterEvent(counter_id=hall.c2, at=resumed, kind="resumed"))
-    officer = web_server.officer("petugas.dk")
-    officer.counter(hall.c1, "open")
-    officer.counter(hall.c1, "pause")  # back in about a typical break: 40 seconds
-    mine = web_server.device("kiosk").issue(hall.ktp)
-    page = new_page(viewport=PHONE)
-    page.goto(f"{web_server.url}/t/{mine['status_code']}")
-    expect(page.locator("#state .break .label")).to_have_text("Loket")
-    expect(page.locator("#state .break .value")).to_have_text("Sedang istirahat")
-    expect(page.locator("#state .estimate .value")).to_have_text("± 1 menit")
-    expect(page.locator("#state .note")).to_contain_text("lama istirahat yang biasa hari ini")
+    with running_server(tmp_path, clock_start=MIDDAY) as live:
+        hall = live.hall
+        now = live.now()
+        with live.db.write() as session:  # Loket 2's three breaks of the last minutes
+            for started, seconds in ((-150, 30), (-110, 40), (-60, 50)):
+                paused = now + dt.timedelta(seconds=started)
+                session.add(CounterEvent(counter_id=hall.c2, at=paused, kind="paused"))
+                resumed = paused + dt.timedelta(seconds=seconds)
+                session.add(CounterEvent(counter_id=hall.c2, at=resumed, kind="resumed"))
+        officer = live.officer("petugas.dk")
+        officer.counter(hall.c1, "open")
+        officer.counter(hall.c1, "pause")  # back in about a typical break: 40 seconds
+        mine = live.device("kiosk").issue(hall.ktp)
+        page = new_page(viewport=PHONE)
+        page.goto(f"{live.url}/t/{mine['status_code']}")
+        expect(page.locator("#state .break .label")).to_have_text("Loket")
+        expect(page.locator("#state .break .value")).to_have_text("Sedang istirahat")
+        expect(page.locator("#state .ahead .value")).to_have_text("Tidak ada")
+        expect(page.locator("#state .estimate .value")).to_have_text("± 1 menit")
+        expect(page.locator("#state .note")).to_contain_text("lama istirahat yang umum hari ini")
 
 
 def close_the_day_after(web_server: LiveServer, ticket_id: int) -> str:

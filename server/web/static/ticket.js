@@ -79,11 +79,13 @@
         /* just moved into this line: its figures come with the reload under way */
       } else if (status.people_ahead > 0) {
         box.appendChild(fact(text("ahead"), text("people", { n: status.people_ahead }), "ahead"));
-      } else if (resting) {
-        box.appendChild(fact(text("ahead"), text("nobody"), "ahead"));
+      } else if (kind === "next") {
+        box.appendChild(fact(text("ahead"), text("you_are_next"), "ahead next"));
+      } else if (nobody) {
+        box.appendChild(fact(text("ahead"), text("no_counter_open"), "ahead closed"));
       } else {
-        box.appendChild(fact(text("ahead"), text(nobody ? "no_counter_open" : "you_are_next"),
-          nobody ? "ahead closed" : "ahead next"));
+        /* on a break, or a wording this page does not know yet: never "you are next" */
+        box.appendChild(fact(text("ahead"), text("nobody"), "ahead"));
       }
       if (resting) box.appendChild(fact(text("counters"), text("on_break"), "break"));
       if (told && (status.people_ahead > 0 || kind === "break")) {

@@ -170,6 +170,18 @@ def test_a_line_whose_counters_are_all_on_a_break_is_told_so(desk: Desk, hall: H
     assert worded(desk, mine) == ("closed", 0)
 
 
+def test_a_counter_left_on_a_break_on_an_earlier_day_is_closed_to_the_visitor(
+    desk: Desk, hall: Hall
+) -> None:
+    """Loket 1 went on a break yesterday and its PC was switched off so: this morning's
+    visitors are told no counter has opened, not that one is on a break."""
+    desk.open(hall.c1)
+    desk.at(hall.c1, counters.pause_counter)
+    desk.clock.advance(hours=20)
+    mine = desk.issue(hall.ktp, advance=False)
+    assert worded(desk, mine) == ("closed", 0)
+
+
 def test_a_pause_key_pressed_twice_is_no_break(desk: Desk, hall: Hall) -> None:
     """Three breaks of 20 minutes, and five pauses ended at once: a typical break is
     still 20 minutes, not a moment."""
