@@ -32,6 +32,7 @@ import argparse
 import json
 import os
 import pickle
+import random
 import re
 import shutil
 import subprocess
@@ -59,6 +60,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="write the figures here too")
     parser.add_argument(
         "--leave-out", default="", help="Antre's parts to leave out (bench/ladder_app.py)"
+    )
+    parser.add_argument(
+        "--only", choices=APPS, help="count this app alone (to compare two trees of Antre)"
     )
     # One measured process (run under callgrind by the parent).
     parser.add_argument("--child", choices=APPS, help=argparse.SUPPRESS)
@@ -129,12 +133,14 @@ def child(args: argparse.Namespace) -> None:
 
     order = interleave_by_agency(hall.lines)
 
+    keys = random.Random(1)  # the same keys in every run: their index is filled alike
+
     def issue(i: int) -> None:
         time.step()
         response = client.post(
             "/api/v1/tickets",
             json={"service_id": order[i % len(order)], "printed": True},
-            headers={**kiosk, "Idempotency-Key": uuid.uuid4().hex},
+            headers={**kiosk, "Idempotency-Key": uuid.UUID(int=keys.getrandbits(128)).hex},
         )
         assert response.status_code == 201, response.get_data(as_text=True)
 
@@ -204,7 +210,9 @@ def measured(
         str(count),
         *(("--leave-out", args.leave_out) if app == "antre" and args.leave_out else ()),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ})
+    # The same hashes in every run: set and dict layouts, and so the work, alike.
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise SystemExit(f"{app}: the measured run failed:\n{done.stderr[-3000:]}")
     return instructions(out_file)
@@ -230,13 +238,14 @@ def main(argv: list[str] | None = None) -> int:
             "of each app under callgrind (a few minutes) ...",
             flush=True,
         )
-        runs = [(app, count) for app in APPS for count in (0, args.issues)]
+        apps = [args.only] if args.only else list(APPS)
+        runs = [(app, count) for app in apps for count in (0, args.issues)]
         with ThreadPoolExecutor(max_workers=2) as pool:
             counted = list(
                 pool.map(lambda run: measured(run[0], run[1], args, hall_file, template, tmp), runs)
             )
     per_issue: dict[str, dict[str, float]] = {}
-    for app in APPS:
+    for app in apps:
         before = counted[runs.index((app, 0))]
         after = counted[runs.index((app, args.issues))]
         libraries = {lib: (after[lib] - before[lib]) / args.issues for lib in after}
@@ -253,6 +262,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def report(per_issue: dict[str, dict[str, float]]) -> None:
     order = ["CPython", "SQLite", "libc", "the rest", "all"]
+    if len(per_issue) == 1:
+        ((app, libraries),) = per_issue.items()
+        print(f"\ninstructions per issue, in process ({app})")
+        for lib in order:
+            print(f"  {lib:<33} {libraries.get(lib, 0.0):12,.0f}")
+        return
     print(f"\ninstructions per issue, in process  {'antre':>12} {'reference':>12}  ref÷antre")
     for lib in order:
         antre = per_issue["antre"].get(lib, 0.0)
