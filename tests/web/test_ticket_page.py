@@ -6,6 +6,7 @@ import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import requests
@@ -35,6 +36,15 @@ def with_slow_poll(page: Page) -> None:
           };
         })();""".replace("SECONDS", str(SLOW_POLL_SECONDS))
     )
+
+
+def follow(web_server: LiveServer, new_page: NewPage, ticket: dict[str, Any]) -> Page:
+    """The ticket's page on a phone, its fallback poll slowed: what changes it from now on
+    is the socket."""
+    page = new_page(viewport=PHONE)
+    with_slow_poll(page)
+    page.goto(f"{web_server.url}/t/{ticket['status_code']}")
+    return page
 
 
 def test_the_page_shows_the_counter_when_the_ticket_is_called_without_a_reload(
@@ -176,9 +186,7 @@ def test_people_ahead_count_down_live_as_other_tickets_are_called(
     kiosk = web_server.device("kiosk")
     first = kiosk.issue(hall.ktp)
     mine = kiosk.issue(hall.ktp)
-    page = new_page(viewport=PHONE)
-    with_slow_poll(page)
-    page.goto(f"{web_server.url}/t/{mine['status_code']}")
+    page = follow(web_server, new_page, mine)
     expect(page.locator("#state .ahead .value")).to_have_text("1 orang")
     expect(page.locator("#live")).to_have_text("Diperbarui otomatis")
     assert page.evaluate("window.slowPoll") is True
@@ -201,9 +209,7 @@ def test_after_a_transfer_the_page_follows_the_new_line(
     kiosk = web_server.device("kiosk")
     mine = kiosk.issue(hall.ktp)
     ahead_in_kk = kiosk.issue(hall.kk)
-    page = new_page(viewport=PHONE)
-    with_slow_poll(page)
-    page.goto(f"{web_server.url}/t/{mine['status_code']}")
+    page = follow(web_server, new_page, mine)
     expect(page.locator("#state .ahead .value")).to_have_text("Belum ada loket yang buka")
     expect(page.locator("#live")).to_have_text("Diperbarui otomatis")
 
@@ -233,9 +239,7 @@ def test_the_page_says_where_to_wait_and_follows_a_transfer_and_the_call(
 ) -> None:
     hall = web_server.hall
     mine = web_server.device("kiosk").issue(hall.ktp)
-    page = new_page(viewport=PHONE)
-    with_slow_poll(page)
-    page.goto(f"{web_server.url}/t/{mine['status_code']}")
+    page = follow(web_server, new_page, mine)
     expect(page.locator("#state .area .label")).to_have_text("Tunggu di")
     expect(page.locator("#state .area .value")).to_have_text("Zona A (Loket 1)")
     expect(page.locator("#live")).to_have_text("Diperbarui otomatis")
@@ -264,9 +268,7 @@ def test_a_line_whose_counter_went_on_a_break_says_so_live(
 ) -> None:
     hall = web_server.hall
     mine = web_server.device("kiosk").issue(hall.ktp)
-    page = new_page(viewport=PHONE)
-    with_slow_poll(page)
-    page.goto(f"{web_server.url}/t/{mine['status_code']}")
+    page = follow(web_server, new_page, mine)
     officer = web_server.officer("petugas.dk")
     officer.counter(hall.c1, "open")  # Loket 1 alone serves KTP
     expect(page.locator("#state .ahead .value")).to_have_text("Anda berikutnya")
