@@ -26,8 +26,11 @@ from .fake_provider import FakeProvider, Reply, wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
 TICKETS = 20
-# The worker waits this long for each hanging call; the kiosk must not.
-PROVIDER_TIMEOUT = 3.0
+# The worker waits this long for each hanging call; the kiosk must not. Held up by the
+# worker, an issue and a call would take all of it: the bound below is half of it, far
+# above their milliseconds, so a busy machine's stall (a slow sync of 1.3 s was seen in a
+# full run) is not taken for the worker's.
+PROVIDER_TIMEOUT = 10.0
 
 
 def test_the_kiosk_and_the_counter_go_on_while_the_provider_hangs(
@@ -67,7 +70,7 @@ def test_the_kiosk_and_the_counter_go_on_while_the_provider_hangs(
         assert officer.counter(hall.c1, "next").status_code == 200
         slowest = max(slowest, time.monotonic() - started)
 
-    assert slowest < 1.0, f"an issue and a call took {slowest:.2f} s"
+    assert slowest < PROVIDER_TIMEOUT / 2, f"an issue and a call took {slowest:.2f} s"
     assert len(fonnte.received) == 1  # still waiting on the first
     fonnte.released.set()
     sending.join(timeout=4 * PROVIDER_TIMEOUT)
