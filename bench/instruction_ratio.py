@@ -17,7 +17,8 @@ like the tickets-per-second ratio).
 What it leaves out, alike for both: the kernel (the commit's ``fdatasync``, the sockets),
 the HTTP server and eventlet; and how fast each instruction runs (Antre's larger working
 set misses the caches more often). So it is not tickets per second; it tells how much
-work a change took out of an issue, the same on every host and every run. Four runs of
+work a change took out of an issue, however busy the host (run to run: the reference's
+count repeats to a few instructions, Antre's to about half a per cent). Four runs of
 two to four minutes each, two at a time; needs Debian's ``valgrind``.
 
 ``--leave-out`` counts Antre with parts of its issue path left out, as
