@@ -55,13 +55,14 @@ TEXTS = {
         "id": "Belum ada loket yang buka — nomor Anda tetap tercatat",
         "en": "No counter is open yet — your number stays in line",
     },
+    # No longer than "ticket.closed": one line on a portrait 1080x1920 screen too.
     "ticket.paused": {
         "id": "Loket sedang istirahat — nomor Anda tetap tercatat",
-        "en": "The counters are on a break — your number stays in line",
+        "en": "Counters on a break — your number stays in line",
     },
     "ticket.break": {
-        "id": "Loket sedang istirahat — perkiraan waktu tunggu: ±{m} menit",
-        "en": "The counters are on a break — estimated wait: about {m} min",
+        "id": "Loket sedang istirahat — perkiraan tunggu: ±{m} menit",
+        "en": "Counters on a break — estimated wait: about {m} min",
     },
     "ticket.area": {"id": "Tunggu di: {area}", "en": "Wait at: {area}"},
     "ticket.printed": {

@@ -41,7 +41,7 @@ from kiosk.config import KioskConfig, load_kiosk_config  # noqa: E402
 from kiosk.flow import Screen  # noqa: E402
 from kiosk.screen_metrics import HALL_SCREENS  # noqa: E402
 from server.db import Database  # noqa: E402
-from server.models import Service  # noqa: E402
+from server.models import Counter, CounterEvent, CounterService, CounterState, Service  # noqa: E402
 from tests.kiosk.demo_hall import add_traffic, demo_booking, seed_demo_hall  # noqa: E402
 from tests.kiosk.fake_printer import FakeNetworkPrinter  # noqa: E402
 from tests.server.api.booked import next_slot  # noqa: E402
@@ -201,6 +201,46 @@ def walk(shooter: Shooter, kiosk: Kiosk, size: str, db_url: str) -> None:
     window.pin_pad.close_pad()
 
 
+def lunch_break(url: str, on: bool) -> None:
+    """The counters serving DK-KTP on a lunch break since a few minutes ago, after three
+    breaks the hall finished today (so the ticket tells when they are back); ``on=False``
+    closes them again, as the other screens show them."""
+    db = Database(url)
+    now = dt.datetime.now(dt.UTC)
+    try:
+        with db.write() as session:
+            ktp = session.scalar(select(Service.id).where(Service.code == "DK-KTP"))
+            ids = session.scalars(
+                select(CounterService.counter_id).where(CounterService.service_id == ktp)
+            ).all()
+            for counter in session.scalars(select(Counter).where(Counter.id.in_(ids))):
+                counter.state = CounterState.PAUSED if on else CounterState.CLOSED
+                counter.state_since = now - dt.timedelta(minutes=5)
+            if on:
+                for minutes_ago in (150, 100, 50):  # breaks of 30 minutes each
+                    started = now - dt.timedelta(minutes=minutes_ago)
+                    for kind, at in (("paused", started), ("resumed", started + BREAK)):
+                        session.add(CounterEvent(counter_id=ids[0], at=at, kind=kind))
+    finally:
+        db.dispose()
+
+
+BREAK = dt.timedelta(minutes=30)
+
+
+def on_break(shooter: Shooter, kiosk: Kiosk, size: str) -> None:
+    """A KTP ticket taken while the line's counters are at lunch."""
+    app, window = shooter.app, kiosk.window
+    shooter.size(kiosk, size)
+    tap(app, window, "Sentuh untuk mulai")
+    tap(app, window, "Disdukcapil")
+    tap(app, window, "Perekaman/cetak ulang KTP-el")
+    tap(app, window, "Tidak, antrean umum")
+    shooter.screen(kiosk, Screen.TICKET)
+    shooter.grab(kiosk, size, "ticket-break")
+    kiosk.flow.home()
+
+
 def check_in(shooter: Shooter, kiosk: Kiosk, size: str, db_url: str) -> None:
     """The booking check-in: the keypad, a booking's ticket, the same code again, and a
     visitor a day early (the server's real answers, driven by hand as the issue is)."""
@@ -250,6 +290,10 @@ def shoot(
         kiosk = shooter.start(printing)
         for size in HALL_SCREENS:
             walk(shooter, kiosk, size, db_url)
+        lunch_break(db_url, on=True)
+        for size in HALL_SCREENS:
+            on_break(shooter, kiosk, size)
+        lunch_break(db_url, on=False)
         kiosk.close()
 
     failing = replace(

@@ -551,13 +551,29 @@ def test_a_visitor_who_comes_while_the_line_s_counters_are_on_a_break_is_told_so
     officer.counter(server.hall.c1, "open")  # Loket 1 alone serves KTP
     officer.counter(server.hall.c1, "pause")  # and its officer went to lunch
     kiosk = start_kiosk(kiosk_config(server, printer.port))
-    take_ticket(qtbot, kiosk)
+    window = kiosk.window
+    tap(qtbot, window, "Sentuh untuk mulai")
+    tap(qtbot, window, "Disdukcapil")
+    tap(qtbot, window, "Perekaman KTP-el")
+    answer = tap(qtbot, window, "Tidak, antrean umum")
+    click(qtbot, answer)  # the finger bounces
+    click(qtbot, window, answer.mapTo(window, answer.rect().center()))
+
+    wait_screen(qtbot, kiosk, Screen.TICKET)
+    qtbot.waitUntil(lambda: kiosk.issuing.idle, timeout=WAIT_MS)
     # The hall has had no break today to tell when it is back: the break, no minutes.
-    assert shows(kiosk.window, "Loket sedang istirahat — nomor Anda tetap tercatat")
-    assert not shows(kiosk.window, "Belum ada loket yang buka")
+    assert shows(window, "Loket sedang istirahat — nomor Anda tetap tercatat")
+    assert not shows(window, "Belum ada loket yang buka")
     qtbot.waitUntil(lambda: len(jobs(printer)) == 1, timeout=WAIT_MS)
+    assert tickets(server) == [("DK-001", True)]  # one ticket, printed once
     assert b"Loket sedang istirahat" in jobs(printer)[0]
     assert b"Menunggu loket dibuka" not in jobs(printer)[0]
+
+    done = tap(qtbot, window, "Selesai")
+    click(qtbot, window, done.mapTo(window, done.rect().center()))  # twice, fast
+    wait_screen(qtbot, kiosk, Screen.WELCOME)
+    assert kiosk.flow.state.screen is Screen.WELCOME  # the bounce did not start anew
+    assert len(jobs(printer)) == 1
 
 
 def test_a_service_no_counter_serves_is_shown_as_such_and_cannot_be_taken(

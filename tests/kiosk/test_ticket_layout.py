@@ -369,3 +369,11 @@ def test_every_wording_of_the_wait_has_its_words_on_paper_and_on_screen() -> Non
         for language in ("id", "en"):
             assert WORDS[language][kind]
             assert TEXTS[f"ticket.{kind}"][language]
+
+
+def test_a_break_is_said_on_the_kiosk_s_screen_in_no_more_than_a_closed_line() -> None:
+    """The closed line fits one line on a portrait 1080x1920 screen (docs/kiosk)."""
+    for language in ("id", "en"):
+        for kind in ("paused", "break"):
+            said = TEXTS[f"ticket.{kind}"][language].format(m=99)
+            assert len(said) <= len(TEXTS["ticket.closed"][language]), said
