@@ -201,6 +201,10 @@ def walk(shooter: Shooter, kiosk: Kiosk, size: str, db_url: str) -> None:
     window.pin_pad.close_pad()
 
 
+# Each of the hall's three breaks before lunch in the break shots.
+BREAK = dt.timedelta(minutes=30)
+
+
 def lunch_break(url: str, on: bool) -> None:
     """The counters serving DK-KTP on a lunch break since a few minutes ago, after three
     breaks the hall finished today (so the ticket tells when they are back); ``on=False``
@@ -223,9 +227,6 @@ def lunch_break(url: str, on: bool) -> None:
                         session.add(CounterEvent(counter_id=ids[0], at=at, kind=kind))
     finally:
         db.dispose()
-
-
-BREAK = dt.timedelta(minutes=30)
 
 
 def on_break(shooter: Shooter, kiosk: Kiosk, size: str) -> None:
