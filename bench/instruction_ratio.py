@@ -65,6 +65,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--only", choices=APPS, help="count this app alone (to compare two trees of Antre)"
     )
+    parser.add_argument(
+        "--keep", type=Path, help="keep callgrind's output files here (for callgrind_annotate)"
+    )
     # One measured process (run under callgrind by the parent).
     parser.add_argument("--child", choices=APPS, help=argparse.SUPPRESS)
     parser.add_argument("--hall", type=Path, help=argparse.SUPPRESS)
@@ -216,6 +219,9 @@ def measured(
     done = subprocess.run(command, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise SystemExit(f"{app}: the measured run failed:\n{done.stderr[-3000:]}")
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        shutil.copy(out_file, args.keep / f"callgrind.{app}.{count}.out")
     return instructions(out_file)
 
 
