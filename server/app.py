@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, g, request
@@ -31,6 +32,32 @@ class RowId(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+class AntreFlask(Flask):
+    """Flask, asking once per function whether it must be run as a coroutine. Flask asks
+    again on every call of every hook and view (``inspect`` reading the code's flags,
+    four times for a kiosk's issue: about 1 % of it, counted in instructions in
+    docs/benchmarks.md); a function does not change its kind."""
+
+    # Views and hooks are registered once; a bound method comes anew on each call but is
+    # equal to the last, so this stays as small as the app's routes.
+    MOST_KEPT = 4096
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._synced: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        try:
+            return self._synced[func]
+        except KeyError:
+            synced = super().ensure_sync(func)
+            if len(self._synced) < self.MOST_KEPT:
+                self._synced[func] = synced
+            return synced
+        except TypeError:  # not hashable: asked each time, as Flask does
+            return super().ensure_sync(func)
+
+
 def configure_logging(level: str) -> None:
     """One line per request or event on stdout; never a token (none is ever formatted)."""
     root = logging.getLogger()
@@ -47,7 +74,7 @@ def configure_logging(level: str) -> None:
 
 def create_app(config: ServerConfig | None = None, *, clock: Any = None) -> Flask:
     config = with_lasting_secret(config or load_config())
-    app = Flask(__name__, instance_relative_config=False)
+    app = AntreFlask(__name__, instance_relative_config=False)
     app.config.update(
         SECRET_KEY=config.secret_key,
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,

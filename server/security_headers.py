@@ -16,8 +16,14 @@ WebSocket to the page's own host: ``'self'`` covers it in CSP 3, and the explici
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, request
+from flask import Flask
+from werkzeug.wsgi import get_host
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 _POLICY = (
     "default-src 'self'",
@@ -46,18 +52,50 @@ def content_security_policy(host: str) -> str:
     return "; ".join((*_POLICY, connect))
 
 
-def _add_headers(response: Response) -> Response:
-    headers = response.headers
-    # No answer is to be sniffed into another type: an API's JSON included.
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    # A ticket page's address is its secret, and nothing else needs the referrer.
-    headers.setdefault("Referrer-Policy", "no-referrer")
-    if response.mimetype == "text/html":
-        headers.setdefault("Content-Security-Policy", content_security_policy(request.host))
-        headers.setdefault("X-Frame-Options", "DENY")  # frame-ancestors for older browsers
-    return response
+# Every answer: no answer is to be sniffed into another type (an API's JSON included),
+# and a ticket page's address is its secret, which nothing else needs as a referrer.
+_EVERY_ANSWER = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"))
+# Pages: frames refused for the older browsers too (frame-ancestors is CSP's).
+_PAGES = (("X-Frame-Options", "DENY"),)
+
+
+def with_security_headers(
+    headers: list[tuple[str, str]], environ: WSGIEnvironment
+) -> list[tuple[str, str]]:
+    """``headers`` of one answer with those above added where the view set none."""
+    present = {name.lower() for name, _ in headers}
+    added = [pair for pair in _EVERY_ANSWER if pair[0].lower() not in present]
+    if "content-type" in present and _is_html(headers):
+        if "content-security-policy" not in present:
+            added.append(("Content-Security-Policy", content_security_policy(get_host(environ))))
+        added += [pair for pair in _PAGES if pair[0].lower() not in present]
+    return [*headers, *added] if added else headers
+
+
+def _is_html(headers: list[tuple[str, str]]) -> bool:
+    for name, value in headers:
+        if name.lower() == "content-type":
+            return value.split(";", 1)[0].strip().lower() == "text/html"
+    return False
+
+
+class SecurityHeaders:
+    """Adds the headers as the answer starts, below Flask: every answer gets them, errors
+    and static files included, at the cost of one look over its header list (an
+    ``after_request`` hook paid a lookup that raises and is caught for each header it did
+    not find, and the parsing of the content type: about 2 % of a kiosk's issue, counted
+    in instructions in docs/benchmarks.md)."""
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            return start_response(status, with_security_headers(headers, environ), exc_info)
+
+        return self.app(environ, start)
 
 
 def init_app(app: Flask) -> None:
     """Add the headers to every answer, errors included."""
-    app.after_request(_add_headers)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]

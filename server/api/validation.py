@@ -218,7 +218,8 @@ def check_request_text() -> None:
     """
     if not text.is_text(request.path):
         raise invalid("path", "must not contain NUL (%00)")
-    fields = [request.args]
+    # No query string, no field to check (and no MultiDict built for it on every request).
+    fields = [request.args] if request.environ.get("QUERY_STRING") else []
     if request.mimetype in FORM_TYPES:
         request.get_data(cache=True)  # kept for read_json: the form parser would consume it
         fields.append(request.form)

@@ -329,3 +329,52 @@ def test_eventlet_answers_over_long_request_lines_and_headers_as_documented(
     assert long_line.startswith(b"HTTP/1.0 414 Request URI Too Long")
     assert long_header.startswith(b"HTTP/1.0 400 Header Line Too Long")
     assert long_line.endswith(b"\r\n\r\n") and long_header.endswith(b"\r\n\r\n")  # no body
+
+
+# --- added as the answer starts (below Flask) ------------------------------------------------
+
+
+def test_a_header_the_answer_set_itself_is_kept_whatever_its_case() -> None:
+    from server.security_headers import with_security_headers
+
+    own = [
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("x-content-type-options", "nosniff"),
+        ("Content-Security-Policy", "default-src 'none'"),
+    ]
+
+    headers = with_security_headers(own, {"wsgi.url_scheme": "http", "HTTP_HOST": "hall.local"})
+
+    names = [name.lower() for name, _ in headers]
+    assert len(names) == len(set(names))  # nothing set twice
+    assert dict(headers)["Content-Security-Policy"] == "default-src 'none'"
+    assert dict(headers)["Referrer-Policy"] == "no-referrer"
+    assert dict(headers)["X-Frame-Options"] == "DENY"
+
+
+def test_only_pages_get_a_policy_and_the_policy_names_the_request_s_host() -> None:
+    from server.security_headers import with_security_headers
+
+    environ = {"wsgi.url_scheme": "http", "HTTP_HOST": "h:5080"}
+    page = dict(with_security_headers([("Content-Type", "TEXT/HTML")], environ))
+    json = dict(with_security_headers([("Content-Type", "application/json")], {}))
+    empty = dict(with_security_headers([], {}))
+
+    assert "ws://h:5080" in page["Content-Security-Policy"]
+    assert page["X-Frame-Options"] == "DENY"
+    for answer in (json, empty):
+        assert "Content-Security-Policy" not in answer
+        assert "X-Frame-Options" not in answer
+        assert answer["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_fault_in_a_view_still_answers_with_the_headers(app: Flask) -> None:
+    @app.get("/boom-for-the-headers-test")
+    def boom() -> str:
+        raise RuntimeError("a bug")
+
+    answer = app.test_client().get("/boom-for-the-headers-test")
+
+    assert answer.status_code == 500
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert answer.headers["Referrer-Policy"] == "no-referrer"
