@@ -16,7 +16,7 @@ from server.cookie_session import KeptSerializerSessions
 from server.db import Database
 from server.errors import register_error_handlers
 from server.extensions import socketio
-from server.request_log import WHO_KEY, RequestLog
+from server.request_log import WHO_KEY, RequestLog, access_logged
 from server.runtime import utc_now
 from server.state import AppState
 
@@ -134,5 +134,7 @@ def _record_who(app: Flask) -> None:
     @app.teardown_request
     def _who(_: BaseException | None) -> None:
         # Read by the access line (server/request_log.py), written after Flask is done.
+        if not access_logged():
+            return
         who = g.get("antre_principal")
         request.environ[WHO_KEY] = who.label() if who is not None else "-"

@@ -14,13 +14,13 @@ from sqlalchemy.orm.exc import DetachedInstanceError
 
 from server import push
 from server.config import ServerConfig
-from server.db import DATABASE_AWAY
+from server.db import DATABASE_AWAY, Database
 from server.domain.catalog import CatalogSnapshot
 from server.domain.context import Actor, Ctx
 from server.domain.tickets import load_every_service
 from server.driver_session import HeldObjectChanged, NeedsSession
 from server.notify import wake
-from server.state import app_state
+from server.state import AppState, app_state
 
 T = TypeVar("T")
 log = logging.getLogger("antre.commands")
@@ -44,7 +44,7 @@ def run_command(
     config = state.notice_config()  # before the transaction: it may read the settings
     if on_driver and state.db.driver_writes:
         try:
-            return _on_driver(actor, command, config)
+            return _on_driver(state, actor, command, config)
         except (NeedsSession, DetachedInstanceError) as exc:
             # Rolled back: nothing of it was committed or sent.
             if isinstance(exc, HeldObjectChanged):
@@ -81,13 +81,14 @@ def run_command(
     return result
 
 
-def _on_driver(actor: Actor, command: Callable[[Ctx], T], config: ServerConfig) -> T:
+def _on_driver(
+    state: AppState, actor: Actor, command: Callable[[Ctx], T], config: ServerConfig
+) -> T:
     """``run_command``'s transaction with a ``DriverSession`` in place of the session."""
-    state = app_state()
     with state.db.driver_write() as driver:
         session = cast(Session, driver)  # the part of a Session the domain uses here
         catalog = state.catalog.snapshot(session)
-        _keep_every_service(catalog)
+        _keep_every_service(catalog, state.db)
         ctx = Ctx(
             session,
             state.clock(),
@@ -105,14 +106,14 @@ def _on_driver(actor: Actor, command: Callable[[Ctx], T], config: ServerConfig) 
     return result
 
 
-def _keep_every_service(catalog: CatalogSnapshot) -> None:
+def _keep_every_service(catalog: CatalogSnapshot, db: Database) -> None:
     """Every service read once per catalog version, in a reader beside the driver's
     transaction (which holds the write lock, so the reader sees the version it read):
     loading entities is a session's work, and without this the first issue of each
     service would be handed back and written twice. A reader the database refuses
     changes nothing: each service is then read in a session, as before."""
     try:
-        catalog.keep_every_service(app_state().db.read, load_every_service)
+        catalog.keep_every_service(db.read, load_every_service)
     except DATABASE_AWAY as exc:
         log.debug("every service not kept: %s", type(exc).__name__)
 

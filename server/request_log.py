@@ -67,6 +67,14 @@ def _path(environ: WSGIEnvironment) -> str:
     return raw.encode("latin-1", "replace").decode("utf-8", "replace")
 
 
+_REQUEST_ID_LOWER = REQUEST_ID_HEADER.lower()
+
+
+def access_logged() -> bool:
+    """Whether the access line is written (INFO): what it names is gathered only then."""
+    return log.isEnabledFor(logging.INFO)
+
+
 class RequestLog:
     """Wraps a WSGI application: gives each request an id and logs one line per answer."""
 
@@ -83,7 +91,7 @@ class RequestLog:
             status_line: str, headers: list[tuple[str, str]], exc_info: Any = None
         ) -> Callable[[bytes], object]:
             status[:] = [status_line]
-            kept = [(k, v) for k, v in headers if k.lower() != REQUEST_ID_HEADER.lower()]
+            kept = [(k, v) for k, v in headers if k.lower() != _REQUEST_ID_LOWER]
             return start_response(status_line, [*kept, (REQUEST_ID_HEADER, request_id)], exc_info)
 
         try:
@@ -96,7 +104,7 @@ class RequestLog:
 
     @staticmethod
     def _line(environ: WSGIEnvironment, status: list[str], started: float) -> None:
-        if not log.isEnabledFor(logging.INFO):
+        if not access_logged():
             return  # its arguments (the path's masking above all) cost more than the call
         # The path, never the query string or headers: those may carry credentials.
         log.info(

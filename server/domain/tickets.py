@@ -45,6 +45,10 @@ from .ticket_log import record, transition
 STATUS_CODE_BYTES = 12  # 96 random bits: the QR link cannot be guessed or walked
 
 
+# What json.dumps(..., sort_keys=True) builds anew on every call: the same text.
+_FINGERPRINT_JSON = json.JSONEncoder(sort_keys=True)
+
+
 @dataclass(frozen=True)
 class IssueRequest:
     """A checked request for one ticket, made by a kiosk or staff; its fingerprint lets
@@ -67,7 +71,7 @@ class IssueRequest:
             "source": self.source.value,
             "booked_for": self.booked_for.isoformat() if self.booked_for else None,
         }
-        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+        return hashlib.sha256(_FINGERPRINT_JSON.encode(body).encode()).hexdigest()
 
 
 def request_for(who: Principal, fields: Mapping[str, Any]) -> IssueRequest:
