@@ -95,6 +95,12 @@ def test_the_log_has_a_line_per_request_and_never_a_credential(live_server: Live
     assert sum(f" POST /api/v1/counters/{hall.c1}/next 200 " in line for line in lines) == 4
     assert sum(f" POST /api/v1/counters/{hall.c1}/next 403 " in line for line in lines) == 1
     assert sum(" GET /api/v1/auth/me 401 " in line for line in lines) == 1
+    # Each line names who asked (never with a token): the kiosk, the officer, nobody.
+    issued = [line for line in lines if " POST /api/v1/tickets 201 " in line]
+    assert all(":kiosk request_id=" in line and " device:" in line for line in issued)
+    called = [line for line in lines if f"/counters/{hall.c1}/next 200 " in line]
+    assert all(" user:" in line for line in called)
+    assert all(" - request_id=" in line for line in lines if " /api/v1/auth/me 401 " in line)
     secrets = {
         "kiosk token": hall.tokens["kiosk"],
         "display token": hall.tokens["display-a"],
