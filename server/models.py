@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -226,12 +227,25 @@ class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
         UniqueConstraint("series_id", "service_date", "sequence", name="uq_tickets_number"),
-        Index("ix_tickets_line", "service_id", "state", "queue_key"),
-        # Today's waiting tickets of a counter's lines (migration 0004).
+        # A line's waiting tickets, today's or any day's (migrations 0004, 0014).
         Index("ix_tickets_line_day", "service_id", "state", "service_date"),
-        Index("ix_tickets_target", "target_counter_id", "state"),
+        # Only the tickets each is read for, so a new ticket writes an entry to neither
+        # (migration 0014): those sent to a counter, and those finished.
+        Index(
+            "ix_tickets_target",
+            "target_counter_id",
+            "state",
+            sqlite_where=text("target_counter_id IS NOT NULL"),
+            postgresql_where=text("target_counter_id IS NOT NULL"),
+        ),
         Index("ix_tickets_day", "service_date", "state"),
-        Index("ix_tickets_finished", "service_id", "finished_at"),
+        Index(
+            "ix_tickets_finished",
+            "service_id",
+            "finished_at",
+            sqlite_where=text("finished_at IS NOT NULL"),
+            postgresql_where=text("finished_at IS NOT NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     status_code: Mapped[str] = mapped_column(String(24), unique=True)

@@ -259,3 +259,70 @@ def test_the_notice_pace_table_goes_up_down_and_up_again_on_postgresql(
     postgres_engine: Engine,
 ) -> None:
     notice_pace_up_down_up(postgres_engine)
+
+
+def ticket_indexes(engine: Engine) -> dict[str, str]:
+    """Each index of ``tickets`` by name, with its definition as the database keeps it."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            rows = conn.execute(
+                text(
+                    "SELECT name, sql FROM sqlite_master "
+                    "WHERE type = 'index' AND tbl_name = 'tickets'"
+                )
+            )
+        else:
+            rows = conn.execute(
+                text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'tickets'")
+            )
+        return {name: (sql or "") for name, sql in rows}
+
+
+def index_writes_up_down_up(engine: Engine) -> None:
+    """0014: the line's old index gone, the counter's and the finished ones partial; down
+    to 0013 they are whole again."""
+    upgrade(engine)
+    indexes = ticket_indexes(engine)
+    assert "ix_tickets_line" not in indexes
+    assert "ix_tickets_line_day" in indexes
+    assert "target_counter_id IS NOT NULL" in indexes["ix_tickets_target"]
+    assert "finished_at IS NOT NULL" in indexes["ix_tickets_finished"]
+
+    downgrade(engine, "0013")
+    indexes = ticket_indexes(engine)
+    assert "ix_tickets_line" in indexes
+    assert "WHERE" not in indexes["ix_tickets_target"].upper()
+    assert "WHERE" not in indexes["ix_tickets_finished"].upper()
+
+    upgrade(engine)
+    assert "ix_tickets_line" not in ticket_indexes(engine)
+
+
+def test_the_ticket_indexes_go_up_down_and_up_again_on_sqlite(sqlite_engine: Engine) -> None:
+    index_writes_up_down_up(sqlite_engine)
+
+
+@pytest.mark.postgres
+def test_the_ticket_indexes_go_up_down_and_up_again_on_postgresql(
+    postgres_engine: Engine,
+) -> None:
+    index_writes_up_down_up(postgres_engine)
+
+
+def test_the_reads_the_partial_indexes_are_for_still_use_them(sqlite_engine: Engine) -> None:
+    """Those sent to a counter, and a line's recent services: read by the partial indexes
+    (their comparison tells SQLite the column is not NULL), not by a scan of the day."""
+    from server.domain.calling import _SENT_TO_COUNTER
+    from server.domain.estimates import _RECENT_SERVICE_TIMES
+
+    upgrade(sqlite_engine)
+    reads = {"ix_tickets_target": _SENT_TO_COUNTER, "ix_tickets_finished": _RECENT_SERVICE_TIMES}
+    with sqlite_engine.connect() as conn:
+        for index, statement in reads.items():
+            compiled = statement.compile(dialect=sqlite_engine.dialect)
+            unknown = tuple(None for _ in compiled.positiontup or ())  # a plan needs none
+            plan = " ".join(
+                str(row[-1])
+                for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", unknown)
+            )
+            assert index in plan, plan
