@@ -216,6 +216,9 @@ class CounterService(Base):
     """Which services a counter serves, in the order the counter lists them."""
 
     __tablename__ = "counter_services"
+    # The counters of one line (open counters, people ahead): found, not scanned for
+    # (migration 0014).
+    __table_args__ = (Index("ix_counter_services_service", "service_id"),)
     counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"), primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)

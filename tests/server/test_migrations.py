@@ -287,12 +287,15 @@ def index_writes_up_down_up(engine: Engine) -> None:
     assert "ix_tickets_line_day" in indexes
     assert "target_counter_id IS NOT NULL" in indexes["ix_tickets_target"]
     assert "finished_at IS NOT NULL" in indexes["ix_tickets_finished"]
+    counters = [index["name"] for index in inspect(engine).get_indexes("counter_services")]
+    assert counters == ["ix_counter_services_service"]
 
     downgrade(engine, "0013")
     indexes = ticket_indexes(engine)
     assert "ix_tickets_line" in indexes
     assert "WHERE" not in indexes["ix_tickets_target"].upper()
     assert "WHERE" not in indexes["ix_tickets_finished"].upper()
+    assert inspect(engine).get_indexes("counter_services") == []
 
     upgrade(engine)
     assert "ix_tickets_line" not in ticket_indexes(engine)
@@ -311,12 +314,17 @@ def test_the_ticket_indexes_go_up_down_and_up_again_on_postgresql(
 
 def test_the_reads_the_partial_indexes_are_for_still_use_them(sqlite_engine: Engine) -> None:
     """Those sent to a counter, and a line's recent services: read by the partial indexes
-    (their comparison tells SQLite the column is not NULL), not by a scan of the day."""
-    from server.domain.calling import _SENT_TO_COUNTER
+    (their comparison tells SQLite the column is not NULL), not by a scan of the day; a
+    line's open counters found by their service, not by a scan of every counter's."""
+    from server.domain.calling import _OPEN_IN_LINE, _SENT_TO_COUNTER
     from server.domain.estimates import _RECENT_SERVICE_TIMES
 
     upgrade(sqlite_engine)
-    reads = {"ix_tickets_target": _SENT_TO_COUNTER, "ix_tickets_finished": _RECENT_SERVICE_TIMES}
+    reads = {
+        "ix_tickets_target": _SENT_TO_COUNTER,
+        "ix_tickets_finished": _RECENT_SERVICE_TIMES,
+        "ix_counter_services_service": _OPEN_IN_LINE,
+    }
     with sqlite_engine.connect() as conn:
         for index, statement in reads.items():
             compiled = statement.compile(dialect=sqlite_engine.dialect)

@@ -1,4 +1,5 @@
-"""fewer index entries written per ticket: one redundant index dropped, two made partial
+"""fewer index entries written per ticket (one redundant index dropped, two made
+partial), and a line's counters found by their service
 
 Revision ID: 0014
 Revises: 0013
@@ -14,7 +15,10 @@ state again at each call, start and finish: a page each in the commit's WAL fram
   for: those sent to a counter, and those finished. A new ticket is neither, so it no
   longer writes an entry to either (every query on them compares the column, which tells
   SQLite and PostgreSQL alike that it is not NULL).
-An index only: the table is not rebuilt, so its triggers (0002) stay.
+- ``ix_counter_services_service``: the counters serving one service (the line's open
+  counters, counted for every ticket issued and every line's figures) were found by
+  scanning every counter's services.
+Indexes only: no table is rebuilt, so their triggers (0002) stay.
 """
 
 from __future__ import annotations
@@ -49,9 +53,13 @@ def upgrade() -> None:
     _partial("ix_tickets_target", ["target_counter_id", "state"], TARGETED)
     op.drop_index("ix_tickets_finished", table_name="tickets")
     _partial("ix_tickets_finished", ["service_id", "finished_at"], FINISHED)
+    op.create_index(
+        "ix_counter_services_service", "counter_services", ["service_id"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_counter_services_service", table_name="counter_services")
     op.drop_index("ix_tickets_finished", table_name="tickets")
     op.create_index("ix_tickets_finished", "tickets", ["service_id", "finished_at"], unique=False)
     op.drop_index("ix_tickets_target", table_name="tickets")
