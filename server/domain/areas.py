@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Executable, bindparam, select
@@ -75,7 +76,8 @@ class WaitingArea:
 
     zones: tuple[ZoneCounters, ...]
 
-    @property
+    # Worked out once: an area is kept with the catalog and told on every ticket issued.
+    @cached_property
     def text(self) -> str:
         return "; ".join(f"{z.name} ({counter_range(z.counters)})" for z in self.zones)
 
