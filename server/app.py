@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from types import FunctionType
 from typing import Any
 
 from flask import Flask, g, request
@@ -32,30 +33,33 @@ class RowId(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
-class AntreFlask(Flask):
-    """Flask, asking once per function whether it must be run as a coroutine. Flask asks
-    again on every call of every hook and view (``inspect`` reading the code's flags,
-    four times for a kiosk's issue: about 1 % of it, counted in instructions in
-    docs/benchmarks.md); a function does not change its kind."""
+# Far more than the app's views and hooks (about thirty).
+MOST_SYNCED = 1024
 
-    # Views and hooks are registered once; a bound method comes anew on each call but is
-    # equal to the last, so this stays as small as the app's routes.
-    MOST_KEPT = 4096
+
+class AntreFlask(Flask):
+    """Flask, asking once per view or hook function whether it must be run as a
+    coroutine. Flask asks again on every call of every hook and view (``inspect``
+    reading the code's flags, four times for a kiosk's issue: docs/benchmarks.md, the
+    twelfth pass); a function does not change its kind."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._synced: dict[Callable[..., Any], Callable[..., Any]] = {}
+        self._synced: dict[FunctionType, Callable[..., Any]] = {}
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        try:
-            return self._synced[func]
-        except KeyError:
-            synced = super().ensure_sync(func)
-            if len(self._synced) < self.MOST_KEPT:
-                self._synced[func] = synced
-            return synced
-        except TypeError:  # not hashable: asked each time, as Flask does
+        # Plain functions only, as views and hooks are registered: a view class's method
+        # comes bound anew per request and is asked each time, as Flask does. A closure
+        # made per request (``after_this_request``) would only fill this: past the
+        # app's own functions' count, a new one is asked and not kept.
+        if type(func) is not FunctionType:
             return super().ensure_sync(func)
+        synced = self._synced.get(func)
+        if synced is None:
+            synced = super().ensure_sync(func)
+            if len(self._synced) < MOST_SYNCED:
+                self._synced[func] = synced
+        return synced
 
 
 def configure_logging(level: str) -> None:

@@ -83,8 +83,11 @@ class SecurityHeaders:
     """Adds the headers as the answer starts, below Flask: every answer gets them, errors
     and static files included, at the cost of one look over its header list (an
     ``after_request`` hook paid a lookup that raises and is caught for each header it did
-    not find, and the parsing of the content type: about 2 % of a kiosk's issue, counted
-    in instructions in docs/benchmarks.md)."""
+    not find, and the parsing of the content type: docs/benchmarks.md, the twelfth pass).
+
+    A page is known by its Content-Type: a 304 answer carries none, so it gets the two
+    headers of every answer only; the browser keeps the page's policy from the answer it
+    cached (no page of Antre's answers 304 today)."""
 
     def __init__(self, app: WSGIApplication) -> None:
         self.app = app

@@ -92,3 +92,22 @@ def test_a_health_report_keeps_what_the_device_said_before(desk: Desk) -> None:
     with pytest.raises(DomainError) as refused:
         record_health(desk.ctx(None), officer(desk.hall), {"printer": "ok"})
     assert refused.value.code == ErrorCode.FORBIDDEN
+
+
+def test_a_request_s_fingerprint_is_the_one_stored_keys_were_made_with() -> None:
+    """Kept keys are compared with a retry's fingerprint: its text never changes, here
+    the SHA-256 of ``{"booked_for": "2026-12-07T02:30:00+00:00", "priority": "elderly",
+    "service_id": 12, "source": "booking"}``, keys sorted, as ``json.dumps`` wrote it."""
+    from server.domain.tickets import IssueRequest
+
+    request = IssueRequest(
+        service_id=12,
+        priority=Priority.ELDERLY,
+        source=TicketSource.BOOKING,
+        printed=True,  # not part of it: a retry may print or not
+        booked_for=dt.datetime(2026, 12, 7, 2, 30, tzinfo=dt.UTC),
+    )
+
+    assert request.fingerprint() == (
+        "aa67d98f45ce36911c60e99dc1672555dff7b9747c3bd8fc8d7e3dd0fa3b0a2c"
+    )
