@@ -3,7 +3,7 @@ does not move with the host's speed or mood, where tickets per second moved by a
 between hosts and by a third between rounds on a shared one (docs/benchmarks.md).
 
     .venv/bin/python bench/instruction_ratio.py [--issues 300] [--warm-up 100] [--json FILE]
-        [--leave-out estimate,events,...]
+        [--leave-out estimate,events,...] [--only antre|reference] [--keep DIR]
 
 Each app serves kiosk issues in process, through Flask's test client (no HTTP server, no
 eventlet), on a copy of one demo hall (``server_bench.prepare_hall``; the reference adds
@@ -41,6 +41,7 @@ import sys
 import tempfile
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -104,34 +105,31 @@ class VirtualTime:
         self.monotonic += STEP_SECONDS
 
 
-def child(args: argparse.Namespace) -> None:
-    """``--warm-up`` issues, then ``--count`` more, of one app in this process."""
-    import gc
-
-    hall = pickle.loads(args.hall.read_bytes())
-    url = f"sqlite:///{args.database}"
+def issuer(app: str, url: str, hall: Any, leave_out: str = "") -> Callable[[int], None]:
+    """``issue(i)``: the ``i``-th kiosk issue of ``app`` on the hall's database at ``url``,
+    in this process, through Flask's test client (Antre on a virtual clock)."""
     time = VirtualTime()
-    if args.child == "antre":
+    if app == "antre":
         from server.app import create_app
         from server.config import ServerConfig
         from server.principal_cache import PrincipalCache
 
-        app = create_app(
+        flask_app = create_app(
             ServerConfig(
                 database_url=url, async_mode="threading", log_level="WARNING", secret_key="b" * 32
             ),
             clock=lambda: time.now,
         )
-        app.extensions["antre"].principals = PrincipalCache(timer=lambda: time.monotonic)
-        if args.leave_out:
-            from bench.ladder_app import leave_out
+        flask_app.extensions["antre"].principals = PrincipalCache(timer=lambda: time.monotonic)
+        if leave_out:
+            from bench.ladder_app import leave_out as leave
 
-            leave_out(set(args.leave_out.split(",")))
+            leave(set(leave_out.split(",")))
     else:
         from bench.reference_app import create_app as create_reference
 
-        app, _ = create_reference(url, "threading")
-    client = app.test_client()
+        flask_app, _ = create_reference(url, "threading")
+    client = flask_app.test_client()
     kiosk = {"Authorization": f"Bearer {hall.kiosk_token}"}
     from server_bench import interleave_by_agency
 
@@ -148,6 +146,15 @@ def child(args: argparse.Namespace) -> None:
         )
         assert response.status_code == 201, response.get_data(as_text=True)
 
+    return issue
+
+
+def child(args: argparse.Namespace) -> None:
+    """``--warm-up`` issues, then ``--count`` more, of one app in this process."""
+    import gc
+
+    hall = pickle.loads(args.hall.read_bytes())
+    issue = issuer(args.child, f"sqlite:///{args.database}", hall, args.leave_out)
     for i in range(args.warm_up):
         issue(i)
     gc.collect()

@@ -3,13 +3,15 @@ that does not move with the host's speed, to pick what to take off the issue pat
 before ``bench/instruction_ratio.py`` counts what it gave.
 
     .venv/bin/python bench/opcode_profile.py [--issues 50] [--warm-up 100] [--top 40]
-        [--app antre|reference]
+        [--app antre|reference] [--depth 2]
 
 One app serves kiosk issues in process, as under ``instruction_ratio.py`` (Flask's test
-client, a copy of the demo hall, Antre on a virtual clock); the issues after the warm-up
-run under ``sys.settrace`` with opcode events. Printed per issue: every function's own
-opcodes and those of everything it called (inclusive), the top ones of each, and the
-opcodes by package (``server.domain.estimates``, ``flask``, ``sqlalchemy``...).
+client, the demo hall, Antre on a virtual clock, ``PYTHONHASHSEED=0``); the issues after
+the warm-up run under ``sys.settrace`` with opcode events. A generator counts a call each
+time it resumes, and a recursive function's inclusive figure counts its inner calls again.
+Printed per issue: every function's own opcodes and those of everything it called
+(inclusive), the top ones of each, and the opcodes by package (``server.domain``,
+``flask``, ``sqlalchemy``...).
 
 An opcode is not an instruction: C work (SQLite, a dict copy, JSON encoding) counts as
 the one opcode that called it. So this names the Python to look at, and
@@ -19,11 +21,10 @@ the one opcode that called it. So this names the Python to look at, and
 from __future__ import annotations
 
 import argparse
-import pickle
-import random
+import gc
+import os
 import sys
 import tempfile
-import uuid
 from collections import Counter
 from pathlib import Path
 from types import CodeType, FrameType
@@ -91,55 +92,30 @@ def module_of(code: CodeType, depth: int) -> str:
 
 def name_of(code: CodeType) -> str:
     path = Path(code.co_filename)
-    where = path.relative_to(ROOT) if str(ROOT) in code.co_filename else path.name
+    if "site-packages" in path.parts:
+        where: Path | str = Path(*path.parts[path.parts.index("site-packages") + 1 :])
+    else:
+        where = path.relative_to(ROOT) if str(ROOT) in code.co_filename else path.name
     return f"{where}:{code.co_firstlineno} {code.co_qualname}"
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
-    from instruction_ratio import VirtualTime
-    from server_bench import interleave_by_agency, prepare_hall
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        # The same hashes in every run, as under instruction_ratio.py: dict and set
+        # layouts, and so the work, alike.
+        os.execve(
+            sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"}
+        )
+    from instruction_ratio import issuer
+    from server_bench import prepare_hall
 
     with tempfile.TemporaryDirectory() as tmp_name:
-        database = Path(tmp_name) / "hall.sqlite3"
-        url = f"sqlite:///{database}"
-        hall = pickle.loads(pickle.dumps(prepare_hall(url)))
-        time = VirtualTime()
-        if args.app == "antre":
-            from server.app import create_app
-            from server.config import ServerConfig
-            from server.principal_cache import PrincipalCache
-
-            app = create_app(
-                ServerConfig(
-                    database_url=url,
-                    async_mode="threading",
-                    log_level="WARNING",
-                    secret_key="b" * 32,
-                ),
-                clock=lambda: time.now,
-            )
-            app.extensions["antre"].principals = PrincipalCache(timer=lambda: time.monotonic)
-        else:
-            from bench.reference_app import create_app as create_reference
-
-            app, _ = create_reference(url, "threading")
-        client = app.test_client()
-        kiosk = {"Authorization": f"Bearer {hall.kiosk_token}"}
-        order = interleave_by_agency(hall.lines)
-        keys = random.Random(1)
-
-        def issue(i: int) -> None:
-            time.step()
-            response = client.post(
-                "/api/v1/tickets",
-                json={"service_id": order[i % len(order)], "printed": True},
-                headers={**kiosk, "Idempotency-Key": uuid.UUID(int=keys.getrandbits(128)).hex},
-            )
-            assert response.status_code == 201, response.get_data(as_text=True)
-
+        url = f"sqlite:///{Path(tmp_name) / 'hall.sqlite3'}"
+        issue = issuer(args.app, url, prepare_hall(url))
         for i in range(args.warm_up):
             issue(i)
+        gc.collect()
         tally = OpcodeTally()
         sys.settrace(tally)
         try:
