@@ -291,6 +291,12 @@ TEXTS = {
         "en": "No counter of this service is open now. The visitor is called only once "
         "one opens — tell the visitor.",
     },
+    "transfer.line.break": {
+        "id": "Loket layanan ini sedang istirahat. Pengunjung dipanggil setelah loket "
+        "kembali — sampaikan kepada pengunjung.",
+        "en": "The counters of this service are on a break. The visitor is called once "
+        "one is back — tell the visitor.",
+    },
     "transfer.line.unstaffed": {
         "id": "Tidak ada loket yang melayani layanan ini; pengalihan akan ditolak.",
         "en": "No counter serves this service; the transfer would be refused.",

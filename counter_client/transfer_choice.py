@@ -160,6 +160,8 @@ def line_outlook(line: wire.LineOutlook) -> Outlook:
     if not line.get("open_now", True):
         return Outlook("transfer.line.closed", {}, True)
     counters = int(line.get("open_counters") or 0)
+    if counters == 0 and int(line.get("paused_counters") or 0) > 0:
+        return Outlook("transfer.line.break", {}, True)  # lunch: back soon, not closed
     if counters == 0:
         return Outlook("transfer.line.no_counter", {}, True)
     params = {

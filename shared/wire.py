@@ -188,6 +188,9 @@ class LineStats(TypedDict):
     service_id: int
     waiting: int
     open_counters: int
+    paused_counters: Annotated[
+        int, Doc("the line's counters on a break since the day began (with none open: a break)")
+    ]
     average_service_minutes: float
     estimated_wait_minutes: int
     longest_wait_seconds: int
@@ -490,6 +493,7 @@ class LineOutlook(TypedDict):
     open_now: Annotated[bool, Doc("takes tickets now (hours, holidays)")]
     staffed: Annotated[bool, Doc("some active counter serves it")]
     open_counters: int
+    paused_counters: Annotated[int, Doc("its counters on a break since the day began")]
     waiting: int
     estimated_wait_minutes: int
 

@@ -1,5 +1,6 @@
 """Render the counter client into docs/ (by hand): login, the working view on a 1366x768
-and a 1920x1080 screen, the compact strip, the no-show question and the transfer dialog.
+and a 1920x1080 screen, the compact strip, the no-show question and the transfer dialog
+(to a line with no counter open, and to one whose counters are at lunch).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python tools/counter_screens.py docs/
 
@@ -34,12 +35,13 @@ from server.domain.context import Actor, Ctx
 from server.domain.settings import load_settings
 from server.domain.tickets import IssueRequest, issue_ticket
 from server.migrate import upgrade
-from server.models import Agency, Counter, Holiday, Priority, Service, User
+from server.models import Agency, Counter, CounterService, Holiday, Priority, Service, User
 
 ALL_DAY = {d: ["00:00", "24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 AGENCY = "DK"
 SERVICES = ("DK-KTP", "DK-IKD")  # the two lines of the counter shown
 COLLEAGUE_SERVICE = "DK-KK"
+LUNCH_SERVICE = "SM-PKB"  # another agency's line whose counters are at lunch
 
 
 def free_port() -> int:
@@ -141,6 +143,17 @@ def prepare(db: Database, now: dt.datetime) -> dict[str, Any]:
     morning = Morning(db, now)
     for minutes_ago, act in sorted(timeline, key=lambda step: -step[0]):
         morning.at(minutes_ago, act, officer)
+    # Samsat's tax counter went to lunch ten minutes ago: a transfer there is warned of
+    # as a break, not as a line nobody opened.
+    with db.read() as session:
+        tax = by_code(session, LUNCH_SERVICE)
+        samsat = session.scalar(
+            select(CounterService.counter_id).where(CounterService.service_id == tax)
+        )
+        taxman = session.scalar(select(User.id).where(User.username == officer_username("SM")))
+    assert samsat is not None
+    morning.at(50, counter_op(samsat, counter_ops.open_counter), taxman)
+    morning.at(10, counter_op(samsat, counter_ops.pause_counter), taxman)
     return {"counter_id": counter_id, "username": officer_username(AGENCY)}
 
 
@@ -244,6 +257,12 @@ def shoot(base: str, where: dict[str, Any], out: Path) -> None:
     wait(lambda: dialog.chosen() is not None and dialog.submit.text() == "Tetap alihkan")
     pause(0.3)
     dialog.grab().save(str(out / "counter-transfer.png"))
+    dialog.search.clear()  # to a line whose counters are at lunch: a break, not closed
+    dialog.search.setText("pajak kendaraan")
+    dialog.search.returnPressed.emit()
+    wait(lambda: dialog.chosen() is not None and "istirahat" in dialog.outlook.text())
+    pause(0.3)
+    dialog.grab().save(str(out / "counter-transfer-break.png"))
     dialog.reject()
 
     window.show_compact()

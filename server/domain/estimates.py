@@ -29,7 +29,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from server.models import Counter, CounterEvent, CounterState, Service, Ticket, TicketState
+from server.models import (
+    Counter,
+    CounterEvent,
+    CounterService,
+    CounterState,
+    Service,
+    Ticket,
+    TicketState,
+)
 from shared import wire
 from shared.waits import wait_kind
 
@@ -126,8 +134,23 @@ _PAUSE_EVENTS = (
 )
 _OPEN_COUNTERS = open_counters_of_line(func.count())
 _OPEN = _OPEN_COUNTERS.scalar_subquery()
-# A line's figures in one statement: waiting count, since when, counters open for it.
-_LINE = select(func.count(), func.min(Ticket.queued_at), _OPEN).where(
+# The line's counters on a break: paused since the hall's day began (one left paused on
+# an earlier day is closed, to visitors and staff alike).
+_PAUSED_TODAY = (
+    select(func.count())
+    .select_from(Counter)
+    .join(CounterService, CounterService.counter_id == Counter.id)
+    .where(
+        CounterService.service_id == bindparam("service_id"),
+        Counter.state == CounterState.PAUSED,
+        Counter.active.is_(True),
+        Counter.state_since >= bindparam("day_start", type_=Counter.state_since.type),
+    )
+    .scalar_subquery()
+)
+# A line's figures in one statement: waiting count, since when, counters open for it,
+# counters of it on a break.
+_LINE = select(func.count(), func.min(Ticket.queued_at), _OPEN, _PAUSED_TODAY).where(
     Ticket.service_id == bindparam("service_id"), Ticket.state == TicketState.WAITING
 )
 
@@ -320,7 +343,11 @@ def line_stats(
     """The line's figures as boards, counters and the console show them (the payload
     itself: how many wait, how many counters serve it, and the estimated wait);
     ``average`` (minutes) when the caller has it already."""
-    waiting, oldest, counters = run(session, _LINE, {"service_id": service.id}).one()
+    tz = ZoneInfo(settings.timezone)
+    day_start = dt.datetime.combine(now.astimezone(tz).date(), dt.time(), tzinfo=tz)
+    waiting, oldest, counters, paused = run(
+        session, _LINE, {"service_id": service.id, "day_start": day_start}
+    ).one()
     if average is None:
         average = average_service_minutes(session, service, settings, now)
     if oldest is not None and oldest.tzinfo is None:
@@ -330,6 +357,8 @@ def line_stats(
         "service_id": service.id,
         "waiting": int(waiting),
         "open_counters": int(counters),
+        # With none open: on a break, not closed (what staff screens say at lunch).
+        "paused_counters": int(paused),
         # Shown to a tenth of a minute; the estimate below uses the unrounded average.
         "average_service_minutes": round(average, 1),
         "estimated_wait_minutes": estimate_minutes(int(waiting), int(counters), average),

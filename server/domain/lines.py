@@ -35,6 +35,7 @@ def line_outlook(ctx: Ctx, service: Service) -> wire.LineOutlook:
         "open_now": open_now(ctx, service),
         "staffed": ctx.catalog.area_of_service(ctx.session, service.id) is not None,
         "open_counters": stats["open_counters"],
+        "paused_counters": stats["paused_counters"],
         "waiting": stats["waiting"],
         "estimated_wait_minutes": stats["estimated_wait_minutes"],
     }

@@ -155,6 +155,10 @@ def _lines(ctx: Ctx, agency_id: int | None) -> list[dict[str, Any]]:
                 "over_target": longest_over or estimate_over,
                 # People wait while no counter serves them: as urgent as a long wait.
                 "unserved": stats["waiting"] > 0 and stats["open_counters"] == 0,
+                # ... because its counters are on a break (lunch), not closed.
+                "on_break": stats["waiting"] > 0
+                and stats["open_counters"] == 0
+                and stats["paused_counters"] > 0,
             }
         )
     return out

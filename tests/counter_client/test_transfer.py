@@ -90,6 +90,26 @@ def test_typing_finds_a_line_and_a_line_without_an_open_counter_is_warned_of(
     assert ticket_states(server)["DK-001"] == "waiting"
 
 
+def test_a_line_whose_counters_are_at_lunch_is_said_to_be_on_a_break(
+    qtbot: QtBot, start_counter: StartCounter, server: LiveServer
+) -> None:
+    issue(server, server.hall.ktp)
+    samsat = server.officer("petugas.sm")
+    samsat.post(f"/api/v1/counters/{server.hall.c3}/open")
+    samsat.post(f"/api/v1/counters/{server.hall.c3}/pause")
+    app = start_counter()
+    start_working(qtbot, app, "petugas.dk", server.hall.c1)
+    click(qtbot, app, Action.NEXT)
+    wait_number(qtbot, app, "DK-001")
+    press_key(qtbot, app, Action.TRANSFER)
+    dialog = the_dialog(qtbot, app)
+
+    dialog.choose_service(server.hall.pkb)
+
+    wait_shows(qtbot, dialog, "Loket layanan ini sedang istirahat")
+    assert dialog.submit.text() == "Tetap alihkan"
+
+
 def test_an_open_line_shows_its_counters_and_waiting_and_a_search_without_match_says_so(
     qtbot: QtBot, start_counter: StartCounter, server: LiveServer
 ) -> None:

@@ -73,4 +73,6 @@ def test_what_the_officer_is_told_about_a_line() -> None:
     assert (told.key, told.warning, told.params["minutes"]) == ("transfer.line.open", False, 25)
     assert line_outlook({**open_line, "open_now": False}).key == "transfer.line.closed"
     assert line_outlook({**open_line, "open_counters": 0}).key == "transfer.line.no_counter"
+    lunch = line_outlook({**open_line, "open_counters": 0, "paused_counters": 1})
+    assert (lunch.key, lunch.warning) == ("transfer.line.break", True)
     assert line_outlook({**open_line, "staffed": False}).warning

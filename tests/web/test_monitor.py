@@ -39,6 +39,24 @@ def test_the_monitor_shows_a_counters_new_ticket_when_an_officer_presses_next(
     expect(tile.locator(".officer")).not_to_have_text("Tanpa petugas")
 
 
+def test_a_line_whose_counters_are_at_lunch_says_so_not_that_none_is_open(
+    web_server: LiveServer, new_page: NewPage
+) -> None:
+    hall = web_server.hall
+    web_server.device("kiosk").issue(hall.ktp)
+    officer = web_server.officer("petugas.dk")
+    officer.counter(hall.c1, "open")
+    officer.counter(hall.c1, "pause")
+    page = new_page()
+    log_in(page, web_server, "admin")
+
+    page.goto(f"{web_server.url}/monitor")
+
+    ktp = page.locator(f"#lines tr[data-service-id='{hall.ktp}']")
+    expect(ktp).to_contain_text("Loket istirahat")
+    expect(ktp).not_to_contain_text("Tidak ada loket buka")
+
+
 def test_a_supervisor_sees_only_their_agency_and_an_admin_the_hall(
     web_server: LiveServer,
 ) -> None:

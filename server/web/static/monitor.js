@@ -74,6 +74,7 @@
       tr.appendChild(el("td", "num", line.open_counters));
       var flag = el("td");
       if (line.over_target) flag.appendChild(badge("bad", text("over")));
+      else if (line.on_break) flag.appendChild(badge("warn", text("on_break")));
       else if (line.unserved) flag.appendChild(badge("warn", text("unserved")));
       else if (line.waiting) flag.appendChild(badge("ok", text("ok")));
       tr.appendChild(flag);

@@ -83,11 +83,17 @@ def test_before_a_transfer_the_officer_sees_how_the_other_line_stands(
         "open_now": True,
         "staffed": True,
         "open_counters": 0,
+        "paused_counters": 0,
         "waiting": 1,
         "estimated_wait_minutes": 10,
     }
-    api.as_user("petugas.sm").counter(hall.c3, "open")
+    samsat = api.as_user("petugas.sm")
+    samsat.counter(hall.c3, "open")
     assert ok(officer.get(f"/api/v1/services/{hall.pkb}/line"))["open_counters"] == 1
+    samsat.counter(hall.c3, "pause")  # lunch: none open, but on a break, not closed
+    line = ok(officer.get(f"/api/v1/services/{hall.pkb}/line"))
+    assert (line["open_counters"], line["paused_counters"]) == (0, 1)
+    samsat.counter(hall.c3, "resume")
     unlink_service(app, hall.kk)
     assert ok(officer.get(f"/api/v1/services/{hall.kk}/line"))["staffed"] is False
     assert_error(officer.get("/api/v1/services/999999/line"), 404, "not_found")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from server.domain import counters
 from server.domain.login_throttle import (
     MAX_FAILURES,
     MAX_FAILURES_PER_ADDRESS,
@@ -78,6 +79,20 @@ def test_a_line_whose_estimate_passes_the_target_stands_out_before_anyone_waited
 def test_people_waiting_with_no_counter_open_is_flagged(desk: Desk, hall: Hall) -> None:
     desk.issue(hall.pkb)
     assert line(hall_monitor(desk.ctx()), hall.pkb)["unserved"]
+    assert not line(hall_monitor(desk.ctx()), hall.pkb)["on_break"]
+
+
+def test_people_waiting_while_their_counters_are_at_lunch_is_flagged_as_a_break(
+    desk: Desk, hall: Hall
+) -> None:
+    desk.open(hall.c1)
+    desk.issue(hall.ktp)
+    desk.at(hall.c1, counters.pause_counter)
+
+    ktp = line(hall_monitor(desk.ctx()), hall.ktp)
+
+    assert ktp["unserved"] and ktp["on_break"]
+    assert (ktp["open_counters"], ktp["paused_counters"]) == (0, 1)
 
 
 def test_a_silent_device_and_a_failed_printer_stand_out(desk: Desk, hall: Hall) -> None:

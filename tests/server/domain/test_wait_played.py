@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING
 import pytest
 
 from server.domain import counters
-from server.domain.estimates import average_service_minutes, estimate_now, played_wait
+from server.domain.estimates import (
+    average_service_minutes,
+    estimate_now,
+    line_stats_now,
+    played_wait,
+)
 from server.domain.tickets import IssueRequest, issue_ticket
 from server.models import Ticket
 
@@ -180,6 +185,23 @@ def test_a_counter_left_on_a_break_on_an_earlier_day_is_closed_to_the_visitor(
     desk.clock.advance(hours=20)
     mine = desk.issue(hall.ktp, advance=False)
     assert worded(desk, mine) == ("closed", 0)
+
+
+def test_a_line_s_figures_count_its_counters_on_a_break_today(desk: Desk, hall: Hall) -> None:
+    """What staff screens read (the monitor, a transfer's choice): Loket 1, KTP's only
+    counter, at lunch is a counter on a break; left paused overnight, a closed one."""
+
+    def counters_of_ktp() -> tuple[int, int]:
+        figures = line_stats_now(desk.ctx(), desk.service(hall.ktp))
+        return figures["open_counters"], figures["paused_counters"]
+
+    desk.open(hall.c1)
+    desk.issue(hall.ktp)
+    assert counters_of_ktp() == (1, 0)
+    desk.at(hall.c1, counters.pause_counter)
+    assert counters_of_ktp() == (0, 1)
+    desk.clock.advance(hours=20)
+    assert counters_of_ktp() == (0, 0)
 
 
 def test_a_pause_key_pressed_twice_is_no_break(desk: Desk, hall: Hall) -> None:
