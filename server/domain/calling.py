@@ -99,18 +99,23 @@ _CLAIM = (
 )
 
 
-def open_counters_of_line(*columns: Any) -> Select[Any]:
-    """``columns`` over the open, active counters that serve ``:service_id``."""
+def counters_of_line(state: CounterState, *columns: Any) -> Select[Any]:
+    """``columns`` over the active counters in ``state`` that serve ``:service_id``."""
     return (
         select(*columns)
         .select_from(Counter)
         .join(CounterService, CounterService.counter_id == Counter.id)
         .where(
             CounterService.service_id == bindparam("service_id"),
-            Counter.state == CounterState.OPEN,
+            Counter.state == state,
             Counter.active.is_(True),
         )
     )
+
+
+def open_counters_of_line(*columns: Any) -> Select[Any]:
+    """``columns`` over the open, active counters that serve ``:service_id``."""
+    return counters_of_line(CounterState.OPEN, *columns)
 
 
 _OPEN_IN_LINE = open_counters_of_line(func.count())

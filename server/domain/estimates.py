@@ -32,7 +32,6 @@ from sqlalchemy.orm import Session
 from server.models import (
     Counter,
     CounterEvent,
-    CounterService,
     CounterState,
     Service,
     Ticket,
@@ -41,7 +40,13 @@ from server.models import (
 from shared import wire
 from shared.waits import wait_kind
 
-from .calling import CounterNow, Forecast, line_forecast, open_counters_of_line
+from .calling import (
+    CounterNow,
+    Forecast,
+    counters_of_line,
+    line_forecast,
+    open_counters_of_line,
+)
 from .settings import SiteSettings
 from .sql import run
 from .wait_spread import MOST_AHEAD, CounterAhead, Spread, median_wait, spread_of
@@ -137,15 +142,8 @@ _OPEN = _OPEN_COUNTERS.scalar_subquery()
 # The line's counters on a break: paused since the hall's day began (one left paused on
 # an earlier day is closed, to visitors and staff alike).
 _PAUSED_TODAY = (
-    select(func.count())
-    .select_from(Counter)
-    .join(CounterService, CounterService.counter_id == Counter.id)
-    .where(
-        CounterService.service_id == bindparam("service_id"),
-        Counter.state == CounterState.PAUSED,
-        Counter.active.is_(True),
-        Counter.state_since >= bindparam("day_start", type_=Counter.state_since.type),
-    )
+    counters_of_line(CounterState.PAUSED, func.count())
+    .where(Counter.state_since >= bindparam("day_start", type_=Counter.state_since.type))
     .scalar_subquery()
 )
 # A line's figures in one statement: waiting count, since when, counters open for it,

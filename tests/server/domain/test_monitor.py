@@ -95,6 +95,22 @@ def test_people_waiting_while_their_counters_are_at_lunch_is_flagged_as_a_break(
     assert (ktp["open_counters"], ktp["paused_counters"]) == (0, 1)
 
 
+def test_a_line_is_on_a_break_only_while_none_of_its_counters_is_open(
+    desk: Desk, hall: Hall
+) -> None:
+    """KK is served by Loket 1 and 2: one at lunch while the other calls is no break."""
+    desk.open(hall.c1)
+    desk.open(hall.c2)
+    desk.issue(hall.kk)
+    desk.at(hall.c1, counters.pause_counter)
+    assert not line(hall_monitor(desk.ctx()), hall.kk)["on_break"]
+
+    desk.at(hall.c2, counters.close_counter)  # the other one closed: the break is what is left
+
+    kk = line(hall_monitor(desk.ctx()), hall.kk)
+    assert kk["on_break"] and (kk["open_counters"], kk["paused_counters"]) == (0, 1)
+
+
 def test_a_silent_device_and_a_failed_printer_stand_out(desk: Desk, hall: Hall) -> None:
     now = desk.clock()
     kiosk = device(desk, "kiosk")

@@ -19,6 +19,7 @@ from server.domain.estimates import (
 )
 from server.domain.tickets import IssueRequest, issue_ticket
 from server.models import Ticket
+from tests.conftest import JAKARTA
 
 if TYPE_CHECKING:
     from tests.factories import Hall
@@ -202,6 +203,25 @@ def test_a_line_s_figures_count_its_counters_on_a_break_today(desk: Desk, hall: 
     assert counters_of_ktp() == (0, 1)
     desk.clock.advance(hours=20)
     assert counters_of_ktp() == (0, 0)
+
+
+def test_a_break_is_today_s_from_the_hall_s_midnight_not_utc_s(desk: Desk, hall: Hall) -> None:
+    """Paused at 23:30 in Jakarta (16:30 UTC, the same UTC day as 00:10 the next
+    morning): at 00:10 it was left paused yesterday; paused again at 00:10, it is today's."""
+
+    def paused_on_ktp() -> int:
+        return line_stats_now(desk.ctx(), desk.service(hall.ktp))["paused_counters"]
+
+    midnight = desk.clock().astimezone(JAKARTA).replace(hour=0, minute=0, second=0)
+    desk.clock.set(midnight - dt.timedelta(minutes=30))
+    desk.open(hall.c1)
+    desk.at(hall.c1, counters.pause_counter)
+    assert paused_on_ktp() == 1
+    desk.clock.set(midnight + dt.timedelta(minutes=10))
+    assert paused_on_ktp() == 0
+    desk.open(hall.c1)
+    desk.at(hall.c1, counters.pause_counter)
+    assert paused_on_ktp() == 1
 
 
 def test_a_pause_key_pressed_twice_is_no_break(desk: Desk, hall: Hall) -> None:
