@@ -31,6 +31,18 @@ def the_dialog(qtbot: QtBot, app: CounterApp) -> TransferDialog:
     return dialog
 
 
+def transferring_dk001(
+    qtbot: QtBot, start_counter: StartCounter, server: LiveServer
+) -> tuple[CounterApp, TransferDialog]:
+    """Petugas DK at Loket 1 has called DK-001 and pressed F6: the dialog, nothing chosen."""
+    app = start_counter()
+    start_working(qtbot, app, "petugas.dk", server.hall.c1)
+    click(qtbot, app, Action.NEXT)
+    wait_number(qtbot, app, "DK-001")
+    press_key(qtbot, app, Action.TRANSFER)
+    return app, the_dialog(qtbot, app)
+
+
 def visible_names(dialog: TransferDialog) -> list[str]:
     tree = dialog.current_tree()
     return [item.text(0) for item in tree.items.values() if not item.isHidden()]
@@ -40,13 +52,8 @@ def test_f6_then_enter_sends_nobody_and_the_visitors_own_line_is_not_offered(
     qtbot: QtBot, start_counter: StartCounter, server: LiveServer
 ) -> None:
     issue(server, server.hall.ktp)
-    app = start_counter()
-    start_working(qtbot, app, "petugas.dk", server.hall.c1)
-    click(qtbot, app, Action.NEXT)
-    wait_number(qtbot, app, "DK-001")
 
-    press_key(qtbot, app, Action.TRANSFER)
-    dialog = the_dialog(qtbot, app)
+    _, dialog = transferring_dk001(qtbot, start_counter, server)
     qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
     assert dialog.isVisible() and not dialog.submit.isEnabled()
@@ -68,12 +75,7 @@ def test_typing_finds_a_line_and_a_line_without_an_open_counter_is_warned_of(
     qtbot: QtBot, start_counter: StartCounter, server: LiveServer
 ) -> None:
     issue(server, server.hall.ktp)
-    app = start_counter()
-    start_working(qtbot, app, "petugas.dk", server.hall.c1)
-    click(qtbot, app, Action.NEXT)
-    wait_number(qtbot, app, "DK-001")
-    press_key(qtbot, app, Action.TRANSFER)
-    dialog = the_dialog(qtbot, app)
+    app, dialog = transferring_dk001(qtbot, start_counter, server)
 
     qtbot.keyClicks(dialog.search, "samsat pajak")
     assert visible_names(dialog) == ["Pajak kendaraan tahunan"]
@@ -97,12 +99,7 @@ def test_a_line_whose_counters_are_at_lunch_is_said_to_be_on_a_break(
     samsat = server.officer("petugas.sm")
     samsat.post(f"/api/v1/counters/{server.hall.c3}/open")
     samsat.post(f"/api/v1/counters/{server.hall.c3}/pause")
-    app = start_counter()
-    start_working(qtbot, app, "petugas.dk", server.hall.c1)
-    click(qtbot, app, Action.NEXT)
-    wait_number(qtbot, app, "DK-001")
-    press_key(qtbot, app, Action.TRANSFER)
-    dialog = the_dialog(qtbot, app)
+    _, dialog = transferring_dk001(qtbot, start_counter, server)
 
     dialog.choose_service(server.hall.pkb)
 
@@ -117,12 +114,7 @@ def test_an_open_line_shows_its_counters_and_waiting_and_a_search_without_match_
     issue(server, server.hall.kk, 2)
     with server.officer("petugas2.dk") as colleague:
         colleague.counter(server.hall.c2, "open")
-    app = start_counter()
-    start_working(qtbot, app, "petugas.dk", server.hall.c1)
-    click(qtbot, app, Action.NEXT)
-    wait_number(qtbot, app, "DK-001")
-    press_key(qtbot, app, Action.TRANSFER)
-    dialog = the_dialog(qtbot, app)
+    app, dialog = transferring_dk001(qtbot, start_counter, server)
 
     qtbot.keyClicks(dialog.search, "paspor")
     wait_shows(qtbot, dialog, "Tidak ada yang cocok dengan “paspor”.")

@@ -86,8 +86,8 @@ def test_people_waiting_while_their_counters_are_at_lunch_is_flagged_as_a_break(
     desk: Desk, hall: Hall
 ) -> None:
     desk.open(hall.c1)
-    desk.issue(hall.ktp)
-    desk.at(hall.c1, counters.pause_counter)
+    desk.at(hall.c1, counters.pause_counter)  # Loket 1, KTP's only counter, at lunch
+    desk.issue(hall.ktp)  # and a visitor comes meanwhile
 
     ktp = line(hall_monitor(desk.ctx()), hall.ktp)
 
