@@ -29,24 +29,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from server.models import (
-    Counter,
-    CounterEvent,
-    CounterState,
-    Service,
-    Ticket,
-    TicketState,
-)
+from server.models import Counter, CounterEvent, CounterState, Service, Ticket, TicketState
 from shared import wire
 from shared.waits import wait_kind
 
-from .calling import (
-    CounterNow,
-    Forecast,
-    counters_of_line,
-    line_forecast,
-    open_counters_of_line,
-)
+from .calling import CounterNow, Forecast, counters_of_line, line_forecast, open_counters_of_line
 from .settings import SiteSettings
 from .sql import run
 from .wait_spread import MOST_AHEAD, CounterAhead, Spread, median_wait, spread_of
